@@ -1,0 +1,153 @@
+"""One settings object for the whole server.
+
+Values come, in rising priority, from the defaults below, an optional TOML file
+(``--config`` or ``HEARING_CONFIG``) and ``HEARING_*`` environment variables. The
+defaults are the embedded ones: an SQLite file and a recordings folder under
+``./var/``, one process bound to 127.0.0.1:8080, no Redis, no ICE servers.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_ENV_PREFIX = "HEARING_"
+
+
+class SettingsError(Exception):
+    """The configuration is invalid; the message says what to change."""
+
+
+class IceServer(BaseModel):
+    """One STUN or TURN server handed to aiortc and to browsers."""
+
+    urls: list[str] = Field(min_length=1)
+    username: str | None = None
+    credential: str | None = None
+
+    @field_validator("urls")
+    @classmethod
+    def _check_scheme(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if not url.startswith(("stun:", "stuns:", "turn:", "turns:")):
+                raise ValueError(
+                    f"ICE server URL {url!r} must start with stun:, stuns:, turn: or turns:"
+                )
+        return urls
+
+
+class Settings(BaseSettings):
+    """Validated server configuration."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=_ENV_PREFIX, extra="forbid", env_nested_delimiter="__"
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    database_url: str = "sqlite+aiosqlite:///var/hearing.db"
+    recordings_dir: Path = Path("var/recordings")
+    redis_url: str | None = None
+    ice_servers: list[IceServer] = Field(default_factory=list)
+
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    public_url: str | None = Field(
+        default=None,
+        description="Base URL people open (used in invitation links); derived from host/port if unset.",
+    )
+
+    court_timezone: str = Field(
+        default="Asia/Shanghai",
+        description="Where 'today' and dates in searches are reckoned (IANA name).",
+    )
+    invitation_ttl_hours: float = Field(default=72.0, gt=0, le=24 * 365)
+    session_ttl_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    max_request_bytes: int = Field(default=256 * 1024, ge=1024)
+    login_attempts: int = Field(default=5, ge=1, description="Failed logins allowed per window.")
+    login_window_seconds: float = Field(default=300.0, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database(cls, url: str) -> str:
+        if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "database_url must use an async driver: sqlite+aiosqlite:///path or "
+                "postgresql+asyncpg://user@host/db"
+            )
+        return url
+
+    @field_validator("court_timezone")
+    @classmethod
+    def _check_timezone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {name!r}; use an IANA name such as Asia/Shanghai"
+            ) from exc
+        return name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.court_timezone)
+
+    @model_validator(mode="after")
+    def _check_tls_pair(self) -> Self:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key must be set together")
+        for path in (self.tls_cert, self.tls_key):
+            if path is not None and not path.is_file():
+                raise ValueError(f"TLS file {path} does not exist")
+        return self
+
+    @property
+    def base_url(self) -> str:
+        """The URL printed and put into invitation links."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        scheme = "https" if self.tls_cert else "http"
+        host = "localhost" if self.host in ("127.0.0.1", "0.0.0.0", "::") else self.host
+        return f"{scheme}://{host}:{self.port}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Read the TOML file (if any) under the environment, validate, and explain failures."""
+    path = config_file or (
+        Path(os.environ["HEARING_CONFIG"]) if os.environ.get("HEARING_CONFIG") else None
+    )
+    file_values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            file_values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise SettingsError(f"cannot read config file {path}: {exc.strerror}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
+    # Environment variables win over the file, but pydantic-settings gives init values
+    # priority: so pass only the file keys the environment does not set.
+    env_keys = {
+        name[len(_ENV_PREFIX) :].lower().split("__")[0]
+        for name in os.environ
+        if name.startswith(_ENV_PREFIX)
+    }
+    values = {key: value for key, value in file_values.items() if key not in env_keys}
+    values.update(overrides)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise SettingsError(f"invalid configuration: {problems}") from exc

@@ -1,0 +1,1 @@
+"""Virtual courtroom server: app assembly, REST API, auth, database."""

@@ -1,0 +1,332 @@
+"""Participants of a hearing and their personal invitations."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from hearing_server.api.cases_api import HearingList, HearingOut, day_bounds, hearing_out
+from hearing_server.api.errors import ApiError, not_found
+from hearing_server.api.fields import Id, Name
+from hearing_server.api.routing import Api, Ctx
+from hearing_server.api.scope import visible_hearing
+from hearing_server.audit import audit
+from hearing_server.auth import Principal, PrincipalKind
+from hearing_server.db.models import (
+    Case,
+    Court,
+    DetentionCentre,
+    Hearing,
+    Participant,
+    User,
+    utcnow,
+)
+from hearing_server.invitations import IssuedInvitation, issue_invitation, revoke_invitation
+from hearing_server.keys import SETTINGS
+from signaling.hearing import HearingState
+from signaling.kinds import RULES, HearingKind
+from signaling.permissions import Action
+from signaling.roles import BENCH, REPRESENTATIVE_ROLES, Role
+
+
+class ParticipantIn(BaseModel):
+    role: Role
+    name: Name
+    side: str | None = Field(default=None, max_length=64, description="e.g. plaintiff, defendant")
+    represents_id: Id | None = Field(
+        default=None, description="For an agent or counsel: the participant they act for."
+    )
+    user_id: Id | None = Field(
+        default=None, description="For judges and clerks: their staff account."
+    )
+    detention_centre_id: Id | None = Field(
+        default=None, description="For a detainee: the centre they appear from."
+    )
+    valid_hours: float | None = Field(
+        default=None, gt=0, le=24 * 365, description="Invitation lifetime."
+    )
+
+
+class InvitationOut(BaseModel):
+    token: str = Field(description="Shown once; the server keeps only its hash.")
+    url: str
+    expires_at: datetime
+
+
+class InvitationIn(BaseModel):
+    valid_hours: float | None = Field(default=None, gt=0, le=24 * 365)
+
+
+class ParticipantOut(BaseModel):
+    id: int
+    hearing_id: int
+    role: Role
+    name: str
+    side: str | None
+    represents_id: int | None
+    user_id: int | None
+    detention_centre_id: int | None
+    invitation_status: str = Field(description="none, active, expired or revoked")
+    invitation_expires_at: datetime | None
+    identity_verified_at: datetime | None
+
+
+class ParticipantCreated(BaseModel):
+    participant: ParticipantOut
+    invitation: InvitationOut | None
+
+
+class ParticipantList(BaseModel):
+    items: list[ParticipantOut]
+
+
+class InvitationInfo(BaseModel):
+    """What an invitation's holder is shown before joining."""
+
+    court: str
+    case_number: str
+    case_title: str
+    hearing: HearingOut
+    participant_id: int
+    name: str
+    role: Role
+
+
+def participant_out(p: Participant) -> ParticipantOut:
+    if p.invitation_token_hash is None:
+        status = "none"
+    elif p.invitation_revoked_at is not None:
+        status = "revoked"
+    elif p.invitation_expires_at is not None and p.invitation_expires_at <= utcnow():
+        status = "expired"
+    else:
+        status = "active"
+    return ParticipantOut(
+        id=p.id,
+        hearing_id=p.hearing_id,
+        role=p.role,
+        name=p.name,
+        side=p.side,
+        represents_id=p.represents_id,
+        user_id=p.user_id,
+        detention_centre_id=p.detention_centre_id,
+        invitation_status=status,
+        invitation_expires_at=p.invitation_expires_at,
+        identity_verified_at=p.identity_verified_at,
+    )
+
+
+def needs_invitation(role: Role) -> bool:
+    """Bench members log in; detainees appear through their centre's terminal; the rest are invited."""
+    return role not in BENCH and role is not Role.DETAINEE
+
+
+def register(api: Api) -> None:
+    @api.route(
+        "POST",
+        "/hearings/{hearing_id}/participants",
+        summary="Add a participant (and invite them)",
+        tag="participants",
+        body=ParticipantIn,
+        response=ParticipantCreated,
+        status=201,
+    )
+    async def add_participant(ctx: Ctx, body: ParticipantIn) -> ParticipantCreated:
+        hearing = await visible_hearing(ctx, ctx.ids["hearing_id"])
+        who = ctx.require(Action.MANAGE_PARTICIPANTS, hearing.state)
+        await _check_participant(ctx, hearing, body)
+        participant = Participant(
+            hearing_id=hearing.id,
+            role=body.role,
+            name=body.name,
+            side=body.side,
+            represents_id=body.represents_id,
+            user_id=body.user_id,
+            detention_centre_id=body.detention_centre_id,
+        )
+        ctx.db.add(participant)
+        issued = _issue(ctx, participant, body.valid_hours) if needs_invitation(body.role) else None
+        await ctx.db.flush()
+        audit(
+            ctx.db,
+            who.label,
+            "add_participant",
+            "participant",
+            participant.id,
+            ctx.client_ip,
+            {"role": body.role},
+        )
+        return ParticipantCreated(
+            participant=participant_out(participant),
+            invitation=None if issued is None else InvitationOut(**vars(issued)),
+        )
+
+    @api.route(
+        "GET",
+        "/hearings/{hearing_id}/participants",
+        summary="A hearing's participants",
+        tag="participants",
+        response=ParticipantList,
+    )
+    async def list_participants(ctx: Ctx) -> ParticipantList:
+        hearing = await visible_hearing(ctx, ctx.ids["hearing_id"])
+        ctx.require(Action.VIEW_RECORDS)
+        rows = await ctx.db.scalars(
+            select(Participant).where(Participant.hearing_id == hearing.id).order_by(Participant.id)
+        )
+        return ParticipantList(items=[participant_out(p) for p in rows])
+
+    @api.route(
+        "POST",
+        "/participants/{participant_id}/invitation",
+        summary="Issue a new invitation (the old one stops working)",
+        tag="participants",
+        body=InvitationIn,
+        response=InvitationOut,
+        status=201,
+    )
+    async def reissue_invitation(ctx: Ctx, body: InvitationIn) -> InvitationOut:
+        participant, who = await _managed_participant(ctx)
+        if not needs_invitation(participant.role):
+            raise ApiError(
+                409, "no_invitation", f"a {participant.role} does not join by invitation"
+            )
+        issued = _issue(ctx, participant, body.valid_hours)
+        audit(ctx.db, who.label, "issue_invitation", "participant", participant.id, ctx.client_ip)
+        return InvitationOut(**vars(issued))
+
+    @api.route(
+        "DELETE",
+        "/participants/{participant_id}/invitation",
+        summary="Withdraw an invitation",
+        tag="participants",
+        status=204,
+    )
+    async def revoke(ctx: Ctx) -> None:
+        participant, who = await _managed_participant(ctx)
+        if participant.invitation_token_hash is None:
+            raise ApiError(409, "no_invitation", "this participant has no invitation to withdraw")
+        revoke_invitation(participant)
+        audit(ctx.db, who.label, "revoke_invitation", "participant", participant.id, ctx.client_ip)
+
+    @api.route(
+        "GET",
+        "/invitation",
+        summary="The hearing an invitation is for",
+        tag="participants",
+        response=InvitationInfo,
+    )
+    async def invitation_info(ctx: Ctx) -> InvitationInfo:
+        who = ctx.user
+        if who.kind is not PrincipalKind.PARTICIPANT or who.hearing_id is None:
+            raise ApiError(
+                403, "forbidden", "send your invitation as `Authorization: Invitation <token>`"
+            )
+        hearing = await ctx.db.get(Hearing, who.hearing_id)
+        assert hearing is not None
+        case = await ctx.db.get(Case, hearing.case_id)
+        assert case is not None
+        court = await ctx.db.get(Court, case.court_id)
+        assert court is not None
+        audit(ctx.db, who.label, "open_invitation", "hearing", hearing.id, ctx.client_ip)
+        return InvitationInfo(
+            court=court.name,
+            case_number=case.number,
+            case_title=case.title,
+            hearing=hearing_out(hearing, case),
+            participant_id=who.id,
+            name=who.name,
+            role=who.role,
+        )
+
+    @api.route(
+        "GET",
+        "/terminal/hearings",
+        summary="Today's hearings for this terminal's centre",
+        tag="terminal",
+        response=HearingList,
+    )
+    async def terminal_hearings(ctx: Ctx) -> HearingList:
+        who = ctx.user
+        if who.kind is not PrincipalKind.TERMINAL:
+            raise ApiError(
+                403, "forbidden", "only a detention-centre terminal has a hearing list of its own"
+            )
+        start, end = day_bounds(utcnow().astimezone(ctx.request.app[SETTINGS].zone).date(), ctx)
+        rows = await ctx.db.execute(
+            select(Hearing, Case)
+            .join(Case, Hearing.case_id == Case.id)
+            .join(Participant, Participant.hearing_id == Hearing.id)
+            .where(
+                Participant.role == Role.DETAINEE,
+                Participant.detention_centre_id == who.centre_id,
+                Hearing.scheduled_start >= start,
+                Hearing.scheduled_start < end,
+                Hearing.state != HearingState.CANCELLED,
+            )
+            .order_by(Hearing.scheduled_start)
+            .distinct()
+        )
+        return HearingList(items=[hearing_out(h, c) for h, c in rows.tuples()])
+
+
+def _issue(ctx: Ctx, participant: Participant, valid_hours: float | None) -> IssuedInvitation:
+    settings = ctx.request.app[SETTINGS]
+    hours = valid_hours if valid_hours is not None else settings.invitation_ttl_hours
+    return issue_invitation(participant, settings.base_url, timedelta(hours=hours))
+
+
+async def _managed_participant(ctx: Ctx) -> tuple[Participant, Principal]:
+    participant = await ctx.db.get(Participant, ctx.ids["participant_id"])
+    if participant is None:
+        raise not_found(f"participant {ctx.ids['participant_id']}")
+    hearing = await visible_hearing(ctx, participant.hearing_id)
+    who = ctx.require(Action.MANAGE_PARTICIPANTS, hearing.state)
+    return participant, who
+
+
+async def _check_participant(ctx: Ctx, hearing: Hearing, body: ParticipantIn) -> None:
+    """Refuse a participant the hearing's kind, publicity or the records do not allow."""
+    rules = RULES[HearingKind(hearing.kind)]
+    if body.role not in rules.roles:
+        raise ApiError(422, "invalid_request", f"a {hearing.kind} has no {body.role}")
+    if body.role is Role.OBSERVER and not hearing.public:
+        raise ApiError(422, "invalid_request", "observers may only attend public hearings")
+    if body.role in BENCH:
+        if body.user_id is None:
+            raise ApiError(
+                422,
+                "invalid_request",
+                f"a {body.role} takes part with their staff account: give user_id",
+            )
+        user = await ctx.db.get(User, body.user_id)
+        if user is None or user.role is not body.role:
+            raise ApiError(422, "invalid_request", f"user {body.user_id} is not a {body.role}")
+    elif body.user_id is not None:
+        raise ApiError(
+            422, "invalid_request", "only judges and clerks are linked to staff accounts"
+        )
+    if body.role is Role.DETAINEE:
+        if (
+            body.detention_centre_id is None
+            or await ctx.db.get(DetentionCentre, body.detention_centre_id) is None
+        ):
+            raise ApiError(
+                422,
+                "invalid_request",
+                "a detainee appears from a detention centre: give a valid detention_centre_id",
+            )
+    elif body.detention_centre_id is not None:
+        raise ApiError(422, "invalid_request", "only detainees appear from a detention centre")
+    if body.represents_id is not None:
+        if body.role not in REPRESENTATIVE_ROLES:
+            raise ApiError(
+                422, "invalid_request", "only agents and counsel act for another participant"
+            )
+        client = await ctx.db.get(Participant, body.represents_id)
+        if client is None or client.hearing_id != hearing.id:
+            raise ApiError(
+                422, "invalid_request", f"participant {body.represents_id} is not in this hearing"
+            )

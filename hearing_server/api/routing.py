@@ -1,0 +1,281 @@
+"""Declaring endpoints once: the same declaration routes requests, validates them and
+writes the OpenAPI document, so the document cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+from pydantic.json_schema import models_json_schema
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hearing_server.api.errors import ApiError, ErrorBody, validation_details
+from hearing_server.api.principal import resolve_principal
+from hearing_server.auth import Principal
+from hearing_server.keys import DATABASE
+from signaling.hearing import HearingState
+from signaling.permissions import Action, refusal
+
+MAX_ID = 2**31 - 1
+_PATH_PARAM = re.compile(r"\{(\w+)\}")
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass
+class Ctx:
+    """What a handler gets besides its validated inputs."""
+
+    request: web.Request
+    db: AsyncSession
+    principal: Principal | None
+    ids: dict[str, int]
+    finishers: list[Callable[[web.StreamResponse], None]] = field(default_factory=list)
+    """Run on the response before it leaves (setting or clearing cookies)."""
+
+    @property
+    def user(self) -> Principal:
+        """The authenticated caller; 401 when there is none."""
+        if self.principal is None:
+            raise ApiError(
+                401, "unauthenticated", "log in, or use your invitation link, to do this"
+            )
+        return self.principal
+
+    def require(self, action: Action, state: HearingState | None = None) -> Principal:
+        """The caller, if their role may take ``action``; else 401/403 with the reason."""
+        principal = self.user
+        reason = refusal(principal.role, action, state)
+        if reason is not None:
+            raise ApiError(403, "forbidden", reason)
+        return principal
+
+    @property
+    def client_ip(self) -> str | None:
+        return self.request.remote
+
+
+Handler = Callable[..., Awaitable[BaseModel | None]]
+
+
+@dataclass
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    public: bool
+    tag: str
+    errors: tuple[int, ...] = field(default=())
+
+
+class Api:
+    """A set of JSON endpoints under one prefix."""
+
+    def __init__(self, prefix: str, title: str, version: str) -> None:
+        self.prefix = prefix
+        self.title = title
+        self.version = version
+        self.endpoints: list[Endpoint] = []
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        *,
+        summary: str,
+        tag: str,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        status: int = 200,
+        public: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        """Register ``handler(ctx, [body=...], [query=...])`` for ``method path``.
+
+        Path parameters are positive integer ids, named ``{something_id}``.
+        """
+
+        def register(handler: Handler) -> Handler:
+            errors = [400, 404]
+            if body is not None:
+                errors += [413, 415]
+            if body is not None or query is not None:
+                errors.append(422)
+            if method in _UNSAFE:
+                errors.append(409)
+            if not public:
+                errors += [401, 403]
+            self.endpoints.append(
+                Endpoint(
+                    method,
+                    path,
+                    handler,
+                    summary,
+                    body,
+                    query,
+                    response,
+                    status,
+                    public,
+                    tag,
+                    tuple(errors),
+                )
+            )
+            return handler
+
+        return register
+
+    def add_routes(self, app: web.Application) -> None:
+        for endpoint in self.endpoints:
+            app.router.add_route(endpoint.method, self.prefix + endpoint.path, _wrap(endpoint))
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI 3.1 document of every registered endpoint."""
+        models: set[type[BaseModel]] = {ErrorBody}
+        for e in self.endpoints:
+            models.update(m for m in (e.body, e.response) if m is not None)
+        keys, schema = models_json_schema(
+            [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)],
+            ref_template="#/components/schemas/{model}",
+        )
+        refs = {model: keys[(model, "validation")] for model in models}
+        paths: dict[str, dict[str, Any]] = {}
+        for e in self.endpoints:
+            paths.setdefault(self.prefix + e.path, {})[e.method.lower()] = _operation(e, refs)
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": self.title, "version": self.version},
+            "paths": paths,
+            "components": {
+                "schemas": schema.get("$defs", {}),
+                "securitySchemes": {
+                    "session": {"type": "apiKey", "in": "cookie", "name": "hs_session"},
+                    "invitation": {
+                        "type": "http",
+                        "scheme": "Invitation",
+                        "description": "A personal invitation token: `Authorization: Invitation <token>`.",
+                    },
+                },
+            },
+        }
+
+
+def _operation(e: Endpoint, refs: dict[type[BaseModel], dict[str, Any]]) -> dict[str, Any]:
+    error_ref = {"application/json": {"schema": refs[ErrorBody]}}
+    responses: dict[str, Any] = {}
+    if e.response is not None:
+        responses[str(e.status)] = {
+            "description": "success",
+            "content": {"application/json": {"schema": refs[e.response]}},
+        }
+    else:
+        responses[str(e.status)] = {"description": "success"}
+    for status in e.errors:
+        responses[str(status)] = {"description": "error", "content": error_ref}
+    op: dict[str, Any] = {
+        "operationId": e.handler.__name__,
+        "summary": e.summary,
+        "tags": [e.tag],
+        "responses": responses,
+        "parameters": [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            }
+            for name in _PATH_PARAM.findall(e.path)
+        ],
+    }
+    if e.query is not None:
+        for name, prop in e.query.model_json_schema()["properties"].items():
+            required = name in e.query.model_json_schema().get("required", [])
+            op["parameters"].append(
+                {"name": name, "in": "query", "required": required, "schema": prop}
+            )
+    if e.body is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": refs[e.body]}},
+        }
+    op["security"] = [] if e.public else [{"session": []}, {"invitation": []}]
+    return op
+
+
+def _path_ids(request: web.Request) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for name, raw in request.match_info.items():
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+            raise ApiError(404, "not_found", f"{name} must be a positive whole number, not {raw!r}")
+        ids[name] = int(raw)
+    return ids
+
+
+async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
+    if request.content_type != "application/json":
+        raise ApiError(415, "unsupported_media_type", "send the request body as application/json")
+    raw = await request.read()
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        if any(err["type"] == "json_invalid" for err in exc.errors()):
+            raise ApiError(400, "malformed_json", "the request body is not valid JSON") from exc
+        raise ApiError(
+            422, "invalid_request", "the request body has problems", validation_details(exc)
+        ) from exc
+
+
+def _read_query(request: web.Request, model: type[BaseModel]) -> BaseModel:
+    try:
+        return model.model_validate(dict(request.query))
+    except ValidationError as exc:
+        raise ApiError(
+            422, "invalid_request", "the query parameters have problems", validation_details(exc)
+        ) from exc
+
+
+def _wrap(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        ids = _path_ids(request)
+        kwargs: dict[str, BaseModel] = {}
+        if endpoint.query is not None:
+            kwargs["query"] = _read_query(request, endpoint.query)
+        if endpoint.body is not None:
+            kwargs["body"] = await _read_body(request, endpoint.body)
+        async with request.app[DATABASE].session() as db:
+            principal = await resolve_principal(request, db)
+            if (
+                principal is not None
+                and principal.csrf_token is not None
+                and endpoint.method in _UNSAFE
+                and not endpoint.public
+                and request.headers.get("X-CSRF-Token") != principal.csrf_token
+            ):
+                raise ApiError(
+                    403, "csrf", "missing or wrong X-CSRF-Token header (it comes with your login)"
+                )
+            ctx = Ctx(request, db, principal, ids)
+            result = await endpoint.handler(ctx, **kwargs)
+            try:
+                await db.commit()
+            except IntegrityError as exc:
+                raise ApiError(409, "conflict", "this conflicts with an existing record") from exc
+        if result is None:
+            response = web.Response(status=endpoint.status)
+        else:
+            response = web.json_response(result.model_dump(mode="json"), status=endpoint.status)
+        for finish in ctx.finishers:
+            finish(response)
+        return response
+
+    handle.__name__ = endpoint.handler.__name__
+    return handle

@@ -1,0 +1,53 @@
+"""Which records a caller may see: staff their court's, participants their own hearing,
+terminals the hearings of their detention centre's detainees."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hearing_server.api.errors import ApiError, not_found
+from hearing_server.api.routing import Ctx
+from hearing_server.auth import Principal, PrincipalKind
+from hearing_server.db.models import Case, Hearing, Participant
+from signaling.roles import Role
+
+
+def sees_court(principal: Principal, court_id: int) -> bool:
+    return principal.kind is PrincipalKind.USER and (
+        principal.role is Role.ADMIN or principal.court_id == court_id
+    )
+
+
+async def visible_case(ctx: Ctx, case_id: int) -> Case:
+    case = await ctx.db.get(Case, case_id)
+    if case is None or not sees_court(ctx.user, case.court_id):
+        raise not_found(f"case {case_id}")
+    return case
+
+
+async def visible_hearing(ctx: Ctx, hearing_id: int) -> Hearing:
+    """The hearing if the caller may see it: 404 if it is not there, 403 if it is not theirs."""
+    principal = ctx.user
+    hearing = await ctx.db.get(Hearing, hearing_id)
+    if hearing is None:
+        raise not_found(f"hearing {hearing_id}")
+    if principal.kind is PrincipalKind.PARTICIPANT:
+        if principal.hearing_id != hearing.id:
+            raise ApiError(403, "forbidden", "your invitation is for another hearing")
+    elif principal.kind is PrincipalKind.TERMINAL:
+        detainee = await ctx.db.scalar(
+            select(Participant.id).where(
+                Participant.hearing_id == hearing.id,
+                Participant.role == Role.DETAINEE,
+                Participant.detention_centre_id == principal.centre_id,
+            )
+        )
+        if detainee is None:
+            raise ApiError(
+                403, "forbidden", "no detainee of this terminal's centre takes part in this hearing"
+            )
+    else:
+        case = await ctx.db.get(Case, hearing.case_id)
+        if case is None or not sees_court(principal, case.court_id):
+            raise not_found(f"hearing {hearing_id}")
+    return hearing

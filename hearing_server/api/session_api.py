@@ -1,0 +1,189 @@
+"""Logging staff and terminals in and out."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+from sqlalchemy import delete, select
+
+from hearing_server.api.errors import ApiError
+from hearing_server.api.principal import SESSION_COOKIE
+from hearing_server.api.routing import Api, Ctx
+from hearing_server.audit import audit
+from hearing_server.auth import new_token, token_hash, verify_password
+from hearing_server.db.models import AuthSession, Terminal, User, utcnow
+from hearing_server.keys import LOGIN_THROTTLE, SETTINGS
+from signaling.roles import Role
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class TerminalLoginRequest(BaseModel):
+    terminal_id: int = Field(ge=1, le=2**31 - 1)
+    secret: str = Field(min_length=1, max_length=256)
+
+
+class SessionOut(BaseModel):
+    kind: str
+    id: int
+    name: str
+    role: Role
+    court_id: int | None = None
+    centre_id: int | None = None
+    hearing_id: int | None = None
+    csrf_token: str | None = Field(
+        default=None,
+        description="Send it back as the X-CSRF-Token header on every write made with the cookie.",
+    )
+
+
+def register(api: Api) -> None:
+    @api.route(
+        "POST",
+        "/auth/login",
+        summary="Staff login",
+        tag="auth",
+        body=LoginRequest,
+        response=SessionOut,
+        public=True,
+    )
+    async def login(ctx: Ctx, body: LoginRequest) -> SessionOut:
+        throttle = ctx.request.app[LOGIN_THROTTLE]
+        keys = (f"ip:{ctx.client_ip}", f"user:{body.username.lower()}")
+        wait = throttle.retry_after(*keys)
+        if wait > 0:
+            raise ApiError(
+                429,
+                "too_many_attempts",
+                f"too many failed logins; try again in {int(wait) + 1} s",
+                headers={"Retry-After": str(int(wait) + 1)},
+            )
+        user = await ctx.db.scalar(select(User).where(User.username == body.username))
+        if (
+            not verify_password(user.password_hash if user else None, body.password)
+            or user is None
+            or not user.active
+        ):
+            throttle.failed(*keys)
+            audit(ctx.db, f"anonymous:{body.username}", "login_failed", "user", None, ctx.client_ip)
+            await ctx.db.commit()
+            raise ApiError(401, "bad_credentials", "wrong username or password")
+        throttle.succeeded(keys[1])
+        csrf = await _start_session(ctx, user_id=user.id)
+        audit(
+            ctx.db, f"user:{user.id}:{user.display_name}", "login", "user", user.id, ctx.client_ip
+        )
+        return SessionOut(
+            kind="user",
+            id=user.id,
+            name=user.display_name,
+            role=user.role,
+            court_id=user.court_id,
+            csrf_token=csrf,
+        )
+
+    @api.route(
+        "POST",
+        "/auth/terminal-login",
+        summary="Detention terminal login",
+        tag="auth",
+        body=TerminalLoginRequest,
+        response=SessionOut,
+        public=True,
+    )
+    async def terminal_login(ctx: Ctx, body: TerminalLoginRequest) -> SessionOut:
+        throttle = ctx.request.app[LOGIN_THROTTLE]
+        keys = (f"ip:{ctx.client_ip}", f"terminal:{body.terminal_id}")
+        if throttle.retry_after(*keys) > 0:
+            raise ApiError(
+                429,
+                "too_many_attempts",
+                "too many failed logins from this terminal; wait and retry",
+            )
+        terminal = await ctx.db.get(Terminal, body.terminal_id)
+        if (
+            not verify_password(terminal.secret_hash if terminal else None, body.secret)
+            or not terminal
+            or not terminal.active
+        ):
+            throttle.failed(*keys)
+            raise ApiError(401, "bad_credentials", "wrong terminal id or secret")
+        csrf = await _start_session(ctx, terminal_id=terminal.id)
+        audit(
+            ctx.db,
+            f"terminal:{terminal.id}:{terminal.name}",
+            "login",
+            "terminal",
+            terminal.id,
+            ctx.client_ip,
+        )
+        return SessionOut(
+            kind="terminal",
+            id=terminal.id,
+            name=terminal.name,
+            role=Role.DETAINEE,
+            centre_id=terminal.centre_id,
+            csrf_token=csrf,
+        )
+
+    @api.route("POST", "/auth/logout", summary="End this session", tag="auth", status=204)
+    async def logout(ctx: Ctx) -> None:
+        ctx.user  # noqa: B018 - raises 401 when not logged in
+        cookie = ctx.request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            await ctx.db.execute(
+                delete(AuthSession).where(AuthSession.token_hash == token_hash(cookie))
+            )
+        ctx.finishers.append(lambda response: response.del_cookie(SESSION_COOKIE, path="/"))
+
+    @api.route("GET", "/auth/me", summary="Who am I", tag="auth", response=SessionOut)
+    async def me(ctx: Ctx) -> SessionOut:
+        p = ctx.user
+        return SessionOut(
+            kind=p.kind,
+            id=p.id,
+            name=p.name,
+            role=p.role,
+            court_id=p.court_id,
+            centre_id=p.centre_id,
+            hearing_id=p.hearing_id,
+            csrf_token=p.csrf_token,
+        )
+
+
+async def _start_session(
+    ctx: Ctx, *, user_id: int | None = None, terminal_id: int | None = None
+) -> str:
+    settings = ctx.request.app[SETTINGS]
+    token, csrf = new_token(), secrets.token_urlsafe(24)
+    ttl = timedelta(hours=settings.session_ttl_hours)
+    await ctx.db.execute(delete(AuthSession).where(AuthSession.expires_at <= utcnow()))
+    ctx.db.add(
+        AuthSession(
+            token_hash=token_hash(token),
+            user_id=user_id,
+            terminal_id=terminal_id,
+            csrf_token=csrf,
+            expires_at=utcnow() + ttl,
+        )
+    )
+
+    def set_cookie(response: web.StreamResponse) -> None:
+        response.set_cookie(
+            SESSION_COOKIE,
+            token,
+            max_age=int(ttl.total_seconds()),
+            path="/",
+            httponly=True,
+            secure=settings.secure_cookies,
+            samesite="Lax",
+        )
+
+    ctx.finishers.append(set_cookie)
+    return csrf

@@ -1,0 +1,64 @@
+"""The composition root: the one place that wires the server's parts together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from config import Settings
+from hearing_server.api import accounts_api, cases_api, participants_api, session_api
+from hearing_server.api.errors import error_middleware, error_response
+from hearing_server.api.routing import Api
+from hearing_server.auth import LoginThrottle
+from hearing_server.db.database import Database
+from hearing_server.keys import DATABASE, LOGIN_THROTTLE, SETTINGS
+
+API_VERSION = "0.1.0"
+
+
+def build_api() -> Api:
+    api = Api("/api/v1", "Virtual courtroom server", API_VERSION)
+    for module in (session_api, accounts_api, cases_api, participants_api):
+        module.register(api)
+    return api
+
+
+def create_app(settings: Settings) -> web.Application:
+    """An application for ``settings``; the database must already be migrated."""
+    app = web.Application(
+        middlewares=[error_middleware], client_max_size=settings.max_request_bytes
+    )
+    app[SETTINGS] = settings
+    app[LOGIN_THROTTLE] = LoginThrottle(settings.login_attempts, settings.login_window_seconds)
+    app.cleanup_ctx.append(_database)
+    api = build_api()
+    api.add_routes(app)
+    openapi = api.openapi()
+
+    async def openapi_json(request: web.Request) -> web.Response:
+        return web.json_response(openapi)
+
+    app.router.add_get("/api/openapi.json", openapi_json)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    database = Database(app[SETTINGS].database_url)
+    try:
+        await database.check_migrated()
+        app[DATABASE] = database
+        yield
+    finally:
+        await database.close()
+
+
+async def healthz(request: web.Request) -> web.Response:
+    try:
+        await request.app[DATABASE].ping()
+    except Exception as exc:  # any driver error means the same thing here: not healthy
+        return error_response(
+            503, "database_unavailable", f"the database does not answer: {type(exc).__name__}"
+        )
+    return web.json_response({"status": "ok", "database": "ok", "version": API_VERSION})

@@ -1,0 +1,119 @@
+"""Credentials: password hashing, random tokens, who is calling, login throttling.
+
+Staff and terminals hold a session cookie (token in the cookie, hash in the
+database, CSRF token for writes). Invited people hold a personal invitation
+token, sent as ``Authorization: Invitation <token>``; only its hash is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections import deque
+from dataclasses import dataclass
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from signaling.roles import Role
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# A hash of a random secret, checked when the user is unknown so that a wrong
+# username costs the same time as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Constant-effort check; False for a wrong password or an unknown user (None)."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> str:
+    """A 128-bit random token, URL-safe."""
+    return secrets.token_urlsafe(16)
+
+
+def token_hash(token: str) -> str:
+    """What we store for a token. Tokens are random, so a plain SHA-256 is enough."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def same_secret(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+class PrincipalKind(StrEnum):
+    USER = "user"
+    TERMINAL = "terminal"
+    PARTICIPANT = "participant"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is making a request, as established by its credentials."""
+
+    kind: PrincipalKind
+    id: int
+    role: Role
+    name: str
+    court_id: int | None = None
+    """Staff: the court whose records they work on (None for an administrator of all courts)."""
+    centre_id: int | None = None
+    """Terminals: their detention centre."""
+    hearing_id: int | None = None
+    """Invited participants: the one hearing their invitation is for."""
+    csrf_token: str | None = None
+    """Cookie sessions: the token that unsafe requests must echo in X-CSRF-Token."""
+
+    @property
+    def label(self) -> str:
+        """How the audit log and timeline name this caller."""
+        return f"{self.kind}:{self.id}:{self.name}"
+
+
+class LoginThrottle:
+    """At most ``attempts`` failed logins per key within ``window`` seconds.
+
+    Keys are the client address and the username, each throttled separately, so
+    neither guessing many passwords for one account nor one address guessing
+    many accounts gets far. In memory: one process's view.
+    """
+
+    def __init__(self, attempts: int, window: float) -> None:
+        self.attempts = attempts
+        self.window = window
+        self._failures: dict[str, deque[float]] = {}
+
+    def retry_after(self, *keys: str) -> float:
+        """Seconds until a login for these keys may be tried again (0: now)."""
+        now = time.monotonic()
+        wait = 0.0
+        for key in keys:
+            failures = self._failures.get(key)
+            if failures is None:
+                continue
+            while failures and failures[0] <= now - self.window:
+                failures.popleft()
+            if not failures:
+                del self._failures[key]
+            elif len(failures) >= self.attempts:
+                wait = max(wait, failures[0] + self.window - now)
+        return wait
+
+    def failed(self, *keys: str) -> None:
+        now = time.monotonic()
+        for key in keys:
+            self._failures.setdefault(key, deque()).append(now)
+
+    def succeeded(self, username_key: str) -> None:
+        self._failures.pop(username_key, None)

@@ -1,0 +1,230 @@
+"""The `hearing-server` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import secrets
+import ssl
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config import Settings, SettingsError, load_settings
+from hearing_server.app import create_app
+from hearing_server.auth import hash_password
+from hearing_server.certs import lan_addresses, make_self_signed
+from hearing_server.db.database import Database, NotMigratedError
+from hearing_server.db.models import Court, DetentionCentre, Terminal, User
+from hearing_server.demo import seed_demo
+from signaling.roles import STAFF_ROLES, Role
+
+
+class CommandError(Exception):
+    """A command could not do what was asked; the message says why."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        settings = load_settings(args.config)
+        command: Callable[[argparse.Namespace, Settings], None] = args.command
+        command(args, settings)
+    except (SettingsError, NotMigratedError, CommandError) as exc:
+        print(f"hearing-server: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hearing-server", description="Virtual courtroom server")
+    parser.add_argument(
+        "--config", type=Path, help="TOML settings file (HEARING_* variables override it)"
+    )
+    sub = parser.add_subparsers(required=True, metavar="command")
+
+    serve = sub.add_parser("serve", help="run the server")
+    serve.set_defaults(command=_serve)
+
+    migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
+    migrate.set_defaults(command=_migrate)
+
+    demo = sub.add_parser(
+        "demo", help="migrate, then create demo records and print how to use them"
+    )
+    demo.set_defaults(command=_demo)
+
+    user = sub.add_parser("create-user", help="create a staff account (or --reset its password)")
+    user.add_argument("username")
+    user.add_argument("--role", choices=sorted(STAFF_ROLES), default="judge")
+    user.add_argument("--name", help="display name (default: the username)")
+    user.add_argument("--court", help="court code (created if new; required for judges and clerks)")
+    user.add_argument(
+        "--reset", action="store_true", help="set a new password for an existing account"
+    )
+    user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    user.set_defaults(command=_create_user)
+
+    terminal = sub.add_parser(
+        "create-terminal", help="register a detention-centre terminal; prints its secret"
+    )
+    terminal.add_argument("--centre", required=True, help="detention centre name (created if new)")
+    terminal.add_argument("--name", required=True, help="terminal name")
+    terminal.set_defaults(command=_create_terminal)
+
+    cert = sub.add_parser(
+        "make-cert", help="make a self-signed TLS certificate for LAN testing with phones"
+    )
+    cert.add_argument("--out", type=Path, default=Path("var/tls"))
+    cert.add_argument(
+        "--host", action="append", default=[], help="extra host name or IP (repeatable)"
+    )
+    cert.set_defaults(command=_make_cert)
+    return parser
+
+
+def _with_database(settings: Settings, work: Callable[[Database], Awaitable[None]]) -> None:
+    async def run() -> None:
+        database = Database(settings.database_url)
+        try:
+            await work(database)
+        finally:
+            await database.close()
+
+    asyncio.run(run())
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> None:
+    _with_database(settings, lambda db: db.check_migrated())
+    context = None
+    if settings.tls_cert and settings.tls_key:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(settings.tls_cert, settings.tls_key)
+    print(
+        f"Virtual courtroom server on {settings.base_url}  (health: {settings.base_url}/healthz)",
+        flush=True,
+    )
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        ssl_context=context,
+        print=None,
+    )
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> None:
+    _with_database(settings, lambda db: db.migrate())
+    print("database is at the newest revision")
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> None:
+    async def work(database: Database) -> None:
+        await database.migrate()
+        async with database.session() as db:
+            report = await seed_demo(db, settings)
+        print(f"\nDemo court ready. Open {settings.base_url}/\n")
+        for line in report.credentials + report.existing:
+            print("  " + line)
+        print("\n  Invitation links (new ones on every run; earlier links stop working):")
+        for line in report.invitations:
+            print("    " + line)
+        print()
+
+    _with_database(settings, work)
+
+
+def _create_user(args: argparse.Namespace, settings: Settings) -> None:
+    role = Role(args.role)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("password (empty: generate one): ")
+    else:
+        password = ""
+    generated = not password
+    password = password or secrets.token_urlsafe(12)
+    if len(password) < 12:
+        raise CommandError("a password needs at least 12 characters")
+
+    async def work(database: Database) -> None:
+        await database.check_migrated()
+        async with database.session() as db:
+            user = await db.scalar(select(User).where(User.username == args.username))
+            if user is not None and not args.reset:
+                raise CommandError(
+                    f"user {args.username!r} exists; add --reset to give it a new password"
+                )
+            if user is None and args.reset:
+                raise CommandError(f"no user {args.username!r} to reset")
+            if user is None:
+                court_id = await _court_id(db, args.court) if args.court else None
+                if court_id is None and role is not Role.ADMIN:
+                    raise CommandError("judges and clerks belong to a court: give --court CODE")
+                user = User(
+                    username=args.username,
+                    display_name=args.name or args.username,
+                    role=role,
+                    court_id=court_id,
+                    password_hash="",
+                )
+                db.add(user)
+            user.password_hash = hash_password(password)
+            await db.commit()
+        print(
+            f"{'password reset' if args.reset else 'created'}: {args.username}"
+            + (f" / {password}" if generated else "")
+        )
+
+    _with_database(settings, work)
+
+
+async def _court_id(db: AsyncSession, code: str) -> int:
+    court = await db.scalar(select(Court).where(Court.code == code))
+    if court is None:
+        court = Court(code=code, name=code)
+        db.add(court)
+        await db.flush()
+    return court.id
+
+
+def _create_terminal(args: argparse.Namespace, settings: Settings) -> None:
+    async def work(database: Database) -> None:
+        await database.check_migrated()
+        async with database.session() as db:
+            centre = await db.scalar(
+                select(DetentionCentre).where(DetentionCentre.name == args.centre)
+            )
+            if centre is None:
+                centre = DetentionCentre(name=args.centre)
+                db.add(centre)
+                await db.flush()
+            secret = secrets.token_urlsafe(18)
+            terminal = Terminal(
+                centre_id=centre.id, name=args.name, secret_hash=hash_password(secret)
+            )
+            db.add(terminal)
+            await db.commit()
+            print(f"terminal {terminal.id} ({args.name}) at {args.centre}: secret {secret}")
+
+    _with_database(settings, work)
+
+
+def _make_cert(args: argparse.Namespace, settings: Settings) -> None:
+    hosts = ["localhost", "127.0.0.1", *lan_addresses(), *args.host]
+    cert, key = make_self_signed(args.out, list(dict.fromkeys(hosts)))
+    print(f"wrote {cert} and {key} for {', '.join(dict.fromkeys(hosts))}")
+    print(
+        f"serve with: HEARING_TLS_CERT={cert} HEARING_TLS_KEY={key} HEARING_HOST=0.0.0.0 hearing-server serve"
+    )

@@ -1,0 +1,260 @@
+"""Typed SQLAlchemy 2 models for the entities of DESIGN §7.
+
+Times are stored as naive UTC and returned as aware UTC datetimes, so SQLite and
+PostgreSQL behave the same.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from signaling.hearing import HearingState
+from signaling.kinds import HearingKind
+from signaling.roles import Role
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime, stored naive."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use UTC-aware ones")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _enum(cls: type[Any], name: str) -> Enum:
+    # Stored as plain strings (no native enum type) so migrations stay simple on both databases.
+    return Enum(
+        cls, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime, dict[str, Any]: JSON}
+
+
+class Court(Base):
+    __tablename__ = "courts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Courtroom(Base):
+    __tablename__ = "courtrooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    court_id: Mapped[int] = mapped_column(ForeignKey("courts.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class User(Base):
+    """A staff account: judge, clerk or court administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    court_id: Mapped[int | None] = mapped_column(ForeignKey("courts.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DetentionCentre(Base):
+    __tablename__ = "detention_centres"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Terminal(Base):
+    """A fixed device in a detention centre, logging in with a device secret."""
+
+    __tablename__ = "terminals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(
+        ForeignKey("detention_centres.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class AuthSession(Base):
+    """A logged-in staff user or terminal; the cookie holds the token, we keep its hash."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    terminal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("terminals.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    court_id: Mapped[int] = mapped_column(ForeignKey("courts.id"), index=True)
+    number: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[HearingKind] = mapped_column(_enum(HearingKind, "case_kind"))
+    judge_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    hearings: Mapped[list[Hearing]] = relationship(
+        back_populates="case", order_by="Hearing.scheduled_start"
+    )
+
+
+class Hearing(Base):
+    __tablename__ = "hearings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[HearingKind] = mapped_column(_enum(HearingKind, "hearing_kind"))
+    title: Mapped[str] = mapped_column(String(500))
+    scheduled_start: Mapped[datetime] = mapped_column(index=True)
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    courtroom_id: Mapped[int | None] = mapped_column(ForeignKey("courtrooms.id"))
+    public: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[HearingState] = mapped_column(
+        _enum(HearingState, "hearing_state"), default=HearingState.SCHEDULED
+    )
+    phase: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="hearings")
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="hearing", order_by="Participant.id"
+    )
+
+
+class Participant(Base):
+    """One person's place in one hearing, with their personal invitation."""
+
+    __tablename__ = "participants"
+    __table_args__ = (Index("ix_participants_name", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(
+        ForeignKey("hearings.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role, "participant_role"))
+    name: Mapped[str] = mapped_column(String(200))
+    side: Mapped[str | None] = mapped_column(String(64))
+    represents_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL")
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    detention_centre_id: Mapped[int | None] = mapped_column(
+        ForeignKey("detention_centres.id"), index=True
+    )
+    invitation_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invitation_expires_at: Mapped[datetime | None]
+    invitation_revoked_at: Mapped[datetime | None]
+    identity_verified_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    identity_verified_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    hearing: Mapped[Hearing] = relationship(back_populates="participants")
+
+
+class HearingEvent(Base):
+    """One entry of a hearing's timeline: who did what, when, from which value to which."""
+
+    __tablename__ = "hearing_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(
+        ForeignKey("hearings.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    from_value: Mapped[str | None] = mapped_column(String(200))
+    to_value: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[dict[str, Any] | None]
+
+
+class Recording(Base):
+    __tablename__ = "recordings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(ForeignKey("hearings.id"), index=True)
+    state: Mapped[str] = mapped_column(String(32), default="idle")
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    archive_path: Mapped[str | None] = mapped_column(Text)
+    archive_sha256: Mapped[str | None] = mapped_column(String(64))
+    manifest_path: Mapped[str | None] = mapped_column(Text)
+
+
+class Track(Base):
+    __tablename__ = "tracks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(
+        ForeignKey("recordings.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    codec: Mapped[str] = mapped_column(String(32))
+    anchor_at: Mapped[datetime | None]
+
+
+class Segment(Base):
+    __tablename__ = "segments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int]
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size_bytes: Mapped[int | None]
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Who did what to which record, when, from where."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any] | None]

@@ -1,0 +1,39 @@
+"""Personal invitations: a random token per participant, of which only the hash is kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from hearing_server.auth import new_token, token_hash
+from hearing_server.db.models import Participant, utcnow
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    token: str
+    url: str
+    expires_at: datetime
+
+
+def invitation_url(base_url: str, token: str) -> str:
+    # The token rides in the fragment, which browsers never send to a server, so it
+    # stays out of access logs and proxies.
+    return f"{base_url}/join#{token}"
+
+
+def issue_invitation(
+    participant: Participant, base_url: str, valid_for: timedelta
+) -> IssuedInvitation:
+    """Give ``participant`` a fresh invitation; any earlier one stops working."""
+    token = new_token()
+    participant.invitation_token_hash = token_hash(token)
+    participant.invitation_expires_at = utcnow() + valid_for
+    participant.invitation_revoked_at = None
+    return IssuedInvitation(
+        token, invitation_url(base_url, token), participant.invitation_expires_at
+    )
+
+
+def revoke_invitation(participant: Participant) -> None:
+    participant.invitation_revoked_at = utcnow()

@@ -1,0 +1,11 @@
+"""Typed application state shared by the server's parts."""
+
+from aiohttp import web
+
+from config import Settings
+from hearing_server.auth import LoginThrottle
+from hearing_server.db.database import Database
+
+SETTINGS = web.AppKey("settings", Settings)
+DATABASE = web.AppKey("database", Database)
+LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)

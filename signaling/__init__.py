@@ -1,0 +1,1 @@
+"""Live hearing layer: roles, hearing state, permissions and the WebRTC media router."""

@@ -1,0 +1,32 @@
+"""The hearing state machine as a transition table (DESIGN §3). Pure, no I/O."""
+
+from enum import StrEnum
+
+
+class HearingState(StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    IN_SESSION = "in_session"
+    RECESS = "recess"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+TRANSITIONS: dict[HearingState, frozenset[HearingState]] = {
+    HearingState.SCHEDULED: frozenset({HearingState.OPEN, HearingState.CANCELLED}),
+    HearingState.OPEN: frozenset({HearingState.IN_SESSION, HearingState.CLOSED}),
+    HearingState.IN_SESSION: frozenset({HearingState.RECESS, HearingState.CLOSED}),
+    HearingState.RECESS: frozenset({HearingState.IN_SESSION, HearingState.CLOSED}),
+    HearingState.CLOSED: frozenset(),
+    HearingState.CANCELLED: frozenset(),
+}
+
+
+class TransitionError(ValueError):
+    """A state change the machine does not allow."""
+
+
+def check_transition(current: HearingState, target: HearingState) -> None:
+    """Raise :class:`TransitionError` unless ``current → target`` is allowed."""
+    if target not in TRANSITIONS[current]:
+        raise TransitionError(f"a hearing cannot go from {current} to {target}")

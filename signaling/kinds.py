@@ -1,0 +1,90 @@
+"""Hearing kinds as data: who may take part and the procedure phases of each."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from signaling.roles import Role
+
+
+class HearingKind(StrEnum):
+    CIVIL_TRIAL = "civil_trial"
+    CRIMINAL_TRIAL = "criminal_trial"
+    CREDITORS_MEETING = "creditors_meeting"
+    MEDIATION = "mediation"
+    PANEL_DELIBERATION = "panel_deliberation"
+    COMMITTEE_MEETING = "committee_meeting"
+    ASYNC_HEARING = "async_hearing"
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """What a hearing of one kind allows."""
+
+    roles: frozenset[Role]
+    phases: tuple[str, ...]
+    may_be_public: bool
+
+
+_COMMON = frozenset({Role.JUDGE, Role.CLERK, Role.INTERPRETER})
+
+RULES: dict[HearingKind, KindRules] = {
+    HearingKind.CIVIL_TRIAL: KindRules(
+        roles=_COMMON | {Role.PARTY, Role.AGENT, Role.WITNESS, Role.OBSERVER},
+        phases=(
+            "identity_check",
+            "rights_notice",
+            "investigation",
+            "debate",
+            "final_statement",
+            "mediation",
+            "pronouncement",
+        ),
+        may_be_public=True,
+    ),
+    HearingKind.CRIMINAL_TRIAL: KindRules(
+        roles=_COMMON
+        | {
+            Role.PROSECUTOR,
+            Role.DETAINEE,
+            Role.PARTY,
+            Role.COUNSEL,
+            Role.AGENT,
+            Role.WITNESS,
+            Role.OBSERVER,
+        },
+        phases=(
+            "identity_check",
+            "rights_notice",
+            "investigation",
+            "debate",
+            "final_statement",
+            "pronouncement",
+        ),
+        may_be_public=True,
+    ),
+    HearingKind.CREDITORS_MEETING: KindRules(
+        roles=_COMMON | {Role.CREDITOR, Role.AGENT, Role.PARTY, Role.OBSERVER},
+        phases=("check_in", "report", "questions", "vote"),
+        may_be_public=False,
+    ),
+    HearingKind.MEDIATION: KindRules(
+        roles=_COMMON | {Role.PARTY, Role.AGENT},
+        phases=("identity_check", "statements", "negotiation", "agreement"),
+        may_be_public=False,
+    ),
+    HearingKind.PANEL_DELIBERATION: KindRules(
+        roles=frozenset({Role.JUDGE, Role.CLERK}),
+        phases=("presentation", "discussion", "decision"),
+        may_be_public=False,
+    ),
+    HearingKind.COMMITTEE_MEETING: KindRules(
+        roles=frozenset({Role.JUDGE, Role.CLERK, Role.PROSECUTOR}),
+        phases=("report", "discussion", "decision"),
+        may_be_public=False,
+    ),
+    HearingKind.ASYNC_HEARING: KindRules(
+        roles=_COMMON | {Role.PARTY, Role.AGENT},
+        phases=("statements", "responses", "closing"),
+        may_be_public=False,
+    ),
+}
