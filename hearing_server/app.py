@@ -34,10 +34,12 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_database)
     api = build_api()
     api.add_routes(app)
-    openapi = api.openapi()
+    document: dict[str, object] = {}
 
     async def openapi_json(request: web.Request) -> web.Response:
-        return web.json_response(openapi)
+        if not document:  # built on first request: it takes a while and most runs never ask
+            document.update(api.openapi())
+        return web.json_response(document)
 
     app.router.add_get("/api/openapi.json", openapi_json)
     app.router.add_get("/healthz", healthz)

@@ -63,7 +63,7 @@ RULES: dict[HearingKind, KindRules] = {
         may_be_public=True,
     ),
     HearingKind.CREDITORS_MEETING: KindRules(
-        roles=_COMMON | {Role.CREDITOR, Role.AGENT, Role.PARTY, Role.OBSERVER},
+        roles=_COMMON | {Role.CREDITOR, Role.AGENT, Role.PARTY},
         phases=("check_in", "report", "questions", "vote"),
         may_be_public=False,
     ),

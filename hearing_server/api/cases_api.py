@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Select, func, or_, select
 
 from hearing_server.api.errors import ApiError
@@ -20,6 +20,9 @@ from signaling.hearing import HearingState, TransitionError, check_transition
 from signaling.kinds import RULES, HearingKind
 from signaling.permissions import Action
 from signaling.roles import Role
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 class CaseIn(BaseModel):
@@ -73,6 +76,13 @@ class HearingIn(BaseModel):
     clerk_id: Id | None = Field(
         default=None, description="Clerk; defaults to the caller if a clerk."
     )
+
+    @field_validator("scheduled_start")
+    @classmethod
+    def _plausible(cls, start: datetime) -> datetime:
+        if not EARLIEST <= start <= LATEST:
+            raise ValueError(f"must lie between {EARLIEST.year} and {LATEST.year}")
+        return start
 
 
 class HearingOut(BaseModel):
@@ -277,7 +287,7 @@ def register(api: Api) -> None:
         if query.state is not None:
             stmt = stmt.where(Hearing.state == query.state)
         rows = await ctx.db.execute(stmt.order_by(Hearing.scheduled_start).limit(query.limit))
-        return HearingList(items=[hearing_out(h, c) for h, c in rows.tuples()])
+        return HearingList(items=[hearing_out(h, c) for h, c in rows])
 
     @api.route(
         "GET", "/hearings/{hearing_id}", summary="A hearing", tag="hearings", response=HearingOut

@@ -269,7 +269,7 @@ def register(api: Api) -> None:
             .order_by(Hearing.scheduled_start)
             .distinct()
         )
-        return HearingList(items=[hearing_out(h, c) for h, c in rows.tuples()])
+        return HearingList(items=[hearing_out(h, c) for h, c in rows])
 
 
 def _issue(ctx: Ctx, participant: Participant, valid_hours: float | None) -> IssuedInvitation:

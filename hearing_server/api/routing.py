@@ -99,37 +99,30 @@ class Api:
         response: type[BaseModel] | None = None,
         status: int = 200,
         public: bool = False,
+        errors: tuple[int, ...] = (),
     ) -> Callable[[Handler], Handler]:
         """Register ``handler(ctx, [body=...], [query=...])`` for ``method path``.
 
         Path parameters are positive integer ids, named ``{something_id}``.
+        ``errors`` lists statuses the handler raises beyond those every endpoint of
+        its shape can answer (400, 404, 413, 415, 422, 409 for writes, 401/403 unless public).
         """
 
         def register(handler: Handler) -> Handler:
-            errors = [400, 404]
+            statuses = {400, 404, *errors}
             if body is not None:
-                errors += [413, 415]
+                statuses |= {413, 415}
             if body is not None or query is not None:
-                errors.append(422)
+                statuses.add(422)
             if method in _UNSAFE:
-                errors.append(409)
+                statuses.add(409)
             if not public:
-                errors += [401, 403]
-            self.endpoints.append(
-                Endpoint(
-                    method,
-                    path,
-                    handler,
-                    summary,
-                    body,
-                    query,
-                    response,
-                    status,
-                    public,
-                    tag,
-                    tuple(errors),
-                )
+                statuses |= {401, 403}
+            endpoint = Endpoint(
+                method, path, handler, summary, body, query, response, status, public, tag
             )
+            endpoint.errors = tuple(sorted(statuses))
+            self.endpoints.append(endpoint)
             return handler
 
         return register
@@ -224,6 +217,8 @@ async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     if request.content_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "send the request body as application/json")
     raw = await request.read()
+    if b"\x00" in raw or b"\\u0000" in raw.lower():
+        raise ApiError(400, "nul_character", "text in the request must not contain NUL characters")
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
@@ -235,6 +230,8 @@ async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
 
 
 def _read_query(request: web.Request, model: type[BaseModel]) -> BaseModel:
+    if any("\x00" in value for value in request.query.values()):
+        raise ApiError(400, "nul_character", "query parameters must not contain NUL characters")
     try:
         return model.model_validate(dict(request.query))
     except ValidationError as exc:

@@ -52,6 +52,7 @@ def register(api: Api) -> None:
         body=LoginRequest,
         response=SessionOut,
         public=True,
+        errors=(401, 429),
     )
     async def login(ctx: Ctx, body: LoginRequest) -> SessionOut:
         throttle = ctx.request.app[LOGIN_THROTTLE]
@@ -96,6 +97,7 @@ def register(api: Api) -> None:
         body=TerminalLoginRequest,
         response=SessionOut,
         public=True,
+        errors=(401, 429),
     )
     async def terminal_login(ctx: Ctx, body: TerminalLoginRequest) -> SessionOut:
         throttle = ctx.request.app[LOGIN_THROTTLE]

@@ -1,0 +1,3 @@
+from hearing_server.cli import main
+
+main()

@@ -1,0 +1,124 @@
+"""Test callers of the REST API and the records they act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+from argon2 import PasswordHasher
+
+from hearing_server.db.database import Database
+from hearing_server.db.models import Court, DetentionCentre, Terminal, User
+from signaling.roles import Role
+
+PASSWORD = "correct horse battery staple"
+TERMINAL_SECRET = "terminal-secret-0123456789"
+
+# Cheap argon2id parameters: the server verifies with the parameters stored in each
+# hash, so test logins stay fast while the code path is the production one.
+_cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@dataclass(frozen=True)
+class World:
+    """Records made directly in the database, before any API call."""
+
+    court_id: int
+    other_court_id: int
+    judge_id: int
+    clerk_id: int
+    other_judge_id: int
+    centre_id: int
+    terminal_id: int
+
+
+async def seed_world(database: Database) -> World:
+    password_hash = _cheap.hash(PASSWORD)
+    async with database.session() as db:
+        court, other = Court(code="a", name="A区人民法院"), Court(code="b", name="B区人民法院")
+        db.add_all([court, other])
+        await db.flush()
+        users = {
+            name: User(
+                username=name,
+                display_name=name,
+                role=role,
+                court_id=court_id,
+                password_hash=password_hash,
+            )
+            for name, role, court_id in (
+                ("admin", Role.ADMIN, None),
+                ("judge", Role.JUDGE, court.id),
+                ("clerk", Role.CLERK, court.id),
+                ("judge_b", Role.JUDGE, other.id),
+            )
+        }
+        db.add_all(users.values())
+        centre = DetentionCentre(name="第一看守所")
+        db.add(centre)
+        await db.flush()
+        terminal = Terminal(
+            centre_id=centre.id, name="T1", secret_hash=_cheap.hash(TERMINAL_SECRET)
+        )
+        db.add(terminal)
+        await db.commit()
+        return World(
+            court_id=court.id,
+            other_court_id=other.id,
+            judge_id=users["judge"].id,
+            clerk_id=users["clerk"].id,
+            other_judge_id=users["judge_b"].id,
+            centre_id=centre.id,
+            terminal_id=terminal.id,
+        )
+
+
+class Caller:
+    """One HTTP client with its own cookies; remembers its CSRF token or invitation."""
+
+    def __init__(self, client: TestClient[web.Request, web.Application]) -> None:
+        self.client = client
+        self.csrf: str | None = None
+        self.invitation: str | None = None
+
+    async def login(self, username: str, password: str = PASSWORD) -> dict[str, Any]:
+        body: dict[str, Any] = await self.call(
+            "POST", "/auth/login", {"username": username, "password": password}
+        )
+        self.csrf = body["csrf_token"]
+        return body
+
+    async def terminal_login(
+        self, terminal_id: int, secret: str = TERMINAL_SECRET
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = await self.call(
+            "POST", "/auth/terminal-login", {"terminal_id": terminal_id, "secret": secret}
+        )
+        self.csrf = body["csrf_token"]
+        return body
+
+    async def call(
+        self, method: str, path: str, json: Any = None, expect: int | None = None
+    ) -> Any:
+        """Call ``/api/v1{path}``, check the status (any 2xx unless ``expect`` says), return the JSON body."""
+        status, body = await self.status(method, path, json)
+        if expect is not None:
+            assert status == expect, f"{method} {path}: {status} {body}"
+        else:
+            assert status < 300, f"{method} {path}: {status} {body}"
+        return body
+
+    async def status(self, method: str, path: str, json: Any = None) -> tuple[int, Any]:
+        """The status and JSON body of a call; an error body must have the documented shape."""
+        headers = {}
+        if self.csrf:
+            headers["X-CSRF-Token"] = self.csrf
+        if self.invitation:
+            headers["Authorization"] = f"Invitation {self.invitation}"
+        response = await self.client.request(method, "/api/v1" + path, json=json, headers=headers)
+        body = await response.json() if response.content_type == "application/json" else None
+        if response.status >= 400:
+            assert body is not None and set(body["error"]) >= {"code", "message"}, body
+        return response.status, body

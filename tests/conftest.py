@@ -1,0 +1,145 @@
+"""Shared fixtures: a real database (SQLite and PostgreSQL), a running app, logged-in callers."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import asyncpg
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.engine import make_url
+
+from config import Settings
+from hearing_server.app import create_app
+from hearing_server.db.database import Database
+from tests.callers import Caller, World, seed_world
+
+POSTGRES_URL = os.environ.get(
+    "HEARING_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database of each kind, dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'hearing.db'}"
+        return
+    async with postgres_database() as url:
+        yield url
+
+
+class postgres_database:
+    """A fresh PostgreSQL database on the test server, dropped on exit."""
+
+    def __init__(self) -> None:
+        self.name = f"hs_test_{uuid.uuid4().hex[:12]}"
+        self.base = make_url(POSTGRES_URL)
+
+    async def _admin(self) -> asyncpg.Connection:
+        base = self.base
+        return await asyncpg.connect(
+            host=base.host,
+            port=base.port,
+            user=base.username,
+            password=base.password,
+            database=base.database,
+        )
+
+    async def __aenter__(self) -> str:
+        conn = await self._admin()
+        try:
+            await conn.execute(f'CREATE DATABASE "{self.name}"')
+        finally:
+            await conn.close()
+        return self.base.set(database=self.name).render_as_string(hide_password=False)
+
+    async def __aexit__(self, *exc: object) -> None:
+        conn = await self._admin()
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        recordings_dir=tmp_path / "recordings",
+        public_url="http://courts.test",
+        login_attempts=3,
+    )
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    db = Database(settings.database_url)
+    await db.migrate()
+    yield db
+    await db.close()
+
+
+@pytest.fixture
+async def world(database: Database) -> World:
+    return await seed_world(database)
+
+
+@pytest.fixture
+async def server(settings: Settings, database: Database) -> AsyncIterator[TestServer]:
+    srv = TestServer(create_app(settings))
+    await srv.start_server()
+    yield srv
+    await srv.close()
+
+
+@pytest.fixture
+async def new_caller(server: TestServer) -> AsyncIterator[Callable[[], Awaitable[Caller]]]:
+    """Makes independent HTTP clients (each with its own cookie jar) against the one server."""
+    clients: list[TestClient[web.Request, web.Application]] = []
+
+    async def make() -> Caller:
+        client: TestClient[web.Request, web.Application] = TestClient(server)
+        await client.start_server()
+        clients.append(client)
+        return Caller(client)
+
+    yield make
+    for client in clients:
+        await client.close()
+
+
+@pytest.fixture
+async def anon(new_caller: Callable[[], Awaitable[Caller]]) -> Caller:
+    return await new_caller()
+
+
+async def _logged_in(new_caller: Callable[[], Awaitable[Caller]], username: str) -> Caller:
+    caller = await new_caller()
+    await caller.login(username)
+    return caller
+
+
+@pytest.fixture
+async def admin(new_caller: Callable[[], Awaitable[Caller]], world: World) -> Caller:
+    return await _logged_in(new_caller, "admin")
+
+
+@pytest.fixture
+async def judge(new_caller: Callable[[], Awaitable[Caller]], world: World) -> Caller:
+    return await _logged_in(new_caller, "judge")
+
+
+@pytest.fixture
+async def clerk(new_caller: Callable[[], Awaitable[Caller]], world: World) -> Caller:
+    return await _logged_in(new_caller, "clerk")
+
+
+@pytest.fixture
+async def other_judge(new_caller: Callable[[], Awaitable[Caller]], world: World) -> Caller:
+    """A judge of another court."""
+    return await _logged_in(new_caller, "judge_b")

@@ -1,0 +1,123 @@
+"""Schema-driven fuzzing of the whole REST API against a real server process.
+
+The document fuzzed is the one the server serves, generated from the same models
+that validate requests; schemathesis sends valid and invalid requests for every
+operation and fails on any 5xx or on a response that breaks the document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from hearing_server.app import build_api
+from hearing_server.db.database import Database
+from tests.callers import PASSWORD, seed_world
+from tests.conftest import postgres_database
+from tests.live_server import LiveServer
+
+schema = schemathesis.openapi.from_dict(build_api().openapi())
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+class Target:
+    def __init__(self, url: str, headers: dict[str, str]) -> None:
+        self.url = url
+        self.headers = headers
+
+
+async def _prepare(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        await db.migrate()
+        await seed_world(db)
+    finally:
+        await db.close()
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    workdir = tmp_path_factory.mktemp("fuzz")
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{workdir / 'fuzz.db'}"
+        asyncio.run(_prepare(url))
+        with LiveServer(workdir, database_url=url, login_attempts="100000") as server:
+            yield server
+        return
+    pg = postgres_database()
+    url = asyncio.run(pg.__aenter__())
+    try:
+        asyncio.run(_prepare(url))
+        with LiveServer(workdir, database_url=url, login_attempts="100000") as server:
+            yield server
+    finally:
+        asyncio.run(pg.__aexit__())
+
+
+@pytest.fixture(scope="module", params=["judge", "party"])
+def target(request: pytest.FixtureRequest, live: LiveServer) -> Target:
+    """A caller with records to act on: a judge's cookie session, or a party's invitation."""
+    api = live.url + "/api/v1"
+    judge = requests.Session()
+    login = judge.post(
+        f"{api}/auth/login", json={"username": "judge", "password": PASSWORD}, timeout=10
+    )
+    login.raise_for_status()
+    csrf = login.json()["csrf_token"]
+    judge.headers["X-CSRF-Token"] = csrf
+    case = judge.post(
+        f"{api}/cases",
+        json={"number": f"F-{request.param}", "title": "fuzz", "kind": "civil_trial"},
+    )
+    hearing = judge.post(
+        f"{api}/cases/{case.json()['id']}/hearings",
+        json={"scheduled_start": datetime.now(UTC).isoformat()},
+    )
+    party = judge.post(
+        f"{api}/hearings/{hearing.json()['id']}/participants", json={"role": "party", "name": "甲"}
+    )
+    if request.param == "judge":
+        return Target(
+            live.url, {"Cookie": f"hs_session={judge.cookies['hs_session']}", "X-CSRF-Token": csrf}
+        )
+    return Target(live.url, {"Authorization": f"Invitation {party.json()['invitation']['token']}"})
+
+
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_no_operation_answers_5xx_or_breaks_its_document(
+    case: schemathesis.Case[Any], target: Target
+) -> None:
+    case.call_and_validate(base_url=target.url, headers=target.headers, checks=CHECKS, timeout=30)
+
+
+def test_the_served_document_is_the_fuzzed_one(live: LiveServer) -> None:
+    served = requests.get(live.url + "/api/openapi.json", timeout=10).json()
+    assert served == build_api().openapi()
+
+
+def test_server_log_has_no_unhandled_errors(live: LiveServer) -> None:
+    """Run last in the module: the fuzzing above must not have logged a traceback."""
+    assert "Traceback" not in Path(live.log).read_text()
