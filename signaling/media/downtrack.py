@@ -1,0 +1,264 @@
+"""Per-subscriber rewrite of forwarded RTP packets: pure logic, no I/O.
+
+A subscriber sees one continuous stream whatever happens upstream: its own SSRC and payload
+type, sequence numbers without holes where packets were skipped (waiting for a keyframe,
+switching source), timestamps that advance by wall-clock time across a switch, VP8 picture ids
+that continue across a switch, and header extensions under the ids *it* negotiated.
+
+Within one segment (from the keyframe where the subscriber started on a source to the next
+switch) the mapping is a constant offset, so upstream loss shows through as the same gap and
+the subscriber's NACK for an output sequence number maps back to the source packet.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from struct import pack
+
+from aiortc.rtp import pack_header_extensions
+
+from .nack import seq_delta
+from .packet import SourcePacket
+from .vp8 import rewrite_descriptor
+
+MAX_SEGMENT = 0x4000
+"""Past this many sequence numbers a segment is old enough that late packets cannot precede it."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionIds:
+    """Header extension ids negotiated with the subscriber (0: not negotiated)."""
+
+    mid: int = 0
+    abs_send_time: int = 0
+    audio_level: int = 0
+
+
+MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
+ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+
+
+def extension_ids(negotiated: Iterable[tuple[str, int | None]]) -> ExtensionIds:
+    """The ids of the extensions a downtrack writes, from negotiated (uri, id) pairs."""
+    ids = {uri: ext_id or 0 for uri, ext_id in negotiated}
+    return ExtensionIds(
+        mid=ids.get(MID_URI, 0),
+        abs_send_time=ids.get(ABS_SEND_TIME_URI, 0),
+        audio_level=ids.get(AUDIO_LEVEL_URI, 0),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DownTrackParams:
+    ssrc: int
+    payload_type: int
+    clock_rate: int
+    wait_for_keyframe: bool
+    """Video: start (and restart after a switch) only at the first packet of a keyframe."""
+    mid: str | None = None
+    extension_ids: ExtensionIds = ExtensionIds()
+    rtx_ssrc: int | None = None
+    rtx_payload_type: int | None = None
+    """None when the subscriber did not negotiate RTX: retransmit on the media SSRC."""
+
+
+class DownTrack:
+    def __init__(
+        self,
+        params: DownTrackParams,
+        initial_sequence: int,
+        initial_timestamp: int,
+        initial_rtx_sequence: int = 0,
+    ) -> None:
+        self.params = params
+        self._mid_element: list[tuple[int, bytes]] = []
+        if params.mid is not None and params.extension_ids.mid:
+            self._mid_element = [(params.extension_ids.mid, params.mid.encode("utf8"))]
+        self._waiting = True
+        self._started = False
+        self._source_ssrc: int | None = None
+        # output state of the newest forwarded packet
+        self._last_sequence = (initial_sequence - 1) & 0xFFFF
+        self._last_timestamp = initial_timestamp
+        self._last_time = 0.0
+        self._last_picture_id: int | None = None
+        self._last_tl0picidx: int | None = None
+        # current segment: source -> output offsets
+        self._source_highest = 0
+        self._segment_length = 0
+        self._sequence_offset = 0
+        self._timestamp_offset = 0
+        self._picture_id_offset = 0
+        self._tl0picidx_offset = 0
+        self._rtx_sequence = initial_rtx_sequence
+
+    @property
+    def waiting(self) -> bool:
+        """Whether packets are being skipped until one the subscriber can start at."""
+        return self._waiting
+
+    @property
+    def last_timestamp(self) -> int:
+        """RTP timestamp of the newest packet sent, for sender reports."""
+        return self._last_timestamp
+
+    def switch_source(self) -> None:
+        """Drop packets until the next one a new source can start at (a keyframe for video)."""
+        self._waiting = True
+
+    def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> bytes | None:
+        """Return the packet as this subscriber must receive it, or None to skip it.
+
+        `now` is a monotonic time in seconds, `abs_send_time` the 24-bit abs-send-time value.
+        """
+        if packet.ssrc != self._source_ssrc:
+            self._waiting = True
+        newest = True
+        if self._waiting:
+            if self.params.wait_for_keyframe and not packet.keyframe:
+                return None
+            self._start_segment(packet, now)
+        else:
+            delta = seq_delta(packet.sequence_number, self._source_highest)
+            if delta > 0:
+                self._source_highest = packet.sequence_number
+                self._segment_length = min(self._segment_length + delta, MAX_SEGMENT)
+            elif -delta >= self._segment_length:
+                return None
+            else:
+                newest = False
+        sequence = (packet.sequence_number + self._sequence_offset) & 0xFFFF
+        timestamp = (packet.timestamp + self._timestamp_offset) & 0xFFFFFFFF
+        payload = self._payload(packet, remember=newest)
+        if newest:
+            self._last_sequence = sequence
+            self._last_timestamp = timestamp
+            self._last_time = now
+        return self._serialize(
+            ssrc=self.params.ssrc,
+            payload_type=self.params.payload_type,
+            sequence=sequence,
+            timestamp=timestamp,
+            packet=packet,
+            payload=payload,
+            padding_size=packet.padding_size,
+            abs_send_time=abs_send_time,
+        )
+
+    def retransmit(
+        self,
+        sequence: int,
+        lookup: Callable[[int], SourcePacket | None],
+        abs_send_time: int,
+    ) -> bytes | None:
+        """Answer a NACK for output `sequence` from the source history `lookup`, as RTX if any."""
+        if self._waiting or self._source_ssrc is None:
+            return None
+        back = seq_delta(self._last_sequence, sequence)
+        if back < 0 or back >= self._segment_length:
+            return None
+        packet = lookup((sequence - self._sequence_offset) & 0xFFFF)
+        if packet is None or packet.ssrc != self._source_ssrc:
+            return None
+        timestamp = (packet.timestamp + self._timestamp_offset) & 0xFFFFFFFF
+        payload = self._payload(packet, remember=False)
+        params = self.params
+        if params.rtx_ssrc is None or params.rtx_payload_type is None:
+            ssrc, payload_type = params.ssrc, params.payload_type
+        else:
+            ssrc, payload_type = params.rtx_ssrc, params.rtx_payload_type
+            payload = pack("!H", sequence) + payload
+            sequence = self._rtx_sequence
+            self._rtx_sequence = (self._rtx_sequence + 1) & 0xFFFF
+        return self._serialize(
+            ssrc=ssrc,
+            payload_type=payload_type,
+            sequence=sequence,
+            timestamp=timestamp,
+            packet=packet,
+            payload=payload,
+            padding_size=0,
+            abs_send_time=abs_send_time,
+        )
+
+    def _start_segment(self, packet: SourcePacket, now: float) -> None:
+        sequence = (self._last_sequence + 1) & 0xFFFF
+        timestamp = self._last_timestamp
+        picture_id_offset = 0
+        tl0picidx_offset = 0
+        if self._started:
+            ticks = max(1, round((now - self._last_time) * self.params.clock_rate))
+            timestamp = (timestamp + ticks) & 0xFFFFFFFF
+            vp8 = packet.vp8
+            if vp8 is not None and vp8.picture_id is not None and self._last_picture_id is not None:
+                picture_id_offset = (self._last_picture_id + 1 - vp8.picture_id) & 0x7FFF
+            if vp8 is not None and vp8.tl0picidx is not None and self._last_tl0picidx is not None:
+                tl0picidx_offset = (self._last_tl0picidx + 1 - vp8.tl0picidx) & 0xFF
+        self._sequence_offset = (sequence - packet.sequence_number) & 0xFFFF
+        self._timestamp_offset = (timestamp - packet.timestamp) & 0xFFFFFFFF
+        self._picture_id_offset = picture_id_offset
+        self._tl0picidx_offset = tl0picidx_offset
+        self._source_ssrc = packet.ssrc
+        self._source_highest = packet.sequence_number
+        self._segment_length = 1
+        self._waiting = False
+        self._started = True
+
+    def _payload(self, packet: SourcePacket, remember: bool) -> bytes:
+        """The packet's payload with the VP8 picture id / TL0PICIDX moved by the segment offset."""
+        vp8 = packet.vp8
+        if vp8 is None:
+            return packet.payload
+        picture_id = None
+        tl0picidx = None
+        if vp8.picture_id is not None:
+            picture_id = (vp8.picture_id + self._picture_id_offset) & 0x7FFF
+            if remember:
+                self._last_picture_id = picture_id
+        if vp8.tl0picidx is not None:
+            tl0picidx = (vp8.tl0picidx + self._tl0picidx_offset) & 0xFF
+            if remember:
+                self._last_tl0picidx = tl0picidx
+        if self._picture_id_offset == 0 and self._tl0picidx_offset == 0:
+            return packet.payload
+        return rewrite_descriptor(packet.payload, vp8, picture_id, tl0picidx)
+
+    def _serialize(
+        self,
+        *,
+        ssrc: int,
+        payload_type: int,
+        sequence: int,
+        timestamp: int,
+        packet: SourcePacket,
+        payload: bytes,
+        padding_size: int,
+        abs_send_time: int,
+    ) -> bytes:
+        ids = self.params.extension_ids
+        elements = list(self._mid_element)
+        if ids.abs_send_time:
+            elements.append((ids.abs_send_time, pack("!L", abs_send_time & 0xFFFFFF)[1:]))
+        if ids.audio_level and packet.audio_level is not None:
+            voice, level = packet.audio_level
+            elements.append((ids.audio_level, bytes([(0x80 if voice else 0) | (level & 0x7F)])))
+        first = 0x80
+        extension = b""
+        if elements:
+            profile, value = pack_header_extensions(elements)
+            extension = pack("!HH", profile, len(value) // 4) + value
+            first |= 0x10
+        if padding_size:
+            first |= 0x20
+        header = pack(
+            "!BBHLL",
+            first,
+            (0x80 if packet.marker else 0) | payload_type,
+            sequence,
+            timestamp,
+            ssrc,
+        )
+        data = header + extension + payload
+        if padding_size:
+            data += bytes(padding_size - 1) + bytes([padding_size])
+        return data

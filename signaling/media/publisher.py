@@ -1,0 +1,285 @@
+"""An incoming track, taken over at the RTP level and fanned out to subscribers.
+
+The receiver's `_handle_rtp_packet` is replaced: nothing reaches aiortc's jitter buffer or
+decoder. Per packet the track keeps the receiver-report statistics aiortc sends upstream,
+unwraps the publisher's RTX, NACKs gaps, stores the packet in a bounded history, notes the
+RFC 6464 audio level and hands the packet to every subscriber in the receive task itself (a
+send never waits: SRTP protect and a datagram `sendto`), so there is no queue to grow.
+
+A periodic task re-asks for keyframes while a subscriber waits, re-sends NACKs and sends a
+REMB upstream: the publisher's encoder otherwise gets no bandwidth estimate, since bypassing
+the receiver also bypasses aiortc's estimator.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from aiortc import clock
+from aiortc.codecs import is_rtx
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtcrtpreceiver import StreamStatistics
+from aiortc.rtcrtptransceiver import RTCRtpTransceiver
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    RTCP_PSFB_PLI,
+    RTCP_RTPFB_NACK,
+    RtcpPsfbPacket,
+    RtcpRtpfbPacket,
+    RtpPacket,
+    pack_remb_fci,
+    unwrap_rtx,
+)
+
+from . import internals
+from .history import PacketHistory
+from .keyframes import KeyframePolicy
+from .nack import NackTracker
+from .packet import SourcePacket
+from .vp8 import parse_descriptor
+
+logger = logging.getLogger(__name__)
+
+TICK = 0.1
+REMB_INTERVAL = 1.0
+DEFAULT_MAX_BITRATE = 1_500_000
+
+
+def abs_send_time_now() -> int:
+    """The current time as the 24-bit abs-send-time header extension value (6.18 seconds)."""
+    return (clock.current_ntp_time() >> 14) & 0xFFFFFF
+
+
+class Subscriber(Protocol):
+    """What a published track needs from each of its subscribers."""
+
+    @property
+    def waiting_for_keyframe(self) -> bool: ...
+
+    async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AudioLevel:
+    level: int
+    """RFC 6464 level in -dBov: 0 is the loudest, 127 silence."""
+    voice: bool
+    at: float
+    """Monotonic time of the packet that carried it."""
+
+
+class PublishedTrack:
+    """One remote track of a participant, forwarded to any number of subscribers."""
+
+    def __init__(
+        self,
+        transceiver: RTCRtpTransceiver,
+        track_id: str,
+        *,
+        max_bitrate: int = DEFAULT_MAX_BITRATE,
+        clock_fn: Callable[[], float] = time.monotonic,
+    ) -> None:
+        codecs = [c for c in internals.transceiver_codecs(transceiver) if not is_rtx(c)]
+        if not codecs:
+            raise ValueError("transceiver has no negotiated media codec")
+        self.id = track_id
+        self.kind = transceiver.kind
+        self.transceiver = transceiver
+        self.codec: RTCRtpCodecParameters = codecs[0]
+        """The codec the publisher sends with; subscribers are offered exactly this one."""
+        if self.codec.payloadType is None:
+            raise ValueError("negotiated codec has no payload type")
+        self._payload_type: int = self.codec.payloadType
+        self.history = PacketHistory()
+        self.ended = False
+        self._receiver = transceiver.receiver
+        self._max_bitrate = max_bitrate
+        self._clock = clock_fn
+        self._is_vp8 = self.codec.name.lower() == "vp8"
+        self._keyframes = KeyframePolicy(clock_fn)
+        self._nacks = NackTracker(clock_fn) if self.kind == "video" else None
+        self._subscribers: list[Subscriber] = []
+        self._estimates: dict[Subscriber, int] = {}
+        self._media_ssrc: int | None = None
+        self._audio_level: AudioLevel | None = None
+        self._ended_callbacks: list[Callable[[], None]] = []
+        self._task: asyncio.Task[None] | None = None
+        internals.replace_rtp_handler(self._receiver, self._on_rtp)
+
+    @property
+    def audio_level(self) -> AudioLevel | None:
+        """The latest RFC 6464 audio level the publisher sent, for active-speaker detection."""
+        return self._audio_level
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    def on_ended(self, callback: Callable[[], None]) -> None:
+        self._ended_callbacks.append(callback)
+
+    def start(self) -> None:
+        if self._task is None and not self.ended:
+            self._task = asyncio.create_task(self._run_periodic())
+
+    async def stop(self) -> None:
+        """The publisher is gone: stop forwarding and tell whoever registered with on_ended."""
+        if self.ended:
+            return
+        self.ended = True
+        self._subscribers.clear()
+        self._estimates.clear()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for callback in self._ended_callbacks:
+            callback()
+        self._ended_callbacks.clear()
+
+    def attach(self, subscriber: Subscriber) -> None:
+        if not self.ended and subscriber not in self._subscribers:
+            self._subscribers.append(subscriber)
+
+    def detach(self, subscriber: Subscriber) -> None:
+        if subscriber in self._subscribers:
+            self._subscribers.remove(subscriber)
+        self._estimates.pop(subscriber, None)
+
+    async def request_keyframe(self) -> None:
+        """A subscriber needs a keyframe; coalesced with everyone else's requests."""
+        if self.kind == "video" and self._keyframes.request():
+            await self._send_pli()
+
+    def set_estimate(self, subscriber: Subscriber, bitrate: int) -> None:
+        """Record a subscriber's receive bandwidth estimate (from its REMB)."""
+        if subscriber in self._subscribers:
+            self._estimates[subscriber] = bitrate
+
+    def target_bitrate(self) -> int:
+        """What the publisher is told it may send: the slowest subscriber's estimate, capped."""
+        return min([self._max_bitrate, *self._estimates.values()])
+
+    async def _on_rtp(self, packet: RtpPacket, arrival_time_ms: int) -> None:
+        try:
+            await self._handle_rtp(packet)
+        except Exception:  # an exception here would end the publisher's DTLS receive loop
+            logger.exception("failed to forward %r", packet)
+
+    async def _handle_rtp(self, packet: RtpPacket) -> None:
+        media = self._media_packet(packet)
+        if media is None:
+            return
+        if media.ssrc != self._media_ssrc:
+            self._media_ssrc = media.ssrc
+            if self._nacks is not None:  # a new stream: old gaps mean nothing
+                self._nacks = NackTracker(self._clock)
+        if self._nacks is not None:
+            lost = self._nacks.add(media.sequence_number)
+            if lost:
+                await self._send_nack(lost)
+
+        source = self._source_packet(media)
+        if source is None or not self.history.add(source):
+            return
+        if source.audio_level is not None:
+            voice, level = source.audio_level
+            self._audio_level = AudioLevel(level=level, voice=voice, at=self._clock())
+        if source.keyframe:
+            self._keyframes.keyframe_received()
+
+        now = self._clock()
+        abs_send_time = abs_send_time_now()
+        for subscriber in tuple(self._subscribers):
+            try:
+                await subscriber.forward(source, now, abs_send_time)
+            except Exception:  # one broken subscriber must not starve the others
+                logger.exception("forwarding to %r failed", subscriber)
+
+    def _media_packet(self, packet: RtpPacket) -> RtpPacket | None:
+        """Count `packet` for receiver reports; return it (RTX unwrapped) if it is forwardable."""
+        codec = internals.receiver_codecs(self._receiver).get(packet.payload_type)
+        if codec is None or self.ended:
+            return None
+        statistics = internals.receiver_statistics(self._receiver)
+        stream = statistics.get(packet.ssrc)
+        if stream is None:
+            stream = statistics[packet.ssrc] = StreamStatistics(codec.clockRate)
+        stream.add(packet)
+
+        if not is_rtx(codec):
+            return packet if packet.payload_type == self._payload_type else None
+        media_ssrc = internals.receiver_rtx_ssrcs(self._receiver).get(packet.ssrc, self._media_ssrc)
+        apt = codec.parameters.get("apt")
+        if media_ssrc is None or len(packet.payload) < 2 or apt != self._payload_type:
+            return None  # padding-only RTX, or a retransmission we cannot place
+        return unwrap_rtx(packet, payload_type=self._payload_type, ssrc=media_ssrc)
+
+    def _source_packet(self, packet: RtpPacket) -> SourcePacket | None:
+        vp8 = None
+        if self._is_vp8 and packet.payload:
+            try:
+                vp8 = parse_descriptor(packet.payload)
+            except ValueError:
+                logger.debug("dropping packet with malformed VP8 descriptor")
+                return None
+        return SourcePacket(
+            ssrc=packet.ssrc,
+            sequence_number=packet.sequence_number,
+            timestamp=packet.timestamp,
+            marker=bool(packet.marker),
+            payload=packet.payload,
+            padding_size=packet.padding_size,
+            audio_level=packet.extensions.audio_level,
+            vp8=vp8,
+        )
+
+    async def _run_periodic(self) -> None:
+        last_remb = -REMB_INTERVAL
+        while True:
+            await asyncio.sleep(TICK)
+            waiting = any(s.waiting_for_keyframe for s in self._subscribers)
+            if self.kind == "video" and self._keyframes.poll(waiting):
+                await self._send_pli()
+            if self._nacks is not None:
+                again = self._nacks.due()
+                if again:
+                    await self._send_nack(again)
+            now = self._clock()
+            if self.kind == "video" and now - last_remb >= REMB_INTERVAL:
+                last_remb = now
+                await self._send_remb()
+
+    async def _send_rtcp(
+        self, build: Callable[[int, int], RtcpPsfbPacket | RtcpRtpfbPacket]
+    ) -> None:
+        """Send `build(our RTCP SSRC, the publisher's media SSRC)` once both are known."""
+        sender_ssrc = internals.receiver_rtcp_ssrc(self._receiver)
+        if sender_ssrc is None or self._media_ssrc is None:
+            return
+        await internals.send_rtcp(self._receiver, build(sender_ssrc, self._media_ssrc))
+
+    async def _send_pli(self) -> None:
+        await self._send_rtcp(
+            lambda ssrc, media: RtcpPsfbPacket(fmt=RTCP_PSFB_PLI, ssrc=ssrc, media_ssrc=media)
+        )
+
+    async def _send_nack(self, lost: list[int]) -> None:
+        def build(ssrc: int, media: int) -> RtcpRtpfbPacket:
+            packet = RtcpRtpfbPacket(fmt=RTCP_RTPFB_NACK, ssrc=ssrc, media_ssrc=media)
+            packet.lost = lost
+            return packet
+
+        await self._send_rtcp(build)
+
+    async def _send_remb(self) -> None:
+        bitrate = self.target_bitrate()
+        await self._send_rtcp(
+            lambda ssrc, media: RtcpPsfbPacket(
+                fmt=RTCP_PSFB_APP, ssrc=ssrc, media_ssrc=0, fci=pack_remb_fci(bitrate, [media])
+            )
+        )

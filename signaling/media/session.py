@@ -1,0 +1,243 @@
+"""One participant's peer connection to the server, with the calls the signaling layer makes.
+
+Negotiation follows "perfect negotiation" with the server as the impolite peer (aiortc cannot
+roll back): the browser offers what it publishes, the server offers what the participant
+subscribes to, and a browser offer that crosses a server offer is ignored (the browser, being
+polite, rolls back, answers ours and offers again).
+
+Subscriptions get their transceivers only when the server creates its offer, so a browser
+offer can never claim a transceiver meant for a subscription. A subscription that ends keeps
+its transceiver, negotiated to inactive, and a later subscription of the same kind and codec
+reuses it, so the SDP does not grow with every change.
+"""
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Sequence
+
+from aiortc import (
+    RTCConfiguration,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
+from aiortc.exceptions import InternalError, InvalidAccessError, OperationError
+from aiortc.mediastreams import MediaStreamTrack
+from aiortc.rtcconfiguration import RTCBundlePolicy
+from aiortc.sdp import candidate_from_sdp
+
+from .publisher import DEFAULT_MAX_BITRATE, PublishedTrack
+from .subscriber import SilentTrack, Subscription
+
+logger = logging.getLogger(__name__)
+
+# what aiortc raises for a description it cannot parse or apply
+SDP_ERRORS = (
+    ValueError,
+    AssertionError,
+    LookupError,
+    InternalError,
+    InvalidAccessError,
+    OperationError,
+)
+
+
+class MediaSession:
+    def __init__(
+        self,
+        ice_servers: Sequence[RTCIceServer] = (),
+        *,
+        max_bitrate: int = DEFAULT_MAX_BITRATE,
+        on_track: Callable[[PublishedTrack], None] | None = None,
+        on_negotiation_needed: Callable[[], None] | None = None,
+        on_connection_state: Callable[[str], None] | None = None,
+    ) -> None:
+        """`ice_servers` is always used as given: an empty list means host candidates only
+        (aiortc would otherwise fall back to a public STUN server).
+
+        `on_track` is called for each track the participant publishes; `on_negotiation_needed`
+        when subscriptions changed and `create_offer` should be called (once the current
+        negotiation, if any, is over); `on_connection_state` with aiortc's connection state.
+        """
+        self._pc = RTCPeerConnection(
+            RTCConfiguration(iceServers=list(ice_servers), bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        )
+        self._max_bitrate = max_bitrate
+        self._on_track = on_track
+        self._on_negotiation_needed = on_negotiation_needed
+        self._on_connection_state = on_connection_state
+        self._lock = asyncio.Lock()
+        self._negotiation_needed = False
+        self._closed = False
+        self.published: list[PublishedTrack] = []
+        self.subscriptions: list[Subscription] = []
+        self._pc.on("track", self._track_added)
+        self._pc.on("connectionstatechange", self._connection_state_changed)
+
+    @property
+    def connection_state(self) -> str:
+        return self._pc.connectionState
+
+    async def accept_offer(self, sdp: str) -> str | None:
+        """Apply the participant's offer and return the answer SDP.
+
+        Return None if the offer crossed one of ours (glare): the participant must roll back and
+        answer ours instead. Raise ValueError for an offer aiortc cannot parse or apply.
+        """
+        async with self._lock:
+            self._check_open()
+            if self._pc.signalingState != "stable":
+                return None
+            if not re.search(r"^m=", sdp, re.MULTILINE):
+                raise ValueError("offer has no media section")
+            try:
+                await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+                await self._pc.setLocalDescription(await self._pc.createAnswer())
+            except SDP_ERRORS as exc:
+                raise ValueError(f"unusable offer: {exc}") from exc
+            await self._end_unpublished()
+            answer = self._pc.localDescription.sdp
+        self._announce_negotiation()
+        return answer
+
+    async def create_offer(self) -> str | None:
+        """Create the server's offer for the current subscriptions.
+
+        Return None when there is nothing to negotiate or a negotiation is already under way
+        (`on_negotiation_needed` fires again once it is over).
+        """
+        async with self._lock:
+            self._check_open()
+            if not self._negotiation_needed or self._pc.signalingState != "stable":
+                return None
+            self._negotiation_needed = False
+            for subscription in self.subscriptions:
+                if subscription.transceiver is None:
+                    subscription.bind(self._new_sending_transceiver(subscription.kind))
+            await self._pc.setLocalDescription(await self._pc.createOffer())
+            return self._pc.localDescription.sdp
+
+    async def accept_answer(self, sdp: str) -> None:
+        """Apply the participant's answer to our last offer."""
+        async with self._lock:
+            self._check_open()
+            if self._pc.signalingState != "have-local-offer":
+                raise ValueError("no offer is waiting for an answer")
+            try:
+                await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+            except SDP_ERRORS as exc:
+                raise ValueError(f"unusable answer: {exc}") from exc
+            await self._end_unpublished()
+        self._announce_negotiation()
+
+    async def add_ice_candidate(
+        self, candidate: str | None, sdp_mid: str | None = None, sdp_mline_index: int | None = None
+    ) -> None:
+        """Add a trickled candidate (the browser's `candidate` string); None or "" ends them."""
+        async with self._lock:
+            self._check_open()
+            if not candidate:
+                await self._pc.addIceCandidate(None)
+                return
+            try:
+                parsed = candidate_from_sdp(candidate.removeprefix("candidate:"))
+            except (AssertionError, ValueError, IndexError) as exc:
+                raise ValueError(f"malformed ICE candidate {candidate!r}") from exc
+            parsed.sdpMid = sdp_mid
+            parsed.sdpMLineIndex = sdp_mline_index
+            if sdp_mid is None and sdp_mline_index is None:
+                parsed.sdpMLineIndex = 0  # everything is bundled on the first transport
+            await self._pc.addIceCandidate(parsed)
+
+    def subscribe(self, track: PublishedTrack) -> Subscription:
+        """Forward `track` to this participant (media flows after the next negotiation)."""
+        self._check_open()
+        for subscription in self.subscriptions:
+            if subscription.publisher is track:
+                return subscription
+        parked = next(
+            (s for s in self.subscriptions if self._is_parked(s) and s.can_carry(track)), None
+        )
+        if parked is not None:
+            parked.resume(track)
+            assert parked.transceiver is not None
+            parked.transceiver.direction = "sendonly"
+            subscription = parked
+        else:
+            subscription = Subscription(track)
+            self.subscriptions.append(subscription)
+        self._mark_negotiation_needed()
+        return subscription
+
+    def unsubscribe(self, track: PublishedTrack) -> None:
+        """Stop forwarding `track` to this participant at once."""
+        for subscription in list(self.subscriptions):
+            if subscription.publisher is not track:
+                continue
+            subscription.stop()
+            if subscription.transceiver is None:
+                self.subscriptions.remove(subscription)
+            else:
+                subscription.transceiver.direction = "inactive"
+                self._mark_negotiation_needed()
+
+    async def close(self) -> None:
+        """End every publication and subscription and close the peer connection."""
+        if self._closed:
+            return
+        self._closed = True
+        for subscription in self.subscriptions:
+            subscription.stop()
+        for track in self.published:
+            await track.stop()
+        await self._pc.close()
+
+    def _new_sending_transceiver(self, kind: str) -> RTCRtpTransceiver:
+        return self._pc.addTransceiver(SilentTrack(kind), direction="sendonly")
+
+    @staticmethod
+    def _is_parked(subscription: Subscription) -> bool:
+        transceiver = subscription.transceiver
+        return (
+            subscription.publisher is None
+            and transceiver is not None
+            and transceiver.direction == "inactive"
+        )
+
+    def _track_added(self, track: MediaStreamTrack) -> None:
+        transceiver = next(t for t in self._pc.getTransceivers() if t.receiver.track is track)
+        published = PublishedTrack(transceiver, track.id, max_bitrate=self._max_bitrate)
+        published.start()
+        self.published.append(published)
+        if self._on_track is not None:
+            self._on_track(published)
+
+    async def _end_unpublished(self) -> None:
+        """End published tracks whose transceiver the participant no longer sends on."""
+        for track in list(self.published):
+            if track.transceiver.currentDirection not in (None, "recvonly", "sendrecv"):
+                self.published.remove(track)
+                await track.stop()
+
+    def _mark_negotiation_needed(self) -> None:
+        self._negotiation_needed = True
+        self._announce_negotiation()
+
+    def _announce_negotiation(self) -> None:
+        if (
+            self._negotiation_needed
+            and not self._closed
+            and self._pc.signalingState == "stable"
+            and self._on_negotiation_needed is not None
+        ):
+            self._on_negotiation_needed()
+
+    def _connection_state_changed(self) -> None:
+        if self._on_connection_state is not None:
+            self._on_connection_state(self._pc.connectionState)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("media session is closed")

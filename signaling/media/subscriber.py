@@ -1,0 +1,234 @@
+"""An outgoing track: one published track forwarded to one subscriber's peer connection.
+
+The subscriber's transceiver is negotiated the normal way, with a track that never yields a
+frame (so aiortc's sender never encodes) and codec preferences set to the publisher's codec.
+Once aiortc starts the sender, the subscription attaches to the published track and sends each
+rewritten packet through the subscriber's DTLS transport itself, keeping the idle sender's
+counters current for its sender reports. The subscriber's RTCP is taken over: NACKs are answered
+from the publisher's history (as RTX when negotiated), PLI/FIR become a coalesced keyframe
+request upstream, and REMB feeds the publisher's bitrate target.
+"""
+
+import asyncio
+import logging
+
+from aiortc.codecs import is_rtx
+from aiortc.mediastreams import MediaStreamTrack
+from aiortc.rtcrtpparameters import (
+    RTCRtpCodecCapability,
+    RTCRtpCodecParameters,
+    RTCRtpSendParameters,
+)
+from aiortc.rtcrtpsender import RTCRtpSender
+from aiortc.rtcrtptransceiver import RTCRtpTransceiver
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    RTCP_PSFB_FIR,
+    RTCP_PSFB_PLI,
+    RTCP_RTPFB_NACK,
+    AnyRtcpPacket,
+    RtcpPsfbPacket,
+    RtcpRrPacket,
+    RtcpRtpfbPacket,
+    RtcpSrPacket,
+    unpack_remb_fci,
+)
+from aiortc.utils import random16, random32
+from av.frame import Frame
+
+from . import internals
+from .downtrack import DownTrack, DownTrackParams, extension_ids
+from .packet import SourcePacket
+from .publisher import PublishedTrack, abs_send_time_now
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKLOG = 256 * 1024
+"""Bytes queued in user space for a subscriber's socket beyond which packets are dropped."""
+
+
+class SilentTrack(MediaStreamTrack):
+    """A track whose `recv()` never returns: it only gives the sending transceiver a track."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+    async def recv(self) -> Frame:
+        never: asyncio.Future[Frame] = asyncio.get_running_loop().create_future()
+        return await never
+
+
+def codec_preferences(codec: RTCRtpCodecParameters, kind: str) -> list[RTCRtpCodecCapability]:
+    """aiortc's capability matching the publisher's `codec`, plus RTX for video."""
+    capabilities = RTCRtpSender.getCapabilities(kind).codecs
+    same_type = [c for c in capabilities if c.mimeType.lower() == codec.mimeType.lower()]
+    exact = [c for c in same_type if c.parameters == codec.parameters]
+    chosen = exact or same_type
+    if not chosen:
+        raise ValueError(f"cannot offer {codec.mimeType} to a subscriber")
+    return [chosen[0], *(c for c in capabilities if is_rtx(c))]
+
+
+class Subscription:
+    """Forwarding of one published track over one sending transceiver of a subscriber.
+
+    Created by the session before negotiation (`bind` gives it its transceiver); forwards once
+    aiortc has started the sender with the negotiated parameters. It can later follow another
+    publisher of the same codec (`switch`) or be parked and reused (`stop` / `resume`).
+    """
+
+    def __init__(self, publisher: PublishedTrack) -> None:
+        self.publisher: PublishedTrack | None = publisher
+        self.kind = publisher.kind
+        self.codec = publisher.codec
+        self.transceiver: RTCRtpTransceiver | None = None
+        self._downtrack: DownTrack | None = None
+        self._counters: internals.SenderReportCounters | None = None
+
+    @property
+    def mid(self) -> str | None:
+        return None if self.transceiver is None else self.transceiver.mid
+
+    @property
+    def forwarding(self) -> bool:
+        """Whether packets of the current publisher are being sent."""
+        return self._downtrack is not None and self.publisher is not None
+
+    @property
+    def waiting_for_keyframe(self) -> bool:
+        return self._downtrack is not None and self._downtrack.waiting
+
+    def bind(self, transceiver: RTCRtpTransceiver) -> None:
+        """Take over a fresh sendonly transceiver; call before creating the offer."""
+        transceiver.setCodecPreferences(codec_preferences(self.codec, self.kind))
+        sender = transceiver.sender
+        internals.hook_sender_start(sender, self._on_sender_started)
+        internals.replace_rtcp_handler(sender, self._on_rtcp)
+        self._counters = internals.SenderReportCounters(sender)
+        self.transceiver = transceiver
+
+    def can_carry(self, publisher: PublishedTrack) -> bool:
+        return publisher.kind == self.kind and (
+            publisher.codec.mimeType.lower() == self.codec.mimeType.lower()
+        )
+
+    async def switch(self, publisher: PublishedTrack) -> None:
+        """Follow another publisher on the same transceiver (no renegotiation)."""
+        if not self.can_carry(publisher):
+            raise ValueError("a subscription can only switch to a track of the same codec")
+        if self.publisher is not None:
+            self.publisher.detach(self)
+        self.publisher = publisher
+        if self._downtrack is not None:
+            self._downtrack.switch_source()
+            publisher.attach(self)
+            await publisher.request_keyframe()
+
+    def stop(self) -> None:
+        """Stop forwarding; the transceiver stays, to be parked by renegotiation and reused."""
+        if self.publisher is not None:
+            self.publisher.detach(self)
+        self.publisher = None
+        if self._downtrack is not None:
+            self._downtrack.switch_source()
+
+    def resume(self, publisher: PublishedTrack) -> None:
+        """Reuse a parked subscription; forwarding starts when aiortc restarts the sender."""
+        if not self.can_carry(publisher):
+            raise ValueError("a subscription can only carry a track of the same codec")
+        self.publisher = publisher
+
+    async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
+        downtrack = self._downtrack
+        if downtrack is None or self.transceiver is None:
+            return
+        data = downtrack.forward(packet, now, abs_send_time)
+        if data is None:
+            return
+        if self._counters is not None:
+            self._counters.sent(len(packet.payload), downtrack.last_timestamp)
+        await self._send(data)
+
+    async def _send(self, data: bytes) -> None:
+        assert self.transceiver is not None
+        transport = self.transceiver.sender.transport
+        if internals.datagram_backlog(transport) > MAX_BACKLOG:
+            return  # dropped like on a congested link: the sequence gap gets NACKed later
+        try:  # noqa: SIM105 - hot path: cheaper than contextlib.suppress
+            await internals.send_rtp(transport, data)
+        except ConnectionError:
+            pass  # the subscriber's transport is closing; its session will clean up
+
+    async def _on_sender_started(self, parameters: RTCRtpSendParameters) -> None:
+        if self._downtrack is None:
+            self._downtrack = self._make_downtrack(parameters)
+        publisher = self.publisher
+        if publisher is not None:
+            publisher.attach(self)
+            await publisher.request_keyframe()
+
+    def _make_downtrack(self, parameters: RTCRtpSendParameters) -> DownTrack:
+        assert self.transceiver is not None
+        primary = parameters.codecs[0]
+        if primary.payloadType is None:
+            raise ValueError("negotiated codec has no payload type")
+        rtx = next(
+            (
+                c
+                for c in parameters.codecs
+                if is_rtx(c) and c.parameters.get("apt") == primary.payloadType
+            ),
+            None,
+        )
+        ssrc, rtx_ssrc = internals.sender_ssrcs(self.transceiver.sender)
+        params = DownTrackParams(
+            ssrc=ssrc,
+            payload_type=primary.payloadType,
+            clock_rate=primary.clockRate,
+            # keyframes are only recognised in VP8; other video starts at once and relies on
+            # the keyframe request made when the subscriber starts
+            wait_for_keyframe=self.codec.name.lower() == "vp8",
+            mid=parameters.muxId or None,
+            extension_ids=extension_ids((x.uri, x.id) for x in parameters.headerExtensions),
+            rtx_ssrc=rtx_ssrc if rtx is not None else None,
+            rtx_payload_type=rtx.payloadType if rtx is not None else None,
+        )
+        return DownTrack(
+            params,
+            initial_sequence=random16() % 0x8000,
+            initial_timestamp=random32(),
+            initial_rtx_sequence=random16() % 0x8000,
+        )
+
+    async def _on_rtcp(self, packet: AnyRtcpPacket) -> None:
+        try:
+            await self._handle_rtcp(packet)
+        except Exception:  # an exception here would end the subscriber's DTLS receive loop
+            logger.exception("failed to handle subscriber RTCP %r", packet)
+
+    async def _handle_rtcp(self, packet: AnyRtcpPacket) -> None:
+        assert self.transceiver is not None
+        sender = self.transceiver.sender
+        if isinstance(packet, RtcpRrPacket | RtcpSrPacket):
+            await internals.default_rtcp_handler(sender, packet)
+            return
+        publisher = self.publisher
+        downtrack = self._downtrack
+        if publisher is None or downtrack is None:
+            return
+        if isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
+            abs_send_time = abs_send_time_now()
+            for sequence in packet.lost:
+                data = downtrack.retransmit(sequence, publisher.history.get, abs_send_time)
+                if data is not None:
+                    await self._send(data)
+        elif isinstance(packet, RtcpPsfbPacket) and packet.fmt in (RTCP_PSFB_PLI, RTCP_PSFB_FIR):
+            await publisher.request_keyframe()
+        elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            try:
+                bitrate, ssrcs = unpack_remb_fci(packet.fci)
+            except ValueError:
+                return
+            if downtrack.params.ssrc in ssrcs:
+                publisher.set_estimate(self, bitrate)

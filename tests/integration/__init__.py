@@ -1,0 +1,1 @@
+"""Integration tests: real aiortc peers over loopback."""

@@ -1,0 +1,36 @@
+from collections.abc import AsyncIterator
+
+import aioice.ice
+import pytest
+
+from signaling.media.session import MediaSession
+from tests.integration.media_sources import SentFrames, record_encoded_frames
+from tests.integration.peers import ClientPeer, Connect
+
+
+@pytest.fixture(autouse=True)
+def loopback_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aioice leaves out loopback addresses when gathering; on one machine they are all we use."""
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1"])
+
+
+@pytest.fixture
+def sent_frames(monkeypatch: pytest.MonkeyPatch) -> SentFrames:
+    """Every encoded VP8 frame publishers send in the test, with its picture's counter."""
+    return record_encoded_frames(monkeypatch)
+
+
+@pytest.fixture
+async def connect() -> AsyncIterator[Connect]:
+    """Make a participant: a server-side MediaSession and the client peer talking to it."""
+    clients: list[ClientPeer] = []
+
+    def make(session: MediaSession | None = None) -> ClientPeer:
+        client = ClientPeer(session or MediaSession())
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.close()
+        await client.session.close()

@@ -1,0 +1,129 @@
+"""Fails loudly if the private aiortc internals the forwarder relies on move.
+
+signaling/media/internals.py is the only module touching them; each test here pins one of
+its assumptions, by behaviour where that is cheap and by aiortc's source text where not.
+"""
+
+import inspect
+from collections.abc import AsyncIterator
+from importlib.metadata import version
+
+import aioice.ice
+import pytest
+from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender
+from aiortc.rtcdtlstransport import RTCDtlsTransport
+from aiortc.rtcrtpreceiver import StreamStatistics
+from aiortc.rtp import AnyRtcpPacket, RtcpReceiverInfo, RtcpRrPacket, RtpPacket
+
+from signaling.media import internals
+
+
+def test_aiortc_is_the_pinned_version() -> None:
+    assert version("aiortc") == "1.16.0", "re-check signaling/media/internals.py first"
+
+
+@pytest.fixture
+async def peer() -> AsyncIterator[RTCPeerConnection]:
+    pc = RTCPeerConnection()
+    pc.addTransceiver("video")
+    yield pc
+    await pc.close()
+
+
+async def test_receiver_private_state(peer: RTCPeerConnection) -> None:
+    receiver = peer.getReceivers()[0]
+    assert internals.receiver_codecs(receiver) == {}
+    assert internals.receiver_rtx_ssrcs(receiver) == {}
+    assert internals.receiver_statistics(receiver) == {}
+    assert internals.receiver_rtcp_ssrc(receiver) == peer.getSenders()[0]._ssrc
+
+
+def test_receiver_uses_the_state_we_feed() -> None:
+    rtcp = inspect.getsource(RTCRtpReceiver._run_rtcp)
+    assert "self.__remote_streams.items()" in rtcp, "receiver reports no longer read our stats"
+    assert "self.__rtcp_ssrc" in rtcp
+    receive = inspect.getsource(RTCRtpReceiver.receive)
+    assert "self.__codecs[codec.payloadType] = codec" in receive
+    assert "self.__rtx_ssrc[encoding.rtx.ssrc] = encoding.ssrc" in receive
+    assert list(inspect.signature(StreamStatistics).parameters) == ["clockrate"]
+    assert inspect.iscoroutinefunction(RTCRtpReceiver._send_rtcp)
+
+
+async def test_transport_hands_rtp_to_the_replaced_handler(peer: RTCPeerConnection) -> None:
+    receiver = peer.getReceivers()[0]
+    transport: RTCDtlsTransport = receiver.transport
+    seen: list[tuple[int, int]] = []
+
+    async def handler(packet: RtpPacket, arrival_time_ms: int) -> None:
+        seen.append((packet.sequence_number, arrival_time_ms))
+
+    internals.replace_rtp_handler(receiver, handler)
+    transport._rtp_router.register_receiver(receiver, ssrcs=[1234], payload_types=[96])
+    packet = RtpPacket(payload_type=96, sequence_number=7, ssrc=1234, payload=b"x")
+    await transport._handle_rtp_data(packet.serialize(), arrival_time_ms=42)
+    assert seen == [(7, 42)]
+
+
+async def test_sender_report_counters_reach_sender_stats(peer: RTCPeerConnection) -> None:
+    sender = peer.getSenders()[0]
+    counters = internals.SenderReportCounters(sender)
+    counters.sent(payload_size=100, timestamp=5)
+    counters.sent(payload_size=50, timestamp=5)
+    stats = [s for s in (await sender.getStats()).values() if s.type == "outbound-rtp"]
+    assert (stats[0].packetsSent, stats[0].bytesSent) == (2, 150)
+    rtcp = inspect.getsource(RTCRtpSender._run_rtcp)
+    for name in ("__ntp_timestamp", "__rtp_timestamp", "__packet_count", "__octet_count"):
+        assert f"self.{name}" in rtcp, f"sender reports no longer read {name}"
+
+
+async def test_sender_hooks(peer: RTCPeerConnection) -> None:
+    sender = peer.getSenders()[0]
+    ssrc, rtx_ssrc = internals.sender_ssrcs(sender)
+    assert isinstance(ssrc, int) and isinstance(rtx_ssrc, int) and ssrc != rtx_ssrc
+    assert "sender.send(self.__localRtp(transceiver))" in inspect.getsource(RTCPeerConnection)
+    # aiortc's own handling of a receiver report still works when called for a hooked sender
+    seen: list[AnyRtcpPacket] = []
+
+    async def handler(packet: AnyRtcpPacket) -> None:
+        seen.append(packet)
+
+    internals.replace_rtcp_handler(sender, handler)
+    report = RtcpRrPacket(
+        ssrc=1,
+        reports=[
+            RtcpReceiverInfo(
+                ssrc=ssrc,
+                fraction_lost=0,
+                packets_lost=0,
+                highest_sequence=0,
+                jitter=0,
+                lsr=0,
+                dlsr=0,
+            )
+        ],
+    )
+    transport: RTCDtlsTransport = sender.transport
+    transport._rtp_router.register_sender(sender, ssrc=ssrc)
+    await transport._handle_rtcp_data(bytes(report))
+    assert len(seen) == 1
+    await internals.default_rtcp_handler(sender, report)
+
+
+def test_dtls_transport_send_and_transceiver_state() -> None:
+    assert inspect.iscoroutinefunction(RTCDtlsTransport._send_rtp)
+    source = inspect.getsource(RTCPeerConnection)
+    assert "transceiver._codecs = common" in source
+    assert "codecs=transceiver._codecs" in source
+
+
+async def test_datagram_backlog_path(peer: RTCPeerConnection) -> None:
+    transport: RTCDtlsTransport = peer.getSenders()[0].transport
+    assert internals.datagram_backlog(transport) == 0  # not connected: no nominated pair
+    send = inspect.getsource(aioice.ice.Connection.sendto)
+    assert "self._nominated.get(component)" in send
+    assert "active_pair.protocol.send_data(" in send
+    assert "self.transport.sendto(" in inspect.getsource(aioice.ice.StunProtocol.send_data)
+
+
+def test_aioice_host_address_lookup_used_by_tests() -> None:
+    assert "get_host_addresses(" in inspect.getsource(aioice.ice.Connection.gather_candidates)

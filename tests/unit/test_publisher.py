@@ -1,0 +1,200 @@
+"""PublishedTrack on an unconnected aiortc receiver: packets are fed in, RTCP is captured."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from struct import pack
+
+import pytest
+from aiortc import RTCPeerConnection, RTCRtpTransceiver
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtp import (
+    RTCP_PSFB_PLI,
+    RTCP_RTPFB_NACK,
+    AnyRtcpPacket,
+    RtcpPsfbPacket,
+    RtcpRtpfbPacket,
+    RtpPacket,
+)
+
+from signaling.media import internals
+from signaling.media.packet import SourcePacket
+from signaling.media.publisher import PublishedTrack
+
+VP8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=96)
+RTX = RTCRtpCodecParameters(
+    mimeType="video/rtx", clockRate=90000, payloadType=97, parameters={"apt": 96}
+)
+H264 = RTCRtpCodecParameters(mimeType="video/H264", clockRate=90000, payloadType=102)
+OPUS = RTCRtpCodecParameters(mimeType="audio/opus", clockRate=48000, channels=2, payloadType=111)
+MEDIA_SSRC, RTX_SSRC = 1111, 2222
+
+
+class FakeSubscriber:
+    def __init__(self) -> None:
+        self.packets: list[SourcePacket] = []
+        self.waiting_for_keyframe = False
+
+    async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
+        self.packets.append(packet)
+
+    @property
+    def sequences(self) -> list[int]:
+        return [p.sequence_number for p in self.packets]
+
+
+@dataclass
+class Harness:
+    pc: RTCPeerConnection
+    track: PublishedTrack
+    transceiver: RTCRtpTransceiver
+    rtcp: list[AnyRtcpPacket] = field(default_factory=list)
+
+    async def feed(self, packet: RtpPacket) -> None:
+        await self.transceiver.receiver._handle_rtp_packet(packet, arrival_time_ms=0)
+
+    def nacked(self) -> list[int]:
+        return [
+            seq
+            for p in self.rtcp
+            if isinstance(p, RtcpRtpfbPacket) and p.fmt == RTCP_RTPFB_NACK
+            for seq in p.lost
+        ]
+
+    def plis(self) -> int:
+        return sum(isinstance(p, RtcpPsfbPacket) and p.fmt == RTCP_PSFB_PLI for p in self.rtcp)
+
+
+async def harness(kind: str, codecs: list[RTCRtpCodecParameters]) -> Harness:
+    pc = RTCPeerConnection()
+    transceiver = pc.addTransceiver(kind, direction="recvonly")
+    transceiver._codecs = codecs
+    receiver = transceiver.receiver
+    internals.receiver_codecs(receiver).update({c.payloadType or 0: c for c in codecs})
+    internals.receiver_rtx_ssrcs(receiver)[RTX_SSRC] = MEDIA_SSRC
+    made = Harness(pc, PublishedTrack(transceiver, "track-1", max_bitrate=1_000_000), transceiver)
+
+    async def capture(packet: AnyRtcpPacket) -> None:
+        made.rtcp.append(packet)
+
+    setattr(receiver, "_send_rtcp", capture)  # noqa: B010
+    return made
+
+
+@pytest.fixture
+async def video() -> AsyncIterator[Harness]:
+    made = await harness("video", [VP8, RTX, H264])
+    yield made
+    await made.track.stop()
+    await made.pc.close()
+
+
+def vp8(seq: int, keyframe: bool = False, ssrc: int = MEDIA_SSRC) -> RtpPacket:
+    payload = bytes([0x90, 0x80, 0x80, 0x01, 0x10 if keyframe else 0x11, 0x02, 0x00, 0xAA])
+    return RtpPacket(
+        payload_type=96, sequence_number=seq, timestamp=seq, ssrc=ssrc, payload=payload
+    )
+
+
+async def test_forwards_each_packet_once_to_every_subscriber(video: Harness) -> None:
+    first, second = FakeSubscriber(), FakeSubscriber()
+    video.track.attach(first)
+    video.track.attach(second)
+    for seq in (10, 11, 11, 12):
+        await video.feed(vp8(seq, keyframe=(seq == 10)))
+    assert first.sequences == second.sequences == [10, 11, 12]
+    assert first.packets[0].keyframe and not first.packets[1].keyframe
+    assert video.track.history.get(12) is first.packets[2]
+    stats = internals.receiver_statistics(video.transceiver.receiver)[MEDIA_SSRC]
+    assert stats.packets_received == 4
+
+
+async def test_gap_is_nacked_and_rtx_unwrapped(video: Harness) -> None:
+    subscriber = FakeSubscriber()
+    video.track.attach(subscriber)
+    await video.feed(vp8(1, keyframe=True))
+    await video.feed(vp8(4))
+    assert video.nacked() == [2, 3]
+    original = vp8(2)
+    rtx = RtpPacket(
+        payload_type=97,
+        sequence_number=500,
+        timestamp=original.timestamp,
+        ssrc=RTX_SSRC,
+        payload=pack("!H", 2) + original.payload,
+    )
+    await video.feed(rtx)
+    await video.feed(RtpPacket(payload_type=97, sequence_number=501, ssrc=RTX_SSRC))  # padding
+    assert subscriber.sequences == [1, 4, 2]
+    assert subscriber.packets[-1].ssrc == MEDIA_SSRC
+    assert subscriber.packets[-1].payload == original.payload
+
+
+async def test_other_codecs_and_malformed_vp8_are_not_forwarded(video: Harness) -> None:
+    subscriber = FakeSubscriber()
+    video.track.attach(subscriber)
+    await video.feed(RtpPacket(payload_type=102, sequence_number=1, ssrc=MEDIA_SSRC, payload=b"x"))
+    await video.feed(
+        RtpPacket(payload_type=96, sequence_number=2, ssrc=MEDIA_SSRC, payload=b"\x80")
+    )
+    await video.feed(RtpPacket(payload_type=55, sequence_number=3, ssrc=MEDIA_SSRC, payload=b"x"))
+    assert subscriber.packets == []
+
+
+async def test_keyframe_requests_are_coalesced(video: Harness) -> None:
+    await video.feed(vp8(1, keyframe=True))  # the publisher's SSRC is now known
+    for _ in range(5):
+        await video.track.request_keyframe()
+    assert video.plis() == 1
+
+
+async def test_bitrate_target_is_slowest_subscriber_under_cap(video: Harness) -> None:
+    fast, slow = FakeSubscriber(), FakeSubscriber()
+    assert video.track.target_bitrate() == 1_000_000
+    video.track.attach(fast)
+    video.track.attach(slow)
+    video.track.set_estimate(fast, 5_000_000)
+    assert video.track.target_bitrate() == 1_000_000
+    video.track.set_estimate(slow, 300_000)
+    assert video.track.target_bitrate() == 300_000
+    video.track.detach(slow)
+    assert video.track.target_bitrate() == 1_000_000
+    video.track.set_estimate(slow, 1)  # no longer a subscriber: ignored
+    assert video.track.target_bitrate() == 1_000_000
+
+
+async def test_stop_ends_forwarding_and_notifies(video: Harness) -> None:
+    subscriber = FakeSubscriber()
+    video.track.attach(subscriber)
+    ended: list[bool] = []
+    video.track.on_ended(lambda: ended.append(True))
+    await video.track.stop()
+    await video.feed(vp8(1, keyframe=True))
+    assert ended == [True]
+    assert subscriber.packets == []
+    assert video.track.subscriber_count == 0
+
+
+async def test_audio_level_is_exposed() -> None:
+    audio = await harness("audio", [OPUS])
+    try:
+        assert audio.track.audio_level is None
+        packet = RtpPacket(payload_type=111, sequence_number=1, ssrc=MEDIA_SSRC, payload=b"op")
+        packet.extensions.audio_level = (True, 25)
+        await audio.feed(packet)
+        level = audio.track.audio_level
+        assert level is not None
+        assert (level.level, level.voice) == (25, True)
+        assert audio.nacked() == [] and audio.track.codec.name == "opus"
+    finally:
+        await audio.track.stop()
+        await audio.pc.close()
+
+
+async def test_new_publisher_ssrc_is_not_loss(video: Harness) -> None:
+    subscriber = FakeSubscriber()
+    video.track.attach(subscriber)
+    await video.feed(vp8(1, keyframe=True))
+    await video.feed(vp8(400, keyframe=True, ssrc=3333))
+    await video.feed(vp8(401, ssrc=3333))
+    assert video.nacked() == []
+    assert subscriber.sequences == [1, 400, 401]
