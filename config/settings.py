@@ -67,6 +67,9 @@ class Settings(BaseSettings):
         default="Asia/Shanghai",
         description="Where 'today' and dates in searches are reckoned (IANA name).",
     )
+    reconnect_grace_seconds: float = Field(
+        default=60.0, gt=0, le=3600, description="How long a dropped participant keeps their place."
+    )
     invitation_ttl_hours: float = Field(default=72.0, gt=0, le=24 * 365)
     session_ttl_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
+import socketio
 from aiohttp import web
+from aiortc import RTCIceServer
 
 from config import Settings
 from hearing_server.api import accounts_api, cases_api, participants_api, session_api
@@ -12,7 +15,10 @@ from hearing_server.api.errors import error_middleware, error_response
 from hearing_server.api.routing import Api
 from hearing_server.auth import LoginThrottle
 from hearing_server.db.database import Database
-from hearing_server.keys import DATABASE, LOGIN_THROTTLE, SETTINGS
+from hearing_server.keys import DATABASE, LIVE_HEARINGS, LOGIN_THROTTLE, SETTINGS, SOCKETS
+from hearing_server.live_store import DatabaseHearingStore
+from signaling.namespace import HearingNamespace
+from signaling.registry import LiveHearings
 
 API_VERSION = "0.1.0"
 
@@ -32,6 +38,13 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[LOGIN_THROTTLE] = LoginThrottle(settings.login_attempts, settings.login_window_seconds)
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_live_hearings)
+    # Same-origin only (the default): a page elsewhere cannot ride a staff member's cookie.
+    sio = socketio.AsyncServer(
+        async_mode="aiohttp", max_http_buffer_size=settings.max_request_bytes
+    )
+    sio.attach(app, socketio_path="socket.io")
+    app[SOCKETS] = sio
     api = build_api()
     api.add_routes(app)
     document: dict[str, object] = {}
@@ -43,7 +56,25 @@ def create_app(settings: Settings) -> web.Application:
 
     app.router.add_get("/api/openapi.json", openapi_json)
     app.router.add_get("/healthz", healthz)
+    _add_portal(app)
     return app
+
+
+PORTAL_DIR = Path(__file__).resolve().parent.parent / "web_client" / "portal"
+
+
+def _add_portal(app: web.Application) -> None:
+    """The small staff and invitation pages served until the browser client lands."""
+
+    def page(name: str) -> Callable[[web.Request], Awaitable[web.FileResponse]]:
+        async def serve(request: web.Request) -> web.FileResponse:
+            return web.FileResponse(PORTAL_DIR / name)
+
+        return serve
+
+    app.router.add_get("/", page("index.html"))
+    app.router.add_get("/join", page("join.html"))
+    app.router.add_static("/portal/", PORTAL_DIR)
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -54,6 +85,18 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await database.close()
+
+
+async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    ice_servers = [RTCIceServer(s.urls, s.username, s.credential) for s in settings.ice_servers]
+    hearings = LiveHearings(
+        DatabaseHearingStore(app[DATABASE]), ice_servers, settings.reconnect_grace_seconds
+    )
+    app[LIVE_HEARINGS] = hearings
+    app[SOCKETS].register_namespace(HearingNamespace(hearings))
+    yield
+    await hearings.shutdown()
 
 
 async def healthz(request: web.Request) -> web.Response:

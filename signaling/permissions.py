@@ -1,24 +1,44 @@
-"""One permission check, used by the REST API and the live signaling alike.
+"""One permission check, used by the REST API and the live signaling alike (DESIGN §4).
 
 The table is data: each action names the roles that may take it and, where it
 matters, the hearing states in which it may be taken. Scope (is this *your*
-hearing, *your* court) is checked by the caller; this module answers only
-"may this role do this now".
+hearing, *your* court, *your* own side) is checked by the caller; this module
+answers only "may this role do this now".
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
 
 from signaling.hearing import HearingState
-from signaling.roles import Role
+from signaling.roles import INVITED_ROLES, Role
 
 
 class Action(StrEnum):
+    # Records (REST).
     MANAGE_ACCOUNTS = "manage_accounts"
     VIEW_RECORDS = "view_records"
     MANAGE_CASES = "manage_cases"
     SCHEDULE_HEARING = "schedule_hearing"
     MANAGE_PARTICIPANTS = "manage_participants"
+    # Conducting a live hearing.
+    OPEN = "open"
+    START_SESSION = "start_session"
+    SET_PHASE = "set_phase"
+    RECESS = "recess"
+    RESUME = "resume"
+    CLOSE = "close"
+    ADMIT = "admit"
+    SEND_BACK = "send_back"
+    MUTE = "mute"
+    REMOVE = "remove"
+    VERIFY_IDENTITY = "verify_identity"
+    MESSAGE_PARTICIPANT = "message_participant"
+    # Taking part.
+    JOIN = "join"
+    PUBLISH = "publish"
+    RAISE_HAND = "raise_hand"
+    MESSAGE_BENCH = "message_bench"
+    CONSULT = "consult"
 
 
 @dataclass(frozen=True)
@@ -28,17 +48,38 @@ class Rule:
     """None: any state (or an action that is not about one hearing)."""
 
 
-_STAFF = frozenset({Role.JUDGE, Role.CLERK})
-_OPEN_STATES = frozenset(
-    {HearingState.SCHEDULED, HearingState.OPEN, HearingState.IN_SESSION, HearingState.RECESS}
-)
+S = HearingState
+_BENCH = frozenset({Role.JUDGE, Role.CLERK})
+_JUDGE = frozenset({Role.JUDGE})
+_PLANNED = frozenset({S.SCHEDULED, S.OPEN, S.IN_SESSION, S.RECESS})
+_LIVE = frozenset({S.OPEN, S.IN_SESSION, S.RECESS})
+_TAKING_PART = INVITED_ROLES - {Role.OBSERVER}
+"""Everyone who is in the hearing to speak: parties, lawyers, detainees, witnesses, ..."""
+_CONSULTING = _TAKING_PART - {Role.WITNESS}
 
 RULES: dict[Action, Rule] = {
     Action.MANAGE_ACCOUNTS: Rule(frozenset({Role.ADMIN})),
-    Action.VIEW_RECORDS: Rule(_STAFF | {Role.ADMIN}),
-    Action.MANAGE_CASES: Rule(_STAFF),
-    Action.SCHEDULE_HEARING: Rule(_STAFF),
-    Action.MANAGE_PARTICIPANTS: Rule(_STAFF, _OPEN_STATES),
+    Action.VIEW_RECORDS: Rule(_BENCH | {Role.ADMIN}),
+    Action.MANAGE_CASES: Rule(_BENCH),
+    Action.SCHEDULE_HEARING: Rule(_BENCH),
+    Action.MANAGE_PARTICIPANTS: Rule(_BENCH, _PLANNED),
+    Action.OPEN: Rule(_BENCH, frozenset({S.SCHEDULED})),
+    Action.START_SESSION: Rule(_JUDGE, frozenset({S.OPEN})),
+    Action.SET_PHASE: Rule(_JUDGE, frozenset({S.IN_SESSION})),
+    Action.RECESS: Rule(_BENCH, frozenset({S.IN_SESSION})),
+    Action.RESUME: Rule(_JUDGE, frozenset({S.RECESS})),
+    Action.CLOSE: Rule(_JUDGE, _LIVE),
+    Action.ADMIT: Rule(_BENCH, _LIVE),
+    Action.SEND_BACK: Rule(_BENCH, _LIVE),
+    Action.MUTE: Rule(_BENCH, _LIVE),
+    Action.REMOVE: Rule(_JUDGE, _LIVE),
+    Action.VERIFY_IDENTITY: Rule(_BENCH, _LIVE),
+    Action.MESSAGE_PARTICIPANT: Rule(_BENCH, _LIVE),
+    Action.JOIN: Rule(frozenset(Role) - {Role.ADMIN}, _PLANNED),
+    Action.PUBLISH: Rule(_BENCH | _TAKING_PART, _LIVE),
+    Action.RAISE_HAND: Rule(_TAKING_PART, _LIVE),
+    Action.MESSAGE_BENCH: Rule(_TAKING_PART, _LIVE),
+    Action.CONSULT: Rule(_CONSULTING, _LIVE),
 }
 
 

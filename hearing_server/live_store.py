@@ -1,0 +1,124 @@
+"""The database behind live hearings: loading them, checking who connects, keeping the timeline."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hearing_server.api.errors import ApiError
+from hearing_server.api.principal import SESSION_COOKIE, invited_participant, session_principal
+from hearing_server.auth import PrincipalKind
+from hearing_server.db.database import Database
+from hearing_server.db.models import Hearing, HearingEvent, Participant, User, utcnow
+from signaling.hearing import HearingState
+from signaling.roles import Role
+from signaling.store import (
+    AuthenticationError,
+    HearingRecord,
+    Identity,
+    ParticipantRecord,
+    TimelineEvent,
+)
+
+
+class DatabaseHearingStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def load(self, hearing_id: int) -> HearingRecord | None:
+        async with self.database.session() as db:
+            hearing = await db.get(Hearing, hearing_id)
+            if hearing is None:
+                return None
+            rows = await db.scalars(select(Participant).where(Participant.hearing_id == hearing_id))
+            return HearingRecord(
+                id=hearing.id,
+                kind=hearing.kind,
+                public=hearing.public,
+                state=hearing.state,
+                phase=hearing.phase,
+                participants=[
+                    ParticipantRecord(
+                        id=p.id,
+                        role=p.role,
+                        name=p.name,
+                        side=p.side,
+                        represents_id=p.represents_id,
+                        identity_verified=p.identity_verified_at is not None,
+                    )
+                    for p in rows
+                ],
+            )
+
+    async def identify(
+        self, hearing_id: int, invitation: str | None, cookies: dict[str, str]
+    ) -> Identity:
+        async with self.database.session() as db:
+            if invitation:
+                try:
+                    participant = await invited_participant(db, invitation)
+                except ApiError as exc:
+                    raise AuthenticationError(exc.code, exc.message) from exc
+                if participant.hearing_id != hearing_id:
+                    raise AuthenticationError(
+                        "wrong_hearing", "your invitation is for another hearing"
+                    )
+                return _identity(participant, f"participant:{participant.id}:{participant.name}")
+            token = cookies.get(SESSION_COOKIE)
+            principal = await session_principal(db, token) if token else None
+            if principal is None:
+                raise AuthenticationError("unauthenticated", "open your invitation link, or log in")
+            query = select(Participant).where(Participant.hearing_id == hearing_id)
+            if principal.kind is PrincipalKind.USER:
+                query = query.where(Participant.user_id == principal.id)
+            else:
+                query = query.where(
+                    Participant.role == Role.DETAINEE,
+                    Participant.detention_centre_id == principal.centre_id,
+                )
+            seat = await db.scalar(query.order_by(Participant.id).limit(1))
+            if seat is None:
+                raise AuthenticationError("not_a_participant", "you take no part in this hearing")
+            return _identity(seat, principal.label)
+
+    async def record(self, hearing_id: int, event: TimelineEvent) -> None:
+        async with self.database.session() as db:
+            db.add(
+                HearingEvent(
+                    hearing_id=hearing_id,
+                    at=event.at or utcnow(),
+                    kind=event.kind,
+                    actor=event.actor,
+                    from_value=event.from_value,
+                    to_value=event.to_value,
+                    data=event.data,
+                )
+            )
+            await db.commit()
+
+    async def save_state(self, hearing_id: int, state: HearingState, phase: str | None) -> None:
+        async with self.database.session() as db:
+            hearing = await db.get(Hearing, hearing_id)
+            if hearing is not None:
+                hearing.state, hearing.phase = state, phase
+                await db.commit()
+
+    async def mark_verified(self, participant_id: int, verifier: Identity) -> None:
+        async with self.database.session() as db:
+            participant = await db.get(Participant, participant_id)
+            bench = await db.get(Participant, verifier.participant_id)
+            if participant is None or bench is None:
+                return
+            user = await db.get(User, bench.user_id) if bench.user_id else None
+            participant.identity_verified_at = utcnow()
+            participant.identity_verified_by = user.id if user else None
+            await db.commit()
+
+
+def _identity(participant: Participant, label: str) -> Identity:
+    return Identity(
+        hearing_id=participant.hearing_id,
+        participant_id=participant.id,
+        role=participant.role,
+        name=participant.name,
+        label=label,
+    )

@@ -1,0 +1,489 @@
+"""One hearing while people are connected: the room, its media, its timeline.
+
+Every action arrives here already parsed; it is checked against the permission table
+and the room, applied, written to the timeline, and the room's new state is sent to
+every connected member (each sees what their place allows). Connections are reached
+through :class:`Link`, so this module knows nothing of socket.io.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from aiortc import RTCIceServer
+
+from signaling.hearing import HearingState, TransitionError, check_transition
+from signaling.kinds import RULES
+from signaling.media.publisher import PublishedTrack
+from signaling.media.session import MediaSession
+from signaling.messages import AlertOut, MemberView, MessageOut, RoomView, visible_members
+from signaling.permissions import Action, refusal
+from signaling.room import Member, Presence, Room, RoomError
+from signaling.router import MediaRouter
+from signaling.store import HearingRecord, HearingStore, Identity, TimelineEvent
+
+log = logging.getLogger(__name__)
+
+
+class Link(Protocol):
+    """One member's connection, as the live hearing uses it."""
+
+    async def emit(self, event: str, data: Any) -> None: ...
+
+    async def close(self, reason: str) -> None: ...
+
+
+class ActionError(Exception):
+    """A refused action: ``code`` and a message the person can act on."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+CLOSE_LINGER_SECONDS = 2.0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class LiveHearing:
+    def __init__(
+        self,
+        record: HearingRecord,
+        store: HearingStore,
+        ice_servers: Sequence[RTCIceServer] = (),
+        grace_seconds: float = 60.0,
+    ) -> None:
+        self.room = Room(
+            hearing_id=record.id,
+            kind=record.kind,
+            public=record.public,
+            state=record.state,
+            phase=record.phase,
+        )
+        for p in record.participants:
+            self.add_participant(p.id, p.role, p.name, p.side, p.represents_id, p.identity_verified)
+        self.store = store
+        self.ice_servers = list(ice_servers)
+        self.grace_seconds = grace_seconds
+        self.router = MediaRouter(self.room)
+        self.links: dict[int, Link] = {}
+        self._identities: dict[int, Identity] = {}
+        self._grace: dict[int, asyncio.TimerHandle] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._offers_first: set[int] = set()
+
+    def add_participant(
+        self,
+        participant_id: int,
+        role: Any,
+        name: str,
+        side: str | None = None,
+        represents_id: int | None = None,
+        identity_verified: bool = False,
+    ) -> None:
+        """Make a participant known (also one added to the hearing while it runs)."""
+        if participant_id not in self.room.members:
+            self.room.members[participant_id] = Member(
+                id=participant_id,
+                role=role,
+                name=name,
+                side=side,
+                represents_id=represents_id,
+                identity_verified=identity_verified,
+            )
+
+    @property
+    def connected(self) -> int:
+        return len(self.links)
+
+    # Connections.
+
+    async def connect(self, identity: Identity, link: Link, offers_first: bool = False) -> None:
+        """A member's connection arrived; place them by role and admission.
+
+        ``offers_first``: the client will offer what it publishes before anything else, and
+        the server holds back its own offers until then. Clients that cannot roll back a
+        crossed offer (aiortc) avoid glare this way; browsers roll back and need not.
+        """
+        refused = refusal(identity.role, Action.JOIN, self.room.state)
+        if refused is not None:
+            raise ActionError("forbidden", refused)
+        member_id = identity.participant_id
+        previous = self.links.pop(member_id, None)
+        if previous is not None:
+            await self.router.detach(member_id)
+            await previous.close("you joined from another device or tab")
+        timer = self._grace.pop(member_id, None)
+        if timer is not None:
+            timer.cancel()
+        was = self.room.member(member_id).presence
+        try:
+            presence = self.room.arrive(member_id)
+        except RoomError as exc:
+            raise ActionError("refused", str(exc)) from exc
+        self.links[member_id] = link
+        self._identities[member_id] = identity
+        if offers_first:
+            self._offers_first.add(member_id)
+        else:
+            self._offers_first.discard(member_id)
+        session = MediaSession(
+            self.ice_servers,
+            on_track=lambda track: self._published(member_id, track),
+            on_negotiation_needed=lambda: self._spawn(self._renegotiate(member_id)),
+            on_connection_state=lambda state: self._connection_state(member_id, state),
+        )
+        self.router.attach(member_id, session)
+        kind = "reconnected" if was is Presence.RECONNECTING else "joined"
+        await self._record(kind, identity.label, was, presence)
+        if kind == "reconnected":
+            await self._alert("reconnected", member_id, f"{identity.name} is back")
+        self.router.sync()
+        await self.broadcast()
+
+    async def disconnect(self, member_id: int, link: Link) -> None:
+        """A connection ended without a goodbye: hold the member's place for the grace window."""
+        if self.links.get(member_id) is not link:
+            return  # an older connection, already replaced
+        del self.links[member_id]
+        await self.router.detach(member_id)
+        member = self.room.member(member_id)
+        if member.presence not in (Presence.LEFT, Presence.REMOVED):
+            was = member.presence
+            self.room.drop(member_id)
+            await self._record("dropped", self._label(member_id), was, member.presence)
+            await self._alert("dropped", member_id, f"{member.name} lost the connection")
+            loop = asyncio.get_running_loop()
+            self._grace[member_id] = loop.call_later(
+                self.grace_seconds, lambda: self._spawn(self._expire(member_id))
+            )
+        self.router.sync()
+        await self.broadcast()
+
+    async def _expire(self, member_id: int) -> None:
+        self._grace.pop(member_id, None)
+        if self.room.expire(member_id):
+            await self._record(
+                "left",
+                self._label(member_id),
+                Presence.RECONNECTING,
+                Presence.LEFT,
+                {"reason": "did not reconnect within the grace window"},
+            )
+            await self.broadcast()
+
+    async def leave(self, member_id: int) -> None:
+        """The person chose to leave."""
+        link = self.links.pop(member_id, None)
+        await self.router.detach(member_id)
+        was = self.room.member(member_id).presence
+        self.room.leave(member_id)
+        await self._record("left", self._label(member_id), was, Presence.LEFT)
+        self.router.sync()
+        await self.broadcast()
+        if link is not None:
+            await link.close("you left the hearing")
+
+    # WebRTC negotiation.
+
+    def session(self, member_id: int) -> MediaSession:
+        session = self.router.sessions.get(member_id)
+        if session is None:
+            raise ActionError("not_connected", "you are not connected to this hearing")
+        return session
+
+    async def offer(self, member_id: int, sdp: str) -> str | None:
+        """The member's offer (what they publish); None means glare: answer ours first."""
+        try:
+            answer = await self.session(member_id).accept_offer(sdp)
+        except ValueError as exc:
+            raise ActionError("bad_sdp", str(exc)) from exc
+        if member_id in self._offers_first:
+            self._offers_first.discard(member_id)
+            self._spawn(self._renegotiate(member_id))
+        return answer
+
+    async def answer(self, member_id: int, sdp: str) -> None:
+        try:
+            await self.session(member_id).accept_answer(sdp)
+        except ValueError as exc:
+            raise ActionError("bad_sdp", str(exc)) from exc
+
+    async def candidate(
+        self, member_id: int, candidate: str | None, mid: str | None, index: int | None
+    ) -> None:
+        try:
+            await self.session(member_id).add_ice_candidate(candidate, mid, index)
+        except ValueError as exc:
+            raise ActionError("bad_candidate", str(exc)) from exc
+
+    def _published(self, member_id: int, track: PublishedTrack) -> None:
+        self.router.publish(member_id, track)
+
+    async def _renegotiate(self, member_id: int) -> None:
+        session = self.router.sessions.get(member_id)
+        link = self.links.get(member_id)
+        if session is None or link is None or member_id in self._offers_first:
+            return
+        sdp = await session.create_offer()
+        if sdp is not None:
+            await link.emit("offer", {"sdp": sdp})
+
+    def _connection_state(self, member_id: int, state: str) -> None:
+        if state == "failed":
+            name = self.room.member(member_id).name
+            self._spawn(
+                self._alert("connection_failed", member_id, f"{name}'s media connection failed")
+            )
+
+    # Conducting the hearing.
+
+    def _require(self, actor: Identity, action: Action) -> Member:
+        reason = refusal(actor.role, action, self.room.state)
+        if reason is not None:
+            raise ActionError("forbidden", reason)
+        return self.room.member(actor.participant_id)
+
+    async def change_state(self, actor: Identity, action: Action, target: HearingState) -> None:
+        self._require(actor, action)
+        previous = self.room.state
+        try:
+            check_transition(previous, target)
+        except TransitionError as exc:
+            raise ActionError("wrong_state", str(exc)) from exc
+        self.room.state = target
+        if target is HearingState.IN_SESSION and self.room.phase is None:
+            self.room.phase = RULES[self.room.kind].phases[0]
+        await self._record("state", actor.label, previous, target)
+        await self.store.save_state(self.room.hearing_id, target, self.room.phase)
+        if target is HearingState.CLOSED:
+            await self._close_all()
+            return
+        self.router.sync()
+        await self.broadcast()
+
+    async def set_phase(self, actor: Identity, phase: str) -> None:
+        self._require(actor, Action.SET_PHASE)
+        phases = RULES[self.room.kind].phases
+        if phase not in phases:
+            raise ActionError("bad_phase", f"a {self.room.kind} has the phases {', '.join(phases)}")
+        previous, self.room.phase = self.room.phase, phase
+        await self._record("phase", actor.label, previous, phase)
+        await self.store.save_state(self.room.hearing_id, self.room.state, phase)
+        await self.broadcast()
+
+    async def admit(self, actor: Identity, member_id: int) -> None:
+        self._require(actor, Action.ADMIT)
+        self._apply(lambda: self.room.admit(member_id))
+        await self._member_event(
+            "admitted", actor, member_id, Presence.WAITING, Presence.IN_HEARING
+        )
+
+    async def admit_all(self, actor: Identity) -> list[int]:
+        self._require(actor, Action.ADMIT)
+        admitted = self.room.admit_all()
+        for member_id in admitted:
+            await self._record(
+                "admitted",
+                actor.label,
+                Presence.WAITING,
+                Presence.IN_HEARING,
+                {"participant_id": member_id},
+            )
+        self.router.sync()
+        await self.broadcast()
+        return admitted
+
+    async def send_back(self, actor: Identity, member_id: int) -> None:
+        self._require(actor, Action.SEND_BACK)
+        was = self.room.member(member_id).presence
+        self._apply(lambda: self.room.send_back(member_id))
+        await self._member_event("sent_back", actor, member_id, was, Presence.WAITING)
+
+    async def mute(self, actor: Identity, member_id: int, muted: bool) -> None:
+        self._require(actor, Action.MUTE)
+        member = self.room.member(member_id)
+        member.bench_muted = muted
+        await self._member_event("muted" if muted else "unmuted", actor, member_id, None, None)
+
+    async def mute_all(self, actor: Identity) -> None:
+        self._require(actor, Action.MUTE)
+        for member in self.room.members.values():
+            if not member.on_bench:
+                member.bench_muted = True
+        await self._record("muted_all", actor.label)
+        self.router.sync()
+        await self.broadcast()
+
+    async def remove(self, actor: Identity, member_id: int) -> None:
+        self._require(actor, Action.REMOVE)
+        was = self.room.member(member_id).presence
+        self._apply(lambda: self.room.remove(member_id))
+        link = self.links.pop(member_id, None)
+        await self.router.detach(member_id)
+        await self._member_event("removed", actor, member_id, was, Presence.REMOVED)
+        if link is not None:
+            await link.emit("removed", {"reason": "the judge removed you from the hearing"})
+            await link.close("removed by the judge")
+
+    async def verify_identity(self, actor: Identity, member_id: int) -> None:
+        self._require(actor, Action.VERIFY_IDENTITY)
+        member = self.room.member(member_id)
+        member.identity_verified = True
+        await self.store.mark_verified(member_id, actor)
+        await self._member_event("identity_verified", actor, member_id, None, None)
+
+    async def raise_hand(self, actor: Identity, raised: bool) -> None:
+        member = self._require(actor, Action.RAISE_HAND)
+        if member.presence is not Presence.IN_HEARING:
+            raise ActionError("refused", "you can raise your hand once you are in the hearing")
+        member.hand_raised = raised
+        await self._record("hand_raised" if raised else "hand_lowered", actor.label)
+        await self.broadcast()
+
+    async def set_media(self, actor: Identity, audio: bool, video: bool) -> None:
+        """The person's own microphone and camera switches (the bench's mute still wins)."""
+        member = self.room.member(actor.participant_id)
+        member.self_muted, member.camera_off = not audio, not video
+        self.router.sync()
+        await self.broadcast()
+
+    async def consult(self, actor: Identity, other_id: int) -> None:
+        self._require(actor, Action.CONSULT)
+        self._apply(lambda: self.room.consult(actor.participant_id, other_id))
+        await self._member_event("consultation_started", actor, other_id, None, None)
+
+    async def end_consultation(self, actor: Identity) -> None:
+        self._apply(lambda: self.room.end_consultation(actor.participant_id))
+        await self._record("consultation_ended", actor.label)
+        self.router.sync()
+        await self.broadcast()
+
+    async def message(self, actor: Identity, to: int | str, text: str) -> None:
+        """Participants write to the bench; the bench writes to one participant."""
+        sender = self.room.member(actor.participant_id)
+        if to == "bench":
+            self._require(actor, Action.MESSAGE_BENCH)
+            recipients = [m.id for m in self.room.members.values() if m.on_bench]
+        else:
+            self._require(actor, Action.MESSAGE_PARTICIPANT)
+            assert isinstance(to, int)
+            recipients = [
+                self.room.member(to).id,
+                *(m.id for m in self.room.members.values() if m.on_bench),
+            ]
+        out = MessageOut(from_id=sender.id, from_name=sender.name, to=to, text=text, at=_now())
+        await self._record("message", actor.label, None, str(to), {"text": text})
+        for member_id in dict.fromkeys(recipients):
+            link = self.links.get(member_id)
+            if link is not None:
+                await link.emit("message", out.model_dump(mode="json"))
+
+    # Helpers.
+
+    def _apply(self, change: Any) -> None:
+        try:
+            change()
+        except RoomError as exc:
+            raise ActionError("refused", str(exc)) from exc
+
+    async def _member_event(
+        self, kind: str, actor: Identity, member_id: int, was: Presence | None, now: Presence | None
+    ) -> None:
+        await self._record(kind, actor.label, was, now, {"participant_id": member_id})
+        self.router.sync()
+        await self.broadcast()
+
+    async def _record(
+        self,
+        kind: str,
+        actor: str,
+        was: str | None = None,
+        now: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        event = TimelineEvent(
+            kind=kind, actor=actor, from_value=was, to_value=now, data=data, at=_now()
+        )
+        await self.store.record(self.room.hearing_id, event)
+
+    def _label(self, member_id: int) -> str:
+        identity = self._identities.get(member_id)
+        return identity.label if identity else f"participant:{member_id}"
+
+    def view(self, member_id: int) -> RoomView:
+        member = self.room.member(member_id)
+        return RoomView(
+            hearing_id=self.room.hearing_id,
+            state=self.room.state,
+            phase=self.room.phase,
+            phases=list(RULES[self.room.kind].phases),
+            recording=self.room.state is HearingState.IN_SESSION,
+            you=MemberView.of(member),
+            members=[MemberView.of(m) for m in visible_members(self.room, member)],
+        )
+
+    async def broadcast(self) -> None:
+        for member_id, link in list(self.links.items()):
+            await link.emit("room", self.view(member_id).model_dump(mode="json"))
+
+    async def _alert(self, kind: str, member_id: int | None, message: str) -> None:
+        alert = AlertOut.model_validate(
+            {"kind": kind, "participant_id": member_id, "message": message, "at": _now()}
+        )
+        for bench_id in (m.id for m in self.room.members.values() if m.on_bench):
+            link = self.links.get(bench_id)
+            if link is not None:
+                await link.emit("alert", alert.model_dump(mode="json"))
+
+    async def _close_all(self) -> None:
+        """Tell everyone, end all media now, and drop the connections a moment later.
+
+        The delay lets the closing judge's acknowledgement and everyone's ``closed`` event
+        go out before the sockets do; clients normally leave on ``closed`` by themselves.
+        """
+        links = list(self.links.values())
+        for link in links:
+            await link.emit("closed", {"hearing_id": self.room.hearing_id})
+        self.room.close()
+        self.links.clear()
+        await self.shutdown()
+
+        async def hang_up() -> None:
+            await asyncio.sleep(CLOSE_LINGER_SECONDS)
+            for link in links:
+                with contextlib.suppress(Exception):
+                    await link.close("the hearing is closed")
+
+        self._spawn(hang_up())
+
+    async def shutdown(self) -> None:
+        """Cancel timers and close every media session (the hearing ended or the server stops)."""
+        for timer in self._grace.values():
+            timer.cancel()
+        self._grace.clear()
+        for member_id in list(self.router.sessions):
+            await self.router.detach(member_id)
+        for task in list(self._tasks):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("hearing %s task failed", self.room.hearing_id, exc_info=task.exception())

@@ -1,0 +1,141 @@
+"""Typed payloads of the `/hearing` socket.io namespace, validated before anything acts on them.
+
+Client → server events carry one of the ``*In`` models and are answered through the
+socket.io acknowledgement with ``{"ok": true, ...}`` or ``{"error": {"code", "message"}}``.
+Server → client events: ``room`` (a :class:`RoomView` after every change), ``offer`` (the
+server renegotiates what the client receives), ``message``, ``alert`` (to the bench),
+``removed`` and ``closed``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from signaling.hearing import HearingState
+from signaling.roles import Role
+from signaling.room import Member, Presence, Room
+
+MAX_SDP = 64 * 1024
+MAX_TEXT = 2000
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Empty(Payload):
+    pass
+
+
+class SdpIn(Payload):
+    sdp: str = Field(min_length=1, max_length=MAX_SDP)
+
+
+class CandidateIn(Payload):
+    candidate: str | None = Field(default=None, max_length=1024)
+    sdpMid: str | None = Field(default=None, max_length=64)
+    sdpMLineIndex: int | None = Field(default=None, ge=0, le=64)
+
+
+class TargetIn(Payload):
+    participant_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class MuteIn(TargetIn):
+    muted: bool = True
+
+
+class PhaseIn(Payload):
+    phase: str = Field(min_length=1, max_length=64)
+
+
+class HandIn(Payload):
+    raised: bool
+
+
+class MediaStateIn(Payload):
+    """The person's own microphone and camera switches."""
+
+    audio: bool
+    video: bool
+
+
+class MessageIn(Payload):
+    to: int | Literal["bench"] = Field(description="A participant id (from the bench) or 'bench'.")
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
+class MemberView(BaseModel):
+    id: int
+    role: Role
+    name: str
+    side: str | None
+    presence: Presence
+    audio_muted: bool
+    bench_muted: bool
+    camera_off: bool
+    hand_raised: bool
+    identity_verified: bool
+    in_consultation: bool
+
+    @classmethod
+    def of(cls, member: Member) -> MemberView:
+        return cls(
+            id=member.id,
+            role=member.role,
+            name=member.name,
+            side=member.side,
+            presence=member.presence,
+            audio_muted=member.audio_muted,
+            bench_muted=member.bench_muted,
+            camera_off=member.camera_off,
+            hand_raised=member.hand_raised,
+            identity_verified=member.identity_verified,
+            in_consultation=member.consultation is not None,
+        )
+
+
+class RoomView(BaseModel):
+    """The room as one member may see it."""
+
+    hearing_id: int
+    state: HearingState
+    phase: str | None
+    phases: list[str]
+    recording: bool
+    you: MemberView
+    members: list[MemberView]
+
+
+class MessageOut(BaseModel):
+    from_id: int
+    from_name: str
+    to: int | Literal["bench"]
+    text: str
+    at: datetime
+
+
+class AlertOut(BaseModel):
+    kind: Literal[
+        "dropped", "reconnected", "connection_failed", "poor_connection", "recording_failed"
+    ]
+    participant_id: int | None
+    message: str
+    at: datetime
+
+
+def visible_members(room: Room, viewer: Member) -> list[Member]:
+    """Whom a member sees listed: the bench sees everyone; others see who is in the hearing.
+
+    A waiting person or uncalled witness sees only the bench and themselves: nothing of the
+    hearing reaches the waiting room, its membership included.
+    """
+    if viewer.on_bench:
+        return list(room.members.values())
+    if viewer.presence not in (Presence.IN_HEARING, Presence.IN_CONSULTATION):
+        return [m for m in room.members.values() if m.on_bench or m.id == viewer.id]
+    shown = (Presence.IN_HEARING, Presence.IN_CONSULTATION, Presence.RECONNECTING)
+    return [m for m in room.members.values() if m.presence in shown or m.id == viewer.id]

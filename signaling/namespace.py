@@ -1,0 +1,200 @@
+"""The `/hearing` socket.io namespace: connection → identity → live hearing, one handler per event.
+
+Every event's payload is validated against its model before a handler sees it, and every
+handler answers through the acknowledgement: ``{"ok": true, ...}`` or ``{"error": {...}}``.
+A refused or malformed event never disconnects anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+
+import socketio
+from pydantic import BaseModel, ValidationError
+
+from signaling.hearing import HearingState
+from signaling.live import ActionError, LiveHearing
+from signaling.messages import (
+    CandidateIn,
+    Empty,
+    HandIn,
+    MediaStateIn,
+    MessageIn,
+    MuteIn,
+    PhaseIn,
+    SdpIn,
+    TargetIn,
+)
+from signaling.permissions import Action
+from signaling.registry import LiveHearings
+from signaling.store import AuthenticationError, Identity
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "/hearing"
+
+Reply = dict[str, Any]
+Handler = Callable[[LiveHearing, Identity, Any], Awaitable[Reply | None]]
+
+
+def error(code: str, message: str) -> Reply:
+    return {"error": {"code": code, "message": message}}
+
+
+@dataclass
+class Connection:
+    live: LiveHearing
+    identity: Identity
+    link: SocketLink
+
+
+class SocketLink:
+    """A member's socket.io connection as the live hearing sees it."""
+
+    def __init__(self, server: socketio.AsyncServer, sid: str) -> None:
+        self.server = server
+        self.sid = sid
+
+    async def emit(self, event: str, data: Any) -> None:
+        await self.server.emit(event, data, to=self.sid, namespace=NAMESPACE)
+
+    async def close(self, reason: str) -> None:
+        await self.server.emit("bye", {"reason": reason}, to=self.sid, namespace=NAMESPACE)
+        await self.server.disconnect(self.sid, namespace=NAMESPACE)
+
+
+def _state(target: HearingState, action: Action) -> Handler:
+    async def change(live: LiveHearing, who: Identity, _: Empty) -> None:
+        await live.change_state(who, action, target)
+
+    return change
+
+
+async def _offer(live: LiveHearing, who: Identity, p: SdpIn) -> Reply:
+    answer = await live.offer(who.participant_id, p.sdp)
+    return {"ok": True, "glare": True} if answer is None else {"ok": True, "sdp": answer}
+
+
+async def _answer(live: LiveHearing, who: Identity, p: SdpIn) -> None:
+    await live.answer(who.participant_id, p.sdp)
+
+
+async def _candidate(live: LiveHearing, who: Identity, p: CandidateIn) -> None:
+    await live.candidate(who.participant_id, p.candidate, p.sdpMid, p.sdpMLineIndex)
+
+
+async def _admit_all(live: LiveHearing, who: Identity, _: Empty) -> Reply:
+    return {"ok": True, "admitted": await live.admit_all(who)}
+
+
+async def _leave(live: LiveHearing, who: Identity, _: Empty) -> None:
+    await live.leave(who.participant_id)
+
+
+EVENTS: dict[str, tuple[type[BaseModel], Handler]] = {
+    "offer": (SdpIn, _offer),
+    "answer": (SdpIn, _answer),
+    "candidate": (CandidateIn, _candidate),
+    "open": (Empty, _state(HearingState.OPEN, Action.OPEN)),
+    "start_session": (Empty, _state(HearingState.IN_SESSION, Action.START_SESSION)),
+    "recess": (Empty, _state(HearingState.RECESS, Action.RECESS)),
+    "resume": (Empty, _state(HearingState.IN_SESSION, Action.RESUME)),
+    "close": (Empty, _state(HearingState.CLOSED, Action.CLOSE)),
+    "set_phase": (PhaseIn, lambda live, who, p: live.set_phase(who, p.phase)),
+    "admit": (TargetIn, lambda live, who, p: live.admit(who, p.participant_id)),
+    "admit_all": (Empty, _admit_all),
+    "send_back": (TargetIn, lambda live, who, p: live.send_back(who, p.participant_id)),
+    "mute": (MuteIn, lambda live, who, p: live.mute(who, p.participant_id, p.muted)),
+    "mute_all": (Empty, lambda live, who, _: live.mute_all(who)),
+    "remove": (TargetIn, lambda live, who, p: live.remove(who, p.participant_id)),
+    "verify_identity": (TargetIn, lambda live, who, p: live.verify_identity(who, p.participant_id)),
+    "raise_hand": (HandIn, lambda live, who, p: live.raise_hand(who, p.raised)),
+    "set_media": (MediaStateIn, lambda live, who, p: live.set_media(who, p.audio, p.video)),
+    "message": (MessageIn, lambda live, who, p: live.message(who, p.to, p.text)),
+    "consult": (TargetIn, lambda live, who, p: live.consult(who, p.participant_id)),
+    "end_consultation": (Empty, lambda live, who, _: live.end_consultation(who)),
+    "leave": (Empty, _leave),
+}
+
+
+class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+    def __init__(self, hearings: LiveHearings) -> None:
+        super().__init__(NAMESPACE)
+        self.hearings = hearings
+        self.connections: dict[str, Connection] = {}
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
+        """Authenticate and place the member; a refusal reaches the client as a connect error."""
+        if not isinstance(auth, dict) or not isinstance(auth.get("hearing_id"), int):
+            raise socketio.exceptions.ConnectionRefusedError(
+                error("bad_auth", "connect with auth {hearing_id, invitation?, offers_first?}")[
+                    "error"
+                ]
+            )
+        invitation = auth.get("invitation")
+        if invitation is not None and not isinstance(invitation, str):
+            raise socketio.exceptions.ConnectionRefusedError(
+                error("bad_auth", "invitation must be a string")["error"]
+            )
+        try:
+            identity = await self.hearings.store.identify(
+                auth["hearing_id"], invitation, _cookies(environ)
+            )
+            live = await self.hearings.get(identity.hearing_id)
+            link = SocketLink(self.server, sid)
+            self.connections[sid] = Connection(live, identity, link)
+            await live.connect(identity, link, offers_first=auth.get("offers_first") is True)
+        except (AuthenticationError, ActionError) as exc:
+            self.connections.pop(sid, None)
+            code = exc.code
+            raise socketio.exceptions.ConnectionRefusedError(
+                {"code": code, "message": str(exc)}
+            ) from exc
+
+    async def on_disconnect(self, sid: str, reason: str | None = None) -> None:
+        connection = self.connections.pop(sid, None)
+        if connection is not None:
+            await connection.live.disconnect(connection.identity.participant_id, connection.link)
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        if event in ("connect", "disconnect"):
+            return await super().trigger_event(event, *args)
+        sid = args[0]
+        connection = self.connections.get(sid)
+        if connection is None:
+            return error("not_connected", "connect to a hearing first")
+        spec = EVENTS.get(event)
+        if spec is None:
+            return error("unknown_event", f"there is no event {event!r}")
+        model, handler = spec
+        raw = args[1] if len(args) > 1 else {}
+        try:
+            payload = model.model_validate(raw if raw is not None else {})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'payload'}: {e['msg']}" for e in exc.errors()
+            )
+            return error("invalid_payload", problems)
+        try:
+            reply = await handler(connection.live, connection.identity, payload)
+        except ActionError as exc:
+            return error(exc.code, exc.message)
+        except Exception:
+            log.exception(
+                "event %s from participant %s failed", event, connection.identity.participant_id
+            )
+            return error("internal_error", "the server could not do this; it was logged")
+        return reply if reply is not None else {"ok": True}
+
+
+def _cookies(environ: dict[str, Any]) -> dict[str, str]:
+    header = environ.get("HTTP_COOKIE", "")
+    try:
+        jar = SimpleCookie(header)
+    except CookieError:
+        return {}
+    return {name: morsel.value for name, morsel in jar.items()}

@@ -1,0 +1,46 @@
+"""The hearings that are live in this process, loaded on first connection."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from aiortc import RTCIceServer
+
+from signaling.live import ActionError, LiveHearing
+from signaling.store import HearingStore
+
+
+class LiveHearings:
+    def __init__(
+        self,
+        store: HearingStore,
+        ice_servers: Sequence[RTCIceServer] = (),
+        grace_seconds: float = 60.0,
+    ):
+        self.store = store
+        self.ice_servers = list(ice_servers)
+        self.grace_seconds = grace_seconds
+        self.hearings: dict[int, LiveHearing] = {}
+        self._lock = asyncio.Lock()
+
+    async def get(self, hearing_id: int) -> LiveHearing:
+        """The live hearing, loaded (or refreshed with participants added since) from the store."""
+        async with self._lock:
+            record = await self.store.load(hearing_id)
+            if record is None:
+                raise ActionError("not_found", f"hearing {hearing_id} does not exist")
+            live = self.hearings.get(hearing_id)
+            if live is None:
+                live = LiveHearing(record, self.store, self.ice_servers, self.grace_seconds)
+                self.hearings[hearing_id] = live
+            for p in record.participants:
+                live.add_participant(
+                    p.id, p.role, p.name, p.side, p.represents_id, p.identity_verified
+                )
+            return live
+
+    async def shutdown(self) -> None:
+        for live in self.hearings.values():
+            await live.shutdown()
+        self.hearings.clear()

@@ -1,0 +1,237 @@
+"""A live hearing's people and who receives whose media. Pure: no I/O, no clocks.
+
+Presence follows DESIGN §3: ``invited → joining → waiting → in_hearing | in_consultation →
+reconnecting → left | removed``. The bench (judge, clerk) enters the hearing directly;
+everyone else waits until admitted. Admission survives ``reconnecting``, so a phone that
+changes networks comes back where it was.
+
+Media rules (DESIGN §4): nothing of the hearing reaches the waiting room or an uncalled
+witness; a consultation is a private group that nobody outside hears, the bench included;
+observers receive only; muted audio reaches nobody.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from signaling.hearing import HearingState
+from signaling.kinds import HearingKind
+from signaling.roles import BENCH, REPRESENTATIVE_ROLES, Role
+
+
+class Presence(StrEnum):
+    INVITED = "invited"
+    JOINING = "joining"
+    WAITING = "waiting"
+    IN_HEARING = "in_hearing"
+    IN_CONSULTATION = "in_consultation"
+    RECONNECTING = "reconnecting"
+    LEFT = "left"
+    REMOVED = "removed"
+
+
+CONNECTED = frozenset(
+    {Presence.JOINING, Presence.WAITING, Presence.IN_HEARING, Presence.IN_CONSULTATION}
+)
+_MEDIA_STATES = frozenset({HearingState.OPEN, HearingState.IN_SESSION, HearingState.RECESS})
+
+
+class RoomError(ValueError):
+    """An action the room's current state does not allow; the message says why."""
+
+
+@dataclass
+class Member:
+    """One participant's live state."""
+
+    id: int
+    role: Role
+    name: str
+    side: str | None = None
+    represents_id: int | None = None
+    presence: Presence = Presence.INVITED
+    admitted: bool = False
+    self_muted: bool = False
+    bench_muted: bool = False
+    """Muted by the judge or clerk: wins over the person's own microphone switch."""
+    camera_off: bool = False
+    hand_raised: bool = False
+    identity_verified: bool = False
+    consultation: frozenset[int] | None = None
+    resume_to: Presence | None = None
+    """Where a reconnecting member returns to."""
+
+    @property
+    def on_bench(self) -> bool:
+        return self.role in BENCH
+
+    @property
+    def audio_muted(self) -> bool:
+        return self.self_muted or self.bench_muted
+
+
+@dataclass
+class Room:
+    hearing_id: int
+    kind: HearingKind
+    public: bool
+    state: HearingState
+    phase: str | None = None
+    members: dict[int, Member] = field(default_factory=dict)
+
+    def member(self, member_id: int) -> Member:
+        try:
+            return self.members[member_id]
+        except KeyError:
+            raise RoomError(f"participant {member_id} is not in this hearing") from None
+
+    # Presence.
+
+    def arrive(self, member_id: int) -> Presence:
+        """A participant connected (or reconnected); returns where they now are."""
+        member = self.member(member_id)
+        if member.presence is Presence.REMOVED:
+            raise RoomError("you were removed from this hearing")
+        if member.presence is Presence.RECONNECTING and member.resume_to is not None:
+            member.presence, member.resume_to = member.resume_to, None
+        elif member.on_bench or member.admitted:
+            member.presence = Presence.IN_HEARING
+        else:
+            member.presence = Presence.WAITING
+        return member.presence
+
+    def drop(self, member_id: int) -> None:
+        """The connection was lost: keep admission and place for the grace window."""
+        member = self.member(member_id)
+        if member.presence in CONNECTED:
+            member.resume_to = member.presence if member.presence is not Presence.JOINING else None
+            member.presence = Presence.RECONNECTING
+
+    def expire(self, member_id: int) -> bool:
+        """The grace window ended without a reconnection; True if the member is now gone."""
+        member = self.member(member_id)
+        if member.presence is not Presence.RECONNECTING:
+            return False
+        self._leave(member, Presence.LEFT)
+        return True
+
+    def leave(self, member_id: int) -> None:
+        self._leave(self.member(member_id), Presence.LEFT)
+
+    def remove(self, member_id: int) -> None:
+        member = self.member(member_id)
+        if member.on_bench:
+            raise RoomError("members of the bench cannot be removed")
+        self._leave(member, Presence.REMOVED)
+
+    def _leave(self, member: Member, presence: Presence) -> None:
+        self._end_consultation(member)
+        member.presence, member.admitted, member.resume_to, member.hand_raised = (
+            presence,
+            False,
+            None,
+            False,
+        )
+
+    def admit(self, member_id: int) -> None:
+        member = self.member(member_id)
+        if member.presence is not Presence.WAITING:
+            raise RoomError(
+                f"{member.name} is not in the waiting room (they are {member.presence})"
+            )
+        member.presence, member.admitted = Presence.IN_HEARING, True
+
+    def admit_all(self) -> list[int]:
+        """Admit everyone waiting except witnesses, who are called one by one."""
+        admitted = [
+            m.id
+            for m in self.members.values()
+            if m.presence is Presence.WAITING and m.role is not Role.WITNESS
+        ]
+        for member_id in admitted:
+            self.admit(member_id)
+        return admitted
+
+    def send_back(self, member_id: int) -> None:
+        member = self.member(member_id)
+        if member.on_bench:
+            raise RoomError("members of the bench do not wait")
+        if member.presence not in (Presence.IN_HEARING, Presence.IN_CONSULTATION):
+            raise RoomError(f"{member.name} is not in the hearing")
+        self._end_consultation(member)
+        member.presence, member.admitted, member.hand_raised = Presence.WAITING, False, False
+
+    # Private consultation between a represented person and their own lawyer.
+
+    def consult(self, member_id: int, other_id: int) -> None:
+        member, other = self.member(member_id), self.member(other_id)
+        if not _represents(member, other) and not _represents(other, member):
+            raise RoomError("a consultation is between a person and their own lawyer or counsel")
+        for person in (member, other):
+            if person.presence is not Presence.IN_HEARING:
+                raise RoomError(f"{person.name} is not in the hearing")
+        group = frozenset({member.id, other.id})
+        for person in (member, other):
+            person.presence, person.consultation = Presence.IN_CONSULTATION, group
+
+    def end_consultation(self, member_id: int) -> None:
+        member = self.member(member_id)
+        if member.consultation is None:
+            raise RoomError("you are not in a consultation")
+        self._end_consultation(member)
+
+    def _end_consultation(self, member: Member) -> None:
+        if member.consultation is None:
+            return
+        for person_id in member.consultation:
+            person = self.members[person_id]
+            person.consultation = None
+            if person.presence is Presence.IN_CONSULTATION:
+                person.presence = Presence.IN_HEARING
+            elif person.resume_to is Presence.IN_CONSULTATION:
+                person.resume_to = Presence.IN_HEARING
+
+    # Hearing state.
+
+    def close(self) -> None:
+        self.state = HearingState.CLOSED
+        for member in self.members.values():
+            if member.presence not in (Presence.INVITED, Presence.REMOVED):
+                self._leave(member, Presence.LEFT)
+
+    # Media.
+
+    def may_publish(self, member_id: int) -> bool:
+        member = self.members.get(member_id)
+        return (
+            member is not None
+            and member.role is not Role.OBSERVER
+            and member.presence in (Presence.IN_HEARING, Presence.IN_CONSULTATION)
+            and self.state in _MEDIA_STATES
+        )
+
+    def receives(self, subscriber_id: int, publisher_id: int) -> bool:
+        """Whether ``subscriber_id`` gets ``publisher_id``'s tracks at all (muting aside)."""
+        if subscriber_id == publisher_id or not self.may_publish(publisher_id):
+            return False
+        subscriber, publisher = self.members.get(subscriber_id), self.members[publisher_id]
+        if subscriber is None or subscriber.presence not in (
+            Presence.IN_HEARING,
+            Presence.IN_CONSULTATION,
+        ):
+            return False
+        if subscriber.consultation is not None or publisher.consultation is not None:
+            return subscriber.consultation == publisher.consultation
+        return True
+
+    def hears(self, subscriber_id: int, publisher_id: int) -> bool:
+        """Whether audio flows: received and not muted by anyone."""
+        return (
+            self.receives(subscriber_id, publisher_id)
+            and not self.members[publisher_id].audio_muted
+        )
+
+
+def _represents(lawyer: Member, client: Member) -> bool:
+    return lawyer.role in REPRESENTATIVE_ROLES and lawyer.represents_id == client.id

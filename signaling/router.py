@@ -1,0 +1,82 @@
+"""Who receives which published track: the media router keeps every member's subscriptions
+equal to what the room allows, and changes them as the room changes.
+
+It knows the room (to ask) and the media sessions (to subscribe and unsubscribe); the
+forwarding itself is the media layer's, which knows nothing of rooms.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from signaling.media.publisher import PublishedTrack
+from signaling.media.session import MediaSession
+from signaling.room import Room
+
+log = logging.getLogger(__name__)
+
+
+class MediaRouter:
+    def __init__(self, room: Room) -> None:
+        self.room = room
+        self.sessions: dict[int, MediaSession] = {}
+        self.tracks: dict[int, list[PublishedTrack]] = {}
+
+    def attach(self, member_id: int, session: MediaSession) -> None:
+        self.sessions[member_id] = session
+        self.tracks.setdefault(member_id, [])
+
+    async def detach(self, member_id: int) -> None:
+        """The member's connection is gone: stop what it received and what it published."""
+        session = self.sessions.pop(member_id, None)
+        tracks = self.tracks.pop(member_id, [])
+        for other in self.sessions.values():
+            for track in tracks:
+                other.unsubscribe(track)
+        if session is not None:
+            await session.close()
+
+    def publish(self, member_id: int, track: PublishedTrack) -> None:
+        if member_id not in self.sessions:
+            return
+        self.tracks[member_id].append(track)
+        track.on_ended(lambda: self._ended(member_id, track))
+        self.sync()
+
+    def _ended(self, member_id: int, track: PublishedTrack) -> None:
+        tracks = self.tracks.get(member_id)
+        if tracks is not None and track in tracks:
+            tracks.remove(track)
+            for session in self.sessions.values():
+                session.unsubscribe(track)
+
+    def published_kinds(self, member_id: int) -> set[str]:
+        return {track.kind for track in self.tracks.get(member_id, [])}
+
+    def sync(self) -> None:
+        """Subscribe and unsubscribe until every member gets exactly what the room allows."""
+        for subscriber_id, session in self.sessions.items():
+            current = {s.publisher for s in session.subscriptions if s.publisher is not None}
+            for publisher_id, tracks in self.tracks.items():
+                for track in tracks:
+                    wanted = (
+                        self.room.hears(subscriber_id, publisher_id)
+                        if track.kind == "audio"
+                        else self.room.receives(subscriber_id, publisher_id)
+                    )
+                    if wanted and track not in current:
+                        session.subscribe(track)
+                    elif not wanted and track in current:
+                        session.unsubscribe(track)
+
+    def receiving(self, member_id: int) -> dict[int, set[str]]:
+        """Which members' media (by kind) this member is subscribed to now."""
+        session = self.sessions.get(member_id)
+        result: dict[int, set[str]] = {}
+        if session is None:
+            return result
+        owners = {id(t): owner for owner, tracks in self.tracks.items() for t in tracks}
+        for subscription in session.subscriptions:
+            if subscription.publisher is not None and id(subscription.publisher) in owners:
+                result.setdefault(owners[id(subscription.publisher)], set()).add(subscription.kind)
+        return result

@@ -1,0 +1,86 @@
+"""What the live layer needs from the server around it, as small interfaces.
+
+The live hearing persists its timeline and checks credentials through these, so it
+never imports the database or HTTP code (``hearing_server`` implements them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from signaling.hearing import HearingState
+from signaling.kinds import HearingKind
+from signaling.roles import Role
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    id: int
+    role: Role
+    name: str
+    side: str | None = None
+    represents_id: int | None = None
+    identity_verified: bool = False
+
+
+@dataclass(frozen=True)
+class HearingRecord:
+    id: int
+    kind: HearingKind
+    public: bool
+    state: HearingState
+    phase: str | None
+    participants: list[ParticipantRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One row of the hearing's timeline: who did what, from which value to which."""
+
+    kind: str
+    actor: str
+    from_value: str | None = None
+    to_value: str | None = None
+    data: dict[str, Any] | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a connection speaks for, established from its credentials."""
+
+    hearing_id: int
+    participant_id: int
+    role: Role
+    name: str
+    label: str
+    """How the timeline names them (e.g. ``participant:12:张三``)."""
+
+
+class AuthenticationError(Exception):
+    """The credentials do not admit this connection; ``code`` and the message say why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class HearingStore(Protocol):
+    async def load(self, hearing_id: int) -> HearingRecord | None:
+        """The hearing and its participants, or None if there is no such hearing."""
+
+    async def identify(
+        self, hearing_id: int, invitation: str | None, cookies: dict[str, str]
+    ) -> Identity:
+        """The participant these credentials speak for in this hearing; raises AuthenticationError."""
+
+    async def record(self, hearing_id: int, event: TimelineEvent) -> None:
+        """Append to the hearing's timeline."""
+
+    async def save_state(self, hearing_id: int, state: HearingState, phase: str | None) -> None:
+        """Persist the hearing's state and phase (after the timeline event that changed them)."""
+
+    async def mark_verified(self, participant_id: int, verifier: Identity) -> None:
+        """Record that the bench checked this participant's identity."""

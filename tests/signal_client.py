@@ -1,0 +1,75 @@
+"""A socket.io client of the `/hearing` namespace for tests: records what the server sends."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import socketio
+
+SERVER_EVENTS = ("room", "offer", "message", "alert", "removed", "closed", "bye")
+
+
+class SignalClient:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.received: dict[str, list[Any]] = {event: [] for event in SERVER_EVENTS}
+        self._changed = asyncio.Event()
+        for event in SERVER_EVENTS:
+            self.sio.on(event, self._recorder(event), namespace="/hearing")
+
+    def _recorder(self, event: str) -> Callable[[Any], None]:
+        def record(data: Any) -> None:
+            self.received[event].append(data)
+            self._changed.set()
+
+        return record
+
+    async def connect(
+        self,
+        hearing_id: int,
+        invitation: str | None = None,
+        cookie: str | None = None,
+        offers_first: bool = False,
+    ) -> None:
+        auth: dict[str, Any] = {"hearing_id": hearing_id, "offers_first": offers_first}
+        if invitation is not None:
+            auth["invitation"] = invitation
+        headers = {"Cookie": f"hs_session={cookie}"} if cookie else {}
+        await self.sio.connect(
+            self.url,
+            namespaces=["/hearing"],
+            auth=auth,
+            headers=headers,
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+
+    async def call(self, event: str, data: Any = None) -> dict[str, Any]:
+        reply: dict[str, Any] = await self.sio.call(
+            event, data if data is not None else {}, namespace="/hearing", timeout=10
+        )
+        return reply
+
+    @property
+    def room(self) -> dict[str, Any]:
+        """The latest room view."""
+        view: dict[str, Any] = self.received["room"][-1]
+        return view
+
+    async def wait_for(
+        self, event: str, check: Callable[[Any], bool] = lambda _: True, within: float = 5
+    ) -> Any:
+        """The first (already or newly) received ``event`` that passes ``check``."""
+        async with asyncio.timeout(within):
+            while True:
+                for data in self.received[event]:
+                    if check(data):
+                        return data
+                self._changed.clear()
+                await self._changed.wait()
+
+    async def close(self) -> None:
+        await self.sio.disconnect()

@@ -1,0 +1,120 @@
+"""Every signaling event × every role × every live hearing state, refused or allowed as DESIGN §4 says.
+
+The expectations below are written out from DESIGN §4, not derived from the permission
+table, so a wrong entry in the table fails here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from signaling.hearing import HearingState
+from signaling.kinds import HearingKind
+from signaling.live import LiveHearing
+from signaling.namespace import EVENTS
+from signaling.roles import Role
+from signaling.store import HearingRecord, Identity, ParticipantRecord
+from tests.fakes import MemoryStore, RecordingLink
+
+S = HearingState
+LIVE = {S.OPEN, S.IN_SESSION, S.RECESS}
+TAKING_PART = {
+    Role.PROSECUTOR,
+    Role.PARTY,
+    Role.AGENT,
+    Role.COUNSEL,
+    Role.DETAINEE,
+    Role.CREDITOR,
+    Role.INTERPRETER,
+    Role.WITNESS,
+}
+# event: (roles allowed, states allowed, payload)
+EXPECTED: dict[str, tuple[set[Role], set[HearingState], dict[str, Any]]] = {
+    "open": ({Role.JUDGE, Role.CLERK}, {S.SCHEDULED}, {}),
+    "start_session": ({Role.JUDGE}, {S.OPEN}, {}),
+    "set_phase": ({Role.JUDGE}, {S.IN_SESSION}, {"phase": "debate"}),
+    "recess": ({Role.JUDGE, Role.CLERK}, {S.IN_SESSION}, {}),
+    "resume": ({Role.JUDGE}, {S.RECESS}, {}),
+    "close": ({Role.JUDGE}, LIVE, {}),
+    "admit": ({Role.JUDGE, Role.CLERK}, LIVE, {"participant_id": 99}),
+    "admit_all": ({Role.JUDGE, Role.CLERK}, LIVE, {}),
+    "send_back": ({Role.JUDGE, Role.CLERK}, LIVE, {"participant_id": 98}),
+    "mute": ({Role.JUDGE, Role.CLERK}, LIVE, {"participant_id": 98, "muted": True}),
+    "mute_all": ({Role.JUDGE, Role.CLERK}, LIVE, {}),
+    "remove": ({Role.JUDGE}, LIVE, {"participant_id": 98}),
+    "verify_identity": ({Role.JUDGE, Role.CLERK}, LIVE, {"participant_id": 98}),
+    "raise_hand": (TAKING_PART, LIVE, {"raised": True}),
+    "consult": (TAKING_PART - {Role.WITNESS}, LIVE, {"participant_id": 97}),
+}
+MESSAGES = {
+    "bench": (TAKING_PART, LIVE),
+    98: ({Role.JUDGE, Role.CLERK}, LIVE),
+}
+ROLES = [r for r in Role if r is not Role.ADMIN]
+STATES = [S.SCHEDULED, S.OPEN, S.IN_SESSION, S.RECESS]
+REFUSALS = {"forbidden", "wrong_state"}
+
+
+async def reply_to(
+    role: Role, state: HearingState, event: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """Connect judge, clerk, the actor and others, put the hearing in ``state``, send one event."""
+    people = [
+        ParticipantRecord(1, Role.JUDGE, "审判长"),
+        ParticipantRecord(2, Role.CLERK, "书记员"),
+        ParticipantRecord(99, Role.PARTY, "候审", side="defendant"),
+        ParticipantRecord(98, Role.PARTY, "当事人", side="plaintiff"),
+        ParticipantRecord(97, Role.AGENT, "律师", side="plaintiff", represents_id=3),
+    ]
+    actor_id = {Role.JUDGE: 1, Role.CLERK: 2}.get(role, 3)
+    if actor_id == 3:
+        people.append(ParticipantRecord(3, role, "actor", side="plaintiff"))
+    record = HearingRecord(1, HearingKind.CRIMINAL_TRIAL, True, S.SCHEDULED, None, people)
+    live = LiveHearing(record, MemoryStore(record))
+    identities = {p.id: Identity(1, p.id, p.role, p.name, f"participant:{p.id}") for p in people}
+    for p in people:
+        await live.connect(identities[p.id], RecordingLink())
+    for p in people:
+        if p.id not in (1, 2, 99):
+            live.room.admit(p.id)
+    live.room.state = state
+    if state is S.IN_SESSION:
+        live.room.phase = "investigation"
+    model, handler = EVENTS[event]
+    try:
+        result = await handler(live, identities[actor_id], model.model_validate(payload))
+    except Exception as exc:  # the namespace turns ActionError into an error reply
+        code = getattr(exc, "code", None)
+        if code is None:
+            raise
+        return {"error": {"code": code}}
+    finally:
+        await live.shutdown()
+    return result or {"ok": True}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("event", sorted(EXPECTED))
+async def test_event_permission(event: str, role: Role) -> None:
+    roles, states, payload = EXPECTED[event]
+    for state in STATES:
+        reply = await reply_to(role, state, event, payload)
+        refused = reply.get("error", {}).get("code") in REFUSALS
+        assert refused is not (role in roles and state in states), (event, role, state, reply)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("to", sorted(MESSAGES, key=str))
+async def test_message_permission(to: int | str, role: Role) -> None:
+    roles, states = MESSAGES[to]
+    for state in STATES:
+        reply = await reply_to(role, state, "message", {"to": to, "text": "您好"})
+        refused = reply.get("error", {}).get("code") in REFUSALS
+        assert refused is not (role in roles and state in states), (to, role, state, reply)
+
+
+def test_every_event_is_covered() -> None:
+    negotiation = {"offer", "answer", "candidate", "set_media", "leave", "end_consultation"}
+    assert set(EVENTS) == set(EXPECTED) | {"message"} | negotiation
