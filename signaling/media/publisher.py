@@ -119,6 +119,13 @@ class PublishedTrack:
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
+    def reception(self) -> tuple[int, int]:
+        """Media packets expected and received so far (retransmissions not counted), for
+        judging the publisher's connection."""
+        streams = internals.receiver_statistics(self._receiver)
+        stream = streams.get(self._media_ssrc) if self._media_ssrc is not None else None
+        return (0, 0) if stream is None else (stream.packets_expected, stream.packets_received)
+
     def on_ended(self, callback: Callable[[], None]) -> None:
         self._ended_callbacks.append(callback)
 
