@@ -1,0 +1,134 @@
+"""Where finished recording files are kept: a small interface, and a local-folder store.
+
+Keys are relative POSIX paths ("hearing-12/alice-video-00003.mkv"). The interface is blocking
+and made of whole-object operations plus ranged reads, which is what an S3-compatible store
+offers too (put object, ranged GET, HEAD, list by prefix, delete); async callers run it in a
+thread (`asyncio.to_thread`).
+"""
+
+import os
+import shutil
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+CHUNK = 1 << 20
+
+
+class Storage(ABC):
+    @abstractmethod
+    def put(self, key: str, source: Path) -> int:
+        """Store a copy of the finished file `source` under `key`; return its size."""
+
+    @abstractmethod
+    def put_bytes(self, key: str, data: bytes) -> None: ...
+
+    @abstractmethod
+    def read(self, key: str, start: int = 0, length: int | None = None) -> bytes:
+        """Bytes `start` .. `start + length` (to the end when `length` is None), as for an
+        HTTP Range request. Raises FileNotFoundError for an unknown key."""
+
+    @abstractmethod
+    def size(self, key: str) -> int: ...
+
+    @abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def keys(self, prefix: str = "") -> list[str]:
+        """Every key starting with `prefix`, sorted."""
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove `key` (and its backup copy); unknown keys are ignored."""
+
+
+def check_key(key: str) -> str:
+    """Refuse keys that could leave the store's root or mean different files on different
+    systems: absolute paths, '..', backslashes, empty parts."""
+    path = PurePosixPath(key)
+    if (
+        not key
+        or "\\" in key
+        or "\0" in key
+        or path.is_absolute()
+        or any(part in ("", ".", "..") for part in key.split("/"))
+    ):
+        raise ValueError(f"invalid storage key {key!r}")
+    return key
+
+
+class LocalStorage(Storage):
+    """Files under `root`; with `backup_root`, every put is also written there (e.g. a second
+    disk or a mounted share), and reads fall back to the backup when the main copy is gone."""
+
+    def __init__(self, root: Path, backup_root: Path | None = None) -> None:
+        self.root = root
+        self.backup_root = backup_root
+
+    def put(self, key: str, source: Path) -> int:
+        for root in self._roots():
+            target = self._path(root, key)
+            if not (target.exists() and target.samefile(source)):
+                _copy_atomically(target, lambda out: _copy_file(source, out))
+        return source.stat().st_size
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        for root in self._roots():
+            _copy_atomically(self._path(root, key), lambda out: out.write_bytes(data))
+
+    def read(self, key: str, start: int = 0, length: int | None = None) -> bytes:
+        if start < 0 or (length is not None and length < 0):
+            raise ValueError("negative range")
+        with self._existing(key).open("rb") as file:
+            file.seek(start)
+            return file.read() if length is None else file.read(length)
+
+    def size(self, key: str) -> int:
+        return self._existing(key).stat().st_size
+
+    def exists(self, key: str) -> bool:
+        return any(self._path(root, key).is_file() for root in self._roots())
+
+    def keys(self, prefix: str = "") -> list[str]:
+        if not self.root.is_dir():
+            return []
+        keys = (
+            path.relative_to(self.root).as_posix()
+            for path in self.root.rglob("*")
+            if path.is_file() and not path.name.endswith(".part")
+        )
+        return sorted(key for key in keys if key.startswith(prefix))
+
+    def delete(self, key: str) -> None:
+        for root in self._roots():
+            self._path(root, key).unlink(missing_ok=True)
+
+    def _roots(self) -> list[Path]:
+        return [self.root] if self.backup_root is None else [self.root, self.backup_root]
+
+    def _path(self, root: Path, key: str) -> Path:
+        return root.joinpath(*check_key(key).split("/"))
+
+    def _existing(self, key: str) -> Path:
+        for root in self._roots():
+            path = self._path(root, key)
+            if path.is_file():
+                return path
+        raise FileNotFoundError(key)
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    with source.open("rb") as src, target.open("wb") as dst:
+        shutil.copyfileobj(src, dst, CHUNK)
+
+
+def _copy_atomically(target: Path, write: Callable[[Path], object]) -> None:
+    """Write through a temporary file, sync it and rename it into place: a reader never sees
+    half a file, and a crash leaves only a `.part` file behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".part")
+    write(temporary)
+    with temporary.open("rb") as file:
+        os.fsync(file.fileno())
+    os.replace(temporary, target)

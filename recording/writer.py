@@ -1,0 +1,133 @@
+"""The recorder's file I/O, done in a thread of its own.
+
+The forwarder hands packets to the recorder inside the publisher's receive task; a slow or
+stalled disk must not hold that task (nor the event loop) up. The recorder therefore only
+queues commands here; this thread opens, writes and closes segments and reports back on the
+event loop. The queue is bounded: a disk that stalls for longer than it holds is a failure,
+reported like any other, rather than memory that grows without end.
+"""
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .packets import EncodedFrame
+from .segment import SegmentInfo, SegmentSpec, SegmentWriter
+
+logger = logging.getLogger(__name__)
+
+MAX_QUEUE = 3000
+"""Commands held for the thread: about 100 s of 30 fps video, or 60 s of audio."""
+
+
+class WriterBacklogError(RuntimeError):
+    """The writer thread fell too far behind (a stalled or very slow disk)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Open:
+    spec: SegmentSpec
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    frame: EncodedFrame
+    ticks: int
+
+
+class _Close:
+    pass
+
+
+class _Stop:
+    pass
+
+
+_Command = _Open | _Write | _Close | _Stop
+
+
+class SegmentThread:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        on_segment: Callable[[SegmentInfo], None],
+        on_error: Callable[[Exception], None],
+        flush_ms: int,
+        max_queue: int = MAX_QUEUE,
+    ) -> None:
+        self._loop = loop
+        self._on_segment = on_segment
+        self._on_error = on_error
+        self._flush_ms = flush_ms
+        self._queue: queue.Queue[_Command] = queue.Queue(max_queue)
+        self._done: asyncio.Future[None] = loop.create_future()
+        self._failed = False
+        self._thread = threading.Thread(target=self._run, name="segment-writer", daemon=True)
+        self._thread.start()
+
+    def open(self, spec: SegmentSpec) -> None:
+        """Start a new segment (closing the open one, if any)."""
+        self._put(_Open(spec))
+
+    def write(self, frame: EncodedFrame, ticks: int) -> None:
+        self._put(_Write(frame, ticks))
+
+    def close_segment(self) -> None:
+        self._put(_Close())
+
+    async def stop(self) -> None:
+        """Close the open segment and wait until the thread has finished."""
+        self._queue.put(_Stop())  # blocking put: stop must get through a full queue
+        await self._done
+
+    def _put(self, command: _Command) -> None:
+        try:
+            self._queue.put_nowait(command)
+        except queue.Full:
+            raise WriterBacklogError("the recording disk is not keeping up") from None
+
+    def _run(self) -> None:
+        writer: SegmentWriter | None = None
+        while not isinstance(command := self._queue.get(), _Stop):
+            if self._failed:
+                continue  # drain until stopped
+            try:
+                if isinstance(command, _Write):
+                    if writer is not None:
+                        writer.write(command.frame, command.ticks)
+                    continue
+                if writer is not None:
+                    self._report(writer.close())
+                    writer = None
+                if isinstance(command, _Open):
+                    writer = SegmentWriter(command.spec, self._flush_ms)
+            except Exception as error:
+                logger.exception("recording failed")
+                self._failed = True
+                if writer is not None:
+                    writer.abandon()
+                    writer = None
+                self._call(self._on_error, error)
+        try:
+            if writer is not None and not self._failed:
+                self._report(writer.close())
+        except Exception as error:
+            self._call(self._on_error, error)
+        finally:
+            self._call(self._finish)
+
+    def _report(self, info: SegmentInfo) -> None:
+        self._call(self._on_segment, info)
+
+    def _finish(self) -> None:
+        if not self._done.done():
+            self._done.set_result(None)
+
+    def _call(self, function: Callable[..., None], *args: object) -> None:
+        try:
+            self._loop.call_soon_threadsafe(function, *args)
+        except RuntimeError:  # the event loop is closed: nobody is left to tell
+            logger.warning("event loop closed; dropped %s%r", function, args)

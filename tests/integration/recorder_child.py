@@ -1,0 +1,49 @@
+"""Child process of the kill -9 test: records synthetic media until it is killed.
+
+Prints "frame COUNTER" after each video frame has been handed to the recorder, so the parent
+knows what had been sent when it killed us.
+
+    python -m tests.integration.recorder_child OUTPUT_DIR
+"""
+
+import asyncio
+import sys
+from pathlib import Path
+
+from recording import TrackRecorder
+from tests.integration.synthetic_rtp import SyntheticAudio, SyntheticVideo, play
+
+
+async def main(directory: Path) -> None:
+    video, audio = SyntheticVideo(), SyntheticAudio()
+
+    def failed(error: Exception) -> None:
+        print(f"error {error}", flush=True)
+
+    recorders = [
+        TrackRecorder(
+            directory,
+            "video",
+            "video/VP8",
+            90000,
+            on_segment=lambda info: None,
+            on_error=failed,
+            request_keyframe=video.request_keyframe,
+        ),
+        TrackRecorder(
+            directory, "audio", "audio/opus", 48000, on_segment=lambda info: None, on_error=failed
+        ),
+    ]
+
+    await play(
+        3600,
+        video,
+        audio,
+        lambda packet: recorders[0].forward(packet, 0.0, 0),
+        lambda packet: recorders[1].forward(packet, 0.0, 0),
+        lambda counter: print(f"frame {counter}", flush=True),
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1])))
