@@ -1,0 +1,1 @@
+"""Benchmarks of the server, kept apart from the tests (see bench/README.md)."""

@@ -1,0 +1,221 @@
+"""One measured run: N participants in one hearing on a running server, everyone receiving
+everyone else, then a late joiner.
+
+The participants are spread over worker processes (bench/worker.py); this process only
+directs them and reads the server's CPU time and memory from /proc around a measured window
+that starts after a warm-up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from bench import worker
+from bench.clip import Clip, SendLog
+from bench.latency import latencies, percentile
+from bench.participant import Incoming
+from bench.proc import cpu_seconds, machine_busy_seconds, rss_mb
+from bench.seed import BenchHearing
+from bench.servers import ServerProcess
+
+REPLY_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Load:
+    participants: int
+    warmup: float
+    duration: float
+    workers: int = 2
+    rss_interval: float = 1.0
+
+
+@dataclass(frozen=True)
+class Measurement:
+    participants: int
+    video_streams: int
+    """Video streams that delivered frames in the window (each also has an audio stream)."""
+    window: float
+    server_cores: float
+    """Server CPU time over the window / window length (1.0 = one core busy)."""
+    generator_cores: float
+    """The same for all load-generator workers together."""
+    other_cores: float
+    """Busy cores of the machine outside the server and the workers: anything well above
+    zero means something else competed for the CPU and the figures are not clean."""
+    fps_mean: float
+    fps_min: float
+    latency_p50: float
+    latency_p95: float
+    latency_frames: int
+    forwarded_to_arrival_p95: float
+    """From the server's abs-send-time stamp (taken as it forwards) to arrival: the part of
+    the latency spent after the server (NaN where the server does not stamp)."""
+    late_join_first_frames: list[float]
+    """Seconds from the late joiner's connect to the first frame of each publisher."""
+    rss: list[float]
+    sample: tuple[int, int, int] | None
+
+    @property
+    def cpu_per_stream(self) -> float:
+        """Fraction of one core per forwarded video stream (audio included)."""
+        return self.server_cores / self.video_streams if self.video_streams else float("nan")
+
+    @property
+    def streams_per_core(self) -> float:
+        return self.video_streams / self.server_cores if self.server_cores else float("inf")
+
+    @property
+    def rss_growth(self) -> float:
+        """MiB between the medians of the first and the last three memory samples."""
+        if len(self.rss) < 2:
+            return 0.0
+        return _median(self.rss[-3:]) - _median(self.rss[:3])
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+class _Workers:
+    def __init__(self, count: int, url: str, hearing_id: int, clip: Clip) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conns: list[Connection] = []
+        self.processes = []
+        for _ in range(count):
+            parent, child = context.Pipe()
+            process = context.Process(target=worker.run, args=(child, url, hearing_id, clip))
+            process.start()
+            self.conns.append(parent)
+            self.processes.append(process)
+
+    def ask(self, index: int, *command: Any) -> Any:
+        self.conns[index].send(command)
+        return self._reply(self.conns[index], command[0])
+
+    def ask_all(self, *command: Any) -> list[Any]:
+        return self.gather([command] * len(self.conns))
+
+    def gather(self, commands: list[tuple[Any, ...]]) -> list[Any]:
+        """Send each worker its command, then collect the replies (all work at once)."""
+        for conn, command in zip(self.conns, commands, strict=True):
+            conn.send(command)
+        return [
+            self._reply(conn, command[0])
+            for conn, command in zip(self.conns, commands, strict=True)
+        ]
+
+    @staticmethod
+    def _reply(conn: Connection, name: str) -> Any:
+        if not conn.poll(REPLY_TIMEOUT):
+            raise TimeoutError(f"a worker gave no reply to {name!r} in {REPLY_TIMEOUT} s")
+        reply = conn.recv()
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    def close(self) -> None:
+        for conn, process in zip(self.conns, self.processes, strict=True):
+            if process.is_alive():
+                with contextlib.suppress(OSError, EOFError):
+                    conn.send(("close",))
+                    if conn.poll(10):
+                        conn.recv()
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+def measure(
+    server: ServerProcess, hearing: BenchHearing, clip: Clip, load: Load, by_timestamp: bool
+) -> Measurement:
+    count = min(load.workers, load.participants)
+    workers = _Workers(count, server.url, hearing.hearing_id, clip)
+    try:
+        return _measure(workers, server.pid, hearing, load, by_timestamp)
+    finally:
+        workers.close()
+
+
+def _measure(
+    workers: _Workers, pid: int, hearing: BenchHearing, load: Load, by_timestamp: bool
+) -> Measurement:
+    parties = hearing.parties[: load.participants - 1]
+    judge = hearing.judge.participant_id
+    workers.ask(0, "join", [hearing.judge], False)
+    workers.ask(0, "call", judge, "open")
+    n = len(workers.conns)
+    workers.gather([("join", parties[i::n], i == 0) for i in range(n)])
+    workers.ask(0, "call", judge, "admit_all")
+    _wait_flowing(workers, load.participants)
+    time.sleep(load.warmup)
+
+    workers.ask_all("reset")
+    pids = [p.pid for p in workers.processes if p.pid is not None]
+    load_start, busy_start = sum(map(cpu_seconds, pids)), machine_busy_seconds()
+    cpu_start, started = cpu_seconds(pid), time.monotonic()
+    rss = [rss_mb(pid)]
+    while (left := started + load.duration - time.monotonic()) > 0:
+        time.sleep(min(load.rss_interval, left))
+        rss.append(rss_mb(pid))
+    cpu_end, window = cpu_seconds(pid), time.monotonic() - started
+    generator = (sum(map(cpu_seconds, pids)) - load_start) / window
+    other = (
+        (machine_busy_seconds() - busy_start) / window - generator - (cpu_end - cpu_start) / window
+    )
+    snapshots: list[worker.Snapshot] = workers.ask_all("snapshot")
+
+    late = workers.ask(n - 1, "late_join", hearing.late, load.participants, 10.0)
+    cores = ((cpu_end - cpu_start) / window, generator, other)
+    return _summarise(load, snapshots, window, cores, late, rss, by_timestamp)
+
+
+def _wait_flowing(workers: _Workers, participants: int, limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    while True:
+        counts = {k: v for reply in workers.ask_all("flowing") for k, v in reply.items()}
+        if all(n >= participants - 1 for n in counts.values()):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"video streams flowing per participant after {limit} s: {counts}")
+        time.sleep(0.2)
+
+
+def _summarise(
+    load: Load,
+    snapshots: list[worker.Snapshot],
+    window: float,
+    cores: tuple[float, float, float],
+    late: list[float],
+    rss: list[float],
+    by_timestamp: bool,
+) -> Measurement:
+    streams: list[Incoming] = [r.stream for s in snapshots for r in s.received]
+    sent: dict[int, SendLog] = {k: v for s in snapshots for k, v in s.sent.items()}
+    video = [s for s in streams if s.kind == "video" and s.frames > 0]
+    fps = [s.frames / window for s in video] or [0.0]
+    found = latencies(streams, sent, by_timestamp)
+    return Measurement(
+        participants=load.participants,
+        video_streams=len(video),
+        window=window,
+        server_cores=cores[0],
+        generator_cores=cores[1],
+        other_cores=cores[2],
+        fps_mean=sum(fps) / len(fps),
+        fps_min=min(fps),
+        latency_p50=percentile(found, 0.5),
+        latency_p95=percentile(found, 0.95),
+        latency_frames=len(found),
+        forwarded_to_arrival_p95=percentile([t for s in video for t in s.since_forwarded], 0.95),
+        late_join_first_frames=late,
+        rss=rss,
+        sample=next((s.sample for s in snapshots if s.sample is not None), None),
+    )

@@ -1,0 +1,174 @@
+"""One headless participant of the load generator: signaling, a peer connection, counters.
+
+It publishes a pre-encoded clip (bench/clip.py) and receives everything the server offers.
+Incoming RTP is taken away from aiortc's jitter buffer and decoder (the receiver's packet
+handler is replaced), so receiving costs SRTP and parsing only: per stream it counts packets
+and complete frames (marker bit), notes when the first frame arrived, and logs when each video
+frame began to arrive, identified by its first bytes (bench/clip.py) and its RTP timestamp.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from array import array
+from dataclasses import dataclass, field
+from typing import Any
+
+import socketio
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamTrack
+from aiortc.rtp import RtpPacket
+
+from bench.clip import FINGERPRINT_BYTES, Clip, ClipAudioTrack, ClipVideoTrack, SendLog
+from signaling.media.vp8 import parse_descriptor
+
+NAMESPACE = "/hearing"
+SAMPLE_PACKETS = 300
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Who joins and how: an invitation token or a staff session cookie."""
+
+    participant_id: int
+    invitation: str | None = None
+    cookie: str | None = None
+    publishes: bool = True
+
+
+@dataclass
+class Incoming:
+    """What arrived on one incoming stream since the last reset."""
+
+    publisher_id: int
+    kind: str
+    packets: int = 0
+    frames: int = 0
+    octets: int = 0
+    first_frame_at: float | None = None
+    index: array[int] = field(default_factory=lambda: array("q"))
+    """Per video frame: its clip index, or -1 if its first bytes are not the clip's."""
+    timestamp: array[int] = field(default_factory=lambda: array("q"))
+    arrived_at: array[float] = field(default_factory=lambda: array("d"))
+    since_forwarded: array[float] = field(default_factory=lambda: array("d"))
+    """Per video frame: seconds from the server's abs-send-time stamp to its arrival."""
+    sample: list[bytes] | None = None
+    """VP8 payloads of the first frames from a keyframe on, when this stream is sampled."""
+
+    def reset(self) -> None:
+        self.packets = self.frames = self.octets = 0
+        self.index, self.timestamp = array("q"), array("q")
+        self.arrived_at, self.since_forwarded = array("d"), array("d")
+
+
+class Participant:
+    def __init__(
+        self, url: str, hearing_id: int, seat: Seat, clip: Clip, fingerprints: dict[bytes, int]
+    ) -> None:
+        self.url = url
+        self.hearing_id = hearing_id
+        self.seat = seat
+        self.clip = clip
+        self.fingerprints = fingerprints
+        self.sent = SendLog()
+        self.incoming: dict[str, Incoming] = {}
+        self.sample_next = False
+        """Keep the payloads of the next incoming video stream's first frames."""
+        self.connected_at = 0.0
+        self.first_frame = asyncio.Event()
+        """Set when an incoming stream delivers its first frame."""
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio.on("offer", self._on_offer, namespace=NAMESPACE)
+        self._owners: dict[str, dict[str, Any]] = {}
+        self._lock = asyncio.Lock()
+        self.pc.on("track", self._on_track)
+
+    async def join(self) -> None:
+        """Connect; a publisher offers its tracks first, then the server offers what it gets."""
+        seat = self.seat
+        auth: dict[str, Any] = {"hearing_id": self.hearing_id, "offers_first": seat.publishes}
+        if seat.invitation is not None:
+            auth["invitation"] = seat.invitation
+        headers = {"Cookie": f"hs_session={seat.cookie}"} if seat.cookie else {}
+        self.connected_at = time.monotonic()
+        await self.sio.connect(
+            self.url,
+            namespaces=[NAMESPACE],
+            auth=auth,
+            headers=headers,
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        if not seat.publishes:
+            return
+        async with self._lock:
+            video = ClipVideoTrack(self.clip, self.sent)
+            sender = self.pc.addTrack(video)
+            setattr(sender, "_send_keyframe", video.restart)  # noqa: B010 (a PLI restarts the clip)
+            self.pc.addTrack(ClipAudioTrack(self.clip))
+            await self.pc.setLocalDescription(await self.pc.createOffer())
+            reply = await self.call("offer", {"sdp": self.pc.localDescription.sdp})
+            if "sdp" not in reply:
+                raise RuntimeError(f"participant {seat.participant_id}: offer refused: {reply}")
+            await self.pc.setRemoteDescription(RTCSessionDescription(reply["sdp"], "answer"))
+
+    async def call(self, event: str, data: Any = None) -> dict[str, Any]:
+        reply: dict[str, Any] = await self.sio.call(
+            event, data if data is not None else {}, namespace=NAMESPACE, timeout=20
+        )
+        return reply
+
+    def video_streams_flowing(self) -> int:
+        return sum(1 for s in self.incoming.values() if s.kind == "video" and s.frames > 0)
+
+    async def close(self) -> None:
+        await self.sio.disconnect()
+        await self.pc.close()
+
+    async def _on_offer(self, data: dict[str, Any]) -> None:
+        async with self._lock:
+            self._owners.update(data.get("tracks", {}))
+            await self.pc.setRemoteDescription(RTCSessionDescription(data["sdp"], "offer"))
+            await self.pc.setLocalDescription(await self.pc.createAnswer())
+            await self.sio.emit("answer", {"sdp": self.pc.localDescription.sdp}, NAMESPACE)
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        transceiver = next(t for t in self.pc.getTransceivers() if t.receiver.track is track)
+        owner = self._owners.get(transceiver.mid or "", {})
+        stream = Incoming(publisher_id=int(owner.get("participant_id", -1)), kind=track.kind)
+        if track.kind == "video" and self.sample_next:
+            self.sample_next, stream.sample = False, []
+        self.incoming[transceiver.mid or ""] = stream
+        self._count(transceiver.receiver, stream)
+
+    def _count(self, receiver: RTCRtpReceiver, stream: Incoming) -> None:
+        fingerprints = self.fingerprints
+
+        async def handle(packet: RtpPacket, arrival_time_ms: int) -> None:
+            now = time.monotonic()
+            payload = packet.payload
+            stream.packets += 1
+            stream.octets += len(payload)
+            if stream.kind == "video" and payload:
+                descriptor = parse_descriptor(payload)
+                if descriptor.begins_frame:
+                    head = payload[descriptor.size : descriptor.size + FINGERPRINT_BYTES]
+                    stream.index.append(fingerprints.get(head, -1))
+                    stream.timestamp.append(packet.timestamp)
+                    stream.arrived_at.append(now)
+                    stamp = packet.extensions.abs_send_time
+                    if stamp is not None:  # 6.18 fixed-point seconds; NTP and Unix agree mod 64
+                        lag = (time.time() - stamp / (1 << 18)) % 64
+                        stream.since_forwarded.append(lag)
+                sample = stream.sample  # kept from the first keyframe on
+                if sample is not None and 0 < len(sample) + descriptor.keyframe <= SAMPLE_PACKETS:
+                    sample.append(payload)
+            if packet.marker:
+                stream.frames += 1
+                if stream.first_frame_at is None:
+                    stream.first_frame_at = now
+                    self.first_frame.set()
+
+        setattr(receiver, "_handle_rtp_packet", handle)  # noqa: B010

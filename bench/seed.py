@@ -1,0 +1,90 @@
+"""Records for one benchmark hearing, made through the server's CLI and REST API.
+
+A judge (who opens the hearing and admits everyone), parties with invitations, and a clerk
+who joins late: as bench, a clerk enters without waiting to be admitted.
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+
+from bench.participant import Seat
+
+API = "/api/v1"
+
+
+@dataclass(frozen=True)
+class BenchHearing:
+    hearing_id: int
+    judge: Seat
+    parties: list[Seat]
+    late: Seat
+
+
+def create_staff(run: list[str], env: dict[str, str], cwd: str) -> str:
+    """Create the judge and clerk accounts with `run` (the server's CLI); return the password."""
+    password = secrets.token_urlsafe(16)
+    for username, role in (("judge", "judge"), ("clerk", "clerk")):
+        subprocess.run(
+            [*run, "create-user", username, "--role", role, "--court", "bench", "--password-stdin"],
+            input=password + "\n",
+            env=env,
+            cwd=cwd,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    return password
+
+
+async def seed_hearing(url: str, password: str, parties: int) -> BenchHearing:
+    async with aiohttp.ClientSession(url, cookie_jar=aiohttp.DummyCookieJar()) as http:
+        judge_id, judge_cookie, csrf = await _login(http, "judge", password)
+        clerk_id, clerk_cookie, _ = await _login(http, "clerk", password)
+
+        async def call(path: str, body: dict[str, Any] | None = None) -> Any:
+            headers = {"X-CSRF-Token": csrf, "Cookie": f"hs_session={judge_cookie}"}
+            method = "POST" if body is not None else "GET"
+            async with http.request(method, API + path, json=body, headers=headers) as response:
+                reply = await response.json()
+                if response.status >= 300:
+                    raise RuntimeError(f"{method} {path}: {response.status} {reply}")
+                return reply
+
+        number = f"(2026)Bench{secrets.token_hex(3)}"
+        case = await call("/cases", {"number": number, "title": "bench", "kind": "civil_trial"})
+        start = datetime.now(UTC).isoformat()
+        hearing = await call(
+            f"/cases/{case['id']}/hearings", {"scheduled_start": start, "clerk_id": clerk_id}
+        )
+        hearing_id = hearing["id"]
+        seats = []
+        for i in range(parties):
+            made = await call(
+                f"/hearings/{hearing_id}/participants", {"role": "party", "name": f"party {i}"}
+            )
+            seats.append(Seat(made["participant"]["id"], invitation=made["invitation"]["token"]))
+        listed = (await call(f"/hearings/{hearing_id}/participants"))["items"]
+        seat_of = {p["user_id"]: p["id"] for p in listed if p["user_id"] is not None}
+        return BenchHearing(
+            hearing_id=hearing_id,
+            judge=Seat(seat_of[judge_id], cookie=judge_cookie),
+            parties=seats,
+            late=Seat(seat_of[clerk_id], cookie=clerk_cookie, publishes=False),
+        )
+
+
+async def _login(http: aiohttp.ClientSession, username: str, password: str) -> tuple[int, str, str]:
+    body = {"username": username, "password": password}
+    async with http.post(API + "/auth/login", json=body) as response:
+        reply = await response.json()
+        if response.status != 200:
+            raise RuntimeError(f"login {username}: {response.status} {reply}")
+        return reply["id"], response.cookies["hs_session"].value, reply["csrf_token"]

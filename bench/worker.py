@@ -1,0 +1,135 @@
+"""A load-generator process: runs some participants, doing what the parent asks over a pipe.
+
+The parent (bench/forwarding.py) sends one command at a time and waits for the reply, so the
+server's CPU is measured while the workers only replay packets and count them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import av
+from aiortc.codecs.vpx import vp8_depayload
+
+from bench.clip import Clip, SendLog
+from bench.loopback import use_loopback, zero_timestamp_origins
+from bench.participant import Incoming, Participant, Seat
+from signaling.media.vp8 import parse_descriptor
+
+
+@dataclass(frozen=True)
+class Received:
+    """One incoming stream of one participant, as a snapshot."""
+
+    subscriber_id: int
+    stream: Incoming
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    received: list[Received]
+    sent: dict[int, SendLog]
+    sample: tuple[int, int, int] | None
+    """Frames decoded from the sampled stream, and their width and height."""
+
+
+def run(conn: Connection, url: str, hearing_id: int, clip: Clip) -> None:
+    """Process entry point."""
+    use_loopback()
+    zero_timestamp_origins()
+    asyncio.run(_Worker(url, hearing_id, clip).serve(conn))
+
+
+class _Worker:
+    def __init__(self, url: str, hearing_id: int, clip: Clip) -> None:
+        self.url = url
+        self.hearing_id = hearing_id
+        self.clip = clip
+        self.fingerprints = clip.fingerprints()
+        self.participants: dict[int, Participant] = {}
+
+    async def serve(self, conn: Connection) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            command, *args = await loop.run_in_executor(None, conn.recv)
+            try:
+                reply = await getattr(self, command)(*args)
+            except Exception as exc:  # reported to the parent, which stops the run
+                reply = RuntimeError(f"{command}: {type(exc).__name__}: {exc}")
+            conn.send(reply)
+            if command == "close":
+                return
+
+    def _participant(self, seat: Seat) -> Participant:
+        participant = Participant(self.url, self.hearing_id, seat, self.clip, self.fingerprints)
+        self.participants[seat.participant_id] = participant
+        return participant
+
+    async def join(self, seats: list[Seat], sample: bool) -> None:
+        participants = [self._participant(seat) for seat in seats]
+        if participants and sample:
+            participants[0].sample_next = True
+        await asyncio.gather(*(p.join() for p in participants))
+
+    async def call(self, participant_id: int, event: str) -> dict[str, Any]:
+        return await self.participants[participant_id].call(event)
+
+    async def flowing(self) -> dict[int, int]:
+        """Participant id -> number of incoming video streams that delivered a frame."""
+        return {pid: p.video_streams_flowing() for pid, p in self.participants.items()}
+
+    async def reset(self) -> None:
+        for participant in self.participants.values():
+            for stream in participant.incoming.values():
+                stream.reset()
+
+    async def snapshot(self) -> Snapshot:
+        received, sample = [], None
+        for pid, participant in self.participants.items():
+            for stream in participant.incoming.values():
+                if stream.sample:
+                    sample = _decode(stream.sample)
+                received.append(Received(pid, stream))
+        sent = {pid: p.sent for pid, p in self.participants.items() if p.seat.publishes}
+        return Snapshot(received, sent, sample)
+
+    async def late_join(self, seat: Seat, publishers: int, limit: float) -> list[float]:
+        """Join, and return the seconds from connecting to the first video frame of each
+        publisher (as many as arrived within `limit` seconds)."""
+        participant = self._participant(seat)
+        await participant.join()
+        deadline = time.monotonic() + limit
+        with contextlib.suppress(TimeoutError):
+            while participant.video_streams_flowing() < publishers:
+                participant.first_frame.clear()
+                await asyncio.wait_for(participant.first_frame.wait(), deadline - time.monotonic())
+        return sorted(
+            s.first_frame_at - participant.connected_at
+            for s in participant.incoming.values()
+            if s.kind == "video" and s.first_frame_at is not None
+        )
+
+    async def close(self) -> None:
+        await asyncio.gather(
+            *(p.close() for p in self.participants.values()), return_exceptions=True
+        )
+
+
+def _decode(payloads: list[bytes]) -> tuple[int, int, int]:
+    """Decode the sampled payloads (from a keyframe on): frames decoded, width, height."""
+    frames: list[bytes] = []
+    for payload in payloads:
+        if parse_descriptor(payload).begins_frame:
+            frames.append(b"")
+        if frames:
+            frames[-1] += vp8_depayload(payload)
+    decoder = av.CodecContext.create("libvpx", "r")
+    decoded = [f for data in frames[:-1] for f in decoder.decode(av.Packet(data))]
+    if not decoded:
+        return 0, 0, 0
+    return len(decoded), decoded[-1].width, decoded[-1].height
