@@ -12,7 +12,7 @@ the subscriber's NACK for an output sequence number maps back to the source pack
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from struct import pack
+from struct import Struct, pack
 
 from aiortc.rtp import pack_header_extensions
 
@@ -48,6 +48,81 @@ def extension_ids(negotiated: Iterable[tuple[str, int | None]]) -> ExtensionIds:
     )
 
 
+_FIXED_HEADER = Struct("!BBHLL")
+_WORD = Struct("!L")
+_ABS_SEND_TIME_PLACEHOLDERS = (b"\x00\x00\x00", b"\xff\xff\xff")
+_AUDIO_LEVEL_PLACEHOLDERS = (b"\x00", b"\xff")
+
+
+class HeaderTemplate:
+    """The RTP header a downtrack writes (fixed header and extension block), packed once.
+
+    Per packet only the fixed fields and the abs-send-time and audio-level values are written
+    into a copy, instead of packing the extensions from scratch. Where those values sit is
+    found by packing the block twice with different placeholder values (so it holds for
+    aiortc's one-byte and two-byte extension forms alike).
+    """
+
+    def __init__(
+        self, mid: list[tuple[int, bytes]], abs_send_time_id: int, audio_level_id: int
+    ) -> None:
+        def block(abs_value: bytes, level_value: bytes) -> bytes:
+            elements = list(mid)
+            if abs_send_time_id:
+                elements.append((abs_send_time_id, abs_value))
+            if audio_level_id:
+                elements.append((audio_level_id, level_value))
+            if not elements:
+                return b""
+            profile, value = pack_header_extensions(elements)
+            return pack("!HH", profile, len(value) // 4) + value
+
+        low = block(_ABS_SEND_TIME_PLACEHOLDERS[0], _AUDIO_LEVEL_PLACEHOLDERS[0])
+        high_abs = block(_ABS_SEND_TIME_PLACEHOLDERS[1], _AUDIO_LEVEL_PLACEHOLDERS[0])
+        high_level = block(_ABS_SEND_TIME_PLACEHOLDERS[0], _AUDIO_LEVEL_PLACEHOLDERS[1])
+        self.first_byte = 0x90 if low else 0x80
+        self._template = bytes(_FIXED_HEADER.size) + low
+        # the offsets below are in the whole header (fixed part first)
+        self._abs_send_time = _changed(low, high_abs, 3, _FIXED_HEADER.size)
+        self._audio_level = _changed(low, high_level, 1, _FIXED_HEADER.size)
+        # abs-send-time is written as one 32-bit word with the byte before it (the element's
+        # own header), which stays as packed
+        self._abs_word_base = (
+            self._template[self._abs_send_time - 1] << 24 if self._abs_send_time else 0
+        )
+
+    def header(
+        self,
+        first: int,
+        second: int,
+        sequence: int,
+        timestamp: int,
+        ssrc: int,
+        abs_send_time: int,
+        audio_level: int | None,
+    ) -> bytearray:
+        """The header bytes; `audio_level` is the extension's byte (V bit and level)."""
+        data = bytearray(self._template)
+        _FIXED_HEADER.pack_into(data, 0, first, second, sequence, timestamp, ssrc)
+        if self._abs_send_time:
+            _WORD.pack_into(
+                data, self._abs_send_time - 1, self._abs_word_base | (abs_send_time & 0xFFFFFF)
+            )
+        if self._audio_level and audio_level is not None:
+            data[self._audio_level] = audio_level
+        return data
+
+
+def _changed(low: bytes, high: bytes, size: int, base: int) -> int:
+    """Offset (plus `base`) of the `size` bytes in which `low` and `high` differ, 0 if none."""
+    if low == high:
+        return 0
+    start = next(i for i in range(len(low)) if low[i] != high[i])
+    if low[start + size :] != high[start + size :] or len(low) != len(high):
+        raise ValueError("header extension value moved between packings")
+    return base + start
+
+
 @dataclass(frozen=True, slots=True)
 class DownTrackParams:
     ssrc: int
@@ -71,9 +146,17 @@ class DownTrack:
         initial_rtx_sequence: int = 0,
     ) -> None:
         self.params = params
-        self._mid_element: list[tuple[int, bytes]] = []
+        mid: list[tuple[int, bytes]] = []
         if params.mid is not None and params.extension_ids.mid:
-            self._mid_element = [(params.extension_ids.mid, params.mid.encode("utf8"))]
+            mid = [(params.extension_ids.mid, params.mid.encode("utf8"))]
+        ids = params.extension_ids
+        self._header = HeaderTemplate(mid, ids.abs_send_time, 0)
+        """For packets without an audio level (all video)."""
+        self._header_with_level = (
+            HeaderTemplate(mid, ids.abs_send_time, ids.audio_level)
+            if ids.audio_level
+            else self._header
+        )
         self._waiting = True
         self._started = False
         self._source_ssrc: int | None = None
@@ -235,30 +318,22 @@ class DownTrack:
         padding_size: int,
         abs_send_time: int,
     ) -> bytes:
-        ids = self.params.extension_ids
-        elements = list(self._mid_element)
-        if ids.abs_send_time:
-            elements.append((ids.abs_send_time, pack("!L", abs_send_time & 0xFFFFFF)[1:]))
-        if ids.audio_level and packet.audio_level is not None:
-            voice, level = packet.audio_level
-            elements.append((ids.audio_level, bytes([(0x80 if voice else 0) | (level & 0x7F)])))
-        first = 0x80
-        extension = b""
-        if elements:
-            profile, value = pack_header_extensions(elements)
-            extension = pack("!HH", profile, len(value) // 4) + value
-            first |= 0x10
-        if padding_size:
-            first |= 0x20
-        header = pack(
-            "!BBHLL",
-            first,
+        level = packet.audio_level
+        if level is None:
+            template = self._header
+            level_byte = None
+        else:
+            template = self._header_with_level
+            level_byte = (0x80 if level[0] else 0) | (level[1] & 0x7F)
+        header = template.header(
+            template.first_byte | 0x20 if padding_size else template.first_byte,
             (0x80 if packet.marker else 0) | payload_type,
             sequence,
             timestamp,
             ssrc,
+            abs_send_time,
+            level_byte,
         )
-        data = header + extension + payload
         if padding_size:
-            data += bytes(padding_size - 1) + bytes([padding_size])
-        return data
+            return b"".join((header, payload, bytes(padding_size - 1), bytes([padding_size])))
+        return b"".join((header, payload))

@@ -17,9 +17,8 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from aiortc import clock
 from aiortc.codecs import is_rtx
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtcrtpreceiver import StreamStatistics
@@ -50,8 +49,9 @@ DEFAULT_MAX_BITRATE = 1_500_000
 
 
 def abs_send_time_now() -> int:
-    """The current time as the 24-bit abs-send-time header extension value (6.18 seconds)."""
-    return (clock.current_ntp_time() >> 14) & 0xFFFFFF
+    """The current time as the 24-bit abs-send-time header extension value (6.18 seconds of
+    NTP time; the NTP epoch is a whole number of 64-second periods before Unix time's)."""
+    return int(time.time() * 262_144.0) & 0xFFFFFF
 
 
 class Subscriber(Protocol):
@@ -61,6 +61,15 @@ class Subscriber(Protocol):
     def waiting_for_keyframe(self) -> bool: ...
 
     async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None: ...
+
+
+@runtime_checkable
+class ImmediateSubscriber(Subscriber, Protocol):
+    """A subscriber that takes each packet without a coroutine (a subscriber's downtrack):
+    the fan-out calls `forward_now` instead of awaiting `forward`, which per packet and
+    subscriber is most of the cost of the hand-over."""
+
+    def forward_now(self, packet: SourcePacket, now: float, abs_send_time: int) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +112,9 @@ class PublishedTrack:
         self._keyframes = KeyframePolicy(clock_fn)
         self._nacks = NackTracker(clock_fn) if self.kind == "video" else None
         self._subscribers: list[Subscriber] = []
+        # the fan-out, rebuilt on attach/detach rather than copied per packet
+        self._immediate: tuple[Callable[[SourcePacket, float, int], None], ...] = ()
+        self._awaited: tuple[Subscriber, ...] = ()
         self._estimates: dict[Subscriber, int] = {}
         self._media_ssrc: int | None = None
         self._audio_level: AudioLevel | None = None
@@ -139,6 +151,7 @@ class PublishedTrack:
             return
         self.ended = True
         self._subscribers.clear()
+        self._fan_out_changed()
         self._estimates.clear()
         if self._task is not None:
             self._task.cancel()
@@ -151,11 +164,20 @@ class PublishedTrack:
     def attach(self, subscriber: Subscriber) -> None:
         if not self.ended and subscriber not in self._subscribers:
             self._subscribers.append(subscriber)
+            self._fan_out_changed()
 
     def detach(self, subscriber: Subscriber) -> None:
         if subscriber in self._subscribers:
             self._subscribers.remove(subscriber)
+            self._fan_out_changed()
         self._estimates.pop(subscriber, None)
+
+    def _fan_out_changed(self) -> None:
+        subscribers = self._subscribers
+        self._immediate = tuple(
+            s.forward_now for s in subscribers if isinstance(s, ImmediateSubscriber)
+        )
+        self._awaited = tuple(s for s in subscribers if not isinstance(s, ImmediateSubscriber))
 
     async def request_keyframe(self) -> None:
         """A subscriber needs a keyframe; coalesced with everyone else's requests."""
@@ -193,18 +215,24 @@ class PublishedTrack:
         source = self._source_packet(media)
         if source is None or not self.history.add(source):
             return
+        now = self._clock()
         if source.audio_level is not None:
             voice, level = source.audio_level
-            self._audio_level = AudioLevel(level=level, voice=voice, at=self._clock())
+            self._audio_level = AudioLevel(level=level, voice=voice, at=now)
         if source.keyframe:
             self._keyframes.keyframe_received()
 
-        now = self._clock()
         abs_send_time = abs_send_time_now()
-        for subscriber in tuple(self._subscribers):
+        # one broken subscriber must not starve the others
+        for forward_now in self._immediate:
+            try:
+                forward_now(source, now, abs_send_time)
+            except Exception:
+                logger.exception("forwarding to %r failed", getattr(forward_now, "__self__", None))
+        for subscriber in self._awaited:
             try:
                 await subscriber.forward(source, now, abs_send_time)
-            except Exception:  # one broken subscriber must not starve the others
+            except Exception:
                 logger.exception("forwarding to %r failed", subscriber)
 
     def _media_packet(self, packet: RtpPacket) -> RtpPacket | None:
@@ -218,8 +246,10 @@ class PublishedTrack:
             stream = statistics[packet.ssrc] = StreamStatistics(codec.clockRate)
         stream.add(packet)
 
+        if packet.payload_type == self._payload_type:
+            return packet  # the media codec itself (never RTX): the common case
         if not is_rtx(codec):
-            return packet if packet.payload_type == self._payload_type else None
+            return None
         media_ssrc = internals.receiver_rtx_ssrcs(self._receiver).get(packet.ssrc, self._media_ssrc)
         apt = codec.parameters.get("apt")
         if media_ssrc is None or len(packet.payload) < 2 or apt != self._payload_type:

@@ -106,10 +106,13 @@ class MediaSession:
         """Create the server's offer for the current subscriptions.
 
         Return None when there is nothing to negotiate or a negotiation is already under way
-        (`on_negotiation_needed` fires again once it is over).
+        (`on_negotiation_needed` fires again once it is over), or when the session was closed
+        while this call waited for that negotiation (a participant leaving mid-negotiation).
         """
+        self._check_open()
         async with self._lock:
-            self._check_open()
+            if self._closed:
+                return None
             if not self._negotiation_needed or self._pc.signalingState != "stable":
                 return None
             self._negotiation_needed = False

@@ -85,6 +85,7 @@ class Subscription:
         self.transceiver: RTCRtpTransceiver | None = None
         self._downtrack: DownTrack | None = None
         self._counters: internals.SenderReportCounters | None = None
+        self._send_path: internals.RtpSendPath | None = None
 
     @property
     def mid(self) -> str | None:
@@ -140,6 +141,10 @@ class Subscription:
         self.publisher = publisher
 
     async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
+        self.forward_now(packet, now, abs_send_time)
+
+    def forward_now(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
+        """`forward` without a coroutine: the publisher's fan-out calls this per packet."""
         downtrack = self._downtrack
         if downtrack is None or self.transceiver is None:
             return
@@ -148,17 +153,18 @@ class Subscription:
             return
         if self._counters is not None:
             self._counters.sent(len(packet.payload), downtrack.last_timestamp)
-        await self._send(data)
+        self._send(data)
 
-    async def _send(self, data: bytes) -> None:
+    def _send(self, data: bytes) -> None:
+        """Send at once, or drop: like on a congested link, a gap the subscriber NACKs later
+        (when its socket's buffer is full), or nothing to do (its transport is closing and its
+        session will clean up)."""
         assert self.transceiver is not None
         transport = self.transceiver.sender.transport
-        if internals.datagram_backlog(transport) > MAX_BACKLOG:
-            return  # dropped like on a congested link: the sequence gap gets NACKed later
-        try:  # noqa: SIM105 - hot path: cheaper than contextlib.suppress
-            await internals.send_rtp(transport, data)
-        except ConnectionError:
-            pass  # the subscriber's transport is closing; its session will clean up
+        path = self._send_path
+        if path is None or path.transport is not transport:
+            path = self._send_path = internals.RtpSendPath(transport)
+        path.send(data, MAX_BACKLOG)
 
     async def _on_sender_started(self, parameters: RTCRtpSendParameters) -> None:
         if self._downtrack is None:
@@ -222,7 +228,7 @@ class Subscription:
             for sequence in packet.lost:
                 data = downtrack.retransmit(sequence, publisher.history.get, abs_send_time)
                 if data is not None:
-                    await self._send(data)
+                    self._send(data)
         elif isinstance(packet, RtcpPsfbPacket) and packet.fmt in (RTCP_PSFB_PLI, RTCP_PSFB_FIR):
             await publisher.request_keyframe()
         elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:

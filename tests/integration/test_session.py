@@ -1,5 +1,6 @@
 """The MediaSession API as the signaling layer uses it: callbacks, trickle ICE, glare."""
 
+import asyncio
 import re
 
 import pytest
@@ -125,3 +126,17 @@ async def test_closed_session_refuses_calls() -> None:
     await session.close()
     with pytest.raises(RuntimeError):
         await session.create_offer()
+
+
+async def test_offer_waiting_when_the_session_closes_is_dropped(connect: Connect) -> None:
+    """A renegotiation queued behind another one while the participant leaves gets None,
+    not an error: nothing is left to negotiate."""
+    client = connect()
+    await client.publish(audio=True, video=False)
+    other = connect()
+    other.session.subscribe(client.published("audio"))
+    async with other.session._lock:  # a negotiation in progress
+        waiting = asyncio.create_task(other.session.create_offer())
+        await asyncio.sleep(0)
+        await other.session.close()
+    assert await waiting is None

@@ -10,8 +10,9 @@ from importlib.metadata import version
 
 import aioice.ice
 import pytest
-from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender
+from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, clock
 from aiortc.rtcdtlstransport import RTCDtlsTransport
+from aiortc.rtcicetransport import RTCIceTransport
 from aiortc.rtcrtpreceiver import StreamStatistics
 from aiortc.rtp import AnyRtcpPacket, RtcpReceiverInfo, RtcpRrPacket, RtpPacket
 
@@ -109,20 +110,42 @@ async def test_sender_hooks(peer: RTCPeerConnection) -> None:
     await internals.default_rtcp_handler(sender, report)
 
 
-def test_dtls_transport_send_and_transceiver_state() -> None:
-    assert inspect.iscoroutinefunction(RTCDtlsTransport._send_rtp)
+def test_transceiver_state() -> None:
     source = inspect.getsource(RTCPeerConnection)
     assert "transceiver._codecs = common" in source
     assert "codecs=transceiver._codecs" in source
 
 
-async def test_datagram_backlog_path(peer: RTCPeerConnection) -> None:
-    transport: RTCDtlsTransport = peer.getSenders()[0].transport
-    assert internals.datagram_backlog(transport) == 0  # not connected: no nominated pair
+def test_rtp_send_path_does_what_aiortc_send_rtp_does() -> None:
+    """RtpSendPath replaces RTCDtlsTransport._send_rtp -> Connection.send -> sendto ->
+    StunProtocol.send_data -> DatagramTransport.sendto; each step it copies is pinned here."""
+    send_rtp = inspect.getsource(RTCDtlsTransport._send_rtp)
+    assert "if self._state != State.CONNECTED:" in send_rtp
+    assert "data = self._tx_srtp.protect(data)" in send_rtp
+    assert "await self.transport._send(data)" in send_rtp
+    assert "self.__tx_bytes += len(data)" in send_rtp
+    assert "self.__tx_packets += 1" in send_rtp
+    assert "self._send = self._connection.send" in inspect.getsource(RTCIceTransport)
+    assert "await self.sendto(data, 1)" in inspect.getsource(aioice.ice.Connection.send)
     send = inspect.getsource(aioice.ice.Connection.sendto)
     assert "self._nominated.get(component)" in send
-    assert "active_pair.protocol.send_data(" in send
+    assert "active_pair.protocol.send_data(data, active_pair.remote_addr)" in send
     assert "self.transport.sendto(" in inspect.getsource(aioice.ice.StunProtocol.send_data)
+    assert "self._nominated: dict[int, CandidatePair] = {}" in inspect.getsource(
+        aioice.ice.Connection.__init__
+    )
+    assert "self._tx_srtp = Session(tx_policy)" in inspect.getsource(RTCDtlsTransport)
+
+
+async def test_rtp_send_path_before_connection(peer: RTCPeerConnection) -> None:
+    transport: RTCDtlsTransport = peer.getSenders()[0].transport
+    path = internals.RtpSendPath(transport)
+    assert not path.send(b"\x80" + bytes(20), max_backlog=0)  # not connected: nothing sent
+    assert getattr(transport, "_RTCDtlsTransport__tx_packets") == 0  # noqa: B009
+
+
+def test_ntp_now_matches_aiortc_clock() -> None:
+    assert abs(internals.ntp_now() - clock.current_ntp_time()) < 2**32 // 100  # 10 ms
 
 
 def test_aioice_host_address_lookup_used_by_tests() -> None:

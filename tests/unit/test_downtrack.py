@@ -229,3 +229,56 @@ def test_padding_is_preserved() -> None:
     out = parse(track.forward(pkt, 0, 0))
     assert out.padding_size == 4
     assert out.payload == b"opus"
+
+
+def test_header_template_packs_as_aiortc_does() -> None:
+    """The patched template equals aiortc's own serialisation, in the one-byte extension form
+    and in the two-byte form (a mid longer than 16 bytes forces it)."""
+    for mid in ("2", "a-mid-longer-than-16-bytes"):
+        uris = {
+            4: "urn:ietf:params:rtp-hdrext:sdes:mid",
+            7: "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time",
+            9: "urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+        }
+        mapping = HeaderExtensionsMap()
+        mapping.configure(
+            RTCRtpParameters(
+                headerExtensions=[
+                    RTCRtpHeaderExtensionParameters(id=i, uri=u) for i, u in uris.items()
+                ]
+            )
+        )
+        params = DownTrackParams(
+            ssrc=0x12345678,
+            payload_type=111,
+            clock_rate=48000,
+            wait_for_keyframe=False,
+            mid=mid,
+            extension_ids=IDS,
+        )
+        track = DownTrack(params, initial_sequence=0xFFFE, initial_timestamp=0xFFFFFF00)
+        for n, (level, abs_send_time) in enumerate(
+            [(None, 0), ((True, 5), 0xFFFFFF), ((False, 127), 0x123456)]
+        ):
+            source = SourcePacket(
+                ssrc=1,
+                sequence_number=100 + n,
+                timestamp=960 * n,
+                marker=n == 1,
+                payload=bytes([n]) * 40,
+                audio_level=level,
+            )
+            data = track.forward(source, now=float(n), abs_send_time=abs_send_time)
+            assert data is not None
+            expected = RtpPacket(
+                payload_type=111,
+                marker=int(n == 1),
+                sequence_number=(0xFFFE + n) & 0xFFFF,
+                timestamp=(0xFFFFFF00 + 960 * n) & 0xFFFFFFFF,
+                ssrc=0x12345678,
+                payload=bytes([n]) * 40,
+            )
+            expected.extensions.mid = mid
+            expected.extensions.abs_send_time = abs_send_time
+            expected.extensions.audio_level = level
+            assert data == expected.serialize(mapping)
