@@ -4,7 +4,8 @@ Imports neither `hearing_server` nor `signaling`: the recorder consumes anything
 RTP packet (`packets.RtpPacket`, which the forwarder's `SourcePacket` satisfies) and the server
 wires it to a published track. Modules: `recorder` (the API: packets in, segments out),
 `reorder`, `frames`, `anchor` and `segment` (its parts), `writer` (the thread that does the
-file I/O), `seal` and `verify` (manifest, signature, verification code), `digest` and `storage`.
+file I/O), `seal` and `verify` (manifest, signature, verification code), `digest` and `storage`;
+`render` (a package) makes the archive MP4 from the segments after the hearing.
 """
 
 from .anchor import Anchor

@@ -1,0 +1,36 @@
+"""The post-hearing composite render: recorded segments in, one archive MP4 out.
+
+`RenderPlan` (plain data the server builds from its rows) → `RenderJob.run()` → MP4 (H.264 +
+AAC, faststart) with a grid of the participants, labels, case number and clock, recess cards
+and one chapter per procedure phase. Modules: `plan` (the input), `timeline` (archive time
+vs. wall-clock, chapters), `layout` (grid geometry), `text` (fonts, labels, header, cards),
+`picture` (4:2:0 planes in numpy), `sources` (reading segments back), `speaker` (whom to
+emphasise), `compose` (one frame), `chunk` (a stretch of frames to a file), `assemble`
+(chunks to the MP4), `job` (threads, progress, cancel, resume).
+"""
+
+from .chunk import RenderCancelled
+from .job import RenderJob
+from .plan import (
+    Interval,
+    PhaseChange,
+    RenderPlan,
+    RenderSettings,
+    SegmentRef,
+    SpeakerChange,
+    Timeline,
+    TrackPlan,
+)
+
+__all__ = [
+    "Interval",
+    "PhaseChange",
+    "RenderCancelled",
+    "RenderJob",
+    "RenderPlan",
+    "RenderSettings",
+    "SegmentRef",
+    "SpeakerChange",
+    "Timeline",
+    "TrackPlan",
+]

@@ -1,0 +1,167 @@
+"""Renders one stretch of the archive (a chunk) to its own file: H.264 video and the mixed
+audio as 16-bit PCM, in Matroska. PCM keeps the audio sample-exact across chunk seams; it
+becomes AAC once, when the chunks are joined (`assemble`).
+
+The file is written under a temporary name and renamed when complete, so after a crash a
+chunk file either exists whole or not at all.
+"""
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import numpy.typing as npt
+from av import AudioFrame
+
+from .compose import Compositor
+from .layout import Layout
+from .plan import AUDIO_RATE, Participant, RenderPlan
+from .sources import AudioSource, VideoSource
+from .speaker import WINDOW, Levels, logged_speakers, loudest, window_rms
+from .text import FontFace
+from .timeline import OutputTimeline
+
+PROGRESS_EVERY = 25
+"""Frames between progress reports."""
+KEYFRAME_SECONDS = 4
+"""Keyframe interval of the archive, for seeking in a browser."""
+
+
+class RenderCancelled(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    index: int
+    first: int
+    last: int
+    """Output frames [first, last)."""
+    path: Path
+
+
+class ChunkRenderer:
+    def __init__(
+        self,
+        plan: RenderPlan,
+        people: Sequence[Participant],
+        layout: Layout,
+        timeline: OutputTimeline,
+        font: FontFace,
+        encoder_threads: int,
+    ) -> None:
+        self._plan = plan
+        self._people = people
+        self._layout = layout
+        self._timeline = timeline
+        self._font = font
+        self._threads = encoder_threads
+        self._per_frame = AUDIO_RATE // plan.settings.fps
+
+    def render(
+        self, chunk: Chunk, on_frames: Callable[[int], None], cancel: threading.Event
+    ) -> None:
+        """Write `chunk.path`; `on_frames(n)` after every few frames; raises RenderCancelled."""
+        temporary = chunk.path.with_name(chunk.path.name + ".tmp")
+        mix, speakers = self._audio(chunk)
+        compositor = Compositor(self._plan, self._people, self._layout, self._timeline, self._font)
+        videos = [VideoSource(person.video) for person in self._people]
+        settings = self._plan.settings
+        try:
+            with av.open(str(temporary), "w", format="matroska") as out:
+                video = out.add_stream(
+                    "libx264",
+                    rate=settings.fps,
+                    options={"preset": settings.preset, "crf": str(settings.crf), "bf": "0"},
+                )
+                video.width, video.height, video.pix_fmt = (
+                    settings.width,
+                    settings.height,
+                    "yuv420p",
+                )
+                video.codec_context.gop_size = settings.fps * KEYFRAME_SECONDS
+                video.codec_context.thread_count = self._threads
+                audio = out.add_stream("pcm_s16le", rate=AUDIO_RATE, layout="mono")
+                reported = 0
+                for offset, frame_index in enumerate(range(chunk.first, chunk.last)):
+                    if cancel.is_set():
+                        raise RenderCancelled
+                    t = frame_index / settings.fps
+                    piece = self._timeline.piece(t)
+                    wall = piece.wall(t)
+                    pictures = [None if wall is None else v.frame_at(wall) for v in videos]
+                    frame = compositor.compose(t, piece, pictures, speakers[offset])
+                    frame.pts = offset
+                    frame.time_base = Fraction(1, settings.fps)
+                    out.mux(video.encode(frame))
+                    out.mux(audio.encode(self._audio_frame(mix, offset)))
+                    if offset + 1 - reported >= PROGRESS_EVERY:
+                        on_frames(offset + 1 - reported)
+                        reported = offset + 1
+                out.mux(video.encode(None))
+                on_frames(chunk.last - chunk.first - reported)
+            os.replace(temporary, chunk.path)
+        finally:
+            for source in videos:
+                source.close()
+            temporary.unlink(missing_ok=True)
+
+    def _audio_frame(self, mix: npt.NDArray[np.int16], offset: int) -> AudioFrame:
+        samples = mix[offset * self._per_frame : (offset + 1) * self._per_frame]
+        frame = AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = AUDIO_RATE
+        frame.pts = offset * self._per_frame
+        frame.time_base = Fraction(1, AUDIO_RATE)
+        return frame
+
+    def _audio(self, chunk: Chunk) -> tuple[npt.NDArray[np.int16], list[int | None]]:
+        """The chunk's mixed audio, and the tile to emphasise in each frame."""
+        lookback = round(WINDOW * AUDIO_RATE)
+        first = chunk.first * self._per_frame - lookback
+        count = (chunk.last - chunk.first) * self._per_frame + lookback
+        mix = np.zeros(count, np.float32)
+        levels: list[Levels] = []
+        for person in self._people:
+            samples = self._participant_audio(AudioSource(person.audio), first, count)
+            mix += samples
+            levels.append(window_rms(samples, lookback, self._per_frame))
+        frames = chunk.last - chunk.first
+        changes = self._plan.timeline.speakers
+        if changes is not None:
+            fps = self._plan.settings.fps
+            walls = [
+                self._timeline.piece(i / fps).wall(i / fps) for i in range(chunk.first, chunk.last)
+            ]
+            speakers = logged_speakers(changes, walls, [p.participant_id for p in self._people])
+        else:
+            speakers = loudest(levels, frames)
+            for offset in range(frames):  # nobody speaks on a recess card
+                if (
+                    self._timeline.piece(
+                        (chunk.first + offset) / self._plan.settings.fps
+                    ).wall_start
+                    is None
+                ):
+                    speakers[offset] = None
+        pcm = (np.clip(mix[lookback:], -1.0, 1.0) * 32767).astype(np.int16)
+        return pcm, speakers
+
+    def _participant_audio(
+        self, source: AudioSource, first: int, count: int
+    ) -> npt.NDArray[np.float32]:
+        """Output samples [first, first + count) of one participant (silence on cards)."""
+        samples = np.zeros(count, np.float32)
+        for piece in self._timeline.pieces:
+            if piece.wall_start is None:
+                continue
+            lo = max(first, round(piece.out_start * AUDIO_RATE))
+            hi = min(first + count, round(piece.out_end * AUDIO_RATE))
+            if hi > lo:
+                wall = piece.wall_start + lo / AUDIO_RATE - piece.out_start
+                samples[lo - first : hi - first] = source.read(wall, hi - lo)
+        return samples

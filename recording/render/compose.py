@@ -1,0 +1,111 @@
+"""Draws one archive frame: the grid of participants' pictures over a static background of
+labels, the header with case number, phase and clock, the speaker's ring; or a recess card.
+
+Everything that does not change from frame to frame (labels, placeholders, cards, the header
+of the current second) is drawn once and pasted; pictures are scaled with one reusable swscale
+context per tile.
+"""
+
+import datetime
+import zoneinfo
+from collections.abc import Sequence
+
+from av import VideoFrame
+from av.video.reformatter import Interpolation, VideoReformatter
+
+from . import text
+from .layout import Layout, Rect, fit
+from .picture import YELLOW, Picture, yuv
+from .plan import Interval, Participant, RenderPlan
+from .text import FontFace
+from .timeline import OutputTimeline, Piece
+
+BACKGROUND = yuv(18, 20, 22)
+
+
+class Compositor:
+    def __init__(
+        self,
+        plan: RenderPlan,
+        people: Sequence[Participant],
+        layout: Layout,
+        timeline: OutputTimeline,
+        font: FontFace,
+    ) -> None:
+        self._plan = plan
+        self._layout = layout
+        self._timeline = timeline
+        self._font = font
+        self._zone = zoneinfo.ZoneInfo(plan.settings.timezone)
+        self._base = Picture(layout.width, layout.height, BACKGROUND)
+        self._placeholders = []
+        for person, tile in zip(people, layout.tiles, strict=True):
+            strip = text.label(font, person.name, person.role, tile.label.width, tile.label.height)
+            self._base.paste(strip, tile.label.x, tile.label.y)
+            video = tile.video
+            self._placeholders.append(
+                text.placeholder(font, person.name, video.width, video.height)
+            )
+        self._cards: dict[Interval, VideoFrame] = {}
+        self._header: tuple[tuple[int, str | None], Picture] | None = None
+        self._scalers = [VideoReformatter() for _ in layout.tiles]
+        self._scaled: list[tuple[VideoFrame, VideoFrame, Rect] | None] = [None] * len(people)
+
+    def compose(
+        self, t: float, piece: Piece, frames: Sequence[VideoFrame | None], speaker: int | None
+    ) -> VideoFrame:
+        """The frame at output time `t`, showing `frames` (one per tile, None: absent)."""
+        wall = piece.wall(t)
+        if wall is None:
+            assert piece.recess is not None
+            return self._card(piece.recess)
+        picture = self._base.copy()
+        picture.paste(self._header_at(wall, self._timeline.phase_at(t)), 0, 0)
+        for index, (tile, frame) in enumerate(zip(self._layout.tiles, frames, strict=True)):
+            if frame is None:
+                picture.paste(self._placeholders[index], tile.video.x, tile.video.y)
+            else:
+                scaled, rect = self._scale(index, frame, tile.video)
+                picture.paste_frame(scaled, rect.x, rect.y)
+        if speaker is not None:
+            tile = self._layout.tiles[speaker]
+            video = tile.video
+            whole = Rect(video.x, video.y, video.width, video.height + tile.label.height)
+            picture.ring(whole, self._layout.border, YELLOW)
+        return picture.to_frame()
+
+    def _scale(self, index: int, frame: VideoFrame, area: Rect) -> tuple[VideoFrame, Rect]:
+        cached = self._scaled[index]
+        if cached is not None and cached[0] is frame:
+            return cached[1], cached[2]
+        rect = fit(area, frame.width, frame.height)
+        scaled = self._scalers[index].reformat(
+            frame, rect.width, rect.height, "yuv420p", interpolation=Interpolation.BILINEAR
+        )
+        self._scaled[index] = (frame, scaled, rect)
+        return scaled, rect
+
+    def _clock(self, wall: float, pattern: str) -> str:
+        return datetime.datetime.fromtimestamp(wall, self._zone).strftime(pattern)
+
+    def _header_at(self, wall: float, phase: str | None) -> Picture:
+        key = (int(wall), phase)
+        if self._header is None or self._header[0] != key:
+            header = self._layout.header
+            left = f"{self._plan.case_number}  {self._plan.title}"
+            right = self._clock(wall, "%Y-%m-%d %H:%M:%S %Z")
+            if phase:
+                right = f"{phase}    {right}"
+            picture = text.header(self._font, left, right, header.width, header.height)
+            self._header = (key, picture)
+        return self._header[1]
+
+    def _card(self, recess: Interval) -> VideoFrame:
+        if recess not in self._cards:
+            pattern = "%H:%M" if recess.end - recess.start >= 60 else "%H:%M:%S"
+            span = f"{self._clock(recess.start, pattern)} – {self._clock(recess.end, pattern)}"
+            footer = f"{self._plan.case_number}  {self._plan.title}"
+            lines = ("休庭 Recess", span, footer)
+            card = text.card(self._font, lines, self._layout.width, self._layout.height)
+            self._cards[recess] = card.to_frame()
+        return self._cards[recess]

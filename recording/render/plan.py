@@ -1,0 +1,163 @@
+"""What the renderer is asked to make: plain data, built by the server from its database rows.
+
+Nothing here knows the database or the live session. A `RenderPlan` names the hearing (title,
+case number), its tracks (whose, which kind, which segment files), the timeline (session start
+and end, recesses, procedure phases, optional active-speaker changes) and the output file. All
+times are wall-clock UNIX seconds, the same clock the segments' anchors use.
+"""
+
+import json
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..anchor import Anchor
+from ..segment import SegmentInfo
+
+AUDIO_RATE = 48000
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRef:
+    """One recorded segment file: presentation time t in it is wall-clock anchor.wall_clock + t."""
+
+    path: Path
+    start: float
+    end: float
+    anchor: Anchor
+
+    @classmethod
+    def from_info(cls, info: SegmentInfo) -> "SegmentRef":
+        return cls(info.path, info.start, info.end, info.anchor)
+
+    @classmethod
+    def from_sidecar(cls, sidecar: Path) -> "SegmentRef":
+        """Read a closed (or recovered) segment's JSON sidecar."""
+        data = json.loads(sidecar.read_text())
+        if "start" not in data:
+            raise ValueError(f"{sidecar} is not finished: recover() it first")
+        anchor = Anchor.from_json(data["anchor"])
+        return cls(sidecar.with_name(data["file"]), data["start"], data["end"], anchor)
+
+
+@dataclass(frozen=True, slots=True)
+class TrackPlan:
+    """A recorded track of one participant. A participant may have several of each kind (a
+    reconnection makes a new track): their segments are shown as one."""
+
+    participant_id: str
+    name: str
+    role: str
+    """As displayed under the tile, e.g. "原告 Plaintiff"."""
+    kind: str
+    """"video" or "audio"."""
+    segments: tuple[SegmentRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseChange:
+    at: float
+    name: str
+    """As displayed, e.g. "法庭调查 Investigation"; becomes the chapter's title."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerChange:
+    at: float
+    participant_id: str | None
+    """None: nobody speaks from `at` on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    start: float
+    end: float
+    recesses: tuple[Interval, ...] = ()
+    phases: tuple[PhaseChange, ...] = ()
+    speakers: tuple[SpeakerChange, ...] | None = None
+    """Active-speaker changes; None: the renderer picks the loudest participant."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderSettings:
+    width: int = 1280
+    height: int = 720
+    fps: int = 25
+    preset: str = "ultrafast"
+    crf: int = 23
+    audio_bitrate: int = 96000
+    recess_card_seconds: float = 3.0
+    """How long the card that stands for a recess is shown."""
+    chunk_seconds: float = 30.0
+    """The unit of work that survives a crash (and that worker threads share out)."""
+    timezone: str = "UTC"
+    """IANA name for the clock burned into the picture, e.g. "Asia/Shanghai"."""
+    font: Path | None = None
+    """A font with CJK glyphs; None: the first one found on the machine."""
+
+    def validate(self) -> None:
+        if self.width % 2 or self.height % 2 or self.width < 320 or self.height < 180:
+            raise ValueError("width and height must be even and at least 320x180")
+        if self.fps <= 0 or AUDIO_RATE % self.fps:
+            raise ValueError(f"fps must divide {AUDIO_RATE} (25, 30, 50...)")
+        if self.chunk_seconds < 1 or self.recess_card_seconds < 0:
+            raise ValueError("chunk_seconds must be >= 1 and recess_card_seconds >= 0")
+        zoneinfo.ZoneInfo(self.timezone)  # raises on an unknown zone
+
+
+@dataclass(frozen=True, slots=True)
+class RenderPlan:
+    title: str
+    case_number: str
+    tracks: tuple[TrackPlan, ...]
+    timeline: Timeline
+    output: Path
+    settings: RenderSettings = field(default_factory=RenderSettings)
+
+    def validate(self) -> None:
+        self.settings.validate()
+        if self.timeline.end <= self.timeline.start:
+            raise ValueError("the session must end after it starts")
+        for track in self.tracks:
+            if track.kind not in ("video", "audio"):
+                raise ValueError(f"track kind {track.kind!r} is neither video nor audio")
+        if self.output.suffix.lower() != ".mp4":
+            raise ValueError("the output must be an .mp4 file")
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """One tile: a participant's label and the segments of all their tracks."""
+
+    participant_id: str
+    name: str
+    role: str
+    video: tuple[SegmentRef, ...]
+    audio: tuple[SegmentRef, ...]
+
+
+def participants(tracks: tuple[TrackPlan, ...]) -> list[Participant]:
+    """Group tracks by participant, in the order participants first appear."""
+    order: dict[str, list[TrackPlan]] = {}
+    for track in tracks:
+        order.setdefault(track.participant_id, []).append(track)
+    result = []
+    for pid, own in order.items():
+        video = [s for t in own if t.kind == "video" for s in t.segments]
+        audio = [s for t in own if t.kind == "audio" for s in t.segments]
+        result.append(
+            Participant(
+                pid,
+                own[0].name,
+                own[0].role,
+                tuple(sorted(video, key=lambda s: s.start)),
+                tuple(sorted(audio, key=lambda s: s.start)),
+            )
+        )
+    return result

@@ -1,0 +1,117 @@
+"""The archive's own time: the session with its recesses cut out and a short card put in
+each one's place, so the video has no dead air but still shows when the court rose.
+
+Output time t (seconds from the start of the archive) falls in a `Piece`: either a stretch
+of session, where wall-clock = `wall_start` + (t - `out_start`), or a recess card. Procedure
+phases map to chapters through the same cut.
+"""
+
+import bisect
+from dataclasses import dataclass
+
+from .plan import Interval, Timeline
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    out_start: float
+    out_end: float
+    wall_start: float | None
+    """Wall-clock at `out_start`; None for a recess card."""
+    recess: Interval | None = None
+    """The recess a card stands for."""
+
+    def wall(self, t: float) -> float | None:
+        return None if self.wall_start is None else self.wall_start + (t - self.out_start)
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    start: float
+    end: float
+    title: str
+
+
+class OutputTimeline:
+    def __init__(self, timeline: Timeline, card_seconds: float, fps: int) -> None:
+        self.fps = fps
+        pieces: list[Piece] = []
+        t = 0.0
+        cursor = timeline.start
+        for recess in merged_recesses(timeline):
+            pieces.append(Piece(t, t + recess.start - cursor, cursor))
+            t += recess.start - cursor
+            if card_seconds > 0:
+                pieces.append(Piece(t, t + card_seconds, None, recess))
+                t += card_seconds
+            cursor = recess.end
+        pieces.append(Piece(t, t + timeline.end - cursor, cursor))
+        self.pieces = tuple(p for p in pieces if p.out_end > p.out_start)
+        self.duration = t + timeline.end - cursor
+        self.frames = round(self.duration * fps)
+        self._starts = [p.out_start for p in self.pieces]
+        self.chapters = self._chapters(timeline)
+        self._chapter_starts = [c.start for c in self.chapters]
+
+    def piece(self, t: float) -> Piece:
+        index = bisect.bisect_right(self._starts, t) - 1
+        return self.pieces[max(0, index)]
+
+    def frame_piece(self, frame: int) -> Piece:
+        return self.piece(frame / self.fps)
+
+    def output_time(self, wall: float) -> float:
+        """Where a wall-clock instant lands: inside a recess, just after its card."""
+        result = 0.0
+        for piece in self.pieces:
+            if piece.wall_start is None:
+                result = piece.out_end
+            elif wall < piece.wall_start:
+                return result
+            elif wall < piece.wall_start + piece.out_end - piece.out_start:
+                return piece.out_start + wall - piece.wall_start
+            else:
+                result = piece.out_end
+        return result
+
+    def phase_at(self, t: float) -> str | None:
+        """The title of the chapter playing at output time `t`."""
+        index = bisect.bisect_right(self._chapter_starts, t) - 1
+        return self.chapters[index].title if index >= 0 else None
+
+    def _chapters(self, timeline: Timeline) -> tuple[Chapter, ...]:
+        """One chapter per procedure phase, each until the next; phases that fall together
+        (e.g. two changes in one recess) leave only the last."""
+        starts: list[tuple[float, str]] = []
+        for change in sorted(timeline.phases, key=lambda c: c.at):
+            at = min(self.output_time(change.at), self.duration)
+            if starts and at - starts[-1][0] < 1 / self.fps:
+                starts[-1] = (starts[-1][0], change.name)
+            else:
+                starts.append((at, change.name))
+        ends = [start for start, _ in starts[1:]] + [self.duration] if starts else []
+        return tuple(
+            Chapter(start, end, title)
+            for (start, title), end in zip(starts, ends, strict=True)
+            if end > start
+        )
+
+
+def merged_recesses(timeline: Timeline) -> list[Interval]:
+    """Recesses clipped to the session, sorted, overlapping ones merged."""
+    clipped = sorted(
+        (
+            Interval(max(r.start, timeline.start), min(r.end, timeline.end))
+            for r in timeline.recesses
+        ),
+        key=lambda r: r.start,
+    )
+    merged: list[Interval] = []
+    for recess in clipped:
+        if recess.end <= recess.start:
+            continue
+        if merged and recess.start <= merged[-1].end:
+            merged[-1] = Interval(merged[-1].start, max(merged[-1].end, recess.end))
+        else:
+            merged.append(recess)
+    return merged
