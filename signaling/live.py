@@ -191,7 +191,9 @@ class LiveHearing:
         self.router.sync()
         await self.broadcast()
         if link is not None:
-            await link.close("you left the hearing")
+            # Not awaited here: the leaver's own `leave` acknowledgement must go out first. It
+            # is queued as soon as this handler returns, before the spawned task first runs.
+            self._spawn(link.close("you left the hearing"))
 
     # WebRTC negotiation.
 
@@ -236,7 +238,7 @@ class LiveHearing:
             return
         sdp = await session.create_offer()
         if sdp is not None:
-            await link.emit("offer", {"sdp": sdp})
+            await link.emit("offer", {"sdp": sdp, "tracks": self.router.track_map(member_id)})
 
     def _connection_state(self, member_id: int, state: str) -> None:
         if state == "failed":

@@ -3,8 +3,9 @@
 Client → server events carry one of the ``*In`` models and are answered through the
 socket.io acknowledgement with ``{"ok": true, ...}`` or ``{"error": {"code", "message"}}``.
 Server → client events: ``room`` (a :class:`RoomView` after every change), ``offer`` (the
-server renegotiates what the client receives), ``message``, ``alert`` (to the bench),
-``removed`` and ``closed``.
+server renegotiates what the client receives: ``{"sdp", "tracks": {mid: {"participant_id",
+"kind"}}}``), ``message``, ``alert`` (to the bench), ``removed``, ``closed`` and ``bye``
+(just before the server ends the connection, with the reason).
 """
 
 from __future__ import annotations

@@ -69,14 +69,19 @@ class MediaRouter:
                     elif not wanted and track in current:
                         session.unsubscribe(track)
 
-    def receiving(self, member_id: int) -> dict[int, set[str]]:
-        """Which members' media (by kind) this member is subscribed to now."""
+    def track_map(self, member_id: int) -> dict[str, dict[str, int | str]]:
+        """Which member each of this member's incoming transceivers (by mid) carries now."""
         session = self.sessions.get(member_id)
-        result: dict[int, set[str]] = {}
         if session is None:
-            return result
+            return {}
         owners = {id(t): owner for owner, tracks in self.tracks.items() for t in tracks}
-        for subscription in session.subscriptions:
-            if subscription.publisher is not None and id(subscription.publisher) in owners:
-                result.setdefault(owners[id(subscription.publisher)], set()).add(subscription.kind)
-        return result
+        return {
+            subscription.mid: {
+                "participant_id": owners[id(subscription.publisher)],
+                "kind": subscription.kind,
+            }
+            for subscription in session.subscriptions
+            if subscription.mid is not None
+            and subscription.publisher is not None
+            and id(subscription.publisher) in owners
+        }

@@ -16,6 +16,7 @@ class SignalClient:
         self.url = url
         self.sio = socketio.AsyncClient(reconnection=False)
         self.received: dict[str, list[Any]] = {event: [] for event in SERVER_EVENTS}
+        self._listeners: dict[str, list[Callable[[Any], None]]] = {}
         self._changed = asyncio.Event()
         for event in SERVER_EVENTS:
             self.sio.on(event, self._recorder(event), namespace="/hearing")
@@ -24,8 +25,14 @@ class SignalClient:
         def record(data: Any) -> None:
             self.received[event].append(data)
             self._changed.set()
+            for listener in self._listeners.get(event, []):
+                listener(data)
 
         return record
+
+    def on(self, event: str, listener: Callable[[Any], None]) -> None:
+        """Also hand each ``event`` to ``listener``, in the order the server sent them."""
+        self._listeners.setdefault(event, []).append(listener)
 
     async def connect(
         self,
@@ -70,6 +77,16 @@ class SignalClient:
                         return data
                 self._changed.clear()
                 await self._changed.wait()
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.sio.connected)
+
+    def abort(self) -> None:
+        """Drop the connection as a killed process would: no goodbye, the socket just closes."""
+        websocket = self.sio.eio.ws
+        if websocket is not None:
+            websocket._writer.transport.abort()
 
     async def close(self) -> None:
         await self.sio.disconnect()

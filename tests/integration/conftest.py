@@ -1,9 +1,13 @@
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 import aioice.ice
 import pytest
+from aiohttp.test_utils import TestServer
 
 from signaling.media.session import MediaSession
+from tests.callers import Caller, World
+from tests.integration.courtroom import Courtroom
 from tests.integration.media_sources import SentFrames, record_encoded_frames
 from tests.integration.peers import ClientPeer, Connect
 
@@ -34,3 +38,23 @@ async def connect() -> AsyncIterator[Connect]:
     for client in clients:
         await client.close()
         await client.session.close()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """SQLite only: these tests are about media; the store is tested on both databases elsewhere."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'hearing.db'}"
+
+
+@pytest.fixture
+async def courtroom(
+    server: TestServer,
+    judge: Caller,
+    clerk: Caller,
+    new_caller: Callable[[], Awaitable[Caller]],
+    world: World,
+) -> AsyncIterator[Courtroom]:
+    """A public criminal hearing with its cast; everyone who joined is hung up afterwards."""
+    room = await Courtroom.schedule(server, judge, clerk, await new_caller(), world)
+    yield room
+    await room.close()

@@ -1,9 +1,10 @@
 """Synthetic media for integration tests: pictures that carry a frame counter, and a tone.
 
-The counter is drawn as 16 black/white blocks across the top of a 320x240 picture (noise
-below, so frames span several packets like a camera's) and read back after decoding. Encoded
-frames are recorded at the encoder, so what reaches a subscriber's decoder can be compared
-bit for bit with what was sent.
+The counter is drawn as 16 black/white blocks across the top of a 320x240 picture, with a
+second row of blocks below it naming the source (noise further down, so frames span several
+packets like a camera's), and both are read back after decoding. Encoded frames are recorded at
+the encoder, so what reaches a subscriber's decoder can be compared bit for bit with what was
+sent.
 """
 
 import asyncio
@@ -14,7 +15,12 @@ import time
 
 import pytest
 from aiortc.codecs.vpx import Vp8Encoder, vp8_depayload
-from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
+from aiortc.mediastreams import (
+    VIDEO_CLOCK_RATE,
+    VIDEO_TIME_BASE,
+    AudioStreamTrack,
+    VideoStreamTrack,
+)
 from av import AudioFrame, VideoFrame
 from av.frame import Frame
 
@@ -24,49 +30,91 @@ BLOCK = WIDTH // BITS
 NOISE_ROWS = 48
 
 
-def draw_counter(counter: int) -> VideoFrame:
+def draw_counter(counter: int, tag: int = 0, noise_rows: int = NOISE_ROWS) -> VideoFrame:
+    """A picture carrying `counter` in its top row of blocks and `tag` in the row below."""
     frame = VideoFrame(width=WIDTH, height=HEIGHT, format="yuv420p")
     luma = frame.planes[0]
     stride = luma.line_size
-    row = bytearray(stride)
-    for bit in range(BITS):
-        value = 235 if counter >> (BITS - 1 - bit) & 1 else 16
-        row[bit * BLOCK : (bit + 1) * BLOCK] = bytes([value]) * BLOCK
     grey = bytes([128]) * stride
     # noise below a grey margin makes frames span several packets, like a real camera's
-    noise = os.urandom(stride * NOISE_ROWS)
+    noise = os.urandom(stride * noise_rows)
     luma.update(
-        bytes(row) * BLOCK + grey * BLOCK + noise + grey * (HEIGHT - 2 * BLOCK - NOISE_ROWS)
+        _blocks(counter, stride) * BLOCK
+        + _blocks(tag, stride) * BLOCK
+        + grey * BLOCK
+        + noise
+        + grey * (HEIGHT - 3 * BLOCK - noise_rows)
     )
     for chroma in frame.planes[1:]:
         chroma.update(bytes([128]) * chroma.buffer_size)
     return frame
 
 
-def read_counter(frame: VideoFrame) -> int:
+def _blocks(value: int, stride: int) -> bytes:
+    """One row of pixels: `value`'s bits as black and white blocks, most significant first."""
+    row = bytearray([128]) * stride
+    for bit in range(BITS):
+        level = 235 if value >> (BITS - 1 - bit) & 1 else 16
+        row[bit * BLOCK : (bit + 1) * BLOCK] = bytes([level]) * BLOCK
+    return bytes(row)
+
+
+def read_marks(frame: VideoFrame) -> tuple[int, int]:
+    """The counter and the tag a decoded picture carries."""
     frame = frame.reformat(format="yuv420p") if frame.format.name != "yuv420p" else frame
     luma = frame.planes[0]
     data = bytes(luma)
-    middle = (BLOCK // 2) * luma.line_size
-    counter = 0
-    for bit in range(BITS):
-        counter = (counter << 1) | (data[middle + bit * BLOCK + BLOCK // 2] > 128)
-    return counter
+    marks = []
+    for band in range(2):
+        middle = (band * BLOCK + BLOCK // 2) * luma.line_size
+        value = 0
+        for bit in range(BITS):
+            value = (value << 1) | (data[middle + bit * BLOCK + BLOCK // 2] > 128)
+        marks.append(value)
+    return marks[0], marks[1]
+
+
+def read_counter(frame: VideoFrame) -> int:
+    return read_marks(frame)[0]
 
 
 class CounterVideoTrack(VideoStreamTrack):
-    """30 fps frames numbered 0, 1, 2... in their pixels."""
+    """Frames numbered 0, 1, 2... in their pixels (30 a second unless told), marked with `tag`.
 
-    def __init__(self, first: int = 0) -> None:
+    With `sent`, the moment each frame is handed to the encoder is kept by counter, so a
+    receiver in the same process can tell how long the frame took to reach it.
+    """
+
+    def __init__(
+        self,
+        first: int = 0,
+        tag: int = 0,
+        sent: dict[int, float] | None = None,
+        fps: int = 30,
+        noise_rows: int = NOISE_ROWS,
+    ) -> None:
         super().__init__()
         self.counter = first
+        self.tag = tag
+        self.sent = sent
+        self.fps = fps
+        self.noise_rows = noise_rows
+        self._frames = 0
+        self._started_at: float | None = None
 
     async def recv(self) -> VideoFrame:
-        pts, time_base = await self.next_timestamp()
-        frame = draw_counter(self.counter & 0xFFFF)
+        if self._started_at is None:
+            self._started_at = time.time()
+        else:
+            await asyncio.sleep(self._started_at + self._frames / self.fps - time.time())
+        counter = self.counter & 0xFFFF
+        frame = draw_counter(counter, self.tag, self.noise_rows)
+        frame.pts = self._frames * VIDEO_CLOCK_RATE // self.fps
+        frame.time_base = VIDEO_TIME_BASE
         self.counter += 1
-        frame.pts = pts
-        frame.time_base = time_base
+        self._frames += 1
+        if self.sent is not None:
+            self.sent[counter] = time.monotonic()
         return frame
 
 

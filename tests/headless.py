@@ -1,0 +1,352 @@
+"""Headless participants: aiortc clients that join a live hearing the way a browser does.
+
+Two layers, so that a load generator can reuse the first with media of its own:
+
+- :class:`HearingPeer` is signaling and one peer connection, media-agnostic. It connects to
+  the ``/hearing`` namespace, publishes the tracks it is given (offering first, as a client
+  that cannot roll back must), answers the server's renegotiation offers, and keeps which
+  participant each incoming transceiver carries (the offer's ``tracks`` map).
+- :class:`HeadlessParticipant` publishes synthetic media (pictures carrying a frame counter
+  and a source tag, a tone) and reports what it receives from each participant: frames,
+  counter gaps and latency, measured against the send times all publishers of the process
+  keep in one :class:`SendTimes`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import socket
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from aiortc.rtcconfiguration import RTCBundlePolicy
+from aiortc.rtp import RTCP_PSFB_APP, AnyRtcpPacket, RtcpPsfbPacket, pack_remb_fci, unpack_remb_fci
+from av import VideoFrame
+
+from tests.integration.media_sources import CounterVideoTrack, ToneAudioTrack, read_marks
+from tests.signal_client import SignalClient
+
+# A synthetic camera sends at most 300 kbit/s, 15 frames a second, with a little noise. Every
+# participant of a test shares one process (and the machine's two cores) with the server; at a
+# real camera's 30 fps and aiortc's 1.5 Mbit/s ceiling the process falls behind, loopback
+# sockets overflow, and aiortc's receivers freeze for seconds on a lost packet.
+MAX_VIDEO_BITRATE = 300_000
+FPS = 15
+NOISE_ROWS = 16
+RECEIVE_BUFFER = 2 * 1024 * 1024
+
+OnTrack = Callable[[str, MediaStreamTrack], None]
+"""Called with the mid and the track of each new incoming transceiver."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Whose media an incoming transceiver carries, as the server's last offer said."""
+
+    participant_id: int
+    kind: str
+
+
+class HearingPeer:
+    """One participant's socket.io connection and peer connection to the server.
+
+    Identify with an ``invitation`` token or a staff or terminal session ``cookie``.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        invitation: str | None = None,
+        cookie: str | None = None,
+        on_track: OnTrack | None = None,
+    ) -> None:
+        self.signal = SignalClient(url)
+        # max-bundle: with aiortc's default (balanced), an answerer given several audio sections
+        # in one offer leaves all but the first on a transport that never connects
+        self.pc = RTCPeerConnection(
+            RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        )
+        self.sources: dict[str, Source] = {}
+        """Incoming transceivers by mid: whom each carries now (absent: parked, carries nobody)."""
+        self.failures: list[str] = []
+        """Server offers this peer could not answer (a test should find none)."""
+        self.connected_at: float | None = None
+        """When the peer connection first came up (monotonic)."""
+        self._invitation = invitation
+        self._cookie = cookie
+        self._on_track = on_track
+        self._offers: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._negotiating = asyncio.Lock()
+        self._answering: asyncio.Task[None] | None = None
+        self.pc.on("track", self._track)
+        self.pc.on("connectionstatechange", self._connection_state)
+        self.signal.on("offer", self._offers.put_nowait)
+
+    @property
+    def participant_id(self) -> int:
+        """Our participant id, known once connected."""
+        participant_id: int = self.signal.room["you"]["id"]
+        return participant_id
+
+    async def join(self, hearing_id: int, tracks: Sequence[MediaStreamTrack] = ()) -> None:
+        """Connect and publish ``tracks``; with none, only receive.
+
+        A peer that publishes offers first and the server holds its own offers until then;
+        one that does not never offers, so it only ever answers.
+        """
+        for track in tracks:
+            self.pc.addTrack(track)
+        self._answering = asyncio.create_task(self._answer_offers())
+        async with self._negotiating:
+            await self.signal.connect(
+                hearing_id, self._invitation, self._cookie, offers_first=bool(tracks)
+            )
+            if tracks:
+                await self.pc.setLocalDescription(await self.pc.createOffer())
+                self._enlarge_receive_buffers()
+                reply = await self.signal.call("offer", {"sdp": self.pc.localDescription.sdp})
+                if "sdp" not in reply:
+                    raise RuntimeError(f"the server refused our offer: {reply}")
+                await self.pc.setRemoteDescription(
+                    RTCSessionDescription(sdp=reply["sdp"], type="answer")
+                )
+
+    async def _answer_offers(self) -> None:
+        while True:
+            offer = await self._offers.get()
+            async with self._negotiating:
+                try:
+                    await self._answer(offer)
+                except Exception as exc:  # kept for the test to report
+                    self.failures.append(f"{type(exc).__name__}: {exc}")
+
+    async def _answer(self, offer: dict[str, Any]) -> None:
+        # the map first: aiortc announces new tracks while applying the offer
+        self.sources = {
+            mid: Source(int(source["participant_id"]), str(source["kind"]))
+            for mid, source in offer.get("tracks", {}).items()
+        }
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer["sdp"], type="offer"))
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        self._enlarge_receive_buffers()
+        reply = await self.signal.call("answer", {"sdp": self.pc.localDescription.sdp})
+        if "error" in reply:
+            raise RuntimeError(f"the server refused our answer: {reply['error']}")
+
+    def _udp_transports(self) -> list[asyncio.DatagramTransport]:
+        """The sockets ICE gathered (private aioice state: the project pins aiortc's version)."""
+        found: dict[int, asyncio.DatagramTransport] = {}
+        for transceiver in self.pc.getTransceivers():
+            for protocol in transceiver.receiver.transport.transport._connection._protocols:
+                found[id(protocol.transport)] = protocol.transport
+        return list(found.values())
+
+    def _enlarge_receive_buffers(self) -> None:
+        """Give the sockets room for a burst. Every participant of a test shares one busy event
+        loop with the server; when it falls behind, a default-sized buffer overflows, and
+        aiortc's receiver then freezes for seconds on the lost packet. A browser reads its
+        socket from a process of its own."""
+        for transport in self._udp_transports():
+            sock = transport.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+
+    def _track(self, track: MediaStreamTrack) -> None:
+        transceiver = next(t for t in self.pc.getTransceivers() if t.receiver.track is track)
+        if self._on_track is not None and transceiver.mid is not None:
+            self._on_track(transceiver.mid, track)
+
+    def _connection_state(self) -> None:
+        if self.pc.connectionState == "connected" and self.connected_at is None:
+            self.connected_at = time.monotonic()
+
+    async def leave(self) -> None:
+        """Say goodbye (the ``leave`` event), then hang up."""
+        reply = await self.signal.call("leave")
+        if reply != {"ok": True}:
+            raise RuntimeError(f"the server refused our leaving: {reply}")
+        await self.close()
+
+    def kill(self) -> None:
+        """Vanish as a crashed phone would: the socket and the media sockets just close."""
+        self.signal.abort()
+        for transport in self._udp_transports():
+            transport.close()
+
+    async def close(self) -> None:
+        if self._answering is not None:
+            self._answering.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._answering
+        if self.signal.connected:
+            await self.signal.close()
+        await self.pc.close()
+
+
+class SendTimes:
+    """When each synthetic video frame of this process left its publisher.
+
+    Every publisher of a test runs in one process and marks its pictures with its own tag,
+    so a receiver finds a frame's send time from the picture alone: tag → counter → time.
+    """
+
+    def __init__(self) -> None:
+        self._by_tag: dict[int, dict[int, float]] = {}
+
+    def video_track(self) -> CounterVideoTrack:
+        """A new publisher's camera, with a tag of its own."""
+        tag = len(self._by_tag) + 1
+        sent = self._by_tag[tag] = {}
+        return CounterVideoTrack(tag=tag, sent=sent, fps=FPS, noise_rows=NOISE_ROWS)
+
+    def sent_at(self, tag: int, counter: int) -> float | None:
+        return self._by_tag.get(tag, {}).get(counter)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded video frame as it arrived."""
+
+    at: float
+    """Monotonic arrival time."""
+    counter: int
+    tag: int
+    latency: float | None
+    """Seconds since its publisher sent it (None if it was sent by no publisher we know)."""
+
+
+@dataclass
+class Reception:
+    """What one participant received from one other participant."""
+
+    video: list[Frame] = field(default_factory=list)
+    audio: list[float] = field(default_factory=list)
+    """Arrival time of each decoded audio frame."""
+
+    @property
+    def counters(self) -> list[int]:
+        return [frame.counter for frame in self.video]
+
+    @property
+    def gaps(self) -> list[tuple[int, int]]:
+        """(counter, next counter) wherever the next is not one more (modulo 16 bits)."""
+        counters = self.counters
+        return [(a, b) for a, b in itertools.pairwise(counters) if b != (a + 1) & 0xFFFF]
+
+    @property
+    def in_order(self) -> bool:
+        """Every counter is later than the one before (a jump forward is a gap, not disorder)."""
+        counters = self.counters
+        return all(0 < (b - a) & 0xFFFF < 0x8000 for a, b in itertools.pairwise(counters))
+
+    @property
+    def latencies(self) -> list[float]:
+        return [frame.latency for frame in self.video if frame.latency is not None]
+
+    def video_since(self, moment: float) -> list[Frame]:
+        return [frame for frame in self.video if frame.at >= moment]
+
+    def audio_since(self, moment: float) -> list[float]:
+        return [at for at in self.audio if at >= moment]
+
+
+class HeadlessParticipant:
+    """A participant with a synthetic camera and microphone, or an observer with none."""
+
+    def __init__(
+        self,
+        url: str,
+        send_times: SendTimes,
+        *,
+        invitation: str | None = None,
+        cookie: str | None = None,
+    ) -> None:
+        self.peer = HearingPeer(url, invitation=invitation, cookie=cookie, on_track=self._track)
+        self.send_times = send_times
+        self.video: CounterVideoTrack | None = None
+        self.received: dict[int, Reception] = {}
+        """By source participant id."""
+        self.unattributed = 0
+        """Frames that arrived on a transceiver the last offer said carried nobody."""
+        self._readers: list[asyncio.Task[None]] = []
+
+    @property
+    def signal(self) -> SignalClient:
+        return self.peer.signal
+
+    @property
+    def id(self) -> int:
+        return self.peer.participant_id
+
+    async def join(self, hearing_id: int, publish: bool = True) -> None:
+        tracks: list[MediaStreamTrack] = []
+        if publish:
+            self.video = self.send_times.video_track()
+            tracks = [self.video, ToneAudioTrack()]
+        await self.peer.join(hearing_id, tracks)
+        if self.video is not None:
+            sender = next(s for s in self.peer.pc.getSenders() if s.track is self.video)
+            cap_bitrate(sender, MAX_VIDEO_BITRATE)
+
+    def reception(self, participant_id: int) -> Reception:
+        return self.received.setdefault(participant_id, Reception())
+
+    def _track(self, mid: str, track: MediaStreamTrack) -> None:
+        self._readers.append(asyncio.create_task(self._read(mid, track)))
+
+    async def _read(self, mid: str, track: MediaStreamTrack) -> None:
+        with contextlib.suppress(MediaStreamError):
+            while True:
+                frame = await track.recv()
+                at = time.monotonic()
+                source = self.peer.sources.get(mid)
+                if source is None:
+                    self.unattributed += 1
+                    continue
+                reception = self.reception(source.participant_id)
+                if isinstance(frame, VideoFrame):
+                    counter, tag = read_marks(frame)
+                    sent = self.send_times.sent_at(tag, counter)
+                    latency = None if sent is None else at - sent
+                    reception.video.append(Frame(at, counter, tag, latency))
+                else:
+                    reception.audio.append(at)
+
+    async def leave(self) -> None:
+        await self.peer.leave()
+        await self._stop_reading()
+
+    def kill(self) -> None:
+        self.peer.kill()
+
+    async def close(self) -> None:
+        await self.peer.close()
+        await self._stop_reading()
+
+    async def _stop_reading(self) -> None:
+        for reader in self._readers:
+            reader.cancel()
+        await asyncio.gather(*self._readers, return_exceptions=True)
+
+
+def cap_bitrate(sender: RTCRtpSender, ceiling: int) -> None:
+    """Hold ``sender``'s encoder at or below ``ceiling`` bit/s, as a browser's ``maxBitrate``.
+
+    aiortc has no such setting: the estimates the server sends (REMB) are clipped instead.
+    """
+    handle = sender._handle_rtcp_packet
+
+    async def clipped(packet: AnyRtcpPacket) -> None:
+        if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            with contextlib.suppress(ValueError):
+                bitrate, ssrcs = unpack_remb_fci(packet.fci)
+                packet.fci = pack_remb_fci(min(bitrate, ceiling), ssrcs)
+        await handle(packet)
+
+    setattr(sender, "_handle_rtcp_packet", clipped)  # noqa: B010
