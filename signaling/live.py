@@ -22,6 +22,8 @@ from signaling.kinds import RULES
 from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
 from signaling.messages import AlertOut, MemberView, MessageOut, RoomView, visible_members
+from signaling.monitor import TICK_SECONDS, MediaMonitor
+from signaling.observer import MediaObserver
 from signaling.permissions import Action, refusal
 from signaling.room import Member, Presence, Room, RoomError
 from signaling.router import MediaRouter
@@ -61,6 +63,7 @@ class LiveHearing:
         store: HearingStore,
         ice_servers: Sequence[RTCIceServer] = (),
         grace_seconds: float = 60.0,
+        observer: MediaObserver | None = None,
     ) -> None:
         self.room = Room(
             hearing_id=record.id,
@@ -74,7 +77,17 @@ class LiveHearing:
         self.store = store
         self.ice_servers = list(ice_servers)
         self.grace_seconds = grace_seconds
-        self.router = MediaRouter(self.room)
+        self.observer = observer
+        self.router = MediaRouter(self.room, on_change=self._record_media)
+        self.monitor = MediaMonitor(
+            self.router,
+            bench=lambda: {m.id for m in self.room.members.values() if m.on_bench},
+            on_speaker=lambda member_id: self._spawn(self._speaker(member_id)),
+            on_poor_connection=lambda member_id, loss: self._spawn(
+                self._poor_connection(member_id, loss)
+            ),
+        )
+        self._monitor_task: asyncio.Task[None] | None = None
         self.links: dict[int, Link] = {}
         self._identities: dict[int, Identity] = {}
         self._grace: dict[int, asyncio.TimerHandle] = {}
@@ -143,6 +156,9 @@ class LiveHearing:
             on_connection_state=lambda state: self._connection_state(member_id, state),
         )
         self.router.attach(member_id, session)
+        if self._monitor_task is None:
+            self._monitor_task = asyncio.ensure_future(self._watch_media())
+        await link.emit("welcome", self._welcome(identity))
         kind = "reconnected" if was is Presence.RECONNECTING else "joined"
         await self._record(kind, identity.label, was, presence)
         if kind == "reconnected":
@@ -156,6 +172,7 @@ class LiveHearing:
             return  # an older connection, already replaced
         del self.links[member_id]
         await self.router.detach(member_id)
+        self.monitor.forget(member_id)
         member = self.room.member(member_id)
         if member.presence not in (Presence.LEFT, Presence.REMOVED):
             was = member.presence
@@ -228,8 +245,47 @@ class LiveHearing:
         except ValueError as exc:
             raise ActionError("bad_candidate", str(exc)) from exc
 
+    def _welcome(self, identity: Identity) -> dict[str, Any]:
+        """What a client needs before it builds its peer connection: the ICE servers to use."""
+        return {
+            "hearing_id": self.room.hearing_id,
+            "participant_id": identity.participant_id,
+            "ice_servers": [
+                {"urls": s.urls, "username": s.username, "credential": s.credential}
+                for s in self.ice_servers
+            ],
+        }
+
+    def _record_media(self) -> None:
+        if self.observer is not None:
+            self.observer.recordable(
+                self.room.hearing_id, self.room.state, self.router.recorded_tracks()
+            )
+
     def _published(self, member_id: int, track: PublishedTrack) -> None:
         self.router.publish(member_id, track)
+        self.monitor.apply_last_n()
+
+    async def _watch_media(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            try:
+                self.monitor.tick()
+            except Exception:  # the hearing goes on without speaker detection rather than stopping
+                log.exception("media monitor of hearing %s failed", self.room.hearing_id)
+
+    async def _speaker(self, member_id: int) -> None:
+        for link in list(self.links.values()):
+            await link.emit("speaker", {"participant_id": member_id})
+
+    async def _poor_connection(self, member_id: int, loss: float) -> None:
+        member = self.room.members.get(member_id)
+        if member is not None:
+            await self._alert(
+                "poor_connection",
+                member_id,
+                f"{member.name} is losing {loss:.0%} of their media packets",
+            )
 
     async def _renegotiate(self, member_id: int) -> None:
         session = self.router.sessions.get(member_id)
@@ -458,6 +514,8 @@ class LiveHearing:
             await link.emit("closed", {"hearing_id": self.room.hearing_id})
         self.room.close()
         self.links.clear()
+        if self.observer is not None:
+            await self.observer.closed(self.room.hearing_id)
         await self.shutdown()
 
         async def hang_up() -> None:
@@ -470,6 +528,11 @@ class LiveHearing:
 
     async def shutdown(self) -> None:
         """Cancel timers and close every media session (the hearing ended or the server stops)."""
+        if self._monitor_task is not None:
+            self._monitor_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._monitor_task
+            self._monitor_task = None
         for timer in self._grace.values():
             timer.cancel()
         self._grace.clear()

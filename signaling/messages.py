@@ -2,7 +2,8 @@
 
 Client → server events carry one of the ``*In`` models and are answered through the
 socket.io acknowledgement with ``{"ok": true, ...}`` or ``{"error": {"code", "message"}}``.
-Server → client events: ``room`` (a :class:`RoomView` after every change), ``offer`` (the
+Server → client events: ``welcome`` (first, with the ICE servers to use), ``room`` (a
+:class:`RoomView` after every change), ``speaker`` (the active speaker changed), ``offer`` (the
 server renegotiates what the client receives: ``{"sdp", "tracks": {mid: {"participant_id",
 "kind"}}}``), ``message``, ``alert`` (to the bench), ``removed``, ``closed`` and ``bye``
 (just before the server ends the connection, with the reason).

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from aiortc import RTCIceServer
 
 from signaling.live import ActionError, LiveHearing
+from signaling.observer import MediaObserver
 from signaling.store import HearingStore
 
 
@@ -17,8 +18,10 @@ class LiveHearings:
         store: HearingStore,
         ice_servers: Sequence[RTCIceServer] = (),
         grace_seconds: float = 60.0,
-    ):
+        observer: MediaObserver | None = None,
+    ) -> None:
         self.store = store
+        self.observer = observer
         self.ice_servers = list(ice_servers)
         self.grace_seconds = grace_seconds
         self.hearings: dict[int, LiveHearing] = {}
@@ -32,7 +35,9 @@ class LiveHearings:
                 raise ActionError("not_found", f"hearing {hearing_id} does not exist")
             live = self.hearings.get(hearing_id)
             if live is None:
-                live = LiveHearing(record, self.store, self.ice_servers, self.grace_seconds)
+                live = LiveHearing(
+                    record, self.store, self.ice_servers, self.grace_seconds, self.observer
+                )
                 self.hearings[hearing_id] = live
             for p in record.participants:
                 live.add_participant(

@@ -225,6 +225,17 @@ class Room:
             return subscriber.consultation == publisher.consultation
         return True
 
+    def on_record(self, member_id: int) -> bool:
+        """Whether the member's media is part of the hearing's record now (DESIGN §6: only
+        in session, never the waiting room or a consultation)."""
+        member = self.members.get(member_id)
+        return (
+            self.state is HearingState.IN_SESSION
+            and member is not None
+            and member.presence is Presence.IN_HEARING
+            and self.may_publish(member_id)
+        )
+
     def hears(self, subscriber_id: int, publisher_id: int) -> bool:
         """Whether audio flows: received and not muted by anyone."""
         return (

@@ -8,6 +8,7 @@ forwarding itself is the media layer's, which knows nothing of rooms.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
@@ -17,10 +18,14 @@ log = logging.getLogger(__name__)
 
 
 class MediaRouter:
-    def __init__(self, room: Room) -> None:
+    def __init__(self, room: Room, on_change: Callable[[], None] | None = None) -> None:
         self.room = room
         self.sessions: dict[int, MediaSession] = {}
         self.tracks: dict[int, list[PublishedTrack]] = {}
+        self.on_change = on_change
+        """Called after every change of who gets what (the recording follows it)."""
+        self.video_sources: set[int] | None = None
+        """In a large meeting, the only members whose video is forwarded (None: everyone's)."""
 
     def attach(self, member_id: int, session: MediaSession) -> None:
         self.sessions[member_id] = session
@@ -33,6 +38,8 @@ class MediaRouter:
         for other in self.sessions.values():
             for track in tracks:
                 other.unsubscribe(track)
+        if tracks:
+            self._changed()
         if session is not None:
             await session.close()
 
@@ -49,9 +56,22 @@ class MediaRouter:
             tracks.remove(track)
             for session in self.sessions.values():
                 session.unsubscribe(track)
+            self._changed()
 
     def published_kinds(self, member_id: int) -> set[str]:
         return {track.kind for track in self.tracks.get(member_id, [])}
+
+    def recorded_tracks(self) -> dict[int, list[PublishedTrack]]:
+        """The tracks that belong in the hearing's record now (muted audio is not heard, so not kept)."""
+        recorded: dict[int, list[PublishedTrack]] = {}
+        for member_id, tracks in self.tracks.items():
+            if not self.room.on_record(member_id):
+                continue
+            muted = self.room.members[member_id].audio_muted
+            kept = [t for t in tracks if not (t.kind == "audio" and muted)]
+            if kept:
+                recorded[member_id] = kept
+        return recorded
 
     def sync(self) -> None:
         """Subscribe and unsubscribe until every member gets exactly what the room allows."""
@@ -59,15 +79,23 @@ class MediaRouter:
             current = {s.publisher for s in session.subscriptions if s.publisher is not None}
             for publisher_id, tracks in self.tracks.items():
                 for track in tracks:
-                    wanted = (
-                        self.room.hears(subscriber_id, publisher_id)
-                        if track.kind == "audio"
-                        else self.room.receives(subscriber_id, publisher_id)
-                    )
+                    if track.kind == "audio":
+                        wanted = self.room.hears(subscriber_id, publisher_id)
+                    else:
+                        wanted = self.room.receives(subscriber_id, publisher_id) and (
+                            self.video_sources is None
+                            or publisher_id in self.video_sources
+                            or self.room.members[subscriber_id].consultation is not None
+                        )
                     if wanted and track not in current:
                         session.subscribe(track)
                     elif not wanted and track in current:
                         session.unsubscribe(track)
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     def track_map(self, member_id: int) -> dict[str, dict[str, int | str]]:
         """Which member each of this member's incoming transceivers (by mid) carries now."""

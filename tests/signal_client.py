@@ -8,7 +8,17 @@ from typing import Any
 
 import socketio
 
-SERVER_EVENTS = ("room", "offer", "message", "alert", "removed", "closed", "bye")
+SERVER_EVENTS = (
+    "welcome",
+    "room",
+    "speaker",
+    "offer",
+    "message",
+    "alert",
+    "removed",
+    "closed",
+    "bye",
+)
 
 
 class SignalClient:

@@ -1,0 +1,24 @@
+"""What the live hearing tells the server about its media record, as a small interface.
+
+The recording service (in ``hearing_server``) implements it; signaling never imports
+recording. After every change the live hearing says which published tracks are part of
+the hearing's record right now: those of people in the hearing (not waiting, not in a
+private consultation), while the hearing is in session, audio only while not muted.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from signaling.hearing import HearingState
+from signaling.media.publisher import PublishedTrack
+
+
+class MediaObserver(Protocol):
+    def recordable(
+        self, hearing_id: int, state: HearingState, tracks: dict[int, list[PublishedTrack]]
+    ) -> None:
+        """The tracks to record now, by participant id (empty outside the session)."""
+
+    async def closed(self, hearing_id: int) -> None:
+        """The hearing closed: finish recording (the service seals and renders from here)."""
