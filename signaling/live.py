@@ -25,6 +25,7 @@ from signaling.messages import AlertOut, MemberView, MessageOut, RoomView, visib
 from signaling.monitor import TICK_SECONDS, MediaMonitor
 from signaling.observer import MediaObserver
 from signaling.permissions import Action, refusal
+from signaling.roles import Role
 from signaling.room import Member, Presence, Room, RoomError
 from signaling.router import MediaRouter
 from signaling.store import HearingRecord, HearingStore, Identity, TimelineEvent
@@ -50,6 +51,11 @@ class ActionError(Exception):
 
 
 CLOSE_LINGER_SECONDS = 2.0
+
+DEFAULT_BITRATE_CAP = 800_000
+BITRATE_CAPS = {Role.JUDGE: 1_500_000, Role.CLERK: 1_000_000, Role.CREDITOR: 500_000}
+"""What each role's camera may send (the REMB cap): the presiding judge is shown largest;
+creditors' meetings have dozens of small tiles."""
 
 
 def _now() -> datetime:
@@ -97,7 +103,7 @@ class LiveHearing:
     def add_participant(
         self,
         participant_id: int,
-        role: Any,
+        role: Role,
         name: str,
         side: str | None = None,
         represents_id: int | None = None,
@@ -151,6 +157,7 @@ class LiveHearing:
             self._offers_first.discard(member_id)
         session = MediaSession(
             self.ice_servers,
+            max_bitrate=BITRATE_CAPS.get(identity.role, DEFAULT_BITRATE_CAP),
             on_track=lambda track: self._published(member_id, track),
             on_negotiation_needed=lambda: self._spawn(self._renegotiate(member_id)),
             on_connection_state=lambda state: self._connection_state(member_id, state),

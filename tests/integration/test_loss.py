@@ -23,3 +23,6 @@ async def test_two_percent_loss_both_ways_frames_stay_bit_identical(
     assert counters == sorted(set(counters))
     span = counters[-1] - counters[0] + 1
     assert len(counters) >= 0.9 * span, f"only {len(counters)} of {span} frames arrived"
+    arrivals = [at for at, _ in subscriber.track("video").frames]
+    longest = max(b - a for a, b in zip(arrivals, arrivals[1:], strict=False))
+    assert longest <= 0.5, f"video stalled for {longest:.2f} s"
