@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535)
     database_url: str = "sqlite+aiosqlite:///var/hearing.db"
     recordings_dir: Path = Path("var/recordings")
+    backup_dir: Path | None = Field(
+        default=None,
+        description="A second folder (another disk, a mounted share) holding a copy of every "
+        "recording file; reads fall back to it when a file is lost from recordings_dir.",
+    )
+    signing_key_path: Path = Field(
+        default=Path("var/keys/archive-ed25519.pem"),
+        description="The server's Ed25519 key (PEM, mode 0600) that signs hearing manifests; "
+        "made on first use.",
+    )
     redis_url: str | None = None
     ice_servers: list[IceServer] = Field(default_factory=list)
 

@@ -10,7 +10,13 @@ from aiohttp import web
 from aiortc import RTCIceServer
 
 from config import Settings
-from hearing_server.api import accounts_api, cases_api, participants_api, session_api
+from hearing_server.api import (
+    accounts_api,
+    cases_api,
+    participants_api,
+    recordings_api,
+    session_api,
+)
 from hearing_server.api.errors import error_middleware, error_response
 from hearing_server.api.routing import Api
 from hearing_server.auth import LoginThrottle
@@ -25,7 +31,7 @@ API_VERSION = "0.1.0"
 
 def build_api() -> Api:
     api = Api("/api/v1", "Virtual courtroom server", API_VERSION)
-    for module in (session_api, accounts_api, cases_api, participants_api):
+    for module in (session_api, accounts_api, cases_api, participants_api, recordings_api):
         module.register(api)
     return api
 

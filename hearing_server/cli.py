@@ -13,16 +13,27 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config import Settings, SettingsError, load_settings
 from hearing_server.app import create_app
+from hearing_server.archive import (
+    ArchiveCheck,
+    SigningKeyError,
+    recording_storage,
+    server_public_key,
+    verify_stored,
+)
 from hearing_server.auth import hash_password
 from hearing_server.certs import lan_addresses, make_self_signed
 from hearing_server.db.database import Database, NotMigratedError
-from hearing_server.db.models import Court, DetentionCentre, Terminal, User
+from hearing_server.db.models import Court, DetentionCentre, Recording, Terminal, User
 from hearing_server.demo import seed_demo
+from recording.storage import LocalStorage, Storage
+from recording.verify import Report, verify
 from signaling.roles import STAFF_ROLES, Role
 
 
@@ -91,6 +102,25 @@ def _parser() -> argparse.ArgumentParser:
         "--host", action="append", default=[], help="extra host name or IP (repeatable)"
     )
     cert.set_defaults(command=_make_cert)
+
+    check = sub.add_parser(
+        "verify",
+        help="check a sealed hearing record: exit 0 if intact, 1 naming what changed",
+    )
+    check.add_argument(
+        "target", help="a manifest file, or a hearing id (checks each of its sealed recordings)"
+    )
+    check.add_argument(
+        "--files",
+        type=Path,
+        help="folder holding the manifest's files (default: the recordings storage)",
+    )
+    check.add_argument(
+        "--public-key",
+        type=Path,
+        help="the server's public key (PEM); default: the key in signing_key_path",
+    )
+    check.set_defaults(command=_verify)
     return parser
 
 
@@ -228,3 +258,71 @@ def _make_cert(args: argparse.Namespace, settings: Settings) -> None:
     print(
         f"serve with: HEARING_TLS_CERT={cert} HEARING_TLS_KEY={key} HEARING_HOST=0.0.0.0 hearing-server serve"
     )
+
+
+def _verify(args: argparse.Namespace, settings: Settings) -> None:
+    key = _verifying_key(args.public_key, settings)
+    storage: Storage = (
+        LocalStorage(args.files) if args.files is not None else recording_storage(settings)
+    )
+    if not args.target.isdigit():
+        manifest = Path(args.target)
+        if not manifest.is_file():
+            raise CommandError(f"no manifest file {manifest} (or give a hearing id)")
+        sys.exit(_print_report(str(manifest), verify(manifest, storage, key)))
+    hearing_id = int(args.target)
+    if hearing_id > 2**31 - 1:
+        raise CommandError(f"there is no hearing {hearing_id}")
+    recordings: list[Recording] = []
+
+    async def load(database: Database) -> None:
+        await database.check_migrated()
+        async with database.session() as db:
+            recordings.extend(
+                await db.scalars(
+                    select(Recording)
+                    .where(Recording.hearing_id == hearing_id, Recording.manifest_path.is_not(None))
+                    .order_by(Recording.id)
+                )
+            )
+
+    _with_database(settings, load)
+    if not recordings:
+        raise CommandError(f"hearing {hearing_id} has no sealed recording")
+    worst = 0
+    for recording in recordings:
+        assert recording.manifest_path is not None
+        archive = (
+            ArchiveCheck(recording.archive_path, recording.archive_sha256)
+            if recording.archive_path is not None and recording.archive_sha256 is not None
+            else None
+        )
+        report = verify_stored(storage, recording.manifest_path, key, archive)
+        worst = max(worst, _print_report(f"recording {recording.id}", report))
+    sys.exit(worst)
+
+
+def _verifying_key(path: Path | None, settings: Settings) -> Ed25519PublicKey | None:
+    if path is None:
+        try:
+            return server_public_key(settings.signing_key_path)
+        except SigningKeyError as exc:
+            raise CommandError(str(exc)) from exc
+    try:
+        loaded = serialization.load_pem_public_key(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"cannot read public key {path}: {exc}") from exc
+    if not isinstance(loaded, Ed25519PublicKey):
+        raise CommandError(f"{path} is not an Ed25519 public key")
+    return loaded
+
+
+def _print_report(what: str, report: Report) -> int:
+    """Print what ``report`` found; the exit status it calls for (1 if anything changed)."""
+    print(f"{what}: verification code {report.verification_code or '-'}, {report.entries} entries")
+    for problem in report.problems:
+        print(f"  CHANGED {problem.kind}: {problem}")
+    if report.ok:
+        trust = "the server's key" if report.key_trusted else "only the key written in it"
+        print(f"  OK: {report.files} files intact, signature valid ({trust})")
+    return 0 if report.ok else 1

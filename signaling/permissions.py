@@ -20,6 +20,8 @@ class Action(StrEnum):
     MANAGE_CASES = "manage_cases"
     SCHEDULE_HEARING = "schedule_hearing"
     MANAGE_PARTICIPANTS = "manage_participants"
+    RETRIEVE_RECORDINGS = "retrieve_recordings"
+    GRANT_RECORDING_ACCESS = "grant_recording_access"
     # Conducting a live hearing.
     OPEN = "open"
     START_SESSION = "start_session"
@@ -63,6 +65,10 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_CASES: Rule(_BENCH),
     Action.SCHEDULE_HEARING: Rule(_BENCH),
     Action.MANAGE_PARTICIPANTS: Rule(_BENCH, _PLANNED),
+    # Judges their own cases, clerks their court, the others only what the court granted them:
+    # scope and grants are the caller's to check.
+    Action.RETRIEVE_RECORDINGS: Rule(_BENCH | _CONSULTING),
+    Action.GRANT_RECORDING_ACCESS: Rule(_BENCH),
     Action.OPEN: Rule(_BENCH, frozenset({S.SCHEDULED})),
     Action.START_SESSION: Rule(_JUDGE, frozenset({S.OPEN})),
     Action.SET_PHASE: Rule(_JUDGE, frozenset({S.IN_SESSION})),

@@ -71,6 +71,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,
         recordings_dir=tmp_path / "recordings",
+        signing_key_path=tmp_path / "keys" / "archive-ed25519.pem",
         public_url="http://courts.test",
         login_attempts=3,
     )

@@ -341,12 +341,12 @@ def _case_search(who: Principal, query: CaseQuery) -> Select[Case]:
     if query.number is not None:
         stmt = stmt.where(Case.number == query.number)
     if query.q:
-        pattern = f"%{_escape_like(query.q)}%"
+        pattern = f"%{escape_like(query.q)}%"
         stmt = stmt.where(
             or_(Case.number.like(pattern, escape="\\"), Case.title.like(pattern, escape="\\"))
         )
     if query.party:
-        pattern = f"%{_escape_like(query.party)}%"
+        pattern = f"%{escape_like(query.party)}%"
         stmt = stmt.where(
             Case.id.in_(
                 select(Hearing.case_id)
@@ -357,7 +357,7 @@ def _case_search(who: Principal, query: CaseQuery) -> Select[Case]:
     return stmt
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

@@ -60,7 +60,18 @@ class Ctx:
         return self.request.remote
 
 
-Handler = Callable[..., Awaitable[BaseModel | None]]
+@dataclass(frozen=True)
+class Binary:
+    """Declares a success body that is a file, not JSON: the handler returns a
+    ``web.StreamResponse`` (not yet prepared) carrying it."""
+
+    media_type: str
+    description: str
+    ranges: bool = False
+    """Whether a ``Range`` request gets 206 Partial Content (and a bad range 416)."""
+
+
+Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse | None]]
 
 
 @dataclass
@@ -75,6 +86,7 @@ class Endpoint:
     status: int
     public: bool
     tag: str
+    binary: Binary | None = None
     errors: tuple[int, ...] = field(default=())
 
 
@@ -100,12 +112,14 @@ class Api:
         status: int = 200,
         public: bool = False,
         errors: tuple[int, ...] = (),
+        binary: Binary | None = None,
     ) -> Callable[[Handler], Handler]:
         """Register ``handler(ctx, [body=...], [query=...])`` for ``method path``.
 
         Path parameters are positive integer ids, named ``{something_id}``.
         ``errors`` lists statuses the handler raises beyond those every endpoint of
         its shape can answer (400, 404, 413, 415, 422, 409 for writes, 401/403 unless public).
+        ``binary`` instead of ``response``: the handler returns the file as a StreamResponse.
         """
 
         def register(handler: Handler) -> Handler:
@@ -118,8 +132,10 @@ class Api:
                 statuses.add(409)
             if not public:
                 statuses |= {401, 403}
+            if binary is not None and binary.ranges:
+                statuses.add(416)
             endpoint = Endpoint(
-                method, path, handler, summary, body, query, response, status, public, tag
+                method, path, handler, summary, body, query, response, status, public, tag, binary
             )
             endpoint.errors = tuple(sorted(statuses))
             self.endpoints.append(endpoint)
@@ -170,6 +186,8 @@ def _operation(e: Endpoint, refs: dict[type[BaseModel], dict[str, Any]]) -> dict
             "description": "success",
             "content": {"application/json": {"schema": refs[e.response]}},
         }
+    elif e.binary is not None:
+        responses.update(_binary_responses(e.status, e.binary))
     else:
         responses[str(e.status)] = {"description": "success"}
     for status in e.errors:
@@ -189,6 +207,17 @@ def _operation(e: Endpoint, refs: dict[type[BaseModel], dict[str, Any]]) -> dict
             for name in _PATH_PARAM.findall(e.path)
         ],
     }
+    if e.binary is not None and e.binary.ranges:
+        op["parameters"].append(
+            {
+                "name": "Range",
+                "in": "header",
+                "required": False,
+                "description": "One byte range, e.g. `bytes=0-1023`, `bytes=1024-` or "
+                "`bytes=-1024`; other units and multiple ranges get the whole file.",
+                "schema": {"type": "string"},
+            }
+        )
     if e.query is not None:
         for name, prop in e.query.model_json_schema()["properties"].items():
             required = name in e.query.model_json_schema().get("required", [])
@@ -202,6 +231,32 @@ def _operation(e: Endpoint, refs: dict[type[BaseModel], dict[str, Any]]) -> dict
         }
     op["security"] = [] if e.public else [{"session": []}, {"invitation": []}]
     return op
+
+
+def _binary_responses(status: int, binary: Binary) -> dict[str, Any]:
+    content = {binary.media_type: {"schema": {"type": "string", "format": "binary"}}}
+    length = {"description": "bytes in this response", "schema": {"type": "integer"}}
+    responses: dict[str, Any] = {
+        str(status): {
+            "description": binary.description,
+            "headers": {"Content-Length": length},
+            "content": content,
+        }
+    }
+    if binary.ranges:
+        responses[str(status)]["headers"]["Accept-Ranges"] = {"schema": {"const": "bytes"}}
+        responses["206"] = {
+            "description": f"{binary.description}: the requested byte range",
+            "headers": {
+                "Content-Length": length,
+                "Content-Range": {
+                    "description": "e.g. `bytes 0-1023/146515`",
+                    "schema": {"type": "string"},
+                },
+            },
+            "content": content,
+        }
+    return responses
 
 
 def _path_ids(request: web.Request) -> dict[str, int]:
@@ -266,8 +321,11 @@ def _wrap(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamRes
                 await db.commit()
             except IntegrityError as exc:
                 raise ApiError(409, "conflict", "this conflicts with an existing record") from exc
+        response: web.StreamResponse
         if result is None:
             response = web.Response(status=endpoint.status)
+        elif isinstance(result, web.StreamResponse):
+            response = result  # aiohttp prepares it, which sends the file, after the commit
         else:
             response = web.json_response(result.model_dump(mode="json"), status=endpoint.status)
         for finish in ctx.finishers:

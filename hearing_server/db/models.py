@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -207,6 +217,9 @@ class HearingEvent(Base):
 
 
 class Recording(Base):
+    """A hearing's recording. Its paths (and its segments') are keys in the recordings storage
+    (relative POSIX paths under ``recordings_dir``), as the sealed manifest names them."""
+
     __tablename__ = "recordings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -243,6 +256,25 @@ class Segment(Base):
     size_bytes: Mapped[int | None]
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class RecordingGrant(Base):
+    """The court's leave for one participant (a party, agent, counsel...) to retrieve one
+    recording of their hearing; judges and clerks need none."""
+
+    __tablename__ = "recording_grants"
+    __table_args__ = (UniqueConstraint("recording_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(
+        ForeignKey("recordings.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    granted_by: Mapped[str] = mapped_column(String(200))
+    """The granting staff member, as the audit log names them."""
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEntry(Base):

@@ -68,3 +68,13 @@ def test_every_kind_has_a_bench_and_phases(kind: HearingKind) -> None:
 def test_deliberation_is_judges_only() -> None:
     assert RULES[HearingKind.PANEL_DELIBERATION].roles == {Role.JUDGE, Role.CLERK}
     assert not RULES[HearingKind.PANEL_DELIBERATION].may_be_public
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_recordings_as_design_section_4_says(role: Role) -> None:
+    """Judges and clerks retrieve (within their scope); prosecutor, parties, agents, counsel,
+    detainees, creditors and interpreters only when granted; witnesses, observers and
+    administrators never. Only the bench grants."""
+    never = {Role.WITNESS, Role.OBSERVER, Role.ADMIN}
+    assert check(role, Action.RETRIEVE_RECORDINGS) is (role not in never)
+    assert check(role, Action.GRANT_RECORDING_ACCESS) is (role in (Role.JUDGE, Role.CLERK))

@@ -1,0 +1,164 @@
+"""A hearing's stored record as the server finds it: the storage its files live in, the key
+that seals it, checking it, and what the archive video says about itself.
+
+Blocking (file and hashing work): async callers run these in a thread.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import av
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from config import Settings
+from recording.digest import sha256_stored
+from recording.storage import LocalStorage, Storage
+from recording.verify import Problem, Report, verify
+
+MANIFEST_LIMIT = 64 * 1024 * 1024
+"""A manifest larger than this is not read: no hearing's record comes near it."""
+
+
+def recording_storage(settings: Settings) -> Storage:
+    """Where recording files are kept: the recordings folder, copied to the backup folder."""
+    return LocalStorage(settings.recordings_dir, settings.backup_dir)
+
+
+class SigningKeyError(Exception):
+    """The server's signing key exists but cannot be used; the message says why."""
+
+
+def server_public_key(key_path: Path) -> Ed25519PublicKey | None:
+    """The public half of the server's signing key; None if the server has none yet (then
+    a manifest can be checked only against the key written in it)."""
+    if not key_path.exists():
+        return None
+    try:
+        if key_path.stat().st_mode & 0o077:
+            raise SigningKeyError(f"signing key {key_path} is readable by others (chmod 600)")
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as exc:
+        raise SigningKeyError(f"cannot read signing key {key_path}: {exc}") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SigningKeyError(f"{key_path} does not hold an Ed25519 key")
+    return key.public_key()
+
+
+def read_manifest(storage: Storage, key: str) -> dict[str, Any] | None:
+    """The manifest stored under ``key`` as JSON, or None if it is missing or unreadable."""
+    try:
+        if storage.size(key) > MANIFEST_LIMIT:
+            return None
+        manifest = json.loads(storage.read(key))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+@dataclass(frozen=True)
+class ArchiveCheck:
+    key: str
+    sha256: str
+    """As recorded in the database when the archive was made."""
+
+
+def verify_stored(
+    storage: Storage,
+    manifest_key: str,
+    public_key: Ed25519PublicKey | None,
+    archive: ArchiveCheck | None = None,
+) -> Report:
+    """``recording.verify`` on a manifest kept in ``storage``, plus the archive video against
+    its recorded hash when the manifest does not list it."""
+    with tempfile.TemporaryDirectory(prefix="manifest-") as folder:
+        local = Path(folder) / "manifest.json"
+        try:
+            if storage.size(manifest_key) > MANIFEST_LIMIT:
+                raise ValueError("larger than any manifest")
+            local.write_bytes(storage.read(manifest_key))
+        except (OSError, ValueError) as exc:
+            report = Report()
+            report.problems.append(Problem("manifest_unreadable", manifest_key, str(exc)))
+            return report
+        report = verify(local, storage, public_key)
+        listed = _listed_files(local)
+    if archive is not None and archive.key not in listed:
+        report.files += 1
+        if not storage.exists(archive.key):
+            report.problems.append(Problem("file_missing", archive.key, "archive video not found"))
+        elif sha256_stored(storage, archive.key) != archive.sha256:
+            report.problems.append(
+                Problem("file_changed", archive.key, "archive video differs from its hash")
+            )
+    return report
+
+
+def _listed_files(manifest: Path) -> set[str]:
+    try:
+        entries = json.loads(manifest.read_text())["entries"]
+        return {str(e["data"]["path"]) for e in entries if e.get("type") == "file"}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+@dataclass(frozen=True)
+class ArchiveChapter:
+    title: str
+    start: float
+    end: float
+    """Seconds into the archive video."""
+
+
+def archive_chapters(storage: Storage, key: str) -> list[ArchiveChapter] | None:
+    """The chapters written into the archive MP4 (one per procedure phase), read from its
+    header; None if the file cannot be read as a video."""
+    try:
+        with av.open(StoredFile(storage, key), "r") as container:
+            return [
+                ArchiveChapter(
+                    title=str(chapter["metadata"].get("title", "")),
+                    start=float(chapter["start"] * (chapter["time_base"] or 1)),
+                    end=float(chapter["end"] * (chapter["time_base"] or 1)),
+                )
+                for chapter in container.chapters()
+            ]
+    except (OSError, ValueError, av.FFmpegError):
+        return None
+
+
+class StoredFile(io.RawIOBase):
+    """A read-only, seekable file over one stored object, for readers (PyAV) that want one."""
+
+    def __init__(self, storage: Storage, key: str) -> None:
+        self.storage = storage
+        self.key = key
+        self.length = storage.size(key)
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.length}[whence]
+        self.position = max(0, base + offset)
+        return self.position
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self.storage.read(self.key, self.position, len(view))
+        view[: len(data)] = data
+        self.position += len(data)
+        return len(data)

@@ -1,0 +1,546 @@
+"""Retrieving recordings: who may, byte ranges a browser seeks with, downloads, the audit
+trail, and the seal checked by endpoint and command, on real files and both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+from urllib.parse import quote
+
+import av
+import numpy as np
+import pytest
+from aiohttp import ClientResponse
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from config import Settings
+from hearing_server.db.database import Database
+from hearing_server.db.models import (
+    AuditEntry,
+    HearingEvent,
+    Recording,
+    RecordingGrant,
+    Segment,
+    Track,
+    User,
+)
+from recording.seal import ManifestBuilder, load_or_create_key, write_manifest
+from signaling.roles import Role
+from tests.callers import PASSWORD, Caller, World
+from tests.functional.test_participants_api import holder, invite, schedule
+
+NewCaller = Callable[[], Awaitable[Caller]]
+T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 09:30 in the court's time zone
+CASE_NUMBER = "(2026)浙0402民初1234号"
+SEGMENTS = {"judge-video-00000.mkv": b"\x1a\x45\xdf\xa3 judge video", "party-audio-00000.mkv": b"a"}
+
+
+@pytest.fixture(scope="module")
+def tiny_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """One second of real H.264 in a faststart MP4 with two chapters."""
+    path = tmp_path_factory.mktemp("mp4") / "archive.mp4"
+    with av.open(str(path), "w", options={"movflags": "faststart"}) as out:
+        stream = out.add_stream("libx264", rate=10)
+        stream.width = stream.height = 64
+        stream.pix_fmt = "yuv420p"
+        for shade in range(10):
+            picture = np.full((64, 64, 3), shade * 20, np.uint8)
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+        out.mux(stream.encode(None))
+        out.set_chapters(
+            [
+                {
+                    "id": n,
+                    "start": start,
+                    "end": end,
+                    "time_base": Fraction(1, 1000),
+                    "metadata": {"title": title},
+                }
+                for n, (start, end, title) in enumerate(
+                    [(0, 400, "法庭调查 Investigation"), (400, 1000, "法庭辩论 Debate")], 1
+                )
+            ]
+        )
+    return path.read_bytes()
+
+
+@dataclass
+class Sealed:
+    hearing_id: int
+    recording_id: int
+    prefix: str
+    party_id: int
+    party: Caller
+    archive: bytes
+
+
+async def seal_recording(
+    judge: Caller, new_caller: NewCaller, database: Database, settings: Settings, mp4: bytes
+) -> Sealed:
+    """A closed hearing's sealed recording made the way the server makes one: files in the
+    recordings folder, a signed manifest listing them, and the rows pointing at them."""
+    hearing = await schedule(judge, CASE_NUMBER, public=True)
+    created = await invite(judge, hearing["id"], name="张三", side="plaintiff")
+    party = await holder(new_caller, created["invitation"]["token"])
+    prefix = f"hearing-{hearing['id']}"
+    root = settings.recordings_dir
+    builder = ManifestBuilder(f"{CASE_NUMBER}/hearing-{hearing['id']}")
+    builder.add_event("in_session", T0)
+    for name, data in SEGMENTS.items():
+        (root / prefix).mkdir(parents=True, exist_ok=True)
+        (root / prefix / name).write_bytes(data)
+        builder.add_local_file(root, f"{prefix}/{name}", T0 + timedelta(seconds=4))
+    (root / prefix / "archive.mp4").write_bytes(mp4)
+    archive = builder.add_local_file(root, f"{prefix}/archive.mp4", T0 + timedelta(minutes=5))
+    builder.add_event("closed", T0 + timedelta(minutes=5))
+    key = load_or_create_key(settings.signing_key_path)
+    write_manifest(builder.seal(key, T0 + timedelta(minutes=5)), root / prefix / "manifest.json")
+    async with database.session() as db:
+        recording = Recording(
+            hearing_id=hearing["id"],
+            state="sealed",
+            started_at=T0,
+            ended_at=T0 + timedelta(minutes=5),
+            archive_path=f"{prefix}/archive.mp4",
+            archive_sha256=archive["data"]["sha256"],
+            manifest_path=f"{prefix}/manifest.json",
+        )
+        db.add(recording)
+        await db.flush()
+        for seq, (name, data) in enumerate(SEGMENTS.items()):
+            track = Track(recording_id=recording.id, kind="video", codec="VP8", anchor_at=T0)
+            db.add(track)
+            await db.flush()
+            db.add(
+                Segment(
+                    track_id=track.id,
+                    seq=seq,
+                    path=f"{prefix}/{name}",
+                    sha256="-",
+                    size_bytes=len(data),
+                    started_at=T0,
+                )
+            )
+        party_id = created["participant"]["id"]
+        events = [
+            ("state", "open", "in_session", None, 0),
+            ("admitted", "waiting", "in_hearing", party_id, 10),
+            ("identity_verified", None, None, party_id, 20),
+            ("phase", None, "investigation", None, 30),
+            ("message", None, "98", None, 40),
+            ("state", "in_session", "recess", None, 60),
+            ("state", "recess", "in_session", None, 120),
+            ("phase", "investigation", "debate", None, 150),
+        ]
+        for kind, was, now, who, seconds in events:
+            db.add(
+                HearingEvent(
+                    hearing_id=hearing["id"],
+                    at=T0 + timedelta(seconds=seconds),
+                    kind=kind,
+                    actor="user:1:judge",
+                    from_value=was,
+                    to_value=now,
+                    data={"participant_id": who} if who else {"text": "private"},
+                )
+            )
+        await db.commit()
+        return Sealed(hearing["id"], recording.id, prefix, party_id, party, mp4)
+
+
+@pytest.fixture
+async def sealed(
+    judge: Caller, new_caller: NewCaller, database: Database, settings: Settings, tiny_mp4: bytes
+) -> Sealed:
+    return await seal_recording(judge, new_caller, database, settings, tiny_mp4)
+
+
+async def fetch(caller: Caller, path: str, **headers: str) -> ClientResponse:
+    if caller.invitation:
+        headers["Authorization"] = f"Invitation {caller.invitation}"
+    return await caller.client.get("/api/v1" + path, headers=headers)
+
+
+async def colleague(new_caller: NewCaller, database: Database, world: World) -> Caller:
+    """Another judge of the same court, on no case of this test."""
+    async with database.session() as db:
+        db.add(
+            User(
+                username="judge_c",
+                display_name="陪审法官",
+                role=Role.JUDGE,
+                court_id=world.court_id,
+                password_hash=PasswordHasher(time_cost=1, memory_cost=1024).hash(PASSWORD),
+            )
+        )
+        await db.commit()
+    caller = await new_caller()
+    await caller.login("judge_c")
+    return caller
+
+
+async def audit_rows(database: Database, action: str) -> list[AuditEntry]:
+    async with database.session() as db:
+        return list(
+            await db.scalars(
+                select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+            )
+        )
+
+
+async def test_judges_retrieve_their_own_cases_and_clerks_their_court(
+    sealed: Sealed,
+    judge: Caller,
+    clerk: Caller,
+    other_judge: Caller,
+    admin: Caller,
+    new_caller: NewCaller,
+    database: Database,
+    world: World,
+) -> None:
+    path = f"/recordings/{sealed.recording_id}"
+    for staff in (judge, clerk):
+        assert (await staff.call("GET", path))["case_number"] == CASE_NUMBER
+        assert [r["id"] for r in (await staff.call("GET", "/recordings"))["items"]] == [
+            sealed.recording_id
+        ]
+        assert (await fetch(staff, path + "/archive")).status == 200
+    status, _ = await other_judge.status("GET", path)
+    assert status == 404  # another court's recording is not even there for them
+    assert (await other_judge.call("GET", "/recordings"))["total"] == 0
+    status, body = await admin.status("GET", path)
+    assert status == 403 and "retrieve_recordings" in body["error"]["message"]
+
+    same_court = await colleague(new_caller, database, world)
+    status, body = await same_court.status("GET", path)
+    assert status == 403 and "own cases" in body["error"]["message"]
+    assert (await fetch(same_court, path + "/archive")).status == 403
+    assert (await same_court.call("GET", "/recordings"))["total"] == 0
+    async with database.session() as db:
+        colleague_id = await db.scalar(select(User.id).where(User.username == "judge_c"))
+    await judge.call(
+        "POST",
+        f"/hearings/{sealed.hearing_id}/participants",
+        {"role": "judge", "name": "陪审法官", "user_id": colleague_id},
+        expect=201,
+    )
+    assert (await same_court.call("GET", path))["id"] == sealed.recording_id  # sits on the panel
+    assert (await same_court.call("GET", "/recordings"))["total"] == 1
+
+
+async def test_parties_retrieve_only_what_the_court_granted(
+    sealed: Sealed, judge: Caller, clerk: Caller, new_caller: NewCaller, database: Database
+) -> None:
+    path = f"/recordings/{sealed.recording_id}"
+    party = sealed.party
+    status, body = await party.status("GET", path)
+    assert status == 403 and body["error"]["code"] == "not_granted"
+    assert (await fetch(party, path + "/archive")).status == 403
+    assert (await party.call("GET", "/recordings"))["total"] == 0
+
+    granted = await clerk.call(
+        "POST", path + "/grants", {"participant_id": sealed.party_id}, expect=201
+    )
+    assert granted["grant"]["name"] == "张三" and granted["invitation"] is None
+    await clerk.call("POST", path + "/grants", {"participant_id": sealed.party_id}, expect=409)
+    detail = await party.call("GET", path)
+    assert detail["files"] is None and detail["grants"] is None  # the bench's business
+    response = await fetch(party, path + "/archive")
+    assert response.status == 200 and await response.read() == sealed.archive
+    assert [r["id"] for r in (await party.call("GET", "/recordings"))["items"]] == [
+        sealed.recording_id
+    ]
+    status, _ = await party.status("POST", path + "/grants", {"participant_id": sealed.party_id})
+    assert status == 403  # a party cannot grant
+
+    # A party of another hearing does not see this recording at all.
+    other = await schedule(judge, "(2026)浙0402民初9号")
+    stranger = await holder(
+        new_caller, (await invite(judge, other["id"], name="李四"))["invitation"]["token"]
+    )
+    assert (await stranger.status("GET", path))[0] == 404
+
+    await judge.call("DELETE", f"{path}/grants/{sealed.party_id}", expect=204)
+    assert (await party.status("GET", path))[0] == 403
+    await judge.call("DELETE", f"{path}/grants/{sealed.party_id}", expect=404)
+
+
+@pytest.mark.parametrize("role", ["witness", "observer"])
+async def test_witnesses_and_observers_never_retrieve(
+    role: str, sealed: Sealed, clerk: Caller, new_caller: NewCaller, database: Database
+) -> None:
+    path = f"/recordings/{sealed.recording_id}"
+    created = await invite(clerk, sealed.hearing_id, role=role, name="王五")
+    person = await holder(new_caller, created["invitation"]["token"])
+    pid = created["participant"]["id"]
+    status, body = await clerk.status("POST", path + "/grants", {"participant_id": pid})
+    assert status == 422 and f"a {role} never retrieves" in body["error"]["message"]
+    async with database.session() as db:  # even a grant slipped into the database
+        db.add(RecordingGrant(recording_id=sealed.recording_id, participant_id=pid, granted_by="x"))
+        await db.commit()
+    for target in (path, path + "/archive", "/recordings"):
+        assert (await fetch(person, target)).status == 403, target
+
+
+async def test_a_grant_can_come_with_a_new_link_after_the_hearing(
+    sealed: Sealed, judge: Caller, new_caller: NewCaller
+) -> None:
+    path = f"/recordings/{sealed.recording_id}"
+    granted = await judge.call(
+        "POST",
+        path + "/grants",
+        {"participant_id": sealed.party_id, "invitation_hours": 48},
+        expect=201,
+    )
+    fresh = await holder(new_caller, granted["invitation"]["token"])
+    assert (await fresh.call("GET", path))["id"] == sealed.recording_id
+    assert (await sealed.party.status("GET", path))[1]["error"]["code"] == "invitation_invalid"
+    detail = await judge.call("GET", path)
+    assert [g["participant_id"] for g in detail["grants"]] == [sealed.party_id]
+
+
+async def test_terminals_and_bench_members_get_no_grants(
+    sealed: Sealed, clerk: Caller, new_caller: NewCaller, world: World
+) -> None:
+    path = f"/recordings/{sealed.recording_id}"
+    people = await clerk.call("GET", f"/hearings/{sealed.hearing_id}/participants")
+    judge_seat = next(p["id"] for p in people["items"] if p["role"] == "judge")
+    status, body = await clerk.status("POST", path + "/grants", {"participant_id": judge_seat})
+    assert status == 422 and "without a grant" in body["error"]["message"]
+    terminal = await new_caller()
+    await terminal.terminal_login(world.terminal_id)
+    status, body = await terminal.status("GET", "/recordings")
+    assert status == 403 and "terminal" in body["error"]["message"]
+
+
+async def test_detail_has_timeline_chapters_seal_and_files_for_clerks(
+    sealed: Sealed, judge: Caller, clerk: Caller, settings: Settings
+) -> None:
+    path = f"/recordings/{sealed.recording_id}"
+    detail = await clerk.call("GET", path)
+    kinds = [(e["kind"], e["to_value"]) for e in detail["timeline"]]
+    assert ("phase", "investigation") in kinds and ("state", "recess") in kinds
+    assert ("admitted", "in_hearing") in kinds and ("identity_verified", None) in kinds
+    assert "message" not in {kind for kind, _ in kinds}  # private, not part of the record
+    verified = next(e for e in detail["timeline"] if e["kind"] == "identity_verified")
+    assert verified["participant_name"] == "张三"
+    assert detail["chapters_source"] == "archive"
+    assert [c["title"] for c in detail["chapters"]] == ["法庭调查 Investigation", "法庭辩论 Debate"]
+    assert detail["chapters"][1]["start_seconds"] == pytest.approx(0.4)
+    manifest = json.loads((settings.recordings_dir / sealed.prefix / "manifest.json").read_text())
+    assert detail["seal"] == {
+        "sealed": True,
+        "sealed_at": manifest["sealed_at"],
+        "verification_code": manifest["verification_code"],
+    }
+    assert detail["archive"]["bytes"] == len(sealed.archive)
+    assert {f["kind"] for f in detail["files"]} == {"segment", "archive", "manifest"}
+    assert (await judge.call("GET", path))["files"] is None  # segments: clerks only
+
+
+async def test_chapters_come_from_the_timeline_before_the_archive_exists(
+    sealed: Sealed, judge: Caller, database: Database
+) -> None:
+    async with database.session() as db:
+        recording = await db.get(Recording, sealed.recording_id)
+        assert recording is not None
+        recording.archive_path = recording.archive_sha256 = None
+        recording.state = "finalizing"
+        await db.commit()
+    detail = await judge.call("GET", f"/recordings/{sealed.recording_id}")
+    assert detail["chapters_source"] == "timeline" and detail["archive"] is None
+    assert [(c["title"], c["start_seconds"], c["end_seconds"]) for c in detail["chapters"]] == [
+        ("investigation", 30.0, 150.0),
+        ("debate", 150.0, 300.0),
+    ]
+    status, body = await judge.status("GET", f"/recordings/{sealed.recording_id}/archive")
+    assert status == 409 and body["error"]["code"] == "not_ready"
+
+
+async def test_byte_ranges_let_a_browser_seek(sealed: Sealed, judge: Caller) -> None:
+    path = f"/recordings/{sealed.recording_id}/archive"
+    data, size = sealed.archive, len(sealed.archive)
+
+    whole = await fetch(judge, path)
+    assert whole.status == 200 and await whole.read() == data
+    assert whole.headers["Accept-Ranges"] == "bytes" and whole.content_type == "video/mp4"
+    assert whole.headers["Content-Length"] == str(size)
+    etag = whole.headers["ETag"]
+
+    for header, start, end in [
+        ("bytes=0-99", 0, 99),
+        ("bytes=100-", 100, size - 1),
+        ("bytes=-100", size - 100, size - 1),
+        (f"bytes=10-{size * 10}", 10, size - 1),
+    ]:
+        part = await fetch(judge, path, Range=header)
+        assert part.status == 206, header
+        assert await part.read() == data[start : end + 1], header
+        assert part.headers["Content-Range"] == f"bytes {start}-{end}/{size}"
+        assert part.headers["Content-Length"] == str(end - start + 1)
+
+    for header in (f"bytes={size}-", "bytes=5-2", "bytes=-0", "bytes=x-1"):
+        refused = await fetch(judge, path, Range=header)
+        assert refused.status == 416, header
+        assert refused.headers["Content-Range"] == f"bytes */{size}"
+        assert (await refused.json())["error"]["code"] == "range_not_satisfiable"
+
+    for header, extra in [
+        ("items=0-9", {}),
+        ("bytes=0-1,5-6", {}),
+        ("bytes=0-9", {"If-Range": '"stale"'}),
+    ]:
+        full = await fetch(judge, path, Range=header, **extra)
+        assert full.status == 200 and len(await full.read()) == size, header
+    same = await fetch(judge, path, Range="bytes=0-9", **{"If-Range": etag})
+    assert same.status == 206
+
+
+async def test_download_is_named_after_the_case(sealed: Sealed, judge: Caller) -> None:
+    path = f"/recordings/{sealed.recording_id}/archive"
+    download = await fetch(judge, path + "?download=1")
+    disposition = download.headers["Content-Disposition"]
+    name = f"{CASE_NUMBER} 2026-03-02 庭审录像 {sealed.recording_id}.mp4"
+    assert disposition.startswith('attachment; filename="hearing-')
+    assert disposition.endswith(f"filename*=UTF-8''{quote(name, safe='')}")
+    assert (await fetch(judge, path)).headers["Content-Disposition"].startswith("inline;")
+
+
+async def test_every_access_is_audited(
+    sealed: Sealed, judge: Caller, clerk: Caller, database: Database
+) -> None:
+    path = f"/recordings/{sealed.recording_id}"
+    before = datetime.now(UTC)
+    await judge.call("GET", "/recordings?case_number=0402")
+    await judge.call("GET", path)
+    await (await fetch(judge, path + "/archive", Range="bytes=0-99")).read()
+    await (await fetch(judge, path + "/archive?download=true")).read()
+    await clerk.call("GET", path + "/verify")
+    await clerk.call("POST", path + "/grants", {"participant_id": sealed.party_id}, expect=201)
+    await clerk.call("DELETE", f"{path}/grants/{sealed.party_id}", expect=204)
+    expected = {
+        "search_recordings": "judge",
+        "view_recording": "judge",
+        "stream_recording": "judge",
+        "download_recording": "judge",
+        "verify_recording": "clerk",
+        "grant_recording_access": "clerk",
+        "revoke_recording_access": "clerk",
+    }
+    for action, who in expected.items():
+        rows = await audit_rows(database, action)
+        assert len(rows) == 1, action
+        row = rows[0]
+        assert row.actor.startswith("user:") and row.actor.endswith(f":{who}"), action
+        assert row.ip == "127.0.0.1" and row.at >= before - timedelta(seconds=1)
+        if action != "search_recordings":
+            assert row.object_type == "recording" and row.object_id == str(sealed.recording_id)
+    stream = (await audit_rows(database, "stream_recording"))[0]
+    assert stream.detail == {"range": f"bytes 0-99/{len(sealed.archive)}", "bytes": 100}
+    download = (await audit_rows(database, "download_recording"))[0]
+    assert download.detail is not None and download.detail["bytes"] == len(sealed.archive)
+    search = (await audit_rows(database, "search_recordings"))[0]
+    assert search.detail is not None and search.detail["case_number"] == "0402"
+
+
+async def test_search_by_case_number_date_and_party(sealed: Sealed, clerk: Caller) -> None:
+    async def found(query: str) -> list[int]:
+        return [r["id"] for r in (await clerk.call("GET", "/recordings?" + query))["items"]]
+
+    mine = [sealed.recording_id]
+    assert await found("case_number=" + quote("民初1234")) == mine
+    assert await found("case_number=" + quote("民初9999")) == []
+    assert await found("date=2026-03-02") == mine  # 09:30 in Shanghai
+    assert await found("date=2026-03-01") == []
+    assert await found("party=" + quote("张")) == mine
+    assert await found("party=" + quote("%")) == []  # LIKE wildcards are matched literally
+    assert await found("limit=1&offset=1") == []
+    assert (await clerk.status("GET", "/recordings?limit=0"))[0] == 422
+
+
+async def test_verify_endpoint_names_what_changed(
+    sealed: Sealed, clerk: Caller, settings: Settings
+) -> None:
+    path = f"/recordings/{sealed.recording_id}/verify"
+    intact = await clerk.call("GET", path)
+    assert intact["ok"] and intact["key_trusted"] and intact["problems"] == []
+    assert (intact["files"], intact["entries"]) == (3, 5)
+    folder = settings.recordings_dir / sealed.prefix
+
+    segment = folder / "judge-video-00000.mkv"
+    original = segment.read_bytes()
+    segment.write_bytes(original[:3] + bytes([original[3] ^ 1]) + original[4:])
+    changed = await clerk.call("GET", path)
+    assert not changed["ok"]
+    assert [(p["kind"], p["subject"]) for p in changed["problems"]] == [
+        ("file_changed", f"{sealed.prefix}/judge-video-00000.mkv")
+    ]
+    segment.write_bytes(original)
+
+    manifest_file = folder / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    manifest["entries"][0]["data"]["event"] = "nothing happened"
+    manifest_file.write_text(json.dumps(manifest))
+    edited = await clerk.call("GET", path)
+    assert [(p["kind"], p["subject"]) for p in edited["problems"]] == [
+        ("entry_changed", "entry 0 (nothing happened)")
+    ]
+    assert edited["verification_code"] == intact["verification_code"]  # the header is intact
+
+
+async def test_verify_command_exits_1_naming_the_changed_file(
+    sealed: Sealed, settings: Settings
+) -> None:
+    env = {
+        **os.environ,
+        "HEARING_DATABASE_URL": settings.database_url,
+        "HEARING_RECORDINGS_DIR": str(settings.recordings_dir),
+        "HEARING_SIGNING_KEY_PATH": str(settings.signing_key_path),
+    }
+
+    async def run(*args: str) -> tuple[int, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "hearing_server",
+            "verify",
+            *args,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await process.communicate()
+        assert process.returncode is not None
+        return process.returncode, output.decode()
+
+    manifest = str(settings.recordings_dir / sealed.prefix / "manifest.json")
+    for target in (str(sealed.hearing_id), manifest):
+        code, output = await run(target)
+        assert code == 0 and "OK: 3 files intact" in output and "server's key" in output, output
+    (settings.recordings_dir / sealed.prefix / "party-audio-00000.mkv").write_bytes(b"b")
+    code, output = await run(str(sealed.hearing_id))
+    assert code == 1 and f"CHANGED file_changed: {sealed.prefix}/party-audio-00000.mkv" in output
+    code, output = await run("999999")
+    assert code == 2 and "no sealed recording" in output
+
+
+async def test_unsealed_recording_and_missing_archive_are_explained(
+    sealed: Sealed, judge: Caller, database: Database, settings: Settings
+) -> None:
+    (settings.recordings_dir / sealed.prefix / "archive.mp4").unlink()
+    status, body = await judge.status("GET", f"/recordings/{sealed.recording_id}/archive")
+    assert status == 404 and body["error"]["code"] == "archive_missing"
+    async with database.session() as db:
+        recording = await db.get(Recording, sealed.recording_id)
+        assert recording is not None
+        recording.manifest_path = None
+        await db.commit()
+    status, body = await judge.status("GET", f"/recordings/{sealed.recording_id}/verify")
+    assert status == 409 and body["error"]["code"] == "not_sealed"
