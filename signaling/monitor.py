@@ -16,10 +16,11 @@ from signaling.speakers import ActiveSpeakers
 TICK_SECONDS = 0.25
 QUALITY_EVERY_TICKS = 20
 """Connection quality is judged over ~5 s windows."""
-LAST_N = 6
-"""Speakers whose video a large meeting forwards, besides the bench."""
-LARGE_MEETING = 9
-"""More video publishers than this and a meeting forwards only the bench and the last N speakers."""
+LAST_N = 9
+"""Cameras a large meeting forwards besides the bench: the last speakers, topped up in order."""
+LARGE_MEETING = 12
+"""More video publishers than this (a 4×3 grid) and a meeting forwards only the bench and
+LAST_N others."""
 
 
 class MediaMonitor:
@@ -63,7 +64,11 @@ class MediaMonitor:
         ]
         sources = None
         if len(publishers) > LARGE_MEETING:
-            sources = self.bench() | set(self.speakers.last(LAST_N))
+            bench = self.bench()
+            chosen = [m for m in self.speakers.last(LAST_N) if m not in bench]
+            # Before enough people have spoken, fill the remaining tiles in a stable order.
+            chosen += [m for m in sorted(publishers) if m not in bench and m not in chosen]
+            sources = bench | set(chosen[:LAST_N])
         if sources != self.router.video_sources:
             self.router.video_sources = sources
             self.router.sync()

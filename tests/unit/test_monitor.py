@@ -83,19 +83,20 @@ def test_small_meetings_forward_everyones_video() -> None:
 
 
 def test_large_meetings_forward_the_bench_and_the_last_speakers() -> None:
-    _, router, tracks = creditors_meeting(LARGE_MEETING + 5)
+    _, router, tracks = creditors_meeting(LARGE_MEETING + LAST_N)
     now = [0.0]
     monitor, _, _ = monitor_of(router, now)
     monitor.apply_last_n()
-    assert router.video_sources == {1, 2}
-    for i, member_id in enumerate(range(10, 10 + LAST_N + 2)):
+    assert router.video_sources == {1, 2} | set(range(10, 10 + LAST_N))  # nobody spoke yet
+    talkers = range(10 + LAST_N, 10 + 2 * LAST_N + 2)  # none of them shown at first
+    for i, member_id in enumerate(talkers):
         for other in tracks.values():
             other[0].audio_level = None
         for moment in (10.0 * (i + 1), 10.0 * (i + 1) + 2):  # each speaks for 2 s: past the hold
             now[0] = moment
             speak(tracks, member_id, moment)
             monitor.tick()
-    recent = set(range(10 + 2, 10 + LAST_N + 2))
+    recent = set(list(talkers)[-LAST_N:])
     assert router.video_sources == {1, 2} | recent
     assert len(router.video_sources) == LAST_N + 2
 
