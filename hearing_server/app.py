@@ -23,6 +23,7 @@ from hearing_server.auth import LoginThrottle
 from hearing_server.db.database import Database
 from hearing_server.keys import DATABASE, LIVE_HEARINGS, LOGIN_THROTTLE, SETTINGS, SOCKETS
 from hearing_server.live_store import DatabaseHearingStore
+from hearing_server.recording_service import RecordingService
 from signaling.namespace import HearingNamespace
 from signaling.registry import LiveHearings
 
@@ -96,13 +97,23 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     ice_servers = [RTCIceServer(s.urls, s.username, s.credential) for s in settings.ice_servers]
+    recordings = RecordingService(
+        app[DATABASE],
+        settings,
+        alert=lambda hearing_id, message: hearings.alert(hearing_id, "recording_failed", message),
+    )
+    await recordings.recover()
     hearings = LiveHearings(
-        DatabaseHearingStore(app[DATABASE]), ice_servers, settings.reconnect_grace_seconds
+        DatabaseHearingStore(app[DATABASE]),
+        ice_servers,
+        settings.reconnect_grace_seconds,
+        observer=recordings,
     )
     app[LIVE_HEARINGS] = hearings
     app[SOCKETS].register_namespace(HearingNamespace(hearings))
     yield
     await hearings.shutdown()
+    await recordings.shutdown()
 
 
 async def healthz(request: web.Request) -> web.Response:

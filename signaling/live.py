@@ -169,7 +169,7 @@ class LiveHearing:
         kind = "reconnected" if was is Presence.RECONNECTING else "joined"
         await self._record(kind, identity.label, was, presence)
         if kind == "reconnected":
-            await self._alert("reconnected", member_id, f"{identity.name} is back")
+            await self.alert("reconnected", member_id, f"{identity.name} is back")
         self.router.sync()
         await self.broadcast()
 
@@ -185,7 +185,7 @@ class LiveHearing:
             was = member.presence
             self.room.drop(member_id)
             await self._record("dropped", self._label(member_id), was, member.presence)
-            await self._alert("dropped", member_id, f"{member.name} lost the connection")
+            await self.alert("dropped", member_id, f"{member.name} lost the connection")
             loop = asyncio.get_running_loop()
             self._grace[member_id] = loop.call_later(
                 self.grace_seconds, lambda: self._spawn(self._expire(member_id))
@@ -288,7 +288,7 @@ class LiveHearing:
     async def _poor_connection(self, member_id: int, loss: float) -> None:
         member = self.room.members.get(member_id)
         if member is not None:
-            await self._alert(
+            await self.alert(
                 "poor_connection",
                 member_id,
                 f"{member.name} is losing {loss:.0%} of their media packets",
@@ -307,7 +307,7 @@ class LiveHearing:
         if state == "failed":
             name = self.room.member(member_id).name
             self._spawn(
-                self._alert("connection_failed", member_id, f"{name}'s media connection failed")
+                self.alert("connection_failed", member_id, f"{name}'s media connection failed")
             )
 
     # Conducting the hearing.
@@ -501,7 +501,7 @@ class LiveHearing:
         for member_id, link in list(self.links.items()):
             await link.emit("room", self.view(member_id).model_dump(mode="json"))
 
-    async def _alert(self, kind: str, member_id: int | None, message: str) -> None:
+    async def alert(self, kind: str, member_id: int | None, message: str) -> None:
         alert = AlertOut.model_validate(
             {"kind": kind, "participant_id": member_id, "message": message, "at": _now()}
         )
@@ -511,18 +511,22 @@ class LiveHearing:
                 await link.emit("alert", alert.model_dump(mode="json"))
 
     async def _close_all(self) -> None:
-        """Tell everyone, end all media now, and drop the connections a moment later.
+        """Finish the record, tell everyone (with the record's verification code), end all
+        media now, and drop the connections a moment later.
 
         The delay lets the closing judge's acknowledgement and everyone's ``closed`` event
         go out before the sockets do; clients normally leave on ``closed`` by themselves.
         """
+        closed: dict[str, Any] = {"hearing_id": self.room.hearing_id}
+        if self.observer is not None:
+            code = await self.observer.closed(self.room.hearing_id)
+            if code is not None:
+                closed["verification_code"] = code
         links = list(self.links.values())
         for link in links:
-            await link.emit("closed", {"hearing_id": self.room.hearing_id})
+            await link.emit("closed", closed)
         self.room.close()
         self.links.clear()
-        if self.observer is not None:
-            await self.observer.closed(self.room.hearing_id)
         await self.shutdown()
 
         async def hang_up() -> None:

@@ -20,5 +20,8 @@ class MediaObserver(Protocol):
     ) -> None:
         """The tracks to record now, by participant id (empty outside the session)."""
 
-    async def closed(self, hearing_id: int) -> None:
-        """The hearing closed: finish recording (the service seals and renders from here)."""
+    async def closed(self, hearing_id: int) -> str | None:
+        """The hearing closed: finish recording (the service seals and renders from here).
+
+        Returns the sealed record's verification code, sent to everyone with ``closed``
+        (None: nothing was recorded)."""

@@ -45,6 +45,12 @@ class LiveHearings:
                 )
             return live
 
+    async def alert(self, hearing_id: int, kind: str, message: str) -> None:
+        """Alert the bench of a live hearing (e.g. its recording failed); nobody if not live."""
+        live = self.hearings.get(hearing_id)
+        if live is not None:
+            await live.alert(kind, None, message)
+
     async def shutdown(self) -> None:
         for live in self.hearings.values():
             await live.shutdown()

@@ -146,7 +146,7 @@ async def test_recess_and_close_reach_every_participant(courtroom: Courtroom) ->
     assert (await judge.signal.call("close")) == {"ok": True}
     for person in everyone:
         closed = await person.signal.wait_for("closed")
-        assert closed == {"hearing_id": courtroom.hearing_id}
+        assert closed["hearing_id"] == courtroom.hearing_id and closed["verification_code"]
         await person.signal.wait_for("bye")
     await wait_until(lambda: not any(p.signal.connected for p in everyone), 5, "hang-up")
 

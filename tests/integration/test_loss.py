@@ -1,5 +1,7 @@
 """Forwarding under packet loss: NACK upstream, RTX from the server's history downstream."""
 
+from itertools import pairwise
+
 from tests.integration.media_sources import SentFrames
 from tests.integration.peers import Connect, lose_rtp
 
@@ -24,5 +26,5 @@ async def test_two_percent_loss_both_ways_frames_stay_bit_identical(
     span = counters[-1] - counters[0] + 1
     assert len(counters) >= 0.9 * span, f"only {len(counters)} of {span} frames arrived"
     arrivals = [at for at, _ in subscriber.track("video").frames]
-    longest = max(b - a for a, b in zip(arrivals, arrivals[1:], strict=False))
+    longest = max(b - a for a, b in pairwise(arrivals))
     assert longest <= 0.5, f"video stalled for {longest:.2f} s"

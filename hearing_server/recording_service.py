@@ -1,0 +1,620 @@
+"""A hearing's record (DESIGN §3, §6): recorders on the tracks the live hearing says are on
+record, database rows for what they write, and at close the sealed manifest and the archive.
+
+`RecordingService` is signaling's `MediaObserver`. Recorders start, pause and resume at once,
+inside `recordable` (no media is lost waiting for the database); every database write of a
+hearing then goes through one queue worked in order, so rows follow events in the order they
+happened and close can wait until everything is written before it seals.
+
+Recording states: idle → recording ⇄ paused (recess) → finalizing → sealed, or failed as soon as
+any track fails (judge and clerk are alerted; what was recorded is still sealed at close).
+Storage keys (rows, manifest) are POSIX paths relative to ``recordings_dir``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config import Settings
+from hearing_server.archive import recording_storage
+from hearing_server.db.database import Database
+from hearing_server.db.models import (
+    Case,
+    Hearing,
+    HearingEvent,
+    Participant,
+    Recording,
+    Segment,
+    Track,
+    utcnow,
+)
+from recording.anchor import Anchor
+from recording.digest import sha256_file
+from recording.recorder import TrackRecorder
+from recording.render import (
+    Interval,
+    PhaseChange,
+    RenderCancelled,
+    RenderJob,
+    RenderPlan,
+    RenderSettings,
+    SegmentRef,
+    Timeline,
+    TrackPlan,
+)
+from recording.seal import ManifestBuilder, load_or_create_key
+from recording.segment import SegmentInfo, recover
+from signaling.hearing import HearingState
+from signaling.media.publisher import PublishedTrack
+
+log = logging.getLogger(__name__)
+
+Alert = Callable[[int, str], Awaitable[None]]
+"""Tell the bench (judge and clerk) of hearing ``id`` that its recording failed: ``message``."""
+Job = Callable[[], Awaitable[None]]
+
+UNFINISHED = ("recording", "paused", "failed")
+"""Recording states a restarted server carries on with (the hearing is still in session)."""
+MANIFEST = "manifest.json"
+ARCHIVE = "archive.mp4"
+
+
+def _at(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+@dataclass
+class _Tracked:
+    track: PublishedTrack
+    recorder: TrackRecorder
+    participant_id: int
+    row_id: int | None = None
+
+
+class _Hearing:
+    """What the service keeps of one live hearing while it records."""
+
+    def __init__(self, hearing_id: int, directory: Path) -> None:
+        self.id = hearing_id
+        self.directory = directory
+        self.recording_id: int | None = None
+        self.tracks: dict[str, _Tracked] = {}
+        self.refused: set[str] = set()
+        """Tracks the recorder cannot keep (their failure is reported once)."""
+        self.paused = False
+        self.failed = False
+        self.queue: asyncio.Queue[Job] = asyncio.Queue()
+        self.worker = asyncio.ensure_future(self._work())
+
+    def enqueue(self, job: Job) -> None:
+        self.queue.put_nowait(job)
+
+    async def _work(self) -> None:
+        while True:
+            job = await self.queue.get()
+            try:
+                await job()
+            except Exception:  # one lost row must not stop the rows after it
+                log.exception("recording of hearing %s: a database write failed", self.id)
+            finally:
+                self.queue.task_done()
+
+
+class RecordingService:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        alert: Alert,
+        render_settings: RenderSettings | None = None,
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.root = settings.recordings_dir
+        self.storage = recording_storage(settings)
+        self.render_settings = render_settings or RenderSettings(timezone=settings.court_timezone)
+        self._alert = alert
+        self._hearings: dict[int, _Hearing] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._renders: set[RenderJob] = set()
+
+    # MediaObserver
+
+    def recordable(
+        self, hearing_id: int, state: HearingState, tracks: dict[int, list[PublishedTrack]]
+    ) -> None:
+        hearing = self._hearings.get(hearing_id)
+        if hearing is None:
+            if not tracks:
+                return
+            hearing = self._start(hearing_id)
+        on_record = {t.id: (pid, t) for pid, own in tracks.items() for t in own}
+        for track_id, (participant_id, track) in on_record.items():
+            tracked = hearing.tracks.get(track_id)
+            if tracked is None and track_id not in hearing.refused:
+                self._add_track(hearing, participant_id, track)
+            elif tracked is not None:
+                tracked.recorder.resume()
+        for track_id, tracked in hearing.tracks.items():
+            if track_id not in on_record:
+                tracked.recorder.pause()
+        if state in (HearingState.IN_SESSION, HearingState.RECESS):
+            paused = state is HearingState.RECESS
+            if paused != hearing.paused:
+                hearing.paused = paused
+                at = utcnow()
+                hearing.enqueue(lambda: self._set_paused(hearing, paused, at))
+
+    async def closed(self, hearing_id: int) -> str | None:
+        """Finish the recorders, seal the record and start the render in the background;
+        returns the verification code to show the participants (None: nothing recorded)."""
+        hearing = self._hearings.pop(hearing_id, None)
+        if hearing is None:
+            return None
+        await self._stop(hearing)
+        try:
+            code = await self._seal(hearing)
+        except Exception:
+            log.exception("sealing the recording of hearing %s failed", hearing_id)
+            await self._write_failure(hearing, "the record could not be sealed", utcnow())
+            return None
+        assert hearing.recording_id is not None  # sealed
+        self._spawn(self._render(hearing.recording_id))
+        return code
+
+    async def shutdown(self) -> None:
+        """The server stops: close the open segments (the hearings stay unfinished) and stop
+        renders (a render resumes from its finished chunks when run again)."""
+        for hearing in list(self._hearings.values()):
+            await self._stop(hearing)
+        self._hearings.clear()
+        for job in self._renders:
+            job.cancel()
+        for task in list(self._tasks):
+            await asyncio.gather(task, return_exceptions=True)
+
+    # Recording
+
+    def _start(self, hearing_id: int) -> _Hearing:
+        hearing = _Hearing(hearing_id, self.root / f"hearing-{hearing_id}")
+        hearing.directory.mkdir(parents=True, exist_ok=True)
+        self._hearings[hearing_id] = hearing
+        at = utcnow()
+        hearing.enqueue(lambda: self._open_recording(hearing, at))
+        return hearing
+
+    def _add_track(self, hearing: _Hearing, participant_id: int, track: PublishedTrack) -> None:
+        name = f"p{participant_id}-{track.kind}-{re.sub(r'[^0-9A-Za-z]', '', track.id)[:8]}"
+        try:
+            recorder = TrackRecorder(
+                hearing.directory,
+                name,
+                track.codec.mimeType,
+                track.codec.clockRate,
+                on_segment=lambda info: hearing.enqueue(lambda: self._add_segment(tracked, info)),
+                on_error=lambda error: self._fail(hearing, f"{name}: {error}"),
+                on_anchor=lambda anchor: hearing.enqueue(lambda: self._anchor(tracked, anchor)),
+                request_keyframe=track.request_keyframe,
+            )
+        except ValueError as error:  # a codec the recorder cannot keep
+            hearing.refused.add(track.id)
+            self._fail(hearing, f"{name}: {error}")
+            return
+        tracked = _Tracked(track, recorder, participant_id)
+        hearing.tracks[track.id] = tracked
+        track.attach(recorder)
+        track.on_ended(lambda: hearing.enqueue(recorder.close))
+        hearing.enqueue(lambda: self._add_track_row(hearing, tracked))
+
+    def _fail(self, hearing: _Hearing, message: str) -> None:
+        at = utcnow()
+        hearing.enqueue(lambda: self._write_failure(hearing, message, at))
+        self._spawn(self._alert(hearing.id, f"Recording failed: {message}"))
+
+    async def _stop(self, hearing: _Hearing) -> None:
+        for tracked in hearing.tracks.values():
+            tracked.track.detach(tracked.recorder)
+            await tracked.recorder.close()
+        await hearing.queue.join()  # the last segments' rows included
+        hearing.worker.cancel()
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("recording task failed", exc_info=task.exception())
+
+    # Rows (run in the hearing's queue, in order)
+
+    async def _open_recording(self, hearing: _Hearing, at: datetime) -> None:
+        """A new recording, or the unfinished one of a hearing a restarted server resumes."""
+        async with self.database.session() as db:
+            recording = await db.scalar(
+                select(Recording)
+                .where(Recording.hearing_id == hearing.id, Recording.state.in_(UNFINISHED))
+                .order_by(Recording.id.desc())
+                .limit(1)
+            )
+            if recording is None:
+                recording = Recording(hearing_id=hearing.id, state="recording", started_at=at)
+                db.add(recording)
+            hearing.failed = recording.state == "failed"
+            _event(db, hearing.id, "recording_started", at)
+            await db.commit()
+            hearing.recording_id = recording.id
+
+    async def _add_track_row(self, hearing: _Hearing, tracked: _Tracked) -> None:
+        assert hearing.recording_id is not None
+        async with self.database.session() as db:
+            row = Track(
+                recording_id=hearing.recording_id,
+                participant_id=tracked.participant_id,
+                kind=tracked.track.kind,
+                codec=tracked.track.codec.mimeType,
+            )
+            db.add(row)
+            await db.commit()
+            tracked.row_id = row.id
+
+    async def _anchor(self, tracked: _Tracked, anchor: Anchor) -> None:
+        async with self.database.session() as db:
+            row = await db.get(Track, tracked.row_id)
+            if row is not None and row.anchor_at is None:
+                row.anchor_at = _at(anchor.wall_clock)
+                await db.commit()
+
+    async def _add_segment(self, tracked: _Tracked, info: SegmentInfo) -> None:
+        assert tracked.row_id is not None
+        async with self.database.session() as db:
+            db.add(_segment_row(tracked.row_id, info, self._key(info.path)))
+            await db.commit()
+
+    async def _set_paused(self, hearing: _Hearing, paused: bool, at: datetime) -> None:
+        async with self.database.session() as db:
+            recording = await db.get(Recording, hearing.recording_id)
+            if recording is not None and recording.state != "failed":
+                recording.state = "paused" if paused else "recording"
+            _event(db, hearing.id, "recording_paused" if paused else "recording_resumed", at)
+            await db.commit()
+
+    async def _write_failure(self, hearing: _Hearing, message: str, at: datetime) -> None:
+        hearing.failed = True
+        async with self.database.session() as db:
+            recording = await db.get(Recording, hearing.recording_id)
+            if recording is not None:
+                recording.state = "failed"
+            _event(db, hearing.id, "recording_failed", at, {"error": message})
+            await db.commit()
+
+    def _key(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    # Close: seal, then render
+
+    async def _seal(self, hearing: _Hearing) -> str:
+        ended = utcnow()
+        async with self.database.session() as db:
+            recording = await db.get(Recording, hearing.recording_id)
+            assert recording is not None
+            recording.state = "finalizing"
+            recording.ended_at = ended
+            await db.commit()
+            case = await db.scalar(
+                select(Case)
+                .join(Hearing, Hearing.case_id == Case.id)
+                .where(Hearing.id == hearing.id)
+            )
+            events = list(
+                await db.scalars(
+                    select(HearingEvent)
+                    .where(HearingEvent.hearing_id == hearing.id)
+                    .order_by(HearingEvent.at, HearingEvent.id)
+                )
+            )
+            segments = [
+                (segment, track)
+                for segment, track in await db.execute(
+                    select(Segment, Track)
+                    .join(Track, Segment.track_id == Track.id)
+                    .where(Track.recording_id == recording.id)
+                    .order_by(Segment.started_at, Segment.id)
+                )
+            ]
+            name = f"{case.number if case else '-'}/hearing-{hearing.id}"
+            builder = _manifest(name, events, segments)
+            files = [s.path for s, _ in segments]
+            manifest_key = f"hearing-{hearing.id}/{MANIFEST}"
+            code = await asyncio.to_thread(self._write_seal, builder, files, manifest_key, ended)
+            recording.state = "failed" if hearing.failed else "sealed"
+            recording.manifest_path = manifest_key
+            _event(db, hearing.id, "recording_sealed", utcnow(), {"verification_code": code})
+            await db.commit()
+        return code
+
+    def _write_seal(
+        self, builder: ManifestBuilder, files: list[str], manifest_key: str, sealed_at: datetime
+    ) -> str:
+        """Blocking: sign, store the manifest and copy the segments to the backup."""
+        manifest = builder.seal(load_or_create_key(self.settings.signing_key_path), sealed_at)
+        for key in files:
+            self.storage.put(key, self.root / key)
+        self.storage.put_bytes(
+            manifest_key, (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode()
+        )
+        return str(manifest["verification_code"])
+
+    async def _render(self, recording_id: int) -> None:
+        """The archive MP4; a failure is written to the timeline, the record stays sealed.
+        Cancelled by a server stop, it resumes at the next start (see `recover`)."""
+        async with self.database.session() as db:
+            recording = await db.get(Recording, recording_id)
+            assert recording is not None
+            hearing_id = recording.hearing_id
+        try:
+            plan = await self._render_plan(hearing_id, recording)
+            job = RenderJob(plan)
+            self._renders.add(job)
+            try:
+                output = await job.run_async()
+            finally:
+                self._renders.discard(job)
+            key = self._key(output)
+            digest = await asyncio.to_thread(self._store_archive, key, output)
+        except RenderCancelled:
+            log.info("render of hearing %s stopped; it resumes at the next start", hearing_id)
+            return
+        except Exception as error:
+            log.exception("rendering the archive of hearing %s failed", hearing_id)
+            async with self.database.session() as db:
+                _event(db, hearing_id, "render_failed", utcnow(), {"error": str(error)})
+                await db.commit()
+            return
+        async with self.database.session() as db:
+            recording = await db.get(Recording, recording_id)
+            assert recording is not None
+            recording.archive_path = key
+            recording.archive_sha256 = digest
+            _event(db, hearing_id, "archive_rendered", utcnow(), {"path": key, "sha256": digest})
+            await db.commit()
+
+    def _store_archive(self, key: str, output: Path) -> str:
+        self.storage.put(key, output)
+        return sha256_file(output)
+
+    async def _render_plan(self, hearing_id: int, recording: Recording) -> RenderPlan:
+        async with self.database.session() as db:
+            hearing_row = await db.get(Hearing, hearing_id)
+            assert hearing_row is not None
+            assert recording.started_at is not None and recording.ended_at is not None
+            case = await db.get(Case, hearing_row.case_id)
+            assert case is not None
+            people = {
+                p.id: p
+                for p in await db.scalars(
+                    select(Participant).where(Participant.hearing_id == hearing_id)
+                )
+            }
+            rows = list(
+                await db.execute(
+                    select(Segment, Track)
+                    .join(Track, Segment.track_id == Track.id)
+                    .where(Track.recording_id == recording.id)
+                )
+            )
+            events = list(
+                await db.scalars(
+                    select(HearingEvent)
+                    .where(HearingEvent.hearing_id == hearing_id)
+                    .order_by(HearingEvent.at, HearingEvent.id)
+                )
+            )
+        segments: dict[int, list[SegmentRef]] = {}
+        tracks: dict[int, Track] = {}
+        for segment, track in rows:
+            ref = SegmentRef.from_sidecar((self.root / segment.path).with_suffix(".json"))
+            segments.setdefault(track.id, []).append(ref)
+            tracks[track.id] = track
+        plans = []
+        for track_id, track in sorted(tracks.items()):
+            person = people.get(track.participant_id) if track.participant_id else None
+            plans.append(
+                TrackPlan(
+                    participant_id=str(track.participant_id),
+                    name=person.name if person else "",
+                    role=person.role.value if person else "",
+                    kind=track.kind,
+                    segments=tuple(sorted(segments[track_id], key=lambda s: s.start)),
+                )
+            )
+        return RenderPlan(
+            title=hearing_row.title or case.title,
+            case_number=case.number,
+            tracks=tuple(plans),
+            timeline=_timeline(recording.started_at, recording.ended_at, events, hearing_row.phase),
+            output=self.root / f"hearing-{hearing_id}" / ARCHIVE,
+            settings=self.render_settings,
+        )
+
+    # Start-up
+
+    async def recover(self) -> None:
+        """Finish the segments a killed server left open, and give them their rows; render
+        the archives a stopped server did not finish."""
+        for sidecar in await asyncio.to_thread(self._open_sidecars):
+            hearing_id = int(sidecar.parent.name.removeprefix("hearing-"))
+            info = await asyncio.to_thread(recover, sidecar)
+            await self._store_recovered(hearing_id, info)
+            log.warning("recovered %s (%d frames)", info.path, info.frames)
+        async with self.database.session() as db:
+            unrendered = list(
+                await db.scalars(
+                    select(Recording.id).where(
+                        Recording.manifest_path.is_not(None), Recording.archive_path.is_(None)
+                    )
+                )
+            )
+        for recording_id in unrendered:
+            self._spawn(self._render(recording_id))
+
+    def _open_sidecars(self) -> list[Path]:
+        found = []
+        for sidecar in sorted(self.root.glob("hearing-*/*.json")):
+            if not re.fullmatch(r"hearing-\d+", sidecar.parent.name):
+                continue
+            try:
+                data = json.loads(sidecar.read_text())
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict) and data.get("state") == "recording":
+                found.append(sidecar)
+        return found
+
+    async def _store_recovered(self, hearing_id: int, info: SegmentInfo) -> None:
+        key = self._key(info.path)
+        async with self.database.session() as db:
+            track_id = await db.scalar(
+                select(Segment.track_id)
+                .join(Track, Segment.track_id == Track.id)
+                .join(Recording, Track.recording_id == Recording.id)
+                .where(Recording.hearing_id == hearing_id, Segment.path.like(f"%/{info.track}-%"))
+                .limit(1)
+            )
+            if track_id is None:
+                track_id = await self._recovered_track(db, hearing_id, info)
+            if await db.scalar(select(Segment.id).where(Segment.path == key)) is None:
+                db.add(_segment_row(track_id, info, key))
+            _event(
+                db,
+                hearing_id,
+                "recording_recovered",
+                utcnow(),
+                {"path": key, "frames": info.frames, "sha256": info.sha256},
+            )
+            await db.commit()
+
+    async def _recovered_track(self, db: AsyncSession, hearing_id: int, info: SegmentInfo) -> int:
+        """The row of a track whose first segment was still open when the server died."""
+        recording = await db.scalar(
+            select(Recording)
+            .where(Recording.hearing_id == hearing_id)
+            .order_by(Recording.id.desc())
+            .limit(1)
+        )
+        if recording is None:  # killed before its row was written
+            recording = Recording(
+                hearing_id=hearing_id, state="recording", started_at=_at(info.start)
+            )
+            db.add(recording)
+            await db.flush()
+        match = re.match(r"p(\d+)-", info.track)
+        participant = await db.get(Participant, int(match.group(1))) if match else None
+        track = Track(
+            recording_id=recording.id,
+            participant_id=participant.id if participant else None,
+            kind=info.kind,
+            codec=f"{info.kind}/{info.codec}",
+            anchor_at=_at(info.anchor.wall_clock),
+        )
+        db.add(track)
+        await db.flush()
+        return track.id
+
+
+def _event(
+    db: AsyncSession, hearing_id: int, kind: str, at: datetime, data: dict[str, Any] | None = None
+) -> None:
+    db.add(HearingEvent(hearing_id=hearing_id, at=at, kind=kind, actor="recording", data=data))
+
+
+def _segment_row(track_id: int, info: SegmentInfo, key: str) -> Segment:
+    return Segment(
+        track_id=track_id,
+        seq=info.index,
+        path=key,
+        sha256=info.sha256,
+        size_bytes=info.size,
+        started_at=_at(info.start),
+        ended_at=_at(info.end),
+    )
+
+
+def _event_details(event: HearingEvent) -> dict[str, Any]:
+    details = {
+        "actor": event.actor,
+        "from": event.from_value,
+        "to": event.to_value,
+        "data": event.data,
+    }
+    return {k: v for k, v in details.items() if v is not None}
+
+
+def _manifest(
+    name: str, events: list[HearingEvent], segments: list[tuple[Segment, Track]]
+) -> ManifestBuilder:
+    """The hearing's timeline events and segment files, in the order they happened."""
+    builder = ManifestBuilder(name)
+    entries: list[tuple[datetime, HearingEvent | tuple[Segment, Track]]] = [
+        (e.at, e) for e in events
+    ]
+    entries += [(s.ended_at or s.started_at, (s, t)) for s, t in segments]
+    for _, item in sorted(entries, key=lambda entry: entry[0]):
+        if isinstance(item, HearingEvent):
+            builder.add_event(item.kind, item.at, **_event_details(item))
+        else:
+            _add_segment_file(builder, *item)
+    return builder
+
+
+def _add_segment_file(builder: ManifestBuilder, segment: Segment, track: Track) -> None:
+    builder.add_file(
+        segment.path,
+        segment.sha256 or "",
+        segment.size_bytes or 0,
+        segment.ended_at or segment.started_at,
+        participant_id=track.participant_id,
+        kind=track.kind,
+        codec=track.codec,
+        start=segment.started_at.isoformat(),
+        end=segment.ended_at.isoformat() if segment.ended_at else None,
+    )
+
+
+def _timeline(
+    start: datetime, end: datetime, events: list[HearingEvent], phase: str | None
+) -> Timeline:
+    """Session bounds from the recording, recesses from its pauses, chapters from the phases
+    (``phase``, the hearing's last, is its only one when it never changed)."""
+    recesses: list[Interval] = []
+    paused_at: float | None = None
+    phases: list[PhaseChange] = []
+    for event in events:
+        at = event.at.timestamp()
+        if event.kind == "recording_paused":
+            paused_at = at
+        elif event.kind == "recording_resumed" and paused_at is not None:
+            recesses.append(Interval(paused_at, at))
+            paused_at = None
+        elif event.kind == "phase" and event.to_value:
+            if not phases and event.from_value:
+                phases.append(PhaseChange(start.timestamp(), event.from_value))
+            phases.append(PhaseChange(max(at, start.timestamp()), event.to_value))
+    if not phases and phase is not None:
+        phases.append(PhaseChange(start.timestamp(), phase))
+    if paused_at is not None:  # closed during a recess
+        recesses.append(Interval(paused_at, end.timestamp()))
+    return Timeline(start.timestamp(), end.timestamp(), tuple(recesses), tuple(phases))

@@ -1,0 +1,217 @@
+"""The recording service in the real app: headless participants publish, the hearing goes in
+session, takes a recess, changes phase and closes; the record is sealed and rendered."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import av
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+
+from config import Settings
+from hearing_server.app import create_app
+from hearing_server.archive import server_public_key
+from hearing_server.db.database import Database
+from hearing_server.db.models import HearingEvent, Recording, Segment, Track
+from recording.digest import sha256_file
+from recording.recorder import REANCHOR_SECONDS
+from recording.verify import verify
+from tests.integration.courtroom import Courtroom, receiving, room_shows, start
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
+RECESS_CARD_SECONDS = 3.0
+"""The renderer's default card standing for a recess in the archive."""
+
+
+async def _recording(database: Database, hearing_id: int) -> Recording:
+    async with database.session() as db:
+        recording = await db.scalar(select(Recording).where(Recording.hearing_id == hearing_id))
+    assert recording is not None
+    return recording
+
+
+async def _state_is(database: Database, hearing_id: int, state: str) -> bool:
+    async with database.session() as db:
+        found = await db.scalar(select(Recording.state).where(Recording.hearing_id == hearing_id))
+    return found == state
+
+
+async def _events(database: Database, hearing_id: int, kind: str) -> list[datetime]:
+    async with database.session() as db:
+        rows = await db.scalars(
+            select(HearingEvent.at)
+            .where(HearingEvent.hearing_id == hearing_id, HearingEvent.kind == kind)
+            .order_by(HearingEvent.at)
+        )
+        return list(rows)
+
+
+async def test_a_hearing_is_recorded_sealed_and_rendered_without_its_recess(
+    courtroom: Courtroom, database: Database, settings: Settings
+) -> None:
+    people = await start(courtroom, "party_a", "party_b")
+    judge, party_a = people["judge"], people["party_a"]
+    witness = await courtroom.join("witness")  # publishes, but waits outside all along
+    for source in ("party_a", "party_b"):
+        await receiving(judge, courtroom.id(source), frames=10)
+    await receiving(party_a, courtroom.id("judge"), frames=10)
+    assert (await judge.signal.call("set_phase", {"phase": "investigation"})) == {"ok": True}
+    await asyncio.sleep(2)
+
+    assert (await judge.signal.call("recess")) == {"ok": True}
+    await room_shows(party_a, lambda room: room["state"] == "recess")
+    await _eventually(lambda: _state_is(database, courtroom.hearing_id, "paused"), 5)
+    await asyncio.sleep(3)
+    assert (await judge.signal.call("resume")) == {"ok": True}
+    await room_shows(party_a, lambda room: room["state"] == "in_session")
+    await asyncio.sleep(2)
+    assert (await judge.signal.call("set_phase", {"phase": "debate"})) == {"ok": True}
+    await asyncio.sleep(2)
+
+    assert (await judge.signal.call("close")) == {"ok": True}
+    codes = {(await p.signal.wait_for("closed"))["verification_code"] for p in people.values()}
+    assert len(codes) == 1 and CODE.fullmatch(code := codes.pop()), codes
+
+    recording = await _recording(database, courtroom.hearing_id)
+    assert recording.state == "sealed" and recording.manifest_path is not None
+    assert recording.started_at is not None and recording.ended_at is not None
+    session = (recording.ended_at - recording.started_at).total_seconds()
+    [paused] = await _events(database, courtroom.hearing_id, "recording_paused")
+    [resumed] = await _events(database, courtroom.hearing_id, "recording_resumed")
+
+    async with database.session() as db:
+        tracks = list(await db.scalars(select(Track).where(Track.recording_id == recording.id)))
+        segments = list(
+            await db.scalars(select(Segment).where(Segment.track_id.in_([t.id for t in tracks])))
+        )
+    recorded = {(t.participant_id, t.kind) for t in tracks}
+    publishers = {courtroom.id(name) for name in ("judge", "party_a", "party_b")}
+    assert recorded == {(pid, kind) for pid in publishers for kind in ("audio", "video")}
+    assert courtroom.id("witness") not in {t.participant_id for t in tracks}
+    assert witness.signal.room["you"]["presence"] == "waiting"
+    assert {t.id for t in tracks} == {s.track_id for s in segments}
+    for segment in segments:
+        assert segment.sha256 == sha256_file(settings.recordings_dir / segment.path)
+        assert segment.ended_at is not None
+        # Media time comes from an anchor taken at a frame's arrival: it is off by the jitter
+        # (under load, up to the re-anchoring bound), but no segment starts in the recess.
+        jitter = timedelta(seconds=0.5)
+        inside = paused + jitter < segment.started_at < resumed - jitter
+        assert not inside, (segment.path, segment.started_at, paused, resumed)
+        overlap = min(segment.ended_at, resumed) - max(segment.started_at, paused)
+        assert overlap.total_seconds() < REANCHOR_SECONDS, (segment.path, segment.ended_at, paused)
+
+    report = verify(
+        settings.recordings_dir / recording.manifest_path,
+        settings.recordings_dir,
+        server_public_key(settings.signing_key_path),
+    )
+    assert report.ok and report.key_trusted, report.problems
+    assert report.verification_code == code and report.files == len(segments)
+
+    await _eventually(lambda: _archived(database, courtroom.hearing_id), 25)
+    recording = await _recording(database, courtroom.hearing_id)
+    assert recording.archive_path is not None
+    archive = settings.recordings_dir / recording.archive_path
+    assert sha256_file(archive) == recording.archive_sha256
+    with av.open(str(archive)) as container:
+        assert container.duration is not None
+        duration = container.duration / av.time_base
+        chapters = [c["metadata"]["title"] for c in container.chapters()]
+        assert chapters == ["identity_check", "investigation", "debate"]
+        frames = sum(1 for _ in container.decode(video=0))
+    recess = (resumed - paused).total_seconds()
+    assert abs(duration - (session - recess + RECESS_CARD_SECONDS)) < 2, (duration, session)
+    assert frames > 0
+
+
+async def _archived(database: Database, hearing_id: int) -> bool:
+    return (await _recording(database, hearing_id)).archive_path is not None
+
+
+async def _eventually(check: Callable[[], Awaitable[bool]], limit: float) -> None:
+    """Poll ``check`` (a database query: nothing to wait on) until it holds."""
+    async with asyncio.timeout(limit):
+        while True:
+            if await check():
+                return
+            await asyncio.sleep(0.2)
+
+
+async def test_segments_a_killed_process_left_open_are_recovered_at_start(
+    courtroom: Courtroom, database: Database, settings: Settings
+) -> None:
+    folder = settings.recordings_dir / f"hearing-{courtroom.hearing_id}"
+    await asyncio.to_thread(_record_until_killed, folder, frames=75)
+    left_open = sorted(p for p in folder.glob("*.json") if _sidecar_state(p) == "recording")
+    assert left_open, "the child was killed between segments"
+
+    restarted = TestServer(create_app(settings))
+    await restarted.start_server()
+    await restarted.close()
+
+    async with database.session() as db:
+        segments = {s.path: s for s in await db.scalars(select(Segment))}
+    for sidecar in left_open:
+        assert _sidecar_state(sidecar) == "recovered"
+        key = sidecar.with_suffix(".mkv").relative_to(settings.recordings_dir).as_posix()
+        assert segments[key].sha256 == sha256_file(settings.recordings_dir / key)
+    recovered = await _events(database, courtroom.hearing_id, "recording_recovered")
+    assert len(recovered) == len(left_open)
+
+
+def _record_until_killed(folder: Path, frames: int) -> None:
+    """The recorder child records synthetic media into ``folder``; kill -9 after ``frames``."""
+    folder.mkdir(parents=True)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.integration.recorder_child", str(folder)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    try:
+        for line in child.stdout:
+            assert not line.startswith("error"), line
+            if int(line.split()[1]) >= frames:
+                break
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+
+
+def _sidecar_state(sidecar: Path) -> str:
+    return str(json.loads(sidecar.read_text())["state"])
+
+
+async def test_a_recording_failure_alerts_the_bench_at_once(
+    courtroom: Courtroom, database: Database, settings: Settings
+) -> None:
+    people = await start(courtroom, "party_a")
+    judge = people["judge"]
+    clerk = await courtroom.join("clerk", publish=False)
+    await receiving(judge, courtroom.id("party_a"), frames=10)
+    folder = settings.recordings_dir / f"hearing-{courtroom.hearing_id}"
+    shutil.rmtree(folder)
+    folder.write_text("the recordings disk is gone")  # the next segment cannot be opened
+
+    for bench in (judge, clerk):
+        alert = await bench.signal.wait_for(
+            "alert", lambda a: a["kind"] == "recording_failed", within=10
+        )
+        assert "Recording failed" in alert["message"]
+    await _eventually(lambda: _state_is(database, courtroom.hearing_id, "failed"), 5)
+    assert await _events(database, courtroom.hearing_id, "recording_failed")
+    assert "recording_failed" not in {a["kind"] for a in people["party_a"].signal.received["alert"]}
