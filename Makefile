@@ -2,10 +2,15 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+WEB := web_client
+WEB_DEPS := $(WEB)/node_modules/.installed
+WEB_BUILT := $(WEB)/dist/.built
+WEB_SOURCES := $(shell find $(WEB)/src -type f) $(wildcard $(WEB)/*.html) \
+	$(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/package.json
 
-.PHONY: run test setup
+.PHONY: run test setup web
 
-setup: $(STAMP)
+setup: $(STAMP) $(WEB_BUILT)
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -13,11 +18,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# The browser client: TypeScript bundled by Vite into web_client/dist, which the server serves.
+web: $(WEB_BUILT)
+
+$(WEB_DEPS): $(WEB)/package-lock.json
+	npm --prefix $(WEB) ci --no-audit --no-fund --loglevel=error
+	touch $(WEB_DEPS)
+
+$(WEB_BUILT): $(WEB_DEPS) $(WEB_SOURCES)
+	npm --prefix $(WEB) run build
+	touch $(WEB_BUILT)
+
+run: setup
 	$(VENV)/bin/hearing-server demo
 	$(VENV)/bin/hearing-server serve
 
-test: $(STAMP)
+test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .

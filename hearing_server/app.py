@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import socketio
 from aiohttp import web
@@ -24,6 +23,7 @@ from hearing_server.db.database import Database
 from hearing_server.keys import DATABASE, LIVE_HEARINGS, LOGIN_THROTTLE, SETTINGS, SOCKETS
 from hearing_server.live_store import DatabaseHearingStore
 from hearing_server.recording_service import RecordingService
+from hearing_server.web_pages import add_web_pages
 from signaling.namespace import HearingNamespace
 from signaling.registry import LiveHearings
 
@@ -63,25 +63,8 @@ def create_app(settings: Settings) -> web.Application:
 
     app.router.add_get("/api/openapi.json", openapi_json)
     app.router.add_get("/healthz", healthz)
-    _add_portal(app)
+    add_web_pages(app)
     return app
-
-
-PORTAL_DIR = Path(__file__).resolve().parent.parent / "web_client" / "portal"
-
-
-def _add_portal(app: web.Application) -> None:
-    """The small staff and invitation pages served until the browser client lands."""
-
-    def page(name: str) -> Callable[[web.Request], Awaitable[web.FileResponse]]:
-        async def serve(request: web.Request) -> web.FileResponse:
-            return web.FileResponse(PORTAL_DIR / name)
-
-        return serve
-
-    app.router.add_get("/", page("index.html"))
-    app.router.add_get("/join", page("join.html"))
-    app.router.add_static("/portal/", PORTAL_DIR)
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:

@@ -93,14 +93,3 @@ async def test_query_of_the_wrong_type(judge: Caller) -> None:
     response = await judge.client.get("/api/v1/cases", params={"limit": "many"})
     assert response.status == 422
     assert (await response.json())["error"]["details"][0]["field"] == "limit"
-
-
-async def test_portal_pages_are_served(anon: Caller) -> None:
-    for path, text in (
-        ("/", "Virtual courtroom"),
-        ("/join", "Join a hearing"),
-        ("/portal/join.js", "Invitation "),
-    ):
-        response = await anon.client.get(path)
-        assert response.status == 200, path
-        assert text in await response.text()

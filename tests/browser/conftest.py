@@ -1,0 +1,146 @@
+"""Browser tests: Playwright drives Debian's Chromium against the real app (DESIGN §10).
+
+Chromium gets a fake camera (a running frame number) and microphone; the server runs in the test's
+event loop with aioice patched to gather loopback candidates, like the integration tests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aioice.ice
+import pytest
+from aiohttp.test_utils import TestServer
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    ViewportSize,
+    async_playwright,
+)
+
+from hearing_server.web_pages import WEB_DIST
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+]
+PHONE = ViewportSize(width=390, height=844)
+DESKTOP = ViewportSize(width=1366, height=820)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def loopback_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aioice leaves out loopback addresses when gathering; on one machine they are all we use."""
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1"])
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """SQLite only: these tests are about the browser client; the store is tested elsewhere."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'hearing.db'}"
+
+
+@pytest.fixture
+def base_url(server: TestServer) -> str:
+    return str(server.make_url("")).rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def built_client() -> Path:
+    if not (WEB_DIST / "join.html").is_file():
+        pytest.fail("web_client/dist is missing: build it with `make web` (make test does)")
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: `apt-get install chromium` (.ci/run does)")
+    return WEB_DIST
+
+
+@dataclass
+class Tab:
+    """One browser context (its own cookies, camera permission) with one page."""
+
+    context: BrowserContext
+    page: Page
+    name: str
+    errors: list[str] = field(default_factory=list)
+
+    async def screenshot(self, what: str) -> Path:
+        """Save a screenshot as a test artifact (test-artifacts/browser/<tab>-<what>.png)."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{self.name}-{re.sub(r'[^a-z0-9_-]+', '-', what.lower())}.png"
+        await self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+OpenTab = Callable[..., Awaitable[Tab]]
+
+
+@pytest.fixture
+async def browser(built_client: Path) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True
+        )
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture
+async def open_tab(browser: Browser, base_url: str) -> AsyncIterator[OpenTab]:
+    """Open a page in a fresh context; fails the test if a page logs a missing i18n key."""
+    tabs: list[Tab] = []
+
+    async def open_(
+        name: str,
+        path: str = "/",
+        *,
+        phone: bool = False,
+        locale: str = "zh-CN",
+        permissions: list[str] | None = None,
+    ) -> Tab:
+        context = await browser.new_context(
+            base_url=base_url,
+            viewport=PHONE if phone else DESKTOP,
+            is_mobile=phone,
+            has_touch=phone,
+            locale=locale,
+        )
+        if permissions is not None:
+            await context.grant_permissions(permissions, origin=base_url)
+        page = await context.new_page()
+        tab = Tab(context, page, name)
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                tab.errors.append(message.text)
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: tab.errors.append(f"page error: {error}"))
+        tabs.append(tab)
+        await page.goto(path)
+        return tab
+
+    yield open_
+    for tab in tabs:
+        await tab.context.close()
+    missing = [
+        e for tab in tabs for e in tab.errors if "missing i18n key" in e or "page error" in e
+    ]
+    assert not missing, missing

@@ -1,0 +1,3 @@
+import { messages } from "../shared/messages";
+
+export const archiveMessages = messages({}, {});

@@ -1,0 +1,112 @@
+// Simplified Chinese and English. Every dictionary is defined with `messages(en, zh)`, so the
+// compiler refuses a key that one language lacks; `t` reports a key that no dictionary has.
+import { archiveMessages } from "../i18n/archive";
+import { commonMessages } from "../i18n/common";
+import { liveMessages } from "../i18n/live";
+import { staffMessages } from "../i18n/staff";
+
+export type Lang = "zh-CN" | "en";
+export const LANGUAGES: readonly Lang[] = ["zh-CN", "en"];
+
+const all = {
+  en: { ...commonMessages.en, ...liveMessages.en, ...staffMessages.en, ...archiveMessages.en },
+  "zh-CN": {
+    ...commonMessages.zh,
+    ...liveMessages.zh,
+    ...staffMessages.zh,
+    ...archiveMessages.zh,
+  },
+};
+export type MessageKey = keyof (typeof all)["en"];
+
+const STORAGE_KEY = "hs-lang";
+let current: Lang = detectLanguage();
+const listeners: Array<(lang: Lang) => void> = [];
+
+/** The saved choice, else the browser's first language we speak, else Chinese. */
+export function detectLanguage(): Lang {
+  const saved = localStorage.getItem(STORAGE_KEY);
+  if (saved === "zh-CN" || saved === "en") return saved;
+  for (const wanted of navigator.languages ?? [navigator.language]) {
+    const lower = wanted.toLowerCase();
+    if (lower.startsWith("zh")) return "zh-CN";
+    if (lower.startsWith("en")) return "en";
+  }
+  return "zh-CN";
+}
+
+export function language(): Lang {
+  return current;
+}
+
+export function setLanguage(lang: Lang): void {
+  current = lang;
+  localStorage.setItem(STORAGE_KEY, lang);
+  document.documentElement.lang = lang;
+  applyTranslations(document.body);
+  for (const listener of listeners) listener(lang);
+}
+
+/** Called after every language switch, for text that is not in a data-i18n attribute. */
+export function onLanguageChange(listener: (lang: Lang) => void): void {
+  listeners.push(listener);
+}
+
+/** The message for `key`, with `{name}` placeholders filled from `vars`. */
+export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
+  const text: string | undefined = all[current][key];
+  if (text === undefined) {
+    console.error(`missing i18n key: ${String(key)}`);
+    return String(key);
+  }
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in vars ? String(vars[name]) : whole,
+  );
+}
+
+/** Whether `key` names a message (for keys that come from the server, such as roles). */
+export function hasMessage(key: string): key is MessageKey {
+  return key in all.en;
+}
+
+/**
+ * Fill elements marked `data-i18n="key"` (text), `data-i18n-placeholder`, `data-i18n-title`
+ * and `data-i18n-aria-label` under `root`.
+ */
+export function applyTranslations(root: ParentNode): void {
+  for (const el of root.querySelectorAll<HTMLElement>("[data-i18n]")) {
+    el.textContent = t(el.dataset.i18n as MessageKey);
+  }
+  for (const el of root.querySelectorAll<HTMLInputElement>("[data-i18n-placeholder]")) {
+    el.placeholder = t(el.dataset.i18nPlaceholder as MessageKey);
+  }
+  for (const el of root.querySelectorAll<HTMLElement>("[data-i18n-title]")) {
+    el.title = t(el.dataset.i18nTitle as MessageKey);
+  }
+  for (const el of root.querySelectorAll<HTMLElement>("[data-i18n-aria-label]")) {
+    el.setAttribute("aria-label", t(el.dataset.i18nAriaLabel as MessageKey));
+  }
+}
+
+/** A button that switches between the two languages; it shows the language it switches to. */
+export function languageSwitch(): HTMLButtonElement {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "lang-switch";
+  button.dataset.testid = "lang-switch";
+  const label = (): void => {
+    button.textContent = current === "en" ? "中文" : "English";
+  };
+  label();
+  button.addEventListener("click", () => {
+    setLanguage(current === "en" ? "zh-CN" : "en");
+    label();
+  });
+  return button;
+}
+
+/** Set the page language and translate what is already in the page. */
+export function startI18n(): void {
+  document.documentElement.lang = current;
+  applyTranslations(document.body);
+}
