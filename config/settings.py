@@ -58,6 +58,10 @@ class Settings(BaseSettings):
         description="A second folder (another disk, a mounted share) holding a copy of every "
         "recording file; reads fall back to it when a file is lost from recordings_dir.",
     )
+    web_dir: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "web_client" / "dist",
+        description="The built browser client (`make web`) that the server hands out.",
+    )
     signing_key_path: Path = Field(
         default=Path("var/keys/archive-ed25519.pem"),
         description="The server's Ed25519 key (PEM, mode 0600) that signs hearing manifests; "

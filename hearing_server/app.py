@@ -63,7 +63,7 @@ def create_app(settings: Settings) -> web.Application:
 
     app.router.add_get("/api/openapi.json", openapi_json)
     app.router.add_get("/healthz", healthz)
-    add_web_pages(app)
+    add_web_pages(app, settings.web_dir)
     return app
 
 

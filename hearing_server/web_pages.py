@@ -9,8 +9,6 @@ from aiohttp import web
 
 from hearing_server.api.errors import error_response
 
-WEB_DIST = Path(__file__).resolve().parent.parent / "web_client" / "dist"
-
 PAGES = {
     "/": "index.html",  # staff login, today's hearings, scheduling
     "/join": "join.html",  # an invitation link: self-test, waiting room, hearing
@@ -25,7 +23,7 @@ NOT_BUILT = (
 )
 
 
-def add_web_pages(app: web.Application, dist: Path = WEB_DIST) -> None:
+def add_web_pages(app: web.Application, dist: Path) -> None:
     """Route every screen to its page; assets are content-hashed, so they may be cached for good."""
 
     def page(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:

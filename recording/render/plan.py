@@ -54,10 +54,18 @@ class TrackPlan:
     segments: tuple[SegmentRef, ...]
 
 
+RECESS = "recess"
+INTERRUPTED = "interrupted"
+
+
 @dataclass(frozen=True, slots=True)
 class Interval:
+    """A stretch of the session the archive leaves out and marks with a card: a recess, or
+    (`kind` INTERRUPTED) a time the recording was interrupted, e.g. the server crashed."""
+
     start: float
     end: float
+    kind: str = RECESS
 
 
 @dataclass(frozen=True, slots=True)

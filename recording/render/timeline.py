@@ -9,7 +9,7 @@ phases map to chapters through the same cut.
 import bisect
 from dataclasses import dataclass
 
-from .plan import Interval, Timeline
+from .plan import INTERRUPTED, RECESS, Interval, Timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +98,11 @@ class OutputTimeline:
 
 
 def merged_recesses(timeline: Timeline) -> list[Interval]:
-    """Recesses clipped to the session, sorted, overlapping ones merged."""
+    """Recesses (and interruptions) clipped to the session, sorted, overlapping ones merged;
+    a merge that includes an interruption is shown as one."""
     clipped = sorted(
         (
-            Interval(max(r.start, timeline.start), min(r.end, timeline.end))
+            Interval(max(r.start, timeline.start), min(r.end, timeline.end), r.kind)
             for r in timeline.recesses
         ),
         key=lambda r: r.start,
@@ -111,7 +112,9 @@ def merged_recesses(timeline: Timeline) -> list[Interval]:
         if recess.end <= recess.start:
             continue
         if merged and recess.start <= merged[-1].end:
-            merged[-1] = Interval(merged[-1].start, max(merged[-1].end, recess.end))
+            last = merged[-1]
+            kind = INTERRUPTED if INTERRUPTED in (last.kind, recess.kind) else RECESS
+            merged[-1] = Interval(last.start, max(last.end, recess.end), kind)
         else:
             merged.append(recess)
     return merged

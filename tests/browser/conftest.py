@@ -23,7 +23,7 @@ from playwright.async_api import (
     async_playwright,
 )
 
-from hearing_server.web_pages import WEB_DIST
+from config import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -63,13 +63,13 @@ def base_url(server: TestServer) -> str:
     return str(server.make_url("")).rstrip("/")
 
 
-@pytest.fixture(scope="session")
-def built_client() -> Path:
-    if not (WEB_DIST / "join.html").is_file():
-        pytest.fail("web_client/dist is missing: build it with `make web` (make test does)")
+@pytest.fixture
+def built_client(settings: Settings) -> Path:
+    if not (settings.web_dir / "join.html").is_file():
+        pytest.fail(f"{settings.web_dir} is missing: build it with `make web` (make test does)")
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: `apt-get install chromium` (.ci/run does)")
-    return WEB_DIST
+    return settings.web_dir
 
 
 @dataclass
