@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _ENV_PREFIX = "HEARING_"
@@ -69,6 +76,20 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = None
     ice_servers: list[IceServer] = Field(default_factory=list)
+    turn_urls: list[str] = Field(
+        default_factory=list,
+        description="TURN URLs whose server shares turn_secret (coturn `use-auth-secret`): every "
+        "participant is handed its own time-limited credential for them.",
+    )
+    turn_secret: SecretStr | None = Field(
+        default=None, description="coturn's `static-auth-secret`; keep it out of the repository."
+    )
+    turn_ttl_seconds: int = Field(
+        default=86400,
+        ge=60,
+        description="How long a participant's TURN credential lasts; an allocation cannot be "
+        "refreshed after it expires, so it must outlast the longest hearing.",
+    )
 
     tls_cert: Path | None = None
     tls_key: Path | None = None
@@ -114,6 +135,20 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.court_timezone)
+
+    @field_validator("turn_urls")
+    @classmethod
+    def _check_turn_urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if not url.startswith(("turn:", "turns:")):
+                raise ValueError(f"TURN URL {url!r} must start with turn: or turns:")
+        return urls
+
+    @model_validator(mode="after")
+    def _check_turn_pair(self) -> Self:
+        if bool(self.turn_urls) != (self.turn_secret is not None):
+            raise ValueError("turn_urls and turn_secret must be set together")
+        return self
 
     @model_validator(mode="after")
     def _check_tls_pair(self) -> Self:

@@ -24,6 +24,7 @@ from hearing_server.keys import DATABASE, LIVE_HEARINGS, LOGIN_THROTTLE, SETTING
 from hearing_server.live_store import DatabaseHearingStore
 from hearing_server.recording_service import RecordingService
 from hearing_server.web_pages import add_web_pages
+from signaling.ice import IceConfig, TurnRest
 from signaling.namespace import HearingNamespace
 from signaling.registry import LiveHearings
 
@@ -79,7 +80,18 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    ice_servers = [RTCIceServer(s.urls, s.username, s.credential) for s in settings.ice_servers]
+    ice = IceConfig(
+        [RTCIceServer(s.urls, s.username, s.credential) for s in settings.ice_servers],
+        turn=(
+            TurnRest(
+                settings.turn_urls,
+                settings.turn_secret.get_secret_value(),
+                settings.turn_ttl_seconds,
+            )
+            if settings.turn_secret is not None
+            else None
+        ),
+    )
     recordings = RecordingService(
         app[DATABASE],
         settings,
@@ -88,7 +100,7 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
     await recordings.recover()
     hearings = LiveHearings(
         DatabaseHearingStore(app[DATABASE]),
-        ice_servers,
+        ice,
         settings.reconnect_grace_seconds,
         observer=recordings,
     )

@@ -11,13 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from aiortc import RTCIceServer
-
 from signaling.hearing import HearingState, TransitionError, check_transition
+from signaling.ice import IceConfig
 from signaling.kinds import RULES
 from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
@@ -67,7 +65,7 @@ class LiveHearing:
         self,
         record: HearingRecord,
         store: HearingStore,
-        ice_servers: Sequence[RTCIceServer] = (),
+        ice: IceConfig | None = None,
         grace_seconds: float = 60.0,
         observer: MediaObserver | None = None,
     ) -> None:
@@ -81,7 +79,7 @@ class LiveHearing:
         for p in record.participants:
             self.add_participant(p.id, p.role, p.name, p.side, p.represents_id, p.identity_verified)
         self.store = store
-        self.ice_servers = list(ice_servers)
+        self.ice = ice or IceConfig()
         self.grace_seconds = grace_seconds
         self.observer = observer
         self.router = MediaRouter(self.room, on_change=self._record_media)
@@ -156,7 +154,7 @@ class LiveHearing:
         else:
             self._offers_first.discard(member_id)
         session = MediaSession(
-            self.ice_servers,
+            self.ice.servers,
             max_bitrate=BITRATE_CAPS.get(identity.role, DEFAULT_BITRATE_CAP),
             on_track=lambda track: self._published(member_id, track),
             on_negotiation_needed=lambda: self._spawn(self._renegotiate(member_id)),
@@ -257,10 +255,9 @@ class LiveHearing:
         return {
             "hearing_id": self.room.hearing_id,
             "participant_id": identity.participant_id,
-            "ice_servers": [
-                {"urls": s.urls, "username": s.username, "credential": s.credential}
-                for s in self.ice_servers
-            ],
+            "ice_servers": self.ice.for_client(
+                f"h{self.room.hearing_id}p{identity.participant_id}"
+            ),
         }
 
     def _record_media(self) -> None:

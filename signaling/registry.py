@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 
-from aiortc import RTCIceServer
-
+from signaling.ice import IceConfig
 from signaling.live import ActionError, LiveHearing
 from signaling.observer import MediaObserver
 from signaling.store import HearingStore
@@ -16,13 +14,13 @@ class LiveHearings:
     def __init__(
         self,
         store: HearingStore,
-        ice_servers: Sequence[RTCIceServer] = (),
+        ice: IceConfig | None = None,
         grace_seconds: float = 60.0,
         observer: MediaObserver | None = None,
     ) -> None:
         self.store = store
         self.observer = observer
-        self.ice_servers = list(ice_servers)
+        self.ice = ice or IceConfig()
         self.grace_seconds = grace_seconds
         self.hearings: dict[int, LiveHearing] = {}
         self._lock = asyncio.Lock()
@@ -35,9 +33,7 @@ class LiveHearings:
                 raise ActionError("not_found", f"hearing {hearing_id} does not exist")
             live = self.hearings.get(hearing_id)
             if live is None:
-                live = LiveHearing(
-                    record, self.store, self.ice_servers, self.grace_seconds, self.observer
-                )
+                live = LiveHearing(record, self.store, self.ice, self.grace_seconds, self.observer)
                 self.hearings[hearing_id] = live
             for p in record.participants:
                 live.add_participant(
