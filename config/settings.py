@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -89,6 +89,23 @@ class Settings(BaseSettings):
         ge=60,
         description="How long a participant's TURN credential lasts; an allocation cannot be "
         "refreshed after it expires, so it must outlast the longest hearing.",
+    )
+
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="text for a terminal; json: one object per line with hearing_id and "
+        "participant_id, for a log collector",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token Prometheus presents for /metrics; without one, /metrics "
+        "answers loopback clients only.",
+    )
+    drain_seconds: float = Field(
+        default=300,
+        ge=0,
+        description="On SIGTERM, how long to let running hearings go on (no new ones start) "
+        "before the server stops anyway; a second SIGTERM stops at once.",
     )
 
     tls_cert: Path | None = None

@@ -22,6 +22,7 @@ from hearing_server.auth import LoginThrottle
 from hearing_server.db.database import Database
 from hearing_server.keys import DATABASE, LIVE_HEARINGS, LOGIN_THROTTLE, SETTINGS, SOCKETS
 from hearing_server.live_store import DatabaseHearingStore
+from hearing_server.operations import metrics, readyz
 from hearing_server.recording_service import RecordingService
 from hearing_server.web_pages import add_web_pages
 from signaling.ice import IceConfig, TurnRest
@@ -64,6 +65,8 @@ def create_app(settings: Settings) -> web.Application:
 
     app.router.add_get("/api/openapi.json", openapi_json)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     add_web_pages(app, settings.web_dir)
     return app
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import secrets
 import ssl
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from aiohttp import web
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
@@ -32,6 +30,8 @@ from hearing_server.certs import lan_addresses, make_self_signed
 from hearing_server.db.database import Database, NotMigratedError
 from hearing_server.db.models import Court, DetentionCentre, Recording, Terminal, User
 from hearing_server.demo import seed_demo
+from hearing_server.logs import configure_logging
+from hearing_server.serving import serve_until_stopped
 from recording.storage import LocalStorage, Storage
 from recording.verify import Report, verify
 from signaling.roles import STAFF_ROLES, Role
@@ -44,11 +44,10 @@ class CommandError(Exception):
 def main(argv: list[str] | None = None) -> None:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging("text")
     try:
         settings = load_settings(args.config)
+        configure_logging(settings.log_format)
         command: Callable[[argparse.Namespace, Settings], None] = args.command
         command(args, settings)
     except (SettingsError, NotMigratedError, CommandError) as exc:
@@ -145,13 +144,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
         f"Virtual courtroom server on {settings.base_url}  (health: {settings.base_url}/healthz)",
         flush=True,
     )
-    web.run_app(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        ssl_context=context,
-        print=None,
-    )
+    asyncio.run(serve_until_stopped(create_app(settings), settings, context))
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> None:

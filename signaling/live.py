@@ -122,6 +122,11 @@ class LiveHearing:
     def connected(self) -> int:
         return len(self.links)
 
+    @property
+    def busy(self) -> bool:
+        """Someone is connected (people who dropped may come back, but elsewhere if need be)."""
+        return bool(self.links)
+
     # Connections.
 
     async def connect(self, identity: Identity, link: Link, offers_first: bool = False) -> None:
@@ -477,6 +482,8 @@ class LiveHearing:
             kind=kind, actor=actor, from_value=was, to_value=now, data=data, at=_now()
         )
         await self.store.record(self.room.hearing_id, event)
+        # the kind and the change only: names stay in the timeline, out of the logs
+        log.info("hearing %s: %s %s -> %s", self.room.hearing_id, kind, was or "", now or "")
 
     def _label(self, member_id: int) -> str:
         identity = self._identities.get(member_id)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from signaling.hearing import HearingState
 from signaling.live import ActionError, LiveHearing
+from signaling.log_context import bind
 from signaling.messages import (
     CandidateIn,
     Empty,
@@ -130,34 +131,30 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
         """Authenticate and place the member; a refusal reaches the client as a connect error."""
         if not isinstance(auth, dict) or not isinstance(auth.get("hearing_id"), int):
-            raise socketio.exceptions.ConnectionRefusedError(
-                error("bad_auth", "connect with auth {hearing_id, invitation?, offers_first?}")[
-                    "error"
-                ]
-            )
+            raise _refused("bad_auth", "connect with auth {hearing_id, invitation?, offers_first?}")
         invitation = auth.get("invitation")
         if invitation is not None and not isinstance(invitation, str):
-            raise socketio.exceptions.ConnectionRefusedError(
-                error("bad_auth", "invitation must be a string")["error"]
-            )
+            raise _refused("bad_auth", "invitation must be a string")
         try:
             identity = await self.hearings.store.identify(
                 auth["hearing_id"], invitation, _cookies(environ)
             )
+            bind(hearing_id=identity.hearing_id, participant_id=identity.participant_id)
             live = await self.hearings.get(identity.hearing_id)
             link = SocketLink(self.server, sid)
             self.connections[sid] = Connection(live, identity, link)
             await live.connect(identity, link, offers_first=auth.get("offers_first") is True)
         except (AuthenticationError, ActionError) as exc:
             self.connections.pop(sid, None)
-            code = exc.code
-            raise socketio.exceptions.ConnectionRefusedError(
-                {"code": code, "message": str(exc)}
-            ) from exc
+            raise _refused(exc.code, str(exc)) from exc
 
     async def on_disconnect(self, sid: str, reason: str | None = None) -> None:
         connection = self.connections.pop(sid, None)
         if connection is not None:
+            bind(
+                hearing_id=connection.identity.hearing_id,
+                participant_id=connection.identity.participant_id,
+            )
             await connection.live.disconnect(connection.identity.participant_id, connection.link)
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
@@ -167,6 +164,10 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         connection = self.connections.get(sid)
         if connection is None:
             return error("not_connected", "connect to a hearing first")
+        bind(
+            hearing_id=connection.identity.hearing_id,
+            participant_id=connection.identity.participant_id,
+        )
         spec = EVENTS.get(event)
         if spec is None:
             return error("unknown_event", f"there is no event {event!r}")
@@ -198,3 +199,8 @@ def _cookies(environ: dict[str, Any]) -> dict[str, str]:
     except CookieError:
         return {}
     return {name: morsel.value for name, morsel in jar.items()}
+
+
+def _refused(code: str, message: str) -> socketio.exceptions.ConnectionRefusedError:
+    """A connect refusal; clients get ``{"message": message, "data": {"code", "message"}}``."""
+    return socketio.exceptions.ConnectionRefusedError(message, {"code": code, "message": message})

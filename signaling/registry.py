@@ -23,6 +23,8 @@ class LiveHearings:
         self.ice = ice or IceConfig()
         self.grace_seconds = grace_seconds
         self.hearings: dict[int, LiveHearing] = {}
+        self.accepting = True
+        """False while the server drains: hearings already live here go on, no new ones start."""
         self._lock = asyncio.Lock()
 
     async def get(self, hearing_id: int) -> LiveHearing:
@@ -32,6 +34,11 @@ class LiveHearings:
             if record is None:
                 raise ActionError("not_found", f"hearing {hearing_id} does not exist")
             live = self.hearings.get(hearing_id)
+            if live is None and not self.accepting:
+                raise ActionError(
+                    "draining",
+                    "this server is shutting down and starts no new hearings; try again shortly",
+                )
             if live is None:
                 live = LiveHearing(record, self.store, self.ice, self.grace_seconds, self.observer)
                 self.hearings[hearing_id] = live
@@ -40,6 +47,11 @@ class LiveHearings:
                     p.id, p.role, p.name, p.side, p.represents_id, p.identity_verified
                 )
             return live
+
+    @property
+    def busy(self) -> bool:
+        """Some live hearing still has people connected to it."""
+        return any(live.busy for live in self.hearings.values())
 
     async def alert(self, hearing_id: int, kind: str, message: str) -> None:
         """Alert the bench of a live hearing (e.g. its recording failed); nobody if not live."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import ssl
 import subprocess
@@ -22,7 +23,9 @@ def free_port() -> int:
 class LiveServer:
     """Runs the server as a child process with ``HEARING_*`` settings; stops it on exit."""
 
-    def __init__(self, workdir: Path, **settings: str) -> None:
+    def __init__(self, workdir: Path, *, module: str = "hearing_server", **settings: str) -> None:
+        """``module``: run ``python -m module`` instead (a wrapper of the same command)."""
+        self.module = module
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ssl_context: ssl.SSLContext | None = None
@@ -39,7 +42,7 @@ class LiveServer:
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run another `hearing-server` command with the same settings."""
         return subprocess.run(
-            [sys.executable, "-m", "hearing_server", *args],
+            [sys.executable, "-m", self.module, *args],
             env=self.env,
             cwd=self.workdir,
             capture_output=True,
@@ -56,7 +59,7 @@ class LiveServer:
     def __enter__(self) -> LiveServer:
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "hearing_server", "serve"],
+                [sys.executable, "-m", self.module, "serve"],
                 env=self.env,
                 cwd=self.workdir,
                 stdout=log,
@@ -81,7 +84,7 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGINT)  # stop now; SIGTERM would drain first
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:

@@ -1,0 +1,64 @@
+"""Metrics and draining while a hearing runs, with real media."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import socketio
+from aiohttp.test_utils import TestServer
+
+from hearing_server.keys import LIVE_HEARINGS
+from tests.callers import Caller
+from tests.integration.courtroom import Courtroom, receiving, start
+from tests.signal_client import SignalClient
+
+
+def metric(text: str, name: str) -> float:
+    match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.MULTILINE)
+    assert match is not None, name
+    return float(match[1])
+
+
+async def test_metrics_count_a_running_hearing(courtroom: Courtroom, anon: Caller) -> None:
+    people = await start(courtroom, "party_a", "party_b")
+    await receiving(people["party_a"], courtroom.id("party_b"), frames=15)
+    text = await (await anon.client.get("/metrics")).text()
+    assert metric(text, 'courtroom_live_hearings{state="in_session"}') == 1
+    # judge and two parties are in the hearing (the clerk is not connected)
+    assert metric(text, 'courtroom_participants{presence="in_hearing"}') == 3
+    # three publishers, each sent to the two others and to the recorder
+    assert metric(text, 'courtroom_forwarded_streams{kind="video"}') == 9
+    assert metric(text, 'courtroom_forwarded_streams{kind="audio"}') == 9
+    assert metric(text, "courtroom_media_packets_received_total") > 100
+
+
+async def test_draining_refuses_new_hearings_and_keeps_the_running_one(
+    courtroom: Courtroom, server: TestServer, judge: Caller
+) -> None:
+    people = await start(courtroom, "party_a")
+    server.app[LIVE_HEARINGS].accepting = False
+    case = await judge.call(
+        "POST",
+        "/cases",
+        {"number": "(2026)A民初2号", "title": "另案", "kind": "civil_trial"},
+        expect=201,
+    )
+    other = await judge.call(
+        "POST",
+        f"/cases/{case['id']}/hearings",
+        {"scheduled_start": "2026-11-27T09:00:00+08:00"},
+        expect=201,
+    )
+    late = SignalClient(courtroom.url)
+    refusals: list[dict[str, Any]] = []
+    late.sio.on("connect_error", refusals.append, namespace="/hearing")
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await late.connect(other["id"], cookie=courtroom.seats["judge"].cookie)
+    assert [r["data"]["code"] for r in refusals] == ["draining"]
+    # the hearing that was already running here goes on: media still flows, and it can rejoin
+    got = people["party_a"].reception(courtroom.id("judge"))
+    before = len(got.video)
+    await receiving(people["party_a"], courtroom.id("judge"), frames=before + 15)
+    assert server.app[LIVE_HEARINGS].busy
