@@ -74,7 +74,21 @@ class Settings(BaseSettings):
         description="The server's Ed25519 key (PEM, mode 0600) that signs hearing manifests; "
         "made on first use.",
     )
-    redis_url: str | None = None
+    redis_url: str | None = Field(
+        default=None,
+        description="Set it to run several server processes as one system: placement of "
+        "hearings and socket.io messages are shared through this Redis.",
+    )
+    redis_prefix: str = Field(
+        default="hs",
+        pattern=r"^[A-Za-z0-9_.-]{1,40}$",
+        description="Prefix of this deployment's Redis keys and channel.",
+    )
+    node_url: str | None = Field(
+        default=None,
+        description="Where clients reach this process for the hearings it holds (with several "
+        "processes each has its own); public_url if unset.",
+    )
     ice_servers: list[IceServer] = Field(default_factory=list)
     turn_urls: list[str] = Field(
         default_factory=list,
@@ -175,6 +189,11 @@ class Settings(BaseSettings):
             if path is not None and not path.is_file():
                 raise ValueError(f"TLS file {path} does not exist")
         return self
+
+    @property
+    def own_url(self) -> str:
+        """This process's address for the hearings it holds."""
+        return self.node_url.rstrip("/") if self.node_url else self.base_url
 
     @property
     def base_url(self) -> str:

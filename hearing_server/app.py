@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 import socketio
 from aiohttp import web
 from aiortc import RTCIceServer
+from redis.asyncio import Redis
 
 from config import Settings
 from hearing_server.api import (
     accounts_api,
     cases_api,
+    notices_api,
     participants_api,
     recordings_api,
     session_api,
@@ -27,14 +31,24 @@ from hearing_server.recording_service import RecordingService
 from hearing_server.web_pages import add_web_pages
 from signaling.ice import IceConfig, TurnRest
 from signaling.namespace import HearingNamespace
+from signaling.placement import LocalPlacement, Node, Placement
+from signaling.redis_placement import RedisPlacement
 from signaling.registry import LiveHearings
+from signaling.socket_bus import socket_manager
 
 API_VERSION = "0.1.0"
 
 
 def build_api() -> Api:
     api = Api("/api/v1", "Virtual courtroom server", API_VERSION)
-    for module in (session_api, accounts_api, cases_api, participants_api, recordings_api):
+    for module in (
+        session_api,
+        accounts_api,
+        cases_api,
+        participants_api,
+        notices_api,
+        recordings_api,
+    ):
         module.register(api)
     return api
 
@@ -50,7 +64,11 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_live_hearings)
     # Same-origin only (the default): a page elsewhere cannot ride a staff member's cookie.
     sio = socketio.AsyncServer(
-        async_mode="aiohttp", max_http_buffer_size=settings.max_request_bytes
+        async_mode="aiohttp",
+        max_http_buffer_size=settings.max_request_bytes,
+        client_manager=socket_manager(settings.redis_url, settings.redis_prefix),
+        # pages come from public_url; with several processes they connect to each one's own URL
+        cors_allowed_origins=_origins(settings),
     )
     sio.attach(app, socketio_path="socket.io")
     app[SOCKETS] = sio
@@ -101,17 +119,41 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
         alert=lambda hearing_id, message: hearings.alert(hearing_id, "recording_failed", message),
     )
     await recordings.recover()
+    placement, redis = _placement(settings)
     hearings = LiveHearings(
         DatabaseHearingStore(app[DATABASE]),
         ice,
         settings.reconnect_grace_seconds,
         observer=recordings,
+        placement=placement,
     )
     app[LIVE_HEARINGS] = hearings
     app[SOCKETS].register_namespace(HearingNamespace(hearings))
+    await placement.start(hearings.load)
     yield
     await hearings.shutdown()
+    await placement.stop()
+    if redis is not None:
+        await redis.aclose()
     await recordings.shutdown()
+
+
+def _placement(settings: Settings) -> tuple[Placement, Redis | None]:
+    node = Node(uuid.uuid4().hex[:12], settings.own_url)
+    if settings.redis_url is None:
+        return LocalPlacement(node), None
+    # fail fast when Redis is away: a join then gets a clear error instead of hanging
+    redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
+    return RedisPlacement(redis, node, settings.redis_prefix), redis
+
+
+def _origins(settings: Settings) -> list[str] | None:
+    """None (same origin only) for one process; the public origin too when there are several."""
+    if settings.redis_url is None:
+        return None
+    origin = urlsplit(settings.base_url)
+    own = urlsplit(settings.own_url)
+    return sorted({f"{origin.scheme}://{origin.netloc}", f"{own.scheme}://{own.netloc}"})
 
 
 async def healthz(request: web.Request) -> web.Response:

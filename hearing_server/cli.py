@@ -32,6 +32,7 @@ from hearing_server.db.models import Court, DetentionCentre, Recording, Terminal
 from hearing_server.demo import seed_demo
 from hearing_server.logs import configure_logging
 from hearing_server.serving import serve_until_stopped
+from hearing_server.workers import run_workers
 from recording.storage import LocalStorage, Storage
 from recording.verify import Report, verify
 from signaling.roles import STAFF_ROLES, Role
@@ -63,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="command")
 
     serve = sub.add_parser("serve", help="run the server")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="run N processes on ports port..port+N-1, coordinated through redis_url",
+    )
     serve.set_defaults(command=_serve)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
@@ -136,6 +143,14 @@ def _with_database(settings: Settings, work: Callable[[Database], Awaitable[None
 
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
     _with_database(settings, lambda db: db.check_migrated())
+    if args.workers < 1:
+        raise CommandError("--workers must be at least 1")
+    if args.workers > 1:
+        if settings.redis_url is None:
+            raise CommandError("--workers needs redis_url: the processes coordinate through it")
+        if settings.database_url.startswith("sqlite"):
+            raise CommandError("--workers needs a PostgreSQL database_url shared by the processes")
+        sys.exit(run_workers(args.workers, settings, args.config))
     context = None
     if settings.tls_cert and settings.tls_key:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

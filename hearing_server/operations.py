@@ -98,28 +98,26 @@ def live_metrics(hearings: LiveHearings) -> list[Metric]:
 
 
 async def stored_metrics(request: web.Request) -> list[Metric]:
-    """Recording volume and the render queue, from the shared database."""
+    """Recording volume and recordings by state (the render queue), from the shared database."""
     async with request.app[DATABASE].session() as db:
         recorded = await db.scalar(select(func.coalesce(func.sum(Segment.size_bytes), 0)))
-        queue = dict(
+        states = dict(
             (
-                await db.execute(
-                    select(Recording.render_state, func.count())
-                    .where(Recording.render_state.is_not(None))
-                    .group_by(Recording.render_state)
-                )
+                await db.execute(select(Recording.state, func.count()).group_by(Recording.state))
             ).all()
         )
     recording_bytes = GaugeMetricFamily(
         "courtroom_recording_bytes", "Bytes of sealed recording segments in the archive"
     )
     recording_bytes.add_metric([], int(recorded or 0))
-    renders = GaugeMetricFamily(
-        "courtroom_render_jobs", "Archive render jobs by state", labels=["state"]
+    recordings = GaugeMetricFamily(
+        "courtroom_recordings",
+        "Recordings by state (those sealed and not yet rendered are the render queue)",
+        labels=["state"],
     )
-    for state, count in sorted(queue.items()):
-        renders.add_metric([str(state)], count)
-    return [recording_bytes, renders]
+    for state, count in sorted(states.items()):
+        recordings.add_metric([str(state)], count)
+    return [recording_bytes, recordings]
 
 
 def _may_scrape(request: web.Request) -> bool:

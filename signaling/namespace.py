@@ -31,12 +31,18 @@ from signaling.messages import (
     TargetIn,
 )
 from signaling.permissions import Action
-from signaling.registry import LiveHearings
+from signaling.registry import LiveHearings, Moved
 from signaling.store import AuthenticationError, Identity
 
 log = logging.getLogger(__name__)
 
 NAMESPACE = "/hearing"
+
+
+def hearing_room(hearing_id: int) -> str:
+    """The socket.io room of everyone connected to a hearing, on whichever process."""
+    return f"hearing:{hearing_id}"
+
 
 Reply = dict[str, Any]
 Handler = Callable[[LiveHearing, Identity, Any], Awaitable[Reply | None]]
@@ -144,9 +150,11 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             link = SocketLink(self.server, sid)
             self.connections[sid] = Connection(live, identity, link)
             await live.connect(identity, link, offers_first=auth.get("offers_first") is True)
+            await self.enter_room(sid, hearing_room(identity.hearing_id))
         except (AuthenticationError, ActionError) as exc:
             self.connections.pop(sid, None)
-            raise _refused(exc.code, str(exc)) from exc
+            extra = {"node_url": exc.node.url} if isinstance(exc, Moved) else {}
+            raise _refused(exc.code, str(exc), **extra) from exc
 
     async def on_disconnect(self, sid: str, reason: str | None = None) -> None:
         connection = self.connections.pop(sid, None)
@@ -156,6 +164,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 participant_id=connection.identity.participant_id,
             )
             await connection.live.disconnect(connection.identity.participant_id, connection.link)
+            await self.hearings.left(connection.identity.hearing_id)
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         if event in ("connect", "disconnect"):
@@ -201,6 +210,9 @@ def _cookies(environ: dict[str, Any]) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
-def _refused(code: str, message: str) -> socketio.exceptions.ConnectionRefusedError:
-    """A connect refusal; clients get ``{"message": message, "data": {"code", "message"}}``."""
-    return socketio.exceptions.ConnectionRefusedError(message, {"code": code, "message": message})
+def _refused(code: str, message: str, **more: str) -> socketio.exceptions.ConnectionRefusedError:
+    """A connect refusal; clients get ``{"message": message, "data": {"code", "message", ...}}``
+    (``moved`` adds ``node_url``: where to connect instead)."""
+    return socketio.exceptions.ConnectionRefusedError(
+        message, {"code": code, "message": message, **more}
+    )

@@ -22,6 +22,7 @@ class Action(StrEnum):
     MANAGE_PARTICIPANTS = "manage_participants"
     RETRIEVE_RECORDINGS = "retrieve_recordings"
     GRANT_RECORDING_ACCESS = "grant_recording_access"
+    POST_NOTICE = "post_notice"
     # Conducting a live hearing.
     OPEN = "open"
     START_SESSION = "start_session"
@@ -69,6 +70,8 @@ RULES: dict[Action, Rule] = {
     # scope and grants are the caller's to check.
     Action.RETRIEVE_RECORDINGS: Rule(_BENCH | _CONSULTING),
     Action.GRANT_RECORDING_ACCESS: Rule(_BENCH),
+    # A notice to everyone connected to a hearing (e.g. "we start at 10:30"), from any process.
+    Action.POST_NOTICE: Rule(_BENCH, _PLANNED),
     Action.OPEN: Rule(_BENCH, frozenset({S.SCHEDULED})),
     Action.START_SESSION: Rule(_JUDGE, frozenset({S.OPEN})),
     Action.SET_PHASE: Rule(_JUDGE, frozenset({S.IN_SESSION})),

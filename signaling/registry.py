@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import asyncio
 
+from signaling.hearing import HearingState
 from signaling.ice import IceConfig
 from signaling.live import ActionError, LiveHearing
 from signaling.observer import MediaObserver
+from signaling.placement import LocalPlacement, Node, NodeLoad, Placement, PlacementUnavailable
 from signaling.store import HearingStore
+
+ENDED = (HearingState.CLOSED, HearingState.CANCELLED)
+
+
+class Moved(ActionError):
+    """The hearing is held by another node: connect there."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__("moved", f"this hearing is held by another server: connect to {node.url}")
+        self.node = node
 
 
 class LiveHearings:
@@ -17,8 +29,10 @@ class LiveHearings:
         ice: IceConfig | None = None,
         grace_seconds: float = 60.0,
         observer: MediaObserver | None = None,
+        placement: Placement | None = None,
     ) -> None:
         self.store = store
+        self.placement: Placement = placement or LocalPlacement(Node("local", ""))
         self.observer = observer
         self.ice = ice or IceConfig()
         self.grace_seconds = grace_seconds
@@ -34,6 +48,8 @@ class LiveHearings:
             if record is None:
                 raise ActionError("not_found", f"hearing {hearing_id} does not exist")
             live = self.hearings.get(hearing_id)
+            if live is None:
+                await self._check_placement(hearing_id)
             if live is None and not self.accepting:
                 raise ActionError(
                     "draining",
@@ -48,6 +64,34 @@ class LiveHearings:
                 )
             return live
 
+    async def _check_placement(self, hearing_id: int) -> None:
+        try:
+            node = await self.placement.claim(hearing_id)
+        except PlacementUnavailable as exc:
+            raise ActionError(
+                "unavailable",
+                "the server cannot place this hearing right now (its coordination service is "
+                "unreachable); try again in a moment",
+            ) from exc
+        if node.id != self.placement.node.id:
+            raise Moved(node)
+
+    def load(self) -> NodeLoad:
+        """This process's load, for the placement heartbeat."""
+        busy = [hearing_id for hearing_id, live in self.hearings.items() if live.busy]
+        connected = sum(live.connected for live in self.hearings.values())
+        return NodeLoad(connected=connected, held=busy, accepting=self.accepting)
+
+    async def left(self, hearing_id: int) -> None:
+        """Someone's connection ended: a hearing that is over and empty is let go."""
+        async with self._lock:
+            live = self.hearings.get(hearing_id)
+            if live is None or live.busy or live.room.state not in ENDED:
+                return
+            del self.hearings[hearing_id]
+        await live.shutdown()
+        await self.placement.release(hearing_id)
+
     @property
     def busy(self) -> bool:
         """Some live hearing still has people connected to it."""
@@ -60,6 +104,7 @@ class LiveHearings:
             await live.alert(kind, None, message)
 
     async def shutdown(self) -> None:
-        for live in self.hearings.values():
+        for hearing_id, live in self.hearings.items():
             await live.shutdown()
+            await self.placement.release(hearing_id)
         self.hearings.clear()

@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -26,6 +28,8 @@ class LiveServer:
     def __init__(self, workdir: Path, *, module: str = "hearing_server", **settings: str) -> None:
         """``module``: run ``python -m module`` instead (a wrapper of the same command)."""
         self.module = module
+        self.serve_args: list[str] = []
+        """More arguments for `serve` (e.g. --workers 2)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ssl_context: ssl.SSLContext | None = None
@@ -34,6 +38,8 @@ class LiveServer:
             "HEARING_PORT": str(self.port),
             "HEARING_HOST": "127.0.0.1",
             **{f"HEARING_{key.upper()}": value for key, value in settings.items()},
+            # the child runs in workdir; a wrapper module of the tests must still import
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         }
         self.workdir = workdir
         self.log = workdir / "server.log"
@@ -59,7 +65,7 @@ class LiveServer:
     def __enter__(self) -> LiveServer:
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", self.module, "serve"],
+                [sys.executable, "-m", self.module, "serve", *self.serve_args],
                 env=self.env,
                 cwd=self.workdir,
                 stdout=log,

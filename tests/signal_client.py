@@ -18,18 +18,30 @@ SERVER_EVENTS = (
     "removed",
     "closed",
     "bye",
+    "notice",
 )
+
+
+MAX_MOVES = 2
+"""A join is told at most once where its hearing is; twice allows for a node dying meanwhile."""
 
 
 class SignalClient:
     def __init__(self, url: str) -> None:
         self.url = url
-        self.sio = socketio.AsyncClient(reconnection=False)
         self.received: dict[str, list[Any]] = {event: [] for event in SERVER_EVENTS}
         self._listeners: dict[str, list[Callable[[Any], None]]] = {}
         self._changed = asyncio.Event()
+        self.refusals: list[dict[str, Any]] = []
+        """Why connections were refused ({code, message, ...}), oldest first."""
+        self.sio = self._client()
+
+    def _client(self) -> socketio.AsyncClient:
+        sio = socketio.AsyncClient(reconnection=False)
+        sio.on("connect_error", self._refused, namespace="/hearing")
         for event in SERVER_EVENTS:
-            self.sio.on(event, self._recorder(event), namespace="/hearing")
+            sio.on(event, self._recorder(event), namespace="/hearing")
+        return sio
 
     def _recorder(self, event: str) -> Callable[[Any], None]:
         def record(data: Any) -> None:
@@ -55,14 +67,29 @@ class SignalClient:
         if invitation is not None:
             auth["invitation"] = invitation
         headers = {"Cookie": f"hs_session={cookie}"} if cookie else {}
-        await self.sio.connect(
-            self.url,
-            namespaces=["/hearing"],
-            auth=auth,
-            headers=headers,
-            transports=["websocket"],
-            wait_timeout=10,
-        )
+        for _ in range(MAX_MOVES + 1):
+            try:
+                await self.sio.connect(
+                    self.url,
+                    namespaces=["/hearing"],
+                    auth=auth,
+                    headers=dict(headers),  # engine.io takes the Cookie header out of it
+                    transports=["websocket"],
+                    wait_timeout=10,
+                )
+                return
+            except socketio.exceptions.ConnectionError:
+                refusal = self.refusals[-1] if self.refusals else {}
+                if refusal.get("code") != "moved":
+                    raise
+                self.url = refusal["node_url"]  # the hearing is held elsewhere: go there
+                await self.sio.eio.disconnect()  # closes the refused client's HTTP session
+                self.sio = self._client()
+        raise RuntimeError(f"moved more than {MAX_MOVES} times: {self.refusals}")
+
+    def _refused(self, error: Any) -> None:
+        data = error.get("data") if isinstance(error, dict) else None
+        self.refusals.append(data if isinstance(data, dict) else {"message": str(error)})
 
     async def call(self, event: str, data: Any = None) -> dict[str, Any]:
         reply: dict[str, Any] = await self.sio.call(
