@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hearing_server.api.errors import ApiError
 from hearing_server.api.principal import SESSION_COOKIE, invited_participant, session_principal
@@ -30,6 +31,7 @@ class DatabaseHearingStore:
             if hearing is None:
                 return None
             rows = await db.scalars(select(Participant).where(Participant.hearing_id == hearing_id))
+            admitted, removed = await _admissions(db, hearing_id)
             return HearingRecord(
                 id=hearing.id,
                 kind=hearing.kind,
@@ -44,6 +46,8 @@ class DatabaseHearingStore:
                         side=p.side,
                         represents_id=p.represents_id,
                         identity_verified=p.identity_verified_at is not None,
+                        admitted=p.id in admitted,
+                        removed=p.id in removed,
                     )
                     for p in rows
                 ],
@@ -122,3 +126,31 @@ def _identity(participant: Participant, label: str) -> Identity:
         name=participant.name,
         label=label,
     )
+
+
+ADMISSION_EVENTS = {"admitted": True, "sent_back": False, "left": False, "removed": False}
+
+
+async def _admissions(db: AsyncSession, hearing_id: int) -> tuple[set[int], set[int]]:
+    """Who is admitted and who was removed, as the hearing's timeline last says."""
+    events = await db.scalars(
+        select(HearingEvent)
+        .where(
+            HearingEvent.hearing_id == hearing_id,
+            HearingEvent.kind.in_(ADMISSION_EVENTS),
+        )
+        .order_by(HearingEvent.id)
+    )
+    admitted: set[int] = set()
+    removed: set[int] = set()
+    for event in events:
+        participant_id = (event.data or {}).get("participant_id")
+        if not isinstance(participant_id, int):
+            continue
+        if ADMISSION_EVENTS[event.kind]:
+            admitted.add(participant_id)
+        else:
+            admitted.discard(participant_id)
+        if event.kind == "removed":
+            removed.add(participant_id)
+    return admitted, removed

@@ -77,7 +77,16 @@ class LiveHearing:
             phase=record.phase,
         )
         for p in record.participants:
-            self.add_participant(p.id, p.role, p.name, p.side, p.represents_id, p.identity_verified)
+            self.add_participant(
+                p.id,
+                p.role,
+                p.name,
+                p.side,
+                p.represents_id,
+                p.identity_verified,
+                p.admitted,
+                p.removed,
+            )
         self.store = store
         self.ice = ice or IceConfig()
         self.grace_seconds = grace_seconds
@@ -106,8 +115,14 @@ class LiveHearing:
         side: str | None = None,
         represents_id: int | None = None,
         identity_verified: bool = False,
+        admitted: bool = False,
+        removed: bool = False,
     ) -> None:
-        """Make a participant known (also one added to the hearing while it runs)."""
+        """Make a participant known (also one added to the hearing while it runs).
+
+        ``admitted``/``removed`` come from the timeline when a hearing is loaded again (after
+        a restart, or on another process): an admitted person rejoins without waiting again.
+        """
         if participant_id not in self.room.members:
             self.room.members[participant_id] = Member(
                 id=participant_id,
@@ -116,6 +131,8 @@ class LiveHearing:
                 side=side,
                 represents_id=represents_id,
                 identity_verified=identity_verified,
+                admitted=admitted,
+                presence=Presence.REMOVED if removed else Presence.INVITED,
             )
 
     @property
@@ -170,7 +187,7 @@ class LiveHearing:
             self._monitor_task = asyncio.ensure_future(self._watch_media())
         await link.emit("welcome", self._welcome(identity))
         kind = "reconnected" if was is Presence.RECONNECTING else "joined"
-        await self._record(kind, identity.label, was, presence)
+        await self._record(kind, identity.label, was, presence, {"participant_id": member_id})
         if kind == "reconnected":
             await self.alert("reconnected", member_id, f"{identity.name} is back")
         self.router.sync()
@@ -187,7 +204,13 @@ class LiveHearing:
         if member.presence not in (Presence.LEFT, Presence.REMOVED):
             was = member.presence
             self.room.drop(member_id)
-            await self._record("dropped", self._label(member_id), was, member.presence)
+            await self._record(
+                "dropped",
+                self._label(member_id),
+                was,
+                member.presence,
+                {"participant_id": member_id},
+            )
             await self.alert("dropped", member_id, f"{member.name} lost the connection")
             loop = asyncio.get_running_loop()
             self._grace[member_id] = loop.call_later(
@@ -204,7 +227,10 @@ class LiveHearing:
                 self._label(member_id),
                 Presence.RECONNECTING,
                 Presence.LEFT,
-                {"reason": "did not reconnect within the grace window"},
+                {
+                    "participant_id": member_id,
+                    "reason": "did not reconnect within the grace window",
+                },
             )
             await self.broadcast()
 
@@ -214,7 +240,9 @@ class LiveHearing:
         await self.router.detach(member_id)
         was = self.room.member(member_id).presence
         self.room.leave(member_id)
-        await self._record("left", self._label(member_id), was, Presence.LEFT)
+        await self._record(
+            "left", self._label(member_id), was, Presence.LEFT, {"participant_id": member_id}
+        )
         self.router.sync()
         await self.broadcast()
         if link is not None:

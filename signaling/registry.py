@@ -60,7 +60,14 @@ class LiveHearings:
                 self.hearings[hearing_id] = live
             for p in record.participants:
                 live.add_participant(
-                    p.id, p.role, p.name, p.side, p.represents_id, p.identity_verified
+                    p.id,
+                    p.role,
+                    p.name,
+                    p.side,
+                    p.represents_id,
+                    p.identity_verified,
+                    p.admitted,
+                    p.removed,
                 )
             return live
 

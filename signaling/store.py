@@ -23,6 +23,9 @@ class ParticipantRecord:
     side: str | None = None
     represents_id: int | None = None
     identity_verified: bool = False
+    admitted: bool = False
+    """Admitted, as the timeline last says (sent back, left or removed since: False)."""
+    removed: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,41 @@
+"""Admissions live in the timeline: a hearing loaded again (restart, another process) keeps them."""
+
+from __future__ import annotations
+
+import pytest
+import socketio
+from aiohttp.test_utils import TestServer
+
+from hearing_server.keys import LIVE_HEARINGS
+from tests.integration.courtroom import Courtroom, presence, room_shows, start
+
+
+async def test_a_reloaded_hearing_remembers_who_was_admitted_sent_back_or_removed(
+    courtroom: Courtroom, server: TestServer
+) -> None:
+    people = await start(courtroom, "party_a", "party_b", "witness", publish=())
+    bench = people["judge"]
+    for event, name in (("send_back", "party_b"), ("remove", "witness")):
+        reply = await bench.signal.call(event, {"participant_id": courtroom.id(name)})
+        assert reply == {"ok": True}, (event, reply)
+
+    # the process forgets everything live, as a restart (or a move to another process) would
+    await server.app[LIVE_HEARINGS].shutdown()
+    await courtroom.close()
+    courtroom.people.clear()
+
+    bench = await courtroom.join("judge", publish=False)
+    party_a = await courtroom.join("party_a", publish=False)
+    party_b = await courtroom.join("party_b", publish=False)
+    await room_shows(
+        bench,
+        lambda room: (
+            presence(bench, courtroom.id("party_a")) == "in_hearing"
+            and presence(bench, courtroom.id("party_b")) == "waiting"
+        ),
+    )
+    assert party_a.signal.room["you"]["presence"] == "in_hearing"
+    assert party_b.signal.room["you"]["presence"] == "waiting"
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await courtroom.join("witness", publish=False)
+    assert "removed" in courtroom.people[-1].signal.refusals[-1]["message"]
