@@ -41,6 +41,9 @@ class SessionOut(BaseModel):
         default=None,
         description="Send it back as the X-CSRF-Token header on every write made with the cookie.",
     )
+    time_zone: str = Field(
+        description='The court\'s IANA time zone: what "today" and hearing times mean.'
+    )
 
 
 def register(api: Api) -> None:
@@ -87,6 +90,7 @@ def register(api: Api) -> None:
             role=user.role,
             court_id=user.court_id,
             csrf_token=csrf,
+            time_zone=ctx.request.app[SETTINGS].court_timezone,
         )
 
     @api.route(
@@ -132,6 +136,7 @@ def register(api: Api) -> None:
             role=Role.DETAINEE,
             centre_id=terminal.centre_id,
             csrf_token=csrf,
+            time_zone=ctx.request.app[SETTINGS].court_timezone,
         )
 
     @api.route("POST", "/auth/logout", summary="End this session", tag="auth", status=204)
@@ -156,6 +161,7 @@ def register(api: Api) -> None:
             centre_id=p.centre_id,
             hearing_id=p.hearing_id,
             csrf_token=p.csrf_token,
+            time_zone=ctx.request.app[SETTINGS].court_timezone,
         )
 
 

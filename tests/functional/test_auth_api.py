@@ -26,6 +26,14 @@ async def test_login_sets_a_locked_down_cookie_and_me_answers(anon: Caller, worl
     assert me["id"] == world.judge_id and me["csrf_token"] == body["csrf_token"]
 
 
+async def test_the_session_names_the_court_time_zone(new_caller: NewCaller, world: World) -> None:
+    """The browser shows "today" and hearing times in the court's zone, not the device's."""
+    staff, terminal = await new_caller(), await new_caller()
+    assert (await staff.login("clerk"))["time_zone"] == "Asia/Shanghai"
+    assert (await staff.call("GET", "/auth/me"))["time_zone"] == "Asia/Shanghai"
+    assert (await terminal.terminal_login(world.terminal_id))["time_zone"] == "Asia/Shanghai"
+
+
 async def test_secure_cookie_when_served_over_https(new_caller: NewCaller, world: World) -> None:
     # The settings fixture uses an http public URL; the Secure flag follows the scheme.
     caller = await new_caller()

@@ -1,4 +1,76 @@
+// Staff in a live hearing (/hearing/<id>): the judge's (or clerk's) console beside the video.
 import "../shared/base.css";
-import { startI18n } from "../shared/i18n";
+import "../live/live.css";
+import { ApiError, api, setCsrfToken } from "../shared/api";
+import { languageSwitch, startI18n } from "../shared/i18n";
+import { button, el } from "../live/dom";
+import { mediaHelp } from "../live/help";
+import { MediaError, openCameraAndMicrophone } from "../live/media";
+import { LiveSession } from "../live/session";
+import { HearingView } from "../live/view";
 
-startI18n();
+interface Me {
+  kind: string;
+  name: string;
+  csrf_token: string | null;
+}
+
+interface Hearing {
+  id: number;
+  case_number: string;
+  title: string;
+}
+
+const app = document.getElementById("app") as HTMLElement;
+
+async function main(): Promise<void> {
+  startI18n();
+  const hearingId = Number(location.pathname.split("/").filter(Boolean)[1]);
+  let hearing: Hearing;
+  try {
+    const me = await api<Me>("GET", "/auth/me");
+    setCsrfToken(me.csrf_token);
+    hearing = await api<Hearing>("GET", `/hearings/${hearingId}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      show(
+        el("p", { i18n: "live.staff.login_needed" }),
+        el("a.button", { href: "/", testid: "login-link", i18n: "live.staff.login_link" }),
+      );
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      show(el("p.problem", { role: "alert" }, message));
+    }
+    return;
+  }
+  const enter = (stream: MediaStream | null): void => {
+    const session = new LiveSession({ hearingId }, stream);
+    const view = new HearingView(session, {
+      mode: "bench",
+      title: `${hearing.case_number} ${hearing.title}`,
+    });
+    app.replaceChildren(view.root);
+    session.start();
+  };
+  const tryCamera = async (): Promise<void> => {
+    try {
+      enter(await openCameraAndMicrophone());
+    } catch (error) {
+      const problem = error instanceof MediaError ? error : new MediaError("failed", String(error));
+      show(
+        mediaHelp(
+          problem,
+          () => void tryCamera(),
+          button("live.staff.without_camera", "join-without-camera", () => enter(null)),
+        ),
+      );
+    }
+  };
+  await tryCamera();
+}
+
+function show(...nodes: Node[]): void {
+  app.replaceChildren(el("div.page", {}, el("div.top-bar", {}, languageSwitch()), ...nodes));
+}
+
+void main();

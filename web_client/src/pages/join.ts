@@ -1,4 +1,64 @@
+// An invitation link (/join#<token>): the hearing it is for, the self-test, then the waiting room
+// and the hearing itself.
 import "../shared/base.css";
-import { startI18n } from "../shared/i18n";
+import "../live/live.css";
+import { ApiError, api, useInvitation } from "../shared/api";
+import { languageSwitch, startI18n } from "../shared/i18n";
+import { button, el, setText } from "../live/dom";
+import { invitationCard, type InvitationInfo } from "../live/invitation";
+import { SelfTest } from "../live/selftest";
+import { LiveSession } from "../live/session";
+import { HearingView } from "../live/view";
 
-startI18n();
+const app = document.getElementById("app") as HTMLElement;
+
+async function main(): Promise<void> {
+  startI18n();
+  const token = decodeURIComponent(location.hash.slice(1));
+  if (!token) {
+    problem("live.join.no_token");
+    return;
+  }
+  useInvitation(token);
+  let info: InvitationInfo;
+  try {
+    info = await api<InvitationInfo>("GET", "/invitation");
+  } catch (error) {
+    const message = error instanceof ApiError ? error.message : String(error);
+    problem("live.join.invalid", { message });
+    return;
+  }
+  const top = el("div.top-bar", {}, languageSwitch());
+  const page = el("div.page.join", {}, top, invitationCard(info));
+  app.replaceChildren(page);
+  const enter = (stream: MediaStream | null): void => {
+    const session = new LiveSession({ hearingId: info.hearing.id, invitation: token }, stream);
+    const view = new HearingView(session, {
+      mode: "participant",
+      title: `${info.case_number} ${info.hearing.title}`,
+    });
+    app.replaceChildren(view.root);
+    session.start();
+  };
+  if (info.role === "observer") {
+    page.append(
+      el("p", { i18n: "live.join.observer_note" }),
+      button("live.join.enter", "join-button", () => enter(null), "primary"),
+    );
+    return;
+  }
+  const test = new SelfTest((stream) => enter(stream));
+  page.append(test.root);
+  await test.run();
+}
+
+function problem(
+  key: "live.join.no_token" | "live.join.invalid",
+  vars?: Record<string, string>,
+): void {
+  const text = el("p.problem", { testid: "join-problem", role: "alert" });
+  setText(text, key, vars);
+  app.replaceChildren(el("div.page", {}, el("div.top-bar", {}, languageSwitch()), text));
+}
+
+void main();

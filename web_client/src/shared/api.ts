@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Seconds to wait before trying again, from a Retry-After header (e.g. a throttled login). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -63,7 +65,13 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
       error?.code ?? "http",
       error?.message ?? response.statusText,
       error?.details,
+      retryAfterSeconds(response),
     );
   }
   return parsed as T;
+}
+
+function retryAfterSeconds(response: Response): number | undefined {
+  const seconds = Number(response.headers.get("Retry-After") ?? Number.NaN);
+  return Number.isFinite(seconds) ? seconds : undefined;
 }

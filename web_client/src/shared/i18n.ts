@@ -70,12 +70,16 @@ export function hasMessage(key: string): key is MessageKey {
 }
 
 /**
- * Fill elements marked `data-i18n="key"` (text), `data-i18n-placeholder`, `data-i18n-title`
+ * Fill elements marked `data-i18n="key"` (text, with placeholders from the JSON object in
+ * `data-i18n-vars` if present), `data-i18n-placeholder`, `data-i18n-title`
  * and `data-i18n-aria-label` under `root`.
  */
 export function applyTranslations(root: ParentNode): void {
   for (const el of root.querySelectorAll<HTMLElement>("[data-i18n]")) {
-    el.textContent = t(el.dataset.i18n as MessageKey);
+    const vars = el.dataset.i18nVars
+      ? (JSON.parse(el.dataset.i18nVars) as Record<string, string>)
+      : {};
+    el.textContent = t(el.dataset.i18n as MessageKey, vars);
   }
   for (const el of root.querySelectorAll<HTMLInputElement>("[data-i18n-placeholder]")) {
     el.placeholder = t(el.dataset.i18nPlaceholder as MessageKey);

@@ -1,0 +1,169 @@
+"""The clerk archive in Chromium: search finds a sealed recording, the player streams it with
+byte ranges and seeks to a chapter, the timeline is listed, and the seal's verification turns
+from valid to broken when one byte of the archive changes on disk."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from playwright.async_api import Response, expect
+
+from config import Settings
+from hearing_server.db.database import Database
+from tests.browser.conftest import OpenTab
+from tests.browser.test_staff import log_in
+from tests.callers import Caller
+from tests.functional.test_recordings_api import seal_recording
+
+NewCaller = Callable[[], Awaitable[Caller]]
+CHAPTERS = [
+    (0, 1200, "法庭调查 Investigation"),
+    (1200, 2400, "法庭辩论 Debate"),
+    (2400, 3000, "宣判 Pronouncement"),
+]
+
+
+@pytest.fixture(scope="module")
+def archive_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """Three seconds of real H.264 in a faststart MP4, a chapter per procedure phase."""
+    path = tmp_path_factory.mktemp("mp4") / "archive.mp4"
+    with av.open(str(path), "w", options={"movflags": "faststart"}) as out:
+        stream = out.add_stream("libx264", rate=10)
+        stream.width, stream.height = 160, 90
+        stream.pix_fmt = "yuv420p"
+        for index in range(30):
+            picture = np.full((90, 160, 3), index * 8, np.uint8)
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+        out.mux(stream.encode(None))
+        out.set_chapters(
+            [
+                {
+                    "id": n,
+                    "start": start,
+                    "end": end,
+                    "time_base": Fraction(1, 1000),
+                    "metadata": {"title": title},
+                }
+                for n, (start, end, title) in enumerate(CHAPTERS, 1)
+            ]
+        )
+    return path.read_bytes()
+
+
+async def test_clerk_finds_plays_and_verifies_a_recording(
+    open_tab: OpenTab,
+    judge: Caller,
+    new_caller: NewCaller,
+    database: Database,
+    settings: Settings,
+    archive_mp4: bytes,
+) -> None:
+    sealed = await seal_recording(judge, new_caller, database, settings, archive_mp4)
+    tab = await open_tab("archive-clerk", "/archive", locale="zh-CN")
+    page = tab.page
+    streamed: list[tuple[str, int]] = []  # (Range header, status) of each archive response
+
+    async def on_response(response: Response) -> None:
+        if response.url.endswith(f"/recordings/{sealed.recording_id}/archive"):
+            asked = (await response.request.all_headers()).get("range", "")
+            streamed.append((asked, response.status))
+
+    page.on("response", on_response)
+    await log_in(page, "clerk")
+    found = page.get_by_test_id(f"recording-{sealed.recording_id}")
+    await expect(found).to_be_visible()  # the latest recordings, before any search
+    await page.get_by_test_id("search-party").fill("李四")
+    await page.get_by_test_id("search").click()
+    await expect(page.get_by_test_id("found")).to_have_text("共找到 0 个录像。")
+    await expect(found).to_have_count(0)
+    await page.get_by_test_id("search-case").fill("1234")
+    await page.get_by_test_id("search-date").fill("2026-03-02")
+    await page.get_by_test_id("search-party").fill("张三")
+    await page.get_by_test_id("search").click()
+    await expect(found).to_contain_text("(2026)浙0402民初1234号")
+    await expect(found).to_contain_text("已封存")
+    await expect(page.get_by_test_id("found")).to_have_text("共找到 1 个录像。")
+    await tab.screenshot("search-zh")
+
+    await found.get_by_test_id("open").click()
+    video = page.get_by_test_id("video")
+    await expect(video).to_have_js_property("readyState", 4, timeout=10000)
+    assert 2.9 < await video.evaluate("v => v.duration") < 3.2
+    chapters = page.get_by_test_id("chapter")
+    await expect(chapters).to_have_text(
+        [f"0:00 {CHAPTERS[0][2]}", f"0:01 {CHAPTERS[1][2]}", f"0:02 {CHAPTERS[2][2]}"]
+    )
+    await chapters.nth(1).click()
+    await page.wait_for_function(
+        "v => v.currentTime >= 1.2 && v.currentTime < 2.4", arg=await video.element_handle()
+    )
+    assert any(asked.startswith("bytes=") and status == 206 for asked, status in streamed), streamed
+
+    timeline = page.get_by_test_id("timeline")
+    for text in (
+        "庭审: 候审室已开放 → 正在开庭",
+        "准许入庭: 张三",
+        "身份核实: 张三",
+        "阶段: 法庭调查",
+        "庭审: 正在开庭 → 休庭中",
+    ):
+        await expect(timeline).to_contain_text(text)
+
+    await page.get_by_test_id("verify").click()
+    verdict = page.get_by_test_id("verdict")
+    await expect(verdict).to_have_text(re.compile(r"封存完好：\d+ 个文件、\d+ 条记录均未改动。"))
+    await tab.screenshot("recording-zh")
+    await page.get_by_test_id("lang-switch").click()
+    await expect(verdict).to_contain_text("Seal valid")
+    await tab.screenshot("recording-en")
+
+    archive = settings.recordings_dir / sealed.prefix / "archive.mp4"
+    flip_a_byte(archive)
+    await page.get_by_test_id("verify").click()
+    await expect(verdict).to_have_text("Seal BROKEN: 1 problem(s) found.")
+    await expect(page.get_by_test_id("problem")).to_contain_text(
+        f"File changed: {sealed.prefix}/archive.mp4"
+    )
+    await tab.screenshot("seal-broken-en")
+
+    download = await page.get_by_test_id("download").get_attribute("href")
+    assert download is not None
+    response = await page.request.get(download)
+    assert response.ok and len(await response.body()) == archive.stat().st_size
+    assert response.headers["content-disposition"].startswith("attachment")
+
+    await page.get_by_test_id("back").click()  # to the same search
+    await expect(page.get_by_test_id("found")).to_have_text("Recordings found: 1.")
+    await expect(page.get_by_test_id("search-party")).to_have_value("张三")
+    await tab.screenshot("search-en")
+
+
+async def test_a_recording_of_another_court_is_not_there(
+    open_tab: OpenTab,
+    judge: Caller,
+    new_caller: NewCaller,
+    database: Database,
+    settings: Settings,
+    archive_mp4: bytes,
+) -> None:
+    sealed = await seal_recording(judge, new_caller, database, settings, archive_mp4)
+    tab = await open_tab(
+        "archive-other-court", f"/archive#/recordings/{sealed.recording_id}", locale="en-US"
+    )
+    await log_in(tab.page, "judge_b")
+    await expect(tab.page.get_by_test_id("recording-error")).to_contain_text(
+        "Not found, or not visible to you"
+    )
+    await tab.screenshot("not-visible-en")
+
+
+def flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))

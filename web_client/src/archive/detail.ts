@@ -1,0 +1,52 @@
+// One recording: the player with its chapters, the hearing's timeline and the seal. The server
+// decides who may see it (judges their own cases, clerks their court) and says why not.
+import { api } from "../shared/api";
+import { courtDate, courtDateTime } from "../staff/court_time";
+import { h, show } from "../staff/dom";
+import { showError } from "../staff/errors";
+import type { Session } from "../staff/types";
+import { label } from "./labels";
+import { playerView } from "./player";
+import { sealView } from "./seal";
+import { timelineView } from "./timeline";
+import type { RecordingDetail } from "./types";
+
+/** `back` is the search this recording was opened from. */
+export function detailView(session: Session, recordingId: number, back: string): HTMLElement {
+  const body = h("div", { class: "recording" }, h("p", { i18n: "common.loading" }));
+  void (async () => {
+    try {
+      const recording = await api<RecordingDetail>("GET", `/recordings/${recordingId}`);
+      const zone = session.time_zone;
+      const day = courtDate(zone, new Date(recording.started_at ?? Date.now()));
+      show(
+        body,
+        h("h2", { testid: "recording-title" }, `${recording.case_number} ${recording.case_title}`),
+        h(
+          "p",
+          { class: "muted" },
+          `${recording.hearing_title} · `,
+          h("span", { i18n: `kind.${recording.kind}` as const }),
+          " · ",
+          recording.started_at ? courtDateTime(zone, recording.started_at) : "–",
+          " · ",
+          label("archive.recording", recording.state),
+        ),
+        h(
+          "div",
+          { class: "recording-grid" },
+          playerView(recording),
+          h("div", {}, sealView(zone, recording), timelineView(zone, day, recording.timeline)),
+        ),
+      );
+    } catch (error) {
+      show(body, showError(h("p", { class: "error", testid: "recording-error" }), error));
+    }
+  })();
+  return h(
+    "section",
+    { class: "card" },
+    h("a", { href: back, i18n: "archive.back", testid: "back" }),
+    body,
+  );
+}

@@ -1,0 +1,41 @@
+// The hearing as it happened: state changes (recesses among them), procedure phases,
+// admissions, identity checks, people joining and leaving, the recorder's own states.
+import { courtClock, courtDate } from "../staff/court_time";
+import { h } from "../staff/dom";
+import { label } from "./labels";
+import type { TimelineEntry } from "./types";
+
+/** Where each kind's values come from: hearing states, phases, recorder states or a person. */
+const VALUES: Record<string, string> = {
+  state: "state",
+  phase: "phase",
+  recording: "archive.recording",
+};
+
+/** Times are court clock times; an entry on another day than `day` (YYYY-MM-DD) shows its date. */
+export function timelineView(zone: string, day: string, entries: TimelineEntry[]): HTMLElement {
+  return h(
+    "div",
+    { class: "timeline" },
+    h("h3", { i18n: "archive.timeline" }),
+    h("ol", { class: "rows", testid: "timeline" }, ...entries.map((e) => entry(zone, day, e))),
+  );
+}
+
+function entry(zone: string, day: string, e: TimelineEntry): HTMLElement {
+  const date = courtDate(zone, new Date(e.at));
+  const values = VALUES[e.kind];
+  const what: Array<HTMLElement | string> = [label("archive.event", e.kind)];
+  if (values !== undefined) {
+    if (e.from_value) what.push(": ", label(values, e.from_value), " → ");
+    else if (e.to_value) what.push(": ");
+    if (e.to_value) what.push(label(values, e.to_value));
+  }
+  if (e.participant_name) what.push(": ", h("strong", {}, e.participant_name));
+  return h(
+    "li",
+    { class: `row event-${e.kind} to-${e.to_value ?? "none"}`, testid: "event" },
+    h("span", { class: "time" }, date === day ? "" : `${date} `, courtClock(zone, e.at, true)),
+    h("span", { class: "text" }, ...what),
+  );
+}

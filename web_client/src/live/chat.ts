@@ -1,0 +1,77 @@
+// Written messages: participants write to the bench; the bench writes to one participant.
+import { t } from "../shared/i18n";
+import { el } from "./dom";
+import { report } from "./notice";
+import { BENCH_ROLES, type ChatMessage, type Member } from "./protocol";
+import type { LiveSession } from "./session";
+
+export class Chat {
+  readonly root = el("section.panel.chat", { testid: "chat" });
+  private readonly list = el("ol.messages", { testid: "messages" });
+  private readonly to = el("select", { testid: "message-to" });
+  private readonly text = el("textarea", {
+    testid: "message-text",
+    rows: "2",
+    maxlength: "2000",
+    "data-i18n-placeholder": "live.chat.placeholder",
+  });
+  private shown = 0;
+
+  constructor(
+    private readonly session: LiveSession,
+    private readonly bench: boolean,
+  ) {
+    const form = el(
+      "form.chat-form",
+      {},
+      bench ? this.to : null,
+      this.text,
+      el("button.primary", { type: "submit", testid: "message-send", i18n: "live.chat.send" }),
+    );
+    this.text.placeholder = t("live.chat.placeholder");
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.send();
+    });
+    this.root.append(
+      el("h2", { i18n: bench ? "live.chat.title_bench" : "live.chat.title" }),
+      this.list,
+      form,
+    );
+  }
+
+  update(members: Member[]): void {
+    const messages = this.session.state.messages;
+    for (const message of messages.slice(this.shown)) this.list.append(line(message));
+    this.shown = messages.length;
+    if (this.bench) this.recipients(members);
+  }
+
+  private recipients(members: Member[]): void {
+    const chosen = this.to.value;
+    const options = members
+      .filter((m) => !BENCH_ROLES.includes(m.role))
+      .map((m) => el("option", { value: String(m.id) }, m.name));
+    this.to.replaceChildren(...options);
+    if (options.some((o) => o.value === chosen)) this.to.value = chosen;
+  }
+
+  private send(): void {
+    const text = this.text.value.trim();
+    if (!text) return;
+    const to = this.bench ? Number(this.to.value) : "bench";
+    if (this.bench && !to) return;
+    this.text.value = "";
+    report(this.session.message(to, text));
+  }
+}
+
+function line(message: ChatMessage): HTMLElement {
+  const at = new Date(message.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return el(
+    "li",
+    { testid: "message" },
+    el("span.message-meta", {}, `${message.from_name} · ${at}`),
+    el("span.message-text", {}, message.text),
+  );
+}

@@ -1,0 +1,26 @@
+// A modal question with a cancel and a confirm button; resolves true when confirmed.
+import type { MessageKey } from "../shared/i18n";
+import { button, el } from "./dom";
+
+export function confirmDialog(question: MessageKey, confirm: MessageKey): Promise<boolean> {
+  return new Promise((resolve) => {
+    const dialog = el("dialog.confirm", { testid: "confirm-dialog" });
+    const finish = (answer: boolean): void => {
+      dialog.close();
+      dialog.remove();
+      resolve(answer);
+    };
+    dialog.append(
+      el("p", { i18n: question }),
+      el(
+        "div.dialog-buttons",
+        {},
+        button("common.cancel", "confirm-cancel", () => finish(false)),
+        button(confirm, "confirm-ok", () => finish(true), "danger"),
+      ),
+    );
+    dialog.addEventListener("cancel", () => finish(false));
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}

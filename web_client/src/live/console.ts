@@ -1,0 +1,182 @@
+// The bench's console: the hearing's state and phase, the people (presence, identity check) with
+// admit / send back / mute / remove / verify, admit all and mute all, alerts. A clerk sees the
+// subset their role allows.
+import { t, type MessageKey } from "../shared/i18n";
+import { confirmDialog } from "./confirm";
+import { button, el } from "./dom";
+import { notify, report } from "./notice";
+import { phaseName, presenceName, roleName } from "./names";
+import { may, type BenchAction } from "./permissions";
+import { type Alert, BENCH_ROLES, type Member, type RoomView } from "./protocol";
+import type { LiveSession } from "./session";
+
+const TRANSITIONS: Array<[BenchAction, MessageKey]> = [
+  ["open", "live.console.open"],
+  ["start_session", "live.console.start"],
+  ["recess", "live.console.recess"],
+  ["resume", "live.console.resume"],
+];
+
+export class BenchConsole {
+  readonly root = el("section.panel.console", { testid: "console" });
+  private readonly hearing = el("div.console-hearing");
+  private readonly people = el("ul.people", { testid: "people" });
+  private readonly alerts = el("ol.alerts", { testid: "alerts" });
+  private alertsSeen = 0;
+
+  constructor(private readonly session: LiveSession) {
+    this.root.append(
+      el("h2", { i18n: "live.console.title" }),
+      this.hearing,
+      el("h3", { i18n: "live.console.people" }),
+      this.people,
+      el("h3", { i18n: "live.console.alerts" }),
+      this.alerts,
+    );
+  }
+
+  update(room: RoomView): void {
+    const role = room.you.role;
+    const allowed = (action: BenchAction): boolean => may(role, action, room.state);
+    this.hearing.replaceChildren(...this.hearingControls(room, allowed));
+    const others = room.members.filter((m) => m.id !== room.you.id);
+    this.people.replaceChildren(...others.map((m) => this.person(m, allowed)));
+    const alerts = this.session.state.alerts;
+    for (const alert of alerts.slice(0, alerts.length - this.alertsSeen)) {
+      notify(alertText(alert, room.members));
+    }
+    this.alertsSeen = alerts.length;
+    this.alerts.replaceChildren(...alerts.slice(0, 20).map((a) => alertLine(a, room.members)));
+  }
+
+  private hearingControls(room: RoomView, allowed: (a: BenchAction) => boolean): Node[] {
+    const nodes: Node[] = [];
+    const buttons = el("div.button-row");
+    for (const [action, key] of TRANSITIONS) {
+      if (allowed(action)) {
+        const act = (): void => report(this.session.act(action));
+        buttons.append(button(key, `hearing-${action}`, act, "primary"));
+      }
+    }
+    const waiting = room.members.filter((m) => m.presence === "waiting").length;
+    if (allowed("admit") && waiting > 0) {
+      buttons.append(
+        button("live.console.admit_all", "admit-all", () => report(this.session.act("admit_all"))),
+      );
+    }
+    if (allowed("mute")) {
+      buttons.append(
+        button("live.console.mute_all", "mute-all", () => report(this.session.act("mute_all"))),
+      );
+    }
+    if (allowed("close")) {
+      const close = (): void => void this.close();
+      buttons.append(button("live.console.close", "hearing-close", close, "danger"));
+    }
+    nodes.push(buttons);
+    if (allowed("set_phase") && room.phases.length > 0) {
+      const select = el("select", { testid: "phase-select" });
+      for (const phase of room.phases) {
+        const option = el("option", { value: phase }, phaseName(phase));
+        option.selected = phase === room.phase;
+        select.append(option);
+      }
+      select.addEventListener("change", () =>
+        report(this.session.act("set_phase", { phase: select.value })),
+      );
+      nodes.push(el("label.phase", {}, el("span", { i18n: "live.console.phase" }), select));
+    }
+    return nodes;
+  }
+
+  private person(member: Member, allowed: (a: BenchAction) => boolean): HTMLElement {
+    const act = (event: string, data: Record<string, unknown> = {}) => () =>
+      report(this.session.act(event, { participant_id: member.id, ...data }));
+    const actions = el("div.person-actions");
+    // The bench is conducted by nobody: its members get no actions and no identity check.
+    if (isBench(member)) return this.row(member, actions);
+    const present = member.presence === "in_hearing" || member.presence === "in_consultation";
+    if (member.presence === "waiting" && allowed("admit")) {
+      actions.append(button("live.console.admit", "admit", act("admit"), "primary"));
+    }
+    if (!member.identity_verified && allowed("verify_identity") && isHere(member)) {
+      actions.append(button("live.console.verify", "verify", act("verify_identity")));
+    }
+    if (present && allowed("mute")) {
+      actions.append(
+        member.bench_muted
+          ? button("live.console.unmute", "unmute", act("mute", { muted: false }))
+          : button("live.console.mute", "mute", act("mute", { muted: true })),
+      );
+    }
+    if (present && allowed("send_back")) {
+      actions.append(button("live.console.send_back", "send-back", act("send_back")));
+    }
+    if (allowed("remove") && isHere(member)) {
+      actions.append(button("live.console.remove", "remove", () => void this.remove(member)));
+    }
+    return this.row(member, actions);
+  }
+
+  private row(member: Member, actions: HTMLElement): HTMLElement {
+    const flags = [
+      member.hand_raised ? t("live.tile.hand") : "",
+      member.audio_muted ? t(member.bench_muted ? "live.tile.bench_muted" : "live.tile.muted") : "",
+    ].filter(Boolean);
+    return el(
+      "li.person",
+      { testid: "person", "data-participant": String(member.id), "data-presence": member.presence },
+      el(
+        "div.person-who",
+        {},
+        el("strong", {}, member.name),
+        el("span", {}, roleName(member.role)),
+        el("span.presence", { testid: "presence" }, presenceName(member.presence)),
+        isBench(member)
+          ? null
+          : el(
+              "span.identity",
+              { testid: "identity", "data-verified": String(member.identity_verified) },
+              t(member.identity_verified ? "live.console.verified" : "live.console.unverified"),
+            ),
+        flags.length ? el("span.flags", {}, flags.join(" · ")) : null,
+      ),
+      actions,
+    );
+  }
+
+  private async close(): Promise<void> {
+    if (await confirmDialog("live.console.close_question", "live.console.close")) {
+      report(this.session.act("close"));
+    }
+  }
+
+  private async remove(member: Member): Promise<void> {
+    if (await confirmDialog("live.console.remove_question", "live.console.remove")) {
+      report(this.session.act("remove", { participant_id: member.id }));
+    }
+  }
+}
+
+function isHere(member: Member): boolean {
+  return ["waiting", "in_hearing", "in_consultation", "reconnecting"].includes(member.presence);
+}
+
+function isBench(member: Member): boolean {
+  return BENCH_ROLES.includes(member.role);
+}
+
+function alertText(alert: Alert, members: Member[]): string {
+  const name = members.find((m) => m.id === alert.participant_id)?.name ?? "";
+  return t(`live.alert.${alert.kind}`, { name });
+}
+
+function alertLine(alert: Alert, members: Member[]): HTMLElement {
+  const at = new Date(alert.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return el(
+    "li",
+    { testid: "alert", "data-kind": alert.kind, title: alert.message },
+    el("span.alert-time", {}, at),
+    el("strong", {}, alertText(alert, members)),
+  );
+}

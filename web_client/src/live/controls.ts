@@ -1,0 +1,72 @@
+// The person's own switches: microphone, camera, raise hand, message the bench, leave (confirmed:
+// leaving a court hearing without permission matters). A terminal shows neither camera nor leave.
+import { confirmDialog } from "./confirm";
+import { button, el, setText } from "./dom";
+import { report } from "./notice";
+import type { LiveSession } from "./session";
+
+export interface ControlOptions {
+  /** May raise a hand and write to the bench (parties, witnesses...; not the bench itself). */
+  takesPart: boolean;
+  /** A detention terminal: the camera stays on and nobody leaves from the screen. */
+  kiosk: boolean;
+  /** Show or hide the messages to the bench. */
+  onMessages: () => void;
+}
+
+export class Controls {
+  readonly root = el("nav.controls", { testid: "controls" });
+  private readonly mic: HTMLButtonElement;
+  private readonly camera: HTMLButtonElement;
+  private readonly hand: HTMLButtonElement;
+
+  constructor(
+    private readonly session: LiveSession,
+    options: ControlOptions,
+  ) {
+    this.mic = button("live.controls.mic_off", "mic-toggle", () =>
+      report(session.setMicrophone(!session.state.micOn)),
+    );
+    this.camera = button("live.controls.camera_off", "camera-toggle", () =>
+      report(session.setCamera(!session.state.cameraOn)),
+    );
+    this.hand = button("live.controls.raise_hand", "hand-toggle", () => {
+      const raised = session.state.room?.you.hand_raised ?? false;
+      report(session.act("raise_hand", { raised: !raised }));
+    });
+    const message = button("live.controls.messages", "messages-toggle", options.onMessages);
+    const leave = button("live.controls.leave", "leave", () => void this.leave(), "danger");
+    this.root.append(
+      this.mic,
+      options.kiosk ? "" : this.camera,
+      options.takesPart ? this.hand : "",
+      options.takesPart ? message : "",
+      options.kiosk ? "" : leave,
+    );
+    if (session.local === null) {
+      this.mic.hidden = true;
+      this.camera.hidden = true;
+    }
+  }
+
+  update(): void {
+    const { micOn, cameraOn, room } = this.session.state;
+    const benchMuted = room?.you.bench_muted ?? false;
+    const live = micOn && !benchMuted;
+    setText(this.mic, live ? "live.controls.mic_off" : "live.controls.mic_on");
+    this.mic.dataset.state = benchMuted ? "bench-muted" : micOn ? "on" : "off";
+    this.mic.disabled = benchMuted;
+    this.mic.setAttribute("aria-pressed", String(!live));
+    setText(this.camera, cameraOn ? "live.controls.camera_off" : "live.controls.camera_on");
+    this.camera.dataset.state = cameraOn ? "on" : "off";
+    const raised = room?.you.hand_raised ?? false;
+    setText(this.hand, raised ? "live.controls.lower_hand" : "live.controls.raise_hand");
+    this.hand.hidden = room?.you.presence !== "in_hearing";
+  }
+
+  private async leave(): Promise<void> {
+    if (await confirmDialog("live.leave.question", "live.leave.confirm")) {
+      await this.session.leave();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+// The card at the top of the join page: which court, case and hearing, and who is invited.
+import { language, onLanguageChange, type MessageKey } from "../shared/i18n";
+import { el } from "./dom";
+import { roleName } from "./names";
+
+export interface InvitationInfo {
+  court: string;
+  case_number: string;
+  case_title: string;
+  hearing: { id: number; title: string; scheduled_start: string; state: string };
+  participant_id: number;
+  name: string;
+  role: string;
+}
+
+export function invitationCard(info: InvitationInfo): HTMLElement {
+  const row = (key: MessageKey, value: string, testid: string): HTMLElement =>
+    el("div.fact", {}, el("dt", { i18n: key }), el("dd", { testid }, value));
+  const facts = el("dl");
+  const fill = (): void => {
+    const when = new Date(info.hearing.scheduled_start).toLocaleString(language(), {
+      dateStyle: "medium",
+      timeStyle: "short",
+    });
+    facts.replaceChildren(
+      row("live.join.court", info.court, "court"),
+      row("live.join.case", `${info.case_number} ${info.case_title}`, "case"),
+      row("live.join.hearing", info.hearing.title, "hearing-title"),
+      row("live.join.time", when, "hearing-time"),
+      row("live.join.you", `${info.name} · ${roleName(info.role)}`, "invitee"),
+    );
+  };
+  fill();
+  onLanguageChange(fill);
+  const title = el("h1", { i18n: "live.join.title" });
+  return el("section.invitation", { testid: "invitation" }, title, facts);
+}

@@ -1,0 +1,105 @@
+// The `/hearing` socket.io namespace as the browser sees it (signaling/messages.py on the server).
+
+export type Presence =
+  | "invited"
+  | "joining"
+  | "waiting"
+  | "in_hearing"
+  | "in_consultation"
+  | "reconnecting"
+  | "left"
+  | "removed";
+
+export type HearingState = "scheduled" | "open" | "in_session" | "recess" | "closed" | "cancelled";
+
+export interface Member {
+  id: number;
+  role: string;
+  name: string;
+  side: string | null;
+  presence: Presence;
+  audio_muted: boolean;
+  bench_muted: boolean;
+  camera_off: boolean;
+  hand_raised: boolean;
+  identity_verified: boolean;
+  in_consultation: boolean;
+}
+
+/** The room as this member may see it, sent after every change. */
+export interface RoomView {
+  hearing_id: number;
+  state: HearingState;
+  phase: string | null;
+  phases: string[];
+  recording: boolean;
+  you: Member;
+  members: Member[];
+}
+
+export interface Welcome {
+  hearing_id: number;
+  participant_id: number;
+  ice_servers: RTCIceServer[];
+}
+
+/** The server renegotiates what the client receives; `tracks` says whom each mid carries. */
+export interface ServerOffer {
+  sdp: string;
+  tracks: Record<string, { participant_id: number; kind: string }>;
+}
+
+export interface ChatMessage {
+  from_id: number;
+  from_name: string;
+  to: number | "bench";
+  text: string;
+  at: string;
+}
+
+export type AlertKind =
+  | "dropped"
+  | "reconnected"
+  | "connection_failed"
+  | "poor_connection"
+  | "recording_failed";
+
+export interface Alert {
+  kind: AlertKind;
+  participant_id: number | null;
+  message: string;
+  at: string;
+}
+
+export interface Closed {
+  hearing_id: number;
+  verification_code?: string;
+}
+
+export interface ServerEvents {
+  welcome: (data: Welcome) => void;
+  room: (data: RoomView) => void;
+  speaker: (data: { participant_id: number }) => void;
+  offer: (data: ServerOffer) => void;
+  message: (data: ChatMessage) => void;
+  alert: (data: Alert) => void;
+  removed: (data: { reason: string }) => void;
+  closed: (data: Closed) => void;
+  bye: (data: { reason: string }) => void;
+}
+
+export interface Refusal {
+  code: string;
+  message: string;
+  /** With `moved`: the server process that holds the hearing, to connect to instead. */
+  node_url?: string;
+}
+
+/** Every event is answered through its acknowledgement. */
+export interface Reply {
+  ok?: true;
+  error?: Refusal;
+  [field: string]: unknown;
+}
+
+export const BENCH_ROLES: readonly string[] = ["judge", "clerk"];

@@ -1,0 +1,103 @@
+// The self-test before joining: camera preview, microphone level meter and a network check against
+// the server; clear help when the camera or microphone cannot be used.
+import { button, el, setText } from "./dom";
+import { mediaHelp } from "./help";
+import { MediaError, openCameraAndMicrophone, watchLevel } from "./media";
+
+const PINGS = 4;
+const SLOW_MS = 400;
+
+export class SelfTest {
+  readonly root = el("section.selftest", { testid: "selftest" });
+  private readonly preview = el("video.preview", {
+    testid: "preview",
+    autoplay: true,
+    playsinline: true,
+    muted: true,
+  });
+  private readonly meter = el("div.meter-level");
+  private readonly meterBox = el("div.meter", { testid: "mic-meter", role: "meter" }, this.meter);
+  private readonly network = el("span.check-result", { testid: "network-check" });
+  private readonly checks = el("div.checks");
+  private readonly join: HTMLButtonElement;
+  private stream: MediaStream | null = null;
+  private stopLevel: (() => void) | null = null;
+
+  constructor(onJoin: (stream: MediaStream) => void) {
+    this.preview.muted = true;
+    this.join = button(
+      "live.join.enter",
+      "join-button",
+      () => {
+        if (this.stream === null) return;
+        this.stopLevel?.();
+        onJoin(this.stream);
+      },
+      "primary",
+    );
+    this.join.disabled = true;
+    this.root.append(el("h2", { i18n: "live.test.title" }), this.checks, this.join);
+  }
+
+  async run(): Promise<void> {
+    void this.checkNetwork();
+    await this.openMedia();
+  }
+
+  private async openMedia(): Promise<void> {
+    this.join.disabled = true;
+    try {
+      this.stream = await openCameraAndMicrophone();
+    } catch (error) {
+      const problem = error instanceof MediaError ? error : new MediaError("failed", String(error));
+      const help = mediaHelp(problem, () => void this.openMedia());
+      this.checks.replaceChildren(help, this.networkRow());
+      return;
+    }
+    this.preview.srcObject = this.stream;
+    this.stopLevel = watchLevel(this.stream, (level) => {
+      this.meter.style.width = `${Math.round(level * 100)}%`;
+      this.meterBox.dataset.level = level.toFixed(2);
+    });
+    this.checks.replaceChildren(
+      el("div.check", {}, el("span.check-name", { i18n: "live.test.camera" }), this.preview),
+      el(
+        "div.check",
+        {},
+        el("span.check-name", { i18n: "live.test.microphone" }),
+        this.meterBox,
+        el("small", { i18n: "live.test.mic_hint" }),
+      ),
+      this.networkRow(),
+    );
+    this.join.disabled = false;
+  }
+
+  private networkRow(): HTMLElement {
+    return el("div.check", {}, el("span.check-name", { i18n: "live.test.network" }), this.network);
+  }
+
+  /** Round trips to the server: the median decides between good and slow. */
+  private async checkNetwork(): Promise<void> {
+    setText(this.network, "live.test.checking");
+    const times: number[] = [];
+    try {
+      for (let i = 0; i < PINGS; i++) {
+        const started = performance.now();
+        const response = await fetch("/healthz", { cache: "no-store" });
+        if (!response.ok) throw new Error(String(response.status));
+        times.push(performance.now() - started);
+      }
+    } catch {
+      this.network.dataset.result = "failed";
+      setText(this.network, "live.test.network_failed");
+      return;
+    }
+    times.sort((a, b) => a - b);
+    const ms = String(Math.round(times[Math.floor(times.length / 2)]));
+    const slow = Number(ms) > SLOW_MS;
+    this.network.dataset.result = slow ? "slow" : "good";
+    this.network.dataset.ms = ms;
+    setText(this.network, slow ? "live.test.network_slow" : "live.test.network_good", { ms });
+  }
+}

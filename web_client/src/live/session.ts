@@ -1,0 +1,248 @@
+// One person's presence in a live hearing: signaling, the peer connection, their camera and
+// microphone switches, and the state the screen shows. Reconnects without a page reload: a new
+// socket.io connection gets a new `welcome`, and with it a new peer connection.
+import { stopAll } from "./media";
+import { type Incoming, PeerLink } from "./peer";
+import type { Alert, ChatMessage, Closed, Refusal, Reply, RoomView } from "./protocol";
+import { watchQuality } from "./quality";
+import { type Credentials, refusalOf, Signaling } from "./signaling";
+
+export type LinkState = "connecting" | "connected" | "reconnecting";
+
+export type Ending =
+  | { kind: "closed"; code?: string }
+  | { kind: "removed" }
+  | { kind: "left" }
+  | { kind: "refused"; message: string }
+  | { kind: "disconnected"; reason: string };
+
+export interface SessionState {
+  link: LinkState;
+  room: RoomView | null;
+  speaker: number | null;
+  incoming: Map<number, Incoming>;
+  /** The peer connection's state ("none" between connections). */
+  media: RTCPeerConnectionState | "none";
+  poorConnection: boolean;
+  micOn: boolean;
+  cameraOn: boolean;
+  messages: ChatMessage[];
+  alerts: Alert[];
+  ending: Ending | null;
+}
+
+export class LiveSession {
+  readonly state: SessionState = {
+    link: "connecting",
+    room: null,
+    speaker: null,
+    incoming: new Map(),
+    media: "none",
+    poorConnection: false,
+    micOn: true,
+    cameraOn: true,
+    messages: [],
+    alerts: [],
+    ending: null,
+  };
+  private signaling: Signaling;
+  private peer: PeerLink | null = null;
+  private stopQuality: (() => void) | null = null;
+  private readonly listeners: Array<() => void> = [];
+
+  private readonly credentials: Credentials;
+
+  constructor(
+    credentials: Omit<Credentials, "publishes">,
+    readonly local: MediaStream | null,
+  ) {
+    this.credentials = { ...credentials, publishes: local !== null };
+    this.signaling = new Signaling(this.credentials);
+    this.listen();
+  }
+
+  /**
+   * With several server processes, the hearing lives in one of them: connect there (`node`),
+   * or back to the page's own server (null), which places the hearing again if its process died.
+   */
+  private switchNode(node: string | null): void {
+    const previous = this.signaling;
+    this.signaling = new Signaling(this.credentials, node);
+    previous.close(); // its events are ignored from now on (see listen)
+    this.listen();
+    this.signaling.connect();
+  }
+
+  /** Called after every change of `state`. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  start(): void {
+    this.signaling.connect();
+  }
+
+  /** A conducting or taking-part event (admit, recess, raise_hand, message...). */
+  async act(event: string, data: unknown = {}): Promise<Refusal | null> {
+    const reply: Reply = await this.signaling.call(event, data);
+    return refusalOf(reply);
+  }
+
+  async setMicrophone(on: boolean): Promise<Refusal | null> {
+    this.state.micOn = on;
+    return this.applyMedia();
+  }
+
+  async setCamera(on: boolean): Promise<Refusal | null> {
+    this.state.cameraOn = on;
+    return this.applyMedia();
+  }
+
+  /** Write to the bench (`"bench"`) or, from the bench, to one participant. */
+  async message(to: number | "bench", text: string): Promise<Refusal | null> {
+    const refused = await this.act("message", { to, text });
+    const you = this.state.room?.you;
+    // The server copies the bench on everything, but not a participant on their own words.
+    if (refused === null && to === "bench" && you !== undefined) {
+      const at = new Date().toISOString();
+      this.state.messages.push({ from_id: you.id, from_name: you.name, to, text, at });
+      this.changed();
+    }
+    return refused;
+  }
+
+  async leave(): Promise<void> {
+    await this.act("leave");
+    this.end({ kind: "left" });
+  }
+
+  private async applyMedia(): Promise<Refusal | null> {
+    this.enableTracks();
+    this.changed();
+    return this.act("set_media", { audio: this.state.micOn, video: this.state.cameraOn });
+  }
+
+  /** The bench's mute wins over the person's own switch. */
+  private enableTracks(): void {
+    const benchMuted = this.state.room?.you.bench_muted ?? false;
+    for (const track of this.local?.getAudioTracks() ?? []) {
+      track.enabled = this.state.micOn && !benchMuted;
+    }
+    for (const track of this.local?.getVideoTracks() ?? []) track.enabled = this.state.cameraOn;
+  }
+
+  private listen(): void {
+    const socket = this.signaling.socket;
+    socket.on("connect", () => {
+      this.state.link = "connected";
+      this.changed();
+    });
+    socket.on("welcome", (welcome) => {
+      this.closePeer();
+      const peer = new PeerLink(
+        this.signaling,
+        welcome.ice_servers,
+        (incoming) => {
+          if (peer !== this.peer) return;
+          this.state.incoming = incoming;
+          this.changed();
+        },
+        (state) => {
+          if (peer !== this.peer) return;
+          this.state.media = state;
+          this.changed();
+          if (state === "failed") this.restart();
+        },
+        (message) => console.warn(`media negotiation failed: ${message}`),
+      );
+      this.peer = peer;
+      this.stopQuality = watchQuality(
+        () => peer.stats(),
+        (poor) => {
+          this.state.poorConnection = poor;
+          this.changed();
+        },
+      );
+      peer.publish(this.local);
+      if (!this.state.micOn || !this.state.cameraOn) void this.applyMedia();
+    });
+    socket.on("offer", (offer) => this.peer?.answer(offer));
+    socket.on("room", (room) => {
+      this.state.room = room;
+      this.enableTracks();
+      this.changed();
+    });
+    socket.on("speaker", ({ participant_id }) => {
+      this.state.speaker = participant_id;
+      this.changed();
+    });
+    socket.on("message", (message) => {
+      this.state.messages.push(message);
+      this.changed();
+    });
+    socket.on("alert", (alert) => {
+      this.state.alerts.unshift(alert);
+      this.changed();
+    });
+    socket.on("removed", () => this.end({ kind: "removed" }));
+    socket.on("closed", (closed: Closed) =>
+      this.end({ kind: "closed", code: closed.verification_code }),
+    );
+    socket.on("bye", ({ reason }) => {
+      if (this.state.ending === null) this.end({ kind: "disconnected", reason });
+    });
+    socket.on("disconnect", (reason) => {
+      if (socket !== this.signaling.socket) return;
+      this.closePeer();
+      if (this.state.ending !== null) return;
+      if (!socket.active) {
+        // The server ended the connection without a word: it will not take us back.
+        this.end({ kind: "disconnected", reason });
+        return;
+      }
+      this.state.link = "reconnecting";
+      this.changed();
+    });
+    socket.on("connect_error", (error: Error & { data?: Refusal }) => {
+      if (socket !== this.signaling.socket) return;
+      if (error.data?.code === "moved" && error.data.node_url) this.switchNode(error.data.node_url);
+      else if (error.data?.message) this.end({ kind: "refused", message: error.data.message });
+      else if (this.signaling.node !== null) this.switchNode(null);
+      else if (this.state.room !== null) {
+        this.state.link = "reconnecting";
+        this.changed();
+      }
+    });
+  }
+
+  /** The media connection failed for good: connect again, as after a dropped socket. */
+  private restart(): void {
+    this.closePeer();
+    this.state.link = "reconnecting";
+    this.changed();
+    this.signaling.socket.io.engine?.close();
+  }
+
+  private closePeer(): void {
+    this.stopQuality?.();
+    this.stopQuality = null;
+    this.peer?.close();
+    this.peer = null;
+    this.state.incoming = new Map();
+    this.state.media = "none";
+    this.state.poorConnection = false;
+  }
+
+  private end(ending: Ending): void {
+    if (this.state.ending !== null) return;
+    this.state.ending = ending;
+    this.closePeer();
+    this.signaling.close();
+    stopAll(this.local);
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,132 @@
+// The video tiles: one per person in the hearing, the judge largest, the active speaker outlined,
+// each labelled with name and role and what is switched off. The person's own camera is a small
+// picture-in-picture. Tiles persist across updates so their videos keep playing.
+import { t } from "../shared/i18n";
+import { el } from "./dom";
+import { roleName } from "./names";
+import type { Incoming } from "./peer";
+import type { Member } from "./protocol";
+
+const SHOWN = new Set(["in_hearing", "in_consultation", "reconnecting"]);
+
+class Tile {
+  readonly root: HTMLElement;
+  private readonly video = el("video", { autoplay: true, playsinline: true, muted: true });
+  private readonly audio = el("audio", { autoplay: true });
+  private readonly name = el("span.tile-name", { testid: "tile-name" });
+  private readonly role = el("span.tile-role");
+  private readonly badges = el("span.tile-badges");
+
+  constructor(member: Member, self: boolean) {
+    this.video.muted = true;
+    this.root = el(
+      "figure.tile",
+      { testid: self ? "self-tile" : "tile", "data-participant": String(member.id) },
+      this.video,
+      self ? null : this.audio,
+      el("figcaption", {}, this.name, this.role, this.badges),
+    );
+  }
+
+  show(member: Member, speaking: boolean, prominent: boolean): void {
+    this.root.dataset.role = member.role;
+    this.root.dataset.presence = member.presence;
+    this.root.classList.toggle("speaking", speaking);
+    this.root.classList.toggle("prominent", prominent);
+    this.root.classList.toggle("camera-off", member.camera_off);
+    this.name.textContent = member.name;
+    this.role.textContent = roleName(member.role);
+    const badges: Array<[string, string]> = [];
+    if (member.audio_muted) {
+      badges.push(["muted", t(member.bench_muted ? "live.tile.bench_muted" : "live.tile.muted")]);
+    }
+    if (member.camera_off) badges.push(["camera-off", t("live.tile.camera_off")]);
+    if (member.hand_raised) badges.push(["hand", t("live.tile.hand")]);
+    if (member.presence === "reconnecting") {
+      badges.push(["reconnecting", t("live.tile.reconnecting")]);
+    }
+    this.badges.replaceChildren(
+      ...badges.map(([kind, text]) => el("span.badge", { testid: `tile-${kind}` }, text)),
+    );
+  }
+
+  play(video: MediaStreamTrack | undefined, audio: MediaStreamTrack | undefined): void {
+    attach(this.video, video);
+    attach(this.audio, audio);
+  }
+
+  playLocal(stream: MediaStream | null): void {
+    if (this.video.srcObject !== stream) this.video.srcObject = stream;
+  }
+}
+
+function attach(element: HTMLMediaElement, track: MediaStreamTrack | undefined): void {
+  const shown = element.srcObject;
+  const current = shown instanceof MediaStream ? shown.getTracks()[0] : null;
+  if (current === (track ?? null)) return;
+  element.srcObject = track ? new MediaStream([track]) : null;
+  if (track) {
+    element.play().catch(() => {
+      // Sound may need a tap first (autoplay policy): the page offers a button for it.
+      element.dispatchEvent(new CustomEvent("blocked", { bubbles: true }));
+    });
+  }
+}
+
+export class TileGrid {
+  readonly root = el("section.stage", { testid: "stage" });
+  private readonly tiles = new Map<number, Tile>();
+  private self: Tile | null = null;
+
+  constructor(private readonly local: MediaStream | null) {}
+
+  update(
+    you: Member,
+    members: Member[],
+    incoming: Map<number, Incoming>,
+    speaker: number | null,
+  ): void {
+    const others = members.filter((m) => m.id !== you.id && SHOWN.has(m.presence));
+    // The presiding judge first and largest, then the bench, then everyone else.
+    others.sort((a, b) => rank(a) - rank(b) || a.id - b.id);
+    const wanted = new Set(others.map((m) => m.id));
+    for (const [id, tile] of this.tiles) {
+      if (!wanted.has(id)) {
+        tile.play(undefined, undefined);
+        tile.root.remove();
+        this.tiles.delete(id);
+      }
+    }
+    const judgeProminent = you.role !== "judge";
+    for (const member of others) {
+      let tile = this.tiles.get(member.id);
+      if (tile === undefined) {
+        tile = new Tile(member, false);
+        this.tiles.set(member.id, tile);
+      }
+      tile.show(member, member.id === speaker, judgeProminent && member.role === "judge");
+      const media = incoming.get(member.id);
+      tile.play(media?.video, media?.audio);
+    }
+    const order = others.map((m) => this.tiles.get(m.id)?.root);
+    if (this.local !== null) {
+      this.self ??= new Tile(you, true);
+      this.self.show(you, you.id === speaker, false);
+      this.self.playLocal(this.local);
+      order.push(this.self.root);
+    }
+    // Move only what is out of place: a video taken out of the page stops.
+    order.forEach((node, i) => {
+      if (node !== undefined && this.root.children[i] !== node) {
+        this.root.insertBefore(node, this.root.children[i] ?? null);
+      }
+    });
+    this.root.dataset.count = String(others.length);
+  }
+}
+
+function rank(member: Member): number {
+  if (member.role === "judge") return 0;
+  if (member.role === "clerk") return 1;
+  return 2;
+}

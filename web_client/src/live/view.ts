@@ -1,0 +1,192 @@
+// The live hearing screen: a header with the hearing's state, recording and phase; banners for
+// connection and recess; the waiting room or the video tiles; the person's controls; for the
+// bench the console and messages; and a final screen when the hearing ends for this person.
+import { languageSwitch, onLanguageChange, t } from "../shared/i18n";
+import { Chat } from "./chat";
+import { BenchConsole } from "./console";
+import { Controls } from "./controls";
+import { button, el, setText } from "./dom";
+import { phaseName, roleName, stateName } from "./names";
+import { notify } from "./notice";
+import type { Ending, LiveSession } from "./session";
+import { banners } from "./status";
+import { TileGrid } from "./tiles";
+
+export type Mode = "participant" | "bench" | "terminal";
+
+export interface ViewOptions {
+  mode: Mode;
+  /** The case number and hearing title, shown in the header. */
+  title: string;
+  onEnded?: (ending: Ending) => void;
+}
+
+export class HearingView {
+  readonly root: HTMLElement;
+  private readonly state = el("span.badge.state", { testid: "hearing-state" });
+  private readonly recording = el("span.badge.recording", {
+    testid: "recording",
+    i18n: "live.recording",
+  });
+  private readonly phase = el("span.phase", { testid: "phase" });
+  private readonly banners = el("div.banners", { testid: "banners" });
+  private readonly waiting = el("section.waiting", { testid: "waiting-room" });
+  private readonly waitingPreview = el("video", { autoplay: true, playsinline: true, muted: true });
+  private readonly benchMuted = el("p.bench-muted", {
+    testid: "bench-muted",
+    i18n: "live.bench_muted",
+  });
+  private readonly soundOn = button(
+    "live.sound_on",
+    "sound-on",
+    () => this.unblockSound(),
+    "primary",
+  );
+  private readonly ended = el("section.ended", { testid: "ended" });
+  private readonly tiles: TileGrid;
+  private readonly controls: Controls;
+  private readonly console: BenchConsole | null;
+  private readonly chat: Chat;
+  private readonly body: HTMLElement;
+  private readonly side: HTMLElement;
+  private endingShown = false;
+
+  constructor(
+    private readonly session: LiveSession,
+    private readonly options: ViewOptions,
+  ) {
+    const bench = options.mode === "bench";
+    this.tiles = new TileGrid(session.local);
+    this.console = bench ? new BenchConsole(session) : null;
+    this.chat = new Chat(session, bench);
+    this.chat.root.hidden = !bench;
+    this.controls = new Controls(session, {
+      takesPart: !bench,
+      kiosk: options.mode === "terminal",
+      onMessages: () => {
+        this.chat.root.hidden = !this.chat.root.hidden;
+        this.side.hidden = this.chat.root.hidden;
+      },
+    });
+    this.waitingPreview.muted = true;
+    this.waitingPreview.srcObject = session.local;
+    this.soundOn.hidden = true;
+    this.waiting.hidden = true;
+    this.ended.hidden = true;
+    this.benchMuted.hidden = true;
+    this.side = el("div.live-side", {}, this.console?.root, this.chat.root);
+    this.side.hidden = !bench;
+    this.body = el(
+      "div.live-body",
+      {},
+      el("div.live-main", {}, this.waiting, this.tiles.root, this.benchMuted, this.controls.root),
+      this.side,
+    );
+    this.root = el(
+      `div.live.mode-${options.mode}`,
+      { testid: "live" },
+      el(
+        "header.live-bar",
+        {},
+        el("h1.live-title", {}, options.title),
+        this.state,
+        this.recording,
+        this.phase,
+        languageSwitch(),
+      ),
+      this.banners,
+      this.soundOn,
+      this.ended,
+      this.body,
+    );
+    this.root.addEventListener("blocked", () => {
+      this.soundOn.hidden = false;
+    });
+    let messages = 0;
+    session.onChange(() => {
+      const count = session.state.messages.length;
+      if (count > messages && !bench && this.chat.root.hidden) notify(t("live.chat.new"));
+      messages = count;
+      this.render();
+    });
+    onLanguageChange(() => this.render());
+    this.render();
+  }
+
+  render(): void {
+    const { room, ending, link, media } = this.session.state;
+    this.root.dataset.link = link;
+    this.root.dataset.media = media;
+    this.banners.replaceChildren(
+      ...(ending === null ? banners(this.session.state) : []).map((b) =>
+        el(`p.banner.banner-${b.kind}`, {
+          testid: `banner-${b.kind}`,
+          role: "status",
+          i18n: b.key,
+        }),
+      ),
+    );
+    if (ending !== null) {
+      this.showEnding(ending);
+      return;
+    }
+    if (room === null) return;
+    this.state.dataset.state = room.state;
+    this.state.textContent = stateName(room.state);
+    this.recording.hidden = !room.recording;
+    this.phase.textContent = room.phase ? phaseName(room.phase) : "";
+    const waiting = room.you.presence === "waiting";
+    this.waiting.hidden = !waiting;
+    this.tiles.root.hidden = waiting;
+    if (waiting) this.showWaiting();
+    const { incoming, speaker } = this.session.state;
+    this.tiles.update(room.you, room.members, incoming, speaker);
+    this.benchMuted.hidden = !room.you.bench_muted;
+    this.controls.update();
+    this.console?.update(room);
+    this.chat.update(room.members);
+  }
+
+  private showWaiting(): void {
+    const you = this.session.state.room?.you;
+    if (you === undefined) return;
+    this.waiting.replaceChildren(
+      el("h2", { i18n: "live.waiting.title" }),
+      el("p.who", { testid: "waiting-who" }, `${you.name} · ${roleName(you.role)}`),
+      el("p", { i18n: you.role === "witness" ? "live.waiting.witness" : "live.waiting.body" }),
+      this.session.local ? this.waitingPreview : "",
+    );
+  }
+
+  private showEnding(ending: Ending): void {
+    this.ended.hidden = false;
+    this.ended.dataset.kind = ending.kind;
+    this.body.hidden = true;
+    this.soundOn.hidden = true;
+    this.recording.hidden = true;
+    if (ending.kind === "closed") {
+      this.state.dataset.state = "closed";
+      this.state.textContent = stateName("closed");
+    }
+    const title = el("h2");
+    const detail = el("p", { testid: "ended-detail" });
+    setText(title, `live.ended.${ending.kind}`);
+    if (ending.kind === "closed") {
+      if (ending.code) setText(detail, "live.ended.code", { code: ending.code });
+    } else if (ending.kind === "refused" || ending.kind === "disconnected") {
+      detail.textContent = ending.kind === "refused" ? ending.message : ending.reason;
+    }
+    this.ended.replaceChildren(title, detail);
+    if (!this.endingShown) {
+      this.endingShown = true;
+      this.options.onEnded?.(ending);
+    }
+  }
+
+  private unblockSound(): void {
+    for (const media of this.root.querySelectorAll<HTMLMediaElement>("audio, video")) {
+      void media.play().catch(() => undefined);
+    }
+    this.soundOn.hidden = true;
+  }
+}

@@ -1,0 +1,54 @@
+// The staff login form: username and password; wrong credentials and throttling said plainly.
+import { ApiError } from "../shared/api";
+import { h, say } from "./dom";
+import { clearError, showError } from "./errors";
+import { logIn } from "./session";
+import type { Session } from "./types";
+
+export function loginView(onLoggedIn: (session: Session) => void): HTMLElement {
+  const username = h("input", {
+    name: "username",
+    autocomplete: "username",
+    required: true,
+    testid: "login-username",
+  });
+  const password = h("input", {
+    name: "password",
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+    testid: "login-password",
+  });
+  const submit = h("button", { type: "submit", class: "primary", i18n: "staff.login.submit" });
+  const error = h("p", { class: "error", hidden: true, testid: "login-error" });
+  const form = h(
+    "form",
+    { class: "card login", testid: "login-form" },
+    h("h1", { i18n: "staff.login.title" }),
+    h("label", { class: "field" }, h("span", { i18n: "staff.login.username" }), username),
+    h("label", { class: "field" }, h("span", { i18n: "staff.login.password" }), password),
+    error,
+    submit,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    clearError(error);
+    try {
+      const session = await logIn(username.value.trim(), password.value);
+      if (session === null) throw new Error("not a staff account");
+      onLoggedIn(session);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.status === 401) {
+        say(error, "staff.login.bad_credentials").hidden = false;
+        error.setAttribute("role", "alert");
+      } else {
+        showError(error, failure);
+      }
+      password.select();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}

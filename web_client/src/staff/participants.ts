@@ -1,0 +1,152 @@
+// A hearing's participants: add people by role, and give each invited person their personal
+// link (shown once, with a copy button), a new one, or withdraw it.
+import { api } from "../shared/api";
+import { hasMessage, t } from "../shared/i18n";
+import { courtDateTime } from "./court_time";
+import { h, say, show } from "./dom";
+import { clearError, showError } from "./errors";
+import { invitationBox } from "./invitation_box";
+import { participantForm } from "./participant_form";
+import type { Hearing, Invitation, Items, Participant, Session } from "./types";
+
+interface Created {
+  participant: Participant;
+  invitation: Invitation | null;
+}
+
+export function participantsView(session: Session, hearingId: number): HTMLElement {
+  const zone = session.time_zone;
+  const heading = h("div", { class: "hearing-head", testid: "hearing-head" });
+  const list = h("ul", { class: "rows", testid: "participant-list" });
+  const error = h("p", { class: "error", hidden: true, testid: "participants-error" });
+  const links = new Map<number, Invitation>(); // issued on this page: shown until it is left
+
+  const load = async (): Promise<void> => {
+    const [hearing, people] = await Promise.all([
+      api<Hearing>("GET", `/hearings/${hearingId}`),
+      api<Items<Participant>>("GET", `/hearings/${hearingId}/participants`),
+    ]);
+    show(heading, ...hearingHead(zone, hearing));
+    show(list, ...people.items.map((p) => personRow(p)));
+    adding.setPeople(people.items);
+  };
+  /** Make a change, then show the list as the server now has it (or say what went wrong). */
+  const act = async (change: () => Promise<void>): Promise<boolean> => {
+    clearError(error);
+    try {
+      await change();
+      await load();
+      return true;
+    } catch (failure) {
+      showError(error, failure);
+      return false;
+    }
+  };
+  const adding = participantForm((body) =>
+    act(async () => {
+      const created = await api<Created>("POST", `/hearings/${hearingId}/participants`, body);
+      if (created.invitation !== null) links.set(created.participant.id, created.invitation);
+    }),
+  );
+
+  const personRow = (p: Participant): HTMLElement => {
+    const invited = p.role !== "judge" && p.role !== "clerk" && p.role !== "detainee";
+    const row = h(
+      "li",
+      { class: "row person", testid: `participant-${p.id}` },
+      h(
+        "span",
+        { class: "what" },
+        h("strong", {}, p.name),
+        h(
+          "small",
+          { class: "muted" },
+          h("span", { i18n: `role.${p.role}` as const }),
+          p.side && " · ",
+          p.side && sideLabel(p.side),
+        ),
+      ),
+      invitationStatus(zone, p, invited),
+    );
+    if (!invited) return row;
+    const reissue = h("button", {
+      type: "button",
+      i18n: "staff.invitation.reissue",
+      testid: "reissue",
+    });
+    reissue.addEventListener("click", () =>
+      act(async () => {
+        links.set(p.id, await api<Invitation>("POST", `/participants/${p.id}/invitation`, {}));
+      }),
+    );
+    const revoke = h("button", {
+      type: "button",
+      class: "danger",
+      i18n: "staff.invitation.revoke",
+      testid: "revoke",
+      hidden: p.invitation_status !== "active",
+    });
+    revoke.addEventListener("click", () => {
+      if (!confirm(t("staff.invitation.revoke_confirm", { name: p.name }))) return;
+      void act(async () => {
+        await api("DELETE", `/participants/${p.id}/invitation`);
+        links.delete(p.id);
+      });
+    });
+    row.append(h("span", { class: "actions" }, reissue, revoke));
+    const link = links.get(p.id);
+    if (link !== undefined && p.invitation_status === "active") row.append(invitationBox(link));
+    return row;
+  };
+
+  load().catch((failure) => showError(error, failure));
+  return h(
+    "section",
+    { class: "card", testid: "participants" },
+    h("a", { href: "#/", i18n: "staff.back" }),
+    heading,
+    error,
+    h("h3", { i18n: "staff.participants.title" }),
+    list,
+    h("h3", { i18n: "staff.participants.add_title" }),
+    adding.form,
+  );
+}
+
+function hearingHead(zone: string, hearing: Hearing): HTMLElement[] {
+  return [
+    h("h2", {}, `${hearing.case_number} ${hearing.title}`),
+    h(
+      "p",
+      { class: "muted" },
+      courtDateTime(zone, hearing.scheduled_start),
+      " · ",
+      h("span", { i18n: `kind.${hearing.kind}` as const }),
+      " · ",
+      h("span", { i18n: hearing.public ? "staff.public" : "staff.private" }),
+      " · ",
+      h("span", { i18n: `state.${hearing.state}` as const, testid: "state" }),
+    ),
+  ];
+}
+
+function invitationStatus(zone: string, p: Participant, invited: boolean): HTMLElement {
+  const status = h("span", {
+    class: `invitation invitation-${p.invitation_status}`,
+    testid: "invitation-status",
+  });
+  if (!invited) {
+    const how = p.role === "detainee" ? "via_terminal" : "logs_in";
+    return say(status, `staff.participants.${how}`);
+  }
+  if (p.invitation_status === "active" && p.invitation_expires_at !== null) {
+    const until = courtDateTime(zone, p.invitation_expires_at);
+    return say(status, "staff.invitation.active_until", { until });
+  }
+  return say(status, `staff.invitation.${p.invitation_status}`);
+}
+
+function sideLabel(side: string): HTMLElement {
+  const key = `staff.side.${side}`;
+  return hasMessage(key) ? h("span", { i18n: key }) : h("span", {}, side);
+}

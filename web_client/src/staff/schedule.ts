@@ -1,0 +1,191 @@
+// Scheduling: open a case (or take the one with that number) and schedule a hearing in it,
+// then go on to its participants. The server checks kinds, publicity and staff; its refusals
+// are shown as they come.
+import { ApiError, api } from "../shared/api";
+import { courtClock, courtDate, courtLocalToIso } from "./court_time";
+import { field, h } from "./dom";
+import { clearError, showError } from "./errors";
+import {
+  HEARING_KINDS,
+  type Case,
+  type Hearing,
+  type Items,
+  type Named,
+  type Session,
+  type StaffUser,
+} from "./types";
+
+export function scheduleView(
+  session: Session,
+  onScheduled: (hearing: Hearing) => void,
+): HTMLElement {
+  const number = h("input", {
+    name: "number",
+    required: true,
+    maxlength: "100",
+    testid: "case-number",
+  });
+  const title = h("input", {
+    name: "title",
+    required: true,
+    maxlength: "500",
+    testid: "case-title",
+  });
+  const kind = h(
+    "select",
+    { name: "kind", testid: "kind" },
+    ...HEARING_KINDS.map((k) => h("option", { value: k, i18n: `kind.${k}` as const })),
+  );
+  const start = h("input", {
+    name: "start",
+    type: "datetime-local",
+    required: true,
+    value: nextHour(session.time_zone),
+    testid: "start",
+  });
+  const duration = h("input", {
+    name: "duration",
+    type: "number",
+    min: "5",
+    max: "1440",
+    value: "60",
+    required: true,
+    testid: "duration",
+  });
+  const isPublic = h("input", { name: "public", type: "checkbox", testid: "public" });
+  const judge = h("select", { name: "judge", testid: "judge" });
+  const clerk = h("select", { name: "clerk", testid: "clerk" });
+  const courtroom = h("select", { name: "courtroom", testid: "courtroom" });
+  const error = h("p", { class: "error", hidden: true, testid: "schedule-error" });
+  const submit = h("button", {
+    type: "submit",
+    class: "primary",
+    i18n: "staff.schedule.submit",
+    testid: "schedule-submit",
+  });
+  void fillStaff(session, judge, clerk, courtroom, error);
+
+  const form = h(
+    "form",
+    { class: "card", testid: "schedule-form" },
+    h("h2", { i18n: "staff.schedule.title" }),
+    h(
+      "fieldset",
+      {},
+      h("legend", { i18n: "staff.schedule.case" }),
+      field("staff.schedule.case_number", number),
+      field("staff.schedule.case_title", title),
+      field("staff.schedule.kind", kind),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", { i18n: "staff.schedule.hearing" }),
+      field("staff.schedule.start", start),
+      field("staff.schedule.duration", duration),
+      h("label", { class: "check" }, isPublic, h("span", { i18n: "staff.schedule.public" })),
+      field("staff.schedule.judge", judge),
+      field("staff.schedule.clerk", clerk),
+      field("staff.schedule.courtroom", courtroom),
+    ),
+    error,
+    h(
+      "div",
+      { class: "buttons" },
+      h("a", { class: "button", href: "#/", i18n: "common.cancel" }),
+      submit,
+    ),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    clearError(error);
+    try {
+      const theCase = await caseNumbered({
+        number: number.value.trim(),
+        title: title.value.trim(),
+        kind: kind.value,
+        judge_id: optionalId(judge.value),
+      });
+      const hearing = await api<Hearing>("POST", `/cases/${theCase.id}/hearings`, {
+        kind: kind.value,
+        scheduled_start: courtLocalToIso(session.time_zone, start.value),
+        duration_minutes: Number(duration.value),
+        public: isPublic.checked,
+        judge_id: optionalId(judge.value),
+        clerk_id: optionalId(clerk.value),
+        courtroom_id: optionalId(courtroom.value),
+      });
+      onScheduled(hearing);
+    } catch (failure) {
+      showError(error, failure);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+interface CaseIn {
+  number: string;
+  title: string;
+  kind: string;
+  judge_id: number | null;
+}
+
+/** The case with this number: newly opened, or the existing one (numbers are unique; the
+ * heading of the participants screen then shows the case's own title). */
+async function caseNumbered(wanted: CaseIn): Promise<Case> {
+  try {
+    return await api<Case>("POST", "/cases", wanted);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 409) throw error;
+    const number = encodeURIComponent(wanted.number);
+    const { items } = await api<Items<Case>>("GET", `/cases?number=${number}`);
+    if (items.length === 0) throw error;
+    return items[0];
+  }
+}
+
+async function fillStaff(
+  session: Session,
+  judge: HTMLSelectElement,
+  clerk: HTMLSelectElement,
+  courtroom: HTMLSelectElement,
+  error: HTMLElement,
+): Promise<void> {
+  try {
+    const [users, rooms] = await Promise.all([
+      api<Items<StaffUser>>("GET", "/users"),
+      api<Items<Named>>("GET", `/courts/${session.court_id}/courtrooms`),
+    ]);
+    const active = users.items.filter((u) => u.active);
+    const options = (role: "judge" | "clerk"): HTMLOptionElement[] =>
+      active
+        .filter((u) => u.role === role)
+        .map((u) =>
+          h("option", { value: String(u.id), selected: u.id === session.id }, u.display_name),
+        );
+    judge.append(
+      h("option", { value: "", i18n: "staff.schedule.case_judge" }),
+      ...options("judge"),
+    );
+    clerk.append(h("option", { value: "", i18n: "staff.schedule.none" }), ...options("clerk"));
+    courtroom.append(
+      h("option", { value: "", i18n: "staff.schedule.none" }),
+      ...rooms.items.map((r) => h("option", { value: String(r.id) }, r.name)),
+    );
+  } catch (failure) {
+    showError(error, failure);
+  }
+}
+
+function optionalId(value: string): number | null {
+  return value === "" ? null : Number(value);
+}
+
+/** The next full hour on the court's clock, as a datetime-local value. */
+function nextHour(zone: string): string {
+  const hour = Math.min(23, Number(courtClock(zone, new Date().toISOString()).slice(0, 2)) + 1);
+  return `${courtDate(zone)}T${String(hour).padStart(2, "0")}:00`;
+}

@@ -1,0 +1,70 @@
+// What every staff screen shares: the session check (or the login form), and a top bar with
+// the screens, the person logged in, the language switch and logout.
+import { languageSwitch, startI18n } from "../shared/i18n";
+import { h, show } from "./dom";
+import { showError } from "./errors";
+import { loginView } from "./login";
+import { currentSession, logOut } from "./session";
+import type { Session } from "./types";
+
+type Screen = "hearings" | "archive";
+
+/** Start a staff page: `render` fills the main area once someone is logged in. */
+export async function startStaffPage(
+  screen: Screen,
+  render: (session: Session, main: HTMLElement) => void,
+): Promise<void> {
+  startI18n();
+  const app = document.getElementById("app");
+  if (app === null) throw new Error("the page has no #app");
+  const main = h("div", { class: "staff-main" });
+  const enter = (session: Session): void => {
+    show(app, topBar(screen, session), main);
+    render(session, main);
+  };
+  let session: Session | null;
+  try {
+    session = await currentSession();
+  } catch (error) {
+    show(app, topBar(screen, null), showError(h("p", { class: "error" }), error));
+    return;
+  }
+  if (session === null) show(app, topBar(screen, null), loginView(enter));
+  else enter(session);
+}
+
+function topBar(screen: Screen, session: Session | null): HTMLElement {
+  const bar = h("header", { class: "staff-bar" }, h("strong", { i18n: "app.title" }));
+  if (session !== null) {
+    const link = (to: Screen, href: string): HTMLAnchorElement =>
+      h("a", {
+        href,
+        i18n: to === "hearings" ? "staff.nav.hearings" : "staff.nav.archive",
+        "aria-current": to === screen ? "page" : undefined,
+        testid: `nav-${to}`,
+      });
+    const nav = h("nav", {}, link("hearings", "/"));
+    if (session.role !== "admin") nav.append(link("archive", "/archive"));
+    const logout = h("button", { type: "button", i18n: "common.logout", testid: "logout" });
+    logout.addEventListener("click", async () => {
+      logout.disabled = true;
+      try {
+        await logOut();
+      } finally {
+        location.assign("/");
+      }
+    });
+    bar.append(
+      nav,
+      h(
+        "span",
+        { class: "who", testid: "who" },
+        `${session.name} · `,
+        h("span", { i18n: `role.${session.role}` as const }),
+      ),
+      logout,
+    );
+  }
+  bar.append(languageSwitch());
+  return bar;
+}
