@@ -40,6 +40,7 @@ MAX_VIDEO_BITRATE = 300_000
 FPS = 15
 NOISE_ROWS = 16
 RECEIVE_BUFFER = 2 * 1024 * 1024
+REJOIN_PAUSE_SECONDS = 0.3
 
 OnTrack = Callable[[str, MediaStreamTrack], None]
 """Called with the mid and the track of each new incoming transceiver."""
@@ -268,6 +269,11 @@ class HeadlessParticipant:
         cookie: str | None = None,
     ) -> None:
         self.peer = HearingPeer(url, invitation=invitation, cookie=cookie, on_track=self._track)
+        self._invitation, self._cookie = invitation, cookie
+        self._joined: tuple[int, bool] | None = None
+        """The hearing and whether we publish, once joined (to join again)."""
+        self._rejoining: asyncio.Task[None] | None = None
+        self.rejoins = 0
         self.send_times = send_times
         self.video: CounterVideoTrack | None = None
         self.received: dict[int, Reception] = {}
@@ -285,6 +291,7 @@ class HeadlessParticipant:
         return self.peer.participant_id
 
     async def join(self, hearing_id: int, publish: bool = True) -> None:
+        self._joined = (hearing_id, publish)
         tracks: list[MediaStreamTrack] = []
         if publish:
             self.video = self.send_times.video_track()
@@ -296,6 +303,35 @@ class HeadlessParticipant:
 
     def reception(self, participant_id: int) -> Reception:
         return self.received.setdefault(participant_id, Reception())
+
+    async def rejoin(self, url: str) -> None:
+        """Join again through ``url`` with a new peer connection, as a browser does after its
+        server went away (the entry server places the hearing again, or says where it is)."""
+        assert self._joined is not None, "join first"
+        await self.peer.close()
+        self.peer = HearingPeer(
+            url, invitation=self._invitation, cookie=self._cookie, on_track=self._track
+        )
+        await self.join(*self._joined)
+        self.rejoins += 1
+
+    def rejoin_when_dropped(self, entries: Sequence[str]) -> None:
+        """From now on, join again by itself whenever the connection drops, trying the
+        ``entries`` (the front doors of a deployment) in turn until one takes us back."""
+
+        async def keep_joined() -> None:
+            attempt = 0
+            while True:
+                await self.signal.dropped.wait()
+                while True:
+                    try:
+                        await self.rejoin(entries[attempt % len(entries)])
+                        break
+                    except Exception:  # the server is away or refuses for now: try the next
+                        attempt += 1
+                        await asyncio.sleep(REJOIN_PAUSE_SECONDS)
+
+        self._rejoining = asyncio.create_task(keep_joined())
 
     def _track(self, mid: str, track: MediaStreamTrack) -> None:
         self._readers.append(asyncio.create_task(self._read(mid, track)))
@@ -326,6 +362,10 @@ class HeadlessParticipant:
         self.peer.kill()
 
     async def close(self) -> None:
+        if self._rejoining is not None:
+            self._rejoining.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._rejoining
         await self.peer.close()
         await self._stop_reading()
 

@@ -34,11 +34,14 @@ class SignalClient:
         self._changed = asyncio.Event()
         self.refusals: list[dict[str, Any]] = []
         """Why connections were refused ({code, message, ...}), oldest first."""
+        self.dropped = asyncio.Event()
+        """Set when an established connection ends (the server went away, or closed it)."""
         self.sio = self._client()
 
     def _client(self) -> socketio.AsyncClient:
         sio = socketio.AsyncClient(reconnection=False)
         sio.on("connect_error", self._refused, namespace="/hearing")
+        sio.on("disconnect", lambda *reason: self.dropped.set(), namespace="/hearing")
         for event in SERVER_EVENTS:
             sio.on(event, self._recorder(event), namespace="/hearing")
         return sio

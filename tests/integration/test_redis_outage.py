@@ -15,7 +15,7 @@ import socketio
 
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import receiving
-from tests.integration.test_two_processes import login, schedule
+from tests.integration.deployment import login, schedule
 from tests.live_server import LiveServer, free_port
 from tests.signal_client import SignalClient
 

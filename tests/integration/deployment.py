@@ -1,0 +1,84 @@
+"""A deployment of two server processes (A and B) on one PostgreSQL, one Redis and one
+recordings folder, and a judge talking REST to either (DESIGN §8)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from tests.live_server import LiveServer
+
+
+@contextmanager
+def deployment(tmp_path: Path, database_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Processes A and B on one database, one Redis and one recordings folder."""
+    shared = {
+        "database_url": database_url,
+        "redis_url": "redis://127.0.0.1:6379/0",
+        "redis_prefix": f"test-{uuid.uuid4().hex[:8]}",
+        "recordings_dir": str(tmp_path / "recordings"),
+        "signing_key_path": str(tmp_path / "keys" / "archive.pem"),
+    }
+    servers = []
+    for name in ("a", "b"):
+        workdir = tmp_path / name
+        workdir.mkdir()
+        servers.append(LiveServer(workdir, module="tests.integration.server_child", **shared))
+    a, b = servers
+    for server in servers:  # each announces its own address to the clients it redirects
+        server.env["HEARING_NODE_URL"] = server.url
+        server.env["HEARING_PUBLIC_URL"] = a.url
+    assert a.run("migrate").returncode == 0
+    with ExitStack() as stack:
+        stack.enter_context(a)
+        stack.enter_context(b)
+        yield a, b
+
+
+class Staff:
+    """A logged-in judge talking REST to one process."""
+
+    def __init__(self, http: aiohttp.ClientSession, api: str, csrf: str) -> None:
+        self.http, self.api, self.csrf = http, api, csrf
+
+    async def call(self, method: str, path: str, body: Any = None) -> Any:
+        async with self.http.request(
+            method, self.api + path, json=body, headers={"X-CSRF-Token": self.csrf}
+        ) as response:
+            assert response.status < 300, await response.text()
+            return await response.json()
+
+    @property
+    def cookie(self) -> str:
+        return next(c.value for c in self.http.cookie_jar if c.key == "hs_session")
+
+
+async def login(http: aiohttp.ClientSession, server: LiveServer, password: str) -> Staff:
+    api = server.url + "/api/v1"
+    async with http.post(
+        api + "/auth/login", json={"username": "judge1", "password": password}
+    ) as response:
+        assert response.status == 200, await response.text()
+        return Staff(http, api, (await response.json())["csrf_token"])
+
+
+async def schedule(judge: Staff, number: str) -> tuple[int, str]:
+    """A hearing with one party; its id and the party's invitation token."""
+    case = await judge.call(
+        "POST", "/cases", {"number": number, "title": "案件", "kind": "civil_trial"}
+    )
+    hearing = await judge.call(
+        "POST", f"/cases/{case['id']}/hearings", {"scheduled_start": datetime.now(UTC).isoformat()}
+    )
+    party = await judge.call(
+        "POST",
+        f"/hearings/{hearing['id']}/participants",
+        {"role": "party", "name": "张三", "side": "plaintiff"},
+    )
+    return hearing["id"], party["invitation"]["token"]
