@@ -22,10 +22,10 @@ from hearing_server.api import (
 )
 from hearing_server.api.errors import error_middleware, error_response
 from hearing_server.api.routing import Api
-from hearing_server.auth import LoginThrottle
 from hearing_server.db.database import Database
-from hearing_server.keys import DATABASE, LIVE_HEARINGS, LOGIN_THROTTLE, SETTINGS, SOCKETS
+from hearing_server.keys import DATABASE, LIVE_HEARINGS, LOGIN_THROTTLE, REDIS, SETTINGS, SOCKETS
 from hearing_server.live_store import DatabaseHearingStore
+from hearing_server.login_throttle import LocalLoginThrottle, RedisLoginThrottle
 from hearing_server.operations import metrics, readyz
 from hearing_server.recording_service import RecordingService
 from hearing_server.web_pages import add_web_pages
@@ -59,7 +59,7 @@ def create_app(settings: Settings) -> web.Application:
         middlewares=[error_middleware], client_max_size=settings.max_request_bytes
     )
     app[SETTINGS] = settings
-    app[LOGIN_THROTTLE] = LoginThrottle(settings.login_attempts, settings.login_window_seconds)
+    app.cleanup_ctx.append(_shared_state)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_live_hearings)
     # Same-origin only (the default): a page elsewhere cannot ride a staff member's cookie.
@@ -119,7 +119,7 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
         alert=lambda hearing_id, message: hearings.alert(hearing_id, "recording_failed", message),
     )
     await recordings.recover()
-    placement, redis = _placement(settings)
+    placement = _placement(settings, app[REDIS])
     hearings = LiveHearings(
         DatabaseHearingStore(app[DATABASE]),
         ice,
@@ -133,18 +133,33 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
     yield
     await hearings.shutdown()
     await placement.stop()
-    if redis is not None:
-        await redis.aclose()
     await recordings.shutdown()
 
 
-def _placement(settings: Settings) -> tuple[Placement, Redis | None]:
-    node = Node(uuid.uuid4().hex[:12], settings.own_url)
+async def _shared_state(app: web.Application) -> AsyncIterator[None]:
+    """What the processes of one deployment share through Redis, or keep in memory alone."""
+    settings = app[SETTINGS]
+    attempts, window = settings.login_attempts, settings.login_window_seconds
     if settings.redis_url is None:
-        return LocalPlacement(node), None
+        app[REDIS] = None
+        app[LOGIN_THROTTLE] = LocalLoginThrottle(attempts, window)
+        yield
+        return
     # fail fast when Redis is away: a join then gets a clear error instead of hanging
     redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
-    return RedisPlacement(redis, node, settings.redis_prefix), redis
+    app[REDIS] = redis
+    app[LOGIN_THROTTLE] = RedisLoginThrottle(redis, settings.redis_prefix, attempts, window)
+    try:
+        yield
+    finally:
+        await redis.aclose()
+
+
+def _placement(settings: Settings, redis: Redis | None) -> Placement:
+    node = Node(uuid.uuid4().hex[:12], settings.own_url)
+    if redis is None:
+        return LocalPlacement(node)
+    return RedisPlacement(redis, node, settings.redis_prefix)
 
 
 def _origins(settings: Settings) -> list[str] | None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
-from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -79,41 +77,3 @@ class Principal:
     def label(self) -> str:
         """How the audit log and timeline name this caller."""
         return f"{self.kind}:{self.id}:{self.name}"
-
-
-class LoginThrottle:
-    """At most ``attempts`` failed logins per key within ``window`` seconds.
-
-    Keys are the client address and the username, each throttled separately, so
-    neither guessing many passwords for one account nor one address guessing
-    many accounts gets far. In memory: one process's view.
-    """
-
-    def __init__(self, attempts: int, window: float) -> None:
-        self.attempts = attempts
-        self.window = window
-        self._failures: dict[str, deque[float]] = {}
-
-    def retry_after(self, *keys: str) -> float:
-        """Seconds until a login for these keys may be tried again (0: now)."""
-        now = time.monotonic()
-        wait = 0.0
-        for key in keys:
-            failures = self._failures.get(key)
-            if failures is None:
-                continue
-            while failures and failures[0] <= now - self.window:
-                failures.popleft()
-            if not failures:
-                del self._failures[key]
-            elif len(failures) >= self.attempts:
-                wait = max(wait, failures[0] + self.window - now)
-        return wait
-
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        for key in keys:
-            self._failures.setdefault(key, deque()).append(now)
-
-    def succeeded(self, username_key: str) -> None:
-        self._failures.pop(username_key, None)

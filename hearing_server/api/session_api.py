@@ -60,7 +60,7 @@ def register(api: Api) -> None:
     async def login(ctx: Ctx, body: LoginRequest) -> SessionOut:
         throttle = ctx.request.app[LOGIN_THROTTLE]
         keys = (f"ip:{ctx.client_ip}", f"user:{body.username.lower()}")
-        wait = throttle.retry_after(*keys)
+        wait = await throttle.retry_after(*keys)
         if wait > 0:
             raise ApiError(
                 429,
@@ -74,11 +74,11 @@ def register(api: Api) -> None:
             or user is None
             or not user.active
         ):
-            throttle.failed(*keys)
+            await throttle.failed(*keys)
             audit(ctx.db, f"anonymous:{body.username}", "login_failed", "user", None, ctx.client_ip)
             await ctx.db.commit()
             raise ApiError(401, "bad_credentials", "wrong username or password")
-        throttle.succeeded(keys[1])
+        await throttle.succeeded(keys[1])
         csrf = await _start_session(ctx, user_id=user.id)
         audit(
             ctx.db, f"user:{user.id}:{user.display_name}", "login", "user", user.id, ctx.client_ip
@@ -106,7 +106,7 @@ def register(api: Api) -> None:
     async def terminal_login(ctx: Ctx, body: TerminalLoginRequest) -> SessionOut:
         throttle = ctx.request.app[LOGIN_THROTTLE]
         keys = (f"ip:{ctx.client_ip}", f"terminal:{body.terminal_id}")
-        if throttle.retry_after(*keys) > 0:
+        if await throttle.retry_after(*keys) > 0:
             raise ApiError(
                 429,
                 "too_many_attempts",
@@ -118,7 +118,7 @@ def register(api: Api) -> None:
             or not terminal
             or not terminal.active
         ):
-            throttle.failed(*keys)
+            await throttle.failed(*keys)
             raise ApiError(401, "bad_credentials", "wrong terminal id or secret")
         csrf = await _start_session(ctx, terminal_id=terminal.id)
         audit(

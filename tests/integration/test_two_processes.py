@@ -76,6 +76,17 @@ async def test_a_join_on_either_process_lands_in_the_one_hearing_and_messages_cr
             await watcher.connect(other_id, cookie=judge.cookie)
             assert watcher.url == b.url
             await watcher.sio.disconnect()
+
+            # failed logins count across processes: five on A, and B refuses the sixth try
+            for _ in range(5):
+                async with http.post(
+                    a.url + "/api/v1/auth/login", json={"username": "judge1", "password": "x" * 12}
+                ) as response:
+                    assert response.status == 401
+            async with http_b.post(
+                b.url + "/api/v1/auth/login", json={"username": "judge1", "password": password}
+            ) as response:
+                assert response.status == 429
         finally:
             for person in people:
                 await person.close()

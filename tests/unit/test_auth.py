@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from hearing_server.auth import LoginThrottle, hash_password, new_token, token_hash, verify_password
+from hearing_server.auth import hash_password, new_token, token_hash, verify_password
 from hearing_server.invitations import invitation_url
 
 
@@ -27,22 +25,3 @@ def test_tokens_are_128_bit_and_hashed() -> None:
 
 def test_invitation_token_rides_in_the_fragment() -> None:
     assert invitation_url("https://court.example", "abc") == "https://court.example/join#abc"
-
-
-def test_throttle_counts_failures_per_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    now = [1000.0]
-    monkeypatch.setattr("hearing_server.auth.time.monotonic", lambda: now[0])
-    throttle = LoginThrottle(attempts=2, window=60)
-    throttle.failed("ip:1", "user:a")
-    assert throttle.retry_after("ip:1", "user:a") == 0
-    throttle.failed("ip:1", "user:b")
-    assert throttle.retry_after("ip:1", "user:c") == 60  # the address is blocked for every account
-    assert throttle.retry_after("ip:2", "user:a") == 0  # one failure on user:a is under the limit
-    now[0] += 30
-    assert throttle.retry_after("ip:1") == 30
-    now[0] += 31
-    assert throttle.retry_after("ip:1") == 0
-    throttle.failed("ip:3", "user:z")
-    throttle.succeeded("user:z")
-    throttle.failed("ip:4", "user:z")
-    assert throttle.retry_after("user:z") == 0
