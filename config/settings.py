@@ -74,6 +74,15 @@ class Settings(BaseSettings):
         description="The server's Ed25519 key (PEM, mode 0600) that signs hearing manifests; "
         "made on first use.",
     )
+    s3_bucket: str | None = Field(
+        default=None,
+        description="Keep sealed recording files in this S3-compatible bucket instead of "
+        "recordings_dir (which stays the working folder); credentials from the AWS_* "
+        "environment variables or files.",
+    )
+    s3_prefix: str = ""
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
     redis_url: str | None = Field(
         default=None,
         description="Set it to run several server processes as one system: placement of "

@@ -6,6 +6,7 @@ Blocking (file and hashing work): async callers run these in a thread.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import tempfile
@@ -19,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from config import Settings
 from recording.digest import sha256_stored
-from recording.storage import LocalStorage, Storage
+from recording.storage import LocalStorage, S3Storage, Storage
 from recording.verify import Problem, Report, verify
 
 MANIFEST_LIMIT = 64 * 1024 * 1024
@@ -27,8 +28,19 @@ MANIFEST_LIMIT = 64 * 1024 * 1024
 
 
 def recording_storage(settings: Settings) -> Storage:
-    """Where recording files are kept: the recordings folder, copied to the backup folder."""
+    """Where recording files are kept: the S3-compatible bucket if one is set, else the
+    recordings folder, copied to the backup folder."""
+    if settings.s3_bucket:
+        return _s3_storage(
+            settings.s3_bucket, settings.s3_prefix, settings.s3_endpoint_url, settings.s3_region
+        )
     return LocalStorage(settings.recordings_dir, settings.backup_dir)
+
+
+@functools.lru_cache(maxsize=4)
+def _s3_storage(bucket: str, prefix: str, endpoint: str | None, region: str | None) -> Storage:
+    """One client per bucket (making a boto3 client takes a while; a client is thread-safe)."""
+    return S3Storage(bucket, prefix=prefix, endpoint_url=endpoint, region=region)
 
 
 class SigningKeyError(Exception):

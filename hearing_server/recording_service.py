@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config import Settings
@@ -39,10 +39,11 @@ from hearing_server.db.models import (
     Track,
     utcnow,
 )
-from recording.anchor import Anchor
+from recording.anchor import Anchor, SenderClock
 from recording.digest import sha256_file
 from recording.recorder import TrackRecorder
 from recording.render import (
+    INTERRUPTED,
     Interval,
     PhaseChange,
     RenderCancelled,
@@ -66,6 +67,8 @@ Job = Callable[[], Awaitable[None]]
 
 UNFINISHED = ("recording", "paused", "failed")
 """Recording states a restarted server carries on with (the hearing is still in session)."""
+MAX_RENDER_ATTEMPTS = 3
+"""Renders of one archive started (at close, then at each start-up) before it is given up."""
 MANIFEST = "manifest.json"
 ARCHIVE = "archive.mp4"
 
@@ -90,6 +93,8 @@ class _Hearing:
         self.directory = directory
         self.recording_id: int | None = None
         self.tracks: dict[str, _Tracked] = {}
+        self.clocks: dict[int, SenderClock] = {}
+        """Each publisher's clock as its sender reports show it, shared by their tracks."""
         self.refused: set[str] = set()
         """Tracks the recorder cannot keep (their failure is reported once)."""
         self.paused = False
@@ -161,7 +166,9 @@ class RecordingService:
         returns the verification code to show the participants (None: nothing recorded)."""
         hearing = self._hearings.pop(hearing_id, None)
         if hearing is None:
-            return None
+            hearing = await self._left_unfinished(hearing_id)
+            if hearing is None:
+                return None
         await self._stop(hearing)
         try:
             code = await self._seal(hearing)
@@ -183,6 +190,27 @@ class RecordingService:
             job.cancel()
         for task in list(self._tasks):
             await asyncio.gather(task, return_exceptions=True)
+
+    async def _left_unfinished(self, hearing_id: int) -> _Hearing | None:
+        """A recording this process never took up (made before a restart, and nobody has
+        published since): it is sealed as it stands."""
+        async with self.database.session() as db:
+            recording = await db.scalar(
+                select(Recording)
+                .where(
+                    Recording.hearing_id == hearing_id,
+                    Recording.state.in_(UNFINISHED),
+                    Recording.manifest_path.is_(None),
+                )
+                .order_by(Recording.id.desc())
+                .limit(1)
+            )
+        if recording is None:
+            return None
+        hearing = _Hearing(hearing_id, self.root / f"hearing-{hearing_id}")
+        hearing.recording_id = recording.id
+        hearing.failed = recording.state == "failed"
+        return hearing
 
     # Recording
 
@@ -206,6 +234,7 @@ class RecordingService:
                 on_error=lambda error: self._fail(hearing, f"{name}: {error}"),
                 on_anchor=lambda anchor: hearing.enqueue(lambda: self._anchor(tracked, anchor)),
                 request_keyframe=track.request_keyframe,
+                sender_clock=hearing.clocks.setdefault(participant_id, SenderClock()),
             )
         except ValueError as error:  # a codec the recorder cannot keep
             hearing.refused.add(track.id)
@@ -214,6 +243,7 @@ class RecordingService:
         tracked = _Tracked(track, recorder, participant_id)
         hearing.tracks[track.id] = tracked
         track.attach(recorder)
+        track.on_sender_report(recorder.sender_report)
         track.on_ended(lambda: hearing.enqueue(recorder.close))
         hearing.enqueue(lambda: self._add_track_row(hearing, tracked))
 
@@ -360,11 +390,20 @@ class RecordingService:
 
     async def _render(self, recording_id: int) -> None:
         """The archive MP4; a failure is written to the timeline, the record stays sealed.
-        Cancelled by a server stop, it resumes at the next start (see `recover`)."""
+        Cancelled by a server stop, it resumes at the next start (see `recover`); one that
+        failed (or died with the process) is tried again at the next start, up to
+        MAX_RENDER_ATTEMPTS in all, then given up: marked failed, logged, the bench alerted."""
         async with self.database.session() as db:
             recording = await db.get(Recording, recording_id)
             assert recording is not None
             hearing_id = recording.hearing_id
+            if recording.render_attempts >= MAX_RENDER_ATTEMPTS:
+                await self._give_up_render(db, recording, "the last attempt did not finish")
+                return
+            recording.render_attempts += 1
+            recording.render_state = "rendering"
+            attempt = recording.render_attempts
+            await db.commit()
         try:
             plan = await self._render_plan(hearing_id, recording)
             job = RenderJob(plan)
@@ -377,20 +416,57 @@ class RecordingService:
             digest = await asyncio.to_thread(self._store_archive, key, output)
         except RenderCancelled:
             log.info("render of hearing %s stopped; it resumes at the next start", hearing_id)
+            async with self.database.session() as db:  # a stop is not a failed attempt
+                recording = await db.get(Recording, recording_id)
+                assert recording is not None
+                recording.render_attempts = max(0, recording.render_attempts - 1)
+                recording.render_state = "pending"
+                await db.commit()
             return
         except Exception as error:
             log.exception("rendering the archive of hearing %s failed", hearing_id)
             async with self.database.session() as db:
-                _event(db, hearing_id, "render_failed", utcnow(), {"error": str(error)})
-                await db.commit()
+                recording = await db.get(Recording, recording_id)
+                assert recording is not None
+                data = {"error": str(error), "attempt": attempt, "of": MAX_RENDER_ATTEMPTS}
+                _event(db, hearing_id, "render_failed", utcnow(), data)
+                if attempt >= MAX_RENDER_ATTEMPTS:
+                    await self._give_up_render(db, recording, str(error))
+                else:
+                    recording.render_state = "pending"
+                    await db.commit()
             return
         async with self.database.session() as db:
             recording = await db.get(Recording, recording_id)
             assert recording is not None
+            recording.render_state = "done"
             recording.archive_path = key
             recording.archive_sha256 = digest
             _event(db, hearing_id, "archive_rendered", utcnow(), {"path": key, "sha256": digest})
             await db.commit()
+
+    async def _give_up_render(self, db: AsyncSession, recording: Recording, error: str) -> None:
+        recording.render_state = "failed"
+        attempts = recording.render_attempts
+        _event(
+            db,
+            recording.hearing_id,
+            "render_abandoned",
+            utcnow(),
+            {"attempts": attempts, "error": error},
+        )
+        await db.commit()
+        log.error(
+            "gave up rendering the archive of hearing %s after %d attempts: %s",
+            recording.hearing_id,
+            attempts,
+            error,
+        )
+        message = (
+            f"The archive video could not be made after {attempts} attempts ({error}); "
+            "the sealed recording files are kept."
+        )
+        self._spawn(self._alert(recording.hearing_id, message))
 
     def _store_archive(self, key: str, output: Path) -> str:
         self.storage.put(key, output)
@@ -453,23 +529,88 @@ class RecordingService:
     # Start-up
 
     async def recover(self) -> None:
-        """Finish the segments a killed server left open, and give them their rows; render
-        the archives a stopped server did not finish."""
+        """Finish the segments a killed server left open, and give them their rows; write
+        on each recording that was going on when the server stopped that it was interrupted;
+        render the archives a stopped server did not finish."""
+        recovered: dict[int, int] = {}
         for sidecar in await asyncio.to_thread(self._open_sidecars):
             hearing_id = int(sidecar.parent.name.removeprefix("hearing-"))
             info = await asyncio.to_thread(recover, sidecar)
             await self._store_recovered(hearing_id, info)
+            recovered[hearing_id] = recovered.get(hearing_id, 0) + 1
             log.warning("recovered %s (%d frames)", info.path, info.frames)
+        await self._mark_interrupted(recovered)
         async with self.database.session() as db:
             unrendered = list(
                 await db.scalars(
                     select(Recording.id).where(
-                        Recording.manifest_path.is_not(None), Recording.archive_path.is_(None)
+                        Recording.manifest_path.is_not(None),
+                        Recording.archive_path.is_(None),
+                        or_(Recording.render_state.is_(None), Recording.render_state != "failed"),
                     )
                 )
             )
         for recording_id in unrendered:
             self._spawn(self._render(recording_id))
+
+    async def _mark_interrupted(self, recovered: dict[int, int]) -> None:
+        """A recording still going on when this process starts was interrupted: the server
+        stopped or died. The gap runs from the end of the last media kept (or the last
+        recording event) until recording starts again, and shows in the archive as a card."""
+        detected = utcnow()
+        async with self.database.session() as db:
+            recordings = list(
+                await db.scalars(
+                    select(Recording).where(
+                        Recording.state.in_(UNFINISHED), Recording.manifest_path.is_(None)
+                    )
+                )
+            )
+            for recording in recordings:
+                latest = (
+                    await db.execute(
+                        select(HearingEvent.kind, HearingEvent.at)
+                        .where(
+                            HearingEvent.hearing_id == recording.hearing_id,
+                            HearingEvent.kind.in_(
+                                (
+                                    "recording_started",
+                                    "recording_paused",
+                                    "recording_resumed",
+                                    "recording_interrupted",
+                                )
+                            ),
+                        )
+                        .order_by(HearingEvent.at.desc(), HearingEvent.id.desc())
+                        .limit(1)
+                    )
+                ).first()
+                if latest is not None and latest.kind == "recording_interrupted":
+                    continue  # stopped again before anyone published: the same gap
+                last_media = await db.scalar(
+                    select(func.max(Segment.ended_at))
+                    .join(Track, Segment.track_id == Track.id)
+                    .where(Track.recording_id == recording.id)
+                )
+                known = [t for t in (last_media, latest and latest.at, recording.started_at) if t]
+                at = max(known, default=detected)
+                segments = recovered.get(recording.hearing_id, 0)
+                cause = (
+                    f"the server died while recording ({segments} open segment files recovered)"
+                    if segments
+                    else "the server stopped while recording"
+                )
+                data = {
+                    "recording_id": recording.id,
+                    "detected_at": detected.isoformat(),
+                    "segments_recovered": segments,
+                    "cause": cause,
+                }
+                _event(db, recording.hearing_id, "recording_interrupted", at, data)
+                log.warning(
+                    "recording of hearing %s was interrupted: %s", recording.hearing_id, cause
+                )
+            await db.commit()
 
     def _open_sidecars(self) -> list[Path]:
         found = []
@@ -597,18 +738,25 @@ def _add_segment_file(builder: ManifestBuilder, segment: Segment, track: Track) 
 def _timeline(
     start: datetime, end: datetime, events: list[HearingEvent], phase: str | None
 ) -> Timeline:
-    """Session bounds from the recording, recesses from its pauses, chapters from the phases
-    (``phase``, the hearing's last, is its only one when it never changed)."""
+    """Session bounds from the recording, recesses from its pauses, interruptions (the server
+    stopped) until recording started again, chapters from the phases (``phase``, the
+    hearing's last, is its only one when it never changed)."""
     recesses: list[Interval] = []
     paused_at: float | None = None
+    interrupted_at: float | None = None
     phases: list[PhaseChange] = []
     for event in events:
         at = event.at.timestamp()
         if event.kind == "recording_paused":
-            paused_at = at
+            paused_at = at if paused_at is None else paused_at  # a restart pauses again
         elif event.kind == "recording_resumed" and paused_at is not None:
             recesses.append(Interval(paused_at, at))
             paused_at = None
+        elif event.kind == "recording_interrupted" and interrupted_at is None:
+            interrupted_at = at
+        elif event.kind == "recording_started" and interrupted_at is not None:
+            recesses.append(Interval(interrupted_at, at, INTERRUPTED))
+            interrupted_at = None
         elif event.kind == "phase" and event.to_value:
             if not phases and event.from_value:
                 phases.append(PhaseChange(start.timestamp(), event.from_value))
@@ -617,4 +765,6 @@ def _timeline(
         phases.append(PhaseChange(start.timestamp(), phase))
     if paused_at is not None:  # closed during a recess
         recesses.append(Interval(paused_at, end.timestamp()))
+    if interrupted_at is not None:  # closed without recording again
+        recesses.append(Interval(interrupted_at, end.timestamp(), INTERRUPTED))
     return Timeline(start.timestamp(), end.timestamp(), tuple(recesses), tuple(phases))

@@ -6,10 +6,42 @@ lines up the tracks of a hearing. The anchor is the arrival time of the first re
 RTP time then drives the mapping, and the recorder re-anchors (in a new segment) if arrival and
 RTP time drift apart by more than a threshold: a publisher that restarts its timestamps, or a
 sender clock that runs fast.
+
+Arrival times carry network jitter, and a publisher's audio and video may start at different
+moments: two tracks anchored on arrival can be off by the jitter of their first frames. Once
+the publisher's RTCP sender reports (which map its RTP timestamps to its own NTP clock) come
+in, the anchor is taken from them instead: every track of one publisher shares one
+`SenderClock`, the offset between that publisher's NTP clock and ours, so its audio and video
+line up as the publisher captured them.
 """
 
 from dataclasses import asdict, dataclass
 from typing import Any
+
+NTP_FRACTION = 1 << 32
+
+
+def ntp_seconds(ntp_timestamp: int) -> float:
+    """A 64-bit NTP timestamp (seconds since 1900, 32.32 fixed point) in seconds."""
+    return ntp_timestamp / NTP_FRACTION
+
+
+class SenderClock:
+    """One publisher's NTP clock on our wall-clock, shared by all its tracks' recorders.
+
+    The offset is taken from the first sender report any of its tracks receives and kept:
+    every track then maps through the same offset, so an error in it (the report's own
+    network delay) moves the publisher's tracks together and never apart."""
+
+    def __init__(self) -> None:
+        self.offset: float | None = None
+
+    def wall_clock(self, ntp: float, arrival: float) -> float:
+        """Our wall-clock for the publisher's NTP time `ntp`, in a report that came in at
+        `arrival` (our wall-clock)."""
+        if self.offset is None:
+            self.offset = arrival - ntp
+        return ntp + self.offset
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,13 +50,26 @@ class Anchor:
     """UNIX seconds at which `rtp_timestamp` arrived."""
     rtp_timestamp: int
     clock_rate: int
+    source: str = "arrival"
+    """How `wall_clock` was found: "arrival" of the first frame, or "rtcp" sender reports."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Anchor":
-        return cls(float(data["wall_clock"]), int(data["rtp_timestamp"]), int(data["clock_rate"]))
+        return cls(
+            float(data["wall_clock"]),
+            int(data["rtp_timestamp"]),
+            int(data["clock_rate"]),
+            str(data.get("source", "arrival")),
+        )
+
+
+def rtp_difference(later: int, earlier: int) -> int:
+    """`later - earlier` for 32-bit RTP timestamps that may have wrapped (within ±2^31)."""
+    delta = (later - earlier) & 0xFFFFFFFF
+    return delta - 0x100000000 if delta >= 0x80000000 else delta
 
 
 class MediaClock:
@@ -32,6 +77,7 @@ class MediaClock:
 
     def __init__(self, anchor: Anchor) -> None:
         self.anchor = anchor
+        """Its `wall_clock` may be refined later (sender reports); its RTP timestamp stays."""
         self._last = 0
         """Ticks since the anchor of the latest timestamp seen (the unwrapping reference)."""
 

@@ -4,7 +4,9 @@ Attach a `TrackRecorder` to the forwarder's published track like a subscriber: i
 `forward(packet, now, abs_send_time)` coroutine and the `waiting_for_keyframe` property the
 forwarder expects. Per packet, in the receive task: put packets back in order
 (`reorder`), rebuild frames (`frames`), skip to a keyframe, map RTP time to wall-clock time
-(`anchor`) and queue the frame; the file I/O happens in a thread (`writer`).
+(`anchor`) and queue the frame; the file I/O happens in a thread (`writer`). The publisher's
+RTCP sender reports, handed to `sender_report()`, refine the anchor so that its tracks line up
+(see `anchor`); without them the first frame's arrival time stands.
 
 Video segments start at keyframes: once a segment is `segment_seconds` long the recorder asks
 for a keyframe and cuts there. `pause()` (a recess) closes the segment and drops media until
@@ -21,7 +23,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from .anchor import Anchor, MediaClock
+from .anchor import Anchor, MediaClock, SenderClock, ntp_seconds, rtp_difference
 from .frames import FrameAssembler, OpusAssembler, Vp8Assembler
 from .packets import EncodedFrame, RtpPacket
 from .reorder import MAX_DELAY, ReorderBuffer
@@ -56,6 +58,7 @@ class TrackRecorder:
         on_error: Callable[[Exception], None],
         on_anchor: Callable[[Anchor], None] | None = None,
         request_keyframe: Callable[[], Awaitable[None]] | None = None,
+        sender_clock: SenderClock | None = None,
         segment_seconds: float = SEGMENT_SECONDS,
         flush_ms: int = FLUSH_MS,
         reorder_delay: float = MAX_DELAY,
@@ -67,7 +70,8 @@ class TrackRecorder:
         `mime_type` and `clock_rate` are the negotiated codec's (VP8 or Opus). Callbacks run on
         the event loop: `on_segment` for each finished segment, `on_anchor` whenever a new
         wall-clock anchor is taken, `on_error` once if recording fails. `request_keyframe` is
-        awaited (at most once a second) when the recorder needs a keyframe.
+        awaited (at most once a second) when the recorder needs a keyframe. `sender_clock`
+        (shared by the publisher's tracks) lets `sender_report()` anchor the track.
         """
         if mime_type.lower() not in CODECS:
             raise ValueError(f"cannot record {mime_type}: only VP8 and Opus")
@@ -81,6 +85,12 @@ class TrackRecorder:
         self._on_error = on_error
         self._on_anchor = on_anchor
         self._request_keyframe = request_keyframe
+        self._sender_clock = sender_clock
+        self._reports: dict[int, tuple[float, int]] = {}
+        """By SSRC, the latest sender report: our wall-clock at which an RTP timestamp was
+        sent."""
+        self._arrival_wall = 0.0
+        """Where the first frame's arrival put the anchor (reports may not move it far)."""
         self._segment_seconds = segment_seconds
         self._flush_ms = flush_ms
         self._reorder_delay = reorder_delay
@@ -130,6 +140,42 @@ class TrackRecorder:
                 await self._ask_keyframe()
         except Exception as error:
             self._fail(error)
+
+    def sender_report(self, ssrc: int, ntp_timestamp: int, rtp_timestamp: int) -> None:
+        """An RTCP sender report of stream `ssrc`: its RTP timestamp `rtp_timestamp` was sent
+        at NTP time `ntp_timestamp` (64-bit) of the publisher's clock. Never raises."""
+        if self._sender_clock is None or self._state in (
+            RecorderState.CLOSED,
+            RecorderState.FAILED,
+        ):
+            return
+        try:
+            sent = self._sender_clock.wall_clock(ntp_seconds(ntp_timestamp), self._wall_clock())
+            if ssrc not in self._reports and len(self._reports) >= 4:
+                self._reports.clear()  # streams come and go; only the current one matters
+            self._reports[ssrc] = (sent, rtp_timestamp)
+            if ssrc == self._ssrc and self._clock is not None:
+                self._refine_anchor(sent, rtp_timestamp)
+        except Exception as error:
+            self._fail(error)
+
+    def _refine_anchor(self, sent: float, rtp_timestamp: int) -> None:
+        """Move the anchor's wall-clock (its RTP timestamp stays, so what was written keeps
+        its times) to what the report says; of several reports keep the earliest, the one
+        least delayed between capture and sending."""
+        assert self._clock is not None
+        anchor = self._clock.anchor
+        at = sent - rtp_difference(rtp_timestamp, anchor.rtp_timestamp) / anchor.clock_rate
+        if abs(at - self._arrival_wall) > REANCHOR_SECONDS:
+            return  # a report that far from the arrivals is not to be believed
+        if anchor.source == "rtcp" and at >= anchor.wall_clock - 0.0005:
+            return
+        refined = Anchor(at, anchor.rtp_timestamp, anchor.clock_rate, "rtcp")
+        self._clock.anchor = refined
+        if self._segment_start is not None and self._thread is not None:
+            self._thread.set_anchor(refined)
+        if self._on_anchor is not None:
+            self._on_anchor(refined)
 
     def pause(self) -> None:
         """Recess: write what has arrived, close the segment, then ignore media."""
@@ -200,6 +246,13 @@ class TrackRecorder:
 
     def _set_anchor(self, frame: EncodedFrame) -> None:
         anchor = Anchor(frame.arrival, frame.timestamp, self._clock_rate)
+        self._arrival_wall = frame.arrival
+        report = self._reports.get(self._ssrc) if self._ssrc is not None else None
+        if report is not None:
+            sent, rtp_timestamp = report
+            at = sent + rtp_difference(frame.timestamp, rtp_timestamp) / self._clock_rate
+            if abs(at - frame.arrival) <= REANCHOR_SECONDS:
+                anchor = Anchor(at, frame.timestamp, self._clock_rate, "rtcp")
         self._clock = MediaClock(anchor)
         self._last_ticks = 0
         if self._on_anchor is not None:
@@ -228,6 +281,7 @@ class TrackRecorder:
             anchor=self._clock.anchor,
             width=size[0],
             height=size[1],
+            first_ticks=ticks,
         )
         self._index += 1
         self._thread.open(spec)

@@ -13,7 +13,7 @@ and after a crash `recover()` completes the sidecar of a segment that was never 
 import contextlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,9 @@ class SegmentSpec:
     anchor: Anchor
     width: int = 0
     height: int = 0
+    first_ticks: int = 0
+    """Clock ticks after the anchor of the segment's first frame (where it starts, should a
+    crash leave nothing of it readable)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,13 @@ class SegmentWriter:
         self._last_ticks = ticks
         self.frames += 1
 
+    def set_anchor(self, anchor: Anchor) -> None:
+        """A better wall-clock for the same RTP timestamp: the times written stay valid."""
+        if anchor.rtp_timestamp != self.spec.anchor.rtp_timestamp:
+            raise ValueError("a segment's anchor may change its wall-clock only")
+        self.spec = replace(self.spec, anchor=anchor)
+        _write_json(self.spec.path.with_suffix(".json"), _sidecar(self.spec, state="recording"))
+
     def close(self) -> SegmentInfo:
         """Finish the file (cues, duration), sync it to disk, hash it, complete the sidecar."""
         try:
@@ -168,6 +178,7 @@ def recover(sidecar: Path) -> SegmentInfo:
         anchor=Anchor.from_json(data["anchor"]),
         width=data.get("width", 0),
         height=data.get("height", 0),
+        first_ticks=data.get("first_ticks", 0),
     )
     if data["state"] == "closed":
         return _info_from_json(spec, data)
@@ -185,6 +196,8 @@ def recover(sidecar: Path) -> SegmentInfo:
                 frames += 1
     except (av.error.FFmpegError, OSError):  # a file cut before its header holds nothing
         pass
+    if first is None:  # nothing readable: an empty segment where the lost one began
+        first = last = spec.first_ticks / spec.anchor.clock_rate
     info = SegmentInfo(
         path=spec.path,
         track=spec.track,
@@ -193,7 +206,7 @@ def recover(sidecar: Path) -> SegmentInfo:
         codec=spec.codec,
         sha256=sha256_file(spec.path) if spec.path.exists() else "",
         size=spec.path.stat().st_size if spec.path.exists() else 0,
-        start=spec.anchor.wall_clock + (first or 0.0),
+        start=spec.anchor.wall_clock + first,
         end=spec.anchor.wall_clock + last,
         frames=frames,
         anchor=spec.anchor,
@@ -211,6 +224,7 @@ def _sidecar(spec: SegmentSpec, state: str, info: SegmentInfo | None = None) -> 
         "codec": spec.codec,
         "file": spec.path.name,
         "anchor": spec.anchor.to_json(),
+        "first_ticks": spec.first_ticks,
         "timestamps": "presentation time in seconds = wall_clock - anchor.wall_clock",
     }
     if spec.kind == "video":

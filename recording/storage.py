@@ -11,6 +11,7 @@ import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 CHUNK = 1 << 20
 
@@ -132,3 +133,113 @@ def _copy_atomically(target: Path, write: Callable[[Path], object]) -> None:
     with temporary.open("rb") as file:
         os.fsync(file.fileno())
     os.replace(temporary, target)
+
+
+class S3Storage(Storage):
+    """Objects in an S3-compatible bucket (AWS S3, MinIO, Ceph...), under `prefix`.
+
+    Files are recorded to the local recordings folder first (a segment is written while it
+    grows, which an object store cannot do); once sealed, `put` uploads them. Reads are ranged
+    GETs, so streaming an archive with HTTP Range never fetches the whole object. Credentials
+    come from boto3's usual chain (environment, config files, instance role); boto3 is an
+    optional dependency (`pip install 'hearing-server[s3]'`).
+    """
+
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        prefix: str = "",
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        client: Any = None,
+    ) -> None:
+        if prefix and not prefix.endswith("/"):
+            prefix += "/"
+        if prefix:
+            check_key(prefix.rstrip("/"))
+        self.bucket = bucket
+        self.prefix = prefix
+        if client is None:
+            import boto3  # optional: only a server configured for S3 needs it
+
+            client = boto3.client("s3", endpoint_url=endpoint_url, region_name=region)
+        self._client = client
+
+    def put(self, key: str, source: Path) -> int:
+        self._client.upload_file(str(source), self.bucket, self._name(key))
+        return source.stat().st_size
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        self._client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data)
+
+    def read(self, key: str, start: int = 0, length: int | None = None) -> bytes:
+        if start < 0 or (length is not None and length < 0):
+            raise ValueError("negative range")
+        if length == 0:
+            self.size(key)  # still FileNotFoundError for an unknown key
+            return b""
+        end = "" if length is None else str(start + length - 1)
+        name = self._name(key)
+        try:
+            response = self._client.get_object(
+                Bucket=self.bucket, Key=name, Range=f"bytes={start}-{end}"
+            )
+        except Exception as error:
+            if _status(error) == 416:  # starts at or past the end
+                self.size(key)
+                return b""
+            raise _translated(error, key) from error
+        body = response["Body"]
+        try:
+            data: bytes = body.read()
+        finally:
+            body.close()
+        return data
+
+    def size(self, key: str) -> int:
+        name = self._name(key)
+        try:
+            response = self._client.head_object(Bucket=self.bucket, Key=name)
+        except Exception as error:
+            raise _translated(error, key) from error
+        return int(response["ContentLength"])
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.size(key)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def keys(self, prefix: str = "") -> list[str]:
+        found: list[str] = []
+        pages = self._client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix + prefix
+        )
+        for page in pages:
+            found += [item["Key"][len(self.prefix) :] for item in page.get("Contents", [])]
+        return sorted(found)
+
+    def delete(self, key: str) -> None:
+        self._client.delete_object(Bucket=self.bucket, Key=self._name(key))
+
+    def _name(self, key: str) -> str:
+        return self.prefix + check_key(key)
+
+
+def _status(error: Exception) -> int | None:
+    """The HTTP status of a botocore ClientError (None for anything else)."""
+    response = getattr(error, "response", None)
+    if not isinstance(response, dict):
+        return None
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return status if isinstance(status, int) else None
+
+
+def _translated(error: Exception, key: str) -> Exception:
+    """A missing object as FileNotFoundError, like the local store; other failures (network,
+    permissions) as OSError, which callers already treat as the store being unavailable."""
+    if _status(error) == 404:
+        return FileNotFoundError(key)
+    return OSError(f"object store: {error}")

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .anchor import Anchor
 from .packets import EncodedFrame
 from .segment import SegmentInfo, SegmentSpec, SegmentWriter
 
@@ -38,6 +39,11 @@ class _Write:
     ticks: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    anchor: Anchor
+
+
 class _Close:
     pass
 
@@ -46,7 +52,7 @@ class _Stop:
     pass
 
 
-_Command = _Open | _Write | _Close | _Stop
+_Command = _Open | _Write | _Anchor | _Close | _Stop
 
 
 class SegmentThread:
@@ -75,6 +81,10 @@ class SegmentThread:
     def write(self, frame: EncodedFrame, ticks: int) -> None:
         self._put(_Write(frame, ticks))
 
+    def set_anchor(self, anchor: Anchor) -> None:
+        """The open segment's anchor was refined (same RTP timestamp, better wall-clock)."""
+        self._put(_Anchor(anchor))
+
     def close_segment(self) -> None:
         self._put(_Close())
 
@@ -98,6 +108,10 @@ class SegmentThread:
                 if isinstance(command, _Write):
                     if writer is not None:
                         writer.write(command.frame, command.ticks)
+                    continue
+                if isinstance(command, _Anchor):
+                    if writer is not None:
+                        writer.set_anchor(command.anchor)
                     continue
                 if writer is not None:
                     self._report(writer.close())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -20,6 +21,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
+from hearing_server.api import recording_links
 from hearing_server.api.byte_ranges import RangeNotSatisfiable, parse_range
 from hearing_server.api.cases_api import day_bounds, escape_like
 from hearing_server.api.errors import ApiError, not_found
@@ -61,6 +63,7 @@ TIMELINE_KINDS = frozenset(
         "state",
         "phase",
         "recording",
+        "recording_interrupted",
         "joined",
         "reconnected",
         "dropped",
@@ -105,6 +108,10 @@ class RecordingOut(BaseModel):
     ended_at: datetime | None
     sealed: bool
     archive_available: bool = Field(description="The archive video can be streamed.")
+    render_state: Literal["pending", "rendering", "done", "failed"] | None = Field(
+        description="The archive render: null before it first starts; failed when it was "
+        "given up after its last attempt (the sealed segment files are kept)."
+    )
 
 
 class RecordingList(BaseModel):
@@ -182,6 +189,28 @@ class ArchiveQuery(BaseModel):
     download: bool = Field(
         default=False, description="Save as a file (attachment) instead of playing inline."
     )
+    by: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Signed link (from POST …/archive/link): whom it was made for.",
+    )
+    expires: int | None = Field(
+        default=None, ge=0, le=2**40, description="Signed link: when it expires (UNIX seconds)."
+    )
+    signature: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Signed link: its HMAC. With by and expires it stands for the credentials "
+        "of whom it was made for; a changed or expired link gets 403.",
+    )
+
+
+class ArchiveLink(BaseModel):
+    url: str = Field(
+        description="Streams the archive (Range requests, so a <video> element can seek) "
+        "without credentials until it expires; add `&download=true` to save it."
+    )
+    expires_at: datetime
 
 
 class GrantIn(BaseModel):
@@ -326,9 +355,17 @@ def register(api: Api) -> None:
         tag="recordings",
         query=ArchiveQuery,
         binary=Binary("video/mp4", "the archive video (H.264 + AAC, MP4)", ranges=True),
-        errors=(409,),
+        errors=(409, 503),
     )
     async def stream_archive(ctx: Ctx, query: ArchiveQuery) -> web.StreamResponse:
+        via = "credentials"
+        if query.by is not None or query.expires is not None or query.signature is not None:
+            secret = await _link_secret(ctx)
+            match = recording_links.check(
+                secret, ctx.ids["recording_id"], query.by, query.expires, query.signature
+            )
+            ctx.principal = await recording_links.link_principal(ctx.db, match)
+            via = "signed_link"
         access = await _retrieve(ctx)
         recording, who = access.recording, access.who
         key = recording.archive_path
@@ -373,10 +410,49 @@ def register(api: Api) -> None:
             "recording",
             recording.id,
             ctx.client_ip,
-            {"range": f"bytes {start}-{start + length - 1}/{size}", "bytes": length},
+            {
+                "range": f"bytes {start}-{start + length - 1}/{size}",
+                "bytes": length,
+                "via": via,
+            },
         )
         return StoredFileResponse(
             storage, key, start, length, status=200 if part is None else 206, headers=headers
+        )
+
+    @api.route(
+        "POST",
+        "/recordings/{recording_id}/archive/link",
+        summary="A link to the archive video that works for a few minutes without credentials, "
+        "for a browser's <video> element (which cannot send them)",
+        tag="recordings",
+        response=ArchiveLink,
+        status=201,
+        errors=(503,),
+    )
+    async def link_archive(ctx: Ctx) -> ArchiveLink:
+        access = await _retrieve(ctx)
+        recording, who = access.recording, access.who
+        if recording.archive_path is None:
+            raise ApiError(
+                409,
+                "not_ready",
+                f"recording {recording.id} has no archive video yet (it is {recording.state})",
+            )
+        key = await _link_secret(ctx)
+        query, expires = recording_links.signed_query(key, recording.id, who, time.time())
+        expires_at = datetime.fromtimestamp(expires, dt.UTC)
+        audit(
+            ctx.db,
+            who.label,
+            "link_recording",
+            "recording",
+            recording.id,
+            ctx.client_ip,
+            {"expires_at": expires_at.isoformat()},
+        )
+        return ArchiveLink(
+            url=f"/api/v1/recordings/{recording.id}/archive?{query}", expires_at=expires_at
         )
 
     @api.route(
@@ -513,6 +589,16 @@ def register(api: Api) -> None:
             ctx.client_ip,
             {"participant_id": grant.participant_id},
         )
+
+
+async def _link_secret(ctx: Ctx) -> bytes:
+    path = ctx.request.app[SETTINGS].signing_key_path
+    try:
+        return await asyncio.to_thread(recording_links.secret, path)
+    except (OSError, ValueError) as exc:
+        raise ApiError(
+            503, "signing_key_unavailable", f"signed links are unavailable: {exc}"
+        ) from exc
 
 
 def _storage(ctx: Ctx) -> Storage:
@@ -680,7 +766,18 @@ def _recording_out(recording: Recording, hearing: Hearing, case: Case) -> Record
         ended_at=recording.ended_at,
         sealed=recording.manifest_path is not None,
         archive_available=recording.archive_path is not None,
+        render_state=_render_state(recording.render_state),
     )
+
+
+def _render_state(value: str | None) -> Literal["pending", "rendering", "done", "failed"] | None:
+    states: dict[str | None, Literal["pending", "rendering", "done", "failed"]] = {
+        "pending": "pending",
+        "rendering": "rendering",
+        "done": "done",
+        "failed": "failed",
+    }
+    return states.get(value)
 
 
 def _timeline_entry(event: HearingEvent, names: dict[int, str]) -> TimelineEntry:

@@ -230,6 +230,11 @@ class Recording(Base):
     archive_path: Mapped[str | None] = mapped_column(Text)
     archive_sha256: Mapped[str | None] = mapped_column(String(64))
     manifest_path: Mapped[str | None] = mapped_column(Text)
+    render_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Times the archive render was started (a crash or a failure makes another)."""
+    render_state: Mapped[str | None] = mapped_column(String(16))
+    """None before the first render; rendering, done, or failed (given up after the last
+    allowed attempt)."""
 
 
 class Track(Base):

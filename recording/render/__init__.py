@@ -12,6 +12,8 @@ emphasise), `compose` (one frame), `chunk` (a stretch of frames to a file), `ass
 from .chunk import RenderCancelled
 from .job import RenderJob
 from .plan import (
+    INTERRUPTED,
+    RECESS,
     Interval,
     PhaseChange,
     RenderPlan,
@@ -23,6 +25,8 @@ from .plan import (
 )
 
 __all__ = [
+    "INTERRUPTED",
+    "RECESS",
     "Interval",
     "PhaseChange",
     "RenderCancelled",

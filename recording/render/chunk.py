@@ -8,7 +8,7 @@ chunk file either exists whole or not at all.
 
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -19,12 +19,10 @@ import numpy.typing as npt
 from av import AudioFrame
 
 from .compose import Compositor
-from .layout import Layout
-from .plan import AUDIO_RATE, Participant, RenderPlan
+from .inputs import RenderInputs
+from .plan import AUDIO_RATE
 from .sources import AudioSource, VideoSource
 from .speaker import WINDOW, Levels, logged_speakers, loudest, window_rms
-from .text import FontFace
-from .timeline import OutputTimeline
 
 PROGRESS_EVERY = 25
 """Frames between progress reports."""
@@ -46,22 +44,13 @@ class Chunk:
 
 
 class ChunkRenderer:
-    def __init__(
-        self,
-        plan: RenderPlan,
-        people: Sequence[Participant],
-        layout: Layout,
-        timeline: OutputTimeline,
-        font: FontFace,
-        encoder_threads: int,
-    ) -> None:
-        self._plan = plan
-        self._people = people
-        self._layout = layout
-        self._timeline = timeline
-        self._font = font
+    def __init__(self, inputs: RenderInputs, encoder_threads: int) -> None:
+        self._inputs = inputs
+        self._plan = inputs.plan
+        self._people = inputs.people
+        self._timeline = inputs.timeline
         self._threads = encoder_threads
-        self._per_frame = AUDIO_RATE // plan.settings.fps
+        self._per_frame = AUDIO_RATE // inputs.plan.settings.fps
 
     def render(
         self, chunk: Chunk, on_frames: Callable[[int], None], cancel: threading.Event
@@ -69,7 +58,7 @@ class ChunkRenderer:
         """Write `chunk.path`; `on_frames(n)` after every few frames; raises RenderCancelled."""
         temporary = chunk.path.with_name(chunk.path.name + ".tmp")
         mix, speakers = self._audio(chunk)
-        compositor = Compositor(self._plan, self._people, self._layout, self._timeline, self._font)
+        compositor = Compositor(self._inputs)
         videos = [VideoSource(person.video) for person in self._people]
         settings = self._plan.settings
         try:

@@ -14,27 +14,21 @@ from av import VideoFrame
 from av.video.reformatter import Interpolation, VideoReformatter
 
 from . import text
-from .layout import Layout, Rect, fit
+from .inputs import RenderInputs
+from .layout import Rect, fit
 from .picture import YELLOW, Picture, yuv
-from .plan import Interval, Participant, RenderPlan
-from .text import FontFace
-from .timeline import OutputTimeline, Piece
+from .plan import INTERRUPTED, Interval
+from .timeline import Piece
 
 BACKGROUND = yuv(18, 20, 22)
 
 
 class Compositor:
-    def __init__(
-        self,
-        plan: RenderPlan,
-        people: Sequence[Participant],
-        layout: Layout,
-        timeline: OutputTimeline,
-        font: FontFace,
-    ) -> None:
+    def __init__(self, inputs: RenderInputs) -> None:
+        plan, people, layout, font = inputs.plan, inputs.people, inputs.layout, inputs.font
         self._plan = plan
         self._layout = layout
-        self._timeline = timeline
+        self._timeline = inputs.timeline
         self._font = font
         self._zone = zoneinfo.ZoneInfo(plan.settings.timezone)
         self._base = Picture(layout.width, layout.height, BACKGROUND)
@@ -105,7 +99,10 @@ class Compositor:
             pattern = "%H:%M" if recess.end - recess.start >= 60 else "%H:%M:%S"
             span = f"{self._clock(recess.start, pattern)} – {self._clock(recess.end, pattern)}"
             footer = f"{self._plan.case_number}  {self._plan.title}"
-            lines = ("休庭 Recess", span, footer)
+            title = (
+                "录像中断 Recording interrupted" if recess.kind == INTERRUPTED else "休庭 Recess"
+            )
+            lines = (title, span, footer)
             card = text.card(self._font, lines, self._layout.width, self._layout.height)
             self._cards[recess] = card.to_frame()
         return self._cards[recess]

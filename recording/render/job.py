@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .assemble import ChunkMismatchError, assemble
 from .chunk import Chunk, ChunkRenderer, RenderCancelled
+from .inputs import RenderInputs
 from .layout import grid_layout
 from .plan import RenderPlan, participants
 from .text import find_font
@@ -71,9 +72,8 @@ class RenderJob:
         timeline = OutputTimeline(self.plan.timeline, settings.recess_card_seconds, settings.fps)
         people = participants(self.plan.tracks)
         layout = grid_layout(len(people), settings.width, settings.height)
-        renderer = ChunkRenderer(
-            self.plan, people, layout, timeline, find_font(settings.font), self._encoder_threads
-        )
+        inputs = RenderInputs(self.plan, people, layout, timeline, find_font(settings.font))
+        renderer = ChunkRenderer(inputs, self._encoder_threads)
         chunks = self._chunks(timeline)
         self._frames, self._chunk_count = timeline.frames, len(chunks)
         self._frames_done = sum(c.last - c.first for c in chunks if c.path.exists())

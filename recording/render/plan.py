@@ -87,6 +87,7 @@ class Timeline:
     start: float
     end: float
     recesses: tuple[Interval, ...] = ()
+    """Recesses, and interruptions of the recording (`Interval.kind`)."""
     phases: tuple[PhaseChange, ...] = ()
     speakers: tuple[SpeakerChange, ...] | None = None
     """Active-speaker changes; None: the renderer picks the loudest participant."""
@@ -157,8 +158,9 @@ def participants(tracks: tuple[TrackPlan, ...]) -> list[Participant]:
         order.setdefault(track.participant_id, []).append(track)
     result = []
     for pid, own in order.items():
-        video = [s for t in own if t.kind == "video" for s in t.segments]
-        audio = [s for t in own if t.kind == "audio" for s in t.segments]
+        # a segment a crash left empty shows nothing; it must not hide one beside it
+        video = [s for t in own if t.kind == "video" for s in t.segments if s.end > s.start]
+        audio = [s for t in own if t.kind == "audio" for s in t.segments if s.end > s.start]
         result.append(
             Participant(
                 pid,

@@ -18,7 +18,7 @@ from aiortc.rtcrtpparameters import (
 from aiortc.rtcrtpreceiver import RTCRtpReceiver, StreamStatistics
 from aiortc.rtcrtpsender import RTCRtpSender
 from aiortc.rtcrtptransceiver import RTCRtpTransceiver
-from aiortc.rtp import AnyRtcpPacket, RtpPacket
+from aiortc.rtp import AnyRtcpPacket, RtcpSrPacket, RtpPacket
 
 
 class RtpHandler(Protocol):
@@ -63,6 +63,21 @@ def ntp_now() -> int:
 def replace_rtp_handler(receiver: RTCRtpReceiver, handler: RtpHandler) -> None:
     """Take every RTP packet routed to `receiver` away from its jitter buffer and decoder."""
     setattr(receiver, "_handle_rtp_packet", handler)  # noqa: B010
+
+
+def observe_sender_reports(
+    receiver: RTCRtpReceiver, observer: Callable[[RtcpSrPacket], None]
+) -> None:
+    """Show `observer` each RTCP sender report routed to `receiver`, before aiortc's own
+    handling (which goes on unchanged)."""
+    handle = receiver._handle_rtcp_packet
+
+    async def observed(packet: AnyRtcpPacket) -> None:
+        if isinstance(packet, RtcpSrPacket):
+            observer(packet)
+        await handle(packet)
+
+    setattr(receiver, "_handle_rtcp_packet", observed)  # noqa: B010
 
 
 def receiver_codecs(receiver: RTCRtpReceiver) -> dict[int, RTCRtpCodecParameters]:

@@ -29,6 +29,7 @@ from aiortc.rtp import (
     RTCP_RTPFB_NACK,
     RtcpPsfbPacket,
     RtcpRtpfbPacket,
+    RtcpSrPacket,
     RtpPacket,
     pack_remb_fci,
     unwrap_rtx,
@@ -140,6 +141,21 @@ class PublishedTrack:
 
     def on_ended(self, callback: Callable[[], None]) -> None:
         self._ended_callbacks.append(callback)
+
+    def on_sender_report(self, callback: Callable[[int, int, int], None]) -> None:
+        """`callback(ssrc, ntp_timestamp, rtp_timestamp)` for each RTCP sender report of the
+        publisher (its RTP-to-NTP clock mapping, which lines up its tracks in a recording)."""
+
+        def report(packet: RtcpSrPacket) -> None:
+            if self.ended:
+                return
+            info = packet.sender_info
+            try:
+                callback(packet.ssrc, info.ntp_timestamp, info.rtp_timestamp)
+            except Exception:
+                logger.exception("sender report callback failed")
+
+        internals.observe_sender_reports(self._receiver, report)
 
     def start(self) -> None:
         if self._task is None and not self.ended:

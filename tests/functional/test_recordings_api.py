@@ -21,6 +21,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from config import Settings
+from hearing_server.api import recording_links
+from hearing_server.auth import Principal, PrincipalKind
 from hearing_server.db.database import Database
 from hearing_server.db.models import (
     AuditEntry,
@@ -443,7 +445,11 @@ async def test_every_access_is_audited(
         if action != "search_recordings":
             assert row.object_type == "recording" and row.object_id == str(sealed.recording_id)
     stream = (await audit_rows(database, "stream_recording"))[0]
-    assert stream.detail == {"range": f"bytes 0-99/{len(sealed.archive)}", "bytes": 100}
+    assert stream.detail == {
+        "range": f"bytes 0-99/{len(sealed.archive)}",
+        "bytes": 100,
+        "via": "credentials",
+    }
     download = (await audit_rows(database, "download_recording"))[0]
     assert download.detail is not None and download.detail["bytes"] == len(sealed.archive)
     search = (await audit_rows(database, "search_recordings"))[0]
@@ -544,3 +550,72 @@ async def test_unsealed_recording_and_missing_archive_are_explained(
         await db.commit()
     status, body = await judge.status("GET", f"/recordings/{sealed.recording_id}/verify")
     assert status == 409 and body["error"]["code"] == "not_sealed"
+
+
+async def test_a_signed_link_lets_a_video_element_seek_without_credentials(
+    sealed: Sealed, clerk: Caller, anon: Caller, database: Database, settings: Settings
+) -> None:
+    path = f"/recordings/{sealed.recording_id}"
+    party, data = sealed.party, sealed.archive
+    status, body = await party.status("POST", path + "/archive/link")
+    assert status == 403 and body["error"]["code"] == "not_granted"
+    await clerk.call("POST", path + "/grants", {"participant_id": sealed.party_id}, expect=201)
+    link = await party.call("POST", path + "/archive/link", expect=201)
+    url = link["url"]
+    assert url.startswith(f"/api/v1{path}/archive?")
+    expires = datetime.fromisoformat(link["expires_at"])
+    assert timedelta(minutes=1) < expires - datetime.now(UTC) <= timedelta(minutes=5)
+
+    # a media element sends no credentials, and seeks with ranges of its own
+    part = await anon.client.get(url, headers={"Range": "bytes=100-199"})
+    assert part.status == 206 and await part.read() == data[100:200]
+    whole = await anon.client.get(url + "&download=true")
+    assert whole.status == 200 and await whole.read() == data
+    assert whole.headers["Content-Disposition"].startswith("attachment;")
+    assert (await fetch(anon, path + "/archive")).status == 401  # not without the link
+
+    # every use is audited under the name of whom the link was made for
+    made = await audit_rows(database, "link_recording")
+    uses = await audit_rows(database, "stream_recording")
+    assert [r.actor for r in made] == [f"participant:{sealed.party_id}:张三"]
+    assert [(r.actor, r.ip) for r in uses] == [(made[0].actor, "127.0.0.1")]
+    assert uses[0].detail is not None and uses[0].detail["via"] == "signed_link"
+    assert uses[0].detail["range"] == f"bytes 100-199/{len(data)}"
+    assert [
+        r.detail and r.detail["via"] for r in await audit_rows(database, "download_recording")
+    ] == ["signed_link"]
+
+    # changed, partial, moved to another recording, or made for someone else: refused
+    query = dict(part.url.query)
+    signature = query["signature"]
+    flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
+    archive = f"/api/v1{path}/archive"
+    for target, params in [
+        (archive, {**query, "signature": flipped}),
+        (archive, {**query, "by": "user:1"}),
+        (archive, {**query, "expires": str(int(query["expires"]) + 3600)}),
+        (archive, {"by": query["by"]}),
+        (archive, {**query, "by": "participant:x"}),
+        (f"/api/v1/recordings/{sealed.recording_id + 1}/archive", query),
+    ]:
+        refused = await anon.client.get(target, params=params)
+        assert refused.status == 403, params
+        assert (await refused.json())["error"]["code"] == "link_invalid", params
+
+    # expired
+    secret = recording_links.secret(settings.signing_key_path)
+    who = Principal(PrincipalKind.PARTICIPANT, sealed.party_id, Role.PARTY, "张三")
+    stale, _ = recording_links.signed_query(
+        secret, sealed.recording_id, who, datetime.now(UTC).timestamp() - 600
+    )
+    expired = await anon.client.get(f"{archive}?{stale}")
+    assert expired.status == 403
+    error = (await expired.json())["error"]
+    assert error["code"] == "link_expired" and "expired at" in error["message"]
+
+    # the court withdraws its leave: the link stops working at once
+    await clerk.call("DELETE", f"{path}/grants/{sealed.party_id}", expect=204)
+    withdrawn = await anon.client.get(url)
+    assert withdrawn.status == 403
+    assert (await withdrawn.json())["error"]["code"] == "not_granted"
+    assert len(await audit_rows(database, "stream_recording")) == 1, "refusals stream nothing"

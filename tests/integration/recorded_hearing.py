@@ -3,6 +3,11 @@ renderer's tests: several participants who join and leave at chosen times, a rec
 recorders are paused, the packets keep coming), and on one participant a flash and a beep that
 start at the same instant, to check lip sync in the archive.
 
+With `sender_reports`, each stream also sends RTCP sender reports (about once a second, from a
+sender clock far off ours), and a person's audio may start later than their video, its first
+packets held back on the way (network jitter): the recorders then have to line the two up from
+the reports.
+
 Video is `draw_counter` pictures (the counter is the frame number since the participant
 joined) encoded by aiortc's VP8 encoder; audio is aiortc's Opus encoding of a tone, a beep or
 silence. Packets are stamped with RTP timestamps from the schedule and handed to the recorder
@@ -22,6 +27,7 @@ from aiortc.codecs.vpx import Vp8Encoder
 from av import AudioFrame, VideoFrame
 
 from recording import SegmentInfo, TrackRecorder
+from recording.anchor import NTP_FRACTION, SenderClock
 from recording.render import Interval, SegmentRef, TrackPlan
 from tests.integration.media_sources import BLOCK, draw_counter
 from tests.integration.synthetic_rtp import Packet
@@ -35,6 +41,9 @@ FLASH_ROW = 3 * BLOCK
 """Rows from here down turn white in a flash (the counter rows above stay readable)."""
 BEEP_HZ = 1000
 BEEP_LEVEL = 0.5
+SENDER_CLOCK_OFFSET = 3_600_000.25
+"""How far the publishers' NTP clock is from ours (seconds)."""
+REPORT_INTERVAL = 1.0
 
 
 @dataclass
@@ -49,6 +58,11 @@ class Person:
     """A steady 440 Hz tone at this amplitude (0: silence)."""
     flash_at: float | None = None
     """Picture white and a 1 kHz beep from this instant, for FLASH_SECONDS."""
+    audio_starts: float | None = None
+    """Seconds from the session start at which the microphone starts (None: on joining)."""
+    audio_hold: float = 0.0
+    """The first audio packets reach the server this much after the audio starts, in one
+    burst (all later ones on time)."""
 
 
 @dataclass
@@ -66,7 +80,10 @@ class _Stream:
     recorder: TrackRecorder
     keyframe: _Keyframe
     ssrc: int
+    start: float
+    """Session seconds of the stream's first frame."""
     count: int = 0
+    last_report: float | None = None
     sequence: int = 0
     video: Vp8Encoder = field(default_factory=Vp8Encoder)
     audio: OpusEncoder = field(default_factory=OpusEncoder)
@@ -118,7 +135,12 @@ class _Stream:
 
 
 async def record_hearing(
-    directory: Path, start: float, people: list[Person], duration: float, recess: Interval
+    directory: Path,
+    start: float,
+    people: list[Person],
+    duration: float,
+    recess: Interval,
+    sender_reports: bool = False,
 ) -> list[TrackPlan]:
     """Record `duration` seconds from wall-clock `start`; recorders pause during `recess`
     (wall-clock). Returns the tracks as a render plan wants them."""
@@ -127,6 +149,7 @@ async def record_hearing(
     segments: dict[int, list[SegmentInfo]] = {}
     errors: list[Exception] = []
     for number, person in enumerate(people):
+        clock = SenderClock() if sender_reports else None
         for kind, mime, rate in (
             ("video", "video/VP8", VIDEO_CLOCK),
             ("audio", "audio/opus", AUDIO_RATE),
@@ -141,13 +164,17 @@ async def record_hearing(
                 on_segment=segments.setdefault(ssrc, []).append,
                 on_error=errors.append,
                 request_keyframe=keyframe.request,
+                sender_clock=clock,
                 segment_seconds=2.0,
                 wall_clock=lambda: start + now,
                 monotonic=lambda: now,
             )
-            streams.append(_Stream(person, kind, recorder, keyframe, ssrc))
+            first = person.joins
+            if kind == "audio" and person.audio_starts is not None:
+                first = person.audio_starts
+            streams.append(_Stream(person, kind, recorder, keyframe, ssrc, first))
     # (time, order, stream index): each stream's next frame, earliest first
-    queue = [(s.person.joins, i, i) for i, s in enumerate(streams)]
+    queue = [(s.start, i, i) for i, s in enumerate(streams)]
     heapq.heapify(queue)
     paused = False
     order = len(queue)
@@ -157,16 +184,27 @@ async def record_hearing(
         if at >= min(duration, stream.person.leaves):
             continue
         now = at
+        if stream.kind == "audio":
+            now = max(at, stream.start + stream.person.audio_hold)
         in_recess = recess.start - start <= at < recess.end - start
         if in_recess != paused:
             for other in streams:
                 (other.recorder.pause if in_recess else other.recorder.resume)()
             paused = in_recess
-        for packet in stream.packets(at):
+        packets = stream.packets(at)
+        for packet in packets:
             await stream.recorder.forward(packet, 0.0, 0)
+        if (
+            sender_reports
+            and packets
+            and (stream.last_report is None or at - stream.last_report >= REPORT_INTERVAL)
+        ):
+            stream.last_report = at
+            ntp = round((start + at + SENDER_CLOCK_OFFSET) * NTP_FRACTION)
+            stream.recorder.sender_report(stream.ssrc, ntp, packets[0].timestamp)
         step = 1 / FPS if stream.kind == "video" else OPUS_SAMPLES / AUDIO_RATE
         order += 1
-        heapq.heappush(queue, (stream.person.joins + stream.count * step, order, index))
+        heapq.heappush(queue, (stream.start + stream.count * step, order, index))
     for stream in streams:
         await stream.recorder.close()
     assert not errors, errors

@@ -14,7 +14,14 @@ from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, clock
 from aiortc.rtcdtlstransport import RTCDtlsTransport
 from aiortc.rtcicetransport import RTCIceTransport
 from aiortc.rtcrtpreceiver import StreamStatistics
-from aiortc.rtp import AnyRtcpPacket, RtcpReceiverInfo, RtcpRrPacket, RtpPacket
+from aiortc.rtp import (
+    AnyRtcpPacket,
+    RtcpReceiverInfo,
+    RtcpRrPacket,
+    RtcpSenderInfo,
+    RtcpSrPacket,
+    RtpPacket,
+)
 
 from signaling.media import internals
 
@@ -150,3 +157,26 @@ def test_ntp_now_matches_aiortc_clock() -> None:
 
 def test_aioice_host_address_lookup_used_by_tests() -> None:
     assert "get_host_addresses(" in inspect.getsource(aioice.ice.Connection.gather_candidates)
+
+
+async def test_sender_reports_reach_an_observer_and_aiortc(peer: RTCPeerConnection) -> None:
+    """The recorder aligns a publisher's tracks from its sender reports (observe_sender_reports
+    wraps the receiver's `_handle_rtcp_packet`, through which the DTLS transport routes them)."""
+    assert "await recipient._handle_rtcp_packet(packet)" in inspect.getsource(
+        RTCDtlsTransport._handle_rtcp_data
+    )
+    receiver = peer.getReceivers()[0]
+    seen: list[RtcpSrPacket] = []
+    handled: list[AnyRtcpPacket] = []
+
+    async def aiortc_handler(packet: AnyRtcpPacket) -> None:
+        handled.append(packet)
+
+    receiver._handle_rtcp_packet = aiortc_handler  # type: ignore[method-assign]
+    internals.observe_sender_reports(receiver, seen.append)
+    info = RtcpSenderInfo(
+        ntp_timestamp=1 << 32, rtp_timestamp=90000, packet_count=1, octet_count=100
+    )
+    report = RtcpSrPacket(ssrc=1234, sender_info=info)
+    await receiver._handle_rtcp_packet(report)
+    assert seen == [report] and handled == [report]

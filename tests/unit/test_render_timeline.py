@@ -2,7 +2,7 @@
 
 import pytest
 
-from recording.render.plan import Interval, PhaseChange, Timeline
+from recording.render.plan import INTERRUPTED, RECESS, Interval, PhaseChange, Timeline
 from recording.render.timeline import OutputTimeline
 
 S = 1_000_000.0
@@ -49,3 +49,23 @@ def test_one_chapter_per_phase() -> None:
 def test_no_phases_no_chapters() -> None:
     out = OutputTimeline(timeline(), card_seconds=3, fps=25)
     assert out.chapters == () and out.phase_at(5) is None
+
+
+def test_an_interruption_is_cut_like_a_recess_and_keeps_its_kind() -> None:
+    gap = Interval(S + 60, S + 70, INTERRUPTED)
+    out = OutputTimeline(
+        Timeline(S, S + 100, (Interval(S + 30, S + 50), gap)), card_seconds=3, fps=25
+    )
+    assert out.duration == pytest.approx(100 - 20 - 10 + 6)
+    assert out.piece(31).recess == Interval(S + 30, S + 50, RECESS)
+    assert out.piece(44).recess == gap
+
+
+def test_a_recess_that_overlaps_an_interruption_shows_as_the_interruption() -> None:
+    out = OutputTimeline(
+        Timeline(S, S + 100, (Interval(S + 30, S + 50), Interval(S + 45, S + 60, INTERRUPTED))),
+        card_seconds=3,
+        fps=25,
+    )
+    assert out.piece(31).recess == Interval(S + 30, S + 60, INTERRUPTED)
+    assert out.duration == pytest.approx(100 - 30 + 3)
