@@ -157,6 +157,8 @@ class LiveHearing:
         if refused is not None:
             raise ActionError("forbidden", refused)
         member_id = identity.participant_id
+        if self.room.member(member_id).presence is Presence.REMOVED:
+            raise ActionError("removed", "the court removed you from this hearing")
         previous = self.links.pop(member_id, None)
         if previous is not None:
             await self.router.detach(member_id)
@@ -463,6 +465,26 @@ class LiveHearing:
         self.router.sync()
         await self.broadcast()
 
+    async def self_test(
+        self, actor: Identity, camera: bool, microphone: bool, network: str
+    ) -> None:
+        """The person's own self-test: on the timeline, and an alert to the bench if it failed."""
+        self._require(actor, Action.REPORT_SELF_TEST)
+        result = {"camera": camera, "microphone": microphone, "network": network}
+        await self._record(
+            "self_test", actor.label, data={"participant_id": actor.participant_id, **result}
+        )
+        failed = [name for name in ("camera", "microphone") if not result[name]]
+        if network == "failed":
+            failed.append("network")
+        if failed:
+            await self.alert(
+                "self_test_failed",
+                actor.participant_id,
+                f"{actor.name}'s self-test failed: {', '.join(failed)}",
+                failed=failed,
+            )
+
     async def message(self, actor: Identity, to: int | str, text: str) -> None:
         """Participants write to the bench; the bench writes to one participant."""
         sender = self.room.member(actor.participant_id)
@@ -533,9 +555,17 @@ class LiveHearing:
         for member_id, link in list(self.links.items()):
             await link.emit("room", self.view(member_id).model_dump(mode="json"))
 
-    async def alert(self, kind: str, member_id: int | None, message: str) -> None:
+    async def alert(
+        self, kind: str, member_id: int | None, message: str, failed: list[str] | None = None
+    ) -> None:
         alert = AlertOut.model_validate(
-            {"kind": kind, "participant_id": member_id, "message": message, "at": _now()}
+            {
+                "kind": kind,
+                "participant_id": member_id,
+                "message": message,
+                "at": _now(),
+                "failed": failed or [],
+            }
         )
         for bench_id in (m.id for m in self.room.members.values() if m.on_bench):
             link = self.links.get(bench_id)

@@ -66,6 +66,14 @@ class MediaStateIn(Payload):
     video: bool
 
 
+class SelfTestIn(Payload):
+    """The result of the person's own self-test before joining (camera, microphone, network)."""
+
+    camera: bool
+    microphone: bool
+    network: Literal["good", "poor", "failed"]
+
+
 class MessageIn(Payload):
     to: int | Literal["bench"] = Field(description="A participant id (from the bench) or 'bench'.")
     text: str = Field(min_length=1, max_length=MAX_TEXT)
@@ -83,6 +91,8 @@ class MemberView(BaseModel):
     hand_raised: bool
     identity_verified: bool
     in_consultation: bool
+    represents_id: int | None = None
+    """The client this lawyer (agent or counsel) represents: whom they may consult with."""
 
     @classmethod
     def of(cls, member: Member) -> MemberView:
@@ -98,6 +108,7 @@ class MemberView(BaseModel):
             hand_raised=member.hand_raised,
             identity_verified=member.identity_verified,
             in_consultation=member.consultation is not None,
+            represents_id=member.represents_id,
         )
 
 
@@ -123,11 +134,18 @@ class MessageOut(BaseModel):
 
 class AlertOut(BaseModel):
     kind: Literal[
-        "dropped", "reconnected", "connection_failed", "poor_connection", "recording_failed"
+        "dropped",
+        "reconnected",
+        "connection_failed",
+        "poor_connection",
+        "recording_failed",
+        "self_test_failed",
     ]
     participant_id: int | None
     message: str
     at: datetime
+    failed: list[Literal["camera", "microphone", "network"]] = []
+    """With ``self_test_failed``: what did not work."""
 
 
 def visible_members(room: Room, viewer: Member) -> list[Member]:

@@ -28,6 +28,7 @@ from signaling.messages import (
     MuteIn,
     PhaseIn,
     SdpIn,
+    SelfTestIn,
     TargetIn,
 )
 from signaling.permissions import Action
@@ -124,6 +125,10 @@ EVENTS: dict[str, tuple[type[BaseModel], Handler]] = {
     "message": (MessageIn, lambda live, who, p: live.message(who, p.to, p.text)),
     "consult": (TargetIn, lambda live, who, p: live.consult(who, p.participant_id)),
     "end_consultation": (Empty, lambda live, who, _: live.end_consultation(who)),
+    "self_test": (
+        SelfTestIn,
+        lambda live, who, p: live.self_test(who, p.camera, p.microphone, p.network),
+    ),
     "leave": (Empty, _leave),
 }
 

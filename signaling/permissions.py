@@ -42,6 +42,7 @@ class Action(StrEnum):
     RAISE_HAND = "raise_hand"
     MESSAGE_BENCH = "message_bench"
     CONSULT = "consult"
+    REPORT_SELF_TEST = "report_self_test"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ RULES: dict[Action, Rule] = {
     Action.RAISE_HAND: Rule(_TAKING_PART, _LIVE),
     Action.MESSAGE_BENCH: Rule(_TAKING_PART, _LIVE),
     Action.CONSULT: Rule(_CONSULTING, _LIVE),
+    # Anyone connected reports their own self-test, from the waiting room or the hearing.
+    Action.REPORT_SELF_TEST: Rule(frozenset(Role) - {Role.ADMIN}, _PLANNED),
 }
 
 

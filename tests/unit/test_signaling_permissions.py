@@ -47,6 +47,12 @@ EXPECTED: dict[str, tuple[set[Role], set[HearingState], dict[str, Any]]] = {
     "verify_identity": ({Role.JUDGE, Role.CLERK}, LIVE, {"participant_id": 98}),
     "raise_hand": (TAKING_PART, LIVE, {"raised": True}),
     "consult": (TAKING_PART - {Role.WITNESS}, LIVE, {"participant_id": 97}),
+    # Everyone connected reports their own self-test, in the waiting room too.
+    "self_test": (
+        set(Role) - {Role.ADMIN},
+        {S.SCHEDULED, S.OPEN, S.IN_SESSION, S.RECESS},
+        {"camera": False, "microphone": True, "network": "good"},
+    ),
 }
 MESSAGES = {
     "bench": (TAKING_PART, LIVE),

@@ -68,9 +68,11 @@ export class Chat {
 
 function line(message: ChatMessage): HTMLElement {
   const at = new Date(message.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const notice = message.to === "all";
   return el(
-    "li",
-    { testid: "message" },
+    notice ? "li.message-notice" : "li",
+    { testid: "message", "data-notice": notice },
+    notice ? el("strong", { i18n: "live.notice.title" }) : null,
     el("span.message-meta", {}, `${message.from_name} · ${at}`),
     el("span.message-text", {}, message.text),
   );

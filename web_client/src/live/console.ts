@@ -1,7 +1,9 @@
 // The bench's console: the hearing's state and phase, the people (presence, identity check) with
 // admit / send back / mute / remove / verify, admit all and mute all, alerts. A clerk sees the
 // subset their role allows.
+import { ApiError, api } from "../shared/api";
 import { t, type MessageKey } from "../shared/i18n";
+import { refusalText } from "../shared/refusals";
 import { confirmDialog } from "./confirm";
 import { button, el } from "./dom";
 import { notify, report } from "./notice";
@@ -22,9 +24,30 @@ export class BenchConsole {
   private readonly hearing = el("div.console-hearing");
   private readonly people = el("ul.people", { testid: "people" });
   private readonly alerts = el("ol.alerts", { testid: "alerts" });
+  private readonly noticeText = el("textarea", {
+    testid: "notice-text",
+    rows: "2",
+    maxlength: "500",
+    "data-i18n-placeholder": "live.notice.placeholder",
+  });
+  private readonly noticeForm: HTMLFormElement;
   private alertsSeen = 0;
+  private hearingId = 0;
 
   constructor(private readonly session: LiveSession) {
+    this.noticeText.placeholder = t("live.notice.placeholder");
+    this.noticeForm = el(
+      "form.notice-form",
+      { testid: "notice-form" },
+      el("h3", { i18n: "live.notice.post_title" }),
+      el("small", { i18n: "live.notice.post_hint" }),
+      this.noticeText,
+      el("button.primary", { type: "submit", testid: "notice-send", i18n: "live.notice.send" }),
+    );
+    this.noticeForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.postNotice();
+    });
     this.root.append(
       el("h2", { i18n: "live.console.title" }),
       this.hearing,
@@ -32,11 +55,35 @@ export class BenchConsole {
       this.people,
       el("h3", { i18n: "live.console.alerts" }),
       this.alerts,
+      this.noticeForm,
     );
+  }
+
+  /** A court notice to everyone connected, the waiting room too (over REST: any process). */
+  private async postNotice(): Promise<void> {
+    const text = this.noticeText.value.trim();
+    if (!text || this.hearingId === 0) return;
+    const send = this.noticeForm.querySelector("button");
+    if (send) send.disabled = true;
+    try {
+      await api("POST", `/hearings/${this.hearingId}/notices`, { text });
+      this.noticeText.value = "";
+      notify(t("live.notice.sent"));
+    } catch (error) {
+      const message =
+        error instanceof ApiError
+          ? refusalText(error.code, error.message)
+          : refusalText("network", String(error));
+      notify(t("live.refused", { message }));
+    } finally {
+      if (send) send.disabled = false;
+    }
   }
 
   update(room: RoomView): void {
     const role = room.you.role;
+    this.hearingId = room.hearing_id;
+    this.noticeForm.hidden = !["scheduled", "open", "in_session", "recess"].includes(room.state);
     const allowed = (action: BenchAction): boolean => may(role, action, room.state);
     this.hearing.replaceChildren(...this.hearingControls(room, allowed));
     const others = room.members.filter((m) => m.id !== room.you.id);
@@ -168,7 +215,10 @@ function isBench(member: Member): boolean {
 
 function alertText(alert: Alert, members: Member[]): string {
   const name = members.find((m) => m.id === alert.participant_id)?.name ?? "";
-  return t(`live.alert.${alert.kind}`, { name });
+  const failed = (alert.failed ?? [])
+    .map((what) => t(`live.alert.failed.${what}`))
+    .join(t("live.alert.list_separator"));
+  return t(`live.alert.${alert.kind}`, { name, failed });
 }
 
 function alertLine(alert: Alert, members: Member[]): HTMLElement {

@@ -3,6 +3,7 @@
 import { confirmDialog } from "./confirm";
 import { button, el, setText } from "./dom";
 import { report } from "./notice";
+import type { Member } from "./protocol";
 import type { LiveSession } from "./session";
 
 export interface ControlOptions {
@@ -19,6 +20,9 @@ export class Controls {
   private readonly mic: HTMLButtonElement;
   private readonly camera: HTMLButtonElement;
   private readonly hand: HTMLButtonElement;
+  /** Private consultation with one's own lawyer (or, for a lawyer, their client). */
+  private readonly consult = el("span.consult-buttons");
+  private consultWith = "";
 
   constructor(
     private readonly session: LiveSession,
@@ -41,6 +45,7 @@ export class Controls {
       options.kiosk ? "" : this.camera,
       options.takesPart ? this.hand : "",
       options.takesPart ? message : "",
+      options.takesPart ? this.consult : "",
       options.kiosk ? "" : leave,
     );
     if (session.local === null) {
@@ -62,6 +67,33 @@ export class Controls {
     const raised = room?.you.hand_raised ?? false;
     setText(this.hand, raised ? "live.controls.lower_hand" : "live.controls.raise_hand");
     this.hand.hidden = room?.you.presence !== "in_hearing";
+    this.updateConsult(room?.you, room?.members ?? []);
+  }
+
+  /** A button per counterpart (client or lawyer) who is in the hearing, while we are too. */
+  private updateConsult(you: Member | undefined, members: Member[]): void {
+    const partners =
+      you?.presence === "in_hearing"
+        ? members.filter(
+            (m) =>
+              m.id !== you.id &&
+              m.presence === "in_hearing" &&
+              (m.represents_id === you.id || you.represents_id === m.id),
+          )
+        : [];
+    const shown = partners.map((m) => `${m.id}:${m.name}`).join(",");
+    if (shown === this.consultWith) return;
+    this.consultWith = shown;
+    this.consult.replaceChildren(
+      ...partners.map((m) => {
+        const b = button("live.consult.start", "consult-start", () =>
+          report(this.session.consult(m.id)),
+        );
+        b.dataset.participant = String(m.id);
+        setText(b, "live.consult.start", { name: m.name });
+        return b;
+      }),
+    );
   }
 
   private async leave(): Promise<void> {

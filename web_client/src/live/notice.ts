@@ -1,5 +1,6 @@
 // A short-lived line at the bottom of the screen: a refused action, a new message, an alert.
 import { t } from "../shared/i18n";
+import { refusalText } from "../shared/refusals";
 import { el } from "./dom";
 import type { Refusal } from "./protocol";
 
@@ -18,6 +19,6 @@ export function notify(text: string): void {
 /** Show the server's refusal of an action, if any. */
 export function report(result: Promise<Refusal | null>): void {
   void result.then((refused) => {
-    if (refused) notify(t("live.refused", { message: refused.message }));
+    if (refused) notify(t("live.refused", { message: refusalText(refused.code, refused.message) }));
   });
 }

@@ -24,6 +24,8 @@ export interface Member {
   hand_raised: boolean;
   identity_verified: boolean;
   in_consultation: boolean;
+  /** A lawyer's (agent's or counsel's) client: the one person they may consult in private. */
+  represents_id?: number | null;
 }
 
 /** The room as this member may see it, sent after every change. */
@@ -52,9 +54,25 @@ export interface ServerOffer {
 export interface ChatMessage {
   from_id: number;
   from_name: string;
-  to: number | "bench";
+  /** `"all"`: a court notice to everyone connected. */
+  to: number | "bench" | "all";
   text: string;
   at: string;
+}
+
+/** A court notice (POST /hearings/{id}/notices) to everyone connected, the waiting room too. */
+export interface CourtNotice {
+  hearing_id: number;
+  text: string;
+  by: string;
+  at: string;
+}
+
+/** What a person's self-test found, reported to the server once connected. */
+export interface SelfTestResult {
+  camera: boolean;
+  microphone: boolean;
+  network: "good" | "poor" | "failed";
 }
 
 export type AlertKind =
@@ -62,13 +80,16 @@ export type AlertKind =
   | "reconnected"
   | "connection_failed"
   | "poor_connection"
-  | "recording_failed";
+  | "recording_failed"
+  | "self_test_failed";
 
 export interface Alert {
   kind: AlertKind;
   participant_id: number | null;
   message: string;
   at: string;
+  /** With `self_test_failed`: what did not work. */
+  failed?: Array<"camera" | "microphone" | "network">;
 }
 
 export interface Closed {
@@ -83,6 +104,7 @@ export interface ServerEvents {
   offer: (data: ServerOffer) => void;
   message: (data: ChatMessage) => void;
   alert: (data: Alert) => void;
+  notice: (data: CourtNotice) => void;
   removed: (data: { reason: string }) => void;
   closed: (data: Closed) => void;
   bye: (data: { reason: string }) => void;

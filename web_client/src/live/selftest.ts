@@ -3,6 +3,7 @@
 import { button, el, setText } from "./dom";
 import { mediaHelp } from "./help";
 import { MediaError, openCameraAndMicrophone, watchLevel } from "./media";
+import type { SelfTestResult } from "./protocol";
 
 const PINGS = 4;
 const SLOW_MS = 400;
@@ -22,6 +23,7 @@ export class SelfTest {
   private readonly join: HTMLButtonElement;
   private stream: MediaStream | null = null;
   private stopLevel: (() => void) | null = null;
+  private networkResult: Promise<SelfTestResult["network"]> = Promise.resolve("failed");
 
   constructor(onJoin: (stream: MediaStream) => void) {
     this.preview.muted = true;
@@ -40,8 +42,19 @@ export class SelfTest {
   }
 
   async run(): Promise<void> {
-    void this.checkNetwork();
+    this.networkResult = this.checkNetwork();
     await this.openMedia();
+  }
+
+  /** What the test found, for the court (the network check may still be running at joining). */
+  async result(): Promise<SelfTestResult> {
+    const live = (tracks: MediaStreamTrack[] | undefined): boolean =>
+      (tracks ?? []).some((track) => track.readyState === "live");
+    return {
+      camera: live(this.stream?.getVideoTracks()),
+      microphone: live(this.stream?.getAudioTracks()),
+      network: await this.networkResult,
+    };
   }
 
   private async openMedia(): Promise<void> {
@@ -78,7 +91,7 @@ export class SelfTest {
   }
 
   /** Round trips to the server: the median decides between good and slow. */
-  private async checkNetwork(): Promise<void> {
+  private async checkNetwork(): Promise<SelfTestResult["network"]> {
     setText(this.network, "live.test.checking");
     const times: number[] = [];
     try {
@@ -91,7 +104,7 @@ export class SelfTest {
     } catch {
       this.network.dataset.result = "failed";
       setText(this.network, "live.test.network_failed");
-      return;
+      return "failed";
     }
     times.sort((a, b) => a - b);
     const ms = String(Math.round(times[Math.floor(times.length / 2)]));
@@ -99,5 +112,6 @@ export class SelfTest {
     this.network.dataset.result = slow ? "slow" : "good";
     this.network.dataset.ms = ms;
     setText(this.network, slow ? "live.test.network_slow" : "live.test.network_good", { ms });
+    return slow ? "poor" : "good";
   }
 }

@@ -3,7 +3,16 @@
 // socket.io connection gets a new `welcome`, and with it a new peer connection.
 import { stopAll } from "./media";
 import { type Incoming, PeerLink } from "./peer";
-import type { Alert, ChatMessage, Closed, Refusal, Reply, RoomView } from "./protocol";
+import type {
+  Alert,
+  ChatMessage,
+  Closed,
+  CourtNotice,
+  Refusal,
+  Reply,
+  RoomView,
+  SelfTestResult,
+} from "./protocol";
 import { watchQuality } from "./quality";
 import { type Credentials, refusalOf, Signaling } from "./signaling";
 
@@ -13,7 +22,7 @@ export type Ending =
   | { kind: "closed"; code?: string }
   | { kind: "removed" }
   | { kind: "left" }
-  | { kind: "refused"; message: string }
+  | { kind: "refused"; code?: string; message: string }
   | { kind: "disconnected"; reason: string };
 
 export interface SessionState {
@@ -28,6 +37,8 @@ export interface SessionState {
   cameraOn: boolean;
   messages: ChatMessage[];
   alerts: Alert[];
+  /** Court notices, oldest first; a dismissed one leaves the banner but stays in the messages. */
+  notices: Array<CourtNotice & { dismissed: boolean }>;
   ending: Ending | null;
 }
 
@@ -43,6 +54,7 @@ export class LiveSession {
     cameraOn: true,
     messages: [],
     alerts: [],
+    notices: [],
     ending: null,
   };
   private signaling: Signaling;
@@ -51,10 +63,13 @@ export class LiveSession {
   private readonly listeners: Array<() => void> = [];
 
   private readonly credentials: Credentials;
+  private selfTestSent = false;
 
+  /** `selfTest`: the self-test's result, reported to the server once connected. */
   constructor(
     credentials: Omit<Credentials, "publishes">,
     readonly local: MediaStream | null,
+    private readonly selfTest: Promise<SelfTestResult> | null = null,
   ) {
     this.credentials = { ...credentials, publishes: local !== null };
     this.signaling = new Signaling(this.credentials);
@@ -111,6 +126,34 @@ export class LiveSession {
     return refused;
   }
 
+  /** Hide a court notice's banner (it stays in the messages). */
+  dismissNotice(index: number): void {
+    const notice = this.state.notices[index];
+    if (notice === undefined) return;
+    notice.dismissed = true;
+    this.changed();
+  }
+
+  /** Step out with one's own lawyer (or client): nobody else hears the two of them. */
+  async consult(participantId: number): Promise<Refusal | null> {
+    return this.act("consult", { participant_id: participantId });
+  }
+
+  async endConsultation(): Promise<Refusal | null> {
+    return this.act("end_consultation");
+  }
+
+  /** Tell the court what the self-test found (once: the bench is alerted if it failed). */
+  private async reportSelfTest(): Promise<void> {
+    if (this.selfTest === null || this.selfTestSent) return;
+    this.selfTestSent = true;
+    const refused = await this.act("self_test", await this.selfTest);
+    if (refused !== null) {
+      this.selfTestSent = false; // e.g. the connection dropped: try again on the next welcome
+      console.warn(`self-test report refused: ${refused.code} ${refused.message}`);
+    }
+  }
+
   async leave(): Promise<void> {
     await this.act("leave");
     this.end({ kind: "left" });
@@ -165,6 +208,7 @@ export class LiveSession {
       );
       peer.publish(this.local);
       if (!this.state.micOn || !this.state.cameraOn) void this.applyMedia();
+      void this.reportSelfTest();
     });
     socket.on("offer", (offer) => this.peer?.answer(offer));
     socket.on("room", (room) => {
@@ -178,6 +222,12 @@ export class LiveSession {
     });
     socket.on("message", (message) => {
       this.state.messages.push(message);
+      this.changed();
+    });
+    socket.on("notice", (notice) => {
+      this.state.notices.push({ ...notice, dismissed: false });
+      const { by, text, at } = notice;
+      this.state.messages.push({ from_id: 0, from_name: by, to: "all", text, at });
       this.changed();
     });
     socket.on("alert", (alert) => {
@@ -206,7 +256,9 @@ export class LiveSession {
     socket.on("connect_error", (error: Error & { data?: Refusal }) => {
       if (socket !== this.signaling.socket) return;
       if (error.data?.code === "moved" && error.data.node_url) this.switchNode(error.data.node_url);
-      else if (error.data?.message) this.end({ kind: "refused", message: error.data.message });
+      else if (error.data?.message) {
+        this.end({ kind: "refused", code: error.data.code, message: error.data.message });
+      }
       else if (this.signaling.node !== null) this.switchNode(null);
       else if (this.state.room !== null) {
         this.state.link = "reconnecting";

@@ -2,12 +2,13 @@
 // connection and recess; the waiting room or the video tiles; the person's controls; for the
 // bench the console and messages; and a final screen when the hearing ends for this person.
 import { languageSwitch, onLanguageChange, t } from "../shared/i18n";
+import { refusalKey } from "../shared/refusals";
 import { Chat } from "./chat";
 import { BenchConsole } from "./console";
 import { Controls } from "./controls";
 import { button, el, setText } from "./dom";
 import { phaseName, roleName, stateName } from "./names";
-import { notify } from "./notice";
+import { notify, report } from "./notice";
 import type { Ending, LiveSession } from "./session";
 import { banners } from "./status";
 import { TileGrid } from "./tiles";
@@ -30,6 +31,8 @@ export class HearingView {
   });
   private readonly phase = el("span.phase", { testid: "phase" });
   private readonly banners = el("div.banners", { testid: "banners" });
+  private readonly courtNotices = el("div.court-notices", { "aria-live": "assertive" });
+  private readonly consultation = el("section.consultation", { testid: "consultation" });
   private readonly waiting = el("section.waiting", { testid: "waiting-room" });
   private readonly waitingPreview = el("video", { autoplay: true, playsinline: true, muted: true });
   private readonly benchMuted = el("p.bench-muted", {
@@ -79,7 +82,15 @@ export class HearingView {
     this.body = el(
       "div.live-body",
       {},
-      el("div.live-main", {}, this.waiting, this.tiles.root, this.benchMuted, this.controls.root),
+      el(
+        "div.live-main",
+        {},
+        this.waiting,
+        this.consultation,
+        this.tiles.root,
+        this.benchMuted,
+        this.controls.root,
+      ),
       this.side,
     );
     this.root = el(
@@ -94,6 +105,7 @@ export class HearingView {
         this.phase,
         languageSwitch(),
       ),
+      this.courtNotices,
       this.banners,
       this.soundOn,
       this.ended,
@@ -104,7 +116,8 @@ export class HearingView {
     });
     let messages = 0;
     session.onChange(() => {
-      const count = session.state.messages.length;
+      // Court notices have their own banner; the toast is for messages to this person.
+      const count = session.state.messages.filter((m) => m.to !== "all").length;
       if (count > messages && !bench && this.chat.root.hidden) notify(t("live.chat.new"));
       messages = count;
       this.render();
@@ -126,6 +139,7 @@ export class HearingView {
         }),
       ),
     );
+    this.showNotices();
     if (ending !== null) {
       this.showEnding(ending);
       return;
@@ -142,6 +156,7 @@ export class HearingView {
     const { incoming, speaker } = this.session.state;
     this.tiles.update(room.you, room.members, incoming, speaker);
     this.benchMuted.hidden = !room.you.bench_muted;
+    this.showConsultation();
     this.controls.update();
     this.console?.update(room);
     this.chat.update(room.members);
@@ -155,6 +170,58 @@ export class HearingView {
       el("p.who", { testid: "waiting-who" }, `${you.name} · ${roleName(you.role)}`),
       el("p", { i18n: you.role === "witness" ? "live.waiting.witness" : "live.waiting.body" }),
       this.session.local ? this.waitingPreview : "",
+    );
+  }
+
+  /** Court notices stay on screen until the person dismisses them. */
+  private showNotices(): void {
+    const shown = this.session.state.notices
+      .map((notice, index) => ({ notice, index }))
+      .filter(({ notice }) => !notice.dismissed);
+    this.courtNotices.replaceChildren(
+      ...shown.map(({ notice, index }) => {
+        const at = new Date(notice.at).toLocaleTimeString([], {
+          hour: "2-digit",
+          minute: "2-digit",
+        });
+        return el(
+          "section.court-notice",
+          { testid: "court-notice", role: "alert" },
+          el("strong.court-notice-title", { i18n: "live.notice.title" }),
+          el("p.court-notice-text", { testid: "court-notice-text" }, notice.text),
+          el("small.court-notice-meta", {}, `${notice.by} · ${at}`),
+          button("live.notice.dismiss", "court-notice-dismiss", () =>
+            this.session.dismissNotice(index),
+          ),
+        );
+      }),
+    );
+  }
+
+  /** In a private consultation: with whom, that the court does not hear it, and the way back. */
+  private showConsultation(): void {
+    const room = this.session.state.room;
+    const consulting = room?.you.presence === "in_consultation";
+    this.consultation.hidden = !consulting;
+    if (!consulting || room === null) return;
+    const you = room.you;
+    const other = room.members.find(
+      (m) =>
+        m.id !== you.id &&
+        m.presence === "in_consultation" &&
+        (m.represents_id === you.id || you.represents_id === m.id),
+    );
+    const title = el("h2");
+    setText(title, "live.consult.active", { name: other?.name ?? "" });
+    this.consultation.replaceChildren(
+      title,
+      el("p", { i18n: "live.consult.private" }),
+      button(
+        "live.consult.end",
+        "consult-end",
+        () => report(this.session.endConsultation()),
+        "primary",
+      ),
     );
   }
 
@@ -173,8 +240,12 @@ export class HearingView {
     setText(title, `live.ended.${ending.kind}`);
     if (ending.kind === "closed") {
       if (ending.code) setText(detail, "live.ended.code", { code: ending.code });
-    } else if (ending.kind === "refused" || ending.kind === "disconnected") {
-      detail.textContent = ending.kind === "refused" ? ending.message : ending.reason;
+    } else if (ending.kind === "refused") {
+      const key = refusalKey(ending.code);
+      if (key === null) detail.textContent = ending.message;
+      else setText(detail, key);
+    } else if (ending.kind === "disconnected") {
+      detail.textContent = ending.reason;
     }
     this.ended.replaceChildren(title, detail);
     if (!this.endingShown) {

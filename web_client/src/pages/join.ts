@@ -3,9 +3,11 @@
 import "../shared/base.css";
 import "../live/live.css";
 import { ApiError, api, useInvitation } from "../shared/api";
-import { languageSwitch, startI18n } from "../shared/i18n";
+import { languageSwitch, type MessageKey, startI18n } from "../shared/i18n";
+import { refusalKey } from "../shared/refusals";
 import { button, el, setText } from "../live/dom";
 import { invitationCard, type InvitationInfo } from "../live/invitation";
+import type { SelfTestResult } from "../live/protocol";
 import { SelfTest } from "../live/selftest";
 import { LiveSession } from "../live/session";
 import { HearingView } from "../live/view";
@@ -25,14 +27,19 @@ async function main(): Promise<void> {
     info = await api<InvitationInfo>("GET", "/invitation");
   } catch (error) {
     const message = error instanceof ApiError ? error.message : String(error);
-    problem("live.join.invalid", { message });
+    const code = error instanceof ApiError ? error.code : "network";
+    // The reason in the person's language when we know it (expired, withdrawn...).
+    const known = refusalKey(code);
+    if (known !== null) problem(known, undefined, code);
+    else problem("live.join.invalid", { message });
     return;
   }
   const top = el("div.top-bar", {}, languageSwitch());
   const page = el("div.page.join", {}, top, invitationCard(info));
   app.replaceChildren(page);
-  const enter = (stream: MediaStream | null): void => {
-    const session = new LiveSession({ hearingId: info.hearing.id, invitation: token }, stream);
+  const enter = (stream: MediaStream | null, selfTest: Promise<SelfTestResult> | null): void => {
+    const credentials = { hearingId: info.hearing.id, invitation: token };
+    const session = new LiveSession(credentials, stream, selfTest);
     const view = new HearingView(session, {
       mode: "participant",
       title: `${info.case_number} ${info.hearing.title}`,
@@ -43,20 +50,18 @@ async function main(): Promise<void> {
   if (info.role === "observer") {
     page.append(
       el("p", { i18n: "live.join.observer_note" }),
-      button("live.join.enter", "join-button", () => enter(null), "primary"),
+      button("live.join.enter", "join-button", () => enter(null, null), "primary"),
     );
     return;
   }
-  const test = new SelfTest((stream) => enter(stream));
+  const test: SelfTest = new SelfTest((stream) => enter(stream, test.result()));
   page.append(test.root);
   await test.run();
 }
 
-function problem(
-  key: "live.join.no_token" | "live.join.invalid",
-  vars?: Record<string, string>,
-): void {
+function problem(key: MessageKey, vars?: Record<string, string>, code?: string): void {
   const text = el("p.problem", { testid: "join-problem", role: "alert" });
+  if (code !== undefined) text.dataset.code = code;
   setText(text, key, vars);
   app.replaceChildren(el("div.page", {}, el("div.top-bar", {}, languageSwitch()), text));
 }

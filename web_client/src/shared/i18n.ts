@@ -3,18 +3,26 @@
 import { archiveMessages } from "../i18n/archive";
 import { commonMessages } from "../i18n/common";
 import { liveMessages } from "../i18n/live";
+import { refusalMessages } from "../i18n/refusals";
 import { staffMessages } from "../i18n/staff";
 
 export type Lang = "zh-CN" | "en";
 export const LANGUAGES: readonly Lang[] = ["zh-CN", "en"];
 
 const all = {
-  en: { ...commonMessages.en, ...liveMessages.en, ...staffMessages.en, ...archiveMessages.en },
+  en: {
+    ...commonMessages.en,
+    ...liveMessages.en,
+    ...staffMessages.en,
+    ...archiveMessages.en,
+    ...refusalMessages.en,
+  },
   "zh-CN": {
     ...commonMessages.zh,
     ...liveMessages.zh,
     ...staffMessages.zh,
     ...archiveMessages.zh,
+    ...refusalMessages.zh,
   },
 };
 export type MessageKey = keyof (typeof all)["en"];

@@ -1,0 +1,63 @@
+import { messages } from "../shared/messages";
+
+/**
+ * The server's refusals ({code, message}) in the person's language, by code: from the live
+ * signaling (signaling/namespace.py, live.py, registry.py), the connection's identification
+ * (hearing_server/live_store.py, api/principal.py) and the REST API. Unknown codes fall back to
+ * the server's own (English) message.
+ */
+export const refusalMessages = messages(
+  {
+    "refusal.forbidden": "You are not allowed to do this.",
+    "refusal.refused": "This is not possible right now.",
+    "refusal.wrong_state": "This is not possible at this stage of the hearing.",
+    "refusal.not_found": "This hearing does not exist or is not open to you.",
+    "refusal.expired": "This invitation has expired. Ask the court for a new one.",
+    "refusal.invitation_expired": "This invitation has expired. Ask the court for a new one.",
+    "refusal.revoked": "The court has withdrawn this invitation.",
+    "refusal.invitation_revoked": "The court has withdrawn this invitation.",
+    "refusal.invitation_invalid": "This invitation link is not valid. Ask the court for a new one.",
+    "refusal.wrong_hearing": "Your invitation is for another hearing.",
+    "refusal.unauthenticated": "Open your invitation link again, or log in.",
+    "refusal.not_a_participant": "You take no part in this hearing.",
+    "refusal.draining":
+      "This court server is about to restart. Please try again in a moment.",
+    "refusal.unavailable":
+      "The court's system is briefly unavailable. Please try again in a moment.",
+    "refusal.removed": "The court removed you from this hearing.",
+    "refusal.invalid_payload": "The request was not understood. Reload the page and try again.",
+    "refusal.invalid_request": "The request was not understood. Check what you entered.",
+    "refusal.timeout": "The court's server did not answer. Check your connection.",
+    "refusal.network": "The server cannot be reached. Check your connection and try again.",
+    "refusal.not_connected": "You are not connected to the hearing yet.",
+    "refusal.bad_phase": "This hearing has no such procedure phase.",
+    "refusal.bad_auth": "The page could not identify you. Reload it.",
+    "refusal.internal_error":
+      "The court's server had a problem (it was logged). Please try again.",
+  },
+  {
+    "refusal.forbidden": "您无权进行此操作。",
+    "refusal.refused": "目前无法进行此操作。",
+    "refusal.wrong_state": "庭审当前阶段无法进行此操作。",
+    "refusal.not_found": "该庭审不存在或您无权参加。",
+    "refusal.expired": "此邀请已过期，请向法院申请新的邀请。",
+    "refusal.invitation_expired": "此邀请已过期，请向法院申请新的邀请。",
+    "refusal.revoked": "法院已撤回此邀请。",
+    "refusal.invitation_revoked": "法院已撤回此邀请。",
+    "refusal.invitation_invalid": "此邀请链接无效，请向法院申请新的链接。",
+    "refusal.wrong_hearing": "您的邀请对应的是另一场庭审。",
+    "refusal.unauthenticated": "请重新打开邀请链接，或先登录。",
+    "refusal.not_a_participant": "您不是本次庭审的参加人。",
+    "refusal.draining": "法院服务器即将重启，请稍后再试。",
+    "refusal.unavailable": "法院系统暂时不可用，请稍后再试。",
+    "refusal.removed": "法庭已将您请出本次庭审。",
+    "refusal.invalid_payload": "请求无法识别，请刷新页面后重试。",
+    "refusal.invalid_request": "请求无法识别，请检查填写的内容。",
+    "refusal.timeout": "法院服务器没有响应，请检查网络连接。",
+    "refusal.network": "无法连接服务器，请检查网络后重试。",
+    "refusal.not_connected": "您尚未连接到庭审。",
+    "refusal.bad_phase": "本次庭审没有该阶段。",
+    "refusal.bad_auth": "页面无法识别您的身份，请刷新页面。",
+    "refusal.internal_error": "法院服务器出现问题（已记录），请重试。",
+  },
+);
