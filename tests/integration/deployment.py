@@ -16,14 +16,21 @@ from tests.live_server import LiveServer
 
 
 @contextmanager
-def deployment(tmp_path: Path, database_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
-    """Processes A and B on one database, one Redis and one recordings folder."""
+def deployment(
+    tmp_path: Path, database_url: str, *, public: str = "a", **settings: str
+) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Processes A and B on one database, one Redis and one recordings folder.
+
+    ``public``: the process whose address is both processes' ``public_url`` (the front door
+    that invitation links name and whose pages may connect to either process); ``settings``:
+    more settings for both (e.g. ``web_dir``, the built browser client they hand out)."""
     shared = {
         "database_url": database_url,
         "redis_url": "redis://127.0.0.1:6379/0",
         "redis_prefix": f"test-{uuid.uuid4().hex[:8]}",
         "recordings_dir": str(tmp_path / "recordings"),
         "signing_key_path": str(tmp_path / "keys" / "archive.pem"),
+        **settings,
     }
     servers = []
     for name in ("a", "b"):
@@ -31,9 +38,10 @@ def deployment(tmp_path: Path, database_url: str) -> Iterator[tuple[LiveServer, 
         workdir.mkdir()
         servers.append(LiveServer(workdir, module="tests.integration.server_child", **shared))
     a, b = servers
+    front = {"a": a, "b": b}[public]
     for server in servers:  # each announces its own address to the clients it redirects
         server.env["HEARING_NODE_URL"] = server.url
-        server.env["HEARING_PUBLIC_URL"] = a.url
+        server.env["HEARING_PUBLIC_URL"] = front.url
     assert a.run("migrate").returncode == 0
     with ExitStack() as stack:
         stack.enter_context(a)

@@ -16,6 +16,10 @@ import type {
 import { watchQuality } from "./quality";
 import { type Credentials, refusalOf, Signaling } from "./signaling";
 
+/** The pause before going back to the page's own server again when it keeps sending us to a
+ * process that does not answer (it died, and the registry forgets it within a few seconds). */
+const HOME_RETRY_MS = 1000;
+
 export type LinkState = "connecting" | "connected" | "reconnecting";
 
 export type Ending =
@@ -64,6 +68,8 @@ export class LiveSession {
 
   private readonly credentials: Credentials;
   private selfTestSent = false;
+  /** Times we went back to the page's own server since the last successful connection. */
+  private homeFallbacks = 0;
 
   /** `selfTest`: the self-test's result, reported to the server once connected. */
   constructor(
@@ -80,12 +86,18 @@ export class LiveSession {
    * With several server processes, the hearing lives in one of them: connect there (`node`),
    * or back to the page's own server (null), which places the hearing again if its process died.
    */
-  private switchNode(node: string | null): void {
+  private switchNode(node: string | null, delayMs = 0): void {
     const previous = this.signaling;
-    this.signaling = new Signaling(this.credentials, node);
+    const next = new Signaling(this.credentials, node);
+    this.signaling = next;
     previous.close(); // its events are ignored from now on (see listen)
     this.listen();
-    this.signaling.connect();
+    if (delayMs === 0) next.connect();
+    else {
+      window.setTimeout(() => {
+        if (this.signaling === next && this.state.ending === null) next.connect();
+      }, delayMs);
+    }
   }
 
   /** Called after every change of `state`. */
@@ -177,6 +189,7 @@ export class LiveSession {
   private listen(): void {
     const socket = this.signaling.socket;
     socket.on("connect", () => {
+      this.homeFallbacks = 0;
       this.state.link = "connected";
       this.changed();
     });
@@ -259,7 +272,11 @@ export class LiveSession {
       else if (error.data?.message) {
         this.end({ kind: "refused", code: error.data.code, message: error.data.message });
       }
-      else if (this.signaling.node !== null) this.switchNode(null);
+      else if (this.signaling.node !== null) {
+        // Until the registry notices that the dead process is gone, the page's own server still
+        // sends us there: go back at once the first time, then pause between rounds.
+        this.switchNode(null, this.homeFallbacks++ === 0 ? 0 : HOME_RETRY_MS);
+      }
       else if (this.state.room !== null) {
         this.state.link = "reconnecting";
         this.changed();
