@@ -118,8 +118,8 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
         settings,
         alert=lambda hearing_id, message: hearings.alert(hearing_id, "recording_failed", message),
     )
-    await recordings.recover()
     placement = _placement(settings, app[REDIS])
+    await recordings.recover(placement)  # of the hearings no live process holds
     hearings = LiveHearings(
         DatabaseHearingStore(app[DATABASE]),
         ice,

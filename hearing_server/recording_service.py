@@ -58,6 +58,7 @@ from recording.seal import ManifestBuilder, load_or_create_key
 from recording.segment import SegmentInfo, recover
 from signaling.hearing import HearingState
 from signaling.media.publisher import PublishedTrack
+from signaling.placement import Placement, PlacementUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -526,20 +527,31 @@ class RecordingService:
             settings=self.render_settings,
         )
 
-    # Start-up
+    # Start-up and takeover
 
-    async def recover(self) -> None:
-        """Finish the segments a killed server left open, and give them their rows; write
-        on each recording that was going on when the server stopped that it was interrupted;
-        render the archives a stopped server did not finish."""
-        recovered: dict[int, int] = {}
-        for sidecar in await asyncio.to_thread(self._open_sidecars):
-            hearing_id = int(sidecar.parent.name.removeprefix("hearing-"))
-            info = await asyncio.to_thread(recover, sidecar)
-            await self._store_recovered(hearing_id, info)
-            recovered[hearing_id] = recovered.get(hearing_id, 0) + 1
-            log.warning("recovered %s (%d frames)", info.path, info.frames)
-        await self._mark_interrupted(recovered)
+    async def recover(self, placement: Placement | None = None) -> None:
+        """At start-up: take up what a stopped or killed server left of each hearing no live
+        process holds (see `_recover_hearing`), and render the archives a stopped server did
+        not finish.
+
+        With ``placement`` (several processes sharing the recordings folder and database), a
+        hearing another live process holds is left alone: its segments are open because that
+        process is writing them. If the registry cannot tell, nothing is recovered now; each
+        such hearing is taken up when a process places it again (`placed`)."""
+        for hearing_id in await self._left_over():
+            if placement is not None:
+                try:
+                    holder = await placement.holder(hearing_id)
+                except PlacementUnavailable:
+                    log.warning(
+                        "hearing %s: the placement registry is unreachable; its recording is "
+                        "taken up when it is placed again",
+                        hearing_id,
+                    )
+                    continue
+                if holder is not None:
+                    continue  # a live process records it
+            await self._recover_hearing(hearing_id)
         async with self.database.session() as db:
             unrendered = list(
                 await db.scalars(
@@ -553,16 +565,61 @@ class RecordingService:
         for recording_id in unrendered:
             self._spawn(self._render(recording_id))
 
-    async def _mark_interrupted(self, recovered: dict[int, int]) -> None:
-        """A recording still going on when this process starts was interrupted: the server
-        stopped or died. The gap runs from the end of the last media kept (or the last
-        recording event) until recording starts again, and shows in the archive as a card."""
+    async def placed(self, hearing_id: int) -> None:
+        """The hearing is now held here (signaling's `MediaObserver`), before its media starts:
+        a process that held it before and died (or stopped) left its recording open, so
+        recover that now. The recording then continues here in new segments of the same
+        Recording row, and at close one manifest and one archive cover before and after.
+
+        Called at every placement, not only when a dead holder is replaced: that also covers
+        a holder that stopped and released the hearing, and costs one query when nothing was
+        left over (recovery is idempotent)."""
+        if hearing_id in self._hearings:
+            return
+        try:
+            await self._recover_hearing(hearing_id)
+        except Exception:  # the hearing goes on; what was left is recovered at the next start
+            log.exception("taking up the recording of hearing %s failed", hearing_id)
+
+    async def _left_over(self) -> list[int]:
+        """Hearings with segment files left open or a recording left unfinished."""
+        hearing_ids = {
+            _hearing_of(sidecar) for sidecar in await asyncio.to_thread(self._open_sidecars)
+        }
+        async with self.database.session() as db:
+            hearing_ids.update(
+                await db.scalars(
+                    select(Recording.hearing_id).where(
+                        Recording.state.in_(UNFINISHED), Recording.manifest_path.is_(None)
+                    )
+                )
+            )
+        return sorted(hearing_ids)
+
+    async def _recover_hearing(self, hearing_id: int) -> None:
+        """Finish the segments of the hearing a killed server left open, and give them their
+        rows; write on its recording, if it was going on when the server stopped, that it
+        was interrupted. Only for a hearing no other live process records."""
+        sidecars = await asyncio.to_thread(self._open_sidecars, hearing_id)
+        for sidecar in sidecars:
+            info = await asyncio.to_thread(recover, sidecar)
+            await self._store_recovered(hearing_id, info)
+            log.warning("recovered %s (%d frames)", info.path, info.frames)
+        await self._mark_interrupted(hearing_id, len(sidecars))
+
+    async def _mark_interrupted(self, hearing_id: int, segments: int) -> None:
+        """A recording of the hearing still going on when this process takes it up was
+        interrupted: the server that recorded it stopped or died. The gap runs from the end of
+        the last media kept (or the last recording event) until recording starts again, and
+        shows in the archive as a card."""
         detected = utcnow()
         async with self.database.session() as db:
             recordings = list(
                 await db.scalars(
                     select(Recording).where(
-                        Recording.state.in_(UNFINISHED), Recording.manifest_path.is_(None)
+                        Recording.hearing_id == hearing_id,
+                        Recording.state.in_(UNFINISHED),
+                        Recording.manifest_path.is_(None),
                     )
                 )
             )
@@ -571,7 +628,7 @@ class RecordingService:
                     await db.execute(
                         select(HearingEvent.kind, HearingEvent.at)
                         .where(
-                            HearingEvent.hearing_id == recording.hearing_id,
+                            HearingEvent.hearing_id == hearing_id,
                             HearingEvent.kind.in_(
                                 (
                                     "recording_started",
@@ -594,7 +651,6 @@ class RecordingService:
                 )
                 known = [t for t in (last_media, latest and latest.at, recording.started_at) if t]
                 at = max(known, default=detected)
-                segments = recovered.get(recording.hearing_id, 0)
                 cause = (
                     f"the server died while recording ({segments} open segment files recovered)"
                     if segments
@@ -606,15 +662,15 @@ class RecordingService:
                     "segments_recovered": segments,
                     "cause": cause,
                 }
-                _event(db, recording.hearing_id, "recording_interrupted", at, data)
-                log.warning(
-                    "recording of hearing %s was interrupted: %s", recording.hearing_id, cause
-                )
+                _event(db, hearing_id, "recording_interrupted", at, data)
+                log.warning("recording of hearing %s was interrupted: %s", hearing_id, cause)
             await db.commit()
 
-    def _open_sidecars(self) -> list[Path]:
+    def _open_sidecars(self, hearing_id: int | None = None) -> list[Path]:
+        """Sidecars of segments left open: of one hearing, or of all (None)."""
+        pattern = f"hearing-{hearing_id}/*.json" if hearing_id is not None else "hearing-*/*.json"
         found = []
-        for sidecar in sorted(self.root.glob("hearing-*/*.json")):
+        for sidecar in sorted(self.root.glob(pattern)):
             if not re.fullmatch(r"hearing-\d+", sidecar.parent.name):
                 continue
             try:
@@ -674,6 +730,10 @@ class RecordingService:
         db.add(track)
         await db.flush()
         return track.id
+
+
+def _hearing_of(sidecar: Path) -> int:
+    return int(sidecar.parent.name.removeprefix("hearing-"))
 
 
 def _event(

@@ -15,6 +15,12 @@ from signaling.media.publisher import PublishedTrack
 
 
 class MediaObserver(Protocol):
+    async def placed(self, hearing_id: int) -> None:
+        """The hearing is now held by this process, and its media is about to start here.
+
+        Another process may have held it before (it died, or it stopped): the recording
+        service takes up what that one left before recording anything new."""
+
     def recordable(
         self, hearing_id: int, state: HearingState, tracks: dict[int, list[PublishedTrack]]
     ) -> None:

@@ -49,6 +49,11 @@ class Placement(Protocol):
         """This node no longer holds the hearing (closed, or the server stops)."""
         ...
 
+    async def holder(self, hearing_id: int) -> Node | None:
+        """The live node that holds the hearing now, None if none does (never placed,
+        released, or its node is gone). Raises `PlacementUnavailable` if nobody can tell."""
+        ...
+
     async def start(self, load: Callable[[], NodeLoad]) -> None:
         """Begin announcing this node; ``load`` is read at every heartbeat."""
         ...
@@ -61,12 +66,17 @@ class LocalPlacement:
 
     def __init__(self, node: Node) -> None:
         self.node = node
+        self._held: set[int] = set()
 
     async def claim(self, hearing_id: int) -> Node:
+        self._held.add(hearing_id)
         return self.node
 
     async def release(self, hearing_id: int) -> None:
-        return None
+        self._held.discard(hearing_id)
+
+    async def holder(self, hearing_id: int) -> Node | None:
+        return self.node if hearing_id in self._held else None
 
     async def start(self, load: Callable[[], NodeLoad]) -> None:
         return None

@@ -101,6 +101,20 @@ class RedisPlacement:
             return await self.claim(hearing_id)
         return Node(holder_id, url)
 
+    async def holder(self, hearing_id: int) -> Node | None:
+        try:
+            held = await self.redis.get(self._hearing_prefix + str(hearing_id))
+            if held is None:
+                return None
+            holder_id = held.decode() if isinstance(held, bytes) else str(held)
+            info = await self.redis.get(self._node_prefix + holder_id)
+        except (RedisError, OSError) as exc:
+            raise PlacementUnavailable(f"the placement registry is unreachable: {exc}") from exc
+        if info is None:  # its node stopped heartbeating: nobody holds the hearing
+            return None
+        url = json.loads(info).get("url")
+        return Node(holder_id, url if isinstance(url, str) else "")
+
     async def release(self, hearing_id: int) -> None:
         with contextlib.suppress(RedisError, OSError):
             await self.redis.eval(_RELEASE, 1, self._hearing_prefix + str(hearing_id), self.node.id)

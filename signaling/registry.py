@@ -56,6 +56,8 @@ class LiveHearings:
                     "this server is shutting down and starts no new hearings; try again shortly",
                 )
             if live is None:
+                if self.observer is not None:  # before any media of the hearing starts here
+                    await self.observer.placed(hearing_id)
                 live = LiveHearing(record, self.store, self.ice, self.grace_seconds, self.observer)
                 self.hearings[hearing_id] = live
             for p in record.participants:

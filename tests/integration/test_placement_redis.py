@@ -126,6 +126,20 @@ async def test_registry_wiped_hearings_are_reasserted_by_their_node(
     assert (await b.claim(8)).id == "a"
 
 
+async def test_holder_is_the_live_node_holding_the_hearing(fleet: Fleet) -> None:
+    a, b = await fleet.node("a"), await fleet.node("b")
+    assert await b.holder(9) is None  # never placed
+    assert (await a.claim(9)).id == "a"
+    assert await b.holder(9) == Node("a", "http://a.test")
+    assert await a.holder(9) == Node("a", "http://a.test")
+    await a.release(9)
+    assert await b.holder(9) is None
+    assert (await a.claim(9)).id == "a"
+    a._stopping.set()  # a dies: its placement still names it, but it holds nothing any more
+    await asyncio.sleep(TTL + 0.3)
+    assert await b.holder(9) is None
+
+
 async def test_unreachable_registry_is_a_clear_error_and_fast() -> None:
     dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
     placement = RedisPlacement(dead, Node("x", "http://x.test"), "test-dead")
@@ -134,6 +148,8 @@ async def test_unreachable_registry_is_a_clear_error_and_fast() -> None:
         async with asyncio.timeout(3):
             with pytest.raises(PlacementUnavailable, match="unreachable"):
                 await placement.claim(1)
+            with pytest.raises(PlacementUnavailable, match="unreachable"):
+                await placement.holder(1)  # nobody can tell: not "nobody holds it"
     finally:
         await placement.stop()
         await dead.aclose()

@@ -24,9 +24,11 @@ from hearing_server.app import create_app
 from hearing_server.archive import server_public_key
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent, Recording, Segment, Track
+from hearing_server.recording_service import RecordingService
 from recording.digest import sha256_file
 from recording.recorder import REANCHOR_SECONDS
 from recording.verify import verify
+from signaling.placement import LocalPlacement, Node, PlacementUnavailable
 from tests.integration.courtroom import Courtroom, receiving, room_shows, start
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,6 +172,50 @@ async def test_segments_a_killed_process_left_open_are_recovered_at_start(
         assert segments[key].sha256 == sha256_file(settings.recordings_dir / key)
     recovered = await _events(database, courtroom.hearing_id, "recording_recovered")
     assert len(recovered) == len(left_open)
+
+
+class _HeldElsewhere(LocalPlacement):
+    """A registry that says a live sibling process holds every hearing."""
+
+    async def holder(self, hearing_id: int) -> Node | None:
+        return Node("sibling", "http://sibling.test")
+
+
+class _Unreachable(LocalPlacement):
+    """A registry nobody can reach."""
+
+    async def holder(self, hearing_id: int) -> Node | None:
+        raise PlacementUnavailable("the placement registry is unreachable")
+
+
+async def test_open_segments_of_a_hearing_held_elsewhere_wait_until_it_is_placed_here(
+    courtroom: Courtroom, database: Database, settings: Settings
+) -> None:
+    async def alert(hearing_id: int, message: str) -> None:
+        return None
+
+    folder = settings.recordings_dir / f"hearing-{courtroom.hearing_id}"
+    await asyncio.to_thread(_record_until_killed, folder, frames=75)
+    left_open = sorted(p for p in folder.glob("*.json") if _sidecar_state(p) == "recording")
+    assert left_open
+    local = Node("here", "http://here.test")
+    for registry in (_HeldElsewhere(local), _Unreachable(local)):
+        service = RecordingService(database, settings, alert)
+        await service.recover(registry)  # a sibling writes them, or nobody can tell
+        await service.shutdown()
+        assert {_sidecar_state(p) for p in left_open} == {"recording"}
+        assert not await _events(database, courtroom.hearing_id, "recording_recovered")
+        assert not await _events(database, courtroom.hearing_id, "recording_interrupted")
+
+    service = RecordingService(database, settings, alert)
+    await service.placed(courtroom.hearing_id)  # the holder died: the hearing is placed here
+    await service.placed(courtroom.hearing_id)  # placed again before anyone published
+    await service.shutdown()
+    assert {_sidecar_state(p) for p in left_open} == {"recovered"}
+    assert len(await _events(database, courtroom.hearing_id, "recording_recovered")) == len(
+        left_open
+    )
+    assert len(await _events(database, courtroom.hearing_id, "recording_interrupted")) == 1
 
 
 def _record_until_killed(folder: Path, frames: int) -> None:
