@@ -26,7 +26,13 @@ from signaling.permissions import Action, refusal
 from signaling.roles import Role
 from signaling.room import Member, Presence, Room, RoomError
 from signaling.router import MediaRouter
-from signaling.store import HearingRecord, HearingStore, Identity, TimelineEvent
+from signaling.store import (
+    HearingRecord,
+    HearingStore,
+    Identity,
+    ParticipantRecord,
+    TimelineEvent,
+)
 
 log = logging.getLogger(__name__)
 
@@ -76,17 +82,8 @@ class LiveHearing:
             state=record.state,
             phase=record.phase,
         )
-        for p in record.participants:
-            self.add_participant(
-                p.id,
-                p.role,
-                p.name,
-                p.side,
-                p.represents_id,
-                p.identity_verified,
-                p.admitted,
-                p.removed,
-            )
+        for participant in record.participants:
+            self.add_participant(participant)
         self.store = store
         self.ice = ice or IceConfig()
         self.grace_seconds = grace_seconds
@@ -107,32 +104,22 @@ class LiveHearing:
         self._tasks: set[asyncio.Task[None]] = set()
         self._offers_first: set[int] = set()
 
-    def add_participant(
-        self,
-        participant_id: int,
-        role: Role,
-        name: str,
-        side: str | None = None,
-        represents_id: int | None = None,
-        identity_verified: bool = False,
-        admitted: bool = False,
-        removed: bool = False,
-    ) -> None:
+    def add_participant(self, p: ParticipantRecord) -> None:
         """Make a participant known (also one added to the hearing while it runs).
 
         ``admitted``/``removed`` come from the timeline when a hearing is loaded again (after
         a restart, or on another process): an admitted person rejoins without waiting again.
         """
-        if participant_id not in self.room.members:
-            self.room.members[participant_id] = Member(
-                id=participant_id,
-                role=role,
-                name=name,
-                side=side,
-                represents_id=represents_id,
-                identity_verified=identity_verified,
-                admitted=admitted,
-                presence=Presence.REMOVED if removed else Presence.INVITED,
+        if p.id not in self.room.members:
+            self.room.members[p.id] = Member(
+                id=p.id,
+                role=p.role,
+                name=p.name,
+                side=p.side,
+                represents_id=p.represents_id,
+                identity_verified=p.identity_verified,
+                admitted=p.admitted,
+                presence=Presence.REMOVED if p.removed else Presence.INVITED,
             )
 
     @property

@@ -60,17 +60,8 @@ class LiveHearings:
                     await self.observer.placed(hearing_id)
                 live = LiveHearing(record, self.store, self.ice, self.grace_seconds, self.observer)
                 self.hearings[hearing_id] = live
-            for p in record.participants:
-                live.add_participant(
-                    p.id,
-                    p.role,
-                    p.name,
-                    p.side,
-                    p.represents_id,
-                    p.identity_verified,
-                    p.admitted,
-                    p.removed,
-                )
+            for participant in record.participants:
+                live.add_participant(participant)
             return live
 
     async def _check_placement(self, hearing_id: int) -> None:

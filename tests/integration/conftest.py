@@ -1,4 +1,4 @@
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import aioice.ice
@@ -7,9 +7,12 @@ from aiohttp.test_utils import TestServer
 
 from signaling.media.session import MediaSession
 from tests.callers import Caller, World
+from tests.conftest import postgres_database
 from tests.integration.courtroom import Courtroom
+from tests.integration.deployment import deployment
 from tests.integration.media_sources import SentFrames, record_encoded_frames
 from tests.integration.peers import ClientPeer, Connect
+from tests.live_server import LiveServer
 
 
 @pytest.fixture(autouse=True)
@@ -58,3 +61,17 @@ async def courtroom(
     room = await Courtroom.schedule(server, judge, clerk, await new_caller(), world)
     yield room
     await room.close()
+
+
+@pytest.fixture
+async def shared_database_url() -> AsyncIterator[str]:
+    """PostgreSQL, as the processes of a scaled deployment share it (a fresh database)."""
+    async with postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def pair(tmp_path: Path, shared_database_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Processes A and B of one deployment (see deployment.py), started and stopped."""
+    with deployment(tmp_path, shared_database_url) as servers:
+        yield servers

@@ -8,7 +8,6 @@ import asyncio
 import json
 import signal
 import time
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from sqlalchemy import select
 
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent, Recording
-from tests.conftest import postgres_database
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.archive_frames import (
     LOSS_BOUND,
@@ -28,7 +26,7 @@ from tests.integration.archive_frames import (
     sidecar_state,
 )
 from tests.integration.courtroom import presence, receiving
-from tests.integration.deployment import deployment, login, schedule
+from tests.integration.deployment import login, schedule
 from tests.integration.peers import wait_until
 from tests.live_server import LiveServer
 
@@ -40,27 +38,15 @@ AFTER_SECONDS = 4.0
 """Recorded on the second process before the judge closes the hearing."""
 
 
-@pytest.fixture
-async def database_url() -> AsyncIterator[str]:
-    async with postgres_database() as url:
-        yield url
-
-
-@pytest.fixture
-def pair(tmp_path: Path, database_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
-    with deployment(tmp_path, database_url) as servers:
-        yield servers
-
-
 async def test_participants_are_back_on_the_other_process_and_one_record_spans_the_gap(
-    pair: tuple[LiveServer, LiveServer], database_url: str, tmp_path: Path
+    pair: tuple[LiveServer, LiveServer], shared_database_url: str, tmp_path: Path
 ) -> None:
     a, b = pair
     made = a.run("create-user", "judge1", "--role", "judge", "--court", "c1")
     password = made.stdout.split(" / ")[1].strip()
     send_times = SendTimes()
     people: list[HeadlessParticipant] = []
-    database = Database(database_url)
+    database = Database(shared_database_url)
     folder = tmp_path / "recordings"
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         judge = await login(http, a, password)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aiohttp
@@ -20,37 +19,24 @@ from sqlalchemy import select
 
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent, Recording
-from tests.conftest import postgres_database
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.archive_frames import archived, eventually, read_archive, sidecar_state
 from tests.integration.courtroom import receiving
-from tests.integration.deployment import deployment, login, schedule
+from tests.integration.deployment import login, schedule
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-async def database_url() -> AsyncIterator[str]:
-    async with postgres_database() as url:
-        yield url
-
-
-@pytest.fixture
-def pair(tmp_path: Path, database_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
-    with deployment(tmp_path, database_url) as servers:
-        yield servers
-
-
 async def test_a_restarting_worker_leaves_its_siblings_recording_alone(
-    pair: tuple[LiveServer, LiveServer], database_url: str, tmp_path: Path
+    pair: tuple[LiveServer, LiveServer], shared_database_url: str, tmp_path: Path
 ) -> None:
     a, b = pair
     made = a.run("create-user", "judge1", "--role", "judge", "--court", "c1")
     password = made.stdout.split(" / ")[1].strip()
     send_times = SendTimes()
     people: list[HeadlessParticipant] = []
-    database = Database(database_url)
+    database = Database(shared_database_url)
     folder = tmp_path / "recordings"
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         judge = await login(http, a, password)

@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-
 import aiohttp
 import pytest
 
-from tests.conftest import postgres_database
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import receiving
-from tests.integration.deployment import deployment, login, schedule
+from tests.integration.deployment import login, schedule
 from tests.live_server import LiveServer
 from tests.signal_client import SignalClient
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-async def database_url() -> AsyncIterator[str]:
-    """The shared database of the two processes: PostgreSQL, as the scaled deployment uses."""
-    async with postgres_database() as url:
-        yield url
-
-
-@pytest.fixture
-def pair(tmp_path: Path, database_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
-    with deployment(tmp_path, database_url) as servers:
-        yield servers
 
 
 async def test_a_join_on_either_process_lands_in_the_one_hearing_and_messages_cross(
