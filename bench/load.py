@@ -67,6 +67,12 @@ class Measurement:
         return self.server_cores / self.video_streams if self.video_streams else float("nan")
 
     @property
+    def cpu_per_frame(self) -> float:
+        """Core-seconds per video frame delivered (each stream's audio included): the cost
+        per stream divided by the frame rate the streams really got."""
+        return self.cpu_per_stream / self.fps_mean if self.fps_mean else float("nan")
+
+    @property
     def streams_per_core(self) -> float:
         return self.video_streams / self.server_cores if self.server_cores else float("inf")
 

@@ -5,12 +5,14 @@ senders and the DTLS transport. Each access goes through this module, and
 tests/unit/test_aiortc_internals.py fails loudly if any of them moves in another aiortc version.
 """
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
+import pylibsrtp
 from aioice.ice import CandidatePair
-from aiortc.rtcdtlstransport import RTCDtlsTransport, State
+from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter, State
 from aiortc.rtcrtpparameters import (
     RTCRtpCodecParameters,
     RTCRtpSendParameters,
@@ -18,15 +20,15 @@ from aiortc.rtcrtpparameters import (
 from aiortc.rtcrtpreceiver import RTCRtpReceiver, StreamStatistics
 from aiortc.rtcrtpsender import RTCRtpSender
 from aiortc.rtcrtptransceiver import RTCRtpTransceiver
-from aiortc.rtp import AnyRtcpPacket, RtcpSrPacket, RtpPacket
+from aiortc.rtp import AnyRtcpPacket, RtcpSrPacket, RtpPacket, is_rtcp
+from pylibsrtp import SRTP_MAX_TRAILER_LEN
+from pylibsrtp._binding import ffi
+from pylibsrtp._binding import lib as srtp_lib
 
+logger = logging.getLogger(__name__)
 
-class RtpHandler(Protocol):
-    """Signature with which the DTLS transport hands a receiver each RTP packet."""
-
-    def __call__(self, packet: RtpPacket, arrival_time_ms: int) -> Awaitable[None]: ...
-
-
+RtpSink = Callable[[RtpPacket], None]
+"""A synchronous taker of a receiver's RTP packets (see `take_over_rtp`)."""
 RtcpHandler = Callable[[AnyRtcpPacket], Awaitable[None]]
 SendHandler = Callable[[RTCRtpSendParameters], Awaitable[None]]
 
@@ -46,6 +48,8 @@ _SENDER_NTP_TIMESTAMP = _mangled(RTCRtpSender, "__ntp_timestamp")
 _SENDER_RTP_TIMESTAMP = _mangled(RTCRtpSender, "__rtp_timestamp")
 _DTLS_TX_BYTES = _mangled(RTCDtlsTransport, "__tx_bytes")
 _DTLS_TX_PACKETS = _mangled(RTCDtlsTransport, "__tx_packets")
+_DTLS_RX_BYTES = _mangled(RTCDtlsTransport, "__rx_bytes")
+_DTLS_RX_PACKETS = _mangled(RTCDtlsTransport, "__rx_packets")
 
 NTP_EPOCH_OFFSET = 2_208_988_800
 """Seconds from 1900-01-01 (NTP) to 1970-01-01 (Unix)."""
@@ -60,8 +64,21 @@ def ntp_now() -> int:
 # --- receiver (publisher side) ---------------------------------------------------------------
 
 
-def replace_rtp_handler(receiver: RTCRtpReceiver, handler: RtpHandler) -> None:
-    """Take every RTP packet routed to `receiver` away from its jitter buffer and decoder."""
+_RTP_SINK = "_forwarder_rtp_sink"
+"""Attribute of a taken-over receiver holding its sink (ours, not aiortc's). On the receiver
+itself, not in a table keyed by it: the sink refers back to the receiver, which would keep
+every ended track's packet history alive in a weak-keyed table."""
+
+
+def take_over_rtp(receiver: RTCRtpReceiver, sink: RtpSink) -> None:
+    """Hand every RTP packet routed to `receiver` to `sink` instead of its jitter buffer and
+    decoder: directly from the socket once `ReceivePath` is installed on its transport, and
+    through aiortc's receive task (`_handle_rtp_packet`) before that."""
+
+    async def handler(packet: RtpPacket, arrival_time_ms: int) -> None:
+        sink(packet)
+
+    setattr(receiver, _RTP_SINK, sink)
     setattr(receiver, "_handle_rtp_packet", handler)  # noqa: B010
 
 
@@ -140,24 +157,45 @@ def sender_ssrcs(sender: RTCRtpSender) -> tuple[int, int]:
 
 class SenderReportCounters:
     """Keeps an idle sender's counters current, so its RTCP sender reports describe what the
-    forwarder really sent (packets, octets and the NTP/RTP timestamp pair)."""
+    forwarder really sent (packets, octets and the NTP/RTP timestamp pair).
 
-    def __init__(self, sender: RTCRtpSender) -> None:
+    Per packet only our own counters move; they are written into the sender every
+    `FLUSH_INTERVAL` at most (aiortc sends a report every 0.5-1.5 s), which cost a tenth of
+    writing four private attributes per packet.
+    """
+
+    FLUSH_INTERVAL = 0.1
+
+    def __init__(self, sender: RTCRtpSender, clock: Callable[[], float] = time.monotonic) -> None:
         self._sender = sender
+        self._clock = clock
         self._packets = 0
         self._octets = 0
         self._timestamp: int | None = None
+        self._timestamp_at = 0.0
+        self._flushed_at = -self.FLUSH_INTERVAL
 
-    def sent(self, payload_size: int, timestamp: int) -> None:
+    def sent(self, payload_size: int, timestamp: int, now: float) -> None:
+        """Count one packet, sent at monotonic time `now` with RTP timestamp `timestamp`."""
         self._packets += 1
         self._octets += payload_size
-        sender = self._sender
-        setattr(sender, _SENDER_PACKET_COUNT, self._packets)
-        setattr(sender, _SENDER_OCTET_COUNT, self._octets)
         if timestamp != self._timestamp:
             self._timestamp = timestamp
-            setattr(sender, _SENDER_NTP_TIMESTAMP, ntp_now())
-            setattr(sender, _SENDER_RTP_TIMESTAMP, timestamp)
+            self._timestamp_at = now
+        if now - self._flushed_at >= self.FLUSH_INTERVAL:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the counters into the sender now."""
+        sender = self._sender
+        self._flushed_at = self._clock()
+        setattr(sender, _SENDER_PACKET_COUNT, self._packets)
+        setattr(sender, _SENDER_OCTET_COUNT, self._octets)
+        if self._timestamp is not None:
+            # the NTP time at which the newest timestamp was sent
+            age = self._flushed_at - self._timestamp_at
+            setattr(sender, _SENDER_NTP_TIMESTAMP, ntp_now() - int(age * 4_294_967_296.0))
+            setattr(sender, _SENDER_RTP_TIMESTAMP, self._timestamp)
 
 
 # --- transports and transceivers -------------------------------------------------------------
@@ -171,6 +209,32 @@ class _DatagramTransport(Protocol):
     def get_write_buffer_size(self) -> int: ...
 
 
+class _SrtpProtect:
+    """`pylibsrtp.Session.protect` without its wrapper's per-call allocation and checks.
+
+    Shares the session's output buffer, as every call of the session does: the result is
+    copied out before anything else can protect or unprotect with it (one thread).
+    """
+
+    def __init__(self, session: pylibsrtp.Session) -> None:
+        self._session = session  # owns the libsrtp context below: freed with it
+        self._srtp = session._srtp[0]
+        self._cdata = session._cdata
+        self._buffer = session._buffer
+        self._limit = len(session._buffer) - SRTP_MAX_TRAILER_LEN
+        self._length = ffi.new("int *")
+
+    def __call__(self, data: bytes) -> bytes:
+        size = len(data)
+        if size > self._limit:
+            raise ValueError("packet is too long")
+        self._length[0] = size
+        self._buffer[0:size] = data
+        if srtp_lib.srtp_protect(self._srtp, self._cdata, self._length):
+            raise pylibsrtp.Error("SRTP protect failed")
+        return cast(bytes, self._buffer[0 : self._length[0]])
+
+
 class RtpSendPath:
     """Sends serialized RTP through a DTLS transport the short way, with no coroutine.
 
@@ -180,7 +244,11 @@ class RtpSendPath:
     what it does (state check, SRTP protect, send on the nominated pair, the transport's
     counters) with plain calls, and drops a packet rather than letting asyncio queue it
     without limit when the kernel's socket buffer is full (the subscriber NACKs what matters).
+    The transport's byte and packet counters (its stats) are brought up to date every
+    `COUNTER_BATCH` packets.
     """
+
+    COUNTER_BATCH = 32
 
     def __init__(self, transport: RTCDtlsTransport) -> None:
         self.transport = transport
@@ -188,6 +256,9 @@ class RtpSendPath:
         self._pair: CandidatePair | None = None
         self._udp: _DatagramTransport | None = None
         self._address: tuple[str, int] = ("", 0)
+        self._protect: _SrtpProtect | None = None
+        self._bytes = 0
+        self._packets = 0
 
     def send(self, data: bytes, max_backlog: int) -> bool:
         """SRTP-protect and send one RTP packet; return False if it was not sent (transport
@@ -206,11 +277,98 @@ class RtpSendPath:
         assert udp is not None
         if udp.get_write_buffer_size() > max_backlog:
             return False
-        protected = transport._tx_srtp.protect(data)
+        protect = self._protect
+        if protect is None:
+            protect = self._protect = _SrtpProtect(transport._tx_srtp)
+        protected = protect(data)
         udp.sendto(protected, self._address)
-        setattr(transport, _DTLS_TX_BYTES, getattr(transport, _DTLS_TX_BYTES) + len(protected))
-        setattr(transport, _DTLS_TX_PACKETS, getattr(transport, _DTLS_TX_PACKETS) + 1)
+        self._bytes += len(protected)
+        self._packets += 1
+        if self._packets >= self.COUNTER_BATCH:
+            self.flush_counters()
         return True
+
+    def flush_counters(self) -> None:
+        """Add what was sent since the last call to the transport's counters."""
+        transport = self.transport
+        setattr(transport, _DTLS_TX_BYTES, getattr(transport, _DTLS_TX_BYTES) + self._bytes)
+        setattr(transport, _DTLS_TX_PACKETS, getattr(transport, _DTLS_TX_PACKETS) + self._packets)
+        self._bytes = self._packets = 0
+
+
+class _Header:
+    """The two RTP header fields aiortc's `RtpRouter.route_rtp` reads, taken from the clear
+    header of an SRTP packet (so that a packet is routed before it is decrypted)."""
+
+    __slots__ = ("payload_type", "ssrc")
+
+    def __init__(self, data: bytes) -> None:
+        self.payload_type = data[1] & 0x7F
+        self.ssrc = int.from_bytes(data[8:12], "big")
+
+
+class ReceivePath:
+    """Takes SRTP media packets of a connected DTLS transport from its socket, the short way.
+
+    aiortc hands each datagram to aioice's `StunProtocol.datagram_received`, which parses it
+    as STUN first (an exception for every RTP packet), puts it in a queue, and wakes the DTLS
+    transport's receive task, which decrypts, parses and routes it through two coroutines.
+    Installed on the nominated candidate pair's protocol, this does the same for RTP packets
+    whose receiver was taken over (`take_over_rtp`) with plain calls in the socket's read
+    callback: classify, route on the clear header, decrypt, parse, call the sink. Anything
+    else (STUN, DTLS, RTCP, RTP of a receiver not taken over, or any datagram once the
+    transport is no longer connected) goes the usual way, untouched.
+    """
+
+    def __init__(self, transport: RTCDtlsTransport) -> None:
+        self.transport = transport
+        self._router: RtpRouter = transport._rtp_router
+        self._original: Callable[[bytes, tuple[Any, ...]], None] | None = None
+
+    @classmethod
+    def install(cls, transport: RTCDtlsTransport) -> "ReceivePath | None":
+        """Install on `transport`'s nominated pair (None if not connected or done already)."""
+        if transport._state is not State.CONNECTED or transport._rx_srtp is None:
+            return None
+        pair = transport.transport._connection._nominated.get(1)
+        if pair is None or pair.protocol is None:
+            return None
+        protocol = pair.protocol
+        if isinstance(getattr(protocol.datagram_received, "__self__", None), ReceivePath):
+            return None
+        path = cls(transport)
+        path._original = protocol.datagram_received
+        setattr(protocol, "datagram_received", path.datagram_received)  # noqa: B010
+        return path
+
+    def datagram_received(self, data: bytes, addr: tuple[Any, ...]) -> None:
+        transport = self.transport
+        if (
+            len(data) >= 12
+            and 127 < data[0] < 192
+            and not is_rtcp(data)
+            and transport._state is State.CONNECTED
+        ):
+            receiver = self._router.route_rtp(cast(RtpPacket, _Header(data)))
+            sink: RtpSink | None = getattr(receiver, _RTP_SINK, None)
+            if sink is not None:
+                self._receive(transport, data, sink)
+                return
+        assert self._original is not None
+        self._original(data, addr)
+
+    @staticmethod
+    def _receive(transport: RTCDtlsTransport, data: bytes, sink: RtpSink) -> None:
+        setattr(transport, _DTLS_RX_BYTES, getattr(transport, _DTLS_RX_BYTES) + len(data))
+        setattr(transport, _DTLS_RX_PACKETS, getattr(transport, _DTLS_RX_PACKETS) + 1)
+        try:
+            packet = RtpPacket.parse(
+                transport._rx_srtp.unprotect(data), transport._rtp_header_extensions_map
+            )
+        except (pylibsrtp.Error, ValueError) as exc:
+            logger.debug("dropping undecodable SRTP packet: %s", exc)
+            return
+        sink(packet)
 
 
 def transceiver_codecs(transceiver: RTCRtpTransceiver) -> list[RTCRtpCodecParameters]:

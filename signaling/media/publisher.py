@@ -1,10 +1,14 @@
 """An incoming track, taken over at the RTP level and fanned out to subscribers.
 
-The receiver's `_handle_rtp_packet` is replaced: nothing reaches aiortc's jitter buffer or
-decoder. Per packet the track keeps the receiver-report statistics aiortc sends upstream,
-unwraps the publisher's RTX, NACKs gaps, stores the packet in a bounded history, notes the
-RFC 6464 audio level and hands the packet to every subscriber in the receive task itself (a
-send never waits: SRTP protect and a datagram `sendto`), so there is no queue to grow.
+The receiver's RTP is taken over (`internals.take_over_rtp`): nothing reaches aiortc's jitter
+buffer or decoder, and once the transport is connected each packet comes straight from the
+socket's read callback (`internals.ReceivePath`). Per packet, synchronously, the track keeps
+the receiver-report statistics aiortc sends upstream, unwraps the publisher's RTX, NACKs gaps,
+stores the packet in a bounded history, notes the RFC 6464 audio level and hands the packet to
+every subscriber's downtrack (a send never waits: SRTP protect and a datagram `sendto`), so
+there is no queue to grow. Subscribers that need a coroutine per packet (recorders) are fed by
+one task per track from a bounded queue: when they fall that far behind, packets are dropped
+for them (they see loss) rather than held.
 
 A periodic task re-asks for keyframes while a subscriber waits, re-sends NACKs and sends a
 REMB upstream: the publisher's encoder otherwise gets no bandwidth estimate, since bypassing
@@ -47,6 +51,8 @@ logger = logging.getLogger(__name__)
 TICK = 0.1
 REMB_INTERVAL = 1.0
 DEFAULT_MAX_BITRATE = 1_500_000
+AWAITED_BACKLOG = 1024
+"""Packets held for the awaited subscribers of one track (a few seconds of video)."""
 
 
 def abs_send_time_now() -> int:
@@ -116,12 +122,15 @@ class PublishedTrack:
         # the fan-out, rebuilt on attach/detach rather than copied per packet
         self._immediate: tuple[Callable[[SourcePacket, float, int], None], ...] = ()
         self._awaited: tuple[Subscriber, ...] = ()
+        self._awaited_queue: asyncio.Queue[tuple[SourcePacket, float, int]] | None = None
+        self._awaited_task: asyncio.Task[None] | None = None
+        self._nack_tasks: set[asyncio.Task[None]] = set()
         self._estimates: dict[Subscriber, int] = {}
         self._media_ssrc: int | None = None
         self._audio_level: AudioLevel | None = None
         self._ended_callbacks: list[Callable[[], None]] = []
         self._task: asyncio.Task[None] | None = None
-        internals.replace_rtp_handler(self._receiver, self._on_rtp)
+        internals.take_over_rtp(self._receiver, self._on_rtp)
 
     @property
     def audio_level(self) -> AudioLevel | None:
@@ -169,10 +178,11 @@ class PublishedTrack:
         self._subscribers.clear()
         self._fan_out_changed()
         self._estimates.clear()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._task, self._awaited_task, *self._nack_tasks):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         for callback in self._ended_callbacks:
             callback()
         self._ended_callbacks.clear()
@@ -194,6 +204,9 @@ class PublishedTrack:
             s.forward_now for s in subscribers if isinstance(s, ImmediateSubscriber)
         )
         self._awaited = tuple(s for s in subscribers if not isinstance(s, ImmediateSubscriber))
+        if self._awaited and self._awaited_task is None:
+            self._awaited_queue = asyncio.Queue(AWAITED_BACKLOG)
+            self._awaited_task = asyncio.create_task(self._feed_awaited(self._awaited_queue))
 
     async def request_keyframe(self) -> None:
         """A subscriber needs a keyframe; coalesced with everyone else's requests."""
@@ -209,13 +222,13 @@ class PublishedTrack:
         """What the publisher is told it may send: the slowest subscriber's estimate, capped."""
         return min([self._max_bitrate, *self._estimates.values()])
 
-    async def _on_rtp(self, packet: RtpPacket, arrival_time_ms: int) -> None:
+    def _on_rtp(self, packet: RtpPacket) -> None:
         try:
-            await self._handle_rtp(packet)
-        except Exception:  # an exception here would end the publisher's DTLS receive loop
+            self._handle_rtp(packet)
+        except Exception:  # an exception here would reach the transport's receive loop
             logger.exception("failed to forward %r", packet)
 
-    async def _handle_rtp(self, packet: RtpPacket) -> None:
+    def _handle_rtp(self, packet: RtpPacket) -> None:
         media = self._media_packet(packet)
         if media is None:
             return
@@ -226,7 +239,9 @@ class PublishedTrack:
         if self._nacks is not None:
             lost = self._nacks.add(media.sequence_number)
             if lost:
-                await self._send_nack(lost)
+                task = asyncio.create_task(self._send_nack(lost))
+                self._nack_tasks.add(task)
+                task.add_done_callback(self._nack_tasks.discard)
 
         source = self._source_packet(media)
         if source is None or not self.history.add(source):
@@ -245,11 +260,21 @@ class PublishedTrack:
                 forward_now(source, now, abs_send_time)
             except Exception:
                 logger.exception("forwarding to %r failed", getattr(forward_now, "__self__", None))
-        for subscriber in self._awaited:
+        queue = self._awaited_queue
+        if self._awaited and queue is not None:
             try:
-                await subscriber.forward(source, now, abs_send_time)
-            except Exception:
-                logger.exception("forwarding to %r failed", subscriber)
+                queue.put_nowait((source, now, abs_send_time))
+            except asyncio.QueueFull:
+                logger.debug("a subscriber of %s fell behind: packet dropped for it", self.id)
+
+    async def _feed_awaited(self, queue: asyncio.Queue[tuple[SourcePacket, float, int]]) -> None:
+        while True:
+            source, now, abs_send_time = await queue.get()
+            for subscriber in self._awaited:
+                try:
+                    await subscriber.forward(source, now, abs_send_time)
+                except Exception:
+                    logger.exception("forwarding to %r failed", subscriber)
 
     def _media_packet(self, packet: RtpPacket) -> RtpPacket | None:
         """Count `packet` for receiver reports; return it (RTX unwrapped) if it is forwardable."""

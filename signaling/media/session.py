@@ -5,6 +5,8 @@ roll back): the browser offers what it publishes, the server offers what the par
 subscribes to, and a browser offer that crosses a server offer is ignored (the browser, being
 polite, rolls back, answers ours and offers again).
 
+Once connected, RTP is read from the socket the short way (`internals.ReceivePath`).
+
 Subscriptions get their transceivers only when the server creates its offer, so a browser
 offer can never claim a transceiver meant for a subscription. A subscription that ends keeps
 its transceiver, negotiated to inactive, and a later subscription of the same kind and codec
@@ -28,6 +30,7 @@ from aiortc.mediastreams import MediaStreamTrack
 from aiortc.rtcconfiguration import RTCBundlePolicy
 from aiortc.sdp import candidate_from_sdp
 
+from . import internals
 from .publisher import DEFAULT_MAX_BITRATE, PublishedTrack
 from .subscriber import SilentTrack, Subscription
 
@@ -238,6 +241,9 @@ class MediaSession:
             self._on_negotiation_needed()
 
     def _connection_state_changed(self) -> None:
+        if self._pc.connectionState == "connected":
+            for transport in {t.receiver.transport for t in self._pc.getTransceivers()}:
+                internals.ReceivePath.install(transport)
         if self._on_connection_state is not None:
             self._on_connection_state(self._pc.connectionState)
 

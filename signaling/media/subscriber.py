@@ -131,6 +131,10 @@ class Subscription:
         if self.publisher is not None:
             self.publisher.detach(self)
         self.publisher = None
+        if self._counters is not None:
+            self._counters.flush()
+        if self._send_path is not None:
+            self._send_path.flush_counters()
         if self._downtrack is not None:
             self._downtrack.switch_source()
 
@@ -146,13 +150,13 @@ class Subscription:
     def forward_now(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
         """`forward` without a coroutine: the publisher's fan-out calls this per packet."""
         downtrack = self._downtrack
-        if downtrack is None or self.transceiver is None:
+        counters = self._counters
+        if downtrack is None or counters is None:
             return
         data = downtrack.forward(packet, now, abs_send_time)
         if data is None:
             return
-        if self._counters is not None:
-            self._counters.sent(len(packet.payload), downtrack.last_timestamp)
+        counters.sent(len(packet.payload), downtrack.last_timestamp, now)
         self._send(data)
 
     def _send(self, data: bytes) -> None:
@@ -163,6 +167,8 @@ class Subscription:
         transport = self.transceiver.sender.transport
         path = self._send_path
         if path is None or path.transport is not transport:
+            if path is not None:
+                path.flush_counters()
             path = self._send_path = internals.RtpSendPath(transport)
         path.send(data, MAX_BACKLOG)
 

@@ -5,13 +5,15 @@ its assumptions, by behaviour where that is cheap and by aiortc's source text wh
 """
 
 import inspect
+import re
 from collections.abc import AsyncIterator
 from importlib.metadata import version
 
 import aioice.ice
+import pylibsrtp
 import pytest
 from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, clock
-from aiortc.rtcdtlstransport import RTCDtlsTransport
+from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter, State
 from aiortc.rtcicetransport import RTCIceTransport
 from aiortc.rtcrtpreceiver import StreamStatistics
 from aiortc.rtp import (
@@ -22,6 +24,7 @@ from aiortc.rtp import (
     RtcpSrPacket,
     RtpPacket,
 )
+from pylibsrtp import Policy, Session
 
 from signaling.media import internals
 
@@ -57,26 +60,102 @@ def test_receiver_uses_the_state_we_feed() -> None:
     assert inspect.iscoroutinefunction(RTCRtpReceiver._send_rtcp)
 
 
-async def test_transport_hands_rtp_to_the_replaced_handler(peer: RTCPeerConnection) -> None:
+async def test_transport_hands_rtp_to_the_sink(peer: RTCPeerConnection) -> None:
     receiver = peer.getReceivers()[0]
     transport: RTCDtlsTransport = receiver.transport
-    seen: list[tuple[int, int]] = []
-
-    async def handler(packet: RtpPacket, arrival_time_ms: int) -> None:
-        seen.append((packet.sequence_number, arrival_time_ms))
-
-    internals.replace_rtp_handler(receiver, handler)
+    seen: list[int] = []
+    internals.take_over_rtp(receiver, lambda packet: seen.append(packet.sequence_number))
     transport._rtp_router.register_receiver(receiver, ssrcs=[1234], payload_types=[96])
     packet = RtpPacket(payload_type=96, sequence_number=7, ssrc=1234, payload=b"x")
     await transport._handle_rtp_data(packet.serialize(), arrival_time_ms=42)
-    assert seen == [(7, 42)]
+    assert seen == [7]
+
+
+def test_receive_path_does_what_aiortc_receive_does() -> None:
+    """ReceivePath replaces StunProtocol.datagram_received -> Connection.data_received ->
+    queue -> RTCDtlsTransport._recv_next -> _handle_rtp_data; each step it copies is pinned."""
+    received = inspect.getsource(aioice.ice.StunProtocol.datagram_received)
+    assert "self.receiver.data_received(data, self.local_candidate.component)" in received
+    assert "self._queue.put_nowait((data, component))" in inspect.getsource(
+        aioice.ice.Connection.data_received
+    )
+    recv_next = inspect.getsource(RTCDtlsTransport._recv_next)
+    for line in (
+        "self.__rx_bytes += len(data)",
+        "self.__rx_packets += 1",
+        "elif first_byte > 127 and first_byte < 192 and self._rx_srtp:",
+        "if is_rtcp(data):",
+        "data = self._rx_srtp.unprotect(data)",
+    ):
+        assert line in recv_next, line
+    handle = inspect.getsource(RTCDtlsTransport._handle_rtp_data)
+    assert "RtpPacket.parse(data, self._rtp_header_extensions_map)" in handle
+    assert "receiver = self._rtp_router.route_rtp(packet)" in handle
+    # routing reads nothing of the packet but its clear header's SSRC and payload type
+    route = inspect.getsource(RtpRouter.route_rtp)
+    assert set(re.findall(r"packet\.(\w+)", route)) == {"ssrc", "payload_type"}
+    assert "self._rx_srtp = Session(rx_policy)" in inspect.getsource(RTCDtlsTransport)
+
+
+class _Pair:
+    """What ReceivePath reads of aioice's nominated CandidatePair."""
+
+    def __init__(self, protocol: object) -> None:
+        self.protocol = protocol
+
+
+class _Protocol:
+    def __init__(self) -> None:
+        self.passed_on: list[bytes] = []
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        self.passed_on.append(data)
+
+
+async def test_receive_path_takes_srtp_media_and_passes_on_the_rest(
+    peer: RTCPeerConnection,
+) -> None:
+    key = bytes(range(30))
+    receiver = peer.getReceivers()[0]
+    transport: RTCDtlsTransport = receiver.transport
+    protocol = _Protocol()
+    transport.transport._connection._nominated[1] = _Pair(protocol)  # type: ignore[assignment]
+    assert internals.ReceivePath.install(transport) is None  # not connected yet
+    transport._state = State.CONNECTED
+    transport._rx_srtp = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
+    assert internals.ReceivePath.install(transport) is not None
+    assert internals.ReceivePath.install(transport) is None  # once per protocol
+    seen: list[RtpPacket] = []
+    internals.take_over_rtp(receiver, seen.append)
+    transport._rtp_router.register_receiver(receiver, ssrcs=[1234], payload_types=[96])
+    sender = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND))
+
+    def srtp(payload_type: int, seq: int) -> bytes:
+        packet = RtpPacket(payload_type=payload_type, sequence_number=seq, ssrc=1234, payload=b"m")
+        return sender.protect(packet.serialize())
+
+    routed, unrouted = srtp(96, 1), srtp(100, 2)  # 100: no receiver has that payload type
+    rtcp = bytes(RtcpRrPacket(ssrc=1234))
+    stun = bytes(20)
+    for data in (routed, unrouted, rtcp, stun, b"\x80" + routed[1:11]):
+        protocol.datagram_received(data, ("127.0.0.1", 9))
+    assert [(p.ssrc, p.sequence_number, p.payload) for p in seen] == [(1234, 1, b"m")]
+    assert protocol.passed_on == [unrouted, rtcp, stun, b"\x80" + routed[1:11]]
+    stats = [s for s in transport._get_stats().values() if s.type == "transport"]
+    assert (stats[0].packetsReceived, stats[0].bytesReceived) == (1, len(routed))
+    transport._state = State.CLOSED
+    protocol.datagram_received(routed, ("127.0.0.1", 9))
+    assert len(seen) == 1 and protocol.passed_on[-1] == routed
 
 
 async def test_sender_report_counters_reach_sender_stats(peer: RTCPeerConnection) -> None:
     sender = peer.getSenders()[0]
-    counters = internals.SenderReportCounters(sender)
-    counters.sent(payload_size=100, timestamp=5)
-    counters.sent(payload_size=50, timestamp=5)
+    counters = internals.SenderReportCounters(sender, clock=lambda: 10.0)
+    counters.sent(payload_size=100, timestamp=5, now=10.0)
+    counters.sent(payload_size=50, timestamp=5, now=10.0)
+    stats = [s for s in (await sender.getStats()).values() if s.type == "outbound-rtp"]
+    assert (stats[0].packetsSent, stats[0].bytesSent) == (1, 100)  # written at most every 0.1 s
+    counters.flush()
     stats = [s for s in (await sender.getStats()).values() if s.type == "outbound-rtp"]
     assert (stats[0].packetsSent, stats[0].bytesSent) == (2, 150)
     rtcp = inspect.getsource(RTCRtpSender._run_rtcp)
@@ -157,6 +236,27 @@ def test_ntp_now_matches_aiortc_clock() -> None:
 
 def test_aioice_host_address_lookup_used_by_tests() -> None:
     assert "get_host_addresses(" in inspect.getsource(aioice.ice.Connection.gather_candidates)
+
+
+def test_srtp_protect_without_the_wrapper_matches_pylibsrtp() -> None:
+    session = inspect.getsource(pylibsrtp.Session)
+    assert 'self._cdata = ffi.new("char[]", 1500)' in session
+    assert "self._buffer = ffi.buffer(self._cdata)" in session
+    assert "_srtp_assert(func(self._srtp[0], self._cdata, len_p))" in session
+    key = bytes(range(30))
+
+    def outbound() -> Session:
+        return Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND))
+
+    ours, theirs = internals._SrtpProtect(outbound()), outbound()
+    inbound = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
+    for seq in range(3):
+        packet = RtpPacket(payload_type=96, sequence_number=seq, ssrc=5, payload=bytes(seq + 1))
+        protected = ours(packet.serialize())
+        assert protected == theirs.protect(packet.serialize())
+        assert inbound.unprotect(protected) == packet.serialize()
+    with pytest.raises(ValueError):
+        ours(bytes(1500))
 
 
 async def test_sender_reports_reach_an_observer_and_aiortc(peer: RTCPeerConnection) -> None:

@@ -1,5 +1,8 @@
 """PublishedTrack on an unconnected aiortc receiver: packets are fed in, RTCP is captured."""
 
+import asyncio
+import gc
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from struct import pack
@@ -18,7 +21,7 @@ from aiortc.rtp import (
 
 from signaling.media import internals
 from signaling.media.packet import SourcePacket
-from signaling.media.publisher import PublishedTrack
+from signaling.media.publisher import AWAITED_BACKLOG, PublishedTrack
 
 VP8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=96)
 RTX = RTCRtpCodecParameters(
@@ -51,6 +54,7 @@ class Harness:
 
     async def feed(self, packet: RtpPacket) -> None:
         await self.transceiver.receiver._handle_rtp_packet(packet, arrival_time_ms=0)
+        await asyncio.sleep(0)  # the NACK it caused goes out, awaited subscribers get it
 
     def nacked(self) -> list[int]:
         return [
@@ -198,3 +202,43 @@ async def test_new_publisher_ssrc_is_not_loss(video: Harness) -> None:
     await video.feed(vp8(401, ssrc=3333))
     assert video.nacked() == []
     assert subscriber.sequences == [1, 400, 401]
+
+
+class ImmediateFake(FakeSubscriber):
+    """Takes packets without a coroutine, as a subscriber's downtrack does."""
+
+    def forward_now(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
+        self.packets.append(packet)
+
+
+async def test_a_stalled_awaited_subscriber_gets_a_bounded_backlog(video: Harness) -> None:
+    release = asyncio.Event()
+
+    class Stalled(FakeSubscriber):
+        async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
+            await release.wait()
+            self.packets.append(packet)
+
+    stalled, immediate = Stalled(), ImmediateFake()
+    video.track.attach(stalled)
+    video.track.attach(immediate)
+    sent = range(1, AWAITED_BACKLOG + 100)
+    for seq in sent:
+        await video.feed(vp8(seq, keyframe=(seq == 1)))
+    assert immediate.sequences == list(sent)  # not held back by the stalled one
+    release.set()
+    for _ in range(2 * AWAITED_BACKLOG):
+        await asyncio.sleep(0)
+    # the packet it was holding, then what the queue kept; the rest was dropped for it
+    assert stalled.sequences == list(sent[: AWAITED_BACKLOG + 1])
+
+
+async def test_an_ended_track_is_freed_with_its_history() -> None:
+    made = await harness("video", [VP8, RTX])
+    await made.feed(vp8(1, keyframe=True))
+    await made.track.stop()
+    await made.pc.close()
+    freed = weakref.ref(made.track)
+    del made
+    gc.collect()
+    assert freed() is None
