@@ -25,6 +25,8 @@ from signaling.media.vp8 import parse_descriptor
 
 NAMESPACE = "/hearing"
 SAMPLE_PACKETS = 300
+MAX_MOVES = 2
+"""A join is told at most once where its hearing is; twice allows for a node dying meanwhile."""
 
 
 @dataclass(frozen=True)
@@ -78,29 +80,36 @@ class Participant:
         self.connected_at = 0.0
         self.first_frame = asyncio.Event()
         """Set when an incoming stream delivers its first frame."""
+        self.moves = 0
+        """How many times joining was refused with `moved` and followed to `node_url`."""
+        self._refusal: dict[str, Any] = {}
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.sio.on("offer", self._on_offer, namespace=NAMESPACE)
+        self.sio = self._client()
         self._owners: dict[str, dict[str, Any]] = {}
         self._lock = asyncio.Lock()
         self.pc.on("track", self._on_track)
 
+    def _client(self) -> socketio.AsyncClient:
+        sio = socketio.AsyncClient(reconnection=False)
+        sio.on("offer", self._on_offer, namespace=NAMESPACE)
+        sio.on("connect_error", self._refused, namespace=NAMESPACE)
+        return sio
+
+    def _refused(self, error: Any) -> None:
+        data = error.get("data") if isinstance(error, dict) else None
+        self._refusal = data if isinstance(data, dict) else {"message": str(error)}
+
     async def join(self) -> None:
-        """Connect; a publisher offers its tracks first, then the server offers what it gets."""
+        """Connect; a publisher offers its tracks first, then the server offers what it gets.
+
+        A join refused with `moved` (another process holds the hearing) goes to `node_url`."""
         seat = self.seat
         auth: dict[str, Any] = {"hearing_id": self.hearing_id, "offers_first": seat.publishes}
         if seat.invitation is not None:
             auth["invitation"] = seat.invitation
         headers = {"Cookie": f"hs_session={seat.cookie}"} if seat.cookie else {}
         self.connected_at = time.monotonic()
-        await self.sio.connect(
-            self.url,
-            namespaces=[NAMESPACE],
-            auth=auth,
-            headers=headers,
-            transports=["websocket"],
-            wait_timeout=10,
-        )
+        await self._connect(auth, headers)
         if not seat.publishes:
             return
         async with self._lock:
@@ -114,6 +123,28 @@ class Participant:
                 raise RuntimeError(f"participant {seat.participant_id}: offer refused: {reply}")
             await self.pc.setRemoteDescription(RTCSessionDescription(reply["sdp"], "answer"))
 
+    async def _connect(self, auth: dict[str, Any], headers: dict[str, str]) -> None:
+        for _ in range(MAX_MOVES + 1):
+            self._refusal = {}
+            try:
+                await self.sio.connect(
+                    self.url,
+                    namespaces=[NAMESPACE],
+                    auth=auth,
+                    headers=dict(headers),  # engine.io takes the Cookie header out of it
+                    transports=["websocket"],
+                    wait_timeout=10,
+                )
+                return
+            except socketio.exceptions.ConnectionError:
+                if self._refusal.get("code") != "moved":
+                    raise
+                self.url = str(self._refusal["node_url"])  # held elsewhere: go there
+                self.moves += 1
+                await self.sio.eio.disconnect()  # closes the refused client's HTTP session
+                self.sio = self._client()
+        raise RuntimeError(f"participant {self.seat.participant_id}: moved over {MAX_MOVES} times")
+
     async def call(self, event: str, data: Any = None) -> dict[str, Any]:
         reply: dict[str, Any] = await self.sio.call(
             event, data if data is not None else {}, namespace=NAMESPACE, timeout=20
@@ -124,11 +155,14 @@ class Participant:
         return sum(1 for s in self.incoming.values() if s.kind == "video" and s.frames > 0)
 
     async def close(self) -> None:
-        await self.sio.disconnect()
-        await self.pc.close()
+        async with self._lock:  # not in the middle of answering an offer
+            await self.sio.disconnect()
+            await self.pc.close()
 
     async def _on_offer(self, data: dict[str, Any]) -> None:
         async with self._lock:
+            if self.pc.signalingState == "closed":  # an offer that came as we closed
+                return
             self._owners.update(data.get("tracks", {}))
             await self.pc.setRemoteDescription(RTCSessionDescription(data["sdp"], "offer"))
             await self.pc.setLocalDescription(await self.pc.createAnswer())

@@ -1,0 +1,142 @@
+"""A load-generator process for bench/scale.py: participants of many hearings on several servers.
+
+Like bench/worker.py (which serves one hearing on one server), it is driven over a pipe, one
+command at a time, and its participants (bench/participant.py) send the pre-encoded clip and
+count what arrives without decoding. Each participant joins through the URL it is given and
+follows a `moved` refusal to the process that holds its hearing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from bench.clip import Clip
+from bench.loopback import use_loopback
+from bench.participant import Participant, Seat
+
+
+@dataclass(frozen=True)
+class Joined:
+    participant_id: int
+    url: str
+    """The process it ended up connected to."""
+    moves: int
+    """How many `moved` refusals it followed."""
+
+
+@dataclass(frozen=True)
+class LateJoin:
+    joined: Joined
+    first_frame: float | None
+    """Seconds from its socket.io connect to its first complete video frame (None: none came)."""
+    all_frames: float | None
+    """... to the first frame of every publisher (None: not all came within the limit)."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Video frames over the window since the last reset."""
+
+    window: float
+    received: dict[tuple[int, int], int]
+    """(subscriber id, publisher id) -> complete video frames received."""
+    sent: dict[int, int]
+    """Publisher id -> video frames sent."""
+
+
+def run(conn: Connection, clip: Clip) -> None:
+    """Process entry point."""
+    use_loopback()
+    asyncio.run(_Worker(clip).serve(conn))
+
+
+class _Worker:
+    def __init__(self, clip: Clip) -> None:
+        self.clip = clip
+        self.fingerprints = clip.fingerprints()
+        self.participants: dict[int, Participant] = {}
+        self.reset_at = time.monotonic()
+        self.sent_at_reset: dict[int, int] = {}
+
+    async def serve(self, conn: Connection) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            command, *args = await loop.run_in_executor(None, conn.recv)
+            try:
+                reply = await getattr(self, command)(*args)
+            except Exception as exc:  # reported to the parent, which stops the run
+                reply = RuntimeError(f"{command}: {type(exc).__name__}: {exc}")
+            conn.send(reply)
+            if command == "close":
+                return
+
+    async def _join(self, url: str, hearing_id: int, seat: Seat) -> Participant:
+        participant = Participant(url, hearing_id, seat, self.clip, self.fingerprints)
+        self.participants[seat.participant_id] = participant
+        await participant.join()
+        return participant
+
+    async def join(self, url: str, hearing_id: int, seats: list[Seat]) -> list[Joined]:
+        """Join all `seats` of one hearing at once, each first connecting to `url`."""
+        joined = await asyncio.gather(*(self._join(url, hearing_id, seat) for seat in seats))
+        return [Joined(p.seat.participant_id, p.url, p.moves) for p in joined]
+
+    async def call(self, participant_id: int, event: str) -> dict[str, Any]:
+        return await self.participants[participant_id].call(event)
+
+    async def late_join(
+        self, url: str, hearing_id: int, seat: Seat, publishers: int, limit: float
+    ) -> LateJoin:
+        """Join a hearing in session and time the first frames from the moment of connecting."""
+        participant = await self._join(url, hearing_id, seat)
+        deadline = participant.connected_at + limit
+        with contextlib.suppress(TimeoutError):
+            while participant.video_streams_flowing() < publishers:
+                participant.first_frame.clear()
+                await asyncio.wait_for(participant.first_frame.wait(), deadline - time.monotonic())
+        firsts = sorted(
+            s.first_frame_at - participant.connected_at
+            for s in participant.incoming.values()
+            if s.kind == "video" and s.first_frame_at is not None
+        )
+        joined = Joined(seat.participant_id, participant.url, participant.moves)
+        return LateJoin(
+            joined,
+            first_frame=firsts[0] if firsts else None,
+            all_frames=firsts[-1] if len(firsts) >= publishers else None,
+        )
+
+    async def flowing(self) -> dict[int, int]:
+        """Participant id -> number of incoming video streams that delivered a frame."""
+        return {pid: p.video_streams_flowing() for pid, p in self.participants.items()}
+
+    async def reset(self) -> None:
+        for participant in self.participants.values():
+            for stream in participant.incoming.values():
+                stream.reset()
+        self.reset_at = time.monotonic()
+        self.sent_at_reset = {pid: len(p.sent.index) for pid, p in self.participants.items()}
+
+    async def counts(self) -> Counts:
+        received = {
+            (pid, stream.publisher_id): stream.frames
+            for pid, participant in self.participants.items()
+            for stream in participant.incoming.values()
+            if stream.kind == "video"
+        }
+        sent = {
+            pid: len(p.sent.index) - self.sent_at_reset.get(pid, 0)
+            for pid, p in self.participants.items()
+            if p.seat.publishes
+        }
+        return Counts(time.monotonic() - self.reset_at, received, sent)
+
+    async def close(self) -> None:
+        await asyncio.gather(
+            *(p.close() for p in self.participants.values()), return_exceptions=True
+        )
