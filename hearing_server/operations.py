@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -128,6 +129,27 @@ def _may_scrape(request: web.Request) -> bool:
     return hmac.compare_digest(presented.encode(), f"Bearer {token.get_secret_value()}".encode())
 
 
+BITRATE_SAMPLE_SECONDS = 1.0
+
+
+async def forwarded_bitrate(hearings: LiveHearings) -> Metric:
+    """Media bit/s sent to participants now, sampled over one second of the scrape."""
+
+    async def sent() -> int:
+        sessions = [s for live in hearings.hearings.values() for s in live.router.sessions.values()]
+        return sum([await session.sent_bytes() for session in sessions])
+
+    before = await sent()
+    await asyncio.sleep(BITRATE_SAMPLE_SECONDS)
+    after = await sent()
+    bitrate = GaugeMetricFamily(
+        "courtroom_forwarded_bitrate_bps",
+        "Media bit/s the server sends to participants (sampled over one second of the scrape)",
+    )
+    bitrate.add_metric([], max(0, after - before) * 8 / BITRATE_SAMPLE_SECONDS)
+    return bitrate
+
+
 async def metrics(request: web.Request) -> web.Response:
     if not _may_scrape(request):
         return error_response(
@@ -138,6 +160,10 @@ async def metrics(request: web.Request) -> web.Response:
     registry = CollectorRegistry(auto_describe=False)
     ProcessCollector(registry=registry)  # CPU seconds, resident memory, open files: the load
     registry.register(
-        _Fixed(live_metrics(request.app[LIVE_HEARINGS]) + await stored_metrics(request))
+        _Fixed(
+            live_metrics(request.app[LIVE_HEARINGS])
+            + [await forwarded_bitrate(request.app[LIVE_HEARINGS])]
+            + await stored_metrics(request)
+        )
     )
     return web.Response(body=generate_latest(registry), headers={"Content-Type": PROMETHEUS_TEXT})

@@ -29,6 +29,7 @@ from aiortc.exceptions import InternalError, InvalidAccessError, OperationError
 from aiortc.mediastreams import MediaStreamTrack
 from aiortc.rtcconfiguration import RTCBundlePolicy
 from aiortc.sdp import candidate_from_sdp
+from aiortc.stats import RTCOutboundRtpStreamStats
 
 from . import internals
 from .publisher import DEFAULT_MAX_BITRATE, PublishedTrack
@@ -188,6 +189,16 @@ class MediaSession:
             else:
                 subscription.transceiver.direction = "inactive"
                 self._mark_negotiation_needed()
+
+    async def sent_bytes(self) -> int:
+        """Bytes of media sent to this participant so far, from aiortc's sender statistics
+        (the forwarder keeps the senders' counters current)."""
+        total = 0
+        for sender in self._pc.getSenders():
+            for stats in (await sender.getStats()).values():
+                if isinstance(stats, RTCOutboundRtpStreamStats):
+                    total += stats.bytesSent
+        return total
 
     async def close(self) -> None:
         """End every publication and subscription and close the peer connection."""

@@ -34,6 +34,7 @@ async def test_metrics_in_prometheus_text(anon: Caller) -> None:
         'courtroom_forwarded_streams{kind="video"} 0.0',
         "courtroom_recording_bytes 0.0",
         "courtroom_draining 0.0",
+        "courtroom_forwarded_bitrate_bps 0.0",
     ):
         assert line in text, line
     assert "process_cpu_seconds_total" in text

@@ -31,6 +31,8 @@ async def test_metrics_count_a_running_hearing(courtroom: Courtroom, anon: Calle
     assert metric(text, 'courtroom_forwarded_streams{kind="video"}') == 9
     assert metric(text, 'courtroom_forwarded_streams{kind="audio"}') == 9
     assert metric(text, "courtroom_media_packets_received_total") > 100
+    # three people each receive two cameras (and two voices): well above 100 kbit/s in all
+    assert metric(text, "courtroom_forwarded_bitrate_bps") > 100_000
 
 
 async def test_draining_refuses_new_hearings_and_keeps_the_running_one(
