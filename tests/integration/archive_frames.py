@@ -3,13 +3,21 @@
 Each publisher's synthetic camera draws a frame counter and a source tag as bits
 (`tests.integration.media_sources`); the archive places each participant in a grid tile. These
 helpers read the marks back tile by tile and find the card that marks an interruption.
+
+A picture does not always show the counter it was made with: the publisher's VP8 encoder
+(aiortc: realtime, adaptive speed, CBR) may, on a loaded machine, leave the counter's blocks
+predicted from an older reference frame, so that e.g. the 52nd picture shows 48 (seen in a
+failover run: libvpx and FFmpeg both decode it so, from the recorded segment file itself).
+Whether the archive plays its pictures in order is therefore checked against what was
+recorded (`recorded_tracks`, `in_recorded_order`), not against counting.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,6 +79,69 @@ def read_marks(luma: Luma, rect: Rect) -> tuple[int, int] | None:
             return None
         marks.append(sum(1 << (BITS - 1 - b) for b, level in enumerate(levels) if level >= 128))
     return marks[0], marks[1]
+
+
+def recorded_tracks(folder: Path, tag: int) -> list[list[int]]:
+    """The counters that the video tracks in ``folder`` carrying ``tag`` show (a tag may
+    come back on a new track: a camera published again after a restart), track by track in
+    the order the tracks began; within a track, segment by segment in the order they were
+    recorded (by number: start times play no part), consecutive repeats left out as
+    `read_archive` leaves them out."""
+    tracks: dict[str, list[tuple[int, Path]]] = {}
+    for path in folder.glob("*-video-*.mkv"):
+        match = re.fullmatch(r"(.+)-(\d+)\.mkv", path.name)
+        if match:
+            tracks.setdefault(match.group(1), []).append((int(match.group(2)), path))
+    found: list[tuple[float, list[int]]] = []
+    for segments in tracks.values():
+        counters: list[int] = []
+        for _, path in sorted(segments):
+            for luma in _pictures(path):
+                marks = read_marks(luma, Rect(0, 0, luma.shape[1], luma.shape[0]))
+                if marks is None or marks[1] != tag:
+                    continue
+                if not counters or counters[-1] != marks[0]:
+                    counters.append(marks[0])
+        if counters:
+            found.append((_began(min(segments)[1]), counters))
+    return [counters for _, counters in sorted(found, key=lambda track: track[0])]
+
+
+def _began(segment: Path) -> float:
+    """Wall-clock at which a track's first segment began, from its sidecar."""
+    data = json.loads(segment.with_suffix(".json").read_text())
+    return float(data.get("start", data["anchor"]["wall_clock"]))
+
+
+def _pictures(segment: Path) -> list[Luma]:
+    """A segment's pictures, as far as they decode (a kill leaves the last one cut short,
+    or empty, as the renderer finds it too)."""
+    pictures: list[Luma] = []
+    try:
+        with av.open(str(segment)) as container:
+            for frame in container.decode(video=0):
+                pictures.append(frame.to_ndarray(format="gray").astype(np.uint8))
+    except (av.error.FFmpegError, OSError):
+        pass
+    return pictures
+
+
+def in_recorded_order(seen: Sequence[int], recorded: Sequence[int]) -> bool:
+    """Whether ``seen`` (an archive tile's counters) is ``recorded`` with some pictures left
+    out: the archive shows what was recorded, in the order it was recorded."""
+    pictures = iter(recorded)
+    return all(any(counter == picture for picture in pictures) for counter in seen)
+
+
+def runs_forward(counters: Sequence[int]) -> bool:
+    """Whether ``counters`` (a recording's) go forward, but for single stale pictures: one
+    that goes back must be followed by one past the picture before it (a replay of several,
+    or a step back that the counting then follows, is not a stale picture)."""
+    return all(
+        counters[i] > counters[i - 1]
+        or (i + 1 < len(counters) and counters[i + 1] > counters[i - 1])
+        for i in range(1, len(counters))
+    )
 
 
 def sidecar_state(sidecar: Path) -> str:
