@@ -26,12 +26,19 @@ def ntp_seconds(ntp_timestamp: int) -> float:
     return ntp_timestamp / NTP_FRACTION
 
 
+MAX_OFFSET_STEP = 2.0
+"""A report claiming this much less delay than the best so far is a clock jump, not a faster
+network: it is not believed."""
+
+
 class SenderClock:
     """One publisher's NTP clock on our wall-clock, shared by all its tracks' recorders.
 
-    The offset is taken from the first sender report any of its tracks receives and kept:
-    every track then maps through the same offset, so an error in it (the report's own
-    network delay) moves the publisher's tracks together and never apart."""
+    The offset is `arrival - ntp` of the least delayed sender report seen so far (each report's
+    own delay only ever adds to it, so the smallest is the truest, as NTP's minimum filter):
+    a report delayed by a busy machine never pushes the publisher's media later than it was
+    heard. Every track maps through the same offset, so its error moves the publisher's tracks
+    together and never apart; recorders keep the earliest anchor it gives them."""
 
     def __init__(self) -> None:
         self.offset: float | None = None
@@ -39,8 +46,9 @@ class SenderClock:
     def wall_clock(self, ntp: float, arrival: float) -> float:
         """Our wall-clock for the publisher's NTP time `ntp`, in a report that came in at
         `arrival` (our wall-clock)."""
-        if self.offset is None:
-            self.offset = arrival - ntp
+        offset = arrival - ntp
+        if self.offset is None or self.offset - MAX_OFFSET_STEP <= offset < self.offset:
+            self.offset = offset
         return ntp + self.offset
 
 

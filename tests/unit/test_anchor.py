@@ -25,11 +25,16 @@ def test_rtp_differences_wrap() -> None:
     assert ntp_seconds(5 * NTP_FRACTION + NTP_FRACTION // 4) == 5.25
 
 
-def test_a_publishers_clock_offset_is_fixed_by_its_first_report() -> None:
+def test_a_publishers_clock_offset_is_its_least_delayed_report() -> None:
     clock = SenderClock()
     assert clock.wall_clock(100.0, arrival=WALL + 0.03) == WALL + 0.03
     # a later report delayed more maps through the same offset: its tracks move together
     assert clock.wall_clock(101.0, arrival=WALL + 1.2) == pytest.approx(WALL + 1.03)
+    # one delayed less lowers it: a busy moment at the first report does not push media late
+    assert clock.wall_clock(102.0, arrival=WALL + 2.01) == pytest.approx(WALL + 2.01)
+    assert clock.wall_clock(103.0, arrival=WALL + 3.5) == pytest.approx(WALL + 3.01)
+    # a report claiming far less delay than any other is a clock jump: not believed
+    assert clock.wall_clock(200.0, arrival=WALL + 4.0) == pytest.approx(WALL + 100.01)
 
 
 def test_anchors_written_before_reports_were_used_read_as_arrival() -> None:
