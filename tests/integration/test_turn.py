@@ -123,7 +123,8 @@ async def test_each_participant_gets_a_credential_that_coturn_accepts(
     host, port = await allocate(coturn.port, party["username"], party["credential"])
     assert host == "127.0.0.1" and port > 0
 
-    forged = "A" + party["credential"][1:]
+    credential = party["credential"]
+    forged = ("B" if credential[0] == "A" else "A") + credential[1:]  # one character changed
     with pytest.raises(TransactionFailed, match="401"):
         await allocate(coturn.port, party["username"], forged)
     # someone else's username with this password: the HMAC binds the two
