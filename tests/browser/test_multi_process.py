@@ -21,7 +21,7 @@ from tests.browser.test_live import video_plays
 from tests.conftest import postgres_database
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import presence, receiving
-from tests.integration.deployment import deployment, login, schedule
+from tests.integration.deployment import deployment, login, make_judge, schedule
 from tests.integration.peers import wait_until
 from tests.live_server import LiveServer
 
@@ -65,8 +65,7 @@ async def test_a_party_on_b_follows_the_hearing_to_a_and_comes_back_through_b_wh
     open_tab: OpenTab, pair: tuple[LiveServer, LiveServer]
 ) -> None:
     a, b = pair
-    made = a.run("create-user", "judge1", "--role", "judge", "--court", "c1")
-    password = made.stdout.split(" / ")[1].strip()
+    password = make_judge(a)
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         judge = await login(http, a, password)
         hearing_id, invitation = await schedule(judge, "(2026)c1民初21号")

@@ -90,3 +90,10 @@ async def schedule(judge: Staff, number: str) -> tuple[int, str]:
         {"role": "party", "name": "张三", "side": "plaintiff"},
     )
     return hearing["id"], party["invitation"]["token"]
+
+
+def make_judge(server: LiveServer) -> str:
+    """Create the staff account `judge1` (court c1) with the CLI; its password."""
+    made = server.run("create-user", "judge1", "--role", "judge", "--court", "c1")
+    assert made.returncode == 0, made.stderr
+    return made.stdout.split(" / ")[1].strip()

@@ -29,7 +29,7 @@ from tests.integration.archive_frames import (
     sidecar_state,
 )
 from tests.integration.courtroom import presence, receiving
-from tests.integration.deployment import login, schedule
+from tests.integration.deployment import login, make_judge, schedule
 from tests.integration.peers import wait_until
 from tests.live_server import LiveServer
 
@@ -45,8 +45,7 @@ async def test_participants_are_back_on_the_other_process_and_one_record_spans_t
     pair: tuple[LiveServer, LiveServer], shared_database_url: str, tmp_path: Path
 ) -> None:
     a, b = pair
-    made = a.run("create-user", "judge1", "--role", "judge", "--court", "c1")
-    password = made.stdout.split(" / ")[1].strip()
+    password = make_judge(a)
     send_times = SendTimes()
     people: list[HeadlessParticipant] = []
     database = Database(shared_database_url)

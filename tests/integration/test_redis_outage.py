@@ -15,7 +15,7 @@ import socketio
 
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import receiving
-from tests.integration.deployment import login, schedule
+from tests.integration.deployment import login, make_judge, schedule
 from tests.live_server import LiveServer, free_port
 from tests.signal_client import SignalClient
 
@@ -89,8 +89,7 @@ async def test_hearings_outlive_a_redis_outage_and_joins_recover_with_it(
         redis_url=redis.url,
     )
     assert live.run("migrate").returncode == 0
-    made = live.run("create-user", "judge1", "--role", "judge", "--court", "c1")
-    password = made.stdout.split(" / ")[1].strip()
+    password = make_judge(live)
     people: list[HeadlessParticipant] = []
     with live:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:

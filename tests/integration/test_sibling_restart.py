@@ -22,7 +22,7 @@ from hearing_server.db.models import HearingEvent, Recording
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.archive_frames import archived, eventually, read_archive, sidecar_state
 from tests.integration.courtroom import receiving
-from tests.integration.deployment import login, schedule
+from tests.integration.deployment import login, make_judge, schedule
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.postgres
@@ -32,8 +32,7 @@ async def test_a_restarting_worker_leaves_its_siblings_recording_alone(
     pair: tuple[LiveServer, LiveServer], shared_database_url: str, tmp_path: Path
 ) -> None:
     a, b = pair
-    made = a.run("create-user", "judge1", "--role", "judge", "--court", "c1")
-    password = made.stdout.split(" / ")[1].strip()
+    password = make_judge(a)
     send_times = SendTimes()
     people: list[HeadlessParticipant] = []
     database = Database(shared_database_url)

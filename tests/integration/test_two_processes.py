@@ -7,7 +7,7 @@ import pytest
 
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import receiving
-from tests.integration.deployment import login, schedule
+from tests.integration.deployment import login, make_judge, schedule
 from tests.live_server import LiveServer
 from tests.signal_client import SignalClient
 
@@ -18,8 +18,7 @@ async def test_a_join_on_either_process_lands_in_the_one_hearing_and_messages_cr
     pair: tuple[LiveServer, LiveServer],
 ) -> None:
     a, b = pair
-    made = a.run("create-user", "judge1", "--role", "judge", "--court", "c1")
-    password = made.stdout.split(" / ")[1].strip()
+    password = make_judge(a)
     send_times = SendTimes()
     people: list[HeadlessParticipant] = []
     jar_a, jar_b = aiohttp.CookieJar(unsafe=True), aiohttp.CookieJar(unsafe=True)  # IP hosts
