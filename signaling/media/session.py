@@ -7,6 +7,10 @@ polite, rolls back, answers ours and offers again).
 
 Once connected, RTP is read from the socket the short way (`internals.ReceivePath`).
 
+The browser keeps its own payload types and header extension ids: every description applied
+teaches the session's `Numbering`, and our offers are rewritten to it (aiortc would renumber
+negotiated media sections from its fixed tables, which browsers refuse).
+
 Subscriptions get their transceivers only when the server creates its offer, so a browser
 offer can never claim a transceiver meant for a subscription. A subscription that ends keeps
 its transceiver, negotiated to inactive, and a later subscription of the same kind and codec
@@ -32,6 +36,7 @@ from aiortc.sdp import candidate_from_sdp
 from aiortc.stats import RTCOutboundRtpStreamStats
 
 from . import internals
+from .numbering import Numbering
 from .publisher import DEFAULT_MAX_BITRATE, PublishedTrack
 from .subscriber import SilentTrack, Subscription
 
@@ -72,6 +77,7 @@ class MediaSession:
         self._on_track = on_track
         self._on_negotiation_needed = on_negotiation_needed
         self._on_connection_state = on_connection_state
+        self._numbering = Numbering()
         self._lock = asyncio.Lock()
         self._negotiation_needed = False
         self._closed = False
@@ -101,8 +107,10 @@ class MediaSession:
                 await self._pc.setLocalDescription(await self._pc.createAnswer())
             except SDP_ERRORS as exc:
                 raise ValueError(f"unusable offer: {exc}") from exc
-            await self._end_unpublished()
             answer = self._pc.localDescription.sdp
+            self._numbering.learn(sdp)
+            self._numbering.learn(answer)
+            await self._end_unpublished()
         self._announce_negotiation()
         return answer
 
@@ -123,7 +131,11 @@ class MediaSession:
             for subscription in self.subscriptions:
                 if subscription.transceiver is None:
                     subscription.bind(self._new_sending_transceiver(subscription.kind))
-            await self._pc.setLocalDescription(await self._pc.createOffer())
+            negotiated = internals.negotiated_parameters(self._pc.getTransceivers())
+            offer = await self._pc.createOffer()
+            internals.restore_parameters(negotiated)
+            sdp = self._numbering.renumber_offer(offer.sdp)
+            await self._pc.setLocalDescription(RTCSessionDescription(sdp=sdp, type="offer"))
             return self._pc.localDescription.sdp
 
     async def accept_answer(self, sdp: str) -> None:
@@ -136,6 +148,7 @@ class MediaSession:
                 await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
             except SDP_ERRORS as exc:
                 raise ValueError(f"unusable answer: {exc}") from exc
+            self._numbering.learn(sdp)
             await self._end_unpublished()
         self._announce_negotiation()
 

@@ -202,6 +202,21 @@ def test_transceiver_state() -> None:
     assert "codecs=transceiver._codecs" in source
 
 
+def test_offers_can_be_renumbered() -> None:
+    """MediaSession.create_offer undoes createOffer's reset of negotiated transceivers'
+    `_codecs` / `_headerExtensions` and applies its offer renumbered (signaling/media/numbering.py):
+    setLocalDescription must take the SDP as given and leave those alone; the answer sets them."""
+    create_offer = inspect.getsource(RTCPeerConnection.createOffer)
+    assert "transceiver._codecs = filter_preferred_codecs(" in create_offer
+    assert "transceiver._headerExtensions = HEADER_EXTENSIONS[transceiver.kind][:]" in create_offer
+    set_local = inspect.getsource(RTCPeerConnection.setLocalDescription)
+    assert "description = sdp.SessionDescription.parse(sessionDescription.sdp)" in set_local
+    assert "_codecs" not in set_local and "_headerExtensions" not in set_local
+    set_remote = inspect.getsource(RTCPeerConnection.setRemoteDescription)
+    assert "transceiver._headerExtensions = find_common_header_extensions(" in set_remote
+    assert "headerExtensions=transceiver._headerExtensions" in inspect.getsource(RTCPeerConnection)
+
+
 def test_rtp_send_path_does_what_aiortc_send_rtp_does() -> None:
     """RtpSendPath replaces RTCDtlsTransport._send_rtp -> Connection.send -> sendto ->
     StunProtocol.send_data -> DatagramTransport.sendto; each step it copies is pinned here."""

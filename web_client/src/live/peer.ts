@@ -3,7 +3,6 @@
 // carries. Negotiations run one at a time; an offer of ours that crossed the server's is rolled
 // back, the server's answered, and ours sent again.
 import type { ServerOffer } from "./protocol";
-import { alignWithServer } from "./sdp";
 import { refusalOf, type Signaling } from "./signaling";
 
 export interface Incoming {
@@ -67,8 +66,8 @@ export class PeerLink {
   }
 
   private async offer(): Promise<void> {
-    const offer = await this.pc.createOffer();
-    await this.pc.setLocalDescription({ type: "offer", sdp: alignWithServer(offer.sdp ?? "") });
+    // Offered as the browser wrote it: the server keeps our payload types and extension ids.
+    await this.pc.setLocalDescription(await this.pc.createOffer());
     const reply = await this.signaling.call("offer", { sdp: this.pc.localDescription?.sdp });
     const refused = refusalOf(reply);
     if (refused) throw new Error(refused.message);
