@@ -41,6 +41,11 @@ class NackTracker:
             self._highest = sequence_number
             return []
         delta = seq_delta(sequence_number, self._highest)
+        if delta == 1:  # the common case: the next packet, nothing lost
+            self._highest = sequence_number
+            if self._missing:
+                self._forget_old()
+            return []
         if delta <= 0:
             self._missing.pop(sequence_number, None)
             return []

@@ -320,8 +320,9 @@ class PublishedTrack:
         last_remb = -REMB_INTERVAL
         while True:
             await asyncio.sleep(TICK)
-            waiting = any(s.waiting_for_keyframe for s in self._subscribers)
-            if self.kind == "video" and self._keyframes.poll(waiting):
+            if self.kind == "video" and self._keyframes.poll(
+                any(s.waiting_for_keyframe for s in self._subscribers)
+            ):
                 await self._send_pli()
             if self._nacks is not None:
                 again = self._nacks.due()

@@ -83,6 +83,7 @@ class Subscription:
         self.kind = publisher.kind
         self.codec = publisher.codec
         self.transceiver: RTCRtpTransceiver | None = None
+        self._sender: RTCRtpSender | None = None
         self._downtrack: DownTrack | None = None
         self._counters: internals.SenderReportCounters | None = None
         self._send_path: internals.RtpSendPath | None = None
@@ -107,6 +108,7 @@ class Subscription:
         internals.hook_sender_start(sender, self._on_sender_started)
         internals.replace_rtcp_handler(sender, self._on_rtcp)
         self._counters = internals.SenderReportCounters(sender)
+        self._sender = sender
         self.transceiver = transceiver
 
     def can_carry(self, publisher: PublishedTrack) -> bool:
@@ -163,8 +165,8 @@ class Subscription:
         """Send at once, or drop: like on a congested link, a gap the subscriber NACKs later
         (when its socket's buffer is full), or nothing to do (its transport is closing and its
         session will clean up)."""
-        assert self.transceiver is not None
-        transport = self.transceiver.sender.transport
+        assert self._sender is not None
+        transport = self._sender.transport
         path = self._send_path
         if path is None or path.transport is not transport:
             if path is not None:

@@ -4,10 +4,14 @@ signaling/media/internals.py is the only module touching them; each test here pi
 its assumptions, by behaviour where that is cheap and by aiortc's source text where not.
 """
 
+import asyncio
+import asyncio.selector_events
 import inspect
 import re
+import socket
 from collections.abc import AsyncIterator
 from importlib.metadata import version
+from typing import Any, cast
 
 import aioice.ice
 import pylibsrtp
@@ -15,9 +19,11 @@ import pytest
 from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, clock
 from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter, State
 from aiortc.rtcicetransport import RTCIceTransport
+from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpParameters
 from aiortc.rtcrtpreceiver import StreamStatistics
 from aiortc.rtp import (
     AnyRtcpPacket,
+    HeaderExtensionsMap,
     RtcpReceiverInfo,
     RtcpRrPacket,
     RtcpSenderInfo,
@@ -104,11 +110,17 @@ class _Pair:
         self.protocol = protocol
 
 
-class _Protocol:
+class _Protocol(asyncio.DatagramProtocol):
+    """Stands in for aioice's StunProtocol: `transport` is set once its socket is made."""
+
     def __init__(self) -> None:
         self.passed_on: list[bytes] = []
+        self.transport: asyncio.DatagramTransport | None = None
 
-    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.DatagramTransport, transport)
+
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
         self.passed_on.append(data)
 
 
@@ -146,6 +158,39 @@ async def test_receive_path_takes_srtp_media_and_passes_on_the_rest(
     transport._state = State.CLOSED
     protocol.datagram_received(routed, ("127.0.0.1", 9))
     assert len(seen) == 1 and protocol.passed_on[-1] == routed
+
+
+async def test_receive_path_reads_a_burst_in_one_callback(peer: RTCPeerConnection) -> None:
+    transport: RTCDtlsTransport = peer.getReceivers()[0].transport
+    loop = asyncio.get_running_loop()
+    _, protocol = await loop.create_datagram_endpoint(_Protocol, local_addr=("127.0.0.1", 0))
+    assert protocol.transport is not None
+    transport.transport._connection._nominated[1] = _Pair(protocol)  # type: ignore[assignment]
+    transport._state = State.CONNECTED
+    transport._rx_srtp = Session(Policy(key=bytes(range(30)), ssrc_type=Policy.SSRC_ANY_INBOUND))
+    assert internals.ReceivePath.install(transport) is not None
+    installed = protocol.datagram_received
+    calls = 0
+
+    def counted(data: bytes, addr: tuple[str | Any, int]) -> None:
+        nonlocal calls
+        calls += 1
+        installed(data, addr)
+
+    setattr(protocol, "datagram_received", counted)  # noqa: B010
+    burst = [bytes([i]) * 20 for i in range(5)]  # not RTP: all passed on, in order
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as source:
+        for data in burst:
+            source.sendto(data, protocol.transport.get_extra_info("sockname"))
+    for _ in range(100):
+        if len(protocol.passed_on) == len(burst):
+            break
+        await asyncio.sleep(0.01)
+    try:
+        assert protocol.passed_on == burst
+        assert calls == 1  # asyncio handed over the first; the rest were read with it
+    finally:
+        protocol.transport.close()
 
 
 async def test_sender_report_counters_reach_sender_stats(peer: RTCPeerConnection) -> None:
@@ -238,6 +283,46 @@ def test_rtp_send_path_does_what_aiortc_send_rtp_does() -> None:
     assert "self._tx_srtp = Session(tx_policy)" in inspect.getsource(RTCDtlsTransport)
 
 
+def test_rtp_send_path_sends_as_asyncio_would() -> None:
+    """With nothing buffered, asyncio's selector datagram transport sends on its unconnected
+    socket at once; RtpSendPath does the same call itself and hands anything else back."""
+    transport = getattr(asyncio.selector_events, "_SelectorDatagramTransport")  # noqa: B009
+    send = inspect.getsource(transport.sendto)
+    assert "if not self._buffer:" in send
+    assert "self._sock.sendto(data, addr)" in send
+    assert "self._buffer.append((bytes(data), addr))" in send
+    read = inspect.getsource(transport._read_ready)
+    assert "data, addr = self._sock.recvfrom(self.max_size)" in read
+    assert "self._protocol.error_received(exc)" in read
+    assert transport.max_size == internals.ReceivePath.MAX_DATAGRAM
+
+
+async def test_rtp_send_path_uses_the_transports_socket() -> None:
+    loop = asyncio.get_running_loop()
+    received: list[bytes] = []
+
+    class Sink(asyncio.DatagramProtocol):
+        def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+            received.append(data)
+
+    sink, _ = await loop.create_datagram_endpoint(Sink, local_addr=("127.0.0.1", 0))
+    udp, _ = await loop.create_datagram_endpoint(
+        asyncio.DatagramProtocol, local_addr=("127.0.0.1", 0)
+    )
+    try:
+        sock = internals._datagram_socket(cast(internals._DatagramTransport, udp))
+        assert sock is not None and sock.getsockname() == udp.get_extra_info("sockname")
+        sock.sendto(b"direct", sink.get_extra_info("sockname"))
+        for _ in range(100):
+            if received:
+                break
+            await asyncio.sleep(0.01)
+        assert received == [b"direct"]
+    finally:
+        udp.close()
+        sink.close()
+
+
 async def test_rtp_send_path_before_connection(peer: RTCPeerConnection) -> None:
     transport: RTCDtlsTransport = peer.getSenders()[0].transport
     path = internals.RtpSendPath(transport)
@@ -295,3 +380,12 @@ async def test_sender_reports_reach_an_observer_and_aiortc(peer: RTCPeerConnecti
     report = RtcpSrPacket(ssrc=1234, sender_info=info)
     await receiver._handle_rtcp_packet(report)
     assert seen == [report] and handled == [report]
+
+
+def test_header_extension_ids_read_by_the_receive_path() -> None:
+    extensions = HeaderExtensionsMap()
+    uri = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+    extensions.configure(
+        RTCRtpParameters(headerExtensions=[RTCRtpHeaderExtensionParameters(id=5, uri=uri)])
+    )
+    assert getattr(extensions, internals._EXTENSION_IDS).audio_level == 5

@@ -1,0 +1,109 @@
+"""parse_rtp reads what aiortc's RtpPacket.parse reads, for every packet shape."""
+
+import random
+
+import pytest
+from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpParameters
+from aiortc.rtp import HeaderExtensionsMap, RtpPacket, pack_header_extensions
+
+from signaling.media.rtp_parse import parse_rtp
+
+MID, LEVEL, SEND_TIME = 1, 3, 4
+
+
+def _extensions_map() -> HeaderExtensionsMap:
+    extensions = HeaderExtensionsMap()
+    extensions.configure(
+        RTCRtpParameters(
+            headerExtensions=[
+                RTCRtpHeaderExtensionParameters(id=MID, uri="urn:ietf:params:rtp-hdrext:sdes:mid"),
+                RTCRtpHeaderExtensionParameters(
+                    id=LEVEL, uri="urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+                ),
+                RTCRtpHeaderExtensionParameters(
+                    id=SEND_TIME,
+                    uri="http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time",
+                ),
+            ]
+        )
+    )
+    return extensions
+
+
+def _packet(rng: random.Random) -> bytes:
+    elements: list[tuple[int, bytes]] = []
+    if rng.random() < 0.7:
+        elements.append((MID, b"0"))
+    if rng.random() < 0.5:
+        elements.append((SEND_TIME, rng.randbytes(3)))
+    if rng.random() < 0.5:
+        elements.append((LEVEL, bytes([rng.randrange(256)])))
+    if rng.random() < 0.2:
+        elements.append((14, rng.randbytes(rng.randrange(1, 21))))  # over 16: two-byte form
+    rng.shuffle(elements)
+    profile, value = pack_header_extensions(elements)
+    csrcs = [rng.randrange(2**32) for _ in range(rng.randrange(3))]
+    padding = rng.choice([0, 0, 1, 7])
+    first = 0x80 | (0x20 if padding else 0) | (0x10 if value else 0) | len(csrcs)
+    header = bytes([first, rng.randrange(256)]) + rng.randbytes(10)
+    header += b"".join(c.to_bytes(4, "big") for c in csrcs)
+    if value:
+        header += profile.to_bytes(2, "big") + (len(value) // 4).to_bytes(2, "big") + value
+    payload = rng.randbytes(rng.randrange(0, 50))
+    tail = bytes(padding - 1) + bytes([padding]) if padding else b""
+    return header + payload + tail
+
+
+def _fields(packet: RtpPacket) -> tuple[object, ...]:
+    return (
+        packet.version,
+        packet.marker,
+        packet.payload_type,
+        packet.sequence_number,
+        packet.timestamp,
+        packet.ssrc,
+        packet.csrc,
+        packet.padding_size,
+        packet.payload,
+        packet.extensions.audio_level,
+    )
+
+
+def test_parse_reads_what_aiortc_reads() -> None:
+    rng = random.Random(7)
+    extensions = _extensions_map()
+    levels = 0
+    for _ in range(2000):
+        data = _packet(rng)
+        theirs = RtpPacket.parse(data, extensions)
+        ours = parse_rtp(data, LEVEL)
+        assert _fields(ours) == _fields(theirs), data.hex()
+        levels += theirs.extensions.audio_level is not None
+    assert levels > 300  # the audio level was there to be found
+
+
+def test_audio_level_not_negotiated_is_not_read() -> None:
+    _, value = pack_header_extensions([(LEVEL, b"\x85")])
+    data = bytes([0x90, 111]) + bytes(10) + b"\xbe\xde" + (len(value) // 4).to_bytes(2, "big")
+    assert parse_rtp(data + value + b"x", LEVEL).extensions.audio_level == (True, 5)
+    assert parse_rtp(data + value + b"x", 0).extensions.audio_level is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(11),  # shorter than the fixed header
+        bytes([0x40]) + bytes(11),  # version 1
+        bytes([0x82]) + bytes(15),  # two CSRCs announced, one there
+        bytes([0x90]) + bytes(11) + b"\xbe\xde",  # extension header cut
+        bytes([0x90]) + bytes(11) + b"\xbe\xde\x00\x02" + bytes(4),  # extension value cut
+        bytes([0x90]) + bytes(11) + b"\xbe\xde\x00\x01\x33\x00\x00\x00",  # element cut
+        bytes([0xA0]) + bytes(11) + b"\x00",  # padding length 0
+        bytes([0xA0]) + bytes(11) + b"ab\x09",  # more padding than payload
+    ],
+)
+def test_malformed_packets_are_refused_like_aiortc(data: bytes) -> None:
+    with pytest.raises(ValueError):
+        RtpPacket.parse(data, _extensions_map())
+    with pytest.raises(ValueError):
+        parse_rtp(data, LEVEL)
