@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
             sfu = measure(server, hearing, clip, forwarding, by_timestamp=False)
         relay_dir = Path(tmp, "relay")
         relay_dir.mkdir()
-        with relay_server(relay_dir) as relay:
+        with relay_server(relay_dir, round(clip.video_bitrate)) as relay:
             print(
                 f"MediaRelay baseline: {baseline.participants} participants, {baseline.duration:.0f} s"
             )

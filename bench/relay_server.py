@@ -9,7 +9,7 @@ everyone else.
 
 Media is what aiortc's examples do: each published track is received the ordinary way (jitter
 buffer, decoder), shared through one `MediaRelay`, and every subscriber's sender encodes its
-own copy. RTP timestamp origins are made 0 (bench/loopback.py) so that each frame keeps the
+own copy, at `--bitrate` (the bench passes the clip's, so both servers send what they get). RTP timestamp origins are made 0 (bench/loopback.py) so that each frame keeps the
 timestamp its publisher gave it, which is how the load generator matches frames here.
 """
 
@@ -24,6 +24,7 @@ from typing import Any
 import socketio
 from aiohttp import web
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.codecs import vpx
 from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamTrack
 
@@ -143,7 +144,13 @@ async def healthz(request: web.Request) -> web.Response:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument(
+        "--bitrate", type=int, help="encode at this many bit/s (aiortc's default: 500 kbps)"
+    )
     args = parser.parse_args()
+    if args.bitrate:
+        # Vp8Encoder reads this when it is made; the load generator sends no REMB to change it
+        vpx.DEFAULT_BITRATE = args.bitrate
     use_loopback()
     zero_timestamp_origins()
     sio = socketio.AsyncServer(async_mode="aiohttp")

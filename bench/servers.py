@@ -111,8 +111,8 @@ def hearing_server(workdir: Path, parties: int) -> tuple[ServerProcess, BenchHea
     return server, hearing
 
 
-def relay_server(workdir: Path) -> ServerProcess:
-    """The MediaRelay baseline (bench/relay_server.py), not yet started."""
+def relay_server(workdir: Path, bitrate: int) -> ServerProcess:
+    """The MediaRelay baseline (bench/relay_server.py) encoding at `bitrate`, not yet started."""
     port = free_port()
-    command = [PYTHON, "-m", "bench.relay_server", "--port", str(port)]
+    command = [PYTHON, "-m", "bench.relay_server", "--port", str(port), "--bitrate", str(bitrate)]
     return ServerProcess(command, workdir, _env(), port)
