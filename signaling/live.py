@@ -103,6 +103,8 @@ class LiveHearing:
         self._grace: dict[int, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._offers_first: set[int] = set()
+        self._self_tests: dict[int, tuple[bool, bool, str]] = {}
+        """Each member's last self-test (camera, microphone, network) while connected here."""
 
     def add_participant(self, p: ParticipantRecord) -> None:
         """Make a participant known (also one added to the hearing while it runs).
@@ -455,22 +457,38 @@ class LiveHearing:
     async def self_test(
         self, actor: Identity, camera: bool, microphone: bool, network: str
     ) -> None:
-        """The person's own self-test: on the timeline, and an alert to the bench if it failed."""
+        """The person's own self-test: on the timeline, and an alert to the bench if it failed.
+
+        Someone whose camera or microphone failed may still take part (with the microphone
+        only, or watching and listening): the bench sees it in the participant list. The
+        client repeats its report on every connection (so a hearing placed again on another
+        process knows too); a report the same as the last one changes nothing.
+        """
         self._require(actor, Action.REPORT_SELF_TEST)
+        member_id = actor.participant_id
+        if self._self_tests.get(member_id) == (camera, microphone, network):
+            return
+        self._self_tests[member_id] = (camera, microphone, network)
         result = {"camera": camera, "microphone": microphone, "network": network}
-        await self._record(
-            "self_test", actor.label, data={"participant_id": actor.participant_id, **result}
-        )
+        await self._record("self_test", actor.label, data={"participant_id": member_id, **result})
         failed = [name for name in ("camera", "microphone") if not result[name]]
         if network == "failed":
             failed.append("network")
         if failed:
             await self.alert(
                 "self_test_failed",
-                actor.participant_id,
+                member_id,
                 f"{actor.name}'s self-test failed: {', '.join(failed)}",
                 failed=failed,
             )
+        await self.broadcast()
+
+    def missing_devices(self, member_id: int) -> frozenset[str]:
+        """The devices the member's last self-test found unusable."""
+        camera, microphone, _ = self._self_tests.get(member_id, (True, True, ""))
+        return frozenset(
+            name for name, works in (("camera", camera), ("microphone", microphone)) if not works
+        )
 
     async def message(self, actor: Identity, to: int | str, text: str) -> None:
         """Participants write to the bench; the bench writes to one participant."""
@@ -534,8 +552,11 @@ class LiveHearing:
             phase=self.room.phase,
             phases=list(RULES[self.room.kind].phases),
             recording=self.room.state is HearingState.IN_SESSION,
-            you=MemberView.of(member),
-            members=[MemberView.of(m) for m in visible_members(self.room, member)],
+            you=MemberView.of(member, self.missing_devices(member_id)),
+            members=[
+                MemberView.of(m, self.missing_devices(m.id))
+                for m in visible_members(self.room, member)
+            ],
         )
 
     async def broadcast(self) -> None:

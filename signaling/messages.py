@@ -93,9 +93,14 @@ class MemberView(BaseModel):
     in_consultation: bool
     represents_id: int | None = None
     """The client this lawyer (agent or counsel) represents: whom they may consult with."""
+    no_camera: bool = False
+    """Their self-test found no usable camera: they take part without being seen."""
+    no_microphone: bool = False
+    """Their self-test found no usable microphone: they cannot be heard (they may write)."""
 
     @classmethod
-    def of(cls, member: Member) -> MemberView:
+    def of(cls, member: Member, missing: frozenset[str] = frozenset()) -> MemberView:
+        """``missing``: the devices their last self-test found unusable (camera, microphone)."""
         return cls(
             id=member.id,
             role=member.role,
@@ -109,6 +114,8 @@ class MemberView(BaseModel):
             identity_verified=member.identity_verified,
             in_consultation=member.consultation is not None,
             represents_id=member.represents_id,
+            no_camera="camera" in missing,
+            no_microphone="microphone" in missing,
         )
 
 

@@ -183,6 +183,10 @@ class RecordingDetail(RecordingOut):
     timeline: list[TimelineEntry]
     files: list[FileOut] | None = Field(description="Clerks only.")
     grants: list[GrantOut] | None = Field(description="Judges and clerks only.")
+    time_zone: str = Field(
+        description="The court's time zone (IANA name): the timeline's and the burned-in "
+        "clock's times are meant in it (parties have no session that says so)."
+    )
 
 
 class ArchiveQuery(BaseModel):
@@ -346,6 +350,7 @@ def register(api: Api) -> None:
             timeline=[_timeline_entry(e, names) for e in events if e.kind in TIMELINE_KINDS],
             files=await _files(ctx, recording, names) if who.role is Role.CLERK else None,
             grants=await _grants(ctx, recording) if staff else None,
+            time_zone=ctx.request.app[SETTINGS].court_timezone,
         )
 
     @api.route(

@@ -31,8 +31,11 @@ CHAPTERS = [
 
 @pytest.fixture(scope="module")
 def archive_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return make_archive_mp4(tmp_path_factory.mktemp("mp4") / "archive.mp4")
+
+
+def make_archive_mp4(path: Path) -> bytes:
     """Three seconds of real H.264 in a faststart MP4, a chapter per procedure phase."""
-    path = tmp_path_factory.mktemp("mp4") / "archive.mp4"
     with av.open(str(path), "w", options={"movflags": "faststart"}) as out:
         stream = out.add_stream("libx264", rate=10)
         stream.width, stream.height = 160, 90

@@ -254,6 +254,7 @@ async def test_parties_retrieve_only_what_the_court_granted(
     await clerk.call("POST", path + "/grants", {"participant_id": sealed.party_id}, expect=409)
     detail = await party.call("GET", path)
     assert detail["files"] is None and detail["grants"] is None  # the bench's business
+    assert detail["time_zone"] == "Asia/Shanghai"  # a party has no session saying so
     response = await fetch(party, path + "/archive")
     assert response.status == 200 and await response.read() == sealed.archive
     assert [r["id"] for r in (await party.call("GET", "/recordings"))["items"]] == [

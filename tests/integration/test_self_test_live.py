@@ -1,5 +1,6 @@
 """The self-test a participant reports on the real app: on the timeline, an alert to the bench when
-something failed, nothing to anyone else, and a malformed report refused without consequence."""
+something failed, the devices they take part without in the bench's list, nothing to anyone else,
+a repeated report ignored, and a malformed report refused without consequence."""
 
 from __future__ import annotations
 
@@ -54,6 +55,22 @@ async def test_a_failed_self_test_alerts_the_bench_and_a_good_one_does_not(
         {"participant_id": courtroom.id("party_a"), **good},
         {"participant_id": party_b, **bad},
     ]
+
+    # The bench lists what the person takes part without; the others are told nothing of it.
+    def devices(room: dict[str, Any], member_id: int) -> tuple[bool, bool]:
+        member = next(m for m in room["members"] if m["id"] == member_id)
+        return member["no_camera"], member["no_microphone"]
+
+    for bench in (judge, clerk):
+        await bench.signal.wait_for("room", lambda r: devices(r, party_b) == (True, False))
+        assert devices(bench.signal.room, courtroom.id("party_a")) == (False, False)
+    assert waiting.signal.room["you"]["no_camera"] is True
+    assert all(not m["no_camera"] for m in party_a.signal.room["members"])
+
+    # The client repeats its report on every connection: the same report again changes nothing.
+    assert await waiting.signal.call("self_test", bad) == {"ok": True}
+    assert [a["participant_id"] for a in judge.signal.received["alert"]] == [party_b]
+    assert len(await _self_tests(database, courtroom.hearing_id)) == 2
 
     # A malformed report is refused, recorded nowhere, and the person stays where they were.
     reply = await waiting.signal.call("self_test", {"camera": True, "network": "great"})

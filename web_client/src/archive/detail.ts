@@ -1,10 +1,12 @@
-// One recording: the player with its chapters, the hearing's timeline and the seal. The server
-// decides who may see it (judges their own cases, clerks their court) and says why not.
+// One recording: the player with its chapters, the hearing's timeline, the seal and who outside
+// the bench was given access. The server decides who may see it (judges their own cases, clerks
+// their court) and says why not.
 import { api } from "../shared/api";
 import { courtDate, courtDateTime } from "../staff/court_time";
 import { h, show } from "../staff/dom";
 import { showError } from "../staff/errors";
 import type { Session } from "../staff/types";
+import { grantsView } from "./grants";
 import { label } from "./labels";
 import { playerView } from "./player";
 import { sealView } from "./seal";
@@ -38,6 +40,7 @@ export function detailView(session: Session, recordingId: number, back: string):
           playerView(recording),
           h("div", {}, sealView(zone, recording), timelineView(zone, day, recording.timeline)),
         ),
+        recording.grants !== null && grantsView(zone, recording),
       );
     } catch (error) {
       show(body, showError(h("p", { class: "error", testid: "recording-error" }), error));

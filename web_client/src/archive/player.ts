@@ -1,31 +1,47 @@
 // The archive video, streamed with byte ranges (so the browser seeks without downloading it
-// all; the staff cookie authenticates it), with its chapters: a click plays from there.
+// all), with its chapters: a click plays from there. Staff stream it from the API path (their
+// cookie goes along); an invitation holder, whose token a <video> element cannot send, plays a
+// short-lived signed link that is renewed when it stops working.
 import { h, say } from "../staff/dom";
 import type { Chapter, RecordingDetail } from "./types";
 
-export function playerView(recording: RecordingDetail): HTMLElement {
+/** Where the player gets a URL the video element can load without headers. */
+export interface VideoSource {
+  /** A URL that works now (a fresh signed link). */
+  link(): Promise<string>;
+}
+
+/** After a renewed link fails again this soon, it is not the link: say it cannot play. */
+const RENEW_AGAIN_MS = 15_000;
+
+export function playerView(recording: RecordingDetail, source?: VideoSource): HTMLElement {
   const archive = recording.archive;
   if (archive === null || !recording.archive_available) {
     return h("p", { class: "muted", i18n: "archive.no_video", testid: "no-video" });
   }
   const video = h("video", {
-    src: archive.url,
     controls: true,
     preload: "metadata",
     playsinline: true,
     testid: "video",
   });
   const problem = h("p", { class: "error", hidden: true, testid: "video-error" });
-  video.addEventListener("error", () => {
+  const failed = (): void => {
     say(problem, "archive.video_failed").hidden = false;
-  });
+  };
   const download = h("a", {
     class: "button",
-    href: `${archive.url}?download=true`,
     download: true,
     i18n: "archive.download",
     testid: "download",
   });
+  if (source === undefined) {
+    video.src = archive.url;
+    download.href = `${archive.url}?download=true`;
+    video.addEventListener("error", failed);
+  } else {
+    playSigned(video, download, source, failed);
+  }
   return h(
     "div",
     { class: "player" },
@@ -34,6 +50,45 @@ export function playerView(recording: RecordingDetail): HTMLElement {
     h("div", { class: "buttons" }, download),
     chapterList(recording, video),
   );
+}
+
+/** Load a signed link; when it stops working (it expired while paused, say), take a fresh one
+ * and carry on from the same moment. The download link is renewed before it is followed. */
+function playSigned(
+  video: HTMLVideoElement,
+  download: HTMLAnchorElement,
+  source: VideoSource,
+  failed: () => void,
+): void {
+  let renewedAt = 0;
+  let linkedAt = 0;
+  const use = (url: string): void => {
+    linkedAt = Date.now();
+    video.src = url;
+    download.href = `${url}&download=true`;
+  };
+  const renew = async (): Promise<void> => {
+    const at = video.currentTime;
+    const paused = video.paused;
+    renewedAt = Date.now();
+    use(await source.link());
+    if (at > 0) video.currentTime = at;
+    if (!paused) await video.play().catch(() => undefined);
+  };
+  video.addEventListener("error", () => {
+    if (Date.now() - renewedAt < RENEW_AGAIN_MS) failed();
+    else renew().catch(failed);
+  });
+  download.addEventListener("click", (event) => {
+    // A link nearly as old as its lifetime (5 minutes) may not last the download: renew it.
+    if (Date.now() - linkedAt < 60_000) return;
+    event.preventDefault();
+    void source.link().then((url) => {
+      use(url);
+      download.click();
+    }, failed);
+  });
+  source.link().then(use, failed);
 }
 
 function chapterList(recording: RecordingDetail, video: HTMLVideoElement): HTMLElement {

@@ -7,7 +7,12 @@ import { showError } from "../staff/errors";
 import { label } from "./labels";
 import type { RecordingDetail, Verification } from "./types";
 
-export function sealView(zone: string, recording: RecordingDetail): HTMLElement {
+/** `verifyNow`: check at once (a party opening their recording) instead of on request. */
+export function sealView(
+  zone: string,
+  recording: RecordingDetail,
+  { verifyNow = false }: { verifyNow?: boolean } = {},
+): HTMLElement {
   const seal = recording.seal;
   if (!seal.sealed) {
     return h("p", { class: "muted", i18n: "archive.seal.not_sealed", testid: "seal" });
@@ -19,7 +24,7 @@ export function sealView(zone: string, recording: RecordingDetail): HTMLElement 
     i18n: "archive.seal.verify",
     testid: "verify",
   });
-  verify.addEventListener("click", async () => {
+  const check = async (): Promise<void> => {
     verify.disabled = true;
     show(result, h("p", { i18n: "archive.seal.checking" }));
     try {
@@ -30,7 +35,9 @@ export function sealView(zone: string, recording: RecordingDetail): HTMLElement 
     } finally {
       verify.disabled = false;
     }
-  });
+  };
+  verify.addEventListener("click", () => void check());
+  if (verifyNow) void check();
   return h(
     "div",
     { class: "seal", testid: "seal" },

@@ -1,5 +1,5 @@
 // The recordings API's shapes (see /api/openapi.json).
-import type { HearingKind } from "../staff/types";
+import type { HearingKind, Invitation } from "../staff/types";
 
 export interface RecordingSummary {
   id: number;
@@ -43,6 +43,29 @@ export interface RecordingDetail extends RecordingSummary {
   chapters: Chapter[];
   chapters_source: "archive" | "timeline";
   timeline: TimelineEntry[];
+  /** Judges and clerks only: who outside the bench was given access. */
+  grants: Grant[] | null;
+  /** The court's time zone (IANA): the timeline's times are meant in it. */
+  time_zone: string;
+}
+
+export interface Grant {
+  participant_id: number;
+  name: string;
+  role: string;
+  granted_by: string;
+  granted_at: string;
+}
+
+export interface GrantCreated {
+  grant: Grant;
+  invitation: Invitation | null;
+}
+
+/** The link to a recording for a <video> element: works without credentials until it expires. */
+export interface ArchiveLink {
+  url: string;
+  expires_at: string;
 }
 
 interface Problem {

@@ -1,6 +1,7 @@
 import { messages } from "../shared/messages";
 
-/** Clerk archive: search, player, chapters, timeline, seal verification. */
+/** Clerk archive (search, player, chapters, timeline, seal verification, grants) and a party's
+ * recording page after the hearing. */
 export const archiveMessages = messages(
   {
     "archive.search.title": "Recordings",
@@ -60,6 +61,22 @@ export const archiveMessages = messages(
     "archive.problem.key_mismatch": "Signed with another key:",
     "archive.problem.file_missing": "File missing:",
     "archive.problem.file_changed": "File changed:",
+    "archive.grants.title": "Access for parties",
+    "archive.grants.hint":
+      "The court may let a party, their lawyer or the prosecutor watch and download this recording. With a new link (valid {days} days) they open it on their phone; their previous invitation link stops working.",
+    "archive.grants.nobody": "Nobody in this hearing can be given access.",
+    "archive.grants.none": "No access",
+    "archive.grants.given": "Access given by {by}, {at}",
+    "archive.grants.new_link": "Send a new link",
+    "archive.grants.give": "Give access",
+    "archive.grants.withdraw": "Withdraw access",
+    "party.recording.card_title": "Hearing recording",
+    "party.recording.title": "Watch the recording",
+    "party.recording.code_hint":
+      "This is the verification code announced when the hearing closed. If it differs from the one you noted, tell the court.",
+    "party.none.title": "No recording is available to you",
+    "party.none.body":
+      "The hearing is over. The court has not given you access to its recording. If you need it, ask the court (the clerk of your case); once access is given you will receive a link.",
   },
   {
     "archive.search.title": "庭审录像",
@@ -119,5 +136,20 @@ export const archiveMessages = messages(
     "archive.problem.key_mismatch": "签名密钥不符：",
     "archive.problem.file_missing": "文件缺失：",
     "archive.problem.file_changed": "文件被改动：",
+    "archive.grants.title": "当事人查阅授权",
+    "archive.grants.hint":
+      "法院可授权当事人、诉讼代理人或公诉人观看和下载本录像。发送新链接（{days} 天内有效）后，对方用手机打开即可查看，原邀请链接随即失效。",
+    "archive.grants.nobody": "本次庭审没有可授权的参加人。",
+    "archive.grants.none": "未授权",
+    "archive.grants.given": "已由 {by} 授权（{at}）",
+    "archive.grants.new_link": "发送新链接",
+    "archive.grants.give": "授权查阅",
+    "archive.grants.withdraw": "撤销授权",
+    "party.recording.card_title": "庭审录像",
+    "party.recording.title": "观看录像",
+    "party.recording.code_hint": "此为闭庭时告知的校验码。如与您记下的不一致，请告知法院。",
+    "party.none.title": "暂无可供您查看的录像",
+    "party.none.body":
+      "庭审已结束。法院尚未授权您查看本次庭审的录像。如需查看，请向法院（本案书记员）申请，获准后您将收到链接。",
   },
 );

@@ -11,6 +11,7 @@ import { phaseName, presenceName, roleName } from "./names";
 import { may, type BenchAction } from "./permissions";
 import { type Alert, BENCH_ROLES, type Member, type RoomView } from "./protocol";
 import type { LiveSession } from "./session";
+import { missingDevices } from "./tiles";
 
 const TRANSITIONS: Array<[BenchAction, MessageKey]> = [
   ["open", "live.console.open"],
@@ -170,9 +171,21 @@ export class BenchConsole {
       member.hand_raised ? t("live.tile.hand") : "",
       member.audio_muted ? t(member.bench_muted ? "live.tile.bench_muted" : "live.tile.muted") : "",
     ].filter(Boolean);
+    // Taking part without a camera or microphone (their self-test found none usable).
+    const missing = missingDevices(member);
+    const devices = [
+      missing.camera ? t("live.tile.no_camera") : "",
+      missing.microphone ? t("live.tile.no_microphone") : "",
+    ].filter(Boolean);
     return el(
       "li.person",
-      { testid: "person", "data-participant": String(member.id), "data-presence": member.presence },
+      {
+        testid: "person",
+        "data-participant": String(member.id),
+        "data-presence": member.presence,
+        "data-no-camera": String(missing.camera),
+        "data-no-microphone": String(missing.microphone),
+      },
       el(
         "div.person-who",
         {},
@@ -186,6 +199,9 @@ export class BenchConsole {
               { testid: "identity", "data-verified": String(member.identity_verified) },
               t(member.identity_verified ? "live.console.verified" : "live.console.unverified"),
             ),
+        devices.length
+          ? el("span.flags.devices", { testid: "person-devices" }, devices.join(" · "))
+          : null,
         flags.length ? el("span.flags", {}, flags.join(" · ")) : null,
       ),
       actions,
@@ -215,10 +231,17 @@ function isBench(member: Member): boolean {
 
 function alertText(alert: Alert, members: Member[]): string {
   const name = members.find((m) => m.id === alert.participant_id)?.name ?? "";
-  const failed = (alert.failed ?? [])
+  const failed = alert.failed ?? [];
+  const listed = failed
     .map((what) => t(`live.alert.failed.${what}`))
     .join(t("live.alert.list_separator"));
-  return t(`live.alert.${alert.kind}`, { name, failed });
+  const text = t(`live.alert.${alert.kind}`, { name, failed: listed });
+  // Someone without a camera still takes part: say how the court will have them.
+  if (failed.includes("camera") && failed.includes("microphone")) {
+    return `${text}${t("live.alert.takes_part_without_devices")}`;
+  }
+  if (failed.includes("camera")) return `${text}${t("live.alert.takes_part_audio_only")}`;
+  return text;
 }
 
 function alertLine(alert: Alert, members: Member[]): HTMLElement {

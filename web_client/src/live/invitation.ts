@@ -1,4 +1,5 @@
-// The card at the top of the join page: which court, case and hearing, and who is invited.
+// The card at the top of the join page (and of a party's recording page after the hearing):
+// which court, case and hearing, and who is invited.
 import { language, onLanguageChange, type MessageKey } from "../shared/i18n";
 import { el } from "./dom";
 import { roleName } from "./names";
@@ -13,7 +14,11 @@ export interface InvitationInfo {
   role: string;
 }
 
-export function invitationCard(info: InvitationInfo): HTMLElement {
+/** `title`: the card's heading (the invitation itself, or the hearing's recording after it). */
+export function invitationCard(
+  info: InvitationInfo,
+  title: MessageKey = "live.join.title",
+): HTMLElement {
   const row = (key: MessageKey, value: string, testid: string): HTMLElement =>
     el("div.fact", {}, el("dt", { i18n: key }), el("dd", { testid }, value));
   const facts = el("dl");
@@ -32,6 +37,6 @@ export function invitationCard(info: InvitationInfo): HTMLElement {
   };
   fill();
   onLanguageChange(fill);
-  const title = el("h1", { i18n: "live.join.title" });
-  return el("section.invitation", { testid: "invitation" }, title, facts);
+  const heading = el("h1", { i18n: title });
+  return el("section.invitation", { testid: "invitation" }, heading, facts);
 }

@@ -44,6 +44,15 @@ export async function openCameraAndMicrophone(): Promise<MediaStream> {
   }
 }
 
+/** The microphone alone, when the camera cannot be used: the court can still hear the person.
+ * Rejects (with the browser's own error) when the microphone cannot be used either. */
+export async function openMicrophone(): Promise<MediaStream> {
+  if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
+    throw new MediaError("insecure", "microphone access needs a secure (https) page");
+  }
+  return navigator.mediaDevices.getUserMedia({ audio: CONSTRAINTS.audio });
+}
+
 export function stopAll(stream: MediaStream | null): void {
   for (const track of stream?.getTracks() ?? []) track.stop();
 }

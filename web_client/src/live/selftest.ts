@@ -1,7 +1,7 @@
 // The self-test before joining: camera preview, microphone level meter and a network check against
 // the server; clear help when the camera or microphone cannot be used.
 import { button, el, setText } from "./dom";
-import { mediaHelp } from "./help";
+import { DeviceFallback, mediaHelp } from "./help";
 import { MediaError, openCameraAndMicrophone, watchLevel } from "./media";
 import type { SelfTestResult } from "./protocol";
 
@@ -25,7 +25,8 @@ export class SelfTest {
   private stopLevel: (() => void) | null = null;
   private networkResult: Promise<SelfTestResult["network"]> = Promise.resolve("failed");
 
-  constructor(onJoin: (stream: MediaStream) => void) {
+  /** `onJoin` gets null when the person joins without camera or microphone. */
+  constructor(private readonly onJoin: (stream: MediaStream | null) => void) {
     this.preview.muted = true;
     this.join = button(
       "live.join.enter",
@@ -63,8 +64,17 @@ export class SelfTest {
       this.stream = await openCameraAndMicrophone();
     } catch (error) {
       const problem = error instanceof MediaError ? error : new MediaError("failed", String(error));
-      const help = mediaHelp(problem, () => void this.openMedia());
-      this.checks.replaceChildren(help, this.networkRow());
+      // The court still wants to hear (or at least see listed) someone without a camera.
+      const fallback = new DeviceFallback(problem, (stream) => {
+        this.stream = stream;
+        this.onJoin(stream);
+      });
+      const help = mediaHelp(problem, () => {
+        fallback.stop();
+        void this.openMedia();
+      });
+      this.checks.replaceChildren(help, fallback.root, this.networkRow());
+      void fallback.run();
       return;
     }
     this.preview.srcObject = this.stream;

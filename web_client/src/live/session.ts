@@ -67,7 +67,6 @@ export class LiveSession {
   private readonly listeners: Array<() => void> = [];
 
   private readonly credentials: Credentials;
-  private selfTestSent = false;
   /** Times we went back to the page's own server since the last successful connection. */
   private homeFallbacks = 0;
 
@@ -155,13 +154,14 @@ export class LiveSession {
     return this.act("end_consultation");
   }
 
-  /** Tell the court what the self-test found (once: the bench is alerted if it failed). */
+  /** Tell the court what the self-test found, on every connection: the bench is alerted if it
+   * failed and lists who has no camera or microphone; a hearing placed again on another server
+   * process learns it too (the server ignores a report it already has). */
   private async reportSelfTest(): Promise<void> {
-    if (this.selfTest === null || this.selfTestSent) return;
-    this.selfTestSent = true;
+    if (this.selfTest === null) return;
     const refused = await this.act("self_test", await this.selfTest);
     if (refused !== null) {
-      this.selfTestSent = false; // e.g. the connection dropped: try again on the next welcome
+      // e.g. the connection dropped: the next welcome reports again
       console.warn(`self-test report refused: ${refused.code} ${refused.message}`);
     }
   }

@@ -1,9 +1,18 @@
 // What the screen must say about the connection and the hearing, most urgent first.
 import type { MessageKey } from "../shared/i18n";
 import type { SessionState } from "./session";
+import { missingDevices } from "./tiles";
 
 export interface Banner {
-  kind: "connecting" | "reconnecting" | "poor" | "recess" | "scheduled" | "not_started";
+  kind:
+    | "connecting"
+    | "reconnecting"
+    | "poor"
+    | "recess"
+    | "scheduled"
+    | "not_started"
+    | "audio_only"
+    | "no_devices";
   key: MessageKey;
 }
 
@@ -20,6 +29,15 @@ export function banners(state: SessionState): Banner[] {
   if (room?.state === "scheduled") shown.push({ kind: "scheduled", key: "live.status.scheduled" });
   if (room?.state === "open" && room.you.presence === "in_hearing") {
     shown.push({ kind: "not_started", key: "live.status.not_started" });
+  }
+  // Taking part without a camera (or microphone): how the court has them, as the bench sees it.
+  if (room !== null && room.you.role !== "observer") {
+    const missing = missingDevices(room.you);
+    if (missing.camera && missing.microphone) {
+      shown.push({ kind: "no_devices", key: "live.status.no_devices" });
+    } else if (missing.camera) {
+      shown.push({ kind: "audio_only", key: "live.status.audio_only" });
+    }
   }
   return shown;
 }

@@ -9,6 +9,13 @@ import type { Member } from "./protocol";
 
 const SHOWN = new Set(["in_hearing", "in_consultation", "reconnecting"]);
 
+/** What the person's self-test found unusable (the server adds it to every member it lists):
+ * they take part without being seen, or without being heard. */
+export function missingDevices(member: Member): { camera: boolean; microphone: boolean } {
+  const reported = member as Member & { no_camera?: boolean; no_microphone?: boolean };
+  return { camera: reported.no_camera === true, microphone: reported.no_microphone === true };
+}
+
 class Tile {
   readonly root: HTMLElement;
   private readonly video = el("video", { autoplay: true, playsinline: true, muted: true });
@@ -33,14 +40,19 @@ class Tile {
     this.root.dataset.presence = member.presence;
     this.root.classList.toggle("speaking", speaking);
     this.root.classList.toggle("prominent", prominent);
-    this.root.classList.toggle("camera-off", member.camera_off);
+    const missing = missingDevices(member);
+    this.root.classList.toggle("camera-off", member.camera_off || missing.camera);
     this.name.textContent = member.name;
     this.role.textContent = roleName(member.role);
     const badges: Array<[string, string]> = [];
-    if (member.audio_muted) {
+    if (missing.camera) badges.push(["no-camera", t("live.tile.no_camera")]);
+    if (missing.microphone) badges.push(["no-microphone", t("live.tile.no_microphone")]);
+    else if (member.audio_muted) {
       badges.push(["muted", t(member.bench_muted ? "live.tile.bench_muted" : "live.tile.muted")]);
     }
-    if (member.camera_off) badges.push(["camera-off", t("live.tile.camera_off")]);
+    if (member.camera_off && !missing.camera) {
+      badges.push(["camera-off", t("live.tile.camera_off")]);
+    }
     if (member.hand_raised) badges.push(["hand", t("live.tile.hand")]);
     if (member.presence === "reconnecting") {
       badges.push(["reconnecting", t("live.tile.reconnecting")]);

@@ -71,6 +71,15 @@ export class HearingView {
         this.side.hidden = this.chat.root.hidden;
       },
     });
+    // Joined with the microphone only: no camera switch to offer.
+    const published = session.local?.getTracks() ?? [];
+    for (const [kind, testid] of [
+      ["video", "camera-toggle"],
+      ["audio", "mic-toggle"],
+    ] as const) {
+      const toggle = this.controls.root.querySelector<HTMLElement>(`[data-testid=${testid}]`);
+      if (toggle !== null && !published.some((track) => track.kind === kind)) toggle.hidden = true;
+    }
     this.waitingPreview.muted = true;
     this.waitingPreview.srcObject = session.local;
     this.soundOn.hidden = true;
@@ -169,7 +178,7 @@ export class HearingView {
       el("h2", { i18n: "live.waiting.title" }),
       el("p.who", { testid: "waiting-who" }, `${you.name} · ${roleName(you.role)}`),
       el("p", { i18n: you.role === "witness" ? "live.waiting.witness" : "live.waiting.body" }),
-      this.session.local ? this.waitingPreview : "",
+      this.session.local?.getVideoTracks().length ? this.waitingPreview : "",
     );
   }
 

@@ -1,5 +1,5 @@
 // An invitation link (/join#<token>): the hearing it is for, the self-test, then the waiting room
-// and the hearing itself.
+// and the hearing itself; once the hearing is closed, its recording if the court granted it.
 import "../shared/base.css";
 import "../live/live.css";
 import { ApiError, api, useInvitation } from "../shared/api";
@@ -35,6 +35,14 @@ async function main(): Promise<void> {
     return;
   }
   const top = el("div.top-bar", {}, languageSwitch());
+  if (info.hearing.state === "closed") {
+    // After the hearing the link serves only to retrieve what the court granted (loaded only
+    // then: the live screens' visitors do not download the player).
+    const card = invitationCard(info, "party.recording.card_title");
+    const { partyRecordingView } = await import("../party/recording");
+    app.replaceChildren(el("div.page.party", {}, top, card, partyRecordingView()));
+    return;
+  }
   const page = el("div.page.join", {}, top, invitationCard(info));
   app.replaceChildren(page);
   const enter = (stream: MediaStream | null, selfTest: Promise<SelfTestResult> | null): void => {

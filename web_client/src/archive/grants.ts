@@ -1,0 +1,126 @@
+// Who outside the bench may retrieve this recording (DESIGN §4: only when the court allows):
+// give a party, lawyer or prosecutor of the hearing access, with a fresh invitation link that
+// opens their recording page, or withdraw it. The server checks who may be given access.
+import { api } from "../shared/api";
+import { courtDateTime } from "../staff/court_time";
+import { h, say, show } from "../staff/dom";
+import { showError } from "../staff/errors";
+import { invitationBox } from "../staff/invitation_box";
+import type { Participant } from "../staff/types";
+import { roleName } from "../live/names";
+import type { Grant, GrantCreated, RecordingDetail } from "./types";
+
+/** Roles that never retrieve a recording, or not by a link of their own (a detainee's terminal
+ * is shared by the centre): they are not offered. */
+const NOT_GRANTABLE = new Set(["judge", "clerk", "detainee", "witness", "observer"]);
+const LINK_DAYS = 7;
+
+export function grantsView(zone: string, recording: RecordingDetail): HTMLElement {
+  const list = h("ul", { class: "rows", testid: "grants" }, h("li", { i18n: "common.loading" }));
+  const root = h(
+    "section",
+    { class: "grants", testid: "grants-panel" },
+    h("h3", { i18n: "archive.grants.title" }),
+    h("p", { class: "muted" }, say(h("span"), "archive.grants.hint", { days: LINK_DAYS })),
+    list,
+  );
+  const granted = new Map((recording.grants ?? []).map((g) => [g.participant_id, g]));
+  void (async () => {
+    try {
+      const people = await api<{ items: Participant[] }>(
+        "GET",
+        `/hearings/${recording.hearing_id}/participants`,
+      );
+      const offered = people.items.filter((p) => !NOT_GRANTABLE.has(p.role));
+      if (offered.length === 0) {
+        show(list, h("li", { class: "muted", i18n: "archive.grants.nobody" }));
+        return;
+      }
+      show(list, ...offered.map((p) => personRow(zone, recording.id, p, granted)));
+    } catch (error) {
+      show(list, showError(h("li", { class: "error" }), error));
+    }
+  })();
+  return root;
+}
+
+function personRow(
+  zone: string,
+  recordingId: number,
+  person: Participant,
+  granted: Map<number, Grant>,
+): HTMLElement {
+  const row = h("li", { class: "row", testid: `grant-${person.id}` });
+  const status = h("span", { class: "muted", testid: "grant-status" });
+  const actions = h("span", { class: "buttons" });
+  const error = h("p", { class: "error", hidden: true });
+  const newLink = h("input", { type: "checkbox", checked: true, testid: "grant-new-link" });
+  const fill = (): void => {
+    const grant = granted.get(person.id);
+    row.dataset.granted = String(grant !== undefined);
+    if (grant === undefined) {
+      say(status, "archive.grants.none");
+      const give = h("button", {
+        type: "button",
+        class: "primary",
+        i18n: "archive.grants.give",
+        testid: "grant-give",
+      });
+      give.addEventListener("click", () => void change(give, "give"));
+      show(
+        actions,
+        h("label", { class: "inline" }, newLink, h("span", { i18n: "archive.grants.new_link" })),
+        give,
+      );
+    } else {
+      say(status, "archive.grants.given", {
+        by: grant.granted_by.split(":").slice(2).join(":") || grant.granted_by,
+        at: courtDateTime(zone, grant.granted_at),
+      });
+      const withdraw = h("button", {
+        type: "button",
+        i18n: "archive.grants.withdraw",
+        testid: "grant-withdraw",
+      });
+      withdraw.addEventListener("click", () => void change(withdraw, "withdraw"));
+      show(actions, withdraw);
+    }
+  };
+  const change = async (button: HTMLButtonElement, what: "give" | "withdraw"): Promise<void> => {
+    button.disabled = true;
+    error.hidden = true;
+    row.querySelector(".invitation-box")?.remove();
+    try {
+      const path = `/recordings/${recordingId}/grants`;
+      if (what === "give") {
+        const body = newLink.checked
+          ? { participant_id: person.id, invitation_hours: LINK_DAYS * 24 }
+          : { participant_id: person.id };
+        const created = await api<GrantCreated>("POST", path, body);
+        granted.set(person.id, created.grant);
+        fill();
+        if (created.invitation !== null) row.append(invitationBox(created.invitation));
+      } else {
+        await api("DELETE", `${path}/${person.id}`);
+        granted.delete(person.id);
+        fill();
+      }
+    } catch (caught) {
+      showError(error, caught);
+      button.disabled = false;
+    }
+  };
+  fill();
+  row.append(
+    h(
+      "span",
+      { class: "what" },
+      h("strong", {}, person.name),
+      h("small", { class: "muted" }, roleName(person.role), person.side ? ` · ${person.side}` : ""),
+      status,
+    ),
+    actions,
+    error,
+  );
+  return row;
+}
