@@ -38,6 +38,9 @@ export const liveMessages = messages(
       "Browsers allow the camera only on secure (https) pages. Open the link exactly as it was sent to you.",
     "live.help.failed.title": "The camera could not be started",
     "live.help.failed.body": "Restart your browser and tap “Try again”. Details: {message}",
+    "live.help.no_webrtc.title": "This browser cannot join a video hearing",
+    "live.help.no_webrtc.body":
+      "Open the link in Chrome, Safari or Firefox (not inside another app), or on another device.",
     "live.fallback.title": "You can still take part",
     "live.fallback.microphone_body":
       "Your microphone works. You can join with it alone: the court will hear you but not see you, and is told why.",
@@ -190,6 +193,8 @@ export const liveMessages = messages(
     "live.help.insecure.body": "浏览器只允许安全（https）页面使用摄像头，请按通知中的原样打开链接。",
     "live.help.failed.title": "无法启动摄像头",
     "live.help.failed.body": "请重新启动浏览器后点击“重试”。详情：{message}",
+    "live.help.no_webrtc.title": "此浏览器无法参加视频庭审",
+    "live.help.no_webrtc.body": "请用 Chrome、Safari 或 Firefox 打开链接（不要在其他应用内打开），或换一台设备。",
     "live.fallback.title": "您仍可参加庭审",
     "live.fallback.microphone_body":
       "您的麦克风可以使用。您可以仅用麦克风参加：法庭能听到您的声音，但看不到您的画面，并会知悉原因。",

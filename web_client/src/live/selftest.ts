@@ -43,6 +43,18 @@ export class SelfTest {
   }
 
   async run(): Promise<void> {
+    if (typeof RTCPeerConnection !== "function") {
+      // Some in-app browsers and engine builds cannot make calls at all: no way in from here.
+      this.checks.replaceChildren(
+        el(
+          "section.help",
+          { testid: "media-help", "data-problem": "no_webrtc", role: "alert" },
+          el("h2", { i18n: "live.help.no_webrtc.title" }),
+          el("p", { i18n: "live.help.no_webrtc.body" }),
+        ),
+      );
+      return;
+    }
     this.networkResult = this.checkNetwork();
     await this.openMedia();
   }

@@ -1,0 +1,298 @@
+"""The party's client in the other engines people use: Firefox (Gecko) and WebKit (Safari's engine).
+
+Playwright's own Firefox and WebKit cannot be downloaded here; Debian's can be installed
+(`firefox-esr`, `webkit2gtk-driver`, `xvfb`; .ci/run does). Firefox is driven over WebDriver BiDi,
+which it speaks itself (tests/browser/bidi.py); WebKitGTK through its WebDriver on an Xvfb display
+of its own (tests/browser/webdriver.py). Each browser gets its engine's fake camera and microphone.
+
+A party opens the invitation link on a phone-sized page and passes the self-test (camera preview
+playing, microphone, network); in a hearing whose judge is a headless aiortc participant (numbered
+pictures and a tone), the party joins, waits, is admitted, and then the page plays the judge's
+video and sound while the judge receives the party's video and sound.
+
+Debian's WebKitGTK is built without WebRTC (no RTCPeerConnection): there the hearing itself cannot
+run, and the test checks that the page says so instead of offering to join (as it must in any
+browser without WebRTC, e.g. some in-app browsers). A WebKit with WebRTC runs the hearing test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+
+from config import Settings
+from tests.browser.bidi import FIREFOX, Firefox
+from tests.browser.conftest import ARTIFACTS, PHONE
+from tests.browser.test_live import schedule
+from tests.browser.webdriver import WEBKIT_DRIVER, XVFB, WebKit
+from tests.callers import Caller, World
+from tests.headless import HeadlessParticipant, SendTimes
+from tests.integration.courtroom import presence, receiving, session_cookie
+from tests.integration.peers import wait_until
+
+pytestmark = pytest.mark.browser
+
+WITHIN_S = 20
+"""Each step (self-test, admission, video and sound on both sides) must be done within this."""
+FRAMES = 15
+"""Video frames the page must show advancing, and the judge must receive from the party."""
+PLAYED_S = 1.0
+"""Seconds of the judge's sound the page must play."""
+
+ENGINES: dict[str, list[tuple[Path, str]]] = {
+    "firefox": [(FIREFOX, "firefox-esr")],
+    "webkit": [(WEBKIT_DRIVER, "webkit2gtk-driver"), (XVFB, "xvfb")],
+}
+
+# Frames a <video> presented, in every engine: Firefox counts no decoded frames of a MediaStream
+# in getVideoPlaybackQuality(), so count requestVideoFrameCallback calls instead.
+COUNT_FRAMES = """(selector) => {
+    const video = document.querySelector(selector);
+    if (video === null) return -1;
+    if (typeof video.requestVideoFrameCallback !== "function") {
+        return video.getVideoPlaybackQuality().totalVideoFrames;
+    }
+    if (video.__frames === undefined) {
+        video.__frames = 0;
+        const tick = () => { video.__frames += 1; video.requestVideoFrameCallback(tick); };
+        video.requestVideoFrameCallback(tick);
+    }
+    return video.__frames;
+}"""
+
+VISIBLE = """(selector) => {
+    const element = document.querySelector(selector);
+    return element !== null && element.getClientRects().length > 0
+        && getComputedStyle(element).visibility !== "hidden";
+}"""
+
+# How far an <audio> element has played its stream, while it plays a live track that receives
+# media (a remote track is muted until its packets arrive); -1 otherwise. (Not WebAudio: headless
+# Firefox without a sound card never starts an AudioContext.)
+PLAYED = """(selector) => {
+    const audio = document.querySelector(selector);
+    if (audio === null || audio.paused || !(audio.srcObject instanceof MediaStream)) return -1;
+    const track = audio.srcObject.getAudioTracks()[0];
+    if (track === undefined || track.readyState !== "live" || track.muted) return -1;
+    return audio.currentTime;
+}"""
+
+
+class EnginePage(Protocol):
+    """What the tests do with a page, in any engine."""
+
+    name: str
+    errors: list[str]
+
+    async def goto(self, url: str) -> None: ...
+
+    async def evaluate(self, function: str, *args: Any) -> Any: ...
+
+    async def click(self, selector: str) -> None: ...
+
+    async def screenshot(self, path: Path) -> None: ...
+
+
+def by_testid(name: str) -> str:
+    return f"[data-testid={name}]"
+
+
+def in_tile(participant_id: int, element: str) -> str:
+    return f'[data-testid=tile][data-participant="{participant_id}"] {element}'
+
+
+async def snapshot(page: EnginePage, what: str) -> Path:
+    """Save a screenshot as a test artifact (test-artifacts/browser/<page>-<what>.png)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{page.name}-{what.replace(' ', '-')}.png"
+    await page.screenshot(path)
+    return path
+
+
+async def wait_for(page: EnginePage, what: str, function: str, *args: Any) -> Any:
+    """Call ``function`` in the page until it returns something truthy, which is returned."""
+    deadline = time.monotonic() + WITHIN_S
+    while True:
+        value = await page.evaluate(function, *args)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            await snapshot(page, f"timeout-{what}")
+            raise AssertionError(f"{page.name}: timed out after {WITHIN_S} s waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+async def video_plays(page: EnginePage, selector: str, what: str) -> None:
+    """Wait until the video ``selector`` finds has shown :data:`FRAMES` more frames."""
+    await wait_for(page, f"{what} to appear", f"(s) => ({COUNT_FRAMES})(s) >= 0", selector)
+    start: int = await page.evaluate(COUNT_FRAMES, selector)
+    await wait_for(
+        page, f"{what} to play", f"(s, n) => ({COUNT_FRAMES})(s) >= n", selector, start + FRAMES
+    )
+
+
+async def sound_plays(page: EnginePage, selector: str, what: str) -> None:
+    """Wait until the audio ``selector`` finds has played :data:`PLAYED_S` more seconds."""
+    await wait_for(page, f"{what} to start", f"(s) => ({PLAYED})(s) >= 0", selector)
+    start: float = await page.evaluate(PLAYED, selector)
+    await wait_for(
+        page, f"{what} to play", f"(s, t) => ({PLAYED})(s) >= t", selector, start + PLAYED_S
+    )
+
+
+@pytest.fixture
+def web_dir(settings: Settings) -> Path:
+    if not (settings.web_dir / "join.html").is_file():
+        pytest.fail(f"{settings.web_dir} is missing: build it with `make web` (make test does)")
+    return settings.web_dir
+
+
+@pytest.fixture
+async def party_page(
+    request: pytest.FixtureRequest, web_dir: Path, base_url: str, tmp_path: Path
+) -> AsyncIterator[EnginePage]:
+    """A blank phone-sized page in the engine the test is parametrized with (``party_page``);
+    the test fails if the page logged an error (Firefox only: WebDriver classic cannot tell)."""
+    engine: str = request.param
+    for binary, package in ENGINES[engine]:
+        if not binary.exists():
+            pytest.skip(f"{binary} is missing: `apt-get install {package}` (.ci/run does)")
+    page: EnginePage
+    if engine == "firefox":
+        firefox = await Firefox.launch(tmp_path / "firefox")
+        try:
+            page = await firefox.new_tab(
+                "party-firefox", width=PHONE["width"], height=PHONE["height"]
+            )
+            yield page
+        finally:
+            await firefox.close()
+    else:
+        webkit = await WebKit.launch(
+            tmp_path / "webkit", width=PHONE["width"], height=PHONE["height"]
+        )
+        try:
+            page = webkit.page("party-webkit")
+            yield page
+        finally:
+            await webkit.close()
+    assert not page.errors, page.errors
+
+
+def engines(*names: str) -> pytest.MarkDecorator:
+    return pytest.mark.parametrize("party_page", names, indirect=True)
+
+
+async def has_webrtc(page: EnginePage) -> bool:
+    found: bool = await page.evaluate("() => typeof RTCPeerConnection === 'function'")
+    return found
+
+
+async def invitation_named(page: EnginePage, url: str) -> None:
+    """Open the invitation: it names the court."""
+    await page.goto(url)
+    await wait_for(
+        page,
+        "the invitation",
+        "(s) => document.querySelector(s)?.textContent === 'A区人民法院'",
+        by_testid("court"),
+    )
+
+
+async def invitation_opens(page: EnginePage, url: str) -> None:
+    """Open the invitation: it names the court, and the network check completes."""
+    await invitation_named(page, url)
+    await wait_for(
+        page,
+        "the network check",
+        # "slow" is the machine (two cores shared by several browsers), not the engine
+        "(s) => ['good', 'slow'].includes(document.querySelector(s)?.dataset.result)",
+        by_testid("network-check"),
+    )
+
+
+async def self_test_passes(page: EnginePage, url: str) -> None:
+    """The invitation opens; the self-test shows the camera playing and the microphone's meter;
+    joining is allowed."""
+    await invitation_opens(page, url)
+    await video_plays(page, by_testid("preview"), "the camera preview")
+    assert await page.evaluate(VISIBLE, by_testid("mic-meter"))
+    await wait_for(
+        page,
+        "the join button",
+        "(s) => document.querySelector(s)?.disabled === false",
+        by_testid("join-button"),
+    )
+    await snapshot(page, "selftest")
+
+
+@engines("firefox", "webkit")
+async def test_a_party_is_admitted_and_sees_and_is_seen(
+    party_page: EnginePage, base_url: str, judge: Caller, world: World
+) -> None:
+    page = party_page
+    hearing = await schedule(judge, world, detainee=False)
+    await page.goto(base_url + "/healthz")
+    if not await has_webrtc(page):
+        pytest.skip(f"{page.name}: this build of the engine has no WebRTC (RTCPeerConnection)")
+    presiding = HeadlessParticipant(base_url, SendTimes(), cookie=session_cookie(judge))
+    try:
+        await presiding.join(hearing.hearing_id)
+        for event in ("open", "start_session"):
+            assert await presiding.signal.call(event) == {"ok": True}
+
+        await self_test_passes(page, f"{base_url}/join#{hearing.party_token}")
+        await page.click(by_testid("join-button"))
+        await wait_for(page, "the waiting room", VISIBLE, by_testid("waiting-room"))
+        await wait_until(
+            lambda: presence(presiding, hearing.party_id) == "waiting",
+            WITHIN_S,
+            "the party waiting",
+        )
+        admitted = await presiding.signal.call("admit", {"participant_id": hearing.party_id})
+        assert admitted == {"ok": True}
+
+        # The page plays the judge's video and sound; the judge gets the party's.
+        await video_plays(page, in_tile(hearing.judge_id, "video"), "the judge's video")
+        await sound_plays(page, in_tile(hearing.judge_id, "audio"), "the judge's sound")
+        await receiving(presiding, hearing.party_id, frames=FRAMES, limit=WITHIN_S)
+        await snapshot(page, "hearing")
+
+        assert await presiding.signal.call("close") == {"ok": True}
+        await wait_for(
+            page,
+            "the end of the hearing",
+            "(s) => document.querySelector(s)?.dataset.kind === 'closed'",
+            by_testid("ended"),
+        )
+    finally:
+        await presiding.close()
+
+
+@engines("webkit")
+async def test_a_browser_without_webrtc_is_told_before_joining(
+    party_page: EnginePage, base_url: str, judge: Caller, world: World
+) -> None:
+    page = party_page
+    hearing = await schedule(judge, world, detainee=False)
+    await page.goto(base_url + "/healthz")
+    if await has_webrtc(page):
+        pytest.skip(f"{page.name}: this build of the engine has WebRTC")
+    await invitation_named(page, f"{base_url}/join#{hearing.party_token}")
+    settled = await wait_for(
+        page,
+        "the self-test to settle",
+        """([help, join]) => {
+            const shown = document.querySelector(help);
+            if (shown !== null) return "help:" + shown.dataset.problem;
+            return document.querySelector(join)?.disabled === false ? "join" : null;
+        }""",
+        [by_testid("media-help"), by_testid("join-button")],
+    )
+    await snapshot(page, "no-webrtc")
+    assert settled == "help:no_webrtc", f"the self-test offers to join ({settled})"
