@@ -599,13 +599,37 @@ class RecordingService:
     async def _recover_hearing(self, hearing_id: int) -> None:
         """Finish the segments of the hearing a killed server left open, and give them their
         rows; write on its recording, if it was going on when the server stopped, that it
-        was interrupted. Only for a hearing no other live process records."""
-        sidecars = await asyncio.to_thread(self._open_sidecars, hearing_id)
-        for sidecar in sidecars:
+        was interrupted. Only for a hearing no other live process records.
+
+        A segment the server had closed but whose row it had not yet written (its writer
+        reports a closed segment a moment before the row's commit) gets its row here too:
+        without it the segment would be left out of the seal and the archive."""
+        sidecars = await asyncio.to_thread(self._sidecars, hearing_id)
+        for sidecar in await self._unlisted(hearing_id, sidecars.get("closed", [])):
+            info = await asyncio.to_thread(recover, sidecar)  # closed: read from the sidecar
+            await self._store_recovered(hearing_id, info, event=False)
+            log.warning("registered %s: closed, but its row was never written", info.path)
+        left_open = sidecars.get("recording", [])
+        for sidecar in left_open:
             info = await asyncio.to_thread(recover, sidecar)
             await self._store_recovered(hearing_id, info)
             log.warning("recovered %s (%d frames)", info.path, info.frames)
-        await self._mark_interrupted(hearing_id, len(sidecars))
+        await self._mark_interrupted(hearing_id, len(left_open))
+
+    async def _unlisted(self, hearing_id: int, closed: list[Path]) -> list[Path]:
+        """Of the hearing's ``closed`` sidecars, those of segments without a row."""
+        if not closed:
+            return []
+        async with self.database.session() as db:
+            listed = set(
+                await db.scalars(
+                    select(Segment.path)
+                    .join(Track, Segment.track_id == Track.id)
+                    .join(Recording, Track.recording_id == Recording.id)
+                    .where(Recording.hearing_id == hearing_id)
+                )
+            )
+        return [s for s in closed if self._key(s.with_suffix(".mkv")) not in listed]
 
     async def _mark_interrupted(self, hearing_id: int, segments: int) -> None:
         """A recording of the hearing still going on when this process takes it up was
@@ -668,8 +692,13 @@ class RecordingService:
 
     def _open_sidecars(self, hearing_id: int | None = None) -> list[Path]:
         """Sidecars of segments left open: of one hearing, or of all (None)."""
+        return self._sidecars(hearing_id).get("recording", [])
+
+    def _sidecars(self, hearing_id: int | None = None) -> dict[str, list[Path]]:
+        """Segment sidecars by state (recording, closed, recovered), in name order: of one
+        hearing, or of all (None)."""
         pattern = f"hearing-{hearing_id}/*.json" if hearing_id is not None else "hearing-*/*.json"
-        found = []
+        found: dict[str, list[Path]] = {}
         for sidecar in sorted(self.root.glob(pattern)):
             if not re.fullmatch(r"hearing-\d+", sidecar.parent.name):
                 continue
@@ -677,11 +706,15 @@ class RecordingService:
                 data = json.loads(sidecar.read_text())
             except (OSError, ValueError):
                 continue
-            if isinstance(data, dict) and data.get("state") == "recording":
-                found.append(sidecar)
+            if isinstance(data, dict) and isinstance(data.get("state"), str):
+                found.setdefault(data["state"], []).append(sidecar)
         return found
 
-    async def _store_recovered(self, hearing_id: int, info: SegmentInfo) -> None:
+    async def _store_recovered(
+        self, hearing_id: int, info: SegmentInfo, *, event: bool = True
+    ) -> None:
+        """The row of a segment found after a stop (unless it has one), and with ``event``
+        the timeline's note that it was recovered."""
         key = self._key(info.path)
         async with self.database.session() as db:
             track_id = await db.scalar(
@@ -695,13 +728,14 @@ class RecordingService:
                 track_id = await self._recovered_track(db, hearing_id, info)
             if await db.scalar(select(Segment.id).where(Segment.path == key)) is None:
                 db.add(_segment_row(track_id, info, key))
-            _event(
-                db,
-                hearing_id,
-                "recording_recovered",
-                utcnow(),
-                {"path": key, "frames": info.frames, "sha256": info.sha256},
-            )
+            if event:
+                _event(
+                    db,
+                    hearing_id,
+                    "recording_recovered",
+                    utcnow(),
+                    {"path": key, "frames": info.frames, "sha256": info.sha256},
+                )
             await db.commit()
 
     async def _recovered_track(self, db: AsyncSession, hearing_id: int, info: SegmentInfo) -> int:

@@ -178,6 +178,9 @@ async def test_a_killed_server_recovers_its_segments_and_the_archive_keeps_all_b
         for sidecar in left_open:
             key = sidecar.with_suffix(".mkv").relative_to(settings.recordings_dir).as_posix()
             assert segments[key].sha256 == sha256_file(settings.recordings_dir / key)
+        # so are the segments it had closed, also one whose row it had no time to write
+        written = {p.relative_to(settings.recordings_dir).as_posix() for p in folder.glob("*.mkv")}
+        assert written <= set(segments), sorted(written - set(segments))
         assert recording is not None and recording.state == "recording"
         assert interrupted.data is not None
         assert interrupted.data["segments_recovered"] == len(left_open)
