@@ -22,6 +22,8 @@ from typing import Any
 
 import aiohttp
 
+from tests.browser.webdriver import stop
+
 FIREFOX = Path("/usr/bin/firefox-esr")
 STARTUP_S = 30
 COMMAND_S = 30
@@ -111,7 +113,7 @@ class Firefox:
             socket = await http.ws_connect(f"ws://127.0.0.1:{port}/session", max_msg_size=0)
         except BaseException:
             await http.close()
-            await _stop(process)
+            await stop(process)
             raise
         firefox = cls(process, http, socket)
         try:
@@ -159,7 +161,7 @@ class Firefox:
             await self._reader
         await self._socket.close()
         await self._http.close()
-        await _stop(self.process)
+        await stop(self.process)
 
     async def _read(self) -> None:
         async for message in self._socket:
@@ -182,18 +184,6 @@ class Firefox:
             return
         text = str(entry.get("text", ""))
         tab.errors.append(f"page error: {text}" if entry.get("type") == "javascript" else text)
-
-
-async def _stop(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is None:
-        with contextlib.suppress(ProcessLookupError):
-            process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), 10)
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
 
 
 class FirefoxTab:
