@@ -12,7 +12,8 @@ WEB_SOURCES := $(shell find $(WEB)/src -type f) $(wildcard $(WEB)/*.html) \
 
 setup: $(STAMP) $(WEB_BUILT)
 
-$(STAMP): pyproject.toml
+# setup.py compiles the forwarder's C part (signaling/media/_srtp_send.c) in place
+$(STAMP): pyproject.toml setup.py signaling/media/_srtp_send.c
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

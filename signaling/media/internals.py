@@ -35,6 +35,7 @@ from pylibsrtp import SRTP_MAX_TRAILER_LEN
 from pylibsrtp._binding import ffi
 from pylibsrtp._binding import lib as srtp_lib
 
+from ._srtp_send import SrtpSender
 from .rtp_parse import parse_rtp
 
 logger = logging.getLogger(__name__)
@@ -239,30 +240,13 @@ def _datagram_socket(udp: _DatagramTransport) -> socket.socket | None:
     return None
 
 
-class _SrtpProtect:
-    """`pylibsrtp.Session.protect` without its wrapper's per-call allocation and checks.
-
-    Shares the session's output buffer, as every call of the session does: the result is
-    copied out before anything else can protect or unprotect with it (one thread).
-    """
-
-    def __init__(self, session: pylibsrtp.Session) -> None:
-        self._session = session  # owns the libsrtp context below: freed with it
-        self._srtp = session._srtp[0]
-        self._cdata = session._cdata
-        self._buffer = session._buffer
-        self._limit = len(session._buffer) - SRTP_MAX_TRAILER_LEN
-        self._length = ffi.new("int *")
-
-    def __call__(self, data: bytes) -> bytes:
-        size = len(data)
-        if size > self._limit:
-            raise ValueError("packet is too long")
-        self._length[0] = size
-        self._buffer[0:size] = data
-        if srtp_lib.srtp_protect(self._srtp, self._cdata, self._length):
-            raise pylibsrtp.Error("SRTP protect failed")
-        return cast(bytes, self._buffer[0 : self._length[0]])
+def srtp_sender(session: pylibsrtp.Session) -> SrtpSender:
+    """A C protect-and-send (`_srtp_send.c`) on `session`'s libsrtp context: pylibsrtp's
+    `protect` without its wrapper's per-call copies and checks, and the socket's `sendto`
+    without parsing the address each time. It keeps `session`, which frees the context."""
+    protect = int(ffi.cast("uintptr_t", ffi.addressof(srtp_lib, "srtp_protect")))
+    context = int(ffi.cast("uintptr_t", session._srtp[0]))
+    return SrtpSender(protect, context, session, SRTP_MAX_TRAILER_LEN)
 
 
 class RtpSendPath:
@@ -285,10 +269,10 @@ class RtpSendPath:
         self._nominated: dict[int, CandidatePair] = transport.transport._connection._nominated
         self._pair: CandidatePair | None = None
         self._udp: _DatagramTransport | None = None
-        self._socket: socket.socket | None = None
         self._address: tuple[str, int] = ("", 0)
-        self._protect: _SrtpProtect | None = None
-        self._bytes = 0
+        self._sender: SrtpSender | None = None
+        self._direct = False
+        """Whether `_sender` sends on the pair's socket itself (a plain unconnected one)."""
         self._packets = 0
 
     def send(self, data: bytes, max_backlog: int) -> bool:
@@ -297,32 +281,33 @@ class RtpSendPath:
         transport = self.transport
         if transport._state is not State.CONNECTED:
             return False
+        sender = self._sender
+        if sender is None:
+            sender = self._sender = srtp_sender(transport._tx_srtp)
         pair = self._nominated.get(1)
         if pair is not self._pair:
             if pair is None:
                 return False
             self._pair = pair
             self._udp = cast(_DatagramTransport, pair.protocol.transport)
-            self._socket = _datagram_socket(self._udp)
             self._address = pair.remote_addr
+            sock = _datagram_socket(self._udp)
+            self._direct = sock is not None
+            if sock is not None:
+                sender.connect(sock, *self._address)
         udp = self._udp
         assert udp is not None
         backlog = udp.get_write_buffer_size()
         if backlog > max_backlog:
             return False
-        protect = self._protect
-        if protect is None:
-            protect = self._protect = _SrtpProtect(transport._tx_srtp)
-        protected = protect(data)
-        sock = self._socket
-        if backlog or sock is None:
+        if backlog or not self._direct:
+            protected = sender.protect(data)
             udp.sendto(protected, self._address)  # behind what asyncio already holds
         else:
-            try:
-                sock.sendto(protected, self._address)
-            except OSError:  # full, interrupted or closing: asyncio buffers, retries or reports
-                udp.sendto(protected, self._address)
-        self._bytes += len(protected)
+            # None once the kernel took it; else asyncio buffers, retries or reports
+            unsent = sender.send(data)
+            if unsent is not None:
+                udp.sendto(unsent, self._address)
         self._packets += 1
         if self._packets >= self.COUNTER_BATCH:
             self.flush_counters()
@@ -331,9 +316,10 @@ class RtpSendPath:
     def flush_counters(self) -> None:
         """Add what was sent since the last call to the transport's counters."""
         transport = self.transport
-        setattr(transport, _DTLS_TX_BYTES, getattr(transport, _DTLS_TX_BYTES) + self._bytes)
+        sent = 0 if self._sender is None else self._sender.take_protected_bytes()
+        setattr(transport, _DTLS_TX_BYTES, getattr(transport, _DTLS_TX_BYTES) + sent)
         setattr(transport, _DTLS_TX_PACKETS, getattr(transport, _DTLS_TX_PACKETS) + self._packets)
-        self._bytes = self._packets = 0
+        self._packets = 0
 
 
 class _Header:

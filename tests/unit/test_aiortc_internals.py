@@ -31,6 +31,8 @@ from aiortc.rtp import (
     RtpPacket,
 )
 from pylibsrtp import Policy, Session
+from pylibsrtp._binding import ffi
+from pylibsrtp._binding import lib as srtp_lib
 
 from signaling.media import internals
 
@@ -338,25 +340,59 @@ def test_aioice_host_address_lookup_used_by_tests() -> None:
     assert "get_host_addresses(" in inspect.getsource(aioice.ice.Connection.gather_candidates)
 
 
-def test_srtp_protect_without_the_wrapper_matches_pylibsrtp() -> None:
+def test_srtp_sender_protects_as_pylibsrtp_does() -> None:
+    """The C sender calls pylibsrtp's own libsrtp on the session's context."""
     session = inspect.getsource(pylibsrtp.Session)
-    assert 'self._cdata = ffi.new("char[]", 1500)' in session
-    assert "self._buffer = ffi.buffer(self._cdata)" in session
+    assert "self._srtp = ffi.gc(srtp, lambda x: lib.srtp_dealloc(x[0]))" in session
     assert "_srtp_assert(func(self._srtp[0], self._cdata, len_p))" in session
+    assert str(ffi.typeof(ffi.addressof(srtp_lib, "srtp_protect"))) == (
+        "<ctype 'srtp_err_status_t(*)(struct srtp_ctx_t_ *, void *, int *)'>"
+    )
     key = bytes(range(30))
 
     def outbound() -> Session:
         return Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND))
 
-    ours, theirs = internals._SrtpProtect(outbound()), outbound()
+    ours, theirs = internals.srtp_sender(outbound()), outbound()
     inbound = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
     for seq in range(3):
         packet = RtpPacket(payload_type=96, sequence_number=seq, ssrc=5, payload=bytes(seq + 1))
-        protected = ours(packet.serialize())
+        protected = ours.protect(packet.serialize())
         assert protected == theirs.protect(packet.serialize())
         assert inbound.unprotect(protected) == packet.serialize()
-    with pytest.raises(ValueError):
-        ours(bytes(1500))
+    assert ours.take_protected_bytes() == sum(13 + seq + 10 for seq in range(3))  # + auth tag
+    assert ours.take_protected_bytes() == 0
+    with pytest.raises(ValueError, match="too long"):
+        ours.protect(bytes(1500 - pylibsrtp.SRTP_MAX_TRAILER_LEN + 1))
+    ours.protect(bytes(1500 - pylibsrtp.SRTP_MAX_TRAILER_LEN))
+
+
+def test_srtp_sender_sends_or_hands_the_packet_back() -> None:
+    key = bytes(range(30))
+    sender = internals.srtp_sender(Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND)))
+    inbound = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
+    packets = [
+        RtpPacket(payload_type=96, sequence_number=seq, ssrc=7, payload=bytes([seq]) * 100)
+        for seq in range(3)
+    ]
+    with (
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as receiver,
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock,
+    ):
+        receiver.bind(("127.0.0.1", 0))
+        receiver.settimeout(5)
+        sock.setblocking(False)
+        # no destination yet: the protected packet comes back, for asyncio to send
+        unsent = sender.send(packets[0].serialize())
+        assert unsent is not None and inbound.unprotect(unsent) == packets[0].serialize()
+        with pytest.raises(ValueError, match="not a numeric address"):
+            sender.connect(sock, "localhost", 1)
+        sender.connect(sock, *receiver.getsockname())
+        assert sender.send(packets[1].serialize()) is None
+        assert inbound.unprotect(receiver.recv(2048)) == packets[1].serialize()
+        sock.close()  # a closed socket: handed back, never sent on a reused descriptor
+        unsent = sender.send(packets[2].serialize())
+        assert unsent is not None and inbound.unprotect(unsent) == packets[2].serialize()
 
 
 async def test_sender_reports_reach_an_observer_and_aiortc(peer: RTCPeerConnection) -> None:
