@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
@@ -26,6 +28,7 @@ from hearing_server.db.database import Database
 from hearing_server.keys import DATABASE, LIVE_HEARINGS, LOGIN_THROTTLE, REDIS, SETTINGS, SOCKETS
 from hearing_server.live_store import DatabaseHearingStore
 from hearing_server.login_throttle import LocalLoginThrottle, RedisLoginThrottle
+from hearing_server.memory import release_free_memory
 from hearing_server.operations import metrics, readyz
 from hearing_server.recording_service import RecordingService
 from hearing_server.web_pages import add_web_pages
@@ -62,6 +65,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_shared_state)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_live_hearings)
+    app.cleanup_ctx.append(_free_memory_release)
     # Same-origin only (the default): a page elsewhere cannot ride a staff member's cookie.
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
@@ -134,6 +138,14 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
     await hearings.shutdown()
     await placement.stop()
     await recordings.shutdown()
+
+
+async def _free_memory_release(app: web.Application) -> AsyncIterator[None]:
+    task = asyncio.create_task(release_free_memory())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _shared_state(app: web.Application) -> AsyncIterator[None]:
