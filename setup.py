@@ -1,12 +1,12 @@
-"""The one compiled part: signaling/media/_srtp_send.c (metadata lives in pyproject.toml)."""
+"""The one compiled part: signaling/media/_rtp_out.c (metadata lives in pyproject.toml)."""
 
 from setuptools import Extension, setup
 
 setup(
     ext_modules=[
         Extension(
-            "signaling.media._srtp_send",
-            ["signaling/media/_srtp_send.c"],
+            "signaling.media._rtp_out",
+            ["signaling/media/_rtp_out.c"],
             extra_compile_args=["-O2", "-Wall", "-Wextra", "-Werror"],
         )
     ]

@@ -12,10 +12,11 @@ the subscriber's NACK for an output sequence number maps back to the source pack
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from struct import Struct, pack
+from struct import pack
 
 from aiortc.rtp import pack_header_extensions
 
+from ._rtp_out import HeaderWriter
 from .nack import seq_delta
 from .packet import SourcePacket
 from .vp8 import rewrite_descriptor
@@ -48,8 +49,7 @@ def extension_ids(negotiated: Iterable[tuple[str, int | None]]) -> ExtensionIds:
     )
 
 
-_FIXED_HEADER = Struct("!BBHLL")
-_WORD = Struct("!L")
+FIXED_HEADER_SIZE = 12
 _ABS_SEND_TIME_PLACEHOLDERS = (b"\x00\x00\x00", b"\xff\xff\xff")
 _AUDIO_LEVEL_PLACEHOLDERS = (b"\x00", b"\xff")
 
@@ -57,10 +57,10 @@ _AUDIO_LEVEL_PLACEHOLDERS = (b"\x00", b"\xff")
 class HeaderTemplate:
     """The RTP header a downtrack writes (fixed header and extension block), packed once.
 
-    Per packet only the fixed fields and the abs-send-time and audio-level values are written
-    into a copy, instead of packing the extensions from scratch. Where those values sit is
-    found by packing the block twice with different placeholder values (so it holds for
-    aiortc's one-byte and two-byte extension forms alike).
+    Per packet only the fixed fields and the abs-send-time and audio-level values are written,
+    by `packet` (C: `_rtp_out.HeaderWriter`), into one new object holding header, payload and
+    padding. Where those values sit is found here by packing the block twice with different
+    placeholder values (so it holds for aiortc's one-byte and two-byte extension forms alike).
     """
 
     def __init__(
@@ -80,37 +80,16 @@ class HeaderTemplate:
         low = block(_ABS_SEND_TIME_PLACEHOLDERS[0], _AUDIO_LEVEL_PLACEHOLDERS[0])
         high_abs = block(_ABS_SEND_TIME_PLACEHOLDERS[1], _AUDIO_LEVEL_PLACEHOLDERS[0])
         high_level = block(_ABS_SEND_TIME_PLACEHOLDERS[0], _AUDIO_LEVEL_PLACEHOLDERS[1])
-        self.first_byte = 0x90 if low else 0x80
-        self._template = bytes(_FIXED_HEADER.size) + low
-        # the offsets below are in the whole header (fixed part first)
-        self._abs_send_time = _changed(low, high_abs, 3, _FIXED_HEADER.size)
-        self._audio_level = _changed(low, high_level, 1, _FIXED_HEADER.size)
-        # abs-send-time is written as one 32-bit word with the byte before it (the element's
-        # own header), which stays as packed
-        self._abs_word_base = (
-            self._template[self._abs_send_time - 1] << 24 if self._abs_send_time else 0
+        first_byte = 0x90 if low else 0x80  # version 2, and X when there is a block
+        writer = HeaderWriter(
+            bytes([first_byte]) + bytes(FIXED_HEADER_SIZE - 1) + low,
+            # the offsets below are in the whole header (fixed part first)
+            _changed(low, high_abs, 3, FIXED_HEADER_SIZE),
+            _changed(low, high_level, 1, FIXED_HEADER_SIZE),
         )
-
-    def header(
-        self,
-        first: int,
-        second: int,
-        sequence: int,
-        timestamp: int,
-        ssrc: int,
-        abs_send_time: int,
-        audio_level: int | None,
-    ) -> bytearray:
-        """The header bytes; `audio_level` is the extension's byte (V bit and level)."""
-        data = bytearray(self._template)
-        _FIXED_HEADER.pack_into(data, 0, first, second, sequence, timestamp, ssrc)
-        if self._abs_send_time:
-            _WORD.pack_into(
-                data, self._abs_send_time - 1, self._abs_word_base | (abs_send_time & 0xFFFFFF)
-            )
-        if self._audio_level and audio_level is not None:
-            data[self._audio_level] = audio_level
-        return data
+        self.packet = writer.packet
+        """`packet(second byte, sequence, timestamp, ssrc, abs-send-time, audio level byte or
+        None, payload, padding size)`: the whole RTP packet as bytes."""
 
 
 def _changed(low: bytes, high: bytes, size: int, base: int) -> int:
@@ -318,22 +297,19 @@ class DownTrack:
         padding_size: int,
         abs_send_time: int,
     ) -> bytes:
+        second = (0x80 if packet.marker else 0) | payload_type
         level = packet.audio_level
         if level is None:
-            template = self._header
-            level_byte = None
-        else:
-            template = self._header_with_level
-            level_byte = (0x80 if level[0] else 0) | (level[1] & 0x7F)
-        header = template.header(
-            template.first_byte | 0x20 if padding_size else template.first_byte,
-            (0x80 if packet.marker else 0) | payload_type,
+            return self._header.packet(
+                second, sequence, timestamp, ssrc, abs_send_time, None, payload, padding_size
+            )
+        return self._header_with_level.packet(
+            second,
             sequence,
             timestamp,
             ssrc,
             abs_send_time,
-            level_byte,
+            (0x80 if level[0] else 0) | (level[1] & 0x7F),
+            payload,
+            padding_size,
         )
-        if padding_size:
-            return b"".join((header, payload, bytes(padding_size - 1), bytes([padding_size])))
-        return b"".join((header, payload))

@@ -35,7 +35,7 @@ from pylibsrtp import SRTP_MAX_TRAILER_LEN
 from pylibsrtp._binding import ffi
 from pylibsrtp._binding import lib as srtp_lib
 
-from ._srtp_send import SrtpSender
+from ._rtp_out import SrtpSender
 from .rtp_parse import parse_rtp
 
 logger = logging.getLogger(__name__)
@@ -241,7 +241,7 @@ def _datagram_socket(udp: _DatagramTransport) -> socket.socket | None:
 
 
 def srtp_sender(session: pylibsrtp.Session) -> SrtpSender:
-    """A C protect-and-send (`_srtp_send.c`) on `session`'s libsrtp context: pylibsrtp's
+    """A C protect-and-send (`_rtp_out.c`) on `session`'s libsrtp context: pylibsrtp's
     `protect` without its wrapper's per-call copies and checks, and the socket's `sendto`
     without parsing the address each time. It keeps `session`, which frees the context."""
     protect = int(ffi.cast("uintptr_t", ffi.addressof(srtp_lib, "srtp_protect")))

@@ -2,9 +2,11 @@
 
 from struct import unpack
 
+import pytest
 from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpParameters
 from aiortc.rtp import HeaderExtensionsMap, RtpPacket
 
+from signaling.media._rtp_out import HeaderWriter
 from signaling.media.downtrack import DownTrack, DownTrackParams, ExtensionIds
 from signaling.media.history import PacketHistory
 from signaling.media.packet import SourcePacket
@@ -282,3 +284,15 @@ def test_header_template_packs_as_aiortc_does() -> None:
             expected.extensions.abs_send_time = abs_send_time
             expected.extensions.audio_level = level
             assert data == expected.serialize(mapping)
+
+
+def test_header_writer_checks_its_layout_and_padding() -> None:
+    with pytest.raises(ValueError, match="outside"):
+        HeaderWriter(bytes(12), abs_send_time=10, audio_level=0)  # inside the fixed header
+    with pytest.raises(ValueError, match="outside"):
+        HeaderWriter(bytes(16), abs_send_time=14, audio_level=0)  # past the end
+    writer = HeaderWriter(bytes([0x80]) + bytes(11), abs_send_time=0, audio_level=0)
+    with pytest.raises(ValueError, match="padding"):
+        writer.packet(96, 1, 2, 3, 0, None, b"x", 256)
+    data = writer.packet(96, 1, 2, 3, 0x123456, 0x55, b"x", 0)  # no such fields: ignored
+    assert data == bytes([0x80, 96, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3]) + b"x"
