@@ -1,29 +1,36 @@
-"""Forwarding benchmark: the hearing server's RTP forwarding against aiortc's MediaRelay.
+"""Forwarding benchmark: the hearing server's RTP forwarding against aiortc's MediaRelay and Janus.
 
-    python -m bench.forwarding [--quick | --soak] [--participants N] [--duration S]
+    python -m bench.forwarding [--quick | --soak] [--participants N] [--duration S] [--no-janus]
 
 N participants join one hearing, each sending 640x360 VP8 at 30 fps (~800 kbps) and Opus and
 receiving everyone else; after a warm-up the server's CPU time and memory are read over a
 measured window, then one more participant joins to time its first frames. The same is done
-with the MediaRelay baseline (bench/relay_server.py), which decodes and re-encodes for every
-subscriber and so is run with fewer participants. See bench/README.md for how to read it.
-The last line printed is one JSON object.
+with Janus (bench/janus_server.py), a C SFU, with as many participants, when it is installed;
+and with the MediaRelay baseline (bench/relay_server.py), which decodes and re-encodes for
+every subscriber and so is run with fewer participants. See bench/README.md for how to read
+it. The last line printed is one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import math
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.clip import encode_clip
+from bench.clip import Clip, encode_clip
+from bench.janus_server import JANUS, janus_available, janus_server
 from bench.load import Load, Measurement, measure
 from bench.relay_server import relay_hearing
 from bench.servers import hearing_server, relay_server
 
 NEVER = 99.0
+WARMUP = 20.0
+"""Seconds between the streams flowing and the measured window, outside --quick."""
 FULL_FPS = 29.0
 """Received frame rate below which a stream did not get the clip's 30 fps."""
 TARGETS = {
@@ -39,12 +46,19 @@ def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     if args.quick:
         forwarding = Load(args.participants or 8, warmup=3, duration=args.duration or 10)
+        c_sfu = Load(forwarding.participants, warmup=3, duration=10)
         baseline = Load(args.relay_participants or 3, warmup=3, duration=6)
     else:
         duration = args.duration or (600 if args.soak else 60)
         interval = 10.0 if duration >= 300 else 1.0
-        forwarding = Load(args.participants or 10, 5, duration, rss_interval=interval)
+        # the warm-up outlasts the filling of the NACK histories (1024 packets, ~14 s of
+        # video), so that the memory samples show the steady state
+        forwarding = Load(args.participants or 10, WARMUP, duration, rss_interval=interval)
+        c_sfu = Load(forwarding.participants, warmup=5, duration=20)
         baseline = Load(args.relay_participants or 3, warmup=5, duration=20)
+    with_janus = not args.no_janus and janus_available()
+    if not args.no_janus and not with_janus:
+        print(f"Janus baseline skipped: it needs {JANUS} (apt-get install janus) and cc")
     clip = encode_clip()
     print(f"clip: {len(clip.video)} VP8 frames 640x360, {clip.video_bitrate / 1000:.0f} kbps")
 
@@ -57,6 +71,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"hearing server: {forwarding.participants} participants, {forwarding.duration:.0f} s"
             )
             sfu = measure(server, hearing, clip, forwarding, by_timestamp=False)
+        janus = _janus(Path(tmp, "janus"), clip, c_sfu) if with_janus else None
         relay_dir = Path(tmp, "relay")
         relay_dir.mkdir()
         with relay_server(relay_dir, round(clip.video_bitrate)) as relay:
@@ -65,8 +80,8 @@ def main(argv: list[str] | None = None) -> None:
             )
             base = measure(relay, relay_hearing(baseline.participants), clip, baseline, True)
 
-    _print_table(sfu, base)
-    summary = _summary(sfu, base)
+    _print_table(sfu, base, janus)
+    summary = _summary(sfu, base, janus)
     for name, (sense, target) in TARGETS.items():
         value = summary[name]
         met = value >= target if sense == ">=" else value <= target
@@ -75,12 +90,31 @@ def main(argv: list[str] | None = None) -> None:
         f"  {'relay_cpu_ratio_per_frame':26} {summary['relay_cpu_ratio_per_frame']:10.2f}"
         "  (the same per frame delivered, for reference)"
     )
-    if min(sfu.fps_min, base.fps_min) < FULL_FPS:
+    if janus is not None:
         print(
-            f"  note: a stream fell below {FULL_FPS:g} fps (ours {sfu.fps_min:.1f}, baseline"
-            f" {base.fps_min:.1f}): the two ratios differ and the run is not like for like"
+            f"  {'c_sfu_ratio':26} {summary['c_sfu_ratio']:10.2f}  (our streams per core / Janus',"
+            f" {summary['janus_streams_per_core']:.0f}, on this machine now)"
+        )
+    lowest = {"ours": sfu.fps_min, "baseline": base.fps_min}
+    if janus is not None:
+        lowest["Janus"] = janus.fps_min
+    if min(lowest.values()) < FULL_FPS:
+        print(
+            f"  note: a stream fell below {FULL_FPS:g} fps ("
+            + ", ".join(f"{name} {fps:.1f}" for name, fps in lowest.items())
+            + "): the ratios are not like for like"
         )
     print(json.dumps(summary, allow_nan=False))
+
+
+def _janus(workdir: Path, clip: Clip, load: Load) -> Measurement:
+    workdir.mkdir()
+    server, room = janus_server(workdir, load.participants)
+    with server:
+        print(f"Janus baseline: {load.participants} participants, {load.duration:.0f} s")
+        measured = measure(server, room, clip, load, by_timestamp=False, signaling="janus")
+    # Janus writes abs-send-time from a clock of its own (not wall-clock time): no such figure
+    return dataclasses.replace(measured, forwarded_to_arrival_p95=float("nan"))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,50 +122,56 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m bench.forwarding", description=__doc__.split("\n")[0]
     )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", action="store_true", help="under a minute: 8 participants, 10 s")
+    mode.add_argument("--quick", action="store_true", help="about a minute: 8 participants, 10 s")
     mode.add_argument("--soak", action="store_true", help="a 10-minute window, for memory")
     parser.add_argument("--participants", type=int, help="hearing server run (default 10)")
     parser.add_argument("--relay-participants", type=int, help="baseline run (default 3)")
     parser.add_argument("--duration", type=float, help="measured seconds (default 60)")
+    parser.add_argument("--no-janus", action="store_true", help="skip the Janus baseline")
     return parser
 
 
-def _print_table(sfu: Measurement, base: Measurement) -> None:
-    rows: list[tuple[str, str, str]] = [
-        ("participants (each sends VP8 + Opus)", f"{sfu.participants}", f"{base.participants}"),
-        ("video streams forwarded", f"{sfu.video_streams}", f"{base.video_streams}"),
-        ("measured window, s", f"{sfu.window:.1f}", f"{base.window:.1f}"),
-        ("server CPU, cores", f"{sfu.server_cores:.3f}", f"{base.server_cores:.3f}"),
-        ("load generator CPU, cores", f"{sfu.generator_cores:.3f}", f"{base.generator_cores:.3f}"),
-        ("other load on the machine, cores", f"{sfu.other_cores:.3f}", f"{base.other_cores:.3f}"),
-        ("CPU per video stream, % of a core", _pct(sfu.cpu_per_stream), _pct(base.cpu_per_stream)),
-        ("CPU per 1000 frames delivered, core-ms", _per_frame(sfu), _per_frame(base)),
-        ("video streams per core", f"{sfu.streams_per_core:.0f}", f"{base.streams_per_core:.1f}"),
-        ("received fps per stream, mean / min", _fps(sfu), _fps(base)),
-        ("send→arrival latency p50, ms", _ms(sfu.latency_p50), _ms(base.latency_p50)),
-        ("send→arrival latency p95, ms", _ms(sfu.latency_p95), _ms(base.latency_p95)),
-        (
-            "server stamp→arrival p95, ms",
-            _ms(sfu.forwarded_to_arrival_p95),
-            _ms(base.forwarded_to_arrival_p95),
-        ),
-        ("frames matched for latency", f"{sfu.latency_frames}", f"{base.latency_frames}"),
-        ("late joiner first frame p50 / worst, s", _late(sfu), _late(base)),
-        ("server RSS start → end, MiB", _rss(sfu), _rss(base)),
-        ("sample decoded (frames, size)", _sample(sfu), _sample(base)),
-    ]
-    width = max(len(r[0]) for r in rows)
-    print(f"\n{'':{width}}  {'hearing server':>18}  {'MediaRelay':>18}")
-    for label, ours, theirs in rows:
-        print(f"{label:{width}}  {ours:>18}  {theirs:>18}")
+ROWS: list[tuple[str, Callable[[Measurement], str]]] = [
+    ("participants (each sends VP8 + Opus)", lambda m: f"{m.participants}"),
+    ("video streams forwarded", lambda m: f"{m.video_streams}"),
+    ("measured window, s", lambda m: f"{m.window:.1f}"),
+    ("server CPU, cores", lambda m: f"{m.server_cores:.3f}"),
+    ("load generator CPU, cores", lambda m: f"{m.generator_cores:.3f}"),
+    ("other load on the machine, cores", lambda m: f"{m.other_cores:.3f}"),
+    ("CPU per video stream, % of a core", lambda m: f"{m.cpu_per_stream * 100:.3f}"),
+    ("CPU per 1000 frames delivered, core-ms", lambda m: f"{m.cpu_per_frame * 1e6:.1f}"),
+    ("video streams per core", lambda m: _streams_per_core(m)),
+    ("received fps per stream, mean / min", lambda m: f"{m.fps_mean:.1f} / {m.fps_min:.1f}"),
+    ("send→arrival latency p50, ms", lambda m: _ms(m.latency_p50)),
+    ("send→arrival latency p95, ms", lambda m: _ms(m.latency_p95)),
+    ("server stamp→arrival p95, ms", lambda m: _ms(m.forwarded_to_arrival_p95)),
+    ("frames matched for latency", lambda m: f"{m.latency_frames}"),
+    ("late joiner first frame p50 / worst, s", lambda m: _late(m)),
+    ("server RSS start → end, MiB", lambda m: f"{m.rss[0]:.0f} → {m.rss[-1]:.0f}"),
+    ("sample decoded (frames, size)", lambda m: _sample(m)),
+]
+
+
+def _print_table(sfu: Measurement, base: Measurement, janus: Measurement | None) -> None:
+    columns = {"hearing server": sfu, "MediaRelay": base}
+    if janus is not None:
+        columns["Janus (C)"] = janus
+    width = max(len(label) for label, _ in ROWS)
+    print(f"\n{'':{width}}" + "".join(f"  {name:>18}" for name in columns))
+    for label, cell in ROWS:
+        print(f"{label:{width}}" + "".join(f"  {cell(m):>18}" for m in columns.values()))
     print()
 
 
-def _summary(sfu: Measurement, base: Measurement) -> dict[str, Any]:
+def _summary(sfu: Measurement, base: Measurement, janus: Measurement | None) -> dict[str, Any]:
     return {
         "streams_per_core": round(sfu.streams_per_core, 1),
         "relay_cpu_ratio": round(base.cpu_per_stream / sfu.cpu_per_stream, 1),
         "relay_cpu_ratio_per_frame": round(base.cpu_per_frame / sfu.cpu_per_frame, 1),
+        "janus_streams_per_core": None if janus is None else round(janus.streams_per_core, 1),
+        "c_sfu_ratio": (
+            None if janus is None else round(sfu.streams_per_core / janus.streams_per_core, 3)
+        ),
         "added_latency_p95_ms": round(sfu.latency_p95 * 1000, 2),
         "added_latency_p50_ms": round(sfu.latency_p50 * 1000, 2),
         "late_join_first_frame_s": round(_worst(sfu.late_join_first_frames, sfu.participants), 3),
@@ -142,17 +182,21 @@ def _summary(sfu: Measurement, base: Measurement) -> dict[str, Any]:
         "window_s": round(sfu.window, 1),
         "fps_min": round(sfu.fps_min, 1),
         "other_load_cores": round(sfu.other_cores, 2),
-        "relay": {
-            "participants": base.participants,
-            "video_streams": base.video_streams,
-            "cpu_per_stream_pct": round(base.cpu_per_stream * 100, 2),
-            "fps_mean": round(base.fps_mean, 1),
-            "fps_min": round(base.fps_min, 1),
-            "added_latency_p95_ms": round(base.latency_p95 * 1000, 2),
-            "late_join_first_frame_s": round(
-                _worst(base.late_join_first_frames, base.participants), 3
-            ),
-        },
+        "relay": _baseline(base),
+        "janus": None if janus is None else _baseline(janus),
+    }
+
+
+def _baseline(m: Measurement) -> dict[str, Any]:
+    return {
+        "participants": m.participants,
+        "video_streams": m.video_streams,
+        "cpu_per_stream_pct": round(m.cpu_per_stream * 100, 3),
+        "fps_mean": round(m.fps_mean, 1),
+        "fps_min": round(m.fps_min, 1),
+        "added_latency_p95_ms": round(m.latency_p95 * 1000, 2),
+        "late_join_first_frame_s": round(_worst(m.late_join_first_frames, m.participants), 3),
+        "other_load_cores": round(m.other_cores, 2),
     }
 
 
@@ -161,20 +205,12 @@ def _worst(first_frames: list[float], publishers: int) -> float:
     return max(first_frames) if len(first_frames) >= publishers else NEVER
 
 
-def _pct(fraction: float) -> str:
-    return f"{fraction * 100:.3f}"
-
-
-def _per_frame(m: Measurement) -> str:
-    return f"{m.cpu_per_frame * 1e6:.1f}"
+def _streams_per_core(m: Measurement) -> str:
+    return f"{m.streams_per_core:.{0 if m.streams_per_core >= 100 else 1}f}"
 
 
 def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.2f}"
-
-
-def _fps(m: Measurement) -> str:
-    return f"{m.fps_mean:.1f} / {m.fps_min:.1f}"
+    return "n/a" if math.isnan(seconds) else f"{seconds * 1000:.2f}"
 
 
 def _late(m: Measurement) -> str:
@@ -182,10 +218,6 @@ def _late(m: Measurement) -> str:
     if not times:
         return "none arrived"
     return f"{times[len(times) // 2]:.2f} / {_worst(times, m.participants):.2f}"
-
-
-def _rss(m: Measurement) -> str:
-    return f"{m.rss[0]:.0f} → {m.rss[-1]:.0f}"
 
 
 def _sample(m: Measurement) -> str:

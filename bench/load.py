@@ -55,7 +55,8 @@ class Measurement:
     latency_frames: int
     forwarded_to_arrival_p95: float
     """From the server's abs-send-time stamp (taken as it forwards) to arrival: the part of
-    the latency spent after the server (NaN where the server does not stamp)."""
+    the latency spent after the server (NaN where the server does not stamp, or stamps from
+    a clock of its own, as Janus does)."""
     late_join_first_frames: list[float]
     """Seconds from the late joiner's connect to the first frame of each publisher."""
     rss: list[float]
@@ -90,13 +91,16 @@ def _median(values: list[float]) -> float:
 
 
 class _Workers:
-    def __init__(self, count: int, url: str, hearing_id: int, clip: Clip) -> None:
+    def __init__(
+        self, count: int, url: str, hearing_id: int, clip: Clip, signaling: worker.Signaling
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self.conns: list[Connection] = []
         self.processes = []
+        args = (url, hearing_id, clip, signaling)
         for _ in range(count):
             parent, child = context.Pipe()
-            process = context.Process(target=worker.run, args=(child, url, hearing_id, clip))
+            process = context.Process(target=worker.run, args=(child, *args))
             process.start()
             self.conns.append(parent)
             self.processes.append(process)
@@ -140,26 +144,40 @@ class _Workers:
 
 
 def measure(
-    server: ServerProcess, hearing: BenchHearing, clip: Clip, load: Load, by_timestamp: bool
+    server: ServerProcess,
+    hearing: BenchHearing,
+    clip: Clip,
+    load: Load,
+    by_timestamp: bool,
+    signaling: worker.Signaling = "hearing",
 ) -> Measurement:
     count = min(load.workers, load.participants)
-    workers = _Workers(count, server.url, hearing.hearing_id, clip)
+    workers = _Workers(count, server.url, hearing.hearing_id, clip, signaling)
     try:
-        return _measure(workers, server.pid, hearing, load, by_timestamp)
+        return _measure(workers, server.pid, hearing, load, by_timestamp, signaling == "hearing")
     finally:
         workers.close()
 
 
 def _measure(
-    workers: _Workers, pid: int, hearing: BenchHearing, load: Load, by_timestamp: bool
+    workers: _Workers,
+    pid: int,
+    hearing: BenchHearing,
+    load: Load,
+    by_timestamp: bool,
+    admits: bool,
 ) -> Measurement:
+    """`admits`: the judge opens the hearing and admits the others (a Janus room lets anyone
+    in)."""
     parties = hearing.parties[: load.participants - 1]
     judge = hearing.judge.participant_id
     workers.ask(0, "join", [hearing.judge], False)
-    workers.ask(0, "call", judge, "open")
+    if admits:
+        workers.ask(0, "call", judge, "open")
     n = len(workers.conns)
     workers.gather([("join", parties[i::n], i == 0) for i in range(n)])
-    workers.ask(0, "call", judge, "admit_all")
+    if admits:
+        workers.ask(0, "call", judge, "admit_all")
     _wait_flowing(workers, load.participants)
     time.sleep(load.warmup)
 

@@ -5,12 +5,16 @@ Incoming RTP is taken away from aiortc's jitter buffer and decoder (the receiver
 handler is replaced), so receiving costs SRTP and parsing only: per stream it counts packets
 and complete frames (marker bit), notes when the first frame arrived, and logs when each video
 frame began to arrive, identified by its first bytes (bench/clip.py) and its RTP timestamp.
+
+`BaseParticipant` is that media part, the same whatever the server; `Participant` adds the
+hearing server's socket.io signaling (bench/janus_participant.py adds Janus').
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from abc import ABC, abstractmethod
 from array import array
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,12 +68,14 @@ class Incoming:
         self.arrived_at, self.since_forwarded = array("d"), array("d")
 
 
-class Participant:
-    def __init__(
-        self, url: str, hearing_id: int, seat: Seat, clip: Clip, fingerprints: dict[bytes, int]
-    ) -> None:
-        self.url = url
-        self.hearing_id = hearing_id
+class BaseParticipant(ABC):
+    """What a participant does whatever the server: send the clip, count what arrives.
+
+    Subclasses do the signaling: they set `connected_at` as they start joining, add the clip
+    to the connection they publish on (`_add_clip`), fill `_owners` before an offer adds
+    incoming streams, and pass the connection they receive on to `_receive`."""
+
+    def __init__(self, seat: Seat, clip: Clip, fingerprints: dict[bytes, int]) -> None:
         self.seat = seat
         self.clip = clip
         self.fingerprints = fingerprints
@@ -80,14 +86,85 @@ class Participant:
         self.connected_at = 0.0
         self.first_frame = asyncio.Event()
         """Set when an incoming stream delivers its first frame."""
+        self._owners: dict[str, int] = {}
+        """Incoming stream (mid) -> the participant id of its publisher."""
+
+    @abstractmethod
+    async def join(self) -> None: ...
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    def video_streams_flowing(self) -> int:
+        return sum(1 for s in self.incoming.values() if s.kind == "video" and s.frames > 0)
+
+    def _add_clip(self, pc: RTCPeerConnection) -> None:
+        video = ClipVideoTrack(self.clip, self.sent)
+        sender = pc.addTrack(video)
+        setattr(sender, "_send_keyframe", video.restart)  # noqa: B010 (a PLI restarts the clip)
+        pc.addTrack(ClipAudioTrack(self.clip))
+
+    def _receive(self, pc: RTCPeerConnection) -> None:
+        """Count every track that arrives on `pc`."""
+        pc.on("track", lambda track: self._on_track(pc, track))
+
+    def _on_track(self, pc: RTCPeerConnection, track: MediaStreamTrack) -> None:
+        transceiver = next(t for t in pc.getTransceivers() if t.receiver.track is track)
+        mid = transceiver.mid or ""
+        stream = Incoming(publisher_id=self._owners.get(mid, -1), kind=track.kind)
+        if track.kind == "video" and self.sample_next:
+            self.sample_next, stream.sample = False, []
+        self.incoming[mid] = stream
+        self._count(transceiver.receiver, stream)
+
+    def _count(self, receiver: RTCRtpReceiver, stream: Incoming) -> None:
+        fingerprints = self.fingerprints
+
+        async def handle(packet: RtpPacket, arrival_time_ms: int) -> None:
+            now = time.monotonic()
+            payload = packet.payload
+            stream.packets += 1
+            stream.octets += len(payload)
+            if stream.kind == "video" and payload:
+                descriptor = parse_descriptor(payload)
+                if descriptor.begins_frame:
+                    head = payload[descriptor.size : descriptor.size + FINGERPRINT_BYTES]
+                    stream.index.append(fingerprints.get(head, -1))
+                    stream.timestamp.append(packet.timestamp)
+                    stream.arrived_at.append(now)
+                    stamp = packet.extensions.abs_send_time
+                    if stamp is not None:  # 6.18 fixed-point seconds; NTP and Unix agree mod 64
+                        lag = (time.time() - stamp / (1 << 18)) % 64
+                        stream.since_forwarded.append(lag)
+                sample = stream.sample  # kept from the first keyframe on
+                if sample is not None and 0 < len(sample) + descriptor.keyframe <= SAMPLE_PACKETS:
+                    sample.append(payload)
+            if packet.marker:
+                stream.frames += 1
+                if stream.first_frame_at is None:
+                    stream.first_frame_at = now
+                    self.first_frame.set()
+
+        setattr(receiver, "_handle_rtp_packet", handle)  # noqa: B010
+
+
+class Participant(BaseParticipant):
+    """A participant of the hearing server (or of its MediaRelay baseline): socket.io
+    signaling, one peer connection both ways."""
+
+    def __init__(
+        self, url: str, hearing_id: int, seat: Seat, clip: Clip, fingerprints: dict[bytes, int]
+    ) -> None:
+        super().__init__(seat, clip, fingerprints)
+        self.url = url
+        self.hearing_id = hearing_id
         self.moves = 0
         """How many times joining was refused with `moved` and followed to `node_url`."""
         self._refusal: dict[str, Any] = {}
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.sio = self._client()
-        self._owners: dict[str, dict[str, Any]] = {}
         self._lock = asyncio.Lock()
-        self.pc.on("track", self._on_track)
+        self._receive(self.pc)
 
     def _client(self) -> socketio.AsyncClient:
         sio = socketio.AsyncClient(reconnection=False)
@@ -113,10 +190,7 @@ class Participant:
         if not seat.publishes:
             return
         async with self._lock:
-            video = ClipVideoTrack(self.clip, self.sent)
-            sender = self.pc.addTrack(video)
-            setattr(sender, "_send_keyframe", video.restart)  # noqa: B010 (a PLI restarts the clip)
-            self.pc.addTrack(ClipAudioTrack(self.clip))
+            self._add_clip(self.pc)
             await self.pc.setLocalDescription(await self.pc.createOffer())
             reply = await self.call("offer", {"sdp": self.pc.localDescription.sdp})
             if "sdp" not in reply:
@@ -151,9 +225,6 @@ class Participant:
         )
         return reply
 
-    def video_streams_flowing(self) -> int:
-        return sum(1 for s in self.incoming.values() if s.kind == "video" and s.frames > 0)
-
     async def close(self) -> None:
         async with self._lock:  # not in the middle of answering an offer
             await self.sio.disconnect()
@@ -163,46 +234,8 @@ class Participant:
         async with self._lock:
             if self.pc.signalingState == "closed":  # an offer that came as we closed
                 return
-            self._owners.update(data.get("tracks", {}))
+            for mid, owner in data.get("tracks", {}).items():
+                self._owners[mid] = int(owner.get("participant_id", -1))
             await self.pc.setRemoteDescription(RTCSessionDescription(data["sdp"], "offer"))
             await self.pc.setLocalDescription(await self.pc.createAnswer())
             await self.sio.emit("answer", {"sdp": self.pc.localDescription.sdp}, NAMESPACE)
-
-    def _on_track(self, track: MediaStreamTrack) -> None:
-        transceiver = next(t for t in self.pc.getTransceivers() if t.receiver.track is track)
-        owner = self._owners.get(transceiver.mid or "", {})
-        stream = Incoming(publisher_id=int(owner.get("participant_id", -1)), kind=track.kind)
-        if track.kind == "video" and self.sample_next:
-            self.sample_next, stream.sample = False, []
-        self.incoming[transceiver.mid or ""] = stream
-        self._count(transceiver.receiver, stream)
-
-    def _count(self, receiver: RTCRtpReceiver, stream: Incoming) -> None:
-        fingerprints = self.fingerprints
-
-        async def handle(packet: RtpPacket, arrival_time_ms: int) -> None:
-            now = time.monotonic()
-            payload = packet.payload
-            stream.packets += 1
-            stream.octets += len(payload)
-            if stream.kind == "video" and payload:
-                descriptor = parse_descriptor(payload)
-                if descriptor.begins_frame:
-                    head = payload[descriptor.size : descriptor.size + FINGERPRINT_BYTES]
-                    stream.index.append(fingerprints.get(head, -1))
-                    stream.timestamp.append(packet.timestamp)
-                    stream.arrived_at.append(now)
-                    stamp = packet.extensions.abs_send_time
-                    if stamp is not None:  # 6.18 fixed-point seconds; NTP and Unix agree mod 64
-                        lag = (time.time() - stamp / (1 << 18)) % 64
-                        stream.since_forwarded.append(lag)
-                sample = stream.sample  # kept from the first keyframe on
-                if sample is not None and 0 < len(sample) + descriptor.keyframe <= SAMPLE_PACKETS:
-                    sample.append(payload)
-            if packet.marker:
-                stream.frames += 1
-                if stream.first_frame_at is None:
-                    stream.first_frame_at = now
-                    self.first_frame.set()
-
-        setattr(receiver, "_handle_rtp_packet", handle)  # noqa: B010

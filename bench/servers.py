@@ -30,15 +30,24 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """A child process serving HTTP at `url`; `start` waits for /healthz, `stop` ends it.
+    """A child process serving HTTP at `url`; `start` waits for `health` (a path that answers
+    once it is ready), `stop` ends it.
 
     As a context manager it starts (unless started already) and stops."""
 
-    def __init__(self, command: list[str], workdir: Path, env: dict[str, str], port: int) -> None:
+    def __init__(
+        self,
+        command: list[str],
+        workdir: Path,
+        env: dict[str, str],
+        port: int,
+        health: str = "/healthz",
+    ) -> None:
         self.command = command
         self.workdir = workdir
         self.env = env
         self.url = f"http://127.0.0.1:{port}"
+        self.health = health
         self.log = workdir / "server.log"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -57,12 +66,12 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited:\n{self.log.read_text()}")
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1):
+                with urllib.request.urlopen(self.url + self.health, timeout=1):
                     return
             except OSError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"server did not answer /healthz in 30 s:\n{self.log.read_text()}")
+        raise RuntimeError(f"server did not answer {self.health} in 30 s:\n{self.log.read_text()}")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -11,15 +11,20 @@ import contextlib
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Literal
 
 import av
 from aiortc.codecs.vpx import vp8_depayload
 
 from bench.clip import Clip, SendLog
+from bench.janus_participant import JanusParticipant
 from bench.loopback import use_loopback, zero_timestamp_origins
-from bench.participant import Incoming, Participant, Seat
+from bench.participant import BaseParticipant, Incoming, Participant, Seat
 from signaling.media.vp8 import parse_descriptor
+
+Signaling = Literal["hearing", "janus"]
+"""The hearing server's socket.io protocol (which the MediaRelay baseline speaks too), or
+Janus' HTTP API to its VideoRoom plugin (the hearing id is then the room's)."""
 
 
 @dataclass(frozen=True)
@@ -38,20 +43,21 @@ class Snapshot:
     """Frames decoded from the sampled stream, and their width and height."""
 
 
-def run(conn: Connection, url: str, hearing_id: int, clip: Clip) -> None:
+def run(conn: Connection, url: str, hearing_id: int, clip: Clip, signaling: Signaling) -> None:
     """Process entry point."""
     use_loopback()
     zero_timestamp_origins()
-    asyncio.run(_Worker(url, hearing_id, clip).serve(conn))
+    asyncio.run(_Worker(url, hearing_id, clip, signaling).serve(conn))
 
 
 class _Worker:
-    def __init__(self, url: str, hearing_id: int, clip: Clip) -> None:
+    def __init__(self, url: str, hearing_id: int, clip: Clip, signaling: Signaling) -> None:
         self.url = url
         self.hearing_id = hearing_id
         self.clip = clip
+        self.signaling = signaling
         self.fingerprints = clip.fingerprints()
-        self.participants: dict[int, Participant] = {}
+        self.participants: dict[int, BaseParticipant] = {}
 
     async def serve(self, conn: Connection) -> None:
         loop = asyncio.get_running_loop()
@@ -65,8 +71,9 @@ class _Worker:
             if command == "close":
                 return
 
-    def _participant(self, seat: Seat) -> Participant:
-        participant = Participant(self.url, self.hearing_id, seat, self.clip, self.fingerprints)
+    def _participant(self, seat: Seat) -> BaseParticipant:
+        kind = JanusParticipant if self.signaling == "janus" else Participant
+        participant = kind(self.url, self.hearing_id, seat, self.clip, self.fingerprints)
         self.participants[seat.participant_id] = participant
         return participant
 
@@ -77,7 +84,9 @@ class _Worker:
         await asyncio.gather(*(p.join() for p in participants))
 
     async def call(self, participant_id: int, event: str) -> dict[str, Any]:
-        return await self.participants[participant_id].call(event)
+        participant = self.participants[participant_id]
+        assert isinstance(participant, Participant)  # a Janus room has nothing to call
+        return await participant.call(event)
 
     async def flowing(self) -> dict[int, int]:
         """Participant id -> number of incoming video streams that delivered a frame."""
