@@ -12,8 +12,8 @@ WEB_SOURCES := $(shell find $(WEB)/src -type f) $(wildcard $(WEB)/*.html) \
 
 setup: $(STAMP) $(WEB_BUILT)
 
-# setup.py compiles the forwarder's C part (signaling/media/_rtp_out.c) in place
-$(STAMP): pyproject.toml setup.py signaling/media/_rtp_out.c
+# setup.py compiles the forwarder's C part (signaling/media/_fastpath.c) in place
+$(STAMP): pyproject.toml setup.py signaling/media/_fastpath.c
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

@@ -1,12 +1,12 @@
-"""The one compiled part: signaling/media/_rtp_out.c (metadata lives in pyproject.toml)."""
+"""The one compiled part: signaling/media/_fastpath.c (metadata lives in pyproject.toml)."""
 
 from setuptools import Extension, setup
 
 setup(
     ext_modules=[
         Extension(
-            "signaling.media._rtp_out",
-            ["signaling/media/_rtp_out.c"],
+            "signaling.media._fastpath",
+            ["signaling/media/_fastpath.c"],
             extra_compile_args=["-O2", "-Wall", "-Wextra", "-Werror"],
         )
     ]

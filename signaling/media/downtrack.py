@@ -16,7 +16,7 @@ from struct import pack
 
 from aiortc.rtp import pack_header_extensions
 
-from ._rtp_out import HeaderWriter
+from ._fastpath import HeaderWriter
 from .nack import seq_delta
 from .packet import SourcePacket
 from .vp8 import rewrite_descriptor
@@ -58,7 +58,7 @@ class HeaderTemplate:
     """The RTP header a downtrack writes (fixed header and extension block), packed once.
 
     Per packet only the fixed fields and the abs-send-time and audio-level values are written,
-    by `packet` (C: `_rtp_out.HeaderWriter`), into one new object holding header, payload and
+    by `packet` (C: `_fastpath.HeaderWriter`), into one new object holding header, payload and
     padding. Where those values sit is found here by packing the block twice with different
     placeholder values (so it holds for aiortc's one-byte and two-byte extension forms alike).
     """

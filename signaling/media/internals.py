@@ -35,7 +35,7 @@ from pylibsrtp import SRTP_MAX_TRAILER_LEN
 from pylibsrtp._binding import ffi
 from pylibsrtp._binding import lib as srtp_lib
 
-from ._rtp_out import SrtpSender
+from ._fastpath import Srtp
 from .rtp_parse import parse_rtp
 
 logger = logging.getLogger(__name__)
@@ -240,13 +240,24 @@ def _datagram_socket(udp: _DatagramTransport) -> socket.socket | None:
     return None
 
 
-def srtp_sender(session: pylibsrtp.Session) -> SrtpSender:
-    """A C protect-and-send (`_rtp_out.c`) on `session`'s libsrtp context: pylibsrtp's
-    `protect` without its wrapper's per-call copies and checks, and the socket's `sendto`
-    without parsing the address each time. It keeps `session`, which frees the context."""
-    protect = int(ffi.cast("uintptr_t", ffi.addressof(srtp_lib, "srtp_protect")))
+def _srtp(session: pylibsrtp.Session, function: str, max_trailer: int) -> Srtp:
+    """libsrtp's `function` on `session`'s context, called from C (`_fastpath.c`): pylibsrtp
+    without its wrapper's per-call copies and checks. It keeps `session`, which frees the
+    context."""
+    transform = int(ffi.cast("uintptr_t", ffi.addressof(srtp_lib, function)))
     context = int(ffi.cast("uintptr_t", session._srtp[0]))
-    return SrtpSender(protect, context, session, SRTP_MAX_TRAILER_LEN)
+    return Srtp(transform, context, session, max_trailer)
+
+
+def srtp_protector(session: pylibsrtp.Session) -> Srtp:
+    """SRTP protect of RTP packets, and their send (`Srtp.connect`, `Srtp.send`): the send
+    without parsing the address each time, as the socket's `sendto` does."""
+    return _srtp(session, "srtp_protect", SRTP_MAX_TRAILER_LEN)
+
+
+def srtp_unprotector(session: pylibsrtp.Session) -> Srtp:
+    """SRTP unprotect of RTP packets (`Srtp.transform`)."""
+    return _srtp(session, "srtp_unprotect", 0)
 
 
 class RtpSendPath:
@@ -270,7 +281,7 @@ class RtpSendPath:
         self._pair: CandidatePair | None = None
         self._udp: _DatagramTransport | None = None
         self._address: tuple[str, int] = ("", 0)
-        self._sender: SrtpSender | None = None
+        self._sender: Srtp | None = None
         self._direct = False
         """Whether `_sender` sends on the pair's socket itself (a plain unconnected one)."""
         self._packets = 0
@@ -283,7 +294,7 @@ class RtpSendPath:
             return False
         sender = self._sender
         if sender is None:
-            sender = self._sender = srtp_sender(transport._tx_srtp)
+            sender = self._sender = srtp_protector(transport._tx_srtp)
         pair = self._nominated.get(1)
         if pair is not self._pair:
             if pair is None:
@@ -301,7 +312,7 @@ class RtpSendPath:
         if backlog > max_backlog:
             return False
         if backlog or not self._direct:
-            protected = sender.protect(data)
+            protected = sender.transform(data)
             udp.sendto(protected, self._address)  # behind what asyncio already holds
         else:
             # None once the kernel took it; else asyncio buffers, retries or reports
@@ -316,7 +327,7 @@ class RtpSendPath:
     def flush_counters(self) -> None:
         """Add what was sent since the last call to the transport's counters."""
         transport = self.transport
-        sent = 0 if self._sender is None else self._sender.take_protected_bytes()
+        sent = 0 if self._sender is None else self._sender.take_bytes()
         setattr(transport, _DTLS_TX_BYTES, getattr(transport, _DTLS_TX_BYTES) + sent)
         setattr(transport, _DTLS_TX_PACKETS, getattr(transport, _DTLS_TX_PACKETS) + self._packets)
         self._packets = 0
@@ -361,6 +372,7 @@ class ReceivePath:
         self._udp: asyncio.BaseTransport | None = None
         self._socket: socket.socket | None = None
         self._error_received: Callable[[OSError], None] | None = None
+        self._unprotect = srtp_unprotector(transport._rx_srtp).transform
 
     @classmethod
     def install(cls, transport: RTCDtlsTransport) -> "ReceivePath | None":
@@ -411,19 +423,19 @@ class ReceivePath:
             receiver = self._router.route_rtp(cast(RtpPacket, _Header(data)))
             sink: RtpSink | None = getattr(receiver, _RTP_SINK, None)
             if sink is not None:
-                self._receive(transport, data, sink)
+                self._receive(data, sink)
                 return
         assert self._original is not None
         self._original(data, addr)
 
-    @staticmethod
-    def _receive(transport: RTCDtlsTransport, data: bytes, sink: RtpSink) -> None:
+    def _receive(self, data: bytes, sink: RtpSink) -> None:
+        transport = self.transport
         setattr(transport, _DTLS_RX_BYTES, getattr(transport, _DTLS_RX_BYTES) + len(data))
         setattr(transport, _DTLS_RX_PACKETS, getattr(transport, _DTLS_RX_PACKETS) + 1)
         ids: HeaderExtensions = getattr(transport._rtp_header_extensions_map, _EXTENSION_IDS)
         try:
-            packet = parse_rtp(transport._rx_srtp.unprotect(data), ids.audio_level or 0)
-        except (pylibsrtp.Error, ValueError) as exc:
+            packet = parse_rtp(self._unprotect(data), ids.audio_level or 0)
+        except ValueError as exc:
             logger.debug("dropping undecodable SRTP packet: %s", exc)
             return
         sink(packet)

@@ -340,36 +340,44 @@ def test_aioice_host_address_lookup_used_by_tests() -> None:
     assert "get_host_addresses(" in inspect.getsource(aioice.ice.Connection.gather_candidates)
 
 
-def test_srtp_sender_protects_as_pylibsrtp_does() -> None:
-    """The C sender calls pylibsrtp's own libsrtp on the session's context."""
+def test_srtp_transforms_as_pylibsrtp_does() -> None:
+    """The C transforms call pylibsrtp's own libsrtp on the session's context."""
     session = inspect.getsource(pylibsrtp.Session)
     assert "self._srtp = ffi.gc(srtp, lambda x: lib.srtp_dealloc(x[0]))" in session
     assert "_srtp_assert(func(self._srtp[0], self._cdata, len_p))" in session
-    assert str(ffi.typeof(ffi.addressof(srtp_lib, "srtp_protect"))) == (
-        "<ctype 'srtp_err_status_t(*)(struct srtp_ctx_t_ *, void *, int *)'>"
-    )
+    for function in ("srtp_protect", "srtp_unprotect"):
+        assert str(ffi.typeof(ffi.addressof(srtp_lib, function))) == (
+            "<ctype 'srtp_err_status_t(*)(struct srtp_ctx_t_ *, void *, int *)'>"
+        )
     key = bytes(range(30))
 
     def outbound() -> Session:
         return Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND))
 
-    ours, theirs = internals.srtp_sender(outbound()), outbound()
-    inbound = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
+    def inbound() -> Session:
+        return Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
+
+    ours, theirs = internals.srtp_protector(outbound()), outbound()
+    ours_in, theirs_in = internals.srtp_unprotector(inbound()), inbound()
     for seq in range(3):
         packet = RtpPacket(payload_type=96, sequence_number=seq, ssrc=5, payload=bytes(seq + 1))
-        protected = ours.protect(packet.serialize())
+        protected = ours.transform(packet.serialize())
         assert protected == theirs.protect(packet.serialize())
-        assert inbound.unprotect(protected) == packet.serialize()
-    assert ours.take_protected_bytes() == sum(13 + seq + 10 for seq in range(3))  # + auth tag
-    assert ours.take_protected_bytes() == 0
+        assert ours_in.transform(protected) == theirs_in.unprotect(protected) == packet.serialize()
+    assert ours.take_bytes() == sum(13 + seq + 10 for seq in range(3))  # + auth tag
+    assert ours.take_bytes() == 0
     with pytest.raises(ValueError, match="too long"):
-        ours.protect(bytes(1500 - pylibsrtp.SRTP_MAX_TRAILER_LEN + 1))
-    ours.protect(bytes(1500 - pylibsrtp.SRTP_MAX_TRAILER_LEN))
+        ours.transform(bytes(1500 - pylibsrtp.SRTP_MAX_TRAILER_LEN + 1))
+    ours.transform(bytes(1500 - pylibsrtp.SRTP_MAX_TRAILER_LEN))
+    with pytest.raises(ValueError, match="SRTP transform failed"):  # a replay
+        ours_in.transform(protected)
+    with pytest.raises(ValueError, match="SRTP transform failed"):  # not authentic
+        ours_in.transform(protected[:-1] + bytes([protected[-1] ^ 1]))
 
 
 def test_srtp_sender_sends_or_hands_the_packet_back() -> None:
     key = bytes(range(30))
-    sender = internals.srtp_sender(Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND)))
+    sender = internals.srtp_protector(Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND)))
     inbound = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
     packets = [
         RtpPacket(payload_type=96, sequence_number=seq, ssrc=7, payload=bytes([seq]) * 100)

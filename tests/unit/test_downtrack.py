@@ -6,7 +6,7 @@ import pytest
 from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpParameters
 from aiortc.rtp import HeaderExtensionsMap, RtpPacket
 
-from signaling.media._rtp_out import HeaderWriter
+from signaling.media._fastpath import HeaderWriter
 from signaling.media.downtrack import DownTrack, DownTrackParams, ExtensionIds
 from signaling.media.history import PacketHistory
 from signaling.media.packet import SourcePacket

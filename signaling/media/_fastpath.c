@@ -1,14 +1,16 @@
-/* The forwarder's output path in C: writing a forwarded RTP packet (HeaderWriter), then its
- * SRTP protect and UDP send in one call (SrtpSender).
+/* The forwarder's per-packet work in C: SRTP unprotect of what arrives, and for what is
+ * forwarded, writing the packet (HeaderWriter) and its SRTP protect and UDP send in one call
+ * (Srtp).
  *
  * Per forwarded packet and subscriber, the Python way took a call into pylibsrtp's cffi
  * binding (two copies, a length pointer, a slice) and socket.sendto (which parses the
  * address tuple, dotted quad included, every time). This does the same work with the
  * address parsed once and no intermediate object unless the packet must be handed back.
  *
- * libsrtp is the one pylibsrtp links statically: the caller passes the address of its
- * srtp_protect and the session's srtp_t, and keeps the session alive (`owner`).
- * One SrtpSender is used from one thread (the event loop's), as a pylibsrtp session is.
+ * libsrtp is the one pylibsrtp links statically: the caller passes the address of one of its
+ * transforms (srtp_protect, srtp_unprotect, srtp_protect_rtcp: one signature) and the
+ * session's srtp_t, and keeps the session alive (`owner`). One Srtp is used from one thread
+ * (the event loop's), as a pylibsrtp session is.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -21,41 +23,42 @@
 
 #define BUFFER_SIZE 1500 /* as pylibsrtp's session buffer */
 
-/* libsrtp 2: srtp_err_status_t srtp_protect(srtp_t ctx, void *rtp_hdr, int *len_ptr) */
-typedef int (*srtp_protect_fn)(void *context, void *packet, int *length);
+/* libsrtp 2: srtp_err_status_t srtp_protect(srtp_t ctx, void *rtp_hdr, int *len_ptr), and
+ * the same for srtp_unprotect and srtp_protect_rtcp */
+typedef int (*srtp_transform_fn)(void *context, void *packet, int *length);
 
 typedef struct {
     PyObject_HEAD
-    srtp_protect_fn protect;
+    srtp_transform_fn transform;
     void *context;
     PyObject *owner;  /* the pylibsrtp session that owns `context` */
-    Py_ssize_t limit; /* longest packet before protection (room left for the trailer) */
+    Py_ssize_t limit; /* longest packet taken (room left for a trailer protect adds) */
     PyObject *socket; /* the destination's socket.socket, or NULL */
     struct sockaddr_storage address;
     socklen_t address_length;
-    unsigned long long protected_bytes; /* since the last take_protected_bytes() */
+    unsigned long long bytes; /* of transformed packets since the last take_bytes() */
     unsigned char buffer[BUFFER_SIZE];
-} SrtpSender;
+} Srtp;
 
 static int
-SrtpSender_init(SrtpSender *self, PyObject *args, PyObject *kwargs)
+Srtp_init(Srtp *self, PyObject *args, PyObject *kwargs)
 {
-    static char *keywords[] = {"protect", "context", "owner", "max_trailer", NULL};
-    unsigned long long protect, context;
+    static char *keywords[] = {"transform", "context", "owner", "max_trailer", NULL};
+    unsigned long long transform, context;
     PyObject *owner;
     Py_ssize_t max_trailer;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "KKOn", keywords, &protect, &context,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "KKOn", keywords, &transform, &context,
                                      &owner, &max_trailer))
         return -1;
-    if (!protect || !context) {
-        PyErr_SetString(PyExc_ValueError, "protect and context must not be null");
+    if (!transform || !context) {
+        PyErr_SetString(PyExc_ValueError, "transform and context must not be null");
         return -1;
     }
     if (max_trailer < 0 || max_trailer >= BUFFER_SIZE) {
         PyErr_SetString(PyExc_ValueError, "max_trailer out of range");
         return -1;
     }
-    self->protect = (srtp_protect_fn)(uintptr_t)protect;
+    self->transform = (srtp_transform_fn)(uintptr_t)transform;
     self->context = (void *)(uintptr_t)context;
     Py_INCREF(owner);
     Py_XSETREF(self->owner, owner);
@@ -64,7 +67,7 @@ SrtpSender_init(SrtpSender *self, PyObject *args, PyObject *kwargs)
 }
 
 static int
-SrtpSender_traverse(SrtpSender *self, visitproc visit, void *arg)
+Srtp_traverse(Srtp *self, visitproc visit, void *arg)
 {
     Py_VISIT(self->owner);
     Py_VISIT(self->socket);
@@ -72,7 +75,7 @@ SrtpSender_traverse(SrtpSender *self, visitproc visit, void *arg)
 }
 
 static int
-SrtpSender_clear(SrtpSender *self)
+Srtp_clear(Srtp *self)
 {
     Py_CLEAR(self->owner);
     Py_CLEAR(self->socket);
@@ -80,16 +83,16 @@ SrtpSender_clear(SrtpSender *self)
 }
 
 static void
-SrtpSender_dealloc(SrtpSender *self)
+Srtp_dealloc(Srtp *self)
 {
     PyObject_GC_UnTrack(self);
-    SrtpSender_clear(self);
+    Srtp_clear(self);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* Protect `data` into the buffer; its protected length, or -1 with an exception set. */
+/* Transform `data` into the buffer; the new length, or -1 with an exception set. */
 static int
-protect_into_buffer(SrtpSender *self, PyObject *data)
+transform_into_buffer(Srtp *self, PyObject *data)
 {
     Py_buffer view;
     if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0)
@@ -102,25 +105,26 @@ protect_into_buffer(SrtpSender *self, PyObject *data)
     int length = (int)view.len;
     memcpy(self->buffer, view.buf, (size_t)length);
     PyBuffer_Release(&view);
-    if (self->protect(self->context, self->buffer, &length) != 0) {
-        PyErr_SetString(PyExc_RuntimeError, "SRTP protect failed");
+    int status = self->transform(self->context, self->buffer, &length);
+    if (status != 0) {
+        PyErr_Format(PyExc_ValueError, "SRTP transform failed (libsrtp status %d)", status);
         return -1;
     }
-    self->protected_bytes += (unsigned long long)length;
+    self->bytes += (unsigned long long)length;
     return length;
 }
 
 static PyObject *
-SrtpSender_protect(SrtpSender *self, PyObject *data)
+Srtp_transform(Srtp *self, PyObject *data)
 {
-    int length = protect_into_buffer(self, data);
+    int length = transform_into_buffer(self, data);
     if (length < 0)
         return NULL;
     return PyBytes_FromStringAndSize((const char *)self->buffer, length);
 }
 
 static PyObject *
-SrtpSender_connect(SrtpSender *self, PyObject *args)
+Srtp_connect(Srtp *self, PyObject *args)
 {
     PyObject *sock;
     const char *host;
@@ -147,13 +151,13 @@ SrtpSender_connect(SrtpSender *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
-/* Protect and send `data` to the connected destination. None once the kernel took it;
- * otherwise (no destination, socket closed, would block, any send error) the protected
+/* Transform (protect) and send `data` to the connected destination. None once the kernel
+ * took it; otherwise (no destination, socket closed, would block, any send error) the
  * packet, for the caller to hand to asyncio, which buffers, retries or reports. */
 static PyObject *
-SrtpSender_send(SrtpSender *self, PyObject *data)
+Srtp_send(Srtp *self, PyObject *data)
 {
-    int length = protect_into_buffer(self, data);
+    int length = transform_into_buffer(self, data);
     if (length < 0)
         return NULL;
     if (self->socket != NULL) {
@@ -178,37 +182,37 @@ SrtpSender_send(SrtpSender *self, PyObject *data)
 }
 
 static PyObject *
-SrtpSender_take_protected_bytes(SrtpSender *self, PyObject *Py_UNUSED(ignored))
+Srtp_take_bytes(Srtp *self, PyObject *Py_UNUSED(ignored))
 {
-    unsigned long long taken = self->protected_bytes;
-    self->protected_bytes = 0;
+    unsigned long long taken = self->bytes;
+    self->bytes = 0;
     return PyLong_FromUnsignedLongLong(taken);
 }
 
-static PyMethodDef SrtpSender_methods[] = {
-    {"protect", (PyCFunction)SrtpSender_protect, METH_O,
-     "protect(data) -> bytes: the SRTP packet for the RTP packet `data`."},
-    {"connect", (PyCFunction)SrtpSender_connect, METH_VARARGS,
+static PyMethodDef Srtp_methods[] = {
+    {"transform", (PyCFunction)Srtp_transform, METH_O,
+     "transform(data) -> bytes: the packet protected (or unprotected); ValueError if not."},
+    {"connect", (PyCFunction)Srtp_connect, METH_VARARGS,
      "connect(sock, host, port): where `send` sends (numeric host; sock stays open)."},
-    {"send", (PyCFunction)SrtpSender_send, METH_O,
-     "send(data) -> bytes | None: protect and send; the protected packet if not sent."},
-    {"take_protected_bytes", (PyCFunction)SrtpSender_take_protected_bytes, METH_NOARGS,
-     "take_protected_bytes() -> int: bytes protected since the last call (for stats)."},
+    {"send", (PyCFunction)Srtp_send, METH_O,
+     "send(data) -> bytes | None: transform and send; the transformed packet if not sent."},
+    {"take_bytes", (PyCFunction)Srtp_take_bytes, METH_NOARGS,
+     "take_bytes() -> int: bytes of packets transformed since the last call (for stats)."},
     {NULL, NULL, 0, NULL},
 };
 
-static PyTypeObject SrtpSenderType = {
+static PyTypeObject SrtpType = {
     PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "signaling.media._rtp_out.SrtpSender",
-    .tp_basicsize = sizeof(SrtpSender),
+    .tp_name = "signaling.media._fastpath.Srtp",
+    .tp_basicsize = sizeof(Srtp),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-    .tp_doc = "SrtpSender(protect, context, owner, max_trailer): SRTP protect + UDP send.",
+    .tp_doc = "Srtp(transform, context, owner, max_trailer): an SRTP transform, and UDP send.",
     .tp_new = PyType_GenericNew,
-    .tp_init = (initproc)SrtpSender_init,
-    .tp_dealloc = (destructor)SrtpSender_dealloc,
-    .tp_traverse = (traverseproc)SrtpSender_traverse,
-    .tp_clear = (inquiry)SrtpSender_clear,
-    .tp_methods = SrtpSender_methods,
+    .tp_init = (initproc)Srtp_init,
+    .tp_dealloc = (destructor)Srtp_dealloc,
+    .tp_traverse = (traverseproc)Srtp_traverse,
+    .tp_clear = (inquiry)Srtp_clear,
+    .tp_methods = Srtp_methods,
 };
 
 /* ---- RTP header writing ------------------------------------------------------------------
@@ -334,7 +338,7 @@ static PyMethodDef HeaderWriter_methods[] = {
 
 static PyTypeObject HeaderWriterType = {
     PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "signaling.media._rtp_out.HeaderWriter",
+    .tp_name = "signaling.media._fastpath.HeaderWriter",
     .tp_basicsize = sizeof(HeaderWriter),
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "HeaderWriter(template, abs_send_time, audio_level): writes RTP packets.",
@@ -346,22 +350,22 @@ static PyTypeObject HeaderWriterType = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
-    .m_name = "signaling.media._rtp_out",
-    .m_doc = "The forwarder's output path: RTP packet writing, SRTP protect and UDP send.",
+    .m_name = "signaling.media._fastpath",
+    .m_doc = "The forwarder's per-packet work: SRTP, RTP packet writing and UDP send.",
     .m_size = -1,
 };
 
 PyMODINIT_FUNC
-PyInit__rtp_out(void)
+PyInit__fastpath(void)
 {
-    if (PyType_Ready(&SrtpSenderType) < 0 || PyType_Ready(&HeaderWriterType) < 0)
+    if (PyType_Ready(&SrtpType) < 0 || PyType_Ready(&HeaderWriterType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL)
         return NULL;
-    Py_INCREF(&SrtpSenderType);
-    if (PyModule_AddObject(m, "SrtpSender", (PyObject *)&SrtpSenderType) < 0) {
-        Py_DECREF(&SrtpSenderType);
+    Py_INCREF(&SrtpType);
+    if (PyModule_AddObject(m, "Srtp", (PyObject *)&SrtpType) < 0) {
+        Py_DECREF(&SrtpType);
         Py_DECREF(m);
         return NULL;
     }
