@@ -31,7 +31,7 @@ from aiortc.rtp import (
     RtpPacket,
     is_rtcp,
 )
-from pylibsrtp import SRTP_MAX_TRAILER_LEN
+from pylibsrtp import SRTP_MAX_SRTCP_TRAILER_LEN, SRTP_MAX_TRAILER_LEN
 from pylibsrtp._binding import ffi
 from pylibsrtp._binding import lib as srtp_lib
 
@@ -137,6 +137,16 @@ async def send_rtcp(receiver: RTCRtpReceiver, packet: AnyRtcpPacket) -> None:
 
 
 # --- sender (subscriber side) ----------------------------------------------------------------
+
+
+def take_over_rtcp_send(sender: RTCRtpSender, send: Callable[[bytes], object]) -> None:
+    """Send the RTCP `sender` sends by itself (sender reports, SDES, BYE) with `send`, a
+    plain call, instead of aiortc's coroutines down to the socket (see `RtpSendPath`)."""
+
+    async def send_rtcp(packets: list[AnyRtcpPacket]) -> None:
+        send(b"".join(bytes(packet) for packet in packets))
+
+    setattr(sender, "_send_rtcp", send_rtcp)  # noqa: B010
 
 
 def replace_rtcp_handler(sender: RTCRtpSender, handler: RtcpHandler) -> None:
@@ -255,13 +265,19 @@ def srtp_protector(session: pylibsrtp.Session) -> Srtp:
     return _srtp(session, "srtp_protect", SRTP_MAX_TRAILER_LEN)
 
 
+def srtcp_protector(session: pylibsrtp.Session) -> Srtp:
+    """SRTCP protect of RTCP packets, and their send, as `srtp_protector` for RTP."""
+    return _srtp(session, "srtp_protect_rtcp", SRTP_MAX_SRTCP_TRAILER_LEN)
+
+
 def srtp_unprotector(session: pylibsrtp.Session) -> Srtp:
     """SRTP unprotect of RTP packets (`Srtp.transform`)."""
     return _srtp(session, "srtp_unprotect", 0)
 
 
 class RtpSendPath:
-    """Sends serialized RTP through a DTLS transport the short way, with no coroutine.
+    """Sends serialized RTP (and RTCP) through a DTLS transport the short way, with no
+    coroutine.
 
     aiortc's `RTCDtlsTransport._send_rtp` goes through four coroutines (DTLS transport, ICE
     connection, candidate pair protocol) to reach SRTP protect and the datagram transport's
@@ -281,9 +297,11 @@ class RtpSendPath:
         self._pair: CandidatePair | None = None
         self._udp: _DatagramTransport | None = None
         self._address: tuple[str, int] = ("", 0)
-        self._sender: Srtp | None = None
-        self._direct = False
-        """Whether `_sender` sends on the pair's socket itself (a plain unconnected one)."""
+        self._socket: socket.socket | None = None
+        """The pair's socket, when the senders may send on it themselves (a plain unconnected
+        one); else through asyncio's transport."""
+        self._rtp: Srtp | None = None
+        self._rtcp: Srtp | None = None
         self._packets = 0
 
     def send(self, data: bytes, max_backlog: int) -> bool:
@@ -292,9 +310,27 @@ class RtpSendPath:
         transport = self.transport
         if transport._state is not State.CONNECTED:
             return False
-        sender = self._sender
+        sender = self._rtp
         if sender is None:
-            sender = self._sender = srtp_protector(transport._tx_srtp)
+            sender = self._rtp = self._connected(srtp_protector(transport._tx_srtp))
+        return self._send(data, sender, max_backlog)
+
+    def send_rtcp(self, data: bytes, max_backlog: int) -> bool:
+        """`send` for a compound RTCP packet (SRTCP)."""
+        transport = self.transport
+        if transport._state is not State.CONNECTED:
+            return False
+        sender = self._rtcp
+        if sender is None:
+            sender = self._rtcp = self._connected(srtcp_protector(transport._tx_srtp))
+        return self._send(data, sender, max_backlog)
+
+    def _connected(self, sender: Srtp) -> Srtp:
+        if self._socket is not None:
+            sender.connect(self._socket, *self._address)
+        return sender
+
+    def _send(self, data: bytes, sender: Srtp, max_backlog: int) -> bool:
         pair = self._nominated.get(1)
         if pair is not self._pair:
             if pair is None:
@@ -302,16 +338,16 @@ class RtpSendPath:
             self._pair = pair
             self._udp = cast(_DatagramTransport, pair.protocol.transport)
             self._address = pair.remote_addr
-            sock = _datagram_socket(self._udp)
-            self._direct = sock is not None
-            if sock is not None:
-                sender.connect(sock, *self._address)
+            self._socket = _datagram_socket(self._udp)
+            for each in (self._rtp, self._rtcp):
+                if each is not None and self._socket is not None:
+                    each.connect(self._socket, *self._address)
         udp = self._udp
         assert udp is not None
         backlog = udp.get_write_buffer_size()
         if backlog > max_backlog:
             return False
-        if backlog or not self._direct:
+        if backlog or self._socket is None:
             protected = sender.transform(data)
             udp.sendto(protected, self._address)  # behind what asyncio already holds
         else:
@@ -327,7 +363,7 @@ class RtpSendPath:
     def flush_counters(self) -> None:
         """Add what was sent since the last call to the transport's counters."""
         transport = self.transport
-        sent = 0 if self._sender is None else self._sender.take_bytes()
+        sent = sum(each.take_bytes() for each in (self._rtp, self._rtcp) if each is not None)
         setattr(transport, _DTLS_TX_BYTES, getattr(transport, _DTLS_TX_BYTES) + sent)
         setattr(transport, _DTLS_TX_PACKETS, getattr(transport, _DTLS_TX_PACKETS) + self._packets)
         self._packets = 0

@@ -4,7 +4,8 @@ The subscriber's transceiver is negotiated the normal way, with a track that nev
 frame (so aiortc's sender never encodes) and codec preferences set to the publisher's codec.
 Once aiortc starts the sender, the subscription attaches to the published track and sends each
 rewritten packet through the subscriber's DTLS transport itself, keeping the idle sender's
-counters current for its sender reports. The subscriber's RTCP is taken over: NACKs are answered
+counters current for its sender reports (which aiortc still writes, and which go out the same
+short way). The subscriber's RTCP is taken over: NACKs are answered
 from the publisher's history (as RTX when negotiated), PLI/FIR become a coalesced keyframe
 request upstream, and REMB feeds the publisher's bitrate target.
 """
@@ -107,6 +108,7 @@ class Subscription:
         sender = transceiver.sender
         internals.hook_sender_start(sender, self._on_sender_started)
         internals.replace_rtcp_handler(sender, self._on_rtcp)
+        internals.take_over_rtcp_send(sender, self._send_rtcp)
         self._counters = internals.SenderReportCounters(sender)
         self._sender = sender
         self.transceiver = transceiver
@@ -165,6 +167,13 @@ class Subscription:
         """Send at once, or drop: like on a congested link, a gap the subscriber NACKs later
         (when its socket's buffer is full), or nothing to do (its transport is closing and its
         session will clean up)."""
+        self._path().send(data, MAX_BACKLOG)
+
+    def _send_rtcp(self, data: bytes) -> None:
+        """The sender's own RTCP (reports, SDES, BYE), sent or dropped as `_send` does."""
+        self._path().send_rtcp(data, MAX_BACKLOG)
+
+    def _path(self) -> internals.RtpSendPath:
         assert self._sender is not None
         transport = self._sender.transport
         path = self._send_path
@@ -172,7 +181,7 @@ class Subscription:
             if path is not None:
                 path.flush_counters()
             path = self._send_path = internals.RtpSendPath(transport)
-        path.send(data, MAX_BACKLOG)
+        return path
 
     async def _on_sender_started(self, parameters: RTCRtpSendParameters) -> None:
         if self._downtrack is None:

@@ -1,5 +1,7 @@
 """A publisher and subscribers through server-side MediaSessions, all real aiortc peers."""
 
+import asyncio
+
 from tests.integration.media_sources import SentFrames
 from tests.integration.peers import Connect
 
@@ -35,3 +37,24 @@ async def test_two_subscribers_receive_video_in_order_and_audio(
     level = published["audio"].audio_level
     assert level is not None
     assert level.level < 60  # a tone at about -12 dBov, far from silence (127)
+
+
+async def test_subscribers_get_sender_reports_of_what_was_forwarded(connect: Connect) -> None:
+    """The server's sender reports (sent by its own RTCP path, SRTCP-protected in C) arrive,
+    decrypt and count what the subscriber received."""
+    publisher = connect()
+    await publisher.publish()
+    subscriber = connect()
+    subscriber.session.subscribe(publisher.published("video"))
+    await subscriber.negotiate()
+    await subscriber.wait_frames("video", 30)
+    receiver = next(t.receiver for t in subscriber.pc.getTransceivers() if t.kind == "video")
+    for _ in range(40):  # aiortc reports every 0.5-1.5 s
+        stats = list((await receiver.getStats()).values())
+        reports = [s for s in stats if s.type == "remote-outbound-rtp"]
+        if reports and reports[0].packetsSent > 0:
+            break
+        await asyncio.sleep(0.1)
+    assert reports, "no sender report reached the subscriber"
+    received = next(s for s in stats if s.type == "inbound-rtp")
+    assert 0 < reports[0].packetsSent <= received.packetsReceived + 200

@@ -24,6 +24,7 @@ from aiortc.rtcrtpreceiver import StreamStatistics
 from aiortc.rtp import (
     AnyRtcpPacket,
     HeaderExtensionsMap,
+    RtcpByePacket,
     RtcpReceiverInfo,
     RtcpRrPacket,
     RtcpSenderInfo,
@@ -208,6 +209,33 @@ async def test_sender_report_counters_reach_sender_stats(peer: RTCPeerConnection
     rtcp = inspect.getsource(RTCRtpSender._run_rtcp)
     for name in ("__ntp_timestamp", "__rtp_timestamp", "__packet_count", "__octet_count"):
         assert f"self.{name}" in rtcp, f"sender reports no longer read {name}"
+
+
+async def test_a_senders_own_rtcp_goes_to_the_given_send(peer: RTCPeerConnection) -> None:
+    """aiortc's sender sends its reports, SDES and BYE through `_send_rtcp`, taken over here;
+    they are SRTCP-protected as pylibsrtp's `protect_rtcp` does."""
+    rtcp = inspect.getsource(RTCRtpSender._run_rtcp)
+    assert "await self._send_rtcp(packets)" in rtcp
+    assert "await self._send_rtcp([packet])" in rtcp  # the BYE
+    assert "self.transport._send_rtp(payload)" in inspect.getsource(RTCRtpSender._send_rtcp)
+    assert "data = self._tx_srtp.protect_rtcp(data)" in inspect.getsource(
+        RTCDtlsTransport._send_rtp
+    )
+    sender = peer.getSenders()[0]
+    sent: list[bytes] = []
+    internals.take_over_rtcp_send(sender, sent.append)
+    bye = RtcpByePacket(sources=[1234])
+    report = RtcpSrPacket(ssrc=1234, sender_info=RtcpSenderInfo(1, 2, 3, 4))
+    await sender._send_rtcp([report, bye])
+    assert sent == [bytes(report) + bytes(bye)]
+
+    key = bytes(range(30))
+    ours = internals.srtcp_protector(Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND)))
+    theirs = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND))
+    inbound = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
+    protected = ours.transform(sent[0])
+    assert protected == theirs.protect_rtcp(sent[0])
+    assert inbound.unprotect_rtcp(protected) == sent[0]
 
 
 async def test_sender_hooks(peer: RTCPeerConnection) -> None:
