@@ -237,8 +237,8 @@ def _datagram_socket(udp: _DatagramTransport) -> socket.socket | None:
     """The unconnected socket under asyncio's selector datagram transport `udp`, or None.
 
     `_SelectorDatagramTransport.sendto` tries `self._sock.sendto` at once when nothing is
-    buffered; calling the socket directly skips its argument checks (a tenth of the
-    forwarding's CPU). Anything but a plain unconnected UDP socket goes through `udp`.
+    buffered; `Srtp.send` makes that call itself, from C, skipping asyncio's and the socket's
+    argument checks. Anything but a plain unconnected UDP socket goes through `udp`.
     """
     sock = getattr(udp, "_sock", None)
     if not isinstance(sock, socket.socket) or sock.type != socket.SOCK_DGRAM:
