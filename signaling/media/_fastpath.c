@@ -23,6 +23,8 @@
 
 #define BUFFER_SIZE 1500 /* as pylibsrtp's session buffer */
 
+static PyObject *fileno_name; /* "fileno", interned once: asked of the socket per packet */
+
 /* libsrtp 2: srtp_err_status_t srtp_protect(srtp_t ctx, void *rtp_hdr, int *len_ptr), and
  * the same for srtp_unprotect and srtp_protect_rtcp */
 typedef int (*srtp_transform_fn)(void *context, void *packet, int *length);
@@ -161,7 +163,7 @@ Srtp_send(Srtp *self, PyObject *data)
     if (length < 0)
         return NULL;
     if (self->socket != NULL) {
-        PyObject *fileno = PyObject_CallMethod(self->socket, "fileno", NULL);
+        PyObject *fileno = PyObject_CallMethodNoArgs(self->socket, fileno_name);
         if (fileno == NULL)
             return NULL;
         long fd = PyLong_AsLong(fileno);
@@ -359,6 +361,9 @@ PyMODINIT_FUNC
 PyInit__fastpath(void)
 {
     if (PyType_Ready(&SrtpType) < 0 || PyType_Ready(&HeaderWriterType) < 0)
+        return NULL;
+    fileno_name = PyUnicode_InternFromString("fileno");
+    if (fileno_name == NULL)
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL)

@@ -54,42 +54,39 @@ _ABS_SEND_TIME_PLACEHOLDERS = (b"\x00\x00\x00", b"\xff\xff\xff")
 _AUDIO_LEVEL_PLACEHOLDERS = (b"\x00", b"\xff")
 
 
-class HeaderTemplate:
-    """The RTP header a downtrack writes (fixed header and extension block), packed once.
+def header_writer(
+    mid: list[tuple[int, bytes]], abs_send_time_id: int, audio_level_id: int
+) -> HeaderWriter:
+    """The writer of a downtrack's RTP packets (C: `_fastpath.HeaderWriter`), its header
+    (fixed part and extension block) packed once here.
 
     Per packet only the fixed fields and the abs-send-time and audio-level values are written,
-    by `packet` (C: `_fastpath.HeaderWriter`), into one new object holding header, payload and
-    padding. Where those values sit is found here by packing the block twice with different
-    placeholder values (so it holds for aiortc's one-byte and two-byte extension forms alike).
+    into one new object holding header, payload and padding. Where those values sit is found
+    by packing the block twice with different placeholder values (so it holds for aiortc's
+    one-byte and two-byte extension forms alike).
     """
 
-    def __init__(
-        self, mid: list[tuple[int, bytes]], abs_send_time_id: int, audio_level_id: int
-    ) -> None:
-        def block(abs_value: bytes, level_value: bytes) -> bytes:
-            elements = list(mid)
-            if abs_send_time_id:
-                elements.append((abs_send_time_id, abs_value))
-            if audio_level_id:
-                elements.append((audio_level_id, level_value))
-            if not elements:
-                return b""
-            profile, value = pack_header_extensions(elements)
-            return pack("!HH", profile, len(value) // 4) + value
+    def block(abs_value: bytes, level_value: bytes) -> bytes:
+        elements = list(mid)
+        if abs_send_time_id:
+            elements.append((abs_send_time_id, abs_value))
+        if audio_level_id:
+            elements.append((audio_level_id, level_value))
+        if not elements:
+            return b""
+        profile, value = pack_header_extensions(elements)
+        return pack("!HH", profile, len(value) // 4) + value
 
-        low = block(_ABS_SEND_TIME_PLACEHOLDERS[0], _AUDIO_LEVEL_PLACEHOLDERS[0])
-        high_abs = block(_ABS_SEND_TIME_PLACEHOLDERS[1], _AUDIO_LEVEL_PLACEHOLDERS[0])
-        high_level = block(_ABS_SEND_TIME_PLACEHOLDERS[0], _AUDIO_LEVEL_PLACEHOLDERS[1])
-        first_byte = 0x90 if low else 0x80  # version 2, and X when there is a block
-        writer = HeaderWriter(
-            bytes([first_byte]) + bytes(FIXED_HEADER_SIZE - 1) + low,
-            # the offsets below are in the whole header (fixed part first)
-            _changed(low, high_abs, 3, FIXED_HEADER_SIZE),
-            _changed(low, high_level, 1, FIXED_HEADER_SIZE),
-        )
-        self.packet = writer.packet
-        """`packet(second byte, sequence, timestamp, ssrc, abs-send-time, audio level byte or
-        None, payload, padding size)`: the whole RTP packet as bytes."""
+    low = block(_ABS_SEND_TIME_PLACEHOLDERS[0], _AUDIO_LEVEL_PLACEHOLDERS[0])
+    high_abs = block(_ABS_SEND_TIME_PLACEHOLDERS[1], _AUDIO_LEVEL_PLACEHOLDERS[0])
+    high_level = block(_ABS_SEND_TIME_PLACEHOLDERS[0], _AUDIO_LEVEL_PLACEHOLDERS[1])
+    first_byte = 0x90 if low else 0x80  # version 2, and X when there is a block
+    return HeaderWriter(
+        bytes([first_byte]) + bytes(FIXED_HEADER_SIZE - 1) + low,
+        # the offsets below are in the whole header (fixed part first)
+        _changed(low, high_abs, 3, FIXED_HEADER_SIZE),
+        _changed(low, high_level, 1, FIXED_HEADER_SIZE),
+    )
 
 
 def _changed(low: bytes, high: bytes, size: int, base: int) -> int:
@@ -129,10 +126,10 @@ class DownTrack:
         if params.mid is not None and params.extension_ids.mid:
             mid = [(params.extension_ids.mid, params.mid.encode("utf8"))]
         ids = params.extension_ids
-        self._header = HeaderTemplate(mid, ids.abs_send_time, 0)
+        self._header = header_writer(mid, ids.abs_send_time, 0)
         """For packets without an audio level (all video)."""
         self._header_with_level = (
-            HeaderTemplate(mid, ids.abs_send_time, ids.audio_level)
+            header_writer(mid, ids.abs_send_time, ids.audio_level)
             if ids.audio_level
             else self._header
         )
@@ -300,16 +297,12 @@ class DownTrack:
         second = (0x80 if packet.marker else 0) | payload_type
         level = packet.audio_level
         if level is None:
-            return self._header.packet(
-                second, sequence, timestamp, ssrc, abs_send_time, None, payload, padding_size
+            writer, level_byte = self._header, None
+        else:
+            writer, level_byte = (
+                self._header_with_level,
+                (0x80 if level[0] else 0) | (level[1] & 0x7F),
             )
-        return self._header_with_level.packet(
-            second,
-            sequence,
-            timestamp,
-            ssrc,
-            abs_send_time,
-            (0x80 if level[0] else 0) | (level[1] & 0x7F),
-            payload,
-            padding_size,
+        return writer.packet(
+            second, sequence, timestamp, ssrc, abs_send_time, level_byte, payload, padding_size
         )

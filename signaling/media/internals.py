@@ -298,39 +298,29 @@ class RtpSendPath:
         self._udp: _DatagramTransport | None = None
         self._address: tuple[str, int] = ("", 0)
         self._socket: socket.socket | None = None
-        """The pair's socket, when the senders may send on it themselves (a plain unconnected
-        one); else through asyncio's transport."""
-        self._rtp: Srtp | None = None
-        self._rtcp: Srtp | None = None
+        """The pair's socket, when the protectors may send on it themselves (a plain
+        unconnected one); else through asyncio's transport."""
+        self._protectors: tuple[Srtp, Srtp] | None = None
+        """SRTP (RTP) and SRTCP (RTCP), made once the transport has its keys."""
         self._packets = 0
 
     def send(self, data: bytes, max_backlog: int) -> bool:
         """SRTP-protect and send one RTP packet; return False if it was not sent (transport
         not connected, or more than `max_backlog` bytes already wait in user space)."""
-        transport = self.transport
-        if transport._state is not State.CONNECTED:
-            return False
-        sender = self._rtp
-        if sender is None:
-            sender = self._rtp = self._connected(srtp_protector(transport._tx_srtp))
-        return self._send(data, sender, max_backlog)
+        return self._send(data, False, max_backlog)
 
     def send_rtcp(self, data: bytes, max_backlog: int) -> bool:
         """`send` for a compound RTCP packet (SRTCP)."""
+        return self._send(data, True, max_backlog)
+
+    def _send(self, data: bytes, rtcp: bool, max_backlog: int) -> bool:
         transport = self.transport
         if transport._state is not State.CONNECTED:
             return False
-        sender = self._rtcp
-        if sender is None:
-            sender = self._rtcp = self._connected(srtcp_protector(transport._tx_srtp))
-        return self._send(data, sender, max_backlog)
-
-    def _connected(self, sender: Srtp) -> Srtp:
-        if self._socket is not None:
-            sender.connect(self._socket, *self._address)
-        return sender
-
-    def _send(self, data: bytes, sender: Srtp, max_backlog: int) -> bool:
+        protectors = self._protectors
+        if protectors is None:
+            session = transport._tx_srtp
+            protectors = self._protectors = (srtp_protector(session), srtcp_protector(session))
         pair = self._nominated.get(1)
         if pair is not self._pair:
             if pair is None:
@@ -339,9 +329,10 @@ class RtpSendPath:
             self._udp = cast(_DatagramTransport, pair.protocol.transport)
             self._address = pair.remote_addr
             self._socket = _datagram_socket(self._udp)
-            for each in (self._rtp, self._rtcp):
-                if each is not None and self._socket is not None:
-                    each.connect(self._socket, *self._address)
+            if self._socket is not None:
+                for protector in protectors:
+                    protector.connect(self._socket, *self._address)
+        sender = protectors[rtcp]
         udp = self._udp
         assert udp is not None
         backlog = udp.get_write_buffer_size()
@@ -363,7 +354,7 @@ class RtpSendPath:
     def flush_counters(self) -> None:
         """Add what was sent since the last call to the transport's counters."""
         transport = self.transport
-        sent = sum(each.take_bytes() for each in (self._rtp, self._rtcp) if each is not None)
+        sent = sum(p.take_bytes() for p in self._protectors) if self._protectors else 0
         setattr(transport, _DTLS_TX_BYTES, getattr(transport, _DTLS_TX_BYTES) + sent)
         setattr(transport, _DTLS_TX_PACKETS, getattr(transport, _DTLS_TX_PACKETS) + self._packets)
         self._packets = 0

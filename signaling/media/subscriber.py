@@ -5,9 +5,9 @@ frame (so aiortc's sender never encodes) and codec preferences set to the publis
 Once aiortc starts the sender, the subscription attaches to the published track and sends each
 rewritten packet through the subscriber's DTLS transport itself, keeping the idle sender's
 counters current for its sender reports (which aiortc still writes, and which go out the same
-short way). The subscriber's RTCP is taken over: NACKs are answered
-from the publisher's history (as RTX when negotiated), PLI/FIR become a coalesced keyframe
-request upstream, and REMB feeds the publisher's bitrate target.
+short way). The subscriber's RTCP is taken over: NACKs are answered from the publisher's
+history (as RTX when negotiated), PLI/FIR become a coalesced keyframe request upstream, and
+REMB feeds the publisher's bitrate target.
 """
 
 import asyncio
