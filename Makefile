@@ -8,7 +8,7 @@ WEB_BUILT := $(WEB)/dist/.built
 WEB_SOURCES := $(shell find $(WEB)/src -type f) $(wildcard $(WEB)/*.html) \
 	$(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/package.json
 
-.PHONY: run test setup web
+.PHONY: run test setup web prerequisites
 
 setup: $(STAMP) $(WEB_BUILT)
 
@@ -34,7 +34,11 @@ run: setup
 	$(VENV)/bin/hearing-server demo
 	$(VENV)/bin/hearing-server serve
 
-test: setup
+# Debian packages and services the tests need (installed or started only when missing)
+prerequisites:
+	bash scripts/test-prerequisites.sh
+
+test: prerequisites setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .

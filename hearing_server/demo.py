@@ -80,14 +80,19 @@ async def seed_demo(db: AsyncSession, settings: Settings) -> DemoReport:
         centre = DetentionCentre(name="示范看守所 Demo Detention Centre")
         db.add(centre)
         await db.flush()
-        secret = secrets.token_urlsafe(18)
-        terminal = Terminal(
-            centre_id=centre.id, name="一号终端 Terminal 1", secret_hash=hash_password(secret)
-        )
+    terminal_name = "一号终端 Terminal 1"
+    terminal = await db.scalar(
+        select(Terminal).where(Terminal.centre_id == centre.id, Terminal.name == terminal_name)
+    )
+    if terminal is None:
+        terminal = Terminal(centre_id=centre.id, name=terminal_name, secret_hash="")
         db.add(terminal)
-        await db.flush()
-        report.credentials.append(f"terminal login: id {terminal.id} / secret {secret}")
+    # Like the invitation links, the terminal's secret is issued afresh on every run (only its hash
+    # is kept, so the one printed before cannot be shown again); the previous one stops working.
+    secret = secrets.token_urlsafe(18)
+    terminal.secret_hash = hash_password(secret)
     await db.flush()
+    report.credentials.append(f"terminal login: id {terminal.id} / secret {secret}")
 
     civil = await _demo_hearing(
         db,

@@ -66,6 +66,20 @@ def test_demo_twice_duplicates_nothing_and_its_links_work(server: LiveServer) ->
         hearing_id = cases["items"][0]["id"]
         people = clerk.get(f"{api}/hearings/{hearing_id}/participants", timeout=10).json()["items"]
         assert len(people) in (5, 6)  # judge, clerk and the demo cast; never doubled
+        # the terminal's secret is issued again on each run: the new one works, the old one not
+        terminals = [
+            re.search(r"terminal login: id (\d+) / secret (\S+)", run.stdout)
+            for run in (first, second)
+        ]
+        assert terminals[0] is not None and terminals[1] is not None
+        assert terminals[0][1] == terminals[1][1]
+        for match, status in ((terminals[1], 200), (terminals[0], 401)):
+            login = requests.post(
+                f"{api}/auth/terminal-login",
+                json={"terminal_id": int(match[1]), "secret": match[2]},
+                timeout=10,
+            )
+            assert login.status_code == status
 
 
 def test_create_user_and_reset_and_terminal(server: LiveServer) -> None:
