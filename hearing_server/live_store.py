@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +33,7 @@ class DatabaseHearingStore:
             if hearing is None:
                 return None
             rows = await db.scalars(select(Participant).where(Participant.hearing_id == hearing_id))
-            admitted, removed = await _admissions(db, hearing_id)
+            kept = await _kept(db, hearing_id)
             return HearingRecord(
                 id=hearing.id,
                 kind=hearing.kind,
@@ -46,8 +48,9 @@ class DatabaseHearingStore:
                         side=p.side,
                         represents_id=p.represents_id,
                         identity_verified=p.identity_verified_at is not None,
-                        admitted=p.id in admitted,
-                        removed=p.id in removed,
+                        admitted=p.id in kept.admitted,
+                        removed=p.id in kept.removed,
+                        bench_muted=p.id in kept.muted,
                     )
                     for p in rows
                 ],
@@ -128,29 +131,52 @@ def _identity(participant: Participant, label: str) -> Identity:
     )
 
 
-ADMISSION_EVENTS = {"admitted": True, "sent_back": False, "left": False, "removed": False}
+ADMISSION_EVENTS = {
+    "admitted": True,
+    "sent_back": False,
+    "left": False,
+    "removed": False,
+}
+MUTE_EVENTS = {"muted": True, "unmuted": False, "muted_all": True}
 
 
-async def _admissions(db: AsyncSession, hearing_id: int) -> tuple[set[int], set[int]]:
-    """Who is admitted and who was removed, as the hearing's timeline last says."""
+@dataclass
+class _Kept:
+    """What the timeline keeps of each participant's place in a live hearing."""
+
+    admitted: set[int] = field(default_factory=set)
+    removed: set[int] = field(default_factory=set)
+    muted: set[int] = field(default_factory=set)
+
+
+async def _kept(db: AsyncSession, hearing_id: int) -> _Kept:
+    """Who is admitted, who was removed and whom the bench muted, as the timeline last says."""
     events = await db.scalars(
         select(HearingEvent)
         .where(
             HearingEvent.hearing_id == hearing_id,
-            HearingEvent.kind.in_(ADMISSION_EVENTS),
+            HearingEvent.kind.in_([*ADMISSION_EVENTS, *MUTE_EVENTS]),
         )
         .order_by(HearingEvent.id)
     )
-    admitted: set[int] = set()
-    removed: set[int] = set()
+    kept = _Kept()
     for event in events:
-        participant_id = (event.data or {}).get("participant_id")
+        data = event.data or {}
+        if event.kind in MUTE_EVENTS:
+            ids = data.get("participant_ids", [data.get("participant_id")])
+            targets = {i for i in ids if isinstance(i, int)} if isinstance(ids, list) else set()
+            if MUTE_EVENTS[event.kind]:
+                kept.muted |= targets
+            else:
+                kept.muted -= targets
+            continue
+        participant_id = data.get("participant_id")
         if not isinstance(participant_id, int):
             continue
         if ADMISSION_EVENTS[event.kind]:
-            admitted.add(participant_id)
+            kept.admitted.add(participant_id)
         else:
-            admitted.discard(participant_id)
+            kept.admitted.discard(participant_id)
         if event.kind == "removed":
-            removed.add(participant_id)
-    return admitted, removed
+            kept.removed.add(participant_id)
+    return kept

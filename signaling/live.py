@@ -109,8 +109,9 @@ class LiveHearing:
     def add_participant(self, p: ParticipantRecord) -> None:
         """Make a participant known (also one added to the hearing while it runs).
 
-        ``admitted``/``removed`` come from the timeline when a hearing is loaded again (after
-        a restart, or on another process): an admitted person rejoins without waiting again.
+        ``admitted``/``removed``/``bench_muted`` come from the timeline when a hearing is loaded
+        again (after a restart, or on another process): an admitted person rejoins without
+        waiting again, and whom the bench muted stays muted.
         """
         if p.id not in self.room.members:
             self.room.members[p.id] = Member(
@@ -121,6 +122,7 @@ class LiveHearing:
                 represents_id=p.represents_id,
                 identity_verified=p.identity_verified,
                 admitted=p.admitted,
+                bench_muted=p.bench_muted,
                 presence=Presence.REMOVED if p.removed else Presence.INVITED,
             )
 
@@ -403,10 +405,10 @@ class LiveHearing:
 
     async def mute_all(self, actor: Identity) -> None:
         self._require(actor, Action.MUTE)
-        for member in self.room.members.values():
-            if not member.on_bench:
-                member.bench_muted = True
-        await self._record("muted_all", actor.label)
+        muted = [m.id for m in self.room.members.values() if not m.on_bench]
+        for member_id in muted:
+            self.room.members[member_id].bench_muted = True
+        await self._record("muted_all", actor.label, data={"participant_ids": muted})
         self.router.sync()
         await self.broadcast()
 

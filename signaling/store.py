@@ -26,6 +26,8 @@ class ParticipantRecord:
     admitted: bool = False
     """Admitted, as the timeline last says (sent back, left or removed since: False)."""
     removed: bool = False
+    bench_muted: bool = False
+    """Muted by the bench, as the timeline last says."""
 
 
 @dataclass(frozen=True)

@@ -39,3 +39,29 @@ async def test_a_reloaded_hearing_remembers_who_was_admitted_sent_back_or_remove
     with pytest.raises(socketio.exceptions.ConnectionError):
         await courtroom.join("witness", publish=False)
     assert "removed" in courtroom.people[-1].signal.refusals[-1]["message"]
+
+
+async def test_a_reloaded_hearing_keeps_whom_the_bench_muted(
+    courtroom: Courtroom, server: TestServer
+) -> None:
+    people = await start(courtroom, "party_a", "party_b", publish=())
+    bench = people["judge"]
+    party_a, party_b, witness = (courtroom.id(name) for name in ("party_a", "party_b", "witness"))
+    for event, payload in (
+        ("mute", {"participant_id": party_a}),
+        ("mute_all", {}),
+        ("mute", {"participant_id": party_b, "muted": False}),
+    ):
+        reply = await bench.signal.call(event, payload)
+        assert reply == {"ok": True}, (event, reply)
+
+    await server.app[LIVE_HEARINGS].shutdown()
+    await courtroom.close()
+    courtroom.people.clear()
+
+    bench = await courtroom.join("judge", publish=False)
+    again = await courtroom.join("party_a", publish=False)
+    await room_shows(bench, lambda room: presence(bench, party_a) == "in_hearing")
+    muted = {m["id"]: m["bench_muted"] for m in bench.signal.room["members"]}
+    assert (muted[party_a], muted[party_b], muted[witness]) == (True, False, True)
+    assert again.signal.room["you"]["bench_muted"]
