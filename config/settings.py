@@ -142,6 +142,11 @@ class Settings(BaseSettings):
         default="Asia/Shanghai",
         description="Where 'today' and dates in searches are reckoned (IANA name).",
     )
+    court_language: Literal["zh", "en", "zh+en"] = Field(
+        default="zh",
+        description="The language of the words burned into archive videos (chapter titles, "
+        "roles under the names, recess cards): zh, en, or zh+en for both.",
+    )
     reconnect_grace_seconds: float = Field(
         default=60.0, gt=0, le=3600, description="How long a dropped participant keeps their place."
     )

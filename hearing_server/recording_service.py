@@ -46,6 +46,7 @@ from recording.render import (
     INTERRUPTED,
     Interval,
     PhaseChange,
+    PresenceChange,
     RenderCancelled,
     RenderJob,
     RenderPlan,
@@ -53,18 +54,25 @@ from recording.render import (
     SegmentRef,
     Timeline,
     TrackPlan,
+    say,
 )
 from recording.seal import ManifestBuilder, load_or_create_key
 from recording.segment import SegmentInfo, recover
 from signaling.hearing import HearingState
+from signaling.kinds import PHASE_LABELS
 from signaling.media.publisher import PublishedTrack
 from signaling.placement import Placement, PlacementUnavailable
+from signaling.roles import ROLE_LABELS
+from signaling.room import Presence
 
 log = logging.getLogger(__name__)
 
 Alert = Callable[[int, str], Awaitable[None]]
 """Tell the bench (judge and clerk) of hearing ``id`` that its recording failed: ``message``."""
 Job = Callable[[], Awaitable[None]]
+
+_PRESENCES = frozenset(Presence)
+"""Event values that say where a participant is (the archive's tiles show it)."""
 
 UNFINISHED = ("recording", "paused", "failed")
 """Recording states a restarted server carries on with (the hearing is still in session)."""
@@ -129,7 +137,9 @@ class RecordingService:
         self.settings = settings
         self.root = settings.recordings_dir
         self.storage = recording_storage(settings)
-        self.render_settings = render_settings or RenderSettings(timezone=settings.court_timezone)
+        self.render_settings = render_settings or RenderSettings(
+            timezone=settings.court_timezone, language=settings.court_language
+        )
         self._alert = alert
         self._hearings: dict[int, _Hearing] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -506,6 +516,7 @@ class RecordingService:
             ref = SegmentRef.from_sidecar((self.root / segment.path).with_suffix(".json"))
             segments.setdefault(track.id, []).append(ref)
             tracks[track.id] = track
+        language = self.render_settings.language
         plans = []
         for track_id, track in sorted(tracks.items()):
             person = people.get(track.participant_id) if track.participant_id else None
@@ -513,7 +524,7 @@ class RecordingService:
                 TrackPlan(
                     participant_id=str(track.participant_id),
                     name=person.name if person else "",
-                    role=person.role.value if person else "",
+                    role=say(ROLE_LABELS[person.role], language) if person else "",
                     kind=track.kind,
                     segments=tuple(sorted(segments[track_id], key=lambda s: s.start)),
                 )
@@ -522,7 +533,9 @@ class RecordingService:
             title=hearing_row.title or case.title,
             case_number=case.number,
             tracks=tuple(plans),
-            timeline=_timeline(recording.started_at, recording.ended_at, events, hearing_row.phase),
+            timeline=_timeline(
+                recording.started_at, recording.ended_at, events, hearing_row.phase, language
+            ),
             output=self.root / f"hearing-{hearing_id}" / ARCHIVE,
             settings=self.render_settings,
         )
@@ -830,17 +843,30 @@ def _add_segment_file(builder: ManifestBuilder, segment: Segment, track: Track) 
 
 
 def _timeline(
-    start: datetime, end: datetime, events: list[HearingEvent], phase: str | None
+    start: datetime,
+    end: datetime,
+    events: list[HearingEvent],
+    phase: str | None,
+    language: str = "zh",
 ) -> Timeline:
     """Session bounds from the recording, recesses from its pauses, interruptions (the server
     stopped) until recording started again, chapters from the phases (``phase``, the
-    hearing's last, is its only one when it never changed)."""
+    hearing's last, is its only one when it never changed), worded in ``language``, and
+    each participant's presence (admitted, sent back, left...)."""
+
+    def title(name: str) -> str:
+        return say(PHASE_LABELS[name], language) if name in PHASE_LABELS else name
+
     recesses: list[Interval] = []
     paused_at: float | None = None
     interrupted_at: float | None = None
     phases: list[PhaseChange] = []
+    presence: list[PresenceChange] = []
     for event in events:
         at = event.at.timestamp()
+        who = (event.data or {}).get("participant_id")
+        if who is not None and event.to_value in _PRESENCES:
+            presence.append(PresenceChange(at, str(who), event.to_value))
         if event.kind == "recording_paused":
             paused_at = at if paused_at is None else paused_at  # a restart pauses again
         elif event.kind == "recording_resumed" and paused_at is not None:
@@ -853,12 +879,18 @@ def _timeline(
             interrupted_at = None
         elif event.kind == "phase" and event.to_value:
             if not phases and event.from_value:
-                phases.append(PhaseChange(start.timestamp(), event.from_value))
-            phases.append(PhaseChange(max(at, start.timestamp()), event.to_value))
+                phases.append(PhaseChange(start.timestamp(), title(event.from_value)))
+            phases.append(PhaseChange(max(at, start.timestamp()), title(event.to_value)))
     if not phases and phase is not None:
-        phases.append(PhaseChange(start.timestamp(), phase))
+        phases.append(PhaseChange(start.timestamp(), title(phase)))
     if paused_at is not None:  # closed during a recess
         recesses.append(Interval(paused_at, end.timestamp()))
     if interrupted_at is not None:  # closed without recording again
         recesses.append(Interval(interrupted_at, end.timestamp(), INTERRUPTED))
-    return Timeline(start.timestamp(), end.timestamp(), tuple(recesses), tuple(phases))
+    return Timeline(
+        start.timestamp(),
+        end.timestamp(),
+        tuple(recesses),
+        tuple(phases),
+        presence=tuple(presence),
+    )

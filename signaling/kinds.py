@@ -88,3 +88,28 @@ RULES: dict[HearingKind, KindRules] = {
         may_be_public=False,
     ),
 }
+
+
+PHASE_LABELS: dict[str, tuple[str, str]] = {
+    "identity_check": ("核对身份", "Identity check"),
+    "rights_notice": ("告知权利", "Notice of rights"),
+    "investigation": ("法庭调查", "Court investigation"),
+    "debate": ("法庭辩论", "Court debate"),
+    "final_statement": ("最后陈述", "Final statements"),
+    "mediation": ("法庭调解", "Mediation"),
+    "pronouncement": ("宣判", "Pronouncement"),
+    "check_in": ("签到", "Check-in"),
+    "report": ("报告", "Report"),
+    "questions": ("询问", "Questions"),
+    "vote": ("表决", "Vote"),
+    "statements": ("陈述", "Statements"),
+    "negotiation": ("协商", "Negotiation"),
+    "agreement": ("达成协议", "Agreement"),
+    "presentation": ("汇报", "Presentation"),
+    "discussion": ("讨论", "Discussion"),
+    "decision": ("决定", "Decision"),
+    "responses": ("答辩", "Responses"),
+    "closing": ("结束", "Closing"),
+}
+"""What each procedure phase is called, in Chinese and in English (e.g. the archive's
+chapter titles). Every phase of every kind has an entry."""

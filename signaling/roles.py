@@ -31,3 +31,20 @@ INVITED_ROLES = frozenset(Role) - STAFF_ROLES
 
 REPRESENTATIVE_ROLES = frozenset({Role.AGENT, Role.COUNSEL})
 """Roles that act for another participant and may consult privately with them."""
+
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.ADMIN: ("系统管理员", "Administrator"),
+    Role.JUDGE: ("审判员", "Judge"),
+    Role.CLERK: ("书记员", "Clerk"),
+    Role.PROSECUTOR: ("公诉人", "Prosecutor"),
+    Role.PARTY: ("当事人", "Party"),
+    Role.AGENT: ("诉讼代理人", "Agent ad litem"),
+    Role.COUNSEL: ("辩护人", "Defence counsel"),
+    Role.DETAINEE: ("被告人（在押）", "Defendant (detained)"),
+    Role.CREDITOR: ("债权人", "Creditor"),
+    Role.INTERPRETER: ("翻译人员", "Interpreter"),
+    Role.WITNESS: ("证人", "Witness"),
+    Role.OBSERVER: ("旁听人员", "Observer"),
+}
+"""What each role is called, in Chinese and in English (e.g. on the archive's name labels)."""

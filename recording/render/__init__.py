@@ -4,7 +4,7 @@
 AAC, faststart) with a grid of the participants, labels, case number and clock, recess cards
 and one chapter per procedure phase. Modules: `plan` (the input), `timeline` (archive time
 vs. wall-clock, chapters), `layout` (grid geometry), `text` (fonts, labels, header, cards),
-`picture` (4:2:0 planes in numpy), `sources` (reading segments back), `speaker` (whom to
+`picture` (4:2:0 planes in numpy), `presence` (what a tile without a picture says), `sources` (reading segments back), `speaker` (whom to
 emphasise), `compose` (one frame), `chunk` (a stretch of frames to a file), `assemble`
 (chunks to the MP4), `job` (threads, progress, cancel, resume).
 """
@@ -16,12 +16,14 @@ from .plan import (
     RECESS,
     Interval,
     PhaseChange,
+    PresenceChange,
     RenderPlan,
     RenderSettings,
     SegmentRef,
     SpeakerChange,
     Timeline,
     TrackPlan,
+    say,
 )
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "RECESS",
     "Interval",
     "PhaseChange",
+    "PresenceChange",
     "RenderCancelled",
     "RenderJob",
     "RenderPlan",
@@ -37,4 +40,5 @@ __all__ = [
     "SpeakerChange",
     "Timeline",
     "TrackPlan",
+    "say",
 ]

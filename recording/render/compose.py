@@ -17,10 +17,13 @@ from . import text
 from .inputs import RenderInputs
 from .layout import Rect, fit
 from .picture import YELLOW, Picture, yuv
-from .plan import INTERRUPTED, Interval
+from .plan import INTERRUPTED, Interval, say
+from .presence import Absence, Whereabouts
 from .timeline import Piece
 
 BACKGROUND = yuv(18, 20, 22)
+RECESS_WORDS = ("休庭", "Recess")
+INTERRUPTED_WORDS = ("录像中断", "Recording interrupted")
 
 
 class Compositor:
@@ -32,14 +35,12 @@ class Compositor:
         self._font = font
         self._zone = zoneinfo.ZoneInfo(plan.settings.timezone)
         self._base = Picture(layout.width, layout.height, BACKGROUND)
-        self._placeholders = []
         for person, tile in zip(people, layout.tiles, strict=True):
             strip = text.label(font, person.name, person.role, tile.label.width, tile.label.height)
             self._base.paste(strip, tile.label.x, tile.label.y)
-            video = tile.video
-            self._placeholders.append(
-                text.placeholder(font, person.name, video.width, video.height)
-            )
+        self._names = [person.name for person in people]
+        self._whereabouts = [Whereabouts(p, plan.timeline.presence) for p in people]
+        self._placeholders: dict[tuple[int, Absence], Picture] = {}
         self._cards: dict[Interval, VideoFrame] = {}
         self._header: tuple[tuple[int, str | None], Picture] | None = None
         self._scalers = [VideoReformatter() for _ in layout.tiles]
@@ -57,7 +58,8 @@ class Compositor:
         picture.paste(self._header_at(wall, self._timeline.phase_at(t)), 0, 0)
         for index, (tile, frame) in enumerate(zip(self._layout.tiles, frames, strict=True)):
             if frame is None:
-                picture.paste(self._placeholders[index], tile.video.x, tile.video.y)
+                absence = self._whereabouts[index].absence(wall)
+                picture.paste(self._placeholder(index, absence), tile.video.x, tile.video.y)
             else:
                 scaled, rect = self._scale(index, frame, tile.video)
                 picture.paste_frame(scaled, rect.x, rect.y)
@@ -67,6 +69,16 @@ class Compositor:
             whole = Rect(video.x, video.y, video.width, video.height + tile.label.height)
             picture.ring(whole, self._layout.border, YELLOW)
         return picture.to_frame()
+
+    def _placeholder(self, index: int, absence: Absence) -> Picture:
+        key = (index, absence)
+        if key not in self._placeholders:
+            video = self._layout.tiles[index].video
+            status = say(absence.value, self._plan.settings.language)
+            self._placeholders[key] = text.placeholder(
+                self._font, self._names[index], status, video.width, video.height
+            )
+        return self._placeholders[key]
 
     def _scale(self, index: int, frame: VideoFrame, area: Rect) -> tuple[VideoFrame, Rect]:
         cached = self._scaled[index]
@@ -99,9 +111,8 @@ class Compositor:
             pattern = "%H:%M" if recess.end - recess.start >= 60 else "%H:%M:%S"
             span = f"{self._clock(recess.start, pattern)} – {self._clock(recess.end, pattern)}"
             footer = f"{self._plan.case_number}  {self._plan.title}"
-            title = (
-                "录像中断 Recording interrupted" if recess.kind == INTERRUPTED else "休庭 Recess"
-            )
+            words = INTERRUPTED_WORDS if recess.kind == INTERRUPTED else RECESS_WORDS
+            title = say(words, self._plan.settings.language)
             lines = (title, span, footer)
             card = text.card(self._font, lines, self._layout.width, self._layout.height)
             self._cards[recess] = card.to_frame()

@@ -15,6 +15,18 @@ from ..anchor import Anchor
 from ..segment import SegmentInfo
 
 AUDIO_RATE = 48000
+LANGUAGES = ("zh", "en", "zh+en")
+"""The languages of the words burned into the archive; "zh+en" shows both."""
+
+
+def say(words: tuple[str, str], language: str) -> str:
+    """The (Chinese, English) pair in `language`: one of them, or both for "zh+en"."""
+    chinese, english = words
+    if language == "zh":
+        return chinese
+    if language == "en":
+        return english
+    return f"{chinese} {english}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +60,7 @@ class TrackPlan:
     participant_id: str
     name: str
     role: str
-    """As displayed under the tile, e.g. "原告 Plaintiff"."""
+    """As displayed under the tile, e.g. "当事人" (the server words it, see `say`)."""
     kind: str
     """"video" or "audio"."""
     segments: tuple[SegmentRef, ...]
@@ -72,7 +84,7 @@ class Interval:
 class PhaseChange:
     at: float
     name: str
-    """As displayed, e.g. "法庭调查 Investigation"; becomes the chapter's title."""
+    """As displayed, e.g. "法庭调查"; becomes the chapter's title."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +92,16 @@ class SpeakerChange:
     at: float
     participant_id: str | None
     """None: nobody speaks from `at` on."""
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceChange:
+    """Where a participant is from `at` on, as the hearing logged it: "joining", "waiting",
+    "in_hearing", "in_consultation", "reconnecting", "left" or "removed"."""
+
+    at: float
+    participant_id: str
+    presence: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +113,9 @@ class Timeline:
     phases: tuple[PhaseChange, ...] = ()
     speakers: tuple[SpeakerChange, ...] | None = None
     """Active-speaker changes; None: the renderer picks the loudest participant."""
+    presence: tuple[PresenceChange, ...] = ()
+    """Admissions, returns to the waiting room, departures...: what a tile without a picture
+    says (see `presence`). Empty: judged from the recorded media alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +134,8 @@ class RenderSettings:
     """IANA name for the clock burned into the picture, e.g. "Asia/Shanghai"."""
     font: Path | None = None
     """A font with CJK glyphs; None: the first one found on the machine."""
+    language: str = "zh"
+    """The renderer's own words (cards, placeholders): "zh", "en" or "zh+en" (both)."""
 
     def validate(self) -> None:
         if self.width % 2 or self.height % 2 or self.width < 320 or self.height < 180:
@@ -118,6 +145,8 @@ class RenderSettings:
         if self.chunk_seconds < 1 or self.recess_card_seconds < 0:
             raise ValueError("chunk_seconds must be >= 1 and recess_card_seconds >= 0")
         zoneinfo.ZoneInfo(self.timezone)  # raises on an unknown zone
+        if self.language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
 """Text burned into the archive, drawn with Pillow (PyAV's FFmpeg has no drawtext): tile
-labels, the placeholder of an absent participant, the header with case number and clock, and
+labels, the placeholder of a tile without a picture, the header with case number and clock, and
 the recess card. Each is drawn once into an opaque `Picture` and pasted per frame.
 
 Names are often Chinese: the first font found with CJK glyphs is used (Noto Sans CJK SC,
@@ -126,8 +126,8 @@ def label(font: FontFace, name: str, role: str, width: int, height: int) -> Pict
     return Picture.from_image(image)
 
 
-def placeholder(font: FontFace, name: str, width: int, height: int) -> Picture:
-    """A tile of a participant who is not (or no longer) there."""
+def placeholder(font: FontFace, name: str, status: str, width: int, height: int) -> Picture:
+    """A tile without a picture: the name, and under it why (e.g. "在候审室")."""
     with _drawing:
         image = Image.new("RGB", (width, height), PLACEHOLDER)
         draw = ImageDraw.Draw(image)
@@ -142,7 +142,7 @@ def placeholder(font: FontFace, name: str, width: int, height: int) -> Picture:
         )
         draw.text(
             (width // 2, height // 2 + height // 12),
-            "不在线 · not connected",
+            fitted(status, small, width * 0.9),
             font=small,
             fill=MUTED,
             anchor="mt",

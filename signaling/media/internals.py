@@ -17,7 +17,6 @@ from aioice.ice import CandidatePair
 from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter, State
 from aiortc.rtcrtpparameters import (
     RTCRtpCodecParameters,
-    RTCRtpHeaderExtensionParameters,
     RTCRtpSendParameters,
 )
 from aiortc.rtcrtpreceiver import RTCRtpReceiver, StreamStatistics
@@ -472,23 +471,3 @@ def transceiver_codecs(transceiver: RTCRtpTransceiver) -> list[RTCRtpCodecParame
     """The codecs negotiated for `transceiver`, primary first, with the remote's payload types."""
     return transceiver._codecs
 
-
-NegotiatedParameters = list[
-    tuple[RTCRtpTransceiver, list[RTCRtpCodecParameters], list[RTCRtpHeaderExtensionParameters]]
-]
-
-
-def negotiated_parameters(transceivers: list[RTCRtpTransceiver]) -> NegotiatedParameters:
-    """The codecs and header extensions negotiated for each transceiver that has been in a
-    description (aiortc's private `_codecs` / `_headerExtensions`, which its senders and
-    receivers start with)."""
-    return [(t, t._codecs, t._headerExtensions) for t in transceivers if t.mid is not None]
-
-
-def restore_parameters(negotiated: NegotiatedParameters) -> None:
-    """Undo what aiortc's `createOffer` does to negotiated transceivers: it resets their codecs
-    and extensions to its default tables until the answer comes, and a sender or receiver
-    starting in between (its transport connecting) would start with aiortc's numbers."""
-    for transceiver, codecs, extensions in negotiated:
-        transceiver._codecs = codecs
-        transceiver._headerExtensions = extensions

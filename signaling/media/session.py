@@ -19,7 +19,6 @@ reuses it, so the SDP does not grow with every change.
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable, Sequence
 
 from aiortc import (
@@ -35,8 +34,9 @@ from aiortc.rtcconfiguration import RTCBundlePolicy
 from aiortc.sdp import candidate_from_sdp
 from aiortc.stats import RTCOutboundRtpStreamStats
 
-from . import internals
+from . import internals, negotiation_state
 from .numbering import Numbering
+from .offer_check import check_offer, parse_description
 from .publisher import DEFAULT_MAX_BITRATE, PublishedTrack
 from .subscriber import SilentTrack, Subscription
 
@@ -100,13 +100,19 @@ class MediaSession:
             self._check_open()
             if self._pc.signalingState != "stable":
                 return None
-            if not re.search(r"^m=", sdp, re.MULTILINE):
-                raise ValueError("offer has no media section")
+            check_offer(sdp, negotiation_state.negotiated_sections(self._pc))
+            rollback = negotiation_state.OfferRollback(self._pc)
+            published = list(self.published)
             try:
                 await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
                 await self._pc.setLocalDescription(await self._pc.createAnswer())
-            except SDP_ERRORS as exc:
-                raise ValueError(f"unusable offer: {exc}") from exc
+            except Exception as exc:  # whatever aiortc raises, the offer is refused, not applied
+                await rollback.restore()
+                for track in self.published[len(published) :]:
+                    await track.stop()
+                self.published = published
+                reason = str(exc) or type(exc).__name__
+                raise ValueError(f"unusable offer: {reason}") from exc
             answer = self._pc.localDescription.sdp
             self._numbering.learn(sdp)
             self._numbering.learn(answer)
@@ -131,9 +137,9 @@ class MediaSession:
             for subscription in self.subscriptions:
                 if subscription.transceiver is None:
                     subscription.bind(self._new_sending_transceiver(subscription.kind))
-            negotiated = internals.negotiated_parameters(self._pc.getTransceivers())
+            negotiated = negotiation_state.negotiated_parameters(self._pc.getTransceivers())
             offer = await self._pc.createOffer()
-            internals.restore_parameters(negotiated)
+            negotiation_state.restore_parameters(negotiated)
             sdp = self._numbering.renumber_offer(offer.sdp)
             await self._pc.setLocalDescription(RTCSessionDescription(sdp=sdp, type="offer"))
             return self._pc.localDescription.sdp
@@ -144,6 +150,7 @@ class MediaSession:
             self._check_open()
             if self._pc.signalingState != "have-local-offer":
                 raise ValueError("no offer is waiting for an answer")
+            parse_description(sdp, "answer")
             try:
                 await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
             except SDP_ERRORS as exc:

@@ -132,7 +132,7 @@ async def test_a_hearing_is_recorded_sealed_and_rendered_without_its_recess(
         assert container.duration is not None
         duration = container.duration / av.time_base
         chapters = [c["metadata"]["title"] for c in container.chapters()]
-        assert chapters == ["identity_check", "investigation", "debate"]
+        assert chapters == ["核对身份", "法庭调查", "法庭辩论"]  # words, in the court language
         frames = sum(1 for _ in container.decode(video=0))
     recess = (resumed - paused).total_seconds()
     assert abs(duration - (session - recess + RECESS_CARD_SECONDS)) < 2, (duration, session)

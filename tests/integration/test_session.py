@@ -2,13 +2,15 @@
 
 import asyncio
 import re
+from collections.abc import Callable
 
 import pytest
 from aiortc import RTCSessionDescription
+from aiortc.exceptions import OperationError
 
 from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
-from tests.integration.media_sources import CounterVideoTrack
+from tests.integration.media_sources import CounterVideoTrack, ToneAudioTrack
 from tests.integration.peers import Connect, wait_until
 
 
@@ -140,3 +142,94 @@ async def test_offer_waiting_when_the_session_closes_is_dropped(connect: Connect
         await asyncio.sleep(0)
         await other.session.close()
     assert await waiting is None
+
+
+def h264_renumbered_to_97(sdp: str) -> str:
+    payload_type = re.search(r"a=rtpmap:(\d+) H264/90000", sdp)
+    assert payload_type is not None
+    return sdp.replace(f"a=rtpmap:{payload_type[1]} H264", "a=rtpmap:97 H264", 1)
+
+
+def sections_repeated(sdp: str, count: int) -> str:
+    header, *media = re.split(r"(?=^m=)", sdp, flags=re.MULTILINE)
+    video = next(m for m in media if m.startswith("m=video"))
+    return header + "".join(re.sub(r"a=mid:\S+", f"a=mid:{i}", video) for i in range(count))
+
+
+HOSTILE_OFFERS: dict[str, Callable[[str], str]] = {
+    "two sections with mid 0": lambda sdp: re.sub(r"a=mid:\S+", "a=mid:0", sdp),
+    "300 video sections": lambda sdp: sections_repeated(sdp, 300),
+    "truncated": lambda sdp: sdp[: len(sdp) // 2],
+    "H264 renumbered to 97": h264_renumbered_to_97,
+    "no fingerprint": lambda sdp: re.sub(r"a=fingerprint:.*\r\n", "", sdp),
+    "bad fingerprint hex": lambda sdp: re.sub(r"(a=fingerprint:\S+) \S+", r"\1 ZZ:11", sdp),
+}
+
+
+async def test_a_refused_offer_leaves_the_session_as_it_was(connect: Connect) -> None:
+    """Each hostile offer is refused with a reason and changes nothing: the next valid offer
+    on the same connection is answered (not taken for glare) and media flows; the same once
+    connected, for a re-offer."""
+    client = connect()
+    client.pc.addTrack(CounterVideoTrack())
+    client.pc.addTrack(ToneAudioTrack())
+    await client.pc.setLocalDescription(await client.pc.createOffer())
+    offer = client.pc.localDescription.sdp
+    for name, mutate in HOSTILE_OFFERS.items():
+        with pytest.raises(ValueError):
+            await client.session.accept_offer(mutate(offer))
+        assert client.session._pc.signalingState == "stable", name
+        assert client.session._pc.getTransceivers() == [], name
+    answer = await client.session.accept_offer(offer)
+    assert answer is not None
+    await client.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+    subscriber = connect()
+    subscriber.session.subscribe(client.published("video"))
+    await subscriber.negotiate()
+    await subscriber.wait_frames("video", 5)
+
+    transceivers = client.session._pc.getTransceivers()
+    await client.pc.setLocalDescription(await client.pc.createOffer())
+    again = client.pc.localDescription.sdp
+    for name, mutate in HOSTILE_OFFERS.items():
+        with pytest.raises(ValueError):
+            await client.session.accept_offer(mutate(again))
+        assert client.session._pc.signalingState == "stable", name
+        assert client.session._pc.getTransceivers() == transceivers, name
+    answer = await client.session.accept_offer(again)
+    assert answer is not None
+    await client.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+    frames = len(subscriber.track("video").frames)
+    await subscriber.wait_frames("video", frames + 10)
+
+
+async def test_an_offer_failing_inside_aiortc_is_rolled_back(
+    connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An offer that passes our checks but fails in aiortc after it was applied (the remote
+    description set, transceivers and tracks made) is undone: no transceiver, no published
+    track, signaling "stable"; the same offer then goes through and media flows."""
+    client = connect()
+    client.pc.addTrack(CounterVideoTrack())
+    client.pc.addTrack(ToneAudioTrack())
+    await client.pc.setLocalDescription(await client.pc.createOffer())
+    offer = client.pc.localDescription.sdp
+    pc = client.session._pc
+
+    async def failing_answer() -> RTCSessionDescription:
+        assert pc.signalingState == "have-remote-offer" and len(pc.getTransceivers()) == 2
+        raise OperationError("injected")
+
+    monkeypatch.setattr(pc, "createAnswer", failing_answer)
+    with pytest.raises(ValueError, match="injected"):
+        await client.session.accept_offer(offer)
+    assert pc.signalingState == "stable"
+    assert pc.getTransceivers() == [] and client.session.published == []
+    monkeypatch.undo()
+    answer = await client.session.accept_offer(offer)
+    assert answer is not None
+    await client.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+    subscriber = connect()
+    subscriber.session.subscribe(client.published("video"))
+    await subscriber.negotiate()
+    await subscriber.wait_frames("video", 5)

@@ -1,7 +1,8 @@
 """Fails loudly if the private aiortc internals the forwarder relies on move.
 
-signaling/media/internals.py is the only module touching them; each test here pins one of
-its assumptions, by behaviour where that is cheap and by aiortc's source text where not.
+signaling/media/internals.py (and negotiation_state.py for the peer connection's negotiation
+state) are the only modules touching them; each test here pins one of their assumptions, by
+behaviour where that is cheap and by aiortc's source text where not.
 """
 
 import asyncio
@@ -35,7 +36,7 @@ from pylibsrtp import Policy, Session
 from pylibsrtp._binding import ffi
 from pylibsrtp._binding import lib as srtp_lib
 
-from signaling.media import internals
+from signaling.media import internals, negotiation_state
 
 
 def test_aiortc_is_the_pinned_version() -> None:
@@ -461,3 +462,26 @@ def test_header_extension_ids_read_by_the_receive_path() -> None:
         RTCRtpParameters(headerExtensions=[RTCRtpHeaderExtensionParameters(id=5, uri=uri)])
     )
     assert getattr(extensions, internals._EXTENSION_IDS).audio_level == 5
+
+
+async def test_a_remote_offer_can_be_rolled_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """signaling/media/negotiation_state.py: the private state `OfferRollback` notes is where
+    setRemoteDescription leaves its changes, and putting it back restores the connection."""
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: [])
+    offerer, answerer = RTCPeerConnection(), RTCPeerConnection()
+    offerer.addTransceiver("audio", direction="sendonly")
+    offerer.addTransceiver("video", direction="sendonly")
+    await offerer.setLocalDescription(await offerer.createOffer())
+    rollback = negotiation_state.OfferRollback(answerer)
+    await answerer.setRemoteDescription(offerer.localDescription)
+    assert answerer.signalingState == "have-remote-offer"
+    assert negotiation_state.negotiated_sections(answerer) == [("0", "audio"), ("1", "video")]
+    await rollback.restore()
+    assert answerer.signalingState == "stable"
+    assert answerer.getTransceivers() == [] and answerer.remoteDescription is None
+    assert negotiation_state.negotiated_sections(answerer) == []
+    await answerer.setRemoteDescription(offerer.localDescription)  # as if never offered
+    await answerer.setLocalDescription(await answerer.createAnswer())
+    assert [t.mid for t in answerer.getTransceivers()] == ["0", "1"]
+    await offerer.close()
+    await answerer.close()
