@@ -17,6 +17,7 @@ export interface Credentials {
 
 export class Signaling {
   readonly socket: Socket<ServerEvents, DefaultEventsMap>;
+  private readonly unanswered = new Set<Promise<unknown>>();
 
   /** `node`: the server process holding the hearing (absent: the page's own server). */
   constructor(
@@ -46,15 +47,26 @@ export class Signaling {
 
   /** Send an event and wait for its acknowledgement (a timeout counts as a refusal). */
   async call(event: string, data: unknown = {}): Promise<Reply> {
+    const answer = this.socket.timeout(CALL_TIMEOUT_MS).emitWithAck(event, data);
+    this.unanswered.add(answer);
     try {
-      return (await this.socket.timeout(CALL_TIMEOUT_MS).emitWithAck(event, data)) as Reply;
+      return (await answer) as Reply;
     } catch {
       return { error: { code: "timeout", message: "the server did not answer" } };
+    } finally {
+      this.unanswered.delete(answer);
     }
   }
 
+  /** Disconnect once the calls already sent have their answers. The event that ends a session
+   * (`closed` after the judge's `close`) comes before the answer to the call that caused it;
+   * disconnecting at once would drop that answer and report a server that did not answer. */
   close(): void {
-    this.socket.disconnect();
+    if (this.unanswered.size === 0 || !this.socket.connected) {
+      this.socket.disconnect();
+      return;
+    }
+    void Promise.allSettled([...this.unanswered]).then(() => this.socket.disconnect());
   }
 }
 

@@ -257,6 +257,11 @@ export class HearingView {
       detail.textContent = ending.reason;
     }
     this.ended.replaceChildren(title, detail);
+    if (this.options.mode === "bench") {
+      this.ended.append(
+        el("a.button", { href: "/", testid: "back-to-list", i18n: "live.ended.back_to_list" }),
+      );
+    }
     if (!this.endingShown) {
       this.endingShown = true;
       this.options.onEnded?.(ending);
