@@ -133,6 +133,7 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
     )
     app[LIVE_HEARINGS] = hearings
     app[SOCKETS].register_namespace(HearingNamespace(hearings))
+    app[SOCKETS].manager.on_command = hearings.command  # from any process (socket_bus.py)
     await placement.start(hearings.load)
     yield
     await hearings.shutdown()

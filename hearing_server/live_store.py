@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,7 +70,11 @@ class DatabaseHearingStore:
                     raise AuthenticationError(
                         "wrong_hearing", "your invitation is for another hearing"
                     )
-                return _identity(participant, f"participant:{participant.id}:{participant.name}")
+                return _identity(
+                    participant,
+                    f"participant:{participant.id}:{participant.name}",
+                    participant.invitation_expires_at,
+                )
             token = cookies.get(SESSION_COOKIE)
             principal = await session_principal(db, token) if token else None
             if principal is None:
@@ -121,13 +126,14 @@ class DatabaseHearingStore:
             await db.commit()
 
 
-def _identity(participant: Participant, label: str) -> Identity:
+def _identity(participant: Participant, label: str, expires_at: datetime | None = None) -> Identity:
     return Identity(
         hearing_id=participant.hearing_id,
         participant_id=participant.id,
         role=participant.role,
         name=participant.name,
         label=label,
+        expires_at=expires_at,
     )
 
 
@@ -136,6 +142,7 @@ ADMISSION_EVENTS = {
     "sent_back": False,
     "left": False,
     "removed": False,
+    "invitation_ended": False,
 }
 MUTE_EVENTS = {"muted": True, "unmuted": False, "muted_all": True}
 

@@ -56,6 +56,13 @@ class ActionError(Exception):
 
 CLOSE_LINGER_SECONDS = 2.0
 
+INVITATION_ENDINGS = {
+    "invitation_withdrawn": "the court withdrew your invitation",
+    "invitation_expired": "your invitation has expired",
+    "invitation_replaced": "the court gave you a new invitation link; this one no longer works",
+}
+"""Why an invited person's connection was ended while they were connected, by code."""
+
 DEFAULT_BITRATE_CAP = 800_000
 BITRATE_CAPS = {Role.JUDGE: 1_500_000, Role.CLERK: 1_000_000, Role.CREDITOR: 500_000}
 """What each role's camera may send (the REMB cap): the presiding judge is shown largest;
@@ -101,6 +108,8 @@ class LiveHearing:
         self.links: dict[int, Link] = {}
         self._identities: dict[int, Identity] = {}
         self._grace: dict[int, asyncio.TimerHandle] = {}
+        self._expiry: dict[int, asyncio.TimerHandle] = {}
+        """When each connected member's invitation expires (invited people only)."""
         self._tasks: set[asyncio.Task[None]] = set()
         self._offers_first: set[int] = set()
         self._self_tests: dict[int, tuple[bool, bool, str]] = {}
@@ -154,9 +163,7 @@ class LiveHearing:
         if previous is not None:
             await self.router.detach(member_id)
             await previous.close("you joined from another device or tab")
-        timer = self._grace.pop(member_id, None)
-        if timer is not None:
-            timer.cancel()
+        self._cancel_timers(member_id)
         was = self.room.member(member_id).presence
         try:
             presence = self.room.arrive(member_id)
@@ -176,6 +183,11 @@ class LiveHearing:
             on_connection_state=lambda state: self._connection_state(member_id, state),
         )
         self.router.attach(member_id, session)
+        if identity.expires_at is not None:
+            self._expiry[member_id] = asyncio.get_running_loop().call_later(
+                max(0.0, (identity.expires_at - _now()).total_seconds()),
+                lambda: self._spawn(self.end_invitation(member_id, "invitation_expired")),
+            )
         if self._monitor_task is None:
             self._monitor_task = asyncio.ensure_future(self._watch_media())
         await link.emit("welcome", self._welcome(identity))
@@ -191,6 +203,7 @@ class LiveHearing:
         if self.links.get(member_id) is not link:
             return  # an older connection, already replaced
         del self.links[member_id]
+        self._cancel_timers(member_id)
         await self.router.detach(member_id)
         self.monitor.forget(member_id)
         member = self.room.member(member_id)
@@ -227,9 +240,39 @@ class LiveHearing:
             )
             await self.broadcast()
 
+    async def end_invitation(self, member_id: int, code: str) -> None:
+        """The invitation the member connected with stopped working (``code``: a key of
+        INVITATION_ENDINGS): tell them why, end their media and connection now, and free their
+        place (a new invitation brings them back to the waiting room). Nothing if they are not
+        connected here, nor held for a reconnection."""
+        member = self.room.members.get(member_id)
+        link = self.links.pop(member_id, None)
+        if member is None or (link is None and member.presence is not Presence.RECONNECTING):
+            return
+        self._cancel_timers(member_id)
+        await self.router.detach(member_id)
+        self.monitor.forget(member_id)
+        was = member.presence
+        self.room.leave(member_id)
+        data = {"participant_id": member_id, "code": code}
+        await self._record("invitation_ended", self._label(member_id), was, Presence.LEFT, data)
+        self.router.sync()
+        await self.broadcast()
+        if link is not None:
+            reason = INVITATION_ENDINGS[code]
+            await link.emit("removed", {"code": code, "reason": reason})
+            await link.close(reason)
+
+    def _cancel_timers(self, member_id: int) -> None:
+        for timers in (self._grace, self._expiry):
+            timer = timers.pop(member_id, None)
+            if timer is not None:
+                timer.cancel()
+
     async def leave(self, member_id: int) -> None:
         """The person chose to leave."""
         link = self.links.pop(member_id, None)
+        self._cancel_timers(member_id)
         await self.router.detach(member_id)
         was = self.room.member(member_id).presence
         self.room.leave(member_id)
@@ -417,10 +460,13 @@ class LiveHearing:
         was = self.room.member(member_id).presence
         self._apply(lambda: self.room.remove(member_id))
         link = self.links.pop(member_id, None)
+        self._cancel_timers(member_id)
         await self.router.detach(member_id)
         await self._member_event("removed", actor, member_id, was, Presence.REMOVED)
         if link is not None:
-            await link.emit("removed", {"reason": "the judge removed you from the hearing"})
+            await link.emit(
+                "removed", {"code": "removed", "reason": "the judge removed you from the hearing"}
+            )
             await link.close("removed by the judge")
 
     async def verify_identity(self, actor: Identity, member_id: int) -> None:
@@ -616,9 +662,8 @@ class LiveHearing:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._monitor_task
             self._monitor_task = None
-        for timer in self._grace.values():
-            timer.cancel()
-        self._grace.clear()
+        for member_id in [*self._grace, *self._expiry]:
+            self._cancel_timers(member_id)
         for member_id in list(self.router.sessions):
             await self.router.detach(member_id)
         for task in list(self._tasks):

@@ -6,12 +6,24 @@ import asyncio
 
 from signaling.hearing import HearingState
 from signaling.ice import IceConfig
-from signaling.live import ActionError, LiveHearing
+from signaling.live import INVITATION_ENDINGS, ActionError, LiveHearing
 from signaling.observer import MediaObserver
 from signaling.placement import LocalPlacement, Node, NodeLoad, Placement, PlacementUnavailable
+from signaling.socket_bus import Command
 from signaling.store import HearingStore
 
 ENDED = (HearingState.CLOSED, HearingState.CANCELLED)
+
+
+def end_invitation(hearing_id: int, participant_id: int, code: str) -> Command:
+    """The command that ends a participant's connection wherever it is (``code``: why, a key
+    of INVITATION_ENDINGS); see ``LiveHearings.command``."""
+    return {
+        "kind": "end_invitation",
+        "hearing_id": hearing_id,
+        "participant_id": participant_id,
+        "code": code,
+    }
 
 
 class Moved(ActionError):
@@ -102,6 +114,20 @@ class LiveHearings:
         live = self.hearings.get(hearing_id)
         if live is not None:
             await live.alert(kind, None, message)
+
+    async def command(self, command: Command) -> None:
+        """A command sent to the live hearings of every process: acted on here if this process
+        holds the hearing it names (only one does)."""
+        hearing_id, participant_id = command.get("hearing_id"), command.get("participant_id")
+        live = self.hearings.get(hearing_id) if isinstance(hearing_id, int) else None
+        code = command.get("code")
+        if (
+            live is not None
+            and command.get("kind") == "end_invitation"
+            and isinstance(participant_id, int)
+            and code in INVITATION_ENDINGS
+        ):
+            await live.end_invitation(participant_id, code)
 
     async def shutdown(self) -> None:
         for hearing_id, live in self.hearings.items():

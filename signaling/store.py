@@ -62,6 +62,8 @@ class Identity:
     name: str
     label: str
     """How the timeline names them (e.g. ``participant:12:张三``)."""
+    expires_at: datetime | None = None
+    """When the invitation they connected with stops working (None: staff and terminals)."""
 
 
 class AuthenticationError(Exception):

@@ -24,11 +24,13 @@ from hearing_server.db.models import (
     utcnow,
 )
 from hearing_server.invitations import IssuedInvitation, issue_invitation, revoke_invitation
-from hearing_server.keys import SETTINGS
+from hearing_server.keys import SETTINGS, SOCKETS
 from signaling.hearing import HearingState
 from signaling.kinds import RULES, HearingKind
 from signaling.permissions import Action
+from signaling.registry import end_invitation
 from signaling.roles import BENCH, REPRESENTATIVE_ROLES, Role
+from signaling.socket_bus import tell_live_hearings
 
 
 class ParticipantIn(BaseModel):
@@ -195,6 +197,7 @@ def register(api: Api) -> None:
             )
         issued = _issue(ctx, participant, body.valid_hours)
         audit(ctx.db, who.label, "issue_invitation", "participant", participant.id, ctx.client_ip)
+        await _end_connection(ctx, participant, "invitation_replaced")
         return InvitationOut(**vars(issued))
 
     @api.route(
@@ -210,6 +213,7 @@ def register(api: Api) -> None:
             raise ApiError(409, "no_invitation", "this participant has no invitation to withdraw")
         revoke_invitation(participant)
         audit(ctx.db, who.label, "revoke_invitation", "participant", participant.id, ctx.client_ip)
+        await _end_connection(ctx, participant, "invitation_withdrawn")
 
     @api.route(
         "GET",
@@ -276,6 +280,16 @@ def _issue(ctx: Ctx, participant: Participant, valid_hours: float | None) -> Iss
     settings = ctx.request.app[SETTINGS]
     hours = valid_hours if valid_hours is not None else settings.invitation_ttl_hours
     return issue_invitation(participant, settings.base_url, timedelta(hours=hours))
+
+
+async def _end_connection(ctx: Ctx, participant: Participant, code: str) -> None:
+    """End the participant's live connection, on whichever process holds their hearing: the
+    invitation it was made with no longer works. Committed first, so that a reconnection with
+    the old token is already refused."""
+    await ctx.db.commit()
+    await tell_live_hearings(
+        ctx.request.app[SOCKETS], end_invitation(participant.hearing_id, participant.id, code)
+    )
 
 
 async def _managed_participant(ctx: Ctx) -> tuple[Participant, Principal]:

@@ -16,6 +16,9 @@ export const refusalMessages = messages(
     "refusal.invitation_expired": "This invitation has expired. Ask the court for a new one.",
     "refusal.revoked": "The court has withdrawn this invitation.",
     "refusal.invitation_revoked": "The court has withdrawn this invitation.",
+    "refusal.invitation_withdrawn": "The court has withdrawn your invitation.",
+    "refusal.invitation_replaced":
+      "The court gave you a new invitation link; this one no longer works. Open the new link.",
     "refusal.invitation_invalid": "This invitation link is not valid. Ask the court for a new one.",
     "refusal.wrong_hearing": "Your invitation is for another hearing.",
     "refusal.unauthenticated": "Open your invitation link again, or log in.",
@@ -44,6 +47,8 @@ export const refusalMessages = messages(
     "refusal.invitation_expired": "此邀请已过期，请向法院申请新的邀请。",
     "refusal.revoked": "法院已撤回此邀请。",
     "refusal.invitation_revoked": "法院已撤回此邀请。",
+    "refusal.invitation_withdrawn": "法院已撤回您的邀请。",
+    "refusal.invitation_replaced": "法院已向您发送新的邀请链接，此链接已失效，请打开新链接。",
     "refusal.invitation_invalid": "此邀请链接无效，请向法院申请新的链接。",
     "refusal.wrong_hearing": "您的邀请对应的是另一场庭审。",
     "refusal.unauthenticated": "请重新打开邀请链接，或先登录。",

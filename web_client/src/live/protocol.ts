@@ -105,7 +105,8 @@ export interface ServerEvents {
   message: (data: ChatMessage) => void;
   alert: (data: Alert) => void;
   notice: (data: CourtNotice) => void;
-  removed: (data: { reason: string }) => void;
+  /** `code`: "removed" by the bench, or why the invitation stopped working (invitation_*). */
+  removed: (data: { reason: string; code?: string }) => void;
   closed: (data: Closed) => void;
   bye: (data: { reason: string }) => void;
 }

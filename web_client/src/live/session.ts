@@ -247,7 +247,14 @@ export class LiveSession {
       this.state.alerts.unshift(alert);
       this.changed();
     });
-    socket.on("removed", () => this.end({ kind: "removed" }));
+    socket.on("removed", ({ code, reason }) =>
+      // an invitation withdrawn, replaced or expired while connected: said in their words
+      this.end(
+        code && code !== "removed"
+          ? { kind: "refused", code, message: reason }
+          : { kind: "removed" },
+      ),
+    );
     socket.on("closed", (closed: Closed) =>
       this.end({ kind: "closed", code: closed.verification_code }),
     );
