@@ -88,7 +88,8 @@ def verify_stored(
     archive: ArchiveCheck | None = None,
 ) -> Report:
     """``recording.verify`` on a manifest kept in ``storage``, plus the archive video against
-    its recorded hash when the manifest does not list it."""
+    its recorded hash when the manifest does not list it (a record sealed before archives
+    were appended to the manifest)."""
     with tempfile.TemporaryDirectory(prefix="manifest-") as folder:
         local = Path(folder) / "manifest.json"
         try:
@@ -114,7 +115,8 @@ def verify_stored(
 
 def _listed_files(manifest: Path) -> set[str]:
     try:
-        entries = json.loads(manifest.read_text())["entries"]
+        content = json.loads(manifest.read_text())
+        entries = content["entries"] + content.get("appended", [])
         return {str(e["data"]["path"]) for e in entries if e.get("type") == "file"}
     except (OSError, ValueError, KeyError, TypeError):
         return set()

@@ -10,7 +10,7 @@ import secrets
 import ssl
 import sys
 from collections.abc import Awaitable, Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -34,7 +34,7 @@ from hearing_server.demo import seed_demo
 from hearing_server.logs import configure_logging
 from hearing_server.serving import serve_until_stopped
 from hearing_server.workers import run_workers
-from recording.storage import LocalStorage, Storage
+from recording.storage import FolderView, Storage
 from recording.verify import Report, verify
 from signaling.roles import STAFF_ROLES, Role
 
@@ -120,7 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--files",
         type=Path,
-        help="folder holding the manifest's files (default: the recordings storage)",
+        help="folder holding the manifest's files (default: the manifest's own folder; for a "
+        "hearing id, the recordings storage)",
     )
     check.add_argument(
         "--public-key",
@@ -185,8 +186,17 @@ def _settle_garbage_collector() -> None:
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> None:
-    _with_database(settings, lambda db: db.migrate())
-    print("database is at the newest revision")
+    revisions: list[str | None] = []
+
+    async def work(database: Database) -> None:
+        revisions.extend(await database.migrate())
+
+    _with_database(settings, work)
+    before, after = revisions
+    if before == after:
+        print(f"database is at the newest revision ({after}); nothing to do")
+    else:
+        print(f"database upgraded from {before or 'empty'} to the newest revision ({after})")
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> None:
@@ -292,14 +302,13 @@ def _make_cert(args: argparse.Namespace, settings: Settings) -> None:
 
 def _verify(args: argparse.Namespace, settings: Settings) -> None:
     key = _verifying_key(args.public_key, settings)
-    storage: Storage = (
-        LocalStorage(args.files) if args.files is not None else recording_storage(settings)
-    )
+    if args.files is not None and not args.files.is_dir():
+        raise CommandError(f"--files {args.files} is not a folder")
     if not args.target.isdigit():
         manifest = Path(args.target)
         if not manifest.is_file():
             raise CommandError(f"no manifest file {manifest} (or give a hearing id)")
-        sys.exit(_print_report(str(manifest), verify(manifest, storage, key)))
+        sys.exit(_print_report(str(manifest), verify(manifest, args.files, key)))
     hearing_id = int(args.target)
     if hearing_id > 2**31 - 1:
         raise CommandError(f"there is no hearing {hearing_id}")
@@ -327,6 +336,11 @@ def _verify(args: argparse.Namespace, settings: Settings) -> None:
             if recording.archive_path is not None and recording.archive_sha256 is not None
             else None
         )
+        storage: Storage = (
+            FolderView(args.files, f"{PurePosixPath(recording.manifest_path).parent}/")
+            if args.files is not None
+            else recording_storage(settings)
+        )
         report = verify_stored(storage, recording.manifest_path, key, archive)
         worst = max(worst, _print_report(f"recording {recording.id}", report))
     sys.exit(worst)
@@ -350,6 +364,10 @@ def _verifying_key(path: Path | None, settings: Settings) -> Ed25519PublicKey | 
 def _print_report(what: str, report: Report) -> int:
     """Print what ``report`` found; the exit status it calls for (1 if anything changed)."""
     print(f"{what}: verification code {report.verification_code or '-'}, {report.entries} entries")
+    if report.checked:
+        print(f"  files checked in {report.checked}")
+    if report.archive == "pending":
+        print("  the archive video is not rendered yet: its hash is appended once it is")
     for problem in report.problems:
         print(f"  CHANGED {problem.kind}: {problem}")
     if report.ok:

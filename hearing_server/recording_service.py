@@ -39,8 +39,14 @@ from hearing_server.db.models import (
     Track,
     utcnow,
 )
+from hearing_server.record_manifest import (
+    ARCHIVE,
+    archive_key,
+    build_manifest,
+    seal_archive,
+    write_seal,
+)
 from recording.anchor import Anchor, SenderClock
-from recording.digest import sha256_file
 from recording.recorder import TrackRecorder
 from recording.render import (
     INTERRUPTED,
@@ -56,7 +62,6 @@ from recording.render import (
     TrackPlan,
     say,
 )
-from recording.seal import ManifestBuilder, load_or_create_key
 from recording.segment import SegmentInfo, recover
 from signaling.hearing import HearingState
 from signaling.kinds import PHASE_LABELS
@@ -79,7 +84,6 @@ UNFINISHED = ("recording", "paused", "failed")
 MAX_RENDER_ATTEMPTS = 3
 """Renders of one archive started (at close, then at each start-up) before it is given up."""
 MANIFEST = "manifest.json"
-ARCHIVE = "archive.mp4"
 
 
 def _at(seconds: float) -> datetime:
@@ -377,27 +381,24 @@ class RecordingService:
                 )
             ]
             name = f"{case.number if case else '-'}/hearing-{hearing.id}"
-            builder = _manifest(name, events, segments)
-            files = [s.path for s, _ in segments]
             manifest_key = f"hearing-{hearing.id}/{MANIFEST}"
-            code = await asyncio.to_thread(self._write_seal, builder, files, manifest_key, ended)
+            builder = build_manifest(name, events, segments, archive_key(manifest_key), ended)
+            files = [s.path for s, _ in segments]
+            code = await asyncio.to_thread(
+                write_seal,
+                self.storage,
+                self.root,
+                self.settings.signing_key_path,
+                builder,
+                files,
+                manifest_key,
+                ended,
+            )
             recording.state = "failed" if hearing.failed else "sealed"
             recording.manifest_path = manifest_key
             _event(db, hearing.id, "recording_sealed", utcnow(), {"verification_code": code})
             await db.commit()
         return code
-
-    def _write_seal(
-        self, builder: ManifestBuilder, files: list[str], manifest_key: str, sealed_at: datetime
-    ) -> str:
-        """Blocking: sign, store the manifest and copy the segments to the backup."""
-        manifest = builder.seal(load_or_create_key(self.settings.signing_key_path), sealed_at)
-        for key in files:
-            self.storage.put(key, self.root / key)
-        self.storage.put_bytes(
-            manifest_key, (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode()
-        )
-        return str(manifest["verification_code"])
 
     async def _render(self, recording_id: int) -> None:
         """The archive MP4; a failure is written to the timeline, the record stays sealed.
@@ -414,6 +415,7 @@ class RecordingService:
             recording.render_attempts += 1
             recording.render_state = "rendering"
             attempt = recording.render_attempts
+            manifest_key = recording.manifest_path
             await db.commit()
         try:
             plan = await self._render_plan(hearing_id, recording)
@@ -424,7 +426,16 @@ class RecordingService:
             finally:
                 self._renders.discard(job)
             key = self._key(output)
-            digest = await asyncio.to_thread(self._store_archive, key, output)
+            assert manifest_key is not None  # rendered only once sealed
+            digest = await asyncio.to_thread(
+                seal_archive,
+                self.storage,
+                self.settings.signing_key_path,
+                manifest_key,
+                key,
+                output,
+                utcnow(),
+            )
         except RenderCancelled:
             log.info("render of hearing %s stopped; it resumes at the next start", hearing_id)
             async with self.database.session() as db:  # a stop is not a failed attempt
@@ -478,10 +489,6 @@ class RecordingService:
             "the sealed recording files are kept."
         )
         self._spawn(self._alert(recording.hearing_id, message))
-
-    def _store_archive(self, key: str, output: Path) -> str:
-        self.storage.put(key, output)
-        return sha256_file(output)
 
     async def _render_plan(self, hearing_id: int, recording: Recording) -> RenderPlan:
         async with self.database.session() as db:
@@ -798,47 +805,6 @@ def _segment_row(track_id: int, info: SegmentInfo, key: str) -> Segment:
         size_bytes=info.size,
         started_at=_at(info.start),
         ended_at=_at(info.end),
-    )
-
-
-def _event_details(event: HearingEvent) -> dict[str, Any]:
-    details = {
-        "actor": event.actor,
-        "from": event.from_value,
-        "to": event.to_value,
-        "data": event.data,
-    }
-    return {k: v for k, v in details.items() if v is not None}
-
-
-def _manifest(
-    name: str, events: list[HearingEvent], segments: list[tuple[Segment, Track]]
-) -> ManifestBuilder:
-    """The hearing's timeline events and segment files, in the order they happened."""
-    builder = ManifestBuilder(name)
-    entries: list[tuple[datetime, HearingEvent | tuple[Segment, Track]]] = [
-        (e.at, e) for e in events
-    ]
-    entries += [(s.ended_at or s.started_at, (s, t)) for s, t in segments]
-    for _, item in sorted(entries, key=lambda entry: entry[0]):
-        if isinstance(item, HearingEvent):
-            builder.add_event(item.kind, item.at, **_event_details(item))
-        else:
-            _add_segment_file(builder, *item)
-    return builder
-
-
-def _add_segment_file(builder: ManifestBuilder, segment: Segment, track: Track) -> None:
-    builder.add_file(
-        segment.path,
-        segment.sha256 or "",
-        segment.size_bytes or 0,
-        segment.ended_at or segment.started_at,
-        participant_id=track.participant_id,
-        kind=track.kind,
-        codec=track.codec,
-        start=segment.started_at.isoformat(),
-        end=segment.ended_at.isoformat() if segment.ended_at else None,
     )
 
 

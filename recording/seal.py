@@ -7,12 +7,22 @@ the last entry's hash; the server's Ed25519 key signs it. Its first 60 bits, wri
 characters, are the verification code shown to the parties at close: anyone holding the code
 can later tell whether a manifest is the one they were shown.
 
+Files made after the seal (the archive video, rendered from the segments) are appended to the
+chain: each appended entry links to the one before it (the first to `head`) and carries its own
+Ed25519 signature of its hash, by the same key. The sealed header, and with it the verification
+code given at close, stays as it was; a seal that promises an archive (an `archive_pending`
+event naming its path) lets a verifier tell an archive whose entry was stripped from one not
+rendered yet.
+
 The layout (JSON)::
 
     {"format": "hearing-manifest/1", "hearing": ..., "sealed_at": ISO-8601 UTC,
      "entries": [{"seq", "type": "file"|"event", "at", "data", "prev", "hash"}, ...],
      "head": last entry hash, "manifest_hash": ..., "public_key": hex,
-     "signature": hex, "verification_code": "XXXX-XXXX-XXXX"}
+     "signature": hex, "verification_code": "XXXX-XXXX-XXXX",
+     "appended": [{"seq", "type": "file", "at", "data", "prev", "hash", "signature"}, ...]}
+
+(`appended` only once something was added after the seal.)
 """
 
 import hashlib
@@ -31,6 +41,8 @@ from .digest import sha256_file
 FORMAT = "hearing-manifest/1"
 GENESIS = "0" * 64
 """The `prev` of the first entry."""
+ARCHIVE_PENDING = "archive_pending"
+"""The sealed event promising the archive video (`data.path`), appended once rendered."""
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford's base 32: no I, L, O or U to misread."""
 
@@ -43,8 +55,10 @@ def canonical(value: Any) -> bytes:
 
 
 def entry_hash(entry: Json) -> str:
-    """Hash of an entry's content: every field but `hash` itself."""
-    return hashlib.sha256(canonical({k: v for k, v in entry.items() if k != "hash"})).hexdigest()
+    """Hash of an entry's content: every field but `hash` itself (and an appended entry's
+    `signature`, which signs this hash)."""
+    content = {k: v for k, v in entry.items() if k not in ("hash", "signature")}
+    return hashlib.sha256(canonical(content)).hexdigest()
 
 
 def manifest_hash(manifest: Json) -> str:
@@ -129,10 +143,45 @@ class ManifestBuilder:
         return entry
 
 
+def append_file(
+    manifest: Json,
+    key: Ed25519PrivateKey,
+    path: str,
+    sha256: str,
+    size: int,
+    at: datetime,
+    **details: Any,
+) -> Json:
+    """Add a file made after the seal (the archive) to `manifest`'s chain, signed by `key`,
+    which must be the key that sealed it. Returns the new entry."""
+    public = key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    if public.hex() != manifest["public_key"]:
+        raise ValueError("an appended entry must be signed with the key that sealed the manifest")
+    appended: list[Json] = manifest.setdefault("appended", [])
+    entry: Json = {
+        "seq": len(manifest["entries"]) + len(appended),
+        "type": "file",
+        "at": timestamp(at),
+        "data": {"path": path, "sha256": sha256, "bytes": size, **details},
+        "prev": appended[-1]["hash"] if appended else manifest["head"],
+    }
+    entry["hash"] = entry_hash(entry)
+    entry["signature"] = key.sign(bytes.fromhex(entry["hash"])).hex()
+    appended.append(entry)
+    return entry
+
+
+def manifest_bytes(manifest: Json) -> bytes:
+    """The stored form of a manifest (indented JSON, UTF-8)."""
+    return (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode()
+
+
 def write_manifest(manifest: Json, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".part")
-    temporary.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    temporary.write_bytes(manifest_bytes(manifest))
     os.replace(temporary, path)
 
 

@@ -119,6 +119,25 @@ class LocalStorage(Storage):
         raise FileNotFoundError(key)
 
 
+class FolderView(LocalStorage):
+    """One hearing's folder wherever it was copied: the keys under `prefix` ("hearing-12/")
+    are the folder's files by their names. For checking a record, not for writing one."""
+
+    def __init__(self, folder: Path, prefix: str = "") -> None:
+        super().__init__(folder)
+        self.prefix = prefix
+
+    def keys(self, prefix: str = "") -> list[str]:
+        names = LocalStorage.keys(self)
+        return [key for key in (self.prefix + name for name in names) if key.startswith(prefix)]
+
+    def _path(self, root: Path, key: str) -> Path:
+        check_key(key)
+        if self.prefix and key.startswith(self.prefix):
+            key = key.removeprefix(self.prefix)
+        return super()._path(root, key)
+
+
 def _copy_file(source: Path, target: Path) -> None:
     with source.open("rb") as src, target.open("wb") as dst:
         shutil.copyfileobj(src, dst, CHUNK)

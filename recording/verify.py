@@ -2,18 +2,23 @@
 
 Every entry's hash is recomputed (an edited entry is named), every link to the previous entry
 checked (a removed or inserted entry breaks the chain there), the manifest hash and Ed25519
-signature checked, and every listed file hashed again (a changed byte names the file).
+signature checked, entries appended after the seal (the archive video) checked the same way
+with their own signatures, and every listed file hashed again (a changed byte names the file).
 Pass the server's public key: the key written in the manifest proves only that whoever made
 the manifest held some key.
 
-Command line: python -m recording.verify MANIFEST FILES_ROOT [--public-key PEM]
+The files are looked for beside the manifest (a copy of a hearing's folder keeps the manifest
+with its files), in another folder holding them, or in the server's storage.
+
+Command line: python -m recording.verify MANIFEST [--files FOLDER] [--public-key PEM]
 """
 
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -21,15 +26,16 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .digest import sha256_stored
-from .seal import FORMAT, GENESIS, entry_hash, manifest_hash, verification_code
-from .storage import LocalStorage, Storage
+from .seal import ARCHIVE_PENDING, FORMAT, GENESIS, entry_hash, manifest_hash, verification_code
+from .storage import FolderView, Storage
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
     kind: str
     """manifest_unreadable, entry_changed, chain_broken, head_mismatch, manifest_changed,
-    signature_invalid, key_mismatch, file_missing, file_changed."""
+    signature_invalid, key_mismatch, file_missing, file_changed, archive_unsealed (the
+    archive video the seal promised is there, but its entry is not)."""
     subject: str
     """What it concerns: "entry 3 (file a/b.mkv)", a file's path, or "manifest"."""
     detail: str
@@ -47,6 +53,13 @@ class Report:
     """Whether the signature was checked against a key given by the caller."""
     files: int = 0
     entries: int = 0
+    """Sealed and appended."""
+    archive: str = ""
+    """The archive video the seal promised: "sealed" (its hash is in the chain), "pending"
+    (not rendered yet), or "" (the seal promised none: a manifest made before archives were
+    sealed, whose archive the caller checks otherwise)."""
+    checked: str = ""
+    """Where the files were looked for (a folder, or the storage given)."""
 
     @property
     def ok(self) -> bool:
@@ -54,28 +67,53 @@ class Report:
 
 
 def verify(
-    manifest_path: Path, files: Path | Storage, public_key: Ed25519PublicKey | None = None
+    manifest_path: Path,
+    files: Path | Storage | None = None,
+    public_key: Ed25519PublicKey | None = None,
 ) -> Report:
-    """Check `manifest_path` and the files it lists, found under `files` (a folder or a
-    Storage, keyed by each entry's path)."""
+    """Check `manifest_path` and the files it lists. They are found in the folder `files`
+    (by default the manifest's own folder), which holds them by name as the server's hearing
+    folder does, or in a Storage keyed by each entry's path."""
     report = Report(key_trusted=public_key is not None)
     try:
         manifest = json.loads(manifest_path.read_text())
         if manifest.get("format") != FORMAT:
             raise ValueError(f"not a {FORMAT} manifest")
         entries: list[dict[str, Any]] = manifest["entries"]
-        report.entries = len(entries)
+        appended: list[dict[str, Any]] = manifest.get("appended", [])
+        report.entries = len(entries) + len(appended)
         _check_chain(entries, manifest["head"], report)
-        _check_signature(manifest, public_key, report)
-    except (OSError, ValueError, KeyError, TypeError) as error:
+        embedded = _check_signature(manifest, public_key, report)
+        _check_appended(appended, len(entries), manifest["head"], public_key or embedded, report)
+        listed = {  # by path; a later entry (the archive rendered again) replaces an earlier
+            str(e["data"]["path"]): e["data"] for e in entries + appended if e["type"] == "file"
+        }
+        promised = [
+            str(e["data"]["path"])
+            for e in entries
+            if e["type"] == "event" and e["data"]["event"] == ARCHIVE_PENDING
+        ]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         report.problems.append(Problem("manifest_unreadable", "manifest", str(error)))
         return report
-    storage = LocalStorage(files) if isinstance(files, Path) else files
-    for entry in entries:
-        if entry.get("type") == "file":
-            report.files += 1
-            _check_file(storage, entry["data"], report)
+    if isinstance(files, Storage):
+        storage = files
+        report.checked = str(getattr(files, "root", "the storage given"))
+    else:
+        folder = manifest_path.parent if files is None else files
+        storage = FolderView(folder, _common_folder(listed))
+        report.checked = str(folder)
+    for data in listed.values():
+        report.files += 1
+        _check_file(storage, data, report)
+    _check_archive(promised, listed, storage, report)
     return report
+
+
+def _common_folder(paths: Iterable[str]) -> str:
+    """The folder ("hearing-12/") all the listed files lie in, if they share one."""
+    parents = {PurePosixPath(path).parent.as_posix() for path in paths}
+    return f"{parents.pop()}/" if len(parents) == 1 and "." not in parents else ""
 
 
 def _describe(index: int, entry: dict[str, Any]) -> str:
@@ -103,7 +141,8 @@ def _check_chain(entries: list[dict[str, Any]], head: str, report: Report) -> No
 
 def _check_signature(
     manifest: dict[str, Any], public_key: Ed25519PublicKey | None, report: Report
-) -> None:
+) -> Ed25519PublicKey:
+    """Check the seal's hash and signature; returns the key written in the manifest."""
     digest = manifest_hash(manifest)
     report.verification_code = verification_code(digest)
     if digest != manifest["manifest_hash"]:
@@ -119,6 +158,53 @@ def _check_signature(
         (public_key or embedded).verify(bytes.fromhex(manifest["signature"]), bytes.fromhex(digest))
     except InvalidSignature:
         report.problems.append(Problem("signature_invalid", "manifest", "signature is not valid"))
+    return embedded
+
+
+def _check_appended(
+    appended: list[dict[str, Any]],
+    first: int,
+    head: str,
+    key: Ed25519PublicKey,
+    report: Report,
+) -> None:
+    """Entries added after the seal: each links to the one before it (the first to the
+    sealed head) and is signed by the key that sealed the manifest."""
+    previous = head
+    for index, entry in enumerate(appended, start=first):
+        subject = _describe(index, entry)
+        digest = entry_hash(entry)
+        if digest != entry.get("hash") or entry.get("seq") != index:
+            report.problems.append(
+                Problem("entry_changed", subject, "content does not match its hash")
+            )
+        if entry.get("prev") != previous:
+            report.problems.append(
+                Problem("chain_broken", subject, "does not link to the entry before it")
+            )
+        try:
+            key.verify(bytes.fromhex(str(entry.get("signature", ""))), bytes.fromhex(digest))
+        except (InvalidSignature, ValueError):
+            report.problems.append(
+                Problem("signature_invalid", subject, "appended entry is not validly signed")
+            )
+        previous = entry.get("hash", "")
+
+
+def _check_archive(
+    promised: list[str], listed: dict[str, Any], storage: Storage, report: Report
+) -> None:
+    """The archive video the seal promised: sealed, not rendered yet, or present without its
+    entry (which someone removed, or the server never added)."""
+    for path in promised:
+        if path in listed:
+            report.archive = "sealed"
+        elif storage.exists(path):
+            report.problems.append(
+                Problem("archive_unsealed", path, "the archive video's hash is not in the seal")
+            )
+        else:
+            report.archive = "pending"
 
 
 def _check_file(storage: Storage, data: dict[str, Any], report: Report) -> None:
@@ -136,7 +222,9 @@ def _raw(key: Ed25519PublicKey) -> bytes:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Verify a sealed hearing manifest.")
     parser.add_argument("manifest", type=Path)
-    parser.add_argument("files_root", type=Path)
+    parser.add_argument(
+        "--files", type=Path, help="folder holding the manifest's files (default: its own)"
+    )
     parser.add_argument("--public-key", type=Path, help="the server's public key (PEM)")
     args = parser.parse_args(argv)
     key = None
@@ -145,8 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         if not isinstance(loaded, Ed25519PublicKey):
             parser.error("--public-key must be an Ed25519 key")
         key = loaded
-    report = verify(args.manifest, args.files_root, key)
+    report = verify(args.manifest, args.files, key)
     print(f"verification code {report.verification_code or '-'}; {report.entries} entries")
+    print(f"files checked in {report.checked or '-'}")
     for problem in report.problems:
         print(f"CHANGED {problem}")
     if report.ok:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -52,17 +53,16 @@ class Database:
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
-    async def migrate(self) -> None:
-        """Bring the schema up to the newest revision."""
+    async def migrate(self) -> tuple[str | None, str | None]:
+        """Bring the schema up to the newest revision; returns the revisions before and after
+        (before is None for an empty database)."""
         async with self.engine.begin() as conn:
-            await conn.run_sync(_upgrade)
+            return await conn.run_sync(_upgrade)
 
     async def check_migrated(self) -> None:
         """Raise :class:`NotMigratedError` unless the schema is at the newest revision."""
         async with self.engine.connect() as conn:
-            current = await conn.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_revision()
-            )
+            current = await conn.run_sync(_current_revision)
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         if current != head:
             state = "empty" if current is None else f"at revision {current}"
@@ -74,7 +74,29 @@ class Database:
         await self.engine.dispose()
 
 
-def _upgrade(connection: Connection) -> None:
+@contextmanager
+def _quiet_alembic() -> Iterator[None]:
+    """Alembic logs its routine progress ("Context impl SQLiteImpl.", "Running upgrade ...")
+    at INFO, which the command line would print on stderr among real errors; callers say
+    what was done instead."""
+    logger = logging.getLogger("alembic")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _current_revision(connection: Connection) -> str | None:
+    with _quiet_alembic():
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _upgrade(connection: Connection) -> tuple[str | None, str | None]:
+    before = _current_revision(connection)
     config = alembic_config()
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    with _quiet_alembic():
+        command.upgrade(config, "head")
+    return before, _current_revision(connection)

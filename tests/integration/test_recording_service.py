@@ -115,19 +115,25 @@ async def test_a_hearing_is_recorded_sealed_and_rendered_without_its_recess(
         overlap = min(segment.ended_at, resumed) - max(segment.started_at, paused)
         assert overlap.total_seconds() < REANCHOR_SECONDS, (segment.path, segment.ended_at, paused)
 
-    report = verify(
-        settings.recordings_dir / recording.manifest_path,
-        settings.recordings_dir,
-        server_public_key(settings.signing_key_path),
-    )
+    manifest = settings.recordings_dir / recording.manifest_path
+    public_key = server_public_key(settings.signing_key_path)
+    report = verify(manifest, public_key=public_key)  # the files beside the manifest
     assert report.ok and report.key_trusted, report.problems
     assert report.verification_code == code and report.files == len(segments)
+    assert report.archive in ("pending", "sealed")
 
     await _eventually(lambda: _archived(database, courtroom.hearing_id), 25)
     recording = await _recording(database, courtroom.hearing_id)
     assert recording.archive_path is not None
     archive = settings.recordings_dir / recording.archive_path
     assert sha256_file(archive) == recording.archive_sha256
+    # the archive's hash is appended to the signed chain; the code given at close still holds
+    [appended] = json.loads(manifest.read_text())["appended"]
+    assert appended["data"]["path"] == recording.archive_path
+    assert appended["data"]["sha256"] == recording.archive_sha256
+    report = verify(manifest, public_key=public_key)
+    assert report.ok and report.archive == "sealed" and report.verification_code == code
+    assert report.files == len(segments) + 1
     with av.open(str(archive)) as container:
         assert container.duration is not None
         duration = container.duration / av.time_base

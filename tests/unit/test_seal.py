@@ -1,6 +1,7 @@
 """Manifest chaining, signing, the verification code, and verify() naming what changed."""
 
 import json
+import shutil
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,8 +10,11 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from recording.digest import sha256_file
 from recording.seal import (
+    ARCHIVE_PENDING,
     ManifestBuilder,
+    append_file,
     entry_hash,
     load_or_create_key,
     verification_code,
@@ -46,14 +50,14 @@ def edit(path: Path, change: Any) -> None:
     path.write_text(json.dumps(manifest))
 
 
-def kinds(path: Path, root: Path, key: Ed25519PrivateKey) -> list[tuple[str, str]]:
-    report = verify(path, root, key.public_key())
+def kinds(path: Path, key: Ed25519PrivateKey) -> list[tuple[str, str]]:
+    report = verify(path, public_key=key.public_key())
     return [(p.kind, p.subject) for p in report.problems]
 
 
 def test_an_untouched_record_verifies(tmp_path: Path, key: Ed25519PrivateKey) -> None:
     path = sealed(tmp_path, key)
-    report = verify(path, tmp_path, key.public_key())
+    report = verify(path, public_key=key.public_key())
     assert report.ok and report.key_trusted
     assert (report.files, report.entries) == (2, 4)
     assert report.verification_code == json.loads(path.read_text())["verification_code"]
@@ -71,19 +75,19 @@ def test_a_changed_byte_names_the_file(tmp_path: Path, key: Ed25519PrivateKey) -
     data = bytearray(segment.read_bytes())
     data[5] ^= 0x01
     segment.write_bytes(bytes(data))
-    assert kinds(path, tmp_path, key) == [("file_changed", "h1/judge-video-00000.mkv")]
+    assert kinds(path, key) == [("file_changed", "h1/judge-video-00000.mkv")]
 
 
 def test_a_missing_file_is_named(tmp_path: Path, key: Ed25519PrivateKey) -> None:
     path = sealed(tmp_path, key)
     (tmp_path / "h1/judge-audio-00000.mkv").unlink()
-    assert kinds(path, tmp_path, key) == [("file_missing", "h1/judge-audio-00000.mkv")]
+    assert kinds(path, key) == [("file_missing", "h1/judge-audio-00000.mkv")]
 
 
 def test_an_edited_entry_is_named(tmp_path: Path, key: Ed25519PrivateKey) -> None:
     path = sealed(tmp_path, key)
     edit(path, lambda m: m["entries"][3]["data"].update(event="adjourned"))
-    assert kinds(path, tmp_path, key) == [("entry_changed", "entry 3 (adjourned)")]
+    assert kinds(path, key) == [("entry_changed", "entry 3 (adjourned)")]
 
 
 def test_a_rehashed_entry_breaks_the_chain_after_it(tmp_path: Path, key: Ed25519PrivateKey) -> None:
@@ -95,7 +99,7 @@ def test_a_rehashed_entry_breaks_the_chain_after_it(tmp_path: Path, key: Ed25519
         entry["hash"] = entry_hash(entry)
 
     edit(path, forge)
-    problems = kinds(path, tmp_path, key)
+    problems = kinds(path, key)
     assert ("chain_broken", "entry 2 (file h1/judge-audio-00000.mkv)") in problems
     assert ("file_changed", "h1/judge-video-00000.mkv") in problems
 
@@ -103,30 +107,30 @@ def test_a_rehashed_entry_breaks_the_chain_after_it(tmp_path: Path, key: Ed25519
 def test_a_removed_entry_is_detected(tmp_path: Path, key: Ed25519PrivateKey) -> None:
     path = sealed(tmp_path, key)
     edit(path, lambda m: m["entries"].pop(0))
-    problems = kinds(path, tmp_path, key)
+    problems = kinds(path, key)
     assert ("chain_broken", "entry 0 (file h1/judge-video-00000.mkv)") in problems
 
 
 def test_a_bad_signature_is_reported(tmp_path: Path, key: Ed25519PrivateKey) -> None:
     path = sealed(tmp_path, key)
     edit(path, lambda m: m.update(signature="00" * 64))
-    assert kinds(path, tmp_path, key) == [("signature_invalid", "manifest")]
+    assert kinds(path, key) == [("signature_invalid", "manifest")]
 
 
 def test_a_manifest_resealed_with_another_key_is_refused(
     tmp_path: Path, key: Ed25519PrivateKey
 ) -> None:
     path = sealed(tmp_path, Ed25519PrivateKey.generate())
-    assert ("key_mismatch", "manifest") in kinds(path, tmp_path, key)
+    assert ("key_mismatch", "manifest") in kinds(path, key)
     # checked against its own key it is consistent, but not trusted
-    report = verify(path, tmp_path)
+    report = verify(path)
     assert report.ok and not report.key_trusted
 
 
 def test_a_changed_header_is_reported(tmp_path: Path, key: Ed25519PrivateKey) -> None:
     path = sealed(tmp_path, key)
     edit(path, lambda m: m.update(hearing="another"))
-    problems = kinds(path, tmp_path, key)
+    problems = kinds(path, key)
     assert ("manifest_changed", "manifest") in problems
     assert ("signature_invalid", "manifest") in problems
 
@@ -134,7 +138,7 @@ def test_a_changed_header_is_reported(tmp_path: Path, key: Ed25519PrivateKey) ->
 def test_an_unreadable_manifest_is_reported(tmp_path: Path, key: Ed25519PrivateKey) -> None:
     path = tmp_path / "manifest.json"
     path.write_text("{not json")
-    assert kinds(path, tmp_path, key) == [("manifest_unreadable", "manifest")]
+    assert kinds(path, key) == [("manifest_unreadable", "manifest")]
 
 
 def test_verification_code_is_12_unambiguous_characters() -> None:
@@ -165,7 +169,106 @@ def test_the_command_exits_non_zero_on_change(
     tmp_path: Path, key: Ed25519PrivateKey, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = sealed(tmp_path, key)
-    assert main([str(path), str(tmp_path)]) == 0
+    assert main([str(path)]) == 0
     (tmp_path / "h1/judge-audio-00000.mkv").write_bytes(b"b")
-    assert main([str(path), str(tmp_path)]) == 1
+    assert main([str(path), "--files", str(tmp_path / "h1")]) == 1
     assert "CHANGED h1/judge-audio-00000.mkv" in capsys.readouterr().out
+
+
+def archived(root: Path, key: Ed25519PrivateKey) -> Path:
+    """A record sealed with the archive video promised, then appended once rendered."""
+    builder = ManifestBuilder("case-2025-17/hearing-1")
+    for name, data in FILES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+        builder.add_local_file(root, name, AT + timedelta(seconds=4))
+    builder.add_event(ARCHIVE_PENDING, AT + timedelta(minutes=5), path="h1/archive.mp4")
+    path = root / "h1" / "manifest.json"
+    manifest = builder.seal(key, AT + timedelta(minutes=5))
+    write_manifest(manifest, path)
+    (root / "h1/archive.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 archive")
+    archive = root / "h1/archive.mp4"
+    append_file(
+        manifest,
+        key,
+        "h1/archive.mp4",
+        sha256_file(archive),
+        archive.stat().st_size,
+        AT + timedelta(minutes=6),
+        kind="archive",
+    )
+    write_manifest(manifest, path)
+    return path
+
+
+def test_the_archive_is_appended_to_the_chain_keeping_the_code(
+    tmp_path: Path, key: Ed25519PrivateKey
+) -> None:
+    path = archived(tmp_path, key)
+    manifest = json.loads(path.read_text())
+    [entry] = manifest["appended"]
+    assert entry["prev"] == manifest["head"] and entry["seq"] == len(manifest["entries"])
+    report = verify(path, public_key=key.public_key())
+    assert report.ok and report.archive == "sealed", report.problems
+    assert (report.files, report.entries) == (3, 4)
+    assert report.verification_code == manifest["verification_code"]  # the one given at close
+
+
+def test_a_changed_archive_byte_is_named(tmp_path: Path, key: Ed25519PrivateKey) -> None:
+    path = archived(tmp_path, key)
+    archive = tmp_path / "h1/archive.mp4"
+    data = bytearray(archive.read_bytes())
+    data[8] ^= 0x01
+    archive.write_bytes(bytes(data))
+    assert kinds(path, key) == [("file_changed", "h1/archive.mp4")]
+
+
+def test_a_stripped_or_forged_archive_entry_is_detected(
+    tmp_path: Path, key: Ed25519PrivateKey
+) -> None:
+    path = archived(tmp_path, key)
+    original = path.read_text()
+    edit(path, lambda m: m.pop("appended"))
+    assert kinds(path, key) == [("archive_unsealed", "h1/archive.mp4")]
+
+    (tmp_path / "h1/archive.mp4").write_bytes(b"another video")
+    path.write_text(original)
+
+    def forge(manifest: dict[str, Any]) -> None:
+        entry = manifest["appended"][0]
+        entry["data"].update(sha256=sha256_file(tmp_path / "h1/archive.mp4"), bytes=13)
+        entry["hash"] = entry_hash(entry)
+
+    edit(path, forge)
+    assert kinds(path, key) == [("signature_invalid", "entry 3 (file h1/archive.mp4)")]
+    with pytest.raises(ValueError, match="key that sealed"):
+        append_file(json.loads(original), Ed25519PrivateKey.generate(), "x", "0", 0, AT)
+
+
+def test_an_archive_not_rendered_yet_is_not_a_change(
+    tmp_path: Path, key: Ed25519PrivateKey
+) -> None:
+    path = archived(tmp_path, key)
+    edit(path, lambda m: m.pop("appended"))
+    (tmp_path / "h1/archive.mp4").unlink()
+    report = verify(path, public_key=key.public_key())
+    assert report.ok and report.archive == "pending"
+
+
+def test_a_copied_folder_is_checked_beside_its_manifest_or_where_told(
+    tmp_path: Path, key: Ed25519PrivateKey
+) -> None:
+    path = archived(tmp_path / "server", key)
+    copy = tmp_path / "party" / "record"
+    shutil.copytree(path.parent, copy)
+    report = verify(copy / "manifest.json", public_key=key.public_key())
+    assert report.ok and report.files == 3 and report.checked == str(copy)
+    (tmp_path / "server/h1/archive.mp4").write_bytes(b"the server's copy changed")
+    assert verify(copy / "manifest.json", public_key=key.public_key()).ok  # not the server's
+    elsewhere = tmp_path / "manifest-only"
+    elsewhere.mkdir()
+    shutil.copy(copy / "manifest.json", elsewhere)
+    report = verify(elsewhere / "manifest.json", copy, key.public_key())
+    assert report.ok and report.files == 3 and report.checked == str(copy)
+    missing = verify(elsewhere / "manifest.json", public_key=key.public_key())
+    assert {p.kind for p in missing.problems} == {"file_missing"}

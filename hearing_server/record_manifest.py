@@ -1,0 +1,118 @@
+"""A hearing's signed manifest as the server makes it: built at close from the timeline and the
+segment rows, sealed and stored with the segments, and extended with the archive video once
+it is rendered, so that the manifest alone covers everything a party can download.
+
+Blocking (signing, file copies): the recording service runs these in a thread.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from hearing_server.db.models import HearingEvent, Segment, Track
+from recording.digest import sha256_file
+from recording.seal import (
+    ARCHIVE_PENDING,
+    ManifestBuilder,
+    append_file,
+    load_or_create_key,
+    manifest_bytes,
+)
+from recording.storage import Storage
+
+ARCHIVE = "archive.mp4"
+"""The archive video's name in the hearing's folder."""
+
+
+def build_manifest(
+    name: str,
+    events: list[HearingEvent],
+    segments: list[tuple[Segment, Track]],
+    archive_key: str,
+    closed_at: datetime,
+) -> ManifestBuilder:
+    """The hearing's timeline events and segment files, in the order they happened, then the
+    promise of the archive video `archive_key` (appended with its hash once rendered)."""
+    builder = ManifestBuilder(name)
+    entries: list[tuple[datetime, HearingEvent | tuple[Segment, Track]]] = [
+        (e.at, e) for e in events
+    ]
+    entries += [(s.ended_at or s.started_at, (s, t)) for s, t in segments]
+    for _, item in sorted(entries, key=lambda entry: entry[0]):
+        if isinstance(item, HearingEvent):
+            builder.add_event(item.kind, item.at, **_event_details(item))
+        else:
+            _add_segment_file(builder, *item)
+    builder.add_event(ARCHIVE_PENDING, closed_at, path=archive_key)
+    return builder
+
+
+def archive_key(manifest_key: str) -> str:
+    """Where the archive of the record sealed in `manifest_key` is stored: beside it."""
+    return (PurePosixPath(manifest_key).parent / ARCHIVE).as_posix()
+
+
+def write_seal(
+    storage: Storage,
+    root: Path,
+    key_path: Path,
+    builder: ManifestBuilder,
+    files: list[str],
+    manifest_key: str,
+    sealed_at: datetime,
+) -> str:
+    """Sign, store the segments (`files`, keys under `root`) and then the manifest; returns
+    the verification code."""
+    manifest = builder.seal(load_or_create_key(key_path), sealed_at)
+    for key in files:
+        storage.put(key, root / key)
+    storage.put_bytes(manifest_key, manifest_bytes(manifest))
+    return str(manifest["verification_code"])
+
+
+def seal_archive(
+    storage: Storage, key_path: Path, manifest_key: str, key: str, output: Path, at: datetime
+) -> str:
+    """Store the rendered archive under `key` and append its hash, signed, to the manifest;
+    returns the hash."""
+    storage.put(key, output)
+    digest = sha256_file(output)
+    manifest: dict[str, Any] = json.loads(storage.read(manifest_key))
+    append_file(
+        manifest,
+        load_or_create_key(key_path),
+        key,
+        digest,
+        output.stat().st_size,
+        at,
+        kind="archive",
+    )
+    storage.put_bytes(manifest_key, manifest_bytes(manifest))
+    return digest
+
+
+def _event_details(event: HearingEvent) -> dict[str, Any]:
+    details = {
+        "actor": event.actor,
+        "from": event.from_value,
+        "to": event.to_value,
+        "data": event.data,
+    }
+    return {k: v for k, v in details.items() if v is not None}
+
+
+def _add_segment_file(builder: ManifestBuilder, segment: Segment, track: Track) -> None:
+    builder.add_file(
+        segment.path,
+        segment.sha256 or "",
+        segment.size_bytes or 0,
+        segment.ended_at or segment.started_at,
+        participant_id=track.participant_id,
+        kind=track.kind,
+        codec=track.codec,
+        start=segment.started_at.isoformat(),
+        end=segment.ended_at.isoformat() if segment.ended_at else None,
+    )
