@@ -34,7 +34,7 @@ def archive_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return make_archive_mp4(tmp_path_factory.mktemp("mp4") / "archive.mp4")
 
 
-def make_archive_mp4(path: Path) -> bytes:
+def make_archive_mp4(path: Path, chapters: list[tuple[int, int, str]] = CHAPTERS) -> bytes:
     """Three seconds of real H.264 in a faststart MP4, a chapter per procedure phase."""
     with av.open(str(path), "w", options={"movflags": "faststart"}) as out:
         stream = out.add_stream("libx264", rate=10)
@@ -53,7 +53,7 @@ def make_archive_mp4(path: Path) -> bytes:
                     "time_base": Fraction(1, 1000),
                     "metadata": {"title": title},
                 }
-                for n, (start, end, title) in enumerate(CHAPTERS, 1)
+                for n, (start, end, title) in enumerate(chapters, 1)
             ]
         )
     return path.read_bytes()

@@ -7,7 +7,7 @@ import { h, say, show } from "../staff/dom";
 import { showError } from "../staff/errors";
 import { invitationBox } from "../staff/invitation_box";
 import type { Participant } from "../staff/types";
-import { roleName } from "../live/names";
+import { label } from "./labels";
 import type { Grant, GrantCreated, RecordingDetail } from "./types";
 
 /** Roles that never retrieve a recording, or not by a link of their own (a detainee's terminal
@@ -116,7 +116,12 @@ function personRow(
       "span",
       { class: "what" },
       h("strong", {}, person.name),
-      h("small", { class: "muted" }, roleName(person.role), person.side ? ` · ${person.side}` : ""),
+      h(
+        "small",
+        { class: "muted" },
+        label("role", person.role),
+        ...(person.side ? [" · ", label("staff.side", person.side)] : []),
+      ),
       status,
     ),
     actions,

@@ -3,6 +3,7 @@
 // cookie goes along); an invitation holder, whose token a <video> element cannot send, plays a
 // short-lived signed link that is renewed when it stops working.
 import { h, say } from "../staff/dom";
+import { label } from "./labels";
 import type { Chapter, RecordingDetail } from "./types";
 
 /** Where the player gets a URL the video element can load without headers. */
@@ -100,7 +101,9 @@ function chapterList(recording: RecordingDetail, video: HTMLVideoElement): HTMLE
       "button",
       { type: "button", class: "chapter", disabled: !seekable, testid: "chapter" },
       h("span", { class: "at" }, clock(chapter.start_seconds)),
-      ` ${chapter.title}`,
+      " ",
+      // the timeline's chapters are phase codes; the archive's are already words
+      label("phase", chapter.title),
     );
     button.addEventListener("click", () => {
       video.currentTime = chapter.start_seconds;
