@@ -460,7 +460,7 @@ class ReceivePath:
         setattr(transport, _DTLS_RX_PACKETS, getattr(transport, _DTLS_RX_PACKETS) + 1)
         ids: HeaderExtensions = getattr(transport._rtp_header_extensions_map, _EXTENSION_IDS)
         try:
-            packet = parse_rtp(self._unprotect(data), ids.audio_level or 0)
+            packet = parse_rtp(self._unprotect(data), ids.audio_level or 0, ids.abs_send_time or 0)
         except ValueError as exc:
             logger.debug("dropping undecodable SRTP packet: %s", exc)
             return
@@ -470,4 +470,3 @@ class ReceivePath:
 def transceiver_codecs(transceiver: RTCRtpTransceiver) -> list[RTCRtpCodecParameters]:
     """The codecs negotiated for `transceiver`, primary first, with the remote's payload types."""
     return transceiver._codecs
-

@@ -12,7 +12,10 @@ for them (they see loss) rather than held.
 
 A periodic task re-asks for keyframes while a subscriber waits, re-sends NACKs and sends a
 REMB upstream: the publisher's encoder otherwise gets no bandwidth estimate, since bypassing
-the receiver also bypasses aiortc's estimator.
+the receiver also bypasses aiortc's estimator. The REMB is the publisher's own uplink estimate
+(aiortc's receive-side estimator, fed here with each packet's arrival and abs-send-time) capped
+by its role, never a subscriber's: a weak subscriber must not lower what everyone else gets
+and what is recorded (each subscriber's own estimate is shared out in `allocation`).
 """
 
 import asyncio
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from aiortc.codecs import is_rtx
+from aiortc.rate import RemoteBitrateEstimator
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtcrtpreceiver import StreamStatistics
 from aiortc.rtcrtptransceiver import RTCRtpTransceiver
@@ -125,7 +129,10 @@ class PublishedTrack:
         self._awaited_queue: asyncio.Queue[tuple[SourcePacket, float, int]] | None = None
         self._awaited_task: asyncio.Task[None] | None = None
         self._nack_tasks: set[asyncio.Task[None]] = set()
-        self._estimates: dict[Subscriber, int] = {}
+        self._uplink = RemoteBitrateEstimator() if self.kind == "video" else None
+        self._uplink_estimate: int | None = None
+        self.received_bytes = 0
+        """Media payload bytes received (for the rate a paused subscriber would need)."""
         self._media_ssrc: int | None = None
         self._audio_level: AudioLevel | None = None
         self._ended_callbacks: list[Callable[[], None]] = []
@@ -136,6 +143,11 @@ class PublishedTrack:
     def audio_level(self) -> AudioLevel | None:
         """The latest RFC 6464 audio level the publisher sent, for active-speaker detection."""
         return self._audio_level
+
+    @property
+    def max_bitrate(self) -> int:
+        """The role's cap on what this track may send."""
+        return self._max_bitrate
 
     @property
     def subscriber_count(self) -> int:
@@ -177,7 +189,6 @@ class PublishedTrack:
         self.ended = True
         self._subscribers.clear()
         self._fan_out_changed()
-        self._estimates.clear()
         for task in (self._task, self._awaited_task, *self._nack_tasks):
             if task is not None:
                 task.cancel()
@@ -196,7 +207,6 @@ class PublishedTrack:
         if subscriber in self._subscribers:
             self._subscribers.remove(subscriber)
             self._fan_out_changed()
-        self._estimates.pop(subscriber, None)
 
     def _fan_out_changed(self) -> None:
         subscribers = self._subscribers
@@ -213,14 +223,11 @@ class PublishedTrack:
         if self.kind == "video" and self._keyframes.request():
             await self._send_pli()
 
-    def set_estimate(self, subscriber: Subscriber, bitrate: int) -> None:
-        """Record a subscriber's receive bandwidth estimate (from its REMB)."""
-        if subscriber in self._subscribers:
-            self._estimates[subscriber] = bitrate
-
     def target_bitrate(self) -> int:
-        """What the publisher is told it may send: the slowest subscriber's estimate, capped."""
-        return min([self._max_bitrate, *self._estimates.values()])
+        """What the publisher is told it may send: its uplink's estimate, capped by its role
+        (the cap alone until the estimator has one)."""
+        estimate = self._uplink_estimate
+        return self._max_bitrate if estimate is None else min(self._max_bitrate, estimate)
 
     def _on_rtp(self, packet: RtpPacket) -> None:
         try:
@@ -229,6 +236,14 @@ class PublishedTrack:
             logger.exception("failed to forward %r", packet)
 
     def _handle_rtp(self, packet: RtpPacket) -> None:
+        now = self._clock()
+        sent_at = packet.extensions.abs_send_time
+        if sent_at is not None and self._uplink is not None:
+            estimate = self._uplink.add(
+                int(now * 1000), sent_at, len(packet.payload) + packet.padding_size, packet.ssrc
+            )
+            if estimate is not None:
+                self._uplink_estimate = estimate[0]
         media = self._media_packet(packet)
         if media is None:
             return
@@ -246,7 +261,7 @@ class PublishedTrack:
         source = self._source_packet(media)
         if source is None or not self.history.add(source):
             return
-        now = self._clock()
+        self.received_bytes += len(source.payload)
         if source.audio_level is not None:
             voice, level = source.audio_level
             self._audio_level = AudioLevel(level=level, voice=voice, at=now)

@@ -3,7 +3,8 @@ extensions nobody reads.
 
 aiortc decodes every header extension a packet carries (mid, stream ids, abs-send-time,
 transport sequence number, ...) into a new `HeaderExtensions` per packet. The forwarder reads
-one of them, the audio level (RFC 6464), so this finds that one and steps over the others.
+two of them, the audio level (RFC 6464, for active speakers) and abs-send-time (for the
+publisher's uplink estimate), so this finds those and steps over the others.
 Malformed packets raise ValueError, as aiortc's parser does.
 """
 
@@ -17,8 +18,9 @@ ONE_BYTE_PROFILE = 0xBEDE
 TWO_BYTE_PROFILE = 0x1000
 
 
-def parse_rtp(data: bytes, audio_level_id: int) -> RtpPacket:
-    """Parse `data`; `audio_level_id` is the negotiated id of the audio level (0: none)."""
+def parse_rtp(data: bytes, audio_level_id: int, abs_send_time_id: int = 0) -> RtpPacket:
+    """Parse `data`; `audio_level_id` and `abs_send_time_id` are the negotiated ids of the
+    audio level and abs-send-time extensions (0: not negotiated)."""
     size = len(data)
     if size < _FIXED_HEADER.size:
         raise ValueError("RTP packet length is less than 12 bytes")
@@ -45,10 +47,13 @@ def parse_rtp(data: bytes, audio_level_id: int) -> RtpPacket:
         start, pos = pos + 4, pos + 4 + 4 * words
         if size < pos:
             raise ValueError("RTP packet has truncated extension value")
-        if audio_level_id:
-            level = _extension_byte(data, start, pos, profile, audio_level_id)
+        if audio_level_id or abs_send_time_id:
+            level, sent = _extension_values(
+                data, start, pos, profile, audio_level_id, abs_send_time_id
+            )
             if level is not None:
                 packet.extensions.audio_level = (level & 0x80 == 0x80, level & 0x7F)
+            packet.extensions.abs_send_time = sent
     if first & 0x20:
         padding = data[-1]
         if not padding or padding > size - pos:
@@ -60,8 +65,15 @@ def parse_rtp(data: bytes, audio_level_id: int) -> RtpPacket:
     return packet
 
 
-def _extension_byte(data: bytes, pos: int, end: int, profile: int, wanted: int) -> int | None:
-    """The first byte of extension `wanted` in data[pos:end] (RFC 8285), or None."""
+def _extension_values(
+    data: bytes, pos: int, end: int, profile: int, level_id: int, abs_id: int
+) -> tuple[int | None, int | None]:
+    """The audio level's first byte and the 24-bit abs-send-time in data[pos:end] (RFC 8285),
+    each None if absent (or its id is 0)."""
+    level: int | None = None
+    sent: int | None = None
+    level_id = level_id or -1  # 0 is never an extension's id
+    abs_id = abs_id or -1
     if profile == ONE_BYTE_PROFILE:
         while pos < end:
             element = data[pos]
@@ -71,8 +83,11 @@ def _extension_byte(data: bytes, pos: int, end: int, profile: int, wanted: int) 
             length = (element & 0x0F) + 1
             if pos + 1 + length > end:
                 raise ValueError("RTP one-byte header extension value is truncated")
-            if element >> 4 == wanted:
-                return data[pos + 1]
+            ext_id = element >> 4
+            if ext_id == level_id:
+                level = data[pos + 1]
+            elif ext_id == abs_id and length == 3:
+                sent = int.from_bytes(data[pos + 1 : pos + 4], "big")
             pos += 1 + length
     elif profile == TWO_BYTE_PROFILE:
         while pos < end:
@@ -84,7 +99,9 @@ def _extension_byte(data: bytes, pos: int, end: int, profile: int, wanted: int) 
             element, length = data[pos], data[pos + 1]
             if pos + 2 + length > end:
                 raise ValueError("RTP two-byte header extension value is truncated")
-            if element == wanted and length:
-                return data[pos + 2]
+            if element == level_id and length:
+                level = data[pos + 2]
+            elif element == abs_id and length == 3:
+                sent = int.from_bytes(data[pos + 2 : pos + 5], "big")
             pos += 2 + length
-    return None
+    return level, sent

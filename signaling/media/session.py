@@ -15,6 +15,9 @@ Subscriptions get their transceivers only when the server creates its offer, so 
 offer can never claim a transceiver meant for a subscription. A subscription that ends keeps
 its transceiver, negotiated to inactive, and a later subscription of the same kind and codec
 reuses it, so the SDP does not grow with every change.
+
+The participant's receive estimate is shared among its subscriptions (`sharing`): videos its
+link cannot carry are paused, and `on_video_paused` is told.
 """
 
 import asyncio
@@ -38,6 +41,7 @@ from . import internals, negotiation_state
 from .numbering import Numbering
 from .offer_check import check_offer, parse_description
 from .publisher import DEFAULT_MAX_BITRATE, PublishedTrack
+from .sharing import BandwidthSharing
 from .subscriber import SilentTrack, Subscription
 
 logger = logging.getLogger(__name__)
@@ -62,13 +66,15 @@ class MediaSession:
         on_track: Callable[[PublishedTrack], None] | None = None,
         on_negotiation_needed: Callable[[], None] | None = None,
         on_connection_state: Callable[[str], None] | None = None,
+        on_video_paused: Callable[[], None] | None = None,
     ) -> None:
         """`ice_servers` is always used as given: an empty list means host candidates only
         (aiortc would otherwise fall back to a public STUN server).
 
         `on_track` is called for each track the participant publishes; `on_negotiation_needed`
         when subscriptions changed and `create_offer` should be called (once the current
-        negotiation, if any, is over); `on_connection_state` with aiortc's connection state.
+        negotiation, if any, is over); `on_connection_state` with aiortc's connection state;
+        `on_video_paused` when `paused_video` changed.
         """
         self._pc = RTCPeerConnection(
             RTCConfiguration(iceServers=list(ice_servers), bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
@@ -83,12 +89,18 @@ class MediaSession:
         self._closed = False
         self.published: list[PublishedTrack] = []
         self.subscriptions: list[Subscription] = []
+        self.sharing = BandwidthSharing(self.subscriptions, on_video_paused)
         self._pc.on("track", self._track_added)
         self._pc.on("connectionstatechange", self._connection_state_changed)
 
     @property
     def connection_state(self) -> str:
         return self._pc.connectionState
+
+    @property
+    def paused_video(self) -> frozenset[PublishedTrack]:
+        """The videos not sent to this participant because its connection cannot carry them."""
+        return self.sharing.paused_video
 
     async def accept_offer(self, sdp: str) -> str | None:
         """Apply the participant's offer and return the answer SDP.
@@ -193,7 +205,7 @@ class MediaSession:
             parked.transceiver.direction = "sendonly"
             subscription = parked
         else:
-            subscription = Subscription(track)
+            subscription = Subscription(track, on_estimate=self.sharing.estimates.report)
             self.subscriptions.append(subscription)
         self._mark_negotiation_needed()
         return subscription
@@ -225,6 +237,7 @@ class MediaSession:
         if self._closed:
             return
         self._closed = True
+        await self.sharing.stop()
         for subscription in self.subscriptions:
             subscription.stop()
         for track in self.published:
@@ -275,6 +288,8 @@ class MediaSession:
         if self._pc.connectionState == "connected":
             for transport in {t.receiver.transport for t in self._pc.getTransceivers()}:
                 internals.ReceivePath.install(transport)
+            if not self._closed:
+                self.sharing.start()
         if self._on_connection_state is not None:
             self._on_connection_state(self._pc.connectionState)
 

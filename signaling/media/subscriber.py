@@ -7,11 +7,13 @@ rewritten packet through the subscriber's DTLS transport itself, keeping the idl
 counters current for its sender reports (which aiortc still writes, and which go out the same
 short way). The subscriber's RTCP is taken over: NACKs are answered from the publisher's
 history (as RTX when negotiated), PLI/FIR become a coalesced keyframe request upstream, and
-REMB feeds the publisher's bitrate target.
+REMB goes to the subscriber's session, which shares it among what it sends (`allocation`) and
+may pause the subscription's video: nothing is sent until it resumes at a keyframe.
 """
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from aiortc.codecs import is_rtx
 from aiortc.mediastreams import MediaStreamTrack
@@ -79,7 +81,12 @@ class Subscription:
     publisher of the same codec (`switch`) or be parked and reused (`stop` / `resume`).
     """
 
-    def __init__(self, publisher: PublishedTrack) -> None:
+    def __init__(
+        self,
+        publisher: PublishedTrack,
+        on_estimate: Callable[[frozenset[int], int], None] | None = None,
+    ) -> None:
+        """`on_estimate(ssrcs, bitrate)` is called with each REMB the subscriber sends."""
         self.publisher: PublishedTrack | None = publisher
         self.kind = publisher.kind
         self.codec = publisher.codec
@@ -88,6 +95,13 @@ class Subscription:
         self._downtrack: DownTrack | None = None
         self._counters: internals.SenderReportCounters | None = None
         self._send_path: internals.RtpSendPath | None = None
+        self._on_estimate = on_estimate
+        self.paused = False
+        """Paused for a weak connection: nothing forwarded until `unpause`."""
+        self.sent_bytes = 0
+        """Bytes of RTP sent, retransmissions included."""
+        self.loss = 0.0
+        """The fraction of this stream the subscriber last reported lost."""
 
     @property
     def mid(self) -> str | None:
@@ -135,6 +149,7 @@ class Subscription:
         if self.publisher is not None:
             self.publisher.detach(self)
         self.publisher = None
+        self.paused = False
         if self._counters is not None:
             self._counters.flush()
         if self._send_path is not None:
@@ -148,6 +163,20 @@ class Subscription:
             raise ValueError("a subscription can only carry a track of the same codec")
         self.publisher = publisher
 
+    def pause(self) -> None:
+        """Stop forwarding (no renegotiation): the subscriber's link cannot carry it."""
+        self.paused = True
+
+    async def unpause(self) -> None:
+        """Forward again from the next keyframe, asked for at once."""
+        if not self.paused:
+            return
+        self.paused = False
+        if self._downtrack is not None:
+            self._downtrack.switch_source()
+        if self.publisher is not None:
+            await self.publisher.request_keyframe()
+
     async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
         self.forward_now(packet, now, abs_send_time)
 
@@ -155,12 +184,13 @@ class Subscription:
         """`forward` without a coroutine: the publisher's fan-out calls this per packet."""
         downtrack = self._downtrack
         counters = self._counters
-        if downtrack is None or counters is None:
+        if downtrack is None or counters is None or self.paused:
             return
         data = downtrack.forward(packet, now, abs_send_time)
         if data is None:
             return
         counters.sent(len(packet.payload), downtrack.last_timestamp, now)
+        self.sent_bytes += len(data)
         self._send(data)
 
     def _send(self, data: bytes) -> None:
@@ -233,18 +263,24 @@ class Subscription:
     async def _handle_rtcp(self, packet: AnyRtcpPacket) -> None:
         assert self.transceiver is not None
         sender = self.transceiver.sender
+        downtrack = self._downtrack
         if isinstance(packet, RtcpRrPacket | RtcpSrPacket):
+            for report in packet.reports:
+                if downtrack is not None and report.ssrc == downtrack.params.ssrc:
+                    self.loss = report.fraction_lost / 256
             await internals.default_rtcp_handler(sender, packet)
             return
         publisher = self.publisher
-        downtrack = self._downtrack
         if publisher is None or downtrack is None:
             return
         if isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
+            if self.paused:
+                return
             abs_send_time = abs_send_time_now()
             for sequence in packet.lost:
                 data = downtrack.retransmit(sequence, publisher.history.get, abs_send_time)
                 if data is not None:
+                    self.sent_bytes += len(data)
                     self._send(data)
         elif isinstance(packet, RtcpPsfbPacket) and packet.fmt in (RTCP_PSFB_PLI, RTCP_PSFB_FIR):
             await publisher.request_keyframe()
@@ -253,5 +289,5 @@ class Subscription:
                 bitrate, ssrcs = unpack_remb_fci(packet.fci)
             except ValueError:
                 return
-            if downtrack.params.ssrc in ssrcs:
-                publisher.set_estimate(self, bitrate)
+            if downtrack.params.ssrc in ssrcs and self._on_estimate is not None:
+                self._on_estimate(frozenset(ssrcs), bitrate)

@@ -2,8 +2,9 @@
 
 import asyncio
 import gc
+import time
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from struct import pack
 
@@ -68,14 +69,17 @@ class Harness:
         return sum(isinstance(p, RtcpPsfbPacket) and p.fmt == RTCP_PSFB_PLI for p in self.rtcp)
 
 
-async def harness(kind: str, codecs: list[RTCRtpCodecParameters]) -> Harness:
+async def harness(
+    kind: str, codecs: list[RTCRtpCodecParameters], clock: Callable[[], float] = time.monotonic
+) -> Harness:
     pc = RTCPeerConnection()
     transceiver = pc.addTransceiver(kind, direction="recvonly")
     transceiver._codecs = codecs
     receiver = transceiver.receiver
     internals.receiver_codecs(receiver).update({c.payloadType or 0: c for c in codecs})
     internals.receiver_rtx_ssrcs(receiver)[RTX_SSRC] = MEDIA_SSRC
-    made = Harness(pc, PublishedTrack(transceiver, "track-1", max_bitrate=1_000_000), transceiver)
+    track = PublishedTrack(transceiver, "track-1", max_bitrate=1_000_000, clock_fn=clock)
+    made = Harness(pc, track, transceiver)
 
     async def capture(packet: AnyRtcpPacket) -> None:
         made.rtcp.append(packet)
@@ -151,19 +155,36 @@ async def test_keyframe_requests_are_coalesced(video: Harness) -> None:
     assert video.plis() == 1
 
 
-async def test_bitrate_target_is_slowest_subscriber_under_cap(video: Harness) -> None:
-    fast, slow = FakeSubscriber(), FakeSubscriber()
-    assert video.track.target_bitrate() == 1_000_000
-    video.track.attach(fast)
-    video.track.attach(slow)
-    video.track.set_estimate(fast, 5_000_000)
-    assert video.track.target_bitrate() == 1_000_000
-    video.track.set_estimate(slow, 300_000)
-    assert video.track.target_bitrate() == 300_000
-    video.track.detach(slow)
-    assert video.track.target_bitrate() == 1_000_000
-    video.track.set_estimate(slow, 1)  # no longer a subscriber: ignored
-    assert video.track.target_bitrate() == 1_000_000
+async def test_bitrate_target_is_the_uplink_estimate_under_the_cap() -> None:
+    """The publisher's packets (sent 600 kbit/s, abs-send-time) are its uplink's estimate: no
+    subscriber's REMB enters it."""
+    now = [100.0]
+    video = await harness("video", [VP8, RTX, H264], clock=lambda: now[0])
+    assert video.track.target_bitrate() == 1_000_000  # the cap until there is an estimate
+    payload = vp8(0).payload + bytes(992)
+    interval = len(payload) * 8 / 600_000
+    arrival = now[0]
+
+    async def send(seconds: float, arrival_rate: int, first: int) -> None:
+        nonlocal arrival
+        for n in range(int(seconds / interval)):
+            sent_at = 100.0 + (first + n) * interval
+            packet = vp8(first + n, keyframe=(first + n == 0))
+            packet.payload = payload
+            packet.extensions.abs_send_time = int(sent_at * 262_144) & 0xFFFFFF
+            # a link slower than the sender queues: arrivals spread out
+            arrival = max(sent_at + 0.02, arrival + len(payload) * 8 / arrival_rate)
+            now[0] = arrival
+            await video.feed(packet)
+
+    sent = int(5 / interval)
+    await send(5, 10_000_000, 0)
+    free = video.track.target_bitrate()
+    assert 500_000 < free < 1_000_000
+    await send(3, 300_000, sent)  # the uplink narrows to 300 kbit/s
+    assert video.track.target_bitrate() < 350_000
+    await video.track.stop()
+    await video.pc.close()
 
 
 async def test_stop_ends_forwarding_and_notifies(video: Harness) -> None:

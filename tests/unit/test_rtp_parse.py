@@ -66,20 +66,23 @@ def _fields(packet: RtpPacket) -> tuple[object, ...]:
         packet.padding_size,
         packet.payload,
         packet.extensions.audio_level,
+        packet.extensions.abs_send_time,
     )
 
 
 def test_parse_reads_what_aiortc_reads() -> None:
     rng = random.Random(7)
     extensions = _extensions_map()
-    levels = 0
+    levels = send_times = 0
     for _ in range(2000):
         data = _packet(rng)
         theirs = RtpPacket.parse(data, extensions)
-        ours = parse_rtp(data, LEVEL)
+        ours = parse_rtp(data, LEVEL, SEND_TIME)
         assert _fields(ours) == _fields(theirs), data.hex()
         levels += theirs.extensions.audio_level is not None
+        send_times += theirs.extensions.abs_send_time is not None
     assert levels > 300  # the audio level was there to be found
+    assert send_times > 300  # and abs-send-time
 
 
 def test_audio_level_not_negotiated_is_not_read() -> None:
@@ -87,6 +90,13 @@ def test_audio_level_not_negotiated_is_not_read() -> None:
     data = bytes([0x90, 111]) + bytes(10) + b"\xbe\xde" + (len(value) // 4).to_bytes(2, "big")
     assert parse_rtp(data + value + b"x", LEVEL).extensions.audio_level == (True, 5)
     assert parse_rtp(data + value + b"x", 0).extensions.audio_level is None
+
+
+def test_abs_send_time_not_negotiated_is_not_read() -> None:
+    _, value = pack_header_extensions([(SEND_TIME, b"\x12\x34\x56")])
+    data = bytes([0x90, 111]) + bytes(10) + b"\xbe\xde" + (len(value) // 4).to_bytes(2, "big")
+    assert parse_rtp(data + value + b"x", 0, SEND_TIME).extensions.abs_send_time == 0x123456
+    assert parse_rtp(data + value + b"x", LEVEL).extensions.abs_send_time is None
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,182 @@
+"""Sharing one subscriber's bandwidth among what is forwarded to it: pure logic, no I/O.
+
+A subscriber's receive estimate (its REMB) is a budget for everything sent to it,
+retransmissions included. Audio always goes; videos are taken in priority order while they
+fit. A video that does not fit is paused (its downtrack stops forwarding, nothing is
+renegotiated), so a weak subscriber neither freezes on more than it can carry nor, as when
+its estimate was passed upstream, lowers what the publisher sends everyone else.
+
+An estimate only grows with what is actually received, so a paused video would never come
+back by waiting for it: after a delay (doubling after each failed try) the video is resumed
+on probation, and kept if the subscriber then loses little of it and its estimate does not
+fall; it is then given time for the estimate to climb back to what it needs.
+"""
+
+from collections import deque
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+HEADROOM = 1.4
+"""What is sent may exceed the estimate by this factor before a video counts as not fitting:
+estimators report ~0.85 of the measured throughput after congestion, and a receiver that
+estimates per stream (aiortc) leaves audio and retransmissions out."""
+PAUSE_AFTER = 2.0
+"""Seconds a video must not fit, with the estimate not climbing, before it is paused."""
+CLIMBING = 1.05
+"""An estimate that grew by this factor over PAUSE_AFTER is still finding the link's rate
+(unless the subscriber is losing heavily: a link that drops rather than queues shows no
+delay, and the estimator climbs on while it overflows)."""
+HEAVY_LOSS = 0.1
+"""A fraction lost of a video above which its link is overflowing."""
+FIRST_RETRY = 5.0
+MAX_RETRY = 30.0
+"""Seconds a paused video waits before it is tried again (doubling after each failure)."""
+PROBATION = 4.0
+"""Seconds a tried video is watched: kept without heavy loss and with the estimate not
+fallen (by more than 5 %)."""
+CLIMB_BACK = 15.0
+"""Seconds after a successful try during which only heavy loss pauses the video again: the
+estimate climbs back about 8 % a second."""
+RATE_WINDOW = 2.0
+"""Seconds over which a downtrack's sending rate is measured."""
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """One track sent (or to be sent) to the subscriber."""
+
+    key: Hashable
+    kind: str
+    rate: int
+    """Bits per second: what its downtrack sends now (retransmissions included), or for a
+    paused video what its publisher sends."""
+    priority: int = 0
+    """Videos with a higher priority get the budget first."""
+    loss: float = 0.0
+    """The fraction of it the subscriber last reported lost."""
+
+
+@dataclass(slots=True)
+class _Paused:
+    retry_at: float
+    delay: float
+
+
+@dataclass(slots=True)
+class _OnProbation:
+    since: float
+    estimate: int
+    delay: float
+
+
+@dataclass(slots=True)
+class _Forwarded:
+    over_since: float | None = None
+    climb_until: float = 0.0
+    delay: float = FIRST_RETRY
+    """The wait before a try if it is paused now (reset once it fits)."""
+
+
+class Estimates:
+    """A subscriber's latest REMB values. A browser's REMB covers all its streams at once; an
+    aiortc receiver sends one per video stream: the budget is the sum over distinct reports,
+    a report replacing any earlier one about an SSRC it names."""
+
+    def __init__(self) -> None:
+        self._reports: dict[frozenset[int], int] = {}
+
+    def report(self, ssrcs: frozenset[int], bitrate: int) -> None:
+        for earlier in [k for k in self._reports if k & ssrcs]:
+            del self._reports[earlier]
+        self._reports[ssrcs] = bitrate
+
+    def total(self) -> int | None:
+        return sum(self._reports.values()) if self._reports else None
+
+
+class RateMeter:
+    """Bits per second over the last RATE_WINDOW seconds, from a cumulative byte count."""
+
+    def __init__(self) -> None:
+        self._samples: deque[tuple[float, int]] = deque()
+
+    def sample(self, now: float, total_bytes: int) -> int:
+        samples = self._samples
+        samples.append((now, total_bytes))
+        while len(samples) > 2 and now - samples[1][0] >= RATE_WINDOW:
+            samples.popleft()
+        first_at, first_bytes = samples[0]
+        if now <= first_at:
+            return 0
+        return int((total_bytes - first_bytes) * 8 / (now - first_at))
+
+
+class Allocator:
+    """Which videos one subscriber gets, updated every tick with its estimate and demands."""
+
+    def __init__(self) -> None:
+        self._states: dict[Hashable, _Forwarded | _Paused | _OnProbation] = {}
+        self._history: deque[tuple[float, int]] = deque()
+
+    def update(
+        self, now: float, estimate: int | None, demands: Sequence[Demand]
+    ) -> frozenset[Hashable]:
+        """The keys of the videos to pause now. Without an estimate nothing changes."""
+        keys = {d.key for d in demands}
+        for gone in [k for k in self._states if k not in keys]:
+            del self._states[gone]
+        if estimate is None:
+            return self.paused
+        self._history.append((now, estimate))
+        while len(self._history) > 1 and now - self._history[1][0] >= PAUSE_AFTER:
+            self._history.popleft()
+        then, earlier = self._history[0]
+        climbing = now - then >= PAUSE_AFTER / 2 and estimate >= earlier * CLIMBING
+
+        budget = estimate * HEADROOM - sum(d.rate for d in demands if d.kind != "video")
+        videos = sorted((d for d in demands if d.kind == "video"), key=lambda d: -d.priority)
+        for video in videos:
+            state = self._states.setdefault(video.key, _Forwarded())
+            fits = video.rate <= budget
+            heavy_loss = video.loss > HEAVY_LOSS
+            if isinstance(state, _Forwarded):
+                if fits:
+                    state.over_since = None
+                    state.delay = FIRST_RETRY
+                elif state.over_since is None or (
+                    not heavy_loss and (climbing or now < state.climb_until)
+                ):
+                    state.over_since = now
+                elif now - state.over_since >= PAUSE_AFTER:
+                    self._states[video.key] = _Paused(now + state.delay, state.delay)
+                    continue
+            elif isinstance(state, _Paused):
+                if fits:
+                    self._states[video.key] = _Forwarded()
+                elif now >= state.retry_at:
+                    self._states[video.key] = _OnProbation(now, estimate, state.delay)
+                else:
+                    continue
+            else:
+                tried = now - state.since
+                # a loss report from before the try would say nothing about it; nor would a
+                # rate measured partly while it was paused
+                lossy = tried >= PROBATION / 2 and heavy_loss
+                delay = min(state.delay * 2, MAX_RETRY)
+                if lossy or (tried >= PROBATION and estimate < state.estimate * 0.95):
+                    self._states[video.key] = _Paused(now + delay, delay)
+                    continue
+                if tried >= PROBATION:
+                    self._states[video.key] = _Forwarded(None, now + CLIMB_BACK, delay)
+            budget -= video.rate
+        return self.paused
+
+    @property
+    def paused(self) -> frozenset[Hashable]:
+        return frozenset(k for k, s in self._states.items() if isinstance(s, _Paused))
+
+    @property
+    def held_back(self) -> frozenset[Hashable]:
+        """The videos paused or being tried again: what the subscriber is told it misses
+        (a try that fails is not news to them)."""
+        return frozenset(k for k, s in self._states.items() if not isinstance(s, _Forwarded))

@@ -1,0 +1,106 @@
+"""One participant's receive estimate shared among what the server sends it.
+
+Twice a second the subscriptions' sending rates (retransmissions included) and their
+publishers' rates are measured and handed with the participant's REMB estimate to the
+`allocation` logic; the videos it says do not fit are paused (no renegotiation) and resumed
+at a keyframe when they fit again.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+
+from .allocation import Allocator, Demand, Estimates, RateMeter
+from .publisher import PublishedTrack
+from .subscriber import Subscription
+
+logger = logging.getLogger(__name__)
+
+TICK = 0.5
+
+
+class BandwidthSharing:
+    def __init__(
+        self, subscriptions: list[Subscription], on_change: Callable[[], None] | None = None
+    ) -> None:
+        """`subscriptions` is the session's own list (read each tick); `on_change` is called
+        when `paused_video` changed."""
+        self.estimates = Estimates()
+        """Fed with the participant's REMB reports by its subscriptions."""
+        self._subscriptions = subscriptions
+        self._on_change = on_change
+        self._allocator = Allocator()
+        self._sent_rates: dict[Subscription, RateMeter] = {}
+        self._source_rates: dict[PublishedTrack, RateMeter] = {}
+        self._paused_video: frozenset[PublishedTrack] = frozenset()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def paused_video(self) -> frozenset[PublishedTrack]:
+        """The videos not sent because the participant's connection cannot carry them (or
+        being tried again)."""
+        return self._paused_video
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(TICK)
+            try:
+                await self.reallocate(time.monotonic())
+            except Exception:  # the participant keeps everything rather than the session failing
+                logger.exception("bandwidth allocation failed")
+
+    async def reallocate(self, now: float) -> None:
+        """Share the estimate among the subscriptions; pause or resume videos."""
+        forwarded = [s for s in self._subscriptions if s.forwarding]
+        demands = []
+        sources: dict[PublishedTrack, int] = {}
+        for subscription in forwarded:
+            publisher = subscription.publisher
+            assert publisher is not None
+            sent = self._sent_rates.setdefault(subscription, RateMeter())
+            rate = sent.sample(now, subscription.sent_bytes)
+            if subscription.kind == "video":
+                source = self._source_rates.setdefault(publisher, RateMeter())
+                sources[publisher] = source.sample(now, publisher.received_bytes)
+                if subscription.paused:
+                    rate = sources[publisher]
+            demands.append(
+                Demand(
+                    subscription,
+                    subscription.kind,
+                    rate,
+                    # the role's cap ranks the videos: the judge's comes first
+                    priority=publisher.max_bitrate,
+                    loss=subscription.loss,
+                )
+            )
+        for gone in [s for s in self._sent_rates if s not in forwarded]:
+            del self._sent_rates[gone]
+        for unsent in [p for p in self._source_rates if p not in sources]:
+            del self._source_rates[unsent]
+        paused = self._allocator.update(now, self.estimates.total(), demands)
+        for subscription in forwarded:
+            if subscription in paused:
+                subscription.pause()
+            else:
+                await subscription.unpause()
+        held_back = self._allocator.held_back
+        paused_video = frozenset(
+            s.publisher for s in forwarded if s in held_back and s.publisher is not None
+        )
+        if paused_video != self._paused_video:
+            self._paused_video = paused_video
+            if self._on_change is not None:
+                self._on_change()

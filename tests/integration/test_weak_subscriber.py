@@ -1,0 +1,201 @@
+"""A subscriber behind a 300 kbit/s link neither lowers what the others receive and what is
+recorded nor freezes on more than it can carry: it keeps its audio, has the video paused, and
+gets it back when its link recovers.
+
+The weak subscriber is an aiortc peer in a process of its own inside a network namespace
+(`weak_peer.py`), reached over a veth pair whose server side is shaped with `tc ... tbf`.
+"""
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aioice.ice
+import pytest
+
+from signaling.media.packet import SourcePacket
+from signaling.media.session import MediaSession
+from signaling.media.subscriber import Subscription
+from tests.integration.peers import Connect, wait_until
+
+REPO = Path(__file__).resolve().parents[2]
+WEAK_LINK = "300kbit"
+
+
+@dataclass(frozen=True)
+class Namespace:
+    name: str
+    outside: str
+    """The veth end in the test's own namespace, where the link toward the namespace is shaped."""
+    outside_address: str
+
+    def shape(self) -> None:
+        _run("tc", "qdisc", "replace", "dev", self.outside, "root", "tbf", "rate", WEAK_LINK,
+             "burst", "16kbit", "latency", "400ms")  # fmt: skip
+
+    def lift(self) -> None:
+        _run("tc", "qdisc", "del", "dev", self.outside, "root")
+
+
+def _run(*command: str) -> None:
+    subprocess.run(command, check=True, capture_output=True)
+
+
+@contextmanager
+def network_namespace() -> Iterator[Namespace]:
+    """A namespace joined to ours by a veth pair, in a private /30 of its own."""
+    if shutil.which("ip") is None or shutil.which("tc") is None:
+        pytest.skip("needs iproute2 (ip, tc)")
+    tag = os.getpid() % 50_000
+    name, outside, inside = f"hweak{tag}", f"hwo{tag}", f"hwi{tag}"
+    base = f"10.254.{tag % 250}.{(tag // 250) % 64 * 4}"
+    prefix, last = base.rsplit(".", 1)
+    near, far = f"{prefix}.{int(last) + 1}", f"{prefix}.{int(last) + 2}"
+    try:
+        _run("ip", "netns", "add", name)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        pytest.skip(f"cannot create a network namespace: {exc}")
+    try:
+        _run("ip", "link", "add", outside, "type", "veth", "peer", "name", inside)
+        _run("ip", "link", "set", inside, "netns", name)
+        _run("ip", "addr", "add", f"{near}/30", "dev", outside)
+        _run("ip", "link", "set", outside, "up")
+        inside_ns = ("ip", "netns", "exec", name, "ip")
+        _run(*inside_ns, "addr", "add", f"{far}/30", "dev", inside)
+        _run(*inside_ns, "link", "set", inside, "up")
+        _run(*inside_ns, "link", "set", "lo", "up")
+        _run(*inside_ns, "route", "add", "default", "via", near)
+        yield Namespace(name, outside, near)
+    finally:
+        subprocess.run(["ip", "link", "del", outside], capture_output=True)
+        subprocess.run(["ip", "netns", "del", name], capture_output=True)
+
+
+class WeakPeer:
+    """The weak subscriber's process (weak_peer.py) inside the namespace."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+
+    @classmethod
+    async def start(cls, namespace: Namespace) -> "WeakPeer":
+        command = ["ip", "netns", "exec", namespace.name, sys.executable, "-m"]
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            "tests.integration.weak_peer",
+            cwd=REPO,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        return cls(process)
+
+    async def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write((json.dumps(request) + "\n").encode())
+        await self.process.stdin.drain()
+        line = await asyncio.wait_for(self.process.stdout.readline(), 30)
+        assert line, "the weak peer's process ended"
+        reply: dict[str, Any] = json.loads(line)
+        return reply
+
+    async def stop(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            await asyncio.wait_for(self.process.wait(), 5)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+
+class Recording:
+    """Stands for the recorder: an awaited subscriber of the published video, as it is."""
+
+    waiting_for_keyframe = False
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
+        self.bytes += len(packet.payload)
+
+
+async def rate_over(seconds: float, count: Any) -> float:
+    """Bits per second by which `count()` grows over the next `seconds`."""
+    before = count()
+    await asyncio.sleep(seconds)
+    return float((count() - before) * 8 / seconds)
+
+
+def video_of(session: MediaSession) -> Subscription:
+    return next(s for s in session.subscriptions if s.kind == "video")
+
+
+async def test_a_weak_subscriber_has_its_video_paused_and_lowers_nobody_else(
+    connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with network_namespace() as namespace:
+        monkeypatch.setattr(
+            aioice.ice,
+            "get_host_addresses",
+            lambda use_ipv4, use_ipv6: ["127.0.0.1", namespace.outside_address],
+        )
+        namespace.shape()
+        publisher = connect(MediaSession(max_bitrate=1_200_000))
+        await publisher.publish()
+        await wait_until(lambda: len(publisher.session.published) == 2, 10, "published tracks")
+        video = publisher.published("video")
+        recording = Recording()
+        video.attach(recording)
+
+        strong = connect()
+        for track in publisher.session.published:
+            strong.session.subscribe(track)
+        await strong.negotiate()
+
+        told: list[int] = []
+        weak_session = MediaSession(on_video_paused=lambda: told.append(len(told)))
+        weak = await WeakPeer.start(namespace)
+        try:
+            for track in publisher.session.published:
+                weak_session.subscribe(track)
+            offer = await weak_session.create_offer()
+            assert offer is not None
+            await weak_session.accept_answer((await weak.ask({"offer": offer}))["answer"])
+
+            await wait_until(lambda: weak_session.paused_video == {video}, 30, "video paused")
+            assert told, "the weak subscriber's session was not told"
+            weak_video = video_of(weak_session)
+            before = await weak.ask({})
+            paused_sent = await rate_over(2, lambda: weak_video.sent_bytes)
+            recorded = await rate_over(6, lambda: recording.bytes)
+            received = await rate_over(6, lambda: video_of(strong.session).sent_bytes)
+            after = await weak.ask({})
+            # nothing goes to the weak one while paused (until a later try)
+            assert paused_sent == 0
+            # the publisher is not held down to the weak link: the record and the others
+            # keep its rate, far above what that link carries
+            assert recorded > 600_000
+            assert received > 600_000
+            # the weak subscriber still hears: ~50 audio packets a second
+            assert after["audio"]["packets"] - before["audio"]["packets"] > 14 * 20
+
+            namespace.lift()
+            await wait_until(lambda: not weak_session.paused_video, 60, "video resumed")
+            frames = (await weak.ask({}))["video"]["frames"]
+            await asyncio.sleep(8)
+            resumed = await weak.ask({})
+            assert weak_session.paused_video == frozenset()  # and kept
+            assert resumed["video"]["frames"] - frames > 8 * 15
+            assert len(told) == 2  # paused, back: its tries on the weak link were not news
+        finally:
+            await weak.stop()
+            await weak_session.close()

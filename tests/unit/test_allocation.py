@@ -1,0 +1,169 @@
+"""A subscriber's estimate shared among what is sent to it, without I/O."""
+
+from signaling.media.allocation import (
+    CLIMB_BACK,
+    FIRST_RETRY,
+    PAUSE_AFTER,
+    PROBATION,
+    Allocator,
+    Demand,
+    Estimates,
+    RateMeter,
+)
+
+AUDIO = Demand("audio", "audio", 50_000)
+
+
+def video(key: str, rate: int, priority: int = 0, loss: float = 0.0) -> Demand:
+    return Demand(key, "video", rate, priority, loss)
+
+
+def run(
+    allocator: Allocator,
+    start: float,
+    seconds: float,
+    estimate: int | None,
+    demands: list[Demand],
+    step: float = 0.5,
+) -> frozenset[object]:
+    paused: frozenset[object] = frozenset()
+    for i in range(round(seconds / step) + 1):
+        paused = allocator.update(start + i * step, estimate, demands)
+    return paused
+
+
+def test_everything_that_fits_is_sent() -> None:
+    allocator = Allocator()
+    demands = [AUDIO, video("judge", 1_200_000, 2), video("party", 800_000)]
+    assert run(allocator, 0, 10, 1_600_000, demands) == frozenset()
+
+
+def test_without_an_estimate_nothing_is_paused() -> None:
+    allocator = Allocator()
+    assert run(allocator, 0, 10, None, [AUDIO, video("judge", 1_200_000)]) == frozenset()
+
+
+def test_a_video_that_does_not_fit_is_paused_after_a_while() -> None:
+    allocator = Allocator()
+    demands = [AUDIO, video("judge", 1_200_000)]
+    assert run(allocator, 0, PAUSE_AFTER - 0.5, 250_000, demands) == frozenset()
+    assert run(allocator, PAUSE_AFTER, 1, 250_000, demands) == {"judge"}
+
+
+def test_the_lower_priority_video_goes_first() -> None:
+    allocator = Allocator()
+    demands = [AUDIO, video("party", 800_000, 0), video("judge", 800_000, 2)]
+    assert run(allocator, 0, 5, 900_000, demands) == {"party"}
+
+
+def test_retransmissions_count_against_the_budget() -> None:
+    allocator = Allocator()
+    # 600 kbit/s of media fits 500 kbit/s with the headroom; with 400 kbit/s of RTX it does not
+    assert run(allocator, 0, 5, 500_000, [AUDIO, video("judge", 600_000)]) == frozenset()
+    assert run(allocator, 6, 5, 500_000, [AUDIO, video("judge", 1_000_000)]) == {"judge"}
+
+
+def test_a_climbing_estimate_is_waited_for() -> None:
+    allocator = Allocator()
+    demands = [AUDIO, video("judge", 1_200_000)]
+    estimate = 300_000.0
+    for i in range(20):  # +8 % a second, as an estimator finding a fresh link's rate
+        assert allocator.update(i * 0.5, int(estimate), demands) == frozenset()
+        estimate *= 1.04
+
+
+def test_a_paused_video_is_tried_again_and_kept_when_the_estimate_grows() -> None:
+    allocator = Allocator()
+    demands = [AUDIO, video("judge", 1_200_000)]
+    retry = PAUSE_AFTER + FIRST_RETRY  # paused at PAUSE_AFTER
+    assert run(allocator, 0, retry - 0.5, 250_000, demands) == {"judge"}
+    now = retry
+    assert allocator.update(now, 250_000, demands) == frozenset()  # on probation
+    estimate = 250_000.0
+    for i in range(1, 30):  # the link is free again: the estimate climbs
+        estimate *= 1.04
+        assert allocator.update(now + i * 0.5, int(estimate), demands) == frozenset()
+    assert allocator.held_back == frozenset()
+
+
+def test_a_try_on_a_still_weak_link_pauses_again_for_longer() -> None:
+    """A link that queues rather than drops: the estimate falls during the try."""
+    allocator = Allocator()
+    demands = [AUDIO, video("judge", 1_200_000)]
+    now = PAUSE_AFTER + FIRST_RETRY
+    assert run(allocator, 0, now - 0.5, 250_000, demands) == {"judge"}
+    assert allocator.update(now, 250_000, demands) == frozenset()
+    assert allocator.held_back == {"judge"}  # sent on trial: not yet news for the subscriber
+    assert run(allocator, now + 0.5, PROBATION - 1, 230_000, demands) == frozenset()
+    now += PROBATION
+    assert allocator.update(now, 220_000, demands) == {"judge"}
+    # the next try waits twice as long
+    assert run(allocator, now + 0.5, 2 * FIRST_RETRY - 1, 220_000, demands) == {"judge"}
+    assert allocator.update(now + 2 * FIRST_RETRY, 220_000, demands) == frozenset()
+
+
+def test_a_kept_try_whose_estimate_does_not_climb_back_is_paused_for_longer() -> None:
+    allocator = Allocator()
+    demands = [AUDIO, video("judge", 1_200_000)]
+    now = PAUSE_AFTER + FIRST_RETRY
+    run(allocator, 0, now, 250_000, demands)
+    assert run(allocator, now + 0.5, CLIMB_BACK + PROBATION - 0.5, 250_000, demands) == set()
+    now += PROBATION + CLIMB_BACK + PAUSE_AFTER
+    assert allocator.update(now, 250_000, demands) == {"judge"}
+    assert run(allocator, now + 0.5, 2 * FIRST_RETRY - 1, 250_000, demands) == {"judge"}
+
+
+def test_heavy_loss_is_not_mistaken_for_a_climbing_estimate() -> None:
+    """A link that drops rather than queues shows no delay: its estimate climbs on."""
+    allocator = Allocator()
+    demands = [AUDIO, video("judge", 1_200_000, loss=0.9)]
+    estimate = 200_000.0
+    paused: frozenset[object] = frozenset()
+    for i in range(round(PAUSE_AFTER / 0.5) + 2):
+        paused = allocator.update(i * 0.5, int(estimate), demands)
+        estimate *= 1.04
+    assert paused == {"judge"}
+
+
+def test_heavy_loss_ends_a_try_early() -> None:
+    allocator = Allocator()
+    now = PAUSE_AFTER + FIRST_RETRY
+    run(allocator, 0, now - 0.5, 250_000, [AUDIO, video("judge", 1_200_000)])
+    assert allocator.update(now, 250_000, [AUDIO, video("judge", 1_200_000)]) == frozenset()
+    lossy = [AUDIO, video("judge", 1_200_000, loss=0.5)]
+    assert allocator.update(now + 0.5, 400_000, lossy) == frozenset()  # maybe an old report
+    assert allocator.update(now + PROBATION / 2, 400_000, lossy) == {"judge"}
+
+
+def test_a_paused_video_comes_back_at_once_when_it_fits() -> None:
+    allocator = Allocator()
+    demands = [AUDIO, video("judge", 1_200_000)]
+    assert run(allocator, 0, 4, 250_000, demands) == {"judge"}
+    assert allocator.update(5, 1_500_000, demands) == frozenset()
+
+
+def test_a_video_no_longer_sent_is_forgotten() -> None:
+    allocator = Allocator()
+    assert run(allocator, 0, 4, 250_000, [AUDIO, video("judge", 1_200_000)]) == {"judge"}
+    assert allocator.update(5, 250_000, [AUDIO]) == frozenset()
+
+
+def test_estimates_per_stream_add_up_and_a_wider_report_replaces_them() -> None:
+    estimates = Estimates()
+    assert estimates.total() is None
+    estimates.report(frozenset({1}), 400_000)
+    estimates.report(frozenset({2}), 300_000)
+    assert estimates.total() == 700_000
+    estimates.report(frozenset({1}), 200_000)
+    assert estimates.total() == 500_000
+    estimates.report(frozenset({1, 2, 3}), 900_000)
+    assert estimates.total() == 900_000
+
+
+def test_rate_meter_measures_over_its_window() -> None:
+    meter = RateMeter()
+    assert meter.sample(0.0, 0) == 0
+    assert meter.sample(1.0, 125_000) == 1_000_000
+    assert meter.sample(2.0, 250_000) == 1_000_000
+    meter.sample(3.0, 250_000)
+    assert meter.sample(4.0, 250_000) == 0  # nothing sent for the whole window
