@@ -40,7 +40,7 @@ async def test_a_party_who_blocks_the_camera_is_told_what_to_do(
     await expect(help_text).to_contain_text("摄像头")
     await expect(party.page.get_by_test_id("media-retry")).to_be_visible()
     await expect(party.page.get_by_test_id("invitation")).to_be_visible()
-    await expect(party.page.get_by_test_id("join-button")).to_be_disabled()
+    await expect(party.page.get_by_test_id("join-button")).to_be_hidden()  # no greyed button
     await both_languages(party, "camera-denied")
 
     # Allowed after all: "try again" brings the self-test.
@@ -96,13 +96,15 @@ async def test_a_party_without_a_camera_takes_part_and_the_bench_knows(
     await bench.page.get_by_test_id("hearing-open").click()
     await expect(bench.page.get_by_test_id("hearing-state")).to_have_attribute("data-state", "open")
 
-    # Camera blocked, microphone allowed: after the help, "join with microphone only".
+    # Camera blocked, microphone allowed: the help says only the camera is blocked, then
+    # "join with microphone only"; no greyed "enter" button stays on screen.
     speaker = await open_tab(
         "party-audio-only", f"/join#{hearing.party_token}", phone=True, permissions=["microphone"]
     )
-    await expect(speaker.page.get_by_test_id("media-help")).to_have_attribute(
-        "data-problem", "denied"
-    )
+    help_ = speaker.page.get_by_test_id("media-help")
+    await expect(help_).to_have_attribute("data-problem", "camera_denied")
+    await expect(help_.locator("h2")).to_have_text("摄像头被禁止")
+    await expect(speaker.page.get_by_test_id("join-button")).to_be_hidden()
     fallback = speaker.page.get_by_test_id("media-fallback")
     await expect(fallback).to_have_attribute("data-offer", "microphone")
     await expect(speaker.page.get_by_test_id("join-no-devices")).to_have_count(0)
@@ -115,6 +117,9 @@ async def test_a_party_without_a_camera_takes_part_and_the_bench_knows(
     listener = await open_tab("party-no-devices", f"/join#{second['invitation']['token']}")
     await expect(listener.page.get_by_test_id("media-fallback")).to_have_attribute(
         "data-offer", "none"
+    )
+    await expect(listener.page.get_by_test_id("media-help").locator("h2")).to_have_text(
+        "摄像头和麦克风被禁止"
     )
     await expect(listener.page.get_by_test_id("join-audio-only")).to_have_count(0)
     await both_languages(listener, "no-devices-offer")

@@ -203,8 +203,14 @@ async def test_judge_party_and_terminal_hold_a_hearing(
     await both_languages(party, "hearing-phone")
     await both_languages(terminal, "terminal-hearing")
 
-    # Identity check, procedure phase, a raised hand and a message to the bench.
-    await person(page, hearing.party_id).get_by_test_id("verify").click()
+    # Identity check, procedure phase, a raised hand and a message to the bench. The button
+    # names the action, unlike the status beside it.
+    verify = person(page, hearing.party_id).get_by_test_id("verify")
+    await expect(verify).to_have_text("标记身份已核实")
+    await expect(person(page, hearing.party_id).get_by_test_id("identity")).to_have_text(
+        "身份未核对"
+    )
+    await verify.click()
     await expect(person(page, hearing.party_id).get_by_test_id("identity")).to_have_attribute(
         "data-verified", "true"
     )

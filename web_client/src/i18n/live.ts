@@ -27,6 +27,12 @@ export const liveMessages = messages(
     "live.help.denied.title": "Camera and microphone are blocked",
     "live.help.denied.body":
       "The court must see and hear you. Tap the camera or lock icon next to the address, allow the camera and microphone for this site, then tap “Try again”. On an iPhone: Settings › Safari › Camera and Microphone › Allow.",
+    "live.help.camera_denied.title": "The camera is blocked",
+    "live.help.camera_denied.body":
+      "Your microphone works, but this site may not use the camera. For the court to see you, tap the camera or lock icon next to the address, allow the camera, then tap “Try again”; or join with the microphone only, below.",
+    "live.help.no_camera.title": "No camera found",
+    "live.help.no_camera.body":
+      "Your microphone works, but no camera was found. Connect one (or use a phone) and tap “Try again”; or join with the microphone only, below.",
     "live.help.no_device.title": "No camera or microphone found",
     "live.help.no_device.body":
       "Connect a camera and a microphone (or use a phone), then tap “Try again”.",
@@ -85,7 +91,7 @@ export const liveMessages = messages(
     "live.console.mute_all": "Mute all",
     "live.console.phase": "Procedure phase",
     "live.console.admit": "Admit",
-    "live.console.verify": "Identity checked",
+    "live.console.verify": "Mark identity verified",
     "live.console.verified": "Identity verified",
     "live.console.unverified": "Identity not checked",
     "live.console.mute": "Mute",
@@ -186,6 +192,12 @@ export const liveMessages = messages(
     "live.help.denied.title": "摄像头和麦克风被禁止",
     "live.help.denied.body":
       "庭审需要看到并听到您。请点击地址栏旁的摄像头或锁形图标，允许本网站使用摄像头和麦克风，然后点击“重试”。iPhone：设置 › Safari 浏览器 › 摄像头与麦克风 › 允许。",
+    "live.help.camera_denied.title": "摄像头被禁止",
+    "live.help.camera_denied.body":
+      "麦克风可以使用，但本网站无权使用摄像头。如需让法庭看到您，请点击地址栏旁的摄像头或锁形图标，允许使用摄像头，然后点击“重试”；也可以在下方仅用麦克风参加。",
+    "live.help.no_camera.title": "未找到摄像头",
+    "live.help.no_camera.body":
+      "麦克风可以使用，但未找到摄像头。请连接摄像头（或改用手机）后点击“重试”；也可以在下方仅用麦克风参加。",
     "live.help.no_device.title": "未找到摄像头或麦克风",
     "live.help.no_device.body": "请连接摄像头和麦克风（或改用手机），然后点击“重试”。",
     "live.help.in_use.title": "摄像头正被占用",
@@ -239,7 +251,7 @@ export const liveMessages = messages(
     "live.console.mute_all": "全体静音",
     "live.console.phase": "庭审阶段",
     "live.console.admit": "准许入庭",
-    "live.console.verify": "身份已核对",
+    "live.console.verify": "标记身份已核实",
     "live.console.verified": "身份已核实",
     "live.console.unverified": "身份未核对",
     "live.console.mute": "静音",

@@ -2,6 +2,7 @@
 // leaving a court hearing without permission matters). A terminal shows neither camera nor leave.
 import { confirmDialog } from "./confirm";
 import { button, el, setText } from "./dom";
+import { nameInText } from "./names";
 import { report } from "./notice";
 import type { Member } from "./protocol";
 import type { LiveSession } from "./session";
@@ -90,7 +91,7 @@ export class Controls {
           report(this.session.consult(m.id)),
         );
         b.dataset.participant = String(m.id);
-        setText(b, "live.consult.start", { name: m.name });
+        setText(b, "live.consult.start", { name: nameInText(m.name) });
         return b;
       }),
     );

@@ -2,7 +2,7 @@
 // court still wants to hear the person, a way in without them: with the microphone only when it
 // works on its own, else watching and listening (the bench still sees them listed, and is told).
 import { button, el, setText } from "./dom";
-import { type MediaError, openMicrophone, stopAll, watchLevel } from "./media";
+import { MediaError, openMicrophone, stopAll, watchLevel } from "./media";
 
 export function mediaHelp(error: MediaError, retry: () => void, ...more: Node[]): HTMLElement {
   const body = el("p");
@@ -14,6 +14,14 @@ export function mediaHelp(error: MediaError, retry: () => void, ...more: Node[])
     body,
     el("div.button-row", {}, button("common.retry", "media-retry", retry, "primary"), ...more),
   );
+}
+
+/** `error` once the microphone is known to work on its own: only the camera is blocked (or
+ * missing); null when the problem was not a blocked or missing device. */
+export function cameraOnly(error: MediaError): MediaError | null {
+  if (error.problem === "denied") return new MediaError("camera_denied", error.message);
+  if (error.problem === "no_device") return new MediaError("no_camera", error.message);
+  return null;
 }
 
 /** The ways in that remain after `error`: tries the microphone alone and offers what works.
@@ -64,6 +72,11 @@ export class DeviceFallback {
       el("small", { i18n: "live.test.mic_hint" }),
       button("live.fallback.join_microphone", "join-audio-only", () => this.join(), "primary"),
     );
+  }
+
+  /** Whether the microphone alone works (known once `run` is done). */
+  get microphoneWorks(): boolean {
+    return this.root.dataset.offer === "microphone";
   }
 
   /** Before trying the camera again: let go of the microphone. */

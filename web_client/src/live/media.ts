@@ -1,6 +1,14 @@
 // The person's camera and microphone: asking for them, explaining a refusal, measuring the level.
 
-export type MediaProblem = "denied" | "no_device" | "in_use" | "insecure" | "failed";
+export type MediaProblem =
+  | "denied"
+  | "no_device"
+  | "in_use"
+  | "insecure"
+  | "failed"
+  /** The microphone works on its own: only the camera is blocked, or missing. */
+  | "camera_denied"
+  | "no_camera";
 
 export class MediaError extends Error {
   constructor(

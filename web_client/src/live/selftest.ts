@@ -1,7 +1,7 @@
 // The self-test before joining: camera preview, microphone level meter and a network check against
 // the server; clear help when the camera or microphone cannot be used.
 import { button, el, setText } from "./dom";
-import { DeviceFallback, mediaHelp } from "./help";
+import { cameraOnly, DeviceFallback, mediaHelp } from "./help";
 import { MediaError, openCameraAndMicrophone, watchLevel } from "./media";
 import type { SelfTestResult } from "./protocol";
 
@@ -81,14 +81,21 @@ export class SelfTest {
         this.stream = stream;
         this.onJoin(stream);
       });
-      const help = mediaHelp(problem, () => {
+      const retry = (): void => {
         fallback.stop();
         void this.openMedia();
-      });
+      };
+      const help = mediaHelp(problem, retry);
+      this.join.hidden = true; // the ways in are the fallback's
       this.checks.replaceChildren(help, fallback.root, this.networkRow());
-      void fallback.run();
+      void fallback.run().then(() => {
+        // With the microphone working, only the camera is the problem: say just that.
+        const narrower = fallback.microphoneWorks ? cameraOnly(problem) : null;
+        if (narrower !== null) help.replaceWith(mediaHelp(narrower, retry));
+      });
       return;
     }
+    this.join.hidden = false;
     this.preview.srcObject = this.stream;
     this.stopLevel = watchLevel(this.stream, (level) => {
       this.meter.style.width = `${Math.round(level * 100)}%`;

@@ -7,7 +7,7 @@ import { Chat } from "./chat";
 import { BenchConsole } from "./console";
 import { Controls } from "./controls";
 import { button, el, setText } from "./dom";
-import { phaseName, roleName, stateName } from "./names";
+import { nameInText, phaseName, roleName, stateName } from "./names";
 import { notify, report } from "./notice";
 import type { Ending, LiveSession } from "./session";
 import { banners } from "./status";
@@ -221,7 +221,7 @@ export class HearingView {
         (m.represents_id === you.id || you.represents_id === m.id),
     );
     const title = el("h2");
-    setText(title, "live.consult.active", { name: other?.name ?? "" });
+    setText(title, "live.consult.active", { name: nameInText(other?.name ?? "") });
     this.consultation.replaceChildren(
       title,
       el("p", { i18n: "live.consult.private" }),
