@@ -150,6 +150,13 @@ class Settings(BaseSettings):
     reconnect_grace_seconds: float = Field(
         default=60.0, gt=0, le=3600, description="How long a dropped participant keeps their place."
     )
+    media_stall_seconds: float = Field(
+        default=5.0,
+        ge=2,
+        le=300,
+        description="A participant who was sending and from whose device nothing arrives (no "
+        "media, no RTCP) for this long, while still connected, is shown to the bench as stalled.",
+    )
     invitation_ttl_hours: float = Field(default=72.0, gt=0, le=24 * 365)
     session_ttl_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)

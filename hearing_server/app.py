@@ -130,6 +130,7 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
         settings.reconnect_grace_seconds,
         observer=recordings,
         placement=placement,
+        stall_seconds=settings.media_stall_seconds,
     )
     app[LIVE_HEARINGS] = hearings
     app[SOCKETS].register_namespace(HearingNamespace(hearings))

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from signaling.hearing import HearingState, TransitionError, check_transition
 from signaling.ice import IceConfig
 from signaling.kinds import RULES
+from signaling.liveness import DEFAULT_STALL_SECONDS
 from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
 from signaling.messages import AlertOut, MemberView, MessageOut, RoomView, visible_members
@@ -81,6 +82,7 @@ class LiveHearing:
         ice: IceConfig | None = None,
         grace_seconds: float = 60.0,
         observer: MediaObserver | None = None,
+        stall_seconds: float = DEFAULT_STALL_SECONDS,
     ) -> None:
         self.room = Room(
             hearing_id=record.id,
@@ -103,6 +105,8 @@ class LiveHearing:
             on_poor_connection=lambda member_id, loss: self._spawn(
                 self._poor_connection(member_id, loss)
             ),
+            on_stall=lambda member_id, stalled: self._spawn(self._stalled(member_id, stalled)),
+            stall_seconds=stall_seconds,
         )
         self._monitor_task: asyncio.Task[None] | None = None
         self.links: dict[int, Link] = {}
@@ -162,6 +166,8 @@ class LiveHearing:
         previous = self.links.pop(member_id, None)
         if previous is not None:
             await self.router.detach(member_id)
+            self.monitor.forget(member_id)
+            self.room.member(member_id).media_stalled = False
             await previous.close("you joined from another device or tab")
         self._cancel_timers(member_id)
         was = self.room.member(member_id).presence
@@ -359,6 +365,18 @@ class LiveHearing:
                 member_id,
                 f"{member.name} is losing {loss:.0%} of their media packets",
             )
+
+    async def _stalled(self, member_id: int, stalled: bool) -> None:
+        """A sender's device stopped (or started again) sending anything while connected."""
+        member = self.room.members.get(member_id)
+        if member is None or member_id not in self.links or member.media_stalled is stalled:
+            return
+        member.media_stalled = stalled
+        if stalled:
+            await self.alert("media_stopped", member_id, f"nothing arrives from {member.name}")
+        else:
+            await self.alert("media_resumed", member_id, f"{member.name}'s media is back")
+        await self.broadcast()
 
     async def _renegotiate(self, member_id: int) -> None:
         session = self.router.sessions.get(member_id)

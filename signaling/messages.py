@@ -97,6 +97,9 @@ class MemberView(BaseModel):
     """Their self-test found no usable camera: they take part without being seen."""
     no_microphone: bool = False
     """Their self-test found no usable microphone: they cannot be heard (they may write)."""
+    media_stalled: bool = False
+    """Nothing at all (no media, no RTCP) arrives from their device although they were sending
+    and are still connected: their picture is frozen (the bench was alerted)."""
 
     @classmethod
     def of(cls, member: Member, missing: frozenset[str] = frozenset()) -> MemberView:
@@ -116,6 +119,7 @@ class MemberView(BaseModel):
             represents_id=member.represents_id,
             no_camera="camera" in missing,
             no_microphone="microphone" in missing,
+            media_stalled=member.media_stalled,
         )
 
 
@@ -147,6 +151,8 @@ class AlertOut(BaseModel):
         "poor_connection",
         "recording_failed",
         "self_test_failed",
+        "media_stopped",
+        "media_resumed",
     ]
     participant_id: int | None
     message: str

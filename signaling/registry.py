@@ -7,6 +7,7 @@ import asyncio
 from signaling.hearing import HearingState
 from signaling.ice import IceConfig
 from signaling.live import INVITATION_ENDINGS, ActionError, LiveHearing
+from signaling.liveness import DEFAULT_STALL_SECONDS
 from signaling.observer import MediaObserver
 from signaling.placement import LocalPlacement, Node, NodeLoad, Placement, PlacementUnavailable
 from signaling.socket_bus import Command
@@ -42,8 +43,10 @@ class LiveHearings:
         grace_seconds: float = 60.0,
         observer: MediaObserver | None = None,
         placement: Placement | None = None,
+        stall_seconds: float = DEFAULT_STALL_SECONDS,
     ) -> None:
         self.store = store
+        self.stall_seconds = stall_seconds
         self.placement: Placement = placement or LocalPlacement(Node("local", ""))
         self.observer = observer
         self.ice = ice or IceConfig()
@@ -70,7 +73,14 @@ class LiveHearings:
             if live is None:
                 if self.observer is not None:  # before any media of the hearing starts here
                     await self.observer.placed(hearing_id)
-                live = LiveHearing(record, self.store, self.ice, self.grace_seconds, self.observer)
+                live = LiveHearing(
+                    record,
+                    self.store,
+                    self.ice,
+                    self.grace_seconds,
+                    self.observer,
+                    self.stall_seconds,
+                )
                 self.hearings[hearing_id] = live
             for participant in record.participants:
                 live.add_participant(participant)

@@ -59,6 +59,8 @@ class Member:
     hand_raised: bool = False
     identity_verified: bool = False
     consultation: frozenset[int] | None = None
+    media_stalled: bool = False
+    """They were sending and nothing arrives from their device any more, though connected."""
     resume_to: Presence | None = None
     """Where a reconnecting member returns to."""
 
@@ -104,6 +106,7 @@ class Room:
     def drop(self, member_id: int) -> None:
         """The connection was lost: keep admission and place for the grace window."""
         member = self.member(member_id)
+        member.media_stalled = False
         if member.presence in CONNECTED:
             member.resume_to = member.presence if member.presence is not Presence.JOINING else None
             member.presence = Presence.RECONNECTING
@@ -133,6 +136,7 @@ class Room:
             None,
             False,
         )
+        member.media_stalled = False
 
     def admit(self, member_id: int) -> None:
         member = self.member(member_id)

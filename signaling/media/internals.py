@@ -83,6 +83,12 @@ itself, not in a table keyed by it: the sink refers back to the receiver, which 
 every ended track's packet history alive in a weak-keyed table."""
 
 
+def received_datagrams(transport: RTCDtlsTransport) -> int:
+    """Datagrams the transport got from its peer so far after ICE: DTLS, SRTP and SRTCP alike
+    (aiortc's own counter, which `ReceivePath` keeps current for the packets it takes)."""
+    return int(getattr(transport, _DTLS_RX_PACKETS))
+
+
 def take_over_rtp(receiver: RTCRtpReceiver, sink: RtpSink) -> None:
     """Hand every RTP packet routed to `receiver` to `sink` instead of its jitter buffer and
     decoder: directly from the socket once `ReceivePath` is installed on its transport, and

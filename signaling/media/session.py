@@ -232,6 +232,12 @@ class MediaSession:
                     total += stats.bytesSent
         return total
 
+    def received_datagrams(self) -> int:
+        """Datagrams (RTP, RTCP, DTLS) received from the participant so far: while the count
+        grows, their end is alive, muted or not (RTCP reports keep coming)."""
+        transports = {t.receiver.transport for t in self._pc.getTransceivers()}
+        return sum(internals.received_datagrams(transport) for transport in transports)
+
     async def close(self) -> None:
         """End every publication and subscription and close the peer connection."""
         if self._closed:

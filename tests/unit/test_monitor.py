@@ -7,8 +7,10 @@ from typing import cast
 
 from signaling.hearing import HearingState
 from signaling.kinds import HearingKind
+from signaling.liveness import MediaLiveness
 from signaling.media.publisher import AudioLevel, PublishedTrack
-from signaling.monitor import LARGE_MEETING, LAST_N, QUALITY_EVERY_TICKS, MediaMonitor
+from signaling.media.session import MediaSession
+from signaling.monitor import LARGE_MEETING, LAST_N, QUALITY_EVERY_TICKS, TICK_SECONDS, MediaMonitor
 from signaling.roles import Role
 from signaling.room import Member, Room
 from signaling.router import MediaRouter
@@ -112,3 +114,60 @@ def test_poor_connection_is_reported() -> None:
         monitor.tick()
     assert [member for member, _ in poor] == [10]
     assert 0.2 < poor[0][1] < 0.3
+
+
+@dataclass
+class StandInSession:
+    """What the monitor reads of a participant's media session."""
+
+    datagrams: int = 0
+
+    def received_datagrams(self) -> int:
+        return self.datagrams
+
+
+def test_a_sender_whose_device_stops_is_reported_stalled_and_back() -> None:
+    _, router, tracks = creditors_meeting(2)
+    sessions = {member_id: StandInSession() for member_id in tracks}
+    router.sessions = cast(dict[int, MediaSession], sessions)
+    tracks[10][1].counts = (100, 100)  # creditor 10 has sent video; the others sent nothing
+    now = [0.0]
+    stalls: list[tuple[int, bool, float]] = []
+    monitor = MediaMonitor(
+        router,
+        bench=lambda: {1, 2},
+        on_speaker=lambda member_id: None,
+        on_poor_connection=lambda member_id, loss: None,
+        clock=lambda: now[0],
+        on_stall=lambda member_id, stalled: stalls.append((member_id, stalled, now[0])),
+        stall_seconds=5.0,
+    )
+
+    def run(seconds: float, rtcp_every: float | None = None) -> None:
+        """Tick for ``seconds``; creditor 10's device sends a report every ``rtcp_every`` s."""
+        next_report = now[0]
+        for _ in range(int(seconds / TICK_SECONDS)):
+            now[0] += TICK_SECONDS
+            if rtcp_every is not None and now[0] >= next_report:
+                sessions[10].datagrams += 1
+                next_report = now[0] + rtcp_every
+            monitor.tick()
+
+    run(20, rtcp_every=1.5)  # muted, camera off: reports only, the slowest aiortc sends them
+    assert stalls == []
+    run(10)  # frozen: nothing at all
+    assert [(m, s) for m, s, _ in stalls] == [(10, True)]
+    assert 20 + 5 <= stalls[0][2] <= 20 + 5 + 1 + TICK_SECONDS  # within a second of the bound
+    run(3, rtcp_every=0.2)
+    assert [(m, s) for m, s, _ in stalls] == [(10, True), (10, False)]
+    assert stalls[1][2] <= 30 + 1 + TICK_SECONDS
+
+
+def test_the_liveness_of_a_member_who_left_starts_afresh() -> None:
+    liveness = MediaLiveness(stall_seconds=5.0)
+    assert liveness.sample(7, 10, 0.0) is None
+    assert liveness.sample(7, 10, 5.0) is True
+    liveness.forget(7)
+    assert liveness.stalled == set()
+    assert liveness.sample(7, 10, 6.0) is None  # a new connection: no old silence counted
+    assert liveness.sample(7, 10, 10.0) is None

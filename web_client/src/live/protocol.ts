@@ -26,6 +26,8 @@ export interface Member {
   in_consultation: boolean;
   /** A lawyer's (agent's or counsel's) client: the one person they may consult in private. */
   represents_id?: number | null;
+  /** Connected, but nothing arrives from their device any more: their picture is frozen. */
+  media_stalled?: boolean;
 }
 
 /** The room as this member may see it, sent after every change. */
@@ -81,7 +83,9 @@ export type AlertKind =
   | "connection_failed"
   | "poor_connection"
   | "recording_failed"
-  | "self_test_failed";
+  | "self_test_failed"
+  | "media_stopped"
+  | "media_resumed";
 
 export interface Alert {
   kind: AlertKind;

@@ -56,7 +56,10 @@ class Tile {
     if (member.hand_raised) badges.push(["hand", t("live.tile.hand")]);
     if (member.presence === "reconnecting") {
       badges.push(["reconnecting", t("live.tile.reconnecting")]);
+    } else if (member.media_stalled) {
+      badges.push(["stalled", t("live.tile.stalled")]);
     }
+    this.root.classList.toggle("stalled", member.media_stalled === true);
     this.badges.replaceChildren(
       ...badges.map(([kind, text]) => el("span.badge", { testid: `tile-${kind}` }, text)),
     );
