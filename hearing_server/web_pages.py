@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Awaitable, Callable
+from functools import cache
 from pathlib import Path
 
 from aiohttp import web
+from PIL import Image, ImageDraw
 
 from hearing_server.api.errors import error_response
 
@@ -48,3 +51,30 @@ def add_web_pages(app: web.Application, dist: Path) -> None:
         )
 
     app.router.add_get("/assets/{name}", asset)
+
+    async def favicon(request: web.Request) -> web.StreamResponse:
+        return web.Response(
+            body=_favicon(), content_type="image/png", headers={"Cache-Control": "max-age=86400"}
+        )
+
+    app.router.add_get("/favicon.ico", favicon)  # browsers ask for it on every page
+
+
+@cache
+def _favicon() -> bytes:
+    """The tab icon: a pair of scales, white on the client's blue (any browser takes a PNG
+    under the .ico name)."""
+    size, blue, white = 64, (30, 78, 156), (255, 255, 255)
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=12, fill=blue)
+    draw.line((32, 12, 32, 50), fill=white, width=4)  # the post
+    draw.line((14, 18, 50, 18), fill=white, width=4)  # the beam
+    draw.rectangle((22, 48, 42, 52), fill=white)  # the foot
+    for x in (16, 48):  # the pans
+        draw.line((x - 2, 20, x - 8, 34), fill=white, width=2)
+        draw.line((x + 2, 20, x + 8, 34), fill=white, width=2)
+        draw.chord((x - 10, 28, x + 10, 40), 0, 180, fill=white)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

@@ -129,3 +129,35 @@ async def test_a_party_consults_their_lawyer_in_private_and_returns(
     finally:
         await agent.close()
         await presiding.close()
+
+
+async def test_before_the_waiting_room_opens_a_party_is_told_when_they_can_write(
+    open_tab: OpenTab, server: TestServer, judge: Caller, world: World
+) -> None:
+    hearing = await schedule(judge, world, detainee=False)
+    party = await open_tab("party-early", f"/join#{hearing.party_token}", phone=True)
+    page = party.page
+    await page.get_by_test_id("join-button").click()
+    await expect(page.get_by_test_id("waiting-room")).to_be_visible()
+    await page.get_by_test_id("messages-toggle").click()
+    # Nobody reads messages yet (the server would refuse one): no form, but the reason.
+    await expect(page.get_by_test_id("chat-not-yet")).to_have_text(
+        "法庭开放候审室后，您才能给法庭留言。"
+    )
+    await expect(page.get_by_test_id("message-text")).to_be_hidden()
+    await both_languages(party, "message-before-open-phone")
+
+    url = str(server.make_url("")).rstrip("/")
+    presiding = HeadlessParticipant(url, SendTimes(), cookie=session_cookie(judge))
+    try:
+        await presiding.join(hearing.hearing_id, publish=False)
+        assert await presiding.signal.call("open") == {"ok": True}
+        await expect(page.get_by_test_id("chat-not-yet")).to_be_hidden()
+        await page.get_by_test_id("message-text").fill("我已到候审室")
+        await page.get_by_test_id("message-send").click()
+        received = await presiding.signal.wait_for("message")
+        assert received["text"] == "我已到候审室" and received["to"] == "bench"
+        await expect(page.get_by_test_id("notice")).to_have_count(0)
+        assert await presiding.signal.call("close") == {"ok": True}
+    finally:
+        await presiding.close()

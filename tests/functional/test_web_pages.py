@@ -1,9 +1,11 @@
 """The server hands out the built browser client, and says so clearly when it is not built."""
 
+import io
 from pathlib import Path
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from PIL import Image
 
 from hearing_server.web_pages import PAGES, add_web_pages
 
@@ -51,5 +53,17 @@ async def test_an_unbuilt_client_is_a_clear_503(tmp_path: Path) -> None:
         error = (await response.json())["error"]
         assert error["code"] == "client_not_built"
         assert "make run" in error["message"]
+    finally:
+        await client.close()
+
+
+async def test_the_tab_icon_is_there_even_before_the_client_is_built(tmp_path: Path) -> None:
+    client = await client_for(tmp_path / "nothing-here")
+    try:
+        response = await client.get("/favicon.ico")
+        assert response.status == 200
+        assert response.content_type == "image/png"
+        icon = Image.open(io.BytesIO(await response.read()))
+        assert icon.size == (64, 64)
     finally:
         await client.close()

@@ -2,7 +2,7 @@
 import { t } from "../shared/i18n";
 import { el } from "./dom";
 import { report } from "./notice";
-import { BENCH_ROLES, type ChatMessage, type Member } from "./protocol";
+import { BENCH_ROLES, type ChatMessage, type HearingState, type Member } from "./protocol";
 import type { LiveSession } from "./session";
 
 export class Chat {
@@ -15,19 +15,26 @@ export class Chat {
     maxlength: "2000",
     "data-i18n-placeholder": "live.chat.placeholder",
   });
+  private readonly form: HTMLFormElement;
+  /** Before the court opens the waiting room nobody reads messages (the server refuses them). */
+  private readonly notYet = el("p.muted", {
+    testid: "chat-not-yet",
+    i18n: "live.chat.not_yet",
+    hidden: true,
+  });
   private shown = 0;
 
   constructor(
     private readonly session: LiveSession,
     private readonly bench: boolean,
   ) {
-    const form = el(
+    const form = (this.form = el(
       "form.chat-form",
       {},
       bench ? this.to : null,
       this.text,
       el("button.primary", { type: "submit", testid: "message-send", i18n: "live.chat.send" }),
-    );
+    ));
     this.text.placeholder = t("live.chat.placeholder");
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -36,15 +43,19 @@ export class Chat {
     this.root.append(
       el("h2", { i18n: bench ? "live.chat.title_bench" : "live.chat.title" }),
       this.list,
+      this.notYet,
       form,
     );
   }
 
-  update(members: Member[]): void {
+  update(members: Member[], state: HearingState): void {
     const messages = this.session.state.messages;
     for (const message of messages.slice(this.shown)) this.list.append(line(message));
     this.shown = messages.length;
     if (this.bench) this.recipients(members);
+    const notYet = !this.bench && state === "scheduled";
+    this.form.hidden = notYet;
+    this.notYet.hidden = !notYet;
   }
 
   private recipients(members: Member[]): void {

@@ -168,7 +168,7 @@ export class HearingView {
     this.showConsultation();
     this.controls.update();
     this.console?.update(room);
-    this.chat.update(room.members);
+    this.chat.update(room.members, room.state);
   }
 
   private showWaiting(): void {
