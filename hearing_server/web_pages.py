@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Awaitable, Callable
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,8 @@ PAGES = {
     "/terminal": "terminal.html",  # detention-centre kiosk
     "/archive": "archive.html",  # clerk archive
 }
+
+ASSET_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}")
 
 NOT_BUILT = (
     "the browser client is not built: run `make run` (or `npm --prefix web_client ci && "
@@ -43,8 +46,12 @@ def add_web_pages(app: web.Application, dist: Path) -> None:
 
     async def asset(request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
+        # Vite names every asset `<name>-<hash>.<ext>`: anything else (NUL, separators, dot
+        # segments, names too long for the file system) is refused before the disk is asked
+        if not ASSET_NAME.fullmatch(name):
+            return error_response(404, "not_found", "no such file")
         path = (dist / "assets" / name).resolve()
-        if "/" in name or path.parent != (dist / "assets").resolve() or not path.is_file():
+        if path.parent != (dist / "assets").resolve() or not path.is_file():
             return error_response(404, "not_found", "no such file")
         return web.FileResponse(
             path, headers={"Cache-Control": "public, max-age=31536000, immutable"}
