@@ -117,6 +117,9 @@ async def test_a_granted_party_watches_the_recording_of_their_hearing(
     await expect(page.get_by_test_id("invitation")).to_contain_text("庭审录像")
     await expect(page.get_by_test_id("hearing-title")).to_be_visible()
     await expect(page.get_by_test_id("case")).to_contain_text("(2026)浙0402民初1234号")
+    # When the hearing was held (the recording's start), not when it had been scheduled.
+    await expect(page.get_by_test_id("recording-when")).to_contain_text("开庭时间 2026-03-02 09:30")
+    await expect(page.get_by_test_id("hearing-time")).to_have_count(0)
     video = page.get_by_test_id("video")
     await expect(video).to_have_js_property("readyState", 4, timeout=15000)
     assert len(refused_once) == 1 and len(links) == 2, (refused_once, links)

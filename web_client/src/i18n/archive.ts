@@ -72,6 +72,7 @@ export const archiveMessages = messages(
     "archive.grants.withdraw": "Withdraw access",
     "party.recording.card_title": "Hearing recording",
     "party.recording.title": "Watch the recording",
+    "party.recording.held": "Held",
     "party.recording.code_hint":
       "This is the verification code announced when the hearing closed. If it differs from the one you noted, tell the court.",
     "party.none.title": "No recording is available to you",
@@ -147,6 +148,7 @@ export const archiveMessages = messages(
     "archive.grants.withdraw": "撤销授权",
     "party.recording.card_title": "庭审录像",
     "party.recording.title": "观看录像",
+    "party.recording.held": "开庭时间",
     "party.recording.code_hint": "此为闭庭时告知的校验码。如与您记下的不一致，请告知法院。",
     "party.none.title": "暂无可供您查看的录像",
     "party.none.body":

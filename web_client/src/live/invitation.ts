@@ -14,10 +14,12 @@ export interface InvitationInfo {
   role: string;
 }
 
-/** `title`: the card's heading (the invitation itself, or the hearing's recording after it). */
+/** `title`: the card's heading (the invitation itself, or the hearing's recording after it);
+ * `scheduled`: whether to show when the hearing is scheduled (not after it was held). */
 export function invitationCard(
   info: InvitationInfo,
   title: MessageKey = "live.join.title",
+  scheduled = true,
 ): HTMLElement {
   const row = (key: MessageKey, value: string, testid: string): HTMLElement =>
     el("div.fact", {}, el("dt", { i18n: key }), el("dd", { testid }, value));
@@ -31,7 +33,7 @@ export function invitationCard(
       row("live.join.court", info.court, "court"),
       row("live.join.case", `${info.case_number} ${info.case_title}`, "case"),
       row("live.join.hearing", info.hearing.title, "hearing-title"),
-      row("live.join.time", when, "hearing-time"),
+      scheduled ? row("live.join.time", when, "hearing-time") : "",
       row("live.join.you", `${info.name} · ${roleName(info.role)}`, "invitee"),
     );
   };

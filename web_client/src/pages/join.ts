@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   if (info.hearing.state === "closed") {
     // After the hearing the link serves only to retrieve what the court granted (loaded only
     // then: the live screens' visitors do not download the player).
-    const card = invitationCard(info, "party.recording.card_title");
+    // when it was held is the recording's to say, not the schedule's
+    const card = invitationCard(info, "party.recording.card_title", false);
     const { partyRecordingView } = await import("../party/recording");
     app.replaceChildren(el("div.page.party", {}, top, card, partyRecordingView()));
     return;

@@ -64,6 +64,8 @@ async function open(body: HTMLElement, found: RecordingList, recordingId: number
     h(
       "p",
       { class: "muted", testid: "recording-when" },
+      h("span", { i18n: "party.recording.held" }),
+      " ",
       recording.started_at ? courtDateTime(zone, recording.started_at) : "–",
       " · ",
       label("archive.recording", recording.state),
