@@ -128,3 +128,13 @@ def test_no_media_once_closed(room: Room) -> None:
     room.close()
     assert not room.receives(PLAINTIFF, JUDGE)
     assert all(m.presence is Presence.LEFT for m in room.members.values())
+
+
+def test_a_stalled_device_is_forgotten_once_its_connection_ends(room: Room) -> None:
+    room.admit_all()
+    for member_id in (PLAINTIFF, DEFENDANT, WITNESS):
+        room.members[member_id].media_stalled = True
+    room.drop(PLAINTIFF)  # the socket went too: reconnecting says it all
+    room.leave(DEFENDANT)
+    room.remove(WITNESS)
+    assert not any(room.members[m].media_stalled for m in (PLAINTIFF, DEFENDANT, WITNESS))
