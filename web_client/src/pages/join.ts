@@ -9,10 +9,13 @@ import { button, el, setText } from "../live/dom";
 import { invitationCard, type InvitationInfo } from "../live/invitation";
 import type { SelfTestResult } from "../live/protocol";
 import { SelfTest } from "../live/selftest";
+import { forgetSeat, rejoinPanel, rememberedSeat, rememberSeat } from "../live/rejoin";
 import { LiveSession } from "../live/session";
 import { HearingView } from "../live/view";
 
 const app = document.getElementById("app") as HTMLElement;
+/** Hearing states in which a reloaded page offers the one-tap way back. */
+const LIVE_STATES = ["open", "in_session", "recess"];
 
 async function main(): Promise<void> {
   startI18n();
@@ -44,28 +47,47 @@ async function main(): Promise<void> {
     app.replaceChildren(el("div.page.party", {}, top, card, partyRecordingView()));
     return;
   }
-  const page = el("div.page.join", {}, top, invitationCard(info));
+  const page = el("div.page.join", {}, top);
   app.replaceChildren(page);
+  const seat = info.participant_id;
+  const observer = info.role === "observer";
   const enter = (stream: MediaStream | null, selfTest: Promise<SelfTestResult> | null): void => {
+    rememberSeat(seat, stream);
     const credentials = { hearingId: info.hearing.id, invitation: token };
     const session = new LiveSession(credentials, stream, selfTest);
     const view = new HearingView(session, {
       mode: "participant",
       title: `${info.case_number} ${info.hearing.title}`,
+      onEnded: () => forgetSeat(seat),
     });
     app.replaceChildren(view.root);
     session.start();
   };
-  if (info.role === "observer") {
+  const full = async (): Promise<void> => {
+    page.replaceChildren(top, invitationCard(info));
+    if (observer) {
+      page.append(
+        el("p", { i18n: "live.join.observer_note" }),
+        button("live.join.enter", "join-button", () => enter(null, null), "primary"),
+      );
+      return;
+    }
+    const test: SelfTest = new SelfTest((stream) => enter(stream, test.result()));
+    page.append(test.root);
+    await test.run();
+  };
+  const devices = rememberedSeat(seat);
+  if (devices !== null && LIVE_STATES.includes(info.hearing.state)) {
+    // Reloaded mid-hearing: one tap back to the seat.
+    const back = (stream: MediaStream | null, result: SelfTestResult): void =>
+      enter(stream, observer ? null : Promise.resolve(result));
     page.append(
-      el("p", { i18n: "live.join.observer_note" }),
-      button("live.join.enter", "join-button", () => enter(null, null), "primary"),
+      el("p.rejoin-case", { testid: "case" }, `${info.case_number} ${info.hearing.title}`),
+      rejoinPanel(observer ? "none" : devices, back, () => void full()),
     );
     return;
   }
-  const test: SelfTest = new SelfTest((stream) => enter(stream, test.result()));
-  page.append(test.root);
-  await test.run();
+  await full();
 }
 
 function problem(key: MessageKey, vars?: Record<string, string>, code?: string): void {
