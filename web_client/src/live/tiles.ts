@@ -137,6 +137,12 @@ export class TileGrid {
       }
     });
     this.root.dataset.count = String(others.length);
+    // As square a grid as the tiles make (a prominent tile takes two cells); on a wide screen
+    // the stylesheet gives the rows the screen's height.
+    const prominent = this.root.querySelector(".tile.prominent") !== null;
+    const cells = order.length + (prominent ? 1 : 0);
+    const columns = Math.max(prominent ? 2 : 1, Math.ceil(Math.sqrt(cells)));
+    this.root.style.setProperty("--columns", String(columns));
   }
 }
 
