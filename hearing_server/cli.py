@@ -366,6 +366,8 @@ def _print_report(what: str, report: Report) -> int:
     print(f"{what}: verification code {report.verification_code or '-'}, {report.entries} entries")
     if report.checked:
         print(f"  files checked in {report.checked}")
+    if report.interrupted:
+        print(f"  interrupted record: {report.interrupted}")
     if report.archive == "pending":
         print("  the archive video is not rendered yet: its hash is appended once it is")
     for problem in report.problems:

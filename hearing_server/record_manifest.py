@@ -16,10 +16,12 @@ from hearing_server.db.models import HearingEvent, Segment, Track
 from recording.digest import sha256_file
 from recording.seal import (
     ARCHIVE_PENDING,
+    RECORD_INTERRUPTED,
     ManifestBuilder,
     append_file,
     load_or_create_key,
     manifest_bytes,
+    timestamp,
 )
 from recording.storage import Storage
 
@@ -34,8 +36,10 @@ def build_manifest(
     archive_key: str,
     closed_at: datetime,
 ) -> ManifestBuilder:
-    """The hearing's timeline events and segment files, in the order they happened, then the
-    promise of the archive video `archive_key` (appended with its hash once rendered)."""
+    """The hearing's timeline events and segment files, in the order they happened; then, if
+    recording failed, that the record is interrupted (it holds what was recorded before the
+    failure); last the promise of the archive video `archive_key` (appended with its hash
+    once rendered)."""
     builder = ManifestBuilder(name)
     entries: list[tuple[datetime, HearingEvent | tuple[Segment, Track]]] = [
         (e.at, e) for e in events
@@ -46,6 +50,15 @@ def build_manifest(
             builder.add_event(item.kind, item.at, **_event_details(item))
         else:
             _add_segment_file(builder, *item)
+    failures = [e for e in events if e.kind == "recording_failed"]
+    if failures:
+        builder.add_event(
+            RECORD_INTERRUPTED,
+            closed_at,
+            failed_at=timestamp(failures[0].at),
+            reason=(failures[0].data or {}).get("error", ""),
+            failures=len(failures),
+        )
     builder.add_event(ARCHIVE_PENDING, closed_at, path=archive_key)
     return builder
 

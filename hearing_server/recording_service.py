@@ -46,6 +46,7 @@ from hearing_server.record_manifest import (
     seal_archive,
     write_seal,
 )
+from hearing_server.recording_reserve import release_space, reserve_space
 from recording.anchor import Anchor, SenderClock
 from recording.recorder import TrackRecorder
 from recording.render import (
@@ -112,6 +113,8 @@ class _Hearing:
         """Tracks the recorder cannot keep (their failure is reported once)."""
         self.paused = False
         self.failed = False
+        self.stopping: asyncio.Task[None] | None = None
+        """Set once a recorder failed: every track's recorder is being closed, for good."""
         self.queue: asyncio.Queue[Job] = asyncio.Queue()
         self.worker = asyncio.ensure_future(self._work())
 
@@ -159,6 +162,8 @@ class RecordingService:
             if not tracks:
                 return
             hearing = self._start(hearing_id)
+        if hearing.stopping is not None:
+            return  # failed: what was recorded is sealed at close
         on_record = {t.id: (pid, t) for pid, own in tracks.items() for t in own}
         for track_id, (participant_id, track) in on_record.items():
             tracked = hearing.tracks.get(track_id)
@@ -185,6 +190,9 @@ class RecordingService:
             if hearing is None:
                 return None
         await self._stop(hearing)
+        await asyncio.to_thread(release_space, hearing.directory)
+        if hearing.failed:
+            await self._recover_cut_short(hearing)
         try:
             code = await self._seal(hearing)
         except Exception:
@@ -234,6 +242,7 @@ class RecordingService:
         hearing.directory.mkdir(parents=True, exist_ok=True)
         self._hearings[hearing_id] = hearing
         at = utcnow()
+        hearing.enqueue(lambda: asyncio.to_thread(reserve_space, hearing.directory))
         hearing.enqueue(lambda: self._open_recording(hearing, at))
         return hearing
 
@@ -246,7 +255,7 @@ class RecordingService:
                 track.codec.mimeType,
                 track.codec.clockRate,
                 on_segment=lambda info: hearing.enqueue(lambda: self._add_segment(tracked, info)),
-                on_error=lambda error: self._fail(hearing, f"{name}: {error}"),
+                on_error=lambda error: self._fail(hearing, f"{name}: {error}", stop=True),
                 on_anchor=lambda anchor: hearing.enqueue(lambda: self._anchor(tracked, anchor)),
                 request_keyframe=track.request_keyframe,
                 sender_clock=hearing.clocks.setdefault(participant_id, SenderClock()),
@@ -262,17 +271,39 @@ class RecordingService:
         track.on_ended(lambda: hearing.enqueue(recorder.close))
         hearing.enqueue(lambda: self._add_track_row(hearing, tracked))
 
-    def _fail(self, hearing: _Hearing, message: str) -> None:
+    def _fail(self, hearing: _Hearing, message: str, *, stop: bool = False) -> None:
+        """Write and report a failure; with ``stop`` (a recorder failed: the disk filled up,
+        say) the hearing's recording stops for good, and what it recorded is sealed at close
+        as an interrupted record."""
         at = utcnow()
         hearing.enqueue(lambda: self._write_failure(hearing, message, at))
         self._spawn(self._alert(hearing.id, f"Recording failed: {message}"))
+        if stop and hearing.stopping is None:
+            hearing.stopping = asyncio.ensure_future(self._close_recorders(hearing))
 
-    async def _stop(self, hearing: _Hearing) -> None:
-        for tracked in hearing.tracks.values():
+    async def _close_recorders(self, hearing: _Hearing) -> None:
+        for tracked in list(hearing.tracks.values()):
             tracked.track.detach(tracked.recorder)
             await tracked.recorder.close()
+
+    async def _stop(self, hearing: _Hearing) -> None:
+        if hearing.stopping is not None:
+            await asyncio.gather(hearing.stopping, return_exceptions=True)
+        await self._close_recorders(hearing)
         await hearing.queue.join()  # the last segments' rows included
         hearing.worker.cancel()
+
+    async def _recover_cut_short(self, hearing: _Hearing) -> None:
+        """After a failure, the segments the failing writers left open: what of them can be
+        read is kept and listed in the seal (a segment with nothing readable is left out)."""
+        for sidecar in (await asyncio.to_thread(self._sidecars, hearing.id)).get("recording", []):
+            try:
+                info = await asyncio.to_thread(recover, sidecar)
+            except (OSError, ValueError, KeyError) as error:
+                log.error("segment %s cut short could not be recovered: %s", sidecar, error)
+                continue
+            if info.frames:
+                await self._store_recovered(hearing.id, info)
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coro)

@@ -43,6 +43,9 @@ GENESIS = "0" * 64
 """The `prev` of the first entry."""
 ARCHIVE_PENDING = "archive_pending"
 """The sealed event promising the archive video (`data.path`), appended once rendered."""
+RECORD_INTERRUPTED = "record_interrupted"
+"""The sealed event saying recording failed (`data.failed_at`, `data.reason`): the record holds
+what was recorded before the failure."""
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford's base 32: no I, L, O or U to misread."""
 

@@ -26,7 +26,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .digest import sha256_stored
-from .seal import ARCHIVE_PENDING, FORMAT, GENESIS, entry_hash, manifest_hash, verification_code
+from .seal import (
+    ARCHIVE_PENDING,
+    FORMAT,
+    GENESIS,
+    RECORD_INTERRUPTED,
+    entry_hash,
+    manifest_hash,
+    verification_code,
+)
 from .storage import FolderView, Storage
 
 
@@ -60,6 +68,8 @@ class Report:
     sealed, whose archive the caller checks otherwise)."""
     checked: str = ""
     """Where the files were looked for (a folder, or the storage given)."""
+    interrupted: str = ""
+    """If the seal says recording failed: when and why (the record ends there)."""
 
     @property
     def ok(self) -> bool:
@@ -93,6 +103,10 @@ def verify(
             for e in entries
             if e["type"] == "event" and e["data"]["event"] == ARCHIVE_PENDING
         ]
+        for entry in entries:
+            if entry["type"] == "event" and entry["data"]["event"] == RECORD_INTERRUPTED:
+                data = entry["data"]
+                report.interrupted = f"recording failed at {data['failed_at']}: {data['reason']}"
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         report.problems.append(Problem("manifest_unreadable", "manifest", str(error)))
         return report
@@ -236,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     report = verify(args.manifest, args.files, key)
     print(f"verification code {report.verification_code or '-'}; {report.entries} entries")
     print(f"files checked in {report.checked or '-'}")
+    if report.interrupted:
+        print(f"interrupted record: {report.interrupted}")
     for problem in report.problems:
         print(f"CHANGED {problem}")
     if report.ok:

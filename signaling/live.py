@@ -20,7 +20,14 @@ from signaling.kinds import RULES
 from signaling.liveness import DEFAULT_STALL_SECONDS
 from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
-from signaling.messages import AlertOut, MemberView, MessageOut, RoomView, visible_members
+from signaling.messages import (
+    AlertOut,
+    MemberView,
+    MessageOut,
+    RecordingState,
+    RoomView,
+    visible_members,
+)
 from signaling.monitor import TICK_SECONDS, MediaMonitor
 from signaling.observer import MediaObserver
 from signaling.permissions import Action, refusal
@@ -118,6 +125,8 @@ class LiveHearing:
         self._offers_first: set[int] = set()
         self._self_tests: dict[int, tuple[bool, bool, str]] = {}
         """Each member's last self-test (camera, microphone, network) while connected here."""
+        self.recording_failed = False
+        """The recording service reported a failure: the room shows it until close."""
 
     def add_participant(self, p: ParticipantRecord) -> None:
         """Make a participant known (also one added to the hearing while it runs).
@@ -617,13 +626,23 @@ class LiveHearing:
             state=self.room.state,
             phase=self.room.phase,
             phases=list(RULES[self.room.kind].phases),
-            recording=self.room.state is HearingState.IN_SESSION,
+            recording=self.room.state is HearingState.IN_SESSION and not self.recording_failed,
+            recording_state=self._recording_state(),
             you=MemberView.of(member, self.missing_devices(member_id)),
             members=[
                 MemberView.of(m, self.missing_devices(m.id))
                 for m in visible_members(self.room, member)
             ],
         )
+
+    def _recording_state(self) -> RecordingState:
+        if self.recording_failed:
+            return "failed"
+        states: dict[HearingState, RecordingState] = {
+            HearingState.IN_SESSION: "recording",
+            HearingState.RECESS: "paused",
+        }
+        return states.get(self.room.state, "off")
 
     async def broadcast(self) -> None:
         for member_id, link in list(self.links.items()):
@@ -632,6 +651,9 @@ class LiveHearing:
     async def alert(
         self, kind: str, member_id: int | None, message: str, failed: list[str] | None = None
     ) -> None:
+        if kind == "recording_failed" and not self.recording_failed:
+            self.recording_failed = True  # everyone's room says so, not only the bench's alert
+            await self.broadcast()
         alert = AlertOut.model_validate(
             {
                 "kind": kind,

@@ -123,6 +123,11 @@ class MemberView(BaseModel):
         )
 
 
+RecordingState = Literal["off", "recording", "paused", "failed"]
+"""Of the hearing's record: "failed" once recording failed (until close: what was recorded
+before is sealed then)."""
+
+
 class RoomView(BaseModel):
     """The room as one member may see it."""
 
@@ -131,6 +136,8 @@ class RoomView(BaseModel):
     phase: str | None
     phases: list[str]
     recording: bool
+    """Media is being recorded right now."""
+    recording_state: RecordingState
     you: MemberView
     members: list[MemberView]
 

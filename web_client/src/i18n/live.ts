@@ -149,6 +149,7 @@ export const liveMessages = messages(
     "live.status.no_devices":
       "You take part without camera or microphone: you watch and listen, and can write to the court.",
     "live.recording": "● Recording",
+    "live.recording_failed": "⚠ Recording stopped: what was recorded is kept",
     "live.bench_muted": "The court has muted your microphone.",
     "live.sound_on": "Turn on sound",
     "live.waiting.title": "Waiting room",
@@ -313,6 +314,7 @@ export const liveMessages = messages(
     "live.status.audio_only": "您正仅用麦克风参加：法庭能听到您，但看不到您。",
     "live.status.no_devices": "您正在不使用摄像头和麦克风参加：可以观看和收听，并可给法庭发送文字消息。",
     "live.recording": "● 正在录像",
+    "live.recording_failed": "⚠ 录像已中断：已录内容会保存",
     "live.bench_muted": "法庭已将您的麦克风静音。",
     "live.sound_on": "打开声音",
     "live.waiting.title": "候审室",

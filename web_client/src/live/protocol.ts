@@ -37,6 +37,8 @@ export interface RoomView {
   phase: string | null;
   phases: string[];
   recording: boolean;
+  /** "failed": recording stopped after a failure (e.g. a full disk) until the hearing closes. */
+  recording_state: "off" | "recording" | "paused" | "failed";
   you: Member;
   members: Member[];
 }

@@ -29,6 +29,10 @@ export class HearingView {
     testid: "recording",
     i18n: "live.recording",
   });
+  private readonly recordingFailed = el("span.badge.recording-failed", {
+    testid: "recording-failed",
+    i18n: "live.recording_failed",
+  });
   private readonly phase = el("span.phase", { testid: "phase" });
   private readonly banners = el("div.banners", { testid: "banners" });
   private readonly courtNotices = el("div.court-notices", { "aria-live": "assertive" });
@@ -85,6 +89,7 @@ export class HearingView {
     this.soundOn.hidden = true;
     this.waiting.hidden = true;
     this.ended.hidden = true;
+    this.recordingFailed.hidden = true;
     this.benchMuted.hidden = true;
     this.side = el("div.live-side", {}, this.console?.root, this.chat.root);
     this.side.hidden = !bench;
@@ -111,6 +116,7 @@ export class HearingView {
         el("h1.live-title", {}, options.title),
         this.state,
         this.recording,
+        this.recordingFailed,
         this.phase,
         languageSwitch(),
       ),
@@ -157,6 +163,7 @@ export class HearingView {
     this.state.dataset.state = room.state;
     this.state.textContent = stateName(room.state);
     this.recording.hidden = !room.recording;
+    this.recordingFailed.hidden = room.recording_state !== "failed";
     this.phase.textContent = room.phase ? phaseName(room.phase) : "";
     const waiting = room.you.presence === "waiting";
     this.waiting.hidden = !waiting;
@@ -240,6 +247,7 @@ export class HearingView {
     this.body.hidden = true;
     this.soundOn.hidden = true;
     this.recording.hidden = true;
+    this.recordingFailed.hidden = true;
     if (ending.kind === "closed") {
       this.state.dataset.state = "closed";
       this.state.textContent = stateName("closed");

@@ -1,0 +1,83 @@
+"""A recordings disk that fills up during a hearing (a real, size-limited tmpfs): the bench is
+alerted, everyone's room shows the recording failed, and at close what was recorded before the
+failure is sealed as an interrupted record that `hearing-server verify` accepts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from config import Settings
+from hearing_server.db.database import Database
+from hearing_server.db.models import Recording
+from hearing_server.recording_reserve import RESERVE, RESERVE_BYTES
+from tests.integration.courtroom import Courtroom, receiving, room_shows, start
+from tests.live_server import LiveServer
+from tests.small_disk import fill, needs_root, small_disk
+
+MEDIA_ROOM = 400_000
+"""Bytes left on the disk for media, beside the seal's reserve: a few seconds of recording."""
+
+pytestmark = needs_root
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Iterator[Settings]:
+    """The recordings folder on a disk of its own, small enough to fill up."""
+    with small_disk(settings.recordings_dir, RESERVE_BYTES + 8 * 1024 * 1024):
+        yield settings
+
+
+async def test_a_full_disk_fails_the_recording_and_what_was_recorded_is_sealed(
+    courtroom: Courtroom, database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    fill(settings.recordings_dir, RESERVE_BYTES + MEDIA_ROOM)
+    people = await start(courtroom, "party_a")
+    judge, party = people["judge"], people["party_a"]
+    await receiving(judge, courtroom.id("party_a"), frames=10)
+    await room_shows(party, lambda room: room["recording_state"] == "recording")
+    assert party.signal.room["recording"] is True
+
+    alert = await judge.signal.wait_for("alert", within=90)
+    assert alert["kind"] == "recording_failed" and "No space left" in alert["message"], alert
+    for person in (judge, party):
+        await room_shows(person, lambda room: room["recording_state"] == "failed")
+        assert person.signal.room["recording"] is False
+    folder = settings.recordings_dir / f"hearing-{courtroom.hearing_id}"
+    assert (folder / RESERVE).exists()  # the space set aside for the seal is still there
+
+    assert (await judge.signal.call("close")) == {"ok": True}
+    closed = await party.signal.wait_for("closed")
+    assert "verification_code" in closed, closed
+    assert not (folder / RESERVE).exists()
+    async with database.session() as db:
+        recording = await db.scalar(
+            select(Recording).where(Recording.hearing_id == courtroom.hearing_id)
+        )
+    assert recording is not None and recording.state == "failed"
+    assert recording.manifest_path is not None
+    manifest_path = settings.recordings_dir / recording.manifest_path
+    manifest = json.loads(manifest_path.read_text())
+    events = [e["data"] for e in manifest["entries"] if e["type"] == "event"]
+    [interrupted] = [e for e in events if e["event"] == "record_interrupted"]
+    assert "No space left" in interrupted["reason"]
+    recorded = [e["data"] for e in manifest["entries"] if e["type"] == "file"]
+    assert recorded and sum(f["bytes"] for f in recorded) > MEDIA_ROOM / 2
+
+    cli = LiveServer(
+        tmp_path,
+        database_url=settings.database_url,
+        recordings_dir=str(settings.recordings_dir),
+        signing_key_path=str(settings.signing_key_path),
+    )
+    result = await asyncio.to_thread(cli.run, "verify", str(manifest_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    intact = re.search(r"OK: (\d+) files intact", result.stdout)
+    assert intact is not None and int(intact[1]) >= len(recorded)  # and the archive, once made
+    assert "interrupted record: recording failed at" in result.stdout
