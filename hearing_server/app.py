@@ -8,7 +8,6 @@ import uuid
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
-import socketio
 from aiohttp import web
 from aiortc import RTCIceServer
 from redis.asyncio import Redis
@@ -38,6 +37,7 @@ from signaling.placement import LocalPlacement, Node, Placement
 from signaling.redis_placement import RedisPlacement
 from signaling.registry import LiveHearings
 from signaling.socket_bus import socket_manager
+from signaling.socket_server import HearingSocketServer
 
 API_VERSION = "0.1.0"
 
@@ -67,7 +67,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_live_hearings)
     app.cleanup_ctx.append(_free_memory_release)
     # Same-origin only (the default): a page elsewhere cannot ride a staff member's cookie.
-    sio = socketio.AsyncServer(
+    sio = HearingSocketServer(
         async_mode="aiohttp",
         max_http_buffer_size=settings.max_request_bytes,
         client_manager=socket_manager(settings.redis_url, settings.redis_prefix),

@@ -13,9 +13,9 @@ before the server ends the connection, with the reason).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from signaling.hearing import HearingState
 from signaling.roles import Role
@@ -23,10 +23,33 @@ from signaling.room import Member, Presence, Room
 
 MAX_SDP = 64 * 1024
 MAX_TEXT = 2000
+MAX_ID = 2**31 - 1
+
+RecordId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+"""A hearing or participant id: a positive integer the database can hold (never a bool)."""
+
+
+def error(code: str, message: str) -> dict[str, Any]:
+    """The acknowledgement of a refused event."""
+    return {"error": {"code": code, "message": message}}
+
+
+class ConnectAuth(BaseModel):
+    """The ``auth`` of a connection to the `/hearing` namespace."""
+
+    model_config = ConfigDict(frozen=True)
+
+    hearing_id: RecordId
+    invitation: str | None = Field(default=None, min_length=1, max_length=256)
+    offers_first: StrictBool = False
 
 
 class Payload(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def named_participant(self) -> int | None:
+        """The participant the event acts on or writes to, if it names one."""
+        return None
 
 
 class Empty(Payload):
@@ -40,11 +63,14 @@ class SdpIn(Payload):
 class CandidateIn(Payload):
     candidate: str | None = Field(default=None, max_length=1024)
     sdpMid: str | None = Field(default=None, max_length=64)
-    sdpMLineIndex: int | None = Field(default=None, ge=0, le=64)
+    sdpMLineIndex: StrictInt | None = Field(default=None, ge=0, le=64)
 
 
 class TargetIn(Payload):
-    participant_id: int = Field(ge=1, le=2**31 - 1)
+    participant_id: RecordId
+
+    def named_participant(self) -> int | None:
+        return self.participant_id
 
 
 class MuteIn(TargetIn):
@@ -75,8 +101,13 @@ class SelfTestIn(Payload):
 
 
 class MessageIn(Payload):
-    to: int | Literal["bench"] = Field(description="A participant id (from the bench) or 'bench'.")
+    to: RecordId | Literal["bench"] = Field(
+        description="A participant id (from the bench) or 'bench'."
+    )
     text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+    def named_participant(self) -> int | None:
+        return self.to if isinstance(self.to, int) else None
 
 
 class MemberView(BaseModel):

@@ -8,28 +8,32 @@ A refused or malformed event never disconnects anyone.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 import socketio
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from signaling.hearing import HearingState
 from signaling.live import ActionError, LiveHearing
 from signaling.log_context import bind
 from signaling.messages import (
     CandidateIn,
+    ConnectAuth,
     Empty,
     HandIn,
     MediaStateIn,
     MessageIn,
     MuteIn,
+    Payload,
     PhaseIn,
     SdpIn,
     SelfTestIn,
     TargetIn,
+    error,
 )
 from signaling.permissions import Action
 from signaling.registry import LiveHearings, Moved
@@ -38,6 +42,8 @@ from signaling.store import AuthenticationError, Identity
 log = logging.getLogger(__name__)
 
 NAMESPACE = "/hearing"
+INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+"""The characters of an invitation token (URL-safe base64)."""
 
 
 def hearing_room(hearing_id: int) -> str:
@@ -47,10 +53,6 @@ def hearing_room(hearing_id: int) -> str:
 
 Reply = dict[str, Any]
 Handler = Callable[[LiveHearing, Identity, Any], Awaitable[Reply | None]]
-
-
-def error(code: str, message: str) -> Reply:
-    return {"error": {"code": code, "message": message}}
 
 
 @dataclass
@@ -103,7 +105,7 @@ async def _leave(live: LiveHearing, who: Identity, _: Empty) -> None:
     await live.leave(who.participant_id)
 
 
-EVENTS: dict[str, tuple[type[BaseModel], Handler]] = {
+EVENTS: dict[str, tuple[type[Payload], Handler]] = {
     "offer": (SdpIn, _offer),
     "answer": (SdpIn, _answer),
     "candidate": (CandidateIn, _candidate),
@@ -141,20 +143,26 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
         """Authenticate and place the member; a refusal reaches the client as a connect error."""
-        if not isinstance(auth, dict) or not isinstance(auth.get("hearing_id"), int):
-            raise _refused("bad_auth", "connect with auth {hearing_id, invitation?, offers_first?}")
-        invitation = auth.get("invitation")
-        if invitation is not None and not isinstance(invitation, str):
-            raise _refused("bad_auth", "invitation must be a string")
+        try:
+            given = ConnectAuth.model_validate(auth)
+        except ValidationError:
+            raise _refused(
+                "bad_auth",
+                "connect with auth {hearing_id: a positive integer, invitation?: a string,"
+                " offers_first?: true or false}",
+            ) from None
+        if given.invitation is not None and not INVITATION_TOKEN.fullmatch(given.invitation):
+            # a mangled link, or characters no token has (a lone surrogate cannot even be hashed)
+            raise _refused("invitation_invalid", "this invitation link is not valid")
         try:
             identity = await self.hearings.store.identify(
-                auth["hearing_id"], invitation, _cookies(environ)
+                given.hearing_id, given.invitation, _cookies(environ)
             )
             bind(hearing_id=identity.hearing_id, participant_id=identity.participant_id)
             live = await self.hearings.get(identity.hearing_id)
             link = SocketLink(self.server, sid)
             self.connections[sid] = Connection(live, identity, link)
-            await live.connect(identity, link, offers_first=auth.get("offers_first") is True)
+            await live.connect(identity, link, offers_first=given.offers_first)
             await self.enter_room(sid, hearing_room(identity.hearing_id))
         except (AuthenticationError, ActionError) as exc:
             self.connections.pop(sid, None)
@@ -194,6 +202,9 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 f"{'.'.join(map(str, e['loc'])) or 'payload'}: {e['msg']}" for e in exc.errors()
             )
             return error("invalid_payload", problems)
+        named = payload.named_participant()
+        if named is not None and named not in connection.live.room.members:
+            return error("not_found", f"participant {named} is not in this hearing")
         try:
             reply = await handler(connection.live, connection.identity, payload)
         except ActionError as exc:
