@@ -14,7 +14,6 @@ Storage keys (rows, manifest) are POSIX paths relative to ``recordings_dir``.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -27,6 +26,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config import Settings
+from hearing_server import recording_files
 from hearing_server.archive import recording_storage
 from hearing_server.db.database import Database
 from hearing_server.db.models import (
@@ -46,6 +46,7 @@ from hearing_server.record_manifest import (
     seal_archive,
     write_seal,
 )
+from hearing_server.recording_files import hearing_of, left_open
 from hearing_server.recording_reserve import release_space, reserve_space
 from recording.anchor import Anchor, SenderClock
 from recording.recorder import TrackRecorder
@@ -85,6 +86,8 @@ UNFINISHED = ("recording", "paused", "failed")
 MAX_RENDER_ATTEMPTS = 3
 """Renders of one archive started (at close, then at each start-up) before it is given up."""
 MANIFEST = "manifest.json"
+SEAL_RETRY_SECONDS = 10
+"""How often a seal that failed at close is tried again."""
 
 
 def _at(seconds: float) -> datetime:
@@ -151,6 +154,7 @@ class RecordingService:
         self._hearings: dict[int, _Hearing] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._renders: set[RenderJob] = set()
+        self._seal_retries: set[asyncio.Task[None]] = set()
 
     # MediaObserver
 
@@ -190,18 +194,47 @@ class RecordingService:
             if hearing is None:
                 return None
         await self._stop(hearing)
-        await asyncio.to_thread(release_space, hearing.directory)
-        if hearing.failed:
-            await self._recover_cut_short(hearing)
         try:
-            code = await self._seal(hearing)
+            code = await self._finish(hearing)
         except Exception:
-            log.exception("sealing the recording of hearing %s failed", hearing_id)
+            log.exception(
+                "sealing the recording of hearing %s failed; tried again every %d s",
+                hearing_id,
+                SEAL_RETRY_SECONDS,
+            )
             await self._write_failure(hearing, "the record could not be sealed", utcnow())
+            retry = asyncio.ensure_future(self._seal_later(hearing))
+            self._seal_retries.add(retry)
+            retry.add_done_callback(self._seal_retries.discard)
             return None
         assert hearing.recording_id is not None  # sealed
         self._spawn(self._render(hearing.recording_id))
         return code
+
+    async def _finish(self, hearing: _Hearing) -> str:
+        """Seal the stopped recording (after a failure, with what its writers left open):
+        the space set aside for it is given back first."""
+        await asyncio.to_thread(release_space, hearing.directory)
+        if hearing.failed:
+            await self._recover_cut_short(hearing)
+        return await self._seal(hearing)
+
+    async def _seal_later(self, hearing: _Hearing) -> None:
+        """A seal that failed at close (the disk full, say) is tried again until it works:
+        once space returns, what was recorded is sealed and rendered."""
+        while True:
+            await asyncio.sleep(SEAL_RETRY_SECONDS)
+            try:
+                code = await self._finish(hearing)
+            except Exception as error:
+                log.warning(
+                    "sealing the recording of hearing %s failed again: %s", hearing.id, error
+                )
+                continue
+            log.info("sealed the recording of hearing %s (verification code %s)", hearing.id, code)
+            assert hearing.recording_id is not None
+            self._spawn(self._render(hearing.recording_id))
+            return
 
     async def shutdown(self) -> None:
         """The server stops: close the open segments (the hearings stay unfinished) and stop
@@ -211,6 +244,8 @@ class RecordingService:
         self._hearings.clear()
         for job in self._renders:
             job.cancel()
+        for retry in self._seal_retries:
+            retry.cancel()
         for task in list(self._tasks):
             await asyncio.gather(task, return_exceptions=True)
 
@@ -296,7 +331,7 @@ class RecordingService:
     async def _recover_cut_short(self, hearing: _Hearing) -> None:
         """After a failure, the segments the failing writers left open: what of them can be
         read is kept and listed in the seal (a segment with nothing readable is left out)."""
-        for sidecar in (await asyncio.to_thread(self._sidecars, hearing.id)).get("recording", []):
+        for sidecar in await asyncio.to_thread(left_open, self.root, hearing.id):
             try:
                 info = await asyncio.to_thread(recover, sidecar)
             except (OSError, ValueError, KeyError) as error:
@@ -635,7 +670,7 @@ class RecordingService:
     async def _left_over(self) -> list[int]:
         """Hearings with segment files left open or a recording left unfinished."""
         hearing_ids = {
-            _hearing_of(sidecar) for sidecar in await asyncio.to_thread(self._open_sidecars)
+            hearing_of(sidecar) for sidecar in await asyncio.to_thread(left_open, self.root)
         }
         async with self.database.session() as db:
             hearing_ids.update(
@@ -655,7 +690,7 @@ class RecordingService:
         A segment the server had closed but whose row it had not yet written (its writer
         reports a closed segment a moment before the row's commit) gets its row here too:
         without it the segment would be left out of the seal and the archive."""
-        sidecars = await asyncio.to_thread(self._sidecars, hearing_id)
+        sidecars = await asyncio.to_thread(recording_files.sidecars, self.root, hearing_id)
         for sidecar in await self._unlisted(hearing_id, sidecars.get("closed", [])):
             info = await asyncio.to_thread(recover, sidecar)  # closed: read from the sidecar
             await self._store_recovered(hearing_id, info, event=False)
@@ -741,26 +776,6 @@ class RecordingService:
                 log.warning("recording of hearing %s was interrupted: %s", hearing_id, cause)
             await db.commit()
 
-    def _open_sidecars(self, hearing_id: int | None = None) -> list[Path]:
-        """Sidecars of segments left open: of one hearing, or of all (None)."""
-        return self._sidecars(hearing_id).get("recording", [])
-
-    def _sidecars(self, hearing_id: int | None = None) -> dict[str, list[Path]]:
-        """Segment sidecars by state (recording, closed, recovered), in name order: of one
-        hearing, or of all (None)."""
-        pattern = f"hearing-{hearing_id}/*.json" if hearing_id is not None else "hearing-*/*.json"
-        found: dict[str, list[Path]] = {}
-        for sidecar in sorted(self.root.glob(pattern)):
-            if not re.fullmatch(r"hearing-\d+", sidecar.parent.name):
-                continue
-            try:
-                data = json.loads(sidecar.read_text())
-            except (OSError, ValueError):
-                continue
-            if isinstance(data, dict) and isinstance(data.get("state"), str):
-                found.setdefault(data["state"], []).append(sidecar)
-        return found
-
     async def _store_recovered(
         self, hearing_id: int, info: SegmentInfo, *, event: bool = True
     ) -> None:
@@ -815,10 +830,6 @@ class RecordingService:
         db.add(track)
         await db.flush()
         return track.id
-
-
-def _hearing_of(sidecar: Path) -> int:
-    return int(sidecar.parent.name.removeprefix("hearing-"))
 
 
 def _event(

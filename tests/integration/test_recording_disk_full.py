@@ -17,6 +17,8 @@ from config import Settings
 from hearing_server.db.database import Database
 from hearing_server.db.models import Recording
 from hearing_server.recording_reserve import RESERVE, RESERVE_BYTES
+from hearing_server.recording_service import SEAL_RETRY_SECONDS
+from tests.headless import HeadlessParticipant
 from tests.integration.courtroom import Courtroom, receiving, room_shows, start
 from tests.live_server import LiveServer
 from tests.small_disk import fill, needs_root, small_disk
@@ -34,10 +36,8 @@ def settings(settings: Settings) -> Iterator[Settings]:
         yield settings
 
 
-async def test_a_full_disk_fails_the_recording_and_what_was_recorded_is_sealed(
-    courtroom: Courtroom, database: Database, settings: Settings, tmp_path: Path
-) -> None:
-    fill(settings.recordings_dir, RESERVE_BYTES + MEDIA_ROOM)
+async def record_until_the_disk_is_full(courtroom: Courtroom) -> dict[str, HeadlessParticipant]:
+    """Judge and party record until the recording fails; everyone's room shows it."""
     people = await start(courtroom, "party_a")
     judge, party = people["judge"], people["party_a"]
     await receiving(judge, courtroom.id("party_a"), frames=10)
@@ -49,19 +49,19 @@ async def test_a_full_disk_fails_the_recording_and_what_was_recorded_is_sealed(
     for person in (judge, party):
         await room_shows(person, lambda room: room["recording_state"] == "failed")
         assert person.signal.room["recording"] is False
-    folder = settings.recordings_dir / f"hearing-{courtroom.hearing_id}"
-    assert (folder / RESERVE).exists()  # the space set aside for the seal is still there
+    return people
 
-    assert (await judge.signal.call("close")) == {"ok": True}
-    closed = await party.signal.wait_for("closed")
-    assert "verification_code" in closed, closed
-    assert not (folder / RESERVE).exists()
+
+async def recording_of(database: Database, hearing_id: int) -> Recording:
     async with database.session() as db:
-        recording = await db.scalar(
-            select(Recording).where(Recording.hearing_id == courtroom.hearing_id)
-        )
-    assert recording is not None and recording.state == "failed"
-    assert recording.manifest_path is not None
+        recording = await db.scalar(select(Recording).where(Recording.hearing_id == hearing_id))
+    assert recording is not None
+    return recording
+
+
+async def verified_as_interrupted(settings: Settings, tmp_path: Path, recording: Recording) -> None:
+    """The manifest says the record is interrupted, and `hearing-server verify` accepts it."""
+    assert recording.state == "failed" and recording.manifest_path is not None
     manifest_path = settings.recordings_dir / recording.manifest_path
     manifest = json.loads(manifest_path.read_text())
     events = [e["data"] for e in manifest["entries"] if e["type"] == "event"]
@@ -81,3 +81,41 @@ async def test_a_full_disk_fails_the_recording_and_what_was_recorded_is_sealed(
     intact = re.search(r"OK: (\d+) files intact", result.stdout)
     assert intact is not None and int(intact[1]) >= len(recorded)  # and the archive, once made
     assert "interrupted record: recording failed at" in result.stdout
+
+
+async def test_a_full_disk_fails_the_recording_and_what_was_recorded_is_sealed(
+    courtroom: Courtroom, database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    fill(settings.recordings_dir, RESERVE_BYTES + MEDIA_ROOM)
+    people = await record_until_the_disk_is_full(courtroom)
+    judge, party = people["judge"], people["party_a"]
+    folder = settings.recordings_dir / f"hearing-{courtroom.hearing_id}"
+    assert (folder / RESERVE).exists()  # the space set aside for the seal is still there
+
+    assert (await judge.signal.call("close")) == {"ok": True}
+    closed = await party.signal.wait_for("closed")
+    assert "verification_code" in closed, closed
+    assert not (folder / RESERVE).exists()
+    await verified_as_interrupted(
+        settings, tmp_path, await recording_of(database, courtroom.hearing_id)
+    )
+
+
+async def test_a_seal_the_full_disk_refused_is_made_once_space_returns(
+    courtroom: Courtroom, database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    fill(settings.recordings_dir, MEDIA_ROOM)  # not even room to set space aside for the seal
+    people = await record_until_the_disk_is_full(courtroom)
+    assert (await people["judge"].signal.call("close")) == {"ok": True}
+    closed = await people["party_a"].signal.wait_for("closed")
+    assert "verification_code" not in closed  # nothing could be sealed
+    assert (await recording_of(database, courtroom.hearing_id)).manifest_path is None
+
+    (settings.recordings_dir / "filler").unlink()  # space returns
+    async with asyncio.timeout(SEAL_RETRY_SECONDS * 3):
+        while True:  # a database row: nothing to wait on
+            recording = await recording_of(database, courtroom.hearing_id)
+            if recording.manifest_path is not None:
+                break
+            await asyncio.sleep(0.5)
+    await verified_as_interrupted(settings, tmp_path, recording)
