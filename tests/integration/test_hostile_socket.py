@@ -285,3 +285,14 @@ async def test_bench_events_naming_someone_of_another_hearing_are_not_found(
     assert reply.get("error", {}).get("code") == "invalid_payload", reply
     assert trouble(logged) == []
     await bench.sio.disconnect()
+
+
+async def test_long_polling_is_not_served(
+    courtroom: Courtroom, session: aiohttp.ClientSession
+) -> None:
+    """Every client of ours uses the websocket; polling would be a second decoding path."""
+    async with session.get(f"{courtroom.url}/socket.io/?EIO=4&transport=polling") as response:
+        assert response.status == 400
+    socket = await RawSocket.open(session, courtroom.url)
+    outcome, data = await socket.join({"hearing_id": courtroom.hearing_id})
+    assert outcome == "refused" and data["data"]["code"] == "unauthenticated", data
