@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import secrets
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from hearing_server.api.errors import ApiError, not_found
-from hearing_server.api.fields import Code, Id, Name, Password
+from hearing_server.api.fields import Code, Id, Name, Password, StaffRole
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.audit import audit
 from hearing_server.auth import hash_password
 from hearing_server.db.models import Court, Courtroom, DetentionCentre, Terminal, User
 from signaling.permissions import Action
-from signaling.roles import STAFF_ROLES, Role
+from signaling.roles import Role
 
 
 class Out(BaseModel):
@@ -53,18 +53,9 @@ class CourtroomList(BaseModel):
 class UserIn(BaseModel):
     username: Code
     display_name: Name
-    role: Role
+    role: StaffRole
     court_id: Id | None = None
     password: Password
-
-    @field_validator("role")
-    @classmethod
-    def _staff_only(cls, role: Role) -> Role:
-        if role not in STAFF_ROLES:
-            raise ValueError(
-                f"staff accounts are {', '.join(sorted(STAFF_ROLES))}; others join by invitation"
-            )
-        return role
 
 
 class UserOut(Out):

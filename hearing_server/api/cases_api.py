@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Select, func, or_, select
 
 from hearing_server.api.errors import ApiError
-from hearing_server.api.fields import CaseNumber, Id, Title
+from hearing_server.api.fields import CaseNumber, CourtTime, Id, Title
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import visible_case, visible_hearing
 from hearing_server.audit import audit
@@ -20,9 +20,6 @@ from signaling.hearing import HearingState, TransitionError, check_transition
 from signaling.kinds import RULES, HearingKind
 from signaling.permissions import Action
 from signaling.roles import Role
-
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 class CaseIn(BaseModel):
@@ -66,7 +63,7 @@ class CaseQuery(BaseModel):
 class HearingIn(BaseModel):
     title: Title | None = Field(default=None, description="Defaults to the case title.")
     kind: HearingKind | None = Field(default=None, description="Defaults to the case kind.")
-    scheduled_start: AwareDatetime
+    scheduled_start: CourtTime
     duration_minutes: int = Field(default=60, ge=5, le=24 * 60)
     public: bool = False
     courtroom_id: Id | None = None
@@ -76,13 +73,6 @@ class HearingIn(BaseModel):
     clerk_id: Id | None = Field(
         default=None, description="Clerk; defaults to the caller if a clerk."
     )
-
-    @field_validator("scheduled_start")
-    @classmethod
-    def _plausible(cls, start: datetime) -> datetime:
-        if not EARLIEST <= start <= LATEST:
-            raise ValueError(f"must lie between {EARLIEST.year} and {LATEST.year}")
-        return start
 
 
 class HearingOut(BaseModel):

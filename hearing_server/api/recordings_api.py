@@ -361,6 +361,7 @@ def register(api: Api) -> None:
         query=ArchiveQuery,
         binary=Binary("video/mp4", "the archive video (H.264 + AAC, MP4)", ranges=True),
         errors=(409, 503),
+        signed_links=True,
     )
     async def stream_archive(ctx: Ctx, query: ArchiveQuery) -> web.StreamResponse:
         via = "credentials"

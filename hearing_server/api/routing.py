@@ -5,6 +5,7 @@ writes the OpenAPI document, so the document cannot drift from the code.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hearing_server.api.errors import ApiError, ErrorBody, validation_details
-from hearing_server.api.principal import resolve_principal
+from hearing_server.api.principal import SESSION_COOKIE, resolve_principal, session_principal
 from hearing_server.auth import Principal
 from hearing_server.keys import DATABASE
 from signaling.hearing import HearingState
@@ -88,6 +89,7 @@ class Endpoint:
     tag: str
     binary: Binary | None = None
     errors: tuple[int, ...] = field(default=())
+    signed_links: bool = False
 
 
 class Api:
@@ -113,6 +115,7 @@ class Api:
         public: bool = False,
         errors: tuple[int, ...] = (),
         binary: Binary | None = None,
+        signed_links: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register ``handler(ctx, [body=...], [query=...])`` for ``method path``.
 
@@ -120,6 +123,8 @@ class Api:
         ``errors`` lists statuses the handler raises beyond those every endpoint of
         its shape can answer (400, 404, 413, 415, 422, 409 for writes, 401/403 unless public).
         ``binary`` instead of ``response``: the handler returns the file as a StreamResponse.
+        ``signed_links``: the query may carry a signed link instead of credentials, so an
+        anonymous caller reaches the handler (which checks the link).
         """
 
         def register(handler: Handler) -> Handler:
@@ -138,6 +143,7 @@ class Api:
                 method, path, handler, summary, body, query, response, status, public, tag, binary
             )
             endpoint.errors = tuple(sorted(statuses))
+            endpoint.signed_links = signed_links
             self.endpoints.append(endpoint)
             return handler
 
@@ -150,22 +156,33 @@ class Api:
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI 3.1 document of every registered endpoint."""
         models: set[type[BaseModel]] = {ErrorBody}
+        queries: set[type[BaseModel]] = set()
         for e in self.endpoints:
             models.update(m for m in (e.body, e.response) if m is not None)
+            queries.update(m for m in (e.query,) if m is not None)
         keys, schema = models_json_schema(
-            [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)],
+            [(m, "validation") for m in sorted(models | queries, key=lambda m: m.__name__)],
             ref_template="#/components/schemas/{model}",
         )
-        refs = {model: keys[(model, "validation")] for model in models}
+        defs: dict[str, Any] = schema.get("$defs", {})
+        refs = {model: keys[(model, "validation")] for model in models | queries}
+        for e in self.endpoints:
+            for model in (e.body, e.query):
+                if model is not None:
+                    _state_no_nul(refs[model], defs, set())
+        # a query's fields are parameters, not a schema of their own
+        query_schemas = {q: defs.pop(_ref_name(refs[q])) for q in queries - models}
+        query_schemas.update({q: defs[_ref_name(refs[q])] for q in queries & models})
         paths: dict[str, dict[str, Any]] = {}
         for e in self.endpoints:
-            paths.setdefault(self.prefix + e.path, {})[e.method.lower()] = _operation(e, refs)
+            operation = _operation(e, refs, query_schemas)
+            paths.setdefault(self.prefix + e.path, {})[e.method.lower()] = operation
         return {
             "openapi": "3.1.0",
             "info": {"title": self.title, "version": self.version},
             "paths": paths,
             "components": {
-                "schemas": schema.get("$defs", {}),
+                "schemas": defs,
                 "securitySchemes": {
                     "session": {"type": "apiKey", "in": "cookie", "name": "hs_session"},
                     "invitation": {
@@ -178,7 +195,37 @@ class Api:
         }
 
 
-def _operation(e: Endpoint, refs: dict[type[BaseModel], dict[str, Any]]) -> dict[str, Any]:
+_NO_NUL = r"^[^\x00]*$"
+"""The server refuses NUL in any text of a request (databases cannot store it)."""
+
+
+def _ref_name(ref: dict[str, Any]) -> str:
+    return str(ref["$ref"]).rsplit("/", 1)[-1]
+
+
+def _state_no_nul(schema: Any, defs: dict[str, Any], seen: set[str]) -> None:
+    """Write the NUL rule into every free-text string of a request's schema (strings with a
+    format, pattern or list of values already exclude NUL)."""
+    if isinstance(schema, list):
+        for item in schema:
+            _state_no_nul(item, defs, seen)
+        return
+    if not isinstance(schema, dict):
+        return
+    if "$ref" in schema and _ref_name(schema) not in seen:
+        seen.add(_ref_name(schema))
+        _state_no_nul(defs[_ref_name(schema)], defs, seen)
+    if schema.get("type") == "string" and not {"format", "pattern", "enum", "const"} & set(schema):
+        schema["pattern"] = _NO_NUL
+    for value in schema.values():
+        _state_no_nul(value, defs, seen)
+
+
+def _operation(
+    e: Endpoint,
+    refs: dict[type[BaseModel], dict[str, Any]],
+    query_schemas: dict[type[BaseModel], dict[str, Any]],
+) -> dict[str, Any]:
     error_ref = {"application/json": {"schema": refs[ErrorBody]}}
     responses: dict[str, Any] = {}
     if e.response is not None:
@@ -219,8 +266,9 @@ def _operation(e: Endpoint, refs: dict[type[BaseModel], dict[str, Any]]) -> dict
             }
         )
     if e.query is not None:
-        for name, prop in e.query.model_json_schema()["properties"].items():
-            required = name in e.query.model_json_schema().get("required", [])
+        query = query_schemas[e.query]
+        for name, prop in query["properties"].items():
+            required = name in query.get("required", [])
             op["parameters"].append(
                 {"name": name, "in": "query", "required": required, "schema": prop}
             )
@@ -230,6 +278,8 @@ def _operation(e: Endpoint, refs: dict[type[BaseModel], dict[str, Any]]) -> dict
             "content": {"application/json": {"schema": refs[e.body]}},
         }
     op["security"] = [] if e.public else [{"session": []}, {"invitation": []}]
+    if e.signed_links:
+        op["security"].append({})  # a signed link in the query stands for the credentials
     return op
 
 
@@ -272,16 +322,33 @@ async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     if request.content_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "send the request body as application/json")
     raw = await request.read()
-    if b"\x00" in raw or b"\\u0000" in raw.lower():
-        raise ApiError(400, "nul_character", "text in the request must not contain NUL characters")
+    nul = ApiError(400, "nul_character", "text in the request must not contain NUL characters")
+    if b"\x00" in raw:
+        raise nul
     try:
-        return model.model_validate_json(raw)
+        body = model.model_validate_json(raw)
     except ValidationError as exc:
         if any(err["type"] == "json_invalid" for err in exc.errors()):
             raise ApiError(400, "malformed_json", "the request body is not valid JSON") from exc
+        if any(_has_nul(err["input"]) for err in exc.errors()):
+            raise nul from exc
         raise ApiError(
             422, "invalid_request", "the request body has problems", validation_details(exc)
         ) from exc
+    # fields the model ignores may hold anything; those it keeps go to the database
+    if _has_nul(body.model_dump()):
+        raise nul
+    return body
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _read_query(request: web.Request, model: type[BaseModel]) -> BaseModel:
@@ -295,8 +362,41 @@ def _read_query(request: web.Request, model: type[BaseModel]) -> BaseModel:
         ) from exc
 
 
+async def _authenticate(request: web.Request, endpoint: Endpoint) -> Principal | None:
+    """Who is calling, checked before anything in the request is read or validated: an
+    anonymous caller of a protected endpoint learns it must log in (401), a cookie write
+    without its CSRF token is refused (403), whatever the body holds."""
+    async with request.app[DATABASE].session() as db:
+        principal = await resolve_principal(request, db)
+        if principal is None and not (endpoint.public or endpoint.signed_links):
+            raise ApiError(
+                401, "unauthenticated", "log in, or use your invitation link, to do this"
+            )
+        if endpoint.method in _UNSAFE and not endpoint.public:
+            await _check_csrf(request, db, principal)
+    return principal
+
+
+async def _check_csrf(request: web.Request, db: AsyncSession, principal: Principal | None) -> None:
+    """A write made with a session cookie needs that session's CSRF token, also when an
+    invitation authorises it: the cookie rides along, and logout acts on it."""
+    expected = principal.csrf_token if principal is not None else None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if expected is None and cookie:
+        session = await session_principal(db, cookie)
+        expected = session.csrf_token if session is not None else None
+    if expected is None:
+        return
+    sent = request.headers.get("X-CSRF-Token", "")
+    if not secrets.compare_digest(sent.encode(), expected.encode()):
+        raise ApiError(
+            403, "csrf", "missing or wrong X-CSRF-Token header (it comes with your login)"
+        )
+
+
 def _wrap(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
+        principal = await _authenticate(request, endpoint)
         ids = _path_ids(request)
         kwargs: dict[str, BaseModel] = {}
         if endpoint.query is not None:
@@ -304,17 +404,6 @@ def _wrap(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamRes
         if endpoint.body is not None:
             kwargs["body"] = await _read_body(request, endpoint.body)
         async with request.app[DATABASE].session() as db:
-            principal = await resolve_principal(request, db)
-            if (
-                principal is not None
-                and principal.csrf_token is not None
-                and endpoint.method in _UNSAFE
-                and not endpoint.public
-                and request.headers.get("X-CSRF-Token") != principal.csrf_token
-            ):
-                raise ApiError(
-                    403, "csrf", "missing or wrong X-CSRF-Token header (it comes with your login)"
-                )
             ctx = Ctx(request, db, principal, ids)
             result = await endpoint.handler(ctx, **kwargs)
             try:

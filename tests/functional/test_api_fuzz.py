@@ -2,7 +2,8 @@
 
 The document fuzzed is the one the server serves, generated from the same models
 that validate requests; schemathesis sends valid and invalid requests for every
-operation and fails on any 5xx or on a response that breaks the document.
+operation and fails on any 5xx, on a response that breaks the document, or on a request the
+document calls valid being refused as invalid (400/422).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    positive_data_acceptance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -34,6 +36,7 @@ CHECKS = [
     schemathesis.checks.not_a_server_error,
     status_code_conformance,
     content_type_conformance,
+    positive_data_acceptance,  # a request the document calls valid must not get 400/422
     response_schema_conformance,
 ]
 
@@ -63,14 +66,18 @@ def live(
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{workdir / 'fuzz.db'}"
         asyncio.run(_prepare(url))
-        with LiveServer(workdir, database_url=url, login_attempts="100000") as server:
+        with LiveServer(
+            workdir, database_url=url, login_attempts="100000", login_address_attempts="100000"
+        ) as server:
             yield server
         return
     pg = postgres_database()
     url = asyncio.run(pg.__aenter__())
     try:
         asyncio.run(_prepare(url))
-        with LiveServer(workdir, database_url=url, login_attempts="100000") as server:
+        with LiveServer(
+            workdir, database_url=url, login_attempts="100000", login_address_attempts="100000"
+        ) as server:
             yield server
     finally:
         asyncio.run(pg.__aexit__())

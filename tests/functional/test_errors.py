@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from aiohttp.test_utils import TestServer
 
 from tests.callers import Caller
@@ -28,6 +31,9 @@ async def test_openapi_document_lists_every_route(anon: Caller, server: TestServ
     assert documented == routed
     case_in = document["components"]["schemas"]["CaseIn"]
     assert set(case_in["required"]) == {"number", "title", "kind"}
+    refs = set(re.findall(r'"\$ref": "([^"]+)"', json.dumps(document)))
+    schemas = document["components"]["schemas"]
+    assert refs and refs <= {f"#/components/schemas/{name}" for name in schemas}  # none dangles
 
 
 async def test_malformed_json(judge: Caller) -> None:
@@ -93,3 +99,54 @@ async def test_query_of_the_wrong_type(judge: Caller) -> None:
     response = await judge.client.get("/api/v1/cases", params={"limit": "many"})
     assert response.status == 422
     assert (await response.json())["error"]["details"][0]["field"] == "limit"
+
+
+async def test_who_is_asking_is_settled_before_the_body_is_read(
+    anon: Caller, judge: Caller
+) -> None:
+    """401 and 403 say what to do first; a 422 would hand a caller without the right to
+    write a free check of its requests."""
+    invalid = {"number": "x"}
+    status, body = await anon.status("POST", "/cases", invalid)
+    assert status == 401 and body["error"]["code"] == "unauthenticated"
+    csrf, judge.csrf = judge.csrf, None
+    status, body = await judge.status("POST", "/cases", invalid)
+    assert status == 403 and body["error"]["code"] == "csrf"
+    response = await anon.client.post(
+        "/api/v1/cases", data=b'{"number": ', headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 401
+    judge.csrf = csrf
+    assert (await judge.status("POST", "/cases", invalid))[0] == 422
+
+
+async def test_an_invitation_does_not_stand_in_for_the_cookies_csrf_token(
+    judge: Caller,
+) -> None:
+    """A staff member's browser that also holds an invitation: the cookie rides along on every
+    request, so logout (which ends the cookie's session) still needs the cookie's token."""
+    case = await judge.call(
+        "POST", "/cases", {"number": "C-1", "title": "t", "kind": "civil_trial"}
+    )
+    hearing = await judge.call(
+        "POST", f"/cases/{case['id']}/hearings", {"scheduled_start": "2030-01-01T09:00:00+08:00"}
+    )
+    party = await judge.call(
+        "POST", f"/hearings/{hearing['id']}/participants", {"role": "party", "name": "甲"}
+    )
+    csrf, judge.csrf = judge.csrf, None
+    judge.invitation = party["invitation"]["token"]
+    status, body = await judge.status("POST", "/auth/logout")
+    assert status == 403 and body["error"]["code"] == "csrf"
+    judge.invitation = None
+    me = await judge.call("GET", "/auth/me")
+    assert me["kind"] == "user"
+    judge.csrf, judge.invitation = csrf, party["invitation"]["token"]
+    await judge.call("POST", "/auth/logout", expect=204)
+    judge.invitation = None
+    assert (await judge.status("GET", "/auth/me"))[0] == 401
+
+
+async def test_path_ids_are_checked_after_who_is_asking(anon: Caller) -> None:
+    status, body = await anon.status("GET", "/cases/abc")
+    assert status == 401 and body["error"]["code"] == "unauthenticated"
