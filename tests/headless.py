@@ -23,13 +23,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc import (
+    RTCConfiguration,
+    RTCPeerConnection,
+    RTCRtpReceiver,
+    RTCRtpSender,
+    RTCSessionDescription,
+)
+from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcconfiguration import RTCBundlePolicy
+from aiortc.rtcrtpreceiver import NackGenerator
 from aiortc.rtp import RTCP_PSFB_APP, AnyRtcpPacket, RtcpPsfbPacket, pack_remb_fci, unpack_remb_fci
-from av import VideoFrame
+from av import AudioFrame, VideoFrame
 
-from tests.integration.media_sources import CounterVideoTrack, ToneAudioTrack, read_marks
+from tests.integration.media_sources import (
+    CounterVideoTrack,
+    ToneAudioTrack,
+    dominant_hz,
+    read_marks,
+    tone_hz,
+)
 from tests.signal_client import SignalClient
 
 # A synthetic camera sends at most 300 kbit/s, 15 frames a second, with a little noise. Every
@@ -130,12 +144,17 @@ class HearingPeer:
 
     async def _answer(self, offer: dict[str, Any]) -> None:
         # the map first: aiortc announces new tracks while applying the offer
+        before = self.sources
         self.sources = {
             mid: Source(int(source["participant_id"]), str(source["kind"]))
             for mid, source in offer.get("tracks", {}).items()
         }
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer["sdp"], type="offer"))
         await self.pc.setLocalDescription(await self.pc.createAnswer())
+        for transceiver in self.pc.getTransceivers():
+            mid = transceiver.mid
+            if mid in self.sources and before.get(mid) != self.sources[mid]:
+                _restart_reception(transceiver.receiver)
         self._enlarge_receive_buffers()
         reply = await self.signal.call("answer", {"sdp": self.pc.localDescription.sdp})
         if "error" in reply:
@@ -276,10 +295,16 @@ class HeadlessParticipant:
         self.rejoins = 0
         self.send_times = send_times
         self.video: CounterVideoTrack | None = None
+        self.tone: ToneAudioTrack | None = None
         self.received: dict[int, Reception] = {}
         """By source participant id."""
         self.unattributed = 0
         """Frames that arrived on a transceiver the last offer said carried nobody."""
+        self.seen: list[Frame] = []
+        """Every decoded picture, whatever transceiver it came on: what
+        reached this participant by content, not by the server's word."""
+        self.heard: list[tuple[float, float]] = []
+        """(arrival, dominant Hz) of every decoded audio frame, likewise."""
         self._readers: list[asyncio.Task[None]] = []
 
     @property
@@ -295,7 +320,8 @@ class HeadlessParticipant:
         tracks: list[MediaStreamTrack] = []
         if publish:
             self.video = self.send_times.video_track()
-            tracks = [self.video, ToneAudioTrack()]
+            self.tone = ToneAudioTrack(tone_hz(self.video.tag))
+            tracks = [self.video, self.tone]
         await self.peer.join(hearing_id, tracks)
         if self.video is not None:
             sender = next(s for s in self.peer.pc.getSenders() if s.track is self.video)
@@ -342,17 +368,20 @@ class HeadlessParticipant:
                 frame = await track.recv()
                 at = time.monotonic()
                 source = self.peer.sources.get(mid)
-                if source is None:
+                reception = None if source is None else self.reception(source.participant_id)
+                if reception is None:
                     self.unattributed += 1
-                    continue
-                reception = self.reception(source.participant_id)
                 if isinstance(frame, VideoFrame):
                     counter, tag = read_marks(frame)
                     sent = self.send_times.sent_at(tag, counter)
-                    latency = None if sent is None else at - sent
-                    reception.video.append(Frame(at, counter, tag, latency))
-                else:
-                    reception.audio.append(at)
+                    picture = Frame(at, counter, tag, None if sent is None else at - sent)
+                    self.seen.append(picture)
+                    if reception is not None:
+                        reception.video.append(picture)
+                elif isinstance(frame, AudioFrame):
+                    self.heard.append((at, dominant_hz(frame)))
+                    if reception is not None:
+                        reception.audio.append(at)
 
     async def leave(self) -> None:
         await self.peer.leave()
@@ -373,6 +402,21 @@ class HeadlessParticipant:
         for reader in self._readers:
             reader.cancel()
         await asyncio.gather(*self._readers, return_exceptions=True)
+
+
+def _restart_reception(receiver: RTCRtpReceiver) -> None:
+    """Start a resumed or switched incoming video stream afresh, as a browser does.
+
+    aiortc keeps the transceiver's jitter buffer, and stalls on any hole in it for up to 512
+    packets (it asks for a lost packet once, then waits). Such a hole appears when a stream resumes on a parked transceiver: a test
+    process that runs the server and every participant falls seconds behind reading its
+    sockets, and the packets still queued when the transceiver went inactive are dropped on
+    arrival. (Private aiortc state: the project pins aiortc's version.)
+    """
+    if receiver.track is not None and receiver.track.kind == "video":
+        buffer = JitterBuffer(capacity=512, is_video=True)
+        setattr(receiver, "_RTCRtpReceiver__jitter_buffer", buffer)  # noqa: B010
+        setattr(receiver, "_RTCRtpReceiver__nack_generator", NackGenerator())  # noqa: B010
 
 
 def cap_bitrate(sender: RTCRtpSender, ceiling: int) -> None:

@@ -100,7 +100,7 @@ def recorded_tracks(folder: Path, tag: int) -> list[list[int]]:
     for segments in tracks.values():
         counters: list[int] = []
         for _, path in sorted(segments):
-            for luma in _pictures(path):
+            for luma in segment_pictures(path):
                 marks = read_marks(luma, Rect(0, 0, luma.shape[1], luma.shape[0]))
                 if marks is None or marks[1] != tag:
                     continue
@@ -117,7 +117,7 @@ def _began(segment: Path) -> float:
     return float(data.get("start", data["anchor"]["wall_clock"]))
 
 
-def _pictures(segment: Path) -> list[Luma]:
+def segment_pictures(segment: Path) -> list[Luma]:
     """A segment's pictures, as far as they decode (a kill leaves the last one cut short,
     or empty, as the renderer finds it too)."""
     pictures: list[Luma] = []

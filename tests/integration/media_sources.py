@@ -13,6 +13,7 @@ import math
 import os
 import time
 
+import numpy as np
 import pytest
 from aiortc.codecs.vpx import Vp8Encoder, vp8_depayload
 from aiortc.mediastreams import (
@@ -119,13 +120,15 @@ class CounterVideoTrack(VideoStreamTrack):
 
 
 class ToneAudioTrack(AudioStreamTrack):
-    """A 440 Hz tone, so the audio level extension carries a real level."""
+    """A steady tone (440 Hz unless told), so the audio level extension carries a real level and
+    a listener can tell publishers apart by pitch (`dominant_hz`)."""
 
     RATE = 8000
     SAMPLES = 160
 
-    def __init__(self) -> None:
+    def __init__(self, hz: float = 440) -> None:
         super().__init__()
+        self.hz = hz
         self._sent = 0
         self._started_at: float | None = None
 
@@ -136,7 +139,7 @@ class ToneAudioTrack(AudioStreamTrack):
             await asyncio.sleep(self._started_at + self._sent / self.RATE - time.time())
         samples = bytearray()
         for i in range(self.SAMPLES):
-            value = int(8000 * math.sin(2 * math.pi * 440 * (self._sent + i) / self.RATE))
+            value = int(8000 * math.sin(2 * math.pi * self.hz * (self._sent + i) / self.RATE))
             samples += value.to_bytes(2, "little", signed=True)
         frame = AudioFrame(format="s16", layout="mono", samples=self.SAMPLES)
         frame.planes[0].update(bytes(samples))
@@ -145,6 +148,22 @@ class ToneAudioTrack(AudioStreamTrack):
         frame.time_base = fractions.Fraction(1, self.RATE)
         self._sent += self.SAMPLES
         return frame
+
+
+def tone_hz(tag: int) -> float:
+    """The pitch of the microphone that goes with the camera marked ``tag`` (150 Hz apart:
+    three bins of a decoded 20-ms Opus frame)."""
+    return 300.0 + 150.0 * tag
+
+
+def dominant_hz(frame: AudioFrame) -> float:
+    """The strongest frequency in a decoded audio frame (0 for silence)."""
+    samples = frame.to_ndarray().astype(np.float64)
+    mono = samples.reshape(-1, len(frame.layout.channels)).mean(axis=1)
+    spectrum = np.abs(np.fft.rfft(mono * np.hanning(len(mono))))
+    if spectrum.max() < 1e-6 * len(mono):
+        return 0.0
+    return float(np.argmax(spectrum) * frame.sample_rate / len(mono))
 
 
 SentFrames = dict[bytes, int]
