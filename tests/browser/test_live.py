@@ -260,6 +260,11 @@ async def test_judge_party_and_terminal_hold_a_hearing(
     await page.get_by_test_id("confirm-ok").click()
     for tab in (bench, party, terminal):
         await expect(tab.page.get_by_test_id("ended")).to_have_attribute("data-kind", "closed")
+    # The terminal says it returns to its list, in a line with room around it.
+    back_soon = terminal.page.locator(".back-soon")
+    await expect(back_soon).to_be_visible()
+    padding = await back_soon.evaluate("p => parseFloat(getComputedStyle(p).paddingLeft)")
+    assert padding >= 8, padding
     await both_languages(party, "closed-phone")
     await both_languages(bench, "closed-judge")
 
