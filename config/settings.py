@@ -160,6 +160,19 @@ class Settings(BaseSettings):
     invitation_ttl_hours: float = Field(default=72.0, gt=0, le=24 * 365)
     session_ttl_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)
+    http_idle_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        le=3600,
+        description="An HTTP connection that completes no request for this long (idle, or "
+        "sending its headers too slowly) is closed; websockets are not affected.",
+    )
+    http_body_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="How long a request body may take to arrive before 408.",
+    )
     login_attempts: int = Field(default=5, ge=1, description="Failed logins allowed per window.")
     login_window_seconds: float = Field(default=300.0, gt=0)
 

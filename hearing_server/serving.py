@@ -26,7 +26,10 @@ DRAIN_POLL_SECONDS = 0.5
 async def serve_until_stopped(
     app: web.Application, settings: Settings, ssl_context: ssl.SSLContext | None
 ) -> None:
-    runner = web.AppRunner(app, handle_signals=False)
+    # aiohttp's keep-alive timer runs from the connection's start until a request is complete,
+    # so it also ends connections that dribble their headers (slowloris); upgraded websockets
+    # have a running handler and are left alone
+    runner = web.AppRunner(app, handle_signals=False, keepalive_timeout=settings.http_idle_seconds)
     await runner.setup()
     try:
         site = web.TCPSite(runner, settings.host, settings.port, ssl_context=ssl_context)

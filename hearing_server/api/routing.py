@@ -4,6 +4,7 @@ writes the OpenAPI document, so the document cannot drift from the code.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import Awaitable, Callable
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hearing_server.api.errors import ApiError, ErrorBody, validation_details
 from hearing_server.api.principal import SESSION_COOKIE, resolve_principal, session_principal
 from hearing_server.auth import Principal
-from hearing_server.keys import DATABASE
+from hearing_server.keys import DATABASE, SETTINGS
 from signaling.hearing import HearingState
 from signaling.permissions import Action, refusal
 
@@ -121,7 +122,7 @@ class Api:
 
         Path parameters are positive integer ids, named ``{something_id}``.
         ``errors`` lists statuses the handler raises beyond those every endpoint of
-        its shape can answer (400, 404, 413, 415, 422, 409 for writes, 401/403 unless public).
+        its shape can answer (400, 404, 408, 413, 415, 422, 409 for writes, 401/403 unless public).
         ``binary`` instead of ``response``: the handler returns the file as a StreamResponse.
         ``signed_links``: the query may carry a signed link instead of credentials, so an
         anonymous caller reaches the handler (which checks the link).
@@ -130,7 +131,7 @@ class Api:
         def register(handler: Handler) -> Handler:
             statuses = {400, 404, *errors}
             if body is not None:
-                statuses |= {413, 415}
+                statuses |= {408, 413, 415}
             if body is not None or query is not None:
                 statuses.add(422)
             if method in _UNSAFE:
@@ -321,7 +322,14 @@ def _path_ids(request: web.Request) -> dict[str, int]:
 async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     if request.content_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "send the request body as application/json")
-    raw = await request.read()
+    limit = request.app[SETTINGS].http_body_seconds
+    try:
+        async with asyncio.timeout(limit):
+            raw = await request.read()
+    except TimeoutError as exc:
+        raise ApiError(
+            408, "request_timeout", f"the request body did not arrive within {limit:g} s"
+        ) from exc
     nul = ApiError(400, "nul_character", "text in the request must not contain NUL characters")
     if b"\x00" in raw:
         raise nul
