@@ -1,11 +1,12 @@
 // The bench's console: the hearing's state and phase, the people (presence, identity check) with
 // admit / send back / mute / remove / verify, admit all and mute all, alerts. A clerk sees the
-// subset their role allows.
+// subset their role allows. On a phone the hearing's actions go to a dock at the bottom of the
+// screen (HearingView places them) and the people open as a sheet from a button there.
 import { ApiError, api } from "../shared/api";
 import { t, type MessageKey } from "../shared/i18n";
 import { refusalText } from "../shared/refusals";
 import { confirmDialog } from "./confirm";
-import { button, el } from "./dom";
+import { button, el, setText } from "./dom";
 import { notify, report } from "./notice";
 import { phaseName, presenceName, roleName } from "./names";
 import { may, type BenchAction } from "./permissions";
@@ -22,7 +23,11 @@ const TRANSITIONS: Array<[BenchAction, MessageKey]> = [
 
 export class BenchConsole {
   readonly root = el("section.panel.console", { testid: "console" });
-  private readonly hearing = el("div.console-hearing");
+  /** The actions of the moment (state, phase, admit all, mute all, close, the people button). */
+  readonly actions = el("div.console-hearing", { testid: "console-actions" });
+  private readonly title = el("h2", { i18n: "live.console.title" });
+  private readonly peopleToggle: HTMLButtonElement;
+  private peopleOpen = false;
   private readonly people = el("ul.people", { testid: "people" });
   private readonly alerts = el("ol.alerts", { testid: "alerts" });
   private readonly noticeText = el("textarea", {
@@ -35,7 +40,18 @@ export class BenchConsole {
   private alertsSeen = 0;
   private hearingId = 0;
 
-  constructor(private readonly session: LiveSession) {
+  /** ``onPeople`` is told when the people button opens (true) or closes the people sheet. */
+  constructor(
+    private readonly session: LiveSession,
+    private readonly onPeople: (open: boolean) => void = () => undefined,
+  ) {
+    this.peopleToggle = button("live.console.people", "people-toggle", () => {
+      this.peopleOpen = !this.peopleOpen;
+      this.onPeople(this.peopleOpen);
+      const room = this.session.state.room;
+      if (room !== null) this.update(room);
+    });
+    this.peopleToggle.classList.add("people-toggle");
     this.noticeText.placeholder = t("live.notice.placeholder");
     this.noticeForm = el(
       "form.notice-form",
@@ -50,9 +66,9 @@ export class BenchConsole {
       void this.postNotice();
     });
     this.root.append(
-      el("h2", { i18n: "live.console.title" }),
-      this.hearing,
-      el("h3", { i18n: "live.console.people" }),
+      this.title,
+      this.actions,
+      el("h3.people-title", { i18n: "live.console.people" }),
       this.people,
       el("h3", { i18n: "live.console.alerts" }),
       this.alerts,
@@ -86,7 +102,7 @@ export class BenchConsole {
     this.hearingId = room.hearing_id;
     this.noticeForm.hidden = !["scheduled", "open", "in_session", "recess"].includes(room.state);
     const allowed = (action: BenchAction): boolean => may(role, action, room.state);
-    this.hearing.replaceChildren(...this.hearingControls(room, allowed));
+    this.actions.replaceChildren(...this.hearingControls(room, allowed));
     const others = room.members.filter((m) => m.id !== room.you.id);
     this.people.replaceChildren(...others.map((m) => this.person(m, allowed)));
     const alerts = this.session.state.alerts;
@@ -97,16 +113,30 @@ export class BenchConsole {
     this.alerts.replaceChildren(...alerts.slice(0, 20).map((a) => alertLine(a, room.members)));
   }
 
+  /** Put the actions in ``dock`` (a phone's bottom bar), or back under the title (null). */
+  dockActions(dock: HTMLElement | null): void {
+    if (dock !== null) dock.prepend(this.actions);
+    else this.title.after(this.actions);
+  }
+
   private hearingControls(room: RoomView, allowed: (a: BenchAction) => boolean): Node[] {
     const nodes: Node[] = [];
     const buttons = el("div.button-row");
+    const waiting = room.members.filter((m) => m.presence === "waiting").length;
+    // Shown on phones only (the stylesheet hides it beside a desktop's console).
+    this.peopleToggle.dataset.waiting = String(waiting);
+    this.peopleToggle.setAttribute("aria-expanded", String(this.peopleOpen));
+    if (this.peopleOpen) setText(this.peopleToggle, "live.console.people_hide");
+    else if (waiting > 0) {
+      setText(this.peopleToggle, "live.console.people_waiting", { count: String(waiting) });
+    } else setText(this.peopleToggle, "live.console.people");
+    buttons.append(this.peopleToggle);
     for (const [action, key] of TRANSITIONS) {
       if (allowed(action)) {
         const act = (): void => report(this.session.act(action));
         buttons.append(button(key, `hearing-${action}`, act, "primary"));
       }
     }
-    const waiting = room.members.filter((m) => m.presence === "waiting").length;
     if (allowed("admit") && waiting > 0) {
       buttons.append(
         button("live.console.admit_all", "admit-all", () => report(this.session.act("admit_all"))),

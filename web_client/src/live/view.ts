@@ -55,6 +55,8 @@ export class HearingView {
   private readonly console: BenchConsole | null;
   private readonly chat: Chat;
   private readonly body: HTMLElement;
+  /** The bench's bottom bar on a phone: the hearing's actions and one's own switches. */
+  private readonly dock = el("div.bench-dock", { testid: "bench-dock" });
   private readonly side: HTMLElement;
   private endingShown = false;
 
@@ -64,7 +66,7 @@ export class HearingView {
   ) {
     const bench = options.mode === "bench";
     this.tiles = new TileGrid(session.local);
-    this.console = bench ? new BenchConsole(session) : null;
+    this.console = bench ? new BenchConsole(session, (open) => this.showPeople(open)) : null;
     this.chat = new Chat(session, bench);
     this.chat.root.hidden = !bench;
     this.controls = new Controls(session, {
@@ -125,7 +127,9 @@ export class HearingView {
       this.soundOn,
       this.ended,
       this.body,
+      bench ? this.dock : null,
     );
+    if (this.console !== null) this.dockOnPhones(this.console);
     this.root.addEventListener("blocked", () => {
       this.soundOn.hidden = false;
     });
@@ -245,6 +249,7 @@ export class HearingView {
     this.ended.hidden = false;
     this.ended.dataset.kind = ending.kind;
     this.body.hidden = true;
+    this.dock.hidden = true;
     this.soundOn.hidden = true;
     this.recording.hidden = true;
     this.recordingFailed.hidden = true;
@@ -274,6 +279,29 @@ export class HearingView {
       this.endingShown = true;
       this.options.onEnded?.(ending);
     }
+  }
+
+  /** On a narrow screen the bench conducts from the dock, in a thumb's reach; on a wide one the
+   * actions stay in the console beside the stage and the switches under it. */
+  private dockOnPhones(bench: BenchConsole): void {
+    const narrow = window.matchMedia("(max-width: 899px)");
+    const place = (): void => {
+      if (narrow.matches) {
+        bench.dockActions(this.dock);
+        this.dock.append(this.controls.root);
+      } else {
+        bench.dockActions(null);
+        this.benchMuted.after(this.controls.root);
+      }
+    };
+    narrow.addEventListener("change", place);
+    place();
+  }
+
+  /** The people sheet (phones): the list of people in place of the stage, scrolled to its top. */
+  private showPeople(open: boolean): void {
+    this.root.classList.toggle("people-open", open);
+    this.body.scrollTop = 0;
   }
 
   private unblockSound(): void {
