@@ -196,6 +196,7 @@ class LiveHearing:
             on_track=lambda track: self._published(member_id, track),
             on_negotiation_needed=lambda: self._spawn(self._renegotiate(member_id)),
             on_connection_state=lambda state: self._connection_state(member_id, state),
+            on_video_paused=lambda: self._spawn(self.broadcast()),
         )
         self.router.attach(member_id, session)
         if identity.expires_at is not None:
@@ -628,9 +629,16 @@ class LiveHearing:
             phases=list(RULES[self.room.kind].phases),
             recording=self.room.state is HearingState.IN_SESSION and not self.recording_failed,
             recording_state=self._recording_state(),
-            you=MemberView.of(member, self.missing_devices(member_id)),
+            you=MemberView.of(
+                member, self.missing_devices(member_id), self.router.paused_video(member_id)
+            ),
             members=[
-                MemberView.of(m, self.missing_devices(m.id))
+                MemberView.of(
+                    m,
+                    self.missing_devices(m.id),
+                    # whose connection is too weak for which video: the bench's concern only
+                    self.router.paused_video(m.id) if member.on_bench else None,
+                )
                 for m in visible_members(self.room, member)
             ],
         )

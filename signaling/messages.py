@@ -128,13 +128,22 @@ class MemberView(BaseModel):
     """Their self-test found no usable camera: they take part without being seen."""
     no_microphone: bool = False
     """Their self-test found no usable microphone: they cannot be heard (they may write)."""
+    paused_video: list[int] = []
+    """Whose video is paused for them because their connection cannot carry it (weak
+    connection: they still hear everyone, and get the video back when their link recovers)."""
     media_stalled: bool = False
     """Nothing at all (no media, no RTCP) arrives from their device although they were sending
     and are still connected: their picture is frozen (the bench was alerted)."""
 
     @classmethod
-    def of(cls, member: Member, missing: frozenset[str] = frozenset()) -> MemberView:
-        """``missing``: the devices their last self-test found unusable (camera, microphone)."""
+    def of(
+        cls,
+        member: Member,
+        missing: frozenset[str] = frozenset(),
+        paused_video: list[int] | None = None,
+    ) -> MemberView:
+        """``missing``: the devices their last self-test found unusable (camera, microphone);
+        ``paused_video``: the members whose video their connection cannot carry now."""
         return cls(
             id=member.id,
             role=member.role,
@@ -150,6 +159,7 @@ class MemberView(BaseModel):
             represents_id=member.represents_id,
             no_camera="camera" in missing,
             no_microphone="microphone" in missing,
+            paused_video=paused_video or [],
             media_stalled=member.media_stalled,
         )
 

@@ -97,6 +97,14 @@ class MediaRouter:
         if self.on_change is not None:
             self.on_change()
 
+    def paused_video(self, member_id: int) -> list[int]:
+        """The members whose video this member's connection cannot carry now (paused)."""
+        session = self.sessions.get(member_id)
+        if session is None or not session.paused_video:
+            return []
+        paused = session.paused_video
+        return sorted(owner for owner, tracks in self.tracks.items() if paused.intersection(tracks))
+
     def track_map(self, member_id: int) -> dict[str, dict[str, int | str]]:
         """Which member each of this member's incoming transceivers (by mid) carries now."""
         session = self.sessions.get(member_id)

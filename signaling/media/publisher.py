@@ -218,9 +218,10 @@ class PublishedTrack:
             self._awaited_queue = asyncio.Queue(AWAITED_BACKLOG)
             self._awaited_task = asyncio.create_task(self._feed_awaited(self._awaited_queue))
 
-    async def request_keyframe(self) -> None:
-        """A subscriber needs a keyframe; coalesced with everyone else's requests."""
-        if self.kind == "video" and self._keyframes.request():
+    async def request_keyframe(self, starting: bool = False) -> None:
+        """A subscriber needs a keyframe (`starting`: it has no picture yet); coalesced with
+        everyone else's requests."""
+        if self.kind == "video" and self._keyframes.request(starting):
             await self._send_pli()
 
     def target_bitrate(self) -> int:

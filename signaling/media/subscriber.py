@@ -214,12 +214,17 @@ class Subscription:
         return path
 
     async def _on_sender_started(self, parameters: RTCRtpSendParameters) -> None:
+        """aiortc (re)starts the sender after every negotiation of the connection; only a
+        subscription without a picture yet (new, or resumed) asks for a keyframe, or each
+        renegotiation would ask every publisher it carries for one."""
+        new = self._downtrack is None
         if self._downtrack is None:
             self._downtrack = self._make_downtrack(parameters)
         publisher = self.publisher
         if publisher is not None:
             publisher.attach(self)
-            await publisher.request_keyframe()
+            if new or self._downtrack.waiting:
+                await publisher.request_keyframe(starting=True)
 
     def _make_downtrack(self, parameters: RTCRtpSendParameters) -> DownTrack:
         assert self.transceiver is not None

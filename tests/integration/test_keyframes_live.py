@@ -4,7 +4,7 @@ import asyncio
 import time
 
 from tests.integration.media_sources import SentFrames
-from tests.integration.peers import Connect, wait_until
+from tests.integration.peers import ClientPeer, Connect, wait_until
 
 
 async def test_late_subscriber_sees_video_within_one_second(
@@ -97,3 +97,54 @@ async def test_many_plis_are_coalesced(connect: Connect) -> None:
     await asyncio.sleep(0.3)
     keyframes = received.keyframes_since(start)
     assert 1 <= len(keyframes) <= 3, f"{len(keyframes)} keyframes for 30 PLIs in 1 s"
+
+
+async def connected_on_audio(connect: Connect, publisher: ClientPeer) -> ClientPeer:
+    """A subscriber already connected (receiving the publisher's audio), not yet its video."""
+    subscriber = connect()
+    subscriber.session.subscribe(publisher.published("audio"))
+    await subscriber.negotiate()
+    await subscriber.wait_frames("audio", 5)
+    return subscriber
+
+
+async def test_a_subscriber_starting_just_after_another_is_not_held_back(
+    connect: Connect,
+) -> None:
+    """Two people admitted together start a moment apart: the second one's keyframe request is
+    not deferred for the half second that coalesces picture-loss requests."""
+    publisher = connect()
+    await publisher.publish(obey_remb=False)
+    first, second = [await connected_on_audio(connect, publisher) for _ in range(2)]
+    first.session.subscribe(publisher.published("video"))
+    await first.negotiate()
+    await first.wait_frames("video", 1)
+    second.session.subscribe(publisher.published("video"))
+    await second.negotiate()
+    took = await second.wait_frames("video", 1, limit=2.0)
+    assert took <= 0.4, f"first frame {took:.2f} s after the answer"
+
+
+async def test_renegotiation_asks_no_keyframe_of_flowing_video(connect: Connect) -> None:
+    """aiortc restarts every sender after each negotiation of the connection: a subscription
+    already showing a picture must not ask its publisher for a keyframe then."""
+    publisher = connect()
+    await publisher.publish(audio=False, obey_remb=False)
+    other = connect()
+    await other.publish(video=False)
+    subscriber = connect()
+    subscriber.session.subscribe(publisher.published("video"))
+    await subscriber.negotiate()
+    await subscriber.wait_frames("video", 10)
+    received = subscriber.track("video")
+    await wait_until(
+        lambda: not received.keyframes_since(time.monotonic() - 1.0),
+        5,
+        "a second without keyframes",
+    )
+    start = time.monotonic()
+    subscriber.session.subscribe(other.published("audio"))  # a renegotiation
+    await subscriber.negotiate()
+    await subscriber.wait_frames("audio", 5)
+    await asyncio.sleep(0.5)
+    assert received.keyframes_since(start) == []

@@ -61,3 +61,38 @@ def test_storm_of_requests_is_at_most_two_per_second() -> None:
         sent += policy.request()
         sent += policy.poll(waiting=True)
     assert 18 <= sent <= 21
+
+
+def test_a_starting_subscriber_waits_only_the_start_interval() -> None:
+    clock = FakeClock()
+    policy = KeyframePolicy(clock)
+    assert policy.request(starting=True)
+    clock.now += 0.0625
+    assert not policy.request(starting=True)  # the keyframe asked 62 ms ago may answer it
+    clock.now += 0.0625
+    assert policy.poll(waiting=True)  # it did not come: past 0.1 s after the last request
+    clock.now += 0.125
+    assert policy.request(starting=True)
+
+
+def test_a_starting_subscriber_shortens_a_deferred_loss_request() -> None:
+    clock = FakeClock()
+    policy = KeyframePolicy(clock)
+    assert policy.request()
+    clock.now += 0.0625
+    assert not policy.request()
+    assert not policy.request(starting=True)
+    clock.now += 0.0625
+    assert policy.poll(waiting=False)
+
+
+def test_starting_requests_do_not_shorten_loss_coalescing() -> None:
+    clock = FakeClock()
+    policy = KeyframePolicy(clock)
+    assert policy.request(starting=True)
+    clock.now += 0.25
+    assert not policy.request()  # picture loss: still at most one request per 0.5 s
+    clock.now += 0.125
+    assert not policy.poll(waiting=False)
+    clock.now += 0.125
+    assert policy.poll(waiting=False)

@@ -26,6 +26,9 @@ export interface Member {
   in_consultation: boolean;
   /** A lawyer's (agent's or counsel's) client: the one person they may consult in private. */
   represents_id?: number | null;
+  /** Whose video is paused for them: their connection cannot carry it (weak connection). The
+   * server lists it for "you", and for everyone on the bench's screen. */
+  paused_video?: number[];
   /** Connected, but nothing arrives from their device any more: their picture is frozen. */
   media_stalled?: boolean;
 }

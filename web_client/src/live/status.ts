@@ -8,6 +8,7 @@ export interface Banner {
     | "connecting"
     | "reconnecting"
     | "poor"
+    | "weak_connection"
     | "recess"
     | "scheduled"
     | "not_started"
@@ -24,6 +25,10 @@ export function banners(state: SessionState): Banner[] {
     shown.push({ kind: "connecting", key: "live.status.connecting" });
   }
   if (state.poorConnection) shown.push({ kind: "poor", key: "live.status.poor" });
+  // Their link cannot carry some video: paused (they still hear everyone) until it recovers.
+  if ((state.room?.you.paused_video ?? []).length > 0) {
+    shown.push({ kind: "weak_connection", key: "live.status.weak_connection" });
+  }
   const room = state.room;
   if (room?.state === "recess") shown.push({ kind: "recess", key: "live.status.recess" });
   if (room?.state === "scheduled") shown.push({ kind: "scheduled", key: "live.status.scheduled" });

@@ -35,7 +35,7 @@ class Tile {
     );
   }
 
-  show(member: Member, speaking: boolean, prominent: boolean): void {
+  show(member: Member, speaking: boolean, prominent: boolean, videoPaused = false): void {
     this.root.dataset.role = member.role;
     this.root.dataset.presence = member.presence;
     this.root.classList.toggle("speaking", speaking);
@@ -54,6 +54,13 @@ class Tile {
       badges.push(["camera-off", t("live.tile.camera_off")]);
     }
     if (member.hand_raised) badges.push(["hand", t("live.tile.hand")]);
+    // On the bench's screen: this person's connection cannot carry someone's video.
+    if ((member.paused_video ?? []).length > 0) {
+      badges.push(["weak-connection", t("live.tile.weak_connection")]);
+    }
+    // On this person's own screen: this tile's video is paused for their weak connection.
+    if (videoPaused) badges.push(["video-paused", t("live.tile.video_paused")]);
+    this.root.classList.toggle("video-paused", videoPaused);
     if (member.presence === "reconnecting") {
       badges.push(["reconnecting", t("live.tile.reconnecting")]);
     } else if (member.media_stalled) {
@@ -113,13 +120,15 @@ export class TileGrid {
       }
     }
     const judgeProminent = you.role !== "judge";
+    const paused = new Set(you.paused_video ?? []);
     for (const member of others) {
       let tile = this.tiles.get(member.id);
       if (tile === undefined) {
         tile = new Tile(member, false);
         this.tiles.set(member.id, tile);
       }
-      tile.show(member, member.id === speaker, judgeProminent && member.role === "judge");
+      const prominent = judgeProminent && member.role === "judge";
+      tile.show(member, member.id === speaker, prominent, paused.has(member.id));
       const media = incoming.get(member.id);
       tile.play(media?.video, media?.audio);
     }
