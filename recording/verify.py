@@ -223,7 +223,12 @@ def _check_archive(
 
 def _check_file(storage: Storage, data: dict[str, Any], report: Report) -> None:
     path = str(data["path"])
-    if not storage.exists(path):
+    try:
+        found = storage.exists(path)
+    except ValueError:  # "../x", "/etc/passwd": no file the server stores, never looked for
+        report.problems.append(Problem("file_missing", path, "not a path of a stored file"))
+        return
+    if not found:
         report.problems.append(Problem("file_missing", path, "listed but not found"))
     elif storage.size(path) != data["bytes"] or sha256_stored(storage, path) != data["sha256"]:
         report.problems.append(Problem("file_changed", path, "content differs from its hash"))

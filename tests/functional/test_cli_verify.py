@@ -3,16 +3,19 @@ on a record sealed (and its archive appended) by the server's own code."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from config import Settings
 from hearing_server.db.models import HearingEvent, Segment, Track
 from hearing_server.record_manifest import build_manifest, seal_archive, write_seal
 from recording.digest import sha256_file
 from recording.storage import LocalStorage
+from tests.functional.test_recordings_api import Sealed, sealed, tiny_mp4  # noqa: F401 (fixtures)
 from tests.live_server import LiveServer
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -21,7 +24,8 @@ SEGMENTS = {"p1-video-00000.mkv": b"\x1a\x45\xdf\xa3 video", "p1-audio-00000.mkv
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> LiveServer:
+def cli(tmp_path: Path) -> LiveServer:
+    """Settings for running commands (the server is not started)."""
     return LiveServer(
         tmp_path,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'var' / 'h.db'}",
@@ -67,51 +71,77 @@ def flip(path: Path, offset: int = 10) -> None:
     path.write_bytes(bytes(data))
 
 
-def test_the_manifest_alone_covers_the_archive(server: LiveServer, tmp_path: Path) -> None:
+def test_the_manifest_alone_covers_the_archive(cli: LiveServer, tmp_path: Path) -> None:
     manifest = seal(tmp_path / "recordings", tmp_path / "keys" / "seal.pem")
-    intact = server.run("verify", str(manifest))
+    intact = cli.run("verify", str(manifest))
     assert intact.returncode == 0, intact.stdout + intact.stderr
     assert "OK: 3 files intact, signature valid (the server's key)" in intact.stdout
     assert f"files checked in {manifest.parent}" in intact.stdout
     flip(manifest.parent / "archive.mp4")
-    changed = server.run("verify", str(manifest))
+    changed = cli.run("verify", str(manifest))
     assert changed.returncode == 1
     assert f"CHANGED file_changed: {HEARING}/archive.mp4" in changed.stdout
 
 
 def test_a_copied_record_is_checked_beside_its_manifest_or_in_the_folder_given(
-    server: LiveServer, tmp_path: Path
+    cli: LiveServer, tmp_path: Path
 ) -> None:
     manifest = seal(tmp_path / "recordings", tmp_path / "keys" / "seal.pem")
     copy = tmp_path / "downloaded" / "my hearing"
     shutil.copytree(manifest.parent, copy)
     flip(manifest.parent / "p1-audio-00000.mkv", 2)  # the server's file, not the party's copy
-    beside = server.run("verify", str(copy / "manifest.json"))
+    beside = cli.run("verify", str(copy / "manifest.json"))
     assert beside.returncode == 0, beside.stdout
     assert f"files checked in {copy}" in beside.stdout and "OK: 3 files intact" in beside.stdout
 
     alone = tmp_path / "mail"
     alone.mkdir()
     shutil.copy(copy / "manifest.json", alone)
-    told = server.run("verify", str(alone / "manifest.json"), "--files", str(copy))
+    told = cli.run("verify", str(alone / "manifest.json"), "--files", str(copy))
     assert told.returncode == 0, told.stdout
     assert f"files checked in {copy}" in told.stdout
     flip(copy / "archive.mp4")
-    told = server.run("verify", str(alone / "manifest.json"), "--files", str(copy))
+    told = cli.run("verify", str(alone / "manifest.json"), "--files", str(copy))
     assert told.returncode == 1 and f"file_changed: {HEARING}/archive.mp4" in told.stdout
-    nothing = server.run("verify", str(alone / "manifest.json"))
+    nothing = cli.run("verify", str(alone / "manifest.json"))
     assert nothing.returncode == 1 and f"files checked in {alone}" in nothing.stdout
     assert nothing.stdout.count("CHANGED file_missing") == 3
-    wrong = server.run("verify", str(alone / "manifest.json"), "--files", str(alone / "none"))
+    wrong = cli.run("verify", str(alone / "manifest.json"), "--files", str(alone / "none"))
     assert wrong.returncode == 2 and "is not a folder" in wrong.stderr
 
 
-def test_migrate_and_verify_leave_stderr_to_errors(server: LiveServer) -> None:
-    first = server.run("migrate")
+def test_migrate_and_verify_leave_stderr_to_errors(cli: LiveServer) -> None:
+    first = cli.run("migrate")
     assert first.returncode == 0 and first.stderr == ""
     assert "upgraded from empty to the newest revision" in first.stdout
-    again = server.run("migrate")
+    again = cli.run("migrate")
     assert again.returncode == 0 and again.stderr == "" and "nothing to do" in again.stdout
-    missing = server.run("verify", "5")
+    missing = cli.run("verify", "5")
     assert missing.returncode == 2
     assert missing.stderr == "hearing-server: hearing 5 has no sealed recording\n"
+
+
+async def test_a_hearing_checked_against_a_copy_of_its_folder(
+    sealed: Sealed,  # noqa: F811 (the fixture imported above)
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    copy = tmp_path / "copy of the record"
+    shutil.copytree(settings.recordings_dir / sealed.prefix, copy)
+    command = LiveServer(
+        tmp_path,
+        database_url=settings.database_url,
+        recordings_dir=str(settings.recordings_dir),
+        signing_key_path=str(settings.signing_key_path),
+    )
+    intact = await asyncio.to_thread(
+        command.run, "verify", str(sealed.hearing_id), "--files", str(copy)
+    )
+    assert intact.returncode == 0, intact.stdout + intact.stderr
+    assert f"files checked in {copy}" in intact.stdout and "OK: 3 files intact" in intact.stdout
+    flip(copy / "judge-video-00000.mkv", 2)
+    changed = await asyncio.to_thread(
+        command.run, "verify", str(sealed.hearing_id), "--files", str(copy)
+    )
+    assert changed.returncode == 1
+    assert f"CHANGED file_changed: {sealed.prefix}/judge-video-00000.mkv" in changed.stdout

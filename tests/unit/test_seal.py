@@ -272,3 +272,18 @@ def test_a_copied_folder_is_checked_beside_its_manifest_or_where_told(
     assert report.ok and report.files == 3 and report.checked == str(copy)
     missing = verify(elsewhere / "manifest.json", public_key=key.public_key())
     assert {p.kind for p in missing.problems} == {"file_missing"}
+
+
+def test_a_listed_path_outside_the_folder_is_not_looked_for(
+    tmp_path: Path, key: Ed25519PrivateKey
+) -> None:
+    (tmp_path / "secret").write_bytes(b"not part of any record")
+    path = sealed(tmp_path / "record", key)
+
+    def point_outside(manifest: dict[str, Any]) -> None:
+        manifest["entries"][1]["data"]["path"] = "h1/../../secret"
+
+    edit(path, point_outside)
+    problems = kinds(path, key)
+    assert ("file_missing", "h1/../../secret") in problems
+    assert ("entry_changed", "entry 1 (file h1/../../secret)") in problems
