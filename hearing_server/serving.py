@@ -14,6 +14,8 @@ import signal
 import ssl
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.log import server_logger as server_log
 
 from config import Settings
 from hearing_server.keys import LIVE_HEARINGS
@@ -23,6 +25,20 @@ log = logging.getLogger(__name__)
 DRAIN_POLL_SECONDS = 0.5
 
 
+class BadHttpRequests(logging.Filter):
+    """aiohttp answers a request it cannot parse (a request line over 8190 bytes, a broken
+    header) with 400 and logs the parser's traceback: anyone could fill the log with those.
+    They become one warning line naming the client and the fault."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            record.msg = f"{record.getMessage()}: {type(error).__name__} ({error.code})"
+            record.args, record.exc_info, record.exc_text = (), None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 async def serve_until_stopped(
     app: web.Application, settings: Settings, ssl_context: ssl.SSLContext | None
 ) -> None:
@@ -30,6 +46,7 @@ async def serve_until_stopped(
     # so it also ends connections that dribble their headers (slowloris); upgraded websockets
     # have a running handler and are left alone
     runner = web.AppRunner(app, handle_signals=False, keepalive_timeout=settings.http_idle_seconds)
+    server_log.addFilter(BadHttpRequests())
     await runner.setup()
     try:
         site = web.TCPSite(runner, settings.host, settings.port, ssl_context=ssl_context)

@@ -1,5 +1,5 @@
-"""Slow or silent HTTP clients cannot hold the server's connections: a real `serve` process
-with short limits, real sockets."""
+"""Slow, silent or garbled HTTP clients cannot hold the server's connections or fill its log:
+a real `serve` process with short limits, real sockets."""
 
 from __future__ import annotations
 
@@ -96,3 +96,19 @@ async def test_a_quiet_websocket_outlives_the_idle_limit(live: LiveServer) -> No
         await ws.send_str("40/hearing,{}")  # no credentials: refused, but answered
         answer = await ws.receive_str(timeout=5)
         assert answer.startswith("44/hearing,"), answer
+
+
+async def test_an_unparsable_request_gets_400_and_one_log_line(live: LiveServer) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", live.port)
+    try:
+        writer.write(b"GET /" + b"b" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        line = await asyncio.wait_for(reader.readline(), 5)
+    finally:
+        writer.close()
+    assert line.startswith(b"HTTP/1.0 400") or line.startswith(b"HTTP/1.1 400"), line
+    for _ in range(50):  # the server's output reaches the file a moment later
+        if "LineTooLong (400)" in live.log.read_text():
+            break
+        await asyncio.sleep(0.1)
+    text = live.log.read_text()
+    assert "LineTooLong (400)" in text and "Traceback" not in text, text[-2000:]
