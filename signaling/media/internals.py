@@ -466,7 +466,10 @@ class ReceivePath:
         setattr(transport, _DTLS_RX_PACKETS, getattr(transport, _DTLS_RX_PACKETS) + 1)
         ids: HeaderExtensions = getattr(transport._rtp_header_extensions_map, _EXTENSION_IDS)
         try:
-            packet = parse_rtp(self._unprotect(data), ids.audio_level or 0, ids.abs_send_time or 0)
+            # abs-send-time of a frame's last packet (marker bit, clear in SRTP) is all the
+            # uplink estimate reads: other packets skip the lookup
+            sent_at_id = (ids.abs_send_time or 0) if data[1] & 0x80 else 0
+            packet = parse_rtp(self._unprotect(data), ids.audio_level or 0, sent_at_id)
         except ValueError as exc:
             logger.debug("dropping undecodable SRTP packet: %s", exc)
             return

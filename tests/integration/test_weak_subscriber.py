@@ -185,6 +185,8 @@ async def test_a_weak_subscriber_has_its_video_paused_and_lowers_nobody_else(
             # keep its rate, far above what that link carries
             assert recorded > 600_000
             assert received > 600_000
+            # what the publisher is told comes from its own uplink, estimated on the receive path
+            assert video.uplink_estimate is not None and video.uplink_estimate > 600_000
             # the weak subscriber still hears: ~50 audio packets a second
             assert after["audio"]["packets"] - before["audio"]["packets"] > 14 * 20
 
