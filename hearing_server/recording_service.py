@@ -309,11 +309,14 @@ class RecordingService:
     def _fail(self, hearing: _Hearing, message: str, *, stop: bool = False) -> None:
         """Write and report a failure; with ``stop`` (a recorder failed: the disk filled up,
         say) the hearing's recording stops for good, and what it recorded is sealed at close
-        as an interrupted record."""
+        as an interrupted record. The bench is alerted once for a stop: the other tracks'
+        failures that follow (the same full disk) go to the timeline only."""
         at = utcnow()
         hearing.enqueue(lambda: self._write_failure(hearing, message, at))
+        if stop and hearing.stopping is not None:
+            return
         self._spawn(self._alert(hearing.id, f"Recording failed: {message}"))
-        if stop and hearing.stopping is None:
+        if stop:
             hearing.stopping = asyncio.ensure_future(self._close_recorders(hearing))
 
     async def _close_recorders(self, hearing: _Hearing) -> None:
@@ -872,9 +875,11 @@ def _timeline(
     presence: list[PresenceChange] = []
     for event in events:
         at = event.at.timestamp()
-        who = (event.data or {}).get("participant_id")
-        if who is not None and event.to_value in _PRESENCES:
-            presence.append(PresenceChange(at, str(who), event.to_value))
+        data = event.data or {}
+        if event.to_value in _PRESENCES:
+            # one person's change, or a consultation's, which moves everyone in it
+            who = data.get("participant_ids", [data.get("participant_id")])
+            presence.extend(PresenceChange(at, str(p), event.to_value) for p in who if p)
         if event.kind == "recording_paused":
             paused_at = at if paused_at is None else paused_at  # a restart pauses again
         elif event.kind == "recording_resumed" and paused_at is not None:

@@ -96,6 +96,8 @@ async def test_a_full_disk_fails_the_recording_and_what_was_recorded_is_sealed(
     closed = await party.signal.wait_for("closed")
     assert "verification_code" in closed, closed
     assert not (folder / RESERVE).exists()
+    alerts = [a for a in judge.signal.received["alert"] if a["kind"] == "recording_failed"]
+    assert len(alerts) == 1, alerts  # every track failed, one alert
     await verified_as_interrupted(
         settings, tmp_path, await recording_of(database, courtroom.hearing_id)
     )
