@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     BaseModel,
     Field,
+    IPvAnyNetwork,
     SecretStr,
     ValidationError,
     field_validator,
@@ -173,8 +174,35 @@ class Settings(BaseSettings):
         le=3600,
         description="How long a request body may take to arrive before 408.",
     )
-    login_attempts: int = Field(default=5, ge=1, description="Failed logins allowed per window.")
+    login_attempts: int = Field(
+        default=5, ge=1, description="Login attempts per address on one account per window."
+    )
+    login_address_attempts: int = Field(
+        default=30, ge=1, description="Login attempts per address on any accounts per window."
+    )
+    login_account_attempts: int = Field(
+        default=20,
+        ge=1,
+        description="Attempts on one account from all addresses in a window after which each "
+        "address gets one attempt on it per window (an address is never refused for what "
+        "others did, so the owner still logs in).",
+    )
     login_window_seconds: float = Field(default=300.0, gt=0)
+    password_check_workers: int = Field(
+        default=2, ge=1, le=64, description="Threads checking passwords (argon2, ~0.1 s each)."
+    )
+    password_check_queue: int = Field(
+        default=32,
+        ge=0,
+        description="Logins that may wait for a password-check thread; more are refused at "
+        "once with 429 and Retry-After.",
+    )
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description="Networks of the reverse proxies whose client_address_header names the "
+        "client; from anyone else the header is ignored.",
+    )
+    client_address_header: str = Field(default="X-Forwarded-For", pattern=r"^[A-Za-z0-9-]{1,64}$")
 
     @field_validator("database_url")
     @classmethod

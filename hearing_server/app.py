@@ -23,10 +23,19 @@ from hearing_server.api import (
 )
 from hearing_server.api.errors import error_middleware, error_response
 from hearing_server.api.routing import Api
+from hearing_server.auth import PasswordChecker
 from hearing_server.db.database import Database
-from hearing_server.keys import DATABASE, LIVE_HEARINGS, LOGIN_THROTTLE, REDIS, SETTINGS, SOCKETS
+from hearing_server.keys import (
+    DATABASE,
+    LIVE_HEARINGS,
+    LOGIN_THROTTLE,
+    PASSWORD_CHECKER,
+    REDIS,
+    SETTINGS,
+    SOCKETS,
+)
 from hearing_server.live_store import DatabaseHearingStore
-from hearing_server.login_throttle import LocalLoginThrottle, RedisLoginThrottle
+from hearing_server.login_throttle import LocalLoginThrottle, LoginLimits, RedisLoginThrottle
 from hearing_server.memory import release_free_memory
 from hearing_server.operations import metrics, readyz
 from hearing_server.recording_service import RecordingService
@@ -59,7 +68,8 @@ def build_api() -> Api:
 def create_app(settings: Settings) -> web.Application:
     """An application for ``settings``; the database must already be migrated."""
     app = web.Application(
-        middlewares=[error_middleware], client_max_size=settings.max_request_bytes
+        middlewares=[error_middleware, session_api.refuse_throttled_addresses],
+        client_max_size=settings.max_request_bytes,
     )
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_shared_state)
@@ -153,20 +163,31 @@ async def _free_memory_release(app: web.Application) -> AsyncIterator[None]:
 async def _shared_state(app: web.Application) -> AsyncIterator[None]:
     """What the processes of one deployment share through Redis, or keep in memory alone."""
     settings = app[SETTINGS]
-    attempts, window = settings.login_attempts, settings.login_window_seconds
+    limits = LoginLimits(
+        per_pair=settings.login_attempts,
+        per_address=settings.login_address_attempts,
+        per_account=settings.login_account_attempts,
+        window=settings.login_window_seconds,
+    )
+    checker = PasswordChecker(settings.password_check_workers, settings.password_check_queue)
+    app[PASSWORD_CHECKER] = checker
     if settings.redis_url is None:
         app[REDIS] = None
-        app[LOGIN_THROTTLE] = LocalLoginThrottle(attempts, window)
-        yield
+        app[LOGIN_THROTTLE] = LocalLoginThrottle(limits)
+        try:
+            yield
+        finally:
+            checker.close()
         return
     # fail fast when Redis is away: a join then gets a clear error instead of hanging
     redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
     app[REDIS] = redis
-    app[LOGIN_THROTTLE] = RedisLoginThrottle(redis, settings.redis_prefix, attempts, window)
+    app[LOGIN_THROTTLE] = RedisLoginThrottle(redis, settings.redis_prefix, limits)
     try:
         yield
     finally:
         await redis.aclose()
+        checker.close()
 
 
 def _placement(settings: Settings, redis: Redis | None) -> Placement:

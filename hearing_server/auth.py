@@ -7,9 +7,13 @@ token, sent as ``Authorization: Invitation <token>``; only its hash is stored.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import os
 import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -34,6 +38,49 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+class PasswordCheckBusy(Exception):
+    """Every password-check thread is taken and the waiting line is full."""
+
+
+class PasswordChecker:
+    """Checks passwords in worker threads (argon2 releases the GIL), at most ``workers`` at a
+    time with up to ``queue`` more waiting; beyond that a check is refused at once.
+
+    One argon2id verification costs ~0.1 s of CPU: run on the event loop, a burst of logins
+    would stall every hearing's signaling and media; queued without bound, a flood would
+    delay everyone's login until it drained.
+    """
+
+    def __init__(self, workers: int, queue: int) -> None:
+        self._executor = ThreadPoolExecutor(
+            workers, thread_name_prefix="password-check", initializer=_yield_to_the_event_loop
+        )
+        self._capacity = workers + queue
+        self._pending = 0
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        """As :func:`verify_password`; raises :class:`PasswordCheckBusy` when full."""
+        if self._pending >= self._capacity:
+            raise PasswordCheckBusy
+        self._pending += 1
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(
+                self._executor, verify_password, password_hash, password
+            )
+        finally:
+            self._pending -= 1
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _yield_to_the_event_loop() -> None:
+    """Lower this thread's CPU priority (Linux gives each thread its own nice value), so
+    hashing waits for the CPU while the event loop (signaling, media) needs it."""
+    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
 def new_token() -> str:

@@ -5,6 +5,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from config import Settings
+from hearing_server.auth import PasswordChecker
 from hearing_server.db.database import Database
 from hearing_server.login_throttle import LoginThrottle
 from signaling.registry import LiveHearings
@@ -12,6 +13,7 @@ from signaling.registry import LiveHearings
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 LOGIN_THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle")
+PASSWORD_CHECKER = web.AppKey("password_checker", PasswordChecker)
 LIVE_HEARINGS = web.AppKey("live_hearings", LiveHearings)
 SOCKETS = web.AppKey("sockets", socketio.AsyncServer)
 REDIS: web.AppKey[Redis | None] = web.AppKey("redis")

@@ -19,6 +19,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from hearing_server.api.errors import error_response
+from hearing_server.client_address import client_address
 from hearing_server.db.models import Recording, Segment
 from hearing_server.keys import DATABASE, LIVE_HEARINGS, SETTINGS
 from signaling.registry import LiveHearings
@@ -124,7 +125,7 @@ async def stored_metrics(request: web.Request) -> list[Metric]:
 def _may_scrape(request: web.Request) -> bool:
     token = request.app[SETTINGS].metrics_token
     if token is None:
-        return request.remote in ("127.0.0.1", "::1")
+        return client_address(request) in ("127.0.0.1", "::1")
     presented = request.headers.get("Authorization", "")
     return hmac.compare_digest(presented.encode(), f"Bearer {token.get_secret_value()}".encode())
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hearing_server.api.errors import ApiError, ErrorBody, validation_details
 from hearing_server.api.principal import SESSION_COOKIE, resolve_principal, session_principal
 from hearing_server.auth import Principal
+from hearing_server.client_address import client_address
 from hearing_server.keys import DATABASE, SETTINGS
 from signaling.hearing import HearingState
 from signaling.permissions import Action, refusal
@@ -59,7 +60,7 @@ class Ctx:
 
     @property
     def client_ip(self) -> str | None:
-        return self.request.remote
+        return client_address(self.request)
 
 
 @dataclass(frozen=True)

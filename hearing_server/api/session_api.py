@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import delete, select
 
-from hearing_server.api.errors import ApiError
+from hearing_server.api.errors import ApiError, error_response
 from hearing_server.api.principal import SESSION_COOKIE
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.audit import audit
-from hearing_server.auth import new_token, token_hash, verify_password
+from hearing_server.auth import PasswordCheckBusy, new_token, token_hash
+from hearing_server.client_address import client_address, throttle_key
 from hearing_server.db.models import AuthSession, Terminal, User, utcnow
-from hearing_server.keys import LOGIN_THROTTLE, SETTINGS
+from hearing_server.keys import LOGIN_THROTTLE, PASSWORD_CHECKER, SETTINGS
 from signaling.roles import Role
 
 
@@ -58,27 +60,14 @@ def register(api: Api) -> None:
         errors=(401, 429),
     )
     async def login(ctx: Ctx, body: LoginRequest) -> SessionOut:
-        throttle = ctx.request.app[LOGIN_THROTTLE]
-        keys = (f"ip:{ctx.client_ip}", f"user:{body.username.lower()}")
-        wait = await throttle.retry_after(*keys)
-        if wait > 0:
-            raise ApiError(
-                429,
-                "too_many_attempts",
-                f"too many failed logins; try again in {int(wait) + 1} s",
-                headers={"Retry-After": str(int(wait) + 1)},
-            )
+        attempt = await _Attempt.admit(ctx, f"user:{body.username.lower()}")
         user = await ctx.db.scalar(select(User).where(User.username == body.username))
-        if (
-            not verify_password(user.password_hash if user else None, body.password)
-            or user is None
-            or not user.active
-        ):
-            await throttle.failed(*keys)
+        right = await attempt.check(user.password_hash if user else None, body.password)
+        if not right or user is None or not user.active:
             audit(ctx.db, f"anonymous:{body.username}", "login_failed", "user", None, ctx.client_ip)
             await ctx.db.commit()
             raise ApiError(401, "bad_credentials", "wrong username or password")
-        await throttle.succeeded(keys[1])
+        await attempt.succeeded()
         csrf = await _start_session(ctx, user_id=user.id)
         audit(
             ctx.db, f"user:{user.id}:{user.display_name}", "login", "user", user.id, ctx.client_ip
@@ -104,22 +93,12 @@ def register(api: Api) -> None:
         errors=(401, 429),
     )
     async def terminal_login(ctx: Ctx, body: TerminalLoginRequest) -> SessionOut:
-        throttle = ctx.request.app[LOGIN_THROTTLE]
-        keys = (f"ip:{ctx.client_ip}", f"terminal:{body.terminal_id}")
-        if await throttle.retry_after(*keys) > 0:
-            raise ApiError(
-                429,
-                "too_many_attempts",
-                "too many failed logins from this terminal; wait and retry",
-            )
+        attempt = await _Attempt.admit(ctx, f"terminal:{body.terminal_id}")
         terminal = await ctx.db.get(Terminal, body.terminal_id)
-        if (
-            not verify_password(terminal.secret_hash if terminal else None, body.secret)
-            or not terminal
-            or not terminal.active
-        ):
-            await throttle.failed(*keys)
+        right = await attempt.check(terminal.secret_hash if terminal else None, body.secret)
+        if not right or terminal is None or not terminal.active:
             raise ApiError(401, "bad_credentials", "wrong terminal id or secret")
+        await attempt.succeeded()
         csrf = await _start_session(ctx, terminal_id=terminal.id)
         audit(
             ctx.db,
@@ -163,6 +142,71 @@ def register(api: Api) -> None:
             csrf_token=p.csrf_token,
             time_zone=ctx.request.app[SETTINGS].court_timezone,
         )
+
+
+class _Attempt:
+    """One login attempt on one account, counted by the throttle before it is checked."""
+
+    def __init__(self, ctx: Ctx, address: str, account: str) -> None:
+        self.ctx = ctx
+        self.address = address
+        self.account = account
+
+    @classmethod
+    async def admit(cls, ctx: Ctx, account: str) -> _Attempt:
+        """The attempt, if the throttle lets it be checked; else 429 with Retry-After."""
+        attempt = cls(ctx, throttle_key(ctx.client_ip), account)
+        wait = await ctx.request.app[LOGIN_THROTTLE].admit(attempt.address, account)
+        if wait > 0:
+            raise _too_many_attempts(wait)
+        return attempt
+
+    async def check(self, stored_hash: str | None, secret: str) -> bool:
+        """Whether ``secret`` matches; no database connection is held meanwhile (the
+        records read so far stay usable: the session keeps them after a commit)."""
+        await self.ctx.db.commit()
+        try:
+            return await self.ctx.request.app[PASSWORD_CHECKER].verify(stored_hash, secret)
+        except PasswordCheckBusy:
+            await self.ctx.request.app[LOGIN_THROTTLE].not_checked(self.address, self.account)
+            raise ApiError(
+                429,
+                "busy",
+                "the server is checking many logins at once; try again in 1 s",
+                headers={"Retry-After": "1"},
+            ) from None
+
+    async def succeeded(self) -> None:
+        await self.ctx.request.app[LOGIN_THROTTLE].succeeded(self.address, self.account)
+
+
+def _too_many_attempts(wait: float) -> ApiError:
+    seconds = str(int(wait) + 1)
+    return ApiError(
+        429,
+        "too_many_attempts",
+        f"too many login attempts; try again in {seconds} s",
+        headers={"Retry-After": seconds},
+    )
+
+
+_LOGIN_PATHS = ("/auth/login", "/auth/terminal-login")
+
+
+@web.middleware
+async def refuse_throttled_addresses(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Logins from an address past its limit are refused before their body is read or a
+    database session is opened: a flood from one address then costs little beyond its
+    connections, and the server stays free for everyone else."""
+    if request.method == "POST" and request.path.endswith(_LOGIN_PATHS):
+        address = throttle_key(client_address(request))
+        wait = await request.app[LOGIN_THROTTLE].address_wait(address)
+        if wait > 0:
+            refusal = _too_many_attempts(wait)
+            return error_response(429, refusal.code, refusal.message, headers=refusal.headers)
+    return await handler(request)
 
 
 async def _start_session(
