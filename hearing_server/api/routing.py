@@ -30,6 +30,10 @@ _PATH_PARAM = re.compile(r"\{(\w+)\}")
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def unauthenticated() -> ApiError:
+    return ApiError(401, "unauthenticated", "log in, or use your invitation link, to do this")
+
+
 @dataclass
 class Ctx:
     """What a handler gets besides its validated inputs."""
@@ -45,9 +49,7 @@ class Ctx:
     def user(self) -> Principal:
         """The authenticated caller; 401 when there is none."""
         if self.principal is None:
-            raise ApiError(
-                401, "unauthenticated", "log in, or use your invitation link, to do this"
-            )
+            raise unauthenticated()
         return self.principal
 
     def require(self, action: Action, state: HearingState | None = None) -> Principal:
@@ -378,9 +380,7 @@ async def _authenticate(request: web.Request, endpoint: Endpoint) -> Principal |
     async with request.app[DATABASE].session() as db:
         principal = await resolve_principal(request, db)
         if principal is None and not (endpoint.public or endpoint.signed_links):
-            raise ApiError(
-                401, "unauthenticated", "log in, or use your invitation link, to do this"
-            )
+            raise unauthenticated()
         if endpoint.method in _UNSAFE and not endpoint.public:
             await _check_csrf(request, db, principal)
     return principal
