@@ -875,9 +875,11 @@ def _timeline(
     presence: list[PresenceChange] = []
     for event in events:
         at = event.at.timestamp()
-        who = (event.data or {}).get("participant_id")
-        if who is not None and event.to_value in _PRESENCES:
-            presence.append(PresenceChange(at, str(who), event.to_value))
+        data = event.data or {}
+        if event.to_value in _PRESENCES:
+            # one person's change, or a consultation's, which moves everyone in it
+            who = data.get("participant_ids", [data.get("participant_id")])
+            presence.extend(PresenceChange(at, str(p), event.to_value) for p in who if p)
         if event.kind == "recording_paused":
             paused_at = at if paused_at is None else paused_at  # a restart pauses again
         elif event.kind == "recording_resumed" and paused_at is not None:

@@ -127,6 +127,8 @@ class LiveHearing:
         """Each member's last self-test (camera, microphone, network) while connected here."""
         self.recording_failed = False
         """The recording service reported a failure: the room shows it until close."""
+        self._consultations: set[frozenset[int]] = set()
+        """The private consultations the timeline has as going on."""
 
     def add_participant(self, p: ParticipantRecord) -> None:
         """Make a participant known (also one added to the hearing while it runs).
@@ -522,12 +524,14 @@ class LiveHearing:
     async def consult(self, actor: Identity, other_id: int) -> None:
         self._require(actor, Action.CONSULT)
         self._apply(lambda: self.room.consult(actor.participant_id, other_id))
-        await self._member_event("consultation_started", actor, other_id, None, None)
+        self.router.sync()
+        await self._record_consultations(actor.label)
+        await self.broadcast()
 
     async def end_consultation(self, actor: Identity) -> None:
         self._apply(lambda: self.room.end_consultation(actor.participant_id))
-        await self._record("consultation_ended", actor.label)
         self.router.sync()
+        await self._record_consultations(actor.label)
         await self.broadcast()
 
     async def self_test(
@@ -608,6 +612,36 @@ class LiveHearing:
         was: str | None = None,
         now: str | None = None,
         data: dict[str, Any] | None = None,
+    ) -> None:
+        # a consultation the change ended (someone in it left, was sent back, removed) goes
+        # first: the member's own event then says where they went from there
+        await self._record_consultations(actor)
+        await self._write(kind, actor, was, now, data)
+
+    async def _record_consultations(self, actor: str) -> None:
+        """Put on the timeline each private consultation that began or ended since the last
+        event, with who was in it (the archive shows them absent for that time)."""
+        groups = {m.consultation for m in self.room.members.values() if m.consultation}
+        ended, began = self._consultations - groups, groups - self._consultations
+        self._consultations = groups
+        for group in ended:
+            data = {"participant_ids": sorted(group)}
+            await self._write(
+                "consultation_ended", actor, Presence.IN_CONSULTATION, Presence.IN_HEARING, data
+            )
+        for group in began:
+            data = {"participant_ids": sorted(group)}
+            await self._write(
+                "consultation_started", actor, Presence.IN_HEARING, Presence.IN_CONSULTATION, data
+            )
+
+    async def _write(
+        self,
+        kind: str,
+        actor: str,
+        was: str | None,
+        now: str | None,
+        data: dict[str, Any] | None,
     ) -> None:
         event = TimelineEvent(
             kind=kind, actor=actor, from_value=was, to_value=now, data=data, at=_now()

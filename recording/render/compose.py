@@ -40,7 +40,9 @@ class Compositor:
             self._base.paste(strip, tile.label.x, tile.label.y)
         self._names = [person.name for person in people]
         self._whereabouts = [Whereabouts(p, plan.timeline.presence) for p in people]
-        self._placeholders: dict[tuple[int, Absence], Picture] = {}
+        self._placeholders: dict[
+            tuple[int, Absence, tuple[float, float | None] | None], Picture
+        ] = {}
         self._cards: dict[Interval, VideoFrame] = {}
         self._header: tuple[tuple[int, str | None], Picture] | None = None
         self._scalers = [VideoReformatter() for _ in layout.tiles]
@@ -58,8 +60,7 @@ class Compositor:
         picture.paste(self._header_at(wall, self._timeline.phase_at(t)), 0, 0)
         for index, (tile, frame) in enumerate(zip(self._layout.tiles, frames, strict=True)):
             if frame is None:
-                absence = self._whereabouts[index].absence(wall)
-                picture.paste(self._placeholder(index, absence), tile.video.x, tile.video.y)
+                picture.paste(self._placeholder(index, wall), tile.video.x, tile.video.y)
             else:
                 scaled, rect = self._scale(index, frame, tile.video)
                 picture.paste_frame(scaled, rect.x, rect.y)
@@ -70,11 +71,19 @@ class Compositor:
             picture.ring(whole, self._layout.border, YELLOW)
         return picture.to_frame()
 
-    def _placeholder(self, index: int, absence: Absence) -> Picture:
-        key = (index, absence)
+    def _placeholder(self, index: int, wall: float) -> Picture:
+        """Why tile `index` has no picture at `wall`; a consultation with its times."""
+        whereabouts = self._whereabouts[index]
+        absence = whereabouts.absence(wall)
+        period = whereabouts.period(wall) if absence is Absence.CONSULTING else None
+        key = (index, absence, period)
         if key not in self._placeholders:
             video = self._layout.tiles[index].video
             status = say(absence.value, self._plan.settings.language)
+            if period is not None:
+                start, end = period
+                until = "" if end is None else self._clock(end, "%H:%M:%S")
+                status = f"{status} {self._clock(start, '%H:%M:%S')}–{until}"
             self._placeholders[key] = text.placeholder(
                 self._font, self._names[index], status, video.width, video.height
             )

@@ -58,6 +58,15 @@ class Whereabouts:
         index = bisect.bisect_right(self._times, wall) - 1
         return self._presence[index] if index >= 0 else None
 
+    def period(self, wall: float) -> tuple[float, float | None] | None:
+        """When the presence logged at `wall` began and ended (None: it had not ended when the
+        session did); None if none was logged."""
+        index = bisect.bisect_right(self._times, wall) - 1
+        if index < 0:
+            return None
+        ends = index + 1 < len(self._times)
+        return self._times[index], self._times[index + 1] if ends else None
+
     def absence(self, wall: float) -> Absence:
         """Why there is no picture at `wall`."""
         presence = self.presence_at(wall)

@@ -100,3 +100,44 @@ def test_the_tile_shows_why_in_the_court_language() -> None:
         away = text.placeholder(font, "张三", "不在线", video.width, video.height).y
         assert np.array_equal(drawn, expected)
         assert not np.array_equal(drawn, away)
+
+
+def test_a_consultation_is_an_absence_with_its_times() -> None:
+    """Both people in a private consultation are away from the record for its time, and
+    their tiles say so with when it began and ended (the court's clock)."""
+    detainee, counsel = person(pid="7"), person(pid="8")
+    changes = (
+        change(-1, "in_hearing"),
+        change(-1, "in_hearing", pid="8"),
+        change(30, "in_consultation"),
+        change(30, "in_consultation", pid="8"),
+        change(45, "in_hearing"),
+        change(45, "in_hearing", pid="8"),
+    )
+    for who in (detainee, counsel):
+        where = Whereabouts(who, changes)
+        assert where.absence(S + 40) is Absence.CONSULTING
+        assert where.period(S + 40) == (S + 30, S + 45)
+        assert where.absence(S + 50) is Absence.CAMERA_OFF
+    settings = RenderSettings(language="zh+en", timezone="Asia/Shanghai")
+    plan = RenderPlan(
+        "案件",
+        "(2026)A刑初9号",
+        (),
+        Timeline(S, S + 100, presence=changes),
+        Path("a.mp4"),
+        settings,
+    )
+    layout = grid_layout(2, settings.width, settings.height)
+    font = text.find_font()
+    timeline = OutputTimeline(plan.timeline, 0, settings.fps)
+    compositor = Compositor(RenderInputs(plan, [detainee, counsel], layout, timeline, font))
+    frame = compositor.compose(40.0, timeline.piece(40.0), [None, None], None)
+    video = layout.tiles[0].video
+    drawn = frame.to_ndarray(format="yuv420p")[
+        video.y : video.y + video.height, video.x : video.x + video.width
+    ]
+    # S is 1970-01-12 13:46:40 UTC: 21:47:10 to 21:47:25 in Shanghai
+    words = f"{say(Absence.CONSULTING.value, 'zh+en')} 21:47:10–21:47:25"
+    expected = text.placeholder(font, "张三", words, video.width, video.height).y
+    assert np.array_equal(drawn, expected)

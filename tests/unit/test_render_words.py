@@ -73,3 +73,18 @@ def test_presence_changes_reach_the_timeline() -> None:
         PresenceChange(WALL - 5, "3", "in_hearing"),
         PresenceChange(WALL + 20, "3", "waiting"),
     )
+
+
+def test_a_consultation_moves_everyone_in_it_on_the_timeline() -> None:
+    start = datetime.fromtimestamp(WALL, UTC)
+    began = _event("consultation_started", 10, "in_hearing", "in_consultation")
+    ended = _event("consultation_ended", 25, "in_consultation", "in_hearing")
+    for event in (began, ended):
+        event.data = {"participant_ids": [7, 8]}
+    timeline = _timeline(start, start + timedelta(seconds=60), [began, ended], None)
+    assert timeline.presence == (
+        PresenceChange(WALL + 10, "7", "in_consultation"),
+        PresenceChange(WALL + 10, "8", "in_consultation"),
+        PresenceChange(WALL + 25, "7", "in_hearing"),
+        PresenceChange(WALL + 25, "8", "in_hearing"),
+    )
