@@ -90,6 +90,11 @@ class Estimates:
             del self._reports[earlier]
         self._reports[ssrcs] = bitrate
 
+    def keep(self, ssrcs: set[int]) -> None:
+        """Forget the reports about none of `ssrcs` (streams no longer sent)."""
+        for gone in [k for k in self._reports if not k & ssrcs]:
+            del self._reports[gone]
+
     def total(self) -> int | None:
         return sum(self._reports.values()) if self._reports else None
 

@@ -90,6 +90,7 @@ class BandwidthSharing:
             del self._sent_rates[gone]
         for unsent in [p for p in self._source_rates if p not in sources]:
             del self._source_rates[unsent]
+        self.estimates.keep({s.ssrc for s in forwarded if s.ssrc is not None})
         paused = self._allocator.update(now, self.estimates.total(), demands)
         for subscription in forwarded:
             if subscription in paused:

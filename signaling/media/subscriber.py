@@ -113,6 +113,11 @@ class Subscription:
         return self._downtrack is not None and self.publisher is not None
 
     @property
+    def ssrc(self) -> int | None:
+        """The SSRC this subscription sends with, once started."""
+        return None if self._downtrack is None else self._downtrack.params.ssrc
+
+    @property
     def waiting_for_keyframe(self) -> bool:
         return self._downtrack is not None and self._downtrack.waiting
 

@@ -158,6 +158,11 @@ def test_estimates_per_stream_add_up_and_a_wider_report_replaces_them() -> None:
     assert estimates.total() == 500_000
     estimates.report(frozenset({1, 2, 3}), 900_000)
     assert estimates.total() == 900_000
+    estimates.report(frozenset({4}), 100_000)
+    estimates.keep({1, 5})  # stream 4 is no longer sent
+    assert estimates.total() == 900_000
+    estimates.keep({5})
+    assert estimates.total() is None
 
 
 def test_rate_meter_measures_over_its_window() -> None:
