@@ -452,6 +452,7 @@ class LiveHearing:
     async def admit_all(self, actor: Identity) -> list[int]:
         self._require(actor, Action.ADMIT)
         admitted = self.room.admit_all()
+        self.router.sync()  # media first: the rows below are written while it is negotiated
         for member_id in admitted:
             await self._record(
                 "admitted",
@@ -460,7 +461,6 @@ class LiveHearing:
                 Presence.IN_HEARING,
                 {"participant_id": member_id},
             )
-        self.router.sync()
         await self.broadcast()
         return admitted
 
@@ -601,8 +601,8 @@ class LiveHearing:
     async def _member_event(
         self, kind: str, actor: Identity, member_id: int, was: Presence | None, now: Presence | None
     ) -> None:
+        self.router.sync()  # media first: the row is written while it is negotiated
         await self._record(kind, actor.label, was, now, {"participant_id": member_id})
-        self.router.sync()
         await self.broadcast()
 
     async def _record(
