@@ -150,3 +150,13 @@ async def test_an_invitation_does_not_stand_in_for_the_cookies_csrf_token(
 async def test_path_ids_are_checked_after_who_is_asking(anon: Caller) -> None:
     status, body = await anon.status("GET", "/cases/abc")
     assert status == 401 and body["error"]["code"] == "unauthenticated"
+
+
+async def test_the_document_lists_only_the_staff_roles_the_server_takes(
+    anon: Caller, admin: Caller
+) -> None:
+    schemas = (await (await anon.client.get("/api/openapi.json")).json())["components"]["schemas"]
+    assert schemas["UserIn"]["properties"]["role"]["enum"] == ["admin", "clerk", "judge"]
+    account = {"username": "p1", "display_name": "甲", "role": "party", "password": "x" * 12}
+    status, body = await admin.status("POST", "/users", account)
+    assert status == 422 and body["error"]["details"][0]["field"] == "role"
