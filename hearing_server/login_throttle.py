@@ -23,6 +23,7 @@ everyone out.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -162,38 +163,49 @@ return 0
 
 
 class RedisLoginThrottle:
-    """Every process's counts, in Redis: one script call per attempt."""
+    """Every process's counts, in Redis: one script call per attempt.
 
-    def __init__(self, redis: Redis, prefix: str, limits: LoginLimits) -> None:
+    This process counts every attempt it sees in memory too, and answers from that count
+    when Redis fails: so a flood that exhausts Redis connections gets no extra tries here.
+    At most ``concurrency`` calls are made at once; a flood waits its turn instead of
+    opening a connection per request."""
+
+    def __init__(
+        self, redis: Redis, prefix: str, limits: LoginLimits, concurrency: int = 16
+    ) -> None:
         self.redis = redis
         self.prefix = f"{prefix}:login:"
         self.limits = limits
         self.fallback = LocalLoginThrottle(limits)
+        self._calls = asyncio.Semaphore(concurrency)
         self._admit = redis.register_script(_ADMIT)
         self._release = redis.register_script(_RELEASE)
         self._address_wait = redis.register_script(_ADDRESS_WAIT)
 
     async def admit(self, address: str, account: str) -> float:
         limits = self.limits
+        local_wait = await self.fallback.admit(address, account)
         try:
-            wait_ms = await self._admit(
-                keys=self._names(address, account),
-                args=[
-                    max(1, int(limits.window * 1000)),
-                    limits.per_pair,
-                    limits.per_address,
-                    limits.per_account,
-                ],
-            )
+            async with self._calls:
+                wait_ms = await self._admit(
+                    keys=self._names(address, account),
+                    args=[
+                        max(1, int(limits.window * 1000)),
+                        limits.per_pair,
+                        limits.per_address,
+                        limits.per_account,
+                    ],
+                )
             return int(wait_ms) / 1000
         except (RedisError, OSError) as exc:
             log.warning("login throttle falls back to this process's count: %s", exc)
-            return await self.fallback.admit(address, account)
+            return local_wait
 
     async def address_wait(self, address: str) -> float:
         try:
             name = self.prefix + _keys(address, "")[1]
-            wait_ms = await self._address_wait(keys=[name], args=[self.limits.per_address])
+            async with self._calls:
+                wait_ms = await self._address_wait(keys=[name], args=[self.limits.per_address])
             return int(wait_ms) / 1000
         except (RedisError, OSError) as exc:
             log.warning("login throttle falls back to this process's count: %s", exc)
@@ -212,6 +224,7 @@ class RedisLoginThrottle:
 
     async def _give_back(self, address: str, account: str, *, forget_pair: bool) -> None:
         try:
-            await self._release(keys=self._names(address, account), args=[int(forget_pair)])
+            async with self._calls:
+                await self._release(keys=self._names(address, account), args=[int(forget_pair)])
         except (RedisError, OSError) as exc:
             log.warning("could not give back a login attempt in Redis: %s", exc)

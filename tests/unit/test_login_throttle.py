@@ -98,6 +98,18 @@ async def test_redis_throttle_counts_the_same_way(redis: Redis, prefix: str) -> 
     await check_parallel_attempts(RedisLoginThrottle(redis, prefix + "p", LIMITS))
 
 
+async def test_a_flood_gets_no_extra_tries_through_redis(prefix: str) -> None:
+    """A thousand attempts at once once ran out of Redis connections, and the process's own
+    count, consulted then, let as many through again."""
+    redis = Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1, socket_timeout=2)
+    try:
+        throttle = RedisLoginThrottle(redis, prefix, LIMITS)
+        waits = await asyncio.gather(*(throttle.admit("flood", "judge") for _ in range(1000)))
+        assert sum(1 for wait in waits if wait == 0) == LIMITS.per_pair
+    finally:
+        await redis.aclose()
+
+
 async def test_processes_share_one_count(redis: Redis, prefix: str) -> None:
     limits = LoginLimits(per_pair=3, per_address=30, per_account=30, window=60)
     first = RedisLoginThrottle(redis, prefix, limits)
