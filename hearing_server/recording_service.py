@@ -1,5 +1,6 @@
-"""A hearing's record (DESIGN §3, §6): recorders on the tracks the live hearing says are on
-record, database rows for what they write, and at close the sealed manifest and the archive.
+"""A hearing's record (docs/architecture.md#state-machines, #recording-and-archive):
+recorders on the tracks the live hearing says are on record, database rows for what they
+write, and at close the sealed manifest and the archive.
 
 `RecordingService` is signaling's `MediaObserver`. Recorders start, pause and resume at once,
 inside `recordable` (no media is lost waiting for the database); every database write of a

@@ -1,4 +1,4 @@
-"""The hearing state machine as a transition table (DESIGN §3). Pure, no I/O."""
+"""The hearing state machine as a transition table (docs/architecture.md#state-machines). Pure."""
 
 from enum import StrEnum
 

@@ -1,4 +1,5 @@
-"""One permission check, used by the REST API and the live signaling alike (DESIGN §4).
+"""One permission check, used by the REST API and the live signaling alike
+(docs/architecture.md#roles-and-permissions).
 
 The table is data: each action names the roles that may take it and, where it
 matters, the hearing states in which it may be taken. Scope (is this *your*

@@ -1,13 +1,13 @@
 """A live hearing's people and who receives whose media. Pure: no I/O, no clocks.
 
-Presence follows DESIGN §3: ``invited → joining → waiting → in_hearing | in_consultation →
-reconnecting → left | removed``. The bench (judge, clerk) enters the hearing directly;
-everyone else waits until admitted. Admission survives ``reconnecting``, so a phone that
-changes networks comes back where it was.
+Presence follows docs/architecture.md#state-machines: ``invited → joining → waiting →
+in_hearing | in_consultation → reconnecting → left | removed``. The bench (judge, clerk) enters
+the hearing directly; everyone else waits until admitted. Admission survives ``reconnecting``,
+so a phone that changes networks comes back where it was.
 
-Media rules (DESIGN §4): nothing of the hearing reaches the waiting room or an uncalled
-witness; a consultation is a private group that nobody outside hears, the bench included;
-observers receive only; muted audio reaches nobody.
+Media rules (docs/architecture.md#roles-and-permissions): nothing of the hearing reaches the
+waiting room or an uncalled witness; a consultation is a private group that nobody outside
+hears, the bench included; observers receive only; muted audio reaches nobody.
 """
 
 from __future__ import annotations
@@ -230,8 +230,9 @@ class Room:
         return True
 
     def on_record(self, member_id: int) -> bool:
-        """Whether the member's media is part of the hearing's record now (DESIGN §6: only
-        in session, never the waiting room or a consultation)."""
+        """Whether the member's media is part of the hearing's record now
+        (docs/architecture.md#recording-and-archive: only in session, never the waiting room or
+        a consultation)."""
         member = self.members.get(member_id)
         return (
             self.state is HearingState.IN_SESSION

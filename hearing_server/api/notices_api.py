@@ -1,7 +1,8 @@
 """Court notices: a short text from the bench to everyone connected to a hearing.
 
 Posted over REST, so it can come from any server process: the socket.io message bus carries it
-to the process that holds the hearing (DESIGN §8). People in the waiting room see it too.
+to the process that holds the hearing (docs/architecture.md#several-processes). People in the
+waiting room see it too.
 """
 
 from __future__ import annotations

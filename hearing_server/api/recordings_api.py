@@ -1,5 +1,6 @@
-"""Retrieving hearing recordings (DESIGN §4, §6): search, detail with the hearing's timeline,
-the archive video streamed with byte ranges or downloaded, integrity checks, and the court's
+"""Retrieving hearing recordings (docs/architecture.md#roles-and-permissions,
+#recording-and-archive): search, detail with the hearing's timeline, the archive video
+streamed with byte ranges or downloaded, integrity checks, and the court's
 grants to parties. Every access is written to the audit log.
 
 Who retrieves what: a judge the recordings of their own cases (the case's judge, or a judge
@@ -716,8 +717,8 @@ def _terminal_refused() -> ApiError:
 
 
 def _check_grantable(participant: Participant) -> None:
-    """Only those DESIGN §4 lets retrieve a recording when the court allows it, and who can
-    sign in on their own to do so."""
+    """Only those the permission table (docs/architecture.md#roles-and-permissions) lets
+    retrieve a recording when the court allows it, and who can sign in on their own to do so."""
     if participant.role in BENCH:
         raise ApiError(
             422, "invalid_request", f"a {participant.role} retrieves recordings without a grant"

@@ -1,4 +1,4 @@
-"""Typed SQLAlchemy 2 models for the entities of DESIGN §7.
+"""Typed SQLAlchemy 2 models for the entities of docs/architecture.md#data-model.
 
 Times are stored as naive UTC and returned as aware UTC datetimes, so SQLite and
 PostgreSQL behave the same.

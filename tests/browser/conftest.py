@@ -1,4 +1,5 @@
-"""Browser tests: Playwright drives Debian's Chromium against the real app (DESIGN §10).
+"""Browser tests: Playwright drives Debian's Chromium against the real app
+(docs/architecture.md#testing).
 
 Chromium gets a fake camera (a running frame number) and microphone; the server runs in the test's
 event loop with aioice patched to gather loopback candidates, like the integration tests.

@@ -1,5 +1,5 @@
 """A deployment of two server processes (A and B) on one PostgreSQL, one Redis and one
-recordings folder, and a judge talking REST to either (DESIGN §8)."""
+recordings folder, and a judge talking REST to either (docs/architecture.md#several-processes)."""
 
 from __future__ import annotations
 

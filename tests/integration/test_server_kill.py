@@ -1,4 +1,5 @@
-"""`kill -9` of the whole server in mid-session (DESIGN §6, issue 4's checks).
+"""`kill -9` of the whole server in mid-session (docs/architecture.md#recording-and-archive,
+issue 4's checks).
 
 A real `hearing-server serve` child process; headless participants join over loopback, the
 judge starts the session and media flows for several seconds; the server is killed with

@@ -1,4 +1,5 @@
-"""Two server processes, one system: shared PostgreSQL and Redis (DESIGN §8, issue 6)."""
+"""Two server processes, one system: shared PostgreSQL and Redis
+(docs/architecture.md#several-processes, issue 6)."""
 
 from __future__ import annotations
 

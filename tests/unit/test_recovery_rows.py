@@ -1,5 +1,6 @@
 """A server killed after closing a segment but before writing its row: recovery at start-up
-gives the closed segment its row, so the seal and the archive keep it (DESIGN §6).
+gives the closed segment its row, so the seal and the archive keep it
+(docs/architecture.md#recording-and-archive).
 
 The recorder's writer thread finishes a segment (file closed, hashed, sidecar "closed") and
 only then reports it; the hearing's database queue commits the row a moment later, longer on

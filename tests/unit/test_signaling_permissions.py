@@ -1,7 +1,8 @@
-"""Every signaling event × every role × every live hearing state, refused or allowed as DESIGN §4 says.
+"""Every signaling event × every role × every live hearing state, refused or allowed as
+docs/architecture.md#roles-and-permissions says.
 
-The expectations below are written out from DESIGN §4, not derived from the permission
-table, so a wrong entry in the table fails here.
+The expectations below are written out from docs/architecture.md#roles-and-permissions, not
+derived from the permission table, so a wrong entry in the table fails here.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-// Who outside the bench may retrieve this recording (DESIGN §4: only when the court allows):
+// Who outside the bench may retrieve this recording (only when the court allows,
+// docs/architecture.md#roles-and-permissions):
 // give a party, lawyer or prosecutor of the hearing access, with a fresh invitation link that
 // opens their recording page, or withdraw it. The server checks who may be given access.
 import { api } from "../shared/api";

@@ -1,5 +1,5 @@
-// What the bench may do, so a console offers only what the server will accept (DESIGN §4;
-// signaling/permissions.py decides).
+// What the bench may do, so a console offers only what the server will accept
+// (docs/architecture.md#roles-and-permissions; signaling/permissions.py decides).
 import type { HearingState } from "./protocol";
 
 export type BenchAction =
