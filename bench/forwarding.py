@@ -4,7 +4,9 @@
 
 N participants join one hearing, each sending 640x360 VP8 at 30 fps (~800 kbps) and Opus and
 receiving everyone else; after a warm-up the server's CPU time and memory are read over a
-measured window, then one more participant joins to time its first frames. The same is done
+measured window, then one more participant joins to time its first frames. The parties' first
+frames after the judge's admit-all, and a party's after it rejoins as a reloaded page does, are
+timed too. The same is done
 with Janus (bench/janus_server.py), a C SFU, with as many participants, when it is installed;
 and with the MediaRelay baseline (bench/relay_server.py), which decodes and re-encodes for
 every subscriber and so is run with fewer participants. See bench/README.md for how to read
@@ -24,6 +26,7 @@ from typing import Any
 
 from bench.clip import Clip, encode_clip
 from bench.janus_server import JANUS, janus_available, janus_server
+from bench.latency import percentile
 from bench.load import Load, Measurement, measure
 from bench.relay_server import relay_hearing
 from bench.servers import hearing_server, relay_server
@@ -38,6 +41,8 @@ TARGETS = {
     "relay_cpu_ratio": (">=", 50.0),
     "added_latency_p95_ms": ("<=", 10.0),
     "late_join_first_frame_s": ("<=", 1.0),
+    "admit_all_first_frame_p95_s": ("<=", 0.5),
+    "rejoin_first_frame_s": ("<=", 0.5),
     "rss_growth_mb": ("<=", 5.0),
 }
 
@@ -70,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 f"hearing server: {forwarding.participants} participants, {forwarding.duration:.0f} s"
             )
-            sfu = measure(server, hearing, clip, forwarding, by_timestamp=False)
+            sfu = measure(server, hearing, clip, forwarding, by_timestamp=False, join_paths=True)
         janus = _janus(Path(tmp, "janus"), clip, c_sfu) if with_janus else None
         relay_dir = Path(tmp, "relay")
         relay_dir.mkdir()
@@ -147,6 +152,8 @@ ROWS: list[tuple[str, Callable[[Measurement], str]]] = [
     ("server stamp→arrival p95, ms", lambda m: _ms(m.forwarded_to_arrival_p95)),
     ("frames matched for latency", lambda m: f"{m.latency_frames}"),
     ("late joiner first frame p50 / worst, s", lambda m: _late(m)),
+    ("admit-all first frame p50 / p95, s", lambda m: _admitted(m)),
+    ("rejoin first frame p50 / worst, s", lambda m: _rejoined(m)),
     ("server RSS start → end, MiB", lambda m: f"{m.rss[0]:.0f} → {m.rss[-1]:.0f}"),
     ("sample decoded (frames, size)", lambda m: _sample(m)),
 ]
@@ -175,6 +182,8 @@ def _summary(sfu: Measurement, base: Measurement, janus: Measurement | None) -> 
         "added_latency_p95_ms": round(sfu.latency_p95 * 1000, 2),
         "added_latency_p50_ms": round(sfu.latency_p50 * 1000, 2),
         "late_join_first_frame_s": round(_worst(sfu.late_join_first_frames, sfu.participants), 3),
+        "admit_all_first_frame_p95_s": round(_admit_all_p95(sfu), 3),
+        "rejoin_first_frame_s": round(_worst(sfu.rejoin_first_frames, sfu.participants - 1), 3),
         "rss_growth_mb": round(sfu.rss_growth, 2),
         "cpu_per_stream_pct": round(sfu.cpu_per_stream * 100, 3),
         "participants": sfu.participants,
@@ -203,6 +212,27 @@ def _baseline(m: Measurement) -> dict[str, Any]:
 def _worst(first_frames: list[float], publishers: int) -> float:
     """The last publisher's first frame; 99 s if some never arrived (JSON has no infinity)."""
     return max(first_frames) if len(first_frames) >= publishers else NEVER
+
+
+def _admit_all_p95(m: Measurement) -> float:
+    """p95 over every (admitted party, publisher) pair; 99 s if some video never arrived."""
+    pairs = (m.participants - 1) ** 2  # each party receives the judge and the other parties
+    times = m.admit_all_first_frames
+    return percentile(times, 0.95) if len(times) >= pairs else NEVER
+
+
+def _admitted(m: Measurement) -> str:
+    times = sorted(m.admit_all_first_frames)
+    if not times:
+        return "n/a"
+    return f"{times[len(times) // 2]:.2f} / {_admit_all_p95(m):.2f}"
+
+
+def _rejoined(m: Measurement) -> str:
+    times = m.rejoin_first_frames
+    if not times:
+        return "n/a"
+    return f"{times[len(times) // 2]:.2f} / {_worst(times, m.participants - 1):.2f}"
 
 
 def _streams_per_core(m: Measurement) -> str:

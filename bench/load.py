@@ -1,5 +1,5 @@
 """One measured run: N participants in one hearing on a running server, everyone receiving
-everyone else, then a late joiner.
+everyone else, then a late joiner and a party rejoining as a reloaded page does.
 
 The participants are spread over worker processes (bench/worker.py); this process only
 directs them and reads the server's CPU time and memory from /proc around a measured window
@@ -9,6 +9,7 @@ that starts after a warm-up.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import time
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from bench.seed import BenchHearing
 from bench.servers import ServerProcess
 
 REPLY_TIMEOUT = 60.0
+WAITING_SECONDS = 1.0
+"""How long the parties wait, connected, before the judge admits them all."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,12 @@ class Measurement:
     a clock of its own, as Janus does)."""
     late_join_first_frames: list[float]
     """Seconds from the late joiner's connect to the first frame of each publisher."""
+    admit_all_first_frames: list[float]
+    """Seconds from the judge's `admit_all` to the first frame of each video each admitted
+    party receives (empty where nobody is admitted, as in a Janus room)."""
+    rejoin_first_frames: list[float]
+    """Seconds from a party's new connect, after its connection dropped as a reloaded page's
+    does, to the first frame of each publisher (empty where nobody is admitted)."""
     rss: list[float]
     sample: tuple[int, int, int] | None
 
@@ -150,11 +159,16 @@ def measure(
     load: Load,
     by_timestamp: bool,
     signaling: worker.Signaling = "hearing",
+    join_paths: bool = False,
 ) -> Measurement:
+    """`join_paths`: also time the admitted parties' and a rejoining party's first frames
+    (the hearing server only: the MediaRelay baseline and Janus let everyone in at once)."""
     count = min(load.workers, load.participants)
     workers = _Workers(count, server.url, hearing.hearing_id, clip, signaling)
     try:
-        return _measure(workers, server.pid, hearing, load, by_timestamp, signaling == "hearing")
+        return _measure(
+            workers, server.pid, hearing, load, by_timestamp, signaling == "hearing", join_paths
+        )
     finally:
         workers.close()
 
@@ -166,6 +180,7 @@ def _measure(
     load: Load,
     by_timestamp: bool,
     admits: bool,
+    join_paths: bool,
 ) -> Measurement:
     """`admits`: the judge opens the hearing and admits the others (a Janus room lets anyone
     in)."""
@@ -176,9 +191,18 @@ def _measure(
         workers.ask(0, "call", judge, "open")
     n = len(workers.conns)
     workers.gather([("join", parties[i::n], i == 0) for i in range(n)])
-    if admits:
+    admitted_at = 0.0
+    if join_paths:
+        time.sleep(WAITING_SECONDS)
+        admitted_at = time.monotonic()  # the workers' monotonic clock is the same one
         workers.ask(0, "call", judge, "admit_all")
     _wait_flowing(workers, load.participants)
+    party_ids = [seat.participant_id for seat in parties]
+    admit_all = (
+        [t for reply in workers.ask_all("first_frames", party_ids, admitted_at) for t in reply]
+        if join_paths
+        else []
+    )
     time.sleep(load.warmup)
 
     workers.ask_all("reset")
@@ -197,8 +221,17 @@ def _measure(
     snapshots: list[worker.Snapshot] = workers.ask_all("snapshot")
 
     late = workers.ask(n - 1, "late_join", hearing.late, load.participants, 10.0)
+    # parties[0] runs in worker 0; everyone else publishes to it
+    rejoin = (
+        workers.ask(0, "rejoin", parties[0].participant_id, load.participants - 1, 10.0)
+        if join_paths
+        else []
+    )
     cores = ((cpu_end - cpu_start) / window, generator, other)
-    return _summarise(load, snapshots, window, cores, late, rss, by_timestamp)
+    measured = _summarise(load, snapshots, window, cores, late, rss, by_timestamp)
+    return dataclasses.replace(
+        measured, admit_all_first_frames=admit_all, rejoin_first_frames=rejoin
+    )
 
 
 def _wait_flowing(workers: _Workers, participants: int, limit: float = 30.0) -> None:
@@ -240,6 +273,8 @@ def _summarise(
         latency_frames=len(found),
         forwarded_to_arrival_p95=percentile([t for s in video for t in s.since_forwarded], 0.95),
         late_join_first_frames=late,
+        admit_all_first_frames=[],
+        rejoin_first_frames=[],
         rss=rss,
         sample=next((s.sample for s in snapshots if s.sample is not None), None),
     )

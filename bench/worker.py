@@ -22,6 +22,9 @@ from bench.loopback import use_loopback, zero_timestamp_origins
 from bench.participant import BaseParticipant, Incoming, Participant, Seat
 from signaling.media.vp8 import parse_descriptor
 
+RELOAD_SECONDS = 0.5
+"""Between a page's connection dropping and the reloaded page joining again."""
+
 Signaling = Literal["hearing", "janus"]
 """The hearing server's socket.io protocol (which the MediaRelay baseline speaks too), or
 Janus' HTTP API to its VideoRoom plugin (the hearing id is then the room's)."""
@@ -107,10 +110,33 @@ class _Worker:
         sent = {pid: p.sent for pid, p in self.participants.items() if p.seat.publishes}
         return Snapshot(received, sent, sample)
 
+    async def first_frames(self, participant_ids: list[int], since: float) -> list[float]:
+        """Seconds from `since` (a monotonic time: the same clock in every process) to the
+        first video frame of each incoming stream of these participants (those held here)."""
+        return [
+            stream.first_frame_at - since
+            for pid in participant_ids
+            if pid in self.participants
+            for stream in self.participants[pid].incoming.values()
+            if stream.kind == "video" and stream.first_frame_at is not None
+        ]
+
     async def late_join(self, seat: Seat, publishers: int, limit: float) -> list[float]:
         """Join, and return the seconds from connecting to the first video frame of each
         publisher (as many as arrived within `limit` seconds)."""
-        participant = self._participant(seat)
+        return await self._first_frames_of(self._participant(seat), publishers, limit)
+
+    async def rejoin(self, participant_id: int, publishers: int, limit: float) -> list[float]:
+        """Drop a participant's connection as a reloaded page does (no `leave`), join again
+        with the same seat, and time the first frames as `late_join` does."""
+        await self.participants[participant_id].close()
+        await asyncio.sleep(RELOAD_SECONDS)
+        seat = self.participants[participant_id].seat
+        return await self._first_frames_of(self._participant(seat), publishers, limit)
+
+    async def _first_frames_of(
+        self, participant: BaseParticipant, publishers: int, limit: float
+    ) -> list[float]:
         await participant.join()
         deadline = time.monotonic() + limit
         with contextlib.suppress(TimeoutError):
