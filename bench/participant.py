@@ -162,6 +162,9 @@ class Participant(BaseParticipant):
         """How many times joining was refused with `moved` and followed to `node_url`."""
         self._refusal: dict[str, Any] = {}
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self._namespace_connected = asyncio.Event()
+        """The server's offer can come before the namespace's connect is acknowledged (it is
+        sent while the server still handles the connect); answering then fails."""
         self.sio = self._client()
         self._lock = asyncio.Lock()
         self._receive(self.pc)
@@ -169,6 +172,7 @@ class Participant(BaseParticipant):
     def _client(self) -> socketio.AsyncClient:
         sio = socketio.AsyncClient(reconnection=False)
         sio.on("offer", self._on_offer, namespace=NAMESPACE)
+        sio.on("connect", self._namespace_connected.set, namespace=NAMESPACE)
         sio.on("connect_error", self._refused, namespace=NAMESPACE)
         return sio
 
@@ -238,4 +242,5 @@ class Participant(BaseParticipant):
                 self._owners[mid] = int(owner.get("participant_id", -1))
             await self.pc.setRemoteDescription(RTCSessionDescription(data["sdp"], "offer"))
             await self.pc.setLocalDescription(await self.pc.createAnswer())
+            await self._namespace_connected.wait()
             await self.sio.emit("answer", {"sdp": self.pc.localDescription.sdp}, NAMESPACE)
