@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import av
@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from config import Settings
 from hearing_server.db.database import Database
-from hearing_server.db.models import HearingEvent, Recording, Segment, Track
+from hearing_server.db.models import Recording, Segment, Track
 from recording.render.layout import Rect
 from tests.callers import Caller
 from tests.headless import Frame, HeadlessParticipant
@@ -25,6 +25,7 @@ from tests.integration.archive_frames import eventually, read_marks, segment_pic
 from tests.integration.courtroom import Courtroom, Seat, receiving, room_shows, start
 from tests.integration.media_sources import dominant_hz
 from tests.integration.peers import wait_until
+from tests.integration.records import event_times, recording_state_is
 
 CONSULTATION_SECONDS = 4.0
 PRIVATE_HZ = 1900.0
@@ -126,16 +127,6 @@ async def test_defendant_and_counsel_consult_unheard_unseen_and_unrecorded(
     await _nothing_of_it_recorded(courtroom, database, settings, private, began, ended)
 
 
-async def _events(database: Database, hearing_id: int, kind: str) -> list[datetime]:
-    async with database.session() as db:
-        rows = await db.scalars(
-            select(HearingEvent.at)
-            .where(HearingEvent.hearing_id == hearing_id, HearingEvent.kind == kind)
-            .order_by(HearingEvent.at)
-        )
-        return list(rows)
-
-
 async def _nothing_of_it_recorded(
     courtroom: Courtroom,
     database: Database,
@@ -146,8 +137,8 @@ async def _nothing_of_it_recorded(
 ) -> None:
     """Nothing of the consultation is in the record: no picture taken during it, no frame of
     its pitch (the timeline has it, with its times)."""
-    [started_at] = await _events(database, courtroom.hearing_id, "consultation_started")
-    [ended_at] = await _events(database, courtroom.hearing_id, "consultation_ended")
+    [started_at] = await event_times(database, courtroom.hearing_id, "consultation_started")
+    [ended_at] = await event_times(database, courtroom.hearing_id, "consultation_ended")
     assert timedelta(seconds=CONSULTATION_SECONDS) <= ended_at - started_at
     async with database.session() as db:
         recording = await db.scalar(
@@ -184,16 +175,10 @@ async def _nothing_of_it_recorded(
                 leaked += 1
     assert pictures > 0 and tones > 0
     assert leaked == 0
-    await eventually(lambda: _sealed(database, courtroom.hearing_id), 10)
+    await eventually(lambda: recording_state_is(database, courtroom.hearing_id, "sealed"), 10)
 
 
 def _recorded_pitches(segment: Path) -> list[float]:
     """The pitch of each audio frame a recorded segment holds."""
     with av.open(str(segment)) as container:
         return [dominant_hz(frame) for frame in container.decode(audio=0)]
-
-
-async def _sealed(database: Database, hearing_id: int) -> bool:
-    async with database.session() as db:
-        state = await db.scalar(select(Recording.state).where(Recording.hearing_id == hearing_id))
-    return state == "sealed"

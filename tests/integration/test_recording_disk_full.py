@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from config import Settings
 from hearing_server.db.database import Database
@@ -20,6 +19,7 @@ from hearing_server.recording_reserve import RESERVE, RESERVE_BYTES
 from hearing_server.recording_service import SEAL_RETRY_SECONDS
 from tests.headless import HeadlessParticipant
 from tests.integration.courtroom import Courtroom, receiving, room_shows, start
+from tests.integration.records import recording_of
 from tests.live_server import LiveServer
 from tests.small_disk import fill, needs_root, small_disk
 
@@ -50,13 +50,6 @@ async def record_until_the_disk_is_full(courtroom: Courtroom) -> dict[str, Headl
         await room_shows(person, lambda room: room["recording_state"] == "failed")
         assert person.signal.room["recording"] is False
     return people
-
-
-async def recording_of(database: Database, hearing_id: int) -> Recording:
-    async with database.session() as db:
-        recording = await db.scalar(select(Recording).where(Recording.hearing_id == hearing_id))
-    assert recording is not None
-    return recording
 
 
 async def verified_as_interrupted(settings: Settings, tmp_path: Path, recording: Recording) -> None:

@@ -11,8 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import av
@@ -23,41 +22,20 @@ from config import Settings
 from hearing_server.app import create_app
 from hearing_server.archive import server_public_key
 from hearing_server.db.database import Database
-from hearing_server.db.models import HearingEvent, Recording, Segment, Track
+from hearing_server.db.models import Segment, Track
 from hearing_server.recording_service import RecordingService
 from recording.digest import sha256_file
 from recording.recorder import REANCHOR_SECONDS
 from recording.verify import verify
 from signaling.placement import LocalPlacement, Node, PlacementUnavailable
+from tests.integration.archive_frames import archived, eventually
 from tests.integration.courtroom import Courtroom, receiving, room_shows, start
+from tests.integration.records import event_times, recording_of, recording_state_is
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
 RECESS_CARD_SECONDS = 3.0
 """The renderer's default card standing for a recess in the archive."""
-
-
-async def _recording(database: Database, hearing_id: int) -> Recording:
-    async with database.session() as db:
-        recording = await db.scalar(select(Recording).where(Recording.hearing_id == hearing_id))
-    assert recording is not None
-    return recording
-
-
-async def _state_is(database: Database, hearing_id: int, state: str) -> bool:
-    async with database.session() as db:
-        found = await db.scalar(select(Recording.state).where(Recording.hearing_id == hearing_id))
-    return found == state
-
-
-async def _events(database: Database, hearing_id: int, kind: str) -> list[datetime]:
-    async with database.session() as db:
-        rows = await db.scalars(
-            select(HearingEvent.at)
-            .where(HearingEvent.hearing_id == hearing_id, HearingEvent.kind == kind)
-            .order_by(HearingEvent.at)
-        )
-        return list(rows)
 
 
 async def test_a_hearing_is_recorded_sealed_and_rendered_without_its_recess(
@@ -74,7 +52,7 @@ async def test_a_hearing_is_recorded_sealed_and_rendered_without_its_recess(
 
     assert (await judge.signal.call("recess")) == {"ok": True}
     await room_shows(party_a, lambda room: room["state"] == "recess")
-    await _eventually(lambda: _state_is(database, courtroom.hearing_id, "paused"), 5)
+    await eventually(lambda: recording_state_is(database, courtroom.hearing_id, "paused"), 5)
     await asyncio.sleep(3)
     assert (await judge.signal.call("resume")) == {"ok": True}
     await room_shows(party_a, lambda room: room["state"] == "in_session")
@@ -86,12 +64,12 @@ async def test_a_hearing_is_recorded_sealed_and_rendered_without_its_recess(
     codes = {(await p.signal.wait_for("closed"))["verification_code"] for p in people.values()}
     assert len(codes) == 1 and CODE.fullmatch(code := codes.pop()), codes
 
-    recording = await _recording(database, courtroom.hearing_id)
+    recording = await recording_of(database, courtroom.hearing_id)
     assert recording.state == "sealed" and recording.manifest_path is not None
     assert recording.started_at is not None and recording.ended_at is not None
     session = (recording.ended_at - recording.started_at).total_seconds()
-    [paused] = await _events(database, courtroom.hearing_id, "recording_paused")
-    [resumed] = await _events(database, courtroom.hearing_id, "recording_resumed")
+    [paused] = await event_times(database, courtroom.hearing_id, "recording_paused")
+    [resumed] = await event_times(database, courtroom.hearing_id, "recording_resumed")
 
     async with database.session() as db:
         tracks = list(await db.scalars(select(Track).where(Track.recording_id == recording.id)))
@@ -122,8 +100,8 @@ async def test_a_hearing_is_recorded_sealed_and_rendered_without_its_recess(
     assert report.verification_code == code and report.files == len(segments)
     assert report.archive in ("pending", "sealed")
 
-    await _eventually(lambda: _archived(database, courtroom.hearing_id), 25)
-    recording = await _recording(database, courtroom.hearing_id)
+    await eventually(lambda: archived(database, courtroom.hearing_id), 25)
+    recording = await recording_of(database, courtroom.hearing_id)
     assert recording.archive_path is not None
     archive = settings.recordings_dir / recording.archive_path
     assert sha256_file(archive) == recording.archive_sha256
@@ -145,19 +123,6 @@ async def test_a_hearing_is_recorded_sealed_and_rendered_without_its_recess(
     assert frames > 0
 
 
-async def _archived(database: Database, hearing_id: int) -> bool:
-    return (await _recording(database, hearing_id)).archive_path is not None
-
-
-async def _eventually(check: Callable[[], Awaitable[bool]], limit: float) -> None:
-    """Poll ``check`` (a database query: nothing to wait on) until it holds."""
-    async with asyncio.timeout(limit):
-        while True:
-            if await check():
-                return
-            await asyncio.sleep(0.2)
-
-
 async def test_segments_a_killed_process_left_open_are_recovered_at_start(
     courtroom: Courtroom, database: Database, settings: Settings
 ) -> None:
@@ -176,7 +141,7 @@ async def test_segments_a_killed_process_left_open_are_recovered_at_start(
         assert _sidecar_state(sidecar) == "recovered"
         key = sidecar.with_suffix(".mkv").relative_to(settings.recordings_dir).as_posix()
         assert segments[key].sha256 == sha256_file(settings.recordings_dir / key)
-    recovered = await _events(database, courtroom.hearing_id, "recording_recovered")
+    recovered = await event_times(database, courtroom.hearing_id, "recording_recovered")
     assert len(recovered) == len(left_open)
 
 
@@ -210,18 +175,18 @@ async def test_open_segments_of_a_hearing_held_elsewhere_wait_until_it_is_placed
         await service.recover(registry)  # a sibling writes them, or nobody can tell
         await service.shutdown()
         assert {_sidecar_state(p) for p in left_open} == {"recording"}
-        assert not await _events(database, courtroom.hearing_id, "recording_recovered")
-        assert not await _events(database, courtroom.hearing_id, "recording_interrupted")
+        assert not await event_times(database, courtroom.hearing_id, "recording_recovered")
+        assert not await event_times(database, courtroom.hearing_id, "recording_interrupted")
 
     service = RecordingService(database, settings, alert)
     await service.placed(courtroom.hearing_id)  # the holder died: the hearing is placed here
     await service.placed(courtroom.hearing_id)  # placed again before anyone published
     await service.shutdown()
     assert {_sidecar_state(p) for p in left_open} == {"recovered"}
-    assert len(await _events(database, courtroom.hearing_id, "recording_recovered")) == len(
+    assert len(await event_times(database, courtroom.hearing_id, "recording_recovered")) == len(
         left_open
     )
-    assert len(await _events(database, courtroom.hearing_id, "recording_interrupted")) == 1
+    assert len(await event_times(database, courtroom.hearing_id, "recording_interrupted")) == 1
 
 
 def _record_until_killed(folder: Path, frames: int) -> None:
@@ -264,6 +229,6 @@ async def test_a_recording_failure_alerts_the_bench_at_once(
             "alert", lambda a: a["kind"] == "recording_failed", within=10
         )
         assert "Recording failed" in alert["message"]
-    await _eventually(lambda: _state_is(database, courtroom.hearing_id, "failed"), 5)
-    assert await _events(database, courtroom.hearing_id, "recording_failed")
+    await eventually(lambda: recording_state_is(database, courtroom.hearing_id, "failed"), 5)
+    assert await event_times(database, courtroom.hearing_id, "recording_failed")
     assert "recording_failed" not in {a["kind"] for a in people["party_a"].signal.received["alert"]}
