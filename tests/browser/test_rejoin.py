@@ -53,8 +53,11 @@ async def test_a_reloaded_phone_rejoins_with_one_tap(
         assert await presiding.signal.call("close") == {"ok": True}
         await expect(page.get_by_test_id("ended")).to_have_attribute("data-kind", "closed")
 
-        # Ended: a reload no longer offers the way back.
+        # Ended: a reload no longer offers the way back, but what the court granted (the page
+        # loads its recording view then; the test waits for it, or closing the tab would cut
+        # its stylesheet's download short)
         await page.reload()
+        await expect(page.get_by_test_id("party-recording")).to_be_visible()
         await expect(page.get_by_test_id("rejoin-button")).to_have_count(0)
     finally:
         await presiding.close()
