@@ -8,7 +8,7 @@ import asyncio
 from playwright.async_api import expect
 
 from tests.browser.conftest import OpenTab
-from tests.browser.test_live import schedule, staff_tab
+from tests.browser.test_live import bench_in_session, schedule
 from tests.callers import Caller, World
 
 
@@ -16,12 +16,8 @@ async def test_the_judge_closes_without_a_false_alarm_and_goes_back_to_the_list(
     open_tab: OpenTab, judge: Caller, world: World
 ) -> None:
     hearing = await schedule(judge, world, detainee=False)
-    bench = await staff_tab(open_tab, hearing.hearing_id)
+    bench = await bench_in_session(open_tab, hearing.hearing_id)
     page = bench.page
-    await page.get_by_test_id("hearing-open").click()
-    await expect(page.get_by_test_id("hearing-state")).to_have_attribute("data-state", "open")
-    await page.get_by_test_id("hearing-start_session").click()
-    await expect(page.get_by_test_id("hearing-state")).to_have_attribute("data-state", "in_session")
 
     await page.get_by_test_id("hearing-close").click()
     await page.get_by_test_id("confirm-ok").click()

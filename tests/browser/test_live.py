@@ -133,6 +133,17 @@ async def staff_tab(open_tab: OpenTab, hearing_id: int, username: str = "judge")
     return tab
 
 
+async def bench_in_session(open_tab: OpenTab, hearing_id: int) -> Tab:
+    """The judge's console with the hearing opened and in session (clicked, as a judge does)."""
+    tab = await staff_tab(open_tab, hearing_id)
+    state = tab.page.get_by_test_id("hearing-state")
+    await tab.page.get_by_test_id("hearing-open").click()
+    await expect(state).to_have_attribute("data-state", "open")
+    await tab.page.get_by_test_id("hearing-start_session").click()
+    await expect(state).to_have_attribute("data-state", "in_session")
+    return tab
+
+
 async def test_judge_party_and_terminal_hold_a_hearing(
     open_tab: OpenTab, judge: Caller, world: World
 ) -> None:

@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import expect
 
 from tests.browser.conftest import OpenTab
-from tests.browser.test_live import both_languages, person, schedule, staff_tab
+from tests.browser.test_live import bench_in_session, both_languages, person, schedule
 from tests.callers import Caller, World
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.test_media_stall import sending_only
@@ -19,10 +19,8 @@ async def test_the_judge_sees_a_frozen_party_and_their_return(
     open_tab: OpenTab, judge: Caller, world: World, server: TestServer
 ) -> None:
     hearing = await schedule(judge, world, detainee=False)
-    bench = await staff_tab(open_tab, hearing.hearing_id)
+    bench = await bench_in_session(open_tab, hearing.hearing_id)
     page = bench.page
-    await page.get_by_test_id("hearing-open").click()
-    await page.get_by_test_id("hearing-start_session").click()
     await expect(page.get_by_test_id("recording")).to_be_visible()
     party = HeadlessParticipant(
         str(server.make_url("")).rstrip("/"), SendTimes(), invitation=hearing.party_token

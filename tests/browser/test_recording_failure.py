@@ -11,7 +11,7 @@ from playwright.async_api import expect
 from config import Settings
 from hearing_server.recording_reserve import RESERVE_BYTES
 from tests.browser.conftest import OpenTab
-from tests.browser.test_live import schedule, staff_tab
+from tests.browser.test_live import bench_in_session, schedule
 from tests.callers import Caller, World
 from tests.small_disk import fill, needs_root, small_disk
 
@@ -30,10 +30,8 @@ async def test_the_bench_sees_the_recording_stop_when_the_disk_is_full(
 ) -> None:
     fill(settings.recordings_dir, RESERVE_BYTES + 100_000)
     hearing = await schedule(judge, world, detainee=False)
-    bench = await staff_tab(open_tab, hearing.hearing_id)
+    bench = await bench_in_session(open_tab, hearing.hearing_id)
     page = bench.page
-    await page.get_by_test_id("hearing-open").click()
-    await page.get_by_test_id("hearing-start_session").click()
     await expect(page.get_by_test_id("recording")).to_be_visible()
 
     failed = page.get_by_test_id("recording-failed")

@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import OpenTab
-from tests.browser.test_live import schedule, staff_tab
+from tests.browser.test_live import bench_in_session, schedule
 from tests.callers import Caller, World
 from tests.headless import HeadlessParticipant, SendTimes
 
@@ -36,12 +36,7 @@ async def test_tiles_fill_the_desktop_stage_and_the_self_view_hides_no_label(
 ) -> None:
     hearing = await schedule(judge, world, detainee=False)
     url = str(server.make_url("")).rstrip("/")
-    bench = await staff_tab(open_tab, hearing.hearing_id)
-    for action in ("hearing-open", "hearing-start_session"):
-        await bench.page.get_by_test_id(action).click()
-    await expect(bench.page.get_by_test_id("hearing-state")).to_have_attribute(
-        "data-state", "in_session"
-    )
+    bench = await bench_in_session(open_tab, hearing.hearing_id)
     party = await open_tab("party-stage", f"/join#{hearing.party_token}", phone=True)
     await party.page.get_by_test_id("join-button").click()
     await expect(party.page.get_by_test_id("waiting-room")).to_be_visible()
