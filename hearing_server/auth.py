@@ -20,7 +20,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from signaling.roles import Role
+from court.roles import Role
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # A hash of a random secret, checked when the user is unknown so that a wrong

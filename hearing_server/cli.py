@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config import Settings, SettingsError, load_settings
+from court.roles import STAFF_ROLES, Role
 from hearing_server.app import create_app
 from hearing_server.archive import (
     ArchiveCheck,
@@ -36,7 +37,6 @@ from hearing_server.serving import serve_until_stopped
 from hearing_server.workers import run_workers
 from recording.storage import FolderView, Storage
 from recording.verify import Report, verify
-from signaling.roles import STAFF_ROLES, Role
 
 
 class CommandError(Exception):

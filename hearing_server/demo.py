@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config import Settings
+from court.kinds import HearingKind
+from court.roles import REPRESENTATIVE_ROLES, Role
 from hearing_server.auth import hash_password
 from hearing_server.db.models import (
     Case,
@@ -27,8 +29,6 @@ from hearing_server.db.models import (
     utcnow,
 )
 from hearing_server.invitations import issue_invitation
-from signaling.kinds import HearingKind
-from signaling.roles import REPRESENTATIVE_ROLES, Role
 
 COURT_CODE = "demo"
 CIVIL_CASE = "(2026)示0101民初1号"

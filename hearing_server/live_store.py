@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from court.roles import Role
+from court.states import HearingState
 from hearing_server.api.errors import ApiError
 from hearing_server.api.principal import SESSION_COOKIE, invited_participant, session_principal
 from hearing_server.auth import PrincipalKind
 from hearing_server.db.database import Database
 from hearing_server.db.models import Hearing, HearingEvent, Participant, User, utcnow
-from signaling.hearing import HearingState
-from signaling.roles import Role
 from signaling.store import (
     AuthenticationError,
     HearingRecord,

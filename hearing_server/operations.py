@@ -18,12 +18,12 @@ from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
+from court.presence import Presence
 from hearing_server.api.errors import error_response
 from hearing_server.client_address import client_address
 from hearing_server.db.models import Recording, Segment
 from hearing_server.keys import DATABASE, LIVE_HEARINGS, SETTINGS
 from signaling.registry import LiveHearings
-from signaling.room import Presence
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 

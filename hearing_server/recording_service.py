@@ -27,6 +27,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config import Settings
+from court.kinds import PHASE_LABELS
+from court.presence import Presence
+from court.roles import ROLE_LABELS
+from court.states import HearingState
 from hearing_server import recording_files
 from hearing_server.archive import recording_storage
 from hearing_server.db.database import Database
@@ -66,12 +70,8 @@ from recording.render import (
     say,
 )
 from recording.segment import SegmentInfo, recover
-from signaling.hearing import HearingState
-from signaling.kinds import PHASE_LABELS
 from signaling.media.publisher import PublishedTrack
 from signaling.placement import Placement, PlacementUnavailable
-from signaling.roles import ROLE_LABELS
-from signaling.room import Presence
 
 log = logging.getLogger(__name__)
 

@@ -14,25 +14,31 @@ import logging
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from signaling.hearing import HearingState, TransitionError, check_transition
+from court.kinds import RULES
+from court.permissions import Action, refusal
+from court.presence import Presence
+from court.protocol import (
+    AlertOut,
+    ClosedOut,
+    IceServer,
+    MessageOut,
+    OfferOut,
+    RecordingState,
+    RemovedOut,
+    RoomView,
+    SpeakerOut,
+    WelcomeOut,
+)
+from court.roles import Role
+from court.states import HearingState, TransitionError, check_transition
 from signaling.ice import IceConfig
-from signaling.kinds import RULES
 from signaling.liveness import DEFAULT_STALL_SECONDS
 from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
-from signaling.messages import (
-    AlertOut,
-    MemberView,
-    MessageOut,
-    RecordingState,
-    RoomView,
-    visible_members,
-)
 from signaling.monitor import TICK_SECONDS, MediaMonitor
 from signaling.observer import MediaObserver
-from signaling.permissions import Action, refusal
-from signaling.roles import Role
-from signaling.room import Member, Presence, Room, RoomError
+from signaling.room import Member, Room, RoomError
+from signaling.room_view import member_view, visible_members
 from signaling.router import MediaRouter
 from signaling.store import (
     HearingRecord,
@@ -208,7 +214,7 @@ class LiveHearing:
             )
         if self._monitor_task is None:
             self._monitor_task = asyncio.ensure_future(self._watch_media())
-        await link.emit("welcome", self._welcome(identity))
+        await link.emit("welcome", self._welcome(identity).model_dump(mode="json"))
         kind = "reconnected" if was is Presence.RECONNECTING else "joined"
         await self._record(kind, identity.label, was, presence, {"participant_id": member_id})
         if kind == "reconnected":
@@ -278,7 +284,7 @@ class LiveHearing:
         await self.broadcast()
         if link is not None:
             reason = INVITATION_ENDINGS[code]
-            await link.emit("removed", {"code": code, "reason": reason})
+            await link.emit("removed", RemovedOut(code=code, reason=reason).model_dump(mode="json"))
             await link.close(reason)
 
     def _cancel_timers(self, member_id: int) -> None:
@@ -337,15 +343,14 @@ class LiveHearing:
         except ValueError as exc:
             raise ActionError("bad_candidate", str(exc)) from exc
 
-    def _welcome(self, identity: Identity) -> dict[str, Any]:
+    def _welcome(self, identity: Identity) -> WelcomeOut:
         """What a client needs before it builds its peer connection: the ICE servers to use."""
-        return {
-            "hearing_id": self.room.hearing_id,
-            "participant_id": identity.participant_id,
-            "ice_servers": self.ice.for_client(
-                f"h{self.room.hearing_id}p{identity.participant_id}"
-            ),
-        }
+        key = f"h{self.room.hearing_id}p{identity.participant_id}"
+        return WelcomeOut(
+            hearing_id=self.room.hearing_id,
+            participant_id=identity.participant_id,
+            ice_servers=[IceServer(**server) for server in self.ice.for_client(key)],
+        )
 
     def _record_media(self) -> None:
         if self.observer is not None:
@@ -367,7 +372,7 @@ class LiveHearing:
 
     async def _speaker(self, member_id: int) -> None:
         for link in list(self.links.values()):
-            await link.emit("speaker", {"participant_id": member_id})
+            await link.emit("speaker", SpeakerOut(participant_id=member_id).model_dump(mode="json"))
 
     async def _poor_connection(self, member_id: int, loss: float) -> None:
         member = self.room.members.get(member_id)
@@ -397,7 +402,8 @@ class LiveHearing:
             return
         sdp = await session.create_offer()
         if sdp is not None:
-            await link.emit("offer", {"sdp": sdp, "tracks": self.router.track_map(member_id)})
+            offer = OfferOut(sdp=sdp, tracks=self.router.track_map(member_id))
+            await link.emit("offer", offer.model_dump(mode="json"))
 
     def _connection_state(self, member_id: int, state: str) -> None:
         if state == "failed":
@@ -494,9 +500,8 @@ class LiveHearing:
         await self.router.detach(member_id)
         await self._member_event("removed", actor, member_id, was, Presence.REMOVED)
         if link is not None:
-            await link.emit(
-                "removed", {"code": "removed", "reason": "the judge removed you from the hearing"}
-            )
+            removed = RemovedOut(code="removed", reason="the judge removed you from the hearing")
+            await link.emit("removed", removed.model_dump(mode="json"))
             await link.close("removed by the judge")
 
     async def verify_identity(self, actor: Identity, member_id: int) -> None:
@@ -663,11 +668,11 @@ class LiveHearing:
             phases=list(RULES[self.room.kind].phases),
             recording=self.room.state is HearingState.IN_SESSION and not self.recording_failed,
             recording_state=self._recording_state(),
-            you=MemberView.of(
+            you=member_view(
                 member, self.missing_devices(member_id), self.router.paused_video(member_id)
             ),
             members=[
-                MemberView.of(
+                member_view(
                     m,
                     self.missing_devices(m.id),
                     # whose connection is too weak for which video: the bench's concern only
@@ -717,14 +722,13 @@ class LiveHearing:
         The delay lets the closing judge's acknowledgement and everyone's ``closed`` event
         go out before the sockets do; clients normally leave on ``closed`` by themselves.
         """
-        closed: dict[str, Any] = {"hearing_id": self.room.hearing_id}
+        code = None
         if self.observer is not None:
             code = await self.observer.closed(self.room.hearing_id)
-            if code is not None:
-                closed["verification_code"] = code
+        closed = ClosedOut(hearing_id=self.room.hearing_id, verification_code=code)
         links = list(self.links.values())
         for link in links:
-            await link.emit("closed", closed)
+            await link.emit("closed", closed.model_dump(mode="json", exclude_none=True))
         self.room.close()
         self.links.clear()
         await self.shutdown()

@@ -17,10 +17,9 @@ from typing import Any
 import socketio
 from pydantic import ValidationError
 
-from signaling.hearing import HearingState
-from signaling.live import ActionError, LiveHearing
-from signaling.log_context import bind
-from signaling.messages import (
+from court.permissions import Action
+from court.protocol import (
+    ByeOut,
     CandidateIn,
     ConnectAuth,
     Empty,
@@ -35,7 +34,9 @@ from signaling.messages import (
     TargetIn,
     error,
 )
-from signaling.permissions import Action
+from court.states import HearingState
+from signaling.live import ActionError, LiveHearing
+from signaling.log_context import bind
 from signaling.registry import LiveHearings, Moved
 from signaling.store import AuthenticationError, Identity
 
@@ -73,7 +74,8 @@ class SocketLink:
         await self.server.emit(event, data, to=self.sid, namespace=NAMESPACE)
 
     async def close(self, reason: str) -> None:
-        await self.server.emit("bye", {"reason": reason}, to=self.sid, namespace=NAMESPACE)
+        bye = ByeOut(reason=reason).model_dump(mode="json")
+        await self.server.emit("bye", bye, to=self.sid, namespace=NAMESPACE)
         await self.server.disconnect(self.sid, namespace=NAMESPACE)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from signaling.hearing import HearingState
+from court.states import HearingState
 from signaling.media.publisher import PublishedTrack
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from signaling.hearing import HearingState
+from court.states import HearingState
 from signaling.ice import IceConfig
 from signaling.live import INVITATION_ENDINGS, ActionError, LiveHearing
 from signaling.liveness import DEFAULT_STALL_SECONDS

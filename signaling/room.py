@@ -13,23 +13,11 @@ hears, the bench included; observers receive only; muted audio reaches nobody.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-from signaling.hearing import HearingState
-from signaling.kinds import HearingKind
-from signaling.roles import BENCH, REPRESENTATIVE_ROLES, Role
-
-
-class Presence(StrEnum):
-    INVITED = "invited"
-    JOINING = "joining"
-    WAITING = "waiting"
-    IN_HEARING = "in_hearing"
-    IN_CONSULTATION = "in_consultation"
-    RECONNECTING = "reconnecting"
-    LEFT = "left"
-    REMOVED = "removed"
-
+from court.kinds import HearingKind
+from court.presence import Presence
+from court.roles import BENCH, REPRESENTATIVE_ROLES, Role
+from court.states import HearingState
 
 CONNECTED = frozenset(
     {Presence.JOINING, Presence.WAITING, Presence.IN_HEARING, Presence.IN_CONSULTATION}

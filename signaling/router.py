@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from court.protocol import TrackOut
 from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
 from signaling.room import Room
@@ -105,17 +106,16 @@ class MediaRouter:
         paused = session.paused_video
         return sorted(owner for owner, tracks in self.tracks.items() if paused.intersection(tracks))
 
-    def track_map(self, member_id: int) -> dict[str, dict[str, int | str]]:
+    def track_map(self, member_id: int) -> dict[str, TrackOut]:
         """Which member each of this member's incoming transceivers (by mid) carries now."""
         session = self.sessions.get(member_id)
         if session is None:
             return {}
         owners = {id(t): owner for owner, tracks in self.tracks.items() for t in tracks}
         return {
-            subscription.mid: {
-                "participant_id": owners[id(subscription.publisher)],
-                "kind": subscription.kind,
-            }
+            subscription.mid: TrackOut(
+                participant_id=owners[id(subscription.publisher)], kind=subscription.kind
+            )
             for subscription in session.subscriptions
             if subscription.mid is not None
             and subscription.publisher is not None

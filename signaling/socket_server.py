@@ -26,8 +26,8 @@ from engineio import packet as engineio_packet
 from engineio.async_drivers import aiohttp as engineio_aiohttp
 from socketio import packet
 
+from court.protocol import error
 from signaling.bad_packets import BadPacketLog
-from signaling.messages import error
 
 MAX_INT_DIGITS = 100
 """Longer integers drop the packet; shorter ones reach the payload models, which hold ids to

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from signaling.hearing import HearingState
-from signaling.kinds import HearingKind
-from signaling.roles import Role
+from court.kinds import HearingKind
+from court.roles import Role
+from court.states import HearingState
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 
+from court.roles import Role
 from hearing_server.db.database import Database
 from hearing_server.db.models import Court, DetentionCentre, Terminal, User
-from signaling.roles import Role
 
 PASSWORD = "correct horse battery staple"
 TERMINAL_SECRET = "terminal-secret-0123456789"

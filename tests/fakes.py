@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from signaling.hearing import HearingState
+from court.states import HearingState
 from signaling.store import AuthenticationError, HearingRecord, Identity, TimelineEvent
 
 

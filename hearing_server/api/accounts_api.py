@@ -7,14 +7,14 @@ import secrets
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
+from court.permissions import Action
+from court.roles import Role
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.fields import Code, Id, Name, Password, StaffRole
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.audit import audit
 from hearing_server.auth import hash_password
 from hearing_server.db.models import Court, Courtroom, DetentionCentre, Terminal, User
-from signaling.permissions import Action
-from signaling.roles import Role
 
 
 class Out(BaseModel):

@@ -8,6 +8,10 @@ from datetime import datetime, time, timedelta
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Select, func, or_, select
 
+from court.kinds import RULES, HearingKind
+from court.permissions import Action
+from court.roles import Role
+from court.states import HearingState, TransitionError, check_transition
 from hearing_server.api.errors import ApiError
 from hearing_server.api.fields import CaseNumber, CourtTime, Id, Title
 from hearing_server.api.routing import Api, Ctx
@@ -16,10 +20,6 @@ from hearing_server.audit import audit
 from hearing_server.auth import Principal
 from hearing_server.db.models import Case, Courtroom, Hearing, HearingEvent, Participant, User
 from hearing_server.keys import SETTINGS
-from signaling.hearing import HearingState, TransitionError, check_transition
-from signaling.kinds import RULES, HearingKind
-from signaling.permissions import Action
-from signaling.roles import Role
 
 
 class CaseIn(BaseModel):

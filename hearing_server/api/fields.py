@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, Field, WithJsonSchema
 
-from signaling.roles import STAFF_ROLES, Role
+from court.roles import STAFF_ROLES, Role
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 

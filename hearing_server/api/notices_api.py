@@ -11,25 +11,19 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from court.permissions import Action
+from court.protocol import NoticeOut
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import visible_hearing
 from hearing_server.audit import audit
 from hearing_server.db.models import HearingEvent
 from hearing_server.keys import SOCKETS
 from signaling.namespace import NAMESPACE, hearing_room
-from signaling.permissions import Action
 
 
 class NoticeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(min_length=1, max_length=500)
-
-
-class NoticeOut(BaseModel):
-    hearing_id: int
-    text: str
-    by: str
-    at: datetime
 
 
 def register(api: Api) -> None:

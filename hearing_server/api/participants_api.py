@@ -7,6 +7,10 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from court.kinds import RULES, HearingKind
+from court.permissions import Action
+from court.roles import BENCH, REPRESENTATIVE_ROLES, Role
+from court.states import HearingState
 from hearing_server.api.cases_api import HearingList, HearingOut, day_bounds, hearing_out
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.fields import Id, Name
@@ -25,11 +29,7 @@ from hearing_server.db.models import (
 )
 from hearing_server.invitations import IssuedInvitation, issue_invitation, revoke_invitation
 from hearing_server.keys import SETTINGS, SOCKETS
-from signaling.hearing import HearingState
-from signaling.kinds import RULES, HearingKind
-from signaling.permissions import Action
 from signaling.registry import end_invitation
-from signaling.roles import BENCH, REPRESENTATIVE_ROLES, Role
 from signaling.socket_bus import tell_live_hearings
 
 

@@ -6,10 +6,10 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from court.roles import Role
 from hearing_server.api.errors import ApiError
 from hearing_server.auth import Principal, PrincipalKind, token_hash
 from hearing_server.db.models import AuthSession, Participant, Terminal, User, utcnow
-from signaling.roles import Role
 
 SESSION_COOKIE = "hs_session"
 INVITATION_SCHEME = "Invitation"

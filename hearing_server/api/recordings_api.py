@@ -22,6 +22,9 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
+from court.kinds import HearingKind
+from court.permissions import Action, check
+from court.roles import BENCH, Role
 from hearing_server.api import recording_links
 from hearing_server.api.byte_ranges import RangeNotSatisfiable, parse_range
 from hearing_server.api.cases_api import day_bounds, escape_like
@@ -54,9 +57,6 @@ from hearing_server.db.models import (
 from hearing_server.invitations import issue_invitation
 from hearing_server.keys import SETTINGS
 from recording.storage import Storage
-from signaling.kinds import HearingKind
-from signaling.permissions import Action, check
-from signaling.roles import BENCH, Role
 
 TIMELINE_KINDS = frozenset(
     {

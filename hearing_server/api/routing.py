@@ -17,13 +17,13 @@ from pydantic.json_schema import models_json_schema
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from court.permissions import Action, refusal
+from court.states import HearingState
 from hearing_server.api.errors import ApiError, ErrorBody, validation_details
 from hearing_server.api.principal import SESSION_COOKIE, resolve_principal, session_principal
 from hearing_server.auth import Principal
 from hearing_server.client_address import client_address
 from hearing_server.keys import DATABASE, SETTINGS
-from signaling.hearing import HearingState
-from signaling.permissions import Action, refusal
 
 MAX_ID = 2**31 - 1
 _PATH_PARAM = re.compile(r"\{(\w+)\}")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from court.roles import Role
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.routing import Ctx
 from hearing_server.auth import Principal, PrincipalKind
 from hearing_server.db.models import Case, Hearing, Participant
-from signaling.roles import Role
 
 
 def sees_court(principal: Principal, court_id: int) -> bool:

@@ -10,6 +10,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import delete, select
 
+from court.roles import Role
 from hearing_server.api.errors import ApiError, error_response
 from hearing_server.api.principal import SESSION_COOKIE
 from hearing_server.api.routing import Api, Ctx
@@ -18,7 +19,6 @@ from hearing_server.auth import PasswordCheckBusy, new_token, token_hash
 from hearing_server.client_address import client_address, throttle_key
 from hearing_server.db.models import AuthSession, Terminal, User, utcnow
 from hearing_server.keys import LOGIN_THROTTLE, PASSWORD_CHECKER, SETTINGS
-from signaling.roles import Role
 
 
 class LoginRequest(BaseModel):

@@ -23,9 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from signaling.hearing import HearingState
-from signaling.kinds import HearingKind
-from signaling.roles import Role
+from court.kinds import HearingKind
+from court.roles import Role
+from court.states import HearingState
 
 
 def utcnow() -> datetime:

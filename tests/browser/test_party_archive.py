@@ -15,9 +15,9 @@ from playwright.async_api import Page, Request, Response, Route, expect
 from sqlalchemy import select, update
 
 from config import Settings
+from court.states import HearingState
 from hearing_server.db.database import Database
 from hearing_server.db.models import AuditEntry, Hearing
-from signaling.hearing import HearingState
 from tests.browser.conftest import OpenTab
 from tests.browser.test_archive import CHAPTERS, make_archive_mp4
 from tests.browser.test_live import both_languages

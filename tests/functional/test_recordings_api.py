@@ -21,6 +21,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from config import Settings
+from court.roles import Role
 from hearing_server.api import recording_links
 from hearing_server.auth import Principal, PrincipalKind
 from hearing_server.db.database import Database
@@ -34,7 +35,6 @@ from hearing_server.db.models import (
     User,
 )
 from recording.seal import ManifestBuilder, load_or_create_key, write_manifest
-from signaling.roles import Role
 from tests.callers import PASSWORD, Caller, World
 from tests.functional.test_participants_api import holder, invite, schedule
 

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from config import Settings
+from court.kinds import HearingKind
 from hearing_server.db.database import Database
 from hearing_server.db.models import Case, Hearing, HearingEvent, Recording, Segment, Track
 from hearing_server.recording_service import MAX_RENDER_ATTEMPTS, RecordingService
-from signaling.kinds import HearingKind
 from tests.callers import Caller, World
 
 T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)

@@ -21,6 +21,7 @@ from moto.server import ThreadedMotoServer
 from sqlalchemy import select
 
 from config import Settings
+from court.kinds import HearingKind
 from hearing_server.archive import recording_storage
 from hearing_server.db.database import Database
 from hearing_server.db.models import Case, Hearing, HearingEvent, Recording, Segment, Track
@@ -28,7 +29,6 @@ from hearing_server.recording_service import RecordingService
 from recording.digest import sha256_file
 from recording.render import Interval
 from recording.storage import S3Storage
-from signaling.kinds import HearingKind
 from tests.callers import Caller, World
 from tests.integration.recorded_hearing import Person, record_hearing
 from tests.live_server import free_port

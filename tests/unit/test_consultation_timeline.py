@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from signaling.hearing import HearingState
-from signaling.kinds import HearingKind
+from court.kinds import HearingKind
+from court.roles import Role
+from court.states import HearingState
 from signaling.live import LiveHearing
-from signaling.roles import Role
 from signaling.store import HearingRecord, Identity, ParticipantRecord
 from tests.fakes import MemoryStore, RecordingLink
 

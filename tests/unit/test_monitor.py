@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from signaling.hearing import HearingState
-from signaling.kinds import HearingKind
+from court.kinds import HearingKind
+from court.roles import Role
+from court.states import HearingState
 from signaling.liveness import MediaLiveness
 from signaling.media.publisher import AudioLevel, PublishedTrack
 from signaling.media.session import MediaSession
 from signaling.monitor import LARGE_MEETING, LAST_N, QUALITY_EVERY_TICKS, TICK_SECONDS, MediaMonitor
-from signaling.roles import Role
 from signaling.room import Member, Room
 from signaling.router import MediaRouter
 

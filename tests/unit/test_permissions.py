@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from signaling.hearing import TRANSITIONS, HearingState, TransitionError, check_transition
-from signaling.kinds import RULES, HearingKind
-from signaling.permissions import Action, check, refusal
-from signaling.roles import INVITED_ROLES, STAFF_ROLES, Role
+from court.kinds import RULES, HearingKind
+from court.permissions import Action, check, refusal
+from court.roles import INVITED_ROLES, STAFF_ROLES, Role
+from court.states import TRANSITIONS, HearingState, TransitionError, check_transition
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from config import Settings
+from court.kinds import HearingKind
 from hearing_server.db.database import Database
 from hearing_server.db.models import Case, Hearing, HearingEvent, Recording, Segment, Track
 from hearing_server.recording_service import RecordingService
@@ -26,7 +27,6 @@ from recording.digest import sha256_file
 from recording.frames import Vp8Assembler
 from recording.packets import Arrived, EncodedFrame
 from recording.segment import SegmentInfo, SegmentSpec, SegmentWriter
-from signaling.kinds import HearingKind
 from tests.callers import World
 from tests.integration.synthetic_rtp import SyntheticVideo
 

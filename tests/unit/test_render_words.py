@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from court.kinds import PHASE_LABELS, RULES
+from court.roles import ROLE_LABELS, Role
 from hearing_server.db.models import HearingEvent
 from hearing_server.recording_service import _timeline
 from recording.render.plan import PresenceChange, say
-from signaling.kinds import PHASE_LABELS, RULES
-from signaling.roles import ROLE_LABELS, Role
 
 WALL = 1_767_000_000.0
 

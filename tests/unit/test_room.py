@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from signaling.hearing import HearingState
-from signaling.kinds import HearingKind
-from signaling.roles import Role
-from signaling.room import Member, Presence, Room, RoomError
+from court.kinds import HearingKind
+from court.presence import Presence
+from court.roles import Role
+from court.states import HearingState
+from signaling.room import Member, Room, RoomError
 
 JUDGE, CLERK, PLAINTIFF, LAWYER, DEFENDANT, WITNESS, OBSERVER = 1, 2, 3, 4, 5, 6, 7
 

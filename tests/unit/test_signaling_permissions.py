@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from signaling.hearing import HearingState
-from signaling.kinds import HearingKind
+from court.kinds import HearingKind
+from court.roles import Role
+from court.states import HearingState
 from signaling.live import LiveHearing
 from signaling.namespace import EVENTS
-from signaling.roles import Role
 from signaling.store import HearingRecord, Identity, ParticipantRecord
 from tests.fakes import MemoryStore, RecordingLink
 

@@ -17,9 +17,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from signaling.hearing import HearingState
-from signaling.roles import Role
-from signaling.room import Member, Presence, Room
+from court.presence import Presence
+from court.roles import Role
+from court.states import HearingState
 
 MAX_SDP = 64 * 1024
 MAX_TEXT = 2000
@@ -135,34 +135,6 @@ class MemberView(BaseModel):
     """Nothing at all (no media, no RTCP) arrives from their device although they were sending
     and are still connected: their picture is frozen (the bench was alerted)."""
 
-    @classmethod
-    def of(
-        cls,
-        member: Member,
-        missing: frozenset[str] = frozenset(),
-        paused_video: list[int] | None = None,
-    ) -> MemberView:
-        """``missing``: the devices their last self-test found unusable (camera, microphone);
-        ``paused_video``: the members whose video their connection cannot carry now."""
-        return cls(
-            id=member.id,
-            role=member.role,
-            name=member.name,
-            side=member.side,
-            presence=member.presence,
-            audio_muted=member.audio_muted,
-            bench_muted=member.bench_muted,
-            camera_off=member.camera_off,
-            hand_raised=member.hand_raised,
-            identity_verified=member.identity_verified,
-            in_consultation=member.consultation is not None,
-            represents_id=member.represents_id,
-            no_camera="camera" in missing,
-            no_microphone="microphone" in missing,
-            paused_video=paused_video or [],
-            media_stalled=member.media_stalled,
-        )
-
 
 RecordingState = Literal["off", "recording", "paused", "failed"]
 """Of the hearing's record: "failed" once recording failed (until close: what was recorded
@@ -209,15 +181,77 @@ class AlertOut(BaseModel):
     """With ``self_test_failed``: what did not work."""
 
 
-def visible_members(room: Room, viewer: Member) -> list[Member]:
-    """Whom a member sees listed: the bench sees everyone; others see who is in the hearing.
+class IceServer(BaseModel):
+    """One entry of RTCConfiguration's ``iceServers``."""
 
-    A waiting person or uncalled witness sees only the bench and themselves: nothing of the
-    hearing reaches the waiting room, its membership included.
-    """
-    if viewer.on_bench:
-        return list(room.members.values())
-    if viewer.presence not in (Presence.IN_HEARING, Presence.IN_CONSULTATION):
-        return [m for m in room.members.values() if m.on_bench or m.id == viewer.id]
-    shown = (Presence.IN_HEARING, Presence.IN_CONSULTATION, Presence.RECONNECTING)
-    return [m for m in room.members.values() if m.presence in shown or m.id == viewer.id]
+    urls: str | list[str]
+    username: str | None = None
+    credential: str | None = None
+
+
+class WelcomeOut(BaseModel):
+    """The first event of a connection: what the client needs to build its peer connection."""
+
+    hearing_id: int
+    participant_id: int
+    ice_servers: list[IceServer]
+
+
+class TrackOut(BaseModel):
+    participant_id: int
+    kind: str
+
+
+class OfferOut(BaseModel):
+    """The server renegotiates what the client receives; ``tracks`` says whom each mid carries."""
+
+    sdp: str
+    tracks: dict[str, TrackOut]
+
+
+class SpeakerOut(BaseModel):
+    participant_id: int
+
+
+class NoticeOut(BaseModel):
+    """A court notice to everyone connected to a hearing, the waiting room too."""
+
+    hearing_id: int
+    text: str
+    by: str
+    at: datetime
+
+
+class RemovedOut(BaseModel):
+    """``code``: "removed" by the bench, or why the invitation stopped working (invitation_*)."""
+
+    reason: str
+    code: str | None = None
+
+
+class ClosedOut(BaseModel):
+    """The hearing closed; ``verification_code`` is its sealed record's, when there is one."""
+
+    hearing_id: int
+    verification_code: str | None = None
+
+
+class ByeOut(BaseModel):
+    """Sent just before the server ends the connection."""
+
+    reason: str
+
+
+SERVER_EVENTS: dict[str, type[BaseModel]] = {
+    "welcome": WelcomeOut,
+    "room": RoomView,
+    "speaker": SpeakerOut,
+    "offer": OfferOut,
+    "message": MessageOut,
+    "alert": AlertOut,
+    "notice": NoticeOut,
+    "removed": RemovedOut,
+    "closed": ClosedOut,
+    "bye": ByeOut,
+}
+"""Every server → client event of the `/hearing` namespace and the payload it carries."""

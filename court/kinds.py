@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from signaling.roles import Role
+from court.roles import Role
 
 
 class HearingKind(StrEnum):

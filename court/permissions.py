@@ -10,8 +10,8 @@ answers only "may this role do this now".
 from dataclasses import dataclass
 from enum import StrEnum
 
-from signaling.hearing import HearingState
-from signaling.roles import INVITED_ROLES, Role
+from court.roles import INVITED_ROLES, Role
+from court.states import HearingState
 
 
 class Action(StrEnum):

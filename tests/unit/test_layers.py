@@ -1,0 +1,59 @@
+"""Imports point one way (docs/architecture.md#parts-and-dependencies): each folder may import
+only the project packages its row of that table names."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = {"config", "court", "signaling", "recording", "hearing_server"}
+
+ALLOWED: dict[str, set[str]] = {
+    "config": {"config"},
+    "court": {"court"},
+    "signaling/media": {"signaling"},  # only signaling.media itself, checked below
+    "signaling": {"court", "signaling"},
+    "recording": {"recording"},
+    "hearing_server": {"config", "court", "signaling", "recording", "hearing_server"},
+}
+
+
+def imported(path: Path) -> set[str]:
+    """The dotted module names a file imports (absolute imports only: the project uses no
+    relative ones)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def folder_of(path: Path) -> str:
+    relative = path.relative_to(ROOT).as_posix()
+    return "signaling/media" if relative.startswith("signaling/media/") else relative.split("/")[0]
+
+
+def project_files() -> list[Path]:
+    return sorted(p for top in ALLOWED for p in (ROOT / top).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", project_files(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_imports_point_one_way(path: Path) -> None:
+    folder = folder_of(path)
+    for name in imported(path):
+        top = name.split(".")[0]
+        if top not in PROJECT:
+            continue
+        if folder == "signaling/media":
+            assert name.startswith("signaling.media"), f"{path.name} imports {name}"
+        else:
+            assert top in ALLOWED[folder], f"{folder}/ may not import {name}"
+
+
+def test_the_check_sees_a_wrong_import(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from signaling.room import Room\nimport hearing_server.app\n")
+    assert {"signaling.room", "hearing_server.app"} <= imported(bad)
