@@ -1,9 +1,11 @@
-"""Personal invitations: a random token per participant, of which only the hash is kept."""
+"""Personal invitations: a random token per participant, of which only the hash is kept; issued,
+withdrawn, and whether one still admits its holder."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from hearing_server.auth import new_token, token_hash
 from hearing_server.db.models import Participant, utcnow
@@ -37,3 +39,22 @@ def issue_invitation(
 
 def revoke_invitation(participant: Participant) -> None:
     participant.invitation_revoked_at = utcnow()
+
+
+class InvitationStatus(StrEnum):
+    NONE = "none"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def invitation_status(participant: Participant, now: datetime) -> InvitationStatus:
+    """The one rule for whether ``participant``'s invitation still admits them (only an active
+    one does): to the hearing, to what the court granted after it, and on staff's lists."""
+    if participant.invitation_token_hash is None:
+        return InvitationStatus.NONE
+    if participant.invitation_revoked_at is not None:
+        return InvitationStatus.REVOKED
+    if participant.invitation_expires_at is not None and participant.invitation_expires_at <= now:
+        return InvitationStatus.EXPIRED
+    return InvitationStatus.ACTIVE

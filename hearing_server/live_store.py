@@ -10,11 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from court.roles import Role
 from court.states import HearingState
-from hearing_server.api.errors import ApiError
-from hearing_server.api.principal import SESSION_COOKIE, invited_participant, session_principal
 from hearing_server.auth import PrincipalKind
 from hearing_server.db.database import Database
 from hearing_server.db.models import Hearing, HearingEvent, Participant, User, utcnow
+from hearing_server.identity import (
+    SESSION_COOKIE,
+    InvitationRefused,
+    invited_participant,
+    session_principal,
+)
 from signaling.store import (
     AuthenticationError,
     HearingRecord,
@@ -64,7 +68,7 @@ class DatabaseHearingStore:
             if invitation:
                 try:
                     participant = await invited_participant(db, invitation)
-                except ApiError as exc:
+                except InvitationRefused as exc:
                     raise AuthenticationError(exc.code, exc.message) from exc
                 if participant.hearing_id != hearing_id:
                     raise AuthenticationError(

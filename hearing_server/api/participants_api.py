@@ -27,7 +27,12 @@ from hearing_server.db.models import (
     User,
     utcnow,
 )
-from hearing_server.invitations import IssuedInvitation, issue_invitation, revoke_invitation
+from hearing_server.invitations import (
+    IssuedInvitation,
+    invitation_status,
+    issue_invitation,
+    revoke_invitation,
+)
 from hearing_server.keys import SETTINGS, SOCKETS
 from signaling.registry import end_invitation
 from signaling.socket_bus import tell_live_hearings
@@ -97,14 +102,6 @@ class InvitationInfo(BaseModel):
 
 
 def participant_out(p: Participant) -> ParticipantOut:
-    if p.invitation_token_hash is None:
-        status = "none"
-    elif p.invitation_revoked_at is not None:
-        status = "revoked"
-    elif p.invitation_expires_at is not None and p.invitation_expires_at <= utcnow():
-        status = "expired"
-    else:
-        status = "active"
     return ParticipantOut(
         id=p.id,
         hearing_id=p.hearing_id,
@@ -114,7 +111,7 @@ def participant_out(p: Participant) -> ParticipantOut:
         represents_id=p.represents_id,
         user_id=p.user_id,
         detention_centre_id=p.detention_centre_id,
-        invitation_status=status,
+        invitation_status=invitation_status(p, utcnow()),
         invitation_expires_at=p.invitation_expires_at,
         identity_verified_at=p.identity_verified_at,
     )

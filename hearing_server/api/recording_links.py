@@ -25,9 +25,8 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hearing_server.api.errors import ApiError
-from hearing_server.api.principal import participant_principal
 from hearing_server.auth import Principal, PrincipalKind
-from hearing_server.db.models import Participant, User
+from hearing_server.identity import holder_principal
 from recording.seal import load_or_create_key
 
 LINK_SECONDS = 300
@@ -107,20 +106,9 @@ def check(
 
 
 async def link_principal(db: AsyncSession, match: re.Match[str]) -> Principal:
-    """Who the link was made for, as they are now (a deactivated account has no links)."""
-    kind, number = PrincipalKind(match.group(1)), int(match.group(2))
-    if kind is PrincipalKind.USER:
-        user = await db.get(User, number)
-        if user is not None and user.active:
-            return Principal(
-                kind=PrincipalKind.USER,
-                id=user.id,
-                role=user.role,
-                name=user.display_name,
-                court_id=user.court_id,
-            )
-    else:
-        participant = await db.get(Participant, number)
-        if participant is not None and participant.invitation_revoked_at is None:
-            return participant_principal(participant)
-    raise ApiError(403, "link_invalid", "whoever this link was made for can no longer use it")
+    """Who the link was made for, as they are now (a deactivated account, or an invitation
+    withdrawn or expired, has no links)."""
+    who = await holder_principal(db, PrincipalKind(match.group(1)), int(match.group(2)))
+    if who is None:
+        raise ApiError(403, "link_invalid", "whoever this link was made for can no longer use it")
+    return who

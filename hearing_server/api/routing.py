@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from court.permissions import Action, refusal
 from court.states import HearingState
 from hearing_server.api.errors import ApiError, ErrorBody, validation_details
-from hearing_server.api.principal import SESSION_COOKIE, resolve_principal, session_principal
+from hearing_server.api.principal import resolve_principal
 from hearing_server.auth import Principal
 from hearing_server.client_address import client_address
+from hearing_server.identity import SESSION_COOKIE, session_principal
 from hearing_server.keys import DATABASE, SETTINGS
 
 MAX_ID = 2**31 - 1

@@ -12,12 +12,12 @@ from sqlalchemy import delete, select
 
 from court.roles import Role
 from hearing_server.api.errors import ApiError, error_response
-from hearing_server.api.principal import SESSION_COOKIE
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.audit import audit
 from hearing_server.auth import PasswordCheckBusy, new_token, token_hash
 from hearing_server.client_address import client_address, throttle_key
 from hearing_server.db.models import AuthSession, Terminal, User, utcnow
+from hearing_server.identity import SESSION_COOKIE
 from hearing_server.keys import LOGIN_THROTTLE, PASSWORD_CHECKER, SETTINGS
 
 

@@ -28,6 +28,7 @@ from hearing_server.db.database import Database
 from hearing_server.db.models import (
     AuditEntry,
     HearingEvent,
+    Participant,
     Recording,
     RecordingGrant,
     Segment,
@@ -620,3 +621,24 @@ async def test_a_signed_link_lets_a_video_element_seek_without_credentials(
     assert withdrawn.status == 403
     assert (await withdrawn.json())["error"]["code"] == "not_granted"
     assert len(await audit_rows(database, "stream_recording")) == 1, "refusals stream nothing"
+
+
+async def test_a_signed_link_ends_with_the_invitation_it_was_made_with(
+    sealed: Sealed, clerk: Caller, anon: Caller, database: Database
+) -> None:
+    """A link stands for its holder's invitation: once that expires it no longer reaches the
+    recording, as the invitation itself no longer does (a grant can come with a new one)."""
+    path = f"/recordings/{sealed.recording_id}"
+    await clerk.call("POST", path + "/grants", {"participant_id": sealed.party_id}, expect=201)
+    url = (await sealed.party.call("POST", path + "/archive/link", expect=201))["url"]
+    before = await anon.client.get(url)
+    assert before.status == 200 and await before.read() == sealed.archive
+    async with database.session() as db:
+        party = await db.get(Participant, sealed.party_id)
+        assert party is not None
+        party.invitation_expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        await db.commit()
+    assert (await sealed.party.status("GET", path))[1]["error"]["code"] == "invitation_expired"
+    expired = await anon.client.get(url)
+    assert expired.status == 403
+    assert (await expired.json())["error"]["code"] == "link_invalid"

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestServer
 
-from hearing_server.api.principal import SESSION_COOKIE
+from hearing_server.identity import SESSION_COOKIE
 from tests.callers import Caller, World
 from tests.headless import HeadlessParticipant, Reception, SendTimes
 from tests.integration.peers import wait_until

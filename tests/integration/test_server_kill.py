@@ -26,9 +26,9 @@ import pytest
 from sqlalchemy import select
 
 from config import Settings
-from hearing_server.api.principal import SESSION_COOKIE
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent, Participant, Recording, Segment
+from hearing_server.identity import SESSION_COOKIE
 from recording.digest import sha256_file
 from tests.callers import PASSWORD, World
 from tests.conftest import postgres_database

@@ -57,3 +57,10 @@ def test_the_check_sees_a_wrong_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from signaling.room import Room\nimport hearing_server.app\n")
     assert {"signaling.room", "hearing_server.app"} <= imported(bad)
+
+
+def test_the_live_hearings_identify_callers_without_the_rest_api() -> None:
+    """The socket path resolves credentials through hearing_server.identity, not through the
+    REST package (whose errors are HTTP responses)."""
+    live_store = imported(ROOT / "hearing_server" / "live_store.py")
+    assert not [name for name in live_store if name.startswith("hearing_server.api")]
