@@ -64,9 +64,7 @@ def register(api: Api) -> None:
         user = await ctx.db.scalar(select(User).where(User.username == body.username))
         right = await attempt.check(user.password_hash if user else None, body.password)
         if not right or user is None or not user.active:
-            audit(ctx.db, f"anonymous:{body.username}", "login_failed", "user", None, ctx.client_ip)
-            await ctx.db.commit()
-            raise ApiError(401, "bad_credentials", "wrong username or password")
+            raise await attempt.failed(body.username, "user", "wrong username or password")
         await attempt.succeeded()
         csrf = await _start_session(ctx, user_id=user.id)
         audit(
@@ -97,7 +95,9 @@ def register(api: Api) -> None:
         terminal = await ctx.db.get(Terminal, body.terminal_id)
         right = await attempt.check(terminal.secret_hash if terminal else None, body.secret)
         if not right or terminal is None or not terminal.active:
-            raise ApiError(401, "bad_credentials", "wrong terminal id or secret")
+            raise await attempt.failed(
+                str(body.terminal_id), "terminal", "wrong terminal id or secret"
+            )
         await attempt.succeeded()
         csrf = await _start_session(ctx, terminal_id=terminal.id)
         audit(
@@ -175,6 +175,15 @@ class _Attempt:
                 "the server is checking many logins at once; try again in 1 s",
                 headers={"Retry-After": "1"},
             ) from None
+
+    async def failed(self, given: str, object_type: str, message: str) -> ApiError:
+        """Audit the failure under the name or id the caller gave (committed: the error that
+        follows rolls the request back) and return the 401 to raise."""
+        audit(
+            self.ctx.db, f"anonymous:{given}", "login_failed", object_type, None, self.ctx.client_ip
+        )
+        await self.ctx.db.commit()
+        return ApiError(401, "bad_credentials", message)
 
     async def succeeded(self) -> None:
         await self.ctx.request.app[LOGIN_THROTTLE].succeeded(self.address, self.account)

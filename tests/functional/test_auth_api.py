@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import select
 
 from hearing_server.db.database import Database
-from hearing_server.db.models import AuthSession
+from hearing_server.db.models import AuditEntry, AuthSession
 from tests.callers import PASSWORD, TERMINAL_SECRET, Caller, World
 
 NewCaller = Callable[[], Awaitable[Caller]]
@@ -112,6 +112,41 @@ async def test_terminal_logs_in_with_its_device_secret(anon: Caller, world: Worl
         "POST", "/auth/terminal-login", {"terminal_id": 999, "secret": TERMINAL_SECRET}
     )
     assert missing[0] == 401
+
+
+async def test_failed_logins_are_audited_alike_for_staff_and_terminals(
+    anon: Caller, database: Database, world: World
+) -> None:
+    staff = await anon.status("POST", "/auth/login", {"username": "judge", "password": "x"})
+    terminal = await anon.status(
+        "POST", "/auth/terminal-login", {"terminal_id": world.terminal_id, "secret": "x"}
+    )
+    assert staff[0] == terminal[0] == 401
+    assert staff[1]["error"]["code"] == terminal[1]["error"]["code"] == "bad_credentials"
+    async with database.session() as db:
+        rows = await db.execute(
+            select(AuditEntry.actor, AuditEntry.object_type, AuditEntry.object_id, AuditEntry.ip)
+            .where(AuditEntry.action == "login_failed")
+            .order_by(AuditEntry.id)
+        )
+        assert list(rows) == [
+            ("anonymous:judge", "user", None, "127.0.0.1"),
+            (f"anonymous:{world.terminal_id}", "terminal", None, "127.0.0.1"),
+        ]
+
+
+async def test_terminal_login_is_throttled_like_staff_login(anon: Caller, world: World) -> None:
+    wrong = {"terminal_id": world.terminal_id, "secret": "x"}
+    for _ in range(3):  # the settings fixture allows 3 failures
+        assert (await anon.status("POST", "/auth/terminal-login", wrong))[0] == 401
+    response = await anon.client.post(
+        "/api/v1/auth/terminal-login",
+        json={"terminal_id": world.terminal_id, "secret": TERMINAL_SECRET},
+    )
+    assert response.status == 429
+    assert int(response.headers["Retry-After"]) > 0
+    body = await response.json()
+    assert body["error"]["code"] == "too_many_attempts" and "try again" in body["error"]["message"]
 
 
 async def test_a_terminal_is_no_staff_member(anon: Caller, world: World) -> None:

@@ -87,13 +87,16 @@ async def test_parallel_guesses_get_no_further_than_the_limit(
 
 
 async def test_parallel_terminal_guesses_get_no_further_than_the_limit(
-    from_address: From, world: World
+    from_address: From, world: World, database: Database
 ) -> None:
+    """As for staff: every refusal says when to try again, every wrong guess is audited."""
     async with from_address("127.0.0.2") as attacker:
 
         async def guess() -> int:
             body = {"terminal_id": world.terminal_id, "secret": "guess"}
             async with attacker.post("/api/v1/auth/terminal-login", json=body) as response:
+                if response.status == 429:
+                    assert int(response.headers["Retry-After"]) >= 1
                 return response.status
 
         statuses = Counter(await asyncio.gather(*(guess() for _ in range(40))))
@@ -102,6 +105,13 @@ async def test_parallel_terminal_guesses_get_no_further_than_the_limit(
         body = {"terminal_id": world.terminal_id, "secret": TERMINAL_SECRET}
         async with terminal.post("/api/v1/auth/terminal-login", json=body) as response:
             assert response.status == 200
+    async with database.session() as db:
+        failed = await db.execute(
+            select(AuditEntry.actor, AuditEntry.object_type, AuditEntry.ip).where(
+                AuditEntry.action == "login_failed"
+            )
+        )
+        assert list(failed) == [(f"anonymous:{world.terminal_id}", "terminal", "127.0.0.2")] * LIMIT
 
 
 async def test_the_owner_logs_in_from_another_address_during_a_flood(
