@@ -3,7 +3,7 @@
 // their court) and says why not.
 import { api } from "../shared/api";
 import { courtDate, courtDateTime } from "../staff/court_time";
-import { h, show } from "../staff/dom";
+import { el, show } from "../shared/dom";
 import { showError } from "../staff/errors";
 import type { Session } from "../staff/types";
 import { grantsView } from "./grants";
@@ -15,7 +15,7 @@ import type { RecordingDetail } from "./types";
 
 /** `back` is the search this recording was opened from. */
 export function detailView(session: Session, recordingId: number, back: string): HTMLElement {
-  const body = h("div", { class: "recording" }, h("p", { i18n: "common.loading" }));
+  const body = el("div", { class: "recording" }, el("p", { i18n: "common.loading" }));
   void (async () => {
     try {
       const recording = await api<RecordingDetail>("GET", `/recordings/${recordingId}`);
@@ -23,33 +23,33 @@ export function detailView(session: Session, recordingId: number, back: string):
       const day = courtDate(zone, new Date(recording.started_at ?? Date.now()));
       show(
         body,
-        h("h2", { testid: "recording-title" }, `${recording.case_number} ${recording.case_title}`),
-        h(
+        el("h2", { testid: "recording-title" }, `${recording.case_number} ${recording.case_title}`),
+        el(
           "p",
           { class: "muted" },
           `${recording.hearing_title} · `,
-          h("span", { i18n: `kind.${recording.kind}` as const }),
+          el("span", { i18n: `kind.${recording.kind}` as const }),
           " · ",
           recording.started_at ? courtDateTime(zone, recording.started_at) : "–",
           " · ",
           label("archive.recording", recording.state),
         ),
-        h(
+        el(
           "div",
           { class: "recording-grid" },
           playerView(recording),
-          h("div", {}, sealView(zone, recording), timelineView(zone, day, recording.timeline)),
+          el("div", {}, sealView(zone, recording), timelineView(zone, day, recording.timeline)),
         ),
         recording.grants !== null && grantsView(zone, recording),
       );
     } catch (error) {
-      show(body, showError(h("p", { class: "error", testid: "recording-error" }), error));
+      show(body, showError(el("p", { class: "error", testid: "recording-error" }), error));
     }
   })();
-  return h(
+  return el(
     "section",
     { class: "card" },
-    h("a", { href: back, i18n: "archive.back", testid: "back" }),
+    el("a", { href: back, i18n: "archive.back", testid: "back" }),
     body,
   );
 }

@@ -4,7 +4,7 @@
 // opens their recording page, or withdraw it. The server checks who may be given access.
 import { api } from "../shared/api";
 import { courtDateTime } from "../staff/court_time";
-import { h, say, show } from "../staff/dom";
+import { el, setText, show } from "../shared/dom";
 import { showError } from "../staff/errors";
 import { invitationBox } from "../staff/invitation_box";
 import type { Participant } from "../staff/types";
@@ -17,12 +17,12 @@ const NOT_GRANTABLE = new Set(["judge", "clerk", "detainee", "witness", "observe
 const LINK_DAYS = 7;
 
 export function grantsView(zone: string, recording: RecordingDetail): HTMLElement {
-  const list = h("ul", { class: "rows", testid: "grants" }, h("li", { i18n: "common.loading" }));
-  const root = h(
+  const list = el("ul", { class: "rows", testid: "grants" }, el("li", { i18n: "common.loading" }));
+  const root = el(
     "section",
     { class: "grants", testid: "grants-panel" },
-    h("h3", { i18n: "archive.grants.title" }),
-    h("p", { class: "muted" }, say(h("span"), "archive.grants.hint", { days: LINK_DAYS })),
+    el("h3", { i18n: "archive.grants.title" }),
+    el("p", { class: "muted" }, setText(el("span"), "archive.grants.hint", { days: LINK_DAYS })),
     list,
   );
   const granted = new Map((recording.grants ?? []).map((g) => [g.participant_id, g]));
@@ -34,12 +34,12 @@ export function grantsView(zone: string, recording: RecordingDetail): HTMLElemen
       );
       const offered = people.items.filter((p) => !NOT_GRANTABLE.has(p.role));
       if (offered.length === 0) {
-        show(list, h("li", { class: "muted", i18n: "archive.grants.nobody" }));
+        show(list, el("li", { class: "muted", i18n: "archive.grants.nobody" }));
         return;
       }
       show(list, ...offered.map((p) => personRow(zone, recording.id, p, granted)));
     } catch (error) {
-      show(list, showError(h("li", { class: "error" }), error));
+      show(list, showError(el("li", { class: "error" }), error));
     }
   })();
   return root;
@@ -51,17 +51,17 @@ function personRow(
   person: Participant,
   granted: Map<number, Grant>,
 ): HTMLElement {
-  const row = h("li", { class: "row", testid: `grant-${person.id}` });
-  const status = h("span", { class: "muted", testid: "grant-status" });
-  const actions = h("span", { class: "buttons" });
-  const error = h("p", { class: "error", hidden: true });
-  const newLink = h("input", { type: "checkbox", checked: true, testid: "grant-new-link" });
+  const row = el("li", { class: "row", testid: `grant-${person.id}` });
+  const status = el("span", { class: "muted", testid: "grant-status" });
+  const actions = el("span", { class: "buttons" });
+  const error = el("p", { class: "error", hidden: true });
+  const newLink = el("input", { type: "checkbox", checked: true, testid: "grant-new-link" });
   const fill = (): void => {
     const grant = granted.get(person.id);
     row.dataset.granted = String(grant !== undefined);
     if (grant === undefined) {
-      say(status, "archive.grants.none");
-      const give = h("button", {
+      setText(status, "archive.grants.none");
+      const give = el("button", {
         type: "button",
         class: "primary",
         i18n: "archive.grants.give",
@@ -70,15 +70,15 @@ function personRow(
       give.addEventListener("click", () => void change(give, "give"));
       show(
         actions,
-        h("label", { class: "inline" }, newLink, h("span", { i18n: "archive.grants.new_link" })),
+        el("label", { class: "inline" }, newLink, el("span", { i18n: "archive.grants.new_link" })),
         give,
       );
     } else {
-      say(status, "archive.grants.given", {
+      setText(status, "archive.grants.given", {
         by: grant.granted_by.split(":").slice(2).join(":") || grant.granted_by,
         at: courtDateTime(zone, grant.granted_at),
       });
-      const withdraw = h("button", {
+      const withdraw = el("button", {
         type: "button",
         i18n: "archive.grants.withdraw",
         testid: "grant-withdraw",
@@ -113,11 +113,11 @@ function personRow(
   };
   fill();
   row.append(
-    h(
+    el(
       "span",
       { class: "what" },
-      h("strong", {}, person.name),
-      h(
+      el("strong", {}, person.name),
+      el(
         "small",
         { class: "muted" },
         label("role", person.role),

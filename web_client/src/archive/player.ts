@@ -2,7 +2,7 @@
 // all), with its chapters: a click plays from there. Staff stream it from the API path (their
 // cookie goes along); an invitation holder, whose token a <video> element cannot send, plays a
 // short-lived signed link that is renewed when it stops working.
-import { h, say } from "../staff/dom";
+import { el, setText } from "../shared/dom";
 import { label } from "./labels";
 import type { Chapter, RecordingDetail } from "./types";
 
@@ -18,19 +18,19 @@ const RENEW_AGAIN_MS = 15_000;
 export function playerView(recording: RecordingDetail, source?: VideoSource): HTMLElement {
   const archive = recording.archive;
   if (archive === null || !recording.archive_available) {
-    return h("p", { class: "muted", i18n: "archive.no_video", testid: "no-video" });
+    return el("p", { class: "muted", i18n: "archive.no_video", testid: "no-video" });
   }
-  const video = h("video", {
+  const video = el("video", {
     controls: true,
     preload: "metadata",
     playsinline: true,
     testid: "video",
   });
-  const problem = h("p", { class: "error", hidden: true, testid: "video-error" });
+  const problem = el("p", { class: "error", hidden: true, testid: "video-error" });
   const failed = (): void => {
-    say(problem, "archive.video_failed").hidden = false;
+    setText(problem, "archive.video_failed").hidden = false;
   };
-  const download = h("a", {
+  const download = el("a", {
     class: "button",
     download: true,
     i18n: "archive.download",
@@ -43,12 +43,12 @@ export function playerView(recording: RecordingDetail, source?: VideoSource): HT
   } else {
     playSigned(video, download, source, failed);
   }
-  return h(
+  return el(
     "div",
     { class: "player" },
     video,
     problem,
-    h("div", { class: "buttons" }, download),
+    el("div", { class: "buttons" }, download),
     chapterList(recording, video),
   );
 }
@@ -97,10 +97,10 @@ function chapterList(recording: RecordingDetail, video: HTMLVideoElement): HTMLE
   // not match the video's clock, so only the archive's own chapters seek.
   const seekable = recording.chapters_source === "archive";
   const items = recording.chapters.map((chapter) => {
-    const button = h(
+    const button = el(
       "button",
       { type: "button", class: "chapter", disabled: !seekable, testid: "chapter" },
-      h("span", { class: "at" }, clock(chapter.start_seconds)),
+      el("span", { class: "at" }, clock(chapter.start_seconds)),
       " ",
       // the timeline's chapters are phase codes; the archive's are already words
       label("phase", chapter.title),
@@ -109,20 +109,20 @@ function chapterList(recording: RecordingDetail, video: HTMLVideoElement): HTMLE
       video.currentTime = chapter.start_seconds;
       void video.play().catch(() => undefined); // paused is fine: the seek is what was asked
     });
-    return { chapter, item: h("li", {}, button) };
+    return { chapter, item: el("li", {}, button) };
   });
   video.addEventListener("timeupdate", () => {
     for (const { chapter, item } of items) {
       item.classList.toggle("current", playing(chapter, video));
     }
   });
-  return h(
+  return el(
     "div",
     { class: "chapters" },
-    h("h3", { i18n: "archive.chapters" }),
+    el("h3", { i18n: "archive.chapters" }),
     items.length === 0
-      ? h("p", { class: "muted", i18n: "archive.no_chapters" })
-      : h("ol", { testid: "chapters" }, ...items.map(({ item }) => item)),
+      ? el("p", { class: "muted", i18n: "archive.no_chapters" })
+      : el("ol", { testid: "chapters" }, ...items.map(({ item }) => item)),
   );
 }
 

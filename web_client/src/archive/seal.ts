@@ -2,7 +2,7 @@
 // check of every file and manifest entry against it, naming whatever changed.
 import { api } from "../shared/api";
 import { courtDateTime } from "../staff/court_time";
-import { h, say, show } from "../staff/dom";
+import { el, setText, show } from "../shared/dom";
 import { showError } from "../staff/errors";
 import { label } from "./labels";
 import type { RecordingDetail, Verification } from "./types";
@@ -15,10 +15,14 @@ export function sealView(
 ): HTMLElement {
   const seal = recording.seal;
   if (!seal.sealed) {
-    return h("p", { class: "muted", i18n: "archive.seal.not_sealed", testid: "seal" });
+    return el("p", { class: "muted", i18n: "archive.seal.not_sealed", testid: "seal" });
   }
-  const result = h("div", { class: "verification", testid: "verification", "aria-live": "polite" });
-  const verify = h("button", {
+  const result = el("div", {
+    class: "verification",
+    testid: "verification",
+    "aria-live": "polite",
+  });
+  const verify = el("button", {
     type: "button",
     class: "primary",
     i18n: "archive.seal.verify",
@@ -26,29 +30,29 @@ export function sealView(
   });
   const check = async (): Promise<void> => {
     verify.disabled = true;
-    show(result, h("p", { i18n: "archive.seal.checking" }));
+    show(result, el("p", { i18n: "archive.seal.checking" }));
     try {
       const report = await api<Verification>("GET", `/recordings/${recording.id}/verify`);
       show(result, reportView(report, seal.verification_code));
     } catch (error) {
-      show(result, showError(h("p", { class: "error" }), error));
+      show(result, showError(el("p", { class: "error" }), error));
     } finally {
       verify.disabled = false;
     }
   };
   verify.addEventListener("click", () => void check());
   if (verifyNow) void check();
-  return h(
+  return el(
     "div",
     { class: "seal", testid: "seal" },
-    h("h3", { i18n: "archive.seal.title" }),
-    h(
+    el("h3", { i18n: "archive.seal.title" }),
+    el(
       "dl",
       {},
-      h("dt", { i18n: "archive.seal.sealed_at" }),
-      h("dd", {}, seal.sealed_at ? courtDateTime(zone, seal.sealed_at) : "–"),
-      h("dt", { i18n: "archive.seal.code" }),
-      h("dd", { class: "code", testid: "seal-code" }, seal.verification_code ?? "–"),
+      el("dt", { i18n: "archive.seal.sealed_at" }),
+      el("dd", {}, seal.sealed_at ? courtDateTime(zone, seal.sealed_at) : "–"),
+      el("dt", { i18n: "archive.seal.code" }),
+      el("dd", { class: "code", testid: "seal-code" }, seal.verification_code ?? "–"),
     ),
     verify,
     result,
@@ -56,36 +60,39 @@ export function sealView(
 }
 
 function reportView(report: Verification, sealedCode: string | null): HTMLElement {
-  const verdict = h("p", { class: report.ok ? "verdict ok" : "verdict broken", testid: "verdict" });
+  const verdict = el("p", {
+    class: report.ok ? "verdict ok" : "verdict broken",
+    testid: "verdict",
+  });
   if (report.ok) {
-    say(verdict, "archive.seal.valid", { files: report.files, entries: report.entries });
+    setText(verdict, "archive.seal.valid", { files: report.files, entries: report.entries });
   }
-  else say(verdict, "archive.seal.invalid", { count: report.problems.length });
+  else setText(verdict, "archive.seal.invalid", { count: report.problems.length });
   const codeMatches = sealedCode === null || sealedCode === report.verification_code;
-  return h(
+  return el(
     "div",
     {},
     verdict,
-    h(
+    el(
       "p",
       { class: "muted" },
-      h("span", { i18n: "archive.seal.recomputed" }),
+      el("span", { i18n: "archive.seal.recomputed" }),
       ` ${report.verification_code} `,
-      !codeMatches && h("strong", { class: "error", i18n: "archive.seal.code_differs" }),
+      !codeMatches && el("strong", { class: "error", i18n: "archive.seal.code_differs" }),
     ),
-    !report.key_trusted && h("p", { class: "error", i18n: "archive.seal.key_untrusted" }),
+    !report.key_trusted && el("p", { class: "error", i18n: "archive.seal.key_untrusted" }),
     report.problems.length > 0 &&
-      h(
+      el(
         "ul",
         { class: "problems", testid: "problems" },
         ...report.problems.map((p) =>
-          h(
+          el(
             "li",
             { testid: "problem" },
-            h("strong", {}, label("archive.problem", p.kind)),
+            el("strong", {}, label("archive.problem", p.kind)),
             ` ${p.subject}`,
-            h("br"),
-            h("small", { class: "muted" }, p.detail),
+            el("br"),
+            el("small", { class: "muted" }, p.detail),
           ),
         ),
       ),

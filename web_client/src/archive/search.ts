@@ -2,7 +2,7 @@
 // The query lives in the address (#/?case_number=…): back from a recording shows the same results.
 import { api } from "../shared/api";
 import { courtDateTime } from "../staff/court_time";
-import { field, h, say, show } from "../staff/dom";
+import { el, field, setText, show } from "../shared/dom";
 import { showError } from "../staff/errors";
 import type { Session } from "../staff/types";
 import { label } from "./labels";
@@ -12,19 +12,19 @@ const FIELDS = ["case_number", "date", "party"] as const;
 
 export function searchView(session: Session, query: URLSearchParams): HTMLElement {
   const inputs = {
-    case_number: h("input", { name: "case_number", maxlength: "100", testid: "search-case" }),
-    date: h("input", { name: "date", type: "date", testid: "search-date" }),
-    party: h("input", { name: "party", maxlength: "200", testid: "search-party" }),
+    case_number: el("input", { name: "case_number", maxlength: "100", testid: "search-case" }),
+    date: el("input", { name: "date", type: "date", testid: "search-date" }),
+    party: el("input", { name: "party", maxlength: "200", testid: "search-party" }),
   };
   for (const name of FIELDS) inputs[name].value = query.get(name) ?? "";
-  const results = h("div", { testid: "results" });
-  const form = h(
+  const results = el("div", { testid: "results" });
+  const form = el(
     "form",
     { class: "search", testid: "search-form" },
     field("archive.search.case_number", inputs.case_number),
     field("archive.search.date", inputs.date),
     field("archive.search.party", inputs.party),
-    h("button", {
+    el("button", {
       type: "submit",
       class: "primary",
       i18n: "archive.search.submit",
@@ -43,8 +43,8 @@ export function searchView(session: Session, query: URLSearchParams): HTMLElemen
     else location.assign(target);
   });
   void find(session, query, results); // with nothing asked: the latest recordings
-  const title = h("h2", { i18n: "archive.search.title" });
-  return h("section", { class: "card" }, title, form, results);
+  const title = el("h2", { i18n: "archive.search.title" });
+  return el("section", { class: "card" }, title, form, results);
 }
 
 async function find(
@@ -52,7 +52,7 @@ async function find(
   query: URLSearchParams,
   results: HTMLElement,
 ): Promise<void> {
-  show(results, h("p", { i18n: "common.loading" }));
+  show(results, el("p", { i18n: "common.loading" }));
   const asked = new URLSearchParams();
   for (const name of FIELDS) {
     const value = query.get(name);
@@ -63,37 +63,37 @@ async function find(
     const shown = found.items.length;
     show(
       results,
-      h(
+      el(
         "p",
         { class: "muted", testid: "found" },
-        say(h("span"), "archive.search.found", { total: found.total }),
-        shown < found.total && say(h("span"), "archive.search.first", { shown }),
+        setText(el("span"), "archive.search.found", { total: found.total }),
+        shown < found.total && setText(el("span"), "archive.search.first", { shown }),
       ),
-      h("ul", { class: "rows" }, ...found.items.map((r) => row(session, r))),
+      el("ul", { class: "rows" }, ...found.items.map((r) => row(session, r))),
     );
   } catch (error) {
-    show(results, showError(h("p", { class: "error" }), error));
+    show(results, showError(el("p", { class: "error" }), error));
   }
 }
 
 function row(session: Session, recording: RecordingSummary): HTMLElement {
-  return h(
+  return el(
     "li",
     { class: "row", testid: `recording-${recording.id}` },
-    h(
+    el(
       "span",
       { class: "what" },
-      h("strong", {}, recording.case_number),
-      h("span", {}, recording.hearing_title),
-      h(
+      el("strong", {}, recording.case_number),
+      el("span", {}, recording.hearing_title),
+      el(
         "small",
         { class: "muted" },
         recording.started_at ? `${courtDateTime(session.time_zone, recording.started_at)} · ` : "",
-        h("span", { i18n: `kind.${recording.kind}` as const }),
+        el("span", { i18n: `kind.${recording.kind}` as const }),
       ),
     ),
-    h("span", { class: "state" }, label("archive.recording", recording.state)),
-    h("a", {
+    el("span", { class: "state" }, label("archive.recording", recording.state)),
+    el("a", {
       class: "button primary",
       href: `#/recordings/${recording.id}`,
       i18n: "archive.open",

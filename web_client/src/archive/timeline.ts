@@ -1,7 +1,7 @@
 // The hearing as it happened: state changes (recesses among them), procedure phases,
 // admissions, identity checks, people joining and leaving, the recorder's own states.
 import { courtClock, courtDate } from "../staff/court_time";
-import { h } from "../staff/dom";
+import { el } from "../shared/dom";
 import { label } from "./labels";
 import type { TimelineEntry } from "./types";
 
@@ -14,11 +14,11 @@ const VALUES: Record<string, string> = {
 
 /** Times are court clock times; an entry on another day than `day` (YYYY-MM-DD) shows its date. */
 export function timelineView(zone: string, day: string, entries: TimelineEntry[]): HTMLElement {
-  return h(
+  return el(
     "div",
     { class: "timeline" },
-    h("h3", { i18n: "archive.timeline" }),
-    h("ol", { class: "rows", testid: "timeline" }, ...entries.map((e) => entry(zone, day, e))),
+    el("h3", { i18n: "archive.timeline" }),
+    el("ol", { class: "rows", testid: "timeline" }, ...entries.map((e) => entry(zone, day, e))),
   );
 }
 
@@ -31,11 +31,11 @@ function entry(zone: string, day: string, e: TimelineEntry): HTMLElement {
     else if (e.to_value) what.push(": ");
     if (e.to_value) what.push(label(values, e.to_value));
   }
-  if (e.participant_name) what.push(": ", h("strong", {}, e.participant_name));
-  return h(
+  if (e.participant_name) what.push(": ", el("strong", {}, e.participant_name));
+  return el(
     "li",
     { class: `row event-${e.kind} to-${e.to_value ?? "none"}`, testid: "event" },
-    h("span", { class: "time" }, date === day ? "" : `${date} `, courtClock(zone, e.at, true)),
-    h("span", { class: "text" }, ...what),
+    el("span", { class: "time" }, date === day ? "" : `${date} `, courtClock(zone, e.at, true)),
+    el("span", { class: "text" }, ...what),
   );
 }

@@ -6,7 +6,7 @@ import { ApiError, api } from "../shared/api";
 import { t, type MessageKey } from "../shared/i18n";
 import { refusalText } from "../shared/refusals";
 import { confirmDialog } from "./confirm";
-import { button, el, setText } from "./dom";
+import { button, el, setText } from "../shared/dom";
 import { notify, report } from "./notice";
 import { phaseName, presenceName, roleName } from "./names";
 import { may, type BenchAction } from "./permissions";

@@ -1,7 +1,7 @@
 // What to do when the camera or microphone cannot be used, with a way to try again; and, since a
 // court still wants to hear the person, a way in without them: with the microphone only when it
 // works on its own, else watching and listening (the bench still sees them listed, and is told).
-import { button, el, setText } from "./dom";
+import { button, el, setText } from "../shared/dom";
 import { MediaError, openMicrophone, stopAll, watchLevel } from "./media";
 
 export function mediaHelp(error: MediaError, retry: () => void, ...more: Node[]): HTMLElement {

@@ -1,7 +1,7 @@
 // After a reload mid-hearing: this tab took its seat a moment ago, so one tap takes the person
 // back (the server keeps their admission for its grace window), without the invitation and the
 // self-test again. The seat is remembered per tab (sessionStorage) until the hearing ends for them.
-import { button, el } from "./dom";
+import { button, el } from "../shared/dom";
 import { openCameraAndMicrophone, openMicrophone } from "./media";
 import type { SelfTestResult } from "./protocol";
 

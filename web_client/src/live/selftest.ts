@@ -1,6 +1,6 @@
 // The self-test before joining: camera preview, microphone level meter and a network check against
 // the server; clear help when the camera or microphone cannot be used.
-import { button, el, setText } from "./dom";
+import { button, el, setText } from "../shared/dom";
 import { cameraOnly, DeviceFallback, mediaHelp } from "./help";
 import { MediaError, openCameraAndMicrophone, watchLevel } from "./media";
 import type { SelfTestResult } from "./protocol";

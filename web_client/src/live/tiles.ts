@@ -2,7 +2,7 @@
 // each labelled with name and role and what is switched off. The person's own camera is a small
 // picture-in-picture. Tiles persist across updates so their videos keep playing.
 import { t } from "../shared/i18n";
-import { el } from "./dom";
+import { el } from "../shared/dom";
 import { roleName } from "./names";
 import type { Incoming } from "./peer";
 import type { Member } from "./protocol";

@@ -6,7 +6,7 @@ import { refusalKey } from "../shared/refusals";
 import { Chat } from "./chat";
 import { BenchConsole } from "./console";
 import { Controls } from "./controls";
-import { button, el, setText } from "./dom";
+import { button, el, setText } from "../shared/dom";
 import { nameInText, phaseName, roleName, stateName } from "./names";
 import { notify, report } from "./notice";
 import type { Ending, LiveSession } from "./session";

@@ -4,7 +4,7 @@ import "../staff/staff.css";
 import "../archive/archive.css";
 import { detailView } from "../archive/detail";
 import { searchView } from "../archive/search";
-import { show } from "../staff/dom";
+import { show } from "../shared/dom";
 import { startStaffPage } from "../staff/shell";
 import type { Session } from "../staff/types";
 

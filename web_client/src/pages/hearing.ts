@@ -3,7 +3,7 @@ import "../shared/base.css";
 import "../live/live.css";
 import { ApiError, api, setCsrfToken } from "../shared/api";
 import { languageSwitch, startI18n } from "../shared/i18n";
-import { button, el } from "../live/dom";
+import { button, el } from "../shared/dom";
 import { mediaHelp } from "../live/help";
 import { MediaError, openCameraAndMicrophone } from "../live/media";
 import { LiveSession } from "../live/session";

@@ -2,7 +2,7 @@
 import "../shared/base.css";
 import "../staff/staff.css";
 import { adminView } from "../staff/admin";
-import { show } from "../staff/dom";
+import { show } from "../shared/dom";
 import { hearingListView } from "../staff/hearing_list";
 import { participantsView } from "../staff/participants";
 import { scheduleView } from "../staff/schedule";

@@ -5,7 +5,7 @@ import "../live/live.css";
 import { ApiError, api, useInvitation } from "../shared/api";
 import { languageSwitch, type MessageKey, startI18n } from "../shared/i18n";
 import { refusalKey } from "../shared/refusals";
-import { button, el, setText } from "../live/dom";
+import { button, el, setText } from "../shared/dom";
 import { invitationCard, type InvitationInfo } from "../live/invitation";
 import type { SelfTestResult } from "../live/protocol";
 import { SelfTest } from "../live/selftest";

@@ -5,7 +5,7 @@ import "../shared/base.css";
 import "../live/live.css";
 import { ApiError, api, setCsrfToken } from "../shared/api";
 import { language, languageSwitch, onLanguageChange, startI18n } from "../shared/i18n";
-import { button, el, setText } from "../live/dom";
+import { button, el, setText } from "../shared/dom";
 import { mediaHelp } from "../live/help";
 import { MediaError, openCameraAndMicrophone } from "../live/media";
 import { stateName } from "../live/names";

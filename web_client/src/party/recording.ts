@@ -12,15 +12,15 @@ import { label } from "../archive/labels";
 import type { ArchiveLink, RecordingDetail, RecordingList } from "../archive/types";
 import { ApiError, api } from "../shared/api";
 import { courtDate, courtDateTime } from "../staff/court_time";
-import { h, show } from "../staff/dom";
+import { el, show } from "../shared/dom";
 import { showError } from "../staff/errors";
 
 /** The recording section of the page (the invitation card sits above it). */
 export function partyRecordingView(): HTMLElement {
-  const body = h(
+  const body = el(
     "section",
     { class: "party-recording", testid: "party-recording" },
-    h("p", { i18n: "common.loading" }),
+    el("p", { i18n: "common.loading" }),
   );
   void load(body);
   return body;
@@ -44,7 +44,7 @@ async function load(body: HTMLElement): Promise<void> {
 }
 
 async function open(body: HTMLElement, found: RecordingList, recordingId: number): Promise<void> {
-  show(body, h("p", { i18n: "common.loading" }));
+  show(body, el("p", { i18n: "common.loading" }));
   let recording: RecordingDetail;
   try {
     recording = await api<RecordingDetail>("GET", `/recordings/${recordingId}`);
@@ -60,11 +60,11 @@ async function open(body: HTMLElement, found: RecordingList, recordingId: number
     (await api<ArchiveLink>("POST", `/recordings/${recording.id}/archive/link`)).url;
   show(
     body,
-    h("h2", { i18n: "party.recording.title" }),
-    h(
+    el("h2", { i18n: "party.recording.title" }),
+    el(
       "p",
       { class: "muted", testid: "recording-when" },
-      h("span", { i18n: "party.recording.held" }),
+      el("span", { i18n: "party.recording.held" }),
       " ",
       recording.started_at ? courtDateTime(zone, recording.started_at) : "–",
       " · ",
@@ -72,11 +72,11 @@ async function open(body: HTMLElement, found: RecordingList, recordingId: number
     ),
     found.items.length > 1 && others(body, found, recording.id, zone),
     playerView(recording, { link }),
-    h(
+    el(
       "div",
       { class: "party-seal" },
       sealView(zone, recording, { verifyNow: true }),
-      recording.seal.sealed && h("p", { class: "muted", i18n: "party.recording.code_hint" }),
+      recording.seal.sealed && el("p", { class: "muted", i18n: "party.recording.code_hint" }),
     ),
     timelineView(zone, day, recording.timeline),
   );
@@ -84,11 +84,11 @@ async function open(body: HTMLElement, found: RecordingList, recordingId: number
 
 /** A hearing recorded more than once (say, after a restart): a choice between them. */
 function others(body: HTMLElement, found: RecordingList, shown: number, zone: string): HTMLElement {
-  return h(
+  return el(
     "nav",
     { class: "buttons party-recordings", testid: "party-recordings" },
     ...found.items.map((item) => {
-      const choose = h(
+      const choose = el(
         "button",
         { type: "button", "aria-pressed": String(item.id === shown), testid: "party-choose" },
         item.started_at ? courtDateTime(zone, item.started_at) : `#${item.id}`,
@@ -100,14 +100,14 @@ function others(body: HTMLElement, found: RecordingList, shown: number, zone: st
 }
 
 function notGranted(): HTMLElement {
-  return h(
+  return el(
     "div",
     { class: "party-none", testid: "party-no-recording", role: "status" },
-    h("h2", { i18n: "party.none.title" }),
-    h("p", { i18n: "party.none.body" }),
+    el("h2", { i18n: "party.none.title" }),
+    el("p", { i18n: "party.none.body" }),
   );
 }
 
 function failure(error: unknown): HTMLElement {
-  return showError(h("p", { class: "problem", testid: "party-error" }), error);
+  return showError(el("p", { class: "problem", testid: "party-error" }), error);
 }

@@ -1,14 +1,14 @@
 // The administrator's landing: the courts and staff accounts (managed through the API), and the
 // hearings of the day across courts. Administrators take part in no hearing.
 import { api } from "../shared/api";
-import { h, show } from "./dom";
+import { el, show } from "../shared/dom";
 import { showError } from "./errors";
 import { hearingListView } from "./hearing_list";
 import type { Court, Items, Session, StaffUser } from "./types";
 
 export function adminView(session: Session): HTMLElement {
-  const courts = h("ul", { class: "rows", testid: "courts" });
-  const users = h("ul", { class: "rows", testid: "users" });
+  const courts = el("ul", { class: "rows", testid: "courts" });
+  const users = el("ul", { class: "rows", testid: "users" });
   void (async () => {
     try {
       const [c, u] = await Promise.all([
@@ -18,39 +18,39 @@ export function adminView(session: Session): HTMLElement {
       const courtName = new Map(c.items.map((court) => [court.id, court.name]));
       show(
         courts,
-        ...c.items.map((court) => h("li", { class: "row" }, `${court.name} (${court.code})`)),
+        ...c.items.map((court) => el("li", { class: "row" }, `${court.name} (${court.code})`)),
       );
       show(
         users,
         ...u.items.map((user) =>
-          h(
+          el(
             "li",
             { class: user.active ? "row" : "row muted" },
-            h(
+            el(
               "span",
               {},
-              h("strong", {}, user.display_name),
+              el("strong", {}, user.display_name),
               ` ${user.username} · `,
-              h("span", { i18n: `role.${user.role}` as const }),
+              el("span", { i18n: `role.${user.role}` as const }),
               user.court_id !== null ? ` · ${courtName.get(user.court_id) ?? user.court_id}` : "",
             ),
           ),
         ),
       );
     } catch (error) {
-      show(courts, showError(h("p", { class: "error" }), error));
+      show(courts, showError(el("p", { class: "error" }), error));
     }
   })();
-  return h(
+  return el(
     "div",
     { class: "admin", testid: "admin" },
     hearingListView(session),
-    h("section", { class: "card" }, h("h2", { i18n: "staff.admin.courts" }), courts),
-    h(
+    el("section", { class: "card" }, el("h2", { i18n: "staff.admin.courts" }), courts),
+    el(
       "section",
       { class: "card" },
-      h("h2", { i18n: "staff.admin.users" }),
-      h("p", { class: "muted", i18n: "staff.admin.manage_hint" }),
+      el("h2", { i18n: "staff.admin.users" }),
+      el("p", { class: "muted", i18n: "staff.admin.manage_hint" }),
       users,
     ),
   );

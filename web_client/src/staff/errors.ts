@@ -2,7 +2,7 @@
 // precise: "a mediation has no prosecutor") is kept inside it.
 import { ApiError } from "../shared/api";
 import type { MessageKey } from "../shared/i18n";
-import { say } from "./dom";
+import { setText } from "../shared/dom";
 
 interface Detail {
   field?: string;
@@ -14,12 +14,12 @@ export function showError(el: HTMLElement, error: unknown): HTMLElement {
   el.hidden = false;
   el.setAttribute("role", "alert");
   if (!(error instanceof ApiError)) {
-    return say(el, "common.error", { message: String(error) });
+    return setText(el, "common.error", { message: String(error) });
   }
   const message = withDetails(error);
-  if (error.status === 0) return say(el, "common.network_error");
+  if (error.status === 0) return setText(el, "common.network_error");
   if (error.status === 429) {
-    return say(el, "staff.error.throttled", { seconds: error.retryAfter ?? 60 });
+    return setText(el, "staff.error.throttled", { seconds: error.retryAfter ?? 60 });
   }
   const key: MessageKey =
     error.status === 401
@@ -31,7 +31,7 @@ export function showError(el: HTMLElement, error: unknown): HTMLElement {
           : error.status === 409 || error.status === 422
             ? "staff.error.refused"
             : "common.error";
-  return say(el, key, { message });
+  return setText(el, key, { message });
 }
 
 /** Hide an earlier error (before trying again). */

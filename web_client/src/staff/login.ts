@@ -1,32 +1,32 @@
 // The staff login form: username and password; wrong credentials and throttling said plainly.
 import { ApiError } from "../shared/api";
-import { h, say } from "./dom";
+import { el, setText } from "../shared/dom";
 import { clearError, showError } from "./errors";
 import { logIn } from "./session";
 import type { Session } from "./types";
 
 export function loginView(onLoggedIn: (session: Session) => void): HTMLElement {
-  const username = h("input", {
+  const username = el("input", {
     name: "username",
     autocomplete: "username",
     required: true,
     testid: "login-username",
   });
-  const password = h("input", {
+  const password = el("input", {
     name: "password",
     type: "password",
     autocomplete: "current-password",
     required: true,
     testid: "login-password",
   });
-  const submit = h("button", { type: "submit", class: "primary", i18n: "staff.login.submit" });
-  const error = h("p", { class: "error", hidden: true, testid: "login-error" });
-  const form = h(
+  const submit = el("button", { type: "submit", class: "primary", i18n: "staff.login.submit" });
+  const error = el("p", { class: "error", hidden: true, testid: "login-error" });
+  const form = el(
     "form",
     { class: "card login", testid: "login-form" },
-    h("h1", { i18n: "staff.login.title" }),
-    h("label", { class: "field" }, h("span", { i18n: "staff.login.username" }), username),
-    h("label", { class: "field" }, h("span", { i18n: "staff.login.password" }), password),
+    el("h1", { i18n: "staff.login.title" }),
+    el("label", { class: "field" }, el("span", { i18n: "staff.login.username" }), username),
+    el("label", { class: "field" }, el("span", { i18n: "staff.login.password" }), password),
     error,
     submit,
   );
@@ -40,7 +40,7 @@ export function loginView(onLoggedIn: (session: Session) => void): HTMLElement {
       onLoggedIn(session);
     } catch (failure) {
       if (failure instanceof ApiError && failure.status === 401) {
-        say(error, "staff.login.bad_credentials").hidden = false;
+        setText(error, "staff.login.bad_credentials").hidden = false;
         error.setAttribute("role", "alert");
       } else {
         showError(error, failure);

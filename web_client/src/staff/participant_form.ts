@@ -1,7 +1,7 @@
 // Adding a participant: role, name, side, whom an agent or counsel acts for, and the detention
 // centre a detainee appears from. Whether the hearing's kind allows the role is the server's call.
 import { api } from "../shared/api";
-import { field, h, show } from "./dom";
+import { el, field, show } from "../shared/dom";
 import { INVITED_ROLES, type Items, type Named, type Participant } from "./types";
 
 const SIDES = ["plaintiff", "defendant", "third_party"] as const;
@@ -14,25 +14,25 @@ export interface ParticipantForm {
 
 /** `add` gets the request body and tells whether the participant was added. */
 export function participantForm(add: (body: object) => Promise<boolean>): ParticipantForm {
-  const role = h(
+  const role = el(
     "select",
     { name: "role", testid: "participant-role" },
-    ...INVITED_ROLES.map((r) => h("option", { value: r, i18n: `role.${r}` as const })),
+    ...INVITED_ROLES.map((r) => el("option", { value: r, i18n: `role.${r}` as const })),
   );
-  const name = h("input", {
+  const name = el("input", {
     name: "name",
     required: true,
     maxlength: "200",
     testid: "participant-name",
   });
-  const side = h(
+  const side = el(
     "select",
     { name: "side", testid: "participant-side" },
-    h("option", { value: "", i18n: "staff.schedule.none" }),
-    ...SIDES.map((s) => h("option", { value: s, i18n: `staff.side.${s}` as const })),
+    el("option", { value: "", i18n: "staff.schedule.none" }),
+    ...SIDES.map((s) => el("option", { value: s, i18n: `staff.side.${s}` as const })),
   );
-  const represents = h("select", { name: "represents", testid: "participant-represents" });
-  const centre = h("select", { name: "centre", testid: "participant-centre" });
+  const represents = el("select", { name: "represents", testid: "participant-represents" });
+  const centre = el("select", { name: "centre", testid: "participant-centre" });
   const representsField = field("staff.participants.represents", represents);
   const centreField = field("staff.participants.centre", centre);
   const syncRole = (): void => {
@@ -42,16 +42,16 @@ export function participantForm(add: (body: object) => Promise<boolean>): Partic
   role.addEventListener("change", syncRole);
   syncRole();
   void api<Items<Named>>("GET", "/detention-centres").then(
-    ({ items }) => show(centre, ...items.map((c) => h("option", { value: String(c.id) }, c.name))),
+    ({ items }) => show(centre, ...items.map((c) => el("option", { value: String(c.id) }, c.name))),
     () => undefined, // none to offer: adding a detainee then fails with the server's reason
   );
-  const submit = h("button", {
+  const submit = el("button", {
     type: "submit",
     class: "primary",
     i18n: "staff.participants.add",
     testid: "participant-add",
   });
-  const form = h(
+  const form = el(
     "form",
     { class: "add-participant", testid: "participant-form" },
     field("staff.participants.role", role),
@@ -79,10 +79,10 @@ export function participantForm(add: (body: object) => Promise<boolean>): Partic
     setPeople(people) {
       show(
         represents,
-        h("option", { value: "", i18n: "staff.schedule.none" }),
+        el("option", { value: "", i18n: "staff.schedule.none" }),
         ...people
           .filter((p) => p.user_id === null)
-          .map((p) => h("option", { value: String(p.id) }, p.name)),
+          .map((p) => el("option", { value: String(p.id) }, p.name)),
       );
     },
   };

@@ -3,7 +3,7 @@
 import { api } from "../shared/api";
 import { hasMessage, t } from "../shared/i18n";
 import { courtDateTime } from "./court_time";
-import { h, say, show } from "./dom";
+import { el, setText, show } from "../shared/dom";
 import { clearError, showError } from "./errors";
 import { invitationBox } from "./invitation_box";
 import { participantForm } from "./participant_form";
@@ -16,9 +16,9 @@ interface Created {
 
 export function participantsView(session: Session, hearingId: number): HTMLElement {
   const zone = session.time_zone;
-  const heading = h("div", { class: "hearing-head", testid: "hearing-head" });
-  const list = h("ul", { class: "rows", testid: "participant-list" });
-  const error = h("p", { class: "error", hidden: true, testid: "participants-error" });
+  const heading = el("div", { class: "hearing-head", testid: "hearing-head" });
+  const list = el("ul", { class: "rows", testid: "participant-list" });
+  const error = el("p", { class: "error", hidden: true, testid: "participants-error" });
   const links = new Map<number, Invitation>(); // issued on this page: shown until it is left
 
   const load = async (): Promise<void> => {
@@ -51,17 +51,17 @@ export function participantsView(session: Session, hearingId: number): HTMLEleme
 
   const personRow = (p: Participant): HTMLElement => {
     const invited = p.role !== "judge" && p.role !== "clerk" && p.role !== "detainee";
-    const row = h(
+    const row = el(
       "li",
       { class: "row person", testid: `participant-${p.id}` },
-      h(
+      el(
         "span",
         { class: "what" },
-        h("strong", {}, p.name),
-        h(
+        el("strong", {}, p.name),
+        el(
           "small",
           { class: "muted" },
-          h("span", { i18n: `role.${p.role}` as const }),
+          el("span", { i18n: `role.${p.role}` as const }),
           p.side && " · ",
           p.side && sideLabel(p.side),
         ),
@@ -69,7 +69,7 @@ export function participantsView(session: Session, hearingId: number): HTMLEleme
       invitationStatus(zone, p, invited),
     );
     if (!invited) return row;
-    const reissue = h("button", {
+    const reissue = el("button", {
       type: "button",
       i18n: "staff.invitation.reissue",
       testid: "reissue",
@@ -79,7 +79,7 @@ export function participantsView(session: Session, hearingId: number): HTMLEleme
         links.set(p.id, await api<Invitation>("POST", `/participants/${p.id}/invitation`, {}));
       }),
     );
-    const revoke = h("button", {
+    const revoke = el("button", {
       type: "button",
       class: "danger",
       i18n: "staff.invitation.revoke",
@@ -93,60 +93,60 @@ export function participantsView(session: Session, hearingId: number): HTMLEleme
         links.delete(p.id);
       });
     });
-    row.append(h("span", { class: "actions" }, reissue, revoke));
+    row.append(el("span", { class: "actions" }, reissue, revoke));
     const link = links.get(p.id);
     if (link !== undefined && p.invitation_status === "active") row.append(invitationBox(link));
     return row;
   };
 
   load().catch((failure) => showError(error, failure));
-  return h(
+  return el(
     "section",
     { class: "card", testid: "participants" },
-    h("a", { href: "#/", i18n: "staff.back" }),
+    el("a", { href: "#/", i18n: "staff.back" }),
     heading,
     error,
-    h("h3", { i18n: "staff.participants.title" }),
+    el("h3", { i18n: "staff.participants.title" }),
     list,
-    h("h3", { i18n: "staff.participants.add_title" }),
+    el("h3", { i18n: "staff.participants.add_title" }),
     adding.form,
   );
 }
 
 function hearingHead(zone: string, hearing: Hearing): HTMLElement[] {
   return [
-    h("h2", {}, `${hearing.case_number} ${hearing.title}`),
-    h(
+    el("h2", {}, `${hearing.case_number} ${hearing.title}`),
+    el(
       "p",
       { class: "muted" },
       courtDateTime(zone, hearing.scheduled_start),
       " · ",
-      h("span", { i18n: `kind.${hearing.kind}` as const }),
+      el("span", { i18n: `kind.${hearing.kind}` as const }),
       " · ",
-      h("span", { i18n: hearing.public ? "staff.public" : "staff.private" }),
+      el("span", { i18n: hearing.public ? "staff.public" : "staff.private" }),
       " · ",
-      h("span", { i18n: `state.${hearing.state}` as const, testid: "state" }),
+      el("span", { i18n: `state.${hearing.state}` as const, testid: "state" }),
     ),
   ];
 }
 
 function invitationStatus(zone: string, p: Participant, invited: boolean): HTMLElement {
-  const status = h("span", {
+  const status = el("span", {
     class: `invitation invitation-${p.invitation_status}`,
     testid: "invitation-status",
   });
   if (!invited) {
     const how = p.role === "detainee" ? "via_terminal" : "logs_in";
-    return say(status, `staff.participants.${how}`);
+    return setText(status, `staff.participants.${how}`);
   }
   if (p.invitation_status === "active" && p.invitation_expires_at !== null) {
     const until = courtDateTime(zone, p.invitation_expires_at);
-    return say(status, "staff.invitation.active_until", { until });
+    return setText(status, "staff.invitation.active_until", { until });
   }
-  return say(status, `staff.invitation.${p.invitation_status}`);
+  return setText(status, `staff.invitation.${p.invitation_status}`);
 }
 
 function sideLabel(side: string): HTMLElement {
   const key = `staff.side.${side}`;
-  return hasMessage(key) ? h("span", { i18n: key }) : h("span", {}, side);
+  return hasMessage(key) ? el("span", { i18n: key }) : el("span", {}, side);
 }

@@ -3,7 +3,7 @@
 // are shown as they come.
 import { ApiError, api } from "../shared/api";
 import { courtClock, courtDate, courtLocalToIso } from "./court_time";
-import { field, h } from "./dom";
+import { el, field } from "../shared/dom";
 import { clearError, showError } from "./errors";
 import {
   HEARING_KINDS,
@@ -19,31 +19,31 @@ export function scheduleView(
   session: Session,
   onScheduled: (hearing: Hearing) => void,
 ): HTMLElement {
-  const number = h("input", {
+  const number = el("input", {
     name: "number",
     required: true,
     maxlength: "100",
     testid: "case-number",
   });
-  const title = h("input", {
+  const title = el("input", {
     name: "title",
     required: true,
     maxlength: "500",
     testid: "case-title",
   });
-  const kind = h(
+  const kind = el(
     "select",
     { name: "kind", testid: "kind" },
-    ...HEARING_KINDS.map((k) => h("option", { value: k, i18n: `kind.${k}` as const })),
+    ...HEARING_KINDS.map((k) => el("option", { value: k, i18n: `kind.${k}` as const })),
   );
-  const start = h("input", {
+  const start = el("input", {
     name: "start",
     type: "datetime-local",
     required: true,
     value: nextHour(session.time_zone),
     testid: "start",
   });
-  const duration = h("input", {
+  const duration = el("input", {
     name: "duration",
     type: "number",
     min: "5",
@@ -52,12 +52,12 @@ export function scheduleView(
     required: true,
     testid: "duration",
   });
-  const isPublic = h("input", { name: "public", type: "checkbox", testid: "public" });
-  const judge = h("select", { name: "judge", testid: "judge" });
-  const clerk = h("select", { name: "clerk", testid: "clerk" });
-  const courtroom = h("select", { name: "courtroom", testid: "courtroom" });
-  const error = h("p", { class: "error", hidden: true, testid: "schedule-error" });
-  const submit = h("button", {
+  const isPublic = el("input", { name: "public", type: "checkbox", testid: "public" });
+  const judge = el("select", { name: "judge", testid: "judge" });
+  const clerk = el("select", { name: "clerk", testid: "clerk" });
+  const courtroom = el("select", { name: "courtroom", testid: "courtroom" });
+  const error = el("p", { class: "error", hidden: true, testid: "schedule-error" });
+  const submit = el("button", {
     type: "submit",
     class: "primary",
     i18n: "staff.schedule.submit",
@@ -65,34 +65,34 @@ export function scheduleView(
   });
   void fillStaff(session, judge, clerk, courtroom, error);
 
-  const form = h(
+  const form = el(
     "form",
     { class: "card", testid: "schedule-form" },
-    h("h2", { i18n: "staff.schedule.title" }),
-    h(
+    el("h2", { i18n: "staff.schedule.title" }),
+    el(
       "fieldset",
       {},
-      h("legend", { i18n: "staff.schedule.case" }),
+      el("legend", { i18n: "staff.schedule.case" }),
       field("staff.schedule.case_number", number),
       field("staff.schedule.case_title", title),
       field("staff.schedule.kind", kind),
     ),
-    h(
+    el(
       "fieldset",
       {},
-      h("legend", { i18n: "staff.schedule.hearing" }),
+      el("legend", { i18n: "staff.schedule.hearing" }),
       field("staff.schedule.start", start),
       field("staff.schedule.duration", duration),
-      h("label", { class: "check" }, isPublic, h("span", { i18n: "staff.schedule.public" })),
+      el("label", { class: "check" }, isPublic, el("span", { i18n: "staff.schedule.public" })),
       field("staff.schedule.judge", judge),
       field("staff.schedule.clerk", clerk),
       field("staff.schedule.courtroom", courtroom),
     ),
     error,
-    h(
+    el(
       "div",
       { class: "buttons" },
-      h("a", { class: "button", href: "#/", i18n: "common.cancel" }),
+      el("a", { class: "button", href: "#/", i18n: "common.cancel" }),
       submit,
     ),
   );
@@ -164,16 +164,16 @@ async function fillStaff(
       active
         .filter((u) => u.role === role)
         .map((u) =>
-          h("option", { value: String(u.id), selected: u.id === session.id }, u.display_name),
+          el("option", { value: String(u.id), selected: u.id === session.id }, u.display_name),
         );
     judge.append(
-      h("option", { value: "", i18n: "staff.schedule.case_judge" }),
+      el("option", { value: "", i18n: "staff.schedule.case_judge" }),
       ...options("judge"),
     );
-    clerk.append(h("option", { value: "", i18n: "staff.schedule.none" }), ...options("clerk"));
+    clerk.append(el("option", { value: "", i18n: "staff.schedule.none" }), ...options("clerk"));
     courtroom.append(
-      h("option", { value: "", i18n: "staff.schedule.none" }),
-      ...rooms.items.map((r) => h("option", { value: String(r.id) }, r.name)),
+      el("option", { value: "", i18n: "staff.schedule.none" }),
+      ...rooms.items.map((r) => el("option", { value: String(r.id) }, r.name)),
     );
   } catch (failure) {
     showError(error, failure);

@@ -1,7 +1,7 @@
 // What every staff screen shares: the session check (or the login form), and a top bar with
 // the screens, the person logged in, the language switch and logout.
 import { languageSwitch, startI18n } from "../shared/i18n";
-import { h, show } from "./dom";
+import { el, show } from "../shared/dom";
 import { showError } from "./errors";
 import { loginView } from "./login";
 import { currentSession, logOut } from "./session";
@@ -17,7 +17,7 @@ export async function startStaffPage(
   startI18n();
   const app = document.getElementById("app");
   if (app === null) throw new Error("the page has no #app");
-  const main = h("div", { class: "staff-main" });
+  const main = el("div", { class: "staff-main" });
   const enter = (session: Session): void => {
     show(app, topBar(screen, session), main);
     render(session, main);
@@ -26,7 +26,7 @@ export async function startStaffPage(
   try {
     session = await currentSession();
   } catch (error) {
-    show(app, topBar(screen, null), showError(h("p", { class: "error" }), error));
+    show(app, topBar(screen, null), showError(el("p", { class: "error" }), error));
     return;
   }
   if (session === null) show(app, topBar(screen, null), loginView(enter));
@@ -34,18 +34,18 @@ export async function startStaffPage(
 }
 
 function topBar(screen: Screen, session: Session | null): HTMLElement {
-  const bar = h("header", { class: "staff-bar" }, h("strong", { i18n: "app.title" }));
+  const bar = el("header", { class: "staff-bar" }, el("strong", { i18n: "app.title" }));
   if (session !== null) {
     const link = (to: Screen, href: string): HTMLAnchorElement =>
-      h("a", {
+      el("a", {
         href,
         i18n: to === "hearings" ? "staff.nav.hearings" : "staff.nav.archive",
         "aria-current": to === screen ? "page" : undefined,
         testid: `nav-${to}`,
       });
-    const nav = h("nav", {}, link("hearings", "/"));
+    const nav = el("nav", {}, link("hearings", "/"));
     if (session.role !== "admin") nav.append(link("archive", "/archive"));
-    const logout = h("button", { type: "button", i18n: "common.logout", testid: "logout" });
+    const logout = el("button", { type: "button", i18n: "common.logout", testid: "logout" });
     logout.addEventListener("click", async () => {
       logout.disabled = true;
       try {
@@ -56,11 +56,11 @@ function topBar(screen: Screen, session: Session | null): HTMLElement {
     });
     bar.append(
       nav,
-      h(
+      el(
         "span",
         { class: "who", testid: "who" },
         `${session.name} · `,
-        h("span", { i18n: `role.${session.role}` as const }),
+        el("span", { i18n: `role.${session.role}` as const }),
       ),
       logout,
     );
