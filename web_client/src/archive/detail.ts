@@ -2,8 +2,8 @@
 // the bench was given access. The server decides who may see it (judges their own cases, clerks
 // their court) and says why not.
 import { api } from "../shared/api";
-import { courtDate, courtDateTime } from "../staff/court_time";
 import { el, show } from "../shared/dom";
+import { courtDate, courtDateTime } from "../staff/court_time";
 import { showError } from "../staff/errors";
 import type { Session } from "../staff/types";
 import { grantsView } from "./grants";

@@ -3,8 +3,8 @@
 // give a party, lawyer or prosecutor of the hearing access, with a fresh invitation link that
 // opens their recording page, or withdraw it. The server checks who may be given access.
 import { api } from "../shared/api";
-import { courtDateTime } from "../staff/court_time";
 import { el, setText, show } from "../shared/dom";
+import { courtDateTime } from "../staff/court_time";
 import { showError } from "../staff/errors";
 import { invitationBox } from "../staff/invitation_box";
 import type { Participant } from "../staff/types";

@@ -1,7 +1,7 @@
 // Words for values the server sends as codes (states, phases, event kinds); a code this client
 // does not know yet is shown as it came.
-import { hasMessage } from "../shared/i18n";
 import { el } from "../shared/dom";
+import { hasMessage } from "../shared/i18n";
 
 /** The message `${prefix}.${code}` if there is one, else the code itself. */
 export function label(prefix: string, code: string): HTMLElement {

@@ -1,8 +1,8 @@
 // The seal: what was written at close (time, verification code), and on request the server's
 // check of every file and manifest entry against it, naming whatever changed.
 import { api } from "../shared/api";
-import { courtDateTime } from "../staff/court_time";
 import { el, setText, show } from "../shared/dom";
+import { courtDateTime } from "../staff/court_time";
 import { showError } from "../staff/errors";
 import { label } from "./labels";
 import type { RecordingDetail, Verification } from "./types";

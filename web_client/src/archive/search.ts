@@ -1,8 +1,8 @@
 // Finding recordings by case number, day and party (the latest ones until something is asked).
 // The query lives in the address (#/?case_number=…): back from a recording shows the same results.
 import { api } from "../shared/api";
-import { courtDateTime } from "../staff/court_time";
 import { el, field, setText, show } from "../shared/dom";
+import { courtDateTime } from "../staff/court_time";
 import { showError } from "../staff/errors";
 import type { Session } from "../staff/types";
 import { label } from "./labels";

@@ -1,7 +1,7 @@
 // The hearing as it happened: state changes (recesses among them), procedure phases,
 // admissions, identity checks, people joining and leaving, the recorder's own states.
-import { courtClock, courtDate } from "../staff/court_time";
 import { el } from "../shared/dom";
+import { courtClock, courtDate } from "../staff/court_time";
 import { label } from "./labels";
 import type { TimelineEntry } from "./types";
 

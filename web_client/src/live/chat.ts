@@ -1,6 +1,6 @@
 // Written messages: participants write to the bench; the bench writes to one participant.
-import { t } from "../shared/i18n";
 import { el } from "../shared/dom";
+import { t } from "../shared/i18n";
 import { report } from "./notice";
 import { BENCH_ROLES, type ChatMessage, type HearingState, type Member } from "./protocol";
 import type { LiveSession } from "./session";

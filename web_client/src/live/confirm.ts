@@ -1,6 +1,6 @@
 // A modal question with a cancel and a confirm button; resolves true when confirmed.
-import type { MessageKey } from "../shared/i18n";
 import { button, el } from "../shared/dom";
+import type { MessageKey } from "../shared/i18n";
 
 export function confirmDialog(question: MessageKey, confirm: MessageKey): Promise<boolean> {
   return new Promise((resolve) => {

@@ -3,10 +3,10 @@
 // subset their role allows. On a phone the hearing's actions go to a dock at the bottom of the
 // screen (HearingView places them) and the people open as a sheet from a button there.
 import { ApiError, api } from "../shared/api";
+import { button, el, setText } from "../shared/dom";
 import { t, type MessageKey } from "../shared/i18n";
 import { refusalText } from "../shared/refusals";
 import { confirmDialog } from "./confirm";
-import { button, el, setText } from "../shared/dom";
 import { notify, report } from "./notice";
 import { phaseName, presenceName, roleName } from "./names";
 import { may, type BenchAction } from "./permissions";

@@ -1,7 +1,7 @@
 // The person's own switches: microphone, camera, raise hand, message the bench, leave (confirmed:
 // leaving a court hearing without permission matters). A terminal shows neither camera nor leave.
-import { confirmDialog } from "./confirm";
 import { button, el, setText } from "../shared/dom";
+import { confirmDialog } from "./confirm";
 import { nameInText } from "./names";
 import { report } from "./notice";
 import type { Member } from "./protocol";

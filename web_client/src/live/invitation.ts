@@ -1,7 +1,7 @@
 // The card at the top of the join page (and of a party's recording page after the hearing):
 // which court, case and hearing, and who is invited.
-import { language, onLanguageChange, type MessageKey } from "../shared/i18n";
 import { el } from "../shared/dom";
+import { language, onLanguageChange, type MessageKey } from "../shared/i18n";
 import { roleName } from "./names";
 
 export interface InvitationInfo {

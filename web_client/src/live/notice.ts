@@ -1,7 +1,7 @@
 // A short-lived line at the bottom of the screen: a refused action, a new message, an alert.
+import { el } from "../shared/dom";
 import { t } from "../shared/i18n";
 import { refusalText } from "../shared/refusals";
-import { el } from "../shared/dom";
 import type { Refusal } from "./protocol";
 
 const SHOWN_MS = 5000;

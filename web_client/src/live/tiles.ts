@@ -1,8 +1,8 @@
 // The video tiles: one per person in the hearing, the judge largest, the active speaker outlined,
 // each labelled with name and role and what is switched off. The person's own camera is a small
 // picture-in-picture. Tiles persist across updates so their videos keep playing.
-import { t } from "../shared/i18n";
 import { el } from "../shared/dom";
+import { t } from "../shared/i18n";
 import { roleName } from "./names";
 import type { Incoming } from "./peer";
 import type { Member } from "./protocol";

@@ -1,12 +1,12 @@
 // The live hearing screen: a header with the hearing's state, recording and phase; banners for
 // connection and recess; the waiting room or the video tiles; the person's controls; for the
 // bench the console and messages; and a final screen when the hearing ends for this person.
+import { button, el, setText } from "../shared/dom";
 import { languageSwitch, onLanguageChange, t } from "../shared/i18n";
 import { refusalKey } from "../shared/refusals";
 import { Chat } from "./chat";
 import { BenchConsole } from "./console";
 import { Controls } from "./controls";
-import { button, el, setText } from "../shared/dom";
 import { nameInText, phaseName, roleName, stateName } from "./names";
 import { notify, report } from "./notice";
 import type { Ending, LiveSession } from "./session";

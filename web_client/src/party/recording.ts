@@ -11,8 +11,8 @@ import { timelineView } from "../archive/timeline";
 import { label } from "../archive/labels";
 import type { ArchiveLink, RecordingDetail, RecordingList } from "../archive/types";
 import { ApiError, api } from "../shared/api";
-import { courtDate, courtDateTime } from "../staff/court_time";
 import { el, show } from "../shared/dom";
+import { courtDate, courtDateTime } from "../staff/court_time";
 import { showError } from "../staff/errors";
 
 /** The recording section of the page (the invitation card sits above it). */

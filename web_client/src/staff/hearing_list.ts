@@ -1,8 +1,8 @@
 // The hearings of one day (today by default, in the court's time zone): time, case, kind, state,
 // and for the bench a way into each hearing and to its participants.
 import { api } from "../shared/api";
-import { courtClock, courtDate } from "./court_time";
 import { el, show } from "../shared/dom";
+import { courtClock, courtDate } from "./court_time";
 import { showError } from "./errors";
 import type { Hearing, Items, Session } from "./types";
 

@@ -1,9 +1,9 @@
 // A hearing's participants: add people by role, and give each invited person their personal
 // link (shown once, with a copy button), a new one, or withdraw it.
 import { api } from "../shared/api";
+import { el, setText, show } from "../shared/dom";
 import { hasMessage, t } from "../shared/i18n";
 import { courtDateTime } from "./court_time";
-import { el, setText, show } from "../shared/dom";
 import { clearError, showError } from "./errors";
 import { invitationBox } from "./invitation_box";
 import { participantForm } from "./participant_form";

@@ -2,8 +2,8 @@
 // then go on to its participants. The server checks kinds, publicity and staff; its refusals
 // are shown as they come.
 import { ApiError, api } from "../shared/api";
-import { courtClock, courtDate, courtLocalToIso } from "./court_time";
 import { el, field } from "../shared/dom";
+import { courtClock, courtDate, courtLocalToIso } from "./court_time";
 import { clearError, showError } from "./errors";
 import {
   HEARING_KINDS,

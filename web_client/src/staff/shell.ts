@@ -1,7 +1,7 @@
 // What every staff screen shares: the session check (or the login form), and a top bar with
 // the screens, the person logged in, the language switch and logout.
-import { languageSwitch, startI18n } from "../shared/i18n";
 import { el, show } from "../shared/dom";
+import { languageSwitch, startI18n } from "../shared/i18n";
 import { showError } from "./errors";
 import { loginView } from "./login";
 import { currentSession, logOut } from "./session";
