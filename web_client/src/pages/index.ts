@@ -1,9 +1,10 @@
 // Staff home: login, the day's hearings, scheduling, and each hearing's participants.
 import "../shared/base.css";
 import "../staff/staff.css";
+import { render } from "preact";
 import { adminView } from "../staff/admin";
 import { show } from "../shared/dom";
-import { hearingListView } from "../staff/hearing_list";
+import { hearingList } from "../staff/hearing_list";
 import { participantsView } from "../staff/participants";
 import { scheduleView } from "../staff/schedule";
 import { startStaffPage } from "../staff/shell";
@@ -11,6 +12,10 @@ import type { Session } from "../staff/types";
 
 /** `#/` the day's hearings, `#/schedule` a new hearing, `#/hearings/<id>` its participants. */
 function route(session: Session, main: HTMLElement): void {
+  // The hearing list is drawn with Preact: take it off (its effects and language listener stop)
+  // before another screen fills the main area, and give it an empty one.
+  render(null, main);
+  show(main);
   if (session.role === "admin") {
     show(main, adminView(session));
     return;
@@ -20,7 +25,7 @@ function route(session: Session, main: HTMLElement): void {
   if (hearing !== null) show(main, participantsView(session, Number(hearing[1])));
   else if (hash === "#/schedule")
     show(main, scheduleView(session, (created) => location.assign(`#/hearings/${created.id}`)));
-  else show(main, hearingListView(session));
+  else render(hearingList(session), main);
   window.scrollTo(0, 0);
 }
 

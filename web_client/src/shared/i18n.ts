@@ -52,12 +52,17 @@ export function setLanguage(lang: Lang): void {
   localStorage.setItem(STORAGE_KEY, lang);
   document.documentElement.lang = lang;
   applyTranslations(document.body);
-  for (const listener of listeners) listener(lang);
+  for (const listener of [...listeners]) listener(lang);
 }
 
-/** Called after every language switch, for text that is not in a data-i18n attribute. */
-export function onLanguageChange(listener: (lang: Lang) => void): void {
+/** Called after every language switch, for text that is not in a data-i18n attribute; the
+ * returned function stops the calls (a view that is taken off the page). */
+export function onLanguageChange(listener: (lang: Lang) => void): () => void {
   listeners.push(listener);
+  return () => {
+    const index = listeners.indexOf(listener);
+    if (index >= 0) listeners.splice(index, 1);
+  };
 }
 
 /** The message for `key`, with `{name}` placeholders filled from `vars`. */

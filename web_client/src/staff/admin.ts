@@ -1,14 +1,17 @@
 // The administrator's landing: the courts and staff accounts (managed through the API), and the
 // hearings of the day across courts. Administrators take part in no hearing.
+import { render } from "preact";
 import { api } from "../shared/api";
 import { el, show } from "../shared/dom";
 import { showError } from "./errors";
-import { hearingListView } from "./hearing_list";
+import { hearingList } from "./hearing_list";
 import type { Court, Items, Session, StaffUser } from "./types";
 
 export function adminView(session: Session): HTMLElement {
   const courts = el("ul", { class: "rows", testid: "courts" });
   const users = el("ul", { class: "rows", testid: "users" });
+  const hearings = el("div"); // the hearing list, drawn with Preact
+  render(hearingList(session), hearings);
   void (async () => {
     try {
       const [c, u] = await Promise.all([
@@ -44,7 +47,7 @@ export function adminView(session: Session): HTMLElement {
   return el(
     "div",
     { class: "admin", testid: "admin" },
-    hearingListView(session),
+    hearings,
     el("section", { class: "card" }, el("h2", { i18n: "staff.admin.courts" }), courts),
     el(
       "section",

@@ -1,8 +1,10 @@
 // An API failure as a sentence in the reader's language. The server's own message (English,
 // precise: "a mediation has no prosecutor") is kept inside it.
 import { ApiError } from "../shared/api";
-import type { MessageKey } from "../shared/i18n";
 import { setText } from "../shared/dom";
+import type { MessageKey } from "../shared/i18n";
+
+type Vars = Record<string, string | number>;
 
 interface Detail {
   field?: string;
@@ -13,13 +15,19 @@ interface Detail {
 export function showError(el: HTMLElement, error: unknown): HTMLElement {
   el.hidden = false;
   el.setAttribute("role", "alert");
+  const { key, vars } = errorMessage(error);
+  return setText(el, key, vars);
+}
+
+/** What went wrong in `error`: the message to show and its values. */
+export function errorMessage(error: unknown): { key: MessageKey; vars?: Vars } {
   if (!(error instanceof ApiError)) {
-    return setText(el, "common.error", { message: String(error) });
+    return { key: "common.error", vars: { message: String(error) } };
   }
   const message = withDetails(error);
-  if (error.status === 0) return setText(el, "common.network_error");
+  if (error.status === 0) return { key: "common.network_error" };
   if (error.status === 429) {
-    return setText(el, "staff.error.throttled", { seconds: error.retryAfter ?? 60 });
+    return { key: "staff.error.throttled", vars: { seconds: error.retryAfter ?? 60 } };
   }
   const key: MessageKey =
     error.status === 401
@@ -31,7 +39,7 @@ export function showError(el: HTMLElement, error: unknown): HTMLElement {
           : error.status === 409 || error.status === 422
             ? "staff.error.refused"
             : "common.error";
-  return setText(el, key, { message });
+  return { key, vars: { message } };
 }
 
 /** Hide an earlier error (before trying again). */
