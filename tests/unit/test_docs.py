@@ -16,7 +16,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TEXT_SUFFIXES = {".py", ".pyi", ".ts", ".c", ".md", ".html", ".css", ".toml", ".sh", ".mako"}
+TEXT_SUFFIXES = {
+    ".py",
+    ".pyi",
+    ".ts",
+    ".tsx",
+    ".c",
+    ".md",
+    ".html",
+    ".css",
+    ".toml",
+    ".sh",
+    ".mako",
+}
 OUTSIDE_DOCUMENT = re.compile(r"\b" + "DE" + r"SIGN\b")
 """The design document the project was built toward lives outside the repository (written in
 two pieces so that this file does not match itself)."""
