@@ -7,6 +7,8 @@ WEB_DEPS := $(WEB)/node_modules/.installed
 WEB_BUILT := $(WEB)/dist/.built
 WEB_SOURCES := $(shell find $(WEB)/src -type f) $(wildcard $(WEB)/*.html) \
 	$(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/package.json
+# What web_client/src/generated/ is written from (hearing_server/client_types.py)
+GENERATOR_INPUTS := $(wildcard court/*.py hearing_server/api/*.py) hearing_server/client_types.py
 
 .PHONY: run test setup web prerequisites
 
@@ -26,7 +28,10 @@ $(WEB_DEPS): $(WEB)/package-lock.json
 	npm --prefix $(WEB) ci --no-audit --no-fund --loglevel=error
 	touch $(WEB_DEPS)
 
-$(WEB_BUILT): $(WEB_DEPS) $(WEB_SOURCES)
+# A stale generated file stops the build, named, until `python -m hearing_server.client_types`
+# is run (tests/unit/test_client_types.py fails on it too).
+$(WEB_BUILT): $(STAMP) $(WEB_DEPS) $(WEB_SOURCES) $(GENERATOR_INPUTS)
+	$(PY) -m hearing_server.client_types --check
 	npm --prefix $(WEB) run build
 	touch $(WEB_BUILT)
 

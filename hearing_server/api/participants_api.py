@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -28,6 +27,7 @@ from hearing_server.db.models import (
     utcnow,
 )
 from hearing_server.invitations import (
+    InvitationStatus,
     IssuedInvitation,
     invitation_status,
     issue_invitation,
@@ -66,6 +66,8 @@ class InvitationIn(BaseModel):
     valid_hours: float | None = Field(default=None, gt=0, le=24 * 365)
 
 
+
+
 class ParticipantOut(BaseModel):
     id: int
     hearing_id: int
@@ -75,7 +77,7 @@ class ParticipantOut(BaseModel):
     represents_id: int | None
     user_id: int | None
     detention_centre_id: int | None
-    invitation_status: str = Field(description="none, active, expired or revoked")
+    invitation_status: InvitationStatus
     invitation_expires_at: datetime | None
     identity_verified_at: datetime | None
 
