@@ -1,11 +1,11 @@
 // One recording: the player with its chapters, the hearing's timeline, the seal and who outside
 // the bench was given access. The server decides who may see it (judges their own cases, clerks
 // their court) and says why not.
+import type { SessionOut } from "../generated/api";
 import { api } from "../shared/api";
-import { el, show } from "../shared/dom";
 import { courtDate, courtDateTime } from "../staff/court_time";
+import { el, show } from "../shared/dom";
 import { showError } from "../staff/errors";
-import type { Session } from "../staff/types";
 import { grantsView } from "./grants";
 import { label } from "./labels";
 import { playerView } from "./player";
@@ -14,7 +14,7 @@ import { timelineView } from "./timeline";
 import type { RecordingDetail } from "./types";
 
 /** `back` is the search this recording was opened from. */
-export function detailView(session: Session, recordingId: number, back: string): HTMLElement {
+export function detailView(session: SessionOut, recordingId: number, back: string): HTMLElement {
   const body = el("div", { class: "recording" }, el("p", { i18n: "common.loading" }));
   void (async () => {
     try {

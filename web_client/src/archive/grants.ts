@@ -2,18 +2,17 @@
 // docs/architecture.md#roles-and-permissions):
 // give a party, lawyer or prosecutor of the hearing access, with a fresh invitation link that
 // opens their recording page, or withdraw it. The server checks who may be given access.
+import type { ParticipantOut } from "../generated/api";
+import { BENCH, type Role } from "../generated/court";
 import { api } from "../shared/api";
-import { el, setText, show } from "../shared/dom";
+import { may } from "../shared/permissions";
 import { courtDateTime } from "../staff/court_time";
+import { el, setText, show } from "../shared/dom";
 import { showError } from "../staff/errors";
 import { invitationBox } from "../staff/invitation_box";
-import type { Participant } from "../staff/types";
 import { label } from "./labels";
 import type { Grant, GrantCreated, RecordingDetail } from "./types";
 
-/** Roles that never retrieve a recording, or not by a link of their own (a detainee's terminal
- * is shared by the centre): they are not offered. */
-const NOT_GRANTABLE = new Set(["judge", "clerk", "detainee", "witness", "observer"]);
 const LINK_DAYS = 7;
 
 export function grantsView(zone: string, recording: RecordingDetail): HTMLElement {
@@ -28,11 +27,11 @@ export function grantsView(zone: string, recording: RecordingDetail): HTMLElemen
   const granted = new Map((recording.grants ?? []).map((g) => [g.participant_id, g]));
   void (async () => {
     try {
-      const people = await api<{ items: Participant[] }>(
+      const people = await api<{ items: ParticipantOut[] }>(
         "GET",
         `/hearings/${recording.hearing_id}/participants`,
       );
-      const offered = people.items.filter((p) => !NOT_GRANTABLE.has(p.role));
+      const offered = people.items.filter((p) => grantable(p.role));
       if (offered.length === 0) {
         show(list, el("li", { class: "muted", i18n: "archive.grants.nobody" }));
         return;
@@ -48,7 +47,7 @@ export function grantsView(zone: string, recording: RecordingDetail): HTMLElemen
 function personRow(
   zone: string,
   recordingId: number,
-  person: Participant,
+  person: ParticipantOut,
   granted: Map<number, Grant>,
 ): HTMLElement {
   const row = el("li", { class: "row", testid: `grant-${person.id}` });
@@ -129,4 +128,11 @@ function personRow(
     error,
   );
   return row;
+}
+
+/** Whom the court may grant a recording, as the server checks it: someone the permission table
+ * lets retrieve recordings, but not the bench (they need no grant) nor a detainee (no link of
+ * their own: the centre's terminal is shared). */
+function grantable(role: Role): boolean {
+  return may(role, "retrieve_recordings") && !BENCH.includes(role) && role !== "detainee";
 }

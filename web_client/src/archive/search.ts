@@ -1,16 +1,16 @@
 // Finding recordings by case number, day and party (the latest ones until something is asked).
 // The query lives in the address (#/?case_number=…): back from a recording shows the same results.
+import type { SessionOut } from "../generated/api";
 import { api } from "../shared/api";
-import { el, field, setText, show } from "../shared/dom";
 import { courtDateTime } from "../staff/court_time";
+import { el, field, setText, show } from "../shared/dom";
 import { showError } from "../staff/errors";
-import type { Session } from "../staff/types";
 import { label } from "./labels";
 import type { RecordingList, RecordingSummary } from "./types";
 
 const FIELDS = ["case_number", "date", "party"] as const;
 
-export function searchView(session: Session, query: URLSearchParams): HTMLElement {
+export function searchView(session: SessionOut, query: URLSearchParams): HTMLElement {
   const inputs = {
     case_number: el("input", { name: "case_number", maxlength: "100", testid: "search-case" }),
     date: el("input", { name: "date", type: "date", testid: "search-date" }),
@@ -48,7 +48,7 @@ export function searchView(session: Session, query: URLSearchParams): HTMLElemen
 }
 
 async function find(
-  session: Session,
+  session: SessionOut,
   query: URLSearchParams,
   results: HTMLElement,
 ): Promise<void> {
@@ -76,7 +76,7 @@ async function find(
   }
 }
 
-function row(session: Session, recording: RecordingSummary): HTMLElement {
+function row(session: SessionOut, recording: RecordingSummary): HTMLElement {
   return el(
     "li",
     { class: "row", testid: `recording-${recording.id}` },

@@ -1,5 +1,6 @@
 // The recordings API's shapes (see /api/openapi.json).
-import type { HearingKind, Invitation } from "../staff/types";
+import type { InvitationOut } from "../generated/api";
+import type { HearingKind } from "../generated/court";
 
 export interface RecordingSummary {
   id: number;
@@ -59,7 +60,7 @@ export interface Grant {
 
 export interface GrantCreated {
   grant: Grant;
-  invitation: Invitation | null;
+  invitation: InvitationOut | null;
 }
 
 /** The link to a recording for a <video> element: works without credentials until it expires. */

@@ -1,8 +1,10 @@
 // Written messages: participants write to the bench; the bench writes to one participant.
-import { el } from "../shared/dom";
+import { BENCH, type HearingState } from "../generated/court";
+import type { MemberView } from "../generated/protocol";
 import { t } from "../shared/i18n";
+import { el } from "../shared/dom";
 import { report } from "./notice";
-import { BENCH_ROLES, type ChatMessage, type HearingState, type Member } from "./protocol";
+import type { ChatMessage } from "./protocol";
 import type { LiveSession } from "./session";
 
 export class Chat {
@@ -48,7 +50,7 @@ export class Chat {
     );
   }
 
-  update(members: Member[], state: HearingState): void {
+  update(members: MemberView[], state: HearingState): void {
     const messages = this.session.state.messages;
     for (const message of messages.slice(this.shown)) this.list.append(line(message));
     this.shown = messages.length;
@@ -58,10 +60,10 @@ export class Chat {
     this.notYet.hidden = !notYet;
   }
 
-  private recipients(members: Member[]): void {
+  private recipients(members: MemberView[]): void {
     const chosen = this.to.value;
     const options = members
-      .filter((m) => !BENCH_ROLES.includes(m.role))
+      .filter((m) => !BENCH.includes(m.role))
       .map((m) => el("option", { value: String(m.id) }, m.name));
     this.to.replaceChildren(...options);
     if (options.some((o) => o.value === chosen)) this.to.value = chosen;

@@ -2,19 +2,20 @@
 // admit / send back / mute / remove / verify, admit all and mute all, alerts. A clerk sees the
 // subset their role allows. On a phone the hearing's actions go to a dock at the bottom of the
 // screen (HearingView places them) and the people open as a sheet from a button there.
+import { type Action, BENCH } from "../generated/court";
+import type { AlertOut, MemberView, RoomView } from "../generated/protocol";
 import { ApiError, api } from "../shared/api";
 import { button, el, setText } from "../shared/dom";
 import { t, type MessageKey } from "../shared/i18n";
+import { may } from "../shared/permissions";
 import { refusalText } from "../shared/refusals";
 import { confirmDialog } from "./confirm";
 import { notify, report } from "./notice";
 import { phaseName, presenceName, roleName } from "./names";
-import { may, type BenchAction } from "./permissions";
-import { type Alert, BENCH_ROLES, type Member, type RoomView } from "./protocol";
 import type { LiveSession } from "./session";
 import { missingDevices } from "./tiles";
 
-const TRANSITIONS: Array<[BenchAction, MessageKey]> = [
+const TRANSITIONS: Array<[Action, MessageKey]> = [
   ["open", "live.console.open"],
   ["start_session", "live.console.start"],
   ["recess", "live.console.recess"],
@@ -100,8 +101,8 @@ export class BenchConsole {
   update(room: RoomView): void {
     const role = room.you.role;
     this.hearingId = room.hearing_id;
-    this.noticeForm.hidden = !["scheduled", "open", "in_session", "recess"].includes(room.state);
-    const allowed = (action: BenchAction): boolean => may(role, action, room.state);
+    this.noticeForm.hidden = !may(role, "post_notice", room.state);
+    const allowed = (action: Action): boolean => may(role, action, room.state);
     this.actions.replaceChildren(...this.hearingControls(room, allowed));
     const others = room.members.filter((m) => m.id !== room.you.id);
     this.people.replaceChildren(...others.map((m) => this.person(m, allowed)));
@@ -119,7 +120,7 @@ export class BenchConsole {
     else this.title.after(this.actions);
   }
 
-  private hearingControls(room: RoomView, allowed: (a: BenchAction) => boolean): Node[] {
+  private hearingControls(room: RoomView, allowed: (a: Action) => boolean): Node[] {
     const nodes: Node[] = [];
     const buttons = el("div.button-row");
     const waiting = room.members.filter((m) => m.presence === "waiting").length;
@@ -167,7 +168,7 @@ export class BenchConsole {
     return nodes;
   }
 
-  private person(member: Member, allowed: (a: BenchAction) => boolean): HTMLElement {
+  private person(member: MemberView, allowed: (a: Action) => boolean): HTMLElement {
     const act = (event: string, data: Record<string, unknown> = {}) => () =>
       report(this.session.act(event, { participant_id: member.id, ...data }));
     const actions = el("div.person-actions");
@@ -196,7 +197,7 @@ export class BenchConsole {
     return this.row(member, actions);
   }
 
-  private row(member: Member, actions: HTMLElement): HTMLElement {
+  private row(member: MemberView, actions: HTMLElement): HTMLElement {
     const flags = [
       member.hand_raised ? t("live.tile.hand") : "",
       member.audio_muted ? t(member.bench_muted ? "live.tile.bench_muted" : "live.tile.muted") : "",
@@ -244,22 +245,22 @@ export class BenchConsole {
     }
   }
 
-  private async remove(member: Member): Promise<void> {
+  private async remove(member: MemberView): Promise<void> {
     if (await confirmDialog("live.console.remove_question", "live.console.remove")) {
       report(this.session.act("remove", { participant_id: member.id }));
     }
   }
 }
 
-function isHere(member: Member): boolean {
+function isHere(member: MemberView): boolean {
   return ["waiting", "in_hearing", "in_consultation", "reconnecting"].includes(member.presence);
 }
 
-function isBench(member: Member): boolean {
-  return BENCH_ROLES.includes(member.role);
+function isBench(member: MemberView): boolean {
+  return BENCH.includes(member.role);
 }
 
-function alertText(alert: Alert, members: Member[]): string {
+function alertText(alert: AlertOut, members: MemberView[]): string {
   const name = members.find((m) => m.id === alert.participant_id)?.name ?? "";
   const failed = alert.failed ?? [];
   const listed = failed
@@ -274,7 +275,7 @@ function alertText(alert: Alert, members: Member[]): string {
   return text;
 }
 
-function alertLine(alert: Alert, members: Member[]): HTMLElement {
+function alertLine(alert: AlertOut, members: MemberView[]): HTMLElement {
   const at = new Date(alert.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   return el(
     "li",

@@ -1,10 +1,10 @@
 // The person's own switches: microphone, camera, raise hand, message the bench, leave (confirmed:
 // leaving a court hearing without permission matters). A terminal shows neither camera nor leave.
-import { button, el, setText } from "../shared/dom";
+import type { MemberView } from "../generated/protocol";
 import { confirmDialog } from "./confirm";
+import { button, el, setText } from "../shared/dom";
 import { nameInText } from "./names";
 import { report } from "./notice";
-import type { Member } from "./protocol";
 import type { LiveSession } from "./session";
 
 export interface ControlOptions {
@@ -72,7 +72,7 @@ export class Controls {
   }
 
   /** A button per counterpart (client or lawyer) who is in the hearing, while we are too. */
-  private updateConsult(you: Member | undefined, members: Member[]): void {
+  private updateConsult(you: MemberView | undefined, members: MemberView[]): void {
     const partners =
       you?.presence === "in_hearing"
         ? members.filter(

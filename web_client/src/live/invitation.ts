@@ -1,18 +1,9 @@
 // The card at the top of the join page (and of a party's recording page after the hearing):
 // which court, case and hearing, and who is invited.
-import { el } from "../shared/dom";
+import type { InvitationInfo } from "../generated/api";
 import { language, onLanguageChange, type MessageKey } from "../shared/i18n";
+import { el } from "../shared/dom";
 import { roleName } from "./names";
-
-export interface InvitationInfo {
-  court: string;
-  case_number: string;
-  case_title: string;
-  hearing: { id: number; title: string; scheduled_start: string; state: string };
-  participant_id: number;
-  name: string;
-  role: string;
-}
 
 /** `title`: the card's heading (the invitation itself, or the hearing's recording after it);
  * `scheduled`: whether to show when the hearing is scheduled (not after it was held). */

@@ -2,7 +2,7 @@
 // offers what the browser receives, with a map from mid to the participant each transceiver
 // carries. Negotiations run one at a time; an offer of ours that crossed the server's is rolled
 // back, the server's answered, and ours sent again.
-import type { ServerOffer } from "./protocol";
+import type { OfferOut } from "../generated/protocol";
 import { refusalOf, type Signaling } from "./signaling";
 
 export interface Incoming {
@@ -12,7 +12,7 @@ export interface Incoming {
 
 export class PeerLink {
   private readonly pc: RTCPeerConnection;
-  private sources: ServerOffer["tracks"] = {};
+  private sources: OfferOut["tracks"] = {};
   private queue: Promise<void> = Promise.resolve();
   private pendingCandidates: RTCIceCandidate[] = [];
   private negotiated = false;
@@ -42,7 +42,7 @@ export class PeerLink {
   }
 
   /** The server renegotiated what we receive. */
-  answer(offer: ServerOffer): void {
+  answer(offer: OfferOut): void {
     this.run(async () => {
       this.sources = offer.tracks;
       await this.pc.setRemoteDescription({ type: "offer", sdp: offer.sdp });

@@ -1,9 +1,9 @@
 // After a reload mid-hearing: this tab took its seat a moment ago, so one tap takes the person
 // back (the server keeps their admission for its grace window), without the invitation and the
 // self-test again. The seat is remembered per tab (sessionStorage) until the hearing ends for them.
+import type { SelfTestIn } from "../generated/protocol";
 import { button, el } from "../shared/dom";
 import { openCameraAndMicrophone, openMicrophone } from "./media";
-import type { SelfTestResult } from "./protocol";
 
 /** What the person joined with, to open the same again. */
 export type Devices = "camera" | "microphone" | "none";
@@ -30,7 +30,7 @@ export function rememberedSeat(participantId: number): Devices | null {
  * are, for the court; `onFull` runs the whole self-test when they no longer open. */
 export function rejoinPanel(
   devices: Devices,
-  onRejoin: (stream: MediaStream | null, result: SelfTestResult) => void,
+  onRejoin: (stream: MediaStream | null, result: SelfTestIn) => void,
   onFull: () => void,
 ): HTMLElement {
   const rejoin = async (): Promise<void> => {

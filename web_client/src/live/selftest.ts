@@ -1,9 +1,9 @@
 // The self-test before joining: camera preview, microphone level meter and a network check against
 // the server; clear help when the camera or microphone cannot be used.
+import type { SelfTestIn } from "../generated/protocol";
 import { button, el, setText } from "../shared/dom";
 import { cameraOnly, DeviceFallback, mediaHelp } from "./help";
 import { MediaError, openCameraAndMicrophone, watchLevel } from "./media";
-import type { SelfTestResult } from "./protocol";
 
 const PINGS = 4;
 const SLOW_MS = 400;
@@ -23,7 +23,7 @@ export class SelfTest {
   private readonly join: HTMLButtonElement;
   private stream: MediaStream | null = null;
   private stopLevel: (() => void) | null = null;
-  private networkResult: Promise<SelfTestResult["network"]> = Promise.resolve("failed");
+  private networkResult: Promise<SelfTestIn["network"]> = Promise.resolve("failed");
 
   /** `onJoin` gets null when the person joins without camera or microphone. */
   constructor(private readonly onJoin: (stream: MediaStream | null) => void) {
@@ -60,7 +60,7 @@ export class SelfTest {
   }
 
   /** What the test found, for the court (the network check may still be running at joining). */
-  async result(): Promise<SelfTestResult> {
+  async result(): Promise<SelfTestIn> {
     const live = (tracks: MediaStreamTrack[] | undefined): boolean =>
       (tracks ?? []).some((track) => track.readyState === "live");
     return {
@@ -120,7 +120,7 @@ export class SelfTest {
   }
 
   /** Round trips to the server: the median decides between good and slow. */
-  private async checkNetwork(): Promise<SelfTestResult["network"]> {
+  private async checkNetwork(): Promise<SelfTestIn["network"]> {
     setText(this.network, "live.test.checking");
     const times: number[] = [];
     try {

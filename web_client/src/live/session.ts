@@ -1,18 +1,17 @@
 // One person's presence in a live hearing: signaling, the peer connection, their camera and
 // microphone switches, and the state the screen shows. Reconnects without a page reload: a new
 // socket.io connection gets a new `welcome`, and with it a new peer connection.
+import type {
+  AlertOut,
+  ClosedOut,
+  IceServer,
+  NoticeOut,
+  RoomView,
+  SelfTestIn,
+} from "../generated/protocol";
 import { stopAll } from "./media";
 import { type Incoming, PeerLink } from "./peer";
-import type {
-  Alert,
-  ChatMessage,
-  Closed,
-  CourtNotice,
-  Refusal,
-  Reply,
-  RoomView,
-  SelfTestResult,
-} from "./protocol";
+import type { ChatMessage, Refusal, Reply } from "./protocol";
 import { watchQuality } from "./quality";
 import { type Credentials, refusalOf, Signaling } from "./signaling";
 
@@ -40,9 +39,9 @@ export interface SessionState {
   micOn: boolean;
   cameraOn: boolean;
   messages: ChatMessage[];
-  alerts: Alert[];
+  alerts: AlertOut[];
   /** Court notices, oldest first; a dismissed one leaves the banner but stays in the messages. */
-  notices: Array<CourtNotice & { dismissed: boolean }>;
+  notices: Array<NoticeOut & { dismissed: boolean }>;
   ending: Ending | null;
 }
 
@@ -74,7 +73,7 @@ export class LiveSession {
   constructor(
     credentials: Omit<Credentials, "publishes">,
     readonly local: MediaStream | null,
-    private readonly selfTest: Promise<SelfTestResult> | null = null,
+    private readonly selfTest: Promise<SelfTestIn> | null = null,
   ) {
     this.credentials = { ...credentials, publishes: local !== null };
     this.signaling = new Signaling(this.credentials);
@@ -197,7 +196,7 @@ export class LiveSession {
       this.closePeer();
       const peer = new PeerLink(
         this.signaling,
-        welcome.ice_servers,
+        welcome.ice_servers.map(iceServer),
         (incoming) => {
           if (peer !== this.peer) return;
           this.state.incoming = incoming;
@@ -255,8 +254,8 @@ export class LiveSession {
           : { kind: "removed" },
       ),
     );
-    socket.on("closed", (closed: Closed) =>
-      this.end({ kind: "closed", code: closed.verification_code }),
+    socket.on("closed", (closed: ClosedOut) =>
+      this.end({ kind: "closed", code: closed.verification_code ?? undefined }),
     );
     socket.on("bye", ({ reason }) => {
       if (this.state.ending === null) this.end({ kind: "disconnected", reason });
@@ -321,4 +320,9 @@ export class LiveSession {
   private changed(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** An ICE server as RTCConfiguration takes it: what the server leaves empty (null) left out. */
+function iceServer({ urls, username, credential }: IceServer): RTCIceServer {
+  return { urls, username: username ?? undefined, credential: credential ?? undefined };
 }

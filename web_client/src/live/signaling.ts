@@ -3,7 +3,8 @@
 // person's admission within its grace window.
 import type { DefaultEventsMap } from "@socket.io/component-emitter";
 import { io, type Socket } from "socket.io-client";
-import type { Refusal, Reply, ServerEvents } from "./protocol";
+import type { ServerEvents } from "../generated/protocol";
+import type { Refusal, Reply } from "./protocol";
 
 const CALL_TIMEOUT_MS = 10_000;
 

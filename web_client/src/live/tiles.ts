@@ -1,19 +1,18 @@
 // The video tiles: one per person in the hearing, the judge largest, the active speaker outlined,
 // each labelled with name and role and what is switched off. The person's own camera is a small
 // picture-in-picture. Tiles persist across updates so their videos keep playing.
-import { el } from "../shared/dom";
+import type { MemberView } from "../generated/protocol";
 import { t } from "../shared/i18n";
+import { el } from "../shared/dom";
 import { roleName } from "./names";
 import type { Incoming } from "./peer";
-import type { Member } from "./protocol";
 
 const SHOWN = new Set(["in_hearing", "in_consultation", "reconnecting"]);
 
 /** What the person's self-test found unusable (the server adds it to every member it lists):
  * they take part without being seen, or without being heard. */
-export function missingDevices(member: Member): { camera: boolean; microphone: boolean } {
-  const reported = member as Member & { no_camera?: boolean; no_microphone?: boolean };
-  return { camera: reported.no_camera === true, microphone: reported.no_microphone === true };
+export function missingDevices(member: MemberView): { camera: boolean; microphone: boolean } {
+  return { camera: member.no_camera, microphone: member.no_microphone };
 }
 
 class Tile {
@@ -24,7 +23,7 @@ class Tile {
   private readonly role = el("span.tile-role");
   private readonly badges = el("span.tile-badges");
 
-  constructor(member: Member, self: boolean) {
+  constructor(member: MemberView, self: boolean) {
     this.video.muted = true;
     this.root = el(
       "figure.tile",
@@ -35,7 +34,7 @@ class Tile {
     );
   }
 
-  show(member: Member, speaking: boolean, prominent: boolean, videoPaused = false): void {
+  show(member: MemberView, speaking: boolean, prominent: boolean, videoPaused = false): void {
     this.root.dataset.role = member.role;
     this.root.dataset.presence = member.presence;
     this.root.classList.toggle("speaking", speaking);
@@ -103,8 +102,8 @@ export class TileGrid {
   constructor(private readonly local: MediaStream | null) {}
 
   update(
-    you: Member,
-    members: Member[],
+    you: MemberView,
+    members: MemberView[],
     incoming: Map<number, Incoming>,
     speaker: number | null,
   ): void {
@@ -155,7 +154,7 @@ export class TileGrid {
   }
 }
 
-function rank(member: Member): number {
+function rank(member: MemberView): number {
   if (member.role === "judge") return 0;
   if (member.role === "clerk") return 1;
   return 2;

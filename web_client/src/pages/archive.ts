@@ -2,16 +2,16 @@
 import "../shared/base.css";
 import "../staff/staff.css";
 import "../archive/archive.css";
+import type { SessionOut } from "../generated/api";
 import { detailView } from "../archive/detail";
 import { searchView } from "../archive/search";
 import { show } from "../shared/dom";
 import { startStaffPage } from "../staff/shell";
-import type { Session } from "../staff/types";
 
 let lastSearch = "#/";
 
 /** `#/?case_number=…&date=…&party=…` a search, `#/recordings/<id>` one recording. */
-function route(session: Session, main: HTMLElement): void {
+function route(session: SessionOut, main: HTMLElement): void {
   const hash = location.hash || "#/";
   const recording = /^#\/recordings\/(\d+)$/.exec(hash);
   if (recording !== null) {

@@ -1,6 +1,7 @@
 // Staff in a live hearing (/hearing/<id>): the judge's (or clerk's) console beside the video.
 import "../shared/base.css";
 import "../live/live.css";
+import type { HearingOut, SessionOut } from "../generated/api";
 import { ApiError, api, setCsrfToken } from "../shared/api";
 import { languageSwitch, startI18n } from "../shared/i18n";
 import { button, el } from "../shared/dom";
@@ -9,28 +10,16 @@ import { MediaError, openCameraAndMicrophone } from "../live/media";
 import { LiveSession } from "../live/session";
 import { HearingView } from "../live/view";
 
-interface Me {
-  kind: string;
-  name: string;
-  csrf_token: string | null;
-}
-
-interface Hearing {
-  id: number;
-  case_number: string;
-  title: string;
-}
-
 const app = document.getElementById("app") as HTMLElement;
 
 async function main(): Promise<void> {
   startI18n();
   const hearingId = Number(location.pathname.split("/").filter(Boolean)[1]);
-  let hearing: Hearing;
+  let hearing: HearingOut;
   try {
-    const me = await api<Me>("GET", "/auth/me");
+    const me = await api<SessionOut>("GET", "/auth/me");
     setCsrfToken(me.csrf_token);
-    hearing = await api<Hearing>("GET", `/hearings/${hearingId}`);
+    hearing = await api<HearingOut>("GET", `/hearings/${hearingId}`);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       show(

@@ -2,16 +2,16 @@
 import "../shared/base.css";
 import "../staff/staff.css";
 import { render } from "preact";
+import type { SessionOut } from "../generated/api";
 import { adminView } from "../staff/admin";
 import { show } from "../shared/dom";
 import { hearingList } from "../staff/hearing_list";
 import { participantsView } from "../staff/participants";
 import { scheduleView } from "../staff/schedule";
 import { startStaffPage } from "../staff/shell";
-import type { Session } from "../staff/types";
 
 /** `#/` the day's hearings, `#/schedule` a new hearing, `#/hearings/<id>` its participants. */
-function route(session: Session, main: HTMLElement): void {
+function route(session: SessionOut, main: HTMLElement): void {
   // The hearing list is drawn with Preact: take it off (its effects and language listener stop)
   // before another screen fills the main area, and give it an empty one.
   render(null, main);

@@ -2,12 +2,13 @@
 // and the hearing itself; once the hearing is closed, its recording if the court granted it.
 import "../shared/base.css";
 import "../live/live.css";
+import type { InvitationInfo } from "../generated/api";
+import type { SelfTestIn } from "../generated/protocol";
 import { ApiError, api, useInvitation } from "../shared/api";
 import { languageSwitch, type MessageKey, startI18n } from "../shared/i18n";
 import { refusalKey } from "../shared/refusals";
 import { button, el, setText } from "../shared/dom";
-import { invitationCard, type InvitationInfo } from "../live/invitation";
-import type { SelfTestResult } from "../live/protocol";
+import { invitationCard } from "../live/invitation";
 import { SelfTest } from "../live/selftest";
 import { forgetSeat, rejoinPanel, rememberedSeat, rememberSeat } from "../live/rejoin";
 import { LiveSession } from "../live/session";
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   app.replaceChildren(page);
   const seat = info.participant_id;
   const observer = info.role === "observer";
-  const enter = (stream: MediaStream | null, selfTest: Promise<SelfTestResult> | null): void => {
+  const enter = (stream: MediaStream | null, selfTest: Promise<SelfTestIn> | null): void => {
     rememberSeat(seat, stream);
     const credentials = { hearingId: info.hearing.id, invitation: token };
     const session = new LiveSession(credentials, stream, selfTest);
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   const devices = rememberedSeat(seat);
   if (devices !== null && LIVE_STATES.includes(info.hearing.state)) {
     // Reloaded mid-hearing: one tap back to the seat.
-    const back = (stream: MediaStream | null, result: SelfTestResult): void =>
+    const back = (stream: MediaStream | null, result: SelfTestIn): void =>
       enter(stream, observer ? null : Promise.resolve(result));
     page.append(
       el("p.rejoin-case", { testid: "case" }, `${info.case_number} ${info.hearing.title}`),

@@ -3,6 +3,7 @@
 // the hearing from the screen. When the hearing ends it returns to the list.
 import "../shared/base.css";
 import "../live/live.css";
+import type { HearingOut, SessionOut } from "../generated/api";
 import { ApiError, api, setCsrfToken } from "../shared/api";
 import { language, languageSwitch, onLanguageChange, startI18n } from "../shared/i18n";
 import { button, el, setText } from "../shared/dom";
@@ -11,20 +12,6 @@ import { MediaError, openCameraAndMicrophone } from "../live/media";
 import { stateName } from "../live/names";
 import { LiveSession } from "../live/session";
 import { HearingView } from "../live/view";
-
-interface Me {
-  kind: string;
-  name: string;
-  csrf_token: string | null;
-}
-
-interface Hearing {
-  id: number;
-  case_number: string;
-  title: string;
-  scheduled_start: string;
-  state: string;
-}
 
 const POLL_MS = 3000;
 const BACK_TO_LIST_MS = 10_000;
@@ -38,7 +25,7 @@ let redrawList = (): void => undefined;
 async function main(): Promise<void> {
   startI18n();
   try {
-    const me = await api<Me>("GET", "/auth/me");
+    const me = await api<SessionOut>("GET", "/auth/me");
     if (me.kind === "terminal") {
       setCsrfToken(me.csrf_token);
       void showHearings();
@@ -85,7 +72,7 @@ function showLogin(): void {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     void fullScreen();
-    api<Me>("POST", "/auth/terminal-login", { terminal_id: Number(id.value), secret: secret.value })
+    api<SessionOut>("POST", "/auth/terminal-login", { terminal_id: Number(id.value), secret: secret.value })
       .then((me) => {
         setCsrfToken(me.csrf_token);
         void showHearings();
@@ -112,7 +99,7 @@ async function showHearings(): Promise<void> {
       el("p", { i18n: "live.terminal.waiting" }),
     ),
   );
-  let hearings: Hearing[] = [];
+  let hearings: HearingOut[] = [];
   const render = (): void => {
     list.replaceChildren(
       ...(hearings.length === 0
@@ -131,7 +118,7 @@ async function showHearings(): Promise<void> {
   redrawList = render;
   const check = async (): Promise<void> => {
     try {
-      hearings = (await api<{ items: Hearing[] }>("GET", "/terminal/hearings")).items;
+      hearings = (await api<{ items: HearingOut[] }>("GET", "/terminal/hearings")).items;
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
         showLogin();
@@ -148,7 +135,7 @@ async function showHearings(): Promise<void> {
   await check();
 }
 
-async function join(hearing: Hearing): Promise<void> {
+async function join(hearing: HearingOut): Promise<void> {
   window.clearTimeout(poll);
   redrawList = () => undefined;
   let stream: MediaStream;

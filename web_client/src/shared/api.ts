@@ -17,9 +17,9 @@ export class ApiError extends Error {
 let csrfToken: string | null = null;
 let invitationToken: string | null = null;
 
-/** Remember the CSRF token that came with the login (or with GET /auth/me). */
-export function setCsrfToken(token: string | null): void {
-  csrfToken = token;
+/** Remember the CSRF token that came with the login (or with GET /auth/me); absent: none. */
+export function setCsrfToken(token: string | null | undefined): void {
+  csrfToken = token ?? null;
 }
 
 /** Authenticate every request with this invitation (people without an account). */

@@ -1,5 +1,7 @@
 // Simplified Chinese and English. Every dictionary is defined with `messages(en, zh)`, so the
 // compiler refuses a key that one language lacks; `t` reports a key that no dictionary has.
+import type { HearingKind, HearingState, Phase, Presence, Role } from "../generated/court";
+import type { AlertOut } from "../generated/protocol";
 import { archiveMessages } from "../i18n/archive";
 import { commonMessages } from "../i18n/common";
 import { liveMessages } from "../i18n/live";
@@ -7,6 +9,16 @@ import { refusalMessages } from "../i18n/refusals";
 import { staffMessages } from "../i18n/staff";
 
 export type Lang = "zh-CN" | "en";
+
+/** The words for the values of the court's tables and of the server's alerts: a new role, state,
+ * kind, phase, presence or alert does not compile until both languages have its words. */
+type CourtWord =
+  | `role.${Role}`
+  | `state.${HearingState}`
+  | `kind.${HearingKind}`
+  | `phase.${Phase}`
+  | `live.presence.${Presence}`
+  | `live.alert.${AlertOut["kind"]}`;
 export const LANGUAGES: readonly Lang[] = ["zh-CN", "en"];
 
 const all = {
@@ -24,7 +36,7 @@ const all = {
     ...archiveMessages.zh,
     ...refusalMessages.zh,
   },
-};
+} satisfies Record<Lang, Record<CourtWord, string>>;
 export type MessageKey = keyof (typeof all)["en"];
 
 const STORAGE_KEY = "hs-lang";

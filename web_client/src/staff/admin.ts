@@ -1,13 +1,14 @@
 // The administrator's landing: the courts and staff accounts (managed through the API), and the
 // hearings of the day across courts. Administrators take part in no hearing.
 import { render } from "preact";
+import type { CourtOut, SessionOut, UserOut } from "../generated/api";
 import { api } from "../shared/api";
 import { el, show } from "../shared/dom";
 import { showError } from "./errors";
 import { hearingList } from "./hearing_list";
-import type { Court, Items, Session, StaffUser } from "./types";
+import type { Items } from "./types";
 
-export function adminView(session: Session): HTMLElement {
+export function adminView(session: SessionOut): HTMLElement {
   const courts = el("ul", { class: "rows", testid: "courts" });
   const users = el("ul", { class: "rows", testid: "users" });
   const hearings = el("div"); // the hearing list, drawn with Preact
@@ -15,8 +16,8 @@ export function adminView(session: Session): HTMLElement {
   void (async () => {
     try {
       const [c, u] = await Promise.all([
-        api<Items<Court>>("GET", "/courts"),
-        api<Items<StaffUser>>("GET", "/users"),
+        api<Items<CourtOut>>("GET", "/courts"),
+        api<Items<UserOut>>("GET", "/users"),
       ]);
       const courtName = new Map(c.items.map((court) => [court.id, court.name]));
       show(

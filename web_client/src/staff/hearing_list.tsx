@@ -3,30 +3,32 @@
 // screen to be (docs/architecture.md#client-views).
 import type { TargetedEvent, VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import type { HearingOut, SessionOut } from "../generated/api";
+import { BENCH } from "../generated/court";
 import { api } from "../shared/api";
 import { t } from "../shared/i18n";
 import { useLanguage } from "../shared/use_language";
 import { courtClock, courtDate } from "./court_time";
 import { errorMessage } from "./errors";
-import type { Hearing, Items, Session } from "./types";
+import type { Items } from "./types";
 
 /** The day's hearings, or why they could not be loaded; null while they load. */
-type Loaded = { items: Hearing[] } | { error: unknown } | null;
+type Loaded = { items: HearingOut[] } | { error: unknown } | null;
 
-export function hearingList(session: Session): VNode {
+export function hearingList(session: SessionOut): VNode {
   return <HearingList session={session} />;
 }
 
-function HearingList({ session }: { session: Session }): VNode {
+function HearingList({ session }: { session: SessionOut }): VNode {
   useLanguage();
   const zone = session.time_zone;
-  const bench = session.role === "judge" || session.role === "clerk";
+  const bench = BENCH.includes(session.role);
   const [day, setDay] = useState(() => courtDate(zone));
   const [loaded, setLoaded] = useState<Loaded>(null);
   useEffect(() => {
     let current = true; // an earlier day's late answer does not replace this day's
     setLoaded(null);
-    api<Items<Hearing>>("GET", `/hearings?date=${day}`).then(
+    api<Items<HearingOut>>("GET", `/hearings?date=${day}`).then(
       ({ items }) => current && setLoaded({ items }),
       (error: unknown) => current && setLoaded({ error }),
     );
@@ -60,7 +62,7 @@ function HearingList({ session }: { session: Session }): VNode {
   );
 }
 
-function Hearings(props: { loaded: Loaded; session: Session; bench: boolean }): VNode {
+function Hearings(props: { loaded: Loaded; session: SessionOut; bench: boolean }): VNode {
   const { loaded, session, bench } = props;
   if (loaded === null) return <p>{t("common.loading")}</p>;
   if ("error" in loaded) {
@@ -87,7 +89,7 @@ function Hearings(props: { loaded: Loaded; session: Session; bench: boolean }): 
   );
 }
 
-function Row(props: { hearing: Hearing; session: Session; bench: boolean }): VNode {
+function Row(props: { hearing: HearingOut; session: SessionOut; bench: boolean }): VNode {
   const { hearing, session, bench } = props;
   const live = ["open", "in_session", "recess"].includes(hearing.state);
   const enterable = hearing.state !== "closed" && hearing.state !== "cancelled";

@@ -1,8 +1,8 @@
 // One invitation link, shown once (only its hash stays on the server), with a copy button.
+import type { InvitationOut } from "../generated/api";
 import { el, field, setText } from "../shared/dom";
-import type { Invitation } from "./types";
 
-export function invitationBox(invitation: Invitation): HTMLElement {
+export function invitationBox(invitation: InvitationOut): HTMLElement {
   const url = el("input", { readonly: true, value: invitation.url, testid: "invitation-link" });
   const copied = el("span", { class: "muted", role: "status", testid: "copied" });
   const copy = el("button", { type: "button", i18n: "staff.invitation.copy", testid: "copy" });

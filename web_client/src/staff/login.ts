@@ -1,11 +1,11 @@
 // The staff login form: username and password; wrong credentials and throttling said plainly.
+import type { SessionOut } from "../generated/api";
 import { ApiError } from "../shared/api";
 import { el, setText } from "../shared/dom";
 import { clearError, showError } from "./errors";
 import { logIn } from "./session";
-import type { Session } from "./types";
 
-export function loginView(onLoggedIn: (session: Session) => void): HTMLElement {
+export function loginView(onLoggedIn: (session: SessionOut) => void): HTMLElement {
   const username = el("input", {
     name: "username",
     autocomplete: "username",

@@ -1,15 +1,17 @@
 // Adding a participant: role, name, side, whom an agent or counsel acts for, and the detention
 // centre a detainee appears from. Whether the hearing's kind allows the role is the server's call.
+import type { CentreOut, ParticipantOut } from "../generated/api";
+import { INVITED_ROLES } from "../generated/court";
 import { api } from "../shared/api";
 import { el, field, show } from "../shared/dom";
-import { INVITED_ROLES, type Items, type Named, type Participant } from "./types";
+import type { Items } from "./types";
 
 const SIDES = ["plaintiff", "defendant", "third_party"] as const;
 
 export interface ParticipantForm {
   form: HTMLFormElement;
   /** The hearing's people, whom an agent or counsel may act for. */
-  setPeople(people: Participant[]): void;
+  setPeople(people: ParticipantOut[]): void;
 }
 
 /** `add` gets the request body and tells whether the participant was added. */
@@ -17,7 +19,10 @@ export function participantForm(add: (body: object) => Promise<boolean>): Partic
   const role = el(
     "select",
     { name: "role", testid: "participant-role" },
-    ...INVITED_ROLES.map((r) => el("option", { value: r, i18n: `role.${r}` as const })),
+    // in the court's order (court/roles.py), a party chosen to begin with: the usual case
+    ...INVITED_ROLES.map((r) =>
+      el("option", { value: r, i18n: `role.${r}` as const, selected: r === "party" }),
+    ),
   );
   const name = el("input", {
     name: "name",
@@ -41,7 +46,7 @@ export function participantForm(add: (body: object) => Promise<boolean>): Partic
   };
   role.addEventListener("change", syncRole);
   syncRole();
-  void api<Items<Named>>("GET", "/detention-centres").then(
+  void api<Items<CentreOut>>("GET", "/detention-centres").then(
     ({ items }) => show(centre, ...items.map((c) => el("option", { value: String(c.id) }, c.name))),
     () => undefined, // none to offer: adding a detainee then fails with the server's reason
   );

@@ -1,30 +1,33 @@
 // A hearing's participants: add people by role, and give each invited person their personal
 // link (shown once, with a copy button), a new one, or withdraw it.
+import type {
+  HearingOut,
+  InvitationOut,
+  ParticipantCreated,
+  ParticipantOut,
+  SessionOut,
+} from "../generated/api";
+import { BENCH } from "../generated/court";
 import { api } from "../shared/api";
-import { el, setText, show } from "../shared/dom";
 import { hasMessage, t } from "../shared/i18n";
 import { courtDateTime } from "./court_time";
+import { el, setText, show } from "../shared/dom";
 import { clearError, showError } from "./errors";
 import { invitationBox } from "./invitation_box";
 import { participantForm } from "./participant_form";
-import type { Hearing, Invitation, Items, Participant, Session } from "./types";
+import type { Items } from "./types";
 
-interface Created {
-  participant: Participant;
-  invitation: Invitation | null;
-}
-
-export function participantsView(session: Session, hearingId: number): HTMLElement {
+export function participantsView(session: SessionOut, hearingId: number): HTMLElement {
   const zone = session.time_zone;
   const heading = el("div", { class: "hearing-head", testid: "hearing-head" });
   const list = el("ul", { class: "rows", testid: "participant-list" });
   const error = el("p", { class: "error", hidden: true, testid: "participants-error" });
-  const links = new Map<number, Invitation>(); // issued on this page: shown until it is left
+  const links = new Map<number, InvitationOut>(); // issued on this page: shown until it is left
 
   const load = async (): Promise<void> => {
     const [hearing, people] = await Promise.all([
-      api<Hearing>("GET", `/hearings/${hearingId}`),
-      api<Items<Participant>>("GET", `/hearings/${hearingId}/participants`),
+      api<HearingOut>("GET", `/hearings/${hearingId}`),
+      api<Items<ParticipantOut>>("GET", `/hearings/${hearingId}/participants`),
     ]);
     show(heading, ...hearingHead(zone, hearing));
     show(list, ...people.items.map((p) => personRow(p)));
@@ -44,13 +47,13 @@ export function participantsView(session: Session, hearingId: number): HTMLEleme
   };
   const adding = participantForm((body) =>
     act(async () => {
-      const created = await api<Created>("POST", `/hearings/${hearingId}/participants`, body);
+      const created = await api<ParticipantCreated>("POST", `/hearings/${hearingId}/participants`, body);
       if (created.invitation !== null) links.set(created.participant.id, created.invitation);
     }),
   );
 
-  const personRow = (p: Participant): HTMLElement => {
-    const invited = p.role !== "judge" && p.role !== "clerk" && p.role !== "detainee";
+  const personRow = (p: ParticipantOut): HTMLElement => {
+    const invited = !BENCH.includes(p.role) && p.role !== "detainee";
     const row = el(
       "li",
       { class: "row person", testid: `participant-${p.id}` },
@@ -76,7 +79,7 @@ export function participantsView(session: Session, hearingId: number): HTMLEleme
     });
     reissue.addEventListener("click", () =>
       act(async () => {
-        links.set(p.id, await api<Invitation>("POST", `/participants/${p.id}/invitation`, {}));
+        links.set(p.id, await api<InvitationOut>("POST", `/participants/${p.id}/invitation`, {}));
       }),
     );
     const revoke = el("button", {
@@ -113,7 +116,7 @@ export function participantsView(session: Session, hearingId: number): HTMLEleme
   );
 }
 
-function hearingHead(zone: string, hearing: Hearing): HTMLElement[] {
+function hearingHead(zone: string, hearing: HearingOut): HTMLElement[] {
   return [
     el("h2", {}, `${hearing.case_number} ${hearing.title}`),
     el(
@@ -130,7 +133,7 @@ function hearingHead(zone: string, hearing: Hearing): HTMLElement[] {
   ];
 }
 
-function invitationStatus(zone: string, p: Participant, invited: boolean): HTMLElement {
+function invitationStatus(zone: string, p: ParticipantOut, invited: boolean): HTMLElement {
   const status = el("span", {
     class: `invitation invitation-${p.invitation_status}`,
     testid: "invitation-status",

@@ -1,23 +1,17 @@
 // Scheduling: open a case (or take the one with that number) and schedule a hearing in it,
 // then go on to its participants. The server checks kinds, publicity and staff; its refusals
 // are shown as they come.
+import type { CaseOut, CourtroomOut, HearingOut, SessionOut, UserOut } from "../generated/api";
+import { HEARING_KINDS } from "../generated/court";
 import { ApiError, api } from "../shared/api";
 import { el, field } from "../shared/dom";
 import { courtClock, courtDate, courtLocalToIso } from "./court_time";
 import { clearError, showError } from "./errors";
-import {
-  HEARING_KINDS,
-  type Case,
-  type Hearing,
-  type Items,
-  type Named,
-  type Session,
-  type StaffUser,
-} from "./types";
+import type { Items } from "./types";
 
 export function scheduleView(
-  session: Session,
-  onScheduled: (hearing: Hearing) => void,
+  session: SessionOut,
+  onScheduled: (hearing: HearingOut) => void,
 ): HTMLElement {
   const number = el("input", {
     name: "number",
@@ -107,7 +101,7 @@ export function scheduleView(
         kind: kind.value,
         judge_id: optionalId(judge.value),
       });
-      const hearing = await api<Hearing>("POST", `/cases/${theCase.id}/hearings`, {
+      const hearing = await api<HearingOut>("POST", `/cases/${theCase.id}/hearings`, {
         kind: kind.value,
         scheduled_start: courtLocalToIso(session.time_zone, start.value),
         duration_minutes: Number(duration.value),
@@ -135,20 +129,20 @@ interface CaseIn {
 
 /** The case with this number: newly opened, or the existing one (numbers are unique; the
  * heading of the participants screen then shows the case's own title). */
-async function caseNumbered(wanted: CaseIn): Promise<Case> {
+async function caseNumbered(wanted: CaseIn): Promise<CaseOut> {
   try {
-    return await api<Case>("POST", "/cases", wanted);
+    return await api<CaseOut>("POST", "/cases", wanted);
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 409) throw error;
     const number = encodeURIComponent(wanted.number);
-    const { items } = await api<Items<Case>>("GET", `/cases?number=${number}`);
+    const { items } = await api<Items<CaseOut>>("GET", `/cases?number=${number}`);
     if (items.length === 0) throw error;
     return items[0];
   }
 }
 
 async function fillStaff(
-  session: Session,
+  session: SessionOut,
   judge: HTMLSelectElement,
   clerk: HTMLSelectElement,
   courtroom: HTMLSelectElement,
@@ -156,8 +150,8 @@ async function fillStaff(
 ): Promise<void> {
   try {
     const [users, rooms] = await Promise.all([
-      api<Items<StaffUser>>("GET", "/users"),
-      api<Items<Named>>("GET", `/courts/${session.court_id}/courtrooms`),
+      api<Items<UserOut>>("GET", "/users"),
+      api<Items<CourtroomOut>>("GET", `/courts/${session.court_id}/courtrooms`),
     ]);
     const active = users.items.filter((u) => u.active);
     const options = (role: "judge" | "clerk"): HTMLOptionElement[] =>

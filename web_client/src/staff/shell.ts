@@ -1,28 +1,28 @@
 // What every staff screen shares: the session check (or the login form), and a top bar with
 // the screens, the person logged in, the language switch and logout.
-import { el, show } from "../shared/dom";
+import type { SessionOut } from "../generated/api";
 import { languageSwitch, startI18n } from "../shared/i18n";
+import { el, show } from "../shared/dom";
 import { showError } from "./errors";
 import { loginView } from "./login";
 import { currentSession, logOut } from "./session";
-import type { Session } from "./types";
 
 type Screen = "hearings" | "archive";
 
 /** Start a staff page: `render` fills the main area once someone is logged in. */
 export async function startStaffPage(
   screen: Screen,
-  render: (session: Session, main: HTMLElement) => void,
+  render: (session: SessionOut, main: HTMLElement) => void,
 ): Promise<void> {
   startI18n();
   const app = document.getElementById("app");
   if (app === null) throw new Error("the page has no #app");
   const main = el("div", { class: "staff-main" });
-  const enter = (session: Session): void => {
+  const enter = (session: SessionOut): void => {
     show(app, topBar(screen, session), main);
     render(session, main);
   };
-  let session: Session | null;
+  let session: SessionOut | null;
   try {
     session = await currentSession();
   } catch (error) {
@@ -33,7 +33,7 @@ export async function startStaffPage(
   else enter(session);
 }
 
-function topBar(screen: Screen, session: Session | null): HTMLElement {
+function topBar(screen: Screen, session: SessionOut | null): HTMLElement {
   const bar = el("header", { class: "staff-bar" }, el("strong", { i18n: "app.title" }));
   if (session !== null) {
     const link = (to: Screen, href: string): HTMLAnchorElement =>
