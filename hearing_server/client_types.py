@@ -31,12 +31,7 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from pydantic_core import core_schema
 
 from court import kinds, permissions, presence, protocol, roles, states
-from hearing_server.api import (
-    accounts_api,
-    cases_api,
-    participants_api,
-    session_api,
-)
+from hearing_server.api import accounts_api, cases_api, participants_api, session_api
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web_client"
