@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -64,8 +65,6 @@ class InvitationOut(BaseModel):
 
 class InvitationIn(BaseModel):
     valid_hours: float | None = Field(default=None, gt=0, le=24 * 365)
-
-
 
 
 class ParticipantOut(BaseModel):

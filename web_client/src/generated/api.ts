@@ -66,6 +66,8 @@ export interface InvitationOut {
   expires_at: string;
 }
 
+export type InvitationStatus = "none" | "active" | "expired" | "revoked";
+
 export interface ParticipantCreated {
   participant: ParticipantOut;
   invitation: InvitationOut | null;
@@ -80,7 +82,7 @@ export interface ParticipantOut {
   represents_id: number | null;
   user_id: number | null;
   detention_centre_id: number | null;
-  invitation_status: "none" | "active" | "expired" | "revoked";
+  invitation_status: InvitationStatus;
   invitation_expires_at: string | null;
   identity_verified_at: string | null;
 }
