@@ -40,12 +40,12 @@ from hearing_server.memory import release_free_memory
 from hearing_server.operations import metrics, readyz
 from hearing_server.recording_service import RecordingService
 from hearing_server.web_pages import add_web_pages
+from signaling.cluster.bus import socket_manager
+from signaling.cluster.live_hearings import LiveHearings
+from signaling.cluster.placement import LocalPlacement, Node, Placement
+from signaling.cluster.redis_placement import RedisPlacement
 from signaling.ice import IceConfig, TurnRest
 from signaling.namespace import HearingNamespace
-from signaling.placement import LocalPlacement, Node, Placement
-from signaling.redis_placement import RedisPlacement
-from signaling.registry import LiveHearings
-from signaling.socket_bus import socket_manager
 from signaling.socket_server import HearingSocketServer
 
 API_VERSION = "0.1.0"
@@ -144,7 +144,7 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
     )
     app[LIVE_HEARINGS] = hearings
     app[SOCKETS].register_namespace(HearingNamespace(hearings))
-    app[SOCKETS].manager.on_command = hearings.command  # from any process (socket_bus.py)
+    app[SOCKETS].manager.on_command = hearings.command  # from any process (cluster/bus.py)
     await placement.start(hearings.load)
     yield
     await hearings.shutdown()

@@ -8,7 +8,7 @@ from config import Settings
 from hearing_server.auth import PasswordChecker
 from hearing_server.db.database import Database
 from hearing_server.login_throttle import LoginThrottle
-from signaling.registry import LiveHearings
+from signaling.cluster.live_hearings import LiveHearings
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)

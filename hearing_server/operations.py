@@ -23,7 +23,7 @@ from hearing_server.api.errors import error_response
 from hearing_server.client_address import client_address
 from hearing_server.db.models import Recording, Segment
 from hearing_server.keys import DATABASE, LIVE_HEARINGS, SETTINGS
-from signaling.registry import LiveHearings
+from signaling.cluster.live_hearings import LiveHearings
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 

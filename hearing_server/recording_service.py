@@ -70,8 +70,8 @@ from recording.render import (
     say,
 )
 from recording.segment import SegmentInfo, recover
+from signaling.cluster.placement import Placement, PlacementUnavailable
 from signaling.media.publisher import PublishedTrack
-from signaling.placement import Placement, PlacementUnavailable
 
 log = logging.getLogger(__name__)
 

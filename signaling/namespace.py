@@ -35,9 +35,9 @@ from court.protocol import (
     error,
 )
 from court.states import HearingState
+from signaling.cluster.live_hearings import LiveHearings, Moved
 from signaling.live import ActionError, LiveHearing
 from signaling.log_context import bind
-from signaling.registry import LiveHearings, Moved
 from signaling.store import AuthenticationError, Identity
 
 log = logging.getLogger(__name__)

@@ -35,8 +35,8 @@ from hearing_server.invitations import (
     revoke_invitation,
 )
 from hearing_server.keys import SETTINGS, SOCKETS
-from signaling.registry import end_invitation
-from signaling.socket_bus import tell_live_hearings
+from signaling.cluster.bus import tell_live_hearings
+from signaling.cluster.live_hearings import end_invitation
 
 
 class ParticipantIn(BaseModel):

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from redis.asyncio import Redis
 
-from signaling.placement import Node, NodeLoad, PlacementUnavailable
-from signaling.redis_placement import RedisPlacement
+from signaling.cluster.placement import Node, NodeLoad, PlacementUnavailable
+from signaling.cluster.redis_placement import RedisPlacement
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 TTL = 0.6

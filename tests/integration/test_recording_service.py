@@ -27,7 +27,7 @@ from hearing_server.recording_service import RecordingService
 from recording.digest import sha256_file
 from recording.recorder import REANCHOR_SECONDS
 from recording.verify import verify
-from signaling.placement import LocalPlacement, Node, PlacementUnavailable
+from signaling.cluster.placement import LocalPlacement, Node, PlacementUnavailable
 from tests.integration.archive_frames import archived, eventually
 from tests.integration.courtroom import Courtroom, receiving, room_shows, start
 from tests.integration.records import event_times, recording_of, recording_state_is

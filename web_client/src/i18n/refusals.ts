@@ -2,9 +2,9 @@ import { messages } from "../shared/messages";
 
 /**
  * The server's refusals ({code, message}) in the person's language, by code: from the live
- * signaling (signaling/namespace.py, live.py, registry.py), the connection's identification
- * (hearing_server/live_store.py, api/principal.py) and the REST API. Unknown codes fall back to
- * the server's own (English) message.
+ * signaling (signaling/namespace.py, live.py, cluster/live_hearings.py), the connection's
+ * identification (hearing_server/live_store.py, api/principal.py) and the REST API. Unknown codes
+ * fall back to the server's own (English) message.
  */
 export const refusalMessages = messages(
   {

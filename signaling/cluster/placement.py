@@ -1,10 +1,10 @@
 """Which process (node) holds each hearing's media.
 
 A hearing's peer connections all live in one process. With one process that is always this one
-(`LocalPlacement`); with several, a registry shared through Redis (`signaling.redis_placement`)
-maps hearing -> node, nodes announce themselves with heartbeats that expire, and the first join
-places a hearing on the least-loaded live node. A join that reaches another node is told where
-to connect instead.
+(`LocalPlacement`); with several, a registry shared through Redis
+(`signaling.cluster.redis_placement`) maps hearing -> node, nodes announce themselves with
+heartbeats that expire, and the first join places a hearing on the least-loaded live node. A
+join that reaches another node is told where to connect instead.
 """
 
 from __future__ import annotations

@@ -5,12 +5,18 @@ from __future__ import annotations
 import asyncio
 
 from court.states import HearingState
+from signaling.cluster.bus import Command
+from signaling.cluster.placement import (
+    LocalPlacement,
+    Node,
+    NodeLoad,
+    Placement,
+    PlacementUnavailable,
+)
 from signaling.ice import IceConfig
 from signaling.live import INVITATION_ENDINGS, ActionError, LiveHearing
 from signaling.liveness import DEFAULT_STALL_SECONDS
 from signaling.observer import MediaObserver
-from signaling.placement import LocalPlacement, Node, NodeLoad, Placement, PlacementUnavailable
-from signaling.socket_bus import Command
 from signaling.store import HearingStore
 
 ENDED = (HearingState.CLOSED, HearingState.CANCELLED)

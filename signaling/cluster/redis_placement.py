@@ -22,7 +22,7 @@ from collections.abc import Callable
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from signaling.placement import Node, NodeLoad, PlacementUnavailable
+from signaling.cluster.placement import Node, NodeLoad, PlacementUnavailable
 
 log = logging.getLogger(__name__)
 
