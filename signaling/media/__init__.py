@@ -7,8 +7,9 @@ track's packets (a recorder) implements `publisher.Subscriber` and attaches to t
 `PublishedTrack`.
 
 Modules: `session` (the API), `publisher` and `subscriber` (aiortc glue), `downtrack` (the
-per-subscriber rewrite), `vp8`, `history`, `keyframes`, `nack` (pure logic) and `internals`
-(every private aiortc attribute used).
+per-subscriber rewrite), `transport` (SRTP to and from the socket, the short way), `vp8`,
+`history`, `keyframes`, `nack` (pure logic) and `internals` (every private aiortc attribute
+used).
 """
 
 from .publisher import AudioLevel, PublishedTrack

@@ -1,20 +1,24 @@
-"""Every private part of aiortc 1.16.0 the forwarder relies on, in one place.
+"""Every private part of aiortc 1.16.0 the forwarder relies on, in one place (and the few of
+aioice, pylibsrtp and asyncio's datagram transport that its own transport needs).
 
 aiortc has no public API for forwarding encoded RTP, so the forwarder reaches into receivers,
 senders and the DTLS transport. Each access goes through this module, and
 tests/unit/test_aiortc_internals.py fails loudly if any of them moves in another aiortc version.
+
+The forwarder's own transport (`transport.py`) calls these accessors once, when it sets up a
+path, and keeps what they return. Per packet it only moves the counters it keeps current in
+aiortc's objects, where a call would cost more than the update: they are named here
+(`DTLS_RX_BYTES`...) and written there by name; and it reads the DTLS transport's `_state`
+(pinned by the same tests).
 """
 
-import asyncio
-import logging
 import socket
-import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, cast
+from typing import cast
 
 import pylibsrtp
 from aioice.ice import CandidatePair
-from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter, State
+from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter
 from aiortc.rtcrtpparameters import (
     RTCRtpCodecParameters,
     RTCRtpSendParameters,
@@ -28,16 +32,9 @@ from aiortc.rtp import (
     HeaderExtensionsMap,
     RtcpSrPacket,
     RtpPacket,
-    is_rtcp,
 )
-from pylibsrtp import SRTP_MAX_SRTCP_TRAILER_LEN, SRTP_MAX_TRAILER_LEN
 from pylibsrtp._binding import ffi
 from pylibsrtp._binding import lib as srtp_lib
-
-from ._fastpath import Srtp
-from .rtp_parse import parse_rtp
-
-logger = logging.getLogger(__name__)
 
 RtpSink = Callable[[RtpPacket], None]
 """A synchronous taker of a receiver's RTP packets (see `take_over_rtp`)."""
@@ -54,39 +51,33 @@ _RECEIVER_CODECS = _mangled(RTCRtpReceiver, "__codecs")
 _RECEIVER_RTX_SSRC = _mangled(RTCRtpReceiver, "__rtx_ssrc")
 _RECEIVER_STREAMS = _mangled(RTCRtpReceiver, "__remote_streams")
 _RECEIVER_RTCP_SSRC = _mangled(RTCRtpReceiver, "__rtcp_ssrc")
-_SENDER_PACKET_COUNT = _mangled(RTCRtpSender, "__packet_count")
-_SENDER_OCTET_COUNT = _mangled(RTCRtpSender, "__octet_count")
-_SENDER_NTP_TIMESTAMP = _mangled(RTCRtpSender, "__ntp_timestamp")
-_SENDER_RTP_TIMESTAMP = _mangled(RTCRtpSender, "__rtp_timestamp")
-_DTLS_TX_BYTES = _mangled(RTCDtlsTransport, "__tx_bytes")
-_DTLS_TX_PACKETS = _mangled(RTCDtlsTransport, "__tx_packets")
-_DTLS_RX_BYTES = _mangled(RTCDtlsTransport, "__rx_bytes")
-_DTLS_RX_PACKETS = _mangled(RTCDtlsTransport, "__rx_packets")
 _EXTENSION_IDS = _mangled(HeaderExtensionsMap, "__ids")
 
-NTP_EPOCH_OFFSET = 2_208_988_800
-"""Seconds from 1900-01-01 (NTP) to 1970-01-01 (Unix)."""
+# what a sender's RTCP sender reports say was sent, kept by `transport.SenderReportCounters`
+SENDER_PACKET_COUNT = _mangled(RTCRtpSender, "__packet_count")
+SENDER_OCTET_COUNT = _mangled(RTCRtpSender, "__octet_count")
+SENDER_NTP_TIMESTAMP = _mangled(RTCRtpSender, "__ntp_timestamp")
+SENDER_RTP_TIMESTAMP = _mangled(RTCRtpSender, "__rtp_timestamp")
+# a DTLS transport's counters (its stats), kept by `transport.RtpSendPath` and `ReceivePath`
+DTLS_TX_BYTES = _mangled(RTCDtlsTransport, "__tx_bytes")
+DTLS_TX_PACKETS = _mangled(RTCDtlsTransport, "__tx_packets")
+DTLS_RX_BYTES = _mangled(RTCDtlsTransport, "__rx_bytes")
+DTLS_RX_PACKETS = _mangled(RTCDtlsTransport, "__rx_packets")
 
 
-def ntp_now() -> int:
-    """The current time as a 64-bit NTP timestamp, as aiortc's `clock.current_ntp_time()`
-    (which goes through datetime objects) but several times cheaper."""
-    return int((time.time() + NTP_EPOCH_OFFSET) * 4_294_967_296.0)
+# --- receiver (publisher side) ----------------------------------------------------------------
 
 
-# --- receiver (publisher side) ---------------------------------------------------------------
-
-
-_RTP_SINK = "_forwarder_rtp_sink"
-"""Attribute of a taken-over receiver holding its sink (ours, not aiortc's). On the receiver
-itself, not in a table keyed by it: the sink refers back to the receiver, which would keep
-every ended track's packet history alive in a weak-keyed table."""
+RTP_SINK = "_forwarder_rtp_sink"
+"""Attribute of a taken-over receiver holding its sink (ours, not aiortc's; `ReceivePath` reads
+it per packet). On the receiver itself, not in a table keyed by it: the sink refers back to the
+receiver, which would keep every ended track's packet history alive in a weak-keyed table."""
 
 
 def received_datagrams(transport: RTCDtlsTransport) -> int:
     """Datagrams the transport got from its peer so far after ICE: DTLS, SRTP and SRTCP alike
     (aiortc's own counter, which `ReceivePath` keeps current for the packets it takes)."""
-    return int(getattr(transport, _DTLS_RX_PACKETS))
+    return int(getattr(transport, DTLS_RX_PACKETS))
 
 
 def take_over_rtp(receiver: RTCRtpReceiver, sink: RtpSink) -> None:
@@ -97,7 +88,7 @@ def take_over_rtp(receiver: RTCRtpReceiver, sink: RtpSink) -> None:
     async def handler(packet: RtpPacket, arrival_time_ms: int) -> None:
         sink(packet)
 
-    setattr(receiver, _RTP_SINK, sink)
+    setattr(receiver, RTP_SINK, sink)
     setattr(receiver, "_handle_rtp_packet", handler)  # noqa: B010
 
 
@@ -141,12 +132,12 @@ async def send_rtcp(receiver: RTCRtpReceiver, packet: AnyRtcpPacket) -> None:
     await receiver._send_rtcp(packet)
 
 
-# --- sender (subscriber side) ----------------------------------------------------------------
+# --- sender (subscriber side) -----------------------------------------------------------------
 
 
 def take_over_rtcp_send(sender: RTCRtpSender, send: Callable[[bytes], object]) -> None:
     """Send the RTCP `sender` sends by itself (sender reports, SDES, BYE) with `send`, a
-    plain call, instead of aiortc's coroutines down to the socket (see `RtpSendPath`)."""
+    plain call, instead of aiortc's coroutines down to the socket (`transport.RtpSendPath`)."""
 
     async def send_rtcp(packets: list[AnyRtcpPacket]) -> None:
         send(b"".join(bytes(packet) for packet in packets))
@@ -184,296 +175,52 @@ def sender_ssrcs(sender: RTCRtpSender) -> tuple[int, int]:
     return sender._ssrc, sender._rtx_ssrc
 
 
-class SenderReportCounters:
-    """Keeps an idle sender's counters current, so its RTCP sender reports describe what the
-    forwarder really sent (packets, octets and the NTP/RTP timestamp pair).
-
-    Per packet only our own counters move; they are written into the sender every
-    `FLUSH_INTERVAL` at most (aiortc sends a report every 0.5-1.5 s), which cost a tenth of
-    writing four private attributes per packet.
-    """
-
-    FLUSH_INTERVAL = 0.1
-
-    def __init__(self, sender: RTCRtpSender, clock: Callable[[], float] = time.monotonic) -> None:
-        self._sender = sender
-        self._clock = clock
-        self._packets = 0
-        self._octets = 0
-        self._timestamp: int | None = None
-        self._timestamp_at = 0.0
-        self._flushed_at = -self.FLUSH_INTERVAL
-
-    def sent(self, payload_size: int, timestamp: int, now: float) -> None:
-        """Count one packet, sent at monotonic time `now` with RTP timestamp `timestamp`."""
-        self._packets += 1
-        self._octets += payload_size
-        if timestamp != self._timestamp:
-            self._timestamp = timestamp
-            self._timestamp_at = now
-        if now - self._flushed_at >= self.FLUSH_INTERVAL:
-            self.flush()
-
-    def flush(self) -> None:
-        """Write the counters into the sender now."""
-        sender = self._sender
-        self._flushed_at = self._clock()
-        setattr(sender, _SENDER_PACKET_COUNT, self._packets)
-        setattr(sender, _SENDER_OCTET_COUNT, self._octets)
-        if self._timestamp is not None:
-            # the NTP time at which the newest timestamp was sent
-            age = self._flushed_at - self._timestamp_at
-            setattr(sender, _SENDER_NTP_TIMESTAMP, ntp_now() - int(age * 4_294_967_296.0))
-            setattr(sender, _SENDER_RTP_TIMESTAMP, self._timestamp)
+# --- transports (read by transport.py) and transceivers ---------------------------------------
 
 
-# --- transports and transceivers -------------------------------------------------------------
+def nominated_pairs(transport: RTCDtlsTransport) -> dict[int, CandidatePair]:
+    """ICE component -> the candidate pair nominated for it (none before ICE connects): the
+    ICE connection's own dict, which aioice updates in place."""
+    return transport.transport._connection._nominated
 
 
-class _DatagramTransport(Protocol):
-    """What asyncio's datagram transport (the selector loop's) offers beyond the ABC."""
-
-    def sendto(self, data: bytes, addr: tuple[str, int]) -> None: ...
-
-    def get_write_buffer_size(self) -> int: ...
+def rtp_router(transport: RTCDtlsTransport) -> RtpRouter:
+    """The transport's table of which receiver takes which SSRC and payload type."""
+    return transport._rtp_router
 
 
-def _datagram_socket(udp: _DatagramTransport) -> socket.socket | None:
-    """The unconnected socket under asyncio's selector datagram transport `udp`, or None.
+def header_extension_ids(transport: RTCDtlsTransport) -> HeaderExtensions:
+    """The RTP header extension ids the transport parses received packets with: one object,
+    made with the transport and updated in place at each negotiation."""
+    return cast(HeaderExtensions, getattr(transport._rtp_header_extensions_map, _EXTENSION_IDS))
 
-    `_SelectorDatagramTransport.sendto` tries `self._sock.sendto` at once when nothing is
-    buffered; `Srtp.send` makes that call itself, from C, skipping asyncio's and the socket's
-    argument checks. Anything but a plain unconnected UDP socket goes through `udp`.
-    """
+
+def rx_srtp(transport: RTCDtlsTransport) -> pylibsrtp.Session | None:
+    """The SRTP session that unprotects what the peer sends (None until DTLS is done)."""
+    return transport._rx_srtp
+
+
+def tx_srtp(transport: RTCDtlsTransport) -> pylibsrtp.Session:
+    """The SRTP session that protects what is sent to the peer (set once DTLS is done)."""
+    return transport._tx_srtp
+
+
+def datagram_socket(udp: object) -> socket.socket | None:
+    """The socket under asyncio's selector datagram transport `udp` (its private `_sock`), or
+    None for any other transport."""
     sock = getattr(udp, "_sock", None)
-    if not isinstance(sock, socket.socket) or sock.type != socket.SOCK_DGRAM:
-        return None
-    try:
-        sock.getpeername()
-    except OSError:
-        return sock  # not connected: sendto with an address, as asyncio does
-    return None
+    return sock if isinstance(sock, socket.socket) else None
 
 
-def _srtp(session: pylibsrtp.Session, function: str, max_trailer: int) -> Srtp:
-    """libsrtp's `function` on `session`'s context, called from C (`_fastpath.c`): pylibsrtp
-    without its wrapper's per-call copies and checks. It keeps `session`, which frees the
-    context."""
-    transform = int(ffi.cast("uintptr_t", ffi.addressof(srtp_lib, function)))
-    context = int(ffi.cast("uintptr_t", session._srtp[0]))
-    return Srtp(transform, context, session, max_trailer)
+def srtp_function(name: str) -> int:
+    """The address of libsrtp's function `name` in pylibsrtp's own binding, for C to call."""
+    return int(ffi.cast("uintptr_t", ffi.addressof(srtp_lib, name)))
 
 
-def srtp_protector(session: pylibsrtp.Session) -> Srtp:
-    """SRTP protect of RTP packets, and their send (`Srtp.connect`, `Srtp.send`): the send
-    without parsing the address each time, as the socket's `sendto` does."""
-    return _srtp(session, "srtp_protect", SRTP_MAX_TRAILER_LEN)
-
-
-def srtcp_protector(session: pylibsrtp.Session) -> Srtp:
-    """SRTCP protect of RTCP packets, and their send, as `srtp_protector` for RTP."""
-    return _srtp(session, "srtp_protect_rtcp", SRTP_MAX_SRTCP_TRAILER_LEN)
-
-
-def srtp_unprotector(session: pylibsrtp.Session) -> Srtp:
-    """SRTP unprotect of RTP packets (`Srtp.transform`)."""
-    return _srtp(session, "srtp_unprotect", 0)
-
-
-class RtpSendPath:
-    """Sends serialized RTP (and RTCP) through a DTLS transport the short way, with no
-    coroutine.
-
-    aiortc's `RTCDtlsTransport._send_rtp` goes through four coroutines (DTLS transport, ICE
-    connection, candidate pair protocol) to reach SRTP protect and the datagram transport's
-    `sendto`; per forwarded packet that chain cost more than the forwarding itself. This does
-    what it does (state check, SRTP protect, send on the nominated pair, the transport's
-    counters) with plain calls, and drops a packet rather than letting asyncio queue it
-    without limit when the kernel's socket buffer is full (the subscriber NACKs what matters).
-    The transport's byte and packet counters (its stats) are brought up to date every
-    `COUNTER_BATCH` packets.
-    """
-
-    COUNTER_BATCH = 32
-
-    def __init__(self, transport: RTCDtlsTransport) -> None:
-        self.transport = transport
-        self._nominated: dict[int, CandidatePair] = transport.transport._connection._nominated
-        self._pair: CandidatePair | None = None
-        self._udp: _DatagramTransport | None = None
-        self._address: tuple[str, int] = ("", 0)
-        self._socket: socket.socket | None = None
-        """The pair's socket, when the protectors may send on it themselves (a plain
-        unconnected one); else through asyncio's transport."""
-        self._protectors: tuple[Srtp, Srtp] | None = None
-        """SRTP (RTP) and SRTCP (RTCP), made once the transport has its keys."""
-        self._packets = 0
-
-    def send(self, data: bytes, max_backlog: int) -> bool:
-        """SRTP-protect and send one RTP packet; return False if it was not sent (transport
-        not connected, or more than `max_backlog` bytes already wait in user space)."""
-        return self._send(data, False, max_backlog)
-
-    def send_rtcp(self, data: bytes, max_backlog: int) -> bool:
-        """`send` for a compound RTCP packet (SRTCP)."""
-        return self._send(data, True, max_backlog)
-
-    def _send(self, data: bytes, rtcp: bool, max_backlog: int) -> bool:
-        transport = self.transport
-        if transport._state is not State.CONNECTED:
-            return False
-        protectors = self._protectors
-        if protectors is None:
-            session = transport._tx_srtp
-            protectors = self._protectors = (srtp_protector(session), srtcp_protector(session))
-        pair = self._nominated.get(1)
-        if pair is not self._pair:
-            if pair is None:
-                return False
-            self._pair = pair
-            self._udp = cast(_DatagramTransport, pair.protocol.transport)
-            self._address = pair.remote_addr
-            self._socket = _datagram_socket(self._udp)
-            if self._socket is not None:
-                for protector in protectors:
-                    protector.connect(self._socket, *self._address)
-        sender = protectors[rtcp]
-        udp = self._udp
-        assert udp is not None
-        backlog = udp.get_write_buffer_size()
-        if backlog > max_backlog:
-            return False
-        if backlog or self._socket is None:
-            protected = sender.transform(data)
-            udp.sendto(protected, self._address)  # behind what asyncio already holds
-        else:
-            # None once the kernel took it; else asyncio buffers, retries or reports
-            unsent = sender.send(data)
-            if unsent is not None:
-                udp.sendto(unsent, self._address)
-        self._packets += 1
-        if self._packets >= self.COUNTER_BATCH:
-            self.flush_counters()
-        return True
-
-    def flush_counters(self) -> None:
-        """Add what was sent since the last call to the transport's counters."""
-        transport = self.transport
-        sent = sum(p.take_bytes() for p in self._protectors) if self._protectors else 0
-        setattr(transport, _DTLS_TX_BYTES, getattr(transport, _DTLS_TX_BYTES) + sent)
-        setattr(transport, _DTLS_TX_PACKETS, getattr(transport, _DTLS_TX_PACKETS) + self._packets)
-        self._packets = 0
-
-
-class _Header:
-    """The two RTP header fields aiortc's `RtpRouter.route_rtp` reads, taken from the clear
-    header of an SRTP packet (so that a packet is routed before it is decrypted)."""
-
-    __slots__ = ("payload_type", "ssrc")
-
-    def __init__(self, data: bytes) -> None:
-        self.payload_type = data[1] & 0x7F
-        self.ssrc = int.from_bytes(data[8:12], "big")
-
-
-class ReceivePath:
-    """Takes SRTP media packets of a connected DTLS transport from its socket, the short way.
-
-    aiortc hands each datagram to aioice's `StunProtocol.datagram_received`, which parses it
-    as STUN first (an exception for every RTP packet), puts it in a queue, and wakes the DTLS
-    transport's receive task, which decrypts, parses and routes it through two coroutines.
-    Installed on the nominated candidate pair's protocol, this does the same for RTP packets
-    whose receiver was taken over (`take_over_rtp`) with plain calls in the socket's read
-    callback: classify, route on the clear header, decrypt, parse, call the sink. Anything
-    else (STUN, DTLS, RTCP, RTP of a receiver not taken over, or any datagram once the
-    transport is no longer connected) goes the usual way, untouched.
-
-    After each datagram asyncio hands over, up to `MORE_READS` more that already wait on the
-    socket are read at once (a video frame arrives as a burst of packets): one trip through
-    the event loop and the selector per burst instead of per packet.
-    """
-
-    MORE_READS = 16
-    MAX_DATAGRAM = 256 * 1024
-    """As asyncio's datagram transport reads (`max_size`)."""
-
-    def __init__(self, transport: RTCDtlsTransport) -> None:
-        self.transport = transport
-        self._router: RtpRouter = transport._rtp_router
-        self._original: Callable[[bytes, tuple[Any, ...]], None] | None = None
-        self._udp: asyncio.BaseTransport | None = None
-        self._socket: socket.socket | None = None
-        self._error_received: Callable[[OSError], None] | None = None
-        self._unprotect = srtp_unprotector(transport._rx_srtp).transform
-
-    @classmethod
-    def install(cls, transport: RTCDtlsTransport) -> "ReceivePath | None":
-        """Install on `transport`'s nominated pair (None if not connected or done already)."""
-        if transport._state is not State.CONNECTED or transport._rx_srtp is None:
-            return None
-        pair = transport.transport._connection._nominated.get(1)
-        if pair is None or pair.protocol is None:
-            return None
-        protocol = pair.protocol
-        if isinstance(getattr(protocol.datagram_received, "__self__", None), ReceivePath):
-            return None
-        path = cls(transport)
-        path._original = protocol.datagram_received
-        path._error_received = protocol.error_received
-        path._udp = protocol.transport
-        if protocol.transport is not None:
-            path._socket = _datagram_socket(cast(_DatagramTransport, protocol.transport))
-        setattr(protocol, "datagram_received", path.datagram_received)  # noqa: B010
-        return path
-
-    def datagram_received(self, data: bytes, addr: tuple[Any, ...]) -> None:
-        self._datagram(data, addr)
-        sock, udp = self._socket, self._udp
-        if sock is None or udp is None:
-            return
-        for _ in range(self.MORE_READS):
-            if udp.is_closing():
-                return
-            try:
-                data, addr = sock.recvfrom(self.MAX_DATAGRAM)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:  # as asyncio's own read: the protocol hears of it
-                assert self._error_received is not None
-                self._error_received(exc)
-                return
-            self._datagram(data, addr)
-
-    def _datagram(self, data: bytes, addr: tuple[Any, ...]) -> None:
-        transport = self.transport
-        if (
-            len(data) >= 12
-            and 127 < data[0] < 192
-            and not is_rtcp(data)
-            and transport._state is State.CONNECTED
-        ):
-            receiver = self._router.route_rtp(cast(RtpPacket, _Header(data)))
-            sink: RtpSink | None = getattr(receiver, _RTP_SINK, None)
-            if sink is not None:
-                self._receive(data, sink)
-                return
-        assert self._original is not None
-        self._original(data, addr)
-
-    def _receive(self, data: bytes, sink: RtpSink) -> None:
-        transport = self.transport
-        setattr(transport, _DTLS_RX_BYTES, getattr(transport, _DTLS_RX_BYTES) + len(data))
-        setattr(transport, _DTLS_RX_PACKETS, getattr(transport, _DTLS_RX_PACKETS) + 1)
-        ids: HeaderExtensions = getattr(transport._rtp_header_extensions_map, _EXTENSION_IDS)
-        try:
-            # abs-send-time of a frame's last packet (marker bit, clear in SRTP) is all the
-            # uplink estimate reads: other packets skip the lookup
-            sent_at_id = (ids.abs_send_time or 0) if data[1] & 0x80 else 0
-            packet = parse_rtp(self._unprotect(data), ids.audio_level or 0, sent_at_id)
-        except ValueError as exc:
-            logger.debug("dropping undecodable SRTP packet: %s", exc)
-            return
-        sink(packet)
+def srtp_context(session: pylibsrtp.Session) -> int:
+    """The address of `session`'s libsrtp context, for C to use; valid while `session` lives
+    (it frees the context)."""
+    return int(ffi.cast("uintptr_t", session._srtp[0]))
 
 
 def transceiver_codecs(transceiver: RTCRtpTransceiver) -> list[RTCRtpCodecParameters]:

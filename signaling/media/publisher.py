@@ -2,7 +2,7 @@
 
 The receiver's RTP is taken over (`internals.take_over_rtp`): nothing reaches aiortc's jitter
 buffer or decoder, and once the transport is connected each packet comes straight from the
-socket's read callback (`internals.ReceivePath`). Per packet, synchronously, the track keeps
+socket's read callback (`transport.ReceivePath`). Per packet, synchronously, the track keeps
 the receiver-report statistics aiortc sends upstream, unwraps the publisher's RTX, NACKs gaps,
 stores the packet in a bounded history, notes the RFC 6464 audio level and hands the packet to
 every subscriber's downtrack (a send never waits: SRTP protect and a datagram `sendto`), so

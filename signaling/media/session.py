@@ -5,7 +5,7 @@ roll back): the browser offers what it publishes, the server offers what the par
 subscribes to, and a browser offer that crosses a server offer is ignored (the browser, being
 polite, rolls back, answers ours and offers again).
 
-Once connected, RTP is read from the socket the short way (`internals.ReceivePath`).
+Once connected, RTP is read from the socket the short way (`transport.ReceivePath`).
 
 The browser keeps its own payload types and header extension ids: every description applied
 teaches the session's `Numbering`, and our offers are rewritten to it (aiortc would renumber
@@ -43,6 +43,7 @@ from .offer_check import check_offer, parse_description
 from .publisher import DEFAULT_MAX_BITRATE, PublishedTrack
 from .sharing import BandwidthSharing
 from .subscriber import SilentTrack, Subscription
+from .transport import ReceivePath
 
 logger = logging.getLogger(__name__)
 
@@ -293,7 +294,7 @@ class MediaSession:
     def _connection_state_changed(self) -> None:
         if self._pc.connectionState == "connected":
             for transport in {t.receiver.transport for t in self._pc.getTransceivers()}:
-                internals.ReceivePath.install(transport)
+                ReceivePath.install(transport)
             if not self._closed:
                 self.sharing.start()
         if self._on_connection_state is not None:

@@ -43,6 +43,7 @@ from . import internals
 from .downtrack import DownTrack, DownTrackParams, extension_ids
 from .packet import SourcePacket
 from .publisher import PublishedTrack, abs_send_time_now
+from .transport import RtpSendPath, SenderReportCounters
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +94,8 @@ class Subscription:
         self.transceiver: RTCRtpTransceiver | None = None
         self._sender: RTCRtpSender | None = None
         self._downtrack: DownTrack | None = None
-        self._counters: internals.SenderReportCounters | None = None
-        self._send_path: internals.RtpSendPath | None = None
+        self._counters: SenderReportCounters | None = None
+        self._send_path: RtpSendPath | None = None
         self._on_estimate = on_estimate
         self.paused = False
         """Paused for a weak connection: nothing forwarded until `unpause`."""
@@ -128,7 +129,7 @@ class Subscription:
         internals.hook_sender_start(sender, self._on_sender_started)
         internals.replace_rtcp_handler(sender, self._on_rtcp)
         internals.take_over_rtcp_send(sender, self._send_rtcp)
-        self._counters = internals.SenderReportCounters(sender)
+        self._counters = SenderReportCounters(sender)
         self._sender = sender
         self.transceiver = transceiver
 
@@ -208,14 +209,14 @@ class Subscription:
         """The sender's own RTCP (reports, SDES, BYE), sent or dropped as `_send` does."""
         self._path().send_rtcp(data, MAX_BACKLOG)
 
-    def _path(self) -> internals.RtpSendPath:
+    def _path(self) -> RtpSendPath:
         assert self._sender is not None
         transport = self._sender.transport
         path = self._send_path
         if path is None or path.transport is not transport:
             if path is not None:
                 path.flush_counters()
-            path = self._send_path = internals.RtpSendPath(transport)
+            path = self._send_path = RtpSendPath(transport)
         return path
 
     async def _on_sender_started(self, parameters: RTCRtpSendParameters) -> None:

@@ -1,8 +1,10 @@
 """Fails loudly if the private aiortc internals the forwarder relies on move.
 
 signaling/media/internals.py (and negotiation_state.py for the peer connection's negotiation
-state) are the only modules touching them; each test here pins one of their assumptions, by
-behaviour where that is cheap and by aiortc's source text where not.
+state) are the only modules touching them, but for what the forwarder's own transport
+(signaling/media/transport.py) does per packet: it reads the DTLS transport's `_state` and keeps
+the counters internals names. Each test here pins one of their assumptions, by behaviour where
+that is cheap and by aiortc's source text where not.
 """
 
 import asyncio
@@ -37,6 +39,16 @@ from pylibsrtp._binding import ffi
 from pylibsrtp._binding import lib as srtp_lib
 
 from signaling.media import internals, negotiation_state
+from signaling.media.transport import (
+    ReceivePath,
+    RtpSendPath,
+    SenderReportCounters,
+    ntp_now,
+    srtcp_protector,
+    srtp_protector,
+    srtp_unprotector,
+    unconnected_socket,
+)
 
 
 def test_aiortc_is_the_pinned_version() -> None:
@@ -136,11 +148,11 @@ async def test_receive_path_takes_srtp_media_and_passes_on_the_rest(
     transport: RTCDtlsTransport = receiver.transport
     protocol = _Protocol()
     transport.transport._connection._nominated[1] = _Pair(protocol)  # type: ignore[assignment]
-    assert internals.ReceivePath.install(transport) is None  # not connected yet
+    assert ReceivePath.install(transport) is None  # not connected yet
     transport._state = State.CONNECTED
     transport._rx_srtp = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
-    assert internals.ReceivePath.install(transport) is not None
-    assert internals.ReceivePath.install(transport) is None  # once per protocol
+    assert ReceivePath.install(transport) is not None
+    assert ReceivePath.install(transport) is None  # once per protocol
     seen: list[RtpPacket] = []
     internals.take_over_rtp(receiver, seen.append)
     transport._rtp_router.register_receiver(receiver, ssrcs=[1234], payload_types=[96])
@@ -172,7 +184,7 @@ async def test_receive_path_reads_a_burst_in_one_callback(peer: RTCPeerConnectio
     transport.transport._connection._nominated[1] = _Pair(protocol)  # type: ignore[assignment]
     transport._state = State.CONNECTED
     transport._rx_srtp = Session(Policy(key=bytes(range(30)), ssrc_type=Policy.SSRC_ANY_INBOUND))
-    assert internals.ReceivePath.install(transport) is not None
+    assert ReceivePath.install(transport) is not None
     installed = protocol.datagram_received
     calls = 0
 
@@ -199,7 +211,7 @@ async def test_receive_path_reads_a_burst_in_one_callback(peer: RTCPeerConnectio
 
 async def test_sender_report_counters_reach_sender_stats(peer: RTCPeerConnection) -> None:
     sender = peer.getSenders()[0]
-    counters = internals.SenderReportCounters(sender, clock=lambda: 10.0)
+    counters = SenderReportCounters(sender, clock=lambda: 10.0)
     counters.sent(payload_size=100, timestamp=5, now=10.0)
     counters.sent(payload_size=50, timestamp=5, now=10.0)
     stats = [s for s in (await sender.getStats()).values() if s.type == "outbound-rtp"]
@@ -231,7 +243,7 @@ async def test_a_senders_own_rtcp_goes_to_the_given_send(peer: RTCPeerConnection
     assert sent == [bytes(report) + bytes(bye)]
 
     key = bytes(range(30))
-    ours = internals.srtcp_protector(Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND)))
+    ours = srtcp_protector(Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND)))
     theirs = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND))
     inbound = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
     protected = ours.transform(sent[0])
@@ -325,7 +337,7 @@ def test_rtp_send_path_sends_as_asyncio_would() -> None:
     read = inspect.getsource(transport._read_ready)
     assert "data, addr = self._sock.recvfrom(self.max_size)" in read
     assert "self._protocol.error_received(exc)" in read
-    assert transport.max_size == internals.ReceivePath.MAX_DATAGRAM
+    assert transport.max_size == ReceivePath.MAX_DATAGRAM
 
 
 async def test_rtp_send_path_uses_the_transports_socket() -> None:
@@ -341,7 +353,7 @@ async def test_rtp_send_path_uses_the_transports_socket() -> None:
         asyncio.DatagramProtocol, local_addr=("127.0.0.1", 0)
     )
     try:
-        sock = internals._datagram_socket(cast(internals._DatagramTransport, udp))
+        sock = unconnected_socket(udp)
         assert sock is not None and sock.getsockname() == udp.get_extra_info("sockname")
         sock.sendto(b"direct", sink.get_extra_info("sockname"))
         for _ in range(100):
@@ -356,13 +368,13 @@ async def test_rtp_send_path_uses_the_transports_socket() -> None:
 
 async def test_rtp_send_path_before_connection(peer: RTCPeerConnection) -> None:
     transport: RTCDtlsTransport = peer.getSenders()[0].transport
-    path = internals.RtpSendPath(transport)
+    path = RtpSendPath(transport)
     assert not path.send(b"\x80" + bytes(20), max_backlog=0)  # not connected: nothing sent
     assert getattr(transport, "_RTCDtlsTransport__tx_packets") == 0  # noqa: B009
 
 
 def test_ntp_now_matches_aiortc_clock() -> None:
-    assert abs(internals.ntp_now() - clock.current_ntp_time()) < 2**32 // 100  # 10 ms
+    assert abs(ntp_now() - clock.current_ntp_time()) < 2**32 // 100  # 10 ms
 
 
 def test_aioice_host_address_lookup_used_by_tests() -> None:
@@ -386,8 +398,8 @@ def test_srtp_transforms_as_pylibsrtp_does() -> None:
     def inbound() -> Session:
         return Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
 
-    ours, theirs = internals.srtp_protector(outbound()), outbound()
-    ours_in, theirs_in = internals.srtp_unprotector(inbound()), inbound()
+    ours, theirs = srtp_protector(outbound()), outbound()
+    ours_in, theirs_in = srtp_unprotector(inbound()), inbound()
     for seq in range(3):
         packet = RtpPacket(payload_type=96, sequence_number=seq, ssrc=5, payload=bytes(seq + 1))
         protected = ours.transform(packet.serialize())
@@ -406,7 +418,7 @@ def test_srtp_transforms_as_pylibsrtp_does() -> None:
 
 def test_srtp_sender_sends_or_hands_the_packet_back() -> None:
     key = bytes(range(30))
-    sender = internals.srtp_protector(Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND)))
+    sender = srtp_protector(Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND)))
     inbound = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
     packets = [
         RtpPacket(payload_type=96, sequence_number=seq, ssrc=7, payload=bytes([seq]) * 100)
@@ -455,13 +467,17 @@ async def test_sender_reports_reach_an_observer_and_aiortc(peer: RTCPeerConnecti
     assert seen == [report] and handled == [report]
 
 
-def test_header_extension_ids_read_by_the_receive_path() -> None:
-    extensions = HeaderExtensionsMap()
+async def test_header_extension_ids_read_by_the_receive_path(peer: RTCPeerConnection) -> None:
+    """ReceivePath binds the transport's ids once: negotiation updates that one object."""
+    transport: RTCDtlsTransport = peer.getReceivers()[0].transport
+    ids = internals.header_extension_ids(transport)
     uri = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
-    extensions.configure(
+    transport._rtp_header_extensions_map.configure(
         RTCRtpParameters(headerExtensions=[RTCRtpHeaderExtensionParameters(id=5, uri=uri)])
     )
-    assert getattr(extensions, internals._EXTENSION_IDS).audio_level == 5
+    assert ids.audio_level == 5
+    assert inspect.getsource(RTCDtlsTransport).count("self._rtp_header_extensions_map =") == 1
+    assert "self.__ids =" not in inspect.getsource(HeaderExtensionsMap.configure)
 
 
 async def test_a_remote_offer_can_be_rolled_back(monkeypatch: pytest.MonkeyPatch) -> None:

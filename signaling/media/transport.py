@@ -1,0 +1,359 @@
+"""The forwarder's own transport: SRTP media between a connected DTLS transport's socket and the
+forwarder, with plain calls where aiortc goes through a chain of coroutines.
+
+`ReceivePath` takes a publisher's SRTP packets from the socket's read callback; `RtpSendPath`
+protects and sends a subscriber's packets; `SenderReportCounters` keeps the idle aiortc sender's
+counters right for its RTCP sender reports. SRTP is the C `Srtp` (`_fastpath.c`) working on
+pylibsrtp's sessions.
+
+Every private part of aiortc, aioice and pylibsrtp used here is reached through `internals`,
+bound once when a path is set up; per packet only the counters `internals` names move and the
+DTLS transport's state is read.
+"""
+
+import asyncio
+import logging
+import socket
+import time
+from collections.abc import Callable
+from typing import Any, Protocol, cast
+
+import pylibsrtp
+from aioice.ice import CandidatePair
+from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter, State
+from aiortc.rtcrtpsender import RTCRtpSender
+from aiortc.rtp import RtpPacket, is_rtcp
+from pylibsrtp import SRTP_MAX_SRTCP_TRAILER_LEN, SRTP_MAX_TRAILER_LEN
+
+from ._fastpath import Srtp
+from .internals import (
+    DTLS_RX_BYTES,
+    DTLS_RX_PACKETS,
+    DTLS_TX_BYTES,
+    DTLS_TX_PACKETS,
+    RTP_SINK,
+    SENDER_NTP_TIMESTAMP,
+    SENDER_OCTET_COUNT,
+    SENDER_PACKET_COUNT,
+    SENDER_RTP_TIMESTAMP,
+    RtpSink,
+    datagram_socket,
+    header_extension_ids,
+    nominated_pairs,
+    rtp_router,
+    rx_srtp,
+    srtp_context,
+    srtp_function,
+    tx_srtp,
+)
+from .rtp_parse import parse_rtp
+
+logger = logging.getLogger(__name__)
+
+NTP_EPOCH_OFFSET = 2_208_988_800
+"""Seconds from 1900-01-01 (NTP) to 1970-01-01 (Unix)."""
+
+
+def ntp_now() -> int:
+    """The current time as a 64-bit NTP timestamp, as aiortc's `clock.current_ntp_time()`
+    (which goes through datetime objects) but several times cheaper."""
+    return int((time.time() + NTP_EPOCH_OFFSET) * 4_294_967_296.0)
+
+
+# --- SRTP and the socket ----------------------------------------------------------------------
+
+
+def _srtp(session: pylibsrtp.Session, function: str, max_trailer: int) -> Srtp:
+    """libsrtp's `function` on `session`'s context, called from C (`_fastpath.c`): pylibsrtp
+    without its wrapper's per-call copies and checks. It keeps `session`, which frees the
+    context."""
+    return Srtp(srtp_function(function), srtp_context(session), session, max_trailer)
+
+
+def srtp_protector(session: pylibsrtp.Session) -> Srtp:
+    """SRTP protect of RTP packets, and their send (`Srtp.connect`, `Srtp.send`): the send
+    without parsing the address each time, as the socket's `sendto` does."""
+    return _srtp(session, "srtp_protect", SRTP_MAX_TRAILER_LEN)
+
+
+def srtcp_protector(session: pylibsrtp.Session) -> Srtp:
+    """SRTCP protect of RTCP packets, and their send, as `srtp_protector` for RTP."""
+    return _srtp(session, "srtp_protect_rtcp", SRTP_MAX_SRTCP_TRAILER_LEN)
+
+
+def srtp_unprotector(session: pylibsrtp.Session) -> Srtp:
+    """SRTP unprotect of RTP packets (`Srtp.transform`)."""
+    return _srtp(session, "srtp_unprotect", 0)
+
+
+class _DatagramTransport(Protocol):
+    """What asyncio's datagram transport (the selector loop's) offers beyond the ABC."""
+
+    def sendto(self, data: bytes, addr: tuple[str, int]) -> None: ...
+
+    def get_write_buffer_size(self) -> int: ...
+
+
+def unconnected_socket(udp: object) -> socket.socket | None:
+    """The unconnected UDP socket under asyncio's selector datagram transport `udp`, or None.
+
+    `_SelectorDatagramTransport.sendto` tries `self._sock.sendto` at once when nothing is
+    buffered; `Srtp.send` makes that call itself, from C, skipping asyncio's and the socket's
+    argument checks. Anything but a plain unconnected UDP socket goes through `udp`.
+    """
+    sock = datagram_socket(udp)
+    if sock is None or sock.type != socket.SOCK_DGRAM:
+        return None
+    try:
+        sock.getpeername()
+    except OSError:
+        return sock  # not connected: sendto with an address, as asyncio does
+    return None
+
+
+# --- send (subscriber side) -------------------------------------------------------------------
+
+
+class SenderReportCounters:
+    """Keeps an idle sender's counters current, so its RTCP sender reports describe what the
+    forwarder really sent (packets, octets and the NTP/RTP timestamp pair).
+
+    Per packet only our own counters move; they are written into the sender every
+    `FLUSH_INTERVAL` at most (aiortc sends a report every 0.5-1.5 s), which cost a tenth of
+    writing four private attributes per packet.
+    """
+
+    FLUSH_INTERVAL = 0.1
+
+    def __init__(self, sender: RTCRtpSender, clock: Callable[[], float] = time.monotonic) -> None:
+        self._sender = sender
+        self._clock = clock
+        self._packets = 0
+        self._octets = 0
+        self._timestamp: int | None = None
+        self._timestamp_at = 0.0
+        self._flushed_at = -self.FLUSH_INTERVAL
+
+    def sent(self, payload_size: int, timestamp: int, now: float) -> None:
+        """Count one packet, sent at monotonic time `now` with RTP timestamp `timestamp`."""
+        self._packets += 1
+        self._octets += payload_size
+        if timestamp != self._timestamp:
+            self._timestamp = timestamp
+            self._timestamp_at = now
+        if now - self._flushed_at >= self.FLUSH_INTERVAL:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the counters into the sender now."""
+        sender = self._sender
+        self._flushed_at = self._clock()
+        setattr(sender, SENDER_PACKET_COUNT, self._packets)
+        setattr(sender, SENDER_OCTET_COUNT, self._octets)
+        if self._timestamp is not None:
+            # the NTP time at which the newest timestamp was sent
+            age = self._flushed_at - self._timestamp_at
+            setattr(sender, SENDER_NTP_TIMESTAMP, ntp_now() - int(age * 4_294_967_296.0))
+            setattr(sender, SENDER_RTP_TIMESTAMP, self._timestamp)
+
+
+class RtpSendPath:
+    """Sends serialized RTP (and RTCP) through a DTLS transport the short way, with no
+    coroutine.
+
+    aiortc's `RTCDtlsTransport._send_rtp` goes through four coroutines (DTLS transport, ICE
+    connection, candidate pair protocol) to reach SRTP protect and the datagram transport's
+    `sendto`; per forwarded packet that chain cost more than the forwarding itself. This does
+    what it does (state check, SRTP protect, send on the nominated pair, the transport's
+    counters) with plain calls, and drops a packet rather than letting asyncio queue it
+    without limit when the kernel's socket buffer is full (the subscriber NACKs what matters).
+    The transport's byte and packet counters (its stats) are brought up to date every
+    `COUNTER_BATCH` packets.
+    """
+
+    COUNTER_BATCH = 32
+
+    def __init__(self, transport: RTCDtlsTransport) -> None:
+        self.transport = transport
+        self._nominated: dict[int, CandidatePair] = nominated_pairs(transport)
+        self._pair: CandidatePair | None = None
+        self._udp: _DatagramTransport | None = None
+        self._address: tuple[str, int] = ("", 0)
+        self._socket: socket.socket | None = None
+        """The pair's socket, when the protectors may send on it themselves (a plain
+        unconnected one); else through asyncio's transport."""
+        self._protectors: tuple[Srtp, Srtp] | None = None
+        """SRTP (RTP) and SRTCP (RTCP), made once the transport has its keys."""
+        self._packets = 0
+
+    def send(self, data: bytes, max_backlog: int) -> bool:
+        """SRTP-protect and send one RTP packet; return False if it was not sent (transport
+        not connected, or more than `max_backlog` bytes already wait in user space)."""
+        return self._send(data, False, max_backlog)
+
+    def send_rtcp(self, data: bytes, max_backlog: int) -> bool:
+        """`send` for a compound RTCP packet (SRTCP)."""
+        return self._send(data, True, max_backlog)
+
+    def _send(self, data: bytes, rtcp: bool, max_backlog: int) -> bool:
+        transport = self.transport
+        if transport._state is not State.CONNECTED:
+            return False
+        protectors = self._protectors
+        if protectors is None:
+            session = tx_srtp(transport)
+            protectors = self._protectors = (srtp_protector(session), srtcp_protector(session))
+        pair = self._nominated.get(1)
+        if pair is not self._pair:
+            if pair is None:
+                return False
+            self._pair = pair
+            self._udp = cast(_DatagramTransport, pair.protocol.transport)
+            self._address = pair.remote_addr
+            self._socket = unconnected_socket(self._udp)
+            if self._socket is not None:
+                for protector in protectors:
+                    protector.connect(self._socket, *self._address)
+        sender = protectors[rtcp]
+        udp = self._udp
+        assert udp is not None
+        backlog = udp.get_write_buffer_size()
+        if backlog > max_backlog:
+            return False
+        if backlog or self._socket is None:
+            protected = sender.transform(data)
+            udp.sendto(protected, self._address)  # behind what asyncio already holds
+        else:
+            # None once the kernel took it; else asyncio buffers, retries or reports
+            unsent = sender.send(data)
+            if unsent is not None:
+                udp.sendto(unsent, self._address)
+        self._packets += 1
+        if self._packets >= self.COUNTER_BATCH:
+            self.flush_counters()
+        return True
+
+    def flush_counters(self) -> None:
+        """Add what was sent since the last call to the transport's counters."""
+        transport = self.transport
+        sent = sum(p.take_bytes() for p in self._protectors) if self._protectors else 0
+        setattr(transport, DTLS_TX_BYTES, getattr(transport, DTLS_TX_BYTES) + sent)
+        setattr(transport, DTLS_TX_PACKETS, getattr(transport, DTLS_TX_PACKETS) + self._packets)
+        self._packets = 0
+
+
+# --- receive (publisher side) -----------------------------------------------------------------
+
+
+class _Header:
+    """The two RTP header fields aiortc's `RtpRouter.route_rtp` reads, taken from the clear
+    header of an SRTP packet (so that a packet is routed before it is decrypted)."""
+
+    __slots__ = ("payload_type", "ssrc")
+
+    def __init__(self, data: bytes) -> None:
+        self.payload_type = data[1] & 0x7F
+        self.ssrc = int.from_bytes(data[8:12], "big")
+
+
+class ReceivePath:
+    """Takes SRTP media packets of a connected DTLS transport from its socket, the short way.
+
+    aiortc hands each datagram to aioice's `StunProtocol.datagram_received`, which parses it
+    as STUN first (an exception for every RTP packet), puts it in a queue, and wakes the DTLS
+    transport's receive task, which decrypts, parses and routes it through two coroutines.
+    Installed on the nominated candidate pair's protocol, this does the same for RTP packets
+    whose receiver was taken over (`take_over_rtp`) with plain calls in the socket's read
+    callback: classify, route on the clear header, decrypt, parse, call the sink. Anything
+    else (STUN, DTLS, RTCP, RTP of a receiver not taken over, or any datagram once the
+    transport is no longer connected) goes the usual way, untouched.
+
+    After each datagram asyncio hands over, up to `MORE_READS` more that already wait on the
+    socket are read at once (a video frame arrives as a burst of packets): one trip through
+    the event loop and the selector per burst instead of per packet.
+    """
+
+    MORE_READS = 16
+    MAX_DATAGRAM = 256 * 1024
+    """As asyncio's datagram transport reads (`max_size`)."""
+
+    def __init__(self, transport: RTCDtlsTransport, session: pylibsrtp.Session) -> None:
+        """`session`: the transport's SRTP session for what the peer sends."""
+        self.transport = transport
+        self._router: RtpRouter = rtp_router(transport)
+        self._original: Callable[[bytes, tuple[Any, ...]], None] | None = None
+        self._udp: asyncio.BaseTransport | None = None
+        self._socket: socket.socket | None = None
+        self._error_received: Callable[[OSError], None] | None = None
+        self._unprotect = srtp_unprotector(session).transform
+        self._extension_ids = header_extension_ids(transport)
+
+    @classmethod
+    def install(cls, transport: RTCDtlsTransport) -> "ReceivePath | None":
+        """Install on `transport`'s nominated pair (None if not connected or done already)."""
+        session = rx_srtp(transport)
+        if transport._state is not State.CONNECTED or session is None:
+            return None
+        pair = nominated_pairs(transport).get(1)
+        if pair is None or pair.protocol is None:
+            return None
+        protocol = pair.protocol
+        if isinstance(getattr(protocol.datagram_received, "__self__", None), ReceivePath):
+            return None
+        path = cls(transport, session)
+        path._original = protocol.datagram_received
+        path._error_received = protocol.error_received
+        path._udp = protocol.transport
+        if protocol.transport is not None:
+            path._socket = unconnected_socket(protocol.transport)
+        setattr(protocol, "datagram_received", path.datagram_received)  # noqa: B010
+        return path
+
+    def datagram_received(self, data: bytes, addr: tuple[Any, ...]) -> None:
+        self._datagram(data, addr)
+        sock, udp = self._socket, self._udp
+        if sock is None or udp is None:
+            return
+        for _ in range(self.MORE_READS):
+            if udp.is_closing():
+                return
+            try:
+                data, addr = sock.recvfrom(self.MAX_DATAGRAM)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # as asyncio's own read: the protocol hears of it
+                assert self._error_received is not None
+                self._error_received(exc)
+                return
+            self._datagram(data, addr)
+
+    def _datagram(self, data: bytes, addr: tuple[Any, ...]) -> None:
+        transport = self.transport
+        if (
+            len(data) >= 12
+            and 127 < data[0] < 192
+            and not is_rtcp(data)
+            and transport._state is State.CONNECTED
+        ):
+            receiver = self._router.route_rtp(cast(RtpPacket, _Header(data)))
+            sink: RtpSink | None = getattr(receiver, RTP_SINK, None)
+            if sink is not None:
+                self._receive(data, sink)
+                return
+        assert self._original is not None
+        self._original(data, addr)
+
+    def _receive(self, data: bytes, sink: RtpSink) -> None:
+        transport = self.transport
+        setattr(transport, DTLS_RX_BYTES, getattr(transport, DTLS_RX_BYTES) + len(data))
+        setattr(transport, DTLS_RX_PACKETS, getattr(transport, DTLS_RX_PACKETS) + 1)
+        ids = self._extension_ids
+        try:
+            # abs-send-time of a frame's last packet (marker bit, clear in SRTP) is all the
+            # uplink estimate reads: other packets skip the lookup
+            sent_at_id = (ids.abs_send_time or 0) if data[1] & 0x80 else 0
+            packet = parse_rtp(self._unprotect(data), ids.audio_level or 0, sent_at_id)
+        except ValueError as exc:
+            logger.debug("dropping undecodable SRTP packet: %s", exc)
+            return
+        sink(packet)
