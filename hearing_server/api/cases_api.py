@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Select, func, or_, select
@@ -14,12 +14,13 @@ from court.roles import Role
 from court.states import HearingState, TransitionError, check_transition
 from hearing_server.api.errors import ApiError
 from hearing_server.api.fields import CaseNumber, CourtTime, Id, Title
+from hearing_server.api.outputs import HearingList, HearingOut, hearing_out
+from hearing_server.api.queries import day_bounds, escape_like
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import visible_case, visible_hearing
 from hearing_server.audit import audit
 from hearing_server.auth import Principal
 from hearing_server.db.models import Case, Courtroom, Hearing, HearingEvent, Participant, User
-from hearing_server.keys import SETTINGS
 
 
 class CaseIn(BaseModel):
@@ -75,25 +76,6 @@ class HearingIn(BaseModel):
     )
 
 
-class HearingOut(BaseModel):
-    id: int
-    case_id: int
-    case_number: str
-    kind: HearingKind
-    title: str
-    scheduled_start: datetime
-    duration_minutes: int
-    public: bool
-    courtroom_id: int | None
-    state: HearingState
-    phase: str | None
-    phases: list[str]
-
-
-class HearingList(BaseModel):
-    items: list[HearingOut]
-
-
 class CaseDetail(CaseOut):
     hearings: list[HearingOut]
 
@@ -105,23 +87,6 @@ class HearingQuery(BaseModel):
     case_id: Id | None = None
     state: HearingState | None = None
     limit: int = Field(default=100, ge=1, le=500)
-
-
-def hearing_out(hearing: Hearing, case: Case) -> HearingOut:
-    return HearingOut(
-        id=hearing.id,
-        case_id=case.id,
-        case_number=case.number,
-        kind=hearing.kind,
-        title=hearing.title,
-        scheduled_start=hearing.scheduled_start,
-        duration_minutes=hearing.duration_minutes,
-        public=hearing.public,
-        courtroom_id=hearing.courtroom_id,
-        state=hearing.state,
-        phase=hearing.phase,
-        phases=list(RULES[hearing.kind].phases),
-    )
 
 
 def register(api: Api) -> None:
@@ -318,12 +283,6 @@ def register(api: Api) -> None:
         return hearing_out(hearing, case)
 
 
-def day_bounds(day: dt.date, ctx: Ctx) -> tuple[datetime, datetime]:
-    """The UTC instants at which ``day`` begins and ends in the court's time zone."""
-    start = datetime.combine(day, time(), tzinfo=ctx.request.app[SETTINGS].zone)
-    return start, start + timedelta(days=1)
-
-
 def _case_search(who: Principal, query: CaseQuery) -> Select[Case]:
     stmt = select(Case)
     if who.role is not Role.ADMIN:
@@ -345,10 +304,6 @@ def _case_search(who: Principal, query: CaseQuery) -> Select[Case]:
             )
         )
     return stmt
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 async def _staff_of(ctx: Ctx, user_id: int, role: Role, court_id: int) -> User:

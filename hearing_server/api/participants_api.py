@@ -11,9 +11,10 @@ from court.kinds import RULES, HearingKind
 from court.permissions import Action
 from court.roles import BENCH, REPRESENTATIVE_ROLES, Role
 from court.states import HearingState
-from hearing_server.api.cases_api import HearingList, HearingOut, day_bounds, hearing_out
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.fields import Id, Name
+from hearing_server.api.outputs import HearingList, HearingOut, InvitationOut, hearing_out
+from hearing_server.api.queries import day_bounds
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import visible_hearing
 from hearing_server.audit import audit
@@ -55,12 +56,6 @@ class ParticipantIn(BaseModel):
     valid_hours: float | None = Field(
         default=None, gt=0, le=24 * 365, description="Invitation lifetime."
     )
-
-
-class InvitationOut(BaseModel):
-    token: str = Field(description="Shown once; the server keeps only its hash.")
-    url: str
-    expires_at: datetime
 
 
 class InvitationIn(BaseModel):

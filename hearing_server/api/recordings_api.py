@@ -27,11 +27,11 @@ from court.permissions import Action, check
 from court.roles import BENCH, Role
 from hearing_server.api import recording_links
 from hearing_server.api.byte_ranges import RangeNotSatisfiable, parse_range
-from hearing_server.api.cases_api import day_bounds, escape_like
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.fields import Id
 from hearing_server.api.file_response import StoredFileResponse, content_disposition
-from hearing_server.api.participants_api import InvitationOut
+from hearing_server.api.outputs import InvitationOut
+from hearing_server.api.queries import day_bounds, escape_like
 from hearing_server.api.routing import Api, Binary, Ctx
 from hearing_server.archive import (
     ArchiveCheck,
