@@ -18,6 +18,10 @@ from hearing_server.api import (
     cases_api,
     notices_api,
     participants_api,
+    recording_archive_api,
+    recording_detail_api,
+    recording_grants_api,
+    recording_seal_api,
     recordings_api,
     session_api,
 )
@@ -60,6 +64,10 @@ def build_api() -> Api:
         participants_api,
         notices_api,
         recordings_api,
+        recording_detail_api,
+        recording_archive_api,
+        recording_seal_api,
+        recording_grants_api,
     ):
         module.register(api)
     return api

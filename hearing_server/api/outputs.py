@@ -1,16 +1,18 @@
-"""Response models that more than one resource's module returns (a hearing, an invitation),
-with the functions that build them from rows: kept here so that no ``*_api`` module imports
-another."""
+"""Response models that more than one resource's module returns (a hearing, an invitation, a
+recording's summary, a grant to retrieve it), with the functions that build them from rows:
+kept here so that no ``*_api`` module imports another."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from court.kinds import RULES, HearingKind
+from court.roles import Role
 from court.states import HearingState
-from hearing_server.db.models import Case, Hearing
+from hearing_server.db.models import Case, Hearing, Participant, Recording, RecordingGrant
 
 
 class HearingOut(BaseModel):
@@ -53,3 +55,68 @@ class InvitationOut(BaseModel):
     token: str = Field(description="Shown once; the server keeps only its hash.")
     url: str
     expires_at: datetime
+
+
+class RecordingOut(BaseModel):
+    id: int
+    hearing_id: int
+    case_id: int
+    case_number: str
+    case_title: str
+    hearing_title: str
+    kind: HearingKind
+    state: str = Field(description="idle, recording, paused, finalizing, sealed or failed")
+    started_at: datetime | None
+    ended_at: datetime | None
+    sealed: bool
+    archive_available: bool = Field(description="The archive video can be streamed.")
+    render_state: Literal["pending", "rendering", "done", "failed"] | None = Field(
+        description="The archive render: null before it first starts; failed when it was "
+        "given up after its last attempt (the sealed segment files are kept)."
+    )
+
+
+def recording_out(recording: Recording, hearing: Hearing, case: Case) -> RecordingOut:
+    return RecordingOut(
+        id=recording.id,
+        hearing_id=hearing.id,
+        case_id=case.id,
+        case_number=case.number,
+        case_title=case.title,
+        hearing_title=hearing.title,
+        kind=hearing.kind,
+        state=recording.state,
+        started_at=recording.started_at,
+        ended_at=recording.ended_at,
+        sealed=recording.manifest_path is not None,
+        archive_available=recording.archive_path is not None,
+        render_state=_render_state(recording.render_state),
+    )
+
+
+def _render_state(value: str | None) -> Literal["pending", "rendering", "done", "failed"] | None:
+    states: dict[str | None, Literal["pending", "rendering", "done", "failed"]] = {
+        "pending": "pending",
+        "rendering": "rendering",
+        "done": "done",
+        "failed": "failed",
+    }
+    return states.get(value)
+
+
+class GrantOut(BaseModel):
+    participant_id: int
+    name: str
+    role: Role
+    granted_by: str
+    granted_at: datetime
+
+
+def grant_out(grant: RecordingGrant, participant: Participant) -> GrantOut:
+    return GrantOut(
+        participant_id=participant.id,
+        name=participant.name,
+        role=participant.role,
+        granted_by=grant.granted_by,
+        granted_at=grant.granted_at,
+    )
