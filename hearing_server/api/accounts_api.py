@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from court.permissions import Action
 from court.roles import Role
-from hearing_server.api.errors import ApiError, not_found
+from hearing_server.api.errors import ApiError
 from hearing_server.api.fields import Code, Id, Name, Password, StaffRole
 from hearing_server.api.routing import Api, Ctx
+from hearing_server.api.scope import get_or_404
 from hearing_server.audit import audit
 from hearing_server.auth import hash_password
 from hearing_server.db.models import Court, Courtroom, DetentionCentre, Terminal, User
@@ -138,9 +139,7 @@ def register(api: Api) -> None:
     )
     async def create_courtroom(ctx: Ctx, body: CourtroomIn) -> CourtroomOut:
         who = ctx.require(Action.MANAGE_ACCOUNTS)
-        court = await ctx.db.get(Court, ctx.ids["court_id"])
-        if court is None:
-            raise not_found("court")
+        court = await get_or_404(ctx, Court, ctx.ids["court_id"], "court")
         room = Courtroom(court_id=court.id, name=body.name)
         ctx.db.add(room)
         await ctx.db.flush()
@@ -156,9 +155,7 @@ def register(api: Api) -> None:
     )
     async def list_courtrooms(ctx: Ctx) -> CourtroomList:
         ctx.require(Action.VIEW_RECORDS)
-        court = await ctx.db.get(Court, ctx.ids["court_id"])
-        if court is None:
-            raise not_found("court")
+        court = await get_or_404(ctx, Court, ctx.ids["court_id"], "court")
         rooms = await ctx.db.scalars(
             select(Courtroom).where(Courtroom.court_id == court.id).order_by(Courtroom.id)
         )
@@ -245,9 +242,7 @@ def register(api: Api) -> None:
     )
     async def create_terminal(ctx: Ctx, body: TerminalIn) -> TerminalCreated:
         who = ctx.require(Action.MANAGE_ACCOUNTS)
-        centre = await ctx.db.get(DetentionCentre, ctx.ids["centre_id"])
-        if centre is None:
-            raise not_found("detention centre")
+        centre = await get_or_404(ctx, DetentionCentre, ctx.ids["centre_id"], "detention centre")
         secret = secrets.token_urlsafe(24)
         terminal = Terminal(centre_id=centre.id, name=body.name, secret_hash=hash_password(secret))
         ctx.db.add(terminal)

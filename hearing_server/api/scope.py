@@ -1,7 +1,10 @@
 """Which records a caller may see: staff their court's, participants their own hearing,
-terminals the hearings of their detention centre's detainees."""
+terminals the hearings of their detention centre's detainees; records of no court (courts,
+detention centres) whoever's role may act on them."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from sqlalchemy import select
 
@@ -9,13 +12,25 @@ from court.roles import Role
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.routing import Ctx
 from hearing_server.auth import Principal, PrincipalKind
-from hearing_server.db.models import Case, Hearing, Participant
+from hearing_server.db.models import Base, Case, Hearing, Participant
+
+Row = TypeVar("Row", bound=Base)
 
 
 def sees_court(principal: Principal, court_id: int) -> bool:
     return principal.kind is PrincipalKind.USER and (
         principal.role is Role.ADMIN or principal.court_id == court_id
     )
+
+
+async def get_or_404(ctx: Ctx, model: type[Row], row_id: int, what: str) -> Row:
+    """The row of ``model`` with this id, for records that belong to no court (courts,
+    detention centres): whoever passed the action's permission check sees them. 404 naming
+    ``what`` when there is none."""
+    row = await ctx.db.get(model, row_id)
+    if row is None:
+        raise not_found(what)
+    return row
 
 
 async def visible_case(ctx: Ctx, case_id: int) -> Case:
