@@ -31,7 +31,7 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from pydantic_core import core_schema
 
 from court import kinds, permissions, presence, protocol, roles, states
-from hearing_server.api import accounts_api, cases_api, participants_api, session_api
+from hearing_server.api import accounts_api, cases_api, outputs, participants_api, session_api
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web_client"
@@ -49,10 +49,10 @@ COURT_TYPES: dict[str, type[StrEnum]] = {
 API_MODELS: list[type[BaseModel]] = [
     session_api.SessionOut,
     cases_api.CaseOut,
-    cases_api.HearingOut,
+    outputs.HearingOut,
     participants_api.ParticipantOut,
     participants_api.ParticipantCreated,
-    participants_api.InvitationOut,
+    outputs.InvitationOut,
     participants_api.InvitationInfo,
     accounts_api.CourtOut,
     accounts_api.CourtroomOut,
