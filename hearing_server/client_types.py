@@ -31,7 +31,18 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from pydantic_core import core_schema
 
 from court import kinds, permissions, presence, protocol, roles, states
-from hearing_server.api import accounts_api, cases_api, outputs, participants_api, session_api
+from hearing_server.api import (
+    accounts_api,
+    cases_api,
+    outputs,
+    participants_api,
+    recording_archive_api,
+    recording_detail_api,
+    recording_grants_api,
+    recording_seal_api,
+    recordings_api,
+    session_api,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web_client"
@@ -58,6 +69,12 @@ API_MODELS: list[type[BaseModel]] = [
     accounts_api.CourtroomOut,
     accounts_api.CentreOut,
     accounts_api.UserOut,
+    recordings_api.RecordingList,
+    recording_detail_api.RecordingDetail,
+    outputs.GrantOut,
+    recording_grants_api.GrantCreated,
+    recording_archive_api.ArchiveLink,
+    recording_seal_api.VerifyOut,
 ]
 """The REST responses the browser reads (lists are ``Items<T>`` of these)."""
 

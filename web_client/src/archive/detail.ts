@@ -1,7 +1,7 @@
 // One recording: the player with its chapters, the hearing's timeline, the seal and who outside
 // the bench was given access. The server decides who may see it (judges their own cases, clerks
 // their court) and says why not.
-import type { SessionOut } from "../generated/api";
+import type { RecordingDetail, SessionOut } from "../generated/api";
 import { api } from "../shared/api";
 import { courtDate, courtDateTime } from "../staff/court_time";
 import { el, show } from "../shared/dom";
@@ -11,7 +11,6 @@ import { label } from "./labels";
 import { playerView } from "./player";
 import { sealView } from "./seal";
 import { timelineView } from "./timeline";
-import type { RecordingDetail } from "./types";
 
 /** `back` is the search this recording was opened from. */
 export function detailView(session: SessionOut, recordingId: number, back: string): HTMLElement {

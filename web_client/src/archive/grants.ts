@@ -2,7 +2,7 @@
 // docs/architecture.md#roles-and-permissions):
 // give a party, lawyer or prosecutor of the hearing access, with a fresh invitation link that
 // opens their recording page, or withdraw it. The server checks who may be given access.
-import type { ParticipantOut } from "../generated/api";
+import type { GrantCreated, GrantOut, ParticipantOut, RecordingDetail } from "../generated/api";
 import { BENCH, type Role } from "../generated/court";
 import { api } from "../shared/api";
 import { may } from "../shared/permissions";
@@ -11,7 +11,6 @@ import { el, setText, show } from "../shared/dom";
 import { showError } from "../staff/errors";
 import { invitationBox } from "../staff/invitation_box";
 import { label } from "./labels";
-import type { Grant, GrantCreated, RecordingDetail } from "./types";
 
 const LINK_DAYS = 7;
 
@@ -48,7 +47,7 @@ function personRow(
   zone: string,
   recordingId: number,
   person: ParticipantOut,
-  granted: Map<number, Grant>,
+  granted: Map<number, GrantOut>,
 ): HTMLElement {
   const row = el("li", { class: "row", testid: `grant-${person.id}` });
   const status = el("span", { class: "muted", testid: "grant-status" });

@@ -2,9 +2,9 @@
 // all), with its chapters: a click plays from there. Staff stream it from the API path (their
 // cookie goes along); an invitation holder, whose token a <video> element cannot send, plays a
 // short-lived signed link that is renewed when it stops working.
+import type { ChapterOut, RecordingDetail } from "../generated/api";
 import { el, setText } from "../shared/dom";
 import { label } from "./labels";
-import type { Chapter, RecordingDetail } from "./types";
 
 /** Where the player gets a URL the video element can load without headers. */
 export interface VideoSource {
@@ -126,7 +126,7 @@ function chapterList(recording: RecordingDetail, video: HTMLVideoElement): HTMLE
   );
 }
 
-function playing(chapter: Chapter, video: HTMLVideoElement): boolean {
+function playing(chapter: ChapterOut, video: HTMLVideoElement): boolean {
   return video.currentTime >= chapter.start_seconds && video.currentTime < chapter.end_seconds;
 }
 

@@ -1,11 +1,11 @@
 // The seal: what was written at close (time, verification code), and on request the server's
 // check of every file and manifest entry against it, naming whatever changed.
+import type { RecordingDetail, VerifyOut } from "../generated/api";
 import { api } from "../shared/api";
 import { el, setText, show } from "../shared/dom";
 import { courtDateTime } from "../staff/court_time";
 import { showError } from "../staff/errors";
 import { label } from "./labels";
-import type { RecordingDetail, Verification } from "./types";
 
 /** `verifyNow`: check at once (a party opening their recording) instead of on request. */
 export function sealView(
@@ -32,7 +32,7 @@ export function sealView(
     verify.disabled = true;
     show(result, el("p", { i18n: "archive.seal.checking" }));
     try {
-      const report = await api<Verification>("GET", `/recordings/${recording.id}/verify`);
+      const report = await api<VerifyOut>("GET", `/recordings/${recording.id}/verify`);
       show(result, reportView(report, seal.verification_code));
     } catch (error) {
       show(result, showError(el("p", { class: "error" }), error));
@@ -59,7 +59,7 @@ export function sealView(
   );
 }
 
-function reportView(report: Verification, sealedCode: string | null): HTMLElement {
+function reportView(report: VerifyOut, sealedCode: string | null): HTMLElement {
   const verdict = el("p", {
     class: report.ok ? "verdict ok" : "verdict broken",
     testid: "verdict",

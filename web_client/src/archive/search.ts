@@ -1,12 +1,11 @@
 // Finding recordings by case number, day and party (the latest ones until something is asked).
 // The query lives in the address (#/?case_number=…): back from a recording shows the same results.
-import type { SessionOut } from "../generated/api";
+import type { RecordingList, RecordingOut, SessionOut } from "../generated/api";
 import { api } from "../shared/api";
 import { courtDateTime } from "../staff/court_time";
 import { el, field, setText, show } from "../shared/dom";
 import { showError } from "../staff/errors";
 import { label } from "./labels";
-import type { RecordingList, RecordingSummary } from "./types";
 
 const FIELDS = ["case_number", "date", "party"] as const;
 
@@ -76,7 +75,7 @@ async function find(
   }
 }
 
-function row(session: SessionOut, recording: RecordingSummary): HTMLElement {
+function row(session: SessionOut, recording: RecordingOut): HTMLElement {
   return el(
     "li",
     { class: "row", testid: `recording-${recording.id}` },

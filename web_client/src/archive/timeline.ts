@@ -1,9 +1,9 @@
 // The hearing as it happened: state changes (recesses among them), procedure phases,
 // admissions, identity checks, people joining and leaving, the recorder's own states.
+import type { TimelineEntry } from "../generated/api";
 import { el } from "../shared/dom";
 import { courtClock, courtDate } from "../staff/court_time";
 import { label } from "./labels";
-import type { TimelineEntry } from "./types";
 
 /** Where each kind's values come from: hearing states, phases, recorder states or a person. */
 const VALUES: Record<string, string> = {

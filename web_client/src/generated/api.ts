@@ -2,6 +2,20 @@
 
 import type { HearingKind, HearingState, Role } from "./court";
 
+export interface ArchiveLink {
+  /**
+   * Streams the archive (Range requests, so a <video> element can seek) without credentials until it expires; add `&download=true` to save it.
+   */
+  url: string;
+  expires_at: string;
+}
+
+export interface ArchiveOut {
+  url: string;
+  bytes: number | null;
+  sha256: string | null;
+}
+
 export interface CaseOut {
   id: number;
   court_id: number;
@@ -17,6 +31,12 @@ export interface CentreOut {
   name: string;
 }
 
+export interface ChapterOut {
+  title: string;
+  start_seconds: number;
+  end_seconds: number;
+}
+
 export interface CourtOut {
   id: number;
   code: string;
@@ -27,6 +47,40 @@ export interface CourtroomOut {
   id: number;
   court_id: number;
   name: string;
+}
+
+export interface FileOut {
+  kind: "segment" | "archive" | "manifest";
+  /**
+   * Key in the recordings storage.
+   */
+  path: string;
+  sha256: string | null;
+  bytes: number | null;
+  track_id?: number | null;
+  participant_id?: number | null;
+  participant_name?: string | null;
+  /**
+   * video or audio
+   */
+  media?: string | null;
+  codec?: string | null;
+  seq?: number | null;
+  started_at?: string | null;
+  ended_at?: string | null;
+}
+
+export interface GrantCreated {
+  grant: GrantOut;
+  invitation: InvitationOut | null;
+}
+
+export interface GrantOut {
+  participant_id: number;
+  name: string;
+  role: Role;
+  granted_by: string;
+  granted_at: string;
 }
 
 export interface HearingOut {
@@ -87,6 +141,102 @@ export interface ParticipantOut {
   identity_verified_at: string | null;
 }
 
+export interface ProblemOut {
+  /**
+   * manifest_unreadable, entry_changed, chain_broken, head_mismatch, manifest_changed, signature_invalid, key_mismatch, file_missing or file_changed
+   */
+  kind: string;
+  /**
+   * What changed: "entry 3 (file …)", a file, or "manifest".
+   */
+  subject: string;
+  detail: string;
+}
+
+export interface RecordingDetail {
+  id: number;
+  hearing_id: number;
+  case_id: number;
+  case_number: string;
+  case_title: string;
+  hearing_title: string;
+  kind: HearingKind;
+  /**
+   * idle, recording, paused, finalizing, sealed or failed
+   */
+  state: string;
+  started_at: string | null;
+  ended_at: string | null;
+  sealed: boolean;
+  /**
+   * The archive video can be streamed.
+   */
+  archive_available: boolean;
+  /**
+   * The archive render: null before it first starts; failed when it was given up after its last attempt (the sealed segment files are kept).
+   */
+  render_state: ("pending" | "rendering" | "done" | "failed") | null;
+  seal: SealOut;
+  archive: ArchiveOut | null;
+  chapters: ChapterOut[];
+  /**
+   * archive: the chapters of the video, in its own time (recesses cut out); timeline: procedure phases from the hearing's events, in seconds from the start.
+   */
+  chapters_source: "archive" | "timeline";
+  timeline: TimelineEntry[];
+  /**
+   * Clerks only.
+   */
+  files: FileOut[] | null;
+  /**
+   * Judges and clerks only.
+   */
+  grants: GrantOut[] | null;
+  /**
+   * The court's time zone (IANA name): the timeline's and the burned-in clock's times are meant in it (parties have no session that says so).
+   */
+  time_zone: string;
+}
+
+export interface RecordingList {
+  items: RecordingOut[];
+  total: number;
+}
+
+export interface RecordingOut {
+  id: number;
+  hearing_id: number;
+  case_id: number;
+  case_number: string;
+  case_title: string;
+  hearing_title: string;
+  kind: HearingKind;
+  /**
+   * idle, recording, paused, finalizing, sealed or failed
+   */
+  state: string;
+  started_at: string | null;
+  ended_at: string | null;
+  sealed: boolean;
+  /**
+   * The archive video can be streamed.
+   */
+  archive_available: boolean;
+  /**
+   * The archive render: null before it first starts; failed when it was given up after its last attempt (the sealed segment files are kept).
+   */
+  render_state: ("pending" | "rendering" | "done" | "failed") | null;
+}
+
+export interface SealOut {
+  sealed: boolean;
+  sealed_at: string | null;
+  /**
+   * As written when the record was sealed; the verify endpoint recomputes it.
+   */
+  verification_code: string | null;
+}
+
 export interface SessionOut {
   kind: string;
   id: number;
@@ -105,6 +255,19 @@ export interface SessionOut {
   time_zone: string;
 }
 
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  actor: string | null;
+  from_value: string | null;
+  to_value: string | null;
+  /**
+   * Whom the event concerns, if anyone.
+   */
+  participant_id: number | null;
+  participant_name: string | null;
+}
+
 export interface UserOut {
   id: number;
   username: string;
@@ -112,4 +275,19 @@ export interface UserOut {
   role: Role;
   court_id: number | null;
   active: boolean;
+}
+
+export interface VerifyOut {
+  ok: boolean;
+  /**
+   * Recomputed; compare with the code shown at close.
+   */
+  verification_code: string;
+  /**
+   * Checked against the server's own key, not just the key in the manifest.
+   */
+  key_trusted: boolean;
+  files: number;
+  entries: number;
+  problems: ProblemOut[];
 }

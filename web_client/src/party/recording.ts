@@ -5,11 +5,11 @@
 // The clerk archive's components are reused; the server checks and audits every access.
 import "../archive/archive.css";
 import "./party.css";
+import type { ArchiveLink, RecordingDetail, RecordingList } from "../generated/api";
 import { playerView } from "../archive/player";
 import { sealView } from "../archive/seal";
 import { timelineView } from "../archive/timeline";
 import { label } from "../archive/labels";
-import type { ArchiveLink, RecordingDetail, RecordingList } from "../archive/types";
 import { ApiError, api } from "../shared/api";
 import { el, show } from "../shared/dom";
 import { courtDate, courtDateTime } from "../staff/court_time";
