@@ -88,6 +88,6 @@ async def test_sigterm_drains_then_stops_when_the_last_person_leaves(tmp_path: P
             json.loads(line) for line in server.log.read_text().splitlines() if line[:1] == "{"
         ]
         assert any(line["message"].startswith("drained") for line in lines)
-        joined = [line for line in lines if line["logger"] == "signaling.live"]
+        joined = [line for line in lines if line["logger"] == "signaling.live.timeline"]
         assert joined and all(line["hearing_id"] == running for line in joined)
         assert all("participant_id" in line for line in joined)

@@ -2,7 +2,7 @@ import { messages } from "../shared/messages";
 
 /**
  * The server's refusals ({code, message}) in the person's language, by code: from the live
- * signaling (signaling/namespace.py, live.py, cluster/live_hearings.py), the connection's
+ * signaling (signaling/namespace.py, live/, cluster/live_hearings.py), the connection's
  * identification (hearing_server/live_store.py, api/principal.py) and the REST API. Unknown codes
  * fall back to the server's own (English) message.
  */

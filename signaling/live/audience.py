@@ -1,0 +1,99 @@
+"""Everyone connected to a live hearing, and what each is sent: the room as their place lets
+them see it, and (the bench) alerts.
+
+Connections are reached through :class:`Link`, so the live hearing knows nothing of socket.io.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from court.kinds import RULES
+from court.protocol import AlertOut, RecordingState, RoomView
+from court.states import HearingState
+from signaling.live.timeline import utcnow
+from signaling.room import Room
+from signaling.room_view import member_view, visible_members
+from signaling.router import MediaRouter
+
+
+class Link(Protocol):
+    """One member's connection, as the live hearing uses it."""
+
+    async def emit(self, event: str, data: Any) -> None: ...
+
+    async def close(self, reason: str) -> None: ...
+
+
+class Audience:
+    def __init__(self, room: Room, router: MediaRouter) -> None:
+        self.room = room
+        self.router = router
+        self.links: dict[int, Link] = {}
+        self.self_tests: dict[int, tuple[bool, bool, str]] = {}
+        """Each member's last self-test (camera, microphone, network) while connected here."""
+        self.recording_failed = False
+        """The recording service reported a failure: the room shows it until close."""
+
+    def missing_devices(self, member_id: int) -> frozenset[str]:
+        """The devices the member's last self-test found unusable."""
+        camera, microphone, _ = self.self_tests.get(member_id, (True, True, ""))
+        return frozenset(
+            name for name, works in (("camera", camera), ("microphone", microphone)) if not works
+        )
+
+    def view(self, member_id: int) -> RoomView:
+        member = self.room.member(member_id)
+        return RoomView(
+            hearing_id=self.room.hearing_id,
+            state=self.room.state,
+            phase=self.room.phase,
+            phases=list(RULES[self.room.kind].phases),
+            recording=self.room.state is HearingState.IN_SESSION and not self.recording_failed,
+            recording_state=self._recording_state(),
+            you=member_view(
+                member, self.missing_devices(member_id), self.router.paused_video(member_id)
+            ),
+            members=[
+                member_view(
+                    m,
+                    self.missing_devices(m.id),
+                    # whose connection is too weak for which video: the bench's concern only
+                    self.router.paused_video(m.id) if member.on_bench else None,
+                )
+                for m in visible_members(self.room, member)
+            ],
+        )
+
+    def _recording_state(self) -> RecordingState:
+        if self.recording_failed:
+            return "failed"
+        states: dict[HearingState, RecordingState] = {
+            HearingState.IN_SESSION: "recording",
+            HearingState.RECESS: "paused",
+        }
+        return states.get(self.room.state, "off")
+
+    async def broadcast(self) -> None:
+        for member_id, link in list(self.links.items()):
+            await link.emit("room", self.view(member_id).model_dump(mode="json"))
+
+    async def alert(
+        self, kind: str, member_id: int | None, message: str, failed: list[str] | None = None
+    ) -> None:
+        if kind == "recording_failed" and not self.recording_failed:
+            self.recording_failed = True  # everyone's room says so, not only the bench's alert
+            await self.broadcast()
+        alert = AlertOut.model_validate(
+            {
+                "kind": kind,
+                "participant_id": member_id,
+                "message": message,
+                "at": utcnow(),
+                "failed": failed or [],
+            }
+        )
+        for bench_id in (m.id for m in self.room.members.values() if m.on_bench):
+            link = self.links.get(bench_id)
+            if link is not None:
+                await link.emit("alert", alert.model_dump(mode="json"))

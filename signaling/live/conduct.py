@@ -1,0 +1,138 @@
+"""The bench conducting a live hearing: its state and phase, who is let in or sent back, who
+is heard, who is removed, whose identity is checked."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from court.kinds import RULES
+from court.permissions import Action
+from court.presence import Presence
+from court.protocol import RemovedOut
+from court.states import HearingState, TransitionError, check_transition
+from signaling.live.audience import Audience
+from signaling.live.members import Members
+from signaling.live.refusals import ActionError, attempt, require
+from signaling.live.timeline import Timeline
+from signaling.room import Room
+from signaling.router import MediaRouter
+from signaling.store import HearingStore, Identity
+
+
+class Conduct:
+    def __init__(
+        self,
+        room: Room,
+        store: HearingStore,
+        timeline: Timeline,
+        audience: Audience,
+        router: MediaRouter,
+        members: Members,
+        close: Callable[[], Awaitable[None]],
+    ) -> None:
+        """``close``: end the hearing for everyone once it is closed."""
+        self.room = room
+        self.store = store
+        self.timeline = timeline
+        self.audience = audience
+        self.router = router
+        self.members = members
+        self.close = close
+
+    async def change_state(self, actor: Identity, action: Action, target: HearingState) -> None:
+        require(self.room, actor, action)
+        previous = self.room.state
+        try:
+            check_transition(previous, target)
+        except TransitionError as exc:
+            raise ActionError("wrong_state", str(exc)) from exc
+        self.room.state = target
+        if target is HearingState.IN_SESSION and self.room.phase is None:
+            self.room.phase = RULES[self.room.kind].phases[0]
+        await self.timeline.record("state", actor.label, previous, target)
+        await self.store.save_state(self.room.hearing_id, target, self.room.phase)
+        if target is HearingState.CLOSED:
+            await self.close()
+            return
+        self.router.sync()
+        await self.audience.broadcast()
+
+    async def set_phase(self, actor: Identity, phase: str) -> None:
+        require(self.room, actor, Action.SET_PHASE)
+        phases = RULES[self.room.kind].phases
+        if phase not in phases:
+            raise ActionError("bad_phase", f"a {self.room.kind} has the phases {', '.join(phases)}")
+        previous, self.room.phase = self.room.phase, phase
+        await self.timeline.record("phase", actor.label, previous, phase)
+        await self.store.save_state(self.room.hearing_id, self.room.state, phase)
+        await self.audience.broadcast()
+
+    async def admit(self, actor: Identity, member_id: int) -> None:
+        require(self.room, actor, Action.ADMIT)
+        attempt(lambda: self.room.admit(member_id))
+        await self._member_event(
+            "admitted", actor, member_id, Presence.WAITING, Presence.IN_HEARING
+        )
+
+    async def admit_all(self, actor: Identity) -> list[int]:
+        require(self.room, actor, Action.ADMIT)
+        admitted = self.room.admit_all()
+        self.router.sync()  # media first: the rows below are written while it is negotiated
+        for member_id in admitted:
+            await self.timeline.record(
+                "admitted",
+                actor.label,
+                Presence.WAITING,
+                Presence.IN_HEARING,
+                {"participant_id": member_id},
+            )
+        await self.audience.broadcast()
+        return admitted
+
+    async def send_back(self, actor: Identity, member_id: int) -> None:
+        require(self.room, actor, Action.SEND_BACK)
+        was = self.room.member(member_id).presence
+        attempt(lambda: self.room.send_back(member_id))
+        await self._member_event("sent_back", actor, member_id, was, Presence.WAITING)
+
+    async def mute(self, actor: Identity, member_id: int, muted: bool) -> None:
+        require(self.room, actor, Action.MUTE)
+        member = self.room.member(member_id)
+        member.bench_muted = muted
+        await self._member_event("muted" if muted else "unmuted", actor, member_id, None, None)
+
+    async def mute_all(self, actor: Identity) -> None:
+        require(self.room, actor, Action.MUTE)
+        muted = [m.id for m in self.room.members.values() if not m.on_bench]
+        for member_id in muted:
+            self.room.members[member_id].bench_muted = True
+        await self.timeline.record("muted_all", actor.label, data={"participant_ids": muted})
+        self.router.sync()
+        await self.audience.broadcast()
+
+    async def remove(self, actor: Identity, member_id: int) -> None:
+        require(self.room, actor, Action.REMOVE)
+        was = self.room.member(member_id).presence
+        attempt(lambda: self.room.remove(member_id))
+        link = self.audience.links.pop(member_id, None)
+        self.members.cancel_timers(member_id)
+        await self.router.detach(member_id)
+        await self._member_event("removed", actor, member_id, was, Presence.REMOVED)
+        if link is not None:
+            removed = RemovedOut(code="removed", reason="the judge removed you from the hearing")
+            await link.emit("removed", removed.model_dump(mode="json"))
+            await link.close("removed by the judge")
+
+    async def verify_identity(self, actor: Identity, member_id: int) -> None:
+        require(self.room, actor, Action.VERIFY_IDENTITY)
+        member = self.room.member(member_id)
+        member.identity_verified = True
+        await self.store.mark_verified(member_id, actor)
+        await self._member_event("identity_verified", actor, member_id, None, None)
+
+    async def _member_event(
+        self, kind: str, actor: Identity, member_id: int, was: Presence | None, now: Presence | None
+    ) -> None:
+        self.router.sync()  # media first: the row is written while it is negotiated
+        await self.timeline.record(kind, actor.label, was, now, {"participant_id": member_id})
+        await self.audience.broadcast()

@@ -1,0 +1,226 @@
+"""One hearing while people are connected: the room, its media, its timeline.
+
+Every action arrives here already parsed; it is checked against the permission table
+and the room, applied, written to the timeline, and the room's new state is sent to
+every connected member (each sees what their place allows). :class:`LiveHearing` puts the
+parts together and is what the namespace and the registry call: members coming and going
+(``members.py``), the bench's conduct (``conduct.py``), what participants do themselves
+(``participation.py``), the media (``media.py``), the timeline (``timeline.py``) and what
+each connected member is sent (``audience.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from court.permissions import Action
+from court.protocol import ClosedOut
+from court.states import HearingState
+from signaling.background import BackgroundTasks
+from signaling.ice import IceConfig
+from signaling.live.audience import Audience, Link
+from signaling.live.conduct import Conduct
+from signaling.live.media import HearingMedia
+from signaling.live.members import Members
+from signaling.live.participation import Participation
+from signaling.live.timeline import Timeline
+from signaling.liveness import DEFAULT_STALL_SECONDS
+from signaling.observer import MediaObserver
+from signaling.room import Room
+from signaling.router import MediaRouter
+from signaling.store import HearingRecord, HearingStore, Identity, ParticipantRecord
+
+log = logging.getLogger(__name__)
+
+CLOSE_LINGER_SECONDS = 2.0
+
+
+class LiveHearing:
+    def __init__(
+        self,
+        record: HearingRecord,
+        store: HearingStore,
+        ice: IceConfig | None = None,
+        grace_seconds: float = 60.0,
+        observer: MediaObserver | None = None,
+        stall_seconds: float = DEFAULT_STALL_SECONDS,
+    ) -> None:
+        self.room = Room(
+            hearing_id=record.id,
+            kind=record.kind,
+            public=record.public,
+            state=record.state,
+            phase=record.phase,
+        )
+        self.observer = observer
+        self.tasks = BackgroundTasks(log, f"hearing {record.id} task")
+        self.timeline = Timeline(self.room, store)
+        self.router = MediaRouter(self.room)
+        self.audience = Audience(self.room, self.router)
+        self.media = HearingMedia(
+            self.room,
+            self.router,
+            self.audience,
+            self.tasks,
+            ice or IceConfig(),
+            observer,
+            stall_seconds,
+        )
+        self.members = Members(
+            self.room, self.timeline, self.audience, self.media, self.tasks, grace_seconds
+        )
+        self.conduct = Conduct(
+            self.room,
+            store,
+            self.timeline,
+            self.audience,
+            self.router,
+            self.members,
+            close=self._close_all,
+        )
+        self.participation = Participation(self.room, self.timeline, self.audience, self.router)
+        for participant in record.participants:
+            self.add_participant(participant)
+
+    def add_participant(self, p: ParticipantRecord) -> None:
+        """Make a participant known (also one added to the hearing while it runs).
+
+        ``admitted``/``removed``/``bench_muted`` come from the timeline when a hearing is loaded
+        again (after a restart, or on another process): an admitted person rejoins without
+        waiting again, and whom the bench muted stays muted.
+        """
+        self.members.add(p)
+
+    @property
+    def connected(self) -> int:
+        return len(self.audience.links)
+
+    @property
+    def busy(self) -> bool:
+        """Someone is connected (people who dropped may come back, but elsewhere if need be)."""
+        return bool(self.audience.links)
+
+    # Connections (members.py).
+
+    async def connect(self, identity: Identity, link: Link, offers_first: bool = False) -> None:
+        """A member's connection arrived; place them by role and admission.
+
+        ``offers_first``: the client will offer what it publishes before anything else, and
+        the server holds back its own offers until then. Clients that cannot roll back a
+        crossed offer (aiortc) avoid glare this way; browsers roll back and need not.
+        """
+        await self.members.connect(identity, link, offers_first)
+
+    async def disconnect(self, member_id: int, link: Link) -> None:
+        await self.members.disconnect(member_id, link)
+
+    async def end_invitation(self, member_id: int, code: str) -> None:
+        await self.members.end_invitation(member_id, code)
+
+    async def leave(self, member_id: int) -> None:
+        await self.members.leave(member_id)
+
+    # WebRTC negotiation (media.py).
+
+    async def offer(self, member_id: int, sdp: str) -> str | None:
+        return await self.media.offer(member_id, sdp)
+
+    async def answer(self, member_id: int, sdp: str) -> None:
+        await self.media.answer(member_id, sdp)
+
+    async def candidate(
+        self, member_id: int, candidate: str | None, mid: str | None, index: int | None
+    ) -> None:
+        await self.media.candidate(member_id, candidate, mid, index)
+
+    # Conducting the hearing (conduct.py).
+
+    async def change_state(self, actor: Identity, action: Action, target: HearingState) -> None:
+        await self.conduct.change_state(actor, action, target)
+
+    async def set_phase(self, actor: Identity, phase: str) -> None:
+        await self.conduct.set_phase(actor, phase)
+
+    async def admit(self, actor: Identity, member_id: int) -> None:
+        await self.conduct.admit(actor, member_id)
+
+    async def admit_all(self, actor: Identity) -> list[int]:
+        return await self.conduct.admit_all(actor)
+
+    async def send_back(self, actor: Identity, member_id: int) -> None:
+        await self.conduct.send_back(actor, member_id)
+
+    async def mute(self, actor: Identity, member_id: int, muted: bool) -> None:
+        await self.conduct.mute(actor, member_id, muted)
+
+    async def mute_all(self, actor: Identity) -> None:
+        await self.conduct.mute_all(actor)
+
+    async def remove(self, actor: Identity, member_id: int) -> None:
+        await self.conduct.remove(actor, member_id)
+
+    async def verify_identity(self, actor: Identity, member_id: int) -> None:
+        await self.conduct.verify_identity(actor, member_id)
+
+    # What participants do themselves (participation.py).
+
+    async def raise_hand(self, actor: Identity, raised: bool) -> None:
+        await self.participation.raise_hand(actor, raised)
+
+    async def set_media(self, actor: Identity, audio: bool, video: bool) -> None:
+        await self.participation.set_media(actor, audio, video)
+
+    async def consult(self, actor: Identity, other_id: int) -> None:
+        await self.participation.consult(actor, other_id)
+
+    async def end_consultation(self, actor: Identity) -> None:
+        await self.participation.end_consultation(actor)
+
+    async def self_test(
+        self, actor: Identity, camera: bool, microphone: bool, network: str
+    ) -> None:
+        await self.participation.self_test(actor, camera, microphone, network)
+
+    async def message(self, actor: Identity, to: int | str, text: str) -> None:
+        await self.participation.message(actor, to, text)
+
+    # The bench's alerts (audience.py), and the end.
+
+    async def alert(
+        self, kind: str, member_id: int | None, message: str, failed: list[str] | None = None
+    ) -> None:
+        await self.audience.alert(kind, member_id, message, failed)
+
+    async def _close_all(self) -> None:
+        """Finish the record, tell everyone (with the record's verification code), end all
+        media now, and drop the connections a moment later.
+
+        The delay lets the closing judge's acknowledgement and everyone's ``closed`` event
+        go out before the sockets do; clients normally leave on ``closed`` by themselves.
+        """
+        code = None
+        if self.observer is not None:
+            code = await self.observer.closed(self.room.hearing_id)
+        closed = ClosedOut(hearing_id=self.room.hearing_id, verification_code=code)
+        links = list(self.audience.links.values())
+        for link in links:
+            await link.emit("closed", closed.model_dump(mode="json", exclude_none=True))
+        self.room.close()
+        self.audience.links.clear()
+        await self.shutdown()
+
+        async def hang_up() -> None:
+            await asyncio.sleep(CLOSE_LINGER_SECONDS)
+            for link in links:
+                with contextlib.suppress(Exception):
+                    await link.close("the hearing is closed")
+
+        self.tasks.spawn(hang_up())
+
+    async def shutdown(self) -> None:
+        """Cancel timers and close every media session (the hearing ended or the server stops)."""
+        self.members.cancel_all_timers()
+        await self.media.shutdown()
+        await self.tasks.close()

@@ -1,0 +1,75 @@
+"""Writing a live hearing's timeline: every change, who made it, from what to what.
+
+The timeline is the hearing's own record (the archive is built from it); what it writes here
+goes to the store at once, and a line naming only the kind of change goes to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from court.presence import Presence
+from signaling.room import Room
+from signaling.store import HearingStore, TimelineEvent
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    """The time the timeline's events, messages and alerts are stamped with."""
+    return datetime.now(UTC)
+
+
+class Timeline:
+    def __init__(self, room: Room, store: HearingStore) -> None:
+        self.room = room
+        self.store = store
+        self._consultations: set[frozenset[int]] = set()
+        """The private consultations the timeline has as going on."""
+
+    async def record(
+        self,
+        kind: str,
+        actor: str,
+        was: str | None = None,
+        now: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        # a consultation the change ended (someone in it left, was sent back, removed) goes
+        # first: the member's own event then says where they went from there
+        await self.record_consultations(actor)
+        await self._write(kind, actor, was, now, data)
+
+    async def record_consultations(self, actor: str) -> None:
+        """Put on the timeline each private consultation that began or ended since the last
+        event, with who was in it (the archive shows them absent for that time)."""
+        groups = {m.consultation for m in self.room.members.values() if m.consultation}
+        ended, began = self._consultations - groups, groups - self._consultations
+        self._consultations = groups
+        for group in ended:
+            data = {"participant_ids": sorted(group)}
+            await self._write(
+                "consultation_ended", actor, Presence.IN_CONSULTATION, Presence.IN_HEARING, data
+            )
+        for group in began:
+            data = {"participant_ids": sorted(group)}
+            await self._write(
+                "consultation_started", actor, Presence.IN_HEARING, Presence.IN_CONSULTATION, data
+            )
+
+    async def _write(
+        self,
+        kind: str,
+        actor: str,
+        was: str | None,
+        now: str | None,
+        data: dict[str, Any] | None,
+    ) -> None:
+        event = TimelineEvent(
+            kind=kind, actor=actor, from_value=was, to_value=now, data=data, at=utcnow()
+        )
+        await self.store.record(self.room.hearing_id, event)
+        # the kind and the change only: names stay in the timeline, out of the logs
+        log.info("hearing %s: %s %s -> %s", self.room.hearing_id, kind, was or "", now or "")
