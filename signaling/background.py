@@ -34,7 +34,7 @@ class BackgroundTasks:
 
     async def wait(self) -> None:
         """Wait until every task running now has ended, without cancelling any."""
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._others(), return_exceptions=True)
 
     async def close(self) -> None:
         """Cancel every task running now and wait until they have ended.
@@ -42,7 +42,13 @@ class BackgroundTasks:
         Tasks may still be spawned afterwards (and closed again): a closing hearing, say,
         hangs up on everyone a moment after it has stopped its media.
         """
-        tasks = list(self._tasks)
+        tasks = self._others()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _others(self) -> list[asyncio.Task[Any]]:
+        """The tasks held, but the one asking: a task whose work ends its owner (a hearing's
+        hang-up, whose last disconnection shuts the hearing down) goes on to its own end."""
+        current = asyncio.current_task()
+        return [task for task in self._tasks if task is not current]

@@ -92,3 +92,21 @@ async def test_a_finished_task_is_not_kept() -> None:
     await asyncio.sleep(0)
     gc.collect()
     assert held[0]() is None
+
+
+async def test_a_task_that_closes_its_owner_goes_on_to_its_end() -> None:
+    """A hearing's hang-up disconnects the last person, which shuts the hearing down."""
+    tasks = BackgroundTasks(log, "test task")
+    steps: list[str] = []
+
+    async def hang_up() -> None:
+        await tasks.close()
+        steps.append("closed")
+        await asyncio.sleep(0)
+        await tasks.wait()
+        steps.append("done")
+
+    tasks.spawn(hang_up())
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert steps == ["closed", "done"]
