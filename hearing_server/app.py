@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
@@ -44,6 +43,7 @@ from hearing_server.memory import release_free_memory
 from hearing_server.operations import metrics, readyz
 from hearing_server.recording_service import RecordingService
 from hearing_server.web_pages import add_web_pages
+from signaling.background import BackgroundTasks
 from signaling.cluster.bus import socket_manager
 from signaling.cluster.live_hearings import LiveHearings
 from signaling.cluster.placement import LocalPlacement, Node, Placement
@@ -51,6 +51,8 @@ from signaling.cluster.redis_placement import RedisPlacement
 from signaling.ice import IceConfig, TurnRest
 from signaling.namespace import HearingNamespace
 from signaling.socket_server import HearingSocketServer
+
+log = logging.getLogger(__name__)
 
 API_VERSION = "0.1.0"
 
@@ -161,11 +163,10 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _free_memory_release(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.create_task(release_free_memory())
+    background = BackgroundTasks(log, "releasing free memory")
+    background.spawn(release_free_memory())
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await background.close()
 
 
 async def _shared_state(app: web.Application) -> AsyncIterator[None]:
