@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from court.roles import INVITED_ROLES, Role
-from court.states import HearingState
+from court.states import LIVE, PLANNED, HearingState
 
 
 class Action(StrEnum):
@@ -56,8 +56,6 @@ class Rule:
 S = HearingState
 _BENCH = frozenset({Role.JUDGE, Role.CLERK})
 _JUDGE = frozenset({Role.JUDGE})
-_PLANNED = frozenset({S.SCHEDULED, S.OPEN, S.IN_SESSION, S.RECESS})
-_LIVE = frozenset({S.OPEN, S.IN_SESSION, S.RECESS})
 _TAKING_PART = INVITED_ROLES - {Role.OBSERVER}
 """Everyone who is in the hearing to speak: parties, lawyers, detainees, witnesses, ..."""
 _CONSULTING = _TAKING_PART - {Role.WITNESS}
@@ -67,32 +65,32 @@ RULES: dict[Action, Rule] = {
     Action.VIEW_RECORDS: Rule(_BENCH | {Role.ADMIN}),
     Action.MANAGE_CASES: Rule(_BENCH),
     Action.SCHEDULE_HEARING: Rule(_BENCH),
-    Action.MANAGE_PARTICIPANTS: Rule(_BENCH, _PLANNED),
+    Action.MANAGE_PARTICIPANTS: Rule(_BENCH, PLANNED),
     # Judges their own cases, clerks their court, the others only what the court granted them:
     # scope and grants are the caller's to check.
     Action.RETRIEVE_RECORDINGS: Rule(_BENCH | _CONSULTING),
     Action.GRANT_RECORDING_ACCESS: Rule(_BENCH),
     # A notice to everyone connected to a hearing (e.g. "we start at 10:30"), from any process.
-    Action.POST_NOTICE: Rule(_BENCH, _PLANNED),
+    Action.POST_NOTICE: Rule(_BENCH, PLANNED),
     Action.OPEN: Rule(_BENCH, frozenset({S.SCHEDULED})),
     Action.START_SESSION: Rule(_JUDGE, frozenset({S.OPEN})),
     Action.SET_PHASE: Rule(_JUDGE, frozenset({S.IN_SESSION})),
     Action.RECESS: Rule(_BENCH, frozenset({S.IN_SESSION})),
     Action.RESUME: Rule(_JUDGE, frozenset({S.RECESS})),
-    Action.CLOSE: Rule(_JUDGE, _LIVE),
-    Action.ADMIT: Rule(_BENCH, _LIVE),
-    Action.SEND_BACK: Rule(_BENCH, _LIVE),
-    Action.MUTE: Rule(_BENCH, _LIVE),
-    Action.REMOVE: Rule(_JUDGE, _LIVE),
-    Action.VERIFY_IDENTITY: Rule(_BENCH, _LIVE),
-    Action.MESSAGE_PARTICIPANT: Rule(_BENCH, _LIVE),
-    Action.JOIN: Rule(frozenset(Role) - {Role.ADMIN}, _PLANNED),
-    Action.PUBLISH: Rule(_BENCH | _TAKING_PART, _LIVE),
-    Action.RAISE_HAND: Rule(_TAKING_PART, _LIVE),
-    Action.MESSAGE_BENCH: Rule(_TAKING_PART, _LIVE),
-    Action.CONSULT: Rule(_CONSULTING, _LIVE),
+    Action.CLOSE: Rule(_JUDGE, LIVE),
+    Action.ADMIT: Rule(_BENCH, LIVE),
+    Action.SEND_BACK: Rule(_BENCH, LIVE),
+    Action.MUTE: Rule(_BENCH, LIVE),
+    Action.REMOVE: Rule(_JUDGE, LIVE),
+    Action.VERIFY_IDENTITY: Rule(_BENCH, LIVE),
+    Action.MESSAGE_PARTICIPANT: Rule(_BENCH, LIVE),
+    Action.JOIN: Rule(frozenset(Role) - {Role.ADMIN}, PLANNED),
+    Action.PUBLISH: Rule(_BENCH | _TAKING_PART, LIVE),
+    Action.RAISE_HAND: Rule(_TAKING_PART, LIVE),
+    Action.MESSAGE_BENCH: Rule(_TAKING_PART, LIVE),
+    Action.CONSULT: Rule(_CONSULTING, LIVE),
     # Anyone connected reports their own self-test, from the waiting room or the hearing.
-    Action.REPORT_SELF_TEST: Rule(frozenset(Role) - {Role.ADMIN}, _PLANNED),
+    Action.REPORT_SELF_TEST: Rule(frozenset(Role) - {Role.ADMIN}, PLANNED),
 }
 
 

@@ -22,6 +22,13 @@ TRANSITIONS: dict[HearingState, frozenset[HearingState]] = {
 }
 
 
+LIVE = frozenset({HearingState.OPEN, HearingState.IN_SESSION, HearingState.RECESS})
+"""The hearing's room is up: people connect, media flows, the bench conducts."""
+
+PLANNED = frozenset({HearingState.SCHEDULED}) | LIVE
+"""Not over yet: participants may still be managed, and people may still join."""
+
+
 class TransitionError(ValueError):
     """A state change the machine does not allow."""
 

@@ -133,6 +133,7 @@ def court_ts() -> str:
             {str(s): _ordered(states.TRANSITIONS[s], State) for s in State},
             "Readonly<Record<HearingState, readonly HearingState[]>>",
         ),
+        _const("LIVE_STATES", _ordered(states.LIVE, State), "readonly HearingState[]"),
         _const("PHASES", phases),
         "export type Phase = (typeof PHASES)[number];\n",
         _const(

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from court.kinds import HearingKind
 from court.presence import Presence
 from court.roles import BENCH, REPRESENTATIVE_ROLES, Role
-from court.states import HearingState
+from court.states import LIVE, HearingState
 
 CONNECTED = frozenset(
     {Presence.JOINING, Presence.WAITING, Presence.IN_HEARING, Presence.IN_CONSULTATION}
 )
-_MEDIA_STATES = frozenset({HearingState.OPEN, HearingState.IN_SESSION, HearingState.RECESS})
 
 
 class RoomError(ValueError):
@@ -200,7 +199,7 @@ class Room:
             member is not None
             and member.role is not Role.OBSERVER
             and member.presence in (Presence.IN_HEARING, Presence.IN_CONSULTATION)
-            and self.state in _MEDIA_STATES
+            and self.state in LIVE
         )
 
     def receives(self, subscriber_id: int, publisher_id: int) -> bool:

@@ -40,6 +40,8 @@ export const TRANSITIONS: Readonly<Record<HearingState, readonly HearingState[]>
   cancelled: [],
 };
 
+export const LIVE_STATES: readonly HearingState[] = ["open", "in_session", "recess"];
+
 export const PHASES = ["identity_check", "rights_notice", "investigation", "debate", "final_statement", "mediation", "pronouncement", "check_in", "report", "questions", "vote", "statements", "negotiation", "agreement", "presentation", "discussion", "decision", "responses", "closing"] as const;
 
 export type Phase = (typeof PHASES)[number];

@@ -3,6 +3,7 @@
 import "../shared/base.css";
 import "../live/live.css";
 import type { InvitationInfo } from "../generated/api";
+import { LIVE_STATES } from "../generated/court";
 import type { SelfTestIn } from "../generated/protocol";
 import { ApiError, api, useInvitation } from "../shared/api";
 import { languageSwitch, type MessageKey, startI18n } from "../shared/i18n";
@@ -15,8 +16,6 @@ import { LiveSession } from "../live/session";
 import { HearingView } from "../live/view";
 
 const app = document.getElementById("app") as HTMLElement;
-/** Hearing states in which a reloaded page offers the one-tap way back. */
-const LIVE_STATES = ["open", "in_session", "recess"];
 
 async function main(): Promise<void> {
   startI18n();

@@ -4,6 +4,7 @@
 import "../shared/base.css";
 import "../live/live.css";
 import type { HearingOut, SessionOut } from "../generated/api";
+import { LIVE_STATES } from "../generated/court";
 import { ApiError, api, setCsrfToken } from "../shared/api";
 import { language, languageSwitch, onLanguageChange, startI18n } from "../shared/i18n";
 import { button, el, setText } from "../shared/dom";
@@ -15,7 +16,6 @@ import { HearingView } from "../live/view";
 
 const POLL_MS = 3000;
 const BACK_TO_LIST_MS = 10_000;
-const LIVE_STATES = ["open", "in_session", "recess"];
 
 const app = document.getElementById("app") as HTMLElement;
 let poll: number | undefined;

@@ -4,7 +4,7 @@
 import type { TargetedEvent, VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { HearingOut, SessionOut } from "../generated/api";
-import { BENCH } from "../generated/court";
+import { BENCH, LIVE_STATES } from "../generated/court";
 import { api } from "../shared/api";
 import { t } from "../shared/i18n";
 import { useLanguage } from "../shared/use_language";
@@ -91,7 +91,7 @@ function Hearings(props: { loaded: Loaded; session: SessionOut; bench: boolean }
 
 function Row(props: { hearing: HearingOut; session: SessionOut; bench: boolean }): VNode {
   const { hearing, session, bench } = props;
-  const live = ["open", "in_session", "recess"].includes(hearing.state);
+  const live = LIVE_STATES.includes(hearing.state);
   const enterable = hearing.state !== "closed" && hearing.state !== "cancelled";
   return (
     <li class="row" data-testid={`hearing-${hearing.id}`}>
