@@ -34,18 +34,25 @@ def error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
 
-class ConnectAuth(BaseModel):
+class Model(BaseModel):
+    """A protocol model: the docstring under a field describes it in the JSON Schema (and so in
+    the browser's generated types)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+
+class ConnectAuth(Model):
     """The ``auth`` of a connection to the `/hearing` namespace."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
 
     hearing_id: RecordId
     invitation: str | None = Field(default=None, min_length=1, max_length=256)
     offers_first: StrictBool = False
 
 
-class Payload(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Payload(Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     def named_participant(self) -> int | None:
         """The participant the event acts on or writes to, if it names one."""
@@ -110,7 +117,7 @@ class MessageIn(Payload):
         return self.to if isinstance(self.to, int) else None
 
 
-class MemberView(BaseModel):
+class MemberView(Model):
     id: int
     role: Role
     name: str
@@ -141,7 +148,7 @@ RecordingState = Literal["off", "recording", "paused", "failed"]
 before is sealed then)."""
 
 
-class RoomView(BaseModel):
+class RoomView(Model):
     """The room as one member may see it."""
 
     hearing_id: int
@@ -155,7 +162,7 @@ class RoomView(BaseModel):
     members: list[MemberView]
 
 
-class MessageOut(BaseModel):
+class MessageOut(Model):
     from_id: int
     from_name: str
     to: int | Literal["bench"]
@@ -163,7 +170,7 @@ class MessageOut(BaseModel):
     at: datetime
 
 
-class AlertOut(BaseModel):
+class AlertOut(Model):
     kind: Literal[
         "dropped",
         "reconnected",
@@ -181,7 +188,7 @@ class AlertOut(BaseModel):
     """With ``self_test_failed``: what did not work."""
 
 
-class IceServer(BaseModel):
+class IceServer(Model):
     """One entry of RTCConfiguration's ``iceServers``."""
 
     urls: str | list[str]
@@ -189,7 +196,7 @@ class IceServer(BaseModel):
     credential: str | None = None
 
 
-class WelcomeOut(BaseModel):
+class WelcomeOut(Model):
     """The first event of a connection: what the client needs to build its peer connection."""
 
     hearing_id: int
@@ -197,23 +204,23 @@ class WelcomeOut(BaseModel):
     ice_servers: list[IceServer]
 
 
-class TrackOut(BaseModel):
+class TrackOut(Model):
     participant_id: int
     kind: str
 
 
-class OfferOut(BaseModel):
+class OfferOut(Model):
     """The server renegotiates what the client receives; ``tracks`` says whom each mid carries."""
 
     sdp: str
     tracks: dict[str, TrackOut]
 
 
-class SpeakerOut(BaseModel):
+class SpeakerOut(Model):
     participant_id: int
 
 
-class NoticeOut(BaseModel):
+class NoticeOut(Model):
     """A court notice to everyone connected to a hearing, the waiting room too."""
 
     hearing_id: int
@@ -222,21 +229,21 @@ class NoticeOut(BaseModel):
     at: datetime
 
 
-class RemovedOut(BaseModel):
+class RemovedOut(Model):
     """``code``: "removed" by the bench, or why the invitation stopped working (invitation_*)."""
 
     reason: str
     code: str | None = None
 
 
-class ClosedOut(BaseModel):
+class ClosedOut(Model):
     """The hearing closed; ``verification_code`` is its sealed record's, when there is one."""
 
     hearing_id: int
     verification_code: str | None = None
 
 
-class ByeOut(BaseModel):
+class ByeOut(Model):
     """Sent just before the server ends the connection."""
 
     reason: str

@@ -15,6 +15,9 @@ export interface AlertOut {
   participant_id: number | null;
   message: string;
   at: string;
+  /**
+   * With ``self_test_failed``: what did not work.
+   */
   failed: ("camera" | "microphone" | "network")[];
 }
 
@@ -83,10 +86,27 @@ export interface MemberView {
   hand_raised: boolean;
   identity_verified: boolean;
   in_consultation: boolean;
+  /**
+   * The client this lawyer (agent or counsel) represents: whom they may consult with.
+   */
   represents_id?: number | null;
+  /**
+   * Their self-test found no usable camera: they take part without being seen.
+   */
   no_camera: boolean;
+  /**
+   * Their self-test found no usable microphone: they cannot be heard (they may write).
+   */
   no_microphone: boolean;
+  /**
+   * Whose video is paused for them because their connection cannot carry it (weak
+   * connection: they still hear everyone, and get the video back when their link recovers).
+   */
   paused_video: number[];
+  /**
+   * Nothing at all (no media, no RTCP) arrives from their device although they were sending
+   * and are still connected: their picture is frozen (the bench was alerted).
+   */
   media_stalled: boolean;
 }
 
@@ -105,6 +125,12 @@ export interface MessageOut {
   text: string;
   at: string;
 }
+
+/**
+ * A protocol model: the docstring under a field describes it in the JSON Schema (and so in
+ * the browser's generated types).
+ */
+export interface Model {}
 
 export interface MuteIn {
   participant_id: number;
@@ -151,6 +177,9 @@ export interface RoomView {
   state: HearingState;
   phase: string | null;
   phases: string[];
+  /**
+   * Media is being recorded right now.
+   */
   recording: boolean;
   recording_state: "off" | "recording" | "paused" | "failed";
   you: MemberView;
