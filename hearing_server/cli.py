@@ -20,19 +20,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config import Settings, SettingsError, load_settings
 from court.roles import STAFF_ROLES, Role
 from hearing_server.app import create_app
-from hearing_server.archive import (
-    ArchiveCheck,
-    SigningKeyError,
-    recording_storage,
-    server_public_key,
-    verify_stored,
-)
 from hearing_server.auth import hash_password
 from hearing_server.certs import lan_addresses, make_self_signed
 from hearing_server.db.database import Database, NotMigratedError
 from hearing_server.db.models import Court, DetentionCentre, Recording, Terminal, User
 from hearing_server.demo import seed_demo
 from hearing_server.logs import configure_logging
+from hearing_server.records.archive import (
+    ArchiveCheck,
+    SigningKeyError,
+    recording_storage,
+    server_public_key,
+    verify_stored,
+)
 from hearing_server.serving import serve_until_stopped
 from hearing_server.workers import run_workers
 from recording.storage import FolderView, Storage

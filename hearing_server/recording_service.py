@@ -31,8 +31,6 @@ from court.kinds import PHASE_LABELS
 from court.presence import Presence
 from court.roles import ROLE_LABELS
 from court.states import HearingState
-from hearing_server import recording_files
-from hearing_server.archive import recording_storage
 from hearing_server.db.database import Database
 from hearing_server.db.models import (
     Case,
@@ -44,15 +42,17 @@ from hearing_server.db.models import (
     Track,
     utcnow,
 )
-from hearing_server.record_manifest import (
+from hearing_server.records import files as recording_files
+from hearing_server.records.archive import recording_storage
+from hearing_server.records.files import hearing_of, left_open
+from hearing_server.records.manifest import (
     ARCHIVE,
     archive_key,
     build_manifest,
     seal_archive,
     write_seal,
 )
-from hearing_server.recording_files import hearing_of, left_open
-from hearing_server.recording_reserve import release_space, reserve_space
+from hearing_server.records.reserve import release_space, reserve_space
 from recording.anchor import Anchor, SenderClock
 from recording.recorder import TrackRecorder
 from recording.render import (

@@ -19,10 +19,10 @@ from hearing_server.api.errors import ApiError
 from hearing_server.api.file_response import StoredFileResponse, content_disposition
 from hearing_server.api.recording_access import Access, retrieve
 from hearing_server.api.routing import Api, Binary, Ctx
-from hearing_server.archive import recording_storage
 from hearing_server.audit import audit
 from hearing_server.db.models import Recording
 from hearing_server.keys import SETTINGS
+from hearing_server.records.archive import recording_storage
 from recording.storage import Storage
 
 

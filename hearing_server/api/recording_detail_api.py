@@ -15,7 +15,6 @@ from court.roles import Role
 from hearing_server.api.outputs import GrantOut, RecordingOut, grant_out, recording_out
 from hearing_server.api.recording_access import retrieve
 from hearing_server.api.routing import Api, Ctx
-from hearing_server.archive import archive_chapters, read_manifest, recording_storage
 from hearing_server.audit import audit
 from hearing_server.auth import PrincipalKind
 from hearing_server.db.models import (
@@ -27,6 +26,7 @@ from hearing_server.db.models import (
     Track,
 )
 from hearing_server.keys import SETTINGS
+from hearing_server.records.archive import archive_chapters, read_manifest, recording_storage
 from recording.storage import Storage
 
 TIMELINE_KINDS = frozenset(

@@ -1,5 +1,5 @@
 """Checking a recording's seal on demand: the signed manifest's entries, chain and signature
-are recomputed from the stored files (hearing_server/archive.py), against the server's own
+are recomputed from the stored files (hearing_server/records/archive.py), against the server's own
 key, and every changed or missing file or entry is named. Each check is audited."""
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from pydantic import BaseModel, Field
 from hearing_server.api.errors import ApiError
 from hearing_server.api.recording_access import retrieve
 from hearing_server.api.routing import Api, Ctx
-from hearing_server.archive import (
+from hearing_server.audit import audit
+from hearing_server.keys import SETTINGS
+from hearing_server.records.archive import (
     ArchiveCheck,
     SigningKeyError,
     recording_storage,
     server_public_key,
     verify_stored,
 )
-from hearing_server.audit import audit
-from hearing_server.keys import SETTINGS
 
 
 class ProblemOut(BaseModel):

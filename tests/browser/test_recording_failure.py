@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import expect
 
 from config import Settings
-from hearing_server.recording_reserve import RESERVE_BYTES
+from hearing_server.records.reserve import RESERVE_BYTES
 from tests.browser.conftest import OpenTab
 from tests.browser.test_live import bench_in_session, schedule
 from tests.callers import Caller, World

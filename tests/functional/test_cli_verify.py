@@ -12,7 +12,7 @@ import pytest
 
 from config import Settings
 from hearing_server.db.models import HearingEvent, Segment, Track
-from hearing_server.record_manifest import build_manifest, seal_archive, write_seal
+from hearing_server.records.manifest import build_manifest, seal_archive, write_seal
 from recording.digest import sha256_file
 from recording.storage import LocalStorage
 from tests.functional.test_recordings_api import Sealed, sealed, tiny_mp4  # noqa: F401 (fixtures)
