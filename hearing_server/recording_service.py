@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,8 +70,8 @@ from recording.render import (
     say,
 )
 from recording.segment import SegmentInfo, recover
+from signaling.observer import RecordableTrack
 from signaling.cluster.placement import Placement, PlacementUnavailable
-from signaling.media.publisher import PublishedTrack
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def _at(seconds: float) -> datetime:
 
 @dataclass
 class _Tracked:
-    track: PublishedTrack
+    track: RecordableTrack
     recorder: TrackRecorder
     participant_id: int
     row_id: int | None = None
@@ -160,7 +160,10 @@ class RecordingService:
     # MediaObserver
 
     def recordable(
-        self, hearing_id: int, state: HearingState, tracks: dict[int, list[PublishedTrack]]
+        self,
+        hearing_id: int,
+        state: HearingState,
+        tracks: Mapping[int, Sequence[RecordableTrack]],
     ) -> None:
         hearing = self._hearings.get(hearing_id)
         if hearing is None:
@@ -282,7 +285,7 @@ class RecordingService:
         hearing.enqueue(lambda: self._open_recording(hearing, at))
         return hearing
 
-    def _add_track(self, hearing: _Hearing, participant_id: int, track: PublishedTrack) -> None:
+    def _add_track(self, hearing: _Hearing, participant_id: int, track: RecordableTrack) -> None:
         name = f"p{participant_id}-{track.kind}-{re.sub(r'[^0-9A-Za-z]', '', track.id)[:8]}"
         try:
             recorder = TrackRecorder(

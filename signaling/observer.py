@@ -8,10 +8,46 @@ private consultation), while the hearing is in session, audio only while not mut
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from court.states import HearingState
-from signaling.media.publisher import PublishedTrack
+from signaling.media.publisher import Subscriber
+
+
+class TrackCodec(Protocol):
+    """The codec a track is sent with, as far as a recorder needs it."""
+
+    @property
+    def mimeType(self) -> str: ...
+
+    @property
+    def clockRate(self) -> int: ...
+
+
+class RecordableTrack(Protocol):
+    """What the recording service uses of a published track (`signaling.media`'s
+    `PublishedTrack` is one): a recorder is attached to it like any other subscriber."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def codec(self) -> TrackCodec: ...
+
+    def attach(self, subscriber: Subscriber) -> None: ...
+
+    def detach(self, subscriber: Subscriber) -> None: ...
+
+    async def request_keyframe(self) -> None: ...
+
+    def on_sender_report(self, callback: Callable[[int, int, int], None]) -> None:
+        """`callback(ssrc, ntp_timestamp, rtp_timestamp)` for each RTCP sender report."""
+
+    def on_ended(self, callback: Callable[[], None]) -> None: ...
 
 
 class MediaObserver(Protocol):
@@ -22,7 +58,10 @@ class MediaObserver(Protocol):
         service takes up what that one left before recording anything new."""
 
     def recordable(
-        self, hearing_id: int, state: HearingState, tracks: dict[int, list[PublishedTrack]]
+        self,
+        hearing_id: int,
+        state: HearingState,
+        tracks: Mapping[int, Sequence[RecordableTrack]],
     ) -> None:
         """The tracks to record now, by participant id (empty outside the session)."""
 
