@@ -41,7 +41,7 @@ from hearing_server.live_store import DatabaseHearingStore
 from hearing_server.login_throttle import LocalLoginThrottle, LoginLimits, RedisLoginThrottle
 from hearing_server.memory import release_free_memory
 from hearing_server.operations import metrics, readyz
-from hearing_server.recording_service import RecordingService
+from hearing_server.records.service import RecordingService
 from hearing_server.web_pages import add_web_pages
 from signaling.background import BackgroundTasks
 from signaling.cluster.bus import socket_manager

@@ -1,4 +1,5 @@
-"""A hearing's record (docs/architecture.md#recording-and-archive): the recording service and
-its parts (`service` the recorders of a live hearing, `rows` the database rows they write,
-`seal`, `render`, `recovery`), the manifest, the reserve kept for sealing, the files on disk
-and the stored archive as the server finds it."""
+"""A hearing's record (docs/architecture.md#recording-and-archive): the recording service
+(`service`, the recorders' life cycle; `live`, what it keeps of a hearing while it records) and
+its parts (`rows` the database rows, `seal`, `render` the archive video, `recovery` what a dead
+process left), the manifest (`manifest`), the space kept for sealing (`reserve`), the files on
+disk (`files`) and the stored record as the server finds it (`archive`)."""

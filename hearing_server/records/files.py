@@ -33,3 +33,9 @@ def left_open(root: Path, hearing_id: int | None = None) -> list[Path]:
 def hearing_of(sidecar: Path) -> int:
     """The hearing whose folder holds `sidecar`."""
     return int(sidecar.parent.name.removeprefix("hearing-"))
+
+
+def storage_key(root: Path, path: Path) -> str:
+    """The key a recording file under `root` is stored (and listed in its rows) by: its POSIX
+    path relative to `root`."""
+    return path.relative_to(root).as_posix()

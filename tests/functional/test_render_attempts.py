@@ -12,7 +12,8 @@ from config import Settings
 from court.kinds import HearingKind
 from hearing_server.db.database import Database
 from hearing_server.db.models import Case, Hearing, HearingEvent, Recording, Segment, Track
-from hearing_server.recording_service import MAX_RENDER_ATTEMPTS, RecordingService
+from hearing_server.records.render import MAX_RENDER_ATTEMPTS
+from hearing_server.records.service import RecordingService
 from tests.callers import Caller, World
 
 T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)

@@ -24,8 +24,8 @@ from config import Settings
 from court.kinds import HearingKind
 from hearing_server.db.database import Database
 from hearing_server.db.models import Case, Hearing, HearingEvent, Recording, Segment, Track
-from hearing_server.recording_service import RecordingService
 from hearing_server.records.archive import recording_storage
+from hearing_server.records.service import RecordingService
 from recording.digest import sha256_file
 from recording.render import Interval
 from recording.storage import S3Storage

@@ -15,8 +15,8 @@ import pytest
 from config import Settings
 from hearing_server.db.database import Database
 from hearing_server.db.models import Recording
-from hearing_server.recording_service import SEAL_RETRY_SECONDS
 from hearing_server.records.reserve import RESERVE, RESERVE_BYTES
+from hearing_server.records.service import SEAL_RETRY_SECONDS
 from tests.headless import HeadlessParticipant
 from tests.integration.courtroom import Courtroom, receiving, room_shows, start
 from tests.integration.records import recording_of

@@ -22,8 +22,8 @@ from config import Settings
 from hearing_server.app import create_app
 from hearing_server.db.database import Database
 from hearing_server.db.models import Segment, Track
-from hearing_server.recording_service import RecordingService
 from hearing_server.records.archive import server_public_key
+from hearing_server.records.service import RecordingService
 from recording.digest import sha256_file
 from recording.recorder import REANCHOR_SECONDS
 from recording.verify import verify

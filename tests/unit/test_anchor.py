@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hearing_server.db.models import HearingEvent
-from hearing_server.recording_service import _timeline
+from hearing_server.records.render import _timeline
 from recording import SegmentInfo, TrackRecorder
 from recording.anchor import NTP_FRACTION, Anchor, SenderClock, ntp_seconds, rtp_difference
 from recording.render import INTERRUPTED, RECESS, Interval

@@ -21,7 +21,7 @@ from config import Settings
 from court.kinds import HearingKind
 from hearing_server.db.database import Database
 from hearing_server.db.models import Case, Hearing, HearingEvent, Recording, Segment, Track
-from hearing_server.recording_service import RecordingService
+from hearing_server.records.service import RecordingService
 from recording.anchor import Anchor
 from recording.digest import sha256_file
 from recording.frames import Vp8Assembler

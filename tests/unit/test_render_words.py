@@ -8,7 +8,7 @@ import pytest
 from court.kinds import PHASE_LABELS, RULES
 from court.roles import ROLE_LABELS, Role
 from hearing_server.db.models import HearingEvent
-from hearing_server.recording_service import _timeline
+from hearing_server.records.render import _timeline
 from recording.render.plan import PresenceChange, say
 
 WALL = 1_767_000_000.0
