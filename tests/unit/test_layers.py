@@ -64,3 +64,11 @@ def test_the_live_hearings_identify_callers_without_the_rest_api() -> None:
     REST package (whose errors are HTTP responses)."""
     live_store = imported(ROOT / "hearing_server" / "live_store.py")
     assert not [name for name in live_store if name.startswith("hearing_server.api")]
+
+
+def test_the_records_see_published_tracks_only_through_the_observer() -> None:
+    """hearing_server/records/ records signaling.media's tracks as signaling/observer.py's
+    RecordableTrack, never as the media layer's own classes."""
+    for path in sorted((ROOT / "hearing_server" / "records").rglob("*.py")):
+        media = [n for n in imported(path) if n.split(".")[:2] == ["signaling", "media"]]
+        assert media == [], f"{path.name} imports {media}"
