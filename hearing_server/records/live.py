@@ -21,6 +21,8 @@ Job = Callable[[], Awaitable[None]]
 
 @dataclass
 class Tracked:
+    """A track on the record: its recorder, whose track it is, and its row once written."""
+
     track: RecordableTrack
     recorder: TrackRecorder
     participant_id: int
