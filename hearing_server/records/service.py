@@ -36,6 +36,7 @@ from hearing_server.records.seal import Sealer
 from recording.anchor import SenderClock
 from recording.recorder import TrackRecorder
 from recording.render import RenderSettings
+from signaling.background import BackgroundTasks
 from signaling.cluster.placement import Placement
 from signaling.observer import RecordableTrack
 
@@ -71,12 +72,14 @@ class RecordingService:
             self.root,
             key_path,
             render_settings,
-            alert=lambda hearing_id, message: self._spawn(self._alert(hearing_id, message)),
+            alert=lambda hearing_id, message: self._background.spawn(
+                self._alert(hearing_id, message)
+            ),
         )
         self._recovery = Recovery(database, self.root)
         self._hearings: dict[int, LiveRecording] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._seal_retries: set[asyncio.Task[None]] = set()
+        self._background = BackgroundTasks(log, "recording task")
+        self._seal_retries = BackgroundTasks(log, "retrying a seal")
 
     # MediaObserver
 
@@ -128,12 +131,10 @@ class RecordingService:
                 SEAL_RETRY_SECONDS,
             )
             await self._rows.write_failure(hearing, "the record could not be sealed", utcnow())
-            retry = asyncio.ensure_future(self._seal_later(hearing))
-            self._seal_retries.add(retry)
-            retry.add_done_callback(self._seal_retries.discard)
+            self._seal_retries.spawn(self._seal_later(hearing))
             return None
         assert hearing.recording_id is not None  # sealed
-        self._spawn(self._renderer.render(hearing.recording_id))
+        self._background.spawn(self._renderer.render(hearing.recording_id))
         return code
 
     async def placed(self, hearing_id: int) -> None:
@@ -160,7 +161,7 @@ class RecordingService:
         the archives a stopped server did not finish."""
         await self._recovery.take_up(placement)
         for recording_id in await self._renderer.unrendered():
-            self._spawn(self._renderer.render(recording_id))
+            self._background.spawn(self._renderer.render(recording_id))
 
     async def shutdown(self) -> None:
         """The server stops: close the open segments (the hearings stay unfinished) and stop
@@ -169,10 +170,8 @@ class RecordingService:
             await self._stop(hearing)
         self._hearings.clear()
         self._renderer.stop()
-        for retry in self._seal_retries:
-            retry.cancel()
-        for task in list(self._tasks):
-            await asyncio.gather(task, return_exceptions=True)
+        await self._seal_retries.close()
+        await self._background.wait()
 
     # Close: seal, then render
 
@@ -198,7 +197,7 @@ class RecordingService:
                 continue
             log.info("sealed the recording of hearing %s (verification code %s)", hearing.id, code)
             assert hearing.recording_id is not None
-            self._spawn(self._renderer.render(hearing.recording_id))
+            self._background.spawn(self._renderer.render(hearing.recording_id))
             return
 
     async def _left_unfinished(self, hearing_id: int) -> LiveRecording | None:
@@ -260,7 +259,7 @@ class RecordingService:
         hearing.enqueue(lambda: self._rows.write_failure(hearing, message, at))
         if stop and hearing.stopping is not None:
             return
-        self._spawn(self._alert(hearing.id, f"Recording failed: {message}"))
+        self._background.spawn(self._alert(hearing.id, f"Recording failed: {message}"))
         if stop:
             hearing.stopping = asyncio.ensure_future(self._close_recorders(hearing))
 
@@ -275,13 +274,3 @@ class RecordingService:
         await self._close_recorders(hearing)
         await hearing.queue.join()  # the last segments' rows included
         hearing.worker.cancel()
-
-    def _spawn(self, coro: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("recording task failed", exc_info=task.exception())
