@@ -3,15 +3,13 @@
 They share a fresh PostgreSQL database (created here and dropped on exit), a Redis under a
 prefix of their own (its keys are deleted on exit), a recordings folder and a public URL; each
 has its own port and node URL. Each process runs in a folder of its own under `workdir`, with
-its output in `server.log` there (bench/servers.py).
+its output in `server.log` there (tests/live_server.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
-import subprocess
 from pathlib import Path
 from types import TracebackType
 
@@ -19,7 +17,7 @@ import asyncpg
 import redis
 
 from bench.seed import create_staff
-from bench.servers import PYTHON, REPO, ServerProcess, free_port
+from tests.live_server import LiveServer
 
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": "postgres"}
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -42,7 +40,7 @@ class Cluster:
         tag = secrets.token_hex(5)
         self.database = f"hs_bench_{tag}"
         self.redis_prefix = f"hs-bench-{tag}"
-        self.servers: list[ServerProcess] = []
+        self.servers: list[LiveServer] = []
         self.password = ""
 
     @property
@@ -57,36 +55,26 @@ class Cluster:
     def recorded_bytes(self) -> int:
         return sum(f.stat().st_size for f in self.recordings.rglob("*") if f.is_file())
 
-    def _env(self, public_url: str) -> dict[str, str]:
-        path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-        shared = self.workdir / "shared"
-        return {
-            **os.environ,
-            "PYTHONPATH": path,
-            "HEARING_HOST": "127.0.0.1",
-            "HEARING_DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{self.database}",
-            "HEARING_REDIS_URL": REDIS_URL,
-            "HEARING_REDIS_PREFIX": self.redis_prefix,
-            "HEARING_PUBLIC_URL": public_url,
-            "HEARING_RECORDINGS_DIR": str(self.recordings),
-            "HEARING_SIGNING_KEY_PATH": str(shared / "keys" / "archive-ed25519.pem"),
-            "HEARING_DRAIN_SECONDS": "0",
-        }
-
     def start(self) -> None:
         asyncio.run(_admin(f'CREATE DATABASE "{self.database}"'))
-        ports = [free_port() for _ in range(self.processes)]
-        env = self._env(f"http://127.0.0.1:{ports[0]}")
-        run = [PYTHON, "-m", "bench.launcher"]
-        cwd = str(self.workdir)
-        subprocess.run([*run, "migrate"], env=env, cwd=cwd, check=True, capture_output=True)
-        self.password = create_staff(run, env, cwd)
-        for index, port in enumerate(ports):
+        settings = {
+            "database_url": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{self.database}",
+            "redis_url": REDIS_URL,
+            "redis_prefix": self.redis_prefix,
+            "recordings_dir": str(self.recordings),
+            "signing_key_path": str(self.workdir / "shared" / "keys" / "archive-ed25519.pem"),
+        }
+        for index in range(self.processes):
             folder = self.workdir / f"process-{index}"
             folder.mkdir()
-            own = {**env, "HEARING_PORT": str(port), "HEARING_NODE_URL": f"http://127.0.0.1:{port}"}
-            server = ServerProcess([*run, "serve"], folder, own, port)
-            self.servers.append(server)
+            self.servers.append(LiveServer(folder, module="bench.launcher", **settings))
+        first = self.servers[0]
+        for server in self.servers:  # each announces its own address to the joins it redirects
+            server.env["HEARING_NODE_URL"] = server.url
+            server.env["HEARING_PUBLIC_URL"] = first.url
+        first.run("migrate").check_returncode()
+        self.password = create_staff(first)
+        for server in self.servers:
             server.start()
 
     def stop(self) -> None:

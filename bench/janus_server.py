@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.participant import Seat
 from bench.seed import BenchHearing
-from bench.servers import ServerProcess, free_port
+from tests.live_server import ServerProcess, free_port
 
 JANUS = Path("/usr/bin/janus")
 LIBRARIES = Path("/usr/lib")

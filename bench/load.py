@@ -22,7 +22,7 @@ from bench.latency import latencies, percentile
 from bench.participant import Incoming
 from bench.proc import cpu_seconds, machine_busy_seconds, rss_mb
 from bench.seed import BenchHearing
-from bench.servers import ServerProcess
+from tests.live_server import ServerProcess
 
 REPLY_TIMEOUT = 60.0
 WAITING_SECONDS = 1.0

@@ -22,7 +22,6 @@ import json
 import math
 import os
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ import aiohttp
 
 from bench.proc import cpu_seconds
 from bench.seed import create_staff
-from bench.servers import PYTHON, ServerProcess, _env, free_port
+from tests.live_server import LiveServer, child_env
 
 GUESS_LIMIT = 5  # the server's default login_attempts per address and account
 ACCOUNT_GUARD = 20  # its default login_account_attempts
@@ -121,13 +120,13 @@ async def attack(url: str, logins: int, addresses: int) -> None:
 
 async def _child(*args: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        PYTHON,
+        sys.executable,
         "-m",
         "bench.logins",
         *args,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
-        env=_env(),
+        env=child_env(),
     )
 
 
@@ -162,23 +161,18 @@ async def flood(url: str, pid: int, password: str, logins: int, addresses: int) 
     return result
 
 
-def start_server(workdir: Path, redis: bool) -> tuple[ServerProcess, str]:
+def start_server(workdir: Path, redis: bool) -> tuple[LiveServer, str]:
     """`hearing-server serve` on a new SQLite database with a judge; returns it and the password."""
-    port = free_port()
     settings = {
-        "HEARING_HOST": "127.0.0.1",
-        "HEARING_PORT": str(port),
-        "HEARING_DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/bench.db",
-        "HEARING_RECORDINGS_DIR": str(workdir / "recordings"),
+        "database_url": f"sqlite+aiosqlite:///{workdir}/bench.db",
+        "recordings_dir": str(workdir / "recordings"),
     }
     if redis:
-        settings["HEARING_REDIS_URL"] = "redis://127.0.0.1:6379/0"
-        settings["HEARING_REDIS_PREFIX"] = f"bench-logins-{secrets.token_hex(4)}"
-    env = _env(**settings)
-    run = [PYTHON, "-m", "hearing_server"]
-    subprocess.run([*run, "migrate"], env=env, cwd=workdir, check=True, capture_output=True)
-    password = create_staff(run, env, str(workdir))
-    server = ServerProcess([*run, "serve"], workdir, env, port)
+        settings["redis_url"] = "redis://127.0.0.1:6379/0"
+        settings["redis_prefix"] = f"bench-logins-{secrets.token_hex(4)}"
+    server = LiveServer(workdir, **settings)
+    server.run("migrate").check_returncode()
+    password = create_staff(server)
     server.start()
     return server, password
 

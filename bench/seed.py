@@ -7,7 +7,6 @@ who joins late: as bench, a clerk enters without waiting to be admitted.
 from __future__ import annotations
 
 import secrets
-import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import aiohttp
 
 from bench.participant import Seat
+from tests.live_server import LiveServer
 
 API = "/api/v1"
 
@@ -27,20 +27,12 @@ class BenchHearing:
     late: Seat
 
 
-def create_staff(run: list[str], env: dict[str, str], cwd: str) -> str:
-    """Create the judge and clerk accounts with `run` (the server's CLI); return the password."""
+def create_staff(server: LiveServer) -> str:
+    """Create the judge and clerk accounts with the server's CLI; return the password."""
     password = secrets.token_urlsafe(16)
     for username, role in (("judge", "judge"), ("clerk", "clerk")):
-        subprocess.run(
-            [*run, "create-user", username, "--role", role, "--court", "bench", "--password-stdin"],
-            input=password + "\n",
-            env=env,
-            cwd=cwd,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        options = ("--role", role, "--court", "bench", "--password-stdin")
+        server.run("create-user", username, *options, stdin=password + "\n").check_returncode()
     return password
 
 

@@ -55,7 +55,7 @@ def test_workers_serve_on_consecutive_ports_and_come_back_after_a_crash(
         redis_prefix=f"test-{uuid.uuid4().hex[:8]}",
     )
     assert server.run("migrate").returncode == 0
-    server.serve_args = ["--workers", "2"]
+    server.command += ["--workers", "2"]
     second = f"http://127.0.0.1:{server.port + 1}"
     with server:
         assert server.process is not None
