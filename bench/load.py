@@ -1,30 +1,26 @@
 """One measured run: N participants in one hearing on a running server, everyone receiving
 everyone else, then a late joiner and a party rejoining as a reloaded page does.
 
-The participants are spread over worker processes (bench/worker.py); this process only
-directs them and reads the server's CPU time and memory from /proc around a measured window
-that starts after a warm-up.
+The participants are spread over worker processes (bench/forwarding_worker.py); this process
+only directs them and reads the server's CPU time and memory from /proc around a measured
+window that starts after a warm-up.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import multiprocessing
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import Any
 
-from bench import worker
+from bench import forwarding_worker
 from bench.clip import Clip, SendLog
 from bench.latency import latencies, percentile
 from bench.participant import Incoming
 from bench.proc import cpu_seconds, machine_busy_seconds, rss_mb
 from bench.seed import BenchHearing
+from bench.workers import Workers
 from tests.live_server import ServerProcess
 
-REPLY_TIMEOUT = 60.0
 WAITING_SECONDS = 1.0
 """How long the parties wait, connected, before the judge admits them all."""
 
@@ -99,72 +95,19 @@ def _median(values: list[float]) -> float:
     return ordered[len(ordered) // 2]
 
 
-class _Workers:
-    def __init__(
-        self, count: int, url: str, hearing_id: int, clip: Clip, signaling: worker.Signaling
-    ) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conns: list[Connection] = []
-        self.processes = []
-        args = (url, hearing_id, clip, signaling)
-        for _ in range(count):
-            parent, child = context.Pipe()
-            process = context.Process(target=worker.run, args=(child, *args))
-            process.start()
-            self.conns.append(parent)
-            self.processes.append(process)
-
-    def ask(self, index: int, *command: Any) -> Any:
-        self.conns[index].send(command)
-        return self._reply(self.conns[index], command[0])
-
-    def ask_all(self, *command: Any) -> list[Any]:
-        return self.gather([command] * len(self.conns))
-
-    def gather(self, commands: list[tuple[Any, ...]]) -> list[Any]:
-        """Send each worker its command, then collect the replies (all work at once)."""
-        for conn, command in zip(self.conns, commands, strict=True):
-            conn.send(command)
-        return [
-            self._reply(conn, command[0])
-            for conn, command in zip(self.conns, commands, strict=True)
-        ]
-
-    @staticmethod
-    def _reply(conn: Connection, name: str) -> Any:
-        if not conn.poll(REPLY_TIMEOUT):
-            raise TimeoutError(f"a worker gave no reply to {name!r} in {REPLY_TIMEOUT} s")
-        reply = conn.recv()
-        if isinstance(reply, Exception):
-            raise reply
-        return reply
-
-    def close(self) -> None:
-        for conn, process in zip(self.conns, self.processes, strict=True):
-            if process.is_alive():
-                with contextlib.suppress(OSError, EOFError):
-                    conn.send(("close",))
-                    if conn.poll(10):
-                        conn.recv()
-            process.join(10)
-            if process.is_alive():
-                process.kill()
-                process.join()
-
-
 def measure(
     server: ServerProcess,
     hearing: BenchHearing,
     clip: Clip,
     load: Load,
     by_timestamp: bool,
-    signaling: worker.Signaling = "hearing",
+    signaling: forwarding_worker.Signaling = "hearing",
     join_paths: bool = False,
 ) -> Measurement:
     """`join_paths`: also time the admitted parties' and a rejoining party's first frames
     (the hearing server only: the MediaRelay baseline and Janus let everyone in at once)."""
     count = min(load.workers, load.participants)
-    workers = _Workers(count, server.url, hearing.hearing_id, clip, signaling)
+    workers = Workers(count, forwarding_worker.run, server.url, hearing.hearing_id, clip, signaling)
     try:
         return _measure(
             workers, server.pid, hearing, load, by_timestamp, signaling == "hearing", join_paths
@@ -174,7 +117,7 @@ def measure(
 
 
 def _measure(
-    workers: _Workers,
+    workers: Workers,
     pid: int,
     hearing: BenchHearing,
     load: Load,
@@ -190,7 +133,7 @@ def _measure(
     if admits:
         workers.ask(0, "call", judge, "open")
     n = len(workers.conns)
-    workers.gather([("join", parties[i::n], i == 0) for i in range(n)])
+    workers.gather({i: ("join", parties[i::n], i == 0) for i in range(n)})
     admitted_at = 0.0
     if join_paths:
         time.sleep(WAITING_SECONDS)
@@ -206,7 +149,7 @@ def _measure(
     time.sleep(load.warmup)
 
     workers.ask_all("reset")
-    pids = [p.pid for p in workers.processes if p.pid is not None]
+    pids = workers.pids
     load_start, busy_start = sum(map(cpu_seconds, pids)), machine_busy_seconds()
     cpu_start, started = cpu_seconds(pid), time.monotonic()
     rss = [rss_mb(pid)]
@@ -218,7 +161,7 @@ def _measure(
     other = (
         (machine_busy_seconds() - busy_start) / window - generator - (cpu_end - cpu_start) / window
     )
-    snapshots: list[worker.Snapshot] = workers.ask_all("snapshot")
+    snapshots: list[forwarding_worker.Snapshot] = workers.ask_all("snapshot")
 
     late = workers.ask(n - 1, "late_join", hearing.late, load.participants, 10.0)
     # parties[0] runs in worker 0; everyone else publishes to it
@@ -234,10 +177,10 @@ def _measure(
     )
 
 
-def _wait_flowing(workers: _Workers, participants: int, limit: float = 30.0) -> None:
+def _wait_flowing(workers: Workers, participants: int, limit: float = 30.0) -> None:
     deadline = time.monotonic() + limit
     while True:
-        counts = {k: v for reply in workers.ask_all("flowing") for k, v in reply.items()}
+        counts = workers.flowing()
         if all(n >= participants - 1 for n in counts.values()):
             return
         if time.monotonic() > deadline:
@@ -247,7 +190,7 @@ def _wait_flowing(workers: _Workers, participants: int, limit: float = 30.0) -> 
 
 def _summarise(
     load: Load,
-    snapshots: list[worker.Snapshot],
+    snapshots: list[forwarding_worker.Snapshot],
     window: float,
     cores: tuple[float, float, float],
     late: list[float],

@@ -13,6 +13,7 @@ hearing server's socket.io signaling (bench/janus_participant.py adds Janus').
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from abc import ABC, abstractmethod
 from array import array
@@ -97,6 +98,20 @@ class BaseParticipant(ABC):
 
     def video_streams_flowing(self) -> int:
         return sum(1 for s in self.incoming.values() if s.kind == "video" and s.frames > 0)
+
+    async def wait_first_frames(self, publishers: int, deadline: float) -> list[float]:
+        """Wait until video from `publishers` publishers arrives, or until `deadline` (a
+        monotonic time); then the seconds from connecting to each incoming video stream's first
+        frame, in order."""
+        with contextlib.suppress(TimeoutError):
+            while self.video_streams_flowing() < publishers:
+                self.first_frame.clear()
+                await asyncio.wait_for(self.first_frame.wait(), deadline - time.monotonic())
+        return sorted(
+            s.first_frame_at - self.connected_at
+            for s in self.incoming.values()
+            if s.kind == "video" and s.first_frame_at is not None
+        )
 
     def _add_clip(self, pc: RTCPeerConnection) -> None:
         video = ClipVideoTrack(self.clip, self.sent)

@@ -78,15 +78,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import multiprocessing
 import os
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +94,8 @@ from bench.participant import Seat
 from bench.proc import cpu_seconds, machine_busy_seconds
 from bench.scale_worker import Counts, Joined, LateJoin
 from bench.seed import BenchHearing, seed_hearing
+from bench.workers import Workers
 
-REPLY_TIMEOUT = 60.0
 SUSTAINED = 0.95
 """A step holds when every subscriber gets this share of the frames sent, and publishers send
 this share of the clip's 30 fps."""
@@ -247,59 +243,6 @@ def _rounded(value: float) -> float | None:
     return None if value != value else round(value, 3)  # NaN: nothing measured
 
 
-class Pool:
-    """The load-generator processes, driven over pipes (one command per worker at a time)."""
-
-    def __init__(self, count: int, clip: Clip) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conns: list[Connection] = []
-        self.processes: list[BaseProcess] = []
-        for _ in range(count):
-            parent, child = context.Pipe()
-            process = context.Process(target=scale_worker.run, args=(child, clip))
-            process.start()
-            self.conns.append(parent)
-            self.processes.append(process)
-
-    @property
-    def pids(self) -> list[int]:
-        return [p.pid for p in self.processes if p.pid is not None]
-
-    def ask(self, index: int, *command: Any) -> Any:
-        return self.gather({index: command})[index]
-
-    def ask_all(self, *command: Any) -> list[Any]:
-        replies = self.gather(dict.fromkeys(range(len(self.conns)), command))
-        return [replies[i] for i in range(len(self.conns))]
-
-    def gather(self, commands: dict[int, tuple[Any, ...]]) -> dict[int, Any]:
-        """Send each named worker its command, then collect the replies (all work at once)."""
-        for index, command in commands.items():
-            self.conns[index].send(command)
-        replies = {}
-        for index, command in commands.items():
-            conn = self.conns[index]
-            if not conn.poll(REPLY_TIMEOUT):
-                raise TimeoutError(f"worker {index} gave no reply to {command[0]!r}")
-            reply = conn.recv()
-            if isinstance(reply, Exception):
-                raise reply
-            replies[index] = reply
-        return replies
-
-    def close(self) -> None:
-        for conn, process in zip(self.conns, self.processes, strict=True):
-            if process.is_alive():
-                with contextlib.suppress(OSError, EOFError):
-                    conn.send(("close",))
-                    if conn.poll(10):
-                        conn.recv()
-            process.join(10)
-            if process.is_alive():
-                process.kill()
-                process.join()
-
-
 def _checked(reply: dict[str, Any], what: str) -> None:
     if "error" in reply:
         raise RuntimeError(f"{what}: {reply['error']}")
@@ -308,7 +251,7 @@ def _checked(reply: dict[str, Any], what: str) -> None:
 class Scenario:
     """One system of P processes, the load generator, and the hearings running on them."""
 
-    def __init__(self, cluster: Cluster, pool: Pool, options: Options) -> None:
+    def __init__(self, cluster: Cluster, pool: Workers, options: Options) -> None:
         self.cluster = cluster
         self.pool = pool
         self.options = options
@@ -365,7 +308,7 @@ class Scenario:
         deadline = time.monotonic() + self.options.limit
         want = self.options.participants - 1
         while time.monotonic() < deadline:
-            flowing = {k: v for reply in self.pool.ask_all("flowing") for k, v in reply.items()}
+            flowing = self.pool.flowing()
             if all(flowing.get(m, 0) >= want for h in self.running for m in h.members):
                 return True
             time.sleep(0.3)
@@ -445,7 +388,7 @@ def run_processes(processes: int, clip: Clip, options: Options) -> Run:
         Cluster(processes, Path(tmp)) as cluster,
     ):
         hearings = asyncio.run(_seed(cluster, total, options.participants))
-        pool = Pool(options.workers, clip)
+        pool = Workers(options.workers, scale_worker.run, clip)
         print(
             f"P={processes}: servers up and {total} hearings seeded in "
             f"{time.monotonic() - started:.0f} s",

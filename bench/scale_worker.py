@@ -1,7 +1,7 @@
 """A load-generator process for bench/scale.py: participants of many hearings on several servers.
 
-Like bench/worker.py (which serves one hearing on one server), it is driven over a pipe, one
-command at a time, and its participants (bench/participant.py) send the pre-encoded clip and
+Like bench/forwarding_worker.py (one hearing on one server), it is driven over a pipe
+(bench/workers.py), and its participants (bench/participant.py) send the pre-encoded clip and
 count what arrives without decoding. Each participant joins through the URL it is given and
 follows a `moved` refusal to the process that holds its hearing.
 """
@@ -9,7 +9,6 @@ follows a `moved` refusal to the process that holds its hearing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -18,6 +17,7 @@ from typing import Any
 from bench.clip import Clip
 from bench.loopback import use_loopback
 from bench.participant import Participant, Seat
+from bench.workers import Worker
 
 
 @dataclass(frozen=True)
@@ -55,25 +55,11 @@ def run(conn: Connection, clip: Clip) -> None:
     asyncio.run(_Worker(clip).serve(conn))
 
 
-class _Worker:
+class _Worker(Worker[Participant]):
     def __init__(self, clip: Clip) -> None:
-        self.clip = clip
-        self.fingerprints = clip.fingerprints()
-        self.participants: dict[int, Participant] = {}
+        super().__init__(clip)
         self.reset_at = time.monotonic()
         self.sent_at_reset: dict[int, int] = {}
-
-    async def serve(self, conn: Connection) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            command, *args = await loop.run_in_executor(None, conn.recv)
-            try:
-                reply = await getattr(self, command)(*args)
-            except Exception as exc:  # reported to the parent, which stops the run
-                reply = RuntimeError(f"{command}: {type(exc).__name__}: {exc}")
-            conn.send(reply)
-            if command == "close":
-                return
 
     async def _join(self, url: str, hearing_id: int, seat: Seat) -> Participant:
         participant = Participant(url, hearing_id, seat, self.clip, self.fingerprints)
@@ -94,16 +80,7 @@ class _Worker:
     ) -> LateJoin:
         """Join a hearing in session and time the first frames from the moment of connecting."""
         participant = await self._join(url, hearing_id, seat)
-        deadline = participant.connected_at + limit
-        with contextlib.suppress(TimeoutError):
-            while participant.video_streams_flowing() < publishers:
-                participant.first_frame.clear()
-                await asyncio.wait_for(participant.first_frame.wait(), deadline - time.monotonic())
-        firsts = sorted(
-            s.first_frame_at - participant.connected_at
-            for s in participant.incoming.values()
-            if s.kind == "video" and s.first_frame_at is not None
-        )
+        firsts = await participant.wait_first_frames(publishers, participant.connected_at + limit)
         joined = Joined(seat.participant_id, participant.url, participant.moves)
         return LateJoin(
             joined,
@@ -111,14 +88,8 @@ class _Worker:
             all_frames=firsts[-1] if len(firsts) >= publishers else None,
         )
 
-    async def flowing(self) -> dict[int, int]:
-        """Participant id -> number of incoming video streams that delivered a frame."""
-        return {pid: p.video_streams_flowing() for pid, p in self.participants.items()}
-
     async def reset(self) -> None:
-        for participant in self.participants.values():
-            for stream in participant.incoming.values():
-                stream.reset()
+        await super().reset()
         self.reset_at = time.monotonic()
         self.sent_at_reset = {pid: len(p.sent.index) for pid, p in self.participants.items()}
 
@@ -135,8 +106,3 @@ class _Worker:
             if p.seat.publishes
         }
         return Counts(time.monotonic() - self.reset_at, received, sent)
-
-    async def close(self) -> None:
-        await asyncio.gather(
-            *(p.close() for p in self.participants.values()), return_exceptions=True
-        )

@@ -1,13 +1,10 @@
-"""A load-generator process: runs some participants, doing what the parent asks over a pipe.
-
-The parent (bench/forwarding.py) sends one command at a time and waits for the reply, so the
-server's CPU is measured while the workers only replay packets and count them.
+"""A load-generator process of bench/forwarding.py: some participants of one hearing on one
+server (ours, the MediaRelay baseline or Janus), driven over a pipe (bench/workers.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -20,6 +17,7 @@ from bench.clip import Clip, SendLog
 from bench.janus_participant import JanusParticipant
 from bench.loopback import use_loopback, zero_timestamp_origins
 from bench.participant import BaseParticipant, Incoming, Participant, Seat
+from bench.workers import Worker
 from signaling.media.vp8 import parse_descriptor
 
 RELOAD_SECONDS = 0.5
@@ -53,26 +51,12 @@ def run(conn: Connection, url: str, hearing_id: int, clip: Clip, signaling: Sign
     asyncio.run(_Worker(url, hearing_id, clip, signaling).serve(conn))
 
 
-class _Worker:
+class _Worker(Worker[BaseParticipant]):
     def __init__(self, url: str, hearing_id: int, clip: Clip, signaling: Signaling) -> None:
+        super().__init__(clip)
         self.url = url
         self.hearing_id = hearing_id
-        self.clip = clip
         self.signaling = signaling
-        self.fingerprints = clip.fingerprints()
-        self.participants: dict[int, BaseParticipant] = {}
-
-    async def serve(self, conn: Connection) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            command, *args = await loop.run_in_executor(None, conn.recv)
-            try:
-                reply = await getattr(self, command)(*args)
-            except Exception as exc:  # reported to the parent, which stops the run
-                reply = RuntimeError(f"{command}: {type(exc).__name__}: {exc}")
-            conn.send(reply)
-            if command == "close":
-                return
 
     def _participant(self, seat: Seat) -> BaseParticipant:
         kind = JanusParticipant if self.signaling == "janus" else Participant
@@ -90,15 +74,6 @@ class _Worker:
         participant = self.participants[participant_id]
         assert isinstance(participant, Participant)  # a Janus room has nothing to call
         return await participant.call(event)
-
-    async def flowing(self) -> dict[int, int]:
-        """Participant id -> number of incoming video streams that delivered a frame."""
-        return {pid: p.video_streams_flowing() for pid, p in self.participants.items()}
-
-    async def reset(self) -> None:
-        for participant in self.participants.values():
-            for stream in participant.incoming.values():
-                stream.reset()
 
     async def snapshot(self) -> Snapshot:
         received, sample = [], None
@@ -138,21 +113,7 @@ class _Worker:
         self, participant: BaseParticipant, publishers: int, limit: float
     ) -> list[float]:
         await participant.join()
-        deadline = time.monotonic() + limit
-        with contextlib.suppress(TimeoutError):
-            while participant.video_streams_flowing() < publishers:
-                participant.first_frame.clear()
-                await asyncio.wait_for(participant.first_frame.wait(), deadline - time.monotonic())
-        return sorted(
-            s.first_frame_at - participant.connected_at
-            for s in participant.incoming.values()
-            if s.kind == "video" and s.first_frame_at is not None
-        )
-
-    async def close(self) -> None:
-        await asyncio.gather(
-            *(p.close() for p in self.participants.values()), return_exceptions=True
-        )
+        return await participant.wait_first_frames(publishers, time.monotonic() + limit)
 
 
 def _decode(payloads: list[bytes]) -> tuple[int, int, int]:
