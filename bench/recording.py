@@ -119,15 +119,9 @@ def make_recorder(
         raise SystemExit(f"recording {name} failed: {error}")
 
     if clock is None:
-        return TrackRecorder(
-            directory,
-            name,
-            mime,
-            rate,
-            on_segment=found.append,
-            on_error=fail,
-            request_keyframe=no_keyframe,
-        )
+        wall_clock, monotonic = time.time, time.monotonic  # the recorder's own defaults
+    else:
+        wall_clock, monotonic = (lambda: START + clock()), clock
     return TrackRecorder(
         directory,
         name,
@@ -136,8 +130,8 @@ def make_recorder(
         on_segment=found.append,
         on_error=fail,
         request_keyframe=no_keyframe,
-        wall_clock=lambda: START + clock(),
-        monotonic=clock,
+        wall_clock=wall_clock,
+        monotonic=monotonic,
     )
 
 
