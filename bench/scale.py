@@ -93,7 +93,7 @@ from bench.latency import percentile
 from bench.participant import Seat
 from bench.proc import cpu_seconds, machine_busy_seconds
 from bench.scale_worker import Counts, Joined, LateJoin
-from bench.seed import BenchHearing, seed_hearing
+from bench.seed import BenchHearing, log_in_staff, seed_hearing
 from bench.workers import Workers
 
 SUSTAINED = 0.95
@@ -416,12 +416,10 @@ def run_processes(processes: int, clip: Clip, options: Options) -> Run:
 async def _seed(cluster: Cluster, count: int, participants: int) -> list[BenchHearing]:
     """`count` hearings, each with the judge, participants - 2 parties and the clerk."""
     urls = cluster.urls
+    staff = await log_in_staff(urls[0], cluster.password)  # sessions hold in every process
     return list(
         await asyncio.gather(
-            *(
-                seed_hearing(urls[i % len(urls)], cluster.password, participants - 2)
-                for i in range(count)
-            )
+            *(seed_hearing(urls[i % len(urls)], staff, participants - 2) for i in range(count))
         )
     )
 

@@ -20,6 +20,26 @@ API = "/api/v1"
 
 
 @dataclass(frozen=True)
+class Staff:
+    """The judge's and the clerk's sessions, logged in once for every hearing seeded: the
+    server counts each login attempt against the account (bench/logins.py), so a bench that
+    logged in per hearing would be refused past a handful of hearings."""
+
+    judge_id: int
+    judge_cookie: str
+    csrf: str
+    clerk_id: int
+    clerk_cookie: str
+
+
+async def log_in_staff(url: str, password: str) -> Staff:
+    async with aiohttp.ClientSession(url, cookie_jar=aiohttp.DummyCookieJar()) as http:
+        judge_id, judge_cookie, csrf = await _login(http, "judge", password)
+        clerk_id, clerk_cookie, _ = await _login(http, "clerk", password)
+    return Staff(judge_id, judge_cookie, csrf, clerk_id, clerk_cookie)
+
+
+@dataclass(frozen=True)
 class BenchHearing:
     hearing_id: int
     judge: Seat
@@ -36,13 +56,11 @@ def create_staff(server: LiveServer) -> str:
     return password
 
 
-async def seed_hearing(url: str, password: str, parties: int) -> BenchHearing:
+async def seed_hearing(url: str, staff: Staff, parties: int) -> BenchHearing:
     async with aiohttp.ClientSession(url, cookie_jar=aiohttp.DummyCookieJar()) as http:
-        judge_id, judge_cookie, csrf = await _login(http, "judge", password)
-        clerk_id, clerk_cookie, _ = await _login(http, "clerk", password)
 
         async def call(path: str, body: dict[str, Any] | None = None) -> Any:
-            headers = {"X-CSRF-Token": csrf, "Cookie": f"hs_session={judge_cookie}"}
+            headers = {"X-CSRF-Token": staff.csrf, "Cookie": f"hs_session={staff.judge_cookie}"}
             method = "POST" if body is not None else "GET"
             async with http.request(method, API + path, json=body, headers=headers) as response:
                 reply = await response.json()
@@ -54,7 +72,7 @@ async def seed_hearing(url: str, password: str, parties: int) -> BenchHearing:
         case = await call("/cases", {"number": number, "title": "bench", "kind": "civil_trial"})
         start = datetime.now(UTC).isoformat()
         hearing = await call(
-            f"/cases/{case['id']}/hearings", {"scheduled_start": start, "clerk_id": clerk_id}
+            f"/cases/{case['id']}/hearings", {"scheduled_start": start, "clerk_id": staff.clerk_id}
         )
         hearing_id = hearing["id"]
         seats = []
@@ -67,9 +85,9 @@ async def seed_hearing(url: str, password: str, parties: int) -> BenchHearing:
         seat_of = {p["user_id"]: p["id"] for p in listed if p["user_id"] is not None}
         return BenchHearing(
             hearing_id=hearing_id,
-            judge=Seat(seat_of[judge_id], cookie=judge_cookie),
+            judge=Seat(seat_of[staff.judge_id], cookie=staff.judge_cookie),
             parties=seats,
-            late=Seat(seat_of[clerk_id], cookie=clerk_cookie, publishes=False),
+            late=Seat(seat_of[staff.clerk_id], cookie=staff.clerk_cookie, publishes=False),
         )
 
 

@@ -11,7 +11,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bench.seed import BenchHearing, create_staff, seed_hearing
+from bench.seed import BenchHearing, create_staff, log_in_staff, seed_hearing
 from tests.live_server import LiveServer, ServerProcess, child_env, free_port
 
 
@@ -28,7 +28,7 @@ def hearing_server(workdir: Path, parties: int) -> tuple[LiveServer, BenchHearin
     password = create_staff(server)
     server.start()
     try:
-        hearing = asyncio.run(seed_hearing(server.url, password, parties))
+        hearing = asyncio.run(_seed(server.url, password, parties))
     except BaseException:
         server.stop()
         raise
@@ -41,3 +41,7 @@ def relay_server(workdir: Path, bitrate: int) -> ServerProcess:
     options = ["--port", str(port), "--bitrate", str(bitrate)]
     command = [sys.executable, "-m", "bench.relay_server", *options]
     return ServerProcess(command, workdir, child_env(), port)
+
+
+async def _seed(url: str, password: str, parties: int) -> BenchHearing:
+    return await seed_hearing(url, await log_in_staff(url, password), parties)
