@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT = {"config", "court", "signaling", "recording", "hearing_server"}
+PROJECT = {"config", "court", "signaling", "recording", "evidence", "hearing_server"}
 
 ALLOWED: dict[str, set[str]] = {
     "config": {"config"},
@@ -15,7 +15,8 @@ ALLOWED: dict[str, set[str]] = {
     "signaling/media": {"signaling"},  # only signaling.media itself, checked below
     "signaling": {"court", "signaling"},
     "recording": {"recording"},
-    "hearing_server": {"config", "court", "signaling", "recording", "hearing_server"},
+    "evidence": {"evidence", "recording"},
+    "hearing_server": {"config", "court", "signaling", "recording", "evidence", "hearing_server"},
 }
 
 
