@@ -4,11 +4,12 @@ Imports nothing of the project but `recording.digest` (an exhibit is stored like
 once, under its SHA-256). Modules: `inspection` (the API: a file in, an `Inspection` or a
 `Refused` out), `sniff` (the kind of file from its first bytes), `pdf` and `pdf_probe` (the PDF
 read in a child process under a CPU, memory and time budget), `image`, `media` (audio and
-video), `limits` and `refusal`.
+video), `limits`, `refusal` and `names` (the safe display name of a file as given).
 """
 
 from .inspection import Inspection, Kind, inspect_file
 from .limits import Limits
+from .names import display_name
 from .refusal import Refusal, Refused
 
-__all__ = ["Inspection", "Kind", "Limits", "Refusal", "Refused", "inspect_file"]
+__all__ = ["Inspection", "Kind", "Limits", "Refusal", "Refused", "display_name", "inspect_file"]
