@@ -7,9 +7,9 @@ read in a child process under a CPU, memory and time budget), `image`, `media` (
 video), `limits`, `refusal` and `names` (the safe display name of a file as given).
 """
 
-from .inspection import Inspection, Kind, inspect_file
-from .limits import Limits
-from .names import display_name
-from .refusal import Refusal, Refused
+from evidence.inspection import Inspection, Kind, inspect_file
+from evidence.limits import Limits
+from evidence.names import display_name
+from evidence.refusal import Refusal, Refused
 
 __all__ = ["Inspection", "Kind", "Limits", "Refusal", "Refused", "display_name", "inspect_file"]

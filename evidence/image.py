@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from .limits import Limits
-from .refusal import Refusal, Refused
+from evidence.limits import Limits
+from evidence.refusal import Refusal, Refused
 
 PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 

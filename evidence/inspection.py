@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from evidence.image import image_size
+from evidence.limits import DEFAULT_LIMITS, Limits
+from evidence.media import media_facts
+from evidence.pdf import pdf_pages
+from evidence.refusal import ACCEPTED, Refusal, Refused
+from evidence.sniff import HEAD, Container, sniff
 from recording.digest import sha256_file
-
-from .image import image_size
-from .limits import DEFAULT_LIMITS, Limits
-from .media import media_facts
-from .pdf import pdf_pages
-from .refusal import ACCEPTED, Refusal, Refused
-from .sniff import HEAD, Container, sniff
 
 IMAGE_TYPES = {
     Container.JPEG: "image/jpeg",

@@ -9,9 +9,9 @@ from pathlib import Path
 import av
 from av.stream import Disposition
 
-from .limits import Limits
-from .refusal import Refusal, Refused
-from .sniff import Container
+from evidence.limits import Limits
+from evidence.refusal import Refusal, Refused
+from evidence.sniff import Container
 
 DEMUXERS = {Container.MP3: "mp3", Container.WAV: "wav", Container.MP4: "mp4"}
 AUDIO_TYPES = {Container.MP3: "audio/mpeg", Container.WAV: "audio/wav", Container.MP4: "audio/mp4"}

@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .limits import Limits
-from .refusal import Refusal, Refused
+from evidence.limits import Limits
+from evidence.refusal import Refusal, Refused
 
 logger = logging.getLogger(__name__)
 

@@ -21,14 +21,17 @@ ALLOWED: dict[str, set[str]] = {
 
 
 def imported(path: Path) -> set[str]:
-    """The dotted module names a file imports (absolute imports only: the project uses no
-    relative ones)."""
+    """The dotted module names a file imports, relative imports resolved."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.add(node.module)
+        elif isinstance(node, ast.ImportFrom):  # relative: resolved against the file's package
+            package = path.resolve().relative_to(ROOT).parent.parts
+            base = ".".join(package[: len(package) - node.level + 1])
+            names.add(f"{base}.{node.module}" if node.module else base)
     return names
 
 
@@ -58,6 +61,10 @@ def test_the_check_sees_a_wrong_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from signaling.room import Room\nimport hearing_server.app\n")
     assert {"signaling.room", "hearing_server.app"} <= imported(bad)
+
+
+def test_relative_imports_are_resolved() -> None:
+    assert "signaling.media.packet" in imported(ROOT / "signaling/media/history.py")
 
 
 def test_the_live_hearings_identify_callers_without_the_rest_api() -> None:
