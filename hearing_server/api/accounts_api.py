@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from court.permissions import Action
 from court.roles import Role
+from hearing_server.api.creation import add_audited
 from hearing_server.api.errors import ApiError
 from hearing_server.api.fields import Code, Id, Name, Password, StaffRole
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import get_or_404
-from hearing_server.audit import audit
 from hearing_server.auth import hash_password
 from hearing_server.db.models import Court, Courtroom, DetentionCentre, Terminal, User
 
@@ -103,6 +103,12 @@ class TerminalCreated(BaseModel):
 
 
 def register(api: Api) -> None:
+    _register_courts(api)
+    _register_users(api)
+    _register_detention_centres(api)
+
+
+def _register_courts(api: Api) -> None:
     @api.route(
         "POST",
         "/courts",
@@ -117,9 +123,7 @@ def register(api: Api) -> None:
         if await ctx.db.scalar(select(Court).where(Court.code == body.code)):
             raise ApiError(409, "conflict", f"a court with code {body.code!r} exists")
         court = Court(code=body.code, name=body.name)
-        ctx.db.add(court)
-        await ctx.db.flush()
-        audit(ctx.db, who.label, "create", "court", court.id, ctx.client_ip)
+        await add_audited(ctx, who, court, "create", "court")
         return CourtOut.model_validate(court)
 
     @api.route("GET", "/courts", summary="List courts", tag="admin", response=CourtList)
@@ -141,9 +145,7 @@ def register(api: Api) -> None:
         who = ctx.require(Action.MANAGE_ACCOUNTS)
         court = await get_or_404(ctx, Court, ctx.ids["court_id"], "court")
         room = Courtroom(court_id=court.id, name=body.name)
-        ctx.db.add(room)
-        await ctx.db.flush()
-        audit(ctx.db, who.label, "create", "courtroom", room.id, ctx.client_ip)
+        await add_audited(ctx, who, room, "create", "courtroom")
         return CourtroomOut.model_validate(room)
 
     @api.route(
@@ -161,6 +163,8 @@ def register(api: Api) -> None:
         )
         return CourtroomList(items=[CourtroomOut.model_validate(r) for r in rooms])
 
+
+def _register_users(api: Api) -> None:
     @api.route(
         "POST",
         "/users",
@@ -187,9 +191,7 @@ def register(api: Api) -> None:
             court_id=body.court_id,
             password_hash=hash_password(body.password),
         )
-        ctx.db.add(user)
-        await ctx.db.flush()
-        audit(ctx.db, who.label, "create", "user", user.id, ctx.client_ip, {"role": body.role})
+        await add_audited(ctx, who, user, "create", "user", {"role": body.role})
         return UserOut.model_validate(user)
 
     @api.route("GET", "/users", summary="List staff accounts", tag="admin", response=UserList)
@@ -200,6 +202,8 @@ def register(api: Api) -> None:
             query = query.where(User.court_id == who.court_id)
         return UserList(items=[UserOut.model_validate(u) for u in await ctx.db.scalars(query)])
 
+
+def _register_detention_centres(api: Api) -> None:
     @api.route(
         "POST",
         "/detention-centres",
@@ -214,9 +218,7 @@ def register(api: Api) -> None:
         if await ctx.db.scalar(select(DetentionCentre).where(DetentionCentre.name == body.name)):
             raise ApiError(409, "conflict", f"a detention centre named {body.name!r} exists")
         centre = DetentionCentre(name=body.name)
-        ctx.db.add(centre)
-        await ctx.db.flush()
-        audit(ctx.db, who.label, "create", "detention_centre", centre.id, ctx.client_ip)
+        await add_audited(ctx, who, centre, "create", "detention_centre")
         return CentreOut.model_validate(centre)
 
     @api.route(
@@ -245,7 +247,5 @@ def register(api: Api) -> None:
         centre = await get_or_404(ctx, DetentionCentre, ctx.ids["centre_id"], "detention centre")
         secret = secrets.token_urlsafe(24)
         terminal = Terminal(centre_id=centre.id, name=body.name, secret_hash=hash_password(secret))
-        ctx.db.add(terminal)
-        await ctx.db.flush()
-        audit(ctx.db, who.label, "create", "terminal", terminal.id, ctx.client_ip)
+        await add_audited(ctx, who, terminal, "create", "terminal")
         return TerminalCreated(terminal=TerminalOut.model_validate(terminal), secret=secret)

@@ -12,6 +12,7 @@ from court.kinds import RULES, HearingKind
 from court.permissions import Action
 from court.roles import Role
 from court.states import HearingState, TransitionError, check_transition
+from hearing_server.api.creation import add_audited
 from hearing_server.api.errors import ApiError
 from hearing_server.api.fields import CaseNumber, CourtTime, Id, Title
 from hearing_server.api.outputs import HearingList, HearingOut, hearing_out
@@ -90,6 +91,12 @@ class HearingQuery(BaseModel):
 
 
 def register(api: Api) -> None:
+    _register_cases(api)
+    _register_scheduling(api)
+    _register_hearings(api)
+
+
+def _register_cases(api: Api) -> None:
     @api.route(
         "POST",
         "/cases",
@@ -119,9 +126,7 @@ def register(api: Api) -> None:
             kind=body.kind,
             judge_id=judge_id,
         )
-        ctx.db.add(case)
-        await ctx.db.flush()
-        audit(ctx.db, who.label, "create", "case", case.id, ctx.client_ip, {"number": case.number})
+        await add_audited(ctx, who, case, "create", "case", {"number": case.number})
         return CaseOut.model_validate(case)
 
     @api.route(
@@ -154,6 +159,8 @@ def register(api: Api) -> None:
             hearings=[hearing_out(h, case) for h in hearings],
         )
 
+
+def _register_scheduling(api: Api) -> None:
     @api.route(
         "POST",
         "/cases/{case_id}/hearings",
@@ -170,25 +177,8 @@ def register(api: Api) -> None:
         if body.public and not RULES[kind].may_be_public:
             raise ApiError(422, "invalid_request", f"a {kind} is never public")
         if body.courtroom_id is not None:
-            room = await ctx.db.get(Courtroom, body.courtroom_id)
-            if room is None or room.court_id != case.court_id:
-                raise ApiError(
-                    422,
-                    "invalid_request",
-                    f"courtroom {body.courtroom_id} is not one of this court's",
-                )
-        judge_id = body.judge_id or case.judge_id or (who.id if who.role is Role.JUDGE else None)
-        if judge_id is None:
-            raise ApiError(
-                422, "invalid_request", "name the presiding judge (judge_id): the case has none"
-            )
-        judge = await _staff_of(ctx, judge_id, Role.JUDGE, case.court_id)
-        clerk_id = body.clerk_id or (who.id if who.role is Role.CLERK else None)
-        clerk = (
-            await _staff_of(ctx, clerk_id, Role.CLERK, case.court_id)
-            if clerk_id is not None
-            else None
-        )
+            await _check_courtroom(ctx, body.courtroom_id, case.court_id)
+        bench = await _bench(ctx, who, case, body)
         hearing = Hearing(
             case_id=case.id,
             kind=kind,
@@ -199,28 +189,22 @@ def register(api: Api) -> None:
             courtroom_id=body.courtroom_id,
             state=HearingState.SCHEDULED,
         )
-        ctx.db.add(hearing)
-        await ctx.db.flush()
-        for user in (judge, clerk):
-            if user is not None:
-                ctx.db.add(
-                    Participant(
-                        hearing_id=hearing.id,
-                        role=user.role,
-                        name=user.display_name,
-                        user_id=user.id,
-                    )
+        await add_audited(ctx, who, hearing, "create", "hearing", {"case": case.number})
+        for user in bench:
+            ctx.db.add(
+                Participant(
+                    hearing_id=hearing.id, role=user.role, name=user.display_name, user_id=user.id
                 )
+            )
         ctx.db.add(
             HearingEvent(
                 hearing_id=hearing.id, kind="scheduled", actor=who.label, to_value=hearing.state
             )
         )
-        audit(
-            ctx.db, who.label, "create", "hearing", hearing.id, ctx.client_ip, {"case": case.number}
-        )
         return hearing_out(hearing, case)
 
+
+def _register_hearings(api: Api) -> None:
     @api.route(
         "GET",
         "/hearings",
@@ -304,6 +288,29 @@ def _case_search(who: Principal, query: CaseQuery) -> Select[Case]:
             )
         )
     return stmt
+
+
+async def _check_courtroom(ctx: Ctx, courtroom_id: int, court_id: int) -> None:
+    room = await ctx.db.get(Courtroom, courtroom_id)
+    if room is None or room.court_id != court_id:
+        raise ApiError(
+            422, "invalid_request", f"courtroom {courtroom_id} is not one of this court's"
+        )
+
+
+async def _bench(ctx: Ctx, who: Principal, case: Case, body: HearingIn) -> list[User]:
+    """The hearing's presiding judge and, if there is one, its clerk: those named, else the
+    case's judge, else the caller in their role."""
+    judge_id = body.judge_id or case.judge_id or (who.id if who.role is Role.JUDGE else None)
+    if judge_id is None:
+        raise ApiError(
+            422, "invalid_request", "name the presiding judge (judge_id): the case has none"
+        )
+    bench = [await _staff_of(ctx, judge_id, Role.JUDGE, case.court_id)]
+    clerk_id = body.clerk_id or (who.id if who.role is Role.CLERK else None)
+    if clerk_id is not None:
+        bench.append(await _staff_of(ctx, clerk_id, Role.CLERK, case.court_id))
+    return bench
 
 
 async def _staff_of(ctx: Ctx, user_id: int, role: Role, court_id: int) -> User:
