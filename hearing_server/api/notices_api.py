@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from court.permissions import Action
 from court.protocol import NoticeOut
 from hearing_server.api.routing import Api, Ctx
-from hearing_server.api.scope import visible_hearing
+from hearing_server.api.scope import hearing_for_action
 from hearing_server.audit import audit
 from hearing_server.db.models import HearingEvent
 from hearing_server.keys import SOCKETS
@@ -37,8 +37,7 @@ def register(api: Api) -> None:
         status=201,
     )
     async def post_notice(ctx: Ctx, body: NoticeIn) -> NoticeOut:
-        hearing = await visible_hearing(ctx, ctx.ids["hearing_id"])
-        who = ctx.require(Action.POST_NOTICE, hearing.state)
+        hearing, who = await hearing_for_action(ctx, ctx.ids["hearing_id"], Action.POST_NOTICE)
         notice = NoticeOut(hearing_id=hearing.id, text=body.text, by=who.name, at=datetime.now(UTC))
         ctx.db.add(
             HearingEvent(

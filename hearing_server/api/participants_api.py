@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -11,12 +11,14 @@ from court.kinds import RULES, HearingKind
 from court.permissions import Action
 from court.roles import BENCH, REPRESENTATIVE_ROLES, Role
 from court.states import HearingState
+from hearing_server.api.creation import add_audited
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.fields import Id, Name
+from hearing_server.api.invitation_links import new_invitation
 from hearing_server.api.outputs import HearingList, HearingOut, InvitationOut, hearing_out
 from hearing_server.api.queries import day_bounds
 from hearing_server.api.routing import Api, Ctx
-from hearing_server.api.scope import visible_hearing
+from hearing_server.api.scope import hearing_for_action, visible_hearing
 from hearing_server.audit import audit
 from hearing_server.auth import Principal, PrincipalKind
 from hearing_server.db.models import (
@@ -28,13 +30,7 @@ from hearing_server.db.models import (
     User,
     utcnow,
 )
-from hearing_server.invitations import (
-    InvitationStatus,
-    IssuedInvitation,
-    invitation_status,
-    issue_invitation,
-    revoke_invitation,
-)
+from hearing_server.invitations import InvitationStatus, invitation_status, revoke_invitation
 from hearing_server.keys import SETTINGS, SOCKETS
 from signaling.cluster.bus import tell_live_hearings
 from signaling.cluster.live_hearings import end_invitation
@@ -119,6 +115,12 @@ def needs_invitation(role: Role) -> bool:
 
 
 def register(api: Api) -> None:
+    _register_participants(api)
+    _register_invitations(api)
+    _register_terminal(api)
+
+
+def _register_participants(api: Api) -> None:
     @api.route(
         "POST",
         "/hearings/{hearing_id}/participants",
@@ -129,8 +131,8 @@ def register(api: Api) -> None:
         status=201,
     )
     async def add_participant(ctx: Ctx, body: ParticipantIn) -> ParticipantCreated:
-        hearing = await visible_hearing(ctx, ctx.ids["hearing_id"])
-        who = ctx.require(Action.MANAGE_PARTICIPANTS, hearing.state)
+        hearing_id = ctx.ids["hearing_id"]
+        hearing, who = await hearing_for_action(ctx, hearing_id, Action.MANAGE_PARTICIPANTS)
         await _check_participant(ctx, hearing, body)
         participant = Participant(
             hearing_id=hearing.id,
@@ -141,22 +143,15 @@ def register(api: Api) -> None:
             user_id=body.user_id,
             detention_centre_id=body.detention_centre_id,
         )
-        ctx.db.add(participant)
-        issued = _issue(ctx, participant, body.valid_hours) if needs_invitation(body.role) else None
-        await ctx.db.flush()
-        audit(
-            ctx.db,
-            who.label,
-            "add_participant",
-            "participant",
-            participant.id,
-            ctx.client_ip,
-            {"role": body.role},
+        invitation = (
+            new_invitation(ctx, participant, body.valid_hours)
+            if needs_invitation(body.role)
+            else None
         )
-        return ParticipantCreated(
-            participant=participant_out(participant),
-            invitation=None if issued is None else InvitationOut(**vars(issued)),
+        await add_audited(
+            ctx, who, participant, "add_participant", "participant", {"role": body.role}
         )
+        return ParticipantCreated(participant=participant_out(participant), invitation=invitation)
 
     @api.route(
         "GET",
@@ -173,6 +168,8 @@ def register(api: Api) -> None:
         )
         return ParticipantList(items=[participant_out(p) for p in rows])
 
+
+def _register_invitations(api: Api) -> None:
     @api.route(
         "POST",
         "/participants/{participant_id}/invitation",
@@ -188,10 +185,10 @@ def register(api: Api) -> None:
             raise ApiError(
                 409, "no_invitation", f"a {participant.role} does not join by invitation"
             )
-        issued = _issue(ctx, participant, body.valid_hours)
+        invitation = new_invitation(ctx, participant, body.valid_hours)
         audit(ctx.db, who.label, "issue_invitation", "participant", participant.id, ctx.client_ip)
         await _end_connection(ctx, participant, "invitation_replaced")
-        return InvitationOut(**vars(issued))
+        return invitation
 
     @api.route(
         "DELETE",
@@ -238,6 +235,8 @@ def register(api: Api) -> None:
             role=who.role,
         )
 
+
+def _register_terminal(api: Api) -> None:
     @api.route(
         "GET",
         "/terminal/hearings",
@@ -269,12 +268,6 @@ def register(api: Api) -> None:
         return HearingList(items=[hearing_out(h, c) for h, c in rows])
 
 
-def _issue(ctx: Ctx, participant: Participant, valid_hours: float | None) -> IssuedInvitation:
-    settings = ctx.request.app[SETTINGS]
-    hours = valid_hours if valid_hours is not None else settings.invitation_ttl_hours
-    return issue_invitation(participant, settings.base_url, timedelta(hours=hours))
-
-
 async def _end_connection(ctx: Ctx, participant: Participant, code: str) -> None:
     """End the participant's live connection, on whichever process holds their hearing: the
     invitation it was made with no longer works. Committed first, so that a reconnection with
@@ -289,8 +282,7 @@ async def _managed_participant(ctx: Ctx) -> tuple[Participant, Principal]:
     participant = await ctx.db.get(Participant, ctx.ids["participant_id"])
     if participant is None:
         raise not_found(f"participant {ctx.ids['participant_id']}")
-    hearing = await visible_hearing(ctx, participant.hearing_id)
-    who = ctx.require(Action.MANAGE_PARTICIPANTS, hearing.state)
+    _, who = await hearing_for_action(ctx, participant.hearing_id, Action.MANAGE_PARTICIPANTS)
     return participant, who
 
 

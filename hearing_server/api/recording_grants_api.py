@@ -5,8 +5,6 @@ that. Who may be granted follows the permission table
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -14,13 +12,12 @@ from court.permissions import Action, check
 from court.roles import BENCH, Role
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.fields import Id
+from hearing_server.api.invitation_links import new_invitation
 from hearing_server.api.outputs import GrantOut, InvitationOut, grant_out
 from hearing_server.api.recording_access import Access, retrieve
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.audit import audit
 from hearing_server.db.models import Participant, RecordingGrant
-from hearing_server.invitations import issue_invitation
-from hearing_server.keys import SETTINGS
 
 
 class GrantIn(BaseModel):
@@ -67,7 +64,7 @@ def register(api: Api) -> None:
         )
         ctx.db.add(grant)
         invitation = (
-            _new_invitation(ctx, participant, body.invitation_hours)
+            new_invitation(ctx, participant, body.invitation_hours)
             if body.invitation_hours is not None
             else None
         )
@@ -128,13 +125,6 @@ async def _grantee(ctx: Ctx, access: Access, participant_id: int) -> Participant
         )
     _check_grantable(participant)
     return participant
-
-
-def _new_invitation(ctx: Ctx, participant: Participant, hours: float) -> InvitationOut:
-    """A fresh invitation link for the grantee to sign in with (the old one stops working)."""
-    settings = ctx.request.app[SETTINGS]
-    issued = issue_invitation(participant, settings.base_url, dt.timedelta(hours=hours))
-    return InvitationOut(**vars(issued))
 
 
 def _check_grantable(participant: Participant) -> None:

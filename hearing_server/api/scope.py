@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from sqlalchemy import select
 
+from court.permissions import Action
 from court.roles import Role
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.routing import Ctx
@@ -66,3 +67,12 @@ async def visible_hearing(ctx: Ctx, hearing_id: int) -> Hearing:
         if case is None or not sees_court(principal, case.court_id):
             raise not_found(f"hearing {hearing_id}")
     return hearing
+
+
+async def hearing_for_action(
+    ctx: Ctx, hearing_id: int, action: Action
+) -> tuple[Hearing, Principal]:
+    """The hearing, if the caller may see it (404/403 as for ``visible_hearing``), and the
+    caller, if their role may take ``action`` in the hearing's present state (else 403)."""
+    hearing = await visible_hearing(ctx, hearing_id)
+    return hearing, ctx.require(action, hearing.state)
