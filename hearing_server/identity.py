@@ -67,14 +67,7 @@ async def session_principal(db: AsyncSession, token: str) -> Principal | None:
     terminal = await db.get(Terminal, session.terminal_id)
     if terminal is None or not terminal.active:
         return None
-    return Principal(
-        kind=PrincipalKind.TERMINAL,
-        id=terminal.id,
-        role=Role.DETAINEE,
-        name=terminal.name,
-        centre_id=terminal.centre_id,
-        csrf_token=session.csrf_token,
-    )
+    return terminal_principal(terminal, session.csrf_token)
 
 
 async def holder_principal(db: AsyncSession, kind: PrincipalKind, number: int) -> Principal | None:
@@ -100,6 +93,17 @@ def user_principal(user: User, csrf_token: str | None = None) -> Principal:
         role=user.role,
         name=user.display_name,
         court_id=user.court_id,
+        csrf_token=csrf_token,
+    )
+
+
+def terminal_principal(terminal: Terminal, csrf_token: str | None = None) -> Principal:
+    return Principal(
+        kind=PrincipalKind.TERMINAL,
+        id=terminal.id,
+        role=Role.DETAINEE,
+        name=terminal.name,
+        centre_id=terminal.centre_id,
         csrf_token=csrf_token,
     )
 

@@ -14,10 +14,10 @@ from court.roles import Role
 from hearing_server.api.errors import ApiError, error_response
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.audit import audit
-from hearing_server.auth import PasswordCheckBusy, new_token, token_hash
+from hearing_server.auth import PasswordCheckBusy, Principal, new_token, token_hash
 from hearing_server.client_address import client_address, throttle_key
 from hearing_server.db.models import AuthSession, Terminal, User, utcnow
-from hearing_server.identity import SESSION_COOKIE
+from hearing_server.identity import SESSION_COOKIE, terminal_principal, user_principal
 from hearing_server.keys import LOGIN_THROTTLE, PASSWORD_CHECKER, SETTINGS
 
 
@@ -67,18 +67,7 @@ def register(api: Api) -> None:
             raise await attempt.failed(body.username, "user", "wrong username or password")
         await attempt.succeeded()
         csrf = await _start_session(ctx, user_id=user.id)
-        audit(
-            ctx.db, f"user:{user.id}:{user.display_name}", "login", "user", user.id, ctx.client_ip
-        )
-        return SessionOut(
-            kind="user",
-            id=user.id,
-            name=user.display_name,
-            role=user.role,
-            court_id=user.court_id,
-            csrf_token=csrf,
-            time_zone=ctx.request.app[SETTINGS].court_timezone,
-        )
+        return _logged_in(ctx, user_principal(user, csrf))
 
     @api.route(
         "POST",
@@ -100,23 +89,7 @@ def register(api: Api) -> None:
             )
         await attempt.succeeded()
         csrf = await _start_session(ctx, terminal_id=terminal.id)
-        audit(
-            ctx.db,
-            f"terminal:{terminal.id}:{terminal.name}",
-            "login",
-            "terminal",
-            terminal.id,
-            ctx.client_ip,
-        )
-        return SessionOut(
-            kind="terminal",
-            id=terminal.id,
-            name=terminal.name,
-            role=Role.DETAINEE,
-            centre_id=terminal.centre_id,
-            csrf_token=csrf,
-            time_zone=ctx.request.app[SETTINGS].court_timezone,
-        )
+        return _logged_in(ctx, terminal_principal(terminal, csrf))
 
     @api.route("POST", "/auth/logout", summary="End this session", tag="auth", status=204)
     async def logout(ctx: Ctx) -> None:
@@ -130,18 +103,27 @@ def register(api: Api) -> None:
 
     @api.route("GET", "/auth/me", summary="Who am I", tag="auth", response=SessionOut)
     async def me(ctx: Ctx) -> SessionOut:
-        p = ctx.user
-        return SessionOut(
-            kind=p.kind,
-            id=p.id,
-            name=p.name,
-            role=p.role,
-            court_id=p.court_id,
-            centre_id=p.centre_id,
-            hearing_id=p.hearing_id,
-            csrf_token=p.csrf_token,
-            time_zone=ctx.request.app[SETTINGS].court_timezone,
-        )
+        return _session_out(ctx, ctx.user)
+
+
+def _logged_in(ctx: Ctx, who: Principal) -> SessionOut:
+    """Audit the login of ``who`` (a staff member or a terminal) and say who they now are."""
+    audit(ctx.db, who.label, "login", who.kind.value, who.id, ctx.client_ip)
+    return _session_out(ctx, who)
+
+
+def _session_out(ctx: Ctx, who: Principal) -> SessionOut:
+    return SessionOut(
+        kind=who.kind,
+        id=who.id,
+        name=who.name,
+        role=who.role,
+        court_id=who.court_id,
+        centre_id=who.centre_id,
+        hearing_id=who.hearing_id,
+        csrf_token=who.csrf_token,
+        time_zone=ctx.request.app[SETTINGS].court_timezone,
+    )
 
 
 class _Attempt:
