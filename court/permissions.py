@@ -10,6 +10,7 @@ answers only "may this role do this now".
 from dataclasses import dataclass
 from enum import StrEnum
 
+from court.exhibits import EXAMINERS, SUBMITTERS
 from court.roles import INVITED_ROLES, Role
 from court.states import LIVE, PLANNED, HearingState
 
@@ -24,6 +25,13 @@ class Action(StrEnum):
     RETRIEVE_RECORDINGS = "retrieve_recordings"
     GRANT_RECORDING_ACCESS = "grant_recording_access"
     POST_NOTICE = "post_notice"
+    # Evidence (docs/architecture.md#exhibits).
+    VIEW_EXHIBITS = "view_exhibits"
+    SUBMIT_EXHIBIT = "submit_exhibit"
+    WITHDRAW_EXHIBIT = "withdraw_exhibit"
+    SET_EXCHANGE = "set_exchange"
+    EXAMINE_EXHIBIT = "examine_exhibit"
+    VIEW_EXAMINATION = "view_examination"
     # Conducting a live hearing.
     OPEN = "open"
     START_SESSION = "start_session"
@@ -72,6 +80,14 @@ RULES: dict[Action, Rule] = {
     Action.GRANT_RECORDING_ACCESS: Rule(_BENCH),
     # A notice to everyone connected to a hearing (e.g. "we start at 10:30"), from any process.
     Action.POST_NOTICE: Rule(_BENCH, PLANNED),
+    # Which exhibits, whose side, before or after the exchange: court/exhibits.py and the caller.
+    Action.VIEW_EXHIBITS: Rule(_BENCH | _TAKING_PART),
+    Action.SUBMIT_EXHIBIT: Rule(SUBMITTERS, PLANNED),
+    Action.WITHDRAW_EXHIBIT: Rule(SUBMITTERS, PLANNED),
+    Action.SET_EXCHANGE: Rule(_JUDGE),
+    Action.EXAMINE_EXHIBIT: Rule(EXAMINERS, PLANNED),
+    # The bench the whole matrix; a party their own opinions.
+    Action.VIEW_EXAMINATION: Rule(_BENCH | EXAMINERS),
     Action.OPEN: Rule(_BENCH, frozenset({S.SCHEDULED})),
     Action.START_SESSION: Rule(_JUDGE, frozenset({S.OPEN})),
     Action.SET_PHASE: Rule(_JUDGE, frozenset({S.IN_SESSION})),

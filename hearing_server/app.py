@@ -15,7 +15,10 @@ from config import Settings
 from hearing_server.api import (
     accounts_api,
     cases_api,
+    exchange_api,
+    exhibits_api,
     notices_api,
+    opinions_api,
     participants_api,
     recording_archive_api,
     recording_detail_api,
@@ -70,6 +73,9 @@ def build_api() -> Api:
         recording_archive_api,
         recording_seal_api,
         recording_grants_api,
+        exhibits_api,
+        exchange_api,
+        opinions_api,
     ):
         module.register(api)
     return api

@@ -45,6 +45,27 @@ Name = Annotated[str, _text(200), AfterValidator(_printable)]
 
 Title = Annotated[str, _text(500), AfterValidator(_printable)]
 
+_CONTROL_IN_PROSE = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+PROSE = rf"^[^{_CONTROL_IN_PROSE}]*[^{_CONTROL}{_SPACE}][^{_CONTROL_IN_PROSE}]*$"
+"""Text of several lines that is not blank: tabs and line breaks allowed, no other control
+characters."""
+
+_prose_text = re.compile(PROSE)
+
+
+def _prose(value: str) -> str:
+    if not _prose_text.match(value):
+        raise ValueError("must not be blank nor contain control characters other than line breaks")
+    return value
+
+
+Prose = Annotated[
+    str,
+    Field(min_length=1, max_length=4000, json_schema_extra={"pattern": PROSE}),
+    AfterValidator(_prose),
+]
+"""A paragraph or a few (e.g. what an exhibit is meant to prove, the reasons for an opinion)."""
+
 CaseNumber = Annotated[
     str,
     _text(100),

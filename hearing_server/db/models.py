@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Enum,
     ForeignKey,
@@ -23,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from court.exhibits import Aspect, ExhibitSide, Opinion
 from court.kinds import HearingKind
 from court.roles import Role
 from court.states import HearingState
@@ -280,6 +282,94 @@ class RecordingGrant(Base):
     granted_by: Mapped[str] = mapped_column(String(200))
     """The granting staff member, as the audit log names them."""
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EvidenceExchange(Base):
+    """When a case's exhibits are exchanged between the sides: at the deadline the judge set,
+    or when the judge opens the exchange, whichever comes first. One row per case, not per
+    hearing: exhibits belong to the case, and what a side has seen it cannot unsee."""
+
+    __tablename__ = "evidence_exchanges"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    deadline: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    set_by: Mapped[str] = mapped_column(String(200))
+    """The judge who last set the deadline or opened the exchange, as the audit log names them."""
+
+
+class Exhibit(Base):
+    """One exhibit of a case, numbered in its side's list (原告证据1). Withdrawing it keeps the
+    row (and its number); files and opinions refer to it."""
+
+    __tablename__ = "exhibits"
+    __table_args__ = (UniqueConstraint("case_id", "side", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    side: Mapped[ExhibitSide] = mapped_column(_enum(ExhibitSide, "exhibit_side"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(500))
+    purpose: Mapped[str] = mapped_column(Text)
+    """What it is meant to prove (证明目的)."""
+    submitted_by_participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
+    submitted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    """The submitter's name as shown to the court."""
+    submitted_by_role: Mapped[Role] = mapped_column(_enum(Role, "exhibit_submitter_role"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class ExhibitFile(Base):
+    """One file of an exhibit, stored once by its SHA-256 (the upload step fills this in)."""
+
+    __tablename__ = "exhibit_files"
+    __table_args__ = (UniqueConstraint("exhibit_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exhibit_id: Mapped[int] = mapped_column(
+        ForeignKey("exhibits.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int]
+    """Its place among the exhibit's files, from 1."""
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    original_name: Mapped[str] = mapped_column(Text)
+    """The name the file was uploaded with, exactly as given (shown, never used as a path)."""
+    display_name: Mapped[str] = mapped_column(String(500))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExhibitOpinion(Base):
+    """One party's opinion on one aspect of an exhibit of another side (质证). A change
+    overwrites the row; the timeline keeps every opinion given."""
+
+    __tablename__ = "exhibit_opinions"
+    __table_args__ = (UniqueConstraint("exhibit_id", "party_id", "aspect"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exhibit_id: Mapped[int] = mapped_column(
+        ForeignKey("exhibits.id", ondelete="CASCADE"), index=True
+    )
+    party_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    """The participant whose opinion it is (a party, a prosecutor, a detainee)."""
+    given_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL")
+    )
+    """Who recorded it: the party, or their lawyer."""
+    aspect: Mapped[Aspect] = mapped_column(_enum(Aspect, "exhibit_aspect"))
+    opinion: Mapped[Opinion] = mapped_column(_enum(Opinion, "exhibit_opinion"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEntry(Base):
