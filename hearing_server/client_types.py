@@ -2,8 +2,8 @@
 (docs/architecture.md#parts-and-dependencies): ``web_client/src/generated/`` is written from
 ``court/`` and the REST API's output models, never by hand.
 
-- ``court.ts``: roles, hearing states and transitions, kinds and phases, presence and the
-  permission table as data, with their union types.
+- ``court.ts``: roles, hearing states and transitions, kinds and phases, presence, exhibit
+  sides, aspects and opinions, and the permission table as data, with their union types.
 - ``protocol.ts``: the `/hearing` namespace's payloads (``court/protocol.py``) and
   ``ServerEvents``, each server event's handler type.
 - ``api.ts``: the REST responses the browser reads.
@@ -30,10 +30,13 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from pydantic_core import core_schema
 
-from court import kinds, permissions, presence, protocol, roles, states
+from court import exhibits, kinds, permissions, presence, protocol, roles, states
 from hearing_server.api import (
     accounts_api,
     cases_api,
+    exchange_api,
+    exhibits_api,
+    opinions_api,
     outputs,
     participants_api,
     recording_archive_api,
@@ -54,6 +57,9 @@ COURT_TYPES: dict[str, type[StrEnum]] = {
     "HearingState": states.HearingState,
     "HearingKind": kinds.HearingKind,
     "Presence": presence.Presence,
+    "ExhibitSide": exhibits.ExhibitSide,
+    "Aspect": exhibits.Aspect,
+    "Opinion": exhibits.Opinion,
 }
 """The court's enums: their own ``court.ts`` types wherever a payload uses them."""
 
@@ -75,6 +81,10 @@ API_MODELS: list[type[BaseModel]] = [
     recording_grants_api.GrantCreated,
     recording_archive_api.ArchiveLink,
     recording_seal_api.VerifyOut,
+    exhibits_api.ExhibitOut,
+    exchange_api.ExchangeOut,
+    opinions_api.OpinionOut,
+    opinions_api.Examination,
 ]
 """The REST responses the browser reads (lists are ``Items<T>`` of these)."""
 
@@ -158,6 +168,9 @@ def court_ts() -> str:
         ),
         _const("PRESENCES", [str(p) for p in presence.Presence]),
         "export type Presence = (typeof PRESENCES)[number];\n",
+        *_labelled("EXHIBIT_SIDES", "EXHIBIT_SIDE_LABELS", "ExhibitSide", exhibits.SIDE_LABELS),
+        *_labelled("ASPECTS", "ASPECT_LABELS", "Aspect", exhibits.ASPECT_LABELS),
+        *_labelled("OPINIONS", "OPINION_LABELS", "Opinion", exhibits.OPINION_LABELS),
         _const("ACTIONS", [str(a) for a in permissions.Action]),
         "export type Action = (typeof ACTIONS)[number];\n",
         _const(
@@ -174,6 +187,22 @@ def court_ts() -> str:
         ),
     ]
     return HEADER + "\n" + "\n".join(parts)
+
+
+def _labelled(
+    name: str, labels_name: str, type_: str, labels: dict[Any, tuple[str, str]]
+) -> list[str]:
+    """An enum's values (in the order of its labels, which name every one), its union type and
+    its Chinese and English labels."""
+    return [
+        _const(name, [str(value) for value in labels]),
+        f"export type {type_} = (typeof {name})[number];\n",
+        _const(
+            labels_name,
+            {str(value): list(label) for value, label in labels.items()},
+            f"Readonly<Record<{type_}, readonly [zh: string, en: string]>>",
+        ),
+    ]
 
 
 class _SchemaForTypeScript(GenerateJsonSchema):

@@ -86,7 +86,39 @@ export const PRESENCES = ["invited", "joining", "waiting", "in_hearing", "in_con
 
 export type Presence = (typeof PRESENCES)[number];
 
-export const ACTIONS = ["manage_accounts", "view_records", "manage_cases", "schedule_hearing", "manage_participants", "retrieve_recordings", "grant_recording_access", "post_notice", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "join", "publish", "raise_hand", "message_bench", "consult", "report_self_test"] as const;
+export const EXHIBIT_SIDES = ["court", "plaintiff", "defendant", "third_party", "prosecution", "defence"] as const;
+
+export type ExhibitSide = (typeof EXHIBIT_SIDES)[number];
+
+export const EXHIBIT_SIDE_LABELS: Readonly<Record<ExhibitSide, readonly [zh: string, en: string]>> = {
+  court: ["法院调取证据", "Court's exhibit"],
+  plaintiff: ["原告证据", "Plaintiff's exhibit"],
+  defendant: ["被告证据", "Defendant's exhibit"],
+  third_party: ["第三人证据", "Third party's exhibit"],
+  prosecution: ["公诉机关证据", "Prosecution exhibit"],
+  defence: ["辩方证据", "Defence exhibit"],
+};
+
+export const ASPECTS = ["authenticity", "legality", "relevance"] as const;
+
+export type Aspect = (typeof ASPECTS)[number];
+
+export const ASPECT_LABELS: Readonly<Record<Aspect, readonly [zh: string, en: string]>> = {
+  authenticity: ["真实性", "Authenticity"],
+  legality: ["合法性", "Legality"],
+  relevance: ["关联性", "Relevance"],
+};
+
+export const OPINIONS = ["admitted", "disputed"] as const;
+
+export type Opinion = (typeof OPINIONS)[number];
+
+export const OPINION_LABELS: Readonly<Record<Opinion, readonly [zh: string, en: string]>> = {
+  admitted: ["认可", "Admitted"],
+  disputed: ["有异议", "Disputed"],
+};
+
+export const ACTIONS = ["manage_accounts", "view_records", "manage_cases", "schedule_hearing", "manage_participants", "retrieve_recordings", "grant_recording_access", "post_notice", "view_exhibits", "submit_exhibit", "withdraw_exhibit", "set_exchange", "examine_exhibit", "view_examination", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "join", "publish", "raise_hand", "message_bench", "consult", "report_self_test"] as const;
 
 export type Action = (typeof ACTIONS)[number];
 
@@ -99,6 +131,12 @@ export const PERMISSIONS: Readonly<Record<Action, { roles: readonly Role[]; stat
   retrieve_recordings: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "creditor", "interpreter"], "states": null},
   grant_recording_access: {"roles": ["judge", "clerk"], "states": null},
   post_notice: {"roles": ["judge", "clerk"], "states": ["scheduled", "open", "in_session", "recess"]},
+  view_exhibits: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "creditor", "interpreter", "witness"], "states": null},
+  submit_exhibit: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel"], "states": ["scheduled", "open", "in_session", "recess"]},
+  withdraw_exhibit: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel"], "states": ["scheduled", "open", "in_session", "recess"]},
+  set_exchange: {"roles": ["judge"], "states": null},
+  examine_exhibit: {"roles": ["prosecutor", "party", "agent", "counsel"], "states": ["scheduled", "open", "in_session", "recess"]},
+  view_examination: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel"], "states": null},
   open: {"roles": ["judge", "clerk"], "states": ["scheduled"]},
   start_session: {"roles": ["judge"], "states": ["open"]},
   set_phase: {"roles": ["judge"], "states": ["in_session"]},

@@ -1,9 +1,19 @@
 // Simplified Chinese and English. Every dictionary is defined with `messages(en, zh)`, so the
 // compiler refuses a key that one language lacks; `t` reports a key that no dictionary has.
-import type { HearingKind, HearingState, Phase, Presence, Role } from "../generated/court";
+import type {
+  Aspect,
+  ExhibitSide,
+  HearingKind,
+  HearingState,
+  Opinion,
+  Phase,
+  Presence,
+  Role,
+} from "../generated/court";
 import type { AlertOut } from "../generated/protocol";
 import { archiveMessages } from "../i18n/archive";
 import { commonMessages } from "../i18n/common";
+import { exhibitMessages } from "../i18n/exhibits";
 import { liveMessages } from "../i18n/live";
 import { refusalMessages } from "../i18n/refusals";
 import { staffMessages } from "../i18n/staff";
@@ -11,13 +21,17 @@ import { staffMessages } from "../i18n/staff";
 export type Lang = "zh-CN" | "en";
 
 /** The words for the values of the court's tables and of the server's alerts: a new role, state,
- * kind, phase, presence or alert does not compile until both languages have its words. */
+ * kind, phase, presence, exhibit side, aspect, opinion or alert does not compile until both
+ * languages have its words. */
 type CourtWord =
   | `role.${Role}`
   | `state.${HearingState}`
   | `kind.${HearingKind}`
   | `phase.${Phase}`
   | `live.presence.${Presence}`
+  | `exhibit.side.${ExhibitSide}`
+  | `exhibit.aspect.${Aspect}`
+  | `exhibit.opinion.${Opinion}`
   | `live.alert.${AlertOut["kind"]}`;
 export const LANGUAGES: readonly Lang[] = ["zh-CN", "en"];
 
@@ -27,6 +41,7 @@ const all = {
     ...liveMessages.en,
     ...staffMessages.en,
     ...archiveMessages.en,
+    ...exhibitMessages.en,
     ...refusalMessages.en,
   },
   "zh-CN": {
@@ -34,6 +49,7 @@ const all = {
     ...liveMessages.zh,
     ...staffMessages.zh,
     ...archiveMessages.zh,
+    ...exhibitMessages.zh,
     ...refusalMessages.zh,
   },
 } satisfies Record<Lang, Record<CourtWord, string>>;
