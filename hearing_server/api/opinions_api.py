@@ -113,12 +113,10 @@ def register(api: Api) -> None:
         if row is None:
             row = ExhibitOpinion(exhibit_id=exhibit.id, party_id=party_id, aspect=body.aspect)
             ctx.db.add(row)
-        row.opinion, row.reason, row.given_by_id, row.at = (
-            body.opinion,
-            body.reason,
-            me.id,
-            utcnow(),
-        )
+        row.opinion = body.opinion
+        row.reason = body.reason
+        row.given_by_id = me.id
+        row.at = utcnow()
         detail = {
             "exhibit_id": exhibit.id,
             "label": exhibit_label(exhibit.side, exhibit.number)[1],
