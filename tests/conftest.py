@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -23,10 +25,22 @@ POSTGRES_URL = os.environ.get(
 )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+DATABASE_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+"""The params of a fixture that runs its tests on each database (see `empty_database`)."""
+
+
+@pytest.fixture(params=DATABASE_KINDS)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """An empty database of each kind, dropped afterwards."""
-    if request.param == "sqlite":
+    async with empty_database(request.param, tmp_path) as url:
+        yield url
+
+
+@asynccontextmanager
+async def empty_database(kind: str, tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of an empty database of ``kind`` ("sqlite" in ``tmp_path``, or "postgresql"),
+    dropped on exit."""
+    if kind == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'hearing.db'}"
         return
     async with postgres_database() as url:
@@ -68,13 +82,20 @@ class postgres_database:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=database_url,
-        recordings_dir=tmp_path / "recordings",
-        signing_key_path=tmp_path / "keys" / "archive-ed25519.pem",
-        public_url="http://courts.test",
-        login_attempts=3,
-    )
+    return settings_with(database_url, tmp_path)
+
+
+def settings_with(database_url: str, tmp_path: Path, **more: Any) -> Settings:
+    """The settings the tests' server runs with (its files under ``tmp_path``), ``more``
+    added or changed."""
+    usual: dict[str, Any] = {
+        "database_url": database_url,
+        "recordings_dir": tmp_path / "recordings",
+        "signing_key_path": tmp_path / "keys" / "archive-ed25519.pem",
+        "public_url": "http://courts.test",
+        "login_attempts": 3,
+    }
+    return Settings(**(usual | more))
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from hearing_server.auth import hash_password
 from hearing_server.db.database import Database
 from hearing_server.db.models import AuditEntry, User
 from tests.callers import PASSWORD, TERMINAL_SECRET, World
+from tests.conftest import settings_with
 
 LIMIT = 3
 From = Callable[[str], AbstractAsyncContextManager[aiohttp.ClientSession]]
@@ -34,11 +35,9 @@ From = Callable[[str], AbstractAsyncContextManager[aiohttp.ClientSession]]
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=database_url,
-        recordings_dir=tmp_path / "recordings",
-        signing_key_path=tmp_path / "keys" / "archive-ed25519.pem",
-        public_url="http://courts.test",
+    return settings_with(
+        database_url,
+        tmp_path,
         login_attempts=LIMIT,
         login_address_attempts=50,
         login_account_attempts=10,

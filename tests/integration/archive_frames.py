@@ -149,6 +149,18 @@ def runs_forward(counters: Sequence[int]) -> bool:
     )
 
 
+def assert_shown(seen: Sequence[int], sent: set[int], folder: Path, tag: int) -> None:
+    """The archive's tile for camera ``tag`` shows (``seen``) the pictures ``sent`` but for the
+    odd one a decoder skipped, in the order the segments in ``folder`` recorded them."""
+    assert sent, f"tag {tag}: nothing sent in the seconds checked"
+    tracks = recorded_tracks(folder, tag)
+    assert all(runs_forward(track) for track in tracks), f"tag {tag}: recorded: {tracks}"
+    recorded = [counter for track in tracks for counter in track]
+    assert in_recorded_order(seen, recorded), f"tag {tag}: out of order: {seen} of {recorded}"
+    missing = sent - set(seen)
+    assert len(missing) <= 0.1 * len(sent), (tag, len(sent), sorted(missing))
+
+
 def sidecar_state(sidecar: Path) -> str:
     """A segment's state as its JSON sidecar tells: recording (open), closed or recovered."""
     return str(json.loads(sidecar.read_text())["state"])

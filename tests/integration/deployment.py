@@ -12,6 +12,8 @@ from typing import Any
 
 import aiohttp
 
+from tests.headless import HeadlessParticipant, SendTimes
+from tests.integration.courtroom import receiving
 from tests.live_server import LiveServer
 
 
@@ -90,6 +92,30 @@ async def schedule(judge: Staff, number: str) -> tuple[int, str]:
         {"role": "party", "name": "张三", "side": "plaintiff"},
     )
     return hearing["id"], party["invitation"]["token"]
+
+
+async def judge_and_party_in_session(
+    server: LiveServer,
+    judge: Staff,
+    hearing_id: int,
+    invitation: str,
+    people: list[HeadlessParticipant],
+) -> tuple[HeadlessParticipant, HeadlessParticipant]:
+    """The judge and the invited party join through ``server``; the judge opens the session
+    and admits the party, and each receives the other's media. Both are added to ``people``
+    (for the caller to hang up), the judge first."""
+    send_times = SendTimes()
+    bench = HeadlessParticipant(server.url, send_times, cookie=judge.cookie)
+    party = HeadlessParticipant(server.url, send_times, invitation=invitation)
+    people += [bench, party]
+    await bench.join(hearing_id)
+    for event in ("open", "start_session"):
+        assert (await bench.signal.call(event)).get("ok") is True
+    await party.join(hearing_id)
+    assert (await bench.signal.call("admit", {"participant_id": party.id})) == {"ok": True}
+    await receiving(party, bench.id, frames=10)
+    await receiving(bench, party.id, frames=10)
+    return bench, party
 
 
 def make_judge(server: LiveServer) -> str:

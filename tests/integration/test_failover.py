@@ -17,19 +17,17 @@ from sqlalchemy import select
 
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent, Recording
-from tests.headless import HeadlessParticipant, SendTimes
+from tests.headless import HeadlessParticipant
 from tests.integration.archive_frames import (
     LOSS_BOUND,
     archived,
+    assert_shown,
     eventually,
-    in_recorded_order,
     read_archive,
-    recorded_tracks,
-    runs_forward,
     sidecar_state,
 )
 from tests.integration.courtroom import presence, receiving
-from tests.integration.deployment import login, make_judge, schedule
+from tests.integration.deployment import judge_and_party_in_session, login, make_judge, schedule
 from tests.integration.peers import wait_until
 from tests.live_server import LiveServer
 
@@ -46,7 +44,6 @@ async def test_participants_are_back_on_the_other_process_and_one_record_spans_t
 ) -> None:
     a, b = pair
     password = make_judge(a)
-    send_times = SendTimes()
     people: list[HeadlessParticipant] = []
     database = Database(shared_database_url)
     folder = tmp_path / "recordings"
@@ -54,16 +51,9 @@ async def test_participants_are_back_on_the_other_process_and_one_record_spans_t
         judge = await login(http, a, password)
         hearing_id, invitation = await schedule(judge, "(2026)c1民初11号")
         try:
-            bench = HeadlessParticipant(a.url, send_times, cookie=judge.cookie)
-            party = HeadlessParticipant(a.url, send_times, invitation=invitation)
-            people += [bench, party]
-            await bench.join(hearing_id)
-            for event in ("open", "start_session"):
-                assert (await bench.signal.call(event)).get("ok") is True
-            await party.join(hearing_id)
-            assert (await bench.signal.call("admit", {"participant_id": party.id})) == {"ok": True}
-            await receiving(party, bench.id, frames=10)
-            await receiving(bench, party.id, frames=10)
+            bench, party = await judge_and_party_in_session(
+                a, judge, hearing_id, invitation, people
+            )
             recorded_from = time.monotonic()
             await asyncio.sleep(MEDIA_SECONDS)  # recorded on A
             for person in people:  # as the browser client does: back through any front door
@@ -143,27 +133,14 @@ async def test_participants_are_back_on_the_other_process_and_one_record_spans_t
 
     frames = read_archive(folder / recording.archive_path, tiles=2)
     assert frames.card, "the interruption is marked in the archive"
+    # the pictures sent, in the order they were recorded (a picture may show an older
+    # counter: see `archive_frames`)
     for camera in cameras_before:  # what A recorded, up to ~2 s before the kill
         assert camera is not None and camera.sent is not None
         sent = {n for n, at in camera.sent.items() if recorded_from <= at <= killed - LOSS_BOUND}
-        _covered(
-            frames.before.get(camera.tag, []), sent, recorded_tracks(hearing_folder, camera.tag)
-        )
+        assert_shown(frames.before.get(camera.tag, []), sent, hearing_folder, camera.tag)
     for camera in cameras_after:  # what B recorded, once media flowed again
         assert camera is not None and camera.sent is not None
         assert camera not in cameras_before  # a new peer connection, a new camera tag
         sent = {n for n, at in camera.sent.items() if flowing <= at <= closing - 1}
-        _covered(
-            frames.after.get(camera.tag, []), sent, recorded_tracks(hearing_folder, camera.tag)
-        )
-
-
-def _covered(seen: list[int], sent: set[int], tracks: list[list[int]]) -> None:
-    """The archive shows the pictures sent (but for the odd one skipped), in the order they
-    were recorded (a picture may show an older counter: see `archive_frames`)."""
-    assert sent
-    assert all(runs_forward(track) for track in tracks), f"recorded out of order: {tracks}"
-    recorded = [counter for track in tracks for counter in track]
-    assert in_recorded_order(seen, recorded), f"counters out of order: {seen} of {recorded}"
-    missing = sent - set(seen)
-    assert len(missing) <= 0.1 * len(sent), (len(sent), sorted(missing))
+        assert_shown(frames.after.get(camera.tag, []), sent, hearing_folder, camera.tag)

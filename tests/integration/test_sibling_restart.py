@@ -19,10 +19,9 @@ from sqlalchemy import select
 
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent, Recording
-from tests.headless import HeadlessParticipant, SendTimes
+from tests.headless import HeadlessParticipant
 from tests.integration.archive_frames import archived, eventually, read_archive, sidecar_state
-from tests.integration.courtroom import receiving
-from tests.integration.deployment import login, make_judge, schedule
+from tests.integration.deployment import judge_and_party_in_session, login, make_judge, schedule
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.postgres
@@ -33,7 +32,6 @@ async def test_a_restarting_worker_leaves_its_siblings_recording_alone(
 ) -> None:
     a, b = pair
     password = make_judge(a)
-    send_times = SendTimes()
     people: list[HeadlessParticipant] = []
     database = Database(shared_database_url)
     folder = tmp_path / "recordings"
@@ -41,17 +39,8 @@ async def test_a_restarting_worker_leaves_its_siblings_recording_alone(
         judge = await login(http, a, password)
         hearing_id, invitation = await schedule(judge, "(2026)c1民初12号")
         try:
-            bench = HeadlessParticipant(a.url, send_times, cookie=judge.cookie)
-            party = HeadlessParticipant(a.url, send_times, invitation=invitation)
-            people += [bench, party]
-            await bench.join(hearing_id)
+            bench, _ = await judge_and_party_in_session(a, judge, hearing_id, invitation, people)
             assert bench.signal.url == a.url  # placed on A, the process asked (a tie)
-            for event in ("open", "start_session"):
-                assert (await bench.signal.call(event)).get("ok") is True
-            await party.join(hearing_id)
-            assert (await bench.signal.call("admit", {"participant_id": party.id})) == {"ok": True}
-            await receiving(party, bench.id, frames=10)
-            await receiving(bench, party.id, frames=10)
             await asyncio.sleep(2)
             hearing_folder = folder / f"hearing-{hearing_id}"
             writing = {p for p in hearing_folder.glob("*.json") if sidecar_state(p) == "recording"}

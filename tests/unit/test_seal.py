@@ -50,6 +50,13 @@ def edit(path: Path, change: Any) -> None:
     path.write_text(json.dumps(manifest))
 
 
+def flip_bit(path: Path, offset: int) -> None:
+    """Change one bit of the file's byte at ``offset``, as a tampered or rotting file would."""
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
 def kinds(path: Path, key: Ed25519PrivateKey) -> list[tuple[str, str]]:
     report = verify(path, public_key=key.public_key())
     return [(p.kind, p.subject) for p in report.problems]
@@ -71,10 +78,7 @@ def test_entries_chain_by_hash(tmp_path: Path, key: Ed25519PrivateKey) -> None:
 
 def test_a_changed_byte_names_the_file(tmp_path: Path, key: Ed25519PrivateKey) -> None:
     path = sealed(tmp_path, key)
-    segment = tmp_path / "h1/judge-video-00000.mkv"
-    data = bytearray(segment.read_bytes())
-    data[5] ^= 0x01
-    segment.write_bytes(bytes(data))
+    flip_bit(tmp_path / "h1/judge-video-00000.mkv", 5)
     assert kinds(path, key) == [("file_changed", "h1/judge-video-00000.mkv")]
 
 
@@ -216,10 +220,7 @@ def test_the_archive_is_appended_to_the_chain_keeping_the_code(
 
 def test_a_changed_archive_byte_is_named(tmp_path: Path, key: Ed25519PrivateKey) -> None:
     path = archived(tmp_path, key)
-    archive = tmp_path / "h1/archive.mp4"
-    data = bytearray(archive.read_bytes())
-    data[8] ^= 0x01
-    archive.write_bytes(bytes(data))
+    flip_bit(tmp_path / "h1/archive.mp4", 8)
     assert kinds(path, key) == [("file_changed", "h1/archive.mp4")]
 
 
