@@ -96,7 +96,12 @@ class ClientPeer:
         if audio:
             self.pc.addTrack(ToneAudioTrack())
         await self.pc.setLocalDescription(await self.pc.createOffer())
-        answer = await self.session.accept_offer(self.pc.localDescription.sdp)
+        await self.offer_accepted(self.pc.localDescription.sdp)
+
+    async def offer_accepted(self, offer: str) -> None:
+        """The server accepts our ``offer`` (made with our local description); take its
+        answer."""
+        answer = await self.session.accept_offer(offer)
         assert answer is not None
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
 
@@ -107,6 +112,13 @@ class ClientPeer:
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         await self.session.accept_answer(self.pc.localDescription.sdp)
+
+    async def watch(self, publisher: "ClientPeer", kind: str, frames: int) -> None:
+        """Subscribe to ``publisher``'s track of ``kind``, negotiate, and wait until ``frames``
+        frames of it (or of any incoming track of ``kind``) were decoded."""
+        self.session.subscribe(publisher.published(kind))
+        await self.negotiate()
+        await self.wait_frames(kind, frames)
 
     async def wait_frames(self, kind: str, count: int, limit: float = 10) -> float:
         """Wait until `count` frames of `kind` were decoded; return the seconds it took."""

@@ -45,9 +45,7 @@ async def test_subscribers_get_sender_reports_of_what_was_forwarded(connect: Con
     publisher = connect()
     await publisher.publish()
     subscriber = connect()
-    subscriber.session.subscribe(publisher.published("video"))
-    await subscriber.negotiate()
-    await subscriber.wait_frames("video", 30)
+    await subscriber.watch(publisher, "video", 30)
     receiver = next(t.receiver for t in subscriber.pc.getTransceivers() if t.kind == "video")
     for _ in range(40):  # aiortc reports every 0.5-1.5 s
         stats = list((await receiver.getStats()).values())

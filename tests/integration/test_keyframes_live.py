@@ -4,7 +4,7 @@ import asyncio
 import time
 
 from tests.integration.media_sources import SentFrames
-from tests.integration.peers import ClientPeer, Connect, wait_until
+from tests.integration.peers import ClientPeer, Connect, Received, wait_until
 
 
 async def test_late_subscriber_sees_video_within_one_second(
@@ -51,21 +51,23 @@ async def test_brand_new_subscriber_sees_video_within_one_second_of_connecting(
     await late.wait_frames("video", 1, limit=1.0)
 
 
-async def test_subscriber_pli_yields_keyframe_within_one_second(connect: Connect) -> None:
-    publisher = connect()
-    await publisher.publish(audio=False, obey_remb=False)
-    subscriber = connect()
-    subscriber.session.subscribe(publisher.published("video"))
-    await subscriber.negotiate()
-    await subscriber.wait_frames("video", 10)
-    received = subscriber.track("video")
-
-    # wait for a quiet second: no keyframe unless someone asks for one
+async def quiet_second(received: Received) -> None:
+    """Wait for a second without keyframes: none comes unless someone asks for one."""
     await wait_until(
         lambda: not received.keyframes_since(time.monotonic() - 1.0),
         5,
         "a second without keyframes",
     )
+
+
+async def test_subscriber_pli_yields_keyframe_within_one_second(connect: Connect) -> None:
+    publisher = connect()
+    await publisher.publish(audio=False, obey_remb=False)
+    subscriber = connect()
+    await subscriber.watch(publisher, "video", 10)
+    received = subscriber.track("video")
+
+    await quiet_second(received)
     asked = time.monotonic()
     await subscriber.send_pli()
     took = await wait_until(
@@ -84,11 +86,7 @@ async def test_many_plis_are_coalesced(connect: Connect) -> None:
     for subscriber in subscribers:
         await subscriber.wait_frames("video", 10)
     received = subscribers[0].track("video")
-    await wait_until(
-        lambda: not received.keyframes_since(time.monotonic() - 1.0),
-        5,
-        "a second without keyframes",
-    )
+    await quiet_second(received)
     start = time.monotonic()
     for _ in range(10):  # 30 PLIs within one second
         for subscriber in subscribers:
@@ -102,9 +100,7 @@ async def test_many_plis_are_coalesced(connect: Connect) -> None:
 async def connected_on_audio(connect: Connect, publisher: ClientPeer) -> ClientPeer:
     """A subscriber already connected (receiving the publisher's audio), not yet its video."""
     subscriber = connect()
-    subscriber.session.subscribe(publisher.published("audio"))
-    await subscriber.negotiate()
-    await subscriber.wait_frames("audio", 5)
+    await subscriber.watch(publisher, "audio", 5)
     return subscriber
 
 
@@ -116,9 +112,7 @@ async def test_a_subscriber_starting_just_after_another_is_not_held_back(
     publisher = connect()
     await publisher.publish(obey_remb=False)
     first, second = [await connected_on_audio(connect, publisher) for _ in range(2)]
-    first.session.subscribe(publisher.published("video"))
-    await first.negotiate()
-    await first.wait_frames("video", 1)
+    await first.watch(publisher, "video", 1)
     second.session.subscribe(publisher.published("video"))
     await second.negotiate()
     took = await second.wait_frames("video", 1, limit=2.0)
@@ -133,18 +127,10 @@ async def test_renegotiation_asks_no_keyframe_of_flowing_video(connect: Connect)
     other = connect()
     await other.publish(video=False)
     subscriber = connect()
-    subscriber.session.subscribe(publisher.published("video"))
-    await subscriber.negotiate()
-    await subscriber.wait_frames("video", 10)
+    await subscriber.watch(publisher, "video", 10)
     received = subscriber.track("video")
-    await wait_until(
-        lambda: not received.keyframes_since(time.monotonic() - 1.0),
-        5,
-        "a second without keyframes",
-    )
+    await quiet_second(received)
     start = time.monotonic()
-    subscriber.session.subscribe(other.published("audio"))  # a renegotiation
-    await subscriber.negotiate()
-    await subscriber.wait_frames("audio", 5)
+    await subscriber.watch(other, "audio", 5)  # a renegotiation
     await asyncio.sleep(0.5)
     assert received.keyframes_since(start) == []

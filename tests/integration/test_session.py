@@ -180,13 +180,9 @@ async def test_a_refused_offer_leaves_the_session_as_it_was(connect: Connect) ->
             await client.session.accept_offer(mutate(offer))
         assert client.session._pc.signalingState == "stable", name
         assert client.session._pc.getTransceivers() == [], name
-    answer = await client.session.accept_offer(offer)
-    assert answer is not None
-    await client.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+    await client.offer_accepted(offer)
     subscriber = connect()
-    subscriber.session.subscribe(client.published("video"))
-    await subscriber.negotiate()
-    await subscriber.wait_frames("video", 5)
+    await subscriber.watch(client, "video", 5)
 
     transceivers = client.session._pc.getTransceivers()
     await client.pc.setLocalDescription(await client.pc.createOffer())
@@ -196,9 +192,7 @@ async def test_a_refused_offer_leaves_the_session_as_it_was(connect: Connect) ->
             await client.session.accept_offer(mutate(again))
         assert client.session._pc.signalingState == "stable", name
         assert client.session._pc.getTransceivers() == transceivers, name
-    answer = await client.session.accept_offer(again)
-    assert answer is not None
-    await client.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+    await client.offer_accepted(again)
     frames = len(subscriber.track("video").frames)
     await subscriber.wait_frames("video", frames + 10)
 
@@ -226,10 +220,6 @@ async def test_an_offer_failing_inside_aiortc_is_rolled_back(
     assert pc.signalingState == "stable"
     assert pc.getTransceivers() == [] and client.session.published == []
     monkeypatch.undo()
-    answer = await client.session.accept_offer(offer)
-    assert answer is not None
-    await client.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+    await client.offer_accepted(offer)
     subscriber = connect()
-    subscriber.session.subscribe(client.published("video"))
-    await subscriber.negotiate()
-    await subscriber.wait_frames("video", 5)
+    await subscriber.watch(client, "video", 5)

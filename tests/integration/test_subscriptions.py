@@ -101,9 +101,7 @@ async def test_publisher_gets_receiver_reports_and_remb_under_cap(connect: Conne
     publisher = connect()
     await publisher.publish(audio=False)
     subscriber = connect()
-    subscriber.session.subscribe(publisher.published("video"))
-    await subscriber.negotiate()
-    await subscriber.wait_frames("video", 10)
+    await subscriber.watch(publisher, "video", 10)
     await wait_until(lambda: len(publisher.remb) >= 2, 3, "REMB at the publisher")
     assert all(0 < bitrate <= 1_500_000 for bitrate in publisher.remb)
     for _ in range(30):  # receiver reports come every 0.5-1.5 s
@@ -122,9 +120,7 @@ async def test_congested_subscriber_socket_drops_instead_of_queueing(
     publisher = connect()
     await publisher.publish(audio=False)
     subscriber = connect()
-    subscriber.session.subscribe(publisher.published("video"))
-    await subscriber.negotiate()
-    await subscriber.wait_frames("video", 5)
+    await subscriber.watch(publisher, "video", 5)
     received = subscriber.track("video")
 
     ice = subscriber.session._pc.getTransceivers()[0].sender.transport.transport
