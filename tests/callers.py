@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from court.kinds import HearingKind
 from court.roles import Role
 from hearing_server.db.database import Database
-from hearing_server.db.models import Court, DetentionCentre, Terminal, User
+from hearing_server.db.models import Case, Court, DetentionCentre, Hearing, Terminal, User
 
 PASSWORD = "correct horse battery staple"
 TERMINAL_SECRET = "terminal-secret-0123456789"
@@ -73,6 +76,23 @@ async def seed_world(database: Database) -> World:
             centre_id=centre.id,
             terminal_id=terminal.id,
         )
+
+
+async def add_hearing(
+    db: AsyncSession, world: World, number: str, kind: HearingKind, scheduled_start: datetime
+) -> Hearing:
+    """A case ``number`` in the world's court (its judge presiding) and a hearing of it,
+    written straight to ``db`` (flushed, not committed): for tests that set up a record
+    without the REST API."""
+    case = Case(
+        court_id=world.court_id, number=number, title="案件", kind=kind, judge_id=world.judge_id
+    )
+    db.add(case)
+    await db.flush()
+    hearing = Hearing(case_id=case.id, kind=kind, title="庭审", scheduled_start=scheduled_start)
+    db.add(hearing)
+    await db.flush()
+    return hearing
 
 
 class Caller:

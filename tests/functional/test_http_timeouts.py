@@ -31,6 +31,19 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield server
 
 
+async def dribble(
+    writer: asyncio.StreamWriter, data: bytes, answered: asyncio.Task[bytes], pause: float
+) -> int:
+    """Send ``data`` a byte every ``pause`` seconds until it is all sent or ``answered`` is
+    done (the server answered or hung up); how many bytes were sent."""
+    sent = 0
+    while sent < len(data) and not answered.done():
+        writer.write(data[sent : sent + 1])
+        sent += 1
+        await asyncio.sleep(pause)
+    return sent
+
+
 async def test_a_connection_that_sends_nothing_is_closed(live: LiveServer) -> None:
     loop = asyncio.get_running_loop()
     reader, writer = await asyncio.open_connection("127.0.0.1", live.port)
@@ -48,12 +61,8 @@ async def test_headers_dribbled_byte_by_byte_are_cut_off(live: LiveServer) -> No
     reader, writer = await asyncio.open_connection("127.0.0.1", live.port)
     start = loop.time()
     answer = asyncio.create_task(reader.read())
-    sent = 0
     try:
-        while sent < len(request) and not answer.done():
-            writer.write(request[sent : sent + 1])
-            sent += 1
-            await asyncio.sleep(0.05)
+        sent = await dribble(writer, request, answer, 0.05)
         assert await asyncio.wait_for(answer, SLACK) == b""
     finally:
         writer.close()
@@ -72,12 +81,8 @@ async def test_a_body_that_does_not_arrive_in_time_gets_408(live: LiveServer) ->
     writer.write(head)
     start = loop.time()
     status_line = asyncio.create_task(reader.readline())
-    sent = 0
     try:
-        while sent < len(body) and not status_line.done():
-            writer.write(body[sent : sent + 1])
-            sent += 1
-            await asyncio.sleep(0.1)
+        await dribble(writer, body, status_line, 0.1)
         line = await asyncio.wait_for(status_line, SLACK)
         rest = await asyncio.wait_for(reader.read(4096), SLACK)
     finally:

@@ -23,13 +23,13 @@ from sqlalchemy import select
 from config import Settings
 from court.kinds import HearingKind
 from hearing_server.db.database import Database
-from hearing_server.db.models import Case, Hearing, HearingEvent, Recording, Segment, Track
+from hearing_server.db.models import HearingEvent, Recording, Segment, Track
 from hearing_server.records.archive import recording_storage
 from hearing_server.records.service import RecordingService
 from recording.digest import sha256_file
 from recording.render import Interval
 from recording.storage import S3Storage
-from tests.callers import Caller, World
+from tests.callers import Caller, World, add_hearing
 from tests.integration.recorded_hearing import Person, record_hearing
 from tests.live_server import free_port
 
@@ -118,22 +118,13 @@ async def _left_recording(
     rows), and not yet sealed."""
     start = time.time() - SESSION - 0.5
     async with database.session() as db:
-        case = Case(
-            court_id=world.court_id,
-            number="(2026)A民初5号",
-            title="案件",
-            kind=HearingKind.CIVIL_TRIAL,
-            judge_id=world.judge_id,
+        hearing = await add_hearing(
+            db,
+            world,
+            "(2026)A民初5号",
+            HearingKind.CIVIL_TRIAL,
+            datetime.fromtimestamp(start, UTC),
         )
-        db.add(case)
-        await db.flush()
-        hearing = Hearing(
-            case_id=case.id,
-            kind=HearingKind.CIVIL_TRIAL,
-            title="庭审",
-            scheduled_start=datetime.fromtimestamp(start, UTC),
-        )
-        db.add(hearing)
         await db.commit()
         hearing_id = hearing.id
     folder = settings.recordings_dir / f"hearing-{hearing_id}"

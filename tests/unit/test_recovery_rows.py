@@ -20,14 +20,14 @@ from sqlalchemy import select
 from config import Settings
 from court.kinds import HearingKind
 from hearing_server.db.database import Database
-from hearing_server.db.models import Case, Hearing, HearingEvent, Recording, Segment, Track
+from hearing_server.db.models import HearingEvent, Recording, Segment, Track
 from hearing_server.records.service import RecordingService
 from recording.anchor import Anchor
 from recording.digest import sha256_file
 from recording.frames import Vp8Assembler
 from recording.packets import Arrived, EncodedFrame
 from recording.segment import SegmentInfo, SegmentSpec, SegmentWriter
-from tests.callers import World
+from tests.callers import World, add_hearing
 from tests.integration.synthetic_rtp import SyntheticVideo
 
 TRACK = "p9-video-abcd1234"
@@ -72,23 +72,9 @@ def _segment(folder: Path, index: int, anchor: Anchor, frames: list[EncodedFrame
 async def _hearing_in_session(database: Database, world: World) -> tuple[int, int]:
     """A hearing whose recording was going on, with its video track's row: (hearing, track)."""
     async with database.session() as db:
-        case = Case(
-            court_id=world.court_id,
-            number="(2026)A刑初31号",
-            title="案件",
-            kind=HearingKind.CRIMINAL_TRIAL,
-            judge_id=world.judge_id,
+        hearing = await add_hearing(
+            db, world, "(2026)A刑初31号", HearingKind.CRIMINAL_TRIAL, datetime.now(UTC)
         )
-        db.add(case)
-        await db.flush()
-        hearing = Hearing(
-            case_id=case.id,
-            kind=HearingKind.CRIMINAL_TRIAL,
-            title="庭审",
-            scheduled_start=datetime.now(UTC),
-        )
-        db.add(hearing)
-        await db.flush()
         recording = Recording(
             hearing_id=hearing.id, state="recording", started_at=datetime.now(UTC)
         )
