@@ -19,6 +19,7 @@ from config import Settings
 from hearing_server.app import create_app
 from hearing_server.db.database import Database
 from tests.callers import Caller, World, seed_world
+from tests.sealed_recording import Sealed, seal_recording
 
 POSTGRES_URL = os.environ.get(
     "HEARING_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -165,3 +166,16 @@ async def clerk(new_caller: Callable[[], Awaitable[Caller]], world: World) -> Ca
 async def other_judge(new_caller: Callable[[], Awaitable[Caller]], world: World) -> Caller:
     """A judge of another court."""
     return await _logged_in(new_caller, "judge_b")
+
+
+@pytest.fixture
+async def sealed(
+    judge: Caller,
+    new_caller: Callable[[], Awaitable[Caller]],
+    database: Database,
+    settings: Settings,
+    archive_mp4: bytes,
+) -> Sealed:
+    """A closed hearing's sealed recording whose archive video is the test module's
+    ``archive_mp4`` (a fixture each module that asks for ``sealed`` defines)."""
+    return await seal_recording(judge, new_caller, database, settings, archive_mp4)

@@ -5,23 +5,16 @@ from valid to broken when one byte of the archive changes on disk."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
-from fractions import Fraction
 from pathlib import Path
 
-import av
-import numpy as np
 import pytest
 from playwright.async_api import Response, expect
 
 from config import Settings
-from hearing_server.db.database import Database
 from tests.browser.conftest import OpenTab
 from tests.browser.test_staff import log_in
-from tests.callers import Caller
-from tests.functional.test_recordings_api import seal_recording
+from tests.sealed_recording import Sealed, make_archive_mp4
 
-NewCaller = Callable[[], Awaitable[Caller]]
 CHAPTERS = [
     (0, 1200, "法庭调查 Investigation"),
     (1200, 2400, "法庭辩论 Debate"),
@@ -31,43 +24,14 @@ CHAPTERS = [
 
 @pytest.fixture(scope="module")
 def archive_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    return make_archive_mp4(tmp_path_factory.mktemp("mp4") / "archive.mp4")
-
-
-def make_archive_mp4(path: Path, chapters: list[tuple[int, int, str]] = CHAPTERS) -> bytes:
-    """Three seconds of real H.264 in a faststart MP4, a chapter per procedure phase."""
-    with av.open(str(path), "w", options={"movflags": "faststart"}) as out:
-        stream = out.add_stream("libx264", rate=10)
-        stream.width, stream.height = 160, 90
-        stream.pix_fmt = "yuv420p"
-        for index in range(30):
-            picture = np.full((90, 160, 3), index * 8, np.uint8)
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
-        out.mux(stream.encode(None))
-        out.set_chapters(
-            [
-                {
-                    "id": n,
-                    "start": start,
-                    "end": end,
-                    "time_base": Fraction(1, 1000),
-                    "metadata": {"title": title},
-                }
-                for n, (start, end, title) in enumerate(chapters, 1)
-            ]
-        )
-    return path.read_bytes()
+    return make_archive_mp4(tmp_path_factory.mktemp("mp4") / "archive.mp4", CHAPTERS)
 
 
 async def test_clerk_finds_plays_and_verifies_a_recording(
     open_tab: OpenTab,
-    judge: Caller,
-    new_caller: NewCaller,
-    database: Database,
     settings: Settings,
-    archive_mp4: bytes,
+    sealed: Sealed,
 ) -> None:
-    sealed = await seal_recording(judge, new_caller, database, settings, archive_mp4)
     tab = await open_tab("archive-clerk", "/archive", locale="zh-CN")
     page = tab.page
     streamed: list[tuple[str, int]] = []  # (Range header, status) of each archive response
@@ -149,13 +113,8 @@ async def test_clerk_finds_plays_and_verifies_a_recording(
 
 async def test_a_recording_of_another_court_is_not_there(
     open_tab: OpenTab,
-    judge: Caller,
-    new_caller: NewCaller,
-    database: Database,
-    settings: Settings,
-    archive_mp4: bytes,
+    sealed: Sealed,
 ) -> None:
-    sealed = await seal_recording(judge, new_caller, database, settings, archive_mp4)
     tab = await open_tab(
         "archive-other-court", f"/archive#/recordings/{sealed.recording_id}", locale="en-US"
     )

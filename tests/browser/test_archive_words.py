@@ -4,20 +4,12 @@ party in the grants panel."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import pytest
 from playwright.async_api import expect
 
-from config import Settings
-from hearing_server.db.database import Database
 from tests.browser.conftest import OpenTab
-from tests.browser.test_archive import make_archive_mp4
 from tests.browser.test_staff import log_in
-from tests.callers import Caller
-from tests.functional.test_recordings_api import seal_recording
-
-NewCaller = Callable[[], Awaitable[Caller]]
+from tests.sealed_recording import Sealed, make_archive_mp4
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +20,8 @@ def archive_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 async def test_coded_chapters_and_sides_are_words(
     open_tab: OpenTab,
-    judge: Caller,
-    new_caller: NewCaller,
-    database: Database,
-    settings: Settings,
-    archive_mp4: bytes,
+    sealed: Sealed,
 ) -> None:
-    sealed = await seal_recording(judge, new_caller, database, settings, archive_mp4)
 
     tab = await open_tab("archive-words", f"/archive#/recordings/{sealed.recording_id}")
     page = tab.page

@@ -7,31 +7,27 @@ the court gave nothing (of the same hearing, or of another) is told how to ask f
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.async_api import Page, Request, Response, Route, expect
 from sqlalchemy import select, update
 
-from config import Settings
 from court.states import HearingState
 from hearing_server.db.database import Database
 from hearing_server.db.models import AuditEntry, Hearing
 from tests.browser.conftest import OpenTab
-from tests.browser.test_archive import CHAPTERS, make_archive_mp4
+from tests.browser.test_archive import CHAPTERS
 from tests.browser.test_live import both_languages
 from tests.browser.test_staff import log_in
 from tests.callers import Caller
 from tests.functional.test_participants_api import invite, schedule
-from tests.functional.test_recordings_api import seal_recording
-
-NewCaller = Callable[[], Awaitable[Caller]]
+from tests.sealed_recording import Sealed, make_archive_mp4
 
 
 @pytest.fixture(scope="module")
 def archive_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    return make_archive_mp4(tmp_path_factory.mktemp("mp4") / "archive.mp4")
+    return make_archive_mp4(tmp_path_factory.mktemp("mp4") / "archive.mp4", CHAPTERS)
 
 
 def watch_archive_requests(page: Page) -> list[str]:
@@ -58,12 +54,9 @@ async def test_a_granted_party_watches_the_recording_of_their_hearing(
     open_tab: OpenTab,
     judge: Caller,
     clerk: Caller,
-    new_caller: NewCaller,
     database: Database,
-    settings: Settings,
-    archive_mp4: bytes,
+    sealed: Sealed,
 ) -> None:
-    sealed = await seal_recording(judge, new_caller, database, settings, archive_mp4)
     await invite(judge, sealed.hearing_id, role="witness", name="赵六")
     await close(database, sealed.hearing_id)
     code = (await clerk.call("GET", f"/recordings/{sealed.recording_id}"))["seal"][
@@ -152,7 +145,7 @@ async def test_a_granted_party_watches_the_recording_of_their_hearing(
     download = await page.get_by_test_id("download").get_attribute("href")
     assert download is not None and "signature=" in download and "download=true" in download
     response = await page.request.get(download)
-    assert response.ok and await response.body() == archive_mp4
+    assert response.ok and await response.body() == sealed.archive
     assert response.headers["content-disposition"].startswith("attachment")
 
     # Everything the party did is in the audit log under their name.
@@ -184,12 +177,9 @@ async def test_a_granted_party_watches_the_recording_of_their_hearing(
 async def test_a_party_given_nothing_is_told_how_to_ask(
     open_tab: OpenTab,
     judge: Caller,
-    new_caller: NewCaller,
     database: Database,
-    settings: Settings,
-    archive_mp4: bytes,
+    sealed: Sealed,
 ) -> None:
-    sealed = await seal_recording(judge, new_caller, database, settings, archive_mp4)
     same = await invite(judge, sealed.hearing_id, name="李四", side="defendant")
     await close(database, sealed.hearing_id)
     await judge.call(

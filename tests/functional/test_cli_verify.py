@@ -15,8 +15,9 @@ from hearing_server.db.models import HearingEvent, Segment, Track
 from hearing_server.records.manifest import build_manifest, seal_archive, write_seal
 from recording.digest import sha256_file
 from recording.storage import LocalStorage
-from tests.functional.test_recordings_api import Sealed, sealed, tiny_mp4  # noqa: F401 (fixtures)
+from tests.functional.test_recordings_api import archive_mp4  # noqa: F401 (a fixture)
 from tests.live_server import LiveServer
+from tests.sealed_recording import Sealed
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 HEARING = "hearing-7"
@@ -122,7 +123,7 @@ def test_migrate_and_verify_leave_stderr_to_errors(cli: LiveServer) -> None:
 
 
 async def test_a_hearing_checked_against_a_copy_of_its_folder(
-    sealed: Sealed,  # noqa: F811 (the fixture imported above)
+    sealed: Sealed,
     settings: Settings,
     tmp_path: Path,
 ) -> None:

@@ -7,14 +7,9 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from fractions import Fraction
 from urllib.parse import quote
 
-import av
-import numpy as np
 import pytest
 from aiohttp import ClientResponse
 from argon2 import PasswordHasher
@@ -27,142 +22,26 @@ from hearing_server.auth import Principal, PrincipalKind
 from hearing_server.db.database import Database
 from hearing_server.db.models import (
     AuditEntry,
-    HearingEvent,
     Participant,
     Recording,
     RecordingGrant,
-    Segment,
-    Track,
     User,
 )
-from recording.seal import ManifestBuilder, load_or_create_key, write_manifest
 from tests.callers import PASSWORD, Caller, World
 from tests.functional.test_participants_api import holder, invite, schedule
-
-NewCaller = Callable[[], Awaitable[Caller]]
-T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 09:30 in the court's time zone
-CASE_NUMBER = "(2026)浙0402民初1234号"
-SEGMENTS = {"judge-video-00000.mkv": b"\x1a\x45\xdf\xa3 judge video", "party-audio-00000.mkv": b"a"}
+from tests.sealed_recording import CASE_NUMBER, NewCaller, Sealed, make_archive_mp4
 
 
 @pytest.fixture(scope="module")
-def tiny_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """One second of real H.264 in a faststart MP4 with two chapters."""
-    path = tmp_path_factory.mktemp("mp4") / "archive.mp4"
-    with av.open(str(path), "w", options={"movflags": "faststart"}) as out:
-        stream = out.add_stream("libx264", rate=10)
-        stream.width = stream.height = 64
-        stream.pix_fmt = "yuv420p"
-        for shade in range(10):
-            picture = np.full((64, 64, 3), shade * 20, np.uint8)
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
-        out.mux(stream.encode(None))
-        out.set_chapters(
-            [
-                {
-                    "id": n,
-                    "start": start,
-                    "end": end,
-                    "time_base": Fraction(1, 1000),
-                    "metadata": {"title": title},
-                }
-                for n, (start, end, title) in enumerate(
-                    [(0, 400, "法庭调查 Investigation"), (400, 1000, "法庭辩论 Debate")], 1
-                )
-            ]
-        )
-    return path.read_bytes()
-
-
-@dataclass
-class Sealed:
-    hearing_id: int
-    recording_id: int
-    prefix: str
-    party_id: int
-    party: Caller
-    archive: bytes
-
-
-async def seal_recording(
-    judge: Caller, new_caller: NewCaller, database: Database, settings: Settings, mp4: bytes
-) -> Sealed:
-    """A closed hearing's sealed recording made the way the server makes one: files in the
-    recordings folder, a signed manifest listing them, and the rows pointing at them."""
-    hearing = await schedule(judge, CASE_NUMBER, public=True)
-    created = await invite(judge, hearing["id"], name="张三", side="plaintiff")
-    party = await holder(new_caller, created["invitation"]["token"])
-    prefix = f"hearing-{hearing['id']}"
-    root = settings.recordings_dir
-    builder = ManifestBuilder(f"{CASE_NUMBER}/hearing-{hearing['id']}")
-    builder.add_event("in_session", T0)
-    for name, data in SEGMENTS.items():
-        (root / prefix).mkdir(parents=True, exist_ok=True)
-        (root / prefix / name).write_bytes(data)
-        builder.add_local_file(root, f"{prefix}/{name}", T0 + timedelta(seconds=4))
-    (root / prefix / "archive.mp4").write_bytes(mp4)
-    archive = builder.add_local_file(root, f"{prefix}/archive.mp4", T0 + timedelta(minutes=5))
-    builder.add_event("closed", T0 + timedelta(minutes=5))
-    key = load_or_create_key(settings.signing_key_path)
-    write_manifest(builder.seal(key, T0 + timedelta(minutes=5)), root / prefix / "manifest.json")
-    async with database.session() as db:
-        recording = Recording(
-            hearing_id=hearing["id"],
-            state="sealed",
-            started_at=T0,
-            ended_at=T0 + timedelta(minutes=5),
-            archive_path=f"{prefix}/archive.mp4",
-            archive_sha256=archive["data"]["sha256"],
-            manifest_path=f"{prefix}/manifest.json",
-        )
-        db.add(recording)
-        await db.flush()
-        for seq, (name, data) in enumerate(SEGMENTS.items()):
-            track = Track(recording_id=recording.id, kind="video", codec="VP8", anchor_at=T0)
-            db.add(track)
-            await db.flush()
-            db.add(
-                Segment(
-                    track_id=track.id,
-                    seq=seq,
-                    path=f"{prefix}/{name}",
-                    sha256="-",
-                    size_bytes=len(data),
-                    started_at=T0,
-                )
-            )
-        party_id = created["participant"]["id"]
-        events = [
-            ("state", "open", "in_session", None, 0),
-            ("admitted", "waiting", "in_hearing", party_id, 10),
-            ("identity_verified", None, None, party_id, 20),
-            ("phase", None, "investigation", None, 30),
-            ("message", None, "98", None, 40),
-            ("state", "in_session", "recess", None, 60),
-            ("state", "recess", "in_session", None, 120),
-            ("phase", "investigation", "debate", None, 150),
-        ]
-        for kind, was, now, who, seconds in events:
-            db.add(
-                HearingEvent(
-                    hearing_id=hearing["id"],
-                    at=T0 + timedelta(seconds=seconds),
-                    kind=kind,
-                    actor="user:1:judge",
-                    from_value=was,
-                    to_value=now,
-                    data={"participant_id": who} if who else {"text": "private"},
-                )
-            )
-        await db.commit()
-        return Sealed(hearing["id"], recording.id, prefix, party_id, party, mp4)
-
-
-@pytest.fixture
-async def sealed(
-    judge: Caller, new_caller: NewCaller, database: Database, settings: Settings, tiny_mp4: bytes
-) -> Sealed:
-    return await seal_recording(judge, new_caller, database, settings, tiny_mp4)
+def archive_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """One second of real H.264 with two chapters."""
+    return make_archive_mp4(
+        tmp_path_factory.mktemp("mp4") / "archive.mp4",
+        [(0, 400, "法庭调查 Investigation"), (400, 1000, "法庭辩论 Debate")],
+        width=64,
+        height=64,
+        frames=10,
+    )
 
 
 async def fetch(caller: Caller, path: str, **headers: str) -> ClientResponse:
