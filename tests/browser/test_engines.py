@@ -28,7 +28,7 @@ import pytest
 from config import Settings
 from tests.browser.bidi import FIREFOX, Firefox
 from tests.browser.conftest import ARTIFACTS, PHONE
-from tests.browser.test_live import schedule
+from tests.browser.test_live import open_session, schedule
 from tests.browser.webdriver import WEBKIT_DRIVER, XVFB, WebKit
 from tests.callers import Caller, World
 from tests.headless import HeadlessParticipant, SendTimes
@@ -242,9 +242,7 @@ async def test_a_party_is_admitted_and_sees_and_is_seen(
         pytest.skip(f"{page.name}: this build of the engine has no WebRTC (RTCPeerConnection)")
     presiding = HeadlessParticipant(base_url, SendTimes(), cookie=session_cookie(judge))
     try:
-        await presiding.join(hearing.hearing_id)
-        for event in ("open", "start_session"):
-            assert await presiding.signal.call(event) == {"ok": True}
+        await open_session(presiding, hearing.hearing_id)
 
         await self_test_passes(page, f"{base_url}/join#{hearing.party_token}")
         await page.click(by_testid("join-button"))

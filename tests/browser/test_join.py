@@ -15,8 +15,15 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, OpenTab, Tab
-from tests.browser.test_live import FRAMES_WITHIN_MS, both_languages, person, schedule, video_plays
-from tests.callers import PASSWORD, Caller, World
+from tests.browser.test_live import (
+    FRAMES_WITHIN_MS,
+    both_languages,
+    go_to_console,
+    person,
+    schedule,
+    video_plays,
+)
+from tests.callers import Caller, World
 
 
 @pytest.fixture
@@ -58,11 +65,7 @@ async def test_an_invitation_link_without_its_token_says_so(open_tab: OpenTab) -
 async def judge_tab(open_tab: OpenTab, hearing_id: int) -> Tab:
     """The judge's desktop, camera allowed (this module's browser asks for real)."""
     tab = await open_tab("judge-devices", "/healthz", permissions=["camera", "microphone"])
-    login = await tab.context.request.post(
-        "/api/v1/auth/login", data={"username": "judge", "password": PASSWORD}
-    )
-    assert login.ok, await login.text()
-    await tab.page.goto(f"/hearing/{hearing_id}")
+    await go_to_console(tab, hearing_id, "judge")
     await expect(tab.page.get_by_test_id("console")).to_be_visible()
     return tab
 

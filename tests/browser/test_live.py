@@ -124,13 +124,19 @@ def person(page: Page, participant_id: int) -> Locator:
 async def staff_tab(open_tab: OpenTab, hearing_id: int, username: str = "judge") -> Tab:
     """A judge's or clerk's desktop, logged in, in the hearing's console."""
     tab = await open_tab(username, "/healthz")
+    await go_to_console(tab, hearing_id, username)
+    await expect(tab.page.get_by_test_id("console")).to_be_visible()
+    return tab
+
+
+async def go_to_console(tab: Tab, hearing_id: int, username: str) -> None:
+    """Log the tab in as staff member ``username`` (through the API, not the login form) and
+    open the hearing's console."""
     login = await tab.context.request.post(
         "/api/v1/auth/login", data={"username": username, "password": PASSWORD}
     )
     assert login.ok, await login.text()
     await tab.page.goto(f"/hearing/{hearing_id}")
-    await expect(tab.page.get_by_test_id("console")).to_be_visible()
-    return tab
 
 
 async def bench_in_session(open_tab: OpenTab, hearing_id: int) -> Tab:
@@ -142,6 +148,31 @@ async def bench_in_session(open_tab: OpenTab, hearing_id: int) -> Tab:
     await tab.page.get_by_test_id("hearing-start_session").click()
     await expect(state).to_have_attribute("data-state", "in_session")
     return tab
+
+
+async def open_session(presiding: HeadlessParticipant, hearing_id: int) -> None:
+    """A headless judge joins (publishing) and puts the hearing in session."""
+    await presiding.join(hearing_id)
+    for event in ("open", "start_session"):
+        assert await presiding.signal.call(event) == {"ok": True}
+
+
+def headless_party(server: TestServer, hearing: Scheduled) -> HeadlessParticipant:
+    """A headless client holding the party's invitation (not joined yet)."""
+    url = str(server.make_url("")).rstrip("/")
+    return HeadlessParticipant(url, SendTimes(), invitation=hearing.party_token)
+
+
+async def admit_party(
+    page: Page, party: HeadlessParticipant, hearing: Scheduled, within_ms: float
+) -> Locator:
+    """The headless ``party`` joins and the judge admits them from the console on ``page``;
+    their tile, once it shows (within ``within_ms``)."""
+    await party.join(hearing.hearing_id)
+    await person(page, hearing.party_id).get_by_test_id("admit").click()
+    tile = page.locator(f'[data-testid=tile][data-participant="{hearing.party_id}"]')
+    await expect(tile).to_be_visible(timeout=within_ms)
+    return tile
 
 
 async def test_judge_party_and_terminal_hold_a_hearing(
@@ -288,9 +319,7 @@ async def test_a_dropped_phone_comes_back_without_being_admitted_again(
     url = str(server.make_url("")).rstrip("/")
     presiding = HeadlessParticipant(url, SendTimes(), cookie=session_cookie(judge))
     try:
-        await presiding.join(hearing.hearing_id)
-        for event in ("open", "start_session"):
-            assert await presiding.signal.call(event) == {"ok": True}
+        await open_session(presiding, hearing.hearing_id)
         clerk = await staff_tab(open_tab, hearing.hearing_id, "clerk")
         console = clerk.page.get_by_test_id("console")
         # A clerk may recess and mute, not close the hearing or remove anyone.

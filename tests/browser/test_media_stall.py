@@ -7,9 +7,14 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import expect
 
 from tests.browser.conftest import OpenTab
-from tests.browser.test_live import bench_in_session, both_languages, person, schedule
+from tests.browser.test_live import (
+    admit_party,
+    bench_in_session,
+    both_languages,
+    headless_party,
+    schedule,
+)
 from tests.callers import Caller, World
-from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.test_media_stall import sending_only
 
 WITHIN_MS = 15_000
@@ -22,14 +27,9 @@ async def test_the_judge_sees_a_frozen_party_and_their_return(
     bench = await bench_in_session(open_tab, hearing.hearing_id)
     page = bench.page
     await expect(page.get_by_test_id("recording")).to_be_visible()
-    party = HeadlessParticipant(
-        str(server.make_url("")).rstrip("/"), SendTimes(), invitation=hearing.party_token
-    )
+    party = headless_party(server, hearing)
     try:
-        await party.join(hearing.hearing_id)
-        await person(page, hearing.party_id).get_by_test_id("admit").click()
-        tile = page.locator(f'[data-testid=tile][data-participant="{hearing.party_id}"]')
-        await expect(tile).to_be_visible(timeout=WITHIN_MS)
+        tile = await admit_party(page, party, hearing, WITHIN_MS)
 
         with sending_only(party, lambda datagram: False):
             stopped = page.locator("[data-testid=alert][data-kind=media_stopped]")

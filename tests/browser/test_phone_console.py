@@ -8,8 +8,8 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, PHONE, OpenTab, Tab
-from tests.browser.test_live import person, schedule
-from tests.callers import PASSWORD, Caller, World
+from tests.browser.test_live import go_to_console, person, schedule
+from tests.callers import Caller, World
 from tests.headless import HeadlessParticipant, SendTimes
 
 # Where a thumb reaches on a phone held in one hand: the lower part of the screen.
@@ -18,11 +18,7 @@ THUMB_ZONE_TOP = PHONE["height"] * 0.45
 
 async def phone_judge(open_tab: OpenTab, hearing_id: int) -> Tab:
     tab = await open_tab("judge-phone", "/healthz", phone=True)
-    login = await tab.context.request.post(
-        "/api/v1/auth/login", data={"username": "judge", "password": PASSWORD}
-    )
-    assert login.ok, await login.text()
-    await tab.page.goto(f"/hearing/{hearing_id}")
+    await go_to_console(tab, hearing_id, "judge")
     await expect(tab.page.get_by_test_id("console")).to_be_attached()
     return tab
 

@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import expect
 
 from tests.browser.conftest import OpenTab
-from tests.browser.test_live import both_languages, schedule, video_plays
+from tests.browser.test_live import both_languages, open_session, schedule, video_plays
 from tests.callers import Caller, World
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import session_cookie
@@ -21,9 +21,7 @@ async def test_a_reloaded_phone_rejoins_with_one_tap(
     url = str(server.make_url("")).rstrip("/")
     presiding = HeadlessParticipant(url, SendTimes(), cookie=session_cookie(judge))
     try:
-        await presiding.join(hearing.hearing_id)
-        for event in ("open", "start_session"):
-            assert await presiding.signal.call(event) == {"ok": True}
+        await open_session(presiding, hearing.hearing_id)
         party = await open_tab("party-rejoin", f"/join#{hearing.party_token}", phone=True)
         page = party.page
         await expect(page.get_by_test_id("join-button")).to_be_enabled()

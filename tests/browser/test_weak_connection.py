@@ -12,9 +12,15 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import expect
 
 from tests.browser.conftest import OpenTab
-from tests.browser.test_live import bench_in_session, both_languages, person, schedule
+from tests.browser.test_live import (
+    admit_party,
+    bench_in_session,
+    both_languages,
+    headless_party,
+    schedule,
+)
 from tests.callers import Caller, World
-from tests.headless import HeadlessParticipant, SendTimes
+from tests.headless import HeadlessParticipant
 from tests.integration.peers import wait_until
 
 WITHIN_MS = 20_000
@@ -57,14 +63,9 @@ async def test_the_judge_sees_a_party_whose_link_cannot_carry_video(
     hearing = await schedule(judge, world, detainee=False)
     bench = await bench_in_session(open_tab, hearing.hearing_id)
     page = bench.page
-    party = HeadlessParticipant(
-        str(server.make_url("")).rstrip("/"), SendTimes(), invitation=hearing.party_token
-    )
+    party = headless_party(server, hearing)
     try:
-        await party.join(hearing.hearing_id)
-        await person(page, hearing.party_id).get_by_test_id("admit").click()
-        tile = page.locator(f'[data-testid=tile][data-participant="{hearing.party_id}"]')
-        await expect(tile).to_be_visible(timeout=WITHIN_MS)
+        tile = await admit_party(page, party, hearing, WITHIN_MS)
         await wait_until(
             lambda: (
                 hearing.judge_id in party.received
