@@ -4,8 +4,8 @@ recordings folder, and a judge talking REST to either (docs/architecture.md#seve
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,14 @@ class Staff:
     @property
     def cookie(self) -> str:
         return next(c.value for c in self.http.cookie_jar if c.key == "hs_session")
+
+
+@asynccontextmanager
+async def judge_session(server: LiveServer, password: str) -> AsyncIterator[Staff]:
+    """`judge1` logged in to ``server`` in an HTTP session of its own (each process gets its
+    own cookie jar: they are told apart by port only), closed on exit."""
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        yield await login(http, server, password)
 
 
 async def login(http: aiohttp.ClientSession, server: LiveServer, password: str) -> Staff:

@@ -11,7 +11,6 @@ import time
 from datetime import UTC
 from pathlib import Path
 
-import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -27,7 +26,12 @@ from tests.integration.archive_frames import (
     sidecar_state,
 )
 from tests.integration.courtroom import presence, receiving
-from tests.integration.deployment import judge_and_party_in_session, login, make_judge, schedule
+from tests.integration.deployment import (
+    judge_and_party_in_session,
+    judge_session,
+    make_judge,
+    schedule,
+)
 from tests.integration.peers import wait_until
 from tests.live_server import LiveServer
 
@@ -47,8 +51,7 @@ async def test_participants_are_back_on_the_other_process_and_one_record_spans_t
     people: list[HeadlessParticipant] = []
     database = Database(shared_database_url)
     folder = tmp_path / "recordings"
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-        judge = await login(http, a, password)
+    async with judge_session(a, password) as judge:
         hearing_id, invitation = await schedule(judge, "(2026)c1民初11号")
         try:
             bench, party = await judge_and_party_in_session(

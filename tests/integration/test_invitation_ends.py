@@ -6,7 +6,6 @@ session and connection end, the timeline says so, and the old token cannot bring
 
 from __future__ import annotations
 
-import aiohttp
 import pytest
 import socketio
 from aiohttp.test_utils import TestServer
@@ -17,7 +16,7 @@ from hearing_server.keys import DATABASE, LIVE_HEARINGS
 from tests.callers import Caller
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import CAST, Courtroom, Seat, presence, room_shows, start
-from tests.integration.deployment import login, make_judge, schedule
+from tests.integration.deployment import judge_session, make_judge, schedule
 from tests.integration.peers import wait_until
 from tests.live_server import LiveServer
 
@@ -98,12 +97,7 @@ async def test_an_invitation_withdrawn_through_another_process_ends_the_connecti
     a, b = pair
     password = make_judge(a)
     send_times = SendTimes()
-    jar_a, jar_b = aiohttp.CookieJar(unsafe=True), aiohttp.CookieJar(unsafe=True)  # IP hosts
-    async with (
-        aiohttp.ClientSession(cookie_jar=jar_a) as http,
-        aiohttp.ClientSession(cookie_jar=jar_b) as http_b,
-    ):
-        judge = await login(http, a, password)
+    async with judge_session(a, password) as judge, judge_session(b, password) as judge_b:
         hearing_id, invitation = await schedule(judge, "(2026)c1民初9号")
         bench = HeadlessParticipant(a.url, send_times, cookie=judge.cookie)
         party = HeadlessParticipant(a.url, send_times, invitation=invitation)
@@ -112,8 +106,7 @@ async def test_an_invitation_withdrawn_through_another_process_ends_the_connecti
             await party.join(hearing_id, publish=False)
             assert party.signal.url == a.url  # the hearing is held by A
 
-            judge_b = await login(http_b, b, password)
-            async with http_b.delete(
+            async with judge_b.http.delete(
                 f"{judge_b.api}/participants/{party.id}/invitation",
                 headers={"X-CSRF-Token": judge_b.csrf},
             ) as response:

@@ -13,7 +13,6 @@ import signal
 import time
 from pathlib import Path
 
-import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -21,7 +20,12 @@ from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent, Recording
 from tests.headless import HeadlessParticipant
 from tests.integration.archive_frames import archived, eventually, read_archive, sidecar_state
-from tests.integration.deployment import judge_and_party_in_session, login, make_judge, schedule
+from tests.integration.deployment import (
+    judge_and_party_in_session,
+    judge_session,
+    make_judge,
+    schedule,
+)
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.postgres
@@ -35,8 +39,7 @@ async def test_a_restarting_worker_leaves_its_siblings_recording_alone(
     people: list[HeadlessParticipant] = []
     database = Database(shared_database_url)
     folder = tmp_path / "recordings"
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-        judge = await login(http, a, password)
+    async with judge_session(a, password) as judge:
         hearing_id, invitation = await schedule(judge, "(2026)c1民初12号")
         try:
             bench, _ = await judge_and_party_in_session(a, judge, hearing_id, invitation, people)

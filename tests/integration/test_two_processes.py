@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import aiohttp
 import pytest
 
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import receiving
-from tests.integration.deployment import login, make_judge, schedule
+from tests.integration.deployment import judge_session, make_judge, schedule
 from tests.live_server import LiveServer
 from tests.signal_client import SignalClient
 
@@ -22,12 +21,7 @@ async def test_a_join_on_either_process_lands_in_the_one_hearing_and_messages_cr
     password = make_judge(a)
     send_times = SendTimes()
     people: list[HeadlessParticipant] = []
-    jar_a, jar_b = aiohttp.CookieJar(unsafe=True), aiohttp.CookieJar(unsafe=True)  # IP hosts
-    async with (
-        aiohttp.ClientSession(cookie_jar=jar_a) as http,
-        aiohttp.ClientSession(cookie_jar=jar_b) as http_b,
-    ):
-        judge = await login(http, a, password)
+    async with judge_session(a, password) as judge, judge_session(b, password) as judge_b:
         hearing_id, invitation = await schedule(judge, "(2026)c1民初7号")
         try:
             bench = HeadlessParticipant(a.url, send_times, cookie=judge.cookie)
@@ -47,7 +41,6 @@ async def test_a_join_on_either_process_lands_in_the_one_hearing_and_messages_cr
             await receiving(bench, party.id, frames=15)
 
             # a notice posted through B's REST API reaches the clients connected to A
-            judge_b = await login(http_b, b, password)
             await judge_b.call("POST", f"/hearings/{hearing_id}/notices", {"text": "十分钟后继续"})
             for person in (bench, party):
                 notice = await person.signal.wait_for("notice", within=5)
@@ -62,11 +55,11 @@ async def test_a_join_on_either_process_lands_in_the_one_hearing_and_messages_cr
 
             # failed logins count across processes: five on A, and B refuses the sixth try
             for _ in range(5):
-                async with http.post(
+                async with judge.http.post(
                     a.url + "/api/v1/auth/login", json={"username": "judge1", "password": "x" * 12}
                 ) as response:
                     assert response.status == 401
-            async with http_b.post(
+            async with judge_b.http.post(
                 b.url + "/api/v1/auth/login", json={"username": "judge1", "password": password}
             ) as response:
                 assert response.status == 429
