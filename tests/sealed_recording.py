@@ -3,7 +3,6 @@ retrieving recordings (the REST API, the command line, the archive pages in a br
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
@@ -16,10 +15,8 @@ from config import Settings
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent, Recording, Segment, Track
 from recording.seal import ManifestBuilder, load_or_create_key, write_manifest
-from tests.callers import Caller
-from tests.functional.test_participants_api import holder, invite, schedule
+from tests.callers import Caller, NewCaller, holder, invite, schedule_hearing
 
-NewCaller = Callable[[], Awaitable[Caller]]
 T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 09:30 in the court's time zone
 CASE_NUMBER = "(2026)浙0402民初1234号"
 SEGMENTS = {"judge-video-00000.mkv": b"\x1a\x45\xdf\xa3 judge video", "party-audio-00000.mkv": b"a"}
@@ -73,7 +70,7 @@ async def seal_recording(
 ) -> Sealed:
     """A closed hearing's sealed recording made the way the server makes one: files in the
     recordings folder, a signed manifest listing them, and the rows pointing at them."""
-    hearing = await schedule(judge, CASE_NUMBER, public=True)
+    hearing = await schedule_hearing(judge, CASE_NUMBER, public=True)
     created = await invite(judge, hearing["id"], name="张三", side="plaintiff")
     party = await holder(new_caller, created["invitation"]["token"])
     prefix = f"hearing-{hearing['id']}"

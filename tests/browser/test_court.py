@@ -9,7 +9,7 @@ from playwright.async_api import Route, expect
 
 from tests.browser.conftest import OpenTab
 from tests.browser.test_live import both_languages, person, schedule, staff_tab
-from tests.callers import Caller, World
+from tests.callers import Caller, World, invite
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import session_cookie
 from tests.integration.peers import wait_until
@@ -82,11 +82,12 @@ async def test_a_party_consults_their_lawyer_in_private_and_returns(
     open_tab: OpenTab, server: TestServer, judge: Caller, world: World
 ) -> None:
     hearing = await schedule(judge, world, detainee=False)
-    agent_seat = await judge.call(
-        "POST",
-        f"/hearings/{hearing.hearing_id}/participants",
-        {"role": "agent", "name": "吴律师 Counsel Wu", "represents_id": hearing.party_id},
-        expect=201,
+    agent_seat = await invite(
+        judge,
+        hearing.hearing_id,
+        role="agent",
+        name="吴律师 Counsel Wu",
+        represents_id=hearing.party_id,
     )
     agent_id = agent_seat["participant"]["id"]
     url = str(server.make_url("")).rstrip("/")

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import OpenTab, Tab
-from tests.callers import PASSWORD, TERMINAL_SECRET, Caller, World
+from tests.callers import PASSWORD, TERMINAL_SECRET, Caller, World, invite, schedule_hearing
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import session_cookie
 
@@ -33,38 +32,22 @@ class Scheduled:
 
 async def schedule(judge: Caller, world: World, *, detainee: bool = True) -> Scheduled:
     """A criminal hearing today with a party (invited) and a detained defendant (terminal)."""
-    case = await judge.call(
-        "POST",
-        "/cases",
-        {"number": "(2026)A刑初7号", "title": "盗窃案", "kind": "criminal_trial"},
-        expect=201,
-    )
-    hearing = await judge.call(
-        "POST",
-        f"/cases/{case['id']}/hearings",
-        {
-            "scheduled_start": datetime.now(UTC).isoformat(),
-            "public": False,
-            "clerk_id": world.clerk_id,
-        },
-        expect=201,
+    hearing = await schedule_hearing(
+        judge,
+        "(2026)A刑初7号",
+        "criminal_trial",
+        title="盗窃案",
+        public=False,
+        clerk_id=world.clerk_id,
     )
     hearing_id = hearing["id"]
     bench = await judge.call("GET", f"/hearings/{hearing_id}/participants")
     judge_id = next(p["id"] for p in bench["items"] if p["role"] == "judge")
-    party = await judge.call(
-        "POST",
-        f"/hearings/{hearing_id}/participants",
-        {"role": "party", "name": "张三", "side": "victim"},
-        expect=201,
-    )
+    party = await invite(judge, hearing_id, side="victim")
     detainee_id = 0
     if detainee:
-        seat = await judge.call(
-            "POST",
-            f"/hearings/{hearing_id}/participants",
-            {"role": "detainee", "name": "孙六", "detention_centre_id": world.centre_id},
-            expect=201,
+        seat = await invite(
+            judge, hearing_id, role="detainee", name="孙六", detention_centre_id=world.centre_id
         )
         detainee_id = seat["participant"]["id"]
     return Scheduled(

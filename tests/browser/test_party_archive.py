@@ -20,8 +20,7 @@ from tests.browser.conftest import OpenTab
 from tests.browser.test_archive import CHAPTERS
 from tests.browser.test_live import both_languages
 from tests.browser.test_staff import log_in
-from tests.callers import Caller
-from tests.functional.test_participants_api import invite, schedule
+from tests.callers import Caller, invite, schedule_hearing
 from tests.sealed_recording import Sealed, make_archive_mp4
 
 
@@ -188,7 +187,7 @@ async def test_a_party_given_nothing_is_told_how_to_ask(
         {"participant_id": sealed.party_id},
         expect=201,
     )
-    elsewhere = await schedule(judge, "(2026)浙0402民初99号")
+    elsewhere = await schedule_hearing(judge, "(2026)浙0402民初99号")
     stranger = await invite(judge, elsewhere["id"], name="王五")
     await close(database, elsewhere["id"])
 

@@ -4,15 +4,11 @@ and scheduling a case, a hearing and a participant whose invitation link works."
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import PHONE, OpenTab
-from tests.callers import PASSWORD, Caller, World
-from tests.functional.test_participants_api import schedule
-
-NewCaller = Callable[[], Awaitable[Caller]]
+from tests.callers import PASSWORD, Caller, NewCaller, World, schedule_hearing
 
 
 async def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
@@ -22,7 +18,7 @@ async def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
 
 
 async def test_login_shows_the_days_hearings(open_tab: OpenTab, judge: Caller) -> None:
-    hearing = await schedule(judge, "(2026)浙0402民初7号")
+    hearing = await schedule_hearing(judge, "(2026)浙0402民初7号")
     tab = await open_tab("staff-login", "/", locale="en-US")
     page = tab.page
 

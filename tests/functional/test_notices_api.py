@@ -7,15 +7,14 @@ from sqlalchemy import select
 
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent
-from tests.callers import Caller
-from tests.functional.test_participants_api import NewCaller, holder, invite, schedule
+from tests.callers import Caller, NewCaller, holder, invite, schedule_hearing
 from tests.signal_client import SignalClient
 
 
 async def test_a_notice_reaches_people_waiting_and_is_on_the_timeline(
     judge: Caller, clerk: Caller, new_caller: NewCaller, server: TestServer, database: Database
 ) -> None:
-    hearing = await schedule(judge)
+    hearing = await schedule_hearing(judge)
     party = await invite(judge, hearing["id"])
     waiting = SignalClient(str(server.make_url("")).rstrip("/"))
     await waiting.connect(hearing["id"], invitation=party["invitation"]["token"])
@@ -36,7 +35,7 @@ async def test_a_notice_reaches_people_waiting_and_is_on_the_timeline(
 async def test_only_the_bench_posts_notices_and_only_before_the_end(
     judge: Caller, other_judge: Caller, new_caller: NewCaller
 ) -> None:
-    hearing = await schedule(judge)
+    hearing = await schedule_hearing(judge)
     party = await holder(new_caller, (await invite(judge, hearing["id"]))["invitation"]["token"])
     path = f"/hearings/{hearing['id']}/notices"
     assert (await party.status("POST", path, {"text": "hello"}))[0] == 403

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,42 +10,12 @@ from sqlalchemy import select, text, update
 
 from hearing_server.db.database import Database
 from hearing_server.db.models import Participant
-from tests.callers import Caller, World
-
-NewCaller = Callable[[], Awaitable[Caller]]
-
-
-async def schedule(
-    staff: Caller, number: str = "(2026)A民初1号", kind: str = "civil_trial", **extra: Any
-) -> dict[str, Any]:
-    case = await staff.call(
-        "POST", "/cases", {"number": number, "title": "案件", "kind": kind}, expect=201
-    )
-    # Starting now keeps the hearing on today's list, whatever the hour in the court's time zone.
-    start = datetime.now(UTC).isoformat()
-    hearing: dict[str, Any] = await staff.call(
-        "POST", f"/cases/{case['id']}/hearings", {"scheduled_start": start, **extra}, expect=201
-    )
-    return hearing
-
-
-async def invite(staff: Caller, hearing_id: int, **person: Any) -> dict[str, Any]:
-    body = {"role": "party", "name": "张三", **person}
-    created: dict[str, Any] = await staff.call(
-        "POST", f"/hearings/{hearing_id}/participants", body, expect=201
-    )
-    return created
-
-
-async def holder(new_caller: NewCaller, token: str) -> Caller:
-    caller = await new_caller()
-    caller.invitation = token
-    return caller
+from tests.callers import Caller, NewCaller, World, holder, invite, schedule_hearing
 
 
 async def test_invitation_opens_its_own_hearing_only(judge: Caller, new_caller: NewCaller) -> None:
-    mine = await schedule(judge)
-    other = await schedule(judge, "(2026)A民初2号")
+    mine = await schedule_hearing(judge)
+    other = await schedule_hearing(judge, "(2026)A民初2号")
     created = await invite(judge, mine["id"], side="plaintiff")
     invitation = created["invitation"]
     assert invitation["url"] == f"http://courts.test/join#{invitation['token']}"
@@ -66,7 +35,7 @@ async def test_invitation_opens_its_own_hearing_only(judge: Caller, new_caller: 
 async def test_invitation_grants_its_role_and_nothing_more(
     judge: Caller, new_caller: NewCaller
 ) -> None:
-    hearing = await schedule(judge)
+    hearing = await schedule_hearing(judge)
     party = await holder(new_caller, (await invite(judge, hearing["id"]))["invitation"]["token"])
     refused = [
         ("POST", "/cases", {"number": "X", "title": "t", "kind": "civil_trial"}),
@@ -90,7 +59,7 @@ async def test_invitation_grants_its_role_and_nothing_more(
 
 
 async def test_no_plaintext_token_is_stored(judge: Caller, database: Database) -> None:
-    hearing = await schedule(judge)
+    hearing = await schedule_hearing(judge)
     token = (await invite(judge, hearing["id"]))["invitation"]["token"]
     assert len(token) >= 22  # 128 bits, URL-safe base64
     async with database.session() as db:
@@ -101,7 +70,7 @@ async def test_no_plaintext_token_is_stored(judge: Caller, database: Database) -
 async def test_expired_invitation_fails(
     judge: Caller, new_caller: NewCaller, database: Database
 ) -> None:
-    hearing = await schedule(judge)
+    hearing = await schedule_hearing(judge)
     created = await invite(judge, hearing["id"], valid_hours=1)
     party = await holder(new_caller, created["invitation"]["token"])
     assert (await party.status("GET", "/invitation"))[0] == 200
@@ -121,7 +90,7 @@ async def test_expired_invitation_fails(
 async def test_revoked_and_replaced_invitations_fail(
     judge: Caller, clerk: Caller, new_caller: NewCaller
 ) -> None:
-    hearing = await schedule(judge)
+    hearing = await schedule_hearing(judge)
     created = await invite(judge, hearing["id"])
     pid = created["participant"]["id"]
     first = await holder(new_caller, created["invitation"]["token"])
@@ -169,7 +138,7 @@ async def test_staff_get_no_invitation_endpoint_answer(judge: Caller) -> None:
 async def test_participants_the_hearing_does_not_allow(
     judge: Caller, kind: str, public: bool, person: dict[str, Any], reason: str
 ) -> None:
-    hearing = await schedule(judge, kind=kind, public=public)
+    hearing = await schedule_hearing(judge, kind=kind, public=public)
     status, body = await judge.status(
         "POST", f"/hearings/{hearing['id']}/participants", {"name": "某人", **person}
     )
@@ -179,11 +148,11 @@ async def test_participants_the_hearing_does_not_allow(
 async def test_observer_in_a_public_hearing_and_counsel_for_a_detainee(
     judge: Caller, world: World
 ) -> None:
-    public = await schedule(judge, public=True)
+    public = await schedule_hearing(judge, public=True)
     assert (await invite(judge, public["id"], role="observer", name="旁听"))[
         "invitation"
     ] is not None
-    criminal = await schedule(judge, "(2026)A刑初1号", "criminal_trial")
+    criminal = await schedule_hearing(judge, "(2026)A刑初1号", "criminal_trial")
     detainee = await invite(
         judge, criminal["id"], role="detainee", name="孙六", detention_centre_id=world.centre_id
     )
@@ -199,7 +168,7 @@ async def test_observer_in_a_public_hearing_and_counsel_for_a_detainee(
 
 
 async def test_participants_cannot_be_added_after_close(judge: Caller, database: Database) -> None:
-    hearing = await schedule(judge)
+    hearing = await schedule_hearing(judge)
     await judge.call("POST", f"/hearings/{hearing['id']}/cancel")
     status, body = await judge.status(
         "POST", f"/hearings/{hearing['id']}/participants", {"role": "party", "name": "x"}
@@ -208,7 +177,7 @@ async def test_participants_cannot_be_added_after_close(judge: Caller, database:
 
 
 async def test_other_court_cannot_manage_invitations(judge: Caller, other_judge: Caller) -> None:
-    hearing = await schedule(judge)
+    hearing = await schedule_hearing(judge)
     pid = (await invite(judge, hearing["id"]))["participant"]["id"]
     assert (await other_judge.status("POST", f"/participants/{pid}/invitation", {}))[0] == 404
     assert (await other_judge.status("DELETE", f"/participants/{pid}/invitation"))[0] == 404
@@ -219,11 +188,11 @@ async def test_other_court_cannot_manage_invitations(judge: Caller, other_judge:
 async def test_terminal_sees_todays_hearings_of_its_detainees(
     judge: Caller, new_caller: NewCaller, world: World, database: Database
 ) -> None:
-    today = await schedule(judge, "(2026)A刑初1号", "criminal_trial")
+    today = await schedule_hearing(judge, "(2026)A刑初1号", "criminal_trial")
     await invite(
         judge, today["id"], role="detainee", name="孙六", detention_centre_id=world.centre_id
     )
-    without = await schedule(judge, "(2026)A刑初2号", "criminal_trial")
+    without = await schedule_hearing(judge, "(2026)A刑初2号", "criminal_trial")
     terminal = await new_caller()
     await terminal.terminal_login(world.terminal_id)
     listed = await terminal.call("GET", "/terminal/hearings")

@@ -27,9 +27,8 @@ from hearing_server.db.models import (
     RecordingGrant,
     User,
 )
-from tests.callers import PASSWORD, Caller, World
-from tests.functional.test_participants_api import holder, invite, schedule
-from tests.sealed_recording import CASE_NUMBER, NewCaller, Sealed, make_archive_mp4
+from tests.callers import PASSWORD, Caller, NewCaller, World, holder, invite, schedule_hearing
+from tests.sealed_recording import CASE_NUMBER, Sealed, make_archive_mp4
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +143,7 @@ async def test_parties_retrieve_only_what_the_court_granted(
     assert status == 403  # a party cannot grant
 
     # A party of another hearing does not see this recording at all.
-    other = await schedule(judge, "(2026)浙0402民初9号")
+    other = await schedule_hearing(judge, "(2026)浙0402民初9号")
     stranger = await holder(
         new_caller, (await invite(judge, other["id"], name="李四"))["invitation"]["token"]
     )

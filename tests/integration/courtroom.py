@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp.test_utils import TestServer
 
 from hearing_server.identity import SESSION_COOKIE
-from tests.callers import Caller, World
+from tests.callers import Caller, World, invite, schedule_hearing
 from tests.headless import HeadlessParticipant, Reception, SendTimes
 from tests.integration.peers import wait_until
 
@@ -51,21 +50,8 @@ class Courtroom:
     async def schedule(
         cls, server: TestServer, judge: Caller, clerk: Caller, terminal: Caller, world: World
     ) -> Courtroom:
-        case = await judge.call(
-            "POST",
-            "/cases",
-            {"number": "(2026)A刑初9号", "title": "案件", "kind": "criminal_trial"},
-            expect=201,
-        )
-        hearing = await judge.call(
-            "POST",
-            f"/cases/{case['id']}/hearings",
-            {
-                "scheduled_start": datetime.now(UTC).isoformat(),
-                "public": True,
-                "clerk_id": world.clerk_id,
-            },
-            expect=201,
+        hearing = await schedule_hearing(
+            judge, "(2026)A刑初9号", "criminal_trial", public=True, clerk_id=world.clerk_id
         )
         hearing_id = hearing["id"]
         people = await judge.call("GET", f"/hearings/{hearing_id}/participants")
@@ -75,15 +61,10 @@ class Courtroom:
             "clerk": Seat(bench["clerk"], cookie=session_cookie(clerk)),
         }
         for name, person in CAST.items():
-            created = await judge.call(
-                "POST", f"/hearings/{hearing_id}/participants", person, expect=201
-            )
+            created = await invite(judge, hearing_id, **person)
             seats[name] = Seat(created["participant"]["id"], created["invitation"]["token"])
-        detainee = await judge.call(
-            "POST",
-            f"/hearings/{hearing_id}/participants",
-            {"role": "detainee", "name": "孙六", "detention_centre_id": world.centre_id},
-            expect=201,
+        detainee = await invite(
+            judge, hearing_id, role="detainee", name="孙六", detention_centre_id=world.centre_id
         )
         await terminal.terminal_login(world.terminal_id)
         seats["detainee"] = Seat(detainee["participant"]["id"], cookie=session_cookie(terminal))

@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.callers import Caller
+from tests.callers import Caller, invite, schedule_hearing
 from tests.integration.courtroom import Courtroom
 from tests.integration.peers import wait_until
 from tests.raw_socket import RawSocket
@@ -234,24 +234,10 @@ async def test_an_invitation_no_token_could_be_is_refused(
 
 async def other_hearing_participant(judge: Caller) -> int:
     """A party of another hearing of the same court."""
-    case = await judge.call(
-        "POST",
-        "/cases",
-        {"number": "(2026)A民初7号", "title": "另案", "kind": "civil_trial"},
-        expect=201,
+    hearing = await schedule_hearing(
+        judge, "(2026)A民初7号", title="另案", scheduled_start="2026-01-05T09:00:00+08:00"
     )
-    hearing = await judge.call(
-        "POST",
-        f"/cases/{case['id']}/hearings",
-        {"scheduled_start": "2026-01-05T09:00:00+08:00"},
-        expect=201,
-    )
-    created = await judge.call(
-        "POST",
-        f"/hearings/{hearing['id']}/participants",
-        {"role": "party", "name": "赵七", "side": "plaintiff"},
-        expect=201,
-    )
+    created = await invite(judge, hearing["id"], name="赵七", side="plaintiff")
     participant_id: int = created["participant"]["id"]
     return participant_id
 

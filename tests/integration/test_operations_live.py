@@ -9,7 +9,7 @@ import socketio
 from aiohttp.test_utils import TestServer
 
 from hearing_server.keys import LIVE_HEARINGS
-from tests.callers import Caller
+from tests.callers import Caller, schedule_hearing
 from tests.integration.courtroom import Courtroom, receiving, start
 from tests.signal_client import SignalClient
 
@@ -40,17 +40,8 @@ async def test_draining_refuses_new_hearings_and_keeps_the_running_one(
 ) -> None:
     people = await start(courtroom, "party_a")
     server.app[LIVE_HEARINGS].accepting = False
-    case = await judge.call(
-        "POST",
-        "/cases",
-        {"number": "(2026)A民初2号", "title": "另案", "kind": "civil_trial"},
-        expect=201,
-    )
-    other = await judge.call(
-        "POST",
-        f"/cases/{case['id']}/hearings",
-        {"scheduled_start": "2026-11-27T09:00:00+08:00"},
-        expect=201,
+    other = await schedule_hearing(
+        judge, "(2026)A民初2号", title="另案", scheduled_start="2026-11-27T09:00:00+08:00"
     )
     late = SignalClient(courtroom.url)
     with pytest.raises(socketio.exceptions.ConnectionError):
