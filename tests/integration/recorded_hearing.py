@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import av
 import numpy as np
 from aiortc.codecs.opus import OpusEncoder
 from aiortc.codecs.vpx import Vp8Encoder
@@ -29,7 +30,8 @@ from av import AudioFrame, VideoFrame
 from recording import SegmentInfo, TrackRecorder
 from recording.anchor import NTP_FRACTION, SenderClock
 from recording.render import Interval, SegmentRef, TrackPlan
-from tests.integration.media_sources import BLOCK, draw_counter
+from recording.render.layout import Rect
+from tests.integration.media_sources import BLOCK, HEIGHT, draw_counter
 from tests.integration.synthetic_rtp import Packet
 
 FPS = 30
@@ -132,6 +134,29 @@ class _Stream:
         frame.pts = timestamp
         frame.time_base = fractions.Fraction(1, AUDIO_RATE)
         return frame
+
+
+def flashing_part(rect: Rect) -> tuple[slice, slice]:
+    """The part of a person's picture, placed at ``rect`` in an archive frame, that a flash
+    turns white: below the counter's marks, inside the edges."""
+    return (
+        slice(rect.y + round(FLASH_ROW * rect.height / HEIGHT) + 4, rect.y + rect.height - 4),
+        slice(rect.x + 4, rect.x + rect.width - 4),
+    )
+
+
+def beep_starts(archive: Path) -> float:
+    """Archive seconds at which the first beep sounds (above half its level)."""
+    with av.open(str(archive)) as container:
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
+        pcm = np.concatenate(
+            [
+                f.to_ndarray().reshape(-1)
+                for frame in container.decode(audio=0)
+                for f in resampler.resample(frame)
+            ]
+        )
+    return int(np.argmax(np.abs(pcm) > BEEP_LEVEL / 2)) / AUDIO_RATE
 
 
 async def record_hearing(

@@ -10,6 +10,14 @@ from hearing_server.keys import LIVE_HEARINGS
 from tests.integration.courtroom import Courtroom, presence, room_shows, start
 
 
+async def forget_live_hearings(server: TestServer, courtroom: Courtroom) -> None:
+    """The process forgets everything live, as a restart (or a move to another process)
+    would; everyone in the courtroom is hung up."""
+    await server.app[LIVE_HEARINGS].shutdown()
+    await courtroom.close()
+    courtroom.people.clear()
+
+
 async def test_a_reloaded_hearing_remembers_who_was_admitted_sent_back_or_removed(
     courtroom: Courtroom, server: TestServer
 ) -> None:
@@ -19,10 +27,7 @@ async def test_a_reloaded_hearing_remembers_who_was_admitted_sent_back_or_remove
         reply = await bench.signal.call(event, {"participant_id": courtroom.id(name)})
         assert reply == {"ok": True}, (event, reply)
 
-    # the process forgets everything live, as a restart (or a move to another process) would
-    await server.app[LIVE_HEARINGS].shutdown()
-    await courtroom.close()
-    courtroom.people.clear()
+    await forget_live_hearings(server, courtroom)
 
     bench = await courtroom.join("judge", publish=False)
     party_a = await courtroom.join("party_a", publish=False)
@@ -55,9 +60,7 @@ async def test_a_reloaded_hearing_keeps_whom_the_bench_muted(
         reply = await bench.signal.call(event, payload)
         assert reply == {"ok": True}, (event, reply)
 
-    await server.app[LIVE_HEARINGS].shutdown()
-    await courtroom.close()
-    courtroom.people.clear()
+    await forget_live_hearings(server, courtroom)
 
     bench = await courtroom.join("judge", publish=False)
     again = await courtroom.join("party_a", publish=False)

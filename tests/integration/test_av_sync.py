@@ -7,13 +7,12 @@ import asyncio
 from pathlib import Path
 
 import av
-import numpy as np
 import pytest
 
 from recording.render import Interval, RenderJob, RenderPlan, RenderSettings, Timeline
 from recording.render.layout import fit, grid_layout
 from tests.integration.media_sources import HEIGHT, WIDTH
-from tests.integration.recorded_hearing import BEEP_LEVEL, FLASH_ROW, Person, record_hearing
+from tests.integration.recorded_hearing import Person, beep_starts, flashing_part, record_hearing
 
 START = 1_767_100_000.0
 SESSION = 6.0
@@ -51,27 +50,14 @@ def _flash_and_beep(archive: Path) -> tuple[float, float]:
     """Archive seconds at which the picture flashes and the beep starts."""
     tile = grid_layout(1, 1280, 720).tiles[0]
     rect = fit(tile.video, WIDTH, HEIGHT)
-    lower = (
-        slice(rect.y + round(FLASH_ROW * rect.height / HEIGHT) + 4, rect.y + rect.height - 4),
-        slice(rect.x + 4, rect.x + rect.width - 4),
-    )
+    lower = flashing_part(rect)
     with av.open(str(archive)) as container:
         flash = next(
             float(frame.time or 0)
             for frame in container.decode(video=0)
             if frame.to_ndarray(format="gray")[lower].mean() > 180
         )
-    with av.open(str(archive)) as container:
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=48000)
-        pcm = np.concatenate(
-            [
-                f.to_ndarray().reshape(-1)
-                for frame in container.decode(audio=0)
-                for f in resampler.resample(frame)
-            ]
-        )
-    beep = int(np.argmax(np.abs(pcm) > BEEP_LEVEL / 2)) / 48000
-    return flash, beep
+    return flash, beep_starts(archive)
 
 
 def test_sender_reports_keep_audio_and_video_together(tmp_path: Path) -> None:

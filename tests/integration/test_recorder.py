@@ -4,10 +4,7 @@ recording failures that must not disturb forwarding."""
 import asyncio
 import errno
 import itertools
-import os
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,9 +18,8 @@ from recording.segment import recover
 from signaling.media.publisher import PublishedTrack
 from tests.integration.media_sources import read_counter
 from tests.integration.peers import Connect
+from tests.integration.recorder_child import record_until_killed
 from tests.integration.synthetic_rtp import Packet, SyntheticAudio, SyntheticVideo, play
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -133,23 +129,7 @@ async def test_pause_leaves_a_gap_between_valid_segments(connect: Connect, tmp_p
 
 
 def test_kill_9_loses_at_most_two_seconds(tmp_path: Path) -> None:
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.recorder_child", str(tmp_path)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None
-    sent = -1
-    try:
-        for line in child.stdout:
-            assert not line.startswith("error"), line
-            sent = int(line.split()[1])
-            if sent >= 30 * 5.5:  # killed mid-way through the second 4 s segment
-                break
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
+    sent = record_until_killed(tmp_path, 165)  # 5.5 s: mid-way through the second 4 s segment
 
     counters: list[int] = []
     audio = 0.0

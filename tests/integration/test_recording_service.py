@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import av
 from aiohttp.test_utils import TestServer
@@ -28,11 +23,11 @@ from recording.digest import sha256_file
 from recording.recorder import REANCHOR_SECONDS
 from recording.verify import verify
 from signaling.cluster.placement import LocalPlacement, Node, PlacementUnavailable
-from tests.integration.archive_frames import archived, eventually
+from tests.integration.archive_frames import archived, eventually, sidecar_state
 from tests.integration.courtroom import Courtroom, receiving, room_shows, start
+from tests.integration.recorder_child import record_until_killed
 from tests.integration.records import event_times, recording_of, recording_state_is
 
-ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
 RECESS_CARD_SECONDS = 3.0
 """The renderer's default card standing for a recess in the archive."""
@@ -127,8 +122,9 @@ async def test_segments_a_killed_process_left_open_are_recovered_at_start(
     courtroom: Courtroom, database: Database, settings: Settings
 ) -> None:
     folder = settings.recordings_dir / f"hearing-{courtroom.hearing_id}"
-    await asyncio.to_thread(_record_until_killed, folder, frames=75)
-    left_open = sorted(p for p in folder.glob("*.json") if _sidecar_state(p) == "recording")
+    folder.mkdir(parents=True)
+    await asyncio.to_thread(record_until_killed, folder, 75)
+    left_open = sorted(p for p in folder.glob("*.json") if sidecar_state(p) == "recording")
     assert left_open, "the child was killed between segments"
 
     restarted = TestServer(create_app(settings))
@@ -138,7 +134,7 @@ async def test_segments_a_killed_process_left_open_are_recovered_at_start(
     async with database.session() as db:
         segments = {s.path: s for s in await db.scalars(select(Segment))}
     for sidecar in left_open:
-        assert _sidecar_state(sidecar) == "recovered"
+        assert sidecar_state(sidecar) == "recovered"
         key = sidecar.with_suffix(".mkv").relative_to(settings.recordings_dir).as_posix()
         assert segments[key].sha256 == sha256_file(settings.recordings_dir / key)
     recovered = await event_times(database, courtroom.hearing_id, "recording_recovered")
@@ -166,15 +162,16 @@ async def test_open_segments_of_a_hearing_held_elsewhere_wait_until_it_is_placed
         return None
 
     folder = settings.recordings_dir / f"hearing-{courtroom.hearing_id}"
-    await asyncio.to_thread(_record_until_killed, folder, frames=75)
-    left_open = sorted(p for p in folder.glob("*.json") if _sidecar_state(p) == "recording")
+    folder.mkdir(parents=True)
+    await asyncio.to_thread(record_until_killed, folder, 75)
+    left_open = sorted(p for p in folder.glob("*.json") if sidecar_state(p) == "recording")
     assert left_open
     local = Node("here", "http://here.test")
     for registry in (_HeldElsewhere(local), _Unreachable(local)):
         service = RecordingService(database, settings, alert)
         await service.recover(registry)  # a sibling writes them, or nobody can tell
         await service.shutdown()
-        assert {_sidecar_state(p) for p in left_open} == {"recording"}
+        assert {sidecar_state(p) for p in left_open} == {"recording"}
         assert not await event_times(database, courtroom.hearing_id, "recording_recovered")
         assert not await event_times(database, courtroom.hearing_id, "recording_interrupted")
 
@@ -182,35 +179,11 @@ async def test_open_segments_of_a_hearing_held_elsewhere_wait_until_it_is_placed
     await service.placed(courtroom.hearing_id)  # the holder died: the hearing is placed here
     await service.placed(courtroom.hearing_id)  # placed again before anyone published
     await service.shutdown()
-    assert {_sidecar_state(p) for p in left_open} == {"recovered"}
+    assert {sidecar_state(p) for p in left_open} == {"recovered"}
     assert len(await event_times(database, courtroom.hearing_id, "recording_recovered")) == len(
         left_open
     )
     assert len(await event_times(database, courtroom.hearing_id, "recording_interrupted")) == 1
-
-
-def _record_until_killed(folder: Path, frames: int) -> None:
-    """The recorder child records synthetic media into ``folder``; kill -9 after ``frames``."""
-    folder.mkdir(parents=True)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.recorder_child", str(folder)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None
-    try:
-        for line in child.stdout:
-            assert not line.startswith("error"), line
-            if int(line.split()[1]) >= frames:
-                break
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
-
-
-def _sidecar_state(sidecar: Path) -> str:
-    return str(json.loads(sidecar.read_text())["state"])
 
 
 async def test_a_recording_failure_alerts_the_bench_at_once(

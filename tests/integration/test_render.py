@@ -25,7 +25,13 @@ from recording.render import (
 )
 from recording.render.layout import Rect, fit, grid_layout
 from tests.integration.media_sources import BITS, BLOCK, HEIGHT, WIDTH
-from tests.integration.recorded_hearing import BEEP_LEVEL, FLASH_ROW, FPS, Person, record_hearing
+from tests.integration.recorded_hearing import (
+    FPS,
+    Person,
+    beep_starts,
+    flashing_part,
+    record_hearing,
+)
 
 START = 1_767_000_000.0
 SESSION = 9.0
@@ -137,23 +143,9 @@ def test_each_tile_shows_its_counters_in_time(archive: Path) -> None:
 
 
 def test_flash_and_beep_stay_in_sync(archive: Path) -> None:
-    rect = picture_rect(0)
-    lower = (
-        slice(rect.y + round(FLASH_ROW * rect.height / HEIGHT) + 4, rect.y + rect.height - 4),
-        slice(rect.x + 4, rect.x + rect.width - 4),
-    )
+    lower = flashing_part(picture_rect(0))
     flash = next(t for t, luma in frames(archive) if luma[lower].mean() > 180)
-    with av.open(str(archive)) as container:
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=48000)
-        pcm = np.concatenate(
-            [
-                f.to_ndarray().reshape(-1)
-                for frame in container.decode(audio=0)
-                for f in resampler.resample(frame)
-            ]
-        )
-    envelope = np.abs(pcm)
-    beep = int(np.argmax(envelope > BEEP_LEVEL / 2)) / 48000
+    beep = beep_starts(archive)
     expected = FLASH - (RECESS.end - RECESS.start) + CARD
     assert abs(beep - expected) < 0.05, f"beep at {beep:.3f}, expected {expected:.3f}"
     assert abs(flash - beep) < 0.08, f"flash at {flash:.3f} s, beep at {beep:.3f} s"

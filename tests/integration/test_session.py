@@ -11,7 +11,7 @@ from aiortc.exceptions import OperationError
 from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
 from tests.integration.media_sources import CounterVideoTrack, ToneAudioTrack
-from tests.integration.peers import Connect, wait_until
+from tests.integration.peers import ClientPeer, Connect, wait_until
 
 
 async def test_callbacks_and_trickled_candidates(connect: Connect) -> None:
@@ -166,6 +166,17 @@ HOSTILE_OFFERS: dict[str, Callable[[str], str]] = {
 }
 
 
+async def refuses_every_hostile_variant(client: ClientPeer, offer: str) -> None:
+    """The server refuses each of HOSTILE_OFFERS made of ``offer``, and each refusal leaves
+    the session as it was: signaling "stable", the same transceivers."""
+    transceivers = client.session._pc.getTransceivers()
+    for name, mutate in HOSTILE_OFFERS.items():
+        with pytest.raises(ValueError):
+            await client.session.accept_offer(mutate(offer))
+        assert client.session._pc.signalingState == "stable", name
+        assert client.session._pc.getTransceivers() == transceivers, name
+
+
 async def test_a_refused_offer_leaves_the_session_as_it_was(connect: Connect) -> None:
     """Each hostile offer is refused with a reason and changes nothing: the next valid offer
     on the same connection is answered (not taken for glare) and media flows; the same once
@@ -175,23 +186,15 @@ async def test_a_refused_offer_leaves_the_session_as_it_was(connect: Connect) ->
     client.pc.addTrack(ToneAudioTrack())
     await client.pc.setLocalDescription(await client.pc.createOffer())
     offer = client.pc.localDescription.sdp
-    for name, mutate in HOSTILE_OFFERS.items():
-        with pytest.raises(ValueError):
-            await client.session.accept_offer(mutate(offer))
-        assert client.session._pc.signalingState == "stable", name
-        assert client.session._pc.getTransceivers() == [], name
+    assert client.session._pc.getTransceivers() == []
+    await refuses_every_hostile_variant(client, offer)
     await client.offer_accepted(offer)
     subscriber = connect()
     await subscriber.watch(client, "video", 5)
 
-    transceivers = client.session._pc.getTransceivers()
     await client.pc.setLocalDescription(await client.pc.createOffer())
     again = client.pc.localDescription.sdp
-    for name, mutate in HOSTILE_OFFERS.items():
-        with pytest.raises(ValueError):
-            await client.session.accept_offer(mutate(again))
-        assert client.session._pc.signalingState == "stable", name
-        assert client.session._pc.getTransceivers() == transceivers, name
+    await refuses_every_hostile_variant(client, again)
     await client.offer_accepted(again)
     frames = len(subscriber.track("video").frames)
     await subscriber.wait_frames("video", frames + 10)
