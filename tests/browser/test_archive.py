@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Response, expect
+from playwright.async_api import Page, Response, expect
 
 from config import Settings
 from tests.browser.conftest import OpenTab
@@ -25,6 +25,22 @@ CHAPTERS = [
 @pytest.fixture(scope="module")
 def archive_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return make_archive_mp4(tmp_path_factory.mktemp("mp4") / "archive.mp4", CHAPTERS)
+
+
+async def plays_from_chapter(page: Page, chapter: int, since: float, until: float) -> None:
+    """The player's video lasts the archive's three seconds and lists its CHAPTERS; a click on
+    chapter number ``chapter`` (from 0) plays it from between ``since`` and ``until`` s."""
+    video = page.get_by_test_id("video")
+    assert 2.9 < await video.evaluate("v => v.duration") < 3.2
+    chapters = page.get_by_test_id("chapter")
+    await expect(chapters).to_have_text(
+        [f"0:00 {CHAPTERS[0][2]}", f"0:01 {CHAPTERS[1][2]}", f"0:02 {CHAPTERS[2][2]}"]
+    )
+    await chapters.nth(chapter).click()
+    await page.wait_for_function(
+        f"v => v.currentTime >= {since} && v.currentTime < {until}",
+        arg=await video.element_handle(),
+    )
 
 
 async def test_clerk_finds_plays_and_verifies_a_recording(
@@ -61,15 +77,7 @@ async def test_clerk_finds_plays_and_verifies_a_recording(
     await found.get_by_test_id("open").click()
     video = page.get_by_test_id("video")
     await expect(video).to_have_js_property("readyState", 4, timeout=10000)
-    assert 2.9 < await video.evaluate("v => v.duration") < 3.2
-    chapters = page.get_by_test_id("chapter")
-    await expect(chapters).to_have_text(
-        [f"0:00 {CHAPTERS[0][2]}", f"0:01 {CHAPTERS[1][2]}", f"0:02 {CHAPTERS[2][2]}"]
-    )
-    await chapters.nth(1).click()
-    await page.wait_for_function(
-        "v => v.currentTime >= 1.2 && v.currentTime < 2.4", arg=await video.element_handle()
-    )
+    await plays_from_chapter(page, 1, 1.2, 2.4)
     assert any(asked.startswith("bytes=") and status == 206 for asked, status in streamed), streamed
 
     timeline = page.get_by_test_id("timeline")
