@@ -8,10 +8,9 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Route, expect
 
 from tests.browser.conftest import OpenTab
-from tests.browser.test_live import both_languages, person, schedule, staff_tab
+from tests.browser.test_live import both_languages, headless_judge, person, schedule, staff_tab
 from tests.callers import Caller, World, invite
 from tests.headless import HeadlessParticipant, SendTimes
-from tests.integration.courtroom import session_cookie
 from tests.integration.peers import wait_until
 
 
@@ -91,7 +90,7 @@ async def test_a_party_consults_their_lawyer_in_private_and_returns(
     )
     agent_id = agent_seat["participant"]["id"]
     url = str(server.make_url("")).rstrip("/")
-    presiding = HeadlessParticipant(url, SendTimes(), cookie=session_cookie(judge))
+    presiding = headless_judge(server, judge)
     agent = HeadlessParticipant(url, SendTimes(), invitation=agent_seat["invitation"]["token"])
     try:
         await presiding.join(hearing.hearing_id, publish=False)
@@ -148,8 +147,7 @@ async def test_before_the_waiting_room_opens_a_party_is_told_when_they_can_write
     await expect(page.get_by_test_id("message-text")).to_be_hidden()
     await both_languages(party, "message-before-open-phone")
 
-    url = str(server.make_url("")).rstrip("/")
-    presiding = HeadlessParticipant(url, SendTimes(), cookie=session_cookie(judge))
+    presiding = headless_judge(server, judge)
     try:
         await presiding.join(hearing.hearing_id, publish=False)
         assert await presiding.signal.call("open") == {"ok": True}

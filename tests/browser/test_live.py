@@ -140,6 +140,12 @@ async def open_session(presiding: HeadlessParticipant, hearing_id: int) -> None:
         assert await presiding.signal.call(event) == {"ok": True}
 
 
+def headless_judge(server: TestServer, judge: Caller) -> HeadlessParticipant:
+    """A headless client with the judge's login session (not joined yet)."""
+    url = str(server.make_url("")).rstrip("/")
+    return HeadlessParticipant(url, SendTimes(), cookie=session_cookie(judge))
+
+
 def headless_party(server: TestServer, hearing: Scheduled) -> HeadlessParticipant:
     """A headless client holding the party's invitation (not joined yet)."""
     url = str(server.make_url("")).rstrip("/")
@@ -299,8 +305,7 @@ async def test_a_dropped_phone_comes_back_without_being_admitted_again(
 ) -> None:
     """The clerk runs the waiting room (a headless judge opened the session)."""
     hearing = await schedule(judge, world, detainee=False)
-    url = str(server.make_url("")).rstrip("/")
-    presiding = HeadlessParticipant(url, SendTimes(), cookie=session_cookie(judge))
+    presiding = headless_judge(server, judge)
     try:
         await open_session(presiding, hearing.hearing_id)
         clerk = await staff_tab(open_tab, hearing.hearing_id, "clerk")

@@ -7,10 +7,14 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import expect
 
 from tests.browser.conftest import OpenTab
-from tests.browser.test_live import both_languages, open_session, schedule, video_plays
+from tests.browser.test_live import (
+    both_languages,
+    headless_judge,
+    open_session,
+    schedule,
+    video_plays,
+)
 from tests.callers import Caller, World
-from tests.headless import HeadlessParticipant, SendTimes
-from tests.integration.courtroom import session_cookie
 from tests.integration.peers import wait_until
 
 
@@ -18,8 +22,7 @@ async def test_a_reloaded_phone_rejoins_with_one_tap(
     open_tab: OpenTab, server: TestServer, judge: Caller, world: World
 ) -> None:
     hearing = await schedule(judge, world, detainee=False)
-    url = str(server.make_url("")).rstrip("/")
-    presiding = HeadlessParticipant(url, SendTimes(), cookie=session_cookie(judge))
+    presiding = headless_judge(server, judge)
     try:
         await open_session(presiding, hearing.hearing_id)
         party = await open_tab("party-rejoin", f"/join#{hearing.party_token}", phone=True)
