@@ -3,7 +3,6 @@ permission and every refusal, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,10 +20,8 @@ from hearing_server.db.models import (
     HearingEvent,
     Participant,
 )
-from tests.callers import Caller, World
-from tests.functional.test_participants_api import holder, invite, schedule
+from tests.callers import Caller, NewCaller, World, holder, invite, schedule_hearing
 
-NewCaller = Callable[[], Awaitable[Caller]]
 PURPOSE = "证明双方之间存在买卖合同关系\n及货款金额"
 
 
@@ -44,7 +41,7 @@ class Trial:
 
 async def trial(judge: Caller, new_caller: NewCaller, number: str = "(2026)A民初1号") -> Trial:
     """A public civil trial: a plaintiff with their agent, a defendant, a witness, an observer."""
-    hearing = await schedule(judge, number, public=True)
+    hearing = await schedule_hearing(judge, number, public=True)
     people: dict[str, dict[str, Any]] = {}
     for key, person in [
         ("plaintiff", {"name": "张三", "side": "plaintiff"}),
@@ -373,7 +370,7 @@ async def test_refusals_outside_ones_hearing_side_or_time(
 ) -> None:
     t = await trial(judge, new_caller)
     exhibit = await submit(t.plaintiff, t.case_id)
-    other = await schedule(judge, "(2026)A民初2号")
+    other = await schedule_hearing(judge, "(2026)A民初2号")
     stranger = await holder(
         new_caller,
         (await invite(judge, other["id"], side="plaintiff"))["invitation"]["token"],
