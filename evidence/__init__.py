@@ -4,12 +4,29 @@ Imports nothing of the project but `recording.digest` (an exhibit is stored like
 once, under its SHA-256). Modules: `inspection` (the API: a file in, an `Inspection` or a
 `Refused` out), `sniff` (the kind of file from its first bytes), `pdf` and `pdf_probe` (the PDF
 read in a child process under a CPU, memory and time budget), `image`, `media` (audio and
-video), `limits`, `refusal` and `names` (the safe display name of a file as given).
+video), `limits`, `refusal` and `names` (the safe display name of a file as given). For the
+screen and the archive: `pages` and `pdf_render` (a PDF's pages drawn in one child process under
+a budget per page), `image_display` (an image upright, scaled down, without its metadata), and
+`picture` (the WebP pictures both write).
 """
 
+from evidence.image_display import display_images
 from evidence.inspection import Inspection, Kind, inspect_file
 from evidence.limits import Limits
 from evidence.names import display_name
+from evidence.pages import page_pictures
+from evidence.picture import Picture
 from evidence.refusal import Refusal, Refused
 
-__all__ = ["Inspection", "Kind", "Limits", "Refusal", "Refused", "display_name", "inspect_file"]
+__all__ = [
+    "Inspection",
+    "Kind",
+    "Limits",
+    "Picture",
+    "Refusal",
+    "Refused",
+    "display_images",
+    "display_name",
+    "inspect_file",
+    "page_pictures",
+]

@@ -1,4 +1,4 @@
-"""How much an exhibit may hold, and how much reading a PDF may cost."""
+"""How much an exhibit may hold, and how much reading a PDF and drawing its pages may cost."""
 
 from dataclasses import dataclass
 
@@ -20,7 +20,14 @@ class Limits:
     """The child process reading a PDF is killed after this long, even when it waits rather
     than computes."""
     pdf_memory_bytes: int = 1 << 30
-    """Address space of that child process (it includes the interpreter and PDFium itself)."""
+    """Address space of that child process (it includes the interpreter and PDFium itself), and
+    of the one drawing its pages."""
+    page_cpu_seconds: int = 5
+    """CPU time to draw one PDF page for the screen, at every width asked for (a page of text,
+    drawings and a photo takes a tenth of a second at 1280 pixels)."""
+    page_wall_seconds: float = 10
+    """The child process drawing pages is killed when the next page has not come after this
+    long (the first one includes the start of the process)."""
 
 
 DEFAULT_LIMITS = Limits()

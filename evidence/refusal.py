@@ -15,7 +15,10 @@ class Refusal(StrEnum):
     BAD_PDF = "bad_pdf"
     ENCRYPTED_PDF = "encrypted_pdf"
     PDF_TOO_COMPLEX = "pdf_too_complex"
-    """Reading the PDF went past its CPU, memory or time budget (see `evidence.pdf`)."""
+    """Reading the PDF, or drawing one of its pages, went past its CPU, memory or time budget
+    (see `evidence.pdf`, `evidence.pages`)."""
+    NO_SUCH_PAGE = "no_such_page"
+    """A page asked for that the PDF does not have (`evidence.pages`)."""
     BAD_IMAGE = "bad_image"
     BAD_MEDIA = "bad_media"
 
