@@ -46,7 +46,7 @@ def page_pictures(
     request = {
         "path": str(path.resolve()),
         "folder": str(folder.resolve()),
-        "pages": None if page is None else [page],
+        "page": page,
         "widths": list(widths),
         "name": PAGE_NAME,
         "quality": QUALITY,
@@ -54,8 +54,7 @@ def page_pictures(
         "cpu_seconds_per_page": limits.page_cpu_seconds,
         "memory_bytes": limits.pdf_memory_bytes,
     }
-    drawing = page or 1
-    """The page the child said it is drawing: the one a refusal for its budget names."""
+    drawing = page or 1  # the page the child said it is drawing, which a refusal names
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(
             [sys.executable, "-I", str(RENDERER), json.dumps(request)],
@@ -72,14 +71,13 @@ def page_pictures(
                 if "drawing" in answer:
                     drawing = answer["drawing"]
                     continue
-                picture = Picture(
+                yield Picture(
                     folder / answer["name"],
                     answer["width"],
                     answer["height"],
                     answer["bytes"],
                     answer["page"],
                 )
-                yield picture
         except TimeoutError:
             raise too_complex(drawing) from None
         finally:

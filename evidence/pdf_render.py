@@ -11,13 +11,13 @@ file imports only the standard library, pypdfium2 and Pillow, and runs with `pyt
 Each page is drawn once, at the largest width asked for, and scaled down with Pillow for the
 smaller ones (cheaper than drawing again, and the same picture).
 
-Usage: python -I pdf_render.py REQUEST, REQUEST a JSON object with `path`, `folder`, `pages`
-(page numbers from 1; null for all), `widths` (pixels), `name` (a `str.format` pattern with
-`page` and `width`), `quality` and `method` (WebP's), `cpu_seconds_per_page`, `memory_bytes`.
-Prints one JSON line as each page is started, {"drawing": N}, and one per picture as soon as
-it is written, {"page": N, "width": W, "height": H, "name": NAME, "bytes": B}, then
-{"done": PAGES} (the document's page count); or, at any point, {"refused": CODE} with CODE a `Refusal` value, and
-{"refused": "no_such_page", "pages": PAGES} for a page the document does not have.
+Usage: python -I pdf_render.py REQUEST, REQUEST a JSON object with `path`, `folder`, `page`
+(from 1; null for all), `widths` (pixels), `name` (a `str.format` pattern with `page` and
+`width`), `quality` and `method` (WebP's), `cpu_seconds_per_page`, `memory_bytes`. Prints one
+JSON line as each page is started, {"drawing": N}, and one per picture as soon as it is
+written, {"page": N, "width": W, "height": H, "name": NAME, "bytes": B}, then {"done": PAGES}
+(the document's page count); or, at any point, {"refused": CODE} with CODE a `Refusal` value,
+and {"refused": "no_such_page", "pages": PAGES} for a page the document does not have.
 """
 
 import json
@@ -67,8 +67,8 @@ def render(request: dict[str, Any]) -> None:
         say({"refused": "bad_pdf"})
         return
     count = len(pdf)
-    pages = request["pages"] or range(1, count + 1)
-    if count == 0 or any(page > count for page in pages):
+    pages = [request["page"]] if request["page"] else range(1, count + 1)
+    if count == 0 or pages[-1] > count:
         say({"refused": "no_such_page", "pages": count})
         return
     for page in pages:

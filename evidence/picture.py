@@ -1,6 +1,6 @@
 """The pictures made from an exhibit for the screen and the archive: WebP (a page of text,
 drawings and a photo at 1280 pixels is ~135 KB, a fifth of its PNG, which counts on a phone's
-weak link; every browser the court supports shows it), written under names that depend only on
+weak link; every current browser shows it), written under names that depend only on
 what they show, so the same request writes the same files."""
 
 from dataclasses import dataclass
