@@ -1,0 +1,421 @@
+// The bench's console: the hearing's state and phase, the people (presence, identity check) with
+// admit / send back / mute / remove / verify, admit all and mute all, alerts. A clerk sees the
+// subset their role allows. On a phone the hearing's actions go to a dock at the bottom of the
+// screen (HearingView places them) and the people open as a sheet from a button there.
+//
+// Drawn with Preact (docs/architecture.md#client-views): every socket event redraws the console,
+// each change of speaker too, and the keyed diff keeps its elements, so the judge's focus, a
+// button under a finger and an open phase picker survive it. The hand-built HearingView redraws
+// it after a language switch as after any change, which is when the texts from t() follow.
+import { createPortal, render, type VNode } from "preact";
+import { useState } from "preact/hooks";
+import { type Action, BENCH } from "../generated/court";
+import type { AlertOut, MemberView, RoomView } from "../generated/protocol";
+import { ApiError, api } from "../shared/api";
+import { el } from "../shared/dom";
+import { t, type MessageKey } from "../shared/i18n";
+import { may } from "../shared/permissions";
+import { refusalText } from "../shared/refusals";
+import { confirmDialog } from "./confirm";
+import { notify, report } from "./notice";
+import { phaseName, presenceName, roleName } from "./names";
+import type { LiveSession } from "./session";
+import { missingDevices } from "./tiles";
+
+const TRANSITIONS: Array<[Action, MessageKey]> = [
+  ["open", "live.console.open"],
+  ["start_session", "live.console.start"],
+  ["recess", "live.console.recess"],
+  ["resume", "live.console.resume"],
+];
+
+type Allowed = (action: Action) => boolean;
+
+export class BenchConsole {
+  readonly root = el("section.panel.console", { testid: "console" });
+  /** The actions of the moment in a phone's dock (on a desktop they stay in the console). */
+  private readonly dockedActions = el("div.console-hearing", { testid: "console-actions" });
+  private docked = false;
+  private room: RoomView | null = null;
+  private alertsSeen = 0;
+
+  /** ``onPeople`` is told when the people button opens (true) or closes the people sheet. */
+  constructor(
+    private readonly session: LiveSession,
+    private readonly onPeople: (open: boolean) => void = () => undefined,
+  ) {}
+
+  update(room: RoomView): void {
+    this.room = room;
+    const alerts = this.session.state.alerts;
+    for (const alert of alerts.slice(0, alerts.length - this.alertsSeen)) {
+      notify(alertText(alert, room.members));
+    }
+    this.alertsSeen = alerts.length;
+    this.draw();
+  }
+
+  /** Put the actions in ``dock`` (a phone's bottom bar), or back under the title (null). */
+  dockActions(dock: HTMLElement | null): void {
+    if (dock !== null) dock.prepend(this.dockedActions);
+    else this.dockedActions.remove();
+    this.docked = dock !== null;
+    this.draw();
+  }
+
+  private draw(): void {
+    if (this.room === null) return;
+    render(
+      <Console
+        session={this.session}
+        room={this.room}
+        dock={this.docked ? this.dockedActions : null}
+        onPeople={this.onPeople}
+      />,
+      this.root,
+    );
+  }
+}
+
+interface ConsoleProps {
+  session: LiveSession;
+  room: RoomView;
+  /** Where the actions go instead of under the title (a phone's dock), or null. */
+  dock: HTMLElement | null;
+  onPeople: (open: boolean) => void;
+}
+
+function Console({ session, room, dock, onPeople }: ConsoleProps): VNode {
+  const [peopleOpen, setPeopleOpen] = useState(false);
+  const allowed: Allowed = (action) => may(room.you.role, action, room.state);
+  const togglePeople = (): void => {
+    setPeopleOpen(!peopleOpen);
+    onPeople(!peopleOpen);
+  };
+  const actions = (
+    <HearingActions
+      session={session}
+      room={room}
+      allowed={allowed}
+      peopleOpen={peopleOpen}
+      onPeople={togglePeople}
+    />
+  );
+  const others = room.members.filter((m) => m.id !== room.you.id);
+  const alerts = session.state.alerts;
+  return (
+    <>
+      <h2>{t("live.console.title")}</h2>
+      {dock !== null ? (
+        createPortal(actions, dock)
+      ) : (
+        <div class="console-hearing" data-testid="console-actions">
+          {actions}
+        </div>
+      )}
+      <h3 class="people-title">{t("live.console.people")}</h3>
+      <ul class="people" data-testid="people">
+        {others.map((member) => (
+          <Person key={member.id} session={session} member={member} allowed={allowed} />
+        ))}
+      </ul>
+      <h3>{t("live.console.alerts")}</h3>
+      <ol class="alerts" data-testid="alerts">
+        {alerts.slice(0, 20).map((alert, index) => (
+          // Newer alerts come first: counted from the oldest, an alert keeps its key.
+          <Alert key={alerts.length - index} alert={alert} members={room.members} />
+        ))}
+      </ol>
+      <NoticeForm
+        hearingId={room.hearing_id}
+        hidden={!may(room.you.role, "post_notice", room.state)}
+      />
+    </>
+  );
+}
+
+interface ActionsProps {
+  session: LiveSession;
+  room: RoomView;
+  allowed: Allowed;
+  peopleOpen: boolean;
+  onPeople: () => void;
+}
+
+function HearingActions({ session, room, allowed, peopleOpen, onPeople }: ActionsProps): VNode {
+  const waiting = room.members.filter((m) => m.presence === "waiting").length;
+  const act = (event: string) => (): void => report(session.act(event));
+  const people = peopleOpen
+    ? t("live.console.people_hide")
+    : waiting > 0
+      ? t("live.console.people_waiting", { count: String(waiting) })
+      : t("live.console.people");
+  return (
+    <>
+      <div class="button-row">
+        {/* Shown on phones only (the stylesheet hides it beside a desktop's console). */}
+        <button
+          type="button"
+          class="people-toggle"
+          data-testid="people-toggle"
+          data-waiting={String(waiting)}
+          aria-expanded={peopleOpen}
+          onClick={onPeople}
+        >
+          {people}
+        </button>
+        {TRANSITIONS.map(
+          ([action, key]) =>
+            allowed(action) && (
+              <Button
+                key={action}
+                label={key}
+                testid={`hearing-${action}`}
+                onClick={act(action)}
+                kind="primary"
+              />
+            ),
+        )}
+        {allowed("admit") && waiting > 0 && (
+          <Button label="live.console.admit_all" testid="admit-all" onClick={act("admit_all")} />
+        )}
+        {allowed("mute") && (
+          <Button label="live.console.mute_all" testid="mute-all" onClick={act("mute_all")} />
+        )}
+        {allowed("close") && (
+          <Button
+            label="live.console.close"
+            testid="hearing-close"
+            onClick={() => void close(session)}
+            kind="danger"
+          />
+        )}
+      </div>
+      {allowed("set_phase") && room.phases.length > 0 && (
+        <label class="phase">
+          <span>{t("live.console.phase")}</span>
+          <select
+            data-testid="phase-select"
+            value={room.phase ?? room.phases[0]}
+            onChange={(event) =>
+              report(session.act("set_phase", { phase: event.currentTarget.value }))
+            }
+          >
+            {room.phases.map((phase) => (
+              <option key={phase} value={phase}>
+                {phaseName(phase)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </>
+  );
+}
+
+interface PersonProps {
+  session: LiveSession;
+  member: MemberView;
+  allowed: Allowed;
+}
+
+function Person({ session, member, allowed }: PersonProps): VNode {
+  const flags = [
+    member.hand_raised ? t("live.tile.hand") : "",
+    member.audio_muted ? t(member.bench_muted ? "live.tile.bench_muted" : "live.tile.muted") : "",
+  ].filter(Boolean);
+  // Taking part without a camera or microphone (their self-test found none usable).
+  const missing = missingDevices(member);
+  const devices = [
+    missing.camera ? t("live.tile.no_camera") : "",
+    missing.microphone ? t("live.tile.no_microphone") : "",
+  ].filter(Boolean);
+  // The bench is conducted by nobody: its members get no actions and no identity check.
+  const bench = isBench(member);
+  return (
+    <li
+      class="person"
+      data-testid="person"
+      data-participant={String(member.id)}
+      data-presence={member.presence}
+      data-no-camera={String(missing.camera)}
+      data-no-microphone={String(missing.microphone)}
+    >
+      <div class="person-who">
+        <strong>{member.name}</strong>
+        <span>{roleName(member.role)}</span>
+        <span class="presence" data-testid="presence">
+          {presenceName(member.presence)}
+        </span>
+        {!bench && (
+          <span
+            class="identity"
+            data-testid="identity"
+            data-verified={String(member.identity_verified)}
+          >
+            {t(member.identity_verified ? "live.console.verified" : "live.console.unverified")}
+          </span>
+        )}
+        {devices.length > 0 && (
+          <span class="flags devices" data-testid="person-devices">
+            {devices.join(" · ")}
+          </span>
+        )}
+        {flags.length > 0 && <span class="flags">{flags.join(" · ")}</span>}
+      </div>
+      <div class="person-actions">
+        {!bench && <PersonActions session={session} member={member} allowed={allowed} />}
+      </div>
+    </li>
+  );
+}
+
+function PersonActions({ session, member, allowed }: PersonProps): VNode {
+  const act =
+    (event: string, data: Record<string, unknown> = {}) =>
+    (): void =>
+      report(session.act(event, { participant_id: member.id, ...data }));
+  const present = member.presence === "in_hearing" || member.presence === "in_consultation";
+  const here = isHere(member);
+  return (
+    <>
+      {member.presence === "waiting" && allowed("admit") && (
+        <Button label="live.console.admit" testid="admit" onClick={act("admit")} kind="primary" />
+      )}
+      {!member.identity_verified && allowed("verify_identity") && here && (
+        <Button label="live.console.verify" testid="verify" onClick={act("verify_identity")} />
+      )}
+      {present &&
+        allowed("mute") &&
+        (member.bench_muted ? (
+          <Button
+            label="live.console.unmute"
+            testid="unmute"
+            onClick={act("mute", { muted: false })}
+          />
+        ) : (
+          <Button label="live.console.mute" testid="mute" onClick={act("mute", { muted: true })} />
+        ))}
+      {present && allowed("send_back") && (
+        <Button label="live.console.send_back" testid="send-back" onClick={act("send_back")} />
+      )}
+      {allowed("remove") && here && (
+        <Button
+          label="live.console.remove"
+          testid="remove"
+          onClick={() => void remove(session, member)}
+        />
+      )}
+    </>
+  );
+}
+
+interface ButtonProps {
+  label: MessageKey;
+  testid: string;
+  onClick: () => void;
+  kind?: "primary" | "danger";
+}
+
+/** A button whose label is a message, as the hand-built screens' `button()` makes it. */
+function Button({ label, testid, onClick, kind }: ButtonProps): VNode {
+  return (
+    <button type="button" class={kind} data-testid={testid} onClick={onClick}>
+      {t(label)}
+    </button>
+  );
+}
+
+function Alert({ alert, members }: { alert: AlertOut; members: MemberView[] }): VNode {
+  const at = new Date(alert.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return (
+    <li data-testid="alert" data-kind={alert.kind} title={alert.message}>
+      <span class="alert-time">{at}</span>
+      <strong>{alertText(alert, members)}</strong>
+    </li>
+  );
+}
+
+/** A court notice to everyone connected, the waiting room too (over REST: any process). */
+function NoticeForm({ hearingId, hidden }: { hearingId: number; hidden: boolean }): VNode {
+  const [draft, setDraft] = useState("");
+  const [sending, setSending] = useState(false);
+  const post = async (): Promise<void> => {
+    const notice = draft.trim();
+    if (!notice) return;
+    setSending(true);
+    try {
+      await api("POST", `/hearings/${hearingId}/notices`, { text: notice });
+      setDraft("");
+      notify(t("live.notice.sent"));
+    } catch (error) {
+      const message =
+        error instanceof ApiError
+          ? refusalText(error.code, error.message)
+          : refusalText("network", String(error));
+      notify(t("live.refused", { message }));
+    } finally {
+      setSending(false);
+    }
+  };
+  return (
+    <form
+      class="notice-form"
+      data-testid="notice-form"
+      hidden={hidden}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void post();
+      }}
+    >
+      <h3>{t("live.notice.post_title")}</h3>
+      <small>{t("live.notice.post_hint")}</small>
+      <textarea
+        data-testid="notice-text"
+        rows={2}
+        maxLength={500}
+        placeholder={t("live.notice.placeholder")}
+        value={draft}
+        onInput={(event) => setDraft(event.currentTarget.value)}
+      />
+      <button type="submit" class="primary" data-testid="notice-send" disabled={sending}>
+        {t("live.notice.send")}
+      </button>
+    </form>
+  );
+}
+
+async function close(session: LiveSession): Promise<void> {
+  if (await confirmDialog("live.console.close_question", "live.console.close")) {
+    report(session.act("close"));
+  }
+}
+
+async function remove(session: LiveSession, member: MemberView): Promise<void> {
+  if (await confirmDialog("live.console.remove_question", "live.console.remove")) {
+    report(session.act("remove", { participant_id: member.id }));
+  }
+}
+
+function isHere(member: MemberView): boolean {
+  return ["waiting", "in_hearing", "in_consultation", "reconnecting"].includes(member.presence);
+}
+
+function isBench(member: MemberView): boolean {
+  return BENCH.includes(member.role);
+}
+
+function alertText(alert: AlertOut, members: MemberView[]): string {
+  const name = members.find((m) => m.id === alert.participant_id)?.name ?? "";
+  const failed = alert.failed ?? [];
+  const listed = failed
+    .map((what) => t(`live.alert.failed.${what}`))
+    .join(t("live.alert.list_separator"));
+  const text = t(`live.alert.${alert.kind}`, { name, failed: listed });
+  // Someone without a camera still takes part: say how the court will have them.
+  if (failed.includes("camera") && failed.includes("microphone")) {
+    return `${text}${t("live.alert.takes_part_without_devices")}`;
+  }
+  if (failed.includes("camera")) return `${text}${t("live.alert.takes_part_audio_only")}`;
+  return text;
+}
