@@ -5,7 +5,7 @@ import { button, el, setText } from "../shared/dom";
 import { languageSwitch, onLanguageChange, t } from "../shared/i18n";
 import { refusalKey } from "../shared/refusals";
 import { Chat } from "./chat";
-import { BenchConsole } from "./console";
+import type { BenchConsole } from "./console";
 import { Controls } from "./controls";
 import { nameInText, phaseName, roleName, stateName } from "./names";
 import { notify, report } from "./notice";
@@ -20,6 +20,9 @@ export interface ViewOptions {
   /** The case number and hearing title, shown in the header. */
   title: string;
   onEnded?: (ending: Ending) => void;
+  /** The bench's console (mode "bench"), made by the bench's page: the parties' and the
+   * terminal's pages then load neither it nor Preact, which draws it. */
+  benchConsole?: (session: LiveSession, onPeople: (open: boolean) => void) => BenchConsole;
 }
 
 export class HearingView {
@@ -66,7 +69,7 @@ export class HearingView {
   ) {
     const bench = options.mode === "bench";
     this.tiles = new TileGrid(session.local);
-    this.console = bench ? new BenchConsole(session, (open) => this.showPeople(open)) : null;
+    this.console = options.benchConsole?.(session, (open) => this.showPeople(open)) ?? null;
     this.chat = new Chat(session, bench);
     this.chat.root.hidden = !bench;
     this.controls = new Controls(session, {

@@ -5,6 +5,7 @@ import type { HearingOut, SessionOut } from "../generated/api";
 import { ApiError, api, setCsrfToken } from "../shared/api";
 import { languageSwitch, startI18n } from "../shared/i18n";
 import { button, el } from "../shared/dom";
+import { BenchConsole } from "../live/console";
 import { mediaHelp } from "../live/help";
 import { MediaError, openCameraAndMicrophone } from "../live/media";
 import { LiveSession } from "../live/session";
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     const view = new HearingView(session, {
       mode: "bench",
       title: `${hearing.case_number} ${hearing.title}`,
+      benchConsole: (live, onPeople) => new BenchConsole(live, onPeople),
     });
     app.replaceChildren(view.root);
     session.start();
