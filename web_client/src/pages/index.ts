@@ -4,16 +4,18 @@ import "../staff/staff.css";
 import { render } from "preact";
 import type { SessionOut } from "../generated/api";
 import { adminView } from "../staff/admin";
+import { evidenceScreen } from "../staff/evidence";
 import { show } from "../shared/dom";
 import { hearingList } from "../staff/hearing_list";
 import { participantsView } from "../staff/participants";
 import { scheduleView } from "../staff/schedule";
 import { startStaffPage } from "../staff/shell";
 
-/** `#/` the day's hearings, `#/schedule` a new hearing, `#/hearings/<id>` its participants. */
+/** `#/` the day's hearings, `#/schedule` a new hearing, `#/hearings/<id>` its participants,
+ * `#/hearings/<id>/evidence` its case's evidence. */
 function route(session: SessionOut, main: HTMLElement): void {
-  // The hearing list is drawn with Preact: take it off (its effects and language listener stop)
-  // before another screen fills the main area, and give it an empty one.
+  // The hearing list and the evidence are drawn with Preact: take them off (their effects and
+  // language listeners stop) before another screen fills the main area, and give it an empty one.
   render(null, main);
   show(main);
   if (session.role === "admin") {
@@ -22,7 +24,9 @@ function route(session: SessionOut, main: HTMLElement): void {
   }
   const hash = location.hash;
   const hearing = /^#\/hearings\/(\d+)$/.exec(hash);
+  const evidence = /^#\/hearings\/(\d+)\/evidence$/.exec(hash);
   if (hearing !== null) show(main, participantsView(session, Number(hearing[1])));
+  else if (evidence !== null) render(evidenceScreen(session, Number(evidence[1])), main);
   else if (hash === "#/schedule")
     show(main, scheduleView(session, (created) => location.assign(`#/hearings/${created.id}`)));
   else render(hearingList(session), main);

@@ -1,5 +1,6 @@
-// An invitation link (/join#<token>): the hearing it is for, the self-test, then the waiting room
-// and the hearing itself; once the hearing is closed, its recording if the court granted it.
+// An invitation link (/join#<token>): the hearing it is for, the self-test and, for those who
+// submit evidence, the case's exhibits; then the waiting room and the hearing itself; once the
+// hearing is closed, its recording if the court granted it.
 import "../shared/base.css";
 import "../live/live.css";
 import type { InvitationInfo } from "../generated/api";
@@ -7,6 +8,7 @@ import { LIVE_STATES } from "../generated/court";
 import type { SelfTestIn } from "../generated/protocol";
 import { ApiError, api, useInvitation } from "../shared/api";
 import { languageSwitch, type MessageKey, startI18n } from "../shared/i18n";
+import { may } from "../shared/permissions";
 import { refusalKey } from "../shared/refusals";
 import { button, el, setText } from "../shared/dom";
 import { invitationCard } from "../live/invitation";
@@ -51,7 +53,9 @@ async function main(): Promise<void> {
   app.replaceChildren(page);
   const seat = info.participant_id;
   const observer = info.role === "observer";
+  let leaveEvidence = (): void => {};
   const enter = (stream: MediaStream | null, selfTest: Promise<SelfTestIn> | null): void => {
+    leaveEvidence();
     rememberSeat(seat, stream);
     const credentials = { hearingId: info.hearing.id, invitation: token };
     const session = new LiveSession(credentials, stream, selfTest);
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
     session.start();
   };
   const full = async (): Promise<void> => {
+    leaveEvidence();
     page.replaceChildren(top, invitationCard(info));
     if (observer) {
       page.append(
@@ -74,6 +79,13 @@ async function main(): Promise<void> {
     }
     const test: SelfTest = new SelfTest((stream) => enter(stream, test.result()));
     page.append(test.root);
+    if (may(info.role, "submit_exhibit")) {
+      // Loaded only for those who submit evidence (the others' pages stay without Preact).
+      const host = el("div", {});
+      page.append(host);
+      const { mountEvidence } = await import("../party/evidence");
+      leaveEvidence = mountEvidence(host, info);
+    }
     await test.run();
   };
   const devices = rememberedSeat(seat);

@@ -108,6 +108,12 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
     { class: "card", testid: "participants" },
     el("a", { href: "#/", i18n: "staff.back" }),
     heading,
+    el("a", {
+      class: "button",
+      href: `#/hearings/${hearingId}/evidence`,
+      i18n: "exhibit.bench.link",
+      testid: "evidence-link",
+    }),
     error,
     el("h3", { i18n: "staff.participants.title" }),
     list,
