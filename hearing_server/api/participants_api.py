@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from court.exhibits import ExhibitSide, side_of
 from court.kinds import RULES, HearingKind
 from court.permissions import Action
 from court.roles import BENCH, REPRESENTATIVE_ROLES, Role
@@ -91,6 +92,9 @@ class InvitationInfo(BaseModel):
     participant_id: int
     name: str
     role: Role
+    exhibit_side: ExhibitSide | None
+    """The side whose list this person's exhibits go on (and whose opinions they give); none
+    for those who submit no evidence."""
 
 
 def participant_out(p: Participant) -> ParticipantOut:
@@ -224,6 +228,8 @@ def _register_invitations(api: Api) -> None:
         assert case is not None
         court = await ctx.db.get(Court, case.court_id)
         assert court is not None
+        participant = await ctx.db.get(Participant, who.id)
+        assert participant is not None
         audit(ctx.db, who.label, "open_invitation", "hearing", hearing.id, ctx.client_ip)
         return InvitationInfo(
             court=court.name,
@@ -233,6 +239,7 @@ def _register_invitations(api: Api) -> None:
             participant_id=who.id,
             name=who.name,
             role=who.role,
+            exhibit_side=side_of(participant.role, participant.side),
         )
 
 

@@ -27,6 +27,12 @@ async def test_invitation_opens_its_own_hearing_only(judge: Caller, new_caller: 
         info["hearing"]["id"] == mine["id"] and info["role"] == "party" and info["name"] == "张三"
     )
     assert info["court"] == "A区人民法院" and info["case_number"] == "(2026)A民初1号"
+    assert info["exhibit_side"] == "plaintiff"  # whose list their evidence goes on
+    witness = await invite(judge, mine["id"], role="witness", name="证人")
+    seen = await (await holder(new_caller, witness["invitation"]["token"])).call(
+        "GET", "/invitation"
+    )
+    assert seen["exhibit_side"] is None
     assert (await party.call("GET", f"/hearings/{mine['id']}"))["id"] == mine["id"]
     status, body = await party.status("GET", f"/hearings/{other['id']}")
     assert status == 403 and "another hearing" in body["error"]["message"]

@@ -164,6 +164,7 @@ export interface InvitationInfo {
   participant_id: number;
   name: string;
   role: Role;
+  exhibit_side: ExhibitSide | null;
 }
 
 export interface InvitationOut {

@@ -98,10 +98,10 @@ function Lists(props: {
   const { info, loaded, lang, when, act } = props;
   const { exhibits, exchange, examination } = loaded;
   const state = info.hearing.state;
+  const side = info.exhibit_side;
   // Whose opinions this person records (a party their own, a lawyer their client's): the one
-  // column of the matrix they are shown; its side is theirs.
+  // column of the matrix they are shown (none for a lawyer who acts for nobody).
   const column = examination.parties[0];
-  const side = column?.side ?? null;
   const ours = exhibits.filter((e) => side !== null && e.side === side);
   const others = exhibits.filter((e) => side === null || e.side !== side);
   const opinions = new Map(examination.rows.map((row) => [row.exhibit_id, row.opinions]));
