@@ -51,6 +51,8 @@ class Action(StrEnum):
     RAISE_HAND = "raise_hand"
     MESSAGE_BENCH = "message_bench"
     CONSULT = "consult"
+    SHARE_SCREEN = "share_screen"
+    STOP_SHARE = "stop_share"
     REPORT_SELF_TEST = "report_self_test"
 
 
@@ -105,6 +107,9 @@ RULES: dict[Action, Rule] = {
     Action.RAISE_HAND: Rule(_TAKING_PART, LIVE),
     Action.MESSAGE_BENCH: Rule(_TAKING_PART, LIVE),
     Action.CONSULT: Rule(_CONSULTING, LIVE),
+    # Like publishing (the room checks "once admitted"), but only in session; one at a time.
+    Action.SHARE_SCREEN: Rule(_BENCH | _TAKING_PART, frozenset({S.IN_SESSION})),
+    Action.STOP_SHARE: Rule(_BENCH, LIVE),
     # Anyone connected reports their own self-test, from the waiting room or the hearing.
     Action.REPORT_SELF_TEST: Rule(frozenset(Role) - {Role.ADMIN}, PLANNED),
 }

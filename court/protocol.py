@@ -5,7 +5,7 @@ socket.io acknowledgement with ``{"ok": true, ...}`` or ``{"error": {"code", "me
 Server → client events: ``welcome`` (first, with the ICE servers to use), ``room`` (a
 :class:`RoomView` after every change), ``speaker`` (the active speaker changed), ``offer`` (the
 server renegotiates what the client receives: ``{"sdp", "tracks": {mid: {"participant_id",
-"kind"}}}``), ``message``, ``alert`` (to the bench), ``removed``, ``closed`` (``{"hearing_id",
+"kind", "source"}}}``), ``message``, ``alert`` (to the bench), ``removed``, ``closed`` (``{"hearing_id",
 "verification_code"}``, the code of the sealed record when there is one) and ``bye`` (just
 before the server ends the connection, with the reason).
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from court.presence import Presence
 from court.roles import Role
@@ -107,6 +107,27 @@ class SelfTestIn(Payload):
     network: Literal["good", "poor", "failed"]
 
 
+TrackId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")]
+"""A track's id as the client's SDP names it (``a=msid:<stream> <track>``): printable ASCII."""
+
+
+class ShareIn(Payload):
+    """Start or stop sharing one's screen. To start, the client names the track it is about to
+    add (its own, as its next offer's ``a=msid`` names it); the server takes that track of this
+    participant for the screen and no other."""
+
+    on: StrictBool
+    track_id: TrackId | None = None
+
+    @model_validator(mode="after")
+    def _track_to_start(self) -> ShareIn:
+        if self.on and self.track_id is None:
+            raise ValueError("name the screen's track_id to start sharing")
+        if not self.on and self.track_id is not None:
+            raise ValueError("track_id is only for starting a share")
+        return self
+
+
 class MessageIn(Payload):
     to: RecordId | Literal["bench"] = Field(
         description="A participant id (from the bench) or 'bench'."
@@ -138,6 +159,8 @@ class MemberView(Model):
     paused_video: list[int] = []
     """Whose video is paused for them because their connection cannot carry it (weak
     connection: they still hear everyone, and get the video back when their link recovers)."""
+    sharing_screen: bool = False
+    """They share their screen now (one person at a time)."""
     media_stalled: bool = False
     """Nothing at all (no media, no RTCP) arrives from their device although they were sending
     and are still connected: their picture is frozen (the bench was alerted)."""
@@ -204,9 +227,14 @@ class WelcomeOut(Model):
     ice_servers: list[IceServer]
 
 
+TrackSource = Literal["camera", "screen"]
+
+
 class TrackOut(Model):
     participant_id: int
     kind: str
+    source: TrackSource = "camera"
+    """A participant's camera and microphone, or the screen they share (shown large)."""
 
 
 class OfferOut(Model):

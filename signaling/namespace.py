@@ -31,6 +31,7 @@ from court.protocol import (
     PhaseIn,
     SdpIn,
     SelfTestIn,
+    ShareIn,
     TargetIn,
     error,
 )
@@ -133,6 +134,8 @@ EVENTS: dict[str, tuple[type[Payload], Handler]] = {
         SelfTestIn,
         lambda live, who, p: live.self_test(who, p.camera, p.microphone, p.network),
     ),
+    "share": (ShareIn, lambda live, who, p: live.share(who, p.on, p.track_id)),
+    "stop_share": (TargetIn, lambda live, who, p: live.stop_share(who, p.participant_id)),
     "leave": (Empty, _leave),
 }
 

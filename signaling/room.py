@@ -8,6 +8,9 @@ so a phone that changes networks comes back where it was.
 Media rules (docs/architecture.md#roles-and-permissions): nothing of the hearing reaches the
 waiting room or an uncalled witness; a consultation is a private group that nobody outside
 hears, the bench included; observers receive only; muted audio reaches nobody.
+
+One person at a time shares their screen, while in the hearing in session: leaving the hearing
+proper (the waiting room, a consultation, a dropped connection, leaving) ends their share.
 """
 
 from __future__ import annotations
@@ -26,6 +29,14 @@ CONNECTED = frozenset(
 
 class RoomError(ValueError):
     """An action the room's current state does not allow; the message says why."""
+
+
+class ScreenTaken(RoomError):
+    """Someone else shares their screen already."""
+
+    def __init__(self, sharer: Member) -> None:
+        super().__init__(f"{sharer.name} is sharing their screen; one person shares at a time")
+        self.sharer = sharer
 
 
 @dataclass
@@ -50,6 +61,9 @@ class Member:
     """They were sending and nothing arrives from their device any more, though connected."""
     resume_to: Presence | None = None
     """Where a reconnecting member returns to."""
+    screen_track: str | None = None
+    """The id of the track they last declared as their shared screen: that track is the screen
+    (never taken for a camera) even after the share ended, until it ends too."""
 
     @property
     def on_bench(self) -> bool:
@@ -68,6 +82,8 @@ class Room:
     state: HearingState
     phase: str | None = None
     members: dict[int, Member] = field(default_factory=dict)
+    sharer: int | None = None
+    """Who shares their screen now."""
 
     def member(self, member_id: int) -> Member:
         try:
@@ -94,6 +110,7 @@ class Room:
         """The connection was lost: keep admission and place for the grace window."""
         member = self.member(member_id)
         member.media_stalled = False
+        self._end_share_of(member)
         if member.presence in CONNECTED:
             member.resume_to = member.presence if member.presence is not Presence.JOINING else None
             member.presence = Presence.RECONNECTING
@@ -117,6 +134,7 @@ class Room:
 
     def _leave(self, member: Member, presence: Presence) -> None:
         self._end_consultation(member)
+        self._end_share_of(member)
         member.presence, member.admitted, member.resume_to, member.hand_raised = (
             presence,
             False,
@@ -151,6 +169,7 @@ class Room:
         if member.presence not in (Presence.IN_HEARING, Presence.IN_CONSULTATION):
             raise RoomError(f"{member.name} is not in the hearing")
         self._end_consultation(member)
+        self._end_share_of(member)
         member.presence, member.admitted, member.hand_raised = Presence.WAITING, False, False
 
     # Private consultation between a represented person and their own lawyer.
@@ -164,6 +183,7 @@ class Room:
                 raise RoomError(f"{person.name} is not in the hearing")
         group = frozenset({member.id, other.id})
         for person in (member, other):
+            self._end_share_of(person)
             person.presence, person.consultation = Presence.IN_CONSULTATION, group
 
     def end_consultation(self, member_id: int) -> None:
@@ -182,6 +202,34 @@ class Room:
                 person.presence = Presence.IN_HEARING
             elif person.resume_to is Presence.IN_CONSULTATION:
                 person.resume_to = Presence.IN_HEARING
+
+    # Screen sharing.
+
+    def may_share(self, member_id: int) -> bool:
+        """In the hearing proper (not waiting, not in a consultation) while it is in session."""
+        member = self.members.get(member_id)
+        return (
+            member is not None
+            and member.presence is Presence.IN_HEARING
+            and self.state is HearingState.IN_SESSION
+            and self.may_publish(member_id)
+        )
+
+    def start_share(self, member_id: int, track_id: str) -> None:
+        """The member shares their screen as the track ``track_id`` of theirs."""
+        member = self.member(member_id)
+        if not self.may_share(member_id):
+            raise RoomError("you can share your screen while you are in the hearing in session")
+        if self.sharer is not None and self.sharer != member_id:
+            raise ScreenTaken(self.members[self.sharer])
+        self.sharer, member.screen_track = member_id, track_id
+
+    def end_share(self) -> None:
+        self.sharer = None
+
+    def _end_share_of(self, member: Member) -> None:
+        if self.sharer == member.id:
+            self.sharer = None
 
     # Hearing state.
 

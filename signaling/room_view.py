@@ -9,9 +9,11 @@ def member_view(
     member: Member,
     missing: frozenset[str] = frozenset(),
     paused_video: list[int] | None = None,
+    sharing_screen: bool = False,
 ) -> MemberView:
     """``missing``: the devices their last self-test found unusable (camera, microphone);
-    ``paused_video``: the members whose video their connection cannot carry now."""
+    ``paused_video``: the members whose video their connection cannot carry now;
+    ``sharing_screen``: they are the room's sharer."""
     return MemberView(
         id=member.id,
         role=member.role,
@@ -28,6 +30,7 @@ def member_view(
         no_camera="camera" in missing,
         no_microphone="microphone" in missing,
         paused_video=paused_video or [],
+        sharing_screen=sharing_screen,
         media_stalled=member.media_stalled,
     )
 

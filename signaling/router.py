@@ -2,7 +2,10 @@
 equal to what the room allows, and changes them as the room changes.
 
 It knows the room (to ask) and the media sessions (to subscribe and unsubscribe); the
-forwarding itself is the media layer's, which knows nothing of rooms.
+forwarding itself is the media layer's, which knows nothing of rooms. A member's video track is
+their camera, or their shared screen when it is the track they declared for it (the room's
+``screen_track``); a screen goes to whoever receives its sharer's camera, and only while the
+share lasts.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from court.protocol import TrackOut
+from court.protocol import TrackOut, TrackSource
 from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
 from signaling.room import Room
@@ -62,14 +65,27 @@ class MediaRouter:
     def published_kinds(self, member_id: int) -> set[str]:
         return {track.kind for track in self.tracks.get(member_id, [])}
 
+    def source(self, member_id: int, track: PublishedTrack) -> TrackSource:
+        """Whether the track is the member's camera (or microphone) or their shared screen."""
+        member = self.room.members.get(member_id)
+        screen = member is not None and track.kind == "video" and track.id == member.screen_track
+        return "screen" if screen else "camera"
+
+    def _shown(self, member_id: int, track: PublishedTrack) -> bool:
+        """A screen is shown while its share lasts; cameras and microphones always."""
+        return self.source(member_id, track) == "camera" or self.room.sharer == member_id
+
     def recorded_tracks(self) -> dict[int, list[PublishedTrack]]:
-        """The tracks that belong in the hearing's record now (muted audio is not heard, so not kept)."""
+        """The tracks that belong in the hearing's record now (muted audio is not heard, so not
+        kept); a shared screen is a track of its own."""
         recorded: dict[int, list[PublishedTrack]] = {}
         for member_id, tracks in self.tracks.items():
             if not self.room.on_record(member_id):
                 continue
             muted = self.room.members[member_id].audio_muted
-            kept = [t for t in tracks if not (t.kind == "audio" and muted)]
+            kept = [
+                t for t in tracks if not (t.kind == "audio" and muted) and self._shown(member_id, t)
+            ]
             if kept:
                 recorded[member_id] = kept
         return recorded
@@ -82,6 +98,11 @@ class MediaRouter:
                 for track in tracks:
                     if track.kind == "audio":
                         wanted = self.room.hears(subscriber_id, publisher_id)
+                    elif self.source(publisher_id, track) == "screen":
+                        # the shared screen is the main picture: never left out of a large meeting
+                        wanted = self.room.sharer == publisher_id and self.room.receives(
+                            subscriber_id, publisher_id
+                        )
                     else:
                         wanted = self.room.receives(subscriber_id, publisher_id) and (
                             self.video_sources is None
@@ -112,12 +133,13 @@ class MediaRouter:
         if session is None:
             return {}
         owners = {id(t): owner for owner, tracks in self.tracks.items() for t in tracks}
-        return {
-            subscription.mid: TrackOut(
-                participant_id=owners[id(subscription.publisher)], kind=subscription.kind
+        carried: dict[str, TrackOut] = {}
+        for subscription in session.subscriptions:
+            track = subscription.publisher
+            if subscription.mid is None or track is None or id(track) not in owners:
+                continue
+            owner = owners[id(track)]
+            carried[subscription.mid] = TrackOut(
+                participant_id=owner, kind=subscription.kind, source=self.source(owner, track)
             )
-            for subscription in session.subscriptions
-            if subscription.mid is not None
-            and subscription.publisher is not None
-            and id(subscription.publisher) in owners
-        }
+        return carried

@@ -52,7 +52,10 @@ class Audience:
             recording=self.room.state is HearingState.IN_SESSION and not self.recording_failed,
             recording_state=self._recording_state(),
             you=member_view(
-                member, self.missing_devices(member_id), self.router.paused_video(member_id)
+                member,
+                self.missing_devices(member_id),
+                self.router.paused_video(member_id),
+                sharing_screen=self.room.sharer == member_id,
             ),
             members=[
                 member_view(
@@ -60,6 +63,7 @@ class Audience:
                     self.missing_devices(m.id),
                     # whose connection is too weak for which video: the bench's concern only
                     self.router.paused_video(m.id) if member.on_bench else None,
+                    sharing_screen=self.room.sharer == m.id,
                 )
                 for m in visible_members(self.room, member)
             ],

@@ -47,6 +47,8 @@ class Conduct:
         except TransitionError as exc:
             raise ActionError("wrong_state", str(exc)) from exc
         self.room.state = target
+        if target is not HearingState.IN_SESSION:
+            self.room.end_share()  # screens are shared in session only
         if target is HearingState.IN_SESSION and self.room.phase is None:
             self.room.phase = RULES[self.room.kind].phases[0]
         await self.timeline.record("state", actor.label, previous, target)

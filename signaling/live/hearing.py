@@ -5,8 +5,8 @@ and the room, applied, written to the timeline, and the room's new state is sent
 every connected member (each sees what their place allows). :class:`LiveHearing` puts the
 parts together and is what the namespace and the registry call: members coming and going
 (``members.py``), the bench's conduct (``conduct.py``), what participants do themselves
-(``participation.py``), the media (``media.py``), the timeline (``timeline.py``) and what
-each connected member is sent (``audience.py``).
+(``participation.py``), screen sharing (``sharing.py``), the media (``media.py``), the timeline
+(``timeline.py``) and what each connected member is sent (``audience.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from signaling.live.conduct import Conduct
 from signaling.live.media import HearingMedia
 from signaling.live.members import Members
 from signaling.live.participation import Participation
+from signaling.live.sharing import ScreenSharing
 from signaling.live.timeline import Timeline
 from signaling.liveness import DEFAULT_STALL_SECONDS
 from signaling.observer import MediaObserver
@@ -59,6 +60,14 @@ class LiveHearing:
         self.timeline = Timeline(self.room, store)
         self.router = MediaRouter(self.room)
         self.audience = Audience(self.room, self.router)
+        self.sharing = ScreenSharing(
+            self.room,
+            self.timeline,
+            self.audience,
+            self.router,
+            self.tasks,
+            label=lambda member_id: self.members.label(member_id),
+        )
         self.media = HearingMedia(
             self.room,
             self.router,
@@ -67,6 +76,7 @@ class LiveHearing:
             ice or IceConfig(),
             observer,
             stall_seconds,
+            on_track_ended=self.sharing.track_ended,
         )
         self.members = Members(
             self.room, self.timeline, self.audience, self.media, self.tasks, grace_seconds
@@ -185,6 +195,14 @@ class LiveHearing:
 
     async def message(self, actor: Identity, to: int | str, text: str) -> None:
         await self.participation.message(actor, to, text)
+
+    # Screen sharing (sharing.py).
+
+    async def share(self, actor: Identity, on: bool, track_id: str | None) -> None:
+        await self.sharing.share(actor, on, track_id)
+
+    async def stop_share(self, actor: Identity, member_id: int) -> None:
+        await self.sharing.stop(actor, member_id)
 
     # The bench's alerts (audience.py), and the end.
 

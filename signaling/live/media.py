@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from court.protocol import IceServer, OfferOut, SpeakerOut, WelcomeOut
 from court.roles import Role
@@ -41,13 +42,16 @@ class HearingMedia:
         ice: IceConfig,
         observer: MediaObserver | None,
         stall_seconds: float,
+        on_track_ended: Callable[[int, PublishedTrack], None],
     ) -> None:
+        """``on_track_ended``: a member's published track ended (a shared screen, perhaps)."""
         self.room = room
         self.router = router
         self.audience = audience
         self.tasks = tasks
         self.ice = ice
         self.observer = observer
+        self.on_track_ended = on_track_ended
         router.on_change = self._recordable  # the recording follows who gets what
         self.monitor = MediaMonitor(
             router,
@@ -158,6 +162,7 @@ class HearingMedia:
 
     def _published(self, member_id: int, track: PublishedTrack) -> None:
         self.router.publish(member_id, track)
+        track.on_ended(lambda: self.on_track_ended(member_id, track))
         self.monitor.apply_last_n()
 
     # The periodic look.

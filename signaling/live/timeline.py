@@ -28,6 +28,8 @@ class Timeline:
         self.store = store
         self._consultations: set[frozenset[int]] = set()
         """The private consultations the timeline has as going on."""
+        self._share: tuple[int, str | None] | None = None
+        """The screen share the timeline has as going on: (sharer, their screen's track id)."""
 
     async def record(
         self,
@@ -37,9 +39,10 @@ class Timeline:
         now: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
-        # a consultation the change ended (someone in it left, was sent back, removed) goes
-        # first: the member's own event then says where they went from there
+        # a consultation or screen share the change ended (someone in it left, was sent back,
+        # removed) goes first: the member's own event then says where they went from there
         await self.record_consultations(actor)
+        await self.record_share(actor)
         await self._write(kind, actor, was, now, data)
 
     async def record_consultations(self, actor: str) -> None:
@@ -58,6 +61,20 @@ class Timeline:
             await self._write(
                 "consultation_started", actor, Presence.IN_HEARING, Presence.IN_CONSULTATION, data
             )
+
+    async def record_share(self, actor: str) -> None:
+        """Put on the timeline the screen share that ended or began since the last event: who
+        shared, and the track it is recorded as (``share_stopped``, ``share_started``)."""
+        sharer = self.room.sharer
+        share = None if sharer is None else (sharer, self.room.members[sharer].screen_track)
+        if share == self._share:
+            return
+        ended, self._share = self._share, share
+        for kind, change in (("share_stopped", ended), ("share_started", share)):
+            if change is not None:
+                member_id, track_id = change
+                data = {"participant_id": member_id, "track_id": track_id}
+                await self._write(kind, actor, None, None, data)
 
     async def _write(
         self,

@@ -48,6 +48,13 @@ EXPECTED: dict[str, tuple[set[Role], set[HearingState], dict[str, Any]]] = {
     "verify_identity": ({Role.JUDGE, Role.CLERK}, LIVE, {"participant_id": 98}),
     "raise_hand": (TAKING_PART, LIVE, {"raised": True}),
     "consult": (TAKING_PART - {Role.WITNESS}, LIVE, {"participant_id": 97}),
+    "share": (
+        {Role.JUDGE, Role.CLERK} | TAKING_PART,
+        {S.IN_SESSION},
+        {"on": True, "track_id": "screen"},
+    ),
+    # Nobody shares here: allowed, the bench is told "not_sharing" (not a refusal).
+    "stop_share": ({Role.JUDGE, Role.CLERK}, LIVE, {"participant_id": 98}),
     # Everyone connected reports their own self-test, in the waiting room too.
     "self_test": (
         set(Role) - {Role.ADMIN},

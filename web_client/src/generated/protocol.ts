@@ -104,6 +104,10 @@ export interface MemberView {
    */
   paused_video: number[];
   /**
+   * They share their screen now (one person at a time).
+   */
+  sharing_screen: boolean;
+  /**
    * Nothing at all (no media, no RTCP) arrives from their device although they were sending
    * and are still connected: their picture is frozen (the bench was alerted).
    */
@@ -199,6 +203,16 @@ export interface SelfTestIn {
   network: "good" | "poor" | "failed";
 }
 
+/**
+ * Start or stop sharing one's screen. To start, the client names the track it is about to
+ * add (its own, as its next offer's ``a=msid`` names it); the server takes that track of this
+ * participant for the screen and no other.
+ */
+export interface ShareIn {
+  on: boolean;
+  track_id?: string | null;
+}
+
 export interface SpeakerOut {
   participant_id: number;
 }
@@ -210,6 +224,10 @@ export interface TargetIn {
 export interface TrackOut {
   participant_id: number;
   kind: string;
+  /**
+   * A participant's camera and microphone, or the screen they share (shown large).
+   */
+  source: "camera" | "screen";
 }
 
 /**
