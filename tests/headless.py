@@ -66,6 +66,8 @@ class Source:
 
     participant_id: int
     kind: str
+    source: str = "camera"
+    """"camera" (and microphone) or "screen"."""
 
 
 class HearingPeer:
@@ -133,6 +135,21 @@ class HearingPeer:
                     RTCSessionDescription(sdp=reply["sdp"], type="answer")
                 )
 
+    async def add_track(self, track: MediaStreamTrack) -> None:
+        """Publish one more track (a shared screen) in a new sendonly transceiver and offer it.
+
+        The server must be done negotiating with us: an aiortc peer cannot roll back an offer
+        that crosses one of the server's."""
+        async with self._negotiating:
+            self.pc.addTransceiver(track, direction="sendonly")
+            await self.pc.setLocalDescription(await self.pc.createOffer())
+            reply = await self.signal.call("offer", {"sdp": self.pc.localDescription.sdp})
+            if "sdp" not in reply:
+                raise RuntimeError(f"the server did not answer our offer: {reply}")
+            await self.pc.setRemoteDescription(
+                RTCSessionDescription(sdp=reply["sdp"], type="answer")
+            )
+
     async def _answer_offers(self) -> None:
         while True:
             offer = await self._offers.get()
@@ -146,7 +163,7 @@ class HearingPeer:
         # the map first: aiortc announces new tracks while applying the offer
         before = self.sources
         self.sources = {
-            mid: Source(int(source["participant_id"]), str(source["kind"]))
+            mid: Source(int(source["participant_id"]), str(source["kind"]), str(source["source"]))
             for mid, source in offer.get("tracks", {}).items()
         }
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer["sdp"], type="offer"))
@@ -297,7 +314,11 @@ class HeadlessParticipant:
         self.video: CounterVideoTrack | None = None
         self.tone: ToneAudioTrack | None = None
         self.received: dict[int, Reception] = {}
-        """By source participant id."""
+        """By source participant id (cameras and microphones)."""
+        self.screens: dict[int, Reception] = {}
+        """The screens received, by the participant who shares."""
+        self.screen: CounterVideoTrack | None = None
+        """The screen we share (the last one)."""
         self.unattributed = 0
         """Frames that arrived on a transceiver the last offer said carried nobody."""
         self.seen: list[Frame] = []
@@ -326,6 +347,18 @@ class HeadlessParticipant:
         if self.video is not None:
             sender = next(s for s in self.peer.pc.getSenders() if s.track is self.video)
             cap_bitrate(sender, MAX_VIDEO_BITRATE)
+
+    async def share_screen(self) -> dict[str, Any]:
+        """Ask to share a screen (synthetic pictures with a tag of their own) and, if the court
+        agrees, publish it; the server's reply to ``share``."""
+        screen = self.send_times.video_track()
+        reply = await self.signal.call("share", {"on": True, "track_id": screen.id})
+        if reply == {"ok": True}:
+            self.screen = screen
+            await self.peer.add_track(screen)
+            sender = next(s for s in self.peer.pc.getSenders() if s.track is screen)
+            cap_bitrate(sender, MAX_VIDEO_BITRATE)
+        return reply
 
     def reception(self, participant_id: int) -> Reception:
         return self.received.setdefault(participant_id, Reception())
@@ -368,7 +401,12 @@ class HeadlessParticipant:
                 frame = await track.recv()
                 at = time.monotonic()
                 source = self.peer.sources.get(mid)
-                reception = None if source is None else self.reception(source.participant_id)
+                received = self.screens if source and source.source == "screen" else self.received
+                reception = (
+                    None
+                    if source is None
+                    else received.setdefault(source.participant_id, Reception())
+                )
                 if reception is None:
                     self.unattributed += 1
                 if isinstance(frame, VideoFrame):

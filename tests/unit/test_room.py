@@ -8,7 +8,7 @@ from court.kinds import HearingKind
 from court.presence import Presence
 from court.roles import Role
 from court.states import HearingState
-from signaling.room import Member, Room, RoomError
+from signaling.room import Member, Room, RoomError, ScreenTaken
 
 JUDGE, CLERK, PLAINTIFF, LAWYER, DEFENDANT, WITNESS, OBSERVER = 1, 2, 3, 4, 5, 6, 7
 
@@ -139,3 +139,38 @@ def test_a_stalled_device_is_forgotten_once_its_connection_ends(room: Room) -> N
     room.leave(DEFENDANT)
     room.remove(WITNESS)
     assert not any(room.members[m].media_stalled for m in (PLAINTIFF, DEFENDANT, WITNESS))
+
+
+def test_one_sharer_at_a_time_in_the_hearing_in_session(room: Room) -> None:
+    with pytest.raises(RoomError):
+        room.start_share(JUDGE, "screen")  # not in session yet
+    room.state = HearingState.IN_SESSION
+    for member_id in (PLAINTIFF, OBSERVER):
+        with pytest.raises(RoomError):
+            room.start_share(member_id, "screen")  # waiting; an observer never
+    room.admit(PLAINTIFF)
+    room.admit(DEFENDANT)
+    room.start_share(PLAINTIFF, "screen")
+    assert room.sharer == PLAINTIFF and room.members[PLAINTIFF].screen_track == "screen"
+    with pytest.raises(ScreenTaken, match="张三"):
+        room.start_share(DEFENDANT, "other")
+    room.end_share()
+    room.start_share(DEFENDANT, "other")
+    assert room.sharer == DEFENDANT
+
+
+@pytest.mark.parametrize("change", ["send_back", "drop", "leave", "remove", "consult", "close"])
+def test_leaving_the_hearing_proper_ends_the_share(room: Room, change: str) -> None:
+    room.state = HearingState.IN_SESSION
+    room.admit(PLAINTIFF)
+    room.admit(LAWYER)
+    room.start_share(PLAINTIFF, "screen")
+    if change == "consult":
+        room.consult(LAWYER, PLAINTIFF)
+    elif change == "close":
+        room.close()
+    else:
+        getattr(room, change)(PLAINTIFF)
+    assert room.sharer is None
+    # the track stays known as the screen, never taken for a camera
+    assert room.members[PLAINTIFF].screen_track == "screen"
