@@ -40,6 +40,8 @@ export const refusalMessages = messages(
     "refusal.network": "The server cannot be reached. Check your connection and try again.",
     "refusal.not_connected": "You are not connected to the hearing yet.",
     "refusal.bad_phase": "This hearing has no such procedure phase.",
+    "refusal.screen_taken": "Someone else is sharing their screen: one person at a time.",
+    "refusal.not_sharing": "This person is not sharing their screen.",
     "refusal.bad_auth": "The page could not identify you. Reload it.",
     "refusal.internal_error":
       "The court's server had a problem (it was logged). Please try again.",
@@ -73,6 +75,8 @@ export const refusalMessages = messages(
     "refusal.network": "无法连接服务器，请检查网络后重试。",
     "refusal.not_connected": "您尚未连接到庭审。",
     "refusal.bad_phase": "本次庭审没有该阶段。",
+    "refusal.screen_taken": "已有他人在共享屏幕：同一时间只能一人共享。",
+    "refusal.not_sharing": "此人没有在共享屏幕。",
     "refusal.bad_auth": "页面无法识别您的身份，请刷新页面。",
     "refusal.internal_error": "法院服务器出现问题（已记录），请重试。",
   },

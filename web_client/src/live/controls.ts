@@ -1,8 +1,10 @@
-// The person's own switches: microphone, camera, raise hand, message the bench, leave (confirmed:
-// leaving a court hearing without permission matters). A terminal shows neither camera nor leave.
+// The person's own switches: microphone, camera, share screen (desktop browsers), raise hand,
+// message the bench, leave (confirmed: leaving a court hearing without permission matters). A
+// terminal shows neither camera, screen nor leave.
 import type { MemberView } from "../generated/protocol";
 import { confirmDialog } from "./confirm";
 import { button, el, setText } from "../shared/dom";
+import { may } from "../shared/permissions";
 import { nameInText } from "./names";
 import { report } from "./notice";
 import type { LiveSession } from "./session";
@@ -21,6 +23,7 @@ export class Controls {
   private readonly mic: HTMLButtonElement;
   private readonly camera: HTMLButtonElement;
   private readonly hand: HTMLButtonElement;
+  private readonly share: HTMLButtonElement;
   /** Private consultation with one's own lawyer (or, for a lawyer, their client). */
   private readonly consult = el("span.consult-buttons");
   private consultWith = "";
@@ -39,11 +42,18 @@ export class Controls {
       const raised = session.state.room?.you.hand_raised ?? false;
       report(session.act("raise_hand", { raised: !raised }));
     });
+    this.share = button("live.controls.share_screen", "share-toggle", () =>
+      report(session.state.screen ? session.stopScreen() : session.shareScreen()),
+    );
+    // phones and tablets have no getDisplayMedia; nor does a detention terminal share
+    this.share.hidden = true;
+    const canShare = !options.kiosk && typeof navigator.mediaDevices?.getDisplayMedia === "function";
     const message = button("live.controls.messages", "messages-toggle", options.onMessages);
     const leave = button("live.controls.leave", "leave", () => void this.leave(), "danger");
     this.root.append(
       this.mic,
       options.kiosk ? "" : this.camera,
+      canShare ? this.share : "",
       options.takesPart ? this.hand : "",
       options.takesPart ? message : "",
       options.takesPart ? this.consult : "",
@@ -68,7 +78,24 @@ export class Controls {
     const raised = room?.you.hand_raised ?? false;
     setText(this.hand, raised ? "live.controls.lower_hand" : "live.controls.raise_hand");
     this.hand.hidden = room?.you.presence !== "in_hearing";
+    this.updateShare();
     this.updateConsult(room?.you, room?.members ?? []);
+  }
+
+  /** Shown while the permission table lets this person share now; one person at a time. */
+  private updateShare(): void {
+    const { room, screen } = this.session.state;
+    const you = room?.you;
+    const allowed =
+      you !== undefined &&
+      you.presence === "in_hearing" &&
+      may(you.role, "share_screen", room?.state ?? null);
+    this.share.hidden = !allowed;
+    const other = room?.members.find((m) => m.sharing_screen && m.id !== you?.id);
+    this.share.disabled = screen === null && other !== undefined;
+    setText(this.share, screen ? "live.controls.stop_share" : "live.controls.share_screen");
+    this.share.dataset.state = screen ? "on" : "off";
+    this.share.setAttribute("aria-pressed", String(screen !== null));
   }
 
   /** A button per counterpart (client or lawyer) who is in the hearing, while we are too. */

@@ -1,13 +1,16 @@
 // The one peer connection to the server (an SFU). The browser offers what it publishes; the server
 // offers what the browser receives, with a map from mid to the participant each transceiver
 // carries. Negotiations run one at a time; an offer of ours that crossed the server's is rolled
-// back, the server's answered, and ours sent again.
+// back, the server's answered, and ours sent again. A shared screen is one more sendonly
+// transceiver, a new one each time (the server takes a transceiver's track once).
 import type { OfferOut } from "../generated/protocol";
 import { refusalOf, type Signaling } from "./signaling";
 
 export interface Incoming {
   audio?: MediaStreamTrack;
   video?: MediaStreamTrack;
+  /** The screen they share. */
+  screen?: MediaStreamTrack;
 }
 
 export class PeerLink {
@@ -17,6 +20,7 @@ export class PeerLink {
   private pendingCandidates: RTCIceCandidate[] = [];
   private negotiated = false;
   private closed = false;
+  private screen: RTCRtpTransceiver | null = null;
 
   constructor(
     private readonly signaling: Signaling,
@@ -39,6 +43,27 @@ export class PeerLink {
       this.pc.addTransceiver(track, { direction: "sendonly", streams: [stream] });
     }
     this.run(() => this.offer());
+  }
+
+  /** Send a shared screen (the server was told its track's id first). */
+  shareScreen(stream: MediaStream): void {
+    const [track] = stream.getVideoTracks();
+    if (track === undefined) return;
+    this.stopScreen();
+    this.screen = this.pc.addTransceiver(track, { direction: "sendonly", streams: [stream] });
+    this.run(() => this.offer());
+  }
+
+  /** Stop sending the shared screen: its transceiver stays, inactive. */
+  stopScreen(): void {
+    const transceiver = this.screen;
+    if (transceiver === null) return;
+    this.screen = null;
+    transceiver.direction = "inactive";
+    this.run(async () => {
+      await transceiver.sender.replaceTrack(null);
+      await this.offer();
+    });
   }
 
   /** The server renegotiated what we receive. */
@@ -119,6 +144,7 @@ export class PeerLink {
       const entry = incoming.get(source.participant_id) ?? {};
       const track = transceiver.receiver.track;
       if (track.kind === "audio") entry.audio = track;
+      else if (source.source === "screen") entry.screen = track;
       else entry.video = track;
       incoming.set(source.participant_id, entry);
     }

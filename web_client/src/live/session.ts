@@ -38,6 +38,8 @@ export interface SessionState {
   poorConnection: boolean;
   micOn: boolean;
   cameraOn: boolean;
+  /** The screen this person shares now. */
+  screen: MediaStream | null;
   messages: ChatMessage[];
   alerts: AlertOut[];
   /** Court notices, oldest first; a dismissed one leaves the banner but stays in the messages. */
@@ -55,6 +57,7 @@ export class LiveSession {
     poorConnection: false,
     micOn: true,
     cameraOn: true,
+    screen: null,
     messages: [],
     alerts: [],
     notices: [],
@@ -121,6 +124,45 @@ export class LiveSession {
   async setCamera(on: boolean): Promise<Refusal | null> {
     this.state.cameraOn = on;
     return this.applyMedia();
+  }
+
+  /** Share a screen (a window or tab): the browser asks which; the court must agree (one
+   * person at a time). Nothing happens if the person cancels the browser's question. */
+  async shareScreen(): Promise<Refusal | null> {
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    } catch {
+      return null; // cancelled, or not allowed by the browser
+    }
+    const [track] = stream.getVideoTracks();
+    const refused =
+      track === undefined ? null : await this.act("share", { on: true, track_id: track.id });
+    if (track === undefined || refused !== null || this.peer === null) {
+      stopAll(stream);
+      return refused;
+    }
+    // the browser's own "Stop sharing" ends the track
+    track.addEventListener("ended", () => void this.stopScreen());
+    this.state.screen = stream;
+    this.peer.shareScreen(stream);
+    this.changed();
+    return null;
+  }
+
+  async stopScreen(): Promise<Refusal | null> {
+    if (this.state.screen === null) return null;
+    this.dropScreen();
+    return this.act("share", { on: false });
+  }
+
+  /** Stop sending our screen (we stopped, or the court or the server ended the share). */
+  private dropScreen(): void {
+    if (this.state.screen === null) return;
+    stopAll(this.state.screen);
+    this.state.screen = null;
+    this.peer?.stopScreen();
+    this.changed();
   }
 
   /** Write to the bench (`"bench"`) or, from the bench, to one participant. */
@@ -225,6 +267,7 @@ export class LiveSession {
     socket.on("offer", (offer) => this.peer?.answer(offer));
     socket.on("room", (room) => {
       this.state.room = room;
+      if (!room.you.sharing_screen) this.dropScreen(); // e.g. the bench stopped it
       this.enableTracks();
       this.changed();
     });
@@ -299,6 +342,7 @@ export class LiveSession {
   }
 
   private closePeer(): void {
+    this.dropScreen(); // the server ends a share whose connection is gone
     this.stopQuality?.();
     this.stopQuality = null;
     this.peer?.close();

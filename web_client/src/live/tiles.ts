@@ -1,10 +1,11 @@
 // The video tiles: one per person in the hearing, the judge largest, the active speaker outlined,
 // each labelled with name and role and what is switched off. The person's own camera is a small
-// picture-in-picture. Tiles persist across updates so their videos keep playing.
+// picture-in-picture. A shared screen is the main picture, the people small beside it. Tiles
+// persist across updates so their videos keep playing.
 import type { MemberView } from "../generated/protocol";
 import { t } from "../shared/i18n";
-import { el } from "../shared/dom";
-import { roleName } from "./names";
+import { button, el, setText } from "../shared/dom";
+import { nameInText, roleName } from "./names";
 import type { Incoming } from "./peer";
 
 const SHOWN = new Set(["in_hearing", "in_consultation", "reconnecting"]);
@@ -94,12 +95,52 @@ function attach(element: HTMLMediaElement, track: MediaStreamTrack | undefined):
   }
 }
 
+/** The screen someone shares, with who shares it; the bench may stop it from here. */
+class ScreenTile {
+  readonly root: HTMLElement;
+  private readonly video = el("video", { autoplay: true, playsinline: true, muted: true });
+  private readonly caption = el("span.tile-name", { testid: "screen-sharer" });
+  private readonly stop: HTMLButtonElement;
+  private sharer = 0;
+
+  constructor(onStop: ((participantId: number) => void) | null) {
+    this.video.muted = true;
+    this.stop = button("live.screen.stop", "stop-share", () => onStop?.(this.sharer), "danger");
+    this.stop.hidden = onStop === null;
+    this.root = el(
+      "figure.tile.screen",
+      { testid: "screen-tile" },
+      this.video,
+      el("figcaption", {}, this.caption, this.stop),
+    );
+  }
+
+  show(sharer: MemberView, screen: MediaStreamTrack | undefined): void {
+    this.sharer = sharer.id;
+    this.root.dataset.participant = String(sharer.id);
+    setText(this.caption, "live.screen.shared_by", { name: nameInText(sharer.name) });
+    attach(this.video, screen);
+  }
+
+  hide(): void {
+    attach(this.video, undefined);
+    this.root.remove();
+  }
+}
+
 export class TileGrid {
   readonly root = el("section.stage", { testid: "stage" });
   private readonly tiles = new Map<number, Tile>();
   private self: Tile | null = null;
+  private readonly screen: ScreenTile;
 
-  constructor(private readonly local: MediaStream | null) {}
+  /** `onStopShare`: the bench stops someone's share (null: not the bench). */
+  constructor(
+    private readonly local: MediaStream | null,
+    onStopShare: ((participantId: number) => void) | null = null,
+  ) {
+    this.screen = new ScreenTile(onStopShare);
+  }
 
   update(
     you: MemberView,
@@ -118,7 +159,12 @@ export class TileGrid {
         this.tiles.delete(id);
       }
     }
-    const judgeProminent = you.role !== "judge";
+    // Someone else's shared screen is the main picture (the sharer knows their own).
+    const sharer = others.find((m) => m.sharing_screen);
+    if (sharer === undefined) this.screen.hide();
+    else this.screen.show(sharer, incoming.get(sharer.id)?.screen);
+    this.root.classList.toggle("sharing", sharer !== undefined);
+    const judgeProminent = you.role !== "judge" && sharer === undefined;
     const paused = new Set(you.paused_video ?? []);
     for (const member of others) {
       let tile = this.tiles.get(member.id);
@@ -132,6 +178,7 @@ export class TileGrid {
       tile.play(media?.video, media?.audio);
     }
     const order = others.map((m) => this.tiles.get(m.id)?.root);
+    if (sharer !== undefined) order.unshift(this.screen.root);
     if (this.local !== null) {
       this.self ??= new Tile(you, true);
       this.self.show(you, you.id === speaker, false);
@@ -149,7 +196,11 @@ export class TileGrid {
     // the stylesheet gives the rows the screen's height.
     const prominent = this.root.querySelector(".tile.prominent") !== null;
     const cells = order.length + (prominent ? 1 : 0);
-    const columns = Math.max(prominent ? 2 : 1, Math.ceil(Math.sqrt(cells)));
+    // With a shared screen, the people in one row beneath it (the screen spans the columns).
+    const columns =
+      sharer !== undefined
+        ? Math.min(Math.max(order.length - 1, 2), 6)
+        : Math.max(prominent ? 2 : 1, Math.ceil(Math.sqrt(cells)));
     this.root.style.setProperty("--columns", String(columns));
   }
 }

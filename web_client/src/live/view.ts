@@ -68,7 +68,10 @@ export class HearingView {
     private readonly options: ViewOptions,
   ) {
     const bench = options.mode === "bench";
-    this.tiles = new TileGrid(session.local);
+    this.tiles = new TileGrid(
+      session.local,
+      bench ? (id) => report(session.act("stop_share", { participant_id: id })) : null,
+    );
     this.console = options.benchConsole?.(session, (open) => this.showPeople(open)) ?? null;
     this.chat = new Chat(session, bench);
     this.chat.root.hidden = !bench;
