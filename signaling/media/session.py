@@ -34,7 +34,7 @@ from aiortc import (
 from aiortc.exceptions import InternalError, InvalidAccessError, OperationError
 from aiortc.mediastreams import MediaStreamTrack
 from aiortc.rtcconfiguration import RTCBundlePolicy
-from aiortc.sdp import candidate_from_sdp
+from aiortc.sdp import SessionDescription, candidate_from_sdp
 from aiortc.stats import RTCOutboundRtpStreamStats
 
 from . import internals, negotiation_state
@@ -88,6 +88,8 @@ class MediaSession:
         self._lock = asyncio.Lock()
         self._negotiation_needed = False
         self._closed = False
+        self._offered: SessionDescription | None = None
+        """The participant's offer being applied (its tracks are announced while it is)."""
         self.published: list[PublishedTrack] = []
         self.subscriptions: list[Subscription] = []
         self.sharing = BandwidthSharing(self.subscriptions, on_video_paused)
@@ -113,7 +115,7 @@ class MediaSession:
             self._check_open()
             if self._pc.signalingState != "stable":
                 return None
-            check_offer(sdp, negotiation_state.negotiated_sections(self._pc))
+            self._offered = check_offer(sdp, negotiation_state.negotiated_sections(self._pc))
             rollback = negotiation_state.OfferRollback(self._pc)
             published = list(self.published)
             try:
@@ -265,7 +267,8 @@ class MediaSession:
 
     def _track_added(self, track: MediaStreamTrack) -> None:
         transceiver = next(t for t in self._pc.getTransceivers() if t.receiver.track is track)
-        published = PublishedTrack(transceiver, track.id, max_bitrate=self._max_bitrate)
+        track_id = _declared_track_id(self._offered, transceiver.mid) or track.id
+        published = PublishedTrack(transceiver, track_id, max_bitrate=self._max_bitrate)
         published.start()
         self.published.append(published)
         if self._on_track is not None:
@@ -303,3 +306,16 @@ class MediaSession:
     def _check_open(self) -> None:
         if self._closed:
             raise RuntimeError("media session is closed")
+
+
+def _declared_track_id(offer: SessionDescription | None, mid: str | None) -> str | None:
+    """The track id the participant's offer gives the section ``mid`` (``a=msid:<stream>
+    <track>``). aiortc takes it only when the stream is listed in ``a=msid-semantic``, which
+    Chromium does for the camera's stream but not for a second one (a shared screen)."""
+    if offer is None:
+        return None
+    for media in offer.media:
+        if media.rtp.muxId == mid and media.msid is not None:
+            parts = media.msid.split()
+            return parts[1] if len(parts) == 2 else None
+    return None
