@@ -47,6 +47,8 @@ TIMELINE_KINDS = frozenset(
         "muted",
         "unmuted",
         "muted_all",
+        "share_started",
+        "share_stopped",
     }
 )
 """Hearing events shown with a recording. Messages, raised hands and private consultations

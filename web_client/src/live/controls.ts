@@ -45,9 +45,10 @@ export class Controls {
     this.share = button("live.controls.share_screen", "share-toggle", () =>
       report(session.state.screen ? session.stopScreen() : session.shareScreen()),
     );
+    this.share.hidden = true; // until the room says this person may share
     // phones and tablets have no getDisplayMedia; nor does a detention terminal share
-    this.share.hidden = true;
-    const canShare = !options.kiosk && typeof navigator.mediaDevices?.getDisplayMedia === "function";
+    const canShare =
+      !options.kiosk && typeof navigator.mediaDevices?.getDisplayMedia === "function";
     const message = button("live.controls.messages", "messages-toggle", options.onMessages);
     const leave = button("live.controls.leave", "leave", () => void this.leave(), "danger");
     this.root.append(
