@@ -5,9 +5,10 @@ socket.io acknowledgement with ``{"ok": true, ...}`` or ``{"error": {"code", "me
 Server → client events: ``welcome`` (first, with the ICE servers to use), ``room`` (a
 :class:`RoomView` after every change), ``speaker`` (the active speaker changed), ``offer`` (the
 server renegotiates what the client receives: ``{"sdp", "tracks": {mid: {"participant_id",
-"kind", "source"}}}``), ``message``, ``alert`` (to the bench), ``removed``, ``closed`` (``{"hearing_id",
-"verification_code"}``, the code of the sealed record when there is one) and ``bye`` (just
-before the server ends the connection, with the reason).
+"kind", "source"}}}``, the source a camera or a shared screen), ``message``, ``alert`` (to the
+bench), ``removed``, ``closed`` (``{"hearing_id", "verification_code"}``, the code of the sealed
+record when there is one) and ``bye`` (just before the server ends the connection, with the
+reason).
 """
 
 from __future__ import annotations
