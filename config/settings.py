@@ -174,6 +174,41 @@ class Settings(BaseSettings):
         le=3600,
         description="How long a request body may take to arrive before 408.",
     )
+    exhibit_max_bytes: int = Field(
+        default=100_000_000, ge=1, le=2**40, description="Largest exhibit file accepted."
+    )
+    exhibit_max_pages: int = Field(default=500, ge=1, description="Pages of an exhibit PDF.")
+    exhibit_max_page_points: float = Field(
+        default=14_400, gt=0, description="Longest side of a PDF page, in points (1/72 inch)."
+    )
+    exhibit_max_pixels: int = Field(
+        default=50_000_000, ge=1, description="Width × height of an image or a video frame."
+    )
+    exhibit_max_duration_seconds: float = Field(
+        default=2 * 3600, gt=0, description="Length of an audio or video exhibit."
+    )
+    exhibit_pdf_cpu_seconds: int = Field(
+        default=10, ge=1, description="CPU time that reading one PDF may take."
+    )
+    exhibit_pdf_wall_seconds: float = Field(
+        default=20, gt=0, description="Time that reading one PDF may take, waiting included."
+    )
+    exhibit_pdf_memory_bytes: int = Field(
+        default=1 << 30,
+        ge=64 << 20,
+        description="Address space of the process reading one PDF (with PDFium in it).",
+    )
+    upload_dir: Path | None = Field(
+        default=None,
+        description="Where exhibit files wait while they are being uploaded (a folder named "
+        "uploads next to recordings_dir if unset).",
+    )
+    upload_expiry_hours: float = Field(
+        default=24,
+        gt=0,
+        le=24 * 30,
+        description="An upload not finished within this long is dropped with its bytes.",
+    )
     login_attempts: int = Field(
         default=5, ge=1, description="Login attempts per address on one account per window."
     )
@@ -251,6 +286,10 @@ class Settings(BaseSettings):
             if path is not None and not path.is_file():
                 raise ValueError(f"TLS file {path} does not exist")
         return self
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.upload_dir or self.recordings_dir.parent / "uploads"
 
     @property
     def own_url(self) -> str:

@@ -16,6 +16,8 @@ from hearing_server.api import (
     accounts_api,
     cases_api,
     exchange_api,
+    exhibit_files_api,
+    exhibit_uploads_api,
     exhibits_api,
     notices_api,
     opinions_api,
@@ -39,6 +41,7 @@ from hearing_server.keys import (
     REDIS,
     SETTINGS,
     SOCKETS,
+    UPLOADS_BUSY,
 )
 from hearing_server.live_store import DatabaseHearingStore
 from hearing_server.login_throttle import LocalLoginThrottle, LoginLimits, RedisLoginThrottle
@@ -74,6 +77,8 @@ def build_api() -> Api:
         recording_seal_api,
         recording_grants_api,
         exhibits_api,
+        exhibit_uploads_api,
+        exhibit_files_api,
         exchange_api,
         opinions_api,
     ):
@@ -88,6 +93,7 @@ def create_app(settings: Settings) -> web.Application:
         client_max_size=settings.max_request_bytes,
     )
     app[SETTINGS] = settings
+    app[UPLOADS_BUSY] = set()
     app.cleanup_ctx.append(_shared_state)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_live_hearings)

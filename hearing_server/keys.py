@@ -17,3 +17,5 @@ PASSWORD_CHECKER = web.AppKey("password_checker", PasswordChecker)
 LIVE_HEARINGS = web.AppKey("live_hearings", LiveHearings)
 SOCKETS = web.AppKey("sockets", socketio.AsyncServer)
 REDIS: web.AppKey[Redis | None] = web.AppKey("redis")
+UPLOADS_BUSY: web.AppKey[set[int]] = web.AppKey("uploads_busy")
+"""Uploads receiving a chunk in this process: a second chunk at the same time is refused."""

@@ -1,5 +1,5 @@
 """A case's exhibits (docs/architecture.md#exhibits): listed as the caller may see them,
-submitted (the record of the exhibit; its files come with the upload step), withdrawn.
+submitted (the record of the exhibit; its files come through exhibit_uploads_api), withdrawn.
 Parties and their lawyers act through their invitation, on their side's list; judges and
 clerks through their session, on the court's. Every change is audited and goes into the
 timeline of the case's hearings still to come."""
@@ -24,6 +24,7 @@ from hearing_server.api.exhibit_scope import (
     visible_exhibits,
 )
 from hearing_server.api.fields import Prose, Title
+from hearing_server.api.outputs import ExhibitFileOut, exhibit_file_out
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.audit import audit
 from hearing_server.auth import PrincipalKind
@@ -35,16 +36,6 @@ class ExhibitIn(BaseModel):
     title: Title
     purpose: Prose
     """What it is meant to prove (证明目的)."""
-
-
-class ExhibitFileOut(BaseModel):
-    id: int
-    seq: int
-    sha256: str
-    media_type: str
-    size_bytes: int
-    original_name: str
-    display_name: str
 
 
 class ExhibitOut(BaseModel):
@@ -211,16 +202,5 @@ def _exhibit_out(exhibit: Exhibit, files: Iterable[ExhibitFile]) -> ExhibitOut:
         submitted_at=exhibit.submitted_at,
         withdrawn_at=exhibit.withdrawn_at,
         withdrawn_by=exhibit.withdrawn_by,
-        files=[
-            ExhibitFileOut(
-                id=f.id,
-                seq=f.seq,
-                sha256=f.sha256,
-                media_type=f.media_type,
-                size_bytes=f.size_bytes,
-                original_name=f.original_name,
-                display_name=f.display_name,
-            )
-            for f in files
-        ],
+        files=[exhibit_file_out(f) for f in files],
     )

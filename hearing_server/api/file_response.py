@@ -1,4 +1,5 @@
-"""Sending a stored file over HTTP: one byte range of it, and a name to save it under."""
+"""Sending a stored file over HTTP: one byte range of it (the one the request asks for), and a
+name to save it under."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
 from aiohttp.web_request import BaseRequest
 
+from hearing_server.api.byte_ranges import ByteRange, RangeNotSatisfiable, parse_range
+from hearing_server.api.errors import ApiError
 from recording.storage import Storage
 
 CHUNK = 256 * 1024
@@ -62,6 +65,21 @@ class StoredFileResponse(web.StreamResponse):
             position += len(chunk)
             remaining -= len(chunk)
         return writer
+
+
+def asked_range(request: BaseRequest, size: int, etag: str | None) -> ByteRange | None:
+    """The byte range the request asks for of a file of ``size`` bytes; None for the whole
+    file; 416 for a range it does not have."""
+    asked = request.headers.get("Range")
+    if_range = request.headers.get("If-Range")
+    if if_range is not None and if_range != etag:
+        asked = None  # the client's copy is of another file: send this one whole
+    try:
+        return parse_range(asked, size)
+    except RangeNotSatisfiable as exc:
+        raise ApiError(
+            416, "range_not_satisfiable", str(exc), headers={"Content-Range": f"bytes */{size}"}
+        ) from exc
 
 
 def content_disposition(disposition: str, name: str, fallback: str) -> str:

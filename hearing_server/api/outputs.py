@@ -1,5 +1,5 @@
 """Response models that more than one resource's module returns (a hearing, an invitation, a
-recording's summary, a grant to retrieve it), with the functions that build them from rows:
+recording's summary, a grant to retrieve it, an exhibit's file), with the functions that build them from rows:
 kept here so that no ``*_api`` module imports another."""
 
 from __future__ import annotations
@@ -12,7 +12,14 @@ from pydantic import BaseModel, Field
 from court.kinds import RULES, HearingKind
 from court.roles import Role
 from court.states import HearingState
-from hearing_server.db.models import Case, Hearing, Participant, Recording, RecordingGrant
+from hearing_server.db.models import (
+    Case,
+    ExhibitFile,
+    Hearing,
+    Participant,
+    Recording,
+    RecordingGrant,
+)
 
 
 class HearingOut(BaseModel):
@@ -119,4 +126,26 @@ def grant_out(grant: RecordingGrant, participant: Participant) -> GrantOut:
         role=participant.role,
         granted_by=grant.granted_by,
         granted_at=grant.granted_at,
+    )
+
+
+class ExhibitFileOut(BaseModel):
+    id: int
+    seq: int
+    sha256: str
+    media_type: str
+    size_bytes: int
+    original_name: str
+    display_name: str
+
+
+def exhibit_file_out(f: ExhibitFile) -> ExhibitFileOut:
+    return ExhibitFileOut(
+        id=f.id,
+        seq=f.seq,
+        sha256=f.sha256,
+        media_type=f.media_type,
+        size_bytes=f.size_bytes,
+        original_name=f.original_name,
+        display_name=f.display_name,
     )

@@ -14,9 +14,8 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from hearing_server.api import recording_links
-from hearing_server.api.byte_ranges import ByteRange, RangeNotSatisfiable, parse_range
 from hearing_server.api.errors import ApiError
-from hearing_server.api.file_response import StoredFileResponse, content_disposition
+from hearing_server.api.file_response import StoredFileResponse, asked_range, content_disposition
 from hearing_server.api.recording_access import Access, retrieve
 from hearing_server.api.routing import Api, Binary, Ctx
 from hearing_server.audit import audit
@@ -75,7 +74,7 @@ def register(api: Api) -> None:
         storage = recording_storage(ctx.request.app[SETTINGS])
         size = await _stored_size(storage, key)
         etag = f'"{recording.archive_sha256}"' if recording.archive_sha256 else None
-        part = _asked_part(ctx, size, etag)
+        part = asked_range(ctx.request, size, etag)
         headers = _archive_headers(access, ctx, query.download, etag)
         start, length = (0, size) if part is None else (part.start, part.length)
         if part is not None:
@@ -140,20 +139,6 @@ async def _present_link(ctx: Ctx, query: ArchiveQuery) -> str:
     )
     ctx.principal = await recording_links.link_principal(ctx.db, match)
     return "signed_link"
-
-
-def _asked_part(ctx: Ctx, size: int, etag: str | None) -> ByteRange | None:
-    """The byte range the request asks for; None for the whole file."""
-    asked = ctx.request.headers.get("Range")
-    if_range = ctx.request.headers.get("If-Range")
-    if if_range is not None and if_range != etag:
-        asked = None  # the client's copy is of another file: send this one whole
-    try:
-        return parse_range(asked, size)
-    except RangeNotSatisfiable as exc:
-        raise ApiError(
-            416, "range_not_satisfiable", str(exc), headers={"Content-Range": f"bytes */{size}"}
-        ) from exc
 
 
 def _archive_headers(access: Access, ctx: Ctx, download: bool, etag: str | None) -> dict[str, str]:

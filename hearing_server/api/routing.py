@@ -21,6 +21,7 @@ from court.permissions import Action, refusal
 from court.states import HearingState
 from hearing_server.api.errors import ApiError, ErrorBody, validation_details
 from hearing_server.api.principal import resolve_principal
+from hearing_server.api.raw_body import RawBody, header_parameter, raw_headers
 from hearing_server.auth import Principal
 from hearing_server.client_address import client_address
 from hearing_server.identity import SESSION_COOKIE, session_principal
@@ -75,6 +76,8 @@ class Binary:
     description: str
     ranges: bool = False
     """Whether a ``Range`` request gets 206 Partial Content (and a bad range 416)."""
+    other_types: tuple[str, ...] = ()
+    """Further media types the file may have (an exhibit is a PDF, a picture, a recording...)."""
 
 
 Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse | None]]
@@ -95,6 +98,7 @@ class Endpoint:
     binary: Binary | None = None
     errors: tuple[int, ...] = field(default=())
     signed_links: bool = False
+    raw_body: RawBody | None = None
 
 
 class Api:
@@ -121,6 +125,7 @@ class Api:
         errors: tuple[int, ...] = (),
         binary: Binary | None = None,
         signed_links: bool = False,
+        raw_body: RawBody | None = None,
     ) -> Callable[[Handler], Handler]:
         """Register ``handler(ctx, [body=...], [query=...])`` for ``method path``.
 
@@ -130,11 +135,12 @@ class Api:
         ``binary`` instead of ``response``: the handler returns the file as a StreamResponse.
         ``signed_links``: the query may carry a signed link instead of credentials, so an
         anonymous caller reaches the handler (which checks the link).
+        ``raw_body`` instead of ``body``: the handler reads the bytes itself (see RawBody).
         """
 
         def register(handler: Handler) -> Handler:
             statuses = {400, 404, *errors}
-            if body is not None:
+            if body is not None or raw_body is not None:
                 statuses |= {408, 413, 415}
             if body is not None or query is not None:
                 statuses.add(422)
@@ -149,6 +155,7 @@ class Api:
             )
             endpoint.errors = tuple(sorted(statuses))
             endpoint.signed_links = signed_links
+            endpoint.raw_body = raw_body
             self.endpoints.append(endpoint)
             return handler
 
@@ -282,6 +289,13 @@ def _operation(
             "required": True,
             "content": {"application/json": {"schema": refs[e.body]}},
         }
+    if e.raw_body is not None:
+        op["parameters"] += [header_parameter(header) for header in e.raw_body.headers]
+        op["requestBody"] = {
+            "required": True,
+            "description": e.raw_body.description,
+            "content": {e.raw_body.media_type: {"schema": {"type": "string", "format": "binary"}}},
+        }
     op["security"] = [] if e.public else [{"session": []}, {"invitation": []}]
     if e.signed_links:
         op["security"].append({})  # a signed link in the query stands for the credentials
@@ -289,7 +303,10 @@ def _operation(
 
 
 def _binary_responses(status: int, binary: Binary) -> dict[str, Any]:
-    content = {binary.media_type: {"schema": {"type": "string", "format": "binary"}}}
+    content = {
+        media_type: {"schema": {"type": "string", "format": "binary"}}
+        for media_type in (binary.media_type, *binary.other_types)
+    }
     length = {"description": "bytes in this response", "schema": {"type": "integer"}}
     responses: dict[str, Any] = {
         str(status): {
@@ -408,11 +425,13 @@ def _wrap(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamRes
     async def handle(request: web.Request) -> web.StreamResponse:
         principal = await _authenticate(request, endpoint)
         ids = _path_ids(request)
-        kwargs: dict[str, BaseModel] = {}
+        kwargs: dict[str, BaseModel | dict[str, int]] = {}
         if endpoint.query is not None:
             kwargs["query"] = _read_query(request, endpoint.query)
         if endpoint.body is not None:
             kwargs["body"] = await _read_body(request, endpoint.body)
+        if endpoint.raw_body is not None:
+            kwargs["headers"] = raw_headers(request, endpoint.raw_body)
         async with request.app[DATABASE].session() as db:
             ctx = Ctx(request, db, principal, ids)
             result = await endpoint.handler(ctx, **kwargs)

@@ -347,6 +347,32 @@ class ExhibitFile(Base):
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ExhibitUpload(Base):
+    """A file on its way into an exhibit. Its bytes so far wait in the uploads folder, named
+    by this row's id, until the last one arrives. Only who started it continues it."""
+
+    __tablename__ = "exhibit_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exhibit_id: Mapped[int] = mapped_column(
+        ForeignKey("exhibits.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    original_name: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    """As declared when the upload started: no byte past it is taken."""
+    exhibit_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exhibit_files.id", ondelete="SET NULL")
+    )
+    """The file it became, once the last byte arrived and the file was accepted (the row
+    stays until it expires, so a client that missed that answer can still ask)."""
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class ExhibitOpinion(Base):
     """One party's opinion on one aspect of an exhibit of another side (质证). A change
     overwrites the row; the timeline keeps every opinion given."""

@@ -1,0 +1,72 @@
+"""One chunk of an upload arriving: the request body appended to the upload's waiting file
+as it comes, a bounded piece at a time, so neither a 100 MB body nor a slow phone holds
+more than a piece of memory. What arrived before the connection dropped stays: the client
+asks for the offset and goes on from there."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from aiohttp import web
+
+from hearing_server.api.errors import ApiError
+from hearing_server.upload_folder import append, cut_back
+
+PIECE = 1 << 20
+"""Bytes gathered in memory before they are written out."""
+
+
+def past_declared_size(room: int) -> ApiError:
+    return ApiError(
+        413,
+        "past_declared_size",
+        f"this chunk goes past the size declared for the upload: {room} more bytes are expected",
+    )
+
+
+async def receive_chunk(
+    request: web.Request, path: Path, offset: int, room: int, idle_seconds: float
+) -> int:
+    """Append the body to `path`, which holds `offset` bytes; return the new offset.
+
+    At most `room` bytes are taken: a Content-Length past it is refused before anything is
+    read, a body that turns out longer is refused and what it added is cut back. A body that
+    stops arriving for `idle_seconds` is answered 408, keeping what came.
+    """
+    declared = request.content_length
+    if declared is not None and declared > room:
+        raise past_declared_size(room)
+    pending = bytearray()
+    taken = 0
+    try:
+        while True:
+            async with asyncio.timeout(idle_seconds):
+                piece = await request.content.readany()
+            if not piece:
+                break
+            taken += len(piece)
+            if taken > room:
+                pending.clear()
+                await asyncio.to_thread(cut_back, path, offset)
+                raise past_declared_size(room)
+            pending += piece
+            if len(pending) >= PIECE:
+                await _flush(path, pending)
+    except TimeoutError as exc:
+        await _flush(path, pending)
+        raise ApiError(
+            408,
+            "request_timeout",
+            f"nothing arrived for {idle_seconds:g} s; ask for the offset and send the rest",
+        ) from exc
+    except ConnectionError:
+        pass  # the client is gone; it resumes after what arrived
+    await _flush(path, pending)
+    return offset + taken
+
+
+async def _flush(path: Path, pending: bytearray) -> None:
+    if pending:
+        await asyncio.to_thread(append, path, bytes(pending))
+        pending.clear()

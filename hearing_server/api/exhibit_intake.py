@@ -1,0 +1,93 @@
+"""An upload's last byte has arrived (docs/architecture.md#exhibits): the file is inspected
+(evidence.inspect_file, in a thread), and only an accepted file is stored, once under its
+SHA-256, and becomes one of the exhibit's files. A refused file leaves nothing behind: its
+bytes and its upload are gone, and the answer is a 4xx with the refusal's code and words."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from court.exhibits import exhibit_label
+from evidence import Refusal, Refused, display_name, inspect_file
+from hearing_server.api.errors import ApiError
+from hearing_server.api.exhibit_scope import case_event
+from hearing_server.api.routing import Ctx
+from hearing_server.audit import audit
+from hearing_server.auth import Principal
+from hearing_server.db.models import Exhibit, ExhibitFile, ExhibitUpload
+from hearing_server.exhibit_store import exhibit_limits, store_once
+from hearing_server.keys import SETTINGS
+from hearing_server.records.archive import recording_storage
+from hearing_server.upload_folder import discard, part_path
+
+REFUSAL_STATUS = {Refusal.UNSUPPORTED_TYPE: 415, Refusal.TOO_LARGE: 413}
+"""Any other refusal is 422: the file is of an accepted kind but not one the court takes."""
+
+
+async def finish_upload(
+    ctx: Ctx, upload: ExhibitUpload, exhibit: Exhibit, who: Principal
+) -> ExhibitFile:
+    """The exhibit's new file made of the upload's bytes, committed; or an ApiError (the
+    refusal committed first: the upload is gone, and the audit log says why)."""
+    settings = ctx.request.app[SETTINGS]
+    path = part_path(settings.uploads_dir, upload.id)
+    try:
+        inspection = await asyncio.to_thread(inspect_file, path, exhibit_limits(settings))
+    except Refused as refused:
+        await ctx.db.delete(upload)
+        refusal = {"code": str(refused.code), "name": upload.original_name}
+        audit(
+            ctx.db, who.label, "refuse_exhibit_file", "exhibit", exhibit.id, ctx.client_ip, refusal
+        )
+        await ctx.db.commit()
+        await asyncio.to_thread(discard, path)
+        status = REFUSAL_STATUS.get(refused.code, 422)
+        raise ApiError(status, str(refused.code), refused.message) from refused
+    try:
+        stored_now = await asyncio.to_thread(
+            store_once, recording_storage(settings), path, inspection.sha256
+        )
+    except OSError as exc:
+        raise ApiError(
+            503,
+            "storage_unavailable",
+            "the file arrived whole but could not be stored; send an empty chunk at its end "
+            "to try again",
+        ) from exc
+    last = await ctx.db.scalar(
+        select(func.max(ExhibitFile.seq)).where(ExhibitFile.exhibit_id == exhibit.id)
+    )
+    row = ExhibitFile(
+        exhibit_id=exhibit.id,
+        seq=(last or 0) + 1,
+        sha256=inspection.sha256,
+        media_type=inspection.media_type,
+        size_bytes=inspection.size,
+        original_name=upload.original_name,
+        display_name=display_name(upload.original_name),
+    )
+    ctx.db.add(row)
+    try:
+        await ctx.db.flush()
+    except IntegrityError as exc:
+        raise ApiError(
+            409, "conflict", "another file was added at the same moment; send the last chunk again"
+        ) from exc
+    upload.exhibit_file_id = row.id
+    detail = {
+        "exhibit_id": exhibit.id,
+        "sha256": row.sha256,
+        "media_type": row.media_type,
+        "size": row.size_bytes,
+        "stored_now": stored_now,
+    }
+    audit(ctx.db, who.label, "add_exhibit_file", "exhibit_file", row.id, ctx.client_ip, detail)
+    label = exhibit_label(exhibit.side, exhibit.number)[1]
+    event = {"exhibit_id": exhibit.id, "file_id": row.id, "sha256": row.sha256}
+    await case_event(ctx, exhibit.case_id, "exhibit_file_added", who.label, None, label, event)
+    await ctx.db.commit()
+    await asyncio.to_thread(discard, path)
+    return row
