@@ -40,11 +40,7 @@ async def receive_chunk(
     pending = bytearray()
     taken = 0
     try:
-        while True:
-            async with asyncio.timeout(idle_seconds):
-                piece = await request.content.readany()
-            if not piece:
-                break
+        while piece := await _next_piece(request, idle_seconds):
             taken += len(piece)
             if taken > room:
                 pending.clear()
@@ -53,17 +49,23 @@ async def receive_chunk(
             pending += piece
             if len(pending) >= PIECE:
                 await _flush(path, pending)
+    except ConnectionError:
+        pass  # the client is gone (or, where the server cancels its handler, CancelledError)
+    finally:
+        await _flush(path, pending)  # what arrived stays: the client resumes after it
+    return offset + taken
+
+
+async def _next_piece(request: web.Request, idle_seconds: float) -> bytes:
+    try:
+        async with asyncio.timeout(idle_seconds):
+            return await request.content.readany()
     except TimeoutError as exc:
-        await _flush(path, pending)
         raise ApiError(
             408,
             "request_timeout",
             f"nothing arrived for {idle_seconds:g} s; ask for the offset and send the rest",
         ) from exc
-    except ConnectionError:
-        pass  # the client is gone; it resumes after what arrived
-    await _flush(path, pending)
-    return offset + taken
 
 
 async def _flush(path: Path, pending: bytearray) -> None:
