@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from config import SettingsError, load_settings
+from evidence import Limits
+from hearing_server.exhibit_store import exhibit_limits
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +27,16 @@ def test_embedded_defaults() -> None:
     assert (settings.host, settings.port) == ("127.0.0.1", 8080)
     assert settings.redis_url is None and settings.ice_servers == []
     assert settings.base_url == "http://localhost:8080" and not settings.secure_cookies
+
+
+def test_exhibit_limits_default_to_the_evidence_defaults_and_uploads_wait_beside_recordings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert exhibit_limits(load_settings()) == Limits()
+    monkeypatch.setenv("HEARING_EXHIBIT_MAX_BYTES", "5000000")
+    settings = load_settings(recordings_dir="/srv/court/recordings")
+    assert exhibit_limits(settings).max_bytes == 5_000_000
+    assert settings.uploads_dir == Path("/srv/court/uploads")
 
 
 def test_file_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
