@@ -198,6 +198,12 @@ class Settings(BaseSettings):
         ge=64 << 20,
         description="Address space of the process reading one PDF (with PDFium in it).",
     )
+    exhibit_page_cpu_seconds: int = Field(
+        default=5, ge=1, description="CPU time that drawing one PDF page for the screen may take."
+    )
+    exhibit_page_wall_seconds: float = Field(
+        default=10, gt=0, description="Time that drawing one PDF page may take, waiting included."
+    )
     upload_dir: Path | None = Field(
         default=None,
         description="Where exhibit files wait while they are being uploaded (a folder named "

@@ -45,4 +45,6 @@ def exhibit_limits(settings: Settings) -> Limits:
         pdf_cpu_seconds=settings.exhibit_pdf_cpu_seconds,
         pdf_wall_seconds=settings.exhibit_pdf_wall_seconds,
         pdf_memory_bytes=settings.exhibit_pdf_memory_bytes,
+        page_cpu_seconds=settings.exhibit_page_cpu_seconds,
+        page_wall_seconds=settings.exhibit_page_wall_seconds,
     )

@@ -14,9 +14,9 @@ from config import Settings
 from hearing_server.api.chunk_body import PIECE
 from hearing_server.db.database import Database
 from hearing_server.db.models import ExhibitFile, ExhibitUpload
-from tests.callers import Caller
+from tests.callers import Caller, NewCaller
 from tests.functional.test_exhibit_uploads import fetch, picture, send, start
-from tests.functional.test_exhibits_api import NewCaller, submit, trial
+from tests.functional.test_exhibits_api import submit, trial
 
 
 async def test_an_upload_left_unfinished_expires_with_its_bytes(

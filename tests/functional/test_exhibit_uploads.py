@@ -25,9 +25,8 @@ from hearing_server.db.models import (
     HearingEvent,
     Participant,
 )
-from tests.callers import Caller
-from tests.functional.test_exhibits_api import NewCaller, submit, trial
-from tests.functional.test_participants_api import holder, invite, schedule
+from tests.callers import Caller, NewCaller, holder, invite, schedule_hearing
+from tests.functional.test_exhibits_api import submit, trial
 
 CHUNK = 1024
 
@@ -326,7 +325,7 @@ async def test_only_the_exhibits_own_side_uploads_and_only_those_who_see_it_down
     exhibit = await submit(t.plaintiff, t.case_id)
     done = await upload(t.plaintiff, exhibit["id"], "a.pdf", pdf(1))
     file_id = done["file"]["id"]
-    other = await schedule(judge, "(2026)A民初2号")
+    other = await schedule_hearing(judge, "(2026)A民初2号")
     stranger = await holder(
         new_caller, (await invite(judge, other["id"], side="plaintiff"))["invitation"]["token"]
     )
