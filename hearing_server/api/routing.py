@@ -127,7 +127,7 @@ class Api:
         signed_links: bool = False,
         raw_body: RawBody | None = None,
     ) -> Callable[[Handler], Handler]:
-        """Register ``handler(ctx, [body=...], [query=...])`` for ``method path``.
+        """Register ``handler(ctx, [body=...], [query=...], [headers=...])`` for ``method path``.
 
         Path parameters are positive integer ids, named ``{something_id}``.
         ``errors`` lists statuses the handler raises beyond those every endpoint of
