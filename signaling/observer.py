@@ -62,8 +62,10 @@ class MediaObserver(Protocol):
         hearing_id: int,
         state: HearingState,
         tracks: Mapping[int, Sequence[RecordableTrack]],
+        screens: frozenset[str] = frozenset(),
     ) -> None:
-        """The tracks to record now, by participant id (empty outside the session)."""
+        """The tracks to record now, by participant id (empty outside the session); ``screens``:
+        the ids of those that are a shared screen rather than a camera."""
 
     async def closed(self, hearing_id: int) -> str | None:
         """The hearing closed: finish recording (the service seals and renders from here).

@@ -75,6 +75,15 @@ class MediaRouter:
         """A screen is shown while its share lasts; cameras and microphones always."""
         return self.source(member_id, track) == "camera" or self.room.sharer == member_id
 
+    def screens(self) -> frozenset[str]:
+        """The ids of the published tracks that are a shared screen."""
+        return frozenset(
+            track.id
+            for member_id, tracks in self.tracks.items()
+            for track in tracks
+            if self.source(member_id, track) == "screen"
+        )
+
     def recorded_tracks(self) -> dict[int, list[PublishedTrack]]:
         """The tracks that belong in the hearing's record now (muted audio is not heard, so not
         kept); a shared screen is a track of its own."""

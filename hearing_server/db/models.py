@@ -248,6 +248,9 @@ class Track(Base):
     )
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16), server_default="camera")
+    """"camera" (a camera or microphone) or "screen" (a shared screen, which the archive keeps
+    apart from the sharer's camera)."""
     codec: Mapped[str] = mapped_column(String(32))
     anchor_at: Mapped[datetime | None]
 

@@ -26,6 +26,8 @@ class Tracked:
     track: RecordableTrack
     recorder: TrackRecorder
     participant_id: int
+    source: str = "camera"
+    """"camera" or "screen" (a shared screen)."""
     row_id: int | None = None
 
 

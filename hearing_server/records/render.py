@@ -223,6 +223,10 @@ class Renderer:
         language = self.settings.language
         plans = []
         for track_id, track in sorted(tracks.items()):
+            if track.source == "screen":
+                # Kept and sealed in its own track; the sharer's tile keeps their camera (the
+                # archive has no picture of its own for a shared screen yet).
+                continue
             person = people.get(track.participant_id) if track.participant_id else None
             plans.append(
                 TrackPlan(

@@ -76,6 +76,7 @@ class RecordingRows:
                 recording_id=hearing.recording_id,
                 participant_id=tracked.participant_id,
                 kind=tracked.track.kind,
+                source=tracked.source,
                 codec=tracked.track.codec.mimeType,
             )
             db.add(row)

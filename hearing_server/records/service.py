@@ -88,6 +88,7 @@ class RecordingService:
         hearing_id: int,
         state: HearingState,
         tracks: Mapping[int, Sequence[RecordableTrack]],
+        screens: frozenset[str] = frozenset(),
     ) -> None:
         hearing = self._hearings.get(hearing_id)
         if hearing is None:
@@ -100,7 +101,8 @@ class RecordingService:
         for track_id, (participant_id, track) in on_record.items():
             tracked = hearing.tracks.get(track_id)
             if tracked is None and track_id not in hearing.refused:
-                self._add_track(hearing, participant_id, track)
+                source = "screen" if track_id in screens else "camera"
+                self._add_track(hearing, participant_id, track, source)
             elif tracked is not None:
                 tracked.recorder.resume()
         for track_id, tracked in hearing.tracks.items():
@@ -223,7 +225,7 @@ class RecordingService:
         return hearing
 
     def _add_track(
-        self, hearing: LiveRecording, participant_id: int, track: RecordableTrack
+        self, hearing: LiveRecording, participant_id: int, track: RecordableTrack, source: str
     ) -> None:
         name = f"p{participant_id}-{track.kind}-{re.sub(r'[^0-9A-Za-z]', '', track.id)[:8]}"
         rows = self._rows
@@ -243,7 +245,7 @@ class RecordingService:
             hearing.refused.add(track.id)
             self._fail(hearing, f"{name}: {error}")
             return
-        tracked = Tracked(track, recorder, participant_id)
+        tracked = Tracked(track, recorder, participant_id, source)
         hearing.tracks[track.id] = tracked
         track.attach(recorder)
         track.on_sender_report(recorder.sender_report)

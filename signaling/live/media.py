@@ -157,7 +157,10 @@ class HearingMedia:
     def _recordable(self) -> None:
         if self.observer is not None:
             self.observer.recordable(
-                self.room.hearing_id, self.room.state, self.router.recorded_tracks()
+                self.room.hearing_id,
+                self.room.state,
+                self.router.recorded_tracks(),
+                self.router.screens(),
             )
 
     def _published(self, member_id: int, track: PublishedTrack) -> None:

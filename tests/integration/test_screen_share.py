@@ -55,8 +55,8 @@ async def timeline(database: Database, hearing_id: int, *kinds: str) -> list[Hea
         return list(rows)
 
 
-async def recorded_videos(database: Database, hearing_id: int, participant_id: int) -> int:
-    """How many video tracks of the participant's the hearing's recording has."""
+async def recorded_videos(database: Database, hearing_id: int, participant_id: int) -> list[str]:
+    """The sources of the participant's video tracks in the hearing's recording, sorted."""
     recording = await recording_of(database, hearing_id)
     async with database.session() as db:
         rows = await db.scalars(
@@ -66,7 +66,7 @@ async def recorded_videos(database: Database, hearing_id: int, participant_id: i
                 Track.kind == "video",
             )
         )
-        return len(list(rows))
+        return sorted(track.source for track in rows)
 
 
 async def test_a_party_shares_the_screen_the_others_see_it_and_the_judge_stops_it(
@@ -91,9 +91,11 @@ async def test_a_party_shares_the_screen_the_others_see_it_and_the_judge_stops_i
     assert party_a.video is not None
     assert {f.tag for f in camera.video_since(moment)} == {party_a.video.tag}
 
-    # the screen is recorded as a track of its own
+    # the screen is recorded as a track of its own, marked as the screen (the archive keeps it
+    # out of the sharer's camera tile)
     async def both_recorded() -> bool:
-        return await recorded_videos(database, courtroom.hearing_id, party_a_id) == 2
+        recorded = await recorded_videos(database, courtroom.hearing_id, party_a_id)
+        return recorded == ["camera", "screen"]
 
     await eventually(both_recorded, 10)
 
