@@ -12,6 +12,8 @@ import zlib
 import numpy as np
 from PIL import Image
 
+from tests.pdf_files import CATALOG, pdf_bytes
+
 PAGE = (595, 842)
 """A4 in points."""
 PHOTO = (1200, 800)
@@ -78,7 +80,7 @@ def exhibit_pdf(pages: int, seed: int = 14) -> bytes:
     """A PDF of `pages` pages, the same bytes for the same arguments."""
     rng = random.Random(seed)
     objects: list[bytes] = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        CATALOG,
         b"",  # the page tree, once the pages have numbers
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
@@ -104,17 +106,4 @@ def exhibit_pdf(pages: int, seed: int = 14) -> bytes:
         )
         kids.append(b"%d 0 R" % (first + 2))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), pages)
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_bytes(objects)

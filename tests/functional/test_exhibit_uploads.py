@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
-import pypdfium2 as pdfium
 from PIL import Image
 from sqlalchemy import select, update
 
@@ -27,17 +26,9 @@ from hearing_server.db.models import (
 )
 from tests.callers import Caller, NewCaller, holder, invite, schedule_hearing
 from tests.functional.test_exhibits_api import submit, trial
+from tests.pdf_files import made_by_pdfium
 
 CHUNK = 1024
-
-
-def pdf(pages: int = 3) -> bytes:
-    document = pdfium.PdfDocument.new()
-    for _ in range(pages):
-        document.new_page(595, 842)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def picture(format: str = "JPEG", width: int = 320, height: int = 240) -> bytes:
@@ -113,7 +104,7 @@ async def test_a_party_uploads_a_pdf_and_a_photo_in_chunks_through_a_dropped_con
 ) -> None:
     t = await trial(judge, new_caller)
     exhibit = await submit(t.plaintiff, t.case_id)
-    document = pdf(40)
+    document = made_by_pdfium(40)
     assert len(document) > 3 * CHUNK
     started = await start(t.plaintiff, exhibit["id"], "买卖合同.pdf", len(document))
     assert (started["offset"], started["size"], started["file"]) == (0, len(document), None)
@@ -205,7 +196,7 @@ async def test_the_same_bytes_are_stored_once(
     t = await trial(judge, new_caller)
     first = await submit(t.plaintiff, t.case_id)
     court = await submit(clerk, t.case_id, "调取的合同")
-    document = pdf(2)
+    document = made_by_pdfium(2)
     a = await upload(t.plaintiff, first["id"], "合同.pdf", document)
     b = await upload(clerk, court["id"], "copy.pdf", document)
     c = await upload(t.plaintiff, first["id"], "again.pdf", document)
@@ -257,7 +248,7 @@ async def test_the_content_decides_the_type_and_a_refused_file_leaves_nothing(
     assert [r.detail["code"] if r.detail else None for r in refused] == ["unsupported_type"]
     assert waiting == [accepted["upload_id"]]  # finished: kept until it expires, for asking
     # a PDF that is cut short is refused as such
-    broken = pdf(3)[:-200]
+    broken = made_by_pdfium(3)[:-200]
     started = await start(t.defendant, exhibit["id"], "broken.pdf", len(broken))
     status, body, _ = await send(t.defendant, started["upload_id"], 0, broken)
     assert status == 422 and body["error"]["code"] == "bad_pdf"
@@ -323,7 +314,7 @@ async def test_only_the_exhibits_own_side_uploads_and_only_those_who_see_it_down
 ) -> None:
     t = await trial(judge, new_caller)
     exhibit = await submit(t.plaintiff, t.case_id)
-    done = await upload(t.plaintiff, exhibit["id"], "a.pdf", pdf(1))
+    done = await upload(t.plaintiff, exhibit["id"], "a.pdf", made_by_pdfium(1))
     file_id = done["file"]["id"]
     other = await schedule_hearing(judge, "(2026)A民初2号")
     stranger = await holder(

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from config import Settings
 from court.kinds import HearingKind
 from hearing_server.db.database import Database
-from hearing_server.db.models import Case, Hearing, HearingEvent, Recording, Segment, Track
+from hearing_server.db.models import HearingEvent, Recording, Segment, Track
 from hearing_server.records.render import MAX_RENDER_ATTEMPTS
 from hearing_server.records.service import RecordingService
-from tests.callers import Caller, World
+from tests.callers import Caller, World, add_hearing
 
 T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 
@@ -22,16 +22,7 @@ T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 async def _sealed_without_its_files(database: Database, world: World, number: str) -> int:
     """A sealed recording whose segment file is gone: its render can never succeed."""
     async with database.session() as db:
-        case = Case(
-            court_id=world.court_id, number=number, title="案件", kind=HearingKind.CIVIL_TRIAL
-        )
-        db.add(case)
-        await db.flush()
-        hearing = Hearing(
-            case_id=case.id, kind=HearingKind.CIVIL_TRIAL, title="庭审", scheduled_start=T0
-        )
-        db.add(hearing)
-        await db.flush()
+        hearing = await add_hearing(db, world, number, HearingKind.CIVIL_TRIAL, T0)
         recording = Recording(
             hearing_id=hearing.id,
             state="sealed",

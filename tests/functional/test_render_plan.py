@@ -11,9 +11,9 @@ from config import Settings
 from court.kinds import HearingKind
 from court.roles import Role
 from hearing_server.db.database import Database
-from hearing_server.db.models import Case, Hearing, Participant, Recording, Segment, Track
+from hearing_server.db.models import Participant, Recording, Segment, Track
 from hearing_server.records.service import RecordingService
-from tests.callers import World
+from tests.callers import World, add_hearing
 
 T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 
@@ -31,15 +31,7 @@ async def test_a_shared_screen_is_kept_out_of_its_sharers_tile(
     database: Database, world: World, settings: Settings
 ) -> None:
     async with database.session() as db:
-        case = Case(court_id=world.court_id, number="(2026)A民初9号", title="案件",
-                    kind=HearingKind.CIVIL_TRIAL)  # fmt: skip
-        db.add(case)
-        await db.flush()
-        hearing = Hearing(
-            case_id=case.id, kind=HearingKind.CIVIL_TRIAL, title="庭审", scheduled_start=T0
-        )
-        db.add(hearing)
-        await db.flush()
+        hearing = await add_hearing(db, world, "(2026)A民初9号", HearingKind.CIVIL_TRIAL, T0)
         party = Participant(hearing_id=hearing.id, role=Role.PARTY, name="张三")
         recording = Recording(
             hearing_id=hearing.id, state="sealed", started_at=T0, ended_at=T0 + timedelta(seconds=4)

@@ -11,7 +11,7 @@ from PIL import ExifTags, Image
 
 from evidence import Limits, Picture, Refusal, Refused, display_images, page_pictures
 from evidence.limits import DEFAULT_LIMITS
-from tests.unit.test_evidence_pdf import CATALOG, pdf_bytes, stream
+from tests.pdf_files import CATALOG, nested_forms, pdf_bytes, stream
 
 LEFT_HALF_BLACK = b"0 g 0 0 %d %d re f"
 
@@ -34,7 +34,7 @@ def pages_pdf(boxes: list[tuple[int, int]]) -> bytes:
 
 def fine_then_exponential(levels: int = 12) -> bytes:
     """Page 1 as `pages_pdf` draws it; page 2 draws form 1, which draws form 2 ten times, ...:
-    10^11 rectangles (`test_evidence_pdf.exponential_forms` on a second page)."""
+    10^11 rectangles (`tests/pdf_files.py` `nested_forms` on a second page)."""
     objects = [
         CATALOG,
         b"<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>",
@@ -44,12 +44,7 @@ def fine_then_exponential(levels: int = 12) -> bytes:
         b" /Resources << /XObject << /X 7 0 R >> >> >>",
         stream(b"/X Do"),
     ]
-    form = b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] "
-    for _ in range(levels - 1):
-        inner = b"/Resources << /XObject << /X %d 0 R >> >> " % (len(objects) + 2)
-        objects.append(stream(b"/X Do " * 10, form + inner))
-    objects.append(stream(b"0 0 1 1 re f", form))
-    return pdf_bytes(objects)
+    return pdf_bytes(objects + nested_forms(levels, len(objects) + 1, b"[0 0 595 842]"))
 
 
 def write(tmp_path: Path, data: bytes, name: str = "exhibit.pdf") -> Path:

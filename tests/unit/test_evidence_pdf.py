@@ -2,64 +2,22 @@
 evidence/pdf_probe.py). The hostile files are written by hand, object by object."""
 
 import hashlib
-import io
 import time
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
 from evidence import Inspection, Kind, Limits, Refusal, Refused, inspect_file
 from evidence.limits import DEFAULT_LIMITS
-
-CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
-HELLO = b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"
-
-
-def pdf_bytes(objects: list[bytes], trailer: bytes = b"") -> bytes:
-    """A PDF of `objects` (numbered from 1, the first one the catalog) with a correct
-    cross-reference table."""
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        trailer,
-        xref,
-    )
-    return bytes(out)
-
-
-def stream(data: bytes, entries: bytes = b"") -> bytes:
-    return b"<< /Length %d %s>>\nstream\n%s\nendstream" % (len(data), entries, data)
-
-
-def one_page(count: int = 1, box: bytes = b"[0 0 612 792]", page: bytes = b"") -> bytes:
-    """One page; the page tree claims `count` pages."""
-    return pdf_bytes(
-        [
-            CATALOG,
-            b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % count,
-            b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Contents 4 0 R %s>>" % (box, page),
-            stream(HELLO),
-        ]
-    )
-
-
-def made_by_pdfium(pages: int) -> bytes:
-    document = pdfium.PdfDocument.new()
-    for _ in range(pages):
-        document.new_page(595, 842)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+from tests.pdf_files import (
+    CATALOG,
+    made_by_pdfium,
+    nested_forms,
+    one_page,
+    pdf_bytes,
+    stream,
+)
 
 
 def rc4(key: bytes, data: bytes) -> bytes:
@@ -104,7 +62,7 @@ def encrypted(user_password_empty: bool) -> bytes:
 
 def exponential_forms(levels: int = 12) -> bytes:
     """A page that draws form 1, which draws form 2 ten times, ... : 10^11 rectangles from a
-    file of 2 KB, the PDF form of "billion laughs"."""
+    file of 2 KB (`nested_forms`)."""
     objects = [
         CATALOG,
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -112,12 +70,7 @@ def exponential_forms(levels: int = 12) -> bytes:
         b" /Resources << /XObject << /X 5 0 R >> >> >>",
         stream(b"/X Do"),
     ]
-    form = b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
-    for _ in range(levels - 1):
-        inner = b"/Resources << /XObject << /X %d 0 R >> >> " % (len(objects) + 2)
-        objects.append(stream(b"/X Do " * 10, form + inner))
-    objects.append(stream(b"0 0 1 1 re f", form))
-    return pdf_bytes(objects)
+    return pdf_bytes(objects + nested_forms(levels, len(objects) + 1, b"[0 0 612 792]"))
 
 
 def write(tmp_path: Path, data: bytes, name: str = "exhibit.pdf") -> Path:
