@@ -45,6 +45,7 @@ from recording.render import (
     Timeline,
     TrackPlan,
 )
+from tests.integration.synthetic_rtp import Packet
 
 VIDEO_CLOCK = 90_000
 START = 1_767_000_000.0
@@ -56,15 +57,6 @@ PARTIES = (
     ("defendant", "李四", "被告 Defendant"),
     ("clerk", "赵书记员", "书记员 Clerk"),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Packet:
-    ssrc: int
-    sequence_number: int
-    timestamp: int
-    marker: bool
-    payload: bytes
 
 
 class Feed:

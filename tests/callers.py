@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from court.kinds import HearingKind
 from court.roles import Role
 from hearing_server.db.database import Database
-from hearing_server.db.models import Case, Court, DetentionCentre, Hearing, Terminal, User
+from hearing_server.db.models import (
+    Case,
+    Court,
+    DetentionCentre,
+    Hearing,
+    Participant,
+    Terminal,
+    User,
+)
 
 PASSWORD = "correct horse battery staple"
 TERMINAL_SECRET = "terminal-secret-0123456789"
@@ -94,6 +103,17 @@ async def add_hearing(
     db.add(hearing)
     await db.flush()
     return hearing
+
+
+async def expire_invitation(database: Database, participant_id: int) -> None:
+    """The participant's invitation ran out a second ago (as if its hours had passed)."""
+    async with database.session() as db:
+        await db.execute(
+            update(Participant)
+            .where(Participant.id == participant_id)
+            .values(invitation_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        await db.commit()
 
 
 class Caller:

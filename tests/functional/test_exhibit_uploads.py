@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import AsyncIterator, Mapping
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -22,9 +21,8 @@ from hearing_server.db.models import (
     ExhibitUpload,
     Hearing,
     HearingEvent,
-    Participant,
 )
-from tests.callers import Caller, NewCaller, holder, invite, schedule_hearing
+from tests.callers import Caller, NewCaller, expire_invitation, holder, invite, schedule_hearing
 from tests.functional.test_exhibits_api import submit, trial
 from tests.pdf_files import made_by_pdfium
 
@@ -354,13 +352,7 @@ async def test_only_the_exhibits_own_side_uploads_and_only_those_who_see_it_down
     status, body, _ = await send(t.plaintiff, mine["upload_id"], 0, b"x")
     assert status == 409 and body["error"]["code"] == "withdrawn"
     # an expired invitation
-    async with database.session() as db:
-        await db.execute(
-            update(Participant)
-            .where(Participant.id == t.defendant_id)
-            .values(invitation_expires_at=datetime.now(UTC) - timedelta(seconds=1))
-        )
-        await db.commit()
+    await expire_invitation(database, t.defendant_id)
     assert (await fetch(t.defendant, file_id))[0] == 401
     second = await submit(t.agent, t.case_id)
     # once the hearing is closed, nothing more is uploaded; what was is still seen

@@ -18,9 +18,16 @@ from hearing_server.db.models import (
     ExhibitOpinion,
     Hearing,
     HearingEvent,
-    Participant,
 )
-from tests.callers import Caller, NewCaller, World, holder, invite, schedule_hearing
+from tests.callers import (
+    Caller,
+    NewCaller,
+    World,
+    expire_invitation,
+    holder,
+    invite,
+    schedule_hearing,
+)
 
 PURPOSE = "证明双方之间存在买卖合同关系\n及货款金额"
 
@@ -405,13 +412,7 @@ async def test_refusals_outside_ones_hearing_side_or_time(
     )
     assert status == 409 and body["error"]["code"] == "no_side"
     # an expired invitation
-    async with database.session() as db:
-        await db.execute(
-            update(Participant)
-            .where(Participant.id == t.defendant_id)
-            .values(invitation_expires_at=datetime.now(UTC) - timedelta(seconds=1))
-        )
-        await db.commit()
+    await expire_invitation(database, t.defendant_id)
     status, body = await t.defendant.status("GET", f"/cases/{t.case_id}/exhibits")
     assert status == 401 and body["error"]["code"] == "invitation_expired"
     # once the hearing is over, nothing more is submitted, withdrawn or examined

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
 from hearing_server.db.database import Database
 from hearing_server.db.models import Participant
-from tests.callers import Caller, NewCaller, World, holder, invite, schedule_hearing
+from tests.callers import (
+    Caller,
+    NewCaller,
+    World,
+    expire_invitation,
+    holder,
+    invite,
+    schedule_hearing,
+)
 
 
 async def test_invitation_opens_its_own_hearing_only(judge: Caller, new_caller: NewCaller) -> None:
@@ -80,13 +87,7 @@ async def test_expired_invitation_fails(
     created = await invite(judge, hearing["id"], valid_hours=1)
     party = await holder(new_caller, created["invitation"]["token"])
     assert (await party.status("GET", "/invitation"))[0] == 200
-    async with database.session() as db:
-        await db.execute(
-            update(Participant)
-            .where(Participant.id == created["participant"]["id"])
-            .values(invitation_expires_at=datetime.now(UTC) - timedelta(seconds=1))
-        )
-        await db.commit()
+    await expire_invitation(database, created["participant"]["id"])
     status, body = await party.status("GET", "/invitation")
     assert status == 401 and body["error"]["code"] == "invitation_expired"
     listed = await judge.call("GET", f"/hearings/{hearing['id']}/participants")
