@@ -374,5 +374,6 @@ def _print_report(what: str, report: Report) -> int:
         print(f"  CHANGED {problem.kind}: {problem}")
     if report.ok:
         trust = "the server's key" if report.key_trusted else "only the key written in it"
-        print(f"  OK: {report.files} files intact, signature valid ({trust})")
+        exhibits = f" ({report.exhibit_files} exhibit files)" if report.exhibit_files else ""
+        print(f"  OK: {report.files} files intact{exhibits}, signature valid ({trust})")
     return 0 if report.ok else 1

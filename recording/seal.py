@@ -22,7 +22,10 @@ The layout (JSON)::
      "signature": hex, "verification_code": "XXXX-XXXX-XXXX",
      "appended": [{"seq", "type": "file", "at", "data", "prev", "hash", "signature"}, ...]}
 
-(`appended` only once something was added after the seal.)
+(`appended` only once something was added after the seal.) A file entry's `data` holds its
+storage key (`path`), `sha256`, `bytes` and details; the case's exhibit files are file entries
+of kind `exhibit` (naming the exhibit), so a manifest that has them is still of this format, and
+one sealed before they were listed verifies as it always did.
 """
 
 import hashlib
@@ -43,6 +46,9 @@ GENESIS = "0" * 64
 """The `prev` of the first entry."""
 ARCHIVE_PENDING = "archive_pending"
 """The sealed event promising the archive video (`data.path`), appended once rendered."""
+EXHIBIT = "exhibit"
+"""The `kind` of a file entry that is one of the case's exhibit files as it stood at close
+(`data.exhibit` names the exhibit); it is stored by its hash, outside the hearing's folder."""
 RECORD_INTERRUPTED = "record_interrupted"
 """The sealed event saying recording failed (`data.failed_at`, `data.reason`): the record holds
 what was recorded before the failure."""

@@ -3,12 +3,14 @@
 Every entry's hash is recomputed (an edited entry is named), every link to the previous entry
 checked (a removed or inserted entry breaks the chain there), the manifest hash and Ed25519
 signature checked, entries appended after the seal (the archive video) checked the same way
-with their own signatures, and every listed file hashed again (a changed byte names the file).
+with their own signatures, and every listed file hashed again (a changed byte names the file,
+and the exhibit, for one of the case's exhibit files).
 Pass the server's public key: the key written in the manifest proves only that whoever made
 the manifest held some key.
 
 The files are looked for beside the manifest (a copy of a hearing's folder keeps the manifest
-with its files), in another folder holding them, or in the server's storage.
+with its files, and the exhibit files under `exhibits/` by their keys), in another folder
+holding them, or in the server's storage.
 
 Command line: python -m recording.verify MANIFEST [--files FOLDER] [--public-key PEM]
 """
@@ -28,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from .digest import sha256_stored
 from .seal import (
     ARCHIVE_PENDING,
+    EXHIBIT,
     FORMAT,
     GENESIS,
     RECORD_INTERRUPTED,
@@ -60,6 +63,9 @@ class Report:
     key_trusted: bool = False
     """Whether the signature was checked against a key given by the caller."""
     files: int = 0
+    exhibit_files: int = 0
+    """Of `files`, those listed as the case's exhibit files (none in a manifest sealed before
+    exhibits were listed)."""
     entries: int = 0
     """Sealed and appended."""
     archive: str = ""
@@ -115,11 +121,14 @@ def verify(
         report.checked = str(getattr(files, "root", "the storage given"))
     else:
         folder = manifest_path.parent if files is None else files
-        storage = FolderView(folder, _common_folder(listed))
+        recorded = (path for path, data in listed.items() if data.get("kind") != EXHIBIT)
+        storage = FolderView(folder, _common_folder(recorded))
         report.checked = str(folder)
-    for data in listed.values():
+    exhibits = _exhibits(entries)
+    for path, data in listed.items():
         report.files += 1
-        _check_file(storage, data, report)
+        report.exhibit_files += path in exhibits
+        _check_file(storage, data, exhibits.get(path, ""), report)
     _check_archive(promised, listed, storage, report)
     return report
 
@@ -128,6 +137,17 @@ def _common_folder(paths: Iterable[str]) -> str:
     """The folder ("hearing-12/") all the listed files lie in, if they share one."""
     parents = {PurePosixPath(path).parent.as_posix() for path in paths}
     return f"{parents.pop()}/" if len(parents) == 1 and "." not in parents else ""
+
+
+def _exhibits(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """By path, the exhibits that list the file there (a file stored once may be in several),
+    for naming them in a problem."""
+    labels: dict[str, dict[str, None]] = {}
+    for entry in entries:
+        data = entry["data"]
+        if entry["type"] == "file" and data.get("kind") == EXHIBIT:
+            labels.setdefault(str(data["path"]), {})[str(data.get("exhibit"))] = None
+    return {path: "exhibit " + ", ".join(names) for path, names in labels.items()}
 
 
 def _describe(index: int, entry: dict[str, Any]) -> str:
@@ -221,17 +241,18 @@ def _check_archive(
             report.archive = "pending"
 
 
-def _check_file(storage: Storage, data: dict[str, Any], report: Report) -> None:
+def _check_file(storage: Storage, data: dict[str, Any], exhibits: str, report: Report) -> None:
     path = str(data["path"])
+    subject = f"{path} ({exhibits})" if exhibits else path
     try:
         found = storage.exists(path)
     except ValueError:  # "../x", "/etc/passwd": no file the server stores, never looked for
-        report.problems.append(Problem("file_missing", path, "not a path of a stored file"))
+        report.problems.append(Problem("file_missing", subject, "not a path of a stored file"))
         return
     if not found:
-        report.problems.append(Problem("file_missing", path, "listed but not found"))
+        report.problems.append(Problem("file_missing", subject, "listed but not found"))
     elif storage.size(path) != data["bytes"] or sha256_stored(storage, path) != data["sha256"]:
-        report.problems.append(Problem("file_changed", path, "content differs from its hash"))
+        report.problems.append(Problem("file_changed", subject, "content differs from its hash"))
 
 
 def _raw(key: Ed25519PublicKey) -> bytes:
@@ -261,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"CHANGED {problem}")
     if report.ok:
         trust = "the server's key" if report.key_trusted else "the key in the manifest only"
-        print(f"OK: {report.files} files intact, signature valid ({trust})")
+        exhibits = f" ({report.exhibit_files} exhibit files)" if report.exhibit_files else ""
+        print(f"OK: {report.files} files intact{exhibits}, signature valid ({trust})")
     return 0 if report.ok else 1
 
 

@@ -1,5 +1,5 @@
-"""A hearing's signed manifest as the server makes it: built at close from the timeline and the
-segment rows, sealed and stored with the segments, and extended with the archive video once
+"""A hearing's signed manifest as the server makes it: built at close from the timeline, the
+segment rows and the case's exhibit files, sealed and stored with the segments, and extended with the archive video once
 it is rendered, so that the manifest alone covers everything a party can download.
 
 Blocking (signing, file copies): the recording service runs these in a thread.
@@ -8,14 +8,18 @@ Blocking (signing, file copies): the recording service runs these in a thread.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from hearing_server.db.models import HearingEvent, Segment, Track
+from court.exhibits import exhibit_label
+from hearing_server.db.models import Exhibit, ExhibitFile, HearingEvent, Segment, Track
+from hearing_server.exhibit_store import exhibit_key
 from recording.digest import sha256_file
 from recording.seal import (
     ARCHIVE_PENDING,
+    EXHIBIT,
     RECORD_INTERRUPTED,
     ManifestBuilder,
     append_file,
@@ -35,8 +39,10 @@ def build_manifest(
     segments: list[tuple[Segment, Track]],
     archive_key: str,
     closed_at: datetime,
+    exhibits: Sequence[tuple[Exhibit, ExhibitFile]] = (),
 ) -> ManifestBuilder:
-    """The hearing's timeline events and segment files, in the order they happened; then, if
+    """The hearing's timeline events and segment files, in the order they happened; then the
+    case's exhibit files as they stood at close (`exhibits`, see `_add_exhibit_file`); then, if
     recording failed, that the record is interrupted (it holds what was recorded before the
     failure); last the promise of the archive video `archive_key` (appended with its hash
     once rendered)."""
@@ -50,6 +56,8 @@ def build_manifest(
             builder.add_event(item.kind, item.at, **_event_details(item))
         else:
             _add_segment_file(builder, *item)
+    for exhibit, file in exhibits:
+        _add_exhibit_file(builder, exhibit, file, closed_at)
     failures = [e for e in events if e.kind == "recording_failed"]
     if failures:
         builder.add_event(
@@ -128,4 +136,32 @@ def _add_segment_file(builder: ManifestBuilder, segment: Segment, track: Track) 
         codec=track.codec,
         start=segment.started_at.isoformat(),
         end=segment.ended_at.isoformat() if segment.ended_at else None,
+    )
+
+
+def _add_exhibit_file(
+    builder: ManifestBuilder, exhibit: Exhibit, file: ExhibitFile, closed_at: datetime
+) -> None:
+    """One file of one of the case's exhibits, by its storage key and hash, with the exhibit's
+    label and who submitted it; a withdrawn exhibit's files too, with when it was withdrawn
+    (withdrawal is recorded, never a deletion, and the bench saw them)."""
+    zh, en = exhibit_label(exhibit.side, exhibit.number)
+    builder.add_file(
+        exhibit_key(file.sha256),
+        file.sha256,
+        file.size_bytes,
+        closed_at,
+        kind=EXHIBIT,
+        exhibit=en,
+        exhibit_zh=zh,
+        exhibit_id=exhibit.id,
+        title=exhibit.title,
+        file_seq=file.seq,
+        name=file.display_name,
+        media_type=file.media_type,
+        submitted_by=exhibit.submitted_by,
+        submitted_by_role=exhibit.submitted_by_role.value,
+        submitted_at=timestamp(exhibit.submitted_at),
+        added_at=timestamp(file.added_at),
+        withdrawn_at=timestamp(exhibit.withdrawn_at) if exhibit.withdrawn_at else None,
     )

@@ -1,5 +1,5 @@
 """Sealing a hearing's record at close: the recording row finished, the manifest built from the
-timeline and the segment rows (`manifest.py`), signed, and stored with the segments."""
+timeline, the segment rows and the case's exhibit files (`manifest.py`), signed, and stored with the segments."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ from pathlib import Path
 from sqlalchemy import select
 
 from hearing_server.db.database import Database
-from hearing_server.db.models import Case, Hearing, HearingEvent, Recording, Segment, Track, utcnow
+from hearing_server.db.models import (
+    Case,
+    Exhibit,
+    ExhibitFile,
+    Hearing,
+    HearingEvent,
+    Recording,
+    Segment,
+    Track,
+    utcnow,
+)
 from hearing_server.records.live import LiveRecording
 from hearing_server.records.manifest import archive_key, build_manifest, write_seal
 from hearing_server.records.rows import add_event
@@ -58,9 +68,20 @@ class Sealer:
                     .order_by(Segment.started_at, Segment.id)
                 )
             ]
+            exhibits = [
+                (exhibit, file)
+                for exhibit, file in await db.execute(
+                    select(Exhibit, ExhibitFile)
+                    .join(ExhibitFile, ExhibitFile.exhibit_id == Exhibit.id)
+                    .where(Exhibit.case_id == (case.id if case else None))
+                    .order_by(Exhibit.side, Exhibit.number, ExhibitFile.seq)
+                )
+            ]
             name = f"{case.number if case else '-'}/hearing-{hearing.id}"
             manifest_key = f"hearing-{hearing.id}/{MANIFEST}"
-            builder = build_manifest(name, events, segments, archive_key(manifest_key), ended)
+            builder = build_manifest(
+                name, events, segments, archive_key(manifest_key), ended, exhibits
+            )
             files = [s.path for s, _ in segments]
             code = await asyncio.to_thread(
                 write_seal,

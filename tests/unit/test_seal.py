@@ -1,5 +1,6 @@
 """Manifest chaining, signing, the verification code, and verify() naming what changed."""
 
+import hashlib
 import json
 import shutil
 import stat
@@ -13,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from recording.digest import sha256_file
 from recording.seal import (
     ARCHIVE_PENDING,
+    EXHIBIT,
     ManifestBuilder,
     append_file,
     entry_hash,
@@ -288,3 +290,61 @@ def test_a_listed_path_outside_the_folder_is_not_looked_for(
     problems = kinds(path, key)
     assert ("file_missing", "h1/../../secret") in problems
     assert ("entry_changed", "entry 1 (file h1/../../secret)") in problems
+
+
+def with_exhibits(root: Path, key: Ed25519PrivateKey, sha256: str = "") -> Path:
+    """A copy of a hearing's folder (h1/) whose manifest also lists one exhibit file, kept in
+    the copy under its key (exhibits/<sha256>) and listed by two exhibits, as the server seals
+    a case's files."""
+    data = b"%PDF-1.4 contract"
+    stored = root / "h1" / "exhibits" / sha256_of(data)
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(data)
+    builder = ManifestBuilder("case-2025-17/hearing-1")
+    for name, content in FILES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(content)
+        builder.add_local_file(root, name, AT)
+    for label in ("Plaintiff's exhibit 1", "Defendant's exhibit 2"):
+        builder.add_file(
+            f"exhibits/{sha256_of(data)}",
+            sha256 or sha256_of(data),
+            len(data),
+            AT + timedelta(minutes=5),
+            kind=EXHIBIT,
+            exhibit=label,
+        )
+    path = root / "h1" / "manifest.json"
+    write_manifest(builder.seal(key, AT + timedelta(minutes=5)), path)
+    return path
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_exhibit_files_are_checked_and_a_change_names_the_exhibits(
+    tmp_path: Path, key: Ed25519PrivateKey
+) -> None:
+    path = with_exhibits(tmp_path, key)
+    report = verify(path, public_key=key.public_key())
+    assert report.ok and (report.files, report.exhibit_files) == (3, 1), report.problems
+    stored = tmp_path / "h1" / "exhibits" / sha256_of(b"%PDF-1.4 contract")
+    subject = f"exhibits/{stored.name} (exhibit Plaintiff's exhibit 1, Defendant's exhibit 2)"
+    flip_bit(stored, 3)
+    assert kinds(path, key) == [("file_changed", subject)]
+    stored.unlink()
+    assert kinds(path, key) == [("file_missing", subject)]
+
+
+def test_the_verification_code_covers_the_exhibit_hashes(
+    tmp_path: Path, key: Ed25519PrivateKey
+) -> None:
+    first = json.loads(with_exhibits(tmp_path / "a", key).read_text())
+    other = json.loads(with_exhibits(tmp_path / "b", key, "0" * 64).read_text())
+    assert first["verification_code"] != other["verification_code"]
+
+
+def test_a_manifest_without_exhibits_counts_none(tmp_path: Path, key: Ed25519PrivateKey) -> None:
+    report = verify(sealed(tmp_path, key), public_key=key.public_key())
+    assert report.ok and (report.files, report.exhibit_files) == (2, 0)
