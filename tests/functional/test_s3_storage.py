@@ -30,6 +30,7 @@ from recording.digest import sha256_file
 from recording.render import Interval
 from recording.storage import S3Storage
 from tests.callers import Caller, World, add_hearing
+from tests.functional.test_sealed_exhibits import close_with_exhibit
 from tests.integration.recorded_hearing import Person, record_hearing
 from tests.live_server import free_port
 
@@ -246,3 +247,22 @@ async def test_a_record_sealed_into_a_bucket_is_streamed_and_verified_from_it(
     assert [p["subject"] for p in report["problems"] if p["kind"] == "file_changed"] == [
         segments[0]
     ]
+
+
+async def test_exhibit_files_sealed_in_a_bucket_are_verified_from_it(
+    judge: Caller, clerk: Caller, database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    _, recording_id, key = await close_with_exhibit(judge, database, settings, tmp_path)
+    path = f"/recordings/{recording_id}/verify"
+    assert not (settings.recordings_dir / key).exists()  # only in the bucket
+    intact = await clerk.call("GET", path)
+    assert intact["ok"] and intact["files"] == 1, intact
+    storage = recording_storage(settings)
+    data = storage.read(key)
+    storage.put_bytes(key, data[:5] + bytes([data[5] ^ 1]) + data[6:])
+    subject = f"{key} (exhibit Plaintiff's exhibit 1)"
+    changed = await clerk.call("GET", path)
+    assert [(p["kind"], p["subject"]) for p in changed["problems"]] == [("file_changed", subject)]
+    storage.delete(key)
+    missing = await clerk.call("GET", path)
+    assert [(p["kind"], p["subject"]) for p in missing["problems"]] == [("file_missing", subject)]

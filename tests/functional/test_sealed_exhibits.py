@@ -32,10 +32,10 @@ CONTRACT = b"%PDF-1.4 the contract signed on 2025-06-01"
 
 async def close_with_exhibit(
     judge: Caller, database: Database, settings: Settings, tmp_path: Path
-) -> tuple[int, int, Path]:
+) -> tuple[int, int, str]:
     """A hearing of a case holding one withdrawn-after-exchange exhibit (its file stored once
     as the upload step stores it) sealed at close; the hearing's, the recording's ids and
-    where the exhibit file is."""
+    the exhibit file's storage key. Works on whichever storage `settings` name."""
     hearing = await schedule_hearing(judge, CASE_NUMBER)
     source = tmp_path / "contract.pdf"
     source.write_bytes(CONTRACT)
@@ -86,7 +86,7 @@ async def close_with_exhibit(
         await sealer.seal(live)
     finally:
         live.worker.cancel()
-    return hearing["id"], recording_id, settings.recordings_dir / exhibit_key(digest)
+    return hearing["id"], recording_id, exhibit_key(digest)
 
 
 async def run_verify(settings: Settings, target: str) -> tuple[int, str]:
@@ -114,7 +114,8 @@ async def run_verify(settings: Settings, target: str) -> tuple[int, str]:
 async def test_the_seal_covers_the_case_exhibit_files(
     judge: Caller, clerk: Caller, database: Database, settings: Settings, tmp_path: Path
 ) -> None:
-    hearing_id, recording_id, stored = await close_with_exhibit(judge, database, settings, tmp_path)
+    hearing_id, recording_id, key = await close_with_exhibit(judge, database, settings, tmp_path)
+    stored = settings.recordings_dir / key
     manifest = json.loads(
         (settings.recordings_dir / f"hearing-{hearing_id}" / "manifest.json").read_text()
     )
