@@ -79,6 +79,7 @@ def register(api: Api) -> None:
                 "too_large",
                 f"this file is larger than the {settings.exhibit_max_bytes} bytes an exhibit "
                 "file may hold",
+                [{"max_bytes": settings.exhibit_max_bytes}],
             )
         await _drop_expired(ctx)
         upload = ExhibitUpload(

@@ -341,6 +341,29 @@ export interface TimelineEntry {
   participant_name: string | null;
 }
 
+export interface UploadOut {
+  upload_id: number;
+  exhibit_id: number;
+  name: string;
+  size: number;
+  /**
+   * Bytes received: the next chunk starts here.
+   */
+  offset: number;
+  /**
+   * A good size for each chunk (any size is taken).
+   */
+  chunk_size: number;
+  /**
+   * An upload not finished by then is dropped.
+   */
+  expires_at: string;
+  /**
+   * The exhibit's file it became, once the last byte arrived and the court accepted it.
+   */
+  file: ExhibitFileOut | null;
+}
+
 export interface UserOut {
   id: number;
   username: string;

@@ -4,7 +4,8 @@ import { messages } from "../shared/messages";
  * The server's refusals ({code, message}) in the person's language, by code: from the live
  * signaling (signaling/namespace.py, live/, cluster/live_hearings.py), the connection's
  * identification (hearing_server/live_store.py, api/principal.py) and the REST API. Unknown codes
- * fall back to the server's own (English) message.
+ * fall back to the server's own (English) message. `refusal.file.*`: an exhibit file's upload
+ * (evidence/refusal.py, party/add_file.tsx).
  */
 export const refusalMessages = messages(
   {
@@ -45,6 +46,27 @@ export const refusalMessages = messages(
     "refusal.bad_auth": "The page could not identify you. Reload it.",
     "refusal.internal_error":
       "The court's server had a problem (it was logged). Please try again.",
+    "refusal.file.unsupported_type":
+      "The court does not accept this kind of file. It accepts PDF, JPEG, PNG, WebP, MP3, M4A, WAV and MP4 files.",
+    "refusal.file.too_large": "This file is larger than {limit}, the most the court accepts.",
+    "refusal.file.empty_file": "This file is empty.",
+    "refusal.file.too_many_pages":
+      "This PDF has more than {limit} pages, the most the court accepts.",
+    "refusal.file.page_too_large": "A page of this PDF is larger than {limit} inches on a side.",
+    "refusal.file.too_many_pixels": "This image has more than {limit} megapixels.",
+    "refusal.file.too_long":
+      "This recording is longer than {limit} hours, the most the court accepts.",
+    "refusal.file.bad_pdf": "This PDF is damaged or is not a PDF the court can read.",
+    "refusal.file.encrypted_pdf":
+      "This PDF is password-protected or encrypted. Upload a copy without protection.",
+    "refusal.file.pdf_too_complex": "This PDF takes too long or too much memory to read.",
+    "refusal.file.bad_image": "This image is damaged or incomplete.",
+    "refusal.file.bad_media": "This audio or video file cannot be read.",
+    "refusal.file.upload_expired": "This upload took too long and was dropped. Add the file again.",
+    "refusal.file.storage_unavailable":
+      "The file arrived but could not be stored yet. Tap Resume to try again.",
+    "refusal.file.network":
+      "The connection dropped. Tap Resume when you are back online: what was sent is kept.",
   },
   {
     "refusal.forbidden": "您无权进行此操作。",
@@ -79,5 +101,21 @@ export const refusalMessages = messages(
     "refusal.not_sharing": "此人没有在共享屏幕。",
     "refusal.bad_auth": "页面无法识别您的身份，请刷新页面。",
     "refusal.internal_error": "法院服务器出现问题（已记录），请重试。",
+    "refusal.file.unsupported_type":
+      "法院不接受此类文件。可接受的格式：PDF、JPEG、PNG、WebP、MP3、M4A、WAV、MP4。",
+    "refusal.file.too_large": "文件超过法院允许的最大大小（{limit}）。",
+    "refusal.file.empty_file": "文件为空。",
+    "refusal.file.too_many_pages": "PDF页数超过法院允许的上限（{limit}页）。",
+    "refusal.file.page_too_large": "PDF中有页面边长超过{limit}英寸。",
+    "refusal.file.too_many_pixels": "图片超过{limit}百万像素。",
+    "refusal.file.too_long": "录音录像时长超过法院允许的上限（{limit}小时）。",
+    "refusal.file.bad_pdf": "该PDF文件已损坏，或不是法院可以读取的PDF文件。",
+    "refusal.file.encrypted_pdf": "该PDF文件设有密码或已加密，请上传未加密的副本。",
+    "refusal.file.pdf_too_complex": "该PDF文件过于复杂，读取时间或内存超出限制。",
+    "refusal.file.bad_image": "图片已损坏或不完整。",
+    "refusal.file.bad_media": "无法读取该音频或视频文件。",
+    "refusal.file.upload_expired": "上传时间过长已失效，请重新添加文件。",
+    "refusal.file.storage_unavailable": "文件已收到但暂未保存成功，请点击“继续上传”重试。",
+    "refusal.file.network": "网络连接中断。恢复网络后请点击“继续上传”，已上传的部分会保留。",
   },
 );

@@ -18,6 +18,7 @@ import { type Lang, t } from "../shared/i18n";
 import { may } from "../shared/permissions";
 import { refusalText } from "../shared/refusals";
 import { useLanguage } from "../shared/use_language";
+import { AddFile } from "./add_file";
 
 interface Loaded {
   exhibits: ExhibitOut[];
@@ -63,7 +64,10 @@ function Evidence({ info }: { info: InvitationInfo }): VNode {
 
   const state = hearing.state;
   const when = (iso: string): string =>
-    new Date(iso).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+    new Date(iso).toLocaleString(lang, {
+      dateStyle: "medium",
+      timeStyle: "short",
+    });
   return (
     <section class="evidence" data-testid="evidence">
       <h2>{t("exhibit.title")}</h2>
@@ -110,6 +114,10 @@ function Lists(props: {
     void act(() => api("POST", `/exhibits/${exhibit.id}/withdraw`));
   };
   const mayWithdraw = may(info.role, "withdraw_exhibit", state);
+  const mayAddFiles = may(info.role, "submit_exhibit", state);
+  const reload = async (): Promise<void> => {
+    await act(async () => undefined);
+  };
   const mayExamine = column !== undefined && may(info.role, "examine_exhibit", state);
   return (
     <>
@@ -118,6 +126,9 @@ function Lists(props: {
         {ours.length === 0 && <li class="muted">{t("exhibit.none")}</li>}
         {ours.map((exhibit) => (
           <ExhibitCard key={exhibit.id} exhibit={exhibit} lang={lang} when={when}>
+            {mayAddFiles && exhibit.withdrawn_at === null && (
+              <AddFile exhibitId={exhibit.id} added={reload} />
+            )}
             {mayWithdraw && exhibit.withdrawn_at === null && (
               <button type="button" data-testid="withdraw" onClick={() => withdraw(exhibit)}>
                 {t("exhibit.withdraw")}
@@ -131,7 +142,9 @@ function Lists(props: {
         {exchange.exchanged && exchange.exchanged_at !== null
           ? t("exhibit.exchanged_at", { when: when(exchange.exchanged_at) })
           : exchange.deadline !== null
-            ? t("exhibit.after_exchange_on", { deadline: when(exchange.deadline) })
+            ? t("exhibit.after_exchange_on", {
+                deadline: when(exchange.deadline),
+              })
             : t("exhibit.after_exchange")}
       </p>
       <ul class="exhibits" data-testid="other-exhibits">
@@ -189,7 +202,11 @@ function AspectOpinion(props: {
   const save = async (event: TargetedEvent<HTMLFormElement>): Promise<void> => {
     event.preventDefault();
     if (choice === "") return;
-    const body = { aspect, opinion: choice, reason: reason.trim() === "" ? null : reason };
+    const body = {
+      aspect,
+      opinion: choice,
+      reason: reason.trim() === "" ? null : reason,
+    };
     setSaved(await props.record(body));
   };
   return (
@@ -281,8 +298,7 @@ function SubmitForm(props: {
           onInput={(event) => setPurpose(event.currentTarget.value)}
         />
       </label>
-      {/* The exhibit's files: the upload control goes here once the upload API is in (issue 14,
-          built separately). */}
+      {/* The exhibit's files are added on its card once it is submitted (party/add_file.tsx). */}
       <button type="submit" class="primary" data-testid="exhibit-submit" disabled={busy}>
         {t("exhibit.submit")}
       </button>

@@ -31,26 +31,46 @@ export function invitation(): string | null {
   return invitationToken;
 }
 
-type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+/** What authenticates a request: the invitation (if any), the CSRF token on writes. */
+export function authHeaders(method: Method): Record<string, string> {
+  const headers: Record<string, string> = {};
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
   if (invitationToken) headers.Authorization = `Invitation ${invitationToken}`;
+  return headers;
+}
+
+export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: "application/json",
+    ...authHeaders(method),
+  };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  return send<T>(`/api/v1${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** A request to the API whose JSON answer is returned, or its refusal thrown as ApiError (a
+ * network failure: code "network"; one aborted through `init.signal`: code "cancelled"). */
+export async function send<T>(url: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(`/api/v1${path}`, {
-      method,
-      headers,
-      credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    response = await fetch(url, { ...init, credentials: "same-origin" });
   } catch (error) {
+    if (init.signal?.aborted) throw new ApiError(0, "cancelled", "cancelled");
     throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));
   }
   if (response.status === 204) return undefined as T;
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));
+  }
   let parsed: unknown = null;
   try {
     parsed = text ? JSON.parse(text) : null;
@@ -58,8 +78,11 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
     parsed = null;
   }
   if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } })
-      ?.error;
+    const error = (
+      parsed as {
+        error?: { code?: string; message?: string; details?: unknown };
+      }
+    )?.error;
     throw new ApiError(
       response.status,
       error?.code ?? "http",

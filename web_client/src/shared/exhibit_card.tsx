@@ -3,7 +3,8 @@
 // or withdrew it, and its files (docs/architecture.md#exhibits).
 import "./exhibits.css";
 import type { ComponentChildren, VNode } from "preact";
-import type { ExhibitOut } from "../generated/api";
+import type { ExhibitFileOut, ExhibitOut } from "../generated/api";
+import { authHeaders, invitation } from "./api";
 import { type Lang, t } from "./i18n";
 
 export function exhibitLabel(exhibit: { label_zh: string; label_en: string }, lang: Lang): string {
@@ -40,7 +41,10 @@ export function ExhibitCard(props: {
         <span data-testid="exhibit-purpose">{exhibit.purpose}</span>
       </p>
       <p class="muted exhibit-status" data-testid="exhibit-status">
-        {t("exhibit.submitted", { name: exhibit.submitted_by, when: when(exhibit.submitted_at) })}
+        {t("exhibit.submitted", {
+          name: exhibit.submitted_by,
+          when: when(exhibit.submitted_at),
+        })}
         {exhibit.withdrawn_at !== null &&
           ` · ${t("exhibit.withdrawn", {
             name: exhibit.withdrawn_by ?? "",
@@ -53,8 +57,9 @@ export function ExhibitCard(props: {
   );
 }
 
-/** The exhibit's files. Their upload (and a file's viewer) goes here once the upload API is in
- * (issue 14, built separately); until then this lists what the server already holds. */
+/** The exhibit's files as the server holds them: name, size, the start of the SHA-256 (the
+ * whole on hover: everyone sees it, to check a copy), a download. Files are added on the party's
+ * screen (party/add_file.tsx). */
 function ExhibitFiles({ exhibit }: { exhibit: ExhibitOut }): VNode {
   return (
     <div class="exhibit-files" data-testid="exhibit-files">
@@ -64,12 +69,49 @@ function ExhibitFiles({ exhibit }: { exhibit: ExhibitOut }): VNode {
       ) : (
         <ul>
           {exhibit.files.map((file) => (
-            <li key={file.id}>
-              {file.display_name} <code title={file.sha256}>{file.sha256.slice(0, 12)}</code>
+            <li key={file.id} data-testid="exhibit-file" data-sha256={file.sha256}>
+              <span data-testid="file-name">{file.display_name}</span>{" "}
+              <span class="muted">{formatSize(file.size_bytes)}</span>{" "}
+              <code title={file.sha256}>{file.sha256.slice(0, 12)}</code>{" "}
+              <a
+                href={`/api/v1/exhibit-files/${file.id}?download=true`}
+                download={file.display_name}
+                data-testid="file-download"
+                onClick={(event) => {
+                  // an invitation travels in a header, which a link cannot send
+                  if (invitation() === null) return;
+                  event.preventDefault();
+                  void saveFile(file);
+                }}
+              >
+                {t("exhibit.download")}
+              </a>
             </li>
           ))}
         </ul>
       )}
     </div>
   );
+}
+
+/** A size as people read it (decimal units, as the court's limits are given). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} KB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** Download a file with the invitation's header, then hand it to the browser to save. */
+async function saveFile(file: ExhibitFileOut): Promise<void> {
+  const response = await fetch(`/api/v1/exhibit-files/${file.id}?download=true`, {
+    headers: authHeaders("GET"),
+    credentials: "same-origin",
+  });
+  if (!response.ok) return;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = file.display_name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

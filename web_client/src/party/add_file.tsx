@@ -1,0 +1,112 @@
+// "Add file" on one of the party's own exhibits (docs/architecture.md#exhibits): the phone's
+// picker (camera or files: `capture` is not forced), the upload's progress, "Resume" after the
+// line dropped for longer than the retries, "Cancel", and the court's refusal in the person's
+// language, with the limit the server named.
+import type { TargetedEvent, VNode } from "preact";
+import { useState } from "preact/hooks";
+import { formatSize } from "../shared/exhibit_card";
+import { ApiError } from "../shared/api";
+import { type MessageKey, hasMessage, t } from "../shared/i18n";
+import { refusalText } from "../shared/refusals";
+import { ACCEPTED_FILES, Upload, resumable } from "../shared/upload";
+
+type Status = "sending" | "stopped";
+
+export function AddFile(props: { exhibitId: number; added: () => Promise<void> }): VNode {
+  const [upload, setUpload] = useState<Upload | null>(null);
+  const [status, setStatus] = useState<Status>("sending");
+  const [sent, setSent] = useState(0);
+  const [problem, setProblem] = useState<string | null>(null);
+  const go = async (current: Upload): Promise<void> => {
+    setStatus("sending");
+    setProblem(null);
+    try {
+      await current.run();
+      setUpload(null);
+      await props.added();
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "cancelled") {
+        setUpload(null);
+      } else if (resumable(error)) {
+        setStatus("stopped");
+        setProblem(uploadRefusal(error));
+      } else {
+        setUpload(null);
+        setProblem(uploadRefusal(error));
+      }
+    }
+  };
+  const choose = (event: TargetedEvent<HTMLInputElement>): void => {
+    const file = event.currentTarget.files?.[0];
+    event.currentTarget.value = "";
+    if (file === undefined) return;
+    const current = new Upload(props.exhibitId, file, setSent);
+    setSent(0);
+    setUpload(current);
+    void go(current);
+  };
+  const cancel = (): void => {
+    upload?.cancel();
+    if (status === "stopped") setUpload(null);
+    setProblem(null);
+  };
+  const size = upload?.file.size ?? 0;
+  const percent = size === 0 ? 0 : Math.floor((sent * 100) / size);
+  return (
+    <div class="add-file" data-testid="add-file">
+      {upload === null ? (
+        <label class="button file-button">
+          {t("exhibit.upload.add")}
+          <input
+            type="file"
+            class="file-input"
+            accept={ACCEPTED_FILES}
+            data-testid="file-input"
+            onChange={choose}
+          />
+        </label>
+      ) : (
+        <div class="upload" data-testid="upload" data-status={status}>
+          <span class="upload-name">
+            {upload.file.name} ({formatSize(size)})
+          </span>
+          <progress max={100} value={percent} data-testid="upload-progress" />
+          <span data-testid="upload-percent">{percent}%</span>
+          {status === "stopped" && (
+            <button type="button" data-testid="upload-resume" onClick={() => void go(upload)}>
+              {t("exhibit.upload.resume")}
+            </button>
+          )}
+          <button type="button" data-testid="upload-cancel" onClick={cancel}>
+            {t("exhibit.upload.cancel")}
+          </button>
+        </div>
+      )}
+      {problem !== null && (
+        <p class="problem" role="alert" data-testid="upload-error">
+          {problem}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Why a file was not taken, in the person's words; a limit the court named is filled in. */
+function uploadRefusal(error: unknown): string {
+  if (!(error instanceof ApiError)) return refusalText("network", String(error));
+  const key = `refusal.file.${error.code}`;
+  if (!hasMessage(key)) return refusalText(error.code, error.message);
+  const limit = limitOf(error);
+  const text = t(key as MessageKey, limit === null ? {} : { limit });
+  // words that need a limit the server did not name: the server's own
+  return text.includes("{limit}") ? error.message : text;
+}
+
+/** The limit a refusal names: the bytes in its details, else the number in its message. */
+function limitOf(error: ApiError): string | null {
+  const maxBytes = (error.details as { max_bytes?: unknown }[] | undefined)?.[0]?.max_bytes;
+  if (typeof maxBytes === "number") return formatSize(maxBytes);
+  const number = /\d+(?:\.\d+)?/.exec(error.message)?.[0];
+  if (number === undefined) return null;
+  return error.code === "too_large" ? `${number} MB` : number;
+}
