@@ -16,7 +16,8 @@ export function AddFile(props: { exhibitId: number; added: () => Promise<void> }
   const [upload, setUpload] = useState<Upload | null>(null);
   const [status, setStatus] = useState<Status>("sending");
   const [sent, setSent] = useState(0);
-  const [problem, setProblem] = useState<string | null>(null);
+  // kept as the error, put in words when drawn: a change of language follows
+  const [problem, setProblem] = useState<{ error: unknown } | null>(null);
   const go = async (current: Upload): Promise<void> => {
     setStatus("sending");
     setProblem(null);
@@ -29,10 +30,10 @@ export function AddFile(props: { exhibitId: number; added: () => Promise<void> }
         setUpload(null);
       } else if (resumable(error)) {
         setStatus("stopped");
-        setProblem(uploadRefusal(error));
+        setProblem({ error });
       } else {
         setUpload(null);
-        setProblem(uploadRefusal(error));
+        setProblem({ error });
       }
     }
   };
@@ -84,7 +85,7 @@ export function AddFile(props: { exhibitId: number; added: () => Promise<void> }
       )}
       {problem !== null && (
         <p class="problem" role="alert" data-testid="upload-error">
-          {problem}
+          {uploadRefusal(problem.error)}
         </p>
       )}
     </div>

@@ -12,7 +12,7 @@ export const ACCEPTED_FILES =
   "audio/wav,audio/x-wav,video/mp4,.pdf,.jpg,.jpeg,.png,.webp,.mp3,.m4a,.wav,.mp4";
 
 /** Tries after a dropped connection before waiting for the person, and the first pause. */
-const RETRIES = 4;
+const RETRIES = 3;
 const FIRST_PAUSE_MS = 1000;
 
 /** Failures that a later try may get past: the line, a busy or restarting server. */
