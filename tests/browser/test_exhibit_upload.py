@@ -11,8 +11,10 @@ import asyncio
 import hashlib
 from pathlib import Path
 
+import pytest
 from playwright.async_api import Page, Route, expect
 
+from hearing_server.api import exhibit_uploads_api
 from tests.browser.conftest import OpenTab
 from tests.browser.test_staff import log_in
 from tests.callers import Caller, invite, schedule_hearing
@@ -20,22 +22,35 @@ from tests.functional.test_exhibit_uploads import picture
 from tests.pdf_files import made_by_pdfium
 
 UPLOADS = "**/api/v1/uploads/*"
+CHUNK = 16 << 10
 
 
 class Line:
-    """The phone's connection to the uploads: dropped for the next chunk, or until restored."""
+    """The phone's connection to the uploads: a chunk lost on the way, a chunk that claims the
+    wrong offset, or the line down from some chunk on until restored."""
 
     def __init__(self) -> None:
         self.drop_next_chunk = False
+        self.rewind_next_chunk = False
+        self.down_after: int | None = None
+        """Chunks still let through before the line goes down (None: it stays up)."""
         self.down = False
         self.dropped = 0
 
     async def route(self, route: Route) -> None:
         chunk = route.request.method == "PATCH"
+        if chunk and self.down_after is not None:
+            if self.down_after == 0:
+                self.down, self.down_after = True, None
+            else:
+                self.down_after -= 1
         if self.down or (chunk and self.drop_next_chunk):
             self.drop_next_chunk = False
             self.dropped += 1
             await route.abort("connectionreset")
+        elif chunk and self.rewind_next_chunk and route.request.headers["upload-offset"] != "0":
+            self.rewind_next_chunk = False
+            await route.continue_(headers={**route.request.headers, "upload-offset": "0"})
         else:
             await route.continue_()
 
@@ -47,8 +62,10 @@ async def add_file(page: Page, exhibit_id: int, name: str, mime: str, data: byte
 
 
 async def test_a_phone_uploads_a_pdf_and_a_photo_through_a_dropped_connection(
-    open_tab: OpenTab, judge: Caller
+    open_tab: OpenTab, judge: Caller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # small chunks: the photo takes several, so there is progress to see and offsets to miss
+    monkeypatch.setattr(exhibit_uploads_api, "CHUNK_SIZE", CHUNK)
     hearing = await schedule_hearing(judge, "(2026)浙0402民初14号", title="买卖合同纠纷")
     plaintiff = await invite(judge, hearing["id"], name="张三", side="plaintiff")
     tab = await open_tab(
@@ -84,15 +101,20 @@ async def test_a_phone_uploads_a_pdf_and_a_photo_through_a_dropped_connection(
     await expect(stored).to_contain_text(pdf_hash[:12])
     assert line.dropped == 1
 
-    # A photo while the line is down for longer than the page keeps trying: "Resume" once it
-    # is back.
+    # A photo in chunks: one claims to start at 0 and gets the server's offset back (409), then
+    # the line goes down for longer than the page keeps trying: "Resume" once it is back.
     photo = picture()
-    line.down = True
+    assert len(photo) > 2 * CHUNK
+    line.rewind_next_chunk = True
+    line.down_after = 2
     await add_file(page, exhibit_id, "收货照片.jpg", "image/jpeg", photo)
     upload = card.get_by_test_id("upload")
     await expect(upload).to_have_attribute("data-status", "stopped", timeout=30_000)
-    await expect(upload.get_by_test_id("upload-percent")).to_have_text("0%")
+    await expect(upload.get_by_test_id("upload-percent")).to_have_text(
+        f"{CHUNK * 100 // len(photo)}%"
+    )
     await expect(card.get_by_test_id("upload-error")).to_contain_text("The connection dropped")
+    assert not line.rewind_next_chunk
     await tab.screenshot("photo-stopped-en")
     line.down = False
     await upload.get_by_test_id("upload-resume").click()
