@@ -273,6 +273,7 @@ async def test_offsets_sizes_and_headers_are_checked(
         "POST", path, {"name": "film.mp4", "size": settings.exhibit_max_bytes + 1}
     )
     assert status == 413 and body["error"]["code"] == "too_large"
+    assert body["error"]["details"] == [{"max_bytes": settings.exhibit_max_bytes}]
     started = await start(t.plaintiff, exhibit["id"], "a.pdf", 100)
     upload_id = started["upload_id"]
     status, body, _ = await send(t.plaintiff, upload_id, 0, b"x" * 101)
