@@ -3,6 +3,9 @@ retrieving recordings (the REST API, the command line, the archive pages in a br
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
@@ -137,3 +140,27 @@ async def seal_recording(
             )
         await db.commit()
         return Sealed(hearing["id"], recording.id, prefix, party_id, party, mp4)
+
+
+async def run_verify(settings: Settings, *args: str) -> tuple[int, str]:
+    """`hearing-server verify ARGS` as a process of its own against the test's settings: its
+    exit status and what it printed."""
+    env = {
+        **os.environ,
+        "HEARING_DATABASE_URL": settings.database_url,
+        "HEARING_RECORDINGS_DIR": str(settings.recordings_dir),
+        "HEARING_SIGNING_KEY_PATH": str(settings.signing_key_path),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "hearing_server",
+        "verify",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, output.decode()

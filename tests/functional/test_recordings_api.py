@@ -3,10 +3,7 @@ trail, and the seal checked by endpoint and command, on real files and both data
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
@@ -28,7 +25,7 @@ from hearing_server.db.models import (
     User,
 )
 from tests.callers import PASSWORD, Caller, NewCaller, World, holder, invite, schedule_hearing
-from tests.sealed_recording import CASE_NUMBER, Sealed, make_archive_mp4
+from tests.sealed_recording import CASE_NUMBER, Sealed, make_archive_mp4, run_verify
 
 
 @pytest.fixture(scope="module")
@@ -384,36 +381,14 @@ async def test_verify_endpoint_names_what_changed(
 async def test_verify_command_exits_1_naming_the_changed_file(
     sealed: Sealed, settings: Settings
 ) -> None:
-    env = {
-        **os.environ,
-        "HEARING_DATABASE_URL": settings.database_url,
-        "HEARING_RECORDINGS_DIR": str(settings.recordings_dir),
-        "HEARING_SIGNING_KEY_PATH": str(settings.signing_key_path),
-    }
-
-    async def run(*args: str) -> tuple[int, str]:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "hearing_server",
-            "verify",
-            *args,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        output, _ = await process.communicate()
-        assert process.returncode is not None
-        return process.returncode, output.decode()
-
     manifest = str(settings.recordings_dir / sealed.prefix / "manifest.json")
     for target in (str(sealed.hearing_id), manifest):
-        code, output = await run(target)
+        code, output = await run_verify(settings, target)
         assert code == 0 and "OK: 3 files intact" in output and "server's key" in output, output
     (settings.recordings_dir / sealed.prefix / "party-audio-00000.mkv").write_bytes(b"b")
-    code, output = await run(str(sealed.hearing_id))
+    code, output = await run_verify(settings, str(sealed.hearing_id))
     assert code == 1 and f"CHANGED file_changed: {sealed.prefix}/party-audio-00000.mkv" in output
-    code, output = await run("999999")
+    code, output = await run_verify(settings, "999999")
     assert code == 2 and "no sealed recording" in output
 
 

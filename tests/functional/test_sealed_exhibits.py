@@ -5,11 +5,8 @@ listed still verifies."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
-import os
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,7 +22,7 @@ from hearing_server.records.seal import Sealer
 from recording.seal import EXHIBIT
 from tests.callers import Caller, schedule_hearing
 from tests.functional.test_recordings_api import archive_mp4  # noqa: F401 (a fixture)
-from tests.sealed_recording import CASE_NUMBER, T0, Sealed
+from tests.sealed_recording import CASE_NUMBER, T0, Sealed, run_verify
 
 CONTRACT = b"%PDF-1.4 the contract signed on 2025-06-01"
 
@@ -87,28 +84,6 @@ async def close_with_exhibit(
     finally:
         live.worker.cancel()
     return hearing["id"], recording_id, exhibit_key(digest)
-
-
-async def run_verify(settings: Settings, target: str) -> tuple[int, str]:
-    env = {
-        **os.environ,
-        "HEARING_DATABASE_URL": settings.database_url,
-        "HEARING_RECORDINGS_DIR": str(settings.recordings_dir),
-        "HEARING_SIGNING_KEY_PATH": str(settings.signing_key_path),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "hearing_server",
-        "verify",
-        target,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, output.decode()
 
 
 async def test_the_seal_covers_the_case_exhibit_files(
