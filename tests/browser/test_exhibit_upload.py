@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,8 @@ async def test_a_phone_uploads_a_pdf_and_a_photo_through_a_dropped_connection(
     await page.get_by_test_id("exhibit-title-input").fill("买卖合同及收货照片")
     await page.get_by_test_id("exhibit-purpose-input").fill("证明双方之间存在买卖合同关系")
     await page.get_by_test_id("exhibit-submit").click()
+    # the submitted exhibit's card is drawn once the server has it
+    await expect(page.get_by_test_id(re.compile(r"^exhibit-\d+$"))).to_have_count(1)
     listed = await judge.call("GET", f"/cases/{hearing['case_id']}/exhibits")
     exhibit_id = listed["items"][0]["id"]
     card = page.get_by_test_id(f"exhibit-{exhibit_id}")
