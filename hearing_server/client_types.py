@@ -90,6 +90,9 @@ API_MODELS: list[type[BaseModel]] = [
 ]
 """The REST responses the browser reads (lists are ``Items<T>`` of these)."""
 
+API_INPUTS: list[type[BaseModel]] = [cases_api.CaseIn, opinions_api.OpinionIn]
+"""The REST request bodies the browser builds."""
+
 Mode = Literal["validation", "serialization"]
 
 
@@ -307,7 +310,10 @@ def protocol_ts() -> str:
 
 
 def api_ts() -> str:
-    return _interfaces([(model, "serialization") for model in API_MODELS])
+    return _interfaces(
+        [(model, "serialization") for model in API_MODELS]
+        + [(model, "validation") for model in API_INPUTS]
+    )
 
 
 def generate() -> dict[str, str]:

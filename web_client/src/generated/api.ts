@@ -16,6 +16,16 @@ export interface ArchiveOut {
   sha256: string | null;
 }
 
+export interface CaseIn {
+  number: string;
+  title: string;
+  kind: HearingKind;
+  /**
+   * The judge in charge; defaults to the caller if a judge.
+   */
+  judge_id?: number | null;
+}
+
 export interface CaseOut {
   id: number;
   court_id: number;
@@ -177,6 +187,12 @@ export interface InvitationOut {
 }
 
 export type InvitationStatus = "none" | "active" | "expired" | "revoked";
+
+export interface OpinionIn {
+  aspect: Aspect;
+  opinion: Opinion;
+  reason?: string | null;
+}
 
 export interface OpinionOut {
   exhibit_id: number;

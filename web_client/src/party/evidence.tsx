@@ -9,6 +9,7 @@ import type {
   ExchangeOut,
   ExhibitOut,
   InvitationInfo,
+  OpinionIn,
   OpinionOut,
 } from "../generated/api";
 import { ASPECTS, type Aspect, type Opinion, OPINIONS } from "../generated/court";
@@ -164,16 +165,10 @@ function Lists(props: {
   );
 }
 
-interface OpinionBody {
-  aspect: Aspect;
-  opinion: Opinion;
-  reason: string | null;
-}
-
 /** The person's opinion on each aspect of one exhibit of another side. */
 function Opinions(props: {
   given: OpinionOut[];
-  record: (body: OpinionBody) => Promise<boolean>;
+  record: (body: OpinionIn) => Promise<boolean>;
 }): VNode {
   return (
     <div class="opinions" data-testid="opinions">
@@ -193,7 +188,7 @@ function Opinions(props: {
 function AspectOpinion(props: {
   aspect: Aspect;
   given: OpinionOut | undefined;
-  record: (body: OpinionBody) => Promise<boolean>;
+  record: (body: OpinionIn) => Promise<boolean>;
 }): VNode {
   const { aspect, given } = props;
   const [choice, setChoice] = useState<Opinion | "">(given?.opinion ?? "");

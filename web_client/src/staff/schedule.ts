@@ -1,8 +1,15 @@
 // Scheduling: open a case (or take the one with that number) and schedule a hearing in it,
 // then go on to its participants. The server checks kinds, publicity and staff; its refusals
 // are shown as they come.
-import type { CaseOut, CourtroomOut, HearingOut, SessionOut, UserOut } from "../generated/api";
-import { HEARING_KINDS } from "../generated/court";
+import type {
+  CaseIn,
+  CaseOut,
+  CourtroomOut,
+  HearingOut,
+  SessionOut,
+  UserOut,
+} from "../generated/api";
+import { HEARING_KINDS, type HearingKind } from "../generated/court";
 import { ApiError, api } from "../shared/api";
 import { el, field } from "../shared/dom";
 import { courtClock, courtDate, courtLocalToIso } from "./court_time";
@@ -98,7 +105,7 @@ export function scheduleView(
       const theCase = await caseNumbered({
         number: number.value.trim(),
         title: title.value.trim(),
-        kind: kind.value,
+        kind: kind.value as HearingKind, // the select offers HEARING_KINDS only
         judge_id: optionalId(judge.value),
       });
       const hearing = await api<HearingOut>("POST", `/cases/${theCase.id}/hearings`, {
@@ -118,13 +125,6 @@ export function scheduleView(
     }
   });
   return form;
-}
-
-interface CaseIn {
-  number: string;
-  title: string;
-  kind: string;
-  judge_id: number | null;
 }
 
 /** The case with this number: newly opened, or the existing one (numbers are unique; the
