@@ -204,6 +204,31 @@ class Settings(BaseSettings):
     exhibit_page_wall_seconds: float = Field(
         default=10, gt=0, description="Time that drawing one PDF page may take, waiting included."
     )
+    exhibit_image_cpu_seconds: int = Field(
+        default=10, ge=1, description="CPU time that reading one image may take."
+    )
+    exhibit_image_wall_seconds: float = Field(
+        default=20, gt=0, description="Time that reading one image may take, waiting included."
+    )
+    exhibit_image_memory_bytes: int = Field(
+        default=1 << 30,
+        ge=64 << 20,
+        description="Address space of the process reading one image (with its decoded pixels).",
+    )
+    exhibit_media_cpu_seconds: int = Field(
+        default=10, ge=1, description="CPU time that reading one audio or video file may take."
+    )
+    exhibit_media_wall_seconds: float = Field(
+        default=20,
+        gt=0,
+        description="Time that reading one audio or video file may take, waiting included.",
+    )
+    exhibit_media_memory_bytes: int = Field(
+        default=1 << 30,
+        ge=256 << 20,
+        description="Address space of the process reading one audio or video file (FFmpeg "
+        "alone takes about 150 MB of it).",
+    )
     upload_dir: Path | None = Field(
         default=None,
         description="Where exhibit files wait while they are being uploaded (a folder named "

@@ -1,34 +1,44 @@
-"""An image's size, checked from its header before a single pixel is decoded, then decoded once
-to prove the file is whole (Pillow reads the header lazily, so a 100 000 × 100 000 PNG of a few
-kilobytes costs nothing until `load`)."""
+"""An image's size, read in a child process under a budget (`image_probe` says how, `budget`
+why). Whatever goes wrong in the child becomes a refusal, never an exception of another kind and
+never a wait longer than `Limits.image_wall_seconds`."""
 
 from pathlib import Path
 
-from PIL import Image
-
+from evidence.budget import Budget, OverBudget, ProbeFailed, run_probe
 from evidence.limits import Limits
-from evidence.refusal import Refusal, Refused
+from evidence.refusal import Exceeded, Refusal, Refused, Unit
 
+PROBE = Path(__file__).with_name("image_probe.py")
 PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 
 
 def image_size(path: Path, media_type: str, limits: Limits) -> tuple[int, int]:
     """Width and height of the image at `path`, read only as `media_type`, or Refused."""
+    arguments = [str(path.resolve()), PILLOW_FORMATS[media_type], str(limits.max_pixels)]
+    budget = Budget(limits.image_cpu_seconds, limits.image_memory_bytes, limits.image_wall_seconds)
     try:
-        with Image.open(path, formats=[PILLOW_FORMATS[media_type]]) as image:
-            width, height = image.size
-            if width * height > limits.max_pixels:
-                raise too_many_pixels(limits)
-            image.load()
-    except Image.DecompressionBombError:
-        # Pillow's own guard (at twice its MAX_IMAGE_PIXELS), which refuses in `open` before
-        # the check above when the limits allow more than Pillow does.
-        raise too_many_pixels(limits) from None
-    except (OSError, SyntaxError, ValueError):
-        raise Refused(Refusal.BAD_IMAGE, "This image is damaged or incomplete.") from None
-    return width, height
+        answer = run_probe(PROBE, arguments, budget)
+    except OverBudget:
+        raise Refused(
+            Refusal.IMAGE_TOO_COMPLEX, "This image takes too long or too much memory to read."
+        ) from None
+    except ProbeFailed:
+        raise bad_image() from None
+    if answer.get("refused") == Refusal.TOO_MANY_PIXELS:
+        raise too_many_pixels(limits, answer["actual"])
+    if "refused" in answer:
+        raise bad_image()
+    return answer["width"], answer["height"]
 
 
-def too_many_pixels(limits: Limits) -> Refused:
+def bad_image() -> Refused:
+    return Refused(Refusal.BAD_IMAGE, "This image is damaged or incomplete.")
+
+
+def too_many_pixels(limits: Limits, actual: int | None = None) -> Refused:
     megapixels = limits.max_pixels / 1_000_000
-    return Refused(Refusal.TOO_MANY_PIXELS, f"This image has more than {megapixels:g} megapixels.")
+    return Refused(
+        Refusal.TOO_MANY_PIXELS,
+        f"This image has more than {megapixels:g} megapixels.",
+        Exceeded(limits.max_pixels, Unit.PIXELS, actual),
+    )

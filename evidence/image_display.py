@@ -4,8 +4,9 @@ down to each width asked for (never up), and written as WebP without the origina
 (which carry the camera, the time and often where the photo was taken). The exhibit file itself
 is kept as it was uploaded; only these pictures lose the metadata.
 
-It runs in this process, as `evidence.image` does: Pillow decodes only what the headers said,
-and `Limits.max_pixels` is checked before that. A JPEG is decoded at a reduced scale when the
+It runs in this process: the file was read whole in a child process under a budget when it was
+accepted (`evidence.image`), Pillow decodes only what the headers said, and `Limits.max_pixels`
+is checked before that. A JPEG is decoded at a reduced scale when the
 widest picture is half its size or less (`Image.draft`), which is most of the cost saved for a
 camera's 12-megapixel photo.
 """
@@ -16,10 +17,9 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageOps
 
-from evidence.image import PILLOW_FORMATS, too_many_pixels
+from evidence.image import PILLOW_FORMATS, bad_image, too_many_pixels
 from evidence.limits import Limits
 from evidence.picture import IMAGE_NAME, METHOD, QUALITY, Picture
-from evidence.refusal import Refusal, Refused
 
 TURNED = {5, 6, 7, 8}
 """EXIF orientations that swap width and height."""
@@ -40,12 +40,12 @@ def display_images(
     try:
         with Image.open(path, formats=[PILLOW_FORMATS[media_type]]) as image:
             if image.width * image.height > limits.max_pixels:
-                raise too_many_pixels(limits)
+                raise too_many_pixels(limits, image.width * image.height)
             upright = upright_image(image, max(widths))
     except Image.DecompressionBombError:
         raise too_many_pixels(limits) from None
     except (OSError, SyntaxError, ValueError):
-        raise Refused(Refusal.BAD_IMAGE, "This image is damaged or incomplete.") from None
+        raise bad_image() from None
     pictures = []
     for target in sorted(set(widths), reverse=True):
         width = min(target, upright.width)

@@ -3,8 +3,9 @@
 The order is the cheap refusals first: size from the file system, then the kind from the first
 bytes (`sniff`), then a real parse by the one parser for that kind, with its limits checked from
 the headers before anything large is decoded. Only a file that passed all of them is hashed.
-The call blocks (a PDF is read in a child process, a file is hashed in chunks); async callers
-run it in a thread (`asyncio.to_thread`).
+The parse runs in a child process under a CPU, memory and time budget (`evidence.budget`), so a
+crafted file costs the server no more than that. The call blocks (on that child, and while the
+file is hashed in chunks); async callers run it in a thread (`asyncio.to_thread`).
 """
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from evidence.image import image_size
 from evidence.limits import DEFAULT_LIMITS, Limits
 from evidence.media import media_facts
 from evidence.pdf import pdf_pages
-from evidence.refusal import ACCEPTED, Refusal, Refused
+from evidence.refusal import ACCEPTED, Exceeded, Refusal, Refused, Unit
 from evidence.sniff import HEAD, Container, sniff
 from recording.digest import sha256_file
 
@@ -57,7 +58,11 @@ def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Inspection:
         raise Refused(Refusal.EMPTY_FILE, "This file is empty.")
     if size > limits.max_bytes:
         megabytes = limits.max_bytes / 1_000_000
-        raise Refused(Refusal.TOO_LARGE, f"This file is larger than {megabytes:g} MB.")
+        raise Refused(
+            Refusal.TOO_LARGE,
+            f"This file is larger than {megabytes:g} MB.",
+            Exceeded(limits.max_bytes, Unit.BYTES, size),
+        )
     with path.open("rb") as file:
         container = sniff(file.read(HEAD))
     if container is None:

@@ -1,4 +1,5 @@
-"""How much an exhibit may hold, and how much reading a PDF and drawing its pages may cost."""
+"""How much an exhibit may hold, and how much reading it (a PDF, an image, a recording: each in a
+child process, `evidence.budget`) and drawing a PDF's pages may cost."""
 
 from dataclasses import dataclass
 
@@ -28,6 +29,18 @@ class Limits:
     page_wall_seconds: float = 10
     """The child process drawing pages is killed when the next page has not come after this
     long (the first one includes the start of the process)."""
+    image_cpu_seconds: int = 10
+    """CPU time to read an image whole (a 50-megapixel PNG takes about a second)."""
+    image_wall_seconds: float = 20
+    image_memory_bytes: int = 1 << 30
+    """Address space of the child process reading an image: the interpreter, Pillow, and the
+    decoded picture (4 bytes a pixel at most, 200 MB at `max_pixels`)."""
+    media_cpu_seconds: int = 10
+    """CPU time to read a recording's header and decode its first frame."""
+    media_wall_seconds: float = 20
+    media_memory_bytes: int = 1 << 30
+    """Address space of the child process reading a recording: the interpreter and FFmpeg take
+    about 150 MB of it (with less, FFmpeg cannot even be loaded, and every file is bad_media)."""
 
 
 DEFAULT_LIMITS = Limits()

@@ -1,5 +1,5 @@
 """A PDF's pages as pictures for the screen and the archive, drawn in one child process under a
-budget per page (`pdf_render` says how, `pdf` why a child process).
+budget per page (`pdf_render` says how, `budget` why a child process).
 
 The pictures come back one by one as the child writes them, so a caller can show page 1 while
 page 50 is being drawn; all the pages of a document cost one process, not one per page. Whatever
@@ -20,8 +20,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from evidence.budget import OVER_BUDGET
 from evidence.limits import Limits
-from evidence.pdf import OVER_BUDGET, refused
+from evidence.pdf import refused
 from evidence.picture import METHOD, PAGE_NAME, QUALITY, Picture
 from evidence.refusal import Refusal, Refused
 

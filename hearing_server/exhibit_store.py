@@ -47,4 +47,10 @@ def exhibit_limits(settings: Settings) -> Limits:
         pdf_memory_bytes=settings.exhibit_pdf_memory_bytes,
         page_cpu_seconds=settings.exhibit_page_cpu_seconds,
         page_wall_seconds=settings.exhibit_page_wall_seconds,
+        image_cpu_seconds=settings.exhibit_image_cpu_seconds,
+        image_wall_seconds=settings.exhibit_image_wall_seconds,
+        image_memory_bytes=settings.exhibit_image_memory_bytes,
+        media_cpu_seconds=settings.exhibit_media_cpu_seconds,
+        media_wall_seconds=settings.exhibit_media_wall_seconds,
+        media_memory_bytes=settings.exhibit_media_memory_bytes,
     )

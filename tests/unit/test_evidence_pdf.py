@@ -1,5 +1,5 @@
 """PDF exhibits: read in a child process under a CPU, memory and time budget (evidence/pdf.py,
-evidence/pdf_probe.py). The hostile files are written by hand, object by object."""
+evidence/pdf_probe.py, evidence/budget.py). The hostile files are written by hand, object by object."""
 
 import hashlib
 import time
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from evidence import Inspection, Kind, Limits, Refusal, Refused, inspect_file
+from evidence import Exceeded, Inspection, Kind, Limits, Refusal, Refused, Unit, inspect_file
 from evidence.limits import DEFAULT_LIMITS
 from tests.pdf_files import (
     CATALOG,
@@ -137,6 +137,7 @@ def test_too_many_pages(tmp_path: Path) -> None:
         inspect_file(path, Limits(max_pages=2))
     assert refused.value.code == Refusal.TOO_MANY_PAGES
     assert refused.value.message == "This PDF has more than 2 pages."
+    assert refused.value.exceeded == Exceeded(2, Unit.PAGES, 3)
 
 
 def test_a_page_tree_claiming_a_million_pages(tmp_path: Path) -> None:
@@ -145,7 +146,12 @@ def test_a_page_tree_claiming_a_million_pages(tmp_path: Path) -> None:
 
 def test_a_page_ten_kilometres_wide(tmp_path: Path) -> None:
     path = write(tmp_path, one_page(box=b"[0 0 28346457 842]"))
-    assert refusal(path) == Refusal.PAGE_TOO_LARGE
+    with pytest.raises(Refused) as refused:
+        inspect_file(path)
+    assert refused.value.code == Refusal.PAGE_TOO_LARGE
+    exceeded = refused.value.exceeded
+    assert exceeded is not None and (exceeded.limit, exceeded.unit) == (14_400, Unit.POINTS)
+    assert exceeded.actual == pytest.approx(28_346_457)  # PDFium's single precision
 
 
 def test_deeply_nested_objects_are_read_within_the_budget(tmp_path: Path) -> None:
