@@ -35,6 +35,7 @@ from hearing_server.api import (
     accounts_api,
     cases_api,
     exchange_api,
+    exhibit_intake,
     exhibit_uploads_api,
     exhibits_api,
     opinions_api,
@@ -84,11 +85,13 @@ API_MODELS: list[type[BaseModel]] = [
     recording_seal_api.VerifyOut,
     exhibits_api.ExhibitOut,
     exhibit_uploads_api.UploadOut,
+    exhibit_intake.LimitDetail,
     exchange_api.ExchangeOut,
     opinions_api.OpinionOut,
     opinions_api.Examination,
 ]
-"""The REST responses the browser reads (lists are ``Items<T>`` of these)."""
+"""The REST responses the browser reads (lists are ``Items<T>`` of these), and the details of
+errors it reads."""
 
 API_INPUTS: list[type[BaseModel]] = [cases_api.CaseIn, opinions_api.OpinionIn]
 """The REST request bodies the browser builds."""

@@ -1,17 +1,20 @@
 """An upload's last byte has arrived (docs/architecture.md#exhibits): the file is inspected
 (evidence.inspect_file, in a thread), and only an accepted file is stored, once under its
 SHA-256, and becomes one of the exhibit's files. A refused file leaves nothing behind: its
-bytes and its upload are gone, and the answer is a 4xx with the refusal's code and words."""
+bytes and its upload are gone, and the answer is a 4xx with the refusal's code and words, and,
+for a limit the file went over, that limit in the error's details (`LimitDetail`)."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from court.exhibits import exhibit_label
-from evidence import Refusal, Refused, display_name, inspect_file
+from evidence import Exceeded, Refusal, Refused, Unit, display_name, inspect_file
 from hearing_server.api.errors import ApiError
 from hearing_server.api.exhibit_scope import case_event
 from hearing_server.api.routing import Ctx
@@ -27,6 +30,29 @@ REFUSAL_STATUS = {Refusal.UNSUPPORTED_TYPE: 415, Refusal.TOO_LARGE: 413}
 """Any other refusal is 422: the file is of an accepted kind but not one the court takes."""
 
 
+class LimitDetail(BaseModel):
+    """The one detail of an error refusing an exhibit file over one of the court's limits (at
+    the start of its upload or when its last byte arrived): a client states the limit in its own
+    words from this, not from the English message."""
+
+    limit: int | float = Field(description="The court's limit, in `unit`.")
+    unit: Unit = Field(
+        description="bytes (the file), pages (a PDF), points (1/72 inch: a side of a PDF page), "
+        "pixels (width × height of an image or a video's picture), seconds (a recording)."
+    )
+    actual: int | float | None = Field(
+        default=None, description="The file's own value in `unit`, when it is known."
+    )
+
+
+def limit_details(exceeded: Exceeded | None) -> list[dict[str, Any]] | None:
+    """An error's details for a refusal over `exceeded` (None for any other refusal)."""
+    if exceeded is None:
+        return None
+    detail = LimitDetail(limit=exceeded.limit, unit=exceeded.unit, actual=exceeded.actual)
+    return [detail.model_dump(mode="json", exclude_none=True)]
+
+
 async def finish_upload(
     ctx: Ctx, upload: ExhibitUpload, exhibit: Exhibit, who: Principal
 ) -> ExhibitFile:
@@ -38,14 +64,17 @@ async def finish_upload(
         inspection = await asyncio.to_thread(inspect_file, path, exhibit_limits(settings))
     except Refused as refused:
         await ctx.db.delete(upload)
+        details = limit_details(refused.exceeded)
         refusal = {"code": str(refused.code), "name": upload.original_name}
+        if details:
+            refusal |= details[0]
         audit(
             ctx.db, who.label, "refuse_exhibit_file", "exhibit", exhibit.id, ctx.client_ip, refusal
         )
         await ctx.db.commit()
         await asyncio.to_thread(discard, path)
         status = REFUSAL_STATUS.get(refused.code, 422)
-        raise ApiError(status, str(refused.code), refused.message) from refused
+        raise ApiError(status, str(refused.code), refused.message, details) from refused
     try:
         stored_now = await asyncio.to_thread(
             store_once, recording_storage(settings), path, inspection.sha256

@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, select
 
 from court.permissions import Action
+from evidence import Exceeded, Unit
 from hearing_server.api.chunk_body import receive_chunk
 from hearing_server.api.errors import ApiError, not_found
-from hearing_server.api.exhibit_intake import finish_upload
+from hearing_server.api.exhibit_intake import finish_upload, limit_details
 from hearing_server.api.exhibit_scope import exhibit_standing
 from hearing_server.api.outputs import ExhibitFileOut, exhibit_file_out
 from hearing_server.api.raw_body import Header, RawBody
@@ -79,7 +80,7 @@ def register(api: Api) -> None:
                 "too_large",
                 f"this file is larger than the {settings.exhibit_max_bytes} bytes an exhibit "
                 "file may hold",
-                [{"max_bytes": settings.exhibit_max_bytes}],
+                limit_details(Exceeded(settings.exhibit_max_bytes, Unit.BYTES, body.size)),
             )
         await _drop_expired(ctx)
         upload = ExhibitUpload(

@@ -2,8 +2,8 @@
 plaintiff on the join page adds a real PDF and a real photo to their exhibit through the file
 picker, with the connection dropped in the middle of each (once, which the page gets past by
 itself; then for longer, until the person taps "Resume"); both files appear with their hashes; a
-text file named .pdf is refused in English and in Chinese; the judge's evidence screen lists
-the files."""
+text file named .pdf is refused in English and in Chinese, a photo over the pixel limit with the
+limit in each language; the judge's evidence screen lists the files."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from tests.browser.test_staff import log_in
 from tests.callers import Caller, invite, schedule_hearing
 from tests.functional.test_exhibit_uploads import picture
 from tests.pdf_files import made_by_pdfium
+from tests.unit.test_evidence_files import png_claiming
 
 UPLOADS = "**/api/v1/uploads/*"
 CHUNK = 16 << 10
@@ -143,6 +144,11 @@ async def test_a_phone_uploads_a_pdf_and_a_photo_through_a_dropped_connection(
         "法院不接受此类文件。可接受的格式：PDF、JPEG、PNG、WebP、MP3、M4A、WAV、MP4。"
     )
     await tab.screenshot("refused-zh")
+    # A photo over the pixel limit: the limit is worded from the refusal's details.
+    await add_file(page, exhibit_id, "炸弹.png", "image/png", png_claiming(100_000, 100_000))
+    await expect(refusal).to_have_text("图片超过50百万像素。", timeout=20_000)
+    await page.get_by_test_id("lang-switch").click()
+    await expect(refusal).to_have_text("This image has more than 50 megapixels.")
 
     # The party's download: the invitation goes in a header, so the page fetches the file.
     async with page.expect_download() as downloading:

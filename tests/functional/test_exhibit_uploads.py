@@ -25,6 +25,7 @@ from hearing_server.db.models import (
 from tests.callers import Caller, NewCaller, expire_invitation, holder, invite, schedule_hearing
 from tests.functional.test_exhibits_api import submit, trial
 from tests.pdf_files import made_by_pdfium
+from tests.unit.test_evidence_files import png_claiming
 
 CHUNK = 1024
 
@@ -250,6 +251,25 @@ async def test_the_content_decides_the_type_and_a_refused_file_leaves_nothing(
     started = await start(t.defendant, exhibit["id"], "broken.pdf", len(broken))
     status, body, _ = await send(t.defendant, started["upload_id"], 0, broken)
     assert status == 422 and body["error"]["code"] == "bad_pdf"
+    assert "details" not in body["error"]
+    # a refusal over a limit names it, and the file's own value, in the details
+    bomb = png_claiming(100_000, 100_000)
+    started = await start(t.defendant, exhibit["id"], "bomb.png", len(bomb))
+    status, body, _ = await send(t.defendant, started["upload_id"], 0, bomb)
+    assert status == 422 and body["error"]["code"] == "too_many_pixels"
+    limit = {"limit": settings.exhibit_max_pixels, "unit": "pixels", "actual": 10**10}
+    assert body["error"]["details"] == [limit]
+    async with database.session() as db:
+        last = await db.scalar(
+            select(AuditEntry)
+            .where(AuditEntry.action == "refuse_exhibit_file")
+            .order_by(AuditEntry.id.desc())
+        )
+    assert last is not None and last.detail == {
+        "code": "too_many_pixels",
+        "name": "bomb.png",
+        **limit,
+    }
 
 
 async def test_offsets_sizes_and_headers_are_checked(
@@ -273,7 +293,8 @@ async def test_offsets_sizes_and_headers_are_checked(
         "POST", path, {"name": "film.mp4", "size": settings.exhibit_max_bytes + 1}
     )
     assert status == 413 and body["error"]["code"] == "too_large"
-    assert body["error"]["details"] == [{"max_bytes": settings.exhibit_max_bytes}]
+    limit, size = settings.exhibit_max_bytes, settings.exhibit_max_bytes + 1
+    assert body["error"]["details"] == [{"limit": limit, "unit": "bytes", "actual": size}]
     started = await start(t.plaintiff, exhibit["id"], "a.pdf", 100)
     upload_id = started["upload_id"]
     status, body, _ = await send(t.plaintiff, upload_id, 0, b"x" * 101)

@@ -188,6 +188,26 @@ export interface InvitationOut {
 
 export type InvitationStatus = "none" | "active" | "expired" | "revoked";
 
+/**
+ * The one detail of an error refusing an exhibit file over one of the court's limits (at
+ * the start of its upload or when its last byte arrived): a client states the limit in its own
+ * words from this, not from the English message.
+ */
+export interface LimitDetail {
+  /**
+   * The court's limit, in `unit`.
+   */
+  limit: number;
+  /**
+   * bytes (the file), pages (a PDF), points (1/72 inch: a side of a PDF page), pixels (width × height of an image or a video's picture), seconds (a recording).
+   */
+  unit: Unit;
+  /**
+   * The file's own value in `unit`, when it is known.
+   */
+  actual?: number | null;
+}
+
 export interface OpinionIn {
   aspect: Aspect;
   opinion: Opinion;
@@ -356,6 +376,8 @@ export interface TimelineEntry {
   participant_id: number | null;
   participant_name: string | null;
 }
+
+export type Unit = "bytes" | "pages" | "points" | "pixels" | "seconds";
 
 export interface UploadOut {
   upload_id: number;

@@ -61,7 +61,10 @@ export const refusalMessages = messages(
       "This PDF is password-protected or encrypted. Upload a copy without protection.",
     "refusal.file.pdf_too_complex": "This PDF takes too long or too much memory to read.",
     "refusal.file.bad_image": "This image is damaged or incomplete.",
+    "refusal.file.image_too_complex": "This image takes too long or too much memory to read.",
     "refusal.file.bad_media": "This audio or video file cannot be read.",
+    "refusal.file.media_too_complex":
+      "This audio or video file takes too long or too much memory to read.",
     "refusal.file.upload_expired": "This upload took too long and was dropped. Add the file again.",
     "refusal.file.storage_unavailable":
       "The file arrived but could not be stored yet. Tap Resume to try again.",
@@ -113,7 +116,9 @@ export const refusalMessages = messages(
     "refusal.file.encrypted_pdf": "该PDF文件设有密码或已加密，请上传未加密的副本。",
     "refusal.file.pdf_too_complex": "该PDF文件过于复杂，读取时间或内存超出限制。",
     "refusal.file.bad_image": "图片已损坏或不完整。",
+    "refusal.file.image_too_complex": "该图片过于复杂，读取时间或内存超出限制。",
     "refusal.file.bad_media": "无法读取该音频或视频文件。",
+    "refusal.file.media_too_complex": "该音频或视频文件过于复杂，读取时间或内存超出限制。",
     "refusal.file.upload_expired": "上传时间过长已失效，请重新添加文件。",
     "refusal.file.storage_unavailable": "文件已收到但暂未保存成功，请点击“继续上传”重试。",
     "refusal.file.network": "网络连接中断。恢复网络后请点击“继续上传”，已上传的部分会保留。",

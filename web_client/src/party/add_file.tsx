@@ -1,14 +1,14 @@
 // "Add file" on one of the party's own exhibits (docs/architecture.md#exhibits): the phone's
 // picker (camera or files: `capture` is not forced), the upload's progress, "Resume" after the
 // line dropped for longer than the retries, "Cancel", and the court's refusal in the person's
-// language, with the limit the server named.
+// language, with the limit the server named in the refusal's details.
 import type { TargetedEvent, VNode } from "preact";
 import { useState } from "preact/hooks";
 import { formatSize } from "../shared/exhibit_card";
 import { ApiError } from "../shared/api";
 import { type MessageKey, hasMessage, t } from "../shared/i18n";
 import { refusalText } from "../shared/refusals";
-import { ACCEPTED_FILES, Upload, resumable } from "../shared/upload";
+import { ACCEPTED_FILES, Upload, refusedLimit, resumable } from "../shared/upload";
 
 type Status = "sending" | "stopped";
 
@@ -103,11 +103,13 @@ function uploadRefusal(error: unknown): string {
   return text.includes("{limit}") ? error.message : text;
 }
 
-/** The limit a refusal names: the bytes in its details, else the number in its message. */
+/** The limit a refusal names, in the unit its words use (MB, inches, megapixels, hours). */
 function limitOf(error: ApiError): string | null {
-  const maxBytes = (error.details as { max_bytes?: unknown }[] | undefined)?.[0]?.max_bytes;
-  if (typeof maxBytes === "number") return formatSize(maxBytes);
-  const number = /\d+(?:\.\d+)?/.exec(error.message)?.[0];
-  if (number === undefined) return null;
-  return error.code === "too_large" ? `${number} MB` : number;
+  const detail = refusedLimit(error);
+  if (detail === null) return null;
+  const { limit, unit } = detail;
+  if (unit === "bytes") return formatSize(limit);
+  const shown = { points: limit / 72, pixels: limit / 1_000_000, seconds: limit / 3600 };
+  const value = unit === "pages" ? limit : shown[unit];
+  return String(Number(value.toFixed(2)));
 }

@@ -3,7 +3,7 @@
 // from the offset the server holds. A dropped connection is retried a few times with a growing
 // pause, asking the server first where it stands; past that the upload waits for `run()` again
 // (the person's "Resume"). No UI here: progress goes to a callback.
-import type { ExhibitFileOut, UploadOut } from "../generated/api";
+import type { ExhibitFileOut, LimitDetail, UploadOut } from "../generated/api";
 import { ApiError, api, authHeaders, send } from "./api";
 
 /** What the court accepts (evidence/refusal.py ACCEPTED), for the file picker. */
@@ -27,6 +27,14 @@ function heldOffset(error: unknown): number | null {
   if (!(error instanceof ApiError) || error.code !== "wrong_offset") return null;
   const offset = (error.details as { offset?: unknown }[] | undefined)?.[0]?.offset;
   return typeof offset === "number" ? offset : null;
+}
+
+/** The limit a refusal of the file names (its details, hearing_server/api/exhibit_intake.py
+ * LimitDetail), or null for a refusal over no limit. */
+export function refusedLimit(error: ApiError): LimitDetail | null {
+  const detail = (error.details as Partial<LimitDetail>[] | undefined)?.[0];
+  if (typeof detail?.limit !== "number" || typeof detail.unit !== "string") return null;
+  return { limit: detail.limit, unit: detail.unit, actual: detail.actual ?? null };
 }
 
 export class Upload {
