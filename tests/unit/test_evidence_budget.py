@@ -53,7 +53,7 @@ def test_a_probe_past_its_budget(tmp_path: Path, body: str, budget: Budget) -> N
     start = time.monotonic()
     with pytest.raises(OverBudget):
         run_probe(script(tmp_path, body), [], budget)
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < 30
 
 
 @pytest.mark.parametrize(
