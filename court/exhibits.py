@@ -142,6 +142,15 @@ def sees_exhibit(
     return exchanged and not withdrawn_before_exchange
 
 
+def opinion_refusal(opinion: Opinion, reason: str | None) -> str | None:
+    """Why an opinion cannot be recorded as given, or None when it can: a dispute states its
+    reason (the court weighs the objection, and the other side answers it); an admission
+    needs none."""
+    if opinion is Opinion.DISPUTED and (reason is None or not reason.strip()):
+        return "say why you dispute this aspect: a disputed opinion needs a reason"
+    return None
+
+
 def examination_refusal(examiner_side: ExhibitSide | None, exhibit_side: ExhibitSide) -> str | None:
     """Why a party may not give an opinion on this (visible) exhibit, or None when they may:
     parties examine the exhibits of the other sides and of the court, never their own."""

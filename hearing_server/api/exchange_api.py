@@ -46,6 +46,7 @@ def register(api: Api) -> None:
         summary="The case's evidence exchange: its deadline and whether it took place",
         tag="exhibits",
         response=ExchangeOut,
+        etag=True,
     )
     async def get_exchange(ctx: Ctx) -> ExchangeOut:
         standing = await case_standing(ctx, ctx.ids["case_id"])

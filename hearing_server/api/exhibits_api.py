@@ -68,6 +68,7 @@ def register(api: Api) -> None:
         summary="A case's exhibits, as far as the caller may see them",
         tag="exhibits",
         response=ExhibitList,
+        etag=True,
     )
     async def list_case_exhibits(ctx: Ctx) -> ExhibitList:
         standing = await case_standing(ctx, ctx.ids["case_id"])
@@ -79,6 +80,7 @@ def register(api: Api) -> None:
         summary="The exhibits of a hearing's case, as far as the caller may see them",
         tag="exhibits",
         response=ExhibitList,
+        etag=True,
     )
     async def list_hearing_exhibits(ctx: Ctx) -> ExhibitList:
         standing = await hearing_standing(ctx, ctx.ids["hearing_id"])

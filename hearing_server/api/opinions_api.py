@@ -19,6 +19,7 @@ from court.exhibits import (
     examination_refusal,
     exhibit_label,
     opinion_holder,
+    opinion_refusal,
     side_of,
 )
 from court.permissions import Action
@@ -97,6 +98,14 @@ def register(api: Api) -> None:
             raise ApiError(403, "forbidden", refused)
         if exhibit.withdrawn_at is not None:
             raise ApiError(409, "withdrawn", "this exhibit was withdrawn")
+        unreasoned = opinion_refusal(body.opinion, body.reason)
+        if unreasoned is not None:
+            raise ApiError(
+                422,
+                "reason_required",
+                unreasoned,
+                [{"field": "reason", "problem": "required when the opinion is disputed"}],
+            )
         party_id = opinion_holder(me.role, me.id, me.represents_id)
         if party_id is None:
             raise ApiError(
@@ -153,6 +162,7 @@ def register(api: Api) -> None:
         summary="The examination matrix: every visible exhibit × party × aspect",
         tag="exhibits",
         response=Examination,
+        etag=True,
     )
     async def examination(ctx: Ctx) -> Examination:
         standing = await hearing_standing(ctx, ctx.ids["hearing_id"])

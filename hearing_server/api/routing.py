@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from court.permissions import Action, refusal
 from court.states import HearingState
+from hearing_server.api.conditional import IF_NONE_MATCH, conditional_json, state_etag
 from hearing_server.api.errors import ApiError, ErrorBody, validation_details
 from hearing_server.api.principal import resolve_principal
 from hearing_server.api.raw_body import RawBody, header_parameter, raw_headers
@@ -99,6 +100,7 @@ class Endpoint:
     errors: tuple[int, ...] = field(default=())
     signed_links: bool = False
     raw_body: RawBody | None = None
+    etag: bool = False
 
 
 class Api:
@@ -126,6 +128,7 @@ class Api:
         binary: Binary | None = None,
         signed_links: bool = False,
         raw_body: RawBody | None = None,
+        etag: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register ``handler(ctx, [body=...], [query=...], [headers=...])`` for ``method path``.
 
@@ -136,6 +139,8 @@ class Api:
         ``signed_links``: the query may carry a signed link instead of credentials, so an
         anonymous caller reaches the handler (which checks the link).
         ``raw_body`` instead of ``body``: the handler reads the bytes itself (see RawBody).
+        ``etag``: a GET whose answer carries an ETag, and is 304 when ``If-None-Match`` names
+        it (a screen polling it pays little while nothing changed; see conditional.py).
         """
 
         def register(handler: Handler) -> Handler:
@@ -156,6 +161,7 @@ class Api:
             endpoint.errors = tuple(sorted(statuses))
             endpoint.signed_links = signed_links
             endpoint.raw_body = raw_body
+            endpoint.etag = etag
             self.endpoints.append(endpoint)
             return handler
 
@@ -251,6 +257,8 @@ def _operation(
         responses[str(e.status)] = {"description": "success"}
     for status in e.errors:
         responses[str(status)] = {"description": "error", "content": error_ref}
+    if e.etag:
+        state_etag(responses, str(e.status))
     op: dict[str, Any] = {
         "operationId": e.handler.__name__,
         "summary": e.summary,
@@ -266,6 +274,8 @@ def _operation(
             for name in _PATH_PARAM.findall(e.path)
         ],
     }
+    if e.etag:
+        op["parameters"].append(IF_NONE_MATCH)
     if e.binary is not None and e.binary.ranges:
         op["parameters"].append(
             {
@@ -444,6 +454,8 @@ def _wrap(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamRes
             response = web.Response(status=endpoint.status)
         elif isinstance(result, web.StreamResponse):
             response = result  # aiohttp prepares it, which sends the file, after the commit
+        elif endpoint.etag:
+            response = conditional_json(request, result.model_dump(mode="json"), endpoint.status)
         else:
             response = web.json_response(result.model_dump(mode="json"), status=endpoint.status)
         for finish in ctx.finishers:

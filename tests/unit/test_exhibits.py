@@ -20,6 +20,7 @@ from court.exhibits import (
     exhibit_label,
     is_exchanged,
     opinion_holder,
+    opinion_refusal,
     sees_exhibit,
     side_of,
 )
@@ -136,3 +137,12 @@ def test_exhibits_change_until_the_hearing_is_over(state: HearingState) -> None:
     for action in (Action.SUBMIT_EXHIBIT, Action.WITHDRAW_EXHIBIT, Action.EXAMINE_EXHIBIT):
         assert check(Role.PARTY, action, state) is open_
     assert check(Role.PARTY, Action.VIEW_EXHIBITS, state)
+
+
+def test_a_dispute_gives_its_reason_an_admission_need_not() -> None:
+    assert opinion_refusal(Opinion.ADMITTED, None) is None
+    assert opinion_refusal(Opinion.ADMITTED, "原件核对无误") is None
+    assert opinion_refusal(Opinion.DISPUTED, "签名不是被告所签") is None
+    for missing in (None, "", " \n\t "):
+        refused = opinion_refusal(Opinion.DISPUTED, missing)
+        assert refused is not None and "reason" in refused
