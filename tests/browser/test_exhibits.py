@@ -1,23 +1,23 @@
 """The evidence screens in Chromium (docs/architecture.md#exhibits): a phone-sized plaintiff
 submits an exhibit from the join page; the defendant does not see it until the judge opens the
-exchange on the staff page; the defendant then disputes its authenticity with a reason, and the
-judge's examination matrix shows it, in both languages."""
+exchange on the staff page; the defendant then disputes its authenticity (a reason first), and
+the judge's examination matrix shows it, in both languages. The court's own exhibit is submitted,
+given a file and withdrawn from the bench. Nobody reloads: each screen follows what the others
+do, and keeps what its reader is in the middle of writing."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from tests.browser.conftest import PHONE, OpenTab
 from tests.browser.test_staff import log_in
 from tests.callers import Caller, World, invite, schedule_hearing
+from tests.pdf_files import made_by_pdfium
 
-
-async def reload(page: Page) -> None:
-    """The screens show what the server holds when they load (nothing is pushed to them)."""
-    await page.reload()
-    await expect(page.get_by_test_id("evidence")).to_be_visible()
+FOLLOWED_MS = 15_000
+"""Long enough for a screen to see another's change (it asks every few seconds)."""
 
 
 async def test_exchange_and_examination_from_the_join_page_and_the_bench(
@@ -80,9 +80,8 @@ async def test_exchange_and_examination_from_the_join_page_and_the_bench(
     await screen.get_by_test_id("exchange-deadline").fill("2030-06-01T09:30")
     await screen.get_by_test_id("exchange-set").click()
     await expect(status).to_contain_text("Exchange on 2030-06-01 09:30")
-    await reload(their)
     await expect(their.get_by_test_id("exchange-note")).to_contain_text(
-        "The other side's evidence is shown after the exchange on"
+        "The other side's evidence is shown after the exchange on", timeout=FOLLOWED_MS
     )
     await expect(their.get_by_test_id("exchange-note")).to_contain_text("2030")
     await expect(their.get_by_test_id(f"exhibit-{exhibit_id}")).to_have_count(0)
@@ -93,16 +92,23 @@ async def test_exchange_and_examination_from_the_join_page_and_the_bench(
     await expect(status).to_have_attribute("data-exchanged", "true")
     await expect(screen.get_by_test_id("exchange-open")).to_have_count(0)
 
-    # The defendant now sees it and disputes its authenticity, with a reason.
-    await reload(their)
+    # The defendant now sees it and disputes its authenticity: a dispute needs its reason.
     exhibit = their.get_by_test_id("other-exhibits").get_by_test_id(f"exhibit-{exhibit_id}")
-    await expect(exhibit.get_by_test_id("exhibit-label")).to_have_text("Plaintiff's exhibit 1")
+    await expect(exhibit.get_by_test_id("exhibit-label")).to_have_text(
+        "Plaintiff's exhibit 1", timeout=FOLLOWED_MS
+    )
     await expect(exhibit.get_by_test_id("exhibit-purpose")).to_have_text(
         "证明双方之间存在买卖合同关系"
     )
     authenticity = exhibit.get_by_test_id("opinion-authenticity")
     await authenticity.get_by_test_id("opinion-choice").select_option("disputed")
+    await authenticity.get_by_test_id("opinion-save").click()
+    await expect(authenticity.get_by_test_id("opinion-reason-missing")).to_have_text(
+        "Say why you dispute this: a dispute needs a reason."
+    )
+    await expect(authenticity).to_have_attribute("data-given", "")
     await authenticity.get_by_test_id("opinion-reason").fill("合同上的签名不是被告所签")
+    await expect(authenticity.get_by_test_id("opinion-reason-missing")).to_have_count(0)
     await authenticity.get_by_test_id("opinion-save").click()
     await expect(authenticity.get_by_test_id("opinion-saved")).to_have_text("Saved")
     await expect(authenticity).to_have_attribute("data-given", "disputed")
@@ -110,10 +116,9 @@ async def test_exchange_and_examination_from_the_join_page_and_the_bench(
 
     # The judge's matrix: the defendant's column says "disputed" and why; the plaintiff's own
     # exhibit is not theirs to examine.
-    await bench.page.reload()
     row = screen.get_by_test_id(f"matrix-row-{exhibit_id}")
     disputed = row.get_by_test_id(f"cell-{defendant_id}-authenticity")
-    await expect(disputed).to_have_attribute("data-opinion", "disputed")
+    await expect(disputed).to_have_attribute("data-opinion", "disputed", timeout=FOLLOWED_MS)
     await expect(disputed).to_contain_text("Disputed")
     await expect(disputed).to_contain_text("合同上的签名不是被告所签")
     await expect(row.get_by_test_id(f"cell-{defendant_id}-legality")).to_have_attribute(
@@ -123,6 +128,43 @@ async def test_exchange_and_examination_from_the_join_page_and_the_bench(
         "data-opinion", "own"
     )
     await bench.screenshot("judge-matrix-en")
+
+    # The defendant starts on the legality, unsaved, while the court submits its own exhibit,
+    # gives it a file and withdraws it: the defendant's list follows, their words stay.
+    legality = exhibit.get_by_test_id("opinion-legality")
+    await legality.get_by_test_id("opinion-choice").select_option("disputed")
+    await legality.get_by_test_id("opinion-reason").fill("未经公证")
+    await screen.get_by_test_id("exhibit-title-input").fill("法院调取的银行流水")
+    await screen.get_by_test_id("exhibit-purpose-input").fill("证明货款支付情况")
+    await screen.get_by_test_id("exhibit-submit").click()
+    court = screen.get_by_test_id("all-exhibits").locator("[data-side=court]")
+    await expect(court.get_by_test_id("exhibit-label")).to_have_text("Court's exhibit 1")
+    await expect(screen.get_by_test_id("exhibit-title-input")).to_have_value("")
+    statement = made_by_pdfium(1)
+    await court.get_by_test_id("file-input").set_input_files(
+        {"name": "银行流水.pdf", "mimeType": "application/pdf", "buffer": statement}
+    )
+    await expect(court.get_by_test_id("file-name")).to_have_text("银行流水.pdf", timeout=20_000)
+    theirs_court = their.get_by_test_id("other-exhibits").locator("[data-side=court]")
+    await expect(theirs_court.get_by_test_id("file-name")).to_have_text(
+        "银行流水.pdf", timeout=FOLLOWED_MS
+    )
+    await expect(legality.get_by_test_id("opinion-choice")).to_have_value("disputed")
+    await expect(legality.get_by_test_id("opinion-reason")).to_have_value("未经公证")
+    await expect(legality).to_have_attribute("data-given", "")
+    await bench.screenshot("judge-court-exhibit-en")
+    bench.page.once("dialog", lambda dialog: dialog.accept())
+    await court.get_by_test_id("withdraw").click()
+    await expect(court).to_have_attribute("data-withdrawn", "true")
+    await expect(court.get_by_test_id("withdraw")).to_have_count(0)
+    await expect(court.get_by_test_id("file-input")).to_have_count(0)
+    await expect(theirs_court).to_have_attribute("data-withdrawn", "true", timeout=FOLLOWED_MS)
+    await expect(legality.get_by_test_id("opinion-reason")).to_have_value("未经公证")
+    await legality.get_by_test_id("opinion-save").click()
+    await expect(legality).to_have_attribute("data-given", "disputed")
+    await expect(row.get_by_test_id(f"cell-{defendant_id}-legality")).to_have_attribute(
+        "data-opinion", "disputed", timeout=FOLLOWED_MS
+    )
     await bench.page.get_by_test_id("lang-switch").click()
     await expect(row).to_contain_text("原告证据1")
     await expect(disputed).to_contain_text("有异议")

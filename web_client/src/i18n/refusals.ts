@@ -5,12 +5,13 @@ import { messages } from "../shared/messages";
  * signaling (signaling/namespace.py, live/, cluster/live_hearings.py), the connection's
  * identification (hearing_server/live_store.py, api/principal.py) and the REST API. Unknown codes
  * fall back to the server's own (English) message. `refusal.file.*`: an exhibit file's upload
- * (evidence/refusal.py, party/add_file.tsx).
+ * (evidence/refusal.py, shared/add_file.tsx).
  */
 export const refusalMessages = messages(
   {
     "refusal.forbidden": "You are not allowed to do this.",
     "refusal.refused": "This is not possible right now.",
+    "refusal.reason_required": "Say why you dispute this: a dispute needs a reason.",
     "refusal.wrong_state": "This is not possible at this stage of the hearing.",
     "refusal.not_found": "This hearing does not exist or is not open to you.",
     "refusal.expired": "This invitation has expired. Ask the court for a new one.",
@@ -74,6 +75,7 @@ export const refusalMessages = messages(
   {
     "refusal.forbidden": "您无权进行此操作。",
     "refusal.refused": "目前无法进行此操作。",
+    "refusal.reason_required": "请填写异议理由：有异议的须说明理由。",
     "refusal.wrong_state": "庭审当前阶段无法进行此操作。",
     "refusal.not_found": "该庭审不存在或您无权参加。",
     "refusal.expired": "此邀请已过期，请向法院申请新的邀请。",

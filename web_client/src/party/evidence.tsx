@@ -1,31 +1,21 @@
 // The join page's evidence (docs/architecture.md#exhibits), for a party or their lawyer before
 // the hearing: their side's exhibits (submit, withdraw), the court's, and the other side's once
-// the exchange took place, with their opinion on each of those per aspect (质证). Drawn with
-// Preact and loaded only for those who submit evidence.
+// the exchange took place, with their opinion on each of those per aspect (质证). Follows what
+// the others do (shared/evidence_feed.ts). Drawn with Preact and loaded only for those who
+// submit evidence.
 import { render, type TargetedEvent, type VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import type {
-  Examination,
-  ExchangeOut,
-  ExhibitOut,
-  InvitationInfo,
-  OpinionIn,
-  OpinionOut,
-} from "../generated/api";
+import type { InvitationInfo, OpinionIn, OpinionOut } from "../generated/api";
 import { ASPECTS, type Aspect, type Opinion, OPINIONS } from "../generated/court";
 import { ApiError, api } from "../shared/api";
-import { ExhibitCard, exhibitLabel } from "../shared/exhibit_card";
+import { type Act, type Evidence, useEvidence } from "../shared/evidence_feed";
+import { ExhibitCard } from "../shared/exhibit_card";
+import { ExhibitForm } from "../shared/exhibit_form";
 import { type Lang, t } from "../shared/i18n";
+import { OwnExhibitActions } from "../shared/own_exhibit";
 import { may } from "../shared/permissions";
 import { refusalText } from "../shared/refusals";
 import { useLanguage } from "../shared/use_language";
-import { AddFile } from "./add_file";
-
-interface Loaded {
-  exhibits: ExhibitOut[];
-  exchange: ExchangeOut;
-  examination: Examination;
-}
 
 /** Draw the section into `host`; the returned function takes it off (when the person enters
  * the hearing). */
@@ -37,32 +27,7 @@ export function mountEvidence(host: HTMLElement, info: InvitationInfo): () => vo
 function Evidence({ info }: { info: InvitationInfo }): VNode {
   const lang = useLanguage();
   const hearing = info.hearing;
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [failure, setFailure] = useState<{ error: unknown } | null>(null);
-  const load = async (): Promise<void> => {
-    const [list, exchange, examination] = await Promise.all([
-      api<{ items: ExhibitOut[] }>("GET", `/hearings/${hearing.id}/exhibits`),
-      api<ExchangeOut>("GET", `/cases/${hearing.case_id}/exchange`),
-      api<Examination>("GET", `/hearings/${hearing.id}/examination`),
-    ]);
-    setLoaded({ exhibits: list.items, exchange, examination });
-  };
-  /** Make a change, then show the evidence as the server now has it (or why it refused). */
-  const act = async (change: () => Promise<unknown>): Promise<boolean> => {
-    setFailure(null);
-    try {
-      await change();
-      await load();
-      return true;
-    } catch (error) {
-      setFailure({ error });
-      return false;
-    }
-  };
-  useEffect(() => {
-    load().catch((error: unknown) => setFailure({ error }));
-  }, []);
-
+  const { loaded, failure, act } = useEvidence(hearing.id, hearing.case_id);
   const state = hearing.state;
   const when = (iso: string): string =>
     new Date(iso).toLocaleString(lang, {
@@ -83,7 +48,8 @@ function Evidence({ info }: { info: InvitationInfo }): VNode {
         <Lists info={info} loaded={loaded} lang={lang} when={when} act={act} />
       )}
       {may(info.role, "submit_exhibit", state) && (
-        <SubmitForm
+        <ExhibitForm
+          heading="exhibit.submit_title"
           submit={(body) => act(() => api("POST", `/cases/${hearing.case_id}/exhibits`, body))}
         />
       )}
@@ -91,11 +57,9 @@ function Evidence({ info }: { info: InvitationInfo }): VNode {
   );
 }
 
-type Act = (change: () => Promise<unknown>) => Promise<boolean>;
-
 function Lists(props: {
   info: InvitationInfo;
-  loaded: Loaded;
+  loaded: Evidence;
   lang: Lang;
   when: (iso: string) => string;
   act: Act;
@@ -110,15 +74,8 @@ function Lists(props: {
   const ours = exhibits.filter((e) => side !== null && e.side === side);
   const others = exhibits.filter((e) => side === null || e.side !== side);
   const opinions = new Map(examination.rows.map((row) => [row.exhibit_id, row.opinions]));
-  const withdraw = (exhibit: ExhibitOut): void => {
-    if (!confirm(t("exhibit.withdraw_confirm", { label: exhibitLabel(exhibit, lang) }))) return;
-    void act(() => api("POST", `/exhibits/${exhibit.id}/withdraw`));
-  };
   const mayWithdraw = may(info.role, "withdraw_exhibit", state);
   const mayAddFiles = may(info.role, "submit_exhibit", state);
-  const reload = async (): Promise<void> => {
-    await act(async () => undefined);
-  };
   const mayExamine = column !== undefined && may(info.role, "examine_exhibit", state);
   return (
     <>
@@ -127,14 +84,13 @@ function Lists(props: {
         {ours.length === 0 && <li class="muted">{t("exhibit.none")}</li>}
         {ours.map((exhibit) => (
           <ExhibitCard key={exhibit.id} exhibit={exhibit} lang={lang} when={when}>
-            {mayAddFiles && exhibit.withdrawn_at === null && (
-              <AddFile exhibitId={exhibit.id} added={reload} />
-            )}
-            {mayWithdraw && exhibit.withdrawn_at === null && (
-              <button type="button" data-testid="withdraw" onClick={() => withdraw(exhibit)}>
-                {t("exhibit.withdraw")}
-              </button>
-            )}
+            <OwnExhibitActions
+              exhibit={exhibit}
+              lang={lang}
+              mayAddFiles={mayAddFiles}
+              mayWithdraw={mayWithdraw}
+              act={act}
+            />
           </ExhibitCard>
         ))}
       </ul>
@@ -193,16 +149,33 @@ function AspectOpinion(props: {
   const { aspect, given } = props;
   const [choice, setChoice] = useState<Opinion | "">(given?.opinion ?? "");
   const [reason, setReason] = useState(given?.reason ?? "");
+  // changed by the person and not saved yet: what the server says meanwhile (their lawyer's
+  // opinion, seen on the next poll) does not overwrite it
+  const [edited, setEdited] = useState(false);
   const [saved, setSaved] = useState(false);
+  const [unreasoned, setUnreasoned] = useState(false);
+  useEffect(() => {
+    if (edited) return;
+    setChoice(given?.opinion ?? "");
+    setReason(given?.reason ?? "");
+  }, [given?.opinion, given?.reason, given?.at]);
+  const edit = (): void => {
+    setEdited(true);
+    setSaved(false);
+    setUnreasoned(false);
+  };
   const save = async (event: TargetedEvent<HTMLFormElement>): Promise<void> => {
     event.preventDefault();
     if (choice === "") return;
-    const body = {
-      aspect,
-      opinion: choice,
-      reason: reason.trim() === "" ? null : reason,
-    };
-    setSaved(await props.record(body));
+    const stated = reason.trim() === "" ? null : reason;
+    // a dispute gives its reason (the court refuses one without: reason_required)
+    if (choice === "disputed" && stated === null) {
+      setUnreasoned(true);
+      return;
+    }
+    const done = await props.record({ aspect, opinion: choice, reason: stated });
+    if (done) setEdited(false);
+    setSaved(done);
   };
   return (
     <form
@@ -218,7 +191,7 @@ function AspectOpinion(props: {
           value={choice}
           onChange={(event) => {
             setChoice(event.currentTarget.value as Opinion | "");
-            setSaved(false);
+            edit();
           }}
         >
           <option value="">{t("exhibit.opinion.choose")}</option>
@@ -232,12 +205,14 @@ function AspectOpinion(props: {
       <input
         data-testid="opinion-reason"
         maxLength={4000}
-        placeholder={t("exhibit.reason")}
+        placeholder={t(choice === "disputed" ? "exhibit.reason_needed" : "exhibit.reason")}
         aria-label={t("exhibit.reason")}
+        aria-required={choice === "disputed"}
+        aria-invalid={unreasoned}
         value={reason}
         onInput={(event) => {
           setReason(event.currentTarget.value);
-          setSaved(false);
+          edit();
         }}
       />
       <button type="submit" data-testid="opinion-save" disabled={choice === ""}>
@@ -248,55 +223,11 @@ function AspectOpinion(props: {
           {t("exhibit.saved")}
         </span>
       )}
-    </form>
-  );
-}
-
-/** A new exhibit on the person's side's list: its title and what it is meant to prove. */
-function SubmitForm(props: {
-  submit: (body: { title: string; purpose: string }) => Promise<boolean>;
-}): VNode {
-  const [title, setTitle] = useState("");
-  const [purpose, setPurpose] = useState("");
-  const [busy, setBusy] = useState(false);
-  const send = async (event: TargetedEvent<HTMLFormElement>): Promise<void> => {
-    event.preventDefault();
-    setBusy(true);
-    const done = await props.submit({ title: title.trim(), purpose });
-    setBusy(false);
-    if (done) {
-      setTitle("");
-      setPurpose("");
-    }
-  };
-  return (
-    <form class="exhibit-form" data-testid="exhibit-form" onSubmit={send}>
-      <h3>{t("exhibit.submit_title")}</h3>
-      <label class="field">
-        <span>{t("exhibit.field.title")}</span>
-        <input
-          data-testid="exhibit-title-input"
-          required
-          maxLength={500}
-          value={title}
-          onInput={(event) => setTitle(event.currentTarget.value)}
-        />
-      </label>
-      <label class="field">
-        <span>{t("exhibit.field.purpose")}</span>
-        <textarea
-          data-testid="exhibit-purpose-input"
-          required
-          maxLength={4000}
-          rows={3}
-          value={purpose}
-          onInput={(event) => setPurpose(event.currentTarget.value)}
-        />
-      </label>
-      {/* The exhibit's files are added on its card once it is submitted (party/add_file.tsx). */}
-      <button type="submit" class="primary" data-testid="exhibit-submit" disabled={busy}>
-        {t("exhibit.submit")}
-      </button>
+      {unreasoned && (
+        <span class="problem" role="alert" data-testid="opinion-reason-missing">
+          {t("exhibit.reason_required")}
+        </span>
+      )}
     </form>
   );
 }

@@ -64,6 +64,31 @@ export async function send<T>(url: string, init: RequestInit): Promise<T> {
     if (init.signal?.aborted) throw new ApiError(0, "cancelled", "cancelled");
     throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));
   }
+  return answer<T>(response);
+}
+
+/** GET `path` unless the copy the caller holds (its ETag: `held`) is still current: the value
+ * and its ETag, or null when the server answered 304 Not Modified. */
+export async function getIfChanged<T>(
+  path: string,
+  held: string | null,
+): Promise<{ value: T; tag: string | null } | null> {
+  const headers: Record<string, string> = { Accept: "application/json", ...authHeaders("GET") };
+  if (held !== null) headers["If-None-Match"] = held;
+  let response: Response;
+  try {
+    // no-store: the 304 comes to us (the browser's cache would turn it into its own copy)
+    response = await fetch(`/api/v1${path}`, { headers, credentials: "same-origin", cache: "no-store" });
+  } catch (error) {
+    throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));
+  }
+  if (response.status === 304) return null;
+  const value = await answer<T>(response);
+  return { value, tag: response.headers.get("ETag") };
+}
+
+/** The JSON of an answer, or its refusal thrown as ApiError. */
+async function answer<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   let text: string;
   try {

@@ -58,8 +58,8 @@ export function ExhibitCard(props: {
 }
 
 /** The exhibit's files as the server holds them: name, size, the start of the SHA-256 (the
- * whole on hover: everyone sees it, to check a copy), a download. Files are added on the party's
- * screen (party/add_file.tsx). */
+ * whole on hover: everyone sees it, to check a copy), a download. Files are added by the
+ * exhibit's side, on its card (shared/add_file.tsx). */
 function ExhibitFiles({ exhibit }: { exhibit: ExhibitOut }): VNode {
   return (
     <div class="exhibit-files" data-testid="exhibit-files">

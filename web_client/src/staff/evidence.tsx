@@ -1,65 +1,42 @@
 // A hearing's case's evidence for the bench (docs/architecture.md#exhibits): every side's
-// exhibits, the exchange (its date, or opened now: the judge's), and the examination matrix
-// (exhibit × party × aspect). Drawn with Preact; reached from the hearing's participants.
+// exhibits, the court's own (submitted, given files and withdrawn here), the exchange (its date,
+// or opened now: the judge's), and the examination matrix (exhibit × party × aspect). Follows
+// what the parties do (shared/evidence_feed.ts). Drawn with Preact; reached from the hearing's
+// participants.
 import type { TargetedEvent, VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type {
   Examination,
   ExaminationRow,
   ExchangeOut,
-  ExhibitOut,
   HearingOut,
   SessionOut,
 } from "../generated/api";
 import type { Aspect } from "../generated/court";
 import { api } from "../shared/api";
+import { type Act, useEvidence } from "../shared/evidence_feed";
 import { ExhibitCard, exhibitLabel } from "../shared/exhibit_card";
+import { ExhibitForm } from "../shared/exhibit_form";
 import { type Lang, t } from "../shared/i18n";
+import { OwnExhibitActions } from "../shared/own_exhibit";
 import { may } from "../shared/permissions";
 import { useLanguage } from "../shared/use_language";
 import { courtDateTime, courtLocalToIso } from "./court_time";
 import { errorMessage } from "./errors";
-import type { Items } from "./types";
-
-interface Loaded {
-  hearing: HearingOut;
-  exhibits: ExhibitOut[];
-  exchange: ExchangeOut;
-  examination: Examination;
-}
 
 export function evidenceScreen(session: SessionOut, hearingId: number): VNode {
   return <EvidenceScreen session={session} hearingId={hearingId} />;
 }
 
 function EvidenceScreen({ session, hearingId }: { session: SessionOut; hearingId: number }): VNode {
-  const lang = useLanguage();
-  const zone = session.time_zone;
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [hearing, setHearing] = useState<HearingOut | null>(null);
   const [failure, setFailure] = useState<{ error: unknown } | null>(null);
-  const load = async (): Promise<void> => {
-    const hearing = await api<HearingOut>("GET", `/hearings/${hearingId}`);
-    const [list, exchange, examination] = await Promise.all([
-      api<Items<ExhibitOut>>("GET", `/cases/${hearing.case_id}/exhibits`),
-      api<ExchangeOut>("GET", `/cases/${hearing.case_id}/exchange`),
-      api<Examination>("GET", `/hearings/${hearingId}/examination`),
-    ]);
-    setLoaded({ hearing, exhibits: list.items, exchange, examination });
-  };
-  const act = async (change: () => Promise<unknown>): Promise<void> => {
-    setFailure(null);
-    try {
-      await change();
-      await load();
-    } catch (error) {
-      setFailure({ error });
-    }
-  };
   useEffect(() => {
-    load().catch((error: unknown) => setFailure({ error }));
+    setHearing(null);
+    api<HearingOut>("GET", `/hearings/${hearingId}`)
+      .then(setHearing)
+      .catch((error: unknown) => setFailure({ error }));
   }, [hearingId]);
-
-  const when = (iso: string): string => courtDateTime(zone, iso);
   const problem = failure === null ? null : errorMessage(failure.error);
   return (
     <section class="card evidence-bench" data-testid="bench-evidence">
@@ -68,8 +45,33 @@ function EvidenceScreen({ session, hearingId }: { session: SessionOut; hearingId
       </a>
       <h2>
         {t("exhibit.bench.title")}
-        {loaded !== null && ` · ${loaded.hearing.case_number} ${loaded.hearing.title}`}
+        {hearing !== null && ` · ${hearing.case_number} ${hearing.title}`}
       </h2>
+      {problem !== null && (
+        <p class="error" role="alert" data-testid="evidence-error">
+          {t(problem.key, problem.vars)}
+        </p>
+      )}
+      {hearing === null ? (
+        problem === null && <p>{t("common.loading")}</p>
+      ) : (
+        <CaseEvidence key={hearing.id} session={session} hearing={hearing} />
+      )}
+    </section>
+  );
+}
+
+/** The case's evidence, followed while the screen is open. */
+function CaseEvidence({ session, hearing }: { session: SessionOut; hearing: HearingOut }): VNode {
+  const lang = useLanguage();
+  const { loaded, failure, act } = useEvidence(hearing.id, hearing.case_id);
+  const when = (iso: string): string => courtDateTime(session.time_zone, iso);
+  const problem = failure === null ? null : errorMessage(failure.error);
+  const role = session.role;
+  const mayAddFiles = may(role, "submit_exhibit", hearing.state);
+  const mayWithdraw = may(role, "withdraw_exhibit", hearing.state);
+  return (
+    <>
       {problem !== null && (
         <p class="error" role="alert" data-testid="evidence-error">
           {t(problem.key, problem.vars)}
@@ -86,12 +88,28 @@ function EvidenceScreen({ session, hearingId }: { session: SessionOut; hearingId
           <ul class="exhibits" data-testid="all-exhibits">
             {loaded.exhibits.length === 0 && <li class="muted">{t("exhibit.none")}</li>}
             {loaded.exhibits.map((exhibit) => (
-              <ExhibitCard key={exhibit.id} exhibit={exhibit} lang={lang} when={when} />
+              <ExhibitCard key={exhibit.id} exhibit={exhibit} lang={lang} when={when}>
+                {exhibit.side === "court" && (
+                  <OwnExhibitActions
+                    exhibit={exhibit}
+                    lang={lang}
+                    mayAddFiles={mayAddFiles}
+                    mayWithdraw={mayWithdraw}
+                    act={act}
+                  />
+                )}
+              </ExhibitCard>
             ))}
           </ul>
         </>
       )}
-    </section>
+      {mayAddFiles && (
+        <ExhibitForm
+          heading="exhibit.court.submit_title"
+          submit={(body) => act(() => api("POST", `/cases/${hearing.case_id}/exhibits`, body))}
+        />
+      )}
+    </>
   );
 }
 
@@ -100,7 +118,7 @@ function ExchangePanel(props: {
   session: SessionOut;
   exchange: ExchangeOut;
   when: (iso: string) => string;
-  act: (change: () => Promise<unknown>) => Promise<void>;
+  act: Act;
 }): VNode {
   const { session, exchange, when, act } = props;
   const [local, setLocal] = useState("");

@@ -1,14 +1,15 @@
-// "Add file" on one of the party's own exhibits (docs/architecture.md#exhibits): the phone's
-// picker (camera or files: `capture` is not forced), the upload's progress, "Resume" after the
-// line dropped for longer than the retries, "Cancel", and the court's refusal in the person's
-// language, with the limit the server named in the refusal's details.
+// "Add file" on one of the reader's side's exhibits, a party's or the court's
+// (docs/architecture.md#exhibits): the phone's picker (camera or files: `capture` is not
+// forced), the upload's progress, "Resume" after the line dropped for longer than the retries,
+// "Cancel", and the court's refusal in the person's language, with the limit the server named
+// in the refusal's details.
 import type { TargetedEvent, VNode } from "preact";
 import { useState } from "preact/hooks";
-import { formatSize } from "../shared/exhibit_card";
-import { ApiError } from "../shared/api";
-import { type MessageKey, hasMessage, t } from "../shared/i18n";
-import { refusalText } from "../shared/refusals";
-import { ACCEPTED_FILES, Upload, refusedLimit, resumable } from "../shared/upload";
+import { ApiError } from "./api";
+import { formatSize } from "./exhibit_card";
+import { type MessageKey, hasMessage, t } from "./i18n";
+import { refusalText } from "./refusals";
+import { ACCEPTED_FILES, Upload, refusedLimit, resumable } from "./upload";
 
 type Status = "sending" | "stopped";
 
