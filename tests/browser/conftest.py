@@ -1,5 +1,6 @@
 """Browser tests: Playwright drives Debian's Chromium against the real app
-(docs/architecture.md#testing).
+(docs/architecture.md#testing); Debian's Firefox and WebKitGTK are driven through their own
+protocols (bidi.py, webdriver.py) as a ``party_page`` (engine_pages.py).
 
 Chromium gets a fake camera (a running frame number) and microphone; the server runs in the test's
 event loop with aioice patched to gather loopback candidates, like the integration tests.
@@ -20,14 +21,18 @@ from playwright.async_api import (
     BrowserContext,
     ConsoleMessage,
     Page,
-    ViewportSize,
     async_playwright,
 )
 
 from config import Settings
+from tests.browser.bidi import Firefox
+from tests.browser.engine_pages import ARTIFACTS as ARTIFACTS
+from tests.browser.engine_pages import DESKTOP as DESKTOP
+from tests.browser.engine_pages import ENGINES, EnginePage
+from tests.browser.engine_pages import PHONE as PHONE
+from tests.browser.webdriver import WebKit
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -41,8 +46,6 @@ CHROMIUM_FLAGS = [
     "--use-fake-device-for-media-stream",
     "--allow-loopback-in-peer-connection",
 ]
-PHONE = ViewportSize(width=390, height=844)
-DESKTOP = ViewportSize(width=1366, height=820)
 
 pytestmark = pytest.mark.browser
 
@@ -145,3 +148,43 @@ async def open_tab(browser: Browser, base_url: str) -> AsyncIterator[OpenTab]:
         e for tab in tabs for e in tab.errors if "missing i18n key" in e or "page error" in e
     ]
     assert not missing, missing
+
+
+@pytest.fixture
+def web_dir(settings: Settings) -> Path:
+    if not (settings.web_dir / "join.html").is_file():
+        pytest.fail(f"{settings.web_dir} is missing: build it with `make web` (make test does)")
+    return settings.web_dir
+
+
+@pytest.fixture
+async def party_page(
+    request: pytest.FixtureRequest, web_dir: Path, base_url: str, tmp_path: Path
+) -> AsyncIterator[EnginePage]:
+    """A blank phone-sized page in the engine the test is parametrized with (``party_page``,
+    engine_pages.engines); the test fails if the page logged an error (Firefox only: WebDriver
+    classic cannot tell)."""
+    engine: str = request.param
+    for binary, package in ENGINES[engine]:
+        if not binary.exists():
+            pytest.skip(f"{binary} is missing: `apt-get install {package}` (.ci/run does)")
+    page: EnginePage
+    if engine == "firefox":
+        firefox = await Firefox.launch(tmp_path / "firefox")
+        try:
+            page = await firefox.new_tab(
+                "party-firefox", width=PHONE["width"], height=PHONE["height"]
+            )
+            yield page
+        finally:
+            await firefox.close()
+    else:
+        webkit = await WebKit.launch(
+            tmp_path / "webkit", width=PHONE["width"], height=PHONE["height"]
+        )
+        try:
+            page = webkit.page("party-webkit")
+            yield page
+        finally:
+            await webkit.close()
+    assert not page.errors, page.errors

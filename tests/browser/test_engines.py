@@ -17,19 +17,18 @@ browser without WebRTC, e.g. some in-app browsers). A WebKit with WebRTC runs th
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any, Protocol
-
 import pytest
 
-from config import Settings
-from tests.browser.bidi import FIREFOX, Firefox
-from tests.browser.conftest import ARTIFACTS, PHONE
+from tests.browser.engine_pages import (
+    VISIBLE,
+    WITHIN_S,
+    EnginePage,
+    by_testid,
+    engines,
+    snapshot,
+    wait_for,
+)
 from tests.browser.test_live import open_session, schedule
-from tests.browser.webdriver import WEBKIT_DRIVER, XVFB, WebKit
 from tests.callers import Caller, World
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import presence, receiving, session_cookie
@@ -37,17 +36,10 @@ from tests.integration.peers import wait_until
 
 pytestmark = pytest.mark.browser
 
-WITHIN_S = 20
-"""Each step (self-test, admission, video and sound on both sides) must be done within this."""
 FRAMES = 15
 """Video frames the page must show advancing, and the judge must receive from the party."""
 PLAYED_S = 1.0
 """Seconds of the judge's sound the page must play."""
-
-ENGINES: dict[str, list[tuple[Path, str]]] = {
-    "firefox": [(FIREFOX, "firefox-esr")],
-    "webkit": [(WEBKIT_DRIVER, "webkit2gtk-driver"), (XVFB, "xvfb")],
-}
 
 # Frames a <video> presented, in every engine: Firefox counts no decoded frames of a MediaStream
 # in getVideoPlaybackQuality(), so count requestVideoFrameCallback calls instead.
@@ -65,12 +57,6 @@ COUNT_FRAMES = """(selector) => {
     return video.__frames;
 }"""
 
-VISIBLE = """(selector) => {
-    const element = document.querySelector(selector);
-    return element !== null && element.getClientRects().length > 0
-        && getComputedStyle(element).visibility !== "hidden";
-}"""
-
 # How far an <audio> element has played its stream, while it plays a live track that receives
 # media (a remote track is muted until its packets arrive); -1 otherwise. (Not WebAudio: headless
 # Firefox without a sound card never starts an AudioContext.)
@@ -83,48 +69,8 @@ PLAYED = """(selector) => {
 }"""
 
 
-class EnginePage(Protocol):
-    """What the tests do with a page, in any engine."""
-
-    name: str
-    errors: list[str]
-
-    async def goto(self, url: str) -> None: ...
-
-    async def evaluate(self, function: str, *args: Any) -> Any: ...
-
-    async def click(self, selector: str) -> None: ...
-
-    async def screenshot(self, path: Path) -> None: ...
-
-
-def by_testid(name: str) -> str:
-    return f"[data-testid={name}]"
-
-
 def in_tile(participant_id: int, element: str) -> str:
     return f'[data-testid=tile][data-participant="{participant_id}"] {element}'
-
-
-async def snapshot(page: EnginePage, what: str) -> Path:
-    """Save a screenshot as a test artifact (test-artifacts/browser/<page>-<what>.png)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{page.name}-{what.replace(' ', '-')}.png"
-    await page.screenshot(path)
-    return path
-
-
-async def wait_for(page: EnginePage, what: str, function: str, *args: Any) -> Any:
-    """Call ``function`` in the page until it returns something truthy, which is returned."""
-    deadline = time.monotonic() + WITHIN_S
-    while True:
-        value = await page.evaluate(function, *args)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            await snapshot(page, f"timeout-{what}")
-            raise AssertionError(f"{page.name}: timed out after {WITHIN_S} s waiting for {what}")
-        await asyncio.sleep(0.1)
 
 
 async def video_plays(page: EnginePage, selector: str, what: str) -> None:
@@ -143,49 +89,6 @@ async def sound_plays(page: EnginePage, selector: str, what: str) -> None:
     await wait_for(
         page, f"{what} to play", f"(s, t) => ({PLAYED})(s) >= t", selector, start + PLAYED_S
     )
-
-
-@pytest.fixture
-def web_dir(settings: Settings) -> Path:
-    if not (settings.web_dir / "join.html").is_file():
-        pytest.fail(f"{settings.web_dir} is missing: build it with `make web` (make test does)")
-    return settings.web_dir
-
-
-@pytest.fixture
-async def party_page(
-    request: pytest.FixtureRequest, web_dir: Path, base_url: str, tmp_path: Path
-) -> AsyncIterator[EnginePage]:
-    """A blank phone-sized page in the engine the test is parametrized with (``party_page``);
-    the test fails if the page logged an error (Firefox only: WebDriver classic cannot tell)."""
-    engine: str = request.param
-    for binary, package in ENGINES[engine]:
-        if not binary.exists():
-            pytest.skip(f"{binary} is missing: `apt-get install {package}` (.ci/run does)")
-    page: EnginePage
-    if engine == "firefox":
-        firefox = await Firefox.launch(tmp_path / "firefox")
-        try:
-            page = await firefox.new_tab(
-                "party-firefox", width=PHONE["width"], height=PHONE["height"]
-            )
-            yield page
-        finally:
-            await firefox.close()
-    else:
-        webkit = await WebKit.launch(
-            tmp_path / "webkit", width=PHONE["width"], height=PHONE["height"]
-        )
-        try:
-            page = webkit.page("party-webkit")
-            yield page
-        finally:
-            await webkit.close()
-    assert not page.errors, page.errors
-
-
-def engines(*names: str) -> pytest.MarkDecorator:
-    return pytest.mark.parametrize("party_page", names, indirect=True)
 
 
 async def has_webrtc(page: EnginePage) -> bool:

@@ -78,7 +78,11 @@ export async function getIfChanged<T>(
   let response: Response;
   try {
     // no-store: the 304 comes to us (the browser's cache would turn it into its own copy)
-    response = await fetch(`/api/v1${path}`, { headers, credentials: "same-origin", cache: "no-store" });
+    response = await fetch(`/api/v1${path}`, {
+      headers,
+      credentials: "same-origin",
+      cache: "no-store",
+    });
   } catch (error) {
     throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));
   }
