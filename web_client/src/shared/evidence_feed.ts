@@ -39,6 +39,7 @@ export function useEvidence(hearingId: number, caseId: number): EvidenceFeed {
     if (mine < order.current.shown) return;
     order.current.shown = mine;
     if (!exhibits.changed && !exchange.changed && !examination.changed) return;
+    if (loaded === null) setFailure(null); // the first load failed; a later one came through
     setLoaded({
       exhibits: exhibits.value.items,
       exchange: exchange.value,
