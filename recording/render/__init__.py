@@ -5,7 +5,8 @@ AAC, faststart) with a grid of the participants, labels, case number and clock, 
 and one chapter per procedure phase. Modules: `plan` (the input), `timeline` (archive time
 vs. wall-clock, chapters), `layout` (grid geometry), `text` (fonts, labels, header, cards),
 `picture` (4:2:0 planes in numpy), `presence` (what a tile without a picture says), `sources` (reading segments back), `speaker` (whom to
-emphasise), `compose` (one frame), `chunk` (a stretch of frames to a file), `assemble`
+emphasise), `stage` (which exhibit or shared screen is the main picture), `featured` (drawing
+it), `compose` (one frame), `chunk` (a stretch of frames to a file), `assemble`
 (chunks to the MP4), `job` (threads, progress, cancel, resume).
 """
 
@@ -14,21 +15,28 @@ from .job import RenderJob
 from .plan import (
     INTERRUPTED,
     RECESS,
+    Card,
+    Feature,
     Interval,
     PhaseChange,
     PresenceChange,
     RenderPlan,
     RenderSettings,
+    Screen,
     SegmentRef,
     SpeakerChange,
+    Still,
     Timeline,
     TrackPlan,
+    View,
     say,
 )
 
 __all__ = [
     "INTERRUPTED",
     "RECESS",
+    "Card",
+    "Feature",
     "Interval",
     "PhaseChange",
     "PresenceChange",
@@ -36,9 +44,12 @@ __all__ = [
     "RenderJob",
     "RenderPlan",
     "RenderSettings",
+    "Screen",
     "SegmentRef",
     "SpeakerChange",
+    "Still",
     "Timeline",
     "TrackPlan",
+    "View",
     "say",
 ]

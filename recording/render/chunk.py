@@ -20,7 +20,7 @@ from av import AudioFrame
 
 from .compose import Compositor
 from .inputs import RenderInputs
-from .plan import AUDIO_RATE
+from .plan import AUDIO_RATE, Screen
 from .sources import AudioSource, VideoSource
 from .speaker import WINDOW, Levels, logged_speakers, loudest, window_rms
 
@@ -60,6 +60,13 @@ class ChunkRenderer:
         mix, speakers = self._audio(chunk)
         compositor = Compositor(self._inputs)
         videos = [VideoSource(person.video) for person in self._people]
+        stage = self._inputs.stage
+        screens = {
+            index: VideoSource(view.shows.segments)
+            for index, feature in enumerate(self._plan.timeline.features)
+            for view in feature.views[:1]
+            if isinstance(view.shows, Screen)
+        }
         settings = self._plan.settings
         try:
             with av.open(str(temporary), "w", format="matroska") as out:
@@ -84,7 +91,12 @@ class ChunkRenderer:
                     piece = self._timeline.piece(t)
                     wall = piece.wall(t)
                     pictures = [None if wall is None else v.frame_at(wall) for v in videos]
-                    frame = compositor.compose(t, piece, pictures, speakers[offset])
+                    shown = None if wall is None else stage.at(wall)
+                    screen = None
+                    if shown is not None and shown.index in screens:
+                        assert wall is not None
+                        screen = screens[shown.index].frame_at(wall)
+                    frame = compositor.compose(t, piece, pictures, speakers[offset], shown, screen)
                     frame.pts = offset
                     frame.time_base = Fraction(1, settings.fps)
                     out.mux(video.encode(frame))
@@ -96,7 +108,7 @@ class ChunkRenderer:
                 on_frames(chunk.last - chunk.first - reported)
             os.replace(temporary, chunk.path)
         finally:
-            for source in videos:
+            for source in [*videos, *screens.values()]:
                 source.close()
             temporary.unlink(missing_ok=True)
 

@@ -1,5 +1,7 @@
 """Draws one archive frame: the grid of participants' pictures over a static background of
-labels, the header with case number, phase and clock, the speaker's ring; or a recess card.
+labels, the header with case number, phase and clock, the speaker's ring; or, while an exhibit
+or a shared screen is featured, that large (`featured`) with the tiles small beside it; or a
+recess card.
 
 Everything that does not change from frame to frame (labels, placeholders, cards, the header
 of the current second) is drawn once and pasted; pictures are scaled with one reusable swscale
@@ -14,11 +16,13 @@ from av import VideoFrame
 from av.video.reformatter import Interpolation, VideoReformatter
 
 from . import text
+from .featured import FeatureDrawer
 from .inputs import RenderInputs
-from .layout import Rect, fit
-from .picture import YELLOW, Picture, yuv
+from .layout import Layout, Rect, fit
+from .picture import BLACK, YELLOW, Picture, yuv
 from .plan import INTERRUPTED, Interval, say
 from .presence import Absence, Whereabouts
+from .stage import Shown
 from .timeline import Piece
 
 BACKGROUND = yuv(18, 20, 22)
@@ -34,51 +38,76 @@ class Compositor:
         self._timeline = inputs.timeline
         self._font = font
         self._zone = zoneinfo.ZoneInfo(plan.settings.timezone)
-        self._base = Picture(layout.width, layout.height, BACKGROUND)
-        for person, tile in zip(people, layout.tiles, strict=True):
-            strip = text.label(font, person.name, person.role, tile.label.width, tile.label.height)
-            self._base.paste(strip, tile.label.x, tile.label.y)
+        self._featured = inputs.featured
+        self._bases = {id(layout): self._background(inputs, layout)}
+        self._bases[id(inputs.featured)] = self._background(inputs, inputs.featured)
+        assert inputs.featured.main is not None
+        self._feature = FeatureDrawer(inputs.featured.main, font)
         self._names = [person.name for person in people]
         self._whereabouts = [Whereabouts(p, plan.timeline.presence) for p in people]
         self._placeholders: dict[
-            tuple[int, Absence, tuple[float, float | None] | None], Picture
+            tuple[int, Rect, Absence, tuple[float, float | None] | None], Picture
         ] = {}
         self._cards: dict[Interval, VideoFrame] = {}
         self._header: tuple[tuple[int, str | None], Picture] | None = None
         self._scalers = [VideoReformatter() for _ in layout.tiles]
-        self._scaled: list[tuple[VideoFrame, VideoFrame, Rect] | None] = [None] * len(people)
+        self._scaled: list[tuple[VideoFrame, Rect, VideoFrame, Rect] | None] = [None] * len(people)
+
+    @staticmethod
+    def _background(inputs: RenderInputs, layout: Layout) -> Picture:
+        """What does not change: the background, the tiles' labels, the main area's black."""
+        base = Picture(layout.width, layout.height, BACKGROUND)
+        for person, tile in zip(inputs.people, layout.tiles, strict=True):
+            label = text.label(
+                inputs.font, person.name, person.role, tile.label.width, tile.label.height
+            )
+            base.paste(label, tile.label.x, tile.label.y)
+        if layout.main is not None:
+            base.fill(layout.main, BLACK)
+        return base
 
     def compose(
-        self, t: float, piece: Piece, frames: Sequence[VideoFrame | None], speaker: int | None
+        self,
+        t: float,
+        piece: Piece,
+        frames: Sequence[VideoFrame | None],
+        speaker: int | None,
+        shown: Shown | None = None,
+        screen: VideoFrame | None = None,
     ) -> VideoFrame:
-        """The frame at output time `t`, showing `frames` (one per tile, None: absent)."""
+        """The frame at output time `t`, showing `frames` (one per tile, None: absent) and
+        the feature `shown`, if any (`screen`: its picture now, if it is a shared screen)."""
         wall = piece.wall(t)
         if wall is None:
             assert piece.recess is not None
             return self._card(piece.recess)
-        picture = self._base.copy()
+        layout = self._layout if shown is None else self._featured
+        picture = self._bases[id(layout)].copy()
         picture.paste(self._header_at(wall, self._timeline.phase_at(t)), 0, 0)
-        for index, (tile, frame) in enumerate(zip(self._layout.tiles, frames, strict=True)):
+        if shown is not None:
+            self._feature.draw(picture, shown, screen)
+        for index, (tile, frame) in enumerate(zip(layout.tiles, frames, strict=True)):
             if frame is None:
-                picture.paste(self._placeholder(index, wall), tile.video.x, tile.video.y)
+                placeholder = self._placeholder(index, tile.video, wall)
+                picture.paste(placeholder, tile.video.x, tile.video.y)
             else:
                 scaled, rect = self._scale(index, frame, tile.video)
                 picture.paste_frame(scaled, rect.x, rect.y)
         if speaker is not None:
-            tile = self._layout.tiles[speaker]
+            tile = layout.tiles[speaker]
             video = tile.video
             whole = Rect(video.x, video.y, video.width, video.height + tile.label.height)
-            picture.ring(whole, self._layout.border, YELLOW)
+            picture.ring(whole, layout.border, YELLOW)
         return picture.to_frame()
 
-    def _placeholder(self, index: int, wall: float) -> Picture:
-        """Why tile `index` has no picture at `wall`; a consultation with its times."""
+    def _placeholder(self, index: int, video: Rect, wall: float) -> Picture:
+        """Why tile `index` (at `video`) has no picture at `wall`; a consultation with its
+        times."""
         whereabouts = self._whereabouts[index]
         absence = whereabouts.absence(wall)
         period = whereabouts.period(wall) if absence is Absence.CONSULTING else None
-        key = (index, absence, period)
+        key = (index, video, absence, period)
         if key not in self._placeholders:
-            video = self._layout.tiles[index].video
             status = say(absence.value, self._plan.settings.language)
             if period is not None:
                 start, end = period
@@ -91,13 +120,13 @@ class Compositor:
 
     def _scale(self, index: int, frame: VideoFrame, area: Rect) -> tuple[VideoFrame, Rect]:
         cached = self._scaled[index]
-        if cached is not None and cached[0] is frame:
-            return cached[1], cached[2]
+        if cached is not None and cached[0] is frame and cached[1] == area:
+            return cached[2], cached[3]
         rect = fit(area, frame.width, frame.height)
         scaled = self._scalers[index].reformat(
             frame, rect.width, rect.height, "yuv420p", interpolation=Interpolation.BILINEAR
         )
-        self._scaled[index] = (frame, scaled, rect)
+        self._scaled[index] = (frame, area, scaled, rect)
         return scaled, rect
 
     def _clock(self, wall: float, pattern: str) -> str:

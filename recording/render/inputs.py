@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from .layout import Layout
 from .plan import Participant, RenderPlan
+from .stage import Stage
 from .text import FontFace
 from .timeline import OutputTimeline
 
@@ -17,3 +18,6 @@ class RenderInputs:
     layout: Layout
     timeline: OutputTimeline
     font: FontFace
+    featured: Layout
+    """The layout while an exhibit or a shared screen is the main picture."""
+    stage: Stage

@@ -22,14 +22,15 @@ from pathlib import Path
 from .assemble import ChunkMismatchError, assemble
 from .chunk import Chunk, ChunkRenderer, RenderCancelled
 from .inputs import RenderInputs
-from .layout import grid_layout
+from .layout import featured_layout, grid_layout
 from .plan import RenderPlan, participants
+from .stage import Stage
 from .text import find_font
 from .timeline import OutputTimeline
 
 logger = logging.getLogger(__name__)
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 """Part of the fingerprint: chunks from an older renderer are not reused."""
 RENDER_SHARE = 0.95
 """Share of the progress given to rendering chunks; joining them takes the rest."""
@@ -72,7 +73,15 @@ class RenderJob:
         timeline = OutputTimeline(self.plan.timeline, settings.recess_card_seconds, settings.fps)
         people = participants(self.plan.tracks)
         layout = grid_layout(len(people), settings.width, settings.height)
-        inputs = RenderInputs(self.plan, people, layout, timeline, find_font(settings.font))
+        inputs = RenderInputs(
+            self.plan,
+            people,
+            layout,
+            timeline,
+            find_font(settings.font),
+            featured_layout(len(people), settings.width, settings.height),
+            Stage(self.plan.timeline.features),
+        )
         renderer = ChunkRenderer(inputs, self._encoder_threads)
         chunks = self._chunks(timeline)
         self._frames, self._chunk_count = timeline.frames, len(chunks)

@@ -105,6 +105,48 @@ class PresenceChange:
 
 
 @dataclass(frozen=True, slots=True)
+class Still:
+    """A picture file (an exhibit's page or image, drawn beforehand), shown as it is."""
+
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """A shared screen's recorded video."""
+
+    segments: tuple[SegmentRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """Words in place of a picture, e.g. an audio exhibit's label and title, and whether it
+    plays (both already worded, see `say`)."""
+
+    title: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    at: float
+    shows: Still | Screen | Card
+    """What the feature shows from `at` on (until its next view)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """Something that takes the archive's main picture, the speakers small beside it, from
+    `start` to `end`: an exhibit presented or a screen shared. It has a chapter, `title`."""
+
+    start: float
+    end: float
+    title: str
+    views: tuple[View, ...]
+    """In time order; the first is shown from `start` whatever its `at`."""
+
+
+@dataclass(frozen=True, slots=True)
 class Timeline:
     start: float
     end: float
@@ -116,6 +158,9 @@ class Timeline:
     presence: tuple[PresenceChange, ...] = ()
     """Admissions, returns to the waiting room, departures...: what a tile without a picture
     says (see `presence`). Empty: judged from the recorded media alone."""
+    features: tuple[Feature, ...] = ()
+    """Exhibits presented and screens shared; while they overlap, the last started is shown
+    (see `stage`)."""
 
 
 @dataclass(frozen=True, slots=True)

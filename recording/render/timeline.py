@@ -3,13 +3,17 @@ each one's place, so the video has no dead air but still shows when the court ro
 
 Output time t (seconds from the start of the archive) falls in a `Piece`: either a stretch
 of session, where wall-clock = `wall_start` + (t - `out_start`), or a recess card. Procedure
-phases map to chapters through the same cut.
+phases map to chapters through the same cut, and so does each stretch an exhibit or a shared
+screen holds the main picture (`stage`): that is a chapter of its own, titled for it, and the
+phase's chapter is split around it (an MP4's chapters are a list, one after the other, and
+cannot overlap): e.g. 法庭调查 0:00–2:00, 原告证据1 合同 2:00–3:10, 法庭调查 3:10–....
 """
 
 import bisect
 from dataclasses import dataclass
 
 from .plan import INTERRUPTED, RECESS, Interval, Timeline
+from .stage import spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +54,11 @@ class OutputTimeline:
         self.duration = t + timeline.end - cursor
         self.frames = round(self.duration * fps)
         self._starts = [p.out_start for p in self.pieces]
-        self.chapters = self._chapters(timeline)
-        self._chapter_starts = [c.start for c in self.chapters]
+        self.phases = self._phases(timeline)
+        """One chapter per procedure phase (what the header says)."""
+        self._phase_starts = [c.start for c in self.phases]
+        self.chapters = self._with_features(timeline)
+        """The archive's chapters: the phases', split around the features'."""
 
     def piece(self, t: float) -> Piece:
         index = bisect.bisect_right(self._starts, t) - 1
@@ -75,11 +82,33 @@ class OutputTimeline:
         return result
 
     def phase_at(self, t: float) -> str | None:
-        """The title of the chapter playing at output time `t`."""
-        index = bisect.bisect_right(self._chapter_starts, t) - 1
-        return self.chapters[index].title if index >= 0 else None
+        """The title of the procedure phase at output time `t`."""
+        index = bisect.bisect_right(self._phase_starts, t) - 1
+        return self.phases[index].title if index >= 0 else None
 
-    def _chapters(self, timeline: Timeline) -> tuple[Chapter, ...]:
+    def _with_features(self, timeline: Timeline) -> tuple[Chapter, ...]:
+        """A chapter for each stretch a feature is shown, the phases' filling the rest."""
+        shortest = 1 / self.fps
+        features = []
+        for span in spans(timeline.features):
+            start = min(self.output_time(span.start), self.duration)
+            end = min(self.output_time(span.end), self.duration)
+            if end - start >= shortest:  # not one wholly in a recess
+                features.append(Chapter(start, end, span.feature.title))
+        chapters = list(features)
+        for phase in self.phases:
+            cursor = phase.start
+            for feature in features:
+                if feature.end <= cursor or feature.start >= phase.end:
+                    continue
+                if feature.start - cursor >= shortest:
+                    chapters.append(Chapter(cursor, feature.start, phase.title))
+                cursor = max(cursor, feature.end)
+            if phase.end - cursor >= shortest:
+                chapters.append(Chapter(cursor, phase.end, phase.title))
+        return tuple(sorted(chapters, key=lambda c: c.start))
+
+    def _phases(self, timeline: Timeline) -> tuple[Chapter, ...]:
         """One chapter per procedure phase, each until the next; phases that fall together
         (e.g. two changes in one recess) leave only the last."""
         starts: list[tuple[float, str]] = []

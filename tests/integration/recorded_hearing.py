@@ -65,6 +65,8 @@ class Person:
     audio_hold: float = 0.0
     """The first audio packets reach the server this much after the audio starts, in one
     burst (all later ones on time)."""
+    colour: tuple[int, int] | None = None
+    """The picture's chroma (U, V) where it is not grey (e.g. a shared screen's own colour)."""
 
 
 @dataclass
@@ -102,6 +104,9 @@ class _Stream:
                 rows = luma.copy().reshape(picture.height, picture.planes[0].line_size)
                 rows[FLASH_ROW:] = 235
                 picture.planes[0].update(rows.tobytes())
+            if person.colour is not None:
+                for plane, value in zip(picture.planes[1:], person.colour, strict=True):
+                    plane.update(bytes([value]) * plane.buffer_size)
             timestamp = index * VIDEO_CLOCK // FPS
             payloads = self._encode_video(picture, timestamp)
         else:

@@ -9,7 +9,7 @@ from recording.anchor import Anchor
 from recording.render import text
 from recording.render.compose import Compositor
 from recording.render.inputs import RenderInputs
-from recording.render.layout import grid_layout
+from recording.render.layout import featured_layout, grid_layout
 from recording.render.plan import (
     Participant,
     PresenceChange,
@@ -20,6 +20,7 @@ from recording.render.plan import (
     say,
 )
 from recording.render.presence import Absence, Whereabouts
+from recording.render.stage import Stage
 from recording.render.timeline import OutputTimeline
 
 S = 1_000_000.0
@@ -90,7 +91,17 @@ def test_the_tile_shows_why_in_the_court_language() -> None:
         layout = grid_layout(1, settings.width, settings.height)
         font = text.find_font()
         timeline = OutputTimeline(plan.timeline, 0, settings.fps)
-        compositor = Compositor(RenderInputs(plan, [microphone_only], layout, timeline, font))
+        compositor = Compositor(
+            RenderInputs(
+                plan,
+                [microphone_only],
+                layout,
+                timeline,
+                font,
+                featured_layout(1, settings.width, settings.height),
+                Stage(()),
+            )
+        )
         frame = compositor.compose(10.0, timeline.piece(10.0), [None], None)
         video = layout.tiles[0].video
         drawn = frame.to_ndarray(format="yuv420p")[
@@ -131,7 +142,17 @@ def test_a_consultation_is_an_absence_with_its_times() -> None:
     layout = grid_layout(2, settings.width, settings.height)
     font = text.find_font()
     timeline = OutputTimeline(plan.timeline, 0, settings.fps)
-    compositor = Compositor(RenderInputs(plan, [detainee, counsel], layout, timeline, font))
+    compositor = Compositor(
+        RenderInputs(
+            plan,
+            [detainee, counsel],
+            layout,
+            timeline,
+            font,
+            featured_layout(2, settings.width, settings.height),
+            Stage(()),
+        )
+    )
     frame = compositor.compose(40.0, timeline.piece(40.0), [None, None], None)
     video = layout.tiles[0].video
     drawn = frame.to_ndarray(format="yuv420p")[
