@@ -104,7 +104,7 @@ def pictures(plan: RenderPlan) -> dict[float, tuple[Planes, Planes, Planes]]:
         for index, frame in enumerate(container.decode(video=0)):
             t = index / 25
             if t in wanted:
-                yuv = frame.to_ndarray(format="yuv420p")
+                yuv = frame.to_ndarray(format="yuv420p").astype(np.uint8)
                 y = yuv[:720]
                 u = yuv[720:900].reshape(360, 640)
                 v = yuv[900:].reshape(360, 640)
@@ -143,14 +143,13 @@ def shows_page(planes: tuple[Planes, Planes, Planes], rect: Rect) -> bool:
     y, u, _ = planes
     white = (crop(y, rect) > 200).mean()
     blue = (crop(u, rect, half=True) > 180).mean()
-    return white > 0.5 and 0.2 < blue < 0.4
+    return bool(white > 0.5 and 0.2 < blue < 0.4)
 
 
 def shows_screen(planes: tuple[Planes, Planes, Planes], rect: Rect) -> bool:
     _, u, v = planes
-    return (crop(u, rect, half=True) < 90).mean() > 0.6 and (
-        crop(v, rect, half=True) > 180
-    ).mean() > 0.6
+    orange = (crop(u, rect, half=True) < 90) & (crop(v, rect, half=True) > 180)
+    return bool(orange.mean() > 0.6)
 
 
 def test_the_page_is_the_main_picture_the_speakers_small_beside_it(
