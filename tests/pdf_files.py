@@ -65,3 +65,18 @@ def nested_forms(levels: int, first: int, box: bytes) -> list[bytes]:
         objects.append(stream(b"/X Do " * 10, form + inner))
     objects.append(stream(b"0 0 1 1 re f", form))
     return objects
+
+
+def coloured_pages(colours: list[tuple[float, float, float]]) -> bytes:
+    """Letter pages, white, each with a large block of its colour (RGB from 0 to 1) over the
+    top half, about 30 % of the page: easy to tell apart once drawn, scaled and encoded."""
+    kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(len(colours)))
+    objects = [CATALOG, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(colours))]
+    for index, (red, green, blue) in enumerate(colours):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R >>"
+            % (4 + 2 * index)
+        )
+        block = b"%.2f %.2f %.2f rg 72 400 468 300 re f" % (red, green, blue)
+        objects.append(stream(b"1 1 1 rg 0 0 612 792 re f " + block))
+    return pdf_bytes(objects)

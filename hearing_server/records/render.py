@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -16,9 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from court.kinds import PHASE_LABELS
 from court.presence import Presence
 from court.roles import ROLE_LABELS
+from evidence import Limits
 from hearing_server.db.database import Database
 from hearing_server.db.models import (
     Case,
+    ExhibitFile,
     Hearing,
     HearingEvent,
     Participant,
@@ -27,11 +30,14 @@ from hearing_server.db.models import (
     Track,
     utcnow,
 )
+from hearing_server.records.features import ExhibitSource, FeatureInputs, archive_features
 from hearing_server.records.files import storage_key
 from hearing_server.records.manifest import ARCHIVE, seal_archive
+from hearing_server.records.presentations import presentations, shares
 from hearing_server.records.rows import add_event
 from recording.render import (
     INTERRUPTED,
+    Feature,
     Interval,
     PhaseChange,
     PresenceChange,
@@ -58,7 +64,8 @@ MAX_RENDER_ATTEMPTS = 3
 class Renderer:
     """Renders archives from the segments under ``root`` into ``storage``, appending each
     archive to its manifest signed with the key at ``key_path``. ``alert`` tells the bench of a
-    hearing (without waiting) that its archive was given up."""
+    hearing (without waiting) that its archive was given up. Exhibits presented are drawn
+    within ``limits``."""
 
     def __init__(
         self,
@@ -68,12 +75,14 @@ class Renderer:
         key_path: Path,
         settings: RenderSettings,
         alert: Callable[[int, str], None],
+        limits: Limits,
     ) -> None:
         self.database = database
         self.storage = storage
         self.root = root
         self.key_path = key_path
         self.settings = settings
+        self.limits = limits
         self._alert = alert
         self._jobs: set[RenderJob] = set()
 
@@ -114,8 +123,9 @@ class Renderer:
             attempt = recording.render_attempts
             manifest_key = recording.manifest_path
             await db.commit()
+        pictures = self.root / f"hearing-{hearing_id}" / f"{ARCHIVE}.exhibits"
         try:
-            plan = await self._plan(hearing_id, recording)
+            plan = await self._plan(hearing_id, recording, pictures)
             job = RenderJob(plan)
             self._jobs.add(job)
             try:
@@ -134,6 +144,7 @@ class Renderer:
                 utcnow(),
             )
         except RenderCancelled:
+            shutil.rmtree(pictures, ignore_errors=True)
             log.info("render of hearing %s stopped; it resumes at the next start", hearing_id)
             async with self.database.session() as db:  # a stop is not a failed attempt
                 recording = await db.get(Recording, recording_id)
@@ -143,6 +154,7 @@ class Renderer:
                 await db.commit()
             return
         except Exception as error:
+            shutil.rmtree(pictures, ignore_errors=True)
             log.exception("rendering the archive of hearing %s failed", hearing_id)
             async with self.database.session() as db:
                 recording = await db.get(Recording, recording_id)
@@ -155,6 +167,7 @@ class Renderer:
                     recording.render_state = "pending"
                     await db.commit()
             return
+        shutil.rmtree(pictures, ignore_errors=True)
         async with self.database.session() as db:
             recording = await db.get(Recording, recording_id)
             assert recording is not None
@@ -187,7 +200,8 @@ class Renderer:
         )
         self._alert(recording.hearing_id, message)
 
-    async def _plan(self, hearing_id: int, recording: Recording) -> RenderPlan:
+    async def _plan(self, hearing_id: int, recording: Recording, pictures: Path) -> RenderPlan:
+        """What to render; the exhibits' pages drawn into `pictures`."""
         async with self.database.session() as db:
             hearing_row = await db.get(Hearing, hearing_id)
             assert hearing_row is not None
@@ -214,6 +228,13 @@ class Renderer:
                     .order_by(HearingEvent.at, HearingEvent.id)
                 )
             )
+            shown = presentations(events, recording.ended_at)
+            files = {
+                row.id: ExhibitSource(row.sha256, row.media_type)
+                for row in await db.scalars(
+                    select(ExhibitFile).where(ExhibitFile.id.in_({p.file_id for p in shown}))
+                )
+            }
         segments: dict[int, list[SegmentRef]] = {}
         tracks: dict[int, Track] = {}
         for segment, track in rows:
@@ -222,10 +243,11 @@ class Renderer:
             tracks[track.id] = track
         language = self.settings.language
         plans = []
+        screens: dict[int, tuple[SegmentRef, ...]] = {}
         for track_id, track in sorted(tracks.items()):
-            if track.source == "screen":
-                # Kept and sealed in its own track; the sharer's tile keeps their camera (the
-                # archive has no picture of its own for a shared screen yet).
+            if track.source == "screen":  # the main picture while shared, not a tile
+                own = screens.get(track.participant_id or -1, ())
+                screens[track.participant_id or -1] = (*own, *segments[track_id])
                 continue
             person = people.get(track.participant_id) if track.participant_id else None
             plans.append(
@@ -237,29 +259,51 @@ class Renderer:
                     segments=tuple(sorted(segments[track_id], key=lambda s: s.start)),
                 )
             )
+        names = {person_id: person.name for person_id, person in people.items()}
+        inputs = FeatureInputs(
+            self.storage,
+            pictures,
+            files,
+            screens,
+            names,
+            self.limits,
+            self.settings.width,
+            language,
+        )
+        bounds = (recording.started_at, recording.ended_at)
+        features = await asyncio.to_thread(
+            archive_features, inputs, shown, shares(events, recording.ended_at), bounds
+        )
         return RenderPlan(
             title=hearing_row.title or case.title,
             case_number=case.number,
             tracks=tuple(plans),
-            timeline=_timeline(
-                recording.started_at, recording.ended_at, events, hearing_row.phase, language
+            timeline=session_timeline(
+                recording.started_at,
+                recording.ended_at,
+                events,
+                hearing_row.phase,
+                language,
+                features,
             ),
             output=self.root / f"hearing-{hearing_id}" / ARCHIVE,
             settings=self.settings,
         )
 
 
-def _timeline(
+def session_timeline(
     start: datetime,
     end: datetime,
     events: list[HearingEvent],
     phase: str | None,
     language: str = "zh",
+    features: tuple[Feature, ...] = (),
 ) -> Timeline:
     """Session bounds from the recording, recesses from its pauses, interruptions (the server
     stopped) until recording started again, chapters from the phases (``phase``, the
-    hearing's last, is its only one when it never changed), worded in ``language``, and
-    each participant's presence (admitted, sent back, left...)."""
+    hearing's last, is its only one when it never changed), worded in ``language``, each
+    participant's presence (admitted, sent back, left...), and the exhibits and screens
+    shown large (`features`)."""
 
     def title(name: str) -> str:
         return say(PHASE_LABELS[name], language) if name in PHASE_LABELS else name
@@ -302,4 +346,5 @@ def _timeline(
         tuple(recesses),
         tuple(phases),
         presence=tuple(presence),
+        features=features,
     )

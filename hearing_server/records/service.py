@@ -26,6 +26,7 @@ from config import Settings
 from court.states import HearingState
 from hearing_server.db.database import Database
 from hearing_server.db.models import utcnow
+from hearing_server.exhibit_store import exhibit_limits
 from hearing_server.records.archive import recording_storage
 from hearing_server.records.live import LiveRecording, Tracked
 from hearing_server.records.recovery import Recovery
@@ -75,6 +76,7 @@ class RecordingService:
             alert=lambda hearing_id, message: self._background.spawn(
                 self._alert(hearing_id, message)
             ),
+            limits=exhibit_limits(settings),
         )
         self._recovery = Recovery(database, self.root)
         self._hearings: dict[int, LiveRecording] = {}

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import av
 import numpy as np
-import numpy.typing as npt
 import pytest
 
 from evidence import Limits, page_pictures
@@ -26,10 +25,21 @@ from recording.render import (
     Timeline,
     View,
 )
-from recording.render.layout import Rect, featured_layout, fit, grid_layout
-from tests.integration.media_sources import BITS, BLOCK, HEIGHT, WIDTH
+from recording.render.layout import featured_layout, fit, grid_layout
+from tests.integration.featured_frames import (
+    ORANGE,
+    Planes,
+    counter_shown,
+    crop,
+    page_rect,
+    planes_at,
+    screen_area,
+    shows_page,
+    shows_screen,
+)
+from tests.integration.media_sources import HEIGHT, WIDTH
 from tests.integration.recorded_hearing import Person, record_hearing
-from tests.pdf_files import CATALOG, pdf_bytes, stream
+from tests.pdf_files import coloured_pages
 
 START = 1_767_100_000.0
 SESSION = 9.0
@@ -38,30 +48,18 @@ PEOPLE = [
     Person("judge", "王法官", "审判长", joins=0.0, leaves=SESSION),
     Person("plaintiff", "张三", "原告", joins=0.0, leaves=SESSION),
 ]
-SCREEN = Person("screen", "", "", joins=2.9, leaves=4.2, colour=(64, 200))
+SCREEN = Person("screen", "", "", joins=2.9, leaves=4.2, colour=ORANGE)
 """张三's shared screen: orange (U 64, V 200)."""
-PAGE_BLUE = b"1 1 1 rg 0 0 612 792 re f 0 0 0.8 rg 72 400 468 300 re f"
 EXHIBIT = Feature(START + 1.0, START + 5.0, "原告证据1 合同", ())
 SHARE = (START + 3.0, START + 4.0)
 AUDIO = (START + 6.0, START + 7.0)
 PHASES = (PhaseChange(START, "法庭调查"), PhaseChange(START + 4.5, "法庭辩论"))
 
-Planes = npt.NDArray[np.uint8]
-
 
 def blue_page(folder: Path) -> Path:
     """A one-page PDF: white, a large blue block where the text would be; drawn to WebP."""
     pdf = folder / "exhibit.pdf"
-    pdf.write_bytes(
-        pdf_bytes(
-            [
-                CATALOG,
-                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-                stream(PAGE_BLUE),
-            ]
-        )
-    )
+    pdf.write_bytes(coloured_pages([(0, 0, 0.8)]))
     [picture] = page_pictures(pdf, folder / "pages", [1280], Limits(), page=1)
     return picture.path
 
@@ -95,102 +93,50 @@ def plan(tmp_path_factory: pytest.TempPathFactory) -> RenderPlan:
 
 
 @pytest.fixture(scope="module")
-def pictures(plan: RenderPlan) -> dict[float, tuple[Planes, Planes, Planes]]:
-    """The archive's Y, U and V planes at a few chosen seconds."""
-    wanted = {1.6, 2.4, 3.6, 4.6, 6.2, 6.8, 8.0}
+def pictures(plan: RenderPlan) -> dict[float, Planes]:
+    """The archive's pictures at a few chosen seconds."""
     RenderJob(plan).run()
-    found = {}
-    with av.open(str(plan.output)) as container:
-        for index, frame in enumerate(container.decode(video=0)):
-            t = index / 25
-            if t in wanted:
-                yuv = frame.to_ndarray(format="yuv420p").astype(np.uint8)
-                y = yuv[:720]
-                u = yuv[720:900].reshape(360, 640)
-                v = yuv[900:].reshape(360, 640)
-                found[t] = (y, u, v)
-    assert set(found) == wanted
-    return found
-
-
-def page_rect(plan: RenderPlan) -> Rect:
-    main = featured_layout(2, 1280, 720).main
-    assert main is not None
-    still = plan.timeline.features[0].views[0].shows
-    assert isinstance(still, Still)
-    with av.open(str(still.path)) as container:
-        stream = container.streams.video[0]
-        return fit(main, stream.width, stream.height)
-
-
-def crop(plane: Planes, rect: Rect, half: bool = False) -> Planes:
-    d = 2 if half else 1
-    return plane[
-        rect.y // d : (rect.y + rect.height) // d, rect.x // d : (rect.x + rect.width) // d
-    ]
-
-
-def counter_shown(luma: Planes, rect: Rect) -> bool:
-    """Whether a tile at `rect` shows a recorded picture (its counter's black/white blocks)."""
-    scale = rect.width / WIDTH
-    row = luma[rect.y + round(BLOCK * scale / 2)]
-    levels = [row[rect.x + round((bit + 0.5) * BLOCK * scale)] for bit in range(BITS)]
-    return all(level < 60 or level > 190 for level in levels)
-
-
-def shows_page(planes: tuple[Planes, Planes, Planes], rect: Rect) -> bool:
-    """Mostly white, with the page's blue block (about 30 % of it) where the PDF has it."""
-    y, u, _ = planes
-    white = (crop(y, rect) > 200).mean()
-    blue = (crop(u, rect, half=True) > 180).mean()
-    return bool(white > 0.5 and 0.2 < blue < 0.4)
-
-
-def shows_screen(planes: tuple[Planes, Planes, Planes], rect: Rect) -> bool:
-    _, u, v = planes
-    orange = (crop(u, rect, half=True) < 90) & (crop(v, rect, half=True) > 180)
-    return bool(orange.mean() > 0.6)
+    return planes_at(plan.output, {1.6, 2.4, 3.6, 4.6, 6.2, 6.8, 8.0})
 
 
 def test_the_page_is_the_main_picture_the_speakers_small_beside_it(
-    plan: RenderPlan, pictures: dict[float, tuple[Planes, Planes, Planes]]
+    plan: RenderPlan, pictures: dict[float, Planes]
 ) -> None:
-    rect = page_rect(plan)
+    still = plan.timeline.features[0].views[0].shows
+    assert isinstance(still, Still)
+    rect = page_rect(still.path, 2)
     featured = featured_layout(2, 1280, 720)
     for t in (1.6, 2.4, 4.6):
         assert shows_page(pictures[t], rect), f"the page at {t} s"
         for tile in featured.tiles:
-            assert counter_shown(pictures[t][0], fit(tile.video, WIDTH, HEIGHT)), t
+            assert counter_shown(pictures[t].y, fit(tile.video, WIDTH, HEIGHT)), t
     grid = grid_layout(2, 1280, 720)
     assert not shows_page(pictures[8.0], rect)
     for tile in grid.tiles:
-        assert counter_shown(pictures[8.0][0], fit(tile.video, WIDTH, HEIGHT)), "the grid after"
+        assert counter_shown(pictures[8.0].y, fit(tile.video, WIDTH, HEIGHT)), "the grid after"
 
 
 def test_a_screen_shared_during_a_presentation_takes_the_picture(
-    pictures: dict[float, tuple[Planes, Planes, Planes]],
+    pictures: dict[float, Planes],
 ) -> None:
-    main = featured_layout(2, 1280, 720).main
-    assert main is not None
-    screen = fit(main, WIDTH, HEIGHT)
-    inside = Rect(screen.x, screen.y + screen.height // 3, screen.width, screen.height // 2)
+    inside = screen_area(2)
     assert shows_screen(pictures[3.6], inside)
     assert not shows_screen(pictures[2.4], inside) and not shows_screen(pictures[4.6], inside)
 
 
 def test_an_audio_exhibit_is_a_card_that_says_whether_it_plays(
-    pictures: dict[float, tuple[Planes, Planes, Planes]],
+    pictures: dict[float, Planes],
 ) -> None:
     main = featured_layout(2, 1280, 720).main
     assert main is not None
-    paused, playing = (crop(pictures[t][0], main) for t in (6.2, 6.8))
+    paused, playing = (crop(pictures[t].y, main) for t in (6.2, 6.8))
     assert (paused < 40).mean() > 0.8, "a dark card"
     assert paused.std() > 5, "with words"
     assert np.abs(paused.astype(int) - playing.astype(int)).mean() > 0.3, "the status changed"
 
 
 def test_chapters_name_the_exhibits_and_split_the_phases(
-    plan: RenderPlan, pictures: dict[float, tuple[Planes, Planes, Planes]]
+    plan: RenderPlan, pictures: dict[float, Planes]
 ) -> None:
     with av.open(str(plan.output)) as container:
         chapters = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hearing_server.db.models import HearingEvent
-from hearing_server.records.render import _timeline
+from hearing_server.records.render import session_timeline
 from recording import SegmentInfo, TrackRecorder
 from recording.anchor import NTP_FRACTION, Anchor, SenderClock, ntp_seconds, rtp_difference
 from recording.render import INTERRUPTED, RECESS, Interval
@@ -116,7 +116,7 @@ def test_an_interruption_runs_until_recording_starts_again() -> None:
         _event("recording_started", 45),
         _event("recording_interrupted", 50),
     ]
-    timeline = _timeline(start, start + timedelta(seconds=60), events, None)
+    timeline = session_timeline(start, start + timedelta(seconds=60), events, None)
     assert timeline.recesses == (
         Interval(WALL + 10, WALL + 20, RECESS),
         Interval(WALL + 30, WALL + 45, INTERRUPTED),

@@ -8,7 +8,7 @@ import pytest
 from court.kinds import PHASE_LABELS, RULES
 from court.roles import ROLE_LABELS, Role
 from hearing_server.db.models import HearingEvent
-from hearing_server.records.render import _timeline
+from hearing_server.records.render import session_timeline
 from recording.render.plan import PresenceChange, say
 
 WALL = 1_767_000_000.0
@@ -53,7 +53,7 @@ def test_chapters_are_titled_in_the_court_language(language: str, titles: list[s
         _event("phase", 5, "identity_check", "investigation"),
         _event("phase", 20, "investigation", "debate"),
     ]
-    timeline = _timeline(start, start + timedelta(seconds=60), events, "debate", language)
+    timeline = session_timeline(start, start + timedelta(seconds=60), events, "debate", language)
     assert [change.name for change in timeline.phases] == titles
     assert say(ROLE_LABELS[Role.PARTY], language) in ("当事人", "Party", "当事人 Party")
 
@@ -67,7 +67,7 @@ def test_presence_changes_reach_the_timeline() -> None:
         _event("muted", 25, None, None, who=3),
         _event("phase", 30, "identity_check", "investigation"),
     ]
-    timeline = _timeline(start, start + timedelta(seconds=60), events, None)
+    timeline = session_timeline(start, start + timedelta(seconds=60), events, None)
     assert timeline.presence == (
         PresenceChange(WALL - 10, "3", "waiting"),
         PresenceChange(WALL - 5, "3", "in_hearing"),
@@ -81,7 +81,7 @@ def test_a_consultation_moves_everyone_in_it_on_the_timeline() -> None:
     ended = _event("consultation_ended", 25, "in_consultation", "in_hearing")
     for event in (began, ended):
         event.data = {"participant_ids": [7, 8]}
-    timeline = _timeline(start, start + timedelta(seconds=60), [began, ended], None)
+    timeline = session_timeline(start, start + timedelta(seconds=60), [began, ended], None)
     assert timeline.presence == (
         PresenceChange(WALL + 10, "7", "in_consultation"),
         PresenceChange(WALL + 10, "8", "in_consultation"),
