@@ -246,8 +246,9 @@ class Renderer:
         screens: dict[int, tuple[SegmentRef, ...]] = {}
         for track_id, track in sorted(tracks.items()):
             if track.source == "screen":  # the main picture while shared, not a tile
-                own = screens.get(track.participant_id or -1, ())
-                screens[track.participant_id or -1] = (*own, *segments[track_id])
+                if track.kind == "video":
+                    own = screens.get(track.participant_id or -1, ())
+                    screens[track.participant_id or -1] = (*own, *segments[track_id])
                 continue
             person = people.get(track.participant_id) if track.participant_id else None
             plans.append(
