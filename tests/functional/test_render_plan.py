@@ -1,5 +1,6 @@
 """What the archive render is given to draw: a shared screen, recorded as a track of its own,
-is kept out of its sharer's tile (which goes on showing their camera). Both databases."""
+is kept out of its sharer's tile (which goes on showing their camera; the screen is the main
+picture while shared, see test_render_exhibits.py). Both databases."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ async def test_a_shared_screen_is_kept_out_of_its_sharers_tile(
         pass
 
     service = RecordingService(database, settings, alert)
-    plan = await service._renderer._plan(hearing.id, recording)
+    plan = await service._renderer._plan(hearing.id, recording, settings.recordings_dir / "p")
     [drawn] = plan.tracks
     assert drawn.participant_id == str(party.id) and drawn.name == "张三"
     assert [s.path.name for s in drawn.segments] == [f"p{party.id}-video-camera.mkv"]
