@@ -1,6 +1,6 @@
 """One recording as the archive page shows it: its hearing's timeline, the chapters, the
-seal as written at close, the archive video's address, and (for staff) its files and the
-grants to parties. Viewing it is written to the audit log."""
+exhibits shown and when, the seal as written at close, the archive video's address, and (for
+staff) its files and the grants to parties. Viewing it is written to the audit log."""
 
 from __future__ import annotations
 
@@ -27,7 +27,13 @@ from hearing_server.db.models import (
 )
 from hearing_server.keys import SETTINGS
 from hearing_server.records.archive import archive_chapters, read_manifest, recording_storage
+from hearing_server.records.shown import shown_exhibits
+from recording.render import RenderSettings
 from recording.storage import Storage
+
+ARCHIVE_TIME = (RenderSettings().recess_card_seconds, RenderSettings().fps)
+"""How the server renders archives (`hearing_server.records.service`): where a moment of the
+hearing is in the video depends on the recess card's length."""
 
 TIMELINE_KINDS = frozenset(
     {
@@ -49,6 +55,8 @@ TIMELINE_KINDS = frozenset(
         "muted_all",
         "share_started",
         "share_stopped",
+        "exhibit_presented",
+        "presentation_stopped",
     }
 )
 """Hearing events shown with a recording. Messages, raised hands and private consultations
@@ -69,6 +77,23 @@ class ChapterOut(BaseModel):
     title: str
     start_seconds: float
     end_seconds: float
+
+
+class ShownOut(BaseModel):
+    start: float
+    end: float
+    pages: list[int] | None = Field(description="A PDF's pages shown, in the order first shown.")
+
+
+class ShownExhibitOut(BaseModel):
+    exhibit_id: int
+    file_id: int
+    label: str = Field(description='As the court numbers it, e.g. "原告证据1".')
+    title: str
+    shown: list[ShownOut] = Field(
+        description="When it was shown: in seconds into the archive video (as chapters_source "
+        "archive), or before the video is made, from the start of the recording."
+    )
 
 
 class SealOut(BaseModel):
@@ -109,6 +134,7 @@ class RecordingDetail(RecordingOut):
         "timeline: procedure phases from the hearing's events, in seconds from the start."
     )
     timeline: list[TimelineEntry]
+    exhibits_shown: list[ShownExhibitOut]
     files: list[FileOut] | None = Field(description="Clerks only.")
     grants: list[GrantOut] | None = Field(description="Judges and clerks only.")
     time_zone: str = Field(
@@ -173,6 +199,7 @@ def register(api: Api) -> None:
             ),
             chapters_source="archive" if chapters is not None else "timeline",
             timeline=[_timeline_entry(e, names) for e in events if e.kind in TIMELINE_KINDS],
+            exhibits_shown=_exhibits_shown(recording, events, chapters is not None),
             files=await _files(ctx, recording, names) if who.role is Role.CLERK else None,
             grants=await _grants(ctx, recording) if staff else None,
             time_zone=ctx.request.app[SETTINGS].court_timezone,
@@ -205,6 +232,25 @@ def _timeline_entry(event: HearingEvent, names: dict[int, str]) -> TimelineEntry
         participant_id=participant_id,
         participant_name=names.get(participant_id) if participant_id is not None else None,
     )
+
+
+def _exhibits_shown(
+    recording: Recording, events: list[HearingEvent], archived: bool
+) -> list[ShownExhibitOut]:
+    if recording.started_at is None:
+        return []
+    end = recording.ended_at or max((e.at for e in events), default=recording.started_at)
+    found = shown_exhibits(events, recording.started_at, end, ARCHIVE_TIME if archived else None)
+    return [
+        ShownExhibitOut(
+            exhibit_id=e.exhibit_id,
+            file_id=e.file_id,
+            label=e.label,
+            title=e.title,
+            shown=[ShownOut(start=s.start, end=s.end, pages=s.pages) for s in e.shown],
+        )
+        for e in found
+    ]
 
 
 def _phase_chapters(recording: Recording, events: list[HearingEvent]) -> list[ChapterOut]:

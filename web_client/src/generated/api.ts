@@ -293,6 +293,7 @@ export interface RecordingDetail {
    */
   chapters_source: "archive" | "timeline";
   timeline: TimelineEntry[];
+  exhibits_shown: ShownExhibitOut[];
   /**
    * Clerks only.
    */
@@ -362,6 +363,29 @@ export interface SessionOut {
    * The court's IANA time zone: what "today" and hearing times mean.
    */
   time_zone: string;
+}
+
+export interface ShownExhibitOut {
+  exhibit_id: number;
+  file_id: number;
+  /**
+   * As the court numbers it, e.g. "原告证据1".
+   */
+  label: string;
+  title: string;
+  /**
+   * When it was shown: in seconds into the archive video (as chapters_source archive), or before the video is made, from the start of the recording.
+   */
+  shown: ShownOut[];
+}
+
+export interface ShownOut {
+  start: number;
+  end: number;
+  /**
+   * A PDF's pages shown, in the order first shown.
+   */
+  pages: number[] | null;
 }
 
 export interface TimelineEntry {

@@ -1,0 +1,74 @@
+"""The exhibits shown in a hearing, for its archive page: each with the stretches it was shown,
+in seconds into the archive video, found the way the renderer places them (the recesses cut
+out and a card put in each one's place, `recording.render.timeline`); before the archive is
+made, in seconds from the start of the recording, as the timeline's chapters are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from hearing_server.db.models import HearingEvent
+from hearing_server.records.features import PDF
+from hearing_server.records.presentations import presentations
+from hearing_server.records.render import session_timeline
+from recording.render.timeline import OutputTimeline
+
+Place = Callable[[datetime], float]
+"""Where a wall-clock instant is, in seconds into the video."""
+
+
+@dataclass
+class Stretch:
+    start: float
+    end: float
+    pages: list[int] | None
+    """A PDF's pages shown, in the order first shown; None for other files."""
+
+
+@dataclass
+class ShownExhibit:
+    exhibit_id: int
+    file_id: int
+    label: str
+    title: str
+    shown: list[Stretch] = field(default_factory=list)
+
+
+def shown_exhibits(
+    events: list[HearingEvent],
+    start: datetime,
+    end: datetime,
+    archive: tuple[float, int] | None,
+) -> list[ShownExhibit]:
+    """Per exhibit file, in the order first shown. `archive`: the recess card's seconds and
+    the frame rate the archive was rendered with; None: it is not made yet."""
+    place = _placer(events, start, end, archive)
+    found: dict[tuple[int, int], ShownExhibit] = {}
+    for shown in presentations(events, end):
+        if shown.end <= start:
+            continue
+        key = (shown.exhibit_id, shown.file_id)
+        exhibit = found.setdefault(
+            key, ShownExhibit(shown.exhibit_id, shown.file_id, shown.label, shown.title)
+        )
+        pages = list(dict.fromkeys(page for _, page in shown.pages)) or [1]
+        exhibit.shown.append(
+            Stretch(
+                place(max(shown.start, start)),
+                place(shown.end),
+                pages if shown.media_type == PDF else None,
+            )
+        )
+    return list(found.values())
+
+
+def _placer(
+    events: list[HearingEvent], start: datetime, end: datetime, archive: tuple[float, int] | None
+) -> Place:
+    if archive is None:
+        return lambda at: max(0.0, (min(at, end) - start).total_seconds())
+    card_seconds, fps = archive
+    timeline = OutputTimeline(session_timeline(start, end, events, None), card_seconds, fps)
+    return lambda at: round(timeline.output_time(at.timestamp()), 3)
