@@ -1,19 +1,23 @@
 """The clerk archive in Chromium: search finds a sealed recording, the player streams it with
-byte ranges and seeks to a chapter, the timeline is listed, and the seal's verification turns
-from valid to broken when one byte of the archive changes on disk."""
+byte ranges and seeks to a chapter and to the moment an exhibit was shown, the timeline is
+listed, and the seal's verification turns from valid to broken when one byte of the archive
+changes on disk."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, Response, expect
 
 from config import Settings
+from hearing_server.db.database import Database
+from hearing_server.db.models import HearingEvent
 from tests.browser.conftest import OpenTab
 from tests.browser.test_staff import log_in
-from tests.sealed_recording import Sealed, make_archive_mp4
+from tests.sealed_recording import T0, Sealed, make_archive_mp4
 
 CHAPTERS = [
     (0, 1200, "法庭调查 Investigation"),
@@ -43,11 +47,28 @@ async def plays_from_chapter(page: Page, chapter: int, since: float, until: floa
     )
 
 
+async def exhibit_shown(database: Database, hearing_id: int) -> None:
+    """原告证据1 shown from 1.5 s to 2.5 s into the hearing (and its archive), on page 2."""
+    shown = {"exhibit_id": 1, "file_id": 1}
+    presented = {**shown, "label": "原告证据1", "title": "借款合同", "page": 2}
+    presented |= {"media_type": "application/pdf", "participant_id": None}
+    async with database.session() as db:
+        for seconds, kind, data in (
+            (1.5, "exhibit_presented", presented),
+            (2.5, "presentation_stopped", shown),
+        ):
+            at = T0 + timedelta(seconds=seconds)
+            db.add(HearingEvent(hearing_id=hearing_id, at=at, kind=kind, actor="x", data=data))
+        await db.commit()
+
+
 async def test_clerk_finds_plays_and_verifies_a_recording(
     open_tab: OpenTab,
     settings: Settings,
     sealed: Sealed,
+    database: Database,
 ) -> None:
+    await exhibit_shown(database, sealed.hearing_id)
     tab = await open_tab("archive-clerk", "/archive", locale="zh-CN")
     page = tab.page
     streamed: list[tuple[str, int]] = []  # (Range header, status) of each archive response
@@ -78,6 +99,14 @@ async def test_clerk_finds_plays_and_verifies_a_recording(
     video = page.get_by_test_id("video")
     await expect(video).to_have_js_property("readyState", 4, timeout=10000)
     await plays_from_chapter(page, 1, 1.2, 2.4)
+    await expect(page.get_by_test_id("exhibit-shown")).to_contain_text("原告证据1 借款合同")
+    moment = page.get_by_test_id("exhibit-moment")
+    await expect(moment).to_have_text("0:01–0:02 （第 2 页）")
+    await page.get_by_test_id("chapter").nth(0).click()
+    await moment.click()
+    await page.wait_for_function(
+        "v => v.currentTime >= 1.5 && v.currentTime < 2.5", arg=await video.element_handle()
+    )
     assert any(asked.startswith("bytes=") and status == 206 for asked, status in streamed), streamed
 
     timeline = page.get_by_test_id("timeline")
@@ -96,6 +125,7 @@ async def test_clerk_finds_plays_and_verifies_a_recording(
     await tab.screenshot("recording-zh")
     await page.get_by_test_id("lang-switch").click()
     await expect(verdict).to_contain_text("Seal valid")
+    await expect(moment).to_have_text("0:01–0:02 (pages 2)")
     await tab.screenshot("recording-en")
 
     archive = settings.recordings_dir / sealed.prefix / "archive.mp4"

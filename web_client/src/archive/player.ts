@@ -1,9 +1,11 @@
 // The archive video, streamed with byte ranges (so the browser seeks without downloading it
-// all), with its chapters: a click plays from there. Staff stream it from the API path (their
+// all), with its chapters and the exhibits shown: a click plays from there. Staff stream it from the API path (their
 // cookie goes along); an invitation holder, whose token a <video> element cannot send, plays a
 // short-lived signed link that is renewed when it stops working.
 import type { ChapterOut, RecordingDetail } from "../generated/api";
 import { el, setText } from "../shared/dom";
+import { clock } from "./clock";
+import { exhibitsShownView } from "./exhibits_shown";
 import { label } from "./labels";
 
 /** Where the player gets a URL the video element can load without headers. */
@@ -18,7 +20,12 @@ const RENEW_AGAIN_MS = 15_000;
 export function playerView(recording: RecordingDetail, source?: VideoSource): HTMLElement {
   const archive = recording.archive;
   if (archive === null || !recording.archive_available) {
-    return el("p", { class: "muted", i18n: "archive.no_video", testid: "no-video" });
+    return el(
+      "div",
+      { class: "player" },
+      el("p", { class: "muted", i18n: "archive.no_video", testid: "no-video" }),
+      exhibitsShownView(recording),
+    );
   }
   const video = el("video", {
     controls: true,
@@ -50,6 +57,11 @@ export function playerView(recording: RecordingDetail, source?: VideoSource): HT
     problem,
     el("div", { class: "buttons" }, download),
     chapterList(recording, video),
+    exhibitsShownView(
+      recording,
+      // as the chapters: moments counted from the start of the hearing do not match the video
+      recording.chapters_source === "archive" ? (at) => playFrom(video, at) : undefined,
+    ),
   );
 }
 
@@ -105,10 +117,7 @@ function chapterList(recording: RecordingDetail, video: HTMLVideoElement): HTMLE
       // the timeline's chapters are phase codes; the archive's are already words
       label("phase", chapter.title),
     );
-    button.addEventListener("click", () => {
-      video.currentTime = chapter.start_seconds;
-      void video.play().catch(() => undefined); // paused is fine: the seek is what was asked
-    });
+    button.addEventListener("click", () => playFrom(video, chapter.start_seconds));
     return { chapter, item: el("li", {}, button) };
   });
   video.addEventListener("timeupdate", () => {
@@ -126,14 +135,11 @@ function chapterList(recording: RecordingDetail, video: HTMLVideoElement): HTMLE
   );
 }
 
-function playing(chapter: ChapterOut, video: HTMLVideoElement): boolean {
-  return video.currentTime >= chapter.start_seconds && video.currentTime < chapter.end_seconds;
+function playFrom(video: HTMLVideoElement, seconds: number): void {
+  video.currentTime = seconds;
+  void video.play().catch(() => undefined); // paused is fine: the seek is what was asked
 }
 
-/** H:MM:SS or M:SS. */
-function clock(seconds: number): string {
-  const whole = Math.floor(seconds);
-  const [h_, m, s] = [Math.floor(whole / 3600), Math.floor((whole % 3600) / 60), whole % 60];
-  const two = (n: number): string => String(n).padStart(2, "0");
-  return h_ > 0 ? `${h_}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
+function playing(chapter: ChapterOut, video: HTMLVideoElement): boolean {
+  return video.currentTime >= chapter.start_seconds && video.currentTime < chapter.end_seconds;
 }
