@@ -20,7 +20,7 @@ from evidence import Limits, Refused, display_images, page_pictures
 from evidence.image import PILLOW_FORMATS
 from hearing_server.exhibit_store import exhibit_key
 from hearing_server.records.presentations import Presentation, Share
-from recording.render import Card, Feature, Screen, SegmentRef, Still, View, say
+from recording.render import Card, Clip, Feature, Play, Screen, SegmentRef, Still, View, say
 from recording.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,14 @@ class ExhibitSource:
 
     sha256: str
     media_type: str
+
+
+@dataclass(frozen=True)
+class Featured:
+    features: tuple[Feature, ...]
+    """In the order they began (of two at once, the presentation first)."""
+    clips: tuple[Clip, ...]
+    """The sound of the audio and video exhibits played."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +70,8 @@ def archive_features(
     shown: Sequence[Presentation],
     shared: Sequence[Share],
     bounds: tuple[datetime, datetime],
-) -> tuple[Feature, ...]:
-    """The features in the order they began (of two at once, the presentation first)."""
+) -> Featured:
+    """What is shown large, and heard, from `shown` and `shared` within `bounds`."""
     drawer = _Drawer(inputs)
     features: list[tuple[datetime, int, Feature]] = []
     for presentation in shown:
@@ -78,13 +86,15 @@ def archive_features(
             view = View(start, Screen(inputs.screens.get(who, ())))
             feature = Feature(start, share.end.timestamp(), title, (view,))
             features.append((share.start, len(features), feature))
-    return tuple(feature for _, _, feature in sorted(features, key=lambda f: (f[0], f[1])))
+    ordered = tuple(feature for _, _, feature in sorted(features, key=lambda f: (f[0], f[1])))
+    return Featured(ordered, tuple(drawer.clips))
 
 
 class _Drawer:
     def __init__(self, inputs: FeatureInputs) -> None:
         self._inputs = inputs
         self._pictures: dict[tuple[int, int], Path | None] = {}
+        self.clips: list[Clip] = []
 
     def presentation(self, shown: Presentation) -> Feature:
         source = self._inputs.files.get(shown.file_id)
@@ -97,14 +107,31 @@ class _Drawer:
         elif media_type in PILLOW_FORMATS:
             views = [View(start, self._shows(shown, 0))]
         elif media_type.startswith(("audio/", "video/")):
-            changes = [(shown.start, False), *shown.playback]
+            changes = [(shown.start, False, 0.0), *shown.playback]
             views = [
                 View(at.timestamp(), Card(heading, self._say(PLAYING if playing else PAUSED)))
-                for at, playing in changes
+                for at, playing, _ in changes
             ]
+            self._clip(shown)
         else:
             views = [View(start, Card(heading, ""))]
         return Feature(start, shown.end.timestamp(), heading, tuple(views))
+
+    def _clip(self, shown: Presentation) -> None:
+        """The stretches it played, each until the next change or the end of the showing."""
+        source = self._inputs.files.get(shown.file_id)
+        ends = [at for at, _, _ in shown.playback[1:]] + [shown.end]
+        plays = tuple(
+            Play(at.timestamp(), until.timestamp(), position)
+            for (at, playing, position), until in zip(shown.playback, ends, strict=True)
+            if playing and until > at
+        )
+        if source is None or not plays:
+            return
+        try:
+            self.clips.append(Clip(self._fetch(source.sha256), plays))
+        except (OSError, ValueError) as error:
+            log.warning("exhibit file %s is not heard in the archive: %s", shown.file_id, error)
 
     def _shows(self, shown: Presentation, page: int) -> Still | Card:
         """Page `page` (0: the image) of the file, or a card saying it cannot be shown."""

@@ -33,9 +33,9 @@ class Presentation:
     end: datetime
     pages: tuple[tuple[datetime, int], ...] = field(default=())
     """The page shown from each instant on, the first at `start` (a PDF's)."""
-    playback: tuple[tuple[datetime, bool], ...] = field(default=())
-    """Playing (True) or paused from each instant on; none logged: not started (an audio or
-    video exhibit's)."""
+    playback: tuple[tuple[datetime, bool, float], ...] = field(default=())
+    """Playing (True) or paused from each instant on, and the position then (seconds into the
+    clip); none logged: not started (an audio or video exhibit's)."""
 
     @property
     def heading(self) -> str:
@@ -80,8 +80,10 @@ def presentations(events: Iterable[HearingEvent], end: datetime) -> list[Present
         elif event.kind == "presentation_page" and (page := _int(data, "page")) is not None:
             current = replace(current, pages=(*current.pages, (event.at, page)))
         elif event.kind == "presentation_playback" and isinstance(data.get("playing"), bool):
-            playing = bool(data["playing"])
-            current = replace(current, playback=(*current.playback, (event.at, playing)))
+            position = data.get("position")
+            at = float(position) if isinstance(position, int | float) and position >= 0 else 0.0
+            change = (event.at, bool(data["playing"]), at)
+            current = replace(current, playback=(*current.playback, change))
         elif event.kind == "presentation_stopped":
             done.append(replace(current, end=event.at))
             current = None

@@ -30,14 +30,18 @@ from hearing_server.db.models import (
     Track,
     utcnow,
 )
-from hearing_server.records.features import ExhibitSource, FeatureInputs, archive_features
+from hearing_server.records.features import (
+    ExhibitSource,
+    Featured,
+    FeatureInputs,
+    archive_features,
+)
 from hearing_server.records.files import storage_key
 from hearing_server.records.manifest import ARCHIVE, seal_archive
 from hearing_server.records.presentations import presentations, shares
 from hearing_server.records.rows import add_event
 from recording.render import (
     INTERRUPTED,
-    Feature,
     Interval,
     PhaseChange,
     PresenceChange,
@@ -272,7 +276,7 @@ class Renderer:
             language,
         )
         bounds = (recording.started_at, recording.ended_at)
-        features = await asyncio.to_thread(
+        featured = await asyncio.to_thread(
             archive_features, inputs, shown, shares(events, recording.ended_at), bounds
         )
         return RenderPlan(
@@ -285,7 +289,7 @@ class Renderer:
                 events,
                 hearing_row.phase,
                 language,
-                features,
+                featured,
             ),
             output=self.root / f"hearing-{hearing_id}" / ARCHIVE,
             settings=self.settings,
@@ -298,13 +302,13 @@ def session_timeline(
     events: list[HearingEvent],
     phase: str | None,
     language: str = "zh",
-    features: tuple[Feature, ...] = (),
+    featured: Featured | None = None,
 ) -> Timeline:
     """Session bounds from the recording, recesses from its pauses, interruptions (the server
     stopped) until recording started again, chapters from the phases (``phase``, the
     hearing's last, is its only one when it never changed), worded in ``language``, each
     participant's presence (admitted, sent back, left...), and the exhibits and screens
-    shown large (`features`)."""
+    shown large and heard (`featured`)."""
 
     def title(name: str) -> str:
         return say(PHASE_LABELS[name], language) if name in PHASE_LABELS else name
@@ -347,5 +351,6 @@ def session_timeline(
         tuple(recesses),
         tuple(phases),
         presence=tuple(presence),
-        features=features,
+        features=featured.features if featured else (),
+        clips=featured.clips if featured else (),
     )

@@ -6,7 +6,7 @@ and one chapter per procedure phase. Modules: `plan` (the input), `timeline` (ar
 vs. wall-clock, chapters), `layout` (grid geometry), `text` (fonts, labels, header, cards),
 `picture` (4:2:0 planes in numpy), `presence` (what a tile without a picture says), `sources` (reading segments back), `speaker` (whom to
 emphasise), `stage` (which exhibit or shared screen is the main picture), `featured` (drawing
-it), `compose` (one frame), `chunk` (a stretch of frames to a file), `assemble`
+it), `clips` (the sound of exhibits played), `compose` (one frame), `chunk` (a stretch of frames to a file), `assemble`
 (chunks to the MP4), `job` (threads, progress, cancel, resume).
 """
 
@@ -16,9 +16,11 @@ from .plan import (
     INTERRUPTED,
     RECESS,
     Card,
+    Clip,
     Feature,
     Interval,
     PhaseChange,
+    Play,
     PresenceChange,
     RenderPlan,
     RenderSettings,
@@ -36,9 +38,11 @@ __all__ = [
     "INTERRUPTED",
     "RECESS",
     "Card",
+    "Clip",
     "Feature",
     "Interval",
     "PhaseChange",
+    "Play",
     "PresenceChange",
     "RenderCancelled",
     "RenderJob",

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from av import AudioFrame
 
+from .clips import ClipSource
 from .compose import Compositor
 from .inputs import RenderInputs
 from .plan import AUDIO_RATE, Screen
@@ -149,13 +150,16 @@ class ChunkRenderer:
                     is None
                 ):
                     speakers[offset] = None
+        for clip in self._plan.timeline.clips:  # heard, but nobody's voice: after the levels
+            mix += self._participant_audio(ClipSource(clip), first, count)
         pcm = (np.clip(mix[lookback:], -1.0, 1.0) * 32767).astype(np.int16)
         return pcm, speakers
 
     def _participant_audio(
-        self, source: AudioSource, first: int, count: int
+        self, source: AudioSource | ClipSource, first: int, count: int
     ) -> npt.NDArray[np.float32]:
-        """Output samples [first, first + count) of one participant (silence on cards)."""
+        """Output samples [first, first + count) of one participant or clip (silence on
+        cards)."""
         samples = np.zeros(count, np.float32)
         for piece in self._timeline.pieces:
             if piece.wall_start is None:

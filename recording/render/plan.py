@@ -147,6 +147,23 @@ class Feature:
 
 
 @dataclass(frozen=True, slots=True)
+class Play:
+    """A clip playing from wall-clock `start` to `end`, from `position` seconds into it."""
+
+    start: float
+    end: float
+    position: float
+
+
+@dataclass(frozen=True, slots=True)
+class Clip:
+    """An audio or video exhibit played in the hearing: its sound goes into the archive's."""
+
+    path: Path
+    plays: tuple[Play, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Timeline:
     start: float
     end: float
@@ -161,6 +178,7 @@ class Timeline:
     features: tuple[Feature, ...] = ()
     """Exhibits presented and screens shared; while they overlap, the last started is shown
     (see `stage`)."""
+    clips: tuple[Clip, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,11 @@ import pytest
 from evidence import Limits, page_pictures
 from recording.render import (
     Card,
+    Clip,
     Feature,
     Interval,
     PhaseChange,
+    Play,
     RenderJob,
     RenderPlan,
     RenderSettings,
@@ -38,7 +40,7 @@ from tests.integration.featured_frames import (
     shows_screen,
 )
 from tests.integration.media_sources import HEIGHT, WIDTH
-from tests.integration.recorded_hearing import Person, record_hearing
+from tests.integration.recorded_hearing import Person, beep_starts, record_hearing
 from tests.pdf_files import coloured_pages
 
 START = 1_767_100_000.0
@@ -54,6 +56,21 @@ EXHIBIT = Feature(START + 1.0, START + 5.0, "原告证据1 合同", ())
 SHARE = (START + 3.0, START + 4.0)
 AUDIO = (START + 6.0, START + 7.0)
 PHASES = (PhaseChange(START, "法庭调查"), PhaseChange(START + 4.5, "法庭辩论"))
+
+
+def sound_clip(folder: Path) -> Path:
+    """A WAV of 3 s: silence, then from 2 s a 1 kHz tone."""
+    path = folder / "recording.wav"
+    t = np.arange(3 * 48000) / 48000
+    tone = np.where(t >= 2.0, 0.5 * np.sin(2 * np.pi * 1000 * t), 0.0)
+    pcm = (tone * 32767).astype(np.int16).reshape(1, -1)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("pcm_s16le", rate=48000, layout="mono")
+        frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
+        frame.sample_rate = 48000
+        out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    return path
 
 
 def blue_page(folder: Path) -> Path:
@@ -86,7 +103,15 @@ def plan(tmp_path_factory: pytest.TempPathFactory) -> RenderPlan:
         title="张三诉李四合同纠纷",
         case_number="(2026)京0105民初1235号",
         tracks=tuple(t for t in tracks if t.participant_id != "screen"),
-        timeline=Timeline(START, START + SESSION, (), PHASES, features=features),
+        timeline=Timeline(
+            START,
+            START + SESSION,
+            (),
+            PHASES,
+            features=features,
+            # played from 6.5 s to 7 s, from 2 s into it: the tone at once
+            clips=(Clip(sound_clip(directory), (Play(AUDIO[0] + 0.5, AUDIO[1], 2.0),)),),
+        ),
         output=directory / "archive.mp4",
         settings=RenderSettings(chunk_seconds=3.0),
     )
@@ -157,3 +182,20 @@ def test_chapters_name_the_exhibits_and_split_the_phases(
     ends = [end for _, _, end in chapters]
     assert ends[:-1] == pytest.approx(starts[1:], abs=0.01), "one after the other"
     assert ends[-1] == pytest.approx(SESSION, abs=0.05)
+
+
+def test_an_exhibit_played_is_heard_from_where_it_played(
+    plan: RenderPlan, pictures: dict[float, Planes]
+) -> None:
+    assert beep_starts(plan.output) == pytest.approx(6.5, abs=0.03)
+    with av.open(str(plan.output)) as container:
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=48000)
+        pcm = np.concatenate(
+            [
+                f.to_ndarray().reshape(-1)
+                for frame in container.decode(audio=0)
+                for f in resampler.resample(frame)
+            ]
+        )
+    loud = np.flatnonzero(np.abs(pcm) > 0.25) / 48000
+    assert loud[-1] == pytest.approx(7.0, abs=0.03), "until it was paused"

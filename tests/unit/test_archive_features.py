@@ -18,7 +18,7 @@ from hearing_server.exhibit_store import store_once
 from hearing_server.records.features import ExhibitSource, FeatureInputs, archive_features
 from hearing_server.records.presentations import presentations, shares
 from recording.anchor import Anchor
-from recording.render import Card, Screen, SegmentRef, Still
+from recording.render import Card, Play, Screen, SegmentRef, Still
 from recording.storage import LocalStorage
 from tests.pdf_files import coloured_pages
 
@@ -54,6 +54,7 @@ def test_each_kind_of_file_becomes_what_the_archive_shows(tmp_path: Path) -> Non
     pdf = stored(storage, tmp_path / "a.pdf", coloured_pages([(0, 0, 0.8), (0.8, 0, 0)]))
     Image.new("RGB", (300, 200), (0, 200, 0)).save(tmp_path / "b.png")
     png = stored(storage, tmp_path / "b.png", (tmp_path / "b.png").read_bytes())
+    sound = stored(storage, tmp_path / "c.m4a", b"ID3 a recording")
     screen = SegmentRef(tmp_path / "s.mkv", T0.timestamp(), T0.timestamp() + 5, Anchor(0, 0, 1))
     events = [
         event(10, "exhibit_presented", **presented(1, 10, "application/pdf")),
@@ -77,7 +78,7 @@ def test_each_kind_of_file_becomes_what_the_archive_shows(tmp_path: Path) -> Non
         files={
             10: ExhibitSource(pdf, "application/pdf"),
             20: ExhibitSource(png, "image/png"),
-            30: ExhibitSource("0" * 64, "audio/mp4"),
+            30: ExhibitSource(sound, "audio/mp4"),
         },
         screens={5: (screen,)},
         names={5: "张三"},
@@ -86,7 +87,8 @@ def test_each_kind_of_file_becomes_what_the_archive_shows(tmp_path: Path) -> Non
         language="zh",
     )
     shown = presentations(events, END)
-    found = archive_features(inputs, shown, shares(events, END), (T0, END))
+    featured = archive_features(inputs, shown, shares(events, END), (T0, END))
+    found = featured.features
     assert [(f.title, f.start - T0.timestamp(), f.end - T0.timestamp()) for f in found] == [
         ("原告证据1 标题", 10, 20),
         ("原告证据2 标题", 20, 30),
@@ -107,6 +109,10 @@ def test_each_kind_of_file_becomes_what_the_archive_shows(tmp_path: Path) -> Non
         Card("原告证据3 标题", "已暂停"),
     ]
     assert missing[0].shows == Card("原告证据4 标题", "无法显示")
+    [clip] = featured.clips
+    assert clip.path.read_bytes() == b"ID3 a recording" and clip.plays == (
+        Play(T0.timestamp() + 41, T0.timestamp() + 45, 0.0),
+    ), "heard while it played"
     assert share[0].shows == Screen((screen,))
 
 
@@ -124,5 +130,5 @@ def test_a_page_the_pdf_does_not_have_is_a_card(tmp_path: Path) -> None:
         640,
         "en",
     )
-    [exhibit] = archive_features(inputs, presentations(events, END), [], (T0, END))
+    [exhibit] = archive_features(inputs, presentations(events, END), [], (T0, END)).features
     assert exhibit.views[0].shows == Card("原告证据1 标题", "Cannot be shown")
