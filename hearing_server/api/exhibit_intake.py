@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from court.exhibits import exhibit_label
-from evidence import Exceeded, Refusal, Refused, Unit, display_name, inspect_file
+from evidence import Exceeded, Inspection, Kind, Refusal, Refused, Unit, display_name, inspect_file
 from hearing_server.api.errors import ApiError
 from hearing_server.api.exhibit_scope import case_event
 from hearing_server.api.routing import Ctx
@@ -97,6 +97,7 @@ async def finish_upload(
         size_bytes=inspection.size,
         original_name=upload.original_name,
         display_name=display_name(upload.original_name),
+        pages=page_count(inspection),
     )
     ctx.db.add(row)
     try:
@@ -120,3 +121,10 @@ async def finish_upload(
     await ctx.db.commit()
     await asyncio.to_thread(discard, path)
     return row
+
+
+def page_count(inspection: Inspection) -> int | None:
+    """What the screen shows of the file page by page: a PDF's pages, an image as one."""
+    if inspection.kind is Kind.IMAGE:
+        return 1
+    return inspection.pages if inspection.kind is Kind.DOCUMENT else None

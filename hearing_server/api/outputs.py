@@ -137,6 +137,10 @@ class ExhibitFileOut(BaseModel):
     size_bytes: int
     original_name: str
     display_name: str
+    pages: int | None = Field(
+        description="A PDF's pages, 1 for an image (both shown page by page at "
+        "/exhibit-files/{id}/pages/{n}); null for audio and video."
+    )
 
 
 def exhibit_file_out(f: ExhibitFile) -> ExhibitFileOut:
@@ -148,4 +152,5 @@ def exhibit_file_out(f: ExhibitFile) -> ExhibitFileOut:
         size_bytes=f.size_bytes,
         original_name=f.original_name,
         display_name=f.display_name,
+        pages=f.pages,
     )

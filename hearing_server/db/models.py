@@ -327,6 +327,9 @@ class Exhibit(Base):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+    first_shown_at: Mapped[datetime | None]
+    """When it was first put on screen in one of the case's hearings: from then on everyone
+    taking part sees it, as after the exchange (court.exhibits.sees_exhibit)."""
 
 
 class ExhibitFile(Base):
@@ -348,6 +351,8 @@ class ExhibitFile(Base):
     """The name the file was uploaded with, exactly as given (shown, never used as a path)."""
     display_name: Mapped[str] = mapped_column(String(500))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    pages: Mapped[int | None]
+    """A PDF's page count, 1 for an image, None for audio and video."""
 
 
 class ExhibitUpload(Base):
