@@ -125,19 +125,22 @@ def sees_exhibit(
     exchanged: bool,
     withdrawn_before_exchange: bool,
     called: bool = False,
+    shown: bool = False,
 ) -> bool:
     """May this person see an exhibit?
 
     The bench sees all. Before the exchange each side sees only its own exhibits and the
     court's; after it everyone taking part sees all, except those withdrawn before the
-    exchange (the other side never received them). Observers see none, nor does a witness
-    the court has not called (``called``: admitted into the hearing now).
+    exchange (the other side never received them). An exhibit put on screen in one of the
+    case's hearings (``shown``) was disclosed there: everyone taking part sees it from then
+    on, exchange or not. Observers see none, nor does a witness the court has not called
+    (``called``: admitted into the hearing now).
     """
     if role in BENCH:
         return True
     if role not in _TAKING_PART or (role is Role.WITNESS and not called):
         return False
-    if exhibit_side is ExhibitSide.COURT or exhibit_side is viewer_side:
+    if exhibit_side is ExhibitSide.COURT or exhibit_side is viewer_side or shown:
         return True
     return exchanged and not withdrawn_before_exchange
 

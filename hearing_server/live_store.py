@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from court.roles import Role
 from court.states import HearingState
+from hearing_server.admission_events import ADMISSION_EVENTS
 from hearing_server.auth import PrincipalKind
 from hearing_server.db.database import Database
 from hearing_server.db.models import Hearing, HearingEvent, Participant, User, utcnow
@@ -141,13 +142,6 @@ def _identity(participant: Participant, label: str, expires_at: datetime | None 
     )
 
 
-ADMISSION_EVENTS = {
-    "admitted": True,
-    "sent_back": False,
-    "left": False,
-    "removed": False,
-    "invitation_ended": False,
-}
 MUTE_EVENTS = {"muted": True, "unmuted": False, "muted_all": True}
 
 

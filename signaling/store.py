@@ -66,6 +66,24 @@ class Identity:
     """When the invitation they connected with stops working (None: staff and terminals)."""
 
 
+@dataclass(frozen=True)
+class ShownFile:
+    """An exhibit's file as put on the courtroom's screen: what everyone in the hearing is told
+    of it (the pictures themselves come from the REST API, through signed links)."""
+
+    exhibit_id: int
+    label: str
+    """Its name in its side's list, in Chinese (原告证据1)."""
+    label_en: str
+    """The same in English ("Plaintiff's exhibit 1")."""
+    title: str
+    file_id: int
+    media_type: str
+    display_name: str
+    pages: int | None
+    """A PDF's pages, 1 for an image, None for audio and video."""
+
+
 class AuthenticationError(Exception):
     """The credentials do not admit this connection; ``code`` and the message say why."""
 

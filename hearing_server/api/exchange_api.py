@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict
 from court.permissions import Action
 from hearing_server.api.errors import ApiError
 from hearing_server.api.exhibit_scope import (
-    Exchange,
     Standing,
     case_event,
     case_standing,
@@ -22,6 +21,7 @@ from hearing_server.api.fields import CourtTime
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.audit import audit
 from hearing_server.db.models import EvidenceExchange, utcnow
+from hearing_server.exhibit_visibility import Exchange
 
 
 class ExchangeIn(BaseModel):

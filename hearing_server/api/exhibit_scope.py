@@ -7,29 +7,27 @@ hearings still to be held or under way."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from court.exhibits import ExhibitSide, exchange_time, is_exchanged, sees_exhibit, side_of
+from court.exhibits import ExhibitSide, side_of
 from court.permissions import Action
 from court.roles import Role
-from court.states import LIVE, PLANNED, HearingState
+from court.states import PLANNED, HearingState
+from hearing_server.admission_events import admitted_now
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.routing import Ctx
 from hearing_server.api.scope import sees_court
 from hearing_server.auth import Principal, PrincipalKind
 from hearing_server.db.models import (
     Case,
-    EvidenceExchange,
     Exhibit,
     Hearing,
     HearingEvent,
     Participant,
-    utcnow,
 )
-from hearing_server.live_store import ADMISSION_EVENTS
+from hearing_server.exhibit_visibility import Exchange, case_exchange, seen_by
 
 
 @dataclass(frozen=True)
@@ -56,23 +54,6 @@ class Standing:
         ctx.require(action, self.state)
 
 
-@dataclass(frozen=True)
-class Exchange:
-    """A case's exchange, as it stands now."""
-
-    deadline: datetime | None
-    opened_at: datetime | None
-    now: datetime
-
-    @property
-    def at(self) -> datetime | None:
-        return exchange_time(self.deadline, self.opened_at)
-
-    @property
-    def done(self) -> bool:
-        return is_exchanged(self.deadline, self.opened_at, self.now)
-
-
 async def case_standing(ctx: Ctx, case_id: int) -> Standing:
     """The caller's standing on the case: 404 when it is not there or not theirs (another
     court, another hearing's case), 403 at a detention-centre terminal."""
@@ -95,7 +76,9 @@ async def case_standing(ctx: Ctx, case_id: int) -> Standing:
     hearing = await ctx.db.get(Hearing, who.hearing_id)
     if participant is None or hearing is None or hearing.case_id != case.id:
         raise not_found(f"case {case_id}")
-    called = participant.role is Role.WITNESS and await _called(ctx, hearing, participant.id)
+    called = participant.role is Role.WITNESS and await admitted_now(
+        ctx.db, hearing, participant.id
+    )
     side = side_of(participant.role, participant.side)
     return Standing(who, case, side, participant, hearing, called)
 
@@ -142,26 +125,12 @@ def require_view(ctx: Ctx, standing: Standing) -> None:
 
 
 async def exchange_of(ctx: Ctx, case_id: int) -> Exchange:
-    row = await ctx.db.get(EvidenceExchange, case_id)
-    if row is None:
-        return Exchange(None, None, utcnow())
-    return Exchange(row.deadline, row.opened_at, utcnow())
+    return await case_exchange(ctx.db, case_id)
 
 
 def sees(standing: Standing, exhibit: Exhibit, exchange: Exchange) -> bool:
     """Whether the caller sees this exhibit now (court/exhibits.py's rule)."""
-    at = exchange.at
-    withdrawn_before = exhibit.withdrawn_at is not None and (
-        not exchange.done or at is None or exhibit.withdrawn_at < at
-    )
-    return sees_exhibit(
-        standing.who.role,
-        standing.side,
-        exhibit.side,
-        exchanged=exchange.done,
-        withdrawn_before_exchange=withdrawn_before,
-        called=standing.called,
-    )
+    return seen_by(standing.who.role, standing.side, standing.called, exhibit, exchange)
 
 
 async def visible_exhibits(ctx: Ctx, standing: Standing) -> list[Exhibit]:
@@ -200,19 +169,3 @@ async def case_event(
                 data=data,
             )
         )
-
-
-async def _called(ctx: Ctx, hearing: Hearing, participant_id: int) -> bool:
-    """Whether the hearing is under way and its timeline last says this person was admitted."""
-    if hearing.state not in LIVE:
-        return False
-    events = await ctx.db.scalars(
-        select(HearingEvent)
-        .where(HearingEvent.hearing_id == hearing.id, HearingEvent.kind.in_(ADMISSION_EVENTS))
-        .order_by(HearingEvent.id)
-    )
-    admitted = False
-    for event in events:
-        if (event.data or {}).get("participant_id") == participant_id:
-            admitted = ADMISSION_EVENTS[event.kind]
-    return admitted
