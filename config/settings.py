@@ -26,6 +26,8 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _ENV_PREFIX = "HEARING_"
+EXHIBIT_LINK_SECONDS = 8 * 3600
+"""How long a signed link to an exhibit file works unless configured: a long hearing's day."""
 
 
 class SettingsError(Exception):
@@ -228,6 +230,13 @@ class Settings(BaseSettings):
         ge=256 << 20,
         description="Address space of the process reading one audio or video file (FFmpeg "
         "alone takes about 150 MB of it).",
+    )
+    exhibit_link_seconds: int = Field(
+        default=EXHIBIT_LINK_SECONDS,
+        ge=60,
+        le=7 * 24 * 3600,
+        description="How long a signed link to an exhibit file or its pages works (for <img> "
+        "and <video> elements, which cannot send credentials): a hearing's length.",
     )
     upload_dir: Path | None = Field(
         default=None,

@@ -17,6 +17,8 @@ from hearing_server.api import (
     cases_api,
     exchange_api,
     exhibit_files_api,
+    exhibit_links_api,
+    exhibit_pages_api,
     exhibit_uploads_api,
     exhibits_api,
     notices_api,
@@ -79,6 +81,8 @@ def build_api() -> Api:
         exhibits_api,
         exhibit_uploads_api,
         exhibit_files_api,
+        exhibit_links_api,
+        exhibit_pages_api,
         exchange_api,
         opinions_api,
     ):

@@ -1,7 +1,7 @@
 """An exhibit's file (docs/architecture.md#exhibits), shown inline or downloaded, with byte
 ranges (a viewer seeks in a clip, a phone resumes a download), to whoever sees the exhibit
-(exhibit_scope.py). Every request is written to the audit log with the bytes it got, as for
-recordings."""
+(exhibit_file_access.py), with their credentials or a signed link standing for them. Every
+request is written to the audit log with the bytes it got, as for recordings."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ import asyncio
 import mimetypes
 
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from hearing_server.api.errors import ApiError, not_found
-from hearing_server.api.exhibit_scope import exhibit_standing
+from hearing_server.api.errors import ApiError
+from hearing_server.api.exhibit_file_access import LinkQuery, file_access
 from hearing_server.api.file_response import StoredFileResponse, asked_range, content_disposition
 from hearing_server.api.routing import Api, Binary, Ctx
 from hearing_server.audit import audit
-from hearing_server.db.models import ExhibitFile
 from hearing_server.exhibit_store import exhibit_key
 from hearing_server.keys import SETTINGS
 from hearing_server.records.archive import recording_storage
@@ -35,7 +34,7 @@ MEDIA_TYPES = (
 """What evidence.inspect_file accepts a file as."""
 
 
-class ExhibitFileQuery(BaseModel):
+class ExhibitFileQuery(LinkQuery):
     download: bool = Field(
         default=False, description="Save as a file (attachment) instead of showing it inline."
     )
@@ -51,18 +50,12 @@ def register(api: Api) -> None:
         binary=Binary(
             MEDIA_TYPES[0], "the file as uploaded", ranges=True, other_types=MEDIA_TYPES[1:]
         ),
+        errors=(503,),
+        signed_links=True,
     )
     async def get_exhibit_file(ctx: Ctx, query: ExhibitFileQuery) -> web.StreamResponse:
-        file_id = ctx.ids["exhibit_file_id"]
-        row = await ctx.db.get(ExhibitFile, file_id)
-        if row is None:
-            raise not_found(f"exhibit file {file_id}")
-        try:
-            exhibit, standing, _ = await exhibit_standing(ctx, row.exhibit_id)
-        except ApiError as exc:
-            if exc.status == 404:
-                raise not_found(f"exhibit file {file_id}") from exc
-            raise
+        access = await file_access(ctx, query.link)
+        row, exhibit = access.file, access.exhibit
         storage = recording_storage(ctx.request.app[SETTINGS])
         key = exhibit_key(row.sha256)
         size = await _stored_size(storage, key)
@@ -86,7 +79,7 @@ def register(api: Api) -> None:
             headers["Content-Range"] = part.content_range(size)
         audit(
             ctx.db,
-            standing.who.label,
+            access.standing.who.label,
             "download_exhibit_file" if query.download else "view_exhibit_file",
             "exhibit_file",
             row.id,
@@ -96,6 +89,7 @@ def register(api: Api) -> None:
                 "sha256": row.sha256,
                 "range": f"bytes {start}-{start + length - 1}/{size}",
                 "bytes": length,
+                "via": access.via,
             },
         )
         return StoredFileResponse(

@@ -87,6 +87,18 @@ export interface ExchangeOut {
   exchanged_at: string | null;
 }
 
+export interface ExhibitFileLinks {
+  /**
+   * The file itself without credentials until expires_at (byte ranges, so a <video> element can seek); add `&download=true` to save it.
+   */
+  file_url: string;
+  /**
+   * A page of it as a picture: replace the literal `{page}` (from 1) and `{width}` (480, 960 or 1600).
+   */
+  page_url: string;
+  expires_at: string;
+}
+
 export interface ExhibitFileOut {
   id: number;
   seq: number;
@@ -95,6 +107,10 @@ export interface ExhibitFileOut {
   size_bytes: number;
   original_name: string;
   display_name: string;
+  /**
+   * A PDF's pages, 1 for an image (both shown page by page at /exhibit-files/{id}/pages/{n}); null for audio and video.
+   */
+  pages: number | null;
 }
 
 export interface ExhibitOut {
