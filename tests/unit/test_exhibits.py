@@ -101,6 +101,15 @@ def test_after_the_exchange_everyone_taking_part_sees_all_but_what_was_withdrawn
     assert _sees(Role.PARTY, S.DEFENDANT, S.DEFENDANT, withdrawn_before_exchange=True)
 
 
+def test_an_exhibit_shown_in_court_is_seen_by_everyone_taking_part_exchange_or_not() -> None:
+    assert _sees(Role.PARTY, S.DEFENDANT, S.PLAINTIFF, shown=True)
+    assert _sees(Role.INTERPRETER, None, S.DEFENDANT, shown=True)
+    assert _sees(Role.COUNSEL, S.DEFENCE, S.PROSECUTION, shown=True, withdrawn_before_exchange=True)
+    assert _sees(Role.WITNESS, None, S.PLAINTIFF, shown=True, called=True)
+    assert not _sees(Role.WITNESS, None, S.PLAINTIFF, shown=True)
+    assert not _sees(Role.OBSERVER, None, S.PLAINTIFF, shown=True)
+
+
 @pytest.mark.parametrize("exchanged", [False, True])
 def test_observers_admins_and_uncalled_witnesses_see_none(exchanged: bool) -> None:
     for exhibit in ExhibitSide:
