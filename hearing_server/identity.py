@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from court.roles import Role
+from court.states import LIVE
 from hearing_server.auth import Principal, PrincipalKind, token_hash
-from hearing_server.db.models import AuthSession, Participant, Terminal, User, utcnow
+from hearing_server.db.models import AuthSession, Hearing, Participant, Terminal, User, utcnow
 from hearing_server.invitations import InvitationStatus, invitation_status
 
 SESSION_COOKIE = "hs_session"
@@ -73,7 +74,8 @@ async def session_principal(db: AsyncSession, token: str) -> Principal | None:
 async def holder_principal(db: AsyncSession, kind: PrincipalKind, number: int) -> Principal | None:
     """Whom a credential made earlier (a signed link) was made for, as they stand now: None
     once their account is deactivated or their invitation withdrawn or expired, since the
-    credential stands for theirs. Terminals hold no such credentials."""
+    credential stands for theirs. Terminals hold no such credentials (their detainees' seats
+    do)."""
     if kind is PrincipalKind.USER:
         user = await db.get(User, number)
         return user_principal(user) if user is not None and user.active else None
@@ -81,8 +83,23 @@ async def holder_principal(db: AsyncSession, kind: PrincipalKind, number: int) -
         participant = await db.get(Participant, number)
         if participant is None:
             return None
+        if participant.invitation_token_hash is None:
+            return await _seat_holder(db, participant)
         active = invitation_status(participant, utcnow()) is InvitationStatus.ACTIVE
         return participant_principal(participant) if active else None
+    return None
+
+
+async def _seat_holder(db: AsyncSession, seat: Participant) -> Principal | None:
+    """A seat taken without an invitation (the live hearing makes links for its seats): a staff
+    member's stands for them while their account is active; a detainee's at a terminal for the
+    seat while its hearing is under way (the terminal is shared outside it)."""
+    if seat.user_id is not None:
+        user = await db.get(User, seat.user_id)
+        return user_principal(user) if user is not None and user.active else None
+    if seat.role is Role.DETAINEE and seat.detention_centre_id is not None:
+        hearing = await db.get(Hearing, seat.hearing_id)
+        return participant_principal(seat) if hearing and hearing.state in LIVE else None
     return None
 
 

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 
 from hearing_server.api.errors import ApiError, not_found
-from hearing_server.api.exhibit_links import checked_link, exhibit_link_secret, link_principal
 from hearing_server.api.exhibit_scope import Standing, exhibit_standing
+from hearing_server.api.link_access import link_principal, refused
 from hearing_server.api.routing import Ctx
 from hearing_server.db.models import Exhibit, ExhibitFile
+from hearing_server.exhibit_links import checked_link, exhibit_link_secret
 from hearing_server.keys import SETTINGS
+from hearing_server.link_signing import LinkRefused
 
 
 class LinkQuery(BaseModel):
@@ -42,7 +44,10 @@ async def file_access(ctx: Ctx, link: str | None) -> FileAccess:
     file_id = ctx.ids["exhibit_file_id"]
     via = "credentials"
     if link is not None:
-        match = checked_link(await link_secret(ctx), file_id, link)
+        try:
+            match = checked_link(await link_secret(ctx), file_id, link)
+        except LinkRefused as exc:
+            raise refused(exc) from exc
         ctx.principal = await link_principal(ctx.db, match)
         via = "signed_link"
     row = await ctx.db.get(ExhibitFile, file_id)

@@ -1,4 +1,4 @@
-"""Signed links to an exhibit file and its pages (exhibit_links.py), for the evidence screens'
+"""Signed links to an exhibit file and its pages (hearing_server/exhibit_links.py), for the evidence screens'
 <img> and <video> elements, which cannot send the caller's credentials."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from hearing_server.api.exhibit_file_access import file_access, link_secret
-from hearing_server.api.exhibit_links import exhibit_link
-from hearing_server.api.link_signing import holder
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.audit import audit
+from hearing_server.exhibit_links import exhibit_link
 from hearing_server.keys import SETTINGS
+from hearing_server.link_signing import holder
 
 
 class ExhibitFileLinks(BaseModel):

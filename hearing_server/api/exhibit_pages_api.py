@@ -31,8 +31,6 @@ waits for the first and then reads what it stored."""
 class PageQuery(LinkQuery):
     width: int = Field(
         default=DEFAULT_WIDTH,
-        ge=1,
-        le=100_000,
         description=f"Pixels: one of {', '.join(map(str, WIDTHS))} (400 otherwise).",
     )
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from hearing_server.api import recording_links
 from hearing_server.api.errors import ApiError
 from hearing_server.api.file_response import StoredFileResponse, asked_range, content_disposition
+from hearing_server.api.link_access import link_principal
 from hearing_server.api.recording_access import Access, retrieve
 from hearing_server.api.routing import Api, Binary, Ctx
 from hearing_server.audit import audit
@@ -137,7 +138,7 @@ async def _present_link(ctx: Ctx, query: ArchiveQuery) -> str:
     match = recording_links.check(
         secret, ctx.ids["recording_id"], query.by, query.expires, query.signature
     )
-    ctx.principal = await recording_links.link_principal(ctx.db, match)
+    ctx.principal = await link_principal(ctx.db, match)
     return "signed_link"
 
 

@@ -3,7 +3,7 @@
 A media element fetches its source itself, without an Authorization header (and, on another
 origin, without cookies), and seeks with Range requests of its own. So a caller who may
 retrieve a recording asks for a link: the recording id, who asked and an expiry a few minutes
-away, signed as link_signing.py says. Presented to the streaming endpoint the link stands for its
+away, signed as hearing_server/link_signing.py says. Presented to the streaming endpoint the link stands for its
 holder's credentials: the same access rules are checked again at each use (a grant withdrawn
 meanwhile ends it) and each use is audited under that person's name.
 """
@@ -14,13 +14,11 @@ import re
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from hearing_server.api import link_signing
+from hearing_server import link_signing
 from hearing_server.api.errors import ApiError
-from hearing_server.api.link_signing import holder
-from hearing_server.auth import Principal, PrincipalKind
-from hearing_server.identity import holder_principal
+from hearing_server.api.link_access import refused
+from hearing_server.auth import Principal
+from hearing_server.link_signing import LinkRefused, holder
 
 LINK_SECONDS = 300
 """How long a link works: long enough to start watching; a player that seeks after that gets
@@ -60,13 +58,9 @@ def check(
     expired one."""
     if by is None or expires is None or given is None:
         raise ApiError(403, "link_invalid", "a signed link needs all of by, expires and signature")
-    return link_signing.verified(key, _PURPOSE, recording_id, by, expires, given, "recording", now)
-
-
-async def link_principal(db: AsyncSession, match: re.Match[str]) -> Principal:
-    """Who the link was made for, as they are now (a deactivated account, or an invitation
-    withdrawn or expired, has no links)."""
-    who = await holder_principal(db, PrincipalKind(match.group(1)), int(match.group(2)))
-    if who is None:
-        raise ApiError(403, "link_invalid", "whoever this link was made for can no longer use it")
-    return who
+    try:
+        return link_signing.verified(
+            key, _PURPOSE, recording_id, by, expires, given, "recording", now
+        )
+    except LinkRefused as exc:
+        raise refused(exc) from exc

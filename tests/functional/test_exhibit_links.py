@@ -14,9 +14,9 @@ from config import Settings
 from court.roles import Role
 from court.states import HearingState
 from hearing_server.api import recording_links
-from hearing_server.api.exhibit_links import exhibit_link, exhibit_link_secret
 from hearing_server.db.database import Database
 from hearing_server.db.models import Hearing, Participant
+from hearing_server.exhibit_links import exhibit_link, exhibit_link_secret
 from tests.callers import Caller, NewCaller, World, expire_invitation
 from tests.functional.test_exhibit_pages import error_code, size_of
 from tests.functional.test_exhibit_uploads import picture, upload

@@ -1,8 +1,9 @@
-"""What every signed link of the server shares (recording_links.py, exhibit_links.py): an
+"""What every signed link of the server shares (api/recording_links.py, exhibit_links.py): an
 HMAC-SHA256 over what the link reaches, whom it was made for and when it expires, under a key
 derived from the server's Ed25519 signing key, so there is no other secret to keep (a new
 signing key also ends every link). Each kind of link derives its own key with its own label and
-signs its own purpose word, so a link of one kind never passes as another."""
+signs its own purpose word, so a link of one kind never passes as another. No HTTP here: the live
+hearing makes links too; the REST API answers a `LinkRefused` with 403 and its code."""
 
 from __future__ import annotations
 
@@ -17,12 +18,20 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from hearing_server.api.errors import ApiError
 from hearing_server.auth import Principal
 from recording.seal import load_or_create_key
 
 HOLDER = re.compile(r"(user|participant):([1-9]\d{0,9})")
 """Whom a link is made for: a staff account or a hearing seat (`holder`)."""
+
+
+class LinkRefused(Exception):
+    """A link that does not admit: ``code`` is ``link_invalid`` or ``link_expired``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 @lru_cache(maxsize=8)
@@ -63,21 +72,20 @@ def verified(
     what: str,
     now: float | None = None,
 ) -> re.Match[str]:
-    """The holder named by a valid link for `subject`; 403 ``link_invalid`` for a changed one
-    or one made for another `what` (the thing it reaches, as the message names it), 403
+    """The holder named by a valid link for `subject`; LinkRefused ``link_invalid`` for a
+    changed one or one made for another `what` (the thing it reaches, as the message names it),
     ``link_expired`` for one past its time."""
     match = HOLDER.fullmatch(by)
     expected = signature(key, purpose, subject, by, expires)
     if match is None or not hmac.compare_digest(expected.encode(), given.encode()):
-        raise ApiError(
-            403,
+        raise LinkRefused(
             "link_invalid",
             f"this link is not valid for this {what} (it was changed or made for another); "
             f"open the {what} again for a new one",
         )
     if expires <= (time.time() if now is None else now):
         at = datetime.fromtimestamp(expires, UTC).isoformat()
-        raise ApiError(
-            403, "link_expired", f"this link expired at {at}; open the {what} again for a new one"
+        raise LinkRefused(
+            "link_expired", f"this link expired at {at}; open the {what} again for a new one"
         )
     return match

@@ -19,15 +19,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from court.roles import Role
-from court.states import LIVE
-from hearing_server.api import link_signing
-from hearing_server.api.errors import ApiError
-from hearing_server.auth import Principal, PrincipalKind
-from hearing_server.db.models import Hearing, Participant, User
-from hearing_server.identity import holder_principal, participant_principal, user_principal
+from config.settings import EXHIBIT_LINK_SECONDS
+from hearing_server import link_signing
+from hearing_server.link_signing import LinkRefused
 
 _LABEL = b"hearing-server exhibit links\0"
 _PURPOSE = "exhibit-file"
@@ -41,9 +35,12 @@ def exhibit_link_secret(key_path: Path) -> bytes:
     return link_signing.derived_secret(key_path, _LABEL)
 
 
-def exhibit_link(secret: bytes, file_id: int, holder: str, now: float, seconds: int) -> str:
+def exhibit_link(
+    secret: bytes, file_id: int, holder: str, now: float, seconds: int = EXHIBIT_LINK_SECONDS
+) -> str:
     """The ``link`` query value that lets `holder` (``user:<id>`` or ``participant:<id>``) reach
-    exhibit file `file_id` and its pages until `seconds` after `now` (UNIX seconds)."""
+    exhibit file `file_id` and its pages until `seconds` after `now` (UNIX seconds; pass the
+    `exhibit_link_seconds` setting)."""
     match = link_signing.HOLDER.fullmatch(holder)
     if match is None or seconds < 1:
         raise ValueError(f"not a link holder, or no time to use it: {holder!r}, {seconds}")
@@ -55,39 +52,12 @@ def exhibit_link(secret: bytes, file_id: int, holder: str, now: float, seconds: 
 def checked_link(
     secret: bytes, file_id: int, token: str, now: float | None = None
 ) -> re.Match[str]:
-    """The holder named by a valid link to file `file_id`; 403 ``link_invalid`` for a changed
-    one or one made for another file, ``link_expired`` for one past its time."""
+    """The holder named by a valid link to file `file_id`; LinkRefused ``link_invalid`` for a
+    changed one or one made for another file, ``link_expired`` for one past its time."""
     parts = _TOKEN.fullmatch(token)
     if parts is None:
-        raise ApiError(403, "link_invalid", "this is not a link to an exhibit file")
+        raise LinkRefused("link_invalid", "this is not a link to an exhibit file")
     kind, number, expires, signature = parts.groups()
     return link_signing.verified(
         secret, _PURPOSE, file_id, f"{kind}:{number}", int(expires), signature, "file", now
     )
-
-
-async def link_principal(db: AsyncSession, match: re.Match[str]) -> Principal:
-    """Who the link was made for, as they stand now; 403 once they can no longer use it."""
-    kind, number = PrincipalKind(match.group(1)), int(match.group(2))
-    who = await _seat_principal(db, number) if kind is PrincipalKind.PARTICIPANT else None
-    if who is None:
-        who = await holder_principal(db, kind, number)
-    if who is None:
-        raise ApiError(403, "link_invalid", "whoever this link was made for can no longer use it")
-    return who
-
-
-async def _seat_principal(db: AsyncSession, seat_id: int) -> Principal | None:
-    """A seat taken without an invitation: a staff member's (they, while active) or a
-    detainee's at a terminal (the seat, while its hearing is under way). None otherwise."""
-    seat = await db.get(Participant, seat_id)
-    if seat is None or seat.invitation_token_hash is not None:
-        return None
-    if seat.user_id is not None:
-        user = await db.get(User, seat.user_id)
-        return user_principal(user) if user is not None and user.active else None
-    if seat.role is Role.DETAINEE and seat.detention_centre_id is not None:
-        hearing = await db.get(Hearing, seat.hearing_id)
-        live = hearing is not None and hearing.state in LIVE
-        return participant_principal(seat) if live else None
-    return None
