@@ -4,6 +4,7 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
@@ -136,6 +137,22 @@ async def test_a_page_is_drawn_once_kept_in_storage_and_every_view_audited(
     assert sorted(p.name for p in (settings.recordings_dir / "exhibits").iterdir()) == sorted(
         {f["pdf"]["sha256"], f["photo"]["sha256"], f["sound"]["sha256"]}
     )
+
+
+async def test_requests_for_a_page_at_the_same_time_draw_it_once(
+    judge: Caller, new_caller: NewCaller, database: Database
+) -> None:
+    t, f = await with_files(judge, new_caller)
+    answers = await asyncio.gather(
+        *(
+            page(caller, f["pdf"]["id"], 3, "?width=1600")
+            for caller in (t.plaintiff, t.agent, judge)
+        )
+    )
+    assert [status for status, _, _ in answers] == [200] * 3
+    assert len({data for _, data, _ in answers}) == 1
+    views = await audit_rows(database, "view_exhibit_page")
+    assert sorted(bool(v.detail and v.detail["drawn_now"]) for v in views) == [False, False, True]
 
 
 async def test_pages_widths_and_kinds_that_are_not_there(
