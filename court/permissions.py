@@ -53,6 +53,8 @@ class Action(StrEnum):
     CONSULT = "consult"
     SHARE_SCREEN = "share_screen"
     STOP_SHARE = "stop_share"
+    PRESENT_EXHIBIT = "present_exhibit"
+    GIVE_FLOOR = "give_floor"
     REPORT_SELF_TEST = "report_self_test"
 
 
@@ -110,6 +112,10 @@ RULES: dict[Action, Rule] = {
     # Like publishing (the room checks "once admitted"), but only in session; one at a time.
     Action.SHARE_SCREEN: Rule(_BENCH | _TAKING_PART, frozenset({S.IN_SESSION})),
     Action.STOP_SHARE: Rule(_BENCH, LIVE),
+    # The bench at any time in session; another participant once the judge gave them the floor
+    # (the room checks that, and that they are in the hearing proper).
+    Action.PRESENT_EXHIBIT: Rule(_BENCH | _TAKING_PART, frozenset({S.IN_SESSION})),
+    Action.GIVE_FLOOR: Rule(_JUDGE, LIVE),
     # Anyone connected reports their own self-test, from the waiting room or the hearing.
     Action.REPORT_SELF_TEST: Rule(frozenset(Role) - {Role.ADMIN}, PLANNED),
 }

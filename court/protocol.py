@@ -3,7 +3,9 @@
 Client → server events carry one of the ``*In`` models and are answered through the
 socket.io acknowledgement with ``{"ok": true, ...}`` or ``{"error": {"code", "message"}}``.
 Server → client events: ``welcome`` (first, with the ICE servers to use), ``room`` (a
-:class:`RoomView` after every change), ``speaker`` (the active speaker changed), ``offer`` (the
+:class:`RoomView` after every change, with the exhibit on screen), ``present_view`` (the
+presenter moved: page, scroll, zoom, pointer, playback), ``speaker`` (the active speaker
+changed), ``offer`` (the
 server renegotiates what the client receives: ``{"sdp", "tracks": {mid: {"participant_id",
 "kind", "source"}}}``, the source a camera or a shared screen), ``message``, ``alert`` (to the
 bench), ``removed``, ``closed`` (``{"hearing_id", "verification_code"}``, the code of the sealed
@@ -129,6 +131,60 @@ class ShareIn(Payload):
         return self
 
 
+class FloorIn(TargetIn):
+    """The judge lets a participant present exhibits (``allowed``) or takes that back."""
+
+    allowed: StrictBool = True
+
+
+MAX_PAGE = 100_000
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+"""A place across or down a page: 0 its left or top edge, 1 its right or bottom edge."""
+
+
+class PresentIn(Payload):
+    """Put one file of an exhibit on everyone's screen (what was shown before gives way)."""
+
+    exhibit_id: RecordId
+    file_id: RecordId
+    page: StrictInt = Field(default=1, ge=1, le=MAX_PAGE)
+
+
+class Pointer(Model):
+    """Where the presenter points, on the page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    x: Fraction
+    y: Fraction
+
+
+class PresentedView(Model):
+    """How the presented file is shown: every screen shows the same page around the same point
+    at the same zoom, whatever its size (a phone's pinch-zoom stays its own)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    page: StrictInt = Field(default=1, ge=1, le=MAX_PAGE)
+    zoom: float = Field(default=1.0, ge=1.0, le=8.0, allow_inf_nan=False)
+    """1: the page's width fills the view's width; 2: half of it does."""
+    x: Fraction = 0.5
+    """The point of the page at the centre of the view, across (0.5 at zoom 1)."""
+    y: Fraction = 0.0
+    """The point of the page at the top of the view, down (0 at the start of the page)."""
+    pointer: Pointer | None = None
+    playing: StrictBool = False
+    """An audio or video exhibit is playing (from ``position`` at the moment it was sent)."""
+    position: float = Field(default=0.0, ge=0, le=24 * 3600, allow_inf_nan=False)
+    """Seconds into an audio or video exhibit."""
+
+
+class PresentViewIn(Payload):
+    """The presenter moved: another page, scroll, zoom, pointer, play or pause."""
+
+    view: PresentedView
+
+
 class MessageIn(Payload):
     to: RecordId | Literal["bench"] = Field(
         description="A participant id (from the bench) or 'bench'."
@@ -165,6 +221,44 @@ class MemberView(Model):
     media_stalled: bool = False
     """Nothing at all (no media, no RTCP) arrives from their device although they were sending
     and are still connected: their picture is frozen (the bench was alerted)."""
+    may_present: bool = False
+    """The judge gave them the floor to present exhibits (the bench may always)."""
+
+
+class PresentationView(Model):
+    """The exhibit on everyone's screen, as one member is sent it: the links to its pictures
+    and its file work for that member alone (an ``<img>`` or ``<video>`` cannot send their
+    invitation), each use audited under their name."""
+
+    exhibit_id: int
+    label: str
+    """The exhibit's place in its side's list, e.g. 原告证据1."""
+    title: str
+    file_id: int
+    media_type: str
+    name: str
+    """The file's name as it was given."""
+    pages: int | None
+    """A PDF's pages, 1 for a picture, None for audio and video."""
+    presenter_id: int
+    presenter_name: str
+    since: datetime
+    seq: int
+    """Counts the presenter's moves; a client ignores a view older than the one it shows."""
+    view: PresentedView
+    file_url: str
+    """The file itself (audio and video play from it)."""
+    page_url: str
+    """A page's picture: replace ``{page}`` (from 1) and ``{width}`` (480, 960 or 1600)."""
+
+
+class PresentViewOut(Model):
+    """The presenter moved (sent to those in the hearing proper, the presenter too)."""
+
+    exhibit_id: int
+    file_id: int
+    seq: int
+    view: PresentedView
 
 
 RecordingState = Literal["off", "recording", "paused", "failed"]
@@ -184,6 +278,9 @@ class RoomView(Model):
     recording_state: RecordingState
     you: MemberView
     members: list[MemberView]
+    presentation: PresentationView | None = None
+    """The exhibit on screen, for those in the hearing proper (the waiting room and a
+    consultation see nothing of it)."""
 
 
 class MessageOut(Model):
@@ -282,6 +379,7 @@ SERVER_EVENTS: dict[str, type[BaseModel]] = {
     "welcome": WelcomeOut,
     "room": RoomView,
     "speaker": SpeakerOut,
+    "present_view": PresentViewOut,
     "offer": OfferOut,
     "message": MessageOut,
     "alert": AlertOut,

@@ -11,16 +11,22 @@ hears, the bench included; observers receive only; muted audio reaches nobody.
 
 One person at a time shares their screen, while in the hearing in session: leaving the hearing
 proper (the waiting room, a consultation, a dropped connection, leaving) ends their share.
+One exhibit at a time is on screen, presented by the bench or whom the judge gave the floor;
+leaving the hearing proper ends it too (a dropped connection does not: it stays, still, for
+the grace window).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from court.kinds import HearingKind
 from court.presence import Presence
+from court.protocol import PresentedView
 from court.roles import BENCH, REPRESENTATIVE_ROLES, Role
 from court.states import LIVE, HearingState
+from signaling.store import ShownFile
 
 CONNECTED = frozenset(
     {Presence.JOINING, Presence.WAITING, Presence.IN_HEARING, Presence.IN_CONSULTATION}
@@ -64,6 +70,8 @@ class Member:
     screen_track: str | None = None
     """The id of the track they last declared as their shared screen: that track is the screen
     (never taken for a camera) even after the share ended, until it ends too."""
+    floor: bool = False
+    """The judge let them present exhibits (the bench always may)."""
 
     @property
     def on_bench(self) -> bool:
@@ -72,6 +80,18 @@ class Member:
     @property
     def audio_muted(self) -> bool:
         return self.self_muted or self.bench_muted
+
+
+@dataclass
+class Presentation:
+    """An exhibit's file on everyone's screen: who shows it, since when, and how."""
+
+    presenter_id: int
+    file: ShownFile
+    since: datetime
+    view: PresentedView
+    seq: int = 0
+    """Counts the presenter's moves."""
 
 
 @dataclass
@@ -84,6 +104,8 @@ class Room:
     members: dict[int, Member] = field(default_factory=dict)
     sharer: int | None = None
     """Who shares their screen now."""
+    presentation: Presentation | None = None
+    """The exhibit on screen now (signaling/live/presenting.py)."""
 
     def member(self, member_id: int) -> Member:
         try:
@@ -110,7 +132,10 @@ class Room:
         """The connection was lost: keep admission and place for the grace window."""
         member = self.member(member_id)
         member.media_stalled = False
-        self._end_share_of(member)
+        # their screen goes with their connection; what they present stays on screen, still,
+        # for the grace window (the bench may take it down)
+        if self.sharer == member.id:
+            self.sharer = None
         if member.presence in CONNECTED:
             member.resume_to = member.presence if member.presence is not Presence.JOINING else None
             member.presence = Presence.RECONNECTING
@@ -134,7 +159,7 @@ class Room:
 
     def _leave(self, member: Member, presence: Presence) -> None:
         self._end_consultation(member)
-        self._end_share_of(member)
+        self._end_turns_of(member)
         member.presence, member.admitted, member.resume_to, member.hand_raised = (
             presence,
             False,
@@ -169,7 +194,7 @@ class Room:
         if member.presence not in (Presence.IN_HEARING, Presence.IN_CONSULTATION):
             raise RoomError(f"{member.name} is not in the hearing")
         self._end_consultation(member)
-        self._end_share_of(member)
+        self._end_turns_of(member)
         member.presence, member.admitted, member.hand_raised = Presence.WAITING, False, False
 
     # Private consultation between a represented person and their own lawyer.
@@ -183,7 +208,7 @@ class Room:
                 raise RoomError(f"{person.name} is not in the hearing")
         group = frozenset({member.id, other.id})
         for person in (member, other):
-            self._end_share_of(person)
+            self._end_turns_of(person)
             person.presence, person.consultation = Presence.IN_CONSULTATION, group
 
     def end_consultation(self, member_id: int) -> None:
@@ -227,9 +252,50 @@ class Room:
     def end_share(self) -> None:
         self.sharer = None
 
-    def _end_share_of(self, member: Member) -> None:
+    # Presenting an exhibit.
+
+    def may_present(self, member_id: int) -> bool:
+        """In the hearing proper while it is in session: the bench, or whom the judge gave the
+        floor."""
+        member = self.members.get(member_id)
+        return (
+            member is not None
+            and (member.on_bench or member.floor)
+            and member.presence is Presence.IN_HEARING
+            and self.state is HearingState.IN_SESSION
+        )
+
+    def give_floor(self, member_id: int, allowed: bool) -> None:
+        member = self.member(member_id)
+        if member.on_bench:
+            raise RoomError("the bench may always present")
+        if member.role is Role.OBSERVER:
+            raise RoomError("observers take no part")
+        member.floor = allowed
+        if not allowed and self.presenter == member_id:
+            self.presentation = None
+
+    @property
+    def presenter(self) -> int | None:
+        return None if self.presentation is None else self.presentation.presenter_id
+
+    def start_presenting(self, member_id: int, file: ShownFile, page: int, at: datetime) -> None:
+        """The member presents ``file`` from ``page``; whatever was presented gives way."""
+        if not self.may_present(member_id):
+            raise RoomError(
+                "you can present once the judge gives you the floor, in the hearing in session"
+            )
+        self.presentation = Presentation(member_id, file, at, PresentedView(page=page))
+
+    def end_presenting(self) -> None:
+        self.presentation = None
+
+    def _end_turns_of(self, member: Member) -> None:
+        """The member left the hearing proper: their screen share and presentation end."""
         if self.sharer == member.id:
             self.sharer = None
+        if self.presenter == member.id:
+            self.presentation = None
 
     # Hearing state.
 

@@ -32,6 +32,7 @@ def member_view(
         paused_video=paused_video or [],
         sharing_screen=sharing_screen,
         media_stalled=member.media_stalled,
+        may_present=member.on_bench or member.floor,
     )
 
 

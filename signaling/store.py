@@ -84,6 +84,15 @@ class ShownFile:
     """A PDF's pages, 1 for an image, None for audio and video."""
 
 
+@dataclass(frozen=True)
+class ExhibitUrls:
+    """Links to a file's bytes and its pages' pictures that work for one person alone."""
+
+    file_url: str
+    page_url: str
+    """With ``{page}`` and ``{width}`` to replace."""
+
+
 class AuthenticationError(Exception):
     """The credentials do not admit this connection; ``code`` and the message say why."""
 
@@ -109,3 +118,14 @@ class HearingStore(Protocol):
 
     async def mark_verified(self, participant_id: int, verifier: Identity) -> None:
         """Record that the bench checked this participant's identity."""
+
+    async def shown_file(
+        self, hearing_id: int, presenter: Identity, exhibit_id: int, file_id: int
+    ) -> ShownFile | None:
+        """The exhibit's file if ``presenter`` may put it on screen in this hearing (an exhibit
+        of the hearing's case, not withdrawn, that they see), marking the exhibit as shown in
+        court (from then on everyone in the case sees it); None otherwise."""
+
+    def exhibit_urls(self, file_id: int, participant_id: int) -> ExhibitUrls:
+        """Signed links to the file for the participant (their seat in this hearing, whoever
+        they are: a party, the judge, a detention terminal); cheap, no I/O."""

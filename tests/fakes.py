@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from court.states import HearingState
-from signaling.store import AuthenticationError, HearingRecord, Identity, TimelineEvent
+from signaling.store import (
+    AuthenticationError,
+    ExhibitUrls,
+    HearingRecord,
+    Identity,
+    ShownFile,
+    TimelineEvent,
+)
+
+PDF_EXHIBIT = ShownFile(1, "原告证据1", "借款合同", 1, "application/pdf", "合同.pdf", 3)
+"""The exhibit file the memory store lets anyone present: a PDF of three pages."""
 
 
 class MemoryStore:
@@ -16,6 +26,8 @@ class MemoryStore:
         self.events: list[TimelineEvent] = []
         self.saved: list[tuple[HearingState, str | None]] = []
         self.verified: list[int] = []
+        self.exhibits: dict[tuple[int, int], ShownFile] = {(1, 1): PDF_EXHIBIT}
+        """(exhibit id, file id): what may be presented."""
 
     async def load(self, hearing_id: int) -> HearingRecord | None:
         return self.record_ if hearing_id == self.record_.id else None
@@ -33,6 +45,17 @@ class MemoryStore:
 
     async def mark_verified(self, participant_id: int, verifier: Identity) -> None:
         self.verified.append(participant_id)
+
+    async def shown_file(
+        self, hearing_id: int, presenter: Identity, exhibit_id: int, file_id: int
+    ) -> ShownFile | None:
+        return self.exhibits.get((exhibit_id, file_id))
+
+    def exhibit_urls(self, file_id: int, participant_id: int) -> ExhibitUrls:
+        link = f"link={file_id}-{participant_id}"
+        return ExhibitUrls(
+            f"/files/{file_id}?{link}", f"/files/{file_id}/pages/{{page}}?width={{width}}&{link}"
+        )
 
 
 class RecordingLink:

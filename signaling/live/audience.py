@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from court.kinds import RULES
-from court.protocol import AlertOut, RecordingState, RoomView
+from court.presence import Presence
+from court.protocol import AlertOut, PresentationView, RecordingState, RoomView
 from court.states import HearingState
 from signaling.live.timeline import utcnow
 from signaling.room import Room
 from signaling.room_view import member_view, visible_members
 from signaling.router import MediaRouter
+from signaling.store import HearingStore
 
 
 class Link(Protocol):
@@ -26,9 +28,11 @@ class Link(Protocol):
 
 
 class Audience:
-    def __init__(self, room: Room, router: MediaRouter) -> None:
+    def __init__(self, room: Room, router: MediaRouter, store: HearingStore) -> None:
+        """``store``: signs the links to a presented exhibit's pictures for each member."""
         self.room = room
         self.router = router
+        self.store = store
         self.links: dict[int, Link] = {}
         self.self_tests: dict[int, tuple[bool, bool, str]] = {}
         """Each member's last self-test (camera, microphone, network) while connected here."""
@@ -67,6 +71,31 @@ class Audience:
                 )
                 for m in visible_members(self.room, member)
             ],
+            presentation=self._presentation(member_id),
+        )
+
+    def _presentation(self, member_id: int) -> PresentationView | None:
+        """The exhibit on screen, for a member in the hearing proper."""
+        presentation = self.room.presentation
+        if presentation is None or self.room.member(member_id).presence is not Presence.IN_HEARING:
+            return None
+        shown, presenter = presentation.file, self.room.member(presentation.presenter_id)
+        urls = self.store.exhibit_urls(shown.file_id, member_id)
+        return PresentationView(
+            exhibit_id=shown.exhibit_id,
+            label=shown.label,
+            title=shown.title,
+            file_id=shown.file_id,
+            media_type=shown.media_type,
+            name=shown.name,
+            pages=shown.pages,
+            presenter_id=presenter.id,
+            presenter_name=presenter.name,
+            since=presentation.since,
+            seq=presentation.seq,
+            view=presentation.view,
+            file_url=urls.file_url,
+            page_url=urls.page_url,
         )
 
     def _recording_state(self) -> RecordingState:

@@ -48,7 +48,9 @@ class Conduct:
             raise ActionError("wrong_state", str(exc)) from exc
         self.room.state = target
         if target is not HearingState.IN_SESSION:
-            self.room.end_share()  # screens are shared in session only
+            # screens are shared, exhibits presented, in session only
+            self.room.end_share()
+            self.room.end_presenting()
         if target is HearingState.IN_SESSION and self.room.phase is None:
             self.room.phase = RULES[self.room.kind].phases[0]
         await self.timeline.record("state", actor.label, previous, target)

@@ -5,7 +5,8 @@ and the room, applied, written to the timeline, and the room's new state is sent
 every connected member (each sees what their place allows). :class:`LiveHearing` puts the
 parts together and is what the namespace and the registry call: members coming and going
 (``members.py``), the bench's conduct (``conduct.py``), what participants do themselves
-(``participation.py``), screen sharing (``sharing.py``), the media (``media.py``), the timeline
+(``participation.py``), screen sharing (``sharing.py``), exhibits on screen
+(``presenting.py``), the media (``media.py``), the timeline
 (``timeline.py``) and what each connected member is sent (``audience.py``).
 """
 
@@ -16,7 +17,7 @@ import contextlib
 import logging
 
 from court.permissions import Action
-from court.protocol import ClosedOut
+from court.protocol import ClosedOut, PresentedView
 from court.states import HearingState
 from signaling.background import BackgroundTasks
 from signaling.ice import IceConfig
@@ -25,6 +26,7 @@ from signaling.live.conduct import Conduct
 from signaling.live.media import HearingMedia
 from signaling.live.members import Members
 from signaling.live.participation import Participation
+from signaling.live.presenting import Presenting
 from signaling.live.sharing import ScreenSharing
 from signaling.live.timeline import Timeline
 from signaling.liveness import DEFAULT_STALL_SECONDS
@@ -59,7 +61,7 @@ class LiveHearing:
         self.tasks = BackgroundTasks(log, f"hearing {record.id} task")
         self.timeline = Timeline(self.room, store)
         self.router = MediaRouter(self.room)
-        self.audience = Audience(self.room, self.router)
+        self.audience = Audience(self.room, self.router, store)
         self.sharing = ScreenSharing(
             self.room,
             self.timeline,
@@ -68,6 +70,7 @@ class LiveHearing:
             self.tasks,
             label=lambda member_id: self.members.label(member_id),
         )
+        self.presenting = Presenting(self.room, store, self.timeline, self.audience, self.tasks)
         self.media = HearingMedia(
             self.room,
             self.router,
@@ -203,6 +206,20 @@ class LiveHearing:
 
     async def stop_share(self, actor: Identity, member_id: int) -> None:
         await self.sharing.stop(actor, member_id)
+
+    # Presenting exhibits (presenting.py).
+
+    async def give_floor(self, actor: Identity, member_id: int, allowed: bool) -> None:
+        await self.presenting.give_floor(actor, member_id, allowed)
+
+    async def present(self, actor: Identity, exhibit_id: int, file_id: int, page: int) -> None:
+        await self.presenting.present(actor, exhibit_id, file_id, page)
+
+    async def present_view(self, actor: Identity, view: PresentedView) -> None:
+        await self.presenting.move(actor, view)
+
+    async def stop_presenting(self, actor: Identity) -> None:
+        await self.presenting.stop(actor)
 
     # The bench's alerts (audience.py), and the end.
 

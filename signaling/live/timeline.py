@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from court.presence import Presence
-from signaling.room import Room
+from signaling.room import Presentation, Room
 from signaling.store import HearingStore, TimelineEvent
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,8 @@ class Timeline:
         """The private consultations the timeline has as going on."""
         self._share: tuple[int, str | None] | None = None
         """The screen share the timeline has as going on: (sharer, their screen's track id)."""
+        self._presentation: Presentation | None = None
+        """The presentation the timeline has as going on."""
 
     async def record(
         self,
@@ -43,6 +45,7 @@ class Timeline:
         # removed) goes first: the member's own event then says where they went from there
         await self.record_consultations(actor)
         await self.record_share(actor)
+        await self.record_presentation(actor)
         await self._write(kind, actor, was, now, data)
 
     async def record_consultations(self, actor: str) -> None:
@@ -75,6 +78,30 @@ class Timeline:
                 member_id, track_id = change
                 data = {"participant_id": member_id, "track_id": track_id}
                 await self._write(kind, actor, None, None, data)
+
+    async def record_presentation(self, actor: str) -> None:
+        """Put on the timeline the presentation that ended or began since the last event: which
+        exhibit's file, by whom, from which page (``presentation_stopped``,
+        ``exhibit_presented``; page changes and playback are written as they happen)."""
+        presentation = self.room.presentation
+        if presentation is self._presentation:
+            return
+        ended, self._presentation = self._presentation, presentation
+        if ended is not None:
+            stopped = {"exhibit_id": ended.file.exhibit_id, "file_id": ended.file.file_id}
+            await self._write("presentation_stopped", actor, None, None, stopped)
+        if presentation is not None:
+            shown = presentation.file
+            data: dict[str, Any] = {
+                "exhibit_id": shown.exhibit_id,
+                "file_id": shown.file_id,
+                "label": shown.label,
+                "title": shown.title,
+                "media_type": shown.media_type,
+                "page": presentation.view.page,
+                "participant_id": presentation.presenter_id,
+            }
+            await self._write("exhibit_presented", actor, None, None, data)
 
     async def _write(
         self,

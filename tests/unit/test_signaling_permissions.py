@@ -55,6 +55,14 @@ EXPECTED: dict[str, tuple[set[Role], set[HearingState], dict[str, Any]]] = {
     ),
     # Nobody shares here: allowed, the bench is told "not_sharing" (not a refusal).
     "stop_share": ({Role.JUDGE, Role.CLERK}, LIVE, {"participant_id": 98}),
+    "give_floor": ({Role.JUDGE}, LIVE, {"participant_id": 98, "allowed": True}),
+    # Those taking part are told "no_floor" here (the judge did not give it): not a refusal
+    # of the role.
+    "present": (
+        {Role.JUDGE, Role.CLERK} | TAKING_PART,
+        {S.IN_SESSION},
+        {"exhibit_id": 1, "file_id": 1},
+    ),
     # Everyone connected reports their own self-test, in the waiting room too.
     "self_test": (
         set(Role) - {Role.ADMIN},
@@ -131,4 +139,6 @@ async def test_message_permission(to: int | str, role: Role) -> None:
 
 def test_every_event_is_covered() -> None:
     negotiation = {"offer", "answer", "candidate", "set_media", "leave", "end_consultation"}
-    assert set(EVENTS) == set(EXPECTED) | {"message"} | negotiation
+    # the presenter's own (tests/unit/test_presenting.py)
+    presenting = {"present_view", "stop_presenting"}
+    assert set(EVENTS) == set(EXPECTED) | {"message"} | negotiation | presenting
