@@ -179,10 +179,11 @@ class PresentedView(Model):
     """Seconds into an audio or video exhibit."""
 
 
-class PresentViewIn(Payload):
+class PresentViewIn(PresentedView, Payload):
     """The presenter moved: another page, scroll, zoom, pointer, play or pause."""
 
-    view: PresentedView
+    def shown(self) -> PresentedView:
+        return PresentedView.model_validate(self.model_dump())
 
 
 class MessageIn(Payload):

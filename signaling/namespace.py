@@ -141,7 +141,7 @@ EVENTS: dict[str, tuple[type[Payload], Handler]] = {
     "stop_share": (TargetIn, lambda live, who, p: live.stop_share(who, p.participant_id)),
     "give_floor": (FloorIn, lambda live, who, p: live.give_floor(who, p.participant_id, p.allowed)),
     "present": (PresentIn, lambda live, who, p: live.present(who, p.exhibit_id, p.file_id, p.page)),
-    "present_view": (PresentViewIn, lambda live, who, p: live.present_view(who, p.view)),
+    "present_view": (PresentViewIn, lambda live, who, p: live.present_view(who, p.shown())),
     "stop_presenting": (Empty, lambda live, who, _: live.stop_presenting(who)),
     "leave": (Empty, _leave),
 }

@@ -53,6 +53,14 @@ export interface ConnectAuth {
 
 export interface Empty {}
 
+/**
+ * The judge lets a participant present exhibits (``allowed``) or takes that back.
+ */
+export interface FloorIn {
+  participant_id: number;
+  allowed?: boolean;
+}
+
 export interface HandIn {
   raised: boolean;
 }
@@ -112,6 +120,10 @@ export interface MemberView {
    * and are still connected: their picture is frozen (the bench was alerted).
    */
   media_stalled: boolean;
+  /**
+   * The judge gave them the floor to present exhibits (the bench may always).
+   */
+  may_present: boolean;
 }
 
 export interface MessageIn {
@@ -166,6 +178,130 @@ export interface PhaseIn {
 }
 
 /**
+ * Where the presenter points, on the page.
+ */
+export interface Pointer {
+  x: number;
+  y: number;
+}
+
+/**
+ * Put one file of an exhibit on everyone's screen (what was shown before gives way).
+ */
+export interface PresentIn {
+  exhibit_id: number;
+  file_id: number;
+  page?: number;
+}
+
+/**
+ * The presenter moved: another page, scroll, zoom, pointer, play or pause.
+ */
+export interface PresentViewIn {
+  page?: number;
+  /**
+   * 1: the page's width fills the view's width; 2: half of it does.
+   */
+  zoom?: number;
+  /**
+   * The point of the page at the centre of the view, across (0.5 at zoom 1).
+   */
+  x?: number;
+  /**
+   * The point of the page at the top of the view, down (0 at the start of the page).
+   */
+  y?: number;
+  pointer?: Pointer | null;
+  /**
+   * An audio or video exhibit is playing (from ``position`` at the moment it was sent).
+   */
+  playing?: boolean;
+  /**
+   * Seconds into an audio or video exhibit.
+   */
+  position?: number;
+}
+
+/**
+ * The presenter moved (sent to those in the hearing proper, the presenter too).
+ */
+export interface PresentViewOut {
+  exhibit_id: number;
+  file_id: number;
+  seq: number;
+  view: PresentedView;
+}
+
+/**
+ * The exhibit on everyone's screen, as one member is sent it: the links to its pictures
+ * and its file work for that member alone (an ``<img>`` or ``<video>`` cannot send their
+ * invitation), each use audited under their name.
+ */
+export interface PresentationView {
+  exhibit_id: number;
+  /**
+   * The exhibit's place in its side's list, e.g. 原告证据1.
+   */
+  label: string;
+  title: string;
+  file_id: number;
+  media_type: string;
+  /**
+   * The file's name as it was given.
+   */
+  name: string;
+  /**
+   * A PDF's pages, 1 for a picture, None for audio and video.
+   */
+  pages: number | null;
+  presenter_id: number;
+  presenter_name: string;
+  since: string;
+  /**
+   * Counts the presenter's moves; a client ignores a view older than the one it shows.
+   */
+  seq: number;
+  view: PresentedView;
+  /**
+   * The file itself (audio and video play from it).
+   */
+  file_url: string;
+  /**
+   * A page's picture: replace ``{page}`` (from 1) and ``{width}`` (480, 960 or 1600).
+   */
+  page_url: string;
+}
+
+/**
+ * How the presented file is shown: every screen shows the same page around the same point
+ * at the same zoom, whatever its size (a phone's pinch-zoom stays its own).
+ */
+export interface PresentedView {
+  page: number;
+  /**
+   * 1: the page's width fills the view's width; 2: half of it does.
+   */
+  zoom: number;
+  /**
+   * The point of the page at the centre of the view, across (0.5 at zoom 1).
+   */
+  x: number;
+  /**
+   * The point of the page at the top of the view, down (0 at the start of the page).
+   */
+  y: number;
+  pointer?: Pointer | null;
+  /**
+   * An audio or video exhibit is playing (from ``position`` at the moment it was sent).
+   */
+  playing: boolean;
+  /**
+   * Seconds into an audio or video exhibit.
+   */
+  position: number;
+}
+
+/**
  * ``code``: "removed" by the bench, or why the invitation stopped working (invitation_*).
  */
 export interface RemovedOut {
@@ -188,6 +324,11 @@ export interface RoomView {
   recording_state: "off" | "recording" | "paused" | "failed";
   you: MemberView;
   members: MemberView[];
+  /**
+   * The exhibit on screen, for those in the hearing proper (the waiting room and a
+   * consultation see nothing of it).
+   */
+  presentation?: PresentationView | null;
 }
 
 export interface SdpIn {
@@ -244,6 +385,7 @@ export interface ServerEvents {
   welcome: (data: WelcomeOut) => void;
   room: (data: RoomView) => void;
   speaker: (data: SpeakerOut) => void;
+  present_view: (data: PresentViewOut) => void;
   offer: (data: OfferOut) => void;
   message: (data: MessageOut) => void;
   alert: (data: AlertOut) => void;
