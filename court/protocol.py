@@ -234,6 +234,8 @@ class PresentationView(Model):
     exhibit_id: int
     label: str
     """The exhibit's place in its side's list, e.g. 原告证据1."""
+    label_en: str
+    """The same in English ("Plaintiff's exhibit 1")."""
     title: str
     file_id: int
     media_type: str

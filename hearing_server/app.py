@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -35,6 +36,7 @@ from hearing_server.api.errors import error_middleware, error_response
 from hearing_server.api.routing import Api
 from hearing_server.auth import PasswordChecker
 from hearing_server.db.database import Database
+from hearing_server.exhibit_links import exhibit_link_secret
 from hearing_server.keys import (
     DATABASE,
     LIVE_HEARINGS,
@@ -160,8 +162,9 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
     )
     placement = _placement(settings, app[REDIS])
     await recordings.recover(placement)  # of the hearings no live process holds
+    link_secret = await asyncio.to_thread(exhibit_link_secret, settings.signing_key_path)
     hearings = LiveHearings(
-        DatabaseHearingStore(app[DATABASE]),
+        DatabaseHearingStore(app[DATABASE], link_secret, settings.exhibit_link_seconds),
         ice,
         settings.reconnect_grace_seconds,
         observer=recordings,

@@ -1,7 +1,9 @@
 """An exhibit put on the courtroom's screen (docs/architecture.md#exhibits). Showing it in a
 hearing discloses it: from then on everyone taking part in the case's hearings sees it, as after
 the exchange (court.exhibits.sees_exhibit's ``shown``). The live hearing calls
-:func:`shown_file` when a seat presents a file; it never imports the REST API."""
+:func:`shown_file` when a seat asks to present a file, and :func:`mark_shown` once it is on
+screen (a presentation refused after the check, e.g. for a page the file lacks, discloses
+nothing); it never imports the REST API."""
 
 from __future__ import annotations
 
@@ -21,8 +23,7 @@ async def shown_file(
 ) -> ShownFile | None:
     """The file as shown, when the seat `presenter_participant_id` of hearing `hearing_id` may
     put it on screen: the exhibit is one of the hearing's case's, not withdrawn, seen by the
-    presenter (the bench sees all), and the file is one of its files. None otherwise. Marks the
-    exhibit as shown the first time (committed here)."""
+    presenter (the bench sees all), and the file is one of its files. None otherwise."""
     hearing = await db.get(Hearing, hearing_id)
     seat = await db.get(Participant, presenter_participant_id)
     exhibit = await db.get(Exhibit, exhibit_id)
@@ -38,7 +39,7 @@ async def shown_file(
     if not seen_by(seat.role, side_of(seat.role, seat.side), called, exhibit, exchange):
         return None
     zh, en = exhibit_label(exhibit.side, exhibit.number)
-    shown = ShownFile(
+    return ShownFile(
         exhibit_id=exhibit.id,
         label=zh,
         label_en=en,
@@ -48,11 +49,13 @@ async def shown_file(
         display_name=file.display_name,
         pages=file.pages,
     )
-    if exhibit.first_shown_at is None:
-        await db.execute(
-            update(Exhibit)
-            .where(Exhibit.id == exhibit.id, Exhibit.first_shown_at.is_(None))
-            .values(first_shown_at=utcnow())
-        )
-        await db.commit()
-    return shown
+
+
+async def mark_shown(db: AsyncSession, exhibit_id: int) -> None:
+    """The exhibit is on screen in court: disclosed from now on (the first time is kept)."""
+    await db.execute(
+        update(Exhibit)
+        .where(Exhibit.id == exhibit_id, Exhibit.first_shown_at.is_(None))
+        .values(first_shown_at=utcnow())
+    )
+    await db.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from court.roles import Role
 from court.states import HearingState
+from hearing_server import exhibit_display
 from hearing_server.admission_events import ADMISSION_EVENTS
 from hearing_server.auth import PrincipalKind
 from hearing_server.db.database import Database
 from hearing_server.db.models import Hearing, HearingEvent, Participant, User, utcnow
+from hearing_server.exhibit_links import exhibit_link
 from hearing_server.identity import (
     SESSION_COOKIE,
     InvitationRefused,
@@ -22,16 +25,47 @@ from hearing_server.identity import (
 )
 from signaling.store import (
     AuthenticationError,
+    ExhibitUrls,
     HearingRecord,
     Identity,
     ParticipantRecord,
+    ShownFile,
     TimelineEvent,
 )
 
 
 class DatabaseHearingStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, link_secret: bytes, link_seconds: int) -> None:
+        """``link_secret``, ``link_seconds``: what links to a presented exhibit are signed with
+        and how long they work (hearing_server/exhibit_links.py)."""
         self.database = database
+        self.link_secret = link_secret
+        self.link_seconds = link_seconds
+
+    async def shown_file(
+        self, hearing_id: int, presenter: Identity, exhibit_id: int, file_id: int
+    ) -> ShownFile | None:
+        async with self.database.session() as db:
+            return await exhibit_display.shown_file(
+                db, hearing_id, presenter.participant_id, exhibit_id, file_id
+            )
+
+    async def mark_shown(self, exhibit_id: int) -> None:
+        async with self.database.session() as db:
+            await exhibit_display.mark_shown(db, exhibit_id)
+
+    def exhibit_urls(self, file_id: int, participant_id: int) -> ExhibitUrls:
+        link = exhibit_link(
+            self.link_secret,
+            file_id,
+            f"participant:{participant_id}",
+            time.time(),
+            self.link_seconds,
+        )
+        base = f"/api/v1/exhibit-files/{file_id}"
+        return ExhibitUrls(
+            f"{base}?link={link}", f"{base}/pages/{{page}}?width={{width}}&link={link}"
+        )
 
     async def load(self, hearing_id: int) -> HearingRecord | None:
         async with self.database.session() as db:

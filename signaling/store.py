@@ -123,8 +123,10 @@ class HearingStore(Protocol):
         self, hearing_id: int, presenter: Identity, exhibit_id: int, file_id: int
     ) -> ShownFile | None:
         """The exhibit's file if ``presenter`` may put it on screen in this hearing (an exhibit
-        of the hearing's case, not withdrawn, that they see), marking the exhibit as shown in
-        court (from then on everyone in the case sees it); None otherwise."""
+        of the hearing's case, not withdrawn, that they see); None otherwise."""
+
+    async def mark_shown(self, exhibit_id: int) -> None:
+        """The exhibit is on screen in court: from now on everyone in the case sees it."""
 
     def exhibit_urls(self, file_id: int, participant_id: int) -> ExhibitUrls:
         """Signed links to the file for the participant (their seat in this hearing, whoever

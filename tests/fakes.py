@@ -14,7 +14,9 @@ from signaling.store import (
     TimelineEvent,
 )
 
-PDF_EXHIBIT = ShownFile(1, "原告证据1", "借款合同", 1, "application/pdf", "合同.pdf", 3)
+PDF_EXHIBIT = ShownFile(
+    1, "原告证据1", "Plaintiff's exhibit 1", "借款合同", 1, "application/pdf", "合同.pdf", 3
+)
 """The exhibit file the memory store lets anyone present: a PDF of three pages."""
 
 
@@ -28,6 +30,8 @@ class MemoryStore:
         self.verified: list[int] = []
         self.exhibits: dict[tuple[int, int], ShownFile] = {(1, 1): PDF_EXHIBIT}
         """(exhibit id, file id): what may be presented."""
+        self.shown: list[int] = []
+        """The exhibits marked shown in court, in order."""
 
     async def load(self, hearing_id: int) -> HearingRecord | None:
         return self.record_ if hearing_id == self.record_.id else None
@@ -50,6 +54,9 @@ class MemoryStore:
         self, hearing_id: int, presenter: Identity, exhibit_id: int, file_id: int
     ) -> ShownFile | None:
         return self.exhibits.get((exhibit_id, file_id))
+
+    async def mark_shown(self, exhibit_id: int) -> None:
+        self.shown.append(exhibit_id)
 
     def exhibit_urls(self, file_id: int, participant_id: int) -> ExhibitUrls:
         link = f"link={file_id}-{participant_id}"

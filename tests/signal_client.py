@@ -8,18 +8,9 @@ from typing import Any
 
 import socketio
 
-SERVER_EVENTS = (
-    "welcome",
-    "room",
-    "speaker",
-    "offer",
-    "message",
-    "alert",
-    "removed",
-    "closed",
-    "bye",
-    "notice",
-)
+from court import protocol
+
+SERVER_EVENTS = tuple(protocol.SERVER_EVENTS)
 
 
 MAX_MOVES = 2

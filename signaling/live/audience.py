@@ -84,10 +84,11 @@ class Audience:
         return PresentationView(
             exhibit_id=shown.exhibit_id,
             label=shown.label,
+            label_en=shown.label_en,
             title=shown.title,
             file_id=shown.file_id,
             media_type=shown.media_type,
-            name=shown.name,
+            name=shown.display_name,
             pages=shown.pages,
             presenter_id=presenter.id,
             presenter_name=presenter.name,

@@ -73,11 +73,12 @@ class Presenting:
                 f"exhibit {exhibit_id} has no file {file_id} you may present in this hearing",
             )
         if not 1 <= page <= (shown.pages or 1):
-            raise ActionError("no_such_page", f"{shown.name} has no page {page}")
+            raise ActionError("no_such_page", f"{shown.display_name} has no page {page}")
         try:  # the room may have changed while the store was asked
             self.room.start_presenting(actor.participant_id, shown, page, utcnow())
         except RoomError as exc:
             raise ActionError("no_floor", str(exc)) from exc
+        await self.store.mark_shown(exhibit_id)
         await self.timeline.record_presentation(actor.label)
         await self.audience.broadcast()
 
@@ -99,9 +100,9 @@ class Presenting:
             raise ActionError("not_presenting", "you are not presenting an exhibit")
         shown = presentation.file
         if view.page > (shown.pages or 1):
-            raise ActionError("no_such_page", f"{shown.name} has no page {view.page}")
+            raise ActionError("no_such_page", f"{shown.display_name} has no page {view.page}")
         if shown.pages is not None and (view.playing or view.position):
-            raise ActionError("not_playable", f"{shown.name} is not audio or video")
+            raise ActionError("not_playable", f"{shown.display_name} is not audio or video")
         before = presentation.view
         presentation.view, presentation.seq = view, presentation.seq + 1
         self._schedule()

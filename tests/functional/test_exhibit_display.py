@@ -10,7 +10,7 @@ from court.roles import Role
 from court.states import HearingState
 from hearing_server.db.database import Database
 from hearing_server.db.models import Exhibit, Hearing, HearingEvent, Participant
-from hearing_server.exhibit_display import shown_file
+from hearing_server.exhibit_display import mark_shown, shown_file
 from signaling.store import ShownFile
 from tests.callers import Caller, NewCaller, World, holder, invite, schedule_hearing
 from tests.functional.test_exhibit_pages import page
@@ -55,7 +55,10 @@ async def test_a_file_shown_in_court_is_seen_by_everyone_taking_part(
         presenter: int, exhibit_id: int, file_id: int, hearing: int = h
     ) -> ShownFile | None:
         async with database.session() as db:
-            return await shown_file(db, hearing, presenter, exhibit_id, file_id)
+            file = await shown_file(db, hearing, presenter, exhibit_id, file_id)
+            if file is not None:  # as the live store does once it is on screen
+                await mark_shown(db, exhibit_id)
+            return file
 
     # refused: not theirs to see yet, the wrong file, another hearing's seat or case, no such
     assert await show(t.defendant_id, mine["id"], pdf["id"]) is None
@@ -71,6 +74,9 @@ async def test_a_file_shown_in_court_is_seen_by_everyone_taking_part(
     assert await first_shown(database, mine["id"]) is None
     assert (await fetch(t.defendant, pdf["id"]))[0] == 404
 
+    async with database.session() as db:  # checking alone discloses nothing
+        assert await shown_file(db, h, t.plaintiff_id, mine["id"], pdf["id"]) is not None
+    assert await first_shown(database, mine["id"]) is None
     shown = await show(t.plaintiff_id, mine["id"], pdf["id"])
     assert shown == ShownFile(
         exhibit_id=mine["id"],

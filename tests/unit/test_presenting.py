@@ -18,7 +18,7 @@ from signaling.store import HearingRecord, Identity, ParticipantRecord, ShownFil
 from tests.fakes import MemoryStore, RecordingLink
 
 JUDGE, PLAINTIFF, DEFENDANT, LAWYER, WAITING = 1, 2, 3, 4, 5
-CLIP = ShownFile(2, "被告证据1", "录音", 7, "audio/mpeg", "录音.mp3", None)
+CLIP = ShownFile(2, "被告证据1", "Defendant's exhibit 1", "录音", 7, "audio/mpeg", "录音.mp3", None)
 
 
 class Hearing:
@@ -160,8 +160,10 @@ async def test_wrong_exhibits_pages_and_playback_are_refused(hearing: Hearing) -
     await refused("no_such_exhibit", hearing.live.present(judge, 1, 7, 1))  # the clip's file
     await refused("no_such_exhibit", hearing.live.present(judge, 99, 1, 1))
     await refused("no_such_page", hearing.live.present(judge, 1, 1, 4))
+    assert hearing.store.shown == []  # nothing refused discloses the exhibit
     await refused("not_presenting", hearing.live.present_view(judge, PresentedView()))
     await hearing.live.present(judge, 1, 1, 1)
+    assert hearing.store.shown == [1]
     await refused("no_such_page", hearing.live.present_view(judge, PresentedView(page=4)))
     await refused("not_playable", hearing.live.present_view(judge, PresentedView(playing=True)))
     shown = hearing.shown(PLAINTIFF)

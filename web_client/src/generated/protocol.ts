@@ -243,6 +243,10 @@ export interface PresentationView {
    * The exhibit's place in its side's list, e.g. 原告证据1.
    */
   label: string;
+  /**
+   * The same in English ("Plaintiff's exhibit 1").
+   */
+  label_en: string;
   title: string;
   file_id: number;
   media_type: string;
