@@ -95,7 +95,11 @@ API_MODELS: list[type[BaseModel]] = [
 """The REST responses the browser reads (lists are ``Items<T>`` of these), and the details of
 errors it reads."""
 
-API_INPUTS: list[type[BaseModel]] = [cases_api.CaseIn, opinions_api.OpinionIn]
+API_INPUTS: list[type[BaseModel]] = [
+    cases_api.CaseIn,
+    opinions_api.OpinionIn,
+    exhibit_uploads_api.UploadIn,
+]
 """The REST request bodies the browser builds."""
 
 Mode = Literal["validation", "serialization"]

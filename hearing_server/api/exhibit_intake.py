@@ -98,6 +98,8 @@ async def finish_upload(
         original_name=upload.original_name,
         display_name=display_name(upload.original_name),
         pages=page_count(inspection),
+        notarised_sha256=upload.notarised_sha256,
+        notary=upload.notary,
     )
     ctx.db.add(row)
     try:
@@ -113,14 +115,28 @@ async def finish_upload(
         "media_type": row.media_type,
         "size": row.size_bytes,
         "stored_now": stored_now,
+        **notarisation(row),
     }
     audit(ctx.db, who.label, "add_exhibit_file", "exhibit_file", row.id, ctx.client_ip, detail)
     label = exhibit_label(exhibit.side, exhibit.number)[1]
-    event = {"exhibit_id": exhibit.id, "file_id": row.id, "sha256": row.sha256}
+    event = {"exhibit_id": exhibit.id, "file_id": row.id, "sha256": row.sha256, **notarisation(row)}
     await case_event(ctx, exhibit.case_id, "exhibit_file_added", who.label, None, label, event)
     await ctx.db.commit()
     await asyncio.to_thread(discard, path)
     return row
+
+
+def notarisation(row: ExhibitFile) -> dict[str, object]:
+    """The notarised hash given with the file and whether the file matches it (nothing when
+    none was given): a mismatch is taken, recorded and shown, not refused — the court weighs
+    it."""
+    if row.notarised_sha256 is None:
+        return {}
+    return {
+        "notarised_sha256": row.notarised_sha256,
+        "notary": row.notary,
+        "notarised_match": row.notarised_sha256 == row.sha256,
+    }
 
 
 def page_count(inspection: Inspection) -> int | None:

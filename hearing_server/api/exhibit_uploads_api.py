@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import delete, select
 
 from court.permissions import Action
@@ -45,6 +45,24 @@ class UploadIn(BaseModel):
         "never used as a path.",
     )
     size: int = Field(ge=1, le=2**53, description="Bytes in the whole file.")
+    notarised_sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-fA-F]{64}$",
+        description="The SHA-256 a notary (a blockchain evidence platform) certified for this "
+        "file: compared with the file's own when it has arrived, and the result shown to all.",
+    )
+    notary: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Who certified the hash: the platform and the certificate's number.",
+    )
+
+    @model_validator(mode="after")
+    def _notary_with_hash(self) -> UploadIn:
+        if self.notary is not None and self.notarised_sha256 is None:
+            raise ValueError("give the notarised_sha256 the notary certified")
+        return self
 
 
 class UploadOut(BaseModel):
@@ -89,11 +107,18 @@ def register(api: Api) -> None:
             user_id=who.id if who.kind is PrincipalKind.USER else None,
             original_name=body.name,
             size_bytes=body.size,
+            notarised_sha256=body.notarised_sha256.lower() if body.notarised_sha256 else None,
+            notary=body.notary,
             expires_at=utcnow() + timedelta(hours=settings.upload_expiry_hours),
         )
         ctx.db.add(upload)
         await ctx.db.flush()
-        detail = {"exhibit_id": exhibit.id, "name": body.name, "size": body.size}
+        detail = {
+            "exhibit_id": exhibit.id,
+            "name": body.name,
+            "size": body.size,
+            "notarised_sha256": upload.notarised_sha256,
+        }
         audit(ctx.db, who.label, "start_upload", "exhibit_upload", upload.id, ctx.client_ip, detail)
         return _upload_out(upload, 0, None)
 

@@ -141,6 +141,14 @@ class ExhibitFileOut(BaseModel):
         description="A PDF's pages, 1 for an image (both shown page by page at "
         "/exhibit-files/{id}/pages/{n}); null for audio and video."
     )
+    notarised_sha256: str | None = Field(
+        default=None, description="The SHA-256 a notary certified for the file, as given."
+    )
+    notary: str | None = Field(default=None, description="Who certified it.")
+    notarised_match: bool | None = Field(
+        default=None,
+        description="Whether the file's own SHA-256 is the notarised one (null: none given).",
+    )
 
 
 def exhibit_file_out(f: ExhibitFile) -> ExhibitFileOut:
@@ -153,4 +161,7 @@ def exhibit_file_out(f: ExhibitFile) -> ExhibitFileOut:
         original_name=f.original_name,
         display_name=f.display_name,
         pages=f.pages,
+        notarised_sha256=f.notarised_sha256,
+        notary=f.notary,
+        notarised_match=None if f.notarised_sha256 is None else f.notarised_sha256 == f.sha256,
     )

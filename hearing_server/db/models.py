@@ -353,6 +353,11 @@ class ExhibitFile(Base):
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
     pages: Mapped[int | None]
     """A PDF's page count, 1 for an image, None for audio and video."""
+    notarised_sha256: Mapped[str | None] = mapped_column(String(64))
+    """The SHA-256 a notary (a blockchain evidence platform) certified for the file, as the
+    submitter gave it (lower case); compared with the file's own."""
+    notary: Mapped[str | None] = mapped_column(String(200))
+    """Who certified it: the platform and the certificate's number, as given."""
 
 
 class ExhibitUpload(Base):
@@ -371,6 +376,11 @@ class ExhibitUpload(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     original_name: Mapped[str] = mapped_column(Text)
     size_bytes: Mapped[int] = mapped_column(BigInteger)
+    notarised_sha256: Mapped[str | None] = mapped_column(String(64))
+    """The SHA-256 a notary (a blockchain evidence platform) certified for the file, as the
+    submitter gave it (lower case); compared with the file's own."""
+    notary: Mapped[str | None] = mapped_column(String(200))
+    """Who certified it: the platform and the certificate's number, as given."""
     """As declared when the upload started: no byte past it is taken."""
     exhibit_file_id: Mapped[int | None] = mapped_column(
         ForeignKey("exhibit_files.id", ondelete="SET NULL")

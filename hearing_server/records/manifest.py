@@ -164,4 +164,6 @@ def _add_exhibit_file(
         submitted_at=timestamp(exhibit.submitted_at),
         added_at=timestamp(file.added_at),
         withdrawn_at=timestamp(exhibit.withdrawn_at) if exhibit.withdrawn_at else None,
+        notarised_sha256=file.notarised_sha256,
+        notary=file.notary,
     )

@@ -65,6 +65,8 @@ async def close_with_exhibit(
                 original_name="contract.pdf",
                 display_name="contract.pdf",
                 added_at=T0,
+                notarised_sha256=digest,
+                notary="至信链 证书 ZX-2026-001",
             )
         )
         recording = Recording(hearing_id=hearing["id"], state="recording", started_at=T0)
@@ -102,6 +104,10 @@ async def test_the_seal_covers_the_case_exhibit_files(
         "原告证据1",
     )
     assert entry["submitted_by"] == "张三" and entry["withdrawn_at"]
+    assert (entry["notarised_sha256"], entry["notary"]) == (
+        entry["sha256"],
+        "至信链 证书 ZX-2026-001",
+    )
     path = f"/recordings/{recording_id}/verify"
     subject = f"{entry['path']} (exhibit Plaintiff's exhibit 1)"
 

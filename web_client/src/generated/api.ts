@@ -111,6 +111,18 @@ export interface ExhibitFileOut {
    * A PDF's pages, 1 for an image (both shown page by page at /exhibit-files/{id}/pages/{n}); null for audio and video.
    */
   pages: number | null;
+  /**
+   * The SHA-256 a notary certified for the file, as given.
+   */
+  notarised_sha256?: string | null;
+  /**
+   * Who certified it.
+   */
+  notary?: string | null;
+  /**
+   * Whether the file's own SHA-256 is the notarised one (null: none given).
+   */
+  notarised_match?: boolean | null;
 }
 
 export interface ExhibitOut {
@@ -418,6 +430,25 @@ export interface TimelineEntry {
 }
 
 export type Unit = "bytes" | "pages" | "points" | "pixels" | "seconds";
+
+export interface UploadIn {
+  /**
+   * The file's name as the device gives it: kept as given, shown cleaned, never used as a path.
+   */
+  name: string;
+  /**
+   * Bytes in the whole file.
+   */
+  size: number;
+  /**
+   * The SHA-256 a notary (a blockchain evidence platform) certified for this file: compared with the file's own when it has arrived, and the result shown to all.
+   */
+  notarised_sha256?: string | null;
+  /**
+   * Who certified the hash: the platform and the certificate's number.
+   */
+  notary?: string | null;
+}
 
 export interface UploadOut {
   upload_id: number;

@@ -13,12 +13,22 @@ import { ACCEPTED_FILES, Upload, refusedLimit, resumable } from "./upload";
 
 type Status = "sending" | "stopped";
 
-export function AddFile(props: { exhibitId: number; added: () => Promise<void> }): VNode {
+/** A SHA-256 as a notary's certificate prints it: 64 hexadecimal digits. */
+const SHA256 = /^[0-9a-fA-F]{64}$/;
+
+export function AddFile(props: {
+  exhibitId: number;
+  added: () => Promise<void>;
+}): VNode {
   const [upload, setUpload] = useState<Upload | null>(null);
   const [status, setStatus] = useState<Status>("sending");
   const [sent, setSent] = useState(0);
   // kept as the error, put in words when drawn: a change of language follows
   const [problem, setProblem] = useState<{ error: unknown } | null>(null);
+  const [notarisedHash, setNotarisedHash] = useState("");
+  const [notary, setNotary] = useState("");
+  const hashGiven = notarisedHash.trim() !== "";
+  const hashValid = !hashGiven || SHA256.test(notarisedHash.trim());
   const go = async (current: Upload): Promise<void> => {
     setStatus("sending");
     setProblem(null);
@@ -42,7 +52,13 @@ export function AddFile(props: { exhibitId: number; added: () => Promise<void> }
     const file = event.currentTarget.files?.[0];
     event.currentTarget.value = "";
     if (file === undefined) return;
-    const current = new Upload(props.exhibitId, file, setSent);
+    const notarised = hashGiven
+      ? {
+          notarised_sha256: notarisedHash.trim(),
+          notary: notary.trim() || null,
+        }
+      : {};
+    const current = new Upload(props.exhibitId, file, setSent, notarised);
     setSent(0);
     setUpload(current);
     void go(current);
@@ -57,16 +73,50 @@ export function AddFile(props: { exhibitId: number; added: () => Promise<void> }
   return (
     <div class="add-file" data-testid="add-file">
       {upload === null ? (
-        <label class="button file-button">
-          {t("exhibit.upload.add")}
-          <input
-            type="file"
-            class="file-input"
-            accept={ACCEPTED_FILES}
-            data-testid="file-input"
-            onChange={choose}
-          />
-        </label>
+        <>
+          <label
+            class={
+              hashValid ? "button file-button" : "button file-button disabled"
+            }
+          >
+            {t("exhibit.upload.add")}
+            <input
+              type="file"
+              class="file-input"
+              accept={ACCEPTED_FILES}
+              disabled={!hashValid}
+              data-testid="file-input"
+              onChange={choose}
+            />
+          </label>
+          <details class="notarised-fields">
+            <summary>{t("exhibit.notarised.optional")}</summary>
+            <label>
+              {t("exhibit.notarised.hash")}
+              <input
+                value={notarisedHash}
+                maxLength={64}
+                spellcheck={false}
+                autocomplete="off"
+                aria-invalid={!hashValid}
+                data-testid="notarised-hash"
+                onInput={(event) => setNotarisedHash(event.currentTarget.value)}
+              />
+            </label>
+            <label>
+              {t("exhibit.notarised.notary")}
+              <input
+                value={notary}
+                maxLength={200}
+                data-testid="notarised-notary"
+                onInput={(event) => setNotary(event.currentTarget.value)}
+              />
+            </label>
+            {!hashValid && (
+              <p class="problem">{t("exhibit.notarised.invalid")}</p>
+            )}
+          </details>
+        </>
       ) : (
         <div class="upload" data-testid="upload" data-status={status}>
           <span class="upload-name">
@@ -75,7 +125,11 @@ export function AddFile(props: { exhibitId: number; added: () => Promise<void> }
           <progress max={100} value={percent} data-testid="upload-progress" />
           <span data-testid="upload-percent">{percent}%</span>
           {status === "stopped" && (
-            <button type="button" data-testid="upload-resume" onClick={() => void go(upload)}>
+            <button
+              type="button"
+              data-testid="upload-resume"
+              onClick={() => void go(upload)}
+            >
               {t("exhibit.upload.resume")}
             </button>
           )}
@@ -95,7 +149,8 @@ export function AddFile(props: { exhibitId: number; added: () => Promise<void> }
 
 /** Why a file was not taken, in the person's words; a limit the court named is filled in. */
 function uploadRefusal(error: unknown): string {
-  if (!(error instanceof ApiError)) return refusalText("network", String(error));
+  if (!(error instanceof ApiError))
+    return refusalText("network", String(error));
   const key = `refusal.file.${error.code}`;
   if (!hasMessage(key)) return refusalText(error.code, error.message);
   const limit = limitOf(error);
@@ -110,7 +165,11 @@ function limitOf(error: ApiError): string | null {
   if (detail === null) return null;
   const { limit, unit } = detail;
   if (unit === "bytes") return formatSize(limit);
-  const shown = { points: limit / 72, pixels: limit / 1_000_000, seconds: limit / 3600 };
+  const shown = {
+    points: limit / 72,
+    pixels: limit / 1_000_000,
+    seconds: limit / 3600,
+  };
   const value = unit === "pages" ? limit : shown[unit];
   return String(Number(value.toFixed(2)));
 }

@@ -7,7 +7,10 @@ import type { ExhibitFileOut, ExhibitOut } from "../generated/api";
 import { authHeaders, invitation } from "./api";
 import { type Lang, t } from "./i18n";
 
-export function exhibitLabel(exhibit: { label_zh: string; label_en: string }, lang: Lang): string {
+export function exhibitLabel(
+  exhibit: { label_zh: string; label_en: string },
+  lang: Lang,
+): string {
   return lang === "en" ? exhibit.label_en : exhibit.label_zh;
 }
 
@@ -28,7 +31,9 @@ export function ExhibitCard(props: {
       data-withdrawn={withdrawn ? "true" : "false"}
     >
       <div class="exhibit-head">
-        <strong data-testid="exhibit-label">{exhibitLabel(exhibit, lang)}</strong>
+        <strong data-testid="exhibit-label">
+          {exhibitLabel(exhibit, lang)}
+        </strong>
         <span data-testid="exhibit-title">{exhibit.title}</span>
         {withdrawn && (
           <span class="badge" data-testid="exhibit-withdrawn">
@@ -69,10 +74,36 @@ function ExhibitFiles({ exhibit }: { exhibit: ExhibitOut }): VNode {
       ) : (
         <ul>
           {exhibit.files.map((file) => (
-            <li key={file.id} data-testid="exhibit-file" data-sha256={file.sha256}>
+            <li
+              key={file.id}
+              data-testid="exhibit-file"
+              data-sha256={file.sha256}
+            >
               <span data-testid="file-name">{file.display_name}</span>{" "}
               <span class="muted">{formatSize(file.size_bytes)}</span>{" "}
               <code title={file.sha256}>{file.sha256.slice(0, 12)}</code>{" "}
+              {file.notarised_match !== null &&
+                file.notarised_match !== undefined && (
+                  <span
+                    class={
+                      file.notarised_match
+                        ? "notarised match"
+                        : "notarised mismatch"
+                    }
+                    data-testid="notarised"
+                    data-match={String(file.notarised_match)}
+                    title={file.notarised_sha256 ?? ""}
+                  >
+                    {t(
+                      file.notarised_match
+                        ? "exhibit.notarised.match"
+                        : "exhibit.notarised.mismatch",
+                      {
+                        notary: file.notary ?? t("exhibit.notarised.unnamed"),
+                      },
+                    )}
+                  </span>
+                )}{" "}
               <a
                 href={`/api/v1/exhibit-files/${file.id}?download=true`}
                 download={file.display_name}
@@ -103,10 +134,13 @@ export function formatSize(bytes: number): string {
 
 /** Download a file with the invitation's header, then hand it to the browser to save. */
 async function saveFile(file: ExhibitFileOut): Promise<void> {
-  const response = await fetch(`/api/v1/exhibit-files/${file.id}?download=true`, {
-    headers: authHeaders("GET"),
-    credentials: "same-origin",
-  });
+  const response = await fetch(
+    `/api/v1/exhibit-files/${file.id}?download=true`,
+    {
+      headers: authHeaders("GET"),
+      credentials: "same-origin",
+    },
+  );
   if (!response.ok) return;
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement("a");

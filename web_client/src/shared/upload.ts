@@ -3,7 +3,12 @@
 // from the offset the server holds. A dropped connection is retried a few times with a growing
 // pause, asking the server first where it stands; past that the upload waits for `run()` again
 // (the person's "Resume"). No UI here: progress goes to a callback.
-import type { ExhibitFileOut, LimitDetail, UploadOut } from "../generated/api";
+import type {
+  ExhibitFileOut,
+  LimitDetail,
+  UploadIn,
+  UploadOut,
+} from "../generated/api";
 import { ApiError, api, authHeaders, send } from "./api";
 
 /** What the court accepts (evidence/refusal.py ACCEPTED), for the file picker. */
@@ -24,8 +29,10 @@ export function resumable(error: unknown): boolean {
 
 /** The offset a 409 wrong_offset says the server holds (its details), or null. */
 function heldOffset(error: unknown): number | null {
-  if (!(error instanceof ApiError) || error.code !== "wrong_offset") return null;
-  const offset = (error.details as { offset?: unknown }[] | undefined)?.[0]?.offset;
+  if (!(error instanceof ApiError) || error.code !== "wrong_offset")
+    return null;
+  const offset = (error.details as { offset?: unknown }[] | undefined)?.[0]
+    ?.offset;
   return typeof offset === "number" ? offset : null;
 }
 
@@ -33,8 +40,13 @@ function heldOffset(error: unknown): number | null {
  * LimitDetail), or null for a refusal over no limit. */
 export function refusedLimit(error: ApiError): LimitDetail | null {
   const detail = (error.details as Partial<LimitDetail>[] | undefined)?.[0];
-  if (typeof detail?.limit !== "number" || typeof detail.unit !== "string") return null;
-  return { limit: detail.limit, unit: detail.unit, actual: detail.actual ?? null };
+  if (typeof detail?.limit !== "number" || typeof detail.unit !== "string")
+    return null;
+  return {
+    limit: detail.limit,
+    unit: detail.unit,
+    actual: detail.actual ?? null,
+  };
 }
 
 export class Upload {
@@ -48,6 +60,11 @@ export class Upload {
     readonly file: File,
     /** Bytes the server holds so far. */
     private readonly progress: (sent: number) => void,
+    /** The hash a notary (a blockchain evidence platform) certified for the file, and who. */
+    private readonly notarised: Pick<
+      UploadIn,
+      "notarised_sha256" | "notary"
+    > = {},
   ) {}
 
   /** Send (or go on sending) the file: the exhibit's new file once the court accepted it; else
@@ -57,8 +74,16 @@ export class Upload {
     // going on after a stop: the server says where it stands
     let ask = this.state !== null;
     if (this.state === null) {
-      const body = { name: this.file.name, size: this.file.size };
-      this.state = await api<UploadOut>("POST", `/exhibits/${this.exhibitId}/uploads`, body);
+      const body: UploadIn = {
+        name: this.file.name,
+        size: this.file.size,
+        ...this.notarised,
+      };
+      this.state = await api<UploadOut>(
+        "POST",
+        `/exhibits/${this.exhibitId}/uploads`,
+        body,
+      );
     }
     const state = this.state;
     let offset = state.offset;
@@ -67,7 +92,10 @@ export class Upload {
       if (this.cancelled) throw new ApiError(0, "cancelled", "cancelled");
       try {
         if (ask) {
-          const now = await api<UploadOut>("GET", `/uploads/${state.upload_id}`);
+          const now = await api<UploadOut>(
+            "GET",
+            `/uploads/${state.upload_id}`,
+          );
           if (now.file !== null) return now.file;
           offset = now.offset;
           ask = false;
@@ -87,7 +115,9 @@ export class Upload {
           continue;
         }
         if (!resumable(error) || failures >= RETRIES) throw error;
-        await new Promise((done) => setTimeout(done, FIRST_PAUSE_MS * 2 ** failures));
+        await new Promise((done) =>
+          setTimeout(done, FIRST_PAUSE_MS * 2 ** failures),
+        );
         failures += 1;
         ask = true;
       }
