@@ -164,6 +164,13 @@ def _add_exhibit_file(
         submitted_at=timestamp(exhibit.submitted_at),
         added_at=timestamp(file.added_at),
         withdrawn_at=timestamp(exhibit.withdrawn_at) if exhibit.withdrawn_at else None,
-        notarised_sha256=file.notarised_sha256,
-        notary=file.notary,
+        **notarised(file),
     )
+
+
+def notarised(file: ExhibitFile) -> dict[str, str | None]:
+    """The hash a notary certified for the file, and who, when one was given (entries of files
+    given none are as before)."""
+    if file.notarised_sha256 is None:
+        return {}
+    return {"notarised_sha256": file.notarised_sha256, "notary": file.notary}
