@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
+from court.consent import ConsentAnswer
 from court.presence import Presence
 from court.roles import Role
 from court.states import HearingState
@@ -196,6 +197,14 @@ class MessageIn(Payload):
         return self.to if isinstance(self.to, int) else None
 
 
+class ConsentView(Model):
+    """Whether a party or lawyer agreed to take part online (their latest answer counts)."""
+
+    answer: ConsentAnswer
+    at: datetime | None = None
+    """When they answered (none while pending)."""
+
+
 class MemberView(Model):
     id: int
     role: Role
@@ -224,6 +233,9 @@ class MemberView(Model):
     and are still connected: their picture is frozen (the bench was alerted)."""
     may_present: bool = False
     """The judge gave them the floor to present exhibits (the bench may always)."""
+    consent: ConsentView | None = None
+    """To the bench (and to the person themself): their answer on taking part online; none
+    for roles not asked (court/consent.py) and in others' views."""
 
 
 class PresentationView(Model):
@@ -304,6 +316,8 @@ class AlertOut(Model):
         "self_test_failed",
         "media_stopped",
         "media_resumed",
+        "consent_refused",
+        "left_without_leave",
     ]
     participant_id: int | None
     message: str

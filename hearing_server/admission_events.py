@@ -14,6 +14,7 @@ ADMISSION_EVENTS = {
     "admitted": True,
     "sent_back": False,
     "left": False,
+    "left_without_leave": False,
     "removed": False,
     "invitation_ended": False,
 }

@@ -16,6 +16,7 @@ from config import Settings
 from hearing_server.api import (
     accounts_api,
     cases_api,
+    consent_api,
     exchange_api,
     exhibit_files_api,
     exhibit_links_api,
@@ -74,6 +75,7 @@ def build_api() -> Api:
         accounts_api,
         cases_api,
         participants_api,
+        consent_api,
         notices_api,
         recordings_api,
         recording_detail_api,

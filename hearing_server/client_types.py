@@ -34,6 +34,7 @@ from court import exhibits, kinds, permissions, presence, protocol, roles, state
 from hearing_server.api import (
     accounts_api,
     cases_api,
+    consent_api,
     exchange_api,
     exhibit_intake,
     exhibit_links_api,
@@ -74,6 +75,7 @@ API_MODELS: list[type[BaseModel]] = [
     participants_api.ParticipantCreated,
     outputs.InvitationOut,
     participants_api.InvitationInfo,
+    consent_api.ConsentOut,
     accounts_api.CourtOut,
     accounts_api.CourtroomOut,
     accounts_api.CentreOut,
@@ -99,6 +101,7 @@ API_INPUTS: list[type[BaseModel]] = [
     cases_api.CaseIn,
     opinions_api.OpinionIn,
     exhibit_uploads_api.UploadIn,
+    consent_api.ConsentIn,
 ]
 """The REST request bodies the browser builds."""
 

@@ -14,6 +14,7 @@ from court.states import HearingState
 from hearing_server import exhibit_display
 from hearing_server.admission_events import ADMISSION_EVENTS
 from hearing_server.auth import PrincipalKind
+from hearing_server.consent import consent_view, latest_answers
 from hearing_server.db.database import Database
 from hearing_server.db.models import Hearing, HearingEvent, Participant, User, utcnow
 from hearing_server.exhibit_links import exhibit_link
@@ -72,8 +73,11 @@ class DatabaseHearingStore:
             hearing = await db.get(Hearing, hearing_id)
             if hearing is None:
                 return None
-            rows = await db.scalars(select(Participant).where(Participant.hearing_id == hearing_id))
+            rows = list(
+                await db.scalars(select(Participant).where(Participant.hearing_id == hearing_id))
+            )
             kept = await _kept(db, hearing_id)
+            answers = await latest_answers(db, [p.id for p in rows])
             return HearingRecord(
                 id=hearing.id,
                 kind=hearing.kind,
@@ -91,6 +95,7 @@ class DatabaseHearingStore:
                         admitted=p.id in kept.admitted,
                         removed=p.id in kept.removed,
                         bench_muted=p.id in kept.muted,
+                        consent=consent_view(p.role, answers.get(p.id)),
                     )
                     for p in rows
                 ],

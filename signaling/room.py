@@ -23,7 +23,7 @@ from datetime import datetime
 
 from court.kinds import HearingKind
 from court.presence import Presence
-from court.protocol import PresentedView
+from court.protocol import ConsentView, PresentedView
 from court.roles import BENCH, REPRESENTATIVE_ROLES, Role
 from court.states import LIVE, HearingState
 from signaling.store import ShownFile
@@ -72,6 +72,8 @@ class Member:
     (never taken for a camera) even after the share ended, until it ends too."""
     floor: bool = False
     """The judge let them present exhibits (the bench always may)."""
+    consent: ConsentView | None = None
+    """Their answer on taking part online (None: their role is not asked)."""
 
     @property
     def on_bench(self) -> bool:

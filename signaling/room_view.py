@@ -10,10 +10,12 @@ def member_view(
     missing: frozenset[str] = frozenset(),
     paused_video: list[int] | None = None,
     sharing_screen: bool = False,
+    consent: bool = False,
 ) -> MemberView:
     """``missing``: the devices their last self-test found unusable (camera, microphone);
     ``paused_video``: the members whose video their connection cannot carry now;
-    ``sharing_screen``: they are the room's sharer."""
+    ``sharing_screen``: they are the room's sharer; ``consent``: show their answer on taking
+    part online (to the bench and to themself only)."""
     return MemberView(
         id=member.id,
         role=member.role,
@@ -33,6 +35,7 @@ def member_view(
         sharing_screen=sharing_screen,
         media_stalled=member.media_stalled,
         may_present=member.on_bench or member.floor,
+        consent=member.consent if consent else None,
     )
 
 

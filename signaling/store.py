@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from court.kinds import HearingKind
+from court.protocol import ConsentView
 from court.roles import Role
 from court.states import HearingState
 
@@ -28,6 +29,8 @@ class ParticipantRecord:
     removed: bool = False
     bench_muted: bool = False
     """Muted by the bench, as the timeline last says."""
+    consent: ConsentView | None = None
+    """Their latest answer on taking part online (None: their role is not asked)."""
 
 
 @dataclass(frozen=True)

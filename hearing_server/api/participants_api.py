@@ -10,6 +10,7 @@ from sqlalchemy import select
 from court.exhibits import ExhibitSide, side_of
 from court.kinds import RULES, HearingKind
 from court.permissions import Action
+from court.protocol import ConsentView
 from court.roles import BENCH, REPRESENTATIVE_ROLES, Role
 from court.states import HearingState
 from hearing_server.api.creation import add_audited
@@ -22,8 +23,10 @@ from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import hearing_for_action, visible_hearing
 from hearing_server.audit import audit
 from hearing_server.auth import Principal, PrincipalKind
+from hearing_server.consent import consent_view, latest_answers
 from hearing_server.db.models import (
     Case,
+    ConsentAnswer,
     Court,
     DetentionCentre,
     Hearing,
@@ -71,6 +74,8 @@ class ParticipantOut(BaseModel):
     invitation_status: InvitationStatus
     invitation_expires_at: datetime | None
     identity_verified_at: datetime | None
+    consent: ConsentView | None
+    """Their answer on taking part online (court/consent.py); none for roles not asked."""
 
 
 class ParticipantCreated(BaseModel):
@@ -97,7 +102,8 @@ class InvitationInfo(BaseModel):
     for those who submit no evidence."""
 
 
-def participant_out(p: Participant) -> ParticipantOut:
+def participant_out(p: Participant, consent: ConsentAnswer | None = None) -> ParticipantOut:
+    """``consent``: their latest answer on taking part online, if they gave one."""
     return ParticipantOut(
         id=p.id,
         hearing_id=p.hearing_id,
@@ -110,6 +116,7 @@ def participant_out(p: Participant) -> ParticipantOut:
         invitation_status=invitation_status(p, utcnow()),
         invitation_expires_at=p.invitation_expires_at,
         identity_verified_at=p.identity_verified_at,
+        consent=consent_view(p.role, consent),
     )
 
 
@@ -167,10 +174,15 @@ def _register_participants(api: Api) -> None:
     async def list_participants(ctx: Ctx) -> ParticipantList:
         hearing = await visible_hearing(ctx, ctx.ids["hearing_id"])
         ctx.require(Action.VIEW_RECORDS)
-        rows = await ctx.db.scalars(
-            select(Participant).where(Participant.hearing_id == hearing.id).order_by(Participant.id)
+        rows = list(
+            await ctx.db.scalars(
+                select(Participant)
+                .where(Participant.hearing_id == hearing.id)
+                .order_by(Participant.id)
+            )
         )
-        return ParticipantList(items=[participant_out(p) for p in rows])
+        answers = await latest_answers(ctx.db, [p.id for p in rows])
+        return ParticipantList(items=[participant_out(p, answers.get(p.id)) for p in rows])
 
 
 def _register_invitations(api: Api) -> None:

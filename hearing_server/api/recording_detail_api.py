@@ -46,6 +46,8 @@ TIMELINE_KINDS = frozenset(
         "reconnected",
         "dropped",
         "left",
+        "left_without_leave",
+        "online_consent",
         "admitted",
         "sent_back",
         "removed",

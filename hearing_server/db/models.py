@@ -201,6 +201,22 @@ class Participant(Base):
     hearing: Mapped[Hearing] = relationship(back_populates="participants")
 
 
+class ConsentAnswer(Base):
+    """One answer of a participant on taking part online (court/consent.py). Every answer is
+    kept; the latest counts."""
+
+    __tablename__ = "consent_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    agreed: Mapped[bool]
+    notice_version: Mapped[str] = mapped_column(String(32))
+    """The words of the notice they answered (court/consent.py NOTICE_VERSION)."""
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class HearingEvent(Base):
     """One entry of a hearing's timeline: who did what, when, from which value to which."""
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from pydantic import ValidationError
+
+from court.protocol import ConsentView
 from court.states import HearingState
 from signaling.cluster.bus import Command
 from signaling.cluster.placement import (
@@ -30,6 +33,17 @@ def end_invitation(hearing_id: int, participant_id: int, code: str) -> Command:
         "hearing_id": hearing_id,
         "participant_id": participant_id,
         "code": code,
+    }
+
+
+def consent_answered(hearing_id: int, participant_id: int, consent: ConsentView) -> Command:
+    """The command that shows a participant's answer on taking part online to the bench of
+    their live hearing, wherever it is held."""
+    return {
+        "kind": "consent",
+        "hearing_id": hearing_id,
+        "participant_id": participant_id,
+        "consent": consent.model_dump(mode="json"),
     }
 
 
@@ -136,14 +150,17 @@ class LiveHearings:
         holds the hearing it names (only one does)."""
         hearing_id, participant_id = command.get("hearing_id"), command.get("participant_id")
         live = self.hearings.get(hearing_id) if isinstance(hearing_id, int) else None
+        if live is None or not isinstance(participant_id, int):
+            return
         code = command.get("code")
-        if (
-            live is not None
-            and command.get("kind") == "end_invitation"
-            and isinstance(participant_id, int)
-            and code in INVITATION_ENDINGS
-        ):
+        if command.get("kind") == "end_invitation" and code in INVITATION_ENDINGS:
             await live.end_invitation(participant_id, code)
+        elif command.get("kind") == "consent":
+            try:
+                consent = ConsentView.model_validate(command.get("consent"))
+            except ValidationError:
+                return
+            await live.consent_answered(participant_id, consent)
 
     async def shutdown(self) -> None:
         for hearing_id, live in self.hearings.items():

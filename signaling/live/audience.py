@@ -60,6 +60,7 @@ class Audience:
                 self.missing_devices(member_id),
                 self.router.paused_video(member_id),
                 sharing_screen=self.room.sharer == member_id,
+                consent=True,
             ),
             members=[
                 member_view(
@@ -68,6 +69,7 @@ class Audience:
                     # whose connection is too weak for which video: the bench's concern only
                     self.router.paused_video(m.id) if member.on_bench else None,
                     sharing_screen=self.room.sharer == m.id,
+                    consent=member.on_bench or m.id == member_id,
                 )
                 for m in visible_members(self.room, member)
             ],

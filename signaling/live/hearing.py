@@ -17,14 +17,14 @@ import contextlib
 import logging
 
 from court.permissions import Action
-from court.protocol import ClosedOut, PresentedView
+from court.protocol import ClosedOut, ConsentView, PresentedView
 from court.states import HearingState
 from signaling.background import BackgroundTasks
 from signaling.ice import IceConfig
 from signaling.live.audience import Audience, Link
 from signaling.live.conduct import Conduct
 from signaling.live.media import HearingMedia
-from signaling.live.members import Members
+from signaling.live.members import Members, newer_consent
 from signaling.live.participation import Participation
 from signaling.live.presenting import Presenting
 from signaling.live.sharing import ScreenSharing
@@ -134,6 +134,18 @@ class LiveHearing:
 
     async def leave(self, member_id: int) -> None:
         await self.members.leave(member_id)
+
+    async def consent_answered(self, member_id: int, consent: ConsentView) -> None:
+        """A participant answered whether they agree to take part online (the answer is on the
+        record already): the bench sees it at once, and is alerted to a refusal."""
+        member = self.room.members.get(member_id)
+        if member is None or not newer_consent(consent, member.consent):
+            return
+        member.consent = consent
+        if consent.answer == "refused":
+            message = f"{member.name} does not agree to take part online"
+            await self.audience.alert("consent_refused", member_id, message)
+        await self.audience.broadcast()
 
     # WebRTC negotiation (media.py).
 

@@ -1,5 +1,6 @@
 """Members coming and going: a connection arrives, drops (the place is held for a grace
-window), comes back, leaves, or ends because the invitation it used stopped working."""
+window), comes back, leaves (``left``), does not come back in time (``left_without_leave``),
+or ends because the invitation it used stopped working."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import asyncio
 
 from court.permissions import Action, refusal
 from court.presence import Presence
-from court.protocol import RemovedOut
+from court.protocol import ConsentView, RemovedOut
 from signaling.background import BackgroundTasks
 from signaling.live.audience import Audience, Link
 from signaling.live.media import HearingMedia
@@ -46,8 +47,13 @@ class Members:
         """When each connected member's invitation expires (invited people only)."""
 
     def add(self, p: ParticipantRecord) -> None:
-        """Make a participant known (see ``LiveHearing.add_participant``)."""
-        if p.id not in self.room.members:
+        """Make a participant known (see ``LiveHearing.add_participant``); one known already
+        takes a newer answer on taking part online from the record (a missed update)."""
+        known = self.room.members.get(p.id)
+        if known is not None:
+            if newer_consent(p.consent, known.consent):
+                known.consent = p.consent
+        else:
             self.room.members[p.id] = Member(
                 id=p.id,
                 role=p.role,
@@ -58,6 +64,7 @@ class Members:
                 admitted=p.admitted,
                 bench_muted=p.bench_muted,
                 presence=Presence.REMOVED if p.removed else Presence.INVITED,
+                consent=p.consent,
             )
 
     async def connect(self, identity: Identity, link: Link, offers_first: bool) -> None:
@@ -124,19 +131,29 @@ class Members:
         await self.audience.broadcast()
 
     async def _expire(self, member_id: int) -> None:
+        """The grace window ran out: they left without leave (no ``leave`` of their own, no
+        return), which the timeline and the transcript keep apart from a ``left``, and the
+        bench is told (leaving without the court's leave has consequences, court/consent.py).
+        The bench needs nobody's leave: theirs stays a ``left``."""
         self._grace.pop(member_id, None)
-        if self.room.expire(member_id):
-            await self.timeline.record(
-                "left",
-                self.label(member_id),
-                Presence.RECONNECTING,
-                Presence.LEFT,
-                {
-                    "participant_id": member_id,
-                    "reason": "did not reconnect within the grace window",
-                },
-            )
-            await self.audience.broadcast()
+        member = self.room.member(member_id)
+        held = member.resume_to
+        if not self.room.expire(member_id):
+            return
+        kind = "left" if member.on_bench else "left_without_leave"
+        data = {
+            "participant_id": member_id,
+            "reason": "did not reconnect within the grace window",
+            "grace_seconds": self.grace_seconds,
+            "held": None if held is None else str(held),
+        }
+        await self.timeline.record(
+            kind, self.label(member_id), Presence.RECONNECTING, Presence.LEFT, data
+        )
+        if kind == "left_without_leave":
+            message = f"{member.name} left without the court's leave"
+            await self.audience.alert(kind, member_id, message)
+        await self.audience.broadcast()
 
     async def end_invitation(self, member_id: int, code: str) -> None:
         """The invitation the member connected with stopped working (``code``: a key of
@@ -194,3 +211,13 @@ class Members:
         """Who the member is on the timeline (their identity's label once they connected)."""
         identity = self._identities.get(member_id)
         return identity.label if identity else f"participant:{member_id}"
+
+
+def newer_consent(update: ConsentView | None, held: ConsentView | None) -> bool:
+    """Whether ``update`` is a later answer than the one ``held`` (answers only move forward:
+    an update that crossed a newer one on its way is dropped)."""
+    if update is None:
+        return False
+    if held is None or held.at is None:
+        return True
+    return update.at is not None and update.at >= held.at

@@ -16,6 +16,11 @@ export interface ArchiveOut {
   sha256: string | null;
 }
 
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
 export interface CaseIn {
   number: string;
   title: string;
@@ -45,6 +50,31 @@ export interface ChapterOut {
   title: string;
   start_seconds: number;
   end_seconds: number;
+}
+
+export interface ConsentIn {
+  agreed: boolean;
+  notice_version: string;
+}
+
+/**
+ * What the invited person is shown: the notice, and their answer as it stands (none when
+ * their role is not asked: they read the notice only).
+ */
+export interface ConsentOut {
+  notice: OnlineNotice;
+  consent: ConsentView | null;
+}
+
+/**
+ * Whether a party or lawyer agreed to take part online (their latest answer counts).
+ */
+export interface ConsentView {
+  answer: "agreed" | "refused" | "pending";
+  /**
+   * When they answered (none while pending).
+   */
+  at?: string | null;
 }
 
 export interface CourtOut {
@@ -236,6 +266,15 @@ export interface LimitDetail {
   actual?: number | null;
 }
 
+/**
+ * The court's notice on taking part online, in Chinese and in English.
+ */
+export interface OnlineNotice {
+  version: string;
+  title: Bilingual;
+  paragraphs: Bilingual[];
+}
+
 export interface OpinionIn {
   aspect: Aspect;
   opinion: Opinion;
@@ -269,6 +308,7 @@ export interface ParticipantOut {
   invitation_status: InvitationStatus;
   invitation_expires_at: string | null;
   identity_verified_at: string | null;
+  consent: ConsentView | null;
 }
 
 export interface PartyColumn {

@@ -11,7 +11,9 @@ export interface AlertOut {
     | "recording_failed"
     | "self_test_failed"
     | "media_stopped"
-    | "media_resumed";
+    | "media_resumed"
+    | "consent_refused"
+    | "left_without_leave";
   participant_id: number | null;
   message: string;
   at: string;
@@ -49,6 +51,17 @@ export interface ConnectAuth {
   hearing_id: number;
   invitation?: string | null;
   offers_first?: boolean;
+}
+
+/**
+ * Whether a party or lawyer agreed to take part online (their latest answer counts).
+ */
+export interface ConsentView {
+  answer: "agreed" | "refused" | "pending";
+  /**
+   * When they answered (none while pending).
+   */
+  at?: string | null;
 }
 
 export interface Empty {}
@@ -124,6 +137,11 @@ export interface MemberView {
    * The judge gave them the floor to present exhibits (the bench may always).
    */
   may_present: boolean;
+  /**
+   * To the bench (and to the person themself): their answer on taking part online; none
+   * for roles not asked (court/consent.py) and in others' views.
+   */
+  consent?: ConsentView | null;
 }
 
 export interface MessageIn {
