@@ -10,6 +10,7 @@ const VALUES: Record<string, string> = {
   state: "state",
   phase: "phase",
   recording: "archive.recording",
+  online_consent: "consent.answer",
 };
 
 /** Times are court clock times; an entry on another day than `day` (YYYY-MM-DD) shows its date. */

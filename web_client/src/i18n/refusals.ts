@@ -29,6 +29,9 @@ export const refusalMessages = messages(
       "This court server is about to restart. Please try again in a moment.",
     "refusal.unavailable":
       "The court's system is briefly unavailable. Please try again in a moment.",
+    "refusal.already_answered": "Your answer is already recorded.",
+    "refusal.notice_changed": "The court's notice has changed: please read it again, then answer.",
+    "refusal.hearing_over": "This hearing is over.",
     "refusal.removed": "The court removed you from this hearing.",
     "refusal.no_side":
       "The court has not yet recorded which side you are on in this case. Ask the court.",
@@ -90,6 +93,9 @@ export const refusalMessages = messages(
     "refusal.not_a_participant": "您不是本次庭审的参加人。",
     "refusal.draining": "法院服务器即将重启，请稍后再试。",
     "refusal.unavailable": "法院系统暂时不可用，请稍后再试。",
+    "refusal.already_answered": "您的意见已记录。",
+    "refusal.notice_changed": "法庭须知已更新，请重新阅读后再作答。",
+    "refusal.hearing_over": "本次庭审已结束。",
     "refusal.removed": "法庭已将您请出本次庭审。",
     "refusal.no_side": "法庭尚未登记您在本案中的诉讼地位，请与法院联系。",
     "refusal.already_exchanged": "本案证据已经交换。",

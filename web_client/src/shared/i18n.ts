@@ -10,9 +10,10 @@ import type {
   Presence,
   Role,
 } from "../generated/court";
-import type { AlertOut } from "../generated/protocol";
+import type { AlertOut, ConsentView } from "../generated/protocol";
 import { archiveMessages } from "../i18n/archive";
 import { commonMessages } from "../i18n/common";
+import { consentMessages } from "../i18n/consent";
 import { exhibitMessages } from "../i18n/exhibits";
 import { liveMessages } from "../i18n/live";
 import { refusalMessages } from "../i18n/refusals";
@@ -32,7 +33,8 @@ type CourtWord =
   | `exhibit.side.${ExhibitSide}`
   | `exhibit.aspect.${Aspect}`
   | `exhibit.opinion.${Opinion}`
-  | `live.alert.${AlertOut["kind"]}`;
+  | `live.alert.${AlertOut["kind"]}`
+  | `consent.answer.${ConsentView["answer"]}`;
 export const LANGUAGES: readonly Lang[] = ["zh-CN", "en"];
 
 const all = {
@@ -43,6 +45,7 @@ const all = {
     ...archiveMessages.en,
     ...exhibitMessages.en,
     ...refusalMessages.en,
+    ...consentMessages.en,
   },
   "zh-CN": {
     ...commonMessages.zh,
@@ -51,6 +54,7 @@ const all = {
     ...archiveMessages.zh,
     ...exhibitMessages.zh,
     ...refusalMessages.zh,
+    ...consentMessages.zh,
   },
 } satisfies Record<Lang, Record<CourtWord, string>>;
 export type MessageKey = keyof (typeof all)["en"];
