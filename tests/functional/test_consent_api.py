@@ -3,18 +3,30 @@ counts), the timeline and audit entries, and the bench seeing it (participants l
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
+from config import Settings
 from court.consent import NOTICE_VERSION
 from hearing_server.db.database import Database
 from hearing_server.db.models import AuditEntry, ConsentAnswer, HearingEvent
 from tests.callers import Caller, NewCaller, expire_invitation, holder, invite, schedule_hearing
+from tests.conftest import settings_with
 from tests.signal_client import SignalClient
 
 PATH = "/invitation/consent"
+GRACE = 0.3
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """A short grace window, so that leaving without leave is seen within the test."""
+    return settings_with(database_url, tmp_path, reconnect_grace_seconds=GRACE)
 
 
 def answer(agreed: bool) -> dict[str, Any]:
@@ -178,3 +190,41 @@ async def test_the_bench_sees_an_answer_live_and_is_alerted_to_a_refusal(
             await waiting.close()
     finally:
         await bench.close()
+
+
+async def test_closing_the_page_for_good_is_leaving_without_leave_on_the_record(
+    judge: Caller, new_caller: NewCaller, server: TestServer, database: Database
+) -> None:
+    hearing = await schedule_hearing(judge)
+    stays, goes = (
+        await invite(judge, hearing["id"]),
+        await invite(judge, hearing["id"], name="李四"),
+    )
+    url = str(server.make_url("")).rstrip("/")
+    jar = judge.client.session.cookie_jar.filter_cookies(judge.client.make_url("/"))
+    bench = SignalClient(url)
+    await bench.connect(hearing["id"], cookie=jar["hs_session"].value)
+    leaver, dropper = SignalClient(url), SignalClient(url)
+    await leaver.connect(hearing["id"], invitation=stays["invitation"]["token"])
+    await dropper.connect(hearing["id"], invitation=goes["invitation"]["token"])
+    try:
+        assert "ok" in await leaver.call("leave")
+        dropper.abort()  # the page closed: no goodbye
+        alert = await bench.wait_for(
+            "alert", lambda a: a["kind"] == "left_without_leave", within=GRACE + 5
+        )
+        assert alert["participant_id"] == goes["participant"]["id"]
+    finally:
+        await bench.close()
+        await asyncio.gather(leaver.close(), dropper.close(), return_exceptions=True)
+    async with database.session() as db:
+        events = (
+            await db.scalars(
+                select(HearingEvent)
+                .where(HearingEvent.kind.in_(["left", "left_without_leave"]))
+                .order_by(HearingEvent.id)
+            )
+        ).all()
+    by_person = {(e.data or {})["participant_id"]: e.kind for e in events}
+    assert by_person[stays["participant"]["id"]] == "left"
+    assert by_person[goes["participant"]["id"]] == "left_without_leave"
