@@ -1,7 +1,8 @@
-// The bench's console: the hearing's state and phase, the people (presence, identity check) with
-// admit / send back / mute / remove / verify, admit all and mute all, alerts. A clerk sees the
-// subset their role allows. On a phone the hearing's actions go to a dock at the bottom of the
-// screen (HearingView places them) and the people open as a sheet from a button there.
+// The bench's console: the hearing's state and phase, the people (presence, identity check,
+// consent to taking part online) with admit / send back / mute / remove / verify, admit all and
+// mute all, alerts. A clerk sees the subset their role allows. On a phone the hearing's actions
+// go to a dock at the bottom of the screen (HearingView places them) and the people open as a
+// sheet from a button there.
 //
 // Drawn with Preact (docs/architecture.md#client-views): every socket event redraws the console,
 // each change of speaker too, and the keyed diff keeps its elements, so the judge's focus, a
@@ -17,6 +18,7 @@ import { t, type MessageKey } from "../shared/i18n";
 import { may } from "../shared/permissions";
 import { refusalText } from "../shared/refusals";
 import { confirmDialog } from "./confirm";
+import { ConsentBadge } from "./consent_badge";
 import { notify, report } from "./notice";
 import { phaseName, presenceName, roleName } from "./names";
 import type { LiveSession } from "./session";
@@ -256,6 +258,7 @@ function Person({ session, member, allowed }: PersonProps): VNode {
             {t(member.identity_verified ? "live.console.verified" : "live.console.unverified")}
           </span>
         )}
+        {member.consent && <ConsentBadge consent={member.consent} />}
         {devices.length > 0 && (
           <span class="flags devices" data-testid="person-devices">
             {devices.join(" · ")}

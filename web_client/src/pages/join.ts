@@ -1,5 +1,6 @@
-// An invitation link (/join#<token>): the hearing it is for, the self-test and, for those who
-// submit evidence, the case's exhibits; then the waiting room and the hearing itself; once the
+// An invitation link (/join#<token>): the hearing it is for, the court's notice on taking part
+// online (and, the first time, whether they agree), the self-test and, for those who submit
+// evidence, the case's exhibits; then the waiting room and the hearing itself; once the
 // hearing is closed, its recording if the court granted it.
 import "../shared/base.css";
 import "../live/live.css";
@@ -11,6 +12,7 @@ import { languageSwitch, type MessageKey, startI18n } from "../shared/i18n";
 import { may } from "../shared/permissions";
 import { refusalKey } from "../shared/refusals";
 import { button, el, setText } from "../shared/dom";
+import { consentStep } from "../live/consent";
 import { invitationCard } from "../live/invitation";
 import { SelfTest } from "../live/selftest";
 import { forgetSeat, rejoinPanel, rememberedSeat, rememberSeat } from "../live/rejoin";
@@ -70,6 +72,11 @@ async function main(): Promise<void> {
   const full = async (): Promise<void> => {
     leaveEvidence();
     page.replaceChildren(top, invitationCard(info));
+    // The court's notice on taking part online, and (the first time) whether they agree:
+    // answered before the self-test starts.
+    const consent = await consentStep();
+    page.append(consent.root);
+    await consent.answered;
     if (observer) {
       page.append(
         el("p", { i18n: "live.join.observer_note" }),

@@ -1,6 +1,8 @@
 // A hearing's participants: add people by role, and give each invited person their personal
-// link (shown once, with a copy button), a new one, or withdraw it.
+// link (shown once, with a copy button), a new one, or withdraw it; whether each party or lawyer
+// agreed to take part online.
 import type {
+  ConsentView,
   HearingOut,
   InvitationOut,
   ParticipantCreated,
@@ -70,6 +72,7 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
         ),
       ),
       invitationStatus(zone, p, invited),
+      p.consent && consentStatus(zone, p.consent),
     );
     if (!invited) return row;
     const reissue = el("button", {
@@ -153,6 +156,19 @@ function invitationStatus(zone: string, p: ParticipantOut, invited: boolean): HT
     return setText(status, "staff.invitation.active_until", { until });
   }
   return setText(status, `staff.invitation.${p.invitation_status}`);
+}
+
+/** Their answer on taking part online (parties and their lawyers are asked), with its time. */
+function consentStatus(zone: string, consent: ConsentView): HTMLElement {
+  const status = el("span", {
+    class: "consent-answer",
+    testid: "consent",
+    "data-answer": consent.answer,
+  });
+  const answer = `consent.answer.${consent.answer}` as const;
+  if (consent.at === null || consent.at === undefined) return setText(status, answer);
+  status.append(el("span", { i18n: answer }), ` · ${courtDateTime(zone, consent.at)}`);
+  return status;
 }
 
 function sideLabel(side: string): HTMLElement {
