@@ -5,7 +5,8 @@ Playwright's own Firefox and WebKit cannot be downloaded here; Debian's can be i
 which it speaks itself (tests/browser/bidi.py); WebKitGTK through its WebDriver on an Xvfb display
 of its own (tests/browser/webdriver.py). Each browser gets its engine's fake camera and microphone.
 
-A party opens the invitation link on a phone-sized page and passes the self-test (camera preview
+A party opens the invitation link on a phone-sized page, reads the court's notice on taking part
+online and agrees (the bench has the answer), and passes the self-test (camera preview
 playing, microphone, network); in a hearing whose judge is a headless aiortc participant (numbered
 pictures and a tone), the party joins, waits, is admitted, and then the page plays the judge's
 video and sound while the judge receives the party's video and sound.
@@ -97,13 +98,28 @@ async def has_webrtc(page: EnginePage) -> bool:
 
 
 async def invitation_named(page: EnginePage, url: str) -> None:
-    """Open the invitation: it names the court."""
+    """Open the invitation: it names the court, and (the first time) shows the court's notice on
+    taking part online with the question, before the self-test; the party agrees."""
     await page.goto(url)
     await wait_for(
         page,
         "the invitation",
         "(s) => document.querySelector(s)?.textContent === 'A区人民法院'",
         by_testid("court"),
+    )
+    await wait_for(page, "the notice on taking part online", VISIBLE, by_testid("consent-agree"))
+    notice: str = await page.evaluate(
+        "(s) => document.querySelector(s).textContent", by_testid("consent-notice")
+    )
+    assert "录音" in notice or "record sound" in notice, notice
+    assert not await page.evaluate(VISIBLE, by_testid("join-button"))  # no self-test yet
+    await snapshot(page, "consent")
+    await page.click(by_testid("consent-agree"))
+    await wait_for(
+        page,
+        "the answer recorded",
+        "(s) => document.querySelector(s)?.dataset.answer === 'agreed'",
+        by_testid("consent"),
     )
 
 
@@ -155,6 +171,9 @@ async def test_a_party_is_admitted_and_sees_and_is_seen(
             WITHIN_S,
             "the party waiting",
         )
+        # the bench has the party's agreement to taking part online
+        shown = next(m for m in presiding.signal.room["members"] if m["id"] == hearing.party_id)
+        assert shown["consent"]["answer"] == "agreed", shown
         admitted = await presiding.signal.call("admit", {"participant_id": hearing.party_id})
         assert admitted == {"ok": True}
 
