@@ -10,6 +10,7 @@ answers only "may this role do this now".
 from dataclasses import dataclass
 from enum import StrEnum
 
+from court.consent import ASKED_ROLES
 from court.exhibits import EXAMINERS, SUBMITTERS
 from court.roles import INVITED_ROLES, Role
 from court.states import LIVE, PLANNED, HearingState
@@ -56,6 +57,7 @@ class Action(StrEnum):
     PRESENT_EXHIBIT = "present_exhibit"
     GIVE_FLOOR = "give_floor"
     REPORT_SELF_TEST = "report_self_test"
+    ANSWER_CONSENT = "answer_consent"
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,9 @@ RULES: dict[Action, Rule] = {
     Action.GIVE_FLOOR: Rule(_JUDGE, LIVE),
     # Anyone connected reports their own self-test, from the waiting room or the hearing.
     Action.REPORT_SELF_TEST: Rule(frozenset(Role) - {Role.ADMIN}, PLANNED),
+    # Whether they agree to take part online: parties and their lawyers, each for themself,
+    # until the hearing is over (court/consent.py).
+    Action.ANSWER_CONSENT: Rule(ASKED_ROLES, PLANNED),
 }
 
 

@@ -4,15 +4,16 @@ agree to take part online (court/consent.py says who is asked and what they read
 Under the invitation (``Authorization: Invitation <token>``), so only its holder answers, for
 themself. Every answer is kept and put on the timeline; a change of mind is a new answer and the
 latest counts; repeating the answer that stands is refused (409), so a double tap records once.
+Who may answer, and until when, is the permission table's (``Action.ANSWER_CONSENT``).
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
-from court.consent import NOTICE, NOTICE_TITLE, NOTICE_VERSION, consent_asked
+from court.consent import NOTICE, NOTICE_TITLE, NOTICE_VERSION
+from court.permissions import Action
 from court.protocol import ConsentView
-from court.states import HearingState
 from hearing_server.api.errors import ApiError
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.audit import audit
@@ -22,8 +23,6 @@ from hearing_server.db.models import Hearing, Participant
 from hearing_server.keys import SOCKETS
 from signaling.cluster.bus import tell_live_hearings
 from signaling.cluster.live_hearings import consent_answered
-
-ENDED = (HearingState.CLOSED, HearingState.CANCELLED)
 
 
 class Bilingual(BaseModel):
@@ -91,16 +90,9 @@ def register(api: Api) -> None:
     )
     async def answer_consent(ctx: Ctx, body: ConsentIn) -> ConsentOut:
         participant = await _invited(ctx)
-        if not consent_asked(participant.role):
-            raise ApiError(
-                403,
-                "forbidden",
-                f"a {participant.role} is not asked to agree to taking part online",
-            )
         hearing = await ctx.db.get(Hearing, participant.hearing_id)
         assert hearing is not None
-        if hearing.state in ENDED:
-            raise ApiError(409, "hearing_over", f"the hearing is {hearing.state}")
+        ctx.require(Action.ANSWER_CONSENT, hearing.state)
         if body.notice_version != NOTICE_VERSION:
             raise ApiError(
                 409, "notice_changed", "the court's notice has changed: read it again, then answer"

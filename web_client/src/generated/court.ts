@@ -118,7 +118,7 @@ export const OPINION_LABELS: Readonly<Record<Opinion, readonly [zh: string, en: 
   disputed: ["有异议", "Disputed"],
 };
 
-export const ACTIONS = ["manage_accounts", "view_records", "manage_cases", "schedule_hearing", "manage_participants", "retrieve_recordings", "grant_recording_access", "post_notice", "view_exhibits", "submit_exhibit", "withdraw_exhibit", "set_exchange", "examine_exhibit", "view_examination", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "join", "publish", "raise_hand", "message_bench", "consult", "share_screen", "stop_share", "present_exhibit", "give_floor", "report_self_test"] as const;
+export const ACTIONS = ["manage_accounts", "view_records", "manage_cases", "schedule_hearing", "manage_participants", "retrieve_recordings", "grant_recording_access", "post_notice", "view_exhibits", "submit_exhibit", "withdraw_exhibit", "set_exchange", "examine_exhibit", "view_examination", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "join", "publish", "raise_hand", "message_bench", "consult", "share_screen", "stop_share", "present_exhibit", "give_floor", "report_self_test", "answer_consent"] as const;
 
 export type Action = (typeof ACTIONS)[number];
 
@@ -159,4 +159,5 @@ export const PERMISSIONS: Readonly<Record<Action, { roles: readonly Role[]; stat
   present_exhibit: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "creditor", "interpreter", "witness"], "states": ["in_session"]},
   give_floor: {"roles": ["judge"], "states": ["open", "in_session", "recess"]},
   report_self_test: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "creditor", "interpreter", "witness", "observer"], "states": ["scheduled", "open", "in_session", "recess"]},
+  answer_consent: {"roles": ["party", "agent", "counsel", "creditor"], "states": ["scheduled", "open", "in_session", "recess"]},
 };

@@ -31,7 +31,6 @@ export const refusalMessages = messages(
       "The court's system is briefly unavailable. Please try again in a moment.",
     "refusal.already_answered": "Your answer is already recorded.",
     "refusal.notice_changed": "The court's notice has changed: please read it again, then answer.",
-    "refusal.hearing_over": "This hearing is over.",
     "refusal.removed": "The court removed you from this hearing.",
     "refusal.no_side":
       "The court has not yet recorded which side you are on in this case. Ask the court.",
@@ -95,7 +94,6 @@ export const refusalMessages = messages(
     "refusal.unavailable": "法院系统暂时不可用，请稍后再试。",
     "refusal.already_answered": "您的意见已记录。",
     "refusal.notice_changed": "法庭须知已更新，请重新阅读后再作答。",
-    "refusal.hearing_over": "本次庭审已结束。",
     "refusal.removed": "法庭已将您请出本次庭审。",
     "refusal.no_side": "法庭尚未登记您在本案中的诉讼地位，请与法院联系。",
     "refusal.already_exchanged": "本案证据已经交换。",
