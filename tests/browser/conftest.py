@@ -120,9 +120,9 @@ async def open_tab(browser: Browser, base_url: str) -> AsyncIterator[OpenTab]:
         permissions: list[str] | None = None,
         answer_consent: bool = True,
     ) -> Tab:
-        """``answer_consent``: on an invitation's page, agree to taking part online whenever
-        the question shows (tests of other things need not answer it each time; the consent
-        tests say False)."""
+        """``answer_consent``: on an invitation's page (opened now or later in the tab), agree
+        to taking part online whenever the question shows (tests of other things need not
+        answer it each time; the consent tests say False)."""
         context = await browser.new_context(
             base_url=base_url,
             viewport=PHONE if phone else DESKTOP,
@@ -142,7 +142,7 @@ async def open_tab(browser: Browser, base_url: str) -> AsyncIterator[OpenTab]:
         page.on("console", on_console)
         page.on("pageerror", lambda error: tab.errors.append(f"page error: {error}"))
         tabs.append(tab)
-        if answer_consent and path.startswith("/join"):
+        if answer_consent:
             agree = page.get_by_test_id("consent-agree")
             await page.add_locator_handler(agree, lambda: agree.click())
         await page.goto(path)
