@@ -12,7 +12,7 @@ import { languageSwitch, type MessageKey, startI18n } from "../shared/i18n";
 import { may } from "../shared/permissions";
 import { refusalKey } from "../shared/refusals";
 import { button, el, setText } from "../shared/dom";
-import { consentStep } from "../live/consent";
+import { type ConsentStep, consentStep } from "../live/consent";
 import { invitationCard } from "../live/invitation";
 import { SelfTest } from "../live/selftest";
 import { forgetSeat, rejoinPanel, rememberedSeat, rememberSeat } from "../live/rejoin";
@@ -74,7 +74,14 @@ async function main(): Promise<void> {
     page.replaceChildren(top, invitationCard(info));
     // The court's notice on taking part online, and (the first time) whether they agree:
     // answered before the self-test starts.
-    const consent = await consentStep();
+    let consent: ConsentStep;
+    try {
+      consent = await consentStep();
+    } catch (error) {
+      const message = error instanceof ApiError ? error.message : String(error);
+      problem("live.join.invalid", { message });
+      return;
+    }
     page.append(consent.root);
     await consent.answered;
     if (observer) {
