@@ -45,6 +45,8 @@ class BenchHearing:
     judge: Seat
     parties: list[Seat]
     late: Seat
+    case_id: int | None = None
+    """The case the hearing is of (None for a baseline's room)."""
 
 
 def create_staff(server: LiveServer) -> str:
@@ -56,17 +58,32 @@ def create_staff(server: LiveServer) -> str:
     return password
 
 
+async def staff_call(
+    http: aiohttp.ClientSession,
+    staff: Staff,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    """The judge's REST call (a JSON `body`, or raw `data`); its JSON answer, raising on an
+    error status."""
+    sent = {"X-CSRF-Token": staff.csrf, "Cookie": f"hs_session={staff.judge_cookie}"}
+    async with http.request(
+        method, API + path, json=body, data=data, headers={**sent, **(headers or {})}
+    ) as response:
+        reply = await response.json()
+        if response.status >= 300:
+            raise RuntimeError(f"{method} {path}: {response.status} {reply}")
+        return reply
+
+
 async def seed_hearing(url: str, staff: Staff, parties: int) -> BenchHearing:
     async with aiohttp.ClientSession(url, cookie_jar=aiohttp.DummyCookieJar()) as http:
 
         async def call(path: str, body: dict[str, Any] | None = None) -> Any:
-            headers = {"X-CSRF-Token": staff.csrf, "Cookie": f"hs_session={staff.judge_cookie}"}
-            method = "POST" if body is not None else "GET"
-            async with http.request(method, API + path, json=body, headers=headers) as response:
-                reply = await response.json()
-                if response.status >= 300:
-                    raise RuntimeError(f"{method} {path}: {response.status} {reply}")
-                return reply
+            return await staff_call(http, staff, "GET" if body is None else "POST", path, body)
 
         number = f"(2026)Bench{secrets.token_hex(3)}"
         case = await call("/cases", {"number": number, "title": "bench", "kind": "civil_trial"})
@@ -88,7 +105,31 @@ async def seed_hearing(url: str, staff: Staff, parties: int) -> BenchHearing:
             judge=Seat(seat_of[staff.judge_id], cookie=staff.judge_cookie),
             parties=seats,
             late=Seat(seat_of[staff.clerk_id], cookie=staff.clerk_cookie, publishes=False),
+            case_id=case["id"],
         )
+
+
+async def court_exhibit(
+    url: str, staff: Staff, case_id: int, name: str, data: bytes
+) -> tuple[int, int]:
+    """The judge submits an exhibit on the court's list and uploads `data` as its file, in one
+    chunk (the server inspects it as the last byte arrives); the exhibit's id and the file's."""
+    async with aiohttp.ClientSession(url, cookie_jar=aiohttp.DummyCookieJar()) as http:
+        submitted = {"title": name, "purpose": "bench"}
+        exhibit = await staff_call(http, staff, "POST", f"/cases/{case_id}/exhibits", submitted)
+        started = {"name": name, "size": len(data)}
+        upload = await staff_call(
+            http, staff, "POST", f"/exhibits/{exhibit['id']}/uploads", started
+        )
+        done = await staff_call(
+            http,
+            staff,
+            "PATCH",
+            f"/uploads/{upload['upload_id']}",
+            data=data,
+            headers={"Upload-Offset": "0", "Content-Type": "application/octet-stream"},
+        )
+        return exhibit["id"], done["file"]["id"]
 
 
 async def _login(http: aiohttp.ClientSession, username: str, password: str) -> tuple[int, str, str]:
