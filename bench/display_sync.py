@@ -1,0 +1,123 @@
+"""How long a presenter's page change takes to be on every viewer's screen, for bench/evidence.py
+(`display_sync_p95_ms`; docs/architecture.md#presenting-an-exhibit).
+
+1. Starts a real `hearing-server serve` on a new PostgreSQL database with Redis (bench/cluster.py,
+   one process) and seeds a hearing with a judge and `VIEWERS` parties (bench/seed.py).
+2. The judge submits an exhibit on the court's list and uploads the PDF through the REST API, in
+   one chunk (the server inspects it as the last byte arrives).
+3. The judge and the parties join `/hearing` over socket.io without media (bench/viewer.py); the
+   judge opens the hearing, admits everyone, starts the session and presents the PDF's page 1.
+   Each viewer fetches page 1 (not measured: its connection is then open, as a browser's is).
+4. **Cold**: the judge turns to each page in `pages` (`present_view {page}`) in turn. For each
+   viewer and change, from just before the judge's emit to (a) the viewer receiving the
+   `present_view` with that `seq`, and (b) the viewer having read the picture of that page at 960
+   pixels through its signed `page_url` (its screen can show it). No page but page 1 was asked
+   for before: the server draws each page on its first request (one child process per page,
+   concurrent requests for it wait for that drawing), so this is what viewers get the first time
+   a page is shown, the honest worst case.
+5. **Warm**: the same changes again; every picture is now in the server's storage, but not in the
+   viewers' (they keep no cache), as for pages drawn ahead.
+
+The presenter waits for a change to be on every screen, and at least `INTERVAL` after the last,
+before the next: a presenter turning pages faster than they are drawn would measure the queue of
+drawings, not how far the screens lag. Everything runs on the bench's one event loop on the same
+machine as the server (its CPU is part of every figure, as a browser's would be on its own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.cluster import Cluster
+from bench.latency import percentile
+from bench.seed import court_exhibit, log_in_staff, seed_hearing
+from bench.viewer import Shown, Viewer
+from tests.signal_client import SignalClient
+
+VIEWERS = 10
+INTERVAL = 0.3
+"""Seconds at least between two page changes."""
+CHANGE_TIMEOUT = 30.0
+"""Seconds a change may take to reach every screen before the run fails."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One pass of page changes, in milliseconds per viewer and change."""
+
+    signal_ms: list[float]
+    """From the presenter's emit to the viewer's `present_view`."""
+    shown_ms: list[float]
+    """From the presenter's emit to the page's picture read by the viewer."""
+
+    def p(self, fraction: float, shown: bool = True) -> float:
+        return percentile(self.shown_ms if shown else self.signal_ms, fraction)
+
+
+@dataclass(frozen=True)
+class Sync:
+    cold: Turn
+    warm: Turn
+    upload_s: float
+    """From the upload's start to the file's row (the server's inspection included)."""
+
+
+def display_sync(pdf: Path, workdir: Path, pages: list[int]) -> Sync:
+    """Present `pdf` to `VIEWERS` viewers and turn to each of `pages` cold, then warm."""
+    with Cluster(1, workdir) as cluster:
+        return asyncio.run(_measure(cluster.urls[0], cluster.password, pdf.read_bytes(), pages))
+
+
+async def _measure(url: str, password: str, pdf: bytes, pages: list[int]) -> Sync:
+    staff = await log_in_staff(url, password)
+    hearing = await seed_hearing(url, staff, VIEWERS)
+    assert hearing.case_id is not None
+    started = time.monotonic()
+    exhibit_id, file_id = await court_exhibit(url, staff, hearing.case_id, "exhibit.pdf", pdf)
+    upload_s = time.monotonic() - started
+    judge = SignalClient(url)
+    viewers = [Viewer(url, seat) for seat in hearing.parties]
+    try:
+        await judge.connect(hearing.hearing_id, cookie=hearing.judge.cookie, offers_first=True)
+        await _ask(judge, "open")
+        await asyncio.gather(*(viewer.join(hearing.hearing_id) for viewer in viewers))
+        await _ask(judge, "admit_all")
+        await _ask(judge, "start_session")
+        await _ask(judge, "present", {"exhibit_id": exhibit_id, "file_id": file_id, "page": 1})
+        for viewer in viewers:
+            await viewer.signal.wait_for("room", lambda room: room["presentation"] is not None)
+        await asyncio.gather(*(viewer.fetch(1) for viewer in viewers))
+        seq = judge.room["presentation"]["seq"]
+        cold = await _turn(judge, viewers, pages, seq)
+        warm = await _turn(judge, viewers, pages, seq + len(pages))
+    finally:
+        await asyncio.gather(*(viewer.close() for viewer in viewers), judge.close())
+    return Sync(cold, warm, upload_s)
+
+
+async def _turn(judge: SignalClient, viewers: list[Viewer], pages: list[int], seq: int) -> Turn:
+    """The judge turns to each of `pages`; the moves get the `seq`s after `seq`."""
+    signal_ms: list[float] = []
+    shown_ms: list[float] = []
+    for page in pages:
+        seq += 1
+        waits = [viewer.showing(seq) for viewer in viewers]
+        sent = time.monotonic()
+        await _ask(judge, "present_view", {"page": page})
+        shown: list[Shown] = await asyncio.wait_for(asyncio.gather(*waits), CHANGE_TIMEOUT)
+        for one in shown:
+            if one.page != page:
+                raise RuntimeError(f"move {seq} showed page {one.page}, not {page}")
+            signal_ms.append((one.arrived - sent) * 1000)
+            shown_ms.append((one.fetched - sent) * 1000)
+        await asyncio.sleep(max(0.0, sent + INTERVAL - time.monotonic()))
+    return Turn(signal_ms, shown_ms)
+
+
+async def _ask(judge: SignalClient, event: str, data: dict[str, object] | None = None) -> None:
+    reply = await judge.call(event, data)
+    if not reply.get("ok"):
+        raise RuntimeError(f"{event}: {reply}")
