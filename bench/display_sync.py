@@ -33,6 +33,7 @@ from pathlib import Path
 
 from bench.cluster import Cluster
 from bench.latency import percentile
+from bench.proc import cpu_seconds
 from bench.seed import court_exhibit, log_in_staff, seed_hearing
 from bench.viewer import Shown, Viewer
 from tests.signal_client import SignalClient
@@ -52,26 +53,70 @@ class Turn:
     """From the presenter's emit to the viewer's `present_view`."""
     shown_ms: list[float]
     """From the presenter's emit to the page's picture read by the viewer."""
+    server_cpu_s: float
+    """The server's CPU time over the pass, its page-drawing child processes' included."""
 
     def p(self, fraction: float, shown: bool = True) -> float:
         return percentile(self.shown_ms if shown else self.signal_ms, fraction)
+
+    def cpu_ms_per_change(self) -> float:
+        return self.server_cpu_s * 1000 * VIEWERS / len(self.shown_ms)
 
 
 @dataclass(frozen=True)
 class Sync:
     cold: Turn
     warm: Turn
+    changes: int
     upload_s: float
     """From the upload's start to the file's row (the server's inspection included)."""
+
+    def lines(self) -> list[str]:
+        """The figures as a table."""
+        lines = [
+            f"{VIEWERS} viewers x {self.changes} page changes, ms from the presenter's "
+            f"present_view (upload and inspection of the PDF before: {self.upload_s:.1f} s)"
+        ]
+        for label, turn in (
+            ("pages never shown (drawn now)", self.cold),
+            ("drawn already", self.warm),
+        ):
+            lines.append(
+                f"  {label:30} present_view p50 {turn.p(0.5, False):4.0f} p95 "
+                f"{turn.p(0.95, False):4.0f}   page on screen p50 {turn.p(0.5):5.0f} p95 "
+                f"{turn.p(0.95):5.0f} max {turn.p(1):5.0f}   server CPU per change "
+                f"{turn.cpu_ms_per_change():4.0f}"
+            )
+        lines.append(
+            f"  display_sync_p95_ms {self.cold.p(0.95):.0f} (target <= 300; first showing)"
+        )
+        return lines
+
+    def figures(self) -> dict[str, object]:
+        """For the JSON line."""
+        return {
+            "display_sync_p95_ms": round(self.cold.p(0.95)),
+            "display_sync_p50_ms": round(self.cold.p(0.5)),
+            "display_sync_warm_p95_ms": round(self.warm.p(0.95)),
+            "present_view_p95_ms": round(self.cold.p(0.95, False)),
+            "server_cpu_ms_per_change": {
+                "cold": round(self.cold.cpu_ms_per_change()),
+                "warm": round(self.warm.cpu_ms_per_change()),
+            },
+            "page_changes": self.changes,
+            "viewers": VIEWERS,
+        }
 
 
 def display_sync(pdf: Path, workdir: Path, pages: list[int]) -> Sync:
     """Present `pdf` to `VIEWERS` viewers and turn to each of `pages` cold, then warm."""
     with Cluster(1, workdir) as cluster:
-        return asyncio.run(_measure(cluster.urls[0], cluster.password, pdf.read_bytes(), pages))
+        server = cluster.servers[0]
+        data = pdf.read_bytes()
+        return asyncio.run(_measure(server.url, server.pid, cluster.password, data, pages))
 
 
-async def _measure(url: str, password: str, pdf: bytes, pages: list[int]) -> Sync:
+async def _measure(url: str, pid: int, password: str, pdf: bytes, pages: list[int]) -> Sync:
     staff = await log_in_staff(url, password)
     hearing = await seed_hearing(url, staff, VIEWERS)
     assert hearing.case_id is not None
@@ -91,17 +136,21 @@ async def _measure(url: str, password: str, pdf: bytes, pages: list[int]) -> Syn
             await viewer.signal.wait_for("room", lambda room: room["presentation"] is not None)
         await asyncio.gather(*(viewer.fetch(1) for viewer in viewers))
         seq = judge.room["presentation"]["seq"]
-        cold = await _turn(judge, viewers, pages, seq)
-        warm = await _turn(judge, viewers, pages, seq + len(pages))
+        cold = await _turn(judge, viewers, pages, seq, pid)
+        warm = await _turn(judge, viewers, pages, seq + len(pages), pid)
     finally:
         await asyncio.gather(*(viewer.close() for viewer in viewers), judge.close())
-    return Sync(cold, warm, upload_s)
+    return Sync(cold, warm, len(pages), upload_s)
 
 
-async def _turn(judge: SignalClient, viewers: list[Viewer], pages: list[int], seq: int) -> Turn:
-    """The judge turns to each of `pages`; the moves get the `seq`s after `seq`."""
+async def _turn(
+    judge: SignalClient, viewers: list[Viewer], pages: list[int], seq: int, pid: int
+) -> Turn:
+    """The judge turns to each of `pages`; the moves get the `seq`s after `seq`. `pid`: the
+    server's."""
     signal_ms: list[float] = []
     shown_ms: list[float] = []
+    cpu = cpu_seconds(pid, children=True)
     for page in pages:
         seq += 1
         waits = [viewer.showing(seq) for viewer in viewers]
@@ -114,7 +163,7 @@ async def _turn(judge: SignalClient, viewers: list[Viewer], pages: list[int], se
             signal_ms.append((one.arrived - sent) * 1000)
             shown_ms.append((one.fetched - sent) * 1000)
         await asyncio.sleep(max(0.0, sent + INTERVAL - time.monotonic()))
-    return Turn(signal_ms, shown_ms)
+    return Turn(signal_ms, shown_ms, cpu_seconds(pid, children=True) - cpu)
 
 
 async def _ask(judge: SignalClient, event: str, data: dict[str, object] | None = None) -> None:

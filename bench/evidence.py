@@ -47,7 +47,7 @@ from typing import TypeVar
 
 from PIL import ExifTags, Image
 
-from bench.display_sync import VIEWERS, display_sync
+from bench.display_sync import display_sync
 from bench.exhibits import exhibit_pdf, photo
 from bench.proc import machine_busy_seconds
 from evidence import Picture, display_images, inspect_file, page_pictures
@@ -201,26 +201,13 @@ def main() -> None:
             f"  WebP at {width:4}: {bytes_per_page[width] / 1000:6.1f} KB per page, "
             f"photo {photo_bytes / 1000:6.1f} KB"
         )
-    print(
-        f"{VIEWERS} viewers x {changes} page changes, ms from the presenter's present_view "
-        f"(upload and inspection of the PDF: {sync.upload_s:.1f} s)"
-    )
-    for label, turn in (("pages never shown (drawn now)", sync.cold), ("drawn already", sync.warm)):
-        print(
-            f"  {label:30} present_view p50 {turn.p(0.5, False):6.0f}  p95 {turn.p(0.95, False):6.0f}"
-            f"   page on screen p50 {turn.p(0.5):6.0f}  p95 {turn.p(0.95):6.0f}  max {turn.p(1):6.0f}"
-        )
-    print(f"  display_sync_p95_ms {sync.cold.p(0.95):.0f} (target <= 300, on first showing)")
+    for line in sync.lines():
+        print(line)
     print(
         json.dumps(
             {
                 "pdf_cpu_s_per_page": round(per_page, 4),
-                "display_sync_p95_ms": round(sync.cold.p(0.95)),
-                "display_sync_p50_ms": round(sync.cold.p(0.5)),
-                "display_sync_warm_p95_ms": round(sync.warm.p(0.95)),
-                "present_view_p95_ms": round(sync.cold.p(0.95, False)),
-                "page_changes": changes,
-                "viewers": VIEWERS,
+                **sync.figures(),
                 "pages": PAGES,
                 "widths": list(WIDTHS),
                 "bytes_per_page": {str(width): size for width, size in bytes_per_page.items()},

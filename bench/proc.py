@@ -5,13 +5,14 @@ import os
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of all the process's threads so far."""
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU time of all the process's threads so far; with `children`, plus that
+    of its child processes that ended and were waited for."""
     with open(f"/proc/{pid}/stat") as stat:
         # the command name (field 2) may hold spaces: count fields after its closing paren
         fields = stat.read().rsplit(")", 1)[1].split()
-    utime, stime = int(fields[11]), int(fields[12])
-    return (utime + stime) / _TICKS
+    used = fields[11:15] if children else fields[11:13]  # utime, stime, cutime, cstime
+    return sum(map(int, used)) / _TICKS
 
 
 def rss_mb(pid: int) -> float:
