@@ -1,7 +1,7 @@
 """What the server spends making an exhibit ready for the screen and the archive.
 
 ```
-python -m bench.evidence --quick    # < 2 min: one pass over a 50-page PDF, 30 page changes
+python -m bench.evidence --quick    # < 3 min: one pass over a 50-page PDF, 30 page changes
 python -m bench.evidence            # three passes, the median of each figure; 49 changes
 ```
 
