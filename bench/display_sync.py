@@ -33,7 +33,7 @@ from pathlib import Path
 
 from bench.cluster import Cluster
 from bench.latency import percentile
-from bench.proc import cpu_seconds
+from bench.proc import cpu_seconds, machine_busy_seconds
 from bench.seed import court_exhibit, log_in_staff, seed_hearing
 from bench.viewer import Shown, Viewer
 from tests.signal_client import SignalClient
@@ -57,6 +57,8 @@ class Turn:
     """The server's CPU time over the pass, its page-drawing child processes' included."""
     bench_cpu_s: float
     """The bench's own (the viewers' and the presenter's)."""
+    other_load_cores: float
+    """Busy cores of the machine's, neither the server's nor the bench's, over the pass."""
 
     def p(self, fraction: float, shown: bool = True) -> float:
         return percentile(self.shown_ms if shown else self.signal_ms, fraction)
@@ -88,7 +90,8 @@ class Sync:
                 f"{turn.p(0.95, False):4.0f}   page on screen p50 {turn.p(0.5):5.0f} p95 "
                 f"{turn.p(0.95):5.0f} max {turn.p(1):5.0f}   CPU per change: server "
                 f"{turn.per_change_ms(turn.server_cpu_s):3.0f} bench "
-                f"{turn.per_change_ms(turn.bench_cpu_s):3.0f}"
+                f"{turn.per_change_ms(turn.bench_cpu_s):3.0f}   other load "
+                f"{turn.other_load_cores:4.2f} cores"
             )
         lines.append(
             f"  display_sync_p95_ms {self.cold.p(0.95):.0f} (target <= 300; first showing)"
@@ -106,6 +109,7 @@ class Sync:
                 "cold": round(self.cold.per_change_ms(self.cold.server_cpu_s)),
                 "warm": round(self.warm.per_change_ms(self.warm.server_cpu_s)),
             },
+            "display_sync_other_load_cores": round(self.cold.other_load_cores, 2),
             "page_changes": self.changes,
             "viewers": VIEWERS,
         }
@@ -154,6 +158,7 @@ async def _turn(
     signal_ms: list[float] = []
     shown_ms: list[float] = []
     cpu, own = cpu_seconds(pid, children=True), time.process_time()
+    busy, began = machine_busy_seconds(), time.monotonic()
     for page in pages:
         seq += 1
         waits = [viewer.showing(seq) for viewer in viewers]
@@ -166,8 +171,9 @@ async def _turn(
             signal_ms.append((one.arrived - sent) * 1000)
             shown_ms.append((one.fetched - sent) * 1000)
         await asyncio.sleep(max(0.0, sent + INTERVAL - time.monotonic()))
-    server = cpu_seconds(pid, children=True) - cpu
-    return Turn(signal_ms, shown_ms, server, time.process_time() - own)
+    server, bench = cpu_seconds(pid, children=True) - cpu, time.process_time() - own
+    others = (machine_busy_seconds() - busy - server - bench) / (time.monotonic() - began)
+    return Turn(signal_ms, shown_ms, server, bench, others)
 
 
 async def _ask(judge: SignalClient, event: str, data: dict[str, object] | None = None) -> None:
