@@ -231,6 +231,11 @@ class Settings(BaseSettings):
         description="Address space of the process reading one audio or video file (FFmpeg "
         "alone takes about 150 MB of it).",
     )
+    exhibit_prepare_pages: bool = Field(
+        default=True,
+        description="Draw every page of an accepted PDF or image in the background, so that "
+        "pages turned in court are read, not drawn, when first shown.",
+    )
     exhibit_link_seconds: int = Field(
         default=EXHIBIT_LINK_SECONDS,
         ge=60,

@@ -38,10 +38,12 @@ from hearing_server.api.routing import Api
 from hearing_server.auth import PasswordChecker
 from hearing_server.db.database import Database
 from hearing_server.exhibit_links import exhibit_link_secret
+from hearing_server.exhibit_store import exhibit_limits
 from hearing_server.keys import (
     DATABASE,
     LIVE_HEARINGS,
     LOGIN_THROTTLE,
+    PAGE_PREPARATION,
     PASSWORD_CHECKER,
     REDIS,
     SETTINGS,
@@ -52,6 +54,8 @@ from hearing_server.live_store import DatabaseHearingStore
 from hearing_server.login_throttle import LocalLoginThrottle, LoginLimits, RedisLoginThrottle
 from hearing_server.memory import release_free_memory
 from hearing_server.operations import metrics, readyz
+from hearing_server.page_preparation import PagePreparation
+from hearing_server.records.archive import recording_storage
 from hearing_server.records.service import RecordingService
 from hearing_server.web_pages import add_web_pages
 from signaling.background import BackgroundTasks
@@ -105,6 +109,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_shared_state)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_live_hearings)
+    app.cleanup_ctx.append(_page_preparation)
     app.cleanup_ctx.append(_free_memory_release)
     # Same-origin only (the default): a page elsewhere cannot ride a staff member's cookie.
     sio = HearingSocketServer(
@@ -141,6 +146,16 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await database.close()
+
+
+async def _page_preparation(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    preparation = PagePreparation(
+        recording_storage(settings), exhibit_limits(settings), settings.exhibit_prepare_pages
+    )
+    app[PAGE_PREPARATION] = preparation
+    yield
+    await preparation.close()
 
 
 async def _live_hearings(app: web.Application) -> AsyncIterator[None]:

@@ -11,6 +11,7 @@ Blocking: async callers run these in a thread (`asyncio.to_thread`).
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from evidence import Limits, Refusal, Refused, display_images, page_pictures
@@ -22,6 +23,9 @@ WIDTHS = (480, 960, 1600)
 """The widths a page is drawn at (pixels): a phone, a laptop, a courtroom screen. Only these,
 so that what is stored stays bounded."""
 DEFAULT_WIDTH = 960
+PREPARED_WIDTHS = (1600, 960)
+"""The widths every page is drawn at as soon as a file is accepted (`prepare_pages`): what
+laptops and phones of today ask for; 480 is drawn when first asked."""
 PREFIX = "exhibit-pages/"
 PICTURED = ("application/pdf", "image/")
 """Media types (prefixes) that have pages to show."""
@@ -60,6 +64,49 @@ def stored_page(
             picture = display_images(source, media_type, work / "out", [width], limits)[0]
         storage.put(key, picture.path)
     return storage.size(key), True
+
+
+def prepare_pages(
+    storage: Storage, sha256: str, media_type: str, widths: tuple[int, ...], limits: Limits
+) -> int:
+    """Draw and store every page of the file at each of `widths` not stored yet, all in one
+    child process (a page turned in court is then only read); how many pictures were stored.
+    Raises `evidence.Refused` as the drawing does (the pages before stand)."""
+    missing = [w for w in widths if not _stored(storage, page_key(sha256, w, 1))]
+    if not missing:
+        return 0
+    with tempfile.TemporaryDirectory(prefix="exhibit-pages-") as folder:
+        work = Path(folder)
+        source = work / "source"
+        _copy_out(storage, exhibit_key(sha256), source)
+        if media_type == "application/pdf":
+            pictures = page_pictures(source, work / "out", missing, limits)
+        else:
+            pictures = iter(display_images(source, media_type, work / "out", missing, limits))
+        stored = 0
+        # the widths asked for, in order: a page too tall for WebP comes back narrower
+        for picture, width in zip(pictures, _each_width(missing), strict=False):
+            key = page_key(sha256, width, picture.page or 1)
+            if not _stored(storage, key):
+                storage.put(key, picture.path)
+                stored += 1
+        return stored
+
+
+def _each_width(widths: list[int]) -> Iterator[int]:
+    """The width each picture `page_pictures` yields was asked at: page after page, each from
+    the widest."""
+    ordered = sorted(widths, reverse=True)
+    while True:
+        yield from ordered
+
+
+def _stored(storage: Storage, key: str) -> bool:
+    try:
+        storage.size(key)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _copy_out(storage: Storage, key: str, target: Path) -> None:

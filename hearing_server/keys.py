@@ -8,6 +8,7 @@ from config import Settings
 from hearing_server.auth import PasswordChecker
 from hearing_server.db.database import Database
 from hearing_server.login_throttle import LoginThrottle
+from hearing_server.page_preparation import PagePreparation
 from signaling.cluster.live_hearings import LiveHearings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -18,4 +19,5 @@ LIVE_HEARINGS = web.AppKey("live_hearings", LiveHearings)
 SOCKETS = web.AppKey("sockets", socketio.AsyncServer)
 REDIS: web.AppKey[Redis | None] = web.AppKey("redis")
 UPLOADS_BUSY: web.AppKey[set[int]] = web.AppKey("uploads_busy")
+PAGE_PREPARATION = web.AppKey("page_preparation", PagePreparation)
 """Uploads receiving a chunk in this process: a second chunk at the same time is refused."""

@@ -88,13 +88,16 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 def settings_with(database_url: str, tmp_path: Path, **more: Any) -> Settings:
     """The settings the tests' server runs with (its files under ``tmp_path``), ``more``
-    added or changed."""
+    added or changed. Pages are drawn when asked for, not ahead: only
+    tests/functional/test_page_preparation.py is about drawing ahead, and the rest of the
+    suite need not pay for it."""
     usual: dict[str, Any] = {
         "database_url": database_url,
         "recordings_dir": tmp_path / "recordings",
         "signing_key_path": tmp_path / "keys" / "archive-ed25519.pem",
         "public_url": "http://courts.test",
         "login_attempts": 3,
+        "exhibit_prepare_pages": False,
     }
     return Settings(**(usual | more))
 

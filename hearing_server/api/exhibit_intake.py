@@ -22,7 +22,7 @@ from hearing_server.audit import audit
 from hearing_server.auth import Principal
 from hearing_server.db.models import Exhibit, ExhibitFile, ExhibitUpload
 from hearing_server.exhibit_store import exhibit_limits, store_once
-from hearing_server.keys import SETTINGS
+from hearing_server.keys import PAGE_PREPARATION, SETTINGS
 from hearing_server.records.archive import recording_storage
 from hearing_server.upload_folder import discard, part_path
 
@@ -123,6 +123,7 @@ async def finish_upload(
     await case_event(ctx, exhibit.case_id, "exhibit_file_added", who.label, None, label, event)
     await ctx.db.commit()
     await asyncio.to_thread(discard, path)
+    ctx.request.app[PAGE_PREPARATION].prepare(row.sha256, row.media_type)
     return row
 
 
