@@ -46,6 +46,12 @@ export const refusalMessages = messages(
     "refusal.bad_phase": "This hearing has no such procedure phase.",
     "refusal.screen_taken": "Someone else is sharing their screen: one person at a time.",
     "refusal.not_sharing": "This person is not sharing their screen.",
+    "refusal.no_floor":
+      "You can present an exhibit once the judge gives you the floor, in the hearing in session.",
+    "refusal.no_such_exhibit": "This exhibit or file cannot be presented in this hearing.",
+    "refusal.no_such_page": "This file has no such page.",
+    "refusal.not_presenting": "You are not presenting an exhibit.",
+    "refusal.not_playable": "This file is not audio or video: it cannot be played.",
     "refusal.bad_auth": "The page could not identify you. Reload it.",
     "refusal.internal_error":
       "The court's server had a problem (it was logged). Please try again.",
@@ -108,6 +114,11 @@ export const refusalMessages = messages(
     "refusal.bad_phase": "本次庭审没有该阶段。",
     "refusal.screen_taken": "已有他人在共享屏幕：同一时间只能一人共享。",
     "refusal.not_sharing": "此人没有在共享屏幕。",
+    "refusal.no_floor": "审判长准许后，方可在庭审进行中出示证据。",
+    "refusal.no_such_exhibit": "该证据或文件不能在本次庭审中出示。",
+    "refusal.no_such_page": "该文件没有这一页。",
+    "refusal.not_presenting": "您当前没有在出示证据。",
+    "refusal.not_playable": "该文件不是音频或视频，无法播放。",
     "refusal.bad_auth": "页面无法识别您的身份，请刷新页面。",
     "refusal.internal_error": "法院服务器出现问题（已记录），请重试。",
     "refusal.file.unsupported_type":

@@ -1,8 +1,8 @@
 // The bench's console: the hearing's state and phase, the people (presence, identity check,
-// consent to taking part online) with admit / send back / mute / remove / verify, admit all and
-// mute all, alerts. A clerk sees the subset their role allows. On a phone the hearing's actions
-// go to a dock at the bottom of the screen (HearingView places them) and the people open as a
-// sheet from a button there.
+// consent to taking part online) with admit / send back / mute / remove / verify / the floor
+// (live/people.tsx), admit all and mute all, alerts. A clerk sees the
+// subset their role allows. On a phone the hearing's actions go to a dock at the bottom of the
+// screen (HearingView places them) and the people open as a sheet from a button there.
 //
 // Drawn with Preact (docs/architecture.md#client-views): every socket event redraws the console,
 // each change of speaker too, and the keyed diff keeps its elements, so the judge's focus, a
@@ -10,7 +10,7 @@
 // it after a language switch as after any change, which is when the texts from t() follow.
 import { createPortal, render, type VNode } from "preact";
 import { useState } from "preact/hooks";
-import { type Action, BENCH } from "../generated/court";
+import type { Action } from "../generated/court";
 import type { AlertOut, MemberView, RoomView } from "../generated/protocol";
 import { ApiError, api } from "../shared/api";
 import { el } from "../shared/dom";
@@ -18,11 +18,10 @@ import { t, type MessageKey } from "../shared/i18n";
 import { may } from "../shared/permissions";
 import { refusalText } from "../shared/refusals";
 import { confirmDialog } from "./confirm";
-import { ConsentBadge } from "./consent_badge";
 import { notify, report } from "./notice";
-import { phaseName, presenceName, roleName } from "./names";
+import { phaseName } from "./names";
+import { type Allowed, Button, Person } from "./people";
 import type { LiveSession } from "./session";
-import { missingDevices } from "./tiles";
 
 const TRANSITIONS: Array<[Action, MessageKey]> = [
   ["open", "live.console.open"],
@@ -30,8 +29,6 @@ const TRANSITIONS: Array<[Action, MessageKey]> = [
   ["recess", "live.console.recess"],
   ["resume", "live.console.resume"],
 ];
-
-type Allowed = (action: Action) => boolean;
 
 export class BenchConsole {
   readonly root = el("section.panel.console", { testid: "console" });
@@ -215,120 +212,6 @@ function HearingActions({ session, room, allowed, peopleOpen, onPeople }: Action
   );
 }
 
-interface PersonProps {
-  session: LiveSession;
-  member: MemberView;
-  allowed: Allowed;
-}
-
-function Person({ session, member, allowed }: PersonProps): VNode {
-  const flags = [
-    member.hand_raised ? t("live.tile.hand") : "",
-    member.audio_muted ? t(member.bench_muted ? "live.tile.bench_muted" : "live.tile.muted") : "",
-  ].filter(Boolean);
-  // Taking part without a camera or microphone (their self-test found none usable).
-  const missing = missingDevices(member);
-  const devices = [
-    missing.camera ? t("live.tile.no_camera") : "",
-    missing.microphone ? t("live.tile.no_microphone") : "",
-  ].filter(Boolean);
-  // The bench is conducted by nobody: its members get no actions and no identity check.
-  const bench = isBench(member);
-  return (
-    <li
-      class="person"
-      data-testid="person"
-      data-participant={String(member.id)}
-      data-presence={member.presence}
-      data-no-camera={String(missing.camera)}
-      data-no-microphone={String(missing.microphone)}
-    >
-      <div class="person-who">
-        <strong>{member.name}</strong>
-        <span>{roleName(member.role)}</span>
-        <span class="presence" data-testid="presence">
-          {presenceName(member.presence)}
-        </span>
-        {!bench && (
-          <span
-            class="identity"
-            data-testid="identity"
-            data-verified={String(member.identity_verified)}
-          >
-            {t(member.identity_verified ? "live.console.verified" : "live.console.unverified")}
-          </span>
-        )}
-        {member.consent && <ConsentBadge consent={member.consent} />}
-        {devices.length > 0 && (
-          <span class="flags devices" data-testid="person-devices">
-            {devices.join(" · ")}
-          </span>
-        )}
-        {flags.length > 0 && <span class="flags">{flags.join(" · ")}</span>}
-      </div>
-      <div class="person-actions">
-        {!bench && <PersonActions session={session} member={member} allowed={allowed} />}
-      </div>
-    </li>
-  );
-}
-
-function PersonActions({ session, member, allowed }: PersonProps): VNode {
-  const act =
-    (event: string, data: Record<string, unknown> = {}) =>
-    (): void =>
-      report(session.act(event, { participant_id: member.id, ...data }));
-  const present = member.presence === "in_hearing" || member.presence === "in_consultation";
-  const here = isHere(member);
-  return (
-    <>
-      {member.presence === "waiting" && allowed("admit") && (
-        <Button label="live.console.admit" testid="admit" onClick={act("admit")} kind="primary" />
-      )}
-      {!member.identity_verified && allowed("verify_identity") && here && (
-        <Button label="live.console.verify" testid="verify" onClick={act("verify_identity")} />
-      )}
-      {present &&
-        allowed("mute") &&
-        (member.bench_muted ? (
-          <Button
-            label="live.console.unmute"
-            testid="unmute"
-            onClick={act("mute", { muted: false })}
-          />
-        ) : (
-          <Button label="live.console.mute" testid="mute" onClick={act("mute", { muted: true })} />
-        ))}
-      {present && allowed("send_back") && (
-        <Button label="live.console.send_back" testid="send-back" onClick={act("send_back")} />
-      )}
-      {allowed("remove") && here && (
-        <Button
-          label="live.console.remove"
-          testid="remove"
-          onClick={() => void remove(session, member)}
-        />
-      )}
-    </>
-  );
-}
-
-interface ButtonProps {
-  label: MessageKey;
-  testid: string;
-  onClick: () => void;
-  kind?: "primary" | "danger";
-}
-
-/** A button whose label is a message, as the hand-built screens' `button()` makes it. */
-function Button({ label, testid, onClick, kind }: ButtonProps): VNode {
-  return (
-    <button type="button" class={kind} data-testid={testid} onClick={onClick}>
-      {t(label)}
-    </button>
-  );
-}
-
 function Alert({ alert, members }: { alert: AlertOut; members: MemberView[] }): VNode {
   const at = new Date(alert.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   return (
@@ -392,20 +275,6 @@ async function close(session: LiveSession): Promise<void> {
   if (await confirmDialog("live.console.close_question", "live.console.close")) {
     report(session.act("close"));
   }
-}
-
-async function remove(session: LiveSession, member: MemberView): Promise<void> {
-  if (await confirmDialog("live.console.remove_question", "live.console.remove")) {
-    report(session.act("remove", { participant_id: member.id }));
-  }
-}
-
-function isHere(member: MemberView): boolean {
-  return ["waiting", "in_hearing", "in_consultation", "reconnecting"].includes(member.presence);
-}
-
-function isBench(member: MemberView): boolean {
-  return BENCH.includes(member.role);
 }
 
 function alertText(alert: AlertOut, members: MemberView[]): string {

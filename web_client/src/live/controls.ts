@@ -26,6 +26,8 @@ export class Controls {
   private readonly share: HTMLButtonElement;
   /** Private consultation with one's own lawyer (or, for a lawyer, their client). */
   private readonly consult = el("span.consult-buttons");
+  /** Where the button to present an exhibit goes (live/presentation/stage.tsx draws it). */
+  readonly presentSlot = el("span.present-slot");
   private consultWith = "";
 
   constructor(
@@ -55,6 +57,7 @@ export class Controls {
       this.mic,
       options.kiosk ? "" : this.camera,
       canShare ? this.share : "",
+      this.presentSlot,
       options.takesPart ? this.hand : "",
       options.takesPart ? message : "",
       options.takesPart ? this.consult : "",

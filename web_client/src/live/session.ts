@@ -10,6 +10,7 @@ import type {
   SelfTestIn,
 } from "../generated/protocol";
 import { stopAll } from "./media";
+import { applyMove, fromRoom, type Shown } from "./presentation/sync";
 import { type Incoming, PeerLink } from "./peer";
 import type { ChatMessage, Refusal, Reply } from "./protocol";
 import { watchQuality } from "./quality";
@@ -45,6 +46,8 @@ export interface SessionState {
   /** Court notices, oldest first; a dismissed one leaves the banner but stays in the messages. */
   notices: Array<NoticeOut & { dismissed: boolean }>;
   ending: Ending | null;
+  /** The exhibit on screen, with the presenter's newest view (null: none, or not for us). */
+  shown: Shown | null;
 }
 
 export class LiveSession {
@@ -62,11 +65,14 @@ export class LiveSession {
     alerts: [],
     notices: [],
     ending: null,
+    shown: null,
   };
   private signaling: Signaling;
   private peer: PeerLink | null = null;
   private stopQuality: (() => void) | null = null;
   private readonly listeners: Array<() => void> = [];
+  /** Told of the presenter's moves alone (up to 30 a second: the rest of the screen stays). */
+  private readonly moveListeners: Array<() => void> = [];
 
   private readonly credentials: Credentials;
   /** Times we went back to the page's own server since the last successful connection. */
@@ -104,6 +110,11 @@ export class LiveSession {
   /** Called after every change of `state`. */
   onChange(listener: () => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Called after each move of the exhibit on screen that changed `state.shown`. */
+  onMove(listener: () => void): void {
+    this.moveListeners.push(listener);
   }
 
   start(): void {
@@ -267,9 +278,16 @@ export class LiveSession {
     socket.on("offer", (offer) => this.peer?.answer(offer));
     socket.on("room", (room) => {
       this.state.room = room;
+      this.state.shown = fromRoom(this.state.shown, room.presentation, performance.now());
       if (!room.you.sharing_screen) this.dropScreen(); // e.g. the bench stopped it
       this.enableTracks();
       this.changed();
+    });
+    socket.on("present_view", (move) => {
+      const shown = applyMove(this.state.shown, move, performance.now());
+      if (shown === this.state.shown) return; // another file's, or older than the one shown
+      this.state.shown = shown;
+      for (const listener of this.moveListeners) listener();
     });
     socket.on("speaker", ({ participant_id }) => {
       this.state.speaker = participant_id;

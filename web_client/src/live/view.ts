@@ -53,6 +53,13 @@ export class HearingView {
     "primary",
   );
   private readonly ended = el("section.ended", { testid: "ended" });
+  /** The exhibit on screen and the presenter's controls (live/presentation/). */
+  private readonly presentation = el("div.presentation-host");
+  private readonly main: HTMLElement;
+  /** Draws the presentation again; null until its module is loaded, the first time someone
+   * presents or this person may (the pages of those who never see one load none of it). */
+  private drawPresentation: (() => void) | null = null;
+  private presentationLoading = false;
   private readonly tiles: TileGrid;
   private readonly controls: Controls;
   private readonly console: BenchConsole | null;
@@ -101,20 +108,17 @@ export class HearingView {
     this.benchMuted.hidden = true;
     this.side = el("div.live-side", {}, this.console?.root, this.chat.root);
     this.side.hidden = !bench;
-    this.body = el(
-      "div.live-body",
+    this.main = el(
+      "div.live-main",
       {},
-      el(
-        "div.live-main",
-        {},
-        this.waiting,
-        this.consultation,
-        this.tiles.root,
-        this.benchMuted,
-        this.controls.root,
-      ),
-      this.side,
+      this.waiting,
+      this.consultation,
+      this.presentation,
+      this.tiles.root,
+      this.benchMuted,
+      this.controls.root,
     );
+    this.body = el("div.live-body", {}, this.main, this.side);
     this.root = el(
       `div.live.mode-${options.mode}`,
       { testid: "live" },
@@ -184,6 +188,7 @@ export class HearingView {
     this.benchMuted.hidden = !room.you.bench_muted;
     this.showConsultation();
     this.controls.update();
+    this.showPresentation();
     this.console?.update(room);
     this.chat.update(room.members, room.state);
   }
@@ -197,6 +202,26 @@ export class HearingView {
       el("p", { i18n: you.role === "witness" ? "live.waiting.witness" : "live.waiting.body" }),
       this.session.local?.getVideoTracks().length ? this.waitingPreview : "",
     );
+  }
+
+  /** The exhibit on screen, large, the people small beside it; the presenter's controls. */
+  private showPresentation(): void {
+    const { room, shown } = this.session.state;
+    this.main.classList.toggle("presenting", shown !== null);
+    if (this.drawPresentation !== null) {
+      this.drawPresentation();
+      return;
+    }
+    if (this.presentationLoading || (shown === null && !room?.you.may_present)) return;
+    this.presentationLoading = true;
+    void import("./presentation/stage").then(({ mountPresentation }) => {
+      this.drawPresentation = mountPresentation(
+        this.presentation,
+        this.controls.presentSlot,
+        this.session,
+      );
+      this.drawPresentation();
+    });
   }
 
   /** Court notices stay on screen until the person dismisses them. */

@@ -16,6 +16,7 @@ import { commonMessages } from "../i18n/common";
 import { consentMessages } from "../i18n/consent";
 import { exhibitMessages } from "../i18n/exhibits";
 import { liveMessages } from "../i18n/live";
+import { presentingMessages } from "../i18n/presenting";
 import { refusalMessages } from "../i18n/refusals";
 import { staffMessages } from "../i18n/staff";
 
@@ -41,6 +42,7 @@ const all = {
   en: {
     ...commonMessages.en,
     ...liveMessages.en,
+    ...presentingMessages.en,
     ...staffMessages.en,
     ...archiveMessages.en,
     ...exhibitMessages.en,
@@ -50,6 +52,7 @@ const all = {
   "zh-CN": {
     ...commonMessages.zh,
     ...liveMessages.zh,
+    ...presentingMessages.zh,
     ...staffMessages.zh,
     ...archiveMessages.zh,
     ...exhibitMessages.zh,
