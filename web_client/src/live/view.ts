@@ -214,14 +214,19 @@ export class HearingView {
     }
     if (this.presentationLoading || (shown === null && !room?.you.may_present)) return;
     this.presentationLoading = true;
-    void import("./presentation/stage").then(({ mountPresentation }) => {
-      this.drawPresentation = mountPresentation(
-        this.presentation,
-        this.controls.presentSlot,
-        this.session,
-      );
-      this.drawPresentation();
-    });
+    import("./presentation/stage")
+      .then(({ mountPresentation }) => {
+        this.drawPresentation = mountPresentation(
+          this.presentation,
+          this.controls.presentSlot,
+          this.session,
+        );
+        this.drawPresentation();
+      })
+      .catch((error: unknown) => {
+        this.presentationLoading = false; // e.g. offline: the next change of the room tries again
+        console.warn(`the presentation could not be loaded: ${String(error)}`);
+      });
   }
 
   /** Court notices stay on screen until the person dismisses them. */

@@ -11,7 +11,8 @@ import { t } from "../../shared/i18n";
 import type { LiveSession } from "../session";
 import { ExhibitPicker, PageControls, refused } from "./controls";
 import { FrameSender, presentationKey, type Shown } from "./sync";
-import { type Geometry, MediaView, PageView } from "./viewer";
+import { MediaView } from "./playback";
+import { type Geometry, PageView } from "./viewer";
 
 /** Draw into `host` (the launcher into `slot`, among the person's own controls); the returned
  * function draws again after a change of the session. */

@@ -26,7 +26,8 @@ export function presentationKey(presentation: PresentationView): string {
   return `${presentation.file_id}@${presentation.since}`;
 }
 
-/** What to show after a `room`: its presentation, keeping a newer view already received for it. */
+/** What to show after a `room`: its presentation, keeping the view already shown for it unless
+ * the room's is newer (a `room` sent for another reason must not restart a recording's clock). */
 export function fromRoom(
   current: Shown | null,
   presentation: PresentationView | null | undefined,
@@ -36,7 +37,7 @@ export function fromRoom(
   if (
     current !== null &&
     presentationKey(current.presentation) === presentationKey(presentation) &&
-    current.seq > presentation.seq
+    current.seq >= presentation.seq
   ) {
     return { ...current, presentation };
   }

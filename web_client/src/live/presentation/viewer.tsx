@@ -1,8 +1,7 @@
-// The exhibit on screen: a page's picture laid out as the presenter's view says (zoom, the point
-// at the centre-top, the pointer as a dot), or an audio or video exhibit playing in step. On a
-// follower's screen a pinch zooms the page for that screen alone; the presenter's next move
-// brings it back to theirs. On the presenter's own screen a drag scrolls (or points) and a tap
-// points.
+// A PDF's or a picture's page on screen, laid out as the presenter's view says (zoom, the point
+// at the centre-top, the pointer as a dot; audio and video are playback.tsx's). On a follower's
+// screen a pinch zooms the page for that screen alone; the presenter's next move brings it back
+// to theirs. On the presenter's own screen a drag scrolls (or points) and a tap points.
 import type { VNode } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { PresentedView } from "../../generated/protocol";
@@ -11,8 +10,6 @@ import {
   clamp,
   clampView,
   DEFAULT_ASPECT,
-  DRIFT_S,
-  expectedPosition,
   pagePoint,
   pageUrl,
   pictureWidth,
@@ -83,6 +80,26 @@ export function PageView({ shown, view, onMove, pointing, geometry }: PageProps)
   geometry.current = { ...size, aspect };
   const pages = presentation.pages ?? 1;
   const width = pictureWidth(size.width, window.devicePixelRatio);
+  const links = useRef(new Map<string, string>());
+  const [, setRetried] = useState(0);
+  /** A page's address, kept once made: every `room` brings newly signed links, and a picture
+   * asked for again under another would be fetched again (the next page's too, ahead). */
+  const urlOf = (page: number): string => {
+    const key = `${page}@${width}`;
+    let url = links.current.get(key);
+    if (url === undefined) {
+      url = pageUrl(presentation.page_url, page, width);
+      links.current.set(key, url);
+    }
+    return url;
+  };
+  /** A picture that failed under an old link (expired) is asked for under the newest. */
+  const retry = (page: number): void => {
+    const key = `${page}@${width}`;
+    if (links.current.get(key) === pageUrl(presentation.page_url, page, width)) return;
+    links.current.delete(key);
+    setRetried((n) => n + 1);
+  };
   const placement = place(view, size.width, aspect);
 
   // The presenter moved: the page follows them again.
@@ -90,7 +107,7 @@ export function PageView({ shown, view, onMove, pointing, geometry }: PageProps)
   // The next page's picture, ready before the presenter turns to it.
   useEffect(() => {
     if (size.width === 0 || view.page >= pages) return;
-    new Image().src = pageUrl(presentation.page_url, view.page + 1, width);
+    new Image().src = urlOf(view.page + 1);
   }, [presentation.page_url, view.page, width, pages, size.width > 0]);
 
   const inBox = (event: PointerEvent): { x: number; y: number } => {
@@ -189,7 +206,7 @@ export function PageView({ shown, view, onMove, pointing, geometry }: PageProps)
     }
   };
 
-  const src = size.width > 0 ? pageUrl(presentation.page_url, view.page, width) : undefined;
+  const src = size.width > 0 ? urlOf(view.page) : undefined;
   const pointer = view.pointer;
   return (
     <div
@@ -224,6 +241,7 @@ export function PageView({ shown, view, onMove, pointing, geometry }: PageProps)
                 page: String(view.page),
               })}
               draggable={false}
+              onError={() => retry(view.page)}
               onLoad={(event) => {
                 const image = event.currentTarget;
                 if (image.naturalWidth > 0) setAspect(image.naturalHeight / image.naturalWidth);
@@ -250,108 +268,6 @@ export function PageView({ shown, view, onMove, pointing, geometry }: PageProps)
           onClick={() => setLocal(NO_ZOOM)}
         >
           {t("live.present.follow")}
-        </button>
-      )}
-    </div>
-  );
-}
-
-interface MediaProps {
-  shown: Shown;
-  /** The presenter's play, pause and seek (absent on a follower's screen). */
-  onMove?: (view: PresentedView, now: boolean) => void;
-}
-
-type Blocked = "no" | "muted" | "stopped";
-
-/** An audio or video exhibit. The presenter plays it with the element's own controls and the
- * buttons under it; a follower's copy plays, pauses and seeks as the presenter's does. */
-export function MediaView({ shown, onMove }: MediaProps): VNode {
-  const { presentation, view } = shown;
-  const element = useRef<HTMLMediaElement | null>(null);
-  const [blocked, setBlocked] = useState<Blocked>("no");
-  const [playing, setPlaying] = useState(false);
-  const video = presentation.media_type.startsWith("video/");
-
-  const play = (media: HTMLMediaElement): void => {
-    media.play().catch(() => {
-      // the browser wants a tap before sound: play muted, else wait for the tap
-      if (media.muted) {
-        setBlocked("stopped");
-        return;
-      }
-      media.muted = true;
-      setBlocked("muted");
-      media.play().catch(() => setBlocked("stopped"));
-    });
-  };
-  const follow = (): void => {
-    const media = element.current;
-    if (media === null) return;
-    const expected = expectedPosition(view, shown.at, performance.now());
-    if (Math.abs(media.currentTime - expected) > DRIFT_S) media.currentTime = expected;
-    if (view.playing && media.paused) play(media);
-    if (!view.playing && !media.paused) media.pause();
-  };
-  useEffect(() => {
-    // the presenter's own copy starts where the hearing's is, then leads
-    if (onMove !== undefined && element.current !== null)
-      element.current.currentTime = view.position;
-  }, []);
-  useEffect(() => {
-    if (onMove !== undefined) return;
-    follow();
-    const timer = window.setInterval(follow, 1000);
-    return () => window.clearInterval(timer);
-  }, [shown.seq, shown.at, onMove === undefined]);
-
-  const told = (now: boolean) => (): void => {
-    const media = element.current;
-    if (media === null) return;
-    setPlaying(!media.paused);
-    onMove?.({ ...view, playing: !media.paused, position: media.currentTime }, now);
-  };
-  const attributes = {
-    ref: (node: HTMLMediaElement | null) => {
-      element.current = node;
-    },
-    src: presentation.file_url,
-    preload: "auto" as const,
-    controls: onMove !== undefined,
-    "data-testid": "present-media",
-    "aria-label": presentation.title,
-    onPlay: told(true),
-    onPause: told(true),
-    onSeeked: told(true),
-  };
-  const tap = (): void => {
-    const media = element.current;
-    if (media === null) return;
-    media.muted = false;
-    setBlocked("no");
-    if (view.playing || onMove !== undefined) play(media);
-  };
-  return (
-    <div class="present-media">
-      {video ? <video {...attributes} playsInline /> : <audio {...attributes} />}
-      {blocked !== "no" && (
-        <button type="button" class="primary" data-testid="present-unblock" onClick={tap}>
-          {t(blocked === "muted" ? "live.present.sound_on" : "live.present.tap_to_play")}
-        </button>
-      )}
-      {onMove !== undefined && (
-        <button
-          type="button"
-          data-testid="present-play"
-          aria-pressed={playing}
-          onClick={() => {
-            const media = element.current;
-            if (media === null) return;
-            if (media.paused) play(media);
-            else media.pause();
-          }}
-        >
-          {t(playing ? "live.present.pause" : "live.present.play")}
         </button>
       )}
     </div>
