@@ -15,15 +15,13 @@ from typing import Any
 from playwright.async_api import FloatRect, Page, expect
 
 from tests.browser.conftest import OpenTab, Tab
-from tests.browser.test_engines import (  # noqa: F401 (party_page and web_dir: fixtures)
+from tests.browser.engine_pages import (
     VISIBLE,
     EnginePage,
     by_testid,
     engines,
-    party_page,
     snapshot,
     wait_for,
-    web_dir,
 )
 from tests.browser.test_live import bench_in_session, both_languages, open_session, person, schedule
 from tests.callers import Caller, NewCaller, World, holder, invite, schedule_hearing
@@ -158,6 +156,11 @@ async def test_the_judge_and_a_party_present_exhibits_to_each_other(
     # The witness, still waiting, sees nothing of it.
     await expect(waiting.page.get_by_test_id("waiting-room")).to_be_visible()
     await expect(waiting.page.get_by_test_id("presentation")).to_have_count(0)
+    await party.page.get_by_test_id("lang-switch").first.click()
+    await expect(shown.get_by_test_id("present-caption")).to_contain_text("Court's exhibit 1")
+    await expect(shown.get_by_test_id("present-page-number")).to_have_text("Page 2 of 3")
+    await party.page.get_by_test_id("lang-switch").first.click()
+    await expect(shown.get_by_test_id("present-caption")).to_contain_text("法院调取证据1")
     await both_languages(party, "presented-phone")
     await both_languages(bench, "presented-judge")
 
@@ -260,7 +263,7 @@ async def test_a_recording_plays_pauses_and_seeks_in_step(
 
 @engines("firefox")
 async def test_a_firefox_phone_follows_the_pages_the_judge_turns(
-    party_page: EnginePage,  # noqa: F811 (the fixture imported above)
+    party_page: EnginePage,
     base_url: str,
     judge: Caller,
     world: World,

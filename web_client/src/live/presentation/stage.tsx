@@ -7,7 +7,7 @@ import { createPortal, render, type VNode } from "preact";
 import { useMemo, useRef, useState } from "preact/hooks";
 import { BENCH } from "../../generated/court";
 import type { PresentedView, RoomView } from "../../generated/protocol";
-import { t } from "../../shared/i18n";
+import { language, t } from "../../shared/i18n";
 import type { LiveSession } from "../session";
 import { ExhibitPicker, PageControls, refused } from "./controls";
 import { FrameSender, presentationKey, type Shown } from "./sync";
@@ -122,7 +122,8 @@ function Presented({ session, shown, mine, mayStop }: PresentedProps): VNode {
       aria-label={t("live.present.region")}
     >
       <p class="present-caption" data-testid="present-caption">
-        <strong>{presentation.label}</strong> <span>{presentation.title}</span>
+        <strong>{language() === "en" ? presentation.label_en : presentation.label}</strong>{" "}
+        <span>{presentation.title}</span>
         {paged && (
           <span class="present-page-number" data-testid="present-page-number">
             {t("live.present.page", {
