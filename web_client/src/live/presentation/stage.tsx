@@ -4,7 +4,7 @@
 // gives it; loaded only once someone presents or this person may (live/view.ts).
 import "./presentation.css";
 import { createPortal, render, type VNode } from "preact";
-import { useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { BENCH } from "../../generated/court";
 import type { PresentedView, RoomView } from "../../generated/protocol";
 import { language, t } from "../../shared/i18n";
@@ -101,6 +101,8 @@ function Presented({ session, shown, mine, mayStop }: PresentedProps): VNode {
       }),
     [],
   );
+  // a drag's last move waiting for its frame is not sent once the presentation is gone
+  useEffect(() => () => sender.cancel(), []);
   const view = mine ? own : shown.view;
   const onMove = (moved: PresentedView, now: boolean): void => {
     setOwn(moved);
@@ -125,7 +127,7 @@ function Presented({ session, shown, mine, mayStop }: PresentedProps): VNode {
         <strong>{language() === "en" ? presentation.label_en : presentation.label}</strong>{" "}
         <span>{presentation.title}</span>
         {paged && (
-          <span class="present-page-number" data-testid="present-page-number">
+          <span class="present-page-number" data-testid="present-page-number" aria-live="polite">
             {t("live.present.page", {
               page: String(view.page),
               pages: String(presentation.pages ?? 1),
