@@ -280,6 +280,10 @@ async def test_a_firefox_phone_follows_the_pages_the_judge_turns(
         await open_session(presiding, hearing.hearing_id)
         await page.goto(f"{base_url}/join#{hearing.party_token}")
         await wait_for(
+            page, "the question on taking part online", VISIBLE, by_testid("consent-agree")
+        )
+        await page.click(by_testid("consent-agree"))
+        await wait_for(
             page,
             "the join button",
             "(s) => document.querySelector(s)?.disabled === false",
