@@ -1,9 +1,10 @@
-"""Presenting an exhibit in Chromium and Firefox (docs/architecture.md#presenting-an-exhibit): the judge puts
-a PDF of the case on screen and turns to page 2, and a party's phone shows page 2's picture; the
-judge points and zooms and the phone follows, while a pinch on the phone stays its own until the
-judge's next move; a witness in the waiting room sees nothing of it; the judge gives the party the
-floor, the party presents their photo and the judge sees it; stopping takes it down everywhere.
-A recording plays, pauses and seeks on the phone as the judge does. In Firefox, a party's phone follows the pages a (headless) judge turns.
+"""Presenting an exhibit in Chromium and Firefox (docs/architecture.md#presenting-an-exhibit):
+the judge puts a PDF of the case on screen and turns to page 2, and a party's phone shows page
+2's picture; the judge points and zooms and the phone follows, while a pinch on the phone stays
+its own until the judge's next move; a witness in the waiting room sees nothing of it; the judge
+gives the party the floor, the party presents their photo and the judge sees it; stopping takes
+it down everywhere. A recording plays, pauses and seeks on the phone as the judge does. In
+Firefox, a party's phone follows the pages a (headless) judge turns.
 """
 
 from __future__ import annotations
