@@ -139,6 +139,8 @@ class FloorIn(TargetIn):
 
 
 MAX_PAGE = 100_000
+MAX_POSITION = 24 * 3600
+"""Seconds: no clip the court takes is longer."""
 Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 """A place across or down a page: 0 its left or top edge, 1 its right or bottom edge."""
 
@@ -176,7 +178,7 @@ class PresentedView(Model):
     pointer: Pointer | None = None
     playing: StrictBool = False
     """An audio or video exhibit is playing (from ``position`` at the moment it was sent)."""
-    position: float = Field(default=0.0, ge=0, le=24 * 3600, allow_inf_nan=False)
+    position: float = Field(default=0.0, ge=0, le=MAX_POSITION, allow_inf_nan=False)
     """Seconds into an audio or video exhibit."""
 
 

@@ -94,6 +94,8 @@ class Presentation:
     view: PresentedView
     seq: int = 0
     """Counts the presenter's moves."""
+    moved_at: float = 0.0
+    """When the presenter last moved (monotonic seconds): where a playing clip is now."""
 
 
 @dataclass
@@ -281,13 +283,16 @@ class Room:
     def presenter(self) -> int | None:
         return None if self.presentation is None else self.presentation.presenter_id
 
-    def start_presenting(self, member_id: int, file: ShownFile, page: int, at: datetime) -> None:
+    def start_presenting(
+        self, member_id: int, file: ShownFile, page: int, at: datetime
+    ) -> Presentation:
         """The member presents ``file`` from ``page``; whatever was presented gives way."""
         if not self.may_present(member_id):
             raise RoomError(
                 "you can present once the judge gives you the floor, in the hearing in session"
             )
         self.presentation = Presentation(member_id, file, at, PresentedView(page=page))
+        return self.presentation
 
     def end_presenting(self) -> None:
         self.presentation = None

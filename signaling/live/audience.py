@@ -6,14 +6,22 @@ Connections are reached through :class:`Link`, so the live hearing knows nothing
 
 from __future__ import annotations
 
+import time
 from typing import Any, Protocol
 
 from court.kinds import RULES
 from court.presence import Presence
-from court.protocol import AlertOut, PresentationView, RecordingState, RoomView
+from court.protocol import (
+    MAX_POSITION,
+    AlertOut,
+    PresentationView,
+    PresentedView,
+    RecordingState,
+    RoomView,
+)
 from court.states import HearingState
 from signaling.live.timeline import utcnow
-from signaling.room import Room
+from signaling.room import Presentation, Room
 from signaling.room_view import member_view, visible_members
 from signaling.router import MediaRouter
 from signaling.store import HearingStore
@@ -96,7 +104,7 @@ class Audience:
             presenter_name=presenter.name,
             since=presentation.since,
             seq=presentation.seq,
-            view=presentation.view,
+            view=_now(presentation),
             file_url=urls.file_url,
             page_url=urls.page_url,
         )
@@ -133,3 +141,13 @@ class Audience:
             link = self.links.get(bench_id)
             if link is not None:
                 await link.emit("alert", alert.model_dump(mode="json"))
+
+
+def _now(presentation: Presentation) -> PresentedView:
+    """The presenter's view as it stands now: a clip playing since the last move has moved on
+    (someone joining, or coming back from a consultation, starts where the others are)."""
+    view = presentation.view
+    if not view.playing:
+        return view
+    elapsed = time.monotonic() - presentation.moved_at
+    return view.model_copy(update={"position": min(view.position + elapsed, MAX_POSITION)})

@@ -75,9 +75,10 @@ class Presenting:
         if not 1 <= page <= (shown.pages or 1):
             raise ActionError("no_such_page", f"{shown.display_name} has no page {page}")
         try:  # the room may have changed while the store was asked
-            self.room.start_presenting(actor.participant_id, shown, page, utcnow())
+            presentation = self.room.start_presenting(actor.participant_id, shown, page, utcnow())
         except RoomError as exc:
             raise ActionError("no_floor", str(exc)) from exc
+        presentation.moved_at = time.monotonic()
         await self.store.mark_shown(exhibit_id)
         await self.timeline.record_presentation(actor.label)
         await self.audience.broadcast()
@@ -105,6 +106,7 @@ class Presenting:
             raise ActionError("not_playable", f"{shown.display_name} is not audio or video")
         before = presentation.view
         presentation.view, presentation.seq = view, presentation.seq + 1
+        presentation.moved_at = time.monotonic()
         self._schedule()
         data: dict[str, Any] = {"exhibit_id": shown.exhibit_id, "file_id": shown.file_id}
         # the client sends a position only as it plays, pauses or seeks

@@ -182,6 +182,14 @@ async def test_a_clip_plays_for_everyone_and_playback_is_on_the_timeline(hearing
         (True, 0.0),
         (False, 12.5),
     ]
+    # someone coming back while it plays starts where the others are, not where it was started
+    await hearing.live.present_view(judge, PresentedView(playing=True, position=30.0))
+    await hearing.live.consult(hearing.who[DEFENDANT], LAWYER)
+    await asyncio.sleep(0.3)
+    await hearing.live.end_consultation(hearing.who[DEFENDANT])
+    shown = hearing.shown(DEFENDANT)
+    assert shown is not None and shown["view"]["playing"]
+    assert 30.25 <= shown["view"]["position"] < 31.5, shown["view"]
 
 
 async def test_leaving_the_hearing_proper_or_a_recess_ends_it_a_dropped_connection_does_not(
