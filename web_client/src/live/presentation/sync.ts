@@ -1,6 +1,7 @@
-// Keeping a presented exhibit in step with its presenter (docs/architecture.md#presenting-an-
-// exhibit), without the DOM: which view is the newest, where a page lies in a box of any size,
-// where an audio or video exhibit should be by now, which picture to ask for.
+// Keeping a presented exhibit in step with its presenter
+// (docs/architecture.md#presenting-an-exhibit), without the DOM: which view is the newest, where
+// a page lies in a box of any size, where an audio or video exhibit should be by now, which
+// picture to ask for.
 import type { PresentationView, PresentedView, PresentViewOut } from "../../generated/protocol";
 
 /** The exhibit on screen as this client shows it: the room's presentation with the newest view
