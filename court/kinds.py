@@ -23,6 +23,9 @@ class KindRules:
     roles: frozenset[Role]
     phases: tuple[str, ...]
     may_be_public: bool
+    requires_identity_check: bool = False
+    """Everyone taking part must have their identity checked (court/identity.py) before they
+    are admitted to the hearing."""
 
 
 _COMMON = frozenset({Role.JUDGE, Role.CLERK, Role.INTERPRETER})
@@ -61,6 +64,7 @@ RULES: dict[HearingKind, KindRules] = {
             "pronouncement",
         ),
         may_be_public=True,
+        requires_identity_check=True,
     ),
     HearingKind.CREDITORS_MEETING: KindRules(
         roles=_COMMON | {Role.CREDITOR, Role.AGENT, Role.PARTY},

@@ -33,6 +33,8 @@ class Action(StrEnum):
     SET_EXCHANGE = "set_exchange"
     EXAMINE_EXHIBIT = "examine_exhibit"
     VIEW_EXAMINATION = "view_examination"
+    # Identity checks (docs/architecture.md#identity-check).
+    VIEW_IDENTITY_CHECKS = "view_identity_checks"
     # Conducting a live hearing.
     OPEN = "open"
     START_SESSION = "start_session"
@@ -94,6 +96,8 @@ RULES: dict[Action, Rule] = {
     Action.EXAMINE_EXHIBIT: Rule(EXAMINERS, PLANNED),
     # The bench the whole matrix; a party their own opinions.
     Action.VIEW_EXAMINATION: Rule(_BENCH | EXAMINERS),
+    # The bench of the hearing and the court's clerks (the archive); never the participants.
+    Action.VIEW_IDENTITY_CHECKS: Rule(_BENCH),
     Action.OPEN: Rule(_BENCH, frozenset({S.SCHEDULED})),
     Action.START_SESSION: Rule(_JUDGE, frozenset({S.OPEN})),
     Action.SET_PHASE: Rule(_JUDGE, frozenset({S.IN_SESSION})),
@@ -104,7 +108,8 @@ RULES: dict[Action, Rule] = {
     Action.SEND_BACK: Rule(_BENCH, LIVE),
     Action.MUTE: Rule(_BENCH, LIVE),
     Action.REMOVE: Rule(_JUDGE, LIVE),
-    Action.VERIFY_IDENTITY: Rule(_BENCH, LIVE),
+    # In the waiting room, or in session (court/identity.py: in the identity-check phase).
+    Action.VERIFY_IDENTITY: Rule(_BENCH, frozenset({S.OPEN, S.IN_SESSION})),
     Action.MESSAGE_PARTICIPANT: Rule(_BENCH, LIVE),
     Action.JOIN: Rule(frozenset(Role) - {Role.ADMIN}, PLANNED),
     Action.PUBLISH: Rule(_BENCH | _TAKING_PART, LIVE),

@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from court.consent import ConsentAnswer
+from court.identity import DocumentType
 from court.presence import Presence
 from court.roles import Role
 from court.states import HearingState
@@ -86,6 +87,14 @@ class TargetIn(Payload):
 
 class MuteIn(TargetIn):
     muted: bool = True
+
+
+class IdentityCheckIn(TargetIn):
+    """The bench checked a person's identity: the document the clerk read and the last 4 to 6
+    digits of its number (the server takes a still of the person's camera itself)."""
+
+    document_type: DocumentType
+    digits: str = Field(min_length=1, max_length=16)
 
 
 class PhaseIn(Payload):

@@ -23,6 +23,7 @@ from hearing_server.api import (
     exhibit_pages_api,
     exhibit_uploads_api,
     exhibits_api,
+    identity_checks_api,
     notices_api,
     opinions_api,
     participants_api,
@@ -85,6 +86,7 @@ def build_api() -> Api:
         recording_detail_api,
         recording_archive_api,
         recording_seal_api,
+        identity_checks_api,
         recording_grants_api,
         exhibits_api,
         exhibit_uploads_api,
@@ -181,7 +183,12 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
     await recordings.recover(placement)  # of the hearings no live process holds
     link_secret = await asyncio.to_thread(exhibit_link_secret, settings.signing_key_path)
     hearings = LiveHearings(
-        DatabaseHearingStore(app[DATABASE], link_secret, settings.exhibit_link_seconds),
+        DatabaseHearingStore(
+            app[DATABASE],
+            recording_storage(settings),
+            link_secret,
+            settings.exhibit_link_seconds,
+        ),
         ice,
         settings.reconnect_grace_seconds,
         observer=recordings,

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from pydantic_core import core_schema
 
-from court import exhibits, kinds, permissions, presence, protocol, roles, states
+from court import exhibits, identity, kinds, permissions, presence, protocol, roles, states
 from hearing_server.api import (
     accounts_api,
     cases_api,
@@ -40,6 +40,7 @@ from hearing_server.api import (
     exhibit_links_api,
     exhibit_uploads_api,
     exhibits_api,
+    identity_checks_api,
     opinions_api,
     outputs,
     participants_api,
@@ -64,6 +65,7 @@ COURT_TYPES: dict[str, type[StrEnum]] = {
     "ExhibitSide": exhibits.ExhibitSide,
     "Aspect": exhibits.Aspect,
     "Opinion": exhibits.Opinion,
+    "DocumentType": identity.DocumentType,
 }
 """The court's enums: their own ``court.ts`` types wherever a payload uses them."""
 
@@ -93,6 +95,7 @@ API_MODELS: list[type[BaseModel]] = [
     exchange_api.ExchangeOut,
     opinions_api.OpinionOut,
     opinions_api.Examination,
+    identity_checks_api.IdentityCheckOut,
 ]
 """The REST responses the browser reads (lists are ``Items<T>`` of these), and the details of
 errors it reads."""
@@ -177,17 +180,20 @@ def court_ts() -> str:
                     "roles": _ordered(rules.roles, Role),
                     "phases": list(rules.phases),
                     "may_be_public": rules.may_be_public,
+                    "requires_identity_check": rules.requires_identity_check,
                 }
                 for k, rules in kinds.RULES.items()
             },
             "Readonly<Record<HearingKind, "
-            "{ roles: readonly Role[]; phases: readonly Phase[]; may_be_public: boolean }>>",
+            "{ roles: readonly Role[]; phases: readonly Phase[]; may_be_public: boolean;"
+            " requires_identity_check: boolean }>>",
         ),
         _const("PRESENCES", [str(p) for p in presence.Presence]),
         "export type Presence = (typeof PRESENCES)[number];\n",
         *_labelled("EXHIBIT_SIDES", "EXHIBIT_SIDE_LABELS", "ExhibitSide", exhibits.SIDE_LABELS),
         *_labelled("ASPECTS", "ASPECT_LABELS", "Aspect", exhibits.ASPECT_LABELS),
         *_labelled("OPINIONS", "OPINION_LABELS", "Opinion", exhibits.OPINION_LABELS),
+        *_labelled("DOCUMENT_TYPES", "DOCUMENT_LABELS", "DocumentType", identity.DOCUMENT_LABELS),
         _const("ACTIONS", [str(a) for a in permissions.Action]),
         "export type Action = (typeof ACTIONS)[number];\n",
         _const(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +17,14 @@ from hearing_server.admission_events import ADMISSION_EVENTS
 from hearing_server.auth import PrincipalKind
 from hearing_server.consent import consent_view, latest_answers
 from hearing_server.db.database import Database
-from hearing_server.db.models import Hearing, HearingEvent, Participant, User, utcnow
+from hearing_server.db.models import (
+    Hearing,
+    HearingEvent,
+    IdentityCheckRow,
+    Participant,
+    User,
+    utcnow,
+)
 from hearing_server.exhibit_links import exhibit_link
 from hearing_server.identity import (
     SESSION_COOKIE,
@@ -24,11 +32,14 @@ from hearing_server.identity import (
     invited_participant,
     session_principal,
 )
+from hearing_server.identity_stills import store_still
+from recording.storage import Storage
 from signaling.store import (
     AuthenticationError,
     ExhibitUrls,
     HearingRecord,
     Identity,
+    IdentityCheck,
     ParticipantRecord,
     ShownFile,
     TimelineEvent,
@@ -36,10 +47,14 @@ from signaling.store import (
 
 
 class DatabaseHearingStore:
-    def __init__(self, database: Database, link_secret: bytes, link_seconds: int) -> None:
-        """``link_secret``, ``link_seconds``: what links to a presented exhibit are signed with
-        and how long they work (hearing_server/exhibit_links.py)."""
+    def __init__(
+        self, database: Database, storage: Storage, link_secret: bytes, link_seconds: int
+    ) -> None:
+        """``storage``: the recordings', where identity stills are kept; ``link_secret``,
+        ``link_seconds``: what links to a presented exhibit are signed with and how long they
+        work (hearing_server/exhibit_links.py)."""
         self.database = database
+        self.storage = storage
         self.link_secret = link_secret
         self.link_seconds = link_seconds
 
@@ -158,16 +173,35 @@ class DatabaseHearingStore:
                 hearing.state, hearing.phase = state, phase
                 await db.commit()
 
-    async def mark_verified(self, participant_id: int, verifier: Identity) -> None:
+    async def record_identity_check(
+        self, hearing_id: int, verifier: Identity, check: IdentityCheck
+    ) -> int:
+        digest = None
+        if check.still is not None:  # stored before the row names it
+            digest = await asyncio.to_thread(store_still, self.storage, check.still)
         async with self.database.session() as db:
-            participant = await db.get(Participant, participant_id)
+            participant = await db.get(Participant, check.participant_id)
             bench = await db.get(Participant, verifier.participant_id)
-            if participant is None or bench is None:
-                return
-            user = await db.get(User, bench.user_id) if bench.user_id else None
-            participant.identity_verified_at = utcnow()
+            if participant is None or participant.hearing_id != hearing_id:
+                raise ValueError(f"participant {check.participant_id} is not in this hearing")
+            user = await db.get(User, bench.user_id) if bench and bench.user_id else None
+            row = IdentityCheckRow(
+                hearing_id=hearing_id,
+                participant_id=check.participant_id,
+                document_type=check.document_type,
+                digits=check.digits,
+                checked_by=verifier.label,
+                still_sha256=digest,
+                still_bytes=None if check.still is None else len(check.still),
+                still_width=check.width or None,
+                still_height=check.height or None,
+                no_still=check.no_still,
+            )
+            db.add(row)
+            participant.identity_verified_at = row.checked_at = utcnow()
             participant.identity_verified_by = user.id if user else None
             await db.commit()
+            return row.id
 
 
 def _identity(participant: Participant, label: str, expires_at: datetime | None = None) -> Identity:

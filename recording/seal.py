@@ -24,8 +24,9 @@ The layout (JSON)::
 
 (`appended` only once something was added after the seal.) A file entry's `data` holds its
 storage key (`path`), `sha256`, `bytes` and details; the case's exhibit files are file entries
-of kind `exhibit` (naming the exhibit), so a manifest that has them is still of this format, and
-one sealed before they were listed verifies as it always did.
+of kind `exhibit` (naming the exhibit), the identity stills of kind `identity_still`, so a
+manifest that has them is still of this format, and one sealed before they were listed verifies
+as it always did.
 """
 
 import hashlib
@@ -49,6 +50,12 @@ ARCHIVE_PENDING = "archive_pending"
 EXHIBIT = "exhibit"
 """The `kind` of a file entry that is one of the case's exhibit files as it stood at close
 (`data.exhibit` names the exhibit); it is stored by its hash, outside the hearing's folder."""
+IDENTITY_STILL = "identity_still"
+"""The `kind` of a file entry that is the still the server took of a person when the bench
+checked their identity (`data.participant_id`, `data.check_id`); stored by its hash, outside
+the hearing's folder, like an exhibit file."""
+BY_HASH = frozenset({EXHIBIT, IDENTITY_STILL})
+"""The kinds of file entries stored by their hash rather than in the hearing's folder."""
 RECORD_INTERRUPTED = "record_interrupted"
 """The sealed event saying recording failed (`data.failed_at`, `data.reason`): the record holds
 what was recorded before the failure."""

@@ -30,9 +30,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from .digest import sha256_stored
 from .seal import (
     ARCHIVE_PENDING,
+    BY_HASH,
     EXHIBIT,
     FORMAT,
     GENESIS,
+    IDENTITY_STILL,
     RECORD_INTERRUPTED,
     entry_hash,
     manifest_hash,
@@ -121,13 +123,13 @@ def verify(
         report.checked = str(getattr(files, "root", "the storage given"))
     else:
         folder = manifest_path.parent if files is None else files
-        recorded = (path for path, data in listed.items() if data.get("kind") != EXHIBIT)
+        recorded = (path for path, data in listed.items() if data.get("kind") not in BY_HASH)
         storage = FolderView(folder, _common_folder(recorded))
         report.checked = str(folder)
     exhibits = _exhibits(entries)
     for path, data in listed.items():
         report.files += 1
-        report.exhibit_files += path in exhibits
+        report.exhibit_files += data.get("kind") == EXHIBIT
         _check_file(storage, data, exhibits.get(path, ""), report)
     _check_archive(promised, listed, storage, report)
     return report
@@ -141,13 +143,19 @@ def _common_folder(paths: Iterable[str]) -> str:
 
 def _exhibits(entries: list[dict[str, Any]]) -> dict[str, str]:
     """By path, the exhibits that list the file there (a file stored once may be in several),
-    for naming them in a problem."""
+    or the identity check whose still it is, for naming them in a problem."""
     labels: dict[str, dict[str, None]] = {}
+    stills: dict[str, str] = {}
     for entry in entries:
         data = entry["data"]
         if entry["type"] == "file" and data.get("kind") == EXHIBIT:
             labels.setdefault(str(data["path"]), {})[str(data.get("exhibit"))] = None
-    return {path: "exhibit " + ", ".join(names) for path, names in labels.items()}
+        elif entry["type"] == "file" and data.get("kind") == IDENTITY_STILL:
+            stills[str(data["path"])] = (
+                f"identity still of participant {data.get('participant_id')}"
+            )
+    named = {path: "exhibit " + ", ".join(names) for path, names in labels.items()}
+    return {**stills, **named}
 
 
 def _describe(index: int, entry: dict[str, Any]) -> str:

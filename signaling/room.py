@@ -18,6 +18,7 @@ the grace window).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -180,12 +181,13 @@ class Room:
             )
         member.presence, member.admitted = Presence.IN_HEARING, True
 
-    def admit_all(self) -> list[int]:
-        """Admit everyone waiting except witnesses, who are called one by one."""
+    def admit_all(self, admissible: Callable[[Member], bool] = lambda _: True) -> list[int]:
+        """Admit everyone waiting except witnesses, who are called one by one, and those not
+        `admissible` yet (unchecked where the kind requires an identity check)."""
         admitted = [
             m.id
             for m in self.members.values()
-            if m.presence is Presence.WAITING and m.role is not Role.WITNESS
+            if m.presence is Presence.WAITING and m.role is not Role.WITNESS and admissible(m)
         ]
         for member_id in admitted:
             self.admit(member_id)

@@ -96,6 +96,22 @@ class ExhibitUrls:
     """With ``{page}`` and ``{width}`` to replace."""
 
 
+@dataclass(frozen=True)
+class IdentityCheck:
+    """One identity check as the bench made it (court/identity.py): the document the clerk read,
+    the last digits of its number, and the still the server took of the person, or why none."""
+
+    participant_id: int
+    document_type: str
+    digits: str
+    still: bytes | None
+    """A JPEG of the person's camera, decoded by the server from the video it forwards."""
+    width: int = 0
+    height: int = 0
+    no_still: str | None = None
+    """Why there is no still (no camera, no keyframe in time, ...)."""
+
+
 class AuthenticationError(Exception):
     """The credentials do not admit this connection; ``code`` and the message say why."""
 
@@ -119,8 +135,10 @@ class HearingStore(Protocol):
     async def save_state(self, hearing_id: int, state: HearingState, phase: str | None) -> None:
         """Persist the hearing's state and phase (after the timeline event that changed them)."""
 
-    async def mark_verified(self, participant_id: int, verifier: Identity) -> None:
-        """Record that the bench checked this participant's identity."""
+    async def record_identity_check(
+        self, hearing_id: int, verifier: Identity, check: IdentityCheck
+    ) -> int:
+        """Keep the check (and its still) and mark the participant verified; returns its id."""
 
     async def shown_file(
         self, hearing_id: int, presenter: Identity, exhibit_id: int, file_id: int

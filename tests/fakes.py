@@ -10,6 +10,7 @@ from signaling.store import (
     ExhibitUrls,
     HearingRecord,
     Identity,
+    IdentityCheck,
     ShownFile,
     TimelineEvent,
 )
@@ -27,11 +28,11 @@ class MemoryStore:
         self.record_ = record
         self.events: list[TimelineEvent] = []
         self.saved: list[tuple[HearingState, str | None]] = []
-        self.verified: list[int] = []
         self.exhibits: dict[tuple[int, int], ShownFile] = {(1, 1): PDF_EXHIBIT}
         """(exhibit id, file id): what may be presented."""
         self.shown: list[int] = []
         """The exhibits marked shown in court, in order."""
+        self.checks: list[IdentityCheck] = []
 
     async def load(self, hearing_id: int) -> HearingRecord | None:
         return self.record_ if hearing_id == self.record_.id else None
@@ -47,8 +48,11 @@ class MemoryStore:
     async def save_state(self, hearing_id: int, state: HearingState, phase: str | None) -> None:
         self.saved.append((state, phase))
 
-    async def mark_verified(self, participant_id: int, verifier: Identity) -> None:
-        self.verified.append(participant_id)
+    async def record_identity_check(
+        self, hearing_id: int, verifier: Identity, check: IdentityCheck
+    ) -> int:
+        self.checks.append(check)
+        return len(self.checks)
 
     async def shown_file(
         self, hearing_id: int, presenter: Identity, exhibit_id: int, file_id: int

@@ -445,3 +445,27 @@ class AuditEntry(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     ip: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any] | None]
+
+
+class IdentityCheckRow(Base):
+    """One identity check the bench made (docs/architecture.md#identity-check): the document
+    read, the last digits of its number, and the still the server took, stored once under its
+    SHA-256 in the recordings' storage (none: `no_still` says why)."""
+
+    __tablename__ = "identity_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(
+        ForeignKey("hearings.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    document_type: Mapped[str] = mapped_column(String(32))
+    digits: Mapped[str] = mapped_column(String(8))
+    checked_by: Mapped[str] = mapped_column(String(200))
+    """The bench member, as the timeline names them."""
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    still_sha256: Mapped[str | None] = mapped_column(String(64))
+    still_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    still_width: Mapped[int | None]
+    still_height: Mapped[int | None]
+    no_still: Mapped[str | None] = mapped_column(Text)

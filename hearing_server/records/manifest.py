@@ -14,12 +14,21 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from court.exhibits import exhibit_label
-from hearing_server.db.models import Exhibit, ExhibitFile, HearingEvent, Segment, Track
+from hearing_server.db.models import (
+    Exhibit,
+    ExhibitFile,
+    HearingEvent,
+    IdentityCheckRow,
+    Segment,
+    Track,
+)
 from hearing_server.exhibit_store import exhibit_key
+from hearing_server.identity_stills import still_key
 from recording.digest import sha256_file
 from recording.seal import (
     ARCHIVE_PENDING,
     EXHIBIT,
+    IDENTITY_STILL,
     RECORD_INTERRUPTED,
     ManifestBuilder,
     append_file,
@@ -40,9 +49,11 @@ def build_manifest(
     archive_key: str,
     closed_at: datetime,
     exhibits: Sequence[tuple[Exhibit, ExhibitFile]] = (),
+    checks: Sequence[IdentityCheckRow] = (),
 ) -> ManifestBuilder:
     """The hearing's timeline events and segment files, in the order they happened; then the
-    case's exhibit files as they stood at close (`exhibits`, see `_add_exhibit_file`); then, if
+    case's exhibit files as they stood at close (`exhibits`, see `_add_exhibit_file`); then the
+    stills of the identity checks (`checks`, see `_add_identity_still`); then, if
     recording failed, that the record is interrupted (it holds what was recorded before the
     failure); last the promise of the archive video `archive_key` (appended with its hash
     once rendered)."""
@@ -58,6 +69,9 @@ def build_manifest(
             _add_segment_file(builder, *item)
     for exhibit, file in exhibits:
         _add_exhibit_file(builder, exhibit, file, closed_at)
+    for check in checks:
+        if check.still_sha256 is not None:
+            _add_identity_still(builder, check)
     failures = [e for e in events if e.kind == "recording_failed"]
     if failures:
         builder.add_event(
@@ -174,3 +188,23 @@ def notarised(file: ExhibitFile) -> dict[str, str | None]:
     if file.notarised_sha256 is None:
         return {}
     return {"notarised_sha256": file.notarised_sha256, "notary": file.notary}
+
+
+def _add_identity_still(builder: ManifestBuilder, check: IdentityCheckRow) -> None:
+    """The still the server took when the bench checked a person's identity, by its storage key
+    and hash, with who was checked, by whom, when and on which document. Not the digits: a
+    party granted the recording may read the manifest; the digits stay with the bench and the
+    archive (the identity-check API)."""
+    assert check.still_sha256 is not None
+    builder.add_file(
+        still_key(check.still_sha256),
+        check.still_sha256,
+        check.still_bytes or 0,
+        check.checked_at,
+        kind=IDENTITY_STILL,
+        check_id=check.id,
+        participant_id=check.participant_id,
+        document_type=check.document_type,
+        checked_by=check.checked_by,
+        media_type="image/jpeg",
+    )

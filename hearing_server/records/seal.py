@@ -1,5 +1,5 @@
 """Sealing a hearing's record at close: the recording row finished, the manifest built from the
-timeline, the segment rows and the case's exhibit files (`manifest.py`), signed, and stored with the segments."""
+timeline, the segment rows, the case's exhibit files and the identity stills (`manifest.py`), signed, and stored with the segments."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from hearing_server.db.models import (
     ExhibitFile,
     Hearing,
     HearingEvent,
+    IdentityCheckRow,
     Recording,
     Segment,
     Track,
@@ -77,10 +78,17 @@ class Sealer:
                     .order_by(Exhibit.side, Exhibit.number, ExhibitFile.seq)
                 )
             ]
+            checks = list(
+                await db.scalars(
+                    select(IdentityCheckRow)
+                    .where(IdentityCheckRow.hearing_id == hearing.id)
+                    .order_by(IdentityCheckRow.checked_at, IdentityCheckRow.id)
+                )
+            )
             name = f"{case.number if case else '-'}/hearing-{hearing.id}"
             manifest_key = f"hearing-{hearing.id}/{MANIFEST}"
             builder = build_manifest(
-                name, events, segments, archive_key(manifest_key), ended, exhibits
+                name, events, segments, archive_key(manifest_key), ended, exhibits, checks
             )
             files = [s.path for s, _ in segments]
             code = await asyncio.to_thread(

@@ -1,5 +1,5 @@
 """The bench conducting a live hearing: its state and phase, who is let in or sent back, who
-is heard, who is removed, whose identity is checked."""
+is heard, who is removed (whose identity is checked: identity_check.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from court.presence import Presence
 from court.protocol import RemovedOut
 from court.states import HearingState, TransitionError, check_transition
 from signaling.live.audience import Audience
+from signaling.live.identity_check import admission_refusal
 from signaling.live.members import Members
 from signaling.live.refusals import ActionError, attempt, require
 from signaling.live.timeline import Timeline
@@ -73,6 +74,9 @@ class Conduct:
 
     async def admit(self, actor: Identity, member_id: int) -> None:
         require(self.room, actor, Action.ADMIT)
+        refused = admission_refusal(self.room, self.room.member(member_id))
+        if refused is not None:
+            raise refused
         attempt(lambda: self.room.admit(member_id))
         await self._member_event(
             "admitted", actor, member_id, Presence.WAITING, Presence.IN_HEARING
@@ -80,7 +84,7 @@ class Conduct:
 
     async def admit_all(self, actor: Identity) -> list[int]:
         require(self.room, actor, Action.ADMIT)
-        admitted = self.room.admit_all()
+        admitted = self.room.admit_all(lambda member: admission_refusal(self.room, member) is None)
         self.router.sync()  # media first: the rows below are written while it is negotiated
         for member_id in admitted:
             await self.timeline.record(
@@ -126,13 +130,6 @@ class Conduct:
             removed = RemovedOut(code="removed", reason="the judge removed you from the hearing")
             await link.emit("removed", removed.model_dump(mode="json"))
             await link.close("removed by the judge")
-
-    async def verify_identity(self, actor: Identity, member_id: int) -> None:
-        require(self.room, actor, Action.VERIFY_IDENTITY)
-        member = self.room.member(member_id)
-        member.identity_verified = True
-        await self.store.mark_verified(member_id, actor)
-        await self._member_event("identity_verified", actor, member_id, None, None)
 
     async def _member_event(
         self, kind: str, actor: Identity, member_id: int, was: Presence | None, now: Presence | None

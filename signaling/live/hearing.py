@@ -23,6 +23,7 @@ from signaling.background import BackgroundTasks
 from signaling.ice import IceConfig
 from signaling.live.audience import Audience, Link
 from signaling.live.conduct import Conduct
+from signaling.live.identity_check import IdentityChecks
 from signaling.live.media import HearingMedia
 from signaling.live.members import Members, newer_consent
 from signaling.live.participation import Participation
@@ -93,6 +94,7 @@ class LiveHearing:
             self.members,
             close=self._close_all,
         )
+        self.identity = IdentityChecks(self.room, store, self.timeline, self.audience, self.router)
         self.participation = Participation(self.room, self.timeline, self.audience, self.router)
         for participant in record.participants:
             self.add_participant(participant)
@@ -186,8 +188,19 @@ class LiveHearing:
     async def remove(self, actor: Identity, member_id: int) -> None:
         await self.conduct.remove(actor, member_id)
 
-    async def verify_identity(self, actor: Identity, member_id: int) -> None:
-        await self.conduct.verify_identity(actor, member_id)
+    # The identity check (identity_check.py).
+
+    async def verify_identity(
+        self, actor: Identity, member_id: int, document_type: str, digits: str
+    ) -> dict[str, object]:
+        """The acknowledgement says whether the server got a still, or why not."""
+        check_id, check = await self.identity.check(actor, member_id, document_type, digits)
+        return {
+            "ok": True,
+            "check_id": check_id,
+            "still": check.still is not None,
+            "no_still": check.no_still,
+        }
 
     # What participants do themselves (participation.py).
 

@@ -45,7 +45,11 @@ EXPECTED: dict[str, tuple[set[Role], set[HearingState], dict[str, Any]]] = {
     "mute": ({Role.JUDGE, Role.CLERK}, LIVE, {"participant_id": 98, "muted": True}),
     "mute_all": ({Role.JUDGE, Role.CLERK}, LIVE, {}),
     "remove": ({Role.JUDGE}, LIVE, {"participant_id": 98}),
-    "verify_identity": ({Role.JUDGE, Role.CLERK}, LIVE, {"participant_id": 98}),
+    "verify_identity": (
+        {Role.JUDGE, Role.CLERK},
+        {S.OPEN, S.IN_SESSION},
+        {"participant_id": 98, "document_type": "resident_id", "digits": "1234"},
+    ),
     "raise_hand": (TAKING_PART, LIVE, {"raised": True}),
     "consult": (TAKING_PART - {Role.WITNESS}, LIVE, {"participant_id": 97}),
     "share": (

@@ -72,14 +72,14 @@ export const HEARING_KINDS = ["civil_trial", "criminal_trial", "creditors_meetin
 
 export type HearingKind = (typeof HEARING_KINDS)[number];
 
-export const KIND_RULES: Readonly<Record<HearingKind, { roles: readonly Role[]; phases: readonly Phase[]; may_be_public: boolean }>> = {
-  civil_trial: {"roles": ["judge", "clerk", "party", "agent", "interpreter", "witness", "observer"], "phases": ["identity_check", "rights_notice", "investigation", "debate", "final_statement", "mediation", "pronouncement"], "may_be_public": true},
-  criminal_trial: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "interpreter", "witness", "observer"], "phases": ["identity_check", "rights_notice", "investigation", "debate", "final_statement", "pronouncement"], "may_be_public": true},
-  creditors_meeting: {"roles": ["judge", "clerk", "party", "agent", "creditor", "interpreter"], "phases": ["check_in", "report", "questions", "vote"], "may_be_public": false},
-  mediation: {"roles": ["judge", "clerk", "party", "agent", "interpreter"], "phases": ["identity_check", "statements", "negotiation", "agreement"], "may_be_public": false},
-  panel_deliberation: {"roles": ["judge", "clerk"], "phases": ["presentation", "discussion", "decision"], "may_be_public": false},
-  committee_meeting: {"roles": ["judge", "clerk", "prosecutor"], "phases": ["report", "discussion", "decision"], "may_be_public": false},
-  async_hearing: {"roles": ["judge", "clerk", "party", "agent", "interpreter"], "phases": ["statements", "responses", "closing"], "may_be_public": false},
+export const KIND_RULES: Readonly<Record<HearingKind, { roles: readonly Role[]; phases: readonly Phase[]; may_be_public: boolean; requires_identity_check: boolean }>> = {
+  civil_trial: {"roles": ["judge", "clerk", "party", "agent", "interpreter", "witness", "observer"], "phases": ["identity_check", "rights_notice", "investigation", "debate", "final_statement", "mediation", "pronouncement"], "may_be_public": true, "requires_identity_check": false},
+  criminal_trial: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "interpreter", "witness", "observer"], "phases": ["identity_check", "rights_notice", "investigation", "debate", "final_statement", "pronouncement"], "may_be_public": true, "requires_identity_check": true},
+  creditors_meeting: {"roles": ["judge", "clerk", "party", "agent", "creditor", "interpreter"], "phases": ["check_in", "report", "questions", "vote"], "may_be_public": false, "requires_identity_check": false},
+  mediation: {"roles": ["judge", "clerk", "party", "agent", "interpreter"], "phases": ["identity_check", "statements", "negotiation", "agreement"], "may_be_public": false, "requires_identity_check": false},
+  panel_deliberation: {"roles": ["judge", "clerk"], "phases": ["presentation", "discussion", "decision"], "may_be_public": false, "requires_identity_check": false},
+  committee_meeting: {"roles": ["judge", "clerk", "prosecutor"], "phases": ["report", "discussion", "decision"], "may_be_public": false, "requires_identity_check": false},
+  async_hearing: {"roles": ["judge", "clerk", "party", "agent", "interpreter"], "phases": ["statements", "responses", "closing"], "may_be_public": false, "requires_identity_check": false},
 };
 
 export const PRESENCES = ["invited", "joining", "waiting", "in_hearing", "in_consultation", "reconnecting", "left", "removed"] as const;
@@ -118,7 +118,20 @@ export const OPINION_LABELS: Readonly<Record<Opinion, readonly [zh: string, en: 
   disputed: ["有异议", "Disputed"],
 };
 
-export const ACTIONS = ["manage_accounts", "view_records", "manage_cases", "schedule_hearing", "manage_participants", "retrieve_recordings", "grant_recording_access", "post_notice", "view_exhibits", "submit_exhibit", "withdraw_exhibit", "set_exchange", "examine_exhibit", "view_examination", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "join", "publish", "raise_hand", "message_bench", "consult", "share_screen", "stop_share", "present_exhibit", "give_floor", "report_self_test", "answer_consent"] as const;
+export const DOCUMENT_TYPES = ["resident_id", "passport", "hk_macao_permit", "taiwan_permit", "lawyer_licence", "other"] as const;
+
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+export const DOCUMENT_LABELS: Readonly<Record<DocumentType, readonly [zh: string, en: string]>> = {
+  resident_id: ["居民身份证", "Resident identity card"],
+  passport: ["护照", "Passport"],
+  hk_macao_permit: ["港澳居民来往内地通行证", "Mainland travel permit for Hong Kong and Macao residents"],
+  taiwan_permit: ["台湾居民来往大陆通行证", "Mainland travel permit for Taiwan residents"],
+  lawyer_licence: ["律师执业证", "Lawyer's practising certificate"],
+  other: ["其他证件", "Other document"],
+};
+
+export const ACTIONS = ["manage_accounts", "view_records", "manage_cases", "schedule_hearing", "manage_participants", "retrieve_recordings", "grant_recording_access", "post_notice", "view_exhibits", "submit_exhibit", "withdraw_exhibit", "set_exchange", "examine_exhibit", "view_examination", "view_identity_checks", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "join", "publish", "raise_hand", "message_bench", "consult", "share_screen", "stop_share", "present_exhibit", "give_floor", "report_self_test", "answer_consent"] as const;
 
 export type Action = (typeof ACTIONS)[number];
 
@@ -137,6 +150,7 @@ export const PERMISSIONS: Readonly<Record<Action, { roles: readonly Role[]; stat
   set_exchange: {"roles": ["judge"], "states": null},
   examine_exhibit: {"roles": ["prosecutor", "party", "agent", "counsel"], "states": ["scheduled", "open", "in_session", "recess"]},
   view_examination: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel"], "states": null},
+  view_identity_checks: {"roles": ["judge", "clerk"], "states": null},
   open: {"roles": ["judge", "clerk"], "states": ["scheduled"]},
   start_session: {"roles": ["judge"], "states": ["open"]},
   set_phase: {"roles": ["judge"], "states": ["in_session"]},
@@ -147,7 +161,7 @@ export const PERMISSIONS: Readonly<Record<Action, { roles: readonly Role[]; stat
   send_back: {"roles": ["judge", "clerk"], "states": ["open", "in_session", "recess"]},
   mute: {"roles": ["judge", "clerk"], "states": ["open", "in_session", "recess"]},
   remove: {"roles": ["judge"], "states": ["open", "in_session", "recess"]},
-  verify_identity: {"roles": ["judge", "clerk"], "states": ["open", "in_session", "recess"]},
+  verify_identity: {"roles": ["judge", "clerk"], "states": ["open", "in_session"]},
   message_participant: {"roles": ["judge", "clerk"], "states": ["open", "in_session", "recess"]},
   join: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "creditor", "interpreter", "witness", "observer"], "states": ["scheduled", "open", "in_session", "recess"]},
   publish: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "creditor", "interpreter", "witness"], "states": ["open", "in_session", "recess"]},
