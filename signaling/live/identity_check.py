@@ -64,7 +64,10 @@ class IdentityChecks:
         require(self.room, actor, Action.VERIFY_IDENTITY)
         member = self.room.member(member_id)
         if member.role in UNCHECKED_ROLES:
-            raise ActionError("not_checked", f"a {member.role}'s identity is not checked here")
+            raise ActionError(
+                "not_checked",
+                f"{member.name} ({member.role}): the bench and observers are not checked",
+            )
         try:
             kept_digits = normalized_digits(digits)
         except ValueError as exc:

@@ -251,7 +251,10 @@ async def test_bench_events_naming_someone_of_another_hearing_are_not_found(
     for event, payload in [
         ("mute", {"participant_id": stranger}),
         ("remove", {"participant_id": stranger}),
-        ("verify_identity", {"participant_id": stranger}),
+        (
+            "verify_identity",
+            {"participant_id": stranger, "document_type": "passport", "digits": "1234"},
+        ),
         ("send_back", {"participant_id": stranger}),
         ("admit", {"participant_id": stranger}),
         ("message", {"to": stranger, "text": "hello"}),
