@@ -239,14 +239,24 @@ async def test_judge_party_and_terminal_hold_a_hearing(
 
     # Identity check, procedure phase, a raised hand and a message to the bench. The button
     # names the action, unlike the status beside it.
+    # The clerk reads the document's last digits; the server takes the still from the camera.
     verify = person(page, hearing.party_id).get_by_test_id("verify")
     await expect(verify).to_have_text("标记身份已核实")
     await expect(person(page, hearing.party_id).get_by_test_id("identity")).to_have_text(
         "身份未核对"
     )
+    await (
+        person(page, hearing.party_id).get_by_test_id("identity-document").select_option("passport")
+    )
+    await person(page, hearing.party_id).get_by_test_id("identity-digits").fill("1234")
     await verify.click()
     await expect(person(page, hearing.party_id).get_by_test_id("identity")).to_have_attribute(
         "data-verified", "true"
+    )
+    await expect(person(page, hearing.party_id).get_by_test_id("identity-still")).to_be_visible()
+    await page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=identity-still]')]"
+        ".some(img => img.complete && img.naturalWidth > 0)"
     )
     await page.get_by_test_id("phase-select").select_option("rights_notice")
     await expect(party.page.get_by_test_id("phase")).to_have_text("告知权利")

@@ -46,7 +46,7 @@ class PatternTrack(VideoStreamTrack):
 def mean_colours(jpeg: bytes) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     """The mean RGB of the picture's left and right halves (a margin left out at the edge
     between them), and its size."""
-    with av.open(io.BytesIO(jpeg)) as container:
+    with av.open(io.BytesIO(jpeg), "r") as container:
         frame = next(container.decode(video=0))
     rgb = frame.to_ndarray(format="rgb24").astype(float)
     height, width = rgb.shape[:2]

@@ -8,6 +8,7 @@ import type { MemberView } from "../generated/protocol";
 import { t, type MessageKey } from "../shared/i18n";
 import { confirmDialog } from "./confirm";
 import { ConsentBadge } from "./consent_badge";
+import { IdentityCheckForm } from "./identity_form";
 import { presenceName, roleName } from "./names";
 import { report } from "./notice";
 import type { LiveSession } from "./session";
@@ -90,8 +91,12 @@ function PersonActions({ session, member, allowed }: PersonProps): VNode {
       {member.presence === "waiting" && allowed("admit") && (
         <Button label="live.console.admit" testid="admit" onClick={act("admit")} kind="primary" />
       )}
-      {!member.identity_verified && allowed("verify_identity") && here && (
-        <Button label="live.console.verify" testid="verify" onClick={act("verify_identity")} />
+      {allowed("verify_identity") && (here || member.identity_verified) && (
+        <IdentityCheckForm
+          session={session}
+          member={member}
+          hearingId={session.state.room?.hearing_id ?? 0}
+        />
       )}
       {present &&
         allowed("mute") &&
