@@ -7,6 +7,7 @@ import { courtDate, courtDateTime } from "../staff/court_time";
 import { el, show } from "../shared/dom";
 import { showError } from "../staff/errors";
 import { grantsView } from "./grants";
+import { identityView } from "./identity";
 import { label } from "./labels";
 import { playerView } from "./player";
 import { sealView } from "./seal";
@@ -37,7 +38,13 @@ export function detailView(session: SessionOut, recordingId: number, back: strin
           "div",
           { class: "recording-grid" },
           playerView(recording),
-          el("div", {}, sealView(zone, recording), timelineView(zone, day, recording.timeline)),
+          el(
+            "div",
+            {},
+            sealView(zone, recording),
+            identityView(zone, recording.hearing_id),
+            timelineView(zone, day, recording.timeline),
+          ),
         ),
         recording.grants !== null && grantsView(zone, recording),
       );

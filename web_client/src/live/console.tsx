@@ -101,6 +101,10 @@ function Console({ session, room, dock, onPeople }: ConsoleProps): VNode {
     />
   );
   const others = room.members.filter((m) => m.id !== room.you.id);
+  // Whose identity is still to be checked (the bench and observers are not checked).
+  const unchecked = others.filter(
+    (m) => !isBench(m) && m.role !== "observer" && !m.identity_verified && isHere(m),
+  );
   const alerts = session.state.alerts;
   return (
     <>
@@ -113,6 +117,11 @@ function Console({ session, room, dock, onPeople }: ConsoleProps): VNode {
         </div>
       )}
       <h3 class="people-title">{t("live.console.people")}</h3>
+      {unchecked.length > 0 && (
+        <p class="unchecked" data-testid="unchecked">
+          {t("live.identity.unchecked", { names: unchecked.map((m) => m.name).join("、") })}
+        </p>
+      )}
       <ul class="people" data-testid="people">
         {others.map((member) => (
           <Person key={member.id} session={session} member={member} allowed={allowed} />

@@ -4,14 +4,10 @@
 // refuses everyone else).
 import type { VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import {
-  DOCUMENT_LABELS,
-  DOCUMENT_TYPES,
-  type DocumentType,
-} from "../generated/court";
+import { DOCUMENT_TYPES, type DocumentType } from "../generated/court";
 import type { MemberView } from "../generated/protocol";
 import { api } from "../shared/api";
-import { language, t } from "../shared/i18n";
+import { t } from "../shared/i18n";
 import { report } from "./notice";
 import type { LiveSession } from "./session";
 
@@ -27,26 +23,16 @@ interface Props {
   hearingId: number;
 }
 
-export function IdentityCheckForm({
-  session,
-  member,
-  hearingId,
-}: Props): VNode {
+export function IdentityCheckForm({ session, member, hearingId }: Props): VNode {
   const [document, setDocument] = useState<DocumentType>("resident_id");
   const [digits, setDigits] = useState("");
   const [stillId, setStillId] = useState<number | null>(null);
-  const lang = language() === "en" ? 1 : 0;
 
   useEffect(() => {
     if (!member.identity_verified) return;
-    void api<{ items: CheckItem[] }>(
-      "GET",
-      `/hearings/${hearingId}/identity-checks`,
-    )
+    void api<{ items: CheckItem[] }>("GET", `/hearings/${hearingId}/identity-checks`)
       .then(({ items }) => {
-        const last = items
-          .filter((c) => c.participant_id === member.id && c.still)
-          .pop();
+        const last = items.filter((c) => c.participant_id === member.id && c.still).pop();
         setStillId(last?.id ?? null);
       })
       .catch(() => setStillId(null));
@@ -81,13 +67,11 @@ export function IdentityCheckForm({
         aria-label={t("live.identity.document")}
         data-testid="identity-document"
         value={document}
-        onChange={(e) =>
-          setDocument((e.target as HTMLSelectElement).value as DocumentType)
-        }
+        onChange={(e) => setDocument((e.target as HTMLSelectElement).value as DocumentType)}
       >
         {DOCUMENT_TYPES.map((type) => (
           <option value={type} key={type}>
-            {DOCUMENT_LABELS[type][lang]}
+            {t(`identity.document.${type}`)}
           </option>
         ))}
       </select>

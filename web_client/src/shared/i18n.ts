@@ -2,6 +2,7 @@
 // compiler refuses a key that one language lacks; `t` reports a key that no dictionary has.
 import type {
   Aspect,
+  DocumentType,
   ExhibitSide,
   HearingKind,
   HearingState,
@@ -35,7 +36,8 @@ type CourtWord =
   | `exhibit.aspect.${Aspect}`
   | `exhibit.opinion.${Opinion}`
   | `live.alert.${AlertOut["kind"]}`
-  | `consent.answer.${ConsentView["answer"]}`;
+  | `consent.answer.${ConsentView["answer"]}`
+  | `identity.document.${DocumentType}`;
 export const LANGUAGES: readonly Lang[] = ["zh-CN", "en"];
 
 const all = {
