@@ -64,6 +64,7 @@ RULES: dict[HearingKind, KindRules] = {
             "pronouncement",
         ),
         may_be_public=True,
+        requires_identity_check=True,
     ),
     HearingKind.CREDITORS_MEETING: KindRules(
         roles=_COMMON | {Role.CREDITOR, Role.AGENT, Role.PARTY},

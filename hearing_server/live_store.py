@@ -178,7 +178,7 @@ class DatabaseHearingStore:
     ) -> int:
         digest = None
         if check.still is not None:  # stored before the row names it
-            digest = await asyncio.to_thread(store_still, self.storage, check.still)
+            digest = await asyncio.to_thread(store_still, self.storage, hearing_id, check.still)
         async with self.database.session() as db:
             participant = await db.get(Participant, check.participant_id)
             bench = await db.get(Participant, verifier.participant_id)

@@ -52,10 +52,11 @@ EXHIBIT = "exhibit"
 (`data.exhibit` names the exhibit); it is stored by its hash, outside the hearing's folder."""
 IDENTITY_STILL = "identity_still"
 """The `kind` of a file entry that is the still the server took of a person when the bench
-checked their identity (`data.participant_id`, `data.check_id`); stored by its hash, outside
-the hearing's folder, like an exhibit file."""
+checked their identity (`data.participant_id`, `data.check_id`); stored by its hash in a
+folder of its own inside the hearing's."""
 BY_HASH = frozenset({EXHIBIT, IDENTITY_STILL})
-"""The kinds of file entries stored by their hash rather than in the hearing's folder."""
+"""The kinds of file entries stored by their hash (in a folder of their own), not beside the
+segments: they do not say which folder a copy of the record is."""
 RECORD_INTERRUPTED = "record_interrupted"
 """The sealed event saying recording failed (`data.failed_at`, `data.reason`): the record holds
 what was recorded before the failure."""

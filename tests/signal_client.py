@@ -121,3 +121,15 @@ class SignalClient:
 
     async def close(self) -> None:
         await self.sio.disconnect()
+
+
+async def admit_checked(signal: SignalClient, participant_id: int) -> dict[str, Any]:
+    """The bench checks the person's identity (a document read, the server's still; observers
+    are not checked) and then admits them, as a criminal trial requires; the reply to
+    ``admit``."""
+    checked = await signal.call(
+        "verify_identity",
+        {"participant_id": participant_id, "document_type": "resident_id", "digits": "1234"},
+    )
+    assert checked.get("ok") is True or checked["error"]["code"] == "not_checked", checked
+    return await signal.call("admit", {"participant_id": participant_id})

@@ -90,7 +90,9 @@ def register(api: Api) -> None:
             raise ApiError(404, "no_still", f"no still was taken: {row.no_still or 'no video'}")
         storage = recording_storage(ctx.request.app[SETTINGS])
         try:
-            data = await asyncio.to_thread(storage.read, still_key(row.still_sha256))
+            data = await asyncio.to_thread(
+                storage.read, still_key(row.hearing_id, row.still_sha256)
+            )
         except (OSError, ValueError) as exc:
             raise ApiError(
                 404, "file_missing", "the still is missing from storage; the clerk must restore it"

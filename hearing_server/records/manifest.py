@@ -197,7 +197,7 @@ def _add_identity_still(builder: ManifestBuilder, check: IdentityCheckRow) -> No
     archive (the identity-check API)."""
     assert check.still_sha256 is not None
     builder.add_file(
-        still_key(check.still_sha256),
+        still_key(check.hearing_id, check.still_sha256),
         check.still_sha256,
         check.still_bytes or 0,
         check.checked_at,

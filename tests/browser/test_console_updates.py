@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import OpenTab
-from tests.browser.test_live import bench_in_session, person, schedule
+from tests.browser.test_live import bench_in_session, check_identity, person, schedule
 from tests.callers import Caller, World
 from tests.headless import HeadlessParticipant, SendTimes
 
@@ -36,6 +36,7 @@ async def test_focus_and_a_press_survive_a_change_of_the_room(
     try:
         await party.join(hearing.hearing_id, publish=False)
         row = person(page, hearing.party_id)
+        await check_identity(row)
         await row.get_by_test_id("admit").click()
         await expect(row).to_have_attribute("data-presence", "in_hearing")
 

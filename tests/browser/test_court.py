@@ -12,6 +12,7 @@ from tests.browser.test_live import both_languages, headless_judge, person, sche
 from tests.callers import Caller, World, invite
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.peers import wait_until
+from tests.signal_client import admit_checked
 
 
 async def test_a_failed_self_test_alerts_the_judge_who_sends_a_notice_to_the_waiting_room(
@@ -101,7 +102,7 @@ async def test_a_party_consults_their_lawyer_in_private_and_returns(
         await party.page.get_by_test_id("join-button").click()
         await expect(party.page.get_by_test_id("waiting-room")).to_be_visible()
         for who in (agent_id, hearing.party_id):
-            assert await presiding.signal.call("admit", {"participant_id": who}) == {"ok": True}
+            assert await admit_checked(presiding.signal, who) == {"ok": True}
 
         start = party.page.get_by_test_id("consult-start")
         # a name ending in Latin letters keeps a space before the Chinese text that follows

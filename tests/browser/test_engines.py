@@ -34,6 +34,7 @@ from tests.callers import Caller, World
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import presence, receiving, session_cookie
 from tests.integration.peers import wait_until
+from tests.signal_client import admit_checked
 
 pytestmark = pytest.mark.browser
 
@@ -174,7 +175,7 @@ async def test_a_party_is_admitted_and_sees_and_is_seen(
         # the bench has the party's agreement to taking part online
         shown = next(m for m in presiding.signal.room["members"] if m["id"] == hearing.party_id)
         assert shown["consent"]["answer"] == "agreed", shown
-        admitted = await presiding.signal.call("admit", {"participant_id": hearing.party_id})
+        admitted = await admit_checked(presiding.signal, hearing.party_id)
         assert admitted == {"ok": True}
 
         # The page plays the judge's video and sound; the judge gets the party's.

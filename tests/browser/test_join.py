@@ -18,6 +18,7 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, OpenTab, Tab
 from tests.browser.test_live import (
     FRAMES_WITHIN_MS,
     both_languages,
+    check_identity,
     go_to_console,
     person,
     schedule,
@@ -148,8 +149,9 @@ async def test_a_party_without_a_camera_takes_part_and_the_bench_knows(
     )
 
     # Admitted, both receive the judge's video; the judge hears the microphone-only party.
-    await audio_only.get_by_test_id("admit").click()
-    await no_devices.get_by_test_id("admit").click()
+    for row in (audio_only, no_devices):
+        await check_identity(row)
+        await row.get_by_test_id("admit").click()
     await video_plays(speaker.page, hearing.judge_id)
     await video_plays(listener.page, hearing.judge_id)
     await audio_flows(bench.page, hearing.party_id)

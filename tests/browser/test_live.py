@@ -105,6 +105,25 @@ def person(page: Page, participant_id: int) -> Locator:
     return page.locator(f'[data-testid=person][data-participant="{participant_id}"]')
 
 
+async def check_identity(row: Locator, document: str = "resident_id") -> None:
+    """The clerk reads the person's document into the console's check (a criminal trial admits
+    nobody unchecked); the row then says verified."""
+    await row.get_by_test_id("identity-document").select_option(document)
+    await row.get_by_test_id("identity-digits").fill("1234")
+    await row.get_by_test_id("verify").click()
+    await expect(row.get_by_test_id("identity")).to_have_attribute("data-verified", "true")
+
+
+async def check_everyone(page: Page) -> None:
+    """Check every person the console still offers a check for, one after the other."""
+    forms = page.get_by_test_id("identity-form")
+    for remaining in range(await forms.count(), 0, -1):
+        form = forms.first
+        await form.get_by_test_id("identity-digits").fill("1234")
+        await form.get_by_test_id("verify").click()
+        await expect(forms).to_have_count(remaining - 1)
+
+
 async def staff_tab(open_tab: OpenTab, hearing_id: int, username: str = "judge") -> Tab:
     """A judge's or clerk's desktop, logged in, in the hearing's console."""
     tab = await open_tab(username, "/healthz")
@@ -159,6 +178,7 @@ async def admit_party(
     """The headless ``party`` joins and the judge admits them from the console on ``page``;
     their tile, once it shows (within ``within_ms``)."""
     await party.join(hearing.hearing_id)
+    await check_identity(person(page, hearing.party_id))
     await person(page, hearing.party_id).get_by_test_id("admit").click()
     tile = page.locator(f'[data-testid=tile][data-participant="{hearing.party_id}"]')
     await expect(tile).to_be_visible(timeout=within_ms)
@@ -215,6 +235,30 @@ async def test_judge_party_and_terminal_hold_a_hearing(
     await expect(person(page, hearing.detainee_id)).to_have_attribute("data-presence", "waiting")
     await page.get_by_test_id("hearing-start_session").click()
     await expect(page.get_by_test_id("recording")).to_be_visible()
+    # A criminal trial admits nobody unchecked: the clerk reads the document's last digits;
+    # the server takes the still from the camera.
+    refused = person(page, hearing.party_id)
+    await refused.get_by_test_id("admit").click()
+    await expect(page.get_by_test_id("notice").last).to_contain_text("身份")
+    verify = person(page, hearing.party_id).get_by_test_id("verify")
+    await expect(verify).to_have_text("标记身份已核实")
+    await expect(person(page, hearing.party_id).get_by_test_id("identity")).to_have_text(
+        "身份未核对"
+    )
+    await (
+        person(page, hearing.party_id).get_by_test_id("identity-document").select_option("passport")
+    )
+    await person(page, hearing.party_id).get_by_test_id("identity-digits").fill("1234")
+    await verify.click()
+    await expect(person(page, hearing.party_id).get_by_test_id("identity")).to_have_attribute(
+        "data-verified", "true"
+    )
+    await expect(person(page, hearing.party_id).get_by_test_id("identity-still")).to_be_visible()
+    await page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=identity-still]')]"
+        ".some(img => img.complete && img.naturalWidth > 0)"
+    )
+    await check_identity(person(page, hearing.detainee_id))
     await person(page, hearing.party_id).get_by_test_id("admit").click()
     await page.get_by_test_id("admit-all").click()
     await expect(person(page, hearing.detainee_id)).to_have_attribute("data-presence", "in_hearing")
@@ -239,25 +283,6 @@ async def test_judge_party_and_terminal_hold_a_hearing(
 
     # Identity check, procedure phase, a raised hand and a message to the bench. The button
     # names the action, unlike the status beside it.
-    # The clerk reads the document's last digits; the server takes the still from the camera.
-    verify = person(page, hearing.party_id).get_by_test_id("verify")
-    await expect(verify).to_have_text("标记身份已核实")
-    await expect(person(page, hearing.party_id).get_by_test_id("identity")).to_have_text(
-        "身份未核对"
-    )
-    await (
-        person(page, hearing.party_id).get_by_test_id("identity-document").select_option("passport")
-    )
-    await person(page, hearing.party_id).get_by_test_id("identity-digits").fill("1234")
-    await verify.click()
-    await expect(person(page, hearing.party_id).get_by_test_id("identity")).to_have_attribute(
-        "data-verified", "true"
-    )
-    await expect(person(page, hearing.party_id).get_by_test_id("identity-still")).to_be_visible()
-    await page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=identity-still]')]"
-        ".some(img => img.complete && img.naturalWidth > 0)"
-    )
     await page.get_by_test_id("phase-select").select_option("rights_notice")
     await expect(party.page.get_by_test_id("phase")).to_have_text("告知权利")
     await party.page.get_by_test_id("hand-toggle").click()
@@ -334,6 +359,7 @@ async def test_a_dropped_phone_comes_back_without_being_admitted_again(
         await expect(party.page.get_by_test_id("waiting-room")).to_be_visible()
         row = person(clerk.page, hearing.party_id)
         await expect(row.get_by_test_id("remove")).to_have_count(0)
+        await check_identity(row)
         await row.get_by_test_id("admit").click()
         await video_plays(party.page, hearing.judge_id)
 

@@ -24,6 +24,7 @@ from tests.integration.courtroom import presence, receiving
 from tests.integration.deployment import deployment, login, make_judge, schedule
 from tests.integration.peers import wait_until
 from tests.live_server import LiveServer
+from tests.signal_client import admit_checked
 
 pytestmark = [pytest.mark.postgres, pytest.mark.browser]
 
@@ -96,7 +97,7 @@ async def test_a_party_on_b_follows_the_hearing_to_a_and_comes_back_through_b_wh
             assert [port_of(url) for url in sockets] == [b.port, a.port], sockets
 
             judge_id = bench.id
-            assert (await bench.signal.call("admit", {"participant_id": party_id})) == {"ok": True}
+            assert (await admit_checked(bench.signal, party_id)) == {"ok": True}
             await expect(page.get_by_test_id("waiting-room")).to_be_hidden()
             await video_plays(page, judge_id)
             await receiving(bench, party_id, frames=10, audio=False)

@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, PHONE, OpenTab, Tab
-from tests.browser.test_live import go_to_console, person, schedule
+from tests.browser.test_live import check_identity, go_to_console, person, schedule
 from tests.callers import Caller, World
 from tests.headless import HeadlessParticipant, SendTimes
 
@@ -94,6 +94,7 @@ async def test_a_judge_conducts_a_whole_hearing_from_a_phone(
         await people.click()
         row = person(page, hearing.party_id)
         await expect(row).to_have_attribute("data-presence", "waiting")
+        await check_identity(row)
         await in_reach(bench, "admit", thumb=False)
         await row.get_by_test_id("admit").click()
         await expect(row).to_have_attribute("data-presence", "in_hearing")

@@ -16,6 +16,7 @@ from tests.browser.test_live import (
 )
 from tests.callers import Caller, World
 from tests.integration.peers import wait_until
+from tests.signal_client import admit_checked
 
 
 async def test_a_reloaded_phone_rejoins_with_one_tap(
@@ -30,8 +31,7 @@ async def test_a_reloaded_phone_rejoins_with_one_tap(
         await expect(page.get_by_test_id("join-button")).to_be_enabled()
         await page.get_by_test_id("join-button").click()
         await expect(page.get_by_test_id("waiting-room")).to_be_visible()
-        admit = {"participant_id": hearing.party_id}
-        assert await presiding.signal.call("admit", admit) == {"ok": True}
+        assert await admit_checked(presiding.signal, hearing.party_id) == {"ok": True}
         await video_plays(page, hearing.judge_id)
 
         await page.reload()

@@ -14,6 +14,7 @@ from tests.browser.test_live import (
     FRAMES_WITHIN_MS,
     bench_in_session,
     both_languages,
+    check_identity,
     person,
     schedule,
     video_plays,
@@ -55,6 +56,7 @@ async def party_in_hearing(open_tab: OpenTab, bench: Tab, token: str, party_id: 
     await expect(party.page.get_by_test_id("waiting-room")).to_be_visible()
     # nothing to share from the waiting room
     await expect(party.page.get_by_test_id("share-toggle")).to_be_hidden()
+    await check_identity(person(bench.page, party_id))
     await person(bench.page, party_id).get_by_test_id("admit").click()
     return party
 

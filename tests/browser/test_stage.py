@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import OpenTab
-from tests.browser.test_live import bench_in_session, schedule
+from tests.browser.test_live import bench_in_session, check_everyone, schedule
 from tests.callers import Caller, World
 from tests.headless import HeadlessParticipant, SendTimes
 
@@ -40,6 +40,7 @@ async def test_tiles_fill_the_desktop_stage_and_the_self_view_hides_no_label(
     party = await open_tab("party-stage", f"/join#{hearing.party_token}", phone=True)
     await party.page.get_by_test_id("join-button").click()
     await expect(party.page.get_by_test_id("waiting-room")).to_be_visible()
+    await check_everyone(bench.page)
     await bench.page.get_by_test_id("admit-all").click()
     await visible(party.page.get_by_test_id("self-tile"))
     await visible(bench.page.get_by_test_id("self-tile"))
@@ -59,6 +60,8 @@ async def test_tiles_fill_the_desktop_stage_and_the_self_view_hides_no_label(
         others.append(other)
         await other.join(hearing.hearing_id, publish=False)
     try:
+        await expect(bench.page.get_by_test_id("identity-form")).to_have_count(4)
+        await check_everyone(bench.page)
         await bench.page.get_by_test_id("admit-all").click()
         await expect(party.page.locator("[data-testid=tile]")).to_have_count(5)
         await expect(bench.page.locator("[data-testid=tile]")).to_have_count(5)

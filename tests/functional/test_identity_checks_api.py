@@ -26,7 +26,7 @@ async def test_only_the_bench_and_the_courts_clerks_see_the_checks(
 ) -> None:
     hearing = await schedule_hearing(judge, "(2026)A民初3号")
     party = await invite(judge, hearing["id"], role="party", name="张三", side="plaintiff")
-    digest = store_still(recording_storage(settings), STILL)
+    digest = store_still(recording_storage(settings), hearing["id"], STILL)
     async with database.session() as db:
         row = IdentityCheckRow(
             hearing_id=hearing["id"],

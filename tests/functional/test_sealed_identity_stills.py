@@ -30,7 +30,7 @@ async def close_with_still(
     hearing = await schedule_hearing(judge, CASE_NUMBER)
     party = await invite(judge, hearing["id"], role="party", name="张三", side="plaintiff")
     participant_id = party["participant"]["id"]
-    digest = store_still(recording_storage(settings), STILL)
+    digest = store_still(recording_storage(settings), hearing["id"], STILL)
     async with database.session() as db:
         assert await db.get(Participant, participant_id) is not None
         db.add(
@@ -72,7 +72,7 @@ async def close_with_still(
         await sealer.seal(live)
     finally:
         live.worker.cancel()
-    return hearing["id"], recording_id, still_key(digest), participant_id
+    return hearing["id"], recording_id, still_key(hearing["id"], digest), participant_id
 
 
 def flip_a_byte(path: Path) -> None:

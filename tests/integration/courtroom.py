@@ -17,6 +17,7 @@ from hearing_server.identity import SESSION_COOKIE
 from tests.callers import Caller, World, invite, schedule_hearing
 from tests.headless import HeadlessParticipant, Reception, SendTimes
 from tests.integration.peers import wait_until
+from tests.signal_client import admit_checked
 
 CAST = {
     "party_a": {"role": "party", "name": "张三", "side": "plaintiff"},
@@ -127,7 +128,7 @@ async def start(
     people = {"judge": judge}
     for name in names:
         people[name] = await courtroom.join(name, publishes(name))
-        reply = await judge.signal.call("admit", {"participant_id": courtroom.id(name)})
+        reply = await admit_checked(judge.signal, courtroom.id(name))
         assert reply == {"ok": True}, (name, reply)
     return people
 

@@ -20,6 +20,7 @@ from tests.integration.courtroom import (
     start,
 )
 from tests.integration.peers import wait_until
+from tests.signal_client import admit_checked
 
 
 async def test_everyone_admitted_receives_everyone_elses_video_and_audio(
@@ -72,7 +73,7 @@ async def test_waiting_room_and_uncalled_witness_are_cut_off_until_admitted(
             assert courtroom.id(name) not in member.received
 
     for name in waiting:
-        reply = await judge.signal.call("admit", {"participant_id": courtroom.id(name)})
+        reply = await admit_checked(judge.signal, courtroom.id(name))
         assert reply == {"ok": True}, reply
     for name, person in waiting.items():
         for source in ("judge", "party_a"):
@@ -126,7 +127,7 @@ async def test_late_joiners_see_video_within_a_second_of_being_up(courtroom: Cou
     # a party's connection comes up once admitted: until then there is nothing to receive
     party_b = await courtroom.join("party_b", publish=False)
     assert party_b.signal.room["you"]["presence"] == "waiting"
-    await judge.signal.call("admit", {"participant_id": courtroom.id("party_b")})
+    await admit_checked(judge.signal, courtroom.id("party_b"))
     await first_video_after_connecting(party_b)
 
 

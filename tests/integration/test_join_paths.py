@@ -13,6 +13,10 @@ from tests.integration.peers import wait_until
 SLOW_WRITE = 1.0
 
 
+def identity_check(participant_id: int) -> dict[str, object]:
+    return {"participant_id": participant_id, "document_type": "passport", "digits": "1234"}
+
+
 def slow_timeline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every timeline row takes SLOW_WRITE seconds to write, as on a busy database."""
     record = DatabaseHearingStore.record
@@ -34,6 +38,9 @@ async def test_admitted_people_get_their_offer_before_the_row_is_written(
     for person in waiting.values():
         await connection_up(person)  # publishing while they wait
     waiting["observer"] = await courtroom.join("observer", publish=False)
+    for name in ("party_a", "party_b"):  # a criminal trial admits nobody unchecked
+        reply = await judge.signal.call("verify_identity", identity_check(courtroom.id(name)))
+        assert reply["ok"] is True, reply
     slow_timeline(monkeypatch)
 
     party_a = waiting.pop("party_a")

@@ -21,6 +21,7 @@ from hearing_server.records.archive import server_public_key
 from hearing_server.records.service import RecordingService
 from recording.digest import sha256_file
 from recording.recorder import REANCHOR_SECONDS
+from recording.seal import IDENTITY_STILL
 from recording.verify import verify
 from signaling.cluster.placement import LocalPlacement, Node, PlacementUnavailable
 from tests.integration.archive_frames import archived, eventually, sidecar_state
@@ -92,7 +93,11 @@ async def test_a_hearing_is_recorded_sealed_and_rendered_without_its_recess(
     public_key = server_public_key(settings.signing_key_path)
     report = verify(manifest, public_key=public_key)  # the files beside the manifest
     assert report.ok and report.key_trusted, report.problems
-    assert report.verification_code == code and report.files == len(segments)
+    # the segments, and the stills of the identity checks made before the parties were admitted
+    sealed = json.loads(manifest.read_text())["entries"]
+    stills = [e for e in sealed if e["data"].get("kind") == IDENTITY_STILL]
+    assert stills and report.verification_code == code
+    assert report.files == len(segments) + len(stills)
     assert report.archive in ("pending", "sealed")
 
     await eventually(lambda: archived(database, courtroom.hearing_id), 25)
@@ -106,7 +111,7 @@ async def test_a_hearing_is_recorded_sealed_and_rendered_without_its_recess(
     assert appended["data"]["sha256"] == recording.archive_sha256
     report = verify(manifest, public_key=public_key)
     assert report.ok and report.archive == "sealed" and report.verification_code == code
-    assert report.files == len(segments) + 1
+    assert report.files == len(segments) + len(stills) + 1
     with av.open(str(archive)) as container:
         assert container.duration is not None
         duration = container.duration / av.time_base

@@ -17,7 +17,7 @@ from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import receiving
 from tests.integration.deployment import login, make_judge, schedule
 from tests.live_server import LiveServer, free_port
-from tests.signal_client import SignalClient
+from tests.signal_client import SignalClient, admit_checked
 
 
 class PrivateRedis:
@@ -104,7 +104,7 @@ async def test_hearings_outlive_a_redis_outage_and_joins_recover_with_it(
                 for event in ("open", "start_session"):
                     assert (await bench.signal.call(event)).get("ok") is True
                 await party.join(hearing_id)
-                await bench.signal.call("admit", {"participant_id": party.id})
+                await admit_checked(bench.signal, party.id)
                 await receiving(party, bench.id, frames=10)
 
                 redis.stop()

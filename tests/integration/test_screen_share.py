@@ -17,6 +17,7 @@ from tests.integration.archive_frames import eventually
 from tests.integration.courtroom import Courtroom, receiving, room_shows, start
 from tests.integration.peers import wait_until
 from tests.integration.records import recording_of
+from tests.signal_client import admit_checked
 
 
 def sharer(person: HeadlessParticipant) -> list[int]:
@@ -203,9 +204,7 @@ async def test_malformed_or_unallowed_shares_are_refused(courtroom: Courtroom) -
     reply = await party_a.signal.call("share", share)
     assert reply["error"]["code"] == "refused", reply  # from the waiting room
     for name in ("party_a", "observer"):
-        assert (await judge.signal.call("admit", {"participant_id": courtroom.id(name)})) == {
-            "ok": True
-        }
+        assert (await admit_checked(judge.signal, courtroom.id(name))) == {"ok": True}
     reply = await observer.signal.call("share", share)
     assert reply["error"]["code"] == "forbidden", reply
     witness = await courtroom.join("witness")

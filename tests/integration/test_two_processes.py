@@ -9,7 +9,7 @@ from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import receiving
 from tests.integration.deployment import judge_session, make_judge, schedule
 from tests.live_server import LiveServer
-from tests.signal_client import SignalClient
+from tests.signal_client import SignalClient, admit_checked
 
 pytestmark = pytest.mark.postgres
 
@@ -34,9 +34,7 @@ async def test_a_join_on_either_process_lands_in_the_one_hearing_and_messages_cr
             await party.join(hearing_id)  # B tells it the hearing is held by A
             assert party.signal.url == a.url
             assert [r["code"] for r in party.signal.refusals] == ["moved"]
-            assert (await bench.signal.call("admit", {"participant_id": party.id})).get(
-                "ok"
-            ) is True
+            assert (await admit_checked(bench.signal, party.id)).get("ok") is True
             await receiving(party, bench.id, frames=15)
             await receiving(bench, party.id, frames=15)
 

@@ -32,8 +32,12 @@ def test_every_document_has_words_in_both_languages() -> None:
     assert all(zh and en for zh, en in DOCUMENT_LABELS.values())
 
 
-def test_no_kind_requires_the_check_yet() -> None:
-    assert not any(must_be_checked(kind, Role.PARTY) for kind in HearingKind)
+def test_criminal_trials_check_everyone_taking_part_before_admission() -> None:
+    required = {kind for kind in HearingKind if must_be_checked(kind, Role.PARTY)}
+    assert required == {HearingKind.CRIMINAL_TRIAL}
+    for role in (Role.JUDGE, Role.CLERK, Role.OBSERVER):
+        assert not must_be_checked(HearingKind.CRIMINAL_TRIAL, role)
+    assert must_be_checked(HearingKind.CRIMINAL_TRIAL, Role.DETAINEE)
 
 
 def test_in_session_only_the_waiting_or_the_identity_check_phase() -> None:

@@ -74,7 +74,7 @@ export type HearingKind = (typeof HEARING_KINDS)[number];
 
 export const KIND_RULES: Readonly<Record<HearingKind, { roles: readonly Role[]; phases: readonly Phase[]; may_be_public: boolean; requires_identity_check: boolean }>> = {
   civil_trial: {"roles": ["judge", "clerk", "party", "agent", "interpreter", "witness", "observer"], "phases": ["identity_check", "rights_notice", "investigation", "debate", "final_statement", "mediation", "pronouncement"], "may_be_public": true, "requires_identity_check": false},
-  criminal_trial: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "interpreter", "witness", "observer"], "phases": ["identity_check", "rights_notice", "investigation", "debate", "final_statement", "pronouncement"], "may_be_public": true, "requires_identity_check": false},
+  criminal_trial: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "interpreter", "witness", "observer"], "phases": ["identity_check", "rights_notice", "investigation", "debate", "final_statement", "pronouncement"], "may_be_public": true, "requires_identity_check": true},
   creditors_meeting: {"roles": ["judge", "clerk", "party", "agent", "creditor", "interpreter"], "phases": ["check_in", "report", "questions", "vote"], "may_be_public": false, "requires_identity_check": false},
   mediation: {"roles": ["judge", "clerk", "party", "agent", "interpreter"], "phases": ["identity_check", "statements", "negotiation", "agreement"], "may_be_public": false, "requires_identity_check": false},
   panel_deliberation: {"roles": ["judge", "clerk"], "phases": ["presentation", "discussion", "decision"], "may_be_public": false, "requires_identity_check": false},
