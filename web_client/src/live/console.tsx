@@ -20,7 +20,7 @@ import { refusalText } from "../shared/refusals";
 import { confirmDialog } from "./confirm";
 import { notify, report } from "./notice";
 import { phaseName } from "./names";
-import { type Allowed, Button, Person } from "./people";
+import { type Allowed, Button, Person, isBench, isHere } from "./people";
 import type { LiveSession } from "./session";
 
 const TRANSITIONS: Array<[Action, MessageKey]> = [

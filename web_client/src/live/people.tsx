@@ -155,10 +155,10 @@ async function remove(session: LiveSession, member: MemberView): Promise<void> {
   }
 }
 
-function isHere(member: MemberView): boolean {
+export function isHere(member: MemberView): boolean {
   return ["waiting", "in_hearing", "in_consultation", "reconnecting"].includes(member.presence);
 }
 
-function isBench(member: MemberView): boolean {
+export function isBench(member: MemberView): boolean {
   return BENCH.includes(member.role);
 }
