@@ -32,6 +32,7 @@ from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import presence, session_cookie
 from tests.integration.peers import wait_until
 from tests.pdf_files import made_by_pdfium
+from tests.signal_client import admit_checked
 from tests.unit.test_evidence_files import tone
 
 WITHIN_MS = 10_000
@@ -295,9 +296,7 @@ async def test_a_firefox_phone_follows_the_pages_the_judge_turns(
         await wait_until(
             lambda: presence(presiding, hearing.party_id) == "waiting", 20, "the party waiting"
         )
-        assert await presiding.signal.call("admit", {"participant_id": hearing.party_id}) == {
-            "ok": True
-        }
+        assert await admit_checked(presiding.signal, hearing.party_id) == {"ok": True}
         shown = {"exhibit_id": exhibit["id"], "file_id": pdf["id"], "page": 1}
         assert await presiding.signal.call("present", shown) == {"ok": True}
         await wait_for(page, "page 1", f"(a) => ({PICTURE_LOADED})(a)", ["presentation", 1])
