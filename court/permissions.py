@@ -13,7 +13,7 @@ from enum import StrEnum
 from court.consent import ASKED_ROLES
 from court.exhibits import EXAMINERS, SUBMITTERS
 from court.roles import INVITED_ROLES, Role
-from court.states import LIVE, PLANNED, HearingState
+from court.states import LIVE, PLANNED, WRITTEN_UP, HearingState
 
 
 class Action(StrEnum):
@@ -26,6 +26,9 @@ class Action(StrEnum):
     RETRIEVE_RECORDINGS = "retrieve_recordings"
     GRANT_RECORDING_ACCESS = "grant_recording_access"
     POST_NOTICE = "post_notice"
+    # The written record (docs/architecture.md#transcript).
+    VIEW_TRANSCRIPT = "view_transcript"
+    WRITE_TRANSCRIPT = "write_transcript"
     # Evidence (docs/architecture.md#exhibits).
     VIEW_EXHIBITS = "view_exhibits"
     SUBMIT_EXHIBIT = "submit_exhibit"
@@ -88,6 +91,10 @@ RULES: dict[Action, Rule] = {
     Action.GRANT_RECORDING_ACCESS: Rule(_BENCH),
     # A notice to everyone connected to a hearing (e.g. "we start at 10:30"), from any process.
     Action.POST_NOTICE: Rule(_BENCH, PLANNED),
+    # The bench reads the record at any time; writes it while the hearing is live, and after it
+    # closed (a clerk finishes what they were typing, corrects what was said).
+    Action.VIEW_TRANSCRIPT: Rule(_BENCH),
+    Action.WRITE_TRANSCRIPT: Rule(_BENCH, WRITTEN_UP),
     # Which exhibits, whose side, before or after the exchange: court/exhibits.py and the caller.
     Action.VIEW_EXHIBITS: Rule(_BENCH | _TAKING_PART),
     Action.SUBMIT_EXHIBIT: Rule(SUBMITTERS, PLANNED),

@@ -28,6 +28,10 @@ LIVE = frozenset({HearingState.OPEN, HearingState.IN_SESSION, HearingState.RECES
 PLANNED = frozenset({HearingState.SCHEDULED}) | LIVE
 """Not over yet: participants may still be managed, and people may still join."""
 
+WRITTEN_UP = LIVE | {HearingState.CLOSED}
+"""The hearing is under way or was held: its transcript may be written (not before, nor for a
+hearing cancelled)."""
+
 
 class TransitionError(ValueError):
     """A state change the machine does not allow."""

@@ -33,6 +33,7 @@ from hearing_server.api import (
     recording_seal_api,
     recordings_api,
     session_api,
+    transcript_api,
 )
 from hearing_server.api.errors import error_middleware, error_response
 from hearing_server.api.routing import Api
@@ -95,6 +96,7 @@ def build_api() -> Api:
         exhibit_pages_api,
         exchange_api,
         opinions_api,
+        transcript_api,
     ):
         module.register(api)
     return api

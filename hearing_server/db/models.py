@@ -469,3 +469,8 @@ class IdentityCheckRow(Base):
     still_width: Mapped[int | None]
     still_height: Mapped[int | None]
     no_still: Mapped[str | None] = mapped_column(Text)
+
+
+# The transcript's tables have their own module; importing it here puts them in Base.metadata
+# for all that read the schema from this one (the migrations, their check).
+from hearing_server.db import transcript_rows as _transcript_rows  # noqa: E402, F401
