@@ -50,6 +50,7 @@ from hearing_server.api import (
     recording_seal_api,
     recordings_api,
     session_api,
+    transcript_models,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +97,8 @@ API_MODELS: list[type[BaseModel]] = [
     opinions_api.OpinionOut,
     opinions_api.Examination,
     identity_checks_api.IdentityCheckOut,
+    transcript_models.EntryOut,
+    transcript_models.Transcript,
 ]
 """The REST responses the browser reads (lists are ``Items<T>`` of these), and the details of
 errors it reads."""
@@ -105,6 +108,9 @@ API_INPUTS: list[type[BaseModel]] = [
     opinions_api.OpinionIn,
     exhibit_uploads_api.UploadIn,
     consent_api.ConsentIn,
+    transcript_models.DraftIn,
+    transcript_models.EntryIn,
+    transcript_models.EntryPatch,
 ]
 """The REST request bodies the browser builds."""
 

@@ -127,12 +127,12 @@ def register(api: Api) -> None:
             raise ApiError(409, "key_taken", "an entry with this key is already committed")
         if entry is not None and entry.author_id != who.id:
             raise ApiError(409, "key_taken", "another writer's draft has this key")
-        if entry is None:
-            entry = TranscriptEntry(hearing_id=hearing.id, key=body.key, author_id=who.id)
-            ctx.db.add(entry)
         last = await ctx.db.scalar(
             select(func.max(TranscriptEntry.seq)).where(TranscriptEntry.hearing_id == hearing.id)
         )
+        if entry is None:
+            entry = TranscriptEntry(hearing_id=hearing.id, key=body.key, author_id=who.id)
+            ctx.db.add(entry)
         now = utcnow()
         entry.state, entry.seq, entry.version = EntryState.COMMITTED, (last or 0) + 1, 1
         entry.speaker_id, entry.text, entry.at = body.speaker_id, body.text, body.at

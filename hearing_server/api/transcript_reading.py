@@ -10,7 +10,7 @@ from court.exhibits import exhibit_label
 from court.transcript import COURT_SPEAKER, Words, fact_line, say
 from hearing_server.api.transcript_models import EntryOut, Speaker, TranscriptLine
 from hearing_server.db.models import Exhibit, Hearing, HearingEvent, Participant, User
-from hearing_server.db.transcript_rows import EntryState, TranscriptEntry
+from hearing_server.db.transcript_rows import EntryState, TranscriptEntry, TranscriptRevision
 
 
 class Names:
@@ -43,12 +43,11 @@ async def names_of(db: AsyncSession, hearing: Hearing, language: str) -> Names:
         select(Participant).where(Participant.hearing_id == hearing.id).order_by(Participant.id)
     )
     speakers = [Speaker(id=p.id, name=p.name, role=p.role) for p in people]
+    entries = select(TranscriptEntry.id).where(TranscriptEntry.hearing_id == hearing.id)
+    wrote = select(TranscriptRevision.author_id).where(TranscriptRevision.entry_id.in_(entries))
+    drafted = select(TranscriptEntry.author_id).where(TranscriptEntry.hearing_id == hearing.id)
     authors = await db.execute(
-        select(User.id, User.display_name).where(
-            User.id.in_(
-                select(TranscriptEntry.author_id).where(TranscriptEntry.hearing_id == hearing.id)
-            )
-        )
+        select(User.id, User.display_name).where(User.id.in_(wrote) | User.id.in_(drafted))
     )
     exhibits = await db.scalars(select(Exhibit).where(Exhibit.case_id == hearing.case_id))
     return Names(

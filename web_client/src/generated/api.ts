@@ -89,6 +89,48 @@ export interface CourtroomOut {
   name: string;
 }
 
+export interface DraftIn {
+  key: string;
+  speaker_id?: number | null;
+  text?: string;
+  at: string;
+}
+
+export interface EntryIn {
+  key: string;
+  speaker_id?: number | null;
+  text: string;
+  at: string;
+}
+
+export interface EntryOut {
+  id: number;
+  hearing_id: number;
+  key: string;
+  seq: number | null;
+  state: EntryState;
+  speaker_id: number | null;
+  speaker: string;
+  text: string;
+  at: string;
+  author: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * A correction: a new version of the entry, made from the version the writer saw.
+ */
+export interface EntryPatch {
+  version: number;
+  text: string;
+  speaker_id?: number | null;
+  at?: string | null;
+}
+
+export type EntryState = "draft" | "committed";
+
 /**
  * The matrix: a row per exhibit, a column per party and aspect.
  */
@@ -480,6 +522,15 @@ export interface ShownOut {
   pages: number[] | null;
 }
 
+/**
+ * Someone in the hearing an entry may name as its speaker.
+ */
+export interface Speaker {
+  id: number;
+  name: string;
+  role: Role;
+}
+
 export interface TimelineEntry {
   at: string;
   kind: string;
@@ -491,6 +542,27 @@ export interface TimelineEntry {
    */
   participant_id: number | null;
   participant_name: string | null;
+}
+
+export interface Transcript {
+  hearing_id: number;
+  language: string;
+  speakers: Speaker[];
+  lines: TranscriptLine[];
+  draft: EntryOut | null;
+}
+
+/**
+ * A committed entry, or a fact of the timeline worded as a line of the record.
+ */
+export interface TranscriptLine {
+  kind: "entry" | "fact";
+  at: string;
+  entry?: EntryOut | null;
+  fact?: string | null;
+  fact_zh?: string | null;
+  fact_en?: string | null;
+  event?: string | null;
 }
 
 export type Unit = "bytes" | "pages" | "points" | "pixels" | "seconds";

@@ -131,7 +131,7 @@ export const DOCUMENT_LABELS: Readonly<Record<DocumentType, readonly [zh: string
   other: ["其他证件", "Other document"],
 };
 
-export const ACTIONS = ["manage_accounts", "view_records", "manage_cases", "schedule_hearing", "manage_participants", "retrieve_recordings", "grant_recording_access", "post_notice", "view_exhibits", "submit_exhibit", "withdraw_exhibit", "set_exchange", "examine_exhibit", "view_examination", "view_identity_checks", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "join", "publish", "raise_hand", "message_bench", "consult", "share_screen", "stop_share", "present_exhibit", "give_floor", "report_self_test", "answer_consent"] as const;
+export const ACTIONS = ["manage_accounts", "view_records", "manage_cases", "schedule_hearing", "manage_participants", "retrieve_recordings", "grant_recording_access", "post_notice", "view_transcript", "write_transcript", "view_exhibits", "submit_exhibit", "withdraw_exhibit", "set_exchange", "examine_exhibit", "view_examination", "view_identity_checks", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "join", "publish", "raise_hand", "message_bench", "consult", "share_screen", "stop_share", "present_exhibit", "give_floor", "report_self_test", "answer_consent"] as const;
 
 export type Action = (typeof ACTIONS)[number];
 
@@ -144,6 +144,8 @@ export const PERMISSIONS: Readonly<Record<Action, { roles: readonly Role[]; stat
   retrieve_recordings: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "creditor", "interpreter"], "states": null},
   grant_recording_access: {"roles": ["judge", "clerk"], "states": null},
   post_notice: {"roles": ["judge", "clerk"], "states": ["scheduled", "open", "in_session", "recess"]},
+  view_transcript: {"roles": ["judge", "clerk"], "states": null},
+  write_transcript: {"roles": ["judge", "clerk"], "states": ["open", "in_session", "recess", "closed"]},
   view_exhibits: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "creditor", "interpreter", "witness"], "states": null},
   submit_exhibit: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel"], "states": ["scheduled", "open", "in_session", "recess"]},
   withdraw_exhibit: {"roles": ["judge", "clerk", "prosecutor", "party", "agent", "counsel"], "states": ["scheduled", "open", "in_session", "recess"]},
