@@ -22,6 +22,7 @@ import { notify, report } from "./notice";
 import { phaseName } from "./names";
 import { type Allowed, Button, Person, isBench, isHere } from "./people";
 import type { LiveSession } from "./session";
+import { TranscriptPanel } from "./transcript";
 
 const TRANSITIONS: Array<[Action, MessageKey]> = [
   ["open", "live.console.open"],
@@ -138,6 +139,13 @@ function Console({ session, room, dock, onPeople }: ConsoleProps): VNode {
         hearingId={room.hearing_id}
         hidden={!may(room.you.role, "post_notice", room.state)}
       />
+      {allowed("view_transcript") && (
+        <TranscriptPanel
+          hearingId={room.hearing_id}
+          members={room.members}
+          writable={allowed("write_transcript")}
+        />
+      )}
     </>
   );
 }

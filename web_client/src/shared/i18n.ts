@@ -20,6 +20,7 @@ import { liveMessages } from "../i18n/live";
 import { presentingMessages } from "../i18n/presenting";
 import { refusalMessages } from "../i18n/refusals";
 import { staffMessages } from "../i18n/staff";
+import { transcriptMessages } from "../i18n/transcript";
 
 export type Lang = "zh-CN" | "en";
 
@@ -50,6 +51,7 @@ const all = {
     ...exhibitMessages.en,
     ...refusalMessages.en,
     ...consentMessages.en,
+    ...transcriptMessages.en,
   },
   "zh-CN": {
     ...commonMessages.zh,
@@ -60,6 +62,7 @@ const all = {
     ...exhibitMessages.zh,
     ...refusalMessages.zh,
     ...consentMessages.zh,
+    ...transcriptMessages.zh,
   },
 } satisfies Record<Lang, Record<CourtWord, string>>;
 export type MessageKey = keyof (typeof all)["en"];
