@@ -17,6 +17,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from court.permissions import Action
 from hearing_server.api.errors import ApiError, not_found
@@ -36,10 +38,14 @@ from hearing_server.audit import audit
 from hearing_server.auth import Principal, PrincipalKind
 from hearing_server.db.models import Hearing, Participant, utcnow
 from hearing_server.db.transcript_rows import EntryState, TranscriptEntry, TranscriptRevision
+from hearing_server.keyed_locks import KeyedLocks
 from hearing_server.keys import SETTINGS
 
 AHEAD = timedelta(minutes=5)
 """How far past the server's clock an entry's moment may lie (clocks differ a little)."""
+
+NUMBERING = KeyedLocks()
+"""Per hearing: one commit at a time takes the next number."""
 
 
 def register(api: Api) -> None:
@@ -101,7 +107,7 @@ def register(api: Api) -> None:
                 body.at,
             )
             draft.updated_at = utcnow()
-        await ctx.db.flush()
+        await _flush(ctx)
         return entry_out(draft, await _names(ctx, hearing))
 
     @api.route(
@@ -127,27 +133,36 @@ def register(api: Api) -> None:
             raise ApiError(409, "key_taken", "an entry with this key is already committed")
         if entry is not None and entry.author_id != who.id:
             raise ApiError(409, "key_taken", "another writer's draft has this key")
-        last = await ctx.db.scalar(
-            select(func.max(TranscriptEntry.seq)).where(TranscriptEntry.hearing_id == hearing.id)
-        )
-        if entry is None:
-            entry = TranscriptEntry(hearing_id=hearing.id, key=body.key, author_id=who.id)
-            ctx.db.add(entry)
-        now = utcnow()
-        entry.state, entry.seq, entry.version = EntryState.COMMITTED, (last or 0) + 1, 1
-        entry.speaker_id, entry.text, entry.at = body.speaker_id, body.text, body.at
-        entry.created_at = entry.updated_at = now
-        await ctx.db.flush()
-        _keep_version(ctx, entry)
-        audit(
-            ctx.db,
-            who.label,
-            "commit_transcript_entry",
-            "transcript_entry",
-            entry.id,
-            ctx.client_ip,
-            {"hearing_id": hearing.id, "seq": entry.seq, "speaker_id": entry.speaker_id},
-        )
+        # numbered one commit at a time per hearing: in this process by a lock held until the
+        # transaction ends, across processes (PostgreSQL) by locking the hearing's row
+        async with NUMBERING.hold(str(hearing.id)):
+            await ctx.db.execute(
+                select(Hearing.id).where(Hearing.id == hearing.id).with_for_update()
+            )
+            last = await ctx.db.scalar(
+                select(func.max(TranscriptEntry.seq)).where(
+                    TranscriptEntry.hearing_id == hearing.id
+                )
+            )
+            if entry is None:
+                entry = TranscriptEntry(hearing_id=hearing.id, key=body.key, author_id=who.id)
+                ctx.db.add(entry)
+            now = utcnow()
+            entry.state, entry.seq, entry.version = EntryState.COMMITTED, (last or 0) + 1, 1
+            entry.speaker_id, entry.text, entry.at = body.speaker_id, body.text, body.at
+            entry.created_at = entry.updated_at = now
+            await _flush(ctx)
+            _keep_version(ctx, entry)
+            audit(
+                ctx.db,
+                who.label,
+                "commit_transcript_entry",
+                "transcript_entry",
+                entry.id,
+                ctx.client_ip,
+                {"hearing_id": hearing.id, "seq": entry.seq, "speaker_id": entry.speaker_id},
+            )
+            await _flush(ctx, commit=True)
         return entry_out(entry, await _names(ctx, hearing))
 
     @api.route(
@@ -191,7 +206,7 @@ def register(api: Api) -> None:
             ctx.client_ip,
             {"hearing_id": hearing.id, "seq": entry.seq, "from": previous, "to": entry.version},
         )
-        await ctx.db.flush()
+        await _flush(ctx, commit=True)
         return entry_out(entry, await _names(ctx, hearing))
 
     @api.route(
@@ -283,6 +298,19 @@ async def _check_entry(ctx: Ctx, hearing: Hearing, body: DraftIn) -> None:
         problems.append({"field": "at", "problem": "lies in the future"})
     if problems:
         raise ApiError(422, "invalid_request", "the entry has problems", problems)
+
+
+async def _flush(ctx: Ctx, commit: bool = False) -> None:
+    """Write (and commit) the changes; a row another request wrote meanwhile with the same key
+    or number is a 409 ``conflict`` (sent again, the request finds that row), not a 500."""
+    try:
+        await (ctx.db.commit() if commit else ctx.db.flush())
+    except IntegrityError as exc:
+        raise ApiError(409, "conflict", "another request wrote this at the same moment") from exc
+    except StaleDataError as exc:
+        raise ApiError(
+            409, "stale_version", "someone corrected this entry at the same moment: reload it"
+        ) from exc
 
 
 def _keep_version(ctx: Ctx, entry: TranscriptEntry) -> None:

@@ -48,6 +48,14 @@ class TranscriptEntry(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # Every UPDATE says ``WHERE version = <the version read>``: of two corrections made from the
+    # same version at the same moment, the second changes no row and fails (StaleDataError), in
+    # any process. The code sets the new version itself (a draft keeps its own).
+    __mapper_args__ = {  # noqa: RUF012 (SQLAlchemy reads it from the class)
+        "version_id_col": version,
+        "version_id_generator": False,
+    }
+
 
 class TranscriptRevision(Base):
     """One committed version of an entry, the first included."""

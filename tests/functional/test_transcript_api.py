@@ -3,6 +3,7 @@ writers never overwrite each other silently, the timeline's facts take their pla
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -328,3 +329,46 @@ async def test_a_write_without_the_csrf_token_is_refused_before_the_body_is_read
         headers={"Content-Type": "application/json"},
     )
     assert response.status == 403 and (await response.json())["error"]["code"] == "csrf"
+
+
+async def test_writers_committing_at_once_each_get_their_entry(
+    clerk: Caller, judge: Caller, new_caller: NewCaller, database: Database
+) -> None:
+    hearing, _ = await live_hearing(judge, database)
+    path = f"/hearings/{hearing['id']}/transcript/entries"
+    second_clerk = await new_caller()
+    await second_clerk.login("clerk")
+    writers = [judge, clerk, second_clerk] * 4
+    bodies = [entry(f"第{n}条 entry {n}") for n in range(len(writers))]
+    answers = await asyncio.gather(
+        *(w.status("POST", path, b) for w, b in zip(writers, bodies, strict=True))
+    )
+    for writer, body, (status, answer) in zip(writers, bodies, answers, strict=True):
+        if status == 409:  # lost the race for its number: sent again, as the client does
+            assert answer["error"]["code"] == "conflict"
+            status, answer = await writer.status("POST", path, body)
+        assert status == 201, answer
+    lines = (await judge.call("GET", f"/hearings/{hearing['id']}/transcript"))["lines"]
+    assert sorted(line["entry"]["seq"] for line in lines) == list(range(1, len(writers) + 1))
+    assert {line["entry"]["text"] for line in lines} == {b["text"] for b in bodies}
+
+
+async def test_two_corrections_from_one_version_at_once_one_wins(
+    clerk: Caller, judge: Caller, database: Database
+) -> None:
+    hearing, _ = await live_hearing(judge, database)
+    written = await clerk.call(
+        "POST", f"/hearings/{hearing['id']}/transcript/entries", entry("原文"), expect=201
+    )
+    path = f"/transcript-entries/{written['id']}"
+    for round_ in range(1, 4):
+        answers = await asyncio.gather(
+            judge.status("PATCH", path, {"version": round_, "text": f"审判员改 {round_}"}),
+            clerk.status("PATCH", path, {"version": round_, "text": f"书记员改 {round_}"}),
+        )
+        statuses = sorted(status for status, _ in answers)
+        assert statuses == [200, 409], answers
+        loser = next(body for status, body in answers if status == 409)
+        assert loser["error"]["code"] in ("stale_version", "conflict")
+    history = await judge.call("GET", f"{path}/revisions")
+    assert [r["version"] for r in history["revisions"]] == [1, 2, 3, 4]

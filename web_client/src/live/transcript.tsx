@@ -101,7 +101,7 @@ export function TranscriptPanel({ hearingId, members, writable }: PanelProps): V
     if (!entry.text.trim() || committing.current) return;
     committing.current = true;
     try {
-      await api("POST", `/hearings/${hearingId}/transcript/entries`, entry);
+      await commitOnce(hearingId, entry);
       // what was typed while the entry was on its way begins the next one
       const typed = current.current.text;
       const rest = typed.startsWith(entry.text) ? typed.slice(entry.text.length).trimStart() : "";
@@ -271,6 +271,18 @@ function TranscriptLines({ lines }: { lines: TranscriptLine[] | null }): VNode {
       })}
     </ol>
   );
+}
+
+/** POST the entry; a commit that met another at the same moment (409 conflict) is sent again
+ * with its key, which makes it one entry whatever happened to the first. */
+async function commitOnce(hearingId: number, entry: Draft): Promise<void> {
+  const path = `/hearings/${hearingId}/transcript/entries`;
+  try {
+    await api("POST", path, entry);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === "conflict")) throw error;
+    await api("POST", path, entry);
+  }
 }
 
 function fresh(speakerId: number | null): Draft {
