@@ -17,6 +17,9 @@ import numpy as np
 from config import Settings
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent, Recording, Segment, Track
+from hearing_server.records.archive import recording_storage
+from hearing_server.records.live import LiveRecording
+from hearing_server.records.seal import Sealer
 from recording.seal import ManifestBuilder, load_or_create_key, write_manifest
 from tests.callers import Caller, NewCaller, holder, invite, schedule_hearing
 
@@ -164,3 +167,27 @@ async def run_verify(settings: Settings, *args: str) -> tuple[int, str]:
     output, _ = await process.communicate()
     assert process.returncode is not None
     return process.returncode, output.decode()
+
+
+async def seal_at_close(database: Database, settings: Settings, hearing_id: int) -> int:
+    """Close the hearing's record as the server does at close: a recording row, then the seal
+    of whatever the database holds for the hearing and its case (exhibit files, identity
+    stills...); the recording's id."""
+    async with database.session() as db:
+        recording = Recording(hearing_id=hearing_id, state="recording", started_at=T0)
+        db.add(recording)
+        await db.commit()
+        recording_id = recording.id
+    live = LiveRecording(hearing_id, settings.recordings_dir / f"hearing-{hearing_id}")
+    live.recording_id = recording_id
+    try:
+        sealer = Sealer(
+            database,
+            recording_storage(settings),
+            settings.recordings_dir,
+            settings.signing_key_path,
+        )
+        await sealer.seal(live)
+    finally:
+        live.worker.cancel()
+    return recording_id

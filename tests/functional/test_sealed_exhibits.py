@@ -14,15 +14,13 @@ from config import Settings
 from court.exhibits import ExhibitSide
 from court.roles import Role
 from hearing_server.db.database import Database
-from hearing_server.db.models import Exhibit, ExhibitFile, Hearing, Recording
+from hearing_server.db.models import Exhibit, ExhibitFile, Hearing
 from hearing_server.exhibit_store import exhibit_key, store_once
 from hearing_server.records.archive import recording_storage
-from hearing_server.records.live import LiveRecording
-from hearing_server.records.seal import Sealer
 from recording.seal import EXHIBIT
 from tests.callers import Caller, schedule_hearing
 from tests.functional.test_recordings_api import archive_mp4  # noqa: F401 (a fixture)
-from tests.sealed_recording import CASE_NUMBER, T0, Sealed, run_verify
+from tests.sealed_recording import CASE_NUMBER, T0, Sealed, run_verify, seal_at_close
 
 CONTRACT = b"%PDF-1.4 the contract signed on 2025-06-01"
 
@@ -69,22 +67,8 @@ async def close_with_exhibit(
                 notary="至信链 证书 ZX-2026-001",
             )
         )
-        recording = Recording(hearing_id=hearing["id"], state="recording", started_at=T0)
-        db.add(recording)
         await db.commit()
-        recording_id = recording.id
-    live = LiveRecording(hearing["id"], settings.recordings_dir / f"hearing-{hearing['id']}")
-    live.recording_id = recording_id
-    try:
-        sealer = Sealer(
-            database,
-            recording_storage(settings),
-            settings.recordings_dir,
-            settings.signing_key_path,
-        )
-        await sealer.seal(live)
-    finally:
-        live.worker.cancel()
+    recording_id = await seal_at_close(database, settings, hearing["id"])
     return hearing["id"], recording_id, exhibit_key(digest)
 
 

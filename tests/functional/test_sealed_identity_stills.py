@@ -10,14 +10,12 @@ from pathlib import Path
 
 from config import Settings
 from hearing_server.db.database import Database
-from hearing_server.db.models import IdentityCheckRow, Participant, Recording
+from hearing_server.db.models import IdentityCheckRow, Participant
 from hearing_server.identity_stills import still_key, store_still
 from hearing_server.records.archive import recording_storage
-from hearing_server.records.live import LiveRecording
-from hearing_server.records.seal import Sealer
 from recording.seal import IDENTITY_STILL
 from tests.callers import Caller, invite, schedule_hearing
-from tests.sealed_recording import CASE_NUMBER, T0, run_verify
+from tests.sealed_recording import CASE_NUMBER, T0, run_verify, seal_at_close
 
 STILL = b"\xff\xd8\xff\xe0 a picture of the party \xff\xd9"
 
@@ -56,22 +54,8 @@ async def close_with_still(
                 no_still="no camera video from this person reaches the server",
             )
         )
-        recording = Recording(hearing_id=hearing["id"], state="recording", started_at=T0)
-        db.add(recording)
         await db.commit()
-        recording_id = recording.id
-    live = LiveRecording(hearing["id"], settings.recordings_dir / f"hearing-{hearing['id']}")
-    live.recording_id = recording_id
-    try:
-        sealer = Sealer(
-            database,
-            recording_storage(settings),
-            settings.recordings_dir,
-            settings.signing_key_path,
-        )
-        await sealer.seal(live)
-    finally:
-        live.worker.cancel()
+    recording_id = await seal_at_close(database, settings, hearing["id"])
     return hearing["id"], recording_id, still_key(hearing["id"], digest), participant_id
 
 
