@@ -92,6 +92,9 @@ class HearingPeer:
         )
         self.sources: dict[str, Source] = {}
         """Incoming transceivers by mid: whom each carries now (absent: parked, carries nobody)."""
+        self.retired: dict[str, Source] = {}
+        """Mids the server stopped using, with their last source: a frame already on its way
+        when the offer that retired the mid arrived is still that source's."""
         self.failures: list[str] = []
         """Server offers this peer could not answer (a test should find none)."""
         self.connected_at: float | None = None
@@ -166,6 +169,10 @@ class HearingPeer:
             mid: Source(int(source["participant_id"]), str(source["kind"]), str(source["source"]))
             for mid, source in offer.get("tracks", {}).items()
         }
+        # a mid the server stopped using keeps its last source for the frames still on their way
+        self.retired.update(
+            {mid: source for mid, source in before.items() if mid not in self.sources}
+        )
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer["sdp"], type="offer"))
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         for transceiver in self.pc.getTransceivers():
@@ -400,7 +407,7 @@ class HeadlessParticipant:
             while True:
                 frame = await track.recv()
                 at = time.monotonic()
-                source = self.peer.sources.get(mid)
+                source = self.peer.sources.get(mid) or self.peer.retired.get(mid)
                 received = self.screens if source and source.source == "screen" else self.received
                 reception = (
                     None

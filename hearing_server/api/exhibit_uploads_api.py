@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, select
 
 from court.permissions import Action
@@ -36,6 +36,19 @@ CHUNK_SIZE = 4 << 20
 OFFSET = "Upload-Offset"
 
 
+class Notarisation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sha256: str = Field(
+        pattern=r"^[0-9a-fA-F]{64}$", description="The SHA-256 the notary certified for the file."
+    )
+    notary: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Who certified it: the platform and the certificate's number.",
+    )
+
+
 class UploadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(
@@ -45,24 +58,12 @@ class UploadIn(BaseModel):
         "never used as a path.",
     )
     size: int = Field(ge=1, le=2**53, description="Bytes in the whole file.")
-    notarised_sha256: str | None = Field(
+    notarised: Notarisation | None = Field(
         default=None,
-        pattern=r"^[0-9a-fA-F]{64}$",
-        description="The SHA-256 a notary (a blockchain evidence platform) certified for this "
-        "file: compared with the file's own when it has arrived, and the result shown to all.",
+        description="For evidence notarised on a blockchain evidence platform: the hash it "
+        "certified, compared with the file's own when the file has arrived (the result shown to "
+        "all).",
     )
-    notary: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=200,
-        description="Who certified the hash: the platform and the certificate's number.",
-    )
-
-    @model_validator(mode="after")
-    def _notary_with_hash(self) -> UploadIn:
-        if self.notary is not None and self.notarised_sha256 is None:
-            raise ValueError("give the notarised_sha256 the notary certified")
-        return self
 
 
 class UploadOut(BaseModel):
@@ -107,8 +108,8 @@ def register(api: Api) -> None:
             user_id=who.id if who.kind is PrincipalKind.USER else None,
             original_name=body.name,
             size_bytes=body.size,
-            notarised_sha256=body.notarised_sha256.lower() if body.notarised_sha256 else None,
-            notary=body.notary,
+            notarised_sha256=body.notarised.sha256.lower() if body.notarised else None,
+            notary=body.notarised.notary if body.notarised else None,
             expires_at=utcnow() + timedelta(hours=settings.upload_expiry_hours),
         )
         ctx.db.add(upload)

@@ -22,9 +22,8 @@ NOTARY = "至信链 存证证书 ZX-2026-0001"
 async def upload_notarised(
     caller: Caller, exhibit_id: int, data: bytes, notarised: str, notary: str | None
 ) -> dict[str, object]:
-    body = {"name": "录音截图.png", "size": len(data), "notarised_sha256": notarised}
-    if notary is not None:
-        body["notary"] = notary
+    notarisation = {"sha256": notarised} | ({} if notary is None else {"notary": notary})
+    body = {"name": "录音截图.png", "size": len(data), "notarised": notarisation}
     status, started = await caller.status("POST", f"/exhibits/{exhibit_id}/uploads", body)
     assert status == 201, started
     status, answer, _ = await send(caller, started["upload_id"], 0, data)
@@ -84,20 +83,22 @@ async def test_malformed_notarisations_are_refused_before_anything_starts(
     t = await trial(judge, new_caller)
     exhibit = await submit(t.plaintiff, t.case_id)
     good = "ab" * 32
-    for extra in (
-        {"notarised_sha256": good[:-1]},
-        {"notarised_sha256": good[:-1] + "g"},
-        {"notarised_sha256": good + "00"},
-        {"notarised_sha256": 12345},
+    for notarised in (
+        {"sha256": good[:-1]},
+        {"sha256": good[:-1] + "g"},
+        {"sha256": good + "00"},
+        {"sha256": 12345},
         {"notary": NOTARY},  # a notary without the hash they certified
-        {"notarised_sha256": good, "notary": ""},
-        {"notarised_sha256": good, "notary": "链" * 201},
+        {"sha256": good, "notary": ""},
+        {"sha256": good, "notary": "链" * 201},
+        {"sha256": good, "extra": 1},
+        good,
     ):
-        body = {"name": "a.pdf", "size": 10, **extra}
+        body = {"name": "a.pdf", "size": 10, "notarised": notarised}
         status, answer = await t.plaintiff.status(
             "POST", f"/exhibits/{exhibit['id']}/uploads", body
         )
-        assert status == 422, (extra, answer)
+        assert status == 422, (notarised, answer)
         assert answer["error"]["code"] == "invalid_request", answer
     async with database.session() as db:
         assert await db.scalar(select(func.count()).select_from(ExhibitUpload)) == 0

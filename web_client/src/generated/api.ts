@@ -332,6 +332,17 @@ export interface LimitDetail {
   actual?: number | null;
 }
 
+export interface Notarisation {
+  /**
+   * The SHA-256 the notary certified for the file.
+   */
+  sha256: string;
+  /**
+   * Who certified it: the platform and the certificate's number.
+   */
+  notary?: string | null;
+}
+
 /**
  * The court's notice on taking part online, in Chinese and in English.
  */
@@ -577,13 +588,9 @@ export interface UploadIn {
    */
   size: number;
   /**
-   * The SHA-256 a notary (a blockchain evidence platform) certified for this file: compared with the file's own when it has arrived, and the result shown to all.
+   * For evidence notarised on a blockchain evidence platform: the hash it certified, compared with the file's own when the file has arrived (the result shown to all).
    */
-  notarised_sha256?: string | null;
-  /**
-   * Who certified the hash: the platform and the certificate's number.
-   */
-  notary?: string | null;
+  notarised?: Notarisation | null;
 }
 
 export interface UploadOut {

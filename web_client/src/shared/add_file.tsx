@@ -53,11 +53,8 @@ export function AddFile(props: {
     event.currentTarget.value = "";
     if (file === undefined) return;
     const notarised = hashGiven
-      ? {
-          notarised_sha256: notarisedHash.trim(),
-          notary: notary.trim() || null,
-        }
-      : {};
+      ? { sha256: notarisedHash.trim(), notary: notary.trim() || null }
+      : null;
     const current = new Upload(props.exhibitId, file, setSent, notarised);
     setSent(0);
     setUpload(current);

@@ -61,10 +61,7 @@ export class Upload {
     /** Bytes the server holds so far. */
     private readonly progress: (sent: number) => void,
     /** The hash a notary (a blockchain evidence platform) certified for the file, and who. */
-    private readonly notarised: Pick<
-      UploadIn,
-      "notarised_sha256" | "notary"
-    > = {},
+    private readonly notarised: UploadIn["notarised"] = null,
   ) {}
 
   /** Send (or go on sending) the file: the exhibit's new file once the court accepted it; else
@@ -77,7 +74,7 @@ export class Upload {
       const body: UploadIn = {
         name: this.file.name,
         size: this.file.size,
-        ...this.notarised,
+        notarised: this.notarised,
       };
       this.state = await api<UploadOut>(
         "POST",
