@@ -47,4 +47,4 @@ test: prerequisites setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -47,6 +48,24 @@ class Counts:
     """(subscriber id, publisher id) -> complete video frames received."""
     sent: dict[int, int]
     """Publisher id -> video frames sent."""
+
+
+def frame_counts(
+    participants: Mapping[int, Participant],
+    senders: Mapping[int, Participant],
+    reset_at: float,
+    sent_at_reset: Mapping[int, int],
+) -> Counts:
+    """The video frames each of ``participants`` received from each publisher, and each of
+    ``senders`` sent, since ``reset_at`` (when ``sent_at_reset`` were each one's sent count)."""
+    received = {
+        (pid, stream.publisher_id): stream.frames
+        for pid, participant in participants.items()
+        for stream in participant.incoming.values()
+        if stream.kind == "video"
+    }
+    sent = {pid: len(p.sent.index) - sent_at_reset.get(pid, 0) for pid, p in senders.items()}
+    return Counts(time.monotonic() - reset_at, received, sent)
 
 
 def run(conn: Connection, clip: Clip) -> None:
@@ -94,15 +113,5 @@ class _Worker(Worker[Participant]):
         self.sent_at_reset = {pid: len(p.sent.index) for pid, p in self.participants.items()}
 
     async def counts(self) -> Counts:
-        received = {
-            (pid, stream.publisher_id): stream.frames
-            for pid, participant in self.participants.items()
-            for stream in participant.incoming.values()
-            if stream.kind == "video"
-        }
-        sent = {
-            pid: len(p.sent.index) - self.sent_at_reset.get(pid, 0)
-            for pid, p in self.participants.items()
-            if p.seat.publishes
-        }
-        return Counts(time.monotonic() - self.reset_at, received, sent)
+        publishers = {pid: p for pid, p in self.participants.items() if p.seat.publishes}
+        return frame_counts(self.participants, publishers, self.reset_at, self.sent_at_reset)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from court.roles import BENCH, INVITED_ROLES, REPRESENTATIVE_ROLES, Role
+from court.roles import BENCH, INVITED_ROLES, REPRESENTATIVE_ROLES, SEATED, Role
 
 
 class ExhibitSide(StrEnum):
@@ -88,7 +88,7 @@ def side_of(role: Role, side: str | None) -> ExhibitSide | None:
     """The side whose list a person's exhibits go on and whose exhibits they see before the
     exchange: the bench's are the court's; a participant's is their ``side`` when it is one of
     :data:`PARTY_SIDES` (a prosecutor without one is the prosecution). None: no side."""
-    if role in BENCH:
+    if role in SEATED:  # a people's assessor sits with the court
         return ExhibitSide.COURT
     if side in PARTY_SIDES:
         return ExhibitSide(side)
@@ -129,14 +129,14 @@ def sees_exhibit(
 ) -> bool:
     """May this person see an exhibit?
 
-    The bench sees all. Before the exchange each side sees only its own exhibits and the
+    The bench (people's assessors too) sees all. Before the exchange each side sees only its own exhibits and the
     court's; after it everyone taking part sees all, except those withdrawn before the
     exchange (the other side never received them). An exhibit put on screen in one of the
     case's hearings (``shown``) was disclosed there: everyone taking part sees it from then
     on, exchange or not. Observers see none, nor does a witness the court has not called
     (``called``: admitted into the hearing now).
     """
-    if role in BENCH:
+    if role in SEATED:
         return True
     if role not in _TAKING_PART or (role is Role.WITNESS and not called):
         return False

@@ -46,7 +46,7 @@ one possibly X (a resident identity card's check digit)."""
 IDENTITY_PHASES = frozenset({"identity_check", "check_in"})
 """The procedure phases in which the people in the hearing have their identity checked."""
 
-UNCHECKED_ROLES = BENCH | {Role.OBSERVER}
+UNCHECKED_ROLES = BENCH | {Role.ASSESSOR, Role.OBSERVER}
 """Who is never checked: the bench (staff accounts) and the public gallery (sends no media)."""
 
 

@@ -26,13 +26,17 @@ class KindRules:
     requires_identity_check: bool = False
     """Everyone taking part must have their identity checked (court/identity.py) before they
     are admitted to the hearing."""
+    internal: bool = False
+    """Its recording and records are the court's sealed internal record (a deliberation,
+    court/deliberation.py): the bench and the court's staff retrieve them, no grant or link
+    ever reaches anyone else."""
 
 
 _COMMON = frozenset({Role.JUDGE, Role.CLERK, Role.INTERPRETER})
 
 RULES: dict[HearingKind, KindRules] = {
     HearingKind.CIVIL_TRIAL: KindRules(
-        roles=_COMMON | {Role.PARTY, Role.AGENT, Role.WITNESS, Role.OBSERVER},
+        roles=_COMMON | {Role.ASSESSOR, Role.PARTY, Role.AGENT, Role.WITNESS, Role.OBSERVER},
         phases=(
             "identity_check",
             "rights_notice",
@@ -47,6 +51,7 @@ RULES: dict[HearingKind, KindRules] = {
     HearingKind.CRIMINAL_TRIAL: KindRules(
         roles=_COMMON
         | {
+            Role.ASSESSOR,
             Role.PROSECUTOR,
             Role.DETAINEE,
             Role.PARTY,
@@ -77,14 +82,16 @@ RULES: dict[HearingKind, KindRules] = {
         may_be_public=False,
     ),
     HearingKind.PANEL_DELIBERATION: KindRules(
-        roles=frozenset({Role.JUDGE, Role.CLERK}),
+        roles=frozenset({Role.JUDGE, Role.ASSESSOR, Role.CLERK}),
         phases=("presentation", "discussion", "decision"),
         may_be_public=False,
+        internal=True,
     ),
     HearingKind.COMMITTEE_MEETING: KindRules(
         roles=frozenset({Role.JUDGE, Role.CLERK, Role.PROSECUTOR}),
         phases=("report", "discussion", "decision"),
         may_be_public=False,
+        internal=True,
     ),
     HearingKind.ASYNC_HEARING: KindRules(
         roles=_COMMON | {Role.PARTY, Role.AGENT},
@@ -92,6 +99,19 @@ RULES: dict[HearingKind, KindRules] = {
         may_be_public=False,
     ),
 }
+
+
+KIND_LABELS: dict[HearingKind, tuple[str, str]] = {
+    HearingKind.CIVIL_TRIAL: ("民事庭审", "Civil trial"),
+    HearingKind.CRIMINAL_TRIAL: ("刑事庭审", "Criminal hearing"),
+    HearingKind.CREDITORS_MEETING: ("债权人会议", "Creditors' meeting"),
+    HearingKind.MEDIATION: ("调解", "Mediation"),
+    HearingKind.PANEL_DELIBERATION: ("合议庭评议", "Collegial panel deliberation"),
+    HearingKind.COMMITTEE_MEETING: ("审判委员会会议", "Judicial committee meeting"),
+    HearingKind.ASYNC_HEARING: ("错时审理", "Staggered hearing"),
+}
+"""What each kind is called, in Chinese and in English, where the server prints it (the
+transcript's PDF); the browser's words for it are web_client/src/i18n/common.ts's."""
 
 
 PHASE_LABELS: dict[str, tuple[str, str]] = {

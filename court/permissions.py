@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from court.consent import ASKED_ROLES
+from court.deliberation import VOTING_MEMBERS
 from court.exhibits import EXAMINERS, SUBMITTERS
 from court.roles import INVITED_ROLES, Role
 from court.states import LIVE, PLANNED, WRITTEN_UP, HearingState
+from court.transcript_signing import SIGNING_ROLES
+from court.votes import VOTER_ROLES
 
 
 class Action(StrEnum):
@@ -29,6 +32,8 @@ class Action(StrEnum):
     # The written record (docs/architecture.md#transcript).
     VIEW_TRANSCRIPT = "view_transcript"
     WRITE_TRANSCRIPT = "write_transcript"
+    SIGN_TRANSCRIPT = "sign_transcript"
+    SETTLE_TRANSCRIPT = "settle_transcript"
     # Evidence (docs/architecture.md#exhibits).
     VIEW_EXHIBITS = "view_exhibits"
     SUBMIT_EXHIBIT = "submit_exhibit"
@@ -38,6 +43,18 @@ class Action(StrEnum):
     VIEW_EXAMINATION = "view_examination"
     # Identity checks (docs/architecture.md#identity-check).
     VIEW_IDENTITY_CHECKS = "view_identity_checks"
+    # A creditors' meeting's votes (docs/architecture.md#votes).
+    MANAGE_VOTES = "manage_votes"
+    OPEN_VOTE = "open_vote"
+    CLOSE_VOTE = "close_vote"
+    CAST_BALLOT = "cast_ballot"
+    CAST_VOTE = "cast_vote"
+    """A deliberation's vote, with its opinion (court/deliberation.py)."""
+    # A staggered hearing (docs/architecture.md#staggered-hearings).
+    VIEW_STAGES = "view_stages"
+    MANAGE_STAGES = "manage_stages"
+    TAKE_TURN = "take_turn"
+    """Submit a statement in a stage, or answer the court's question in it."""
     # Conducting a live hearing.
     OPEN = "open"
     START_SESSION = "start_session"
@@ -61,6 +78,8 @@ class Action(StrEnum):
     STOP_SHARE = "stop_share"
     PRESENT_EXHIBIT = "present_exhibit"
     GIVE_FLOOR = "give_floor"
+    HAND_OVER = "hand_over"
+    BENCH_CHAT = "bench_chat"
     REPORT_SELF_TEST = "report_self_test"
     ANSWER_CONSENT = "answer_consent"
 
@@ -75,7 +94,8 @@ class Rule:
 S = HearingState
 _BENCH = frozenset({Role.JUDGE, Role.CLERK})
 _JUDGE = frozenset({Role.JUDGE})
-_TAKING_PART = INVITED_ROLES - {Role.OBSERVER}
+_SEATED = _BENCH | {Role.ASSESSOR}
+_TAKING_PART = INVITED_ROLES - {Role.OBSERVER, Role.ASSESSOR}
 """Everyone who is in the hearing to speak: parties, lawyers, detainees, witnesses, ..."""
 _CONSULTING = _TAKING_PART - {Role.WITNESS}
 
@@ -95,8 +115,13 @@ RULES: dict[Action, Rule] = {
     # closed (a clerk finishes what they were typing, corrects what was said).
     Action.VIEW_TRANSCRIPT: Rule(_BENCH),
     Action.WRITE_TRANSCRIPT: Rule(_BENCH, WRITTEN_UP),
+    # Once the hearing is closed, those who spoke in it read the record and sign it, refuse to,
+    # or ask for a correction; the bench answers the corrections, records refusals and closes
+    # the record (court/transcript_signing.py; after that, nobody writes or signs).
+    Action.SIGN_TRANSCRIPT: Rule(SIGNING_ROLES, frozenset({S.CLOSED})),
+    Action.SETTLE_TRANSCRIPT: Rule(_BENCH, frozenset({S.CLOSED})),
     # Which exhibits, whose side, before or after the exchange: court/exhibits.py and the caller.
-    Action.VIEW_EXHIBITS: Rule(_BENCH | _TAKING_PART),
+    Action.VIEW_EXHIBITS: Rule(_SEATED | _TAKING_PART),
     Action.SUBMIT_EXHIBIT: Rule(SUBMITTERS, PLANNED),
     Action.WITHDRAW_EXHIBIT: Rule(SUBMITTERS, PLANNED),
     Action.SET_EXCHANGE: Rule(_JUDGE),
@@ -105,6 +130,22 @@ RULES: dict[Action, Rule] = {
     Action.VIEW_EXAMINATION: Rule(_BENCH | EXAMINERS),
     # The bench of the hearing and the court's clerks (the archive); never the participants.
     Action.VIEW_IDENTITY_CHECKS: Rule(_BENCH),
+    # The claim table and the motions, set by the bench before the meeting (and during it, no
+    # vote being open: the caller checks that); the presiding judge opens and closes each vote
+    # in session (in the kind's vote phase: court/votes.py); a creditor votes for themself, an
+    # agent for the creditor they represent (the live layer checks whom). In a deliberation the
+    # judges and assessors cast votes, each their own (court/deliberation.py: the kind says who).
+    Action.MANAGE_VOTES: Rule(_BENCH, PLANNED),
+    Action.OPEN_VOTE: Rule(_JUDGE, frozenset({S.IN_SESSION})),
+    Action.CLOSE_VOTE: Rule(_JUDGE, frozenset({S.IN_SESSION})),
+    Action.CAST_BALLOT: Rule(VOTER_ROLES, frozenset({S.IN_SESSION})),
+    Action.CAST_VOTE: Rule(VOTING_MEMBERS, frozenset({S.IN_SESSION})),
+    # A staggered hearing's stages: the bench sets them, starts the hearing in this form (all
+    # having consented), extends, closes and asks; those listed on a stage act in it (the
+    # caller checks who is listed, the stage's times and what each sees: court/staggered.py).
+    Action.VIEW_STAGES: Rule(_BENCH | _TAKING_PART),
+    Action.MANAGE_STAGES: Rule(_BENCH, PLANNED),
+    Action.TAKE_TURN: Rule(_TAKING_PART, PLANNED),
     Action.OPEN: Rule(_BENCH, frozenset({S.SCHEDULED})),
     Action.START_SESSION: Rule(_JUDGE, frozenset({S.OPEN})),
     Action.SET_PHASE: Rule(_JUDGE, frozenset({S.IN_SESSION})),
@@ -119,7 +160,7 @@ RULES: dict[Action, Rule] = {
     Action.VERIFY_IDENTITY: Rule(_BENCH, frozenset({S.OPEN, S.IN_SESSION})),
     Action.MESSAGE_PARTICIPANT: Rule(_BENCH, LIVE),
     Action.JOIN: Rule(frozenset(Role) - {Role.ADMIN}, PLANNED),
-    Action.PUBLISH: Rule(_BENCH | _TAKING_PART, LIVE),
+    Action.PUBLISH: Rule(_SEATED | _TAKING_PART, LIVE),
     Action.RAISE_HAND: Rule(_TAKING_PART, LIVE),
     Action.MESSAGE_BENCH: Rule(_TAKING_PART, LIVE),
     Action.CONSULT: Rule(_CONSULTING, LIVE),
@@ -130,6 +171,11 @@ RULES: dict[Action, Rule] = {
     # (the room checks that, and that they are in the hearing proper).
     Action.PRESENT_EXHIBIT: Rule(_BENCH | _TAKING_PART, frozenset({S.IN_SESSION})),
     Action.GIVE_FLOOR: Rule(_JUDGE, LIVE),
+    # The presiding judge hands the conduct of the hearing to another judge of the bench
+    # (court/bench.py: only the presiding judge, and only to a judge).
+    Action.HAND_OVER: Rule(_JUDGE, LIVE),
+    # The bench's private text channel: judges, assessors and the clerk, nobody else.
+    Action.BENCH_CHAT: Rule(_SEATED, LIVE),
     # Anyone connected reports their own self-test, from the waiting room or the hearing.
     Action.REPORT_SELF_TEST: Rule(frozenset(Role) - {Role.ADMIN}, PLANNED),
     # Whether they agree to take part online: parties and their lawyers, each for themself,

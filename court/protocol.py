@@ -25,6 +25,7 @@ from court.identity import DocumentType
 from court.presence import Presence
 from court.roles import Role
 from court.states import HearingState
+from court.vote_views import VoteView
 
 MAX_SDP = 64 * 1024
 MAX_TEXT = 2000
@@ -208,6 +209,20 @@ class MessageIn(Payload):
         return self.to if isinstance(self.to, int) else None
 
 
+class BenchChatIn(Payload):
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
+class BenchMessageOut(Model):
+    """A message of the bench's private channel (docs/architecture.md#bench): sent to the
+    judges, assessors and clerk connected, nobody else; kept nowhere."""
+
+    from_id: int
+    from_name: str
+    text: str
+    at: datetime
+
+
 class ConsentView(Model):
     """Whether a party or lawyer agreed to take part online (their latest answer counts)."""
 
@@ -247,6 +262,8 @@ class MemberView(Model):
     consent: ConsentView | None = None
     """To the bench (and to the person themself): their answer on taking part online; none
     for roles not asked (court/consent.py) and in others' views."""
+    presiding: bool = False
+    """The judge who conducts the hearing (审判长) now."""
 
 
 class PresentationView(Model):
@@ -307,6 +324,9 @@ class RoomView(Model):
     presentation: PresentationView | None = None
     """The exhibit on screen, for those in the hearing proper (the waiting room and a
     consultation see nothing of it)."""
+    vote: VoteView | None = None
+    """A creditors' meeting: the motion being voted on, or the last one, for those in the
+    hearing proper (court/vote_views.py)."""
 
 
 class MessageOut(Model):
@@ -410,6 +430,7 @@ SERVER_EVENTS: dict[str, type[BaseModel]] = {
     "present_view": PresentViewOut,
     "offer": OfferOut,
     "message": MessageOut,
+    "bench_message": BenchMessageOut,
     "alert": AlertOut,
     "notice": NoticeOut,
     "removed": RemovedOut,

@@ -8,6 +8,8 @@ class Role(StrEnum):
 
     ADMIN = "admin"
     JUDGE = "judge"
+    ASSESSOR = "assessor"
+    """A people's assessor (人民陪审员): sits on the panel with the judges, invited by link."""
     CLERK = "clerk"
     PROSECUTOR = "prosecutor"
     PARTY = "party"
@@ -26,6 +28,10 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.JUDGE, Role.CLERK})
 BENCH = frozenset({Role.JUDGE, Role.CLERK})
 """Roles that sit on the bench of a hearing and hold staff accounts."""
 
+SEATED = BENCH | {Role.ASSESSOR}
+"""Roles that sit on the bench of a live hearing: they enter directly (no waiting room), their
+cameras are shown as the bench, and they share the bench channel (docs/architecture.md#bench)."""
+
 INVITED_ROLES = frozenset(Role) - STAFF_ROLES
 """Roles that join a hearing through a personal invitation (or, for detainees, a terminal)."""
 
@@ -36,6 +42,7 @@ REPRESENTATIVE_ROLES = frozenset({Role.AGENT, Role.COUNSEL})
 ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.ADMIN: ("系统管理员", "Administrator"),
     Role.JUDGE: ("审判员", "Judge"),
+    Role.ASSESSOR: ("人民陪审员", "People's assessor"),
     Role.CLERK: ("书记员", "Clerk"),
     Role.PROSECUTOR: ("公诉人", "Prosecutor"),
     Role.PARTY: ("当事人", "Party"),

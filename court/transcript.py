@@ -14,6 +14,9 @@ from typing import Any
 
 from court.exhibits import ASPECT_LABELS, OPINION_LABELS, Aspect, Opinion
 from court.kinds import PHASE_LABELS
+from court.staggered_record import STAGGERED_KINDS, staggered_line
+from court.transcript_signing import confirmation_line
+from court.vote_record import vote_line
 
 TEXT_LIMIT = 20_000
 """Characters in one entry: a long statement read out in full fits; a pasted book does not."""
@@ -90,7 +93,13 @@ def fact_line(
         zh, en = _PERSON_EVENTS[kind]
         return zh.format(zh=zh_name), en.format(en=en_name)
     wording = _EXHIBIT_EVENTS.get(kind)
-    return None if wording is None else wording(now, facts, names, exhibits)
+    if wording is not None:
+        return wording(now, facts, names, exhibits)
+    if kind in ("vote_opened", "vote_closed"):
+        return vote_line(kind, facts)
+    if kind in STAGGERED_KINDS:
+        return staggered_line(kind, facts, _person(facts.get("participant_id"), names))
+    return confirmation_line(kind, now, facts, _person(facts.get("participant_id"), names))
 
 
 def _person(participant_id: object, names: Mapping[int, str]) -> Words:

@@ -15,8 +15,11 @@ from redis.asyncio import Redis
 from config import Settings
 from hearing_server.api import (
     accounts_api,
+    bench_grants_api,
     cases_api,
     consent_api,
+    creditor_import_api,
+    deliberation_api,
     exchange_api,
     exhibit_files_api,
     exhibit_links_api,
@@ -27,13 +30,26 @@ from hearing_server.api import (
     notices_api,
     opinions_api,
     participants_api,
+    question_uploads_api,
+    questions_api,
     recording_archive_api,
     recording_detail_api,
     recording_grants_api,
     recording_seal_api,
+    recording_transcript_api,
+    recording_transcript_pdf_api,
     recordings_api,
+    reminders_api,
     session_api,
+    stages_api,
+    staggered_close_api,
+    staggered_live_api,
     transcript_api,
+    transcript_confirmations_api,
+    transcript_signing_api,
+    turn_uploads_api,
+    turns_api,
+    votes_api,
 )
 from hearing_server.api.errors import error_middleware, error_response
 from hearing_server.api.routing import Api
@@ -47,9 +63,13 @@ from hearing_server.keys import (
     LOGIN_THROTTLE,
     PAGE_PREPARATION,
     PASSWORD_CHECKER,
+    QUESTION_UPLOADS_BUSY,
+    RECORDINGS,
     REDIS,
     SETTINGS,
     SOCKETS,
+    TRANSCRIPT_FILING,
+    TURN_UPLOADS_BUSY,
     UPLOADS_BUSY,
 )
 from hearing_server.live_store import DatabaseHearingStore
@@ -59,6 +79,8 @@ from hearing_server.operations import metrics, readyz
 from hearing_server.page_preparation import PagePreparation
 from hearing_server.records.archive import recording_storage
 from hearing_server.records.service import RecordingService
+from hearing_server.stage_deadlines import StageDeadlines
+from hearing_server.transcript_filing import TranscriptFiling
 from hearing_server.web_pages import add_web_pages
 from signaling.background import BackgroundTasks
 from signaling.cluster.bus import socket_manager
@@ -81,12 +103,16 @@ def build_api() -> Api:
         accounts_api,
         cases_api,
         participants_api,
+        bench_grants_api,
+        deliberation_api,
         consent_api,
         notices_api,
         recordings_api,
         recording_detail_api,
         recording_archive_api,
         recording_seal_api,
+        recording_transcript_api,
+        recording_transcript_pdf_api,
         identity_checks_api,
         recording_grants_api,
         exhibits_api,
@@ -97,6 +123,18 @@ def build_api() -> Api:
         exchange_api,
         opinions_api,
         transcript_api,
+        transcript_signing_api,
+        transcript_confirmations_api,
+        votes_api,
+        creditor_import_api,
+        stages_api,
+        staggered_close_api,
+        staggered_live_api,
+        turns_api,
+        turn_uploads_api,
+        questions_api,
+        question_uploads_api,
+        reminders_api,
     ):
         module.register(api)
     return api
@@ -110,10 +148,14 @@ def create_app(settings: Settings) -> web.Application:
     )
     app[SETTINGS] = settings
     app[UPLOADS_BUSY] = set()
+    app[TURN_UPLOADS_BUSY] = set()
+    app[QUESTION_UPLOADS_BUSY] = set()
     app.cleanup_ctx.append(_shared_state)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_live_hearings)
     app.cleanup_ctx.append(_page_preparation)
+    app.cleanup_ctx.append(_transcript_filing)
+    app.cleanup_ctx.append(_stage_deadlines)
     app.cleanup_ctx.append(_free_memory_release)
     # Same-origin only (the default): a page elsewhere cannot ride a staff member's cookie.
     sio = HearingSocketServer(
@@ -162,6 +204,29 @@ async def _page_preparation(app: web.Application) -> AsyncIterator[None]:
     await preparation.close()
 
 
+async def _transcript_filing(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    filing = TranscriptFiling(
+        app[DATABASE],
+        recording_storage(settings),
+        settings.signing_key_path,
+        settings.court_language,
+        settings.court_timezone,
+    )
+    app[TRANSCRIPT_FILING] = filing
+    background = BackgroundTasks(log, "filing closed transcripts")
+    background.spawn(filing.run())
+    yield
+    await background.close()
+
+
+async def _stage_deadlines(app: web.Application) -> AsyncIterator[None]:
+    background = BackgroundTasks(log, "closing stages past their deadline")
+    background.spawn(StageDeadlines(app[DATABASE]).run())
+    yield
+    await background.close()
+
+
 async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     ice = IceConfig(
@@ -181,6 +246,7 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
         settings,
         alert=lambda hearing_id, message: hearings.alert(hearing_id, "recording_failed", message),
     )
+    app[RECORDINGS] = recordings
     placement = _placement(settings, app[REDIS])
     await recordings.recover(placement)  # of the hearings no live process holds
     link_secret = await asyncio.to_thread(exhibit_link_secret, settings.signing_key_path)

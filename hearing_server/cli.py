@@ -33,6 +33,7 @@ from hearing_server.records.archive import (
     server_public_key,
     verify_stored,
 )
+from hearing_server.records.transcript_seal import transcript_check
 from hearing_server.serving import serve_until_stopped
 from hearing_server.workers import run_workers
 from recording.storage import FolderView, Storage
@@ -341,7 +342,9 @@ def _verify(args: argparse.Namespace, settings: Settings) -> None:
             if args.files is not None
             else recording_storage(settings)
         )
-        report = verify_stored(storage, recording.manifest_path, key, archive)
+        report = verify_stored(
+            storage, recording.manifest_path, key, archive, transcript_check(recording)
+        )
         worst = max(worst, _print_report(f"recording {recording.id}", report))
     sys.exit(worst)
 
@@ -374,6 +377,5 @@ def _print_report(what: str, report: Report) -> int:
         print(f"  CHANGED {problem.kind}: {problem}")
     if report.ok:
         trust = "the server's key" if report.key_trusted else "only the key written in it"
-        exhibits = f" ({report.exhibit_files} exhibit files)" if report.exhibit_files else ""
-        print(f"  OK: {report.files} files intact{exhibits}, signature valid ({trust})")
+        print(f"  OK: {report.files} files intact{report.among}, signature valid ({trust})")
     return 0 if report.ok else 1

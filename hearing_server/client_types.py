@@ -30,11 +30,26 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from pydantic_core import core_schema
 
-from court import exhibits, identity, kinds, permissions, presence, protocol, roles, states
+from court import (
+    bench,
+    exhibits,
+    identity,
+    kinds,
+    permissions,
+    presence,
+    protocol,
+    roles,
+    staggered,
+    states,
+    vote_protocol,
+    votes,
+)
 from hearing_server.api import (
     accounts_api,
+    bench_grants_api,
     cases_api,
     consent_api,
+    creditor_import_api,
     exchange_api,
     exhibit_intake,
     exhibit_links_api,
@@ -44,13 +59,21 @@ from hearing_server.api import (
     opinions_api,
     outputs,
     participants_api,
+    questions_api,
     recording_archive_api,
     recording_detail_api,
     recording_grants_api,
     recording_seal_api,
+    recording_transcript_api,
     recordings_api,
+    reminders_api,
     session_api,
+    stages_api,
+    staggered_models,
     transcript_models,
+    transcript_signing_models,
+    turns_api,
+    votes_api,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +90,11 @@ COURT_TYPES: dict[str, type[StrEnum]] = {
     "Aspect": exhibits.Aspect,
     "Opinion": exhibits.Opinion,
     "DocumentType": identity.DocumentType,
+    "ClaimGroup": votes.ClaimGroup,
+    "Rule": votes.Rule,
+    "Choice": votes.Choice,
+    "StageKind": staggered.StageKind,
+    "Visibility": staggered.Visibility,
 }
 """The court's enums: their own ``court.ts`` types wherever a payload uses them."""
 
@@ -78,6 +106,8 @@ API_MODELS: list[type[BaseModel]] = [
     participants_api.ParticipantCreated,
     outputs.InvitationOut,
     participants_api.InvitationInfo,
+    bench_grants_api.BenchGrantOut,
+    bench_grants_api.BenchGrantList,
     consent_api.ConsentOut,
     accounts_api.CourtOut,
     accounts_api.CourtroomOut,
@@ -89,6 +119,7 @@ API_MODELS: list[type[BaseModel]] = [
     recording_grants_api.GrantCreated,
     recording_archive_api.ArchiveLink,
     recording_seal_api.VerifyOut,
+    recording_transcript_api.RecordingTranscript,
     exhibits_api.ExhibitOut,
     exhibit_uploads_api.UploadOut,
     exhibit_intake.LimitDetail,
@@ -97,8 +128,28 @@ API_MODELS: list[type[BaseModel]] = [
     opinions_api.OpinionOut,
     opinions_api.Examination,
     identity_checks_api.IdentityCheckOut,
+    votes_api.ClaimOut,
+    votes_api.MotionOut,
+    creditor_import_api.CreditorImportOut,
+    creditor_import_api.BadRow,
     transcript_models.EntryOut,
     transcript_models.Transcript,
+    transcript_signing_models.ConfirmationOut,
+    transcript_signing_models.ConfirmationsOut,
+    transcript_signing_models.SignatureOut,
+    transcript_signing_models.RefusalOut,
+    transcript_signing_models.CorrectionOut,
+    transcript_signing_models.RecordClosedOut,
+    staggered_models.StageOut,
+    staggered_models.StageList,
+    staggered_models.StartedOut,
+    staggered_models.ClosedOut,
+    staggered_models.LiveOut,
+    staggered_models.TurnOut,
+    staggered_models.TurnUploadOut,
+    staggered_models.QuestionUploadOut,
+    staggered_models.QuestionOut,
+    staggered_models.ReminderOut,
 ]
 """The REST responses the browser reads (lists are ``Items<T>`` of these), and the details of
 errors it reads."""
@@ -111,6 +162,23 @@ API_INPUTS: list[type[BaseModel]] = [
     transcript_models.DraftIn,
     transcript_models.EntryIn,
     transcript_models.EntryPatch,
+    transcript_signing_models.SignatureIn,
+    transcript_signing_models.RefusalIn,
+    transcript_signing_models.CourtRefusalIn,
+    transcript_signing_models.CorrectionIn,
+    transcript_signing_models.AnswerIn,
+    votes_api.ClaimIn,
+    votes_api.ClaimsIn,
+    votes_api.NewMotionIn,
+    creditor_import_api.CreditorImportIn,
+    stages_api.NewStageIn,
+    stages_api.ExtendIn,
+    turns_api.TextTurnIn,
+    turns_api.VideoTurnIn,
+    questions_api.QuestionIn,
+    questions_api.VideoQuestionIn,
+    questions_api.QuestionAnswerIn,
+    reminders_api.RemindIn,
 ]
 """The REST request bodies the browser builds."""
 
@@ -153,6 +221,7 @@ def court_ts() -> str:
             for name, value in [
                 ("STAFF_ROLES", roles.STAFF_ROLES),
                 ("BENCH", roles.BENCH),
+                ("SEATED", roles.SEATED),
                 ("INVITED_ROLES", roles.INVITED_ROLES),
                 ("REPRESENTATIVE_ROLES", roles.REPRESENTATIVE_ROLES),
             ]
@@ -200,6 +269,11 @@ def court_ts() -> str:
         *_labelled("ASPECTS", "ASPECT_LABELS", "Aspect", exhibits.ASPECT_LABELS),
         *_labelled("OPINIONS", "OPINION_LABELS", "Opinion", exhibits.OPINION_LABELS),
         *_labelled("DOCUMENT_TYPES", "DOCUMENT_LABELS", "DocumentType", identity.DOCUMENT_LABELS),
+        *_labelled("CLAIM_GROUPS", "CLAIM_GROUP_LABELS", "ClaimGroup", votes.GROUP_LABELS),
+        *_labelled("VOTE_RULES", "VOTE_RULE_LABELS", "Rule", votes.RULE_LABELS),
+        *_labelled("CHOICES", "CHOICE_LABELS", "Choice", votes.CHOICE_LABELS),
+        *_labelled("STAGE_KINDS", "STAGE_LABELS", "StageKind", staggered.STAGE_LABELS),
+        *_labelled("VISIBILITIES", "VISIBILITY_LABELS", "Visibility", staggered.VISIBILITY_LABELS),
         _const("ACTIONS", [str(a) for a in permissions.Action]),
         "export type Action = (typeof ACTIONS)[number];\n",
         _const(
@@ -213,6 +287,11 @@ def court_ts() -> str:
             },
             "Readonly<Record<Action, "
             "{ roles: readonly Role[]; states: readonly HearingState[] | null }>>",
+        ),
+        _const(
+            "PRESIDING_ACTIONS",
+            [str(a) for a in permissions.Action if a in bench.PRESIDING_ACTIONS],
+            "readonly Action[]",
         ),
     ]
     return HEADER + "\n" + "\n".join(parts)
@@ -311,10 +390,11 @@ def protocol_ts() -> str:
     models = sorted(
         (
             value
-            for value in vars(protocol).values()
+            for module in (protocol, vote_protocol)
+            for value in vars(module).values()
             if isinstance(value, type)
             and issubclass(value, BaseModel)
-            and value.__module__ == protocol.__name__
+            and value.__module__ == module.__name__
             and value is not protocol.Payload
         ),
         key=lambda model: model.__name__,

@@ -9,6 +9,8 @@ from hearing_server.auth import PasswordChecker
 from hearing_server.db.database import Database
 from hearing_server.login_throttle import LoginThrottle
 from hearing_server.page_preparation import PagePreparation
+from hearing_server.records.service import RecordingService
+from hearing_server.transcript_filing import TranscriptFiling
 from signaling.cluster.live_hearings import LiveHearings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -19,5 +21,12 @@ LIVE_HEARINGS = web.AppKey("live_hearings", LiveHearings)
 SOCKETS = web.AppKey("sockets", socketio.AsyncServer)
 REDIS: web.AppKey[Redis | None] = web.AppKey("redis")
 UPLOADS_BUSY: web.AppKey[set[int]] = web.AppKey("uploads_busy")
+TURN_UPLOADS_BUSY: web.AppKey[set[int]] = web.AppKey("turn_uploads_busy")
+"""Video statements (staggered hearings) whose chunk is arriving: one at a time each."""
+QUESTION_UPLOADS_BUSY: web.AppKey[set[int]] = web.AppKey("question_uploads_busy")
+"""Recorded questions (staggered hearings) whose chunk is arriving: one at a time each."""
 PAGE_PREPARATION = web.AppKey("page_preparation", PagePreparation)
 """Uploads receiving a chunk in this process: a second chunk at the same time is refused."""
+TRANSCRIPT_FILING = web.AppKey("transcript_filing", TranscriptFiling)
+RECORDINGS = web.AppKey("recordings", RecordingService)
+"""The recorders, seals and archive renders of this process (absent before start-up)."""

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from court.roles import Role
@@ -15,9 +15,11 @@ from court.states import HearingState
 from hearing_server import exhibit_display
 from hearing_server.admission_events import ADMISSION_EVENTS
 from hearing_server.auth import PrincipalKind
+from hearing_server.bench_grants import holds_grant
 from hearing_server.consent import consent_view, latest_answers
 from hearing_server.db.database import Database
 from hearing_server.db.models import (
+    Case,
     Hearing,
     HearingEvent,
     IdentityCheckRow,
@@ -33,6 +35,7 @@ from hearing_server.identity import (
     session_principal,
 )
 from hearing_server.identity_stills import store_still
+from hearing_server.votes import VoteStore, last_voted
 from recording.storage import Storage
 from signaling.store import (
     AuthenticationError,
@@ -46,14 +49,16 @@ from signaling.store import (
 )
 
 
-class DatabaseHearingStore:
+class DatabaseHearingStore(VoteStore):
+    """The live hearing's store; a creditors' meeting's votes are VoteStore's."""
+
     def __init__(
         self, database: Database, storage: Storage, link_secret: bytes, link_seconds: int
     ) -> None:
         """``storage``: the recordings', where identity stills are kept; ``link_secret``,
         ``link_seconds``: what links to a presented exhibit are signed with and how long they
         work (hearing_server/exhibit_links.py)."""
-        self.database = database
+        super().__init__(database)
         self.storage = storage
         self.link_secret = link_secret
         self.link_seconds = link_seconds
@@ -111,9 +116,11 @@ class DatabaseHearingStore:
                         removed=p.id in kept.removed,
                         bench_muted=p.id in kept.muted,
                         consent=consent_view(p.role, answers.get(p.id)),
+                        presiding=p.presiding,
                     )
                     for p in rows
                 ],
+                vote=await last_voted(db, hearing_id),
             )
 
     async def identify(
@@ -149,6 +156,13 @@ class DatabaseHearingStore:
             seat = await db.scalar(query.order_by(Participant.id).limit(1))
             if seat is None:
                 raise AuthenticationError("not_a_participant", "you take no part in this hearing")
+            if principal.kind is PrincipalKind.USER and not await _court_seat(
+                db, hearing_id, principal.id, principal.court_id
+            ):
+                raise AuthenticationError(
+                    "bench_grant_ended",
+                    "the court no longer lets you sit on this hearing's panel",
+                )
             return _identity(seat, principal.label)
 
     async def record(self, hearing_id: int, event: TimelineEvent) -> None:
@@ -172,6 +186,15 @@ class DatabaseHearingStore:
             if hearing is not None:
                 hearing.state, hearing.phase = state, phase
                 await db.commit()
+
+    async def save_presiding(self, hearing_id: int, participant_id: int) -> None:
+        async with self.database.session() as db:
+            await db.execute(
+                update(Participant)
+                .where(Participant.hearing_id == hearing_id)
+                .values(presiding=Participant.id == participant_id)
+            )
+            await db.commit()
 
     async def record_identity_check(
         self, hearing_id: int, verifier: Identity, check: IdentityCheck
@@ -225,6 +248,19 @@ class _Kept:
     admitted: set[int] = field(default_factory=set)
     removed: set[int] = field(default_factory=set)
     muted: set[int] = field(default_factory=set)
+
+
+async def _court_seat(
+    db: AsyncSession, hearing_id: int, user_id: int, court_id: int | None
+) -> bool:
+    """A staff seat counts when it is of the hearing's court, or held by a grant in force
+    (a judge of another court on the panel: docs/architecture.md#bench)."""
+    case_court = await db.scalar(
+        select(Case.court_id)
+        .join(Hearing, Hearing.case_id == Case.id)
+        .where(Hearing.id == hearing_id)
+    )
+    return case_court == court_id or await holds_grant(db, hearing_id, user_id)
 
 
 async def _kept(db: AsyncSession, hearing_id: int) -> _Kept:

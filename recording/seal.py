@@ -7,8 +7,8 @@ the last entry's hash; the server's Ed25519 key signs it. Its first 60 bits, wri
 characters, are the verification code shown to the parties at close: anyone holding the code
 can later tell whether a manifest is the one they were shown.
 
-Files made after the seal (the archive video, rendered from the segments) are appended to the
-chain: each appended entry links to the one before it (the first to `head`) and carries its own
+Files made after the seal (the archive video, rendered from the segments; the transcript's PDF,
+once the participants confirmed it) are appended to the chain: each appended entry links to the one before it (the first to `head`) and carries its own
 Ed25519 signature of its hash, by the same key. The sealed header, and with it the verification
 code given at close, stays as it was; a seal that promises an archive (an `archive_pending`
 event naming its path) lets a verifier tell an archive whose entry was stripped from one not
@@ -24,7 +24,9 @@ The layout (JSON)::
 
 (`appended` only once something was added after the seal.) A file entry's `data` holds its
 storage key (`path`), `sha256`, `bytes` and details; the case's exhibit files are file entries
-of kind `exhibit` (naming the exhibit), the identity stills of kind `identity_still`, so a
+of kind `exhibit` (naming the exhibit), the identity stills of kind `identity_still`, a
+staggered hearing's video statements of kind `statement` (naming the stage and the speaker), the
+appended transcript of kind `transcript` (`TRANSCRIPT_FILE` beside the archive), so a
 manifest that has them is still of this format, and one sealed before they were listed verifies
 as it always did.
 """
@@ -54,9 +56,26 @@ IDENTITY_STILL = "identity_still"
 """The `kind` of a file entry that is the still the server took of a person when the bench
 checked their identity (`data.participant_id`, `data.check_id`); stored by its hash in a
 folder of its own inside the hearing's."""
+STATEMENT = "statement"
+"""The `kind` of a file entry that is a video statement of a staggered hearing (`data.turn_id`,
+`data.speaker`, `data.stage_label`...); stored under the hearing's folder, in
+`STATEMENTS_FOLDER`, by its hash."""
+STATEMENTS_FOLDER = "statements"
+QUESTION_VIDEO = "question_video"
+"""The `kind` of a file entry that is the court's recorded question in a staggered hearing
+(`data.question_id`, `data.to`, `data.stage_label`...); stored under the hearing's folder, in
+`questions/`, by its hash."""
+RECORDED = frozenset({STATEMENT, QUESTION_VIDEO})
+"""The kinds of file entries recorded in the browser and kept in a folder of the hearing's."""
 BY_HASH = frozenset({EXHIBIT, IDENTITY_STILL})
 """The kinds of file entries stored by their hash (in a folder of their own), not beside the
 segments: they do not say which folder a copy of the record is."""
+TRANSCRIPT = "transcript"
+"""The `kind` of an appended file entry that is the hearing's written record (庭审笔录) as a PDF,
+confirmed by the participants after close."""
+TRANSCRIPT_FILE = "transcript.pdf"
+"""The transcript's name in the hearing's folder, beside the archive video: a transcript stored
+there whose entry is missing is named by a verifier."""
 RECORD_INTERRUPTED = "record_interrupted"
 """The sealed event saying recording failed (`data.failed_at`, `data.reason`): the record holds
 what was recorded before the failure."""

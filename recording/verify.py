@@ -4,12 +4,14 @@ Every entry's hash is recomputed (an edited entry is named), every link to the p
 checked (a removed or inserted entry breaks the chain there), the manifest hash and Ed25519
 signature checked, entries appended after the seal (the archive video) checked the same way
 with their own signatures, and every listed file hashed again (a changed byte names the file,
-and the exhibit, for one of the case's exhibit files).
+and the exhibit, for one of the case's exhibit files, the stage and the speaker, for a video
+statement, or the transcript's PDF).
 Pass the server's public key: the key written in the manifest proves only that whoever made
 the manifest held some key.
 
 The files are looked for beside the manifest (a copy of a hearing's folder keeps the manifest
-with its files, and the exhibit files under `exhibits/` by their keys), in another folder
+with its files, the exhibit files under `exhibits/` by their keys, and a staggered hearing's
+video statements under `statements/`), in another folder
 holding them, or in the server's storage.
 
 Command line: python -m recording.verify MANIFEST [--files FOLDER] [--public-key PEM]
@@ -35,7 +37,12 @@ from .seal import (
     FORMAT,
     GENESIS,
     IDENTITY_STILL,
+    QUESTION_VIDEO,
     RECORD_INTERRUPTED,
+    RECORDED,
+    STATEMENT,
+    TRANSCRIPT,
+    TRANSCRIPT_FILE,
     entry_hash,
     manifest_hash,
     verification_code,
@@ -48,7 +55,8 @@ class Problem:
     kind: str
     """manifest_unreadable, entry_changed, chain_broken, head_mismatch, manifest_changed,
     signature_invalid, key_mismatch, file_missing, file_changed, archive_unsealed (the
-    archive video the seal promised is there, but its entry is not)."""
+    archive video the seal promised is there, but its entry is not), transcript_unsealed (a
+    transcript PDF lies beside the archive, but no entry lists it)."""
     subject: str
     """What it concerns: "entry 3 (file a/b.mkv)", a file's path, or "manifest"."""
     detail: str
@@ -68,12 +76,19 @@ class Report:
     exhibit_files: int = 0
     """Of `files`, those listed as the case's exhibit files (none in a manifest sealed before
     exhibits were listed)."""
+    statement_files: int = 0
+    """Of `files`, a staggered hearing's video statements."""
+    question_files: int = 0
+    """Of `files`, the court's recorded questions in a staggered hearing."""
     entries: int = 0
     """Sealed and appended."""
     archive: str = ""
     """The archive video the seal promised: "sealed" (its hash is in the chain), "pending"
     (not rendered yet), or "" (the seal promised none: a manifest made before archives were
     sealed, whose archive the caller checks otherwise)."""
+    transcript: str = ""
+    """The transcript's PDF: its path when an appended entry lists it, "" when none does
+    (not confirmed yet, or a record without one)."""
     checked: str = ""
     """Where the files were looked for (a folder, or the storage given)."""
     interrupted: str = ""
@@ -82,6 +97,20 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def among(self) -> str:
+        """What the files checked include beside the recording, for a report's reader:
+        " (2 exhibit files, the transcript PDF)", or ""."""
+        among = [_count(self.statement_files, "video statement")] if self.statement_files else []
+        among += [_count(self.question_files, "recorded question")] if self.question_files else []
+        among += [f"{self.exhibit_files} exhibit files"] if self.exhibit_files else []
+        among += ["the transcript PDF"] if self.transcript else []
+        return f" ({', '.join(among)})" if among else ""
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" + ("" if number == 1 else "s")
 
 
 def verify(
@@ -123,27 +152,42 @@ def verify(
         report.checked = str(getattr(files, "root", "the storage given"))
     else:
         folder = manifest_path.parent if files is None else files
-        recorded = (path for path, data in listed.items() if data.get("kind") not in BY_HASH)
+        recorded = (
+            _folder(path, data) for path, data in listed.items() if data.get("kind") not in BY_HASH
+        )
         storage = FolderView(folder, _common_folder(recorded))
         report.checked = str(folder)
-    exhibits = _exhibits(entries)
+    exhibits = _exhibits(entries + appended)
     for path, data in listed.items():
         report.files += 1
         report.exhibit_files += data.get("kind") == EXHIBIT
+        report.statement_files += data.get("kind") == STATEMENT
+        report.question_files += data.get("kind") == QUESTION_VIDEO
+        if data.get("kind") == TRANSCRIPT:
+            report.transcript = path
         _check_file(storage, data, exhibits.get(path, ""), report)
     _check_archive(promised, listed, storage, report)
+    _check_transcript(promised, listed, storage, report)
     return report
 
 
-def _common_folder(paths: Iterable[str]) -> str:
+def _folder(path: str, data: dict[str, Any]) -> str:
+    """The hearing's folder a listed file says the record is in: a segment's own folder; a
+    statement's or recorded question's folder's parent (the hearing's folder keeps them under
+    `statements/` and `questions/`)."""
+    parent = PurePosixPath(path).parent
+    return (parent.parent if data.get("kind") in RECORDED else parent).as_posix()
+
+
+def _common_folder(folders: Iterable[str]) -> str:
     """The folder ("hearing-12/") all the listed files lie in, if they share one."""
-    parents = {PurePosixPath(path).parent.as_posix() for path in paths}
+    parents = set(folders)
     return f"{parents.pop()}/" if len(parents) == 1 and "." not in parents else ""
 
 
 def _exhibits(entries: list[dict[str, Any]]) -> dict[str, str]:
     """By path, the exhibits that list the file there (a file stored once may be in several),
-    or the identity check whose still it is, for naming them in a problem."""
+    the identity check whose still it is, or "transcript", for naming them in a problem."""
     labels: dict[str, dict[str, None]] = {}
     stills: dict[str, str] = {}
     for entry in entries:
@@ -153,6 +197,18 @@ def _exhibits(entries: list[dict[str, Any]]) -> dict[str, str]:
         elif entry["type"] == "file" and data.get("kind") == IDENTITY_STILL:
             stills[str(data["path"])] = (
                 f"identity still of participant {data.get('participant_id')}"
+            )
+        elif entry["type"] == "file" and data.get("kind") == TRANSCRIPT:
+            stills[str(data["path"])] = "transcript"
+        elif entry["type"] == "file" and data.get("kind") == STATEMENT:
+            stills[str(data["path"])] = (
+                f"video statement of {data.get('speaker')}, stage {data.get('stage_seq')} "
+                f"{data.get('stage_label')}"
+            )
+        elif entry["type"] == "file" and data.get("kind") == QUESTION_VIDEO:
+            stills[str(data["path"])] = (
+                f"recorded question to {data.get('to')}, stage {data.get('stage_seq')} "
+                f"{data.get('stage_label')}"
             )
     named = {path: "exhibit " + ", ".join(names) for path, names in labels.items()}
     return {**stills, **named}
@@ -249,6 +305,29 @@ def _check_archive(
             report.archive = "pending"
 
 
+def _check_transcript(
+    promised: list[str], listed: dict[str, Any], storage: Storage, report: Report
+) -> None:
+    """A transcript PDF stored beside the archive the seal promised, which no entry lists:
+    its entry was removed (or the server never added it), so nothing vouches for it."""
+    for archive in promised:
+        path = (PurePosixPath(archive).parent / TRANSCRIPT_FILE).as_posix()
+        if path in listed:
+            continue
+        try:
+            there = storage.exists(path)
+        except ValueError:
+            continue
+        if there:
+            report.problems.append(
+                Problem(
+                    "transcript_unsealed",
+                    f"{path} (transcript)",
+                    "a transcript PDF is stored, but its hash is not in the seal",
+                )
+            )
+
+
 def _check_file(storage: Storage, data: dict[str, Any], exhibits: str, report: Report) -> None:
     path = str(data["path"])
     subject = f"{path} ({exhibits})" if exhibits else path
@@ -290,8 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"CHANGED {problem}")
     if report.ok:
         trust = "the server's key" if report.key_trusted else "the key in the manifest only"
-        exhibits = f" ({report.exhibit_files} exhibit files)" if report.exhibit_files else ""
-        print(f"OK: {report.files} files intact{exhibits}, signature valid ({trust})")
+        print(f"OK: {report.files} files intact{report.among}, signature valid ({trust})")
     return 0 if report.ok else 1
 
 

@@ -6,7 +6,7 @@ set -euo pipefail
 
 need_apt=()
 command -v pg_isready >/dev/null || need_apt+=(postgresql-client)
-# CJK glyphs for the names and labels burned into archive videos
+# CJK glyphs for the names and labels burned into archive videos, and embedded in the transcript PDF
 [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
 # the browser tests drive Debian's Chromium (never a downloaded one)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)

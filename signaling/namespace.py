@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from court.permissions import Action
 from court.protocol import (
+    BenchChatIn,
     ByeOut,
     CandidateIn,
     ConnectAuth,
@@ -40,6 +41,7 @@ from court.protocol import (
     error,
 )
 from court.states import HearingState
+from court.vote_protocol import BallotIn, MotionIn
 from signaling.cluster.live_hearings import LiveHearings, Moved
 from signaling.live import ActionError, LiveHearing
 from signaling.log_context import bind
@@ -147,6 +149,14 @@ EVENTS: dict[str, tuple[type[Payload], Handler]] = {
     "present": (PresentIn, lambda live, who, p: live.present(who, p.exhibit_id, p.file_id, p.page)),
     "present_view": (PresentViewIn, lambda live, who, p: live.present_view(who, p.shown())),
     "stop_presenting": (Empty, lambda live, who, _: live.stop_presenting(who)),
+    "hand_over": (TargetIn, lambda live, who, p: live.hand_over(who, p.participant_id)),
+    "bench_chat": (BenchChatIn, lambda live, who, p: live.bench_chat(who, p.text)),
+    "open_vote": (MotionIn, lambda live, who, p: live.open_vote(who, p.motion_id)),
+    "cast_ballot": (
+        BallotIn,
+        lambda live, who, p: live.cast_ballot(who, p.motion_id, p.choice, p.creditor_id, p.opinion),
+    ),
+    "close_vote": (MotionIn, lambda live, who, p: live.close_vote(who, p.motion_id)),
     "leave": (Empty, _leave),
 }
 

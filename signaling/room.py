@@ -1,8 +1,8 @@
 """A live hearing's people and who receives whose media. Pure: no I/O, no clocks.
 
 Presence follows docs/architecture.md#state-machines: ``invited → joining → waiting →
-in_hearing | in_consultation → reconnecting → left | removed``. The bench (judge, clerk) enters
-the hearing directly; everyone else waits until admitted. Admission survives ``reconnecting``,
+in_hearing | in_consultation → reconnecting → left | removed``. The bench (judges, assessors,
+clerk) enters the hearing directly; everyone else waits until admitted. Admission survives ``reconnecting``,
 so a phone that changes networks comes back where it was.
 
 Media rules (docs/architecture.md#roles-and-permissions): nothing of the hearing reaches the
@@ -22,10 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from court.bench import handover_refusal, presiding_judge
 from court.kinds import HearingKind
 from court.presence import Presence
 from court.protocol import ConsentView, PresentedView
-from court.roles import BENCH, REPRESENTATIVE_ROLES, Role
+from court.roles import REPRESENTATIVE_ROLES, SEATED, Role
 from court.states import LIVE, HearingState
 from signaling.store import ShownFile
 
@@ -75,10 +76,13 @@ class Member:
     """The judge let them present exhibits (the bench always may)."""
     consent: ConsentView | None = None
     """Their answer on taking part online (None: their role is not asked)."""
+    presiding: bool = False
+    """The judge who conducts the hearing (one at a time: court/bench.py)."""
 
     @property
     def on_bench(self) -> bool:
-        return self.role in BENCH
+        """Judges, assessors, the clerk: they sit on the bench (court/roles.py SEATED)."""
+        return self.role in SEATED
 
     @property
     def audio_muted(self) -> bool:
@@ -111,6 +115,27 @@ class Room:
     """Who shares their screen now."""
     presentation: Presentation | None = None
     """The exhibit on screen now (signaling/live/presenting.py)."""
+
+    @property
+    def presiding_id(self) -> int | None:
+        return next((m.id for m in self.members.values() if m.presiding), None)
+
+    def settle_presiding(self) -> None:
+        """Exactly one judge presides once judges are known: the one marked (the first of
+        those), else the first added (court/bench.py)."""
+        judges = [(m.id, m.presiding) for m in self.members.values() if m.role is Role.JUDGE]
+        chosen = presiding_judge(judges)
+        for member in self.members.values():
+            member.presiding = member.id == chosen
+
+    def hand_over(self, from_id: int, to_id: int) -> None:
+        """The presiding judge ``from_id`` hands the conduct of the hearing to ``to_id``."""
+        target = self.member(to_id)
+        refused = handover_refusal(target.role, to_id == from_id)
+        if refused is not None:
+            raise RoomError(refused)
+        self.member(from_id).presiding = False
+        target.presiding = True
 
     def member(self, member_id: int) -> Member:
         try:

@@ -36,6 +36,7 @@ def member_view(
         media_stalled=member.media_stalled,
         may_present=member.on_bench or member.floor,
         consent=member.consent if consent else None,
+        presiding=member.presiding,
     )
 
 

@@ -14,6 +14,7 @@ from court.kinds import HearingKind
 from court.protocol import ConsentView
 from court.roles import Role
 from court.states import HearingState
+from court.votes import Choice, Claim
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,30 @@ class ParticipantRecord:
     """Muted by the bench, as the timeline last says."""
     consent: ConsentView | None = None
     """Their latest answer on taking part online (None: their role is not asked)."""
+    presiding: bool = False
+    """A judge marked as presiding (court/bench.py decides when none or several are)."""
+
+
+@dataclass(frozen=True)
+class MotionRecord:
+    """A motion (a deliberation's question) as its vote stands (docs/architecture.md#votes)."""
+
+    id: int
+    seq: int
+    title: str
+    rule: str
+    state: str
+    """draft (not voted on yet), open or closed."""
+    claims: tuple[Claim, ...] = ()
+    """The hearing's claim table (it cannot change while a vote is open)."""
+    ballots: dict[int, Choice] = field(default_factory=dict)
+    """Creditor's (a deliberation: voting member's) participant id → their ballot."""
+    opinions: dict[int, str] = field(default_factory=dict)
+    """A deliberation's ballots: voting member's participant id → their opinion."""
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    result: dict[str, Any] | None = None
+    """Once closed: court/vote_record.py's ``result_data``."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +66,8 @@ class HearingRecord:
     state: HearingState
     phase: str | None
     participants: list[ParticipantRecord] = field(default_factory=list)
+    vote: MotionRecord | None = None
+    """The motion last opened for a vote (open or closed), if any."""
 
 
 @dataclass(frozen=True)
@@ -135,10 +162,34 @@ class HearingStore(Protocol):
     async def save_state(self, hearing_id: int, state: HearingState, phase: str | None) -> None:
         """Persist the hearing's state and phase (after the timeline event that changed them)."""
 
+    async def save_presiding(self, hearing_id: int, participant_id: int) -> None:
+        """Persist who presides (after the timeline event of the hand-over)."""
+
     async def record_identity_check(
         self, hearing_id: int, verifier: Identity, check: IdentityCheck
     ) -> int:
         """Keep the check (and its still) and mark the participant verified; returns its id."""
+
+    async def load_motion(self, hearing_id: int, motion_id: int) -> MotionRecord | None:
+        """The hearing's motion with the claim table as it stands; None if it has none such."""
+
+    async def open_motion(self, motion: MotionRecord) -> bool:
+        """Open the vote on a draft motion; False if it was not a draft any more (another
+        process, a double tap)."""
+
+    async def cast_ballot(
+        self,
+        motion_id: int,
+        creditor_id: int,
+        cast_by_id: int,
+        choice: Choice,
+        opinion: str | None = None,
+    ) -> bool:
+        """Keep a ballot (a deliberation's, with its author's opinion); False if that voter's
+        ballot on the motion is kept already."""
+
+    async def close_motion(self, motion_id: int, result: dict[str, Any]) -> None:
+        """Close the vote, keeping its result."""
 
     async def shown_file(
         self, hearing_id: int, presenter: Identity, exhibit_id: int, file_id: int

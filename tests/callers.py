@@ -151,13 +151,18 @@ class Caller:
             assert status < 300, f"{method} {path}: {status} {body}"
         return body
 
-    async def status(self, method: str, path: str, json: Any = None) -> tuple[int, Any]:
-        """The status and JSON body of a call; an error body must have the documented shape."""
+    def credentials(self) -> dict[str, str]:
+        """The headers that carry this caller's CSRF token or invitation."""
         headers = {}
         if self.csrf:
             headers["X-CSRF-Token"] = self.csrf
         if self.invitation:
             headers["Authorization"] = f"Invitation {self.invitation}"
+        return headers
+
+    async def status(self, method: str, path: str, json: Any = None) -> tuple[int, Any]:
+        """The status and JSON body of a call; an error body must have the documented shape."""
+        headers = self.credentials()
         response = await self.client.request(method, "/api/v1" + path, json=json, headers=headers)
         body = await response.json() if response.content_type == "application/json" else None
         if response.status >= 400:

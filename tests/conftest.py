@@ -26,6 +26,26 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+SHUTDOWN_GRACE = 2.0
+"""Seconds a test's server waits at its close for requests still running (a socket.io
+connection a test left open) before cancelling them; aiohttp's own 60 s would idle."""
+
+LIVE_TIERS = frozenset({"browser", "integration"})
+"""Test folders whose tests run real media, browsers and server processes in real time."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Groups for pytest-xdist's `--dist loadgroup` (`make test` runs two workers): the live
+    tests (`LIVE_TIERS`) run one after another on one worker, as they would alone — their
+    media, timeouts and browsers are real time, and two at once on a small machine starve each
+    other — while the other worker takes the rest a module at a time (its module-scoped
+    fixtures made once)."""
+    for item in items:
+        tier = item.path.parent.name
+        group = "live" if tier in LIVE_TIERS else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 DATABASE_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 """The params of a fixture that runs its tests on each database (see `empty_database`)."""
 
@@ -118,7 +138,7 @@ async def world(database: Database) -> World:
 @pytest.fixture
 async def server(settings: Settings, database: Database) -> AsyncIterator[TestServer]:
     srv = TestServer(create_app(settings))
-    await srv.start_server()
+    await srv.start_server(shutdown_timeout=SHUTDOWN_GRACE)
     yield srv
     await srv.close()
 

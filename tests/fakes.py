@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from court.states import HearingState
+from court.votes import Choice
 from signaling.store import (
     AuthenticationError,
     ExhibitUrls,
     HearingRecord,
     Identity,
     IdentityCheck,
+    MotionRecord,
     ShownFile,
     TimelineEvent,
 )
@@ -33,6 +36,10 @@ class MemoryStore:
         self.shown: list[int] = []
         """The exhibits marked shown in court, in order."""
         self.checks: list[IdentityCheck] = []
+        self.presiding: list[int] = []
+        """Who presides, as each hand-over saved it."""
+        self.motions: dict[int, MotionRecord] = {}
+        """A creditors' meeting's motions (with the claim table) by id."""
 
     async def load(self, hearing_id: int) -> HearingRecord | None:
         return self.record_ if hearing_id == self.record_.id else None
@@ -48,11 +55,42 @@ class MemoryStore:
     async def save_state(self, hearing_id: int, state: HearingState, phase: str | None) -> None:
         self.saved.append((state, phase))
 
+    async def save_presiding(self, hearing_id: int, participant_id: int) -> None:
+        self.presiding.append(participant_id)
+
     async def record_identity_check(
         self, hearing_id: int, verifier: Identity, check: IdentityCheck
     ) -> int:
         self.checks.append(check)
         return len(self.checks)
+
+    async def load_motion(self, hearing_id: int, motion_id: int) -> MotionRecord | None:
+        return self.motions.get(motion_id) if hearing_id == self.record_.id else None
+
+    async def open_motion(self, motion: MotionRecord) -> bool:
+        if self.motions[motion.id].state != "draft":
+            return False
+        self.motions[motion.id] = replace(motion, state="open")
+        return True
+
+    async def cast_ballot(
+        self,
+        motion_id: int,
+        creditor_id: int,
+        cast_by_id: int,
+        choice: Choice,
+        opinion: str | None = None,
+    ) -> bool:
+        motion = self.motions[motion_id]
+        if creditor_id in motion.ballots:
+            return False
+        motion.ballots[creditor_id] = choice
+        if opinion is not None:
+            motion.opinions[creditor_id] = opinion
+        return True
+
+    async def close_motion(self, motion_id: int, result: dict[str, object]) -> None:
+        self.motions[motion_id] = replace(self.motions[motion_id], state="closed", result=result)
 
     async def shown_file(
         self, hearing_id: int, presenter: Identity, exhibit_id: int, file_id: int

@@ -21,6 +21,7 @@ from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import visible_case, visible_hearing
 from hearing_server.audit import audit
 from hearing_server.auth import Principal
+from hearing_server.bench_grants import granted_hearing_ids
 from hearing_server.db.models import Case, Courtroom, Hearing, HearingEvent, Participant, User
 
 
@@ -193,7 +194,11 @@ def _register_scheduling(api: Api) -> None:
         for user in bench:
             ctx.db.add(
                 Participant(
-                    hearing_id=hearing.id, role=user.role, name=user.display_name, user_id=user.id
+                    hearing_id=hearing.id,
+                    role=user.role,
+                    name=user.display_name,
+                    user_id=user.id,
+                    presiding=user.role is Role.JUDGE,  # the judge named presides
                 )
             )
         ctx.db.add(
@@ -217,7 +222,10 @@ def _register_hearings(api: Api) -> None:
         who = ctx.require(Action.VIEW_RECORDS)
         stmt = select(Hearing, Case).join(Case, Hearing.case_id == Case.id)
         if who.role is not Role.ADMIN:
-            stmt = stmt.where(Case.court_id == who.court_id)
+            # their court's, and those they sit on from another court by a grant
+            stmt = stmt.where(
+                or_(Case.court_id == who.court_id, Hearing.id.in_(granted_hearing_ids(who.id)))
+            )
         if query.date is not None:
             start, end = day_bounds(query.date, ctx)
             stmt = stmt.where(Hearing.scheduled_start >= start, Hearing.scheduled_start < end)

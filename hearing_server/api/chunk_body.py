@@ -11,8 +11,12 @@ from pathlib import Path
 from aiohttp import web
 
 from hearing_server.api.errors import ApiError
-from hearing_server.upload_folder import append, cut_back
+from hearing_server.api.routing import Ctx
+from hearing_server.keys import SETTINGS
+from hearing_server.upload_folder import append, cut_back, received
 
+OFFSET = "Upload-Offset"
+"""The header saying where a chunk starts, and, answered, the offset the server holds."""
 PIECE = 1 << 20
 """Bytes gathered in memory before they are written out."""
 
@@ -72,3 +76,21 @@ async def _flush(path: Path, pending: bytearray) -> None:
     if pending:
         await asyncio.to_thread(append, path, bytes(pending))
         pending.clear()
+
+
+async def append_chunk(ctx: Ctx, path: Path, size: int, start: int) -> int:
+    """Take the request's body as the bytes from ``start`` of a file of ``size`` bytes waiting
+    at ``path``; the new offset. From another offset than the one held: 409 ``wrong_offset``;
+    past ``size``: 413 (chunk_body.py)."""
+    offset = await asyncio.to_thread(received, path)
+    if start != offset:
+        raise ApiError(
+            409,
+            "wrong_offset",
+            f"the upload holds {offset} bytes: send the chunk that starts there",
+            [{"offset": offset}],
+            headers={OFFSET: str(offset)},
+        )
+    await ctx.db.commit()  # nothing of the database is held while the body arrives
+    settings = ctx.request.app[SETTINGS]
+    return await receive_chunk(ctx.request, path, offset, size - offset, settings.http_body_seconds)

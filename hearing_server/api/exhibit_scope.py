@@ -18,7 +18,7 @@ from court.states import PLANNED, HearingState
 from hearing_server.admission_events import admitted_now
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.routing import Ctx
-from hearing_server.api.scope import sees_court
+from hearing_server.api.scope import sees_court, sits_on_case_by_grant
 from hearing_server.auth import Principal, PrincipalKind
 from hearing_server.db.models import (
     Case,
@@ -69,7 +69,7 @@ async def case_standing(ctx: Ctx, case_id: int) -> Standing:
             "it is shared by the centre's detainees",
         )
     if who.kind is PrincipalKind.USER:
-        if not sees_court(who, case.court_id):
+        if not sees_court(who, case.court_id) and not await sits_on_case_by_grant(ctx, who, case):
             raise not_found(f"case {case_id}")
         return Standing(who, case, side_of(who.role, None), None, None)
     participant = await ctx.db.get(Participant, who.id)

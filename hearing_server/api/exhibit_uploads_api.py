@@ -14,11 +14,10 @@ import asyncio
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete, select
 
 from court.permissions import Action
 from evidence import Exceeded, Unit
-from hearing_server.api.chunk_body import receive_chunk
+from hearing_server.api.chunk_body import OFFSET, append_chunk
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.exhibit_intake import finish_upload, limit_details
 from hearing_server.api.exhibit_scope import exhibit_standing
@@ -29,11 +28,11 @@ from hearing_server.audit import audit
 from hearing_server.auth import Principal, PrincipalKind
 from hearing_server.db.models import Exhibit, ExhibitFile, ExhibitUpload, utcnow
 from hearing_server.keys import SETTINGS, UPLOADS_BUSY
-from hearing_server.upload_folder import discard, part_path, received, sweep
+from hearing_server.upload_expiry import drop_expired
+from hearing_server.upload_folder import discard, part_path, received
 
 CHUNK_SIZE = 4 << 20
 """What a client is told to send at a time: small enough to resend on a poor line."""
-OFFSET = "Upload-Offset"
 
 
 class Notarisation(BaseModel):
@@ -101,7 +100,9 @@ def register(api: Api) -> None:
                 "file may hold",
                 limit_details(Exceeded(settings.exhibit_max_bytes, Unit.BYTES, body.size)),
             )
-        await _drop_expired(ctx)
+        await drop_expired(
+            ctx.db, ExhibitUpload, settings.uploads_dir, settings.upload_expiry_hours
+        )
         upload = ExhibitUpload(
             exhibit_id=exhibit.id,
             participant_id=who.id if who.kind is PrincipalKind.PARTICIPANT else None,
@@ -145,7 +146,7 @@ def register(api: Api) -> None:
             (Header(OFFSET, "Where this chunk starts: the upload's offset."),),
         ),
         response=UploadOut,
-        errors=(422, 503),
+        errors=(413, 422, 503),
     )
     async def send_chunk(ctx: Ctx, headers: dict[str, int]) -> UploadOut:
         upload = await _own_upload(ctx)
@@ -169,20 +170,7 @@ async def _take_chunk(
 ) -> UploadOut:
     settings = ctx.request.app[SETTINGS]
     path = part_path(settings.uploads_dir, upload.id)
-    offset = await asyncio.to_thread(received, path)
-    if start != offset:
-        raise ApiError(
-            409,
-            "wrong_offset",
-            f"the upload holds {offset} bytes: send the chunk that starts there",
-            [{"offset": offset}],
-            headers={OFFSET: str(offset)},
-        )
-    # nothing of the database is held while the body arrives, which may take minutes
-    await ctx.db.commit()
-    room = upload.size_bytes - offset
-    idle = settings.http_body_seconds
-    offset = await receive_chunk(ctx.request, path, offset, room, idle)
+    offset = await append_chunk(ctx, path, upload.size_bytes, start)
     if offset < upload.size_bytes:
         return _upload_out(upload, offset, None)
     row = await finish_upload(ctx, upload, exhibit, who)
@@ -228,20 +216,6 @@ async def _upload_state(ctx: Ctx, upload: ExhibitUpload) -> UploadOut:
         return _upload_out(upload, upload.size_bytes, row)
     path = part_path(ctx.request.app[SETTINGS].uploads_dir, upload.id)
     return _upload_out(upload, await asyncio.to_thread(received, path), None)
-
-
-async def _drop_expired(ctx: Ctx) -> None:
-    """Uploads past their time go with their bytes (looked for whenever one starts)."""
-    settings = ctx.request.app[SETTINGS]
-    expired = list(
-        await ctx.db.scalars(select(ExhibitUpload.id).where(ExhibitUpload.expires_at <= utcnow()))
-    )
-    if expired:
-        await ctx.db.execute(delete(ExhibitUpload).where(ExhibitUpload.id.in_(expired)))
-    folder = settings.uploads_dir
-    for upload_id in expired:
-        await asyncio.to_thread(discard, part_path(folder, upload_id))
-    await asyncio.to_thread(sweep, folder, settings.upload_expiry_hours * 3600)
 
 
 def _upload_out(upload: ExhibitUpload, offset: int, row: ExhibitFile | None) -> UploadOut:

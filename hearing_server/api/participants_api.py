@@ -56,6 +56,11 @@ class ParticipantIn(BaseModel):
     valid_hours: float | None = Field(
         default=None, gt=0, le=24 * 365, description="Invitation lifetime."
     )
+    presiding: bool = Field(
+        default=False,
+        description="For a judge, before the hearing opens: they preside (审判长) instead of "
+        "the judge who did.",
+    )
 
 
 class InvitationIn(BaseModel):
@@ -74,6 +79,8 @@ class ParticipantOut(BaseModel):
     invitation_status: InvitationStatus
     invitation_expires_at: datetime | None
     identity_verified_at: datetime | None
+    presiding: bool
+    """The judge who presides (审判长); the hearing's first judge unless another was named."""
     consent: ConsentView | None
     """Their answer on taking part online (court/consent.py); none for roles not asked."""
 
@@ -116,6 +123,7 @@ def participant_out(p: Participant, consent: ConsentAnswer | None = None) -> Par
         invitation_status=invitation_status(p, utcnow()),
         invitation_expires_at=p.invitation_expires_at,
         identity_verified_at=p.identity_verified_at,
+        presiding=p.presiding,
         consent=consent_view(p.role, consent),
     )
 
@@ -153,7 +161,9 @@ def _register_participants(api: Api) -> None:
             represents_id=body.represents_id,
             user_id=body.user_id,
             detention_centre_id=body.detention_centre_id,
+            presiding=body.presiding,
         )
+        await _settle_presiding(ctx, hearing, participant)
         invitation = (
             new_invitation(ctx, participant, body.valid_hours)
             if needs_invitation(body.role)
@@ -305,6 +315,25 @@ async def _managed_participant(ctx: Ctx) -> tuple[Participant, Principal]:
     return participant, who
 
 
+async def _settle_presiding(ctx: Ctx, hearing: Hearing, judge: Participant) -> None:
+    """One judge presides: a judge added as presiding takes it from the one who did; the
+    first judge of a hearing that has none presides."""
+    if judge.role is not Role.JUDGE:
+        return
+    presiding = list(
+        await ctx.db.scalars(
+            select(Participant).where(
+                Participant.hearing_id == hearing.id, Participant.presiding.is_(True)
+            )
+        )
+    )
+    if judge.presiding:
+        for other in presiding:
+            other.presiding = False
+    elif not presiding:
+        judge.presiding = True
+
+
 async def _check_participant(ctx: Ctx, hearing: Hearing, body: ParticipantIn) -> None:
     """Refuse a participant the hearing's kind, publicity or the records do not allow."""
     rules = RULES[HearingKind(hearing.kind)]
@@ -322,9 +351,25 @@ async def _check_participant(ctx: Ctx, hearing: Hearing, body: ParticipantIn) ->
         user = await ctx.db.get(User, body.user_id)
         if user is None or user.role is not body.role:
             raise ApiError(422, "invalid_request", f"user {body.user_id} is not a {body.role}")
+        case = await ctx.db.get(Case, hearing.case_id)
+        if case is None or user.court_id != case.court_id:
+            raise ApiError(
+                422,
+                "invalid_request",
+                f"user {body.user_id} is of another court: a judge of another court sits on "
+                "the panel through a grant (POST /hearings/{id}/bench-grants)",
+            )
     elif body.user_id is not None:
         raise ApiError(
             422, "invalid_request", "only judges and clerks are linked to staff accounts"
+        )
+    if body.presiding and body.role is not Role.JUDGE:
+        raise ApiError(422, "invalid_request", "only a judge presides")
+    if body.presiding and hearing.state is not HearingState.SCHEDULED:
+        raise ApiError(
+            409,
+            "hearing_live",
+            "the hearing has opened: the presiding judge hands it over in the hearing",
         )
     if body.role is Role.DETAINEE:
         if (

@@ -1,7 +1,8 @@
 """Who retrieves which recording (docs/architecture.md#roles-and-permissions): a judge the
 recordings of their own cases (the case's judge, or a judge sitting in the hearing); a clerk
 every recording of their court; a party, agent, counsel, prosecutor, creditor or interpreter
-only a recording of their own hearing the court granted them; witnesses, observers,
+only a recording of their own hearing the court granted them, never a deliberation's (the
+court's sealed internal record: court/kinds.py ``internal``); witnesses, observers,
 administrators and detention-centre terminals none.
 """
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 
+from court.kinds import RULES
 from court.permissions import Action
 from court.roles import Role
 from hearing_server.api.errors import ApiError, not_found
@@ -39,6 +41,7 @@ def retrievable(who: Principal) -> Select[Recording, Hearing, Case]:
     if who.kind is PrincipalKind.PARTICIPANT:
         return stmt.where(
             Recording.hearing_id == who.hearing_id,
+            Hearing.kind.not_in(INTERNAL_KINDS),
             Recording.id.in_(
                 select(RecordingGrant.recording_id).where(RecordingGrant.participant_id == who.id)
             ),
@@ -72,6 +75,8 @@ async def retrieve(ctx: Ctx) -> Access:
     if who.kind is PrincipalKind.PARTICIPANT:
         if who.hearing_id != hearing.id:
             raise not_found(f"recording {recording_id}")
+        if hearing.kind in INTERNAL_KINDS:  # never granted; a grant row is no way in either
+            raise ApiError(403, "internal_record", "this recording is the court's internal record")
         granted = await ctx.db.scalar(
             select(RecordingGrant.id).where(
                 RecordingGrant.recording_id == recording.id,
@@ -92,6 +97,9 @@ async def retrieve(ctx: Ctx) -> Access:
             raise not_found(f"recording {recording_id}")
         raise ApiError(403, "forbidden", "judges retrieve the recordings of their own cases only")
     return Access(who, recording, hearing, case)
+
+
+INTERNAL_KINDS = frozenset(kind for kind, rules in RULES.items() if rules.internal)
 
 
 def _judge_sits(user_id: int) -> Select[int]:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from court.roles import Role
+from court.staggered_record import STAGGERED_KINDS
 from hearing_server.api.outputs import GrantOut, RecordingOut, grant_out, recording_out
 from hearing_server.api.recording_access import retrieve
 from hearing_server.api.routing import Api, Ctx
@@ -27,40 +28,41 @@ from hearing_server.db.models import (
 )
 from hearing_server.keys import SETTINGS
 from hearing_server.records.archive import archive_chapters, read_manifest, recording_storage
-from hearing_server.records.shown import shown_exhibits
-from recording.render import RenderSettings
+from hearing_server.records.shown import ARCHIVE_TIME, recorded_span, shown_exhibits
 from recording.storage import Storage
 
-ARCHIVE_TIME = (RenderSettings().recess_card_seconds, RenderSettings().fps)
-"""How the server renders archives (`hearing_server.records.service`): where a moment of the
-hearing is in the video depends on the recess card's length."""
-
-TIMELINE_KINDS = frozenset(
-    {
-        "scheduled",
-        "state",
-        "phase",
-        "recording",
-        "recording_interrupted",
-        "joined",
-        "reconnected",
-        "dropped",
-        "left",
-        "left_without_leave",
-        "online_consent",
-        "admitted",
-        "sent_back",
-        "removed",
-        "identity_verified",
-        "muted",
-        "unmuted",
-        "muted_all",
-        "share_started",
-        "share_stopped",
-        "exhibit_presented",
-        "presentation_stopped",
-    }
-)
+TIMELINE_KINDS = (
+    frozenset(
+        {
+            "scheduled",
+            "state",
+            "phase",
+            "recording",
+            "recording_interrupted",
+            "joined",
+            "reconnected",
+            "dropped",
+            "left",
+            "left_without_leave",
+            "online_consent",
+            "admitted",
+            "sent_back",
+            "removed",
+            "identity_verified",
+            "muted",
+            "unmuted",
+            "muted_all",
+            "share_started",
+            "share_stopped",
+            "exhibit_presented",
+            "presentation_stopped",
+            "vote_opened",
+            "ballot_cast",
+            "vote_closed",
+        }
+    )
+    | STAGGERED_KINDS
+)  # a staggered hearing's proceedings; a reminder shows notice was given
 """Hearing events shown with a recording. Messages, raised hands and private consultations
 stay out: they are not part of the public record of the proceedings."""
 
@@ -112,8 +114,14 @@ class ArchiveOut(BaseModel):
     sha256: str | None
 
 
+class TranscriptFileOut(BaseModel):
+    url: str = Field(description="The PDF; add `?download=true` to save it.")
+    bytes: int | None
+    sha256: str | None
+
+
 class FileOut(BaseModel):
-    kind: Literal["segment", "archive", "manifest"]
+    kind: Literal["segment", "archive", "transcript", "manifest"]
     path: str = Field(description="Key in the recordings storage.")
     sha256: str | None
     bytes: int | None
@@ -130,6 +138,9 @@ class FileOut(BaseModel):
 class RecordingDetail(RecordingOut):
     seal: SealOut
     archive: ArchiveOut | None
+    transcript: TranscriptFileOut | None = Field(
+        description="The confirmed transcript's PDF sealed with the recording; null until it is."
+    )
     chapters: list[ChapterOut]
     chapters_source: Literal["archive", "timeline"] = Field(
         description="archive: the chapters of the video, in its own time (recesses cut out); "
@@ -191,6 +202,7 @@ def register(api: Api) -> None:
                 verification_code=_text(manifest.get("verification_code")),
             ),
             archive=archive,
+            transcript=await _transcript_out(storage, recording),
             chapters=(
                 [
                     ChapterOut(title=c.title, start_seconds=c.start, end_seconds=c.end)
@@ -222,6 +234,20 @@ async def _archive_out(storage: Storage, recording: Recording) -> ArchiveOut | N
     )
 
 
+async def _transcript_out(storage: Storage, recording: Recording) -> TranscriptFileOut | None:
+    if recording.transcript_path is None:
+        return None
+    try:
+        size: int | None = await asyncio.to_thread(storage.size, recording.transcript_path)
+    except (OSError, ValueError):
+        size = None
+    return TranscriptFileOut(
+        url=f"/api/v1/recordings/{recording.id}/transcript.pdf",
+        bytes=size,
+        sha256=recording.transcript_sha256,
+    )
+
+
 def _timeline_entry(event: HearingEvent, names: dict[int, str]) -> TimelineEntry:
     concerned = (event.data or {}).get("participant_id")
     participant_id = concerned if isinstance(concerned, int) else None
@@ -239,10 +265,10 @@ def _timeline_entry(event: HearingEvent, names: dict[int, str]) -> TimelineEntry
 def _exhibits_shown(
     recording: Recording, events: list[HearingEvent], archived: bool
 ) -> list[ShownExhibitOut]:
-    if recording.started_at is None:
+    span = recorded_span(recording, events)
+    if span is None:
         return []
-    end = recording.ended_at or max((e.at for e in events), default=recording.started_at)
-    found = shown_exhibits(events, recording.started_at, end, ARCHIVE_TIME if archived else None)
+    found = shown_exhibits(events, *span, ARCHIVE_TIME if archived else None)
     return [
         ShownExhibitOut(
             exhibit_id=e.exhibit_id,
@@ -258,10 +284,10 @@ def _exhibits_shown(
 def _phase_chapters(recording: Recording, events: list[HearingEvent]) -> list[ChapterOut]:
     """Before the archive is made: one chapter per procedure phase, in seconds from the start
     of the recording (recesses included)."""
-    if recording.started_at is None:
+    span = recorded_span(recording, events)
+    if span is None:
         return []
-    start = recording.started_at
-    end = recording.ended_at or max((e.at for e in events), default=start)
+    start, end = span
     phases = [(e.at, e.to_value) for e in events if e.kind == "phase" and e.to_value]
     chapters: list[ChapterOut] = []
     for index, (at, title) in enumerate(phases):
@@ -308,6 +334,15 @@ async def _files(ctx: Ctx, recording: Recording, names: dict[int, str]) -> list[
                 kind="archive",
                 path=recording.archive_path,
                 sha256=recording.archive_sha256,
+                bytes=None,
+            )
+        )
+    if recording.transcript_path is not None:
+        files.append(
+            FileOut(
+                kind="transcript",
+                path=recording.transcript_path,
+                sha256=recording.transcript_sha256,
                 bytes=None,
             )
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from court.kinds import RULES
 from court.permissions import Action, check
 from court.roles import BENCH, Role
 from hearing_server.api.errors import ApiError, not_found
@@ -116,6 +117,13 @@ def register(api: Api) -> None:
 
 async def _grantee(ctx: Ctx, access: Access, participant_id: int) -> Participant:
     """The participant to be granted: one of the recording's hearing whom a grant can serve."""
+    if RULES[access.hearing.kind].internal:
+        raise ApiError(
+            409,
+            "internal_record",
+            f"a {access.hearing.kind}'s recording is the court's sealed internal record: "
+            "it is never granted",
+        )
     participant = await ctx.db.get(Participant, participant_id)
     if participant is None or participant.hearing_id != access.hearing.id:
         raise ApiError(

@@ -20,6 +20,7 @@ from hearing_server.records.archive import (
     server_public_key,
     verify_stored,
 )
+from hearing_server.records.transcript_seal import transcript_check
 
 
 class ProblemOut(BaseModel):
@@ -71,7 +72,12 @@ def register(api: Api) -> None:
             else None
         )
         report = await asyncio.to_thread(
-            verify_stored, recording_storage(settings), recording.manifest_path, key, archive
+            verify_stored,
+            recording_storage(settings),
+            recording.manifest_path,
+            key,
+            archive,
+            transcript_check(recording),
         )
         audit(
             ctx.db,

@@ -101,6 +101,8 @@ class Endpoint:
     signed_links: bool = False
     raw_body: RawBody | None = None
     etag: bool = False
+    body_limit: int | None = None
+    also: tuple[int, ...] = ()
 
 
 class Api:
@@ -129,6 +131,8 @@ class Api:
         signed_links: bool = False,
         raw_body: RawBody | None = None,
         etag: bool = False,
+        body_limit: int | None = None,
+        also: tuple[int, ...] = (),
     ) -> Callable[[Handler], Handler]:
         """Register ``handler(ctx, [body=...], [query=...], [headers=...])`` for ``method path``.
 
@@ -141,6 +145,10 @@ class Api:
         ``raw_body`` instead of ``body``: the handler reads the bytes itself (see RawBody).
         ``etag``: a GET whose answer carries an ETag, and is 304 when ``If-None-Match`` names
         it (a screen polling it pays little while nothing changed; see conditional.py).
+        ``body_limit``: the bytes this endpoint's JSON body may have, instead of the server's
+        ``max_request_bytes`` (a signature's picture, base64 in the JSON, is larger).
+        ``also``: further success statuses without a body, which the handler answers with a
+        ``web.Response`` of its own (a chunk of an upload: 204 with the offset reached).
         """
 
         def register(handler: Handler) -> Handler:
@@ -162,6 +170,8 @@ class Api:
             endpoint.signed_links = signed_links
             endpoint.raw_body = raw_body
             endpoint.etag = etag
+            endpoint.body_limit = body_limit
+            endpoint.also = also
             self.endpoints.append(endpoint)
             return handler
 
@@ -255,6 +265,8 @@ def _operation(
         responses.update(_binary_responses(e.status, e.binary))
     else:
         responses[str(e.status)] = {"description": "success"}
+    for status in e.also:
+        responses[str(status)] = {"description": "success, without a body"}
     for status in e.errors:
         responses[str(status)] = {"description": "error", "content": error_ref}
     if e.etag:
@@ -350,16 +362,27 @@ def _path_ids(request: web.Request) -> dict[str, int]:
     return ids
 
 
-async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
+async def _read_body(
+    request: web.Request, model: type[BaseModel], size_limit: int | None = None
+) -> BaseModel:
     if request.content_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "send the request body as application/json")
     limit = request.app[SETTINGS].http_body_seconds
+    reading = request if size_limit is None else request.clone(client_max_size=size_limit)
     try:
         async with asyncio.timeout(limit):
-            raw = await request.read()
+            raw = await reading.read()
     except TimeoutError as exc:
         raise ApiError(
             408, "request_timeout", f"the request body did not arrive within {limit:g} s"
+        ) from exc
+    except web.HTTPRequestEntityTooLarge as exc:
+        if size_limit is None:
+            raise
+        raise ApiError(
+            413,
+            "payload_too_large",
+            f"the request body is larger than the {size_limit} bytes accepted",
         ) from exc
     nul = ApiError(400, "nul_character", "text in the request must not contain NUL characters")
     if b"\x00" in raw:
@@ -439,7 +462,7 @@ def _wrap(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamRes
         if endpoint.query is not None:
             kwargs["query"] = _read_query(request, endpoint.query)
         if endpoint.body is not None:
-            kwargs["body"] = await _read_body(request, endpoint.body)
+            kwargs["body"] = await _read_body(request, endpoint.body, endpoint.body_limit)
         if endpoint.raw_body is not None:
             kwargs["headers"] = raw_headers(request, endpoint.raw_body)
         async with request.app[DATABASE].session() as db:

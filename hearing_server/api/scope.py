@@ -8,11 +8,13 @@ from typing import TypeVar
 
 from sqlalchemy import select
 
+from court.bench import GRANTED_WRITES
 from court.permissions import Action
 from court.roles import Role
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.routing import Ctx
 from hearing_server.auth import Principal, PrincipalKind
+from hearing_server.bench_grants import holds_grant, holds_grant_in_case
 from hearing_server.db.models import Base, Case, Hearing, Participant
 
 Row = TypeVar("Row", bound=Base)
@@ -41,8 +43,10 @@ async def visible_case(ctx: Ctx, case_id: int) -> Case:
     return case
 
 
-async def visible_hearing(ctx: Ctx, hearing_id: int) -> Hearing:
-    """The hearing if the caller may see it: 404 if it is not there, 403 if it is not theirs."""
+async def visible_hearing(ctx: Ctx, hearing_id: int, action: Action | None = None) -> Hearing:
+    """The hearing if the caller may see it: 404 if it is not there, 403 if it is not theirs.
+    A judge of another court sitting on it by a grant reads it, and takes ``action`` if it is
+    one of ``court.bench.GRANTED_WRITES`` (403 for any other change)."""
     principal = ctx.user
     hearing = await ctx.db.get(Hearing, hearing_id)
     if hearing is None:
@@ -64,9 +68,40 @@ async def visible_hearing(ctx: Ctx, hearing_id: int) -> Hearing:
             )
     else:
         case = await ctx.db.get(Case, hearing.case_id)
-        if case is None or not sees_court(principal, case.court_id):
+        if case is None:
             raise not_found(f"hearing {hearing_id}")
+        if not sees_court(principal, case.court_id):
+            granted = principal.role is Role.JUDGE and await holds_grant(
+                ctx.db, hearing.id, principal.id
+            )
+            if not granted:
+                raise not_found(f"hearing {hearing_id}")
+            if action not in GRANTED_WRITES:
+                only_reads(ctx)
     return hearing
+
+
+async def sits_on_case_by_grant(ctx: Ctx, principal: Principal, case: Case) -> bool:
+    """A judge of another court who sits on a hearing of this case by a grant in force (they
+    read its exhibits; ``only_reads``)."""
+    if principal.role is not Role.JUDGE or principal.kind is not PrincipalKind.USER:
+        return False
+    if not await holds_grant_in_case(ctx.db, case.id, principal.id):
+        return False
+    only_reads(ctx)
+    return True
+
+
+def only_reads(ctx: Ctx) -> None:
+    """A judge of another court on the panel reads the hearing's records; the hearing's own
+    court changes them (403 for anything but a read)."""
+    if ctx.request.method not in ("GET", "HEAD"):
+        raise ApiError(
+            403,
+            "other_court",
+            "you sit on this hearing's panel from another court: you read its records, and "
+            "its own court manages them",
+        )
 
 
 async def hearing_for_action(
@@ -74,5 +109,5 @@ async def hearing_for_action(
 ) -> tuple[Hearing, Principal]:
     """The hearing, if the caller may see it (404/403 as for ``visible_hearing``), and the
     caller, if their role may take ``action`` in the hearing's present state (else 403)."""
-    hearing = await visible_hearing(ctx, hearing_id)
+    hearing = await visible_hearing(ctx, hearing_id, action)
     return hearing, ctx.require(action, hearing.state)

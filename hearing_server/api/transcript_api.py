@@ -24,6 +24,7 @@ from court.permissions import Action
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import hearing_for_action
+from hearing_server.api.transcript_confirmation import RECORD, lock_record, refuse_closed
 from hearing_server.api.transcript_models import (
     DraftIn,
     EntryIn,
@@ -38,14 +39,10 @@ from hearing_server.audit import audit
 from hearing_server.auth import Principal, PrincipalKind
 from hearing_server.db.models import Hearing, Participant, utcnow
 from hearing_server.db.transcript_rows import EntryState, TranscriptEntry, TranscriptRevision
-from hearing_server.keyed_locks import KeyedLocks
 from hearing_server.keys import SETTINGS
 
 AHEAD = timedelta(minutes=5)
 """How far past the server's clock an entry's moment may lie (clocks differ a little)."""
-
-NUMBERING = KeyedLocks()
-"""Per hearing: one commit at a time takes the next number."""
 
 
 def register(api: Api) -> None:
@@ -135,10 +132,8 @@ def register(api: Api) -> None:
             raise ApiError(409, "key_taken", "another writer's draft has this key")
         # numbered one commit at a time per hearing: in this process by a lock held until the
         # transaction ends, across processes (PostgreSQL) by locking the hearing's row
-        async with NUMBERING.hold(str(hearing.id)):
-            await ctx.db.execute(
-                select(Hearing.id).where(Hearing.id == hearing.id).with_for_update()
-            )
+        async with RECORD.hold(str(hearing.id)):
+            await lock_record(ctx.db, hearing.id)
             last = await ctx.db.scalar(
                 select(func.max(TranscriptEntry.seq)).where(
                     TranscriptEntry.hearing_id == hearing.id
@@ -175,6 +170,7 @@ def register(api: Api) -> None:
     )
     async def correct_entry(ctx: Ctx, body: EntryPatch) -> EntryOut:
         entry, hearing = await _committed(ctx, Action.WRITE_TRANSCRIPT)
+        await refuse_closed(ctx.db, hearing.id)
         who = ctx.user
         speaker_id = body.speaker_id if "speaker_id" in body.model_fields_set else entry.speaker_id
         at = entry.at if body.at is None else body.at
@@ -193,20 +189,24 @@ def register(api: Api) -> None:
             )
         if (speaker_id, body.text, at) == (entry.speaker_id, entry.text, entry.at):
             return entry_out(entry, names)  # nothing to correct (e.g. sent twice)
-        previous = entry.version
-        entry.speaker_id, entry.text, entry.at = speaker_id, body.text, at
-        entry.version, entry.author_id, entry.updated_at = previous + 1, who.id, utcnow()
-        _keep_version(ctx, entry)
-        audit(
-            ctx.db,
-            who.label,
-            "correct_transcript_entry",
-            "transcript_entry",
-            entry.id,
-            ctx.client_ip,
-            {"hearing_id": hearing.id, "seq": entry.seq, "from": previous, "to": entry.version},
-        )
-        await _flush(ctx, commit=True)
+        # the record's lock: a correction changes what signatures confirm, so it is not made
+        # while a signature or the closing reads the record
+        async with RECORD.hold(str(hearing.id)):
+            await lock_record(ctx.db, hearing.id)
+            previous = entry.version
+            entry.speaker_id, entry.text, entry.at = speaker_id, body.text, at
+            entry.version, entry.author_id, entry.updated_at = previous + 1, who.id, utcnow()
+            _keep_version(ctx, entry)
+            audit(
+                ctx.db,
+                who.label,
+                "correct_transcript_entry",
+                "transcript_entry",
+                entry.id,
+                ctx.client_ip,
+                {"hearing_id": hearing.id, "seq": entry.seq, "from": previous, "to": entry.version},
+            )
+            await _flush(ctx, commit=True)
         return entry_out(entry, await _names(ctx, hearing))
 
     @api.route(
@@ -244,6 +244,7 @@ async def _writer(ctx: Ctx) -> tuple[Hearing, Principal]:
     hearing, who = await hearing_for_action(ctx, ctx.ids["hearing_id"], Action.WRITE_TRANSCRIPT)
     if who.kind is not PrincipalKind.USER:  # the bench are staff accounts: never so
         raise ApiError(403, "forbidden", "the transcript is written by the bench")
+    await refuse_closed(ctx.db, hearing.id)
     return hearing, who
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -196,6 +197,8 @@ class Participant(Base):
     invitation_revoked_at: Mapped[datetime | None]
     identity_verified_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     identity_verified_at: Mapped[datetime | None]
+    presiding: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """The judge who presides (court/bench.py: the first judge when none is marked)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     hearing: Mapped[Hearing] = relationship(back_populates="participants")
@@ -253,6 +256,9 @@ class Recording(Base):
     render_state: Mapped[str | None] = mapped_column(String(16))
     """None before the first render; rendering, done, or failed (given up after the last
     allowed attempt)."""
+    transcript_path: Mapped[str | None] = mapped_column(Text)
+    """The transcript's PDF once sealed into the manifest (hearing_server/records/transcript_seal.py)."""
+    transcript_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class Track(Base):
@@ -471,6 +477,11 @@ class IdentityCheckRow(Base):
     no_still: Mapped[str | None] = mapped_column(Text)
 
 
-# The transcript's tables have their own module; importing it here puts them in Base.metadata
-# for all that read the schema from this one (the migrations, their check).
+# The transcript's tables and the bench grants have their own modules; importing them here puts
+# them in Base.metadata for all that read the schema from this one (the migrations, their check).
+from hearing_server.db import bench_rows as _bench_rows  # noqa: E402, F401
+from hearing_server.db import reminder_rows as _reminder_rows  # noqa: E402, F401
+from hearing_server.db import signing_rows as _signing_rows  # noqa: E402, F401
+from hearing_server.db import staggered_rows as _staggered_rows  # noqa: E402, F401
 from hearing_server.db import transcript_rows as _transcript_rows  # noqa: E402, F401
+from hearing_server.db import vote_rows as _vote_rows  # noqa: E402, F401

@@ -76,9 +76,12 @@ def read_manifest(storage: Storage, key: str) -> dict[str, Any] | None:
 
 @dataclass(frozen=True)
 class ArchiveCheck:
+    """A file the database says was made for the record after its seal (the archive video,
+    the transcript's PDF)."""
+
     key: str
     sha256: str
-    """As recorded in the database when the archive was made."""
+    """As recorded in the database when the file was made."""
 
 
 def verify_stored(
@@ -86,10 +89,12 @@ def verify_stored(
     manifest_key: str,
     public_key: Ed25519PublicKey | None,
     archive: ArchiveCheck | None = None,
+    transcript: ArchiveCheck | None = None,
 ) -> Report:
     """``recording.verify`` on a manifest kept in ``storage``, plus the archive video against
     its recorded hash when the manifest does not list it (a record sealed before archives
-    were appended to the manifest)."""
+    were appended to the manifest), and the transcript's PDF the database says was sealed,
+    which the manifest must list."""
     with tempfile.TemporaryDirectory(prefix="manifest-") as folder:
         local = Path(folder) / "manifest.json"
         try:
@@ -110,6 +115,14 @@ def verify_stored(
             report.problems.append(
                 Problem("file_changed", archive.key, "archive video differs from its hash")
             )
+    if transcript is not None and transcript.key not in listed:
+        report.problems.append(
+            Problem(
+                "transcript_unsealed",
+                f"{transcript.key} (transcript)",
+                "the transcript PDF sealed for this recording is not in its manifest",
+            )
+        )
     return report
 
 

@@ -8,7 +8,7 @@ Blocking (signing, file copies): the recording service runs these in a thread.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -50,13 +50,15 @@ def build_manifest(
     closed_at: datetime,
     exhibits: Sequence[tuple[Exhibit, ExhibitFile]] = (),
     checks: Sequence[IdentityCheckRow] = (),
+    after_segments: Callable[[ManifestBuilder], None] | None = None,
 ) -> ManifestBuilder:
     """The hearing's timeline events and segment files, in the order they happened; then the
-    case's exhibit files as they stood at close (`exhibits`, see `_add_exhibit_file`); then the
+    case's exhibit files as they stood at close (`exhibits`, see `add_exhibit_file`); then the
     stills of the identity checks (`checks`, see `_add_identity_still`); then, if
     recording failed, that the record is interrupted (it holds what was recorded before the
     failure); last the promise of the archive video `archive_key` (appended with its hash
-    once rendered)."""
+    once rendered). ``after_segments`` adds entries between the segments and the exhibits (a
+    hearing turned live from staggered: its stages' part, `staggered_part.py`)."""
     builder = ManifestBuilder(name)
     entries: list[tuple[datetime, HearingEvent | tuple[Segment, Track]]] = [
         (e.at, e) for e in events
@@ -64,11 +66,13 @@ def build_manifest(
     entries += [(s.ended_at or s.started_at, (s, t)) for s, t in segments]
     for _, item in sorted(entries, key=lambda entry: entry[0]):
         if isinstance(item, HearingEvent):
-            builder.add_event(item.kind, item.at, **_event_details(item))
+            builder.add_event(item.kind, item.at, **event_details(item))
         else:
             _add_segment_file(builder, *item)
+    if after_segments is not None:
+        after_segments(builder)
     for exhibit, file in exhibits:
-        _add_exhibit_file(builder, exhibit, file, closed_at)
+        add_exhibit_file(builder, exhibit, file, closed_at)
     for check in checks:
         if check.still_sha256 is not None:
             _add_identity_still(builder, check)
@@ -129,7 +133,7 @@ def seal_archive(
     return digest
 
 
-def _event_details(event: HearingEvent) -> dict[str, Any]:
+def event_details(event: HearingEvent) -> dict[str, Any]:
     details = {
         "actor": event.actor,
         "from": event.from_value,
@@ -153,7 +157,7 @@ def _add_segment_file(builder: ManifestBuilder, segment: Segment, track: Track) 
     )
 
 
-def _add_exhibit_file(
+def add_exhibit_file(
     builder: ManifestBuilder, exhibit: Exhibit, file: ExhibitFile, closed_at: datetime
 ) -> None:
     """One file of one of the case's exhibits, by its storage key and hash, with the exhibit's

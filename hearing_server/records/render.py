@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from court.kinds import PHASE_LABELS
+from court.kinds import PHASE_LABELS, HearingKind
 from court.presence import Presence
 from court.roles import ROLE_LABELS
 from evidence import Limits
@@ -30,6 +31,7 @@ from hearing_server.db.models import (
     Track,
     utcnow,
 )
+from hearing_server.db.staggered_rows import StaggeredStart
 from hearing_server.records.features import (
     ExhibitSource,
     Featured,
@@ -38,8 +40,10 @@ from hearing_server.records.features import (
 )
 from hearing_server.records.files import storage_key
 from hearing_server.records.manifest import ARCHIVE, seal_archive
+from hearing_server.records.manifest_lock import manifest_held
 from hearing_server.records.presentations import presentations, shares
 from hearing_server.records.rows import add_event
+from hearing_server.records.statement_archive import render_archive, videos
 from recording.render import (
     INTERRUPTED,
     Interval,
@@ -61,6 +65,8 @@ log = logging.getLogger(__name__)
 _PRESENCES = frozenset(Presence)
 """Event values that say where a participant is (the archive's tiles show it)."""
 
+NOTHING = "none"
+"""The render_state of a record with no video to render (a staggered hearing's of text only)."""
 MAX_RENDER_ATTEMPTS = 3
 """Renders of one archive started (at close, then at each start-up) before it is given up."""
 
@@ -89,17 +95,22 @@ class Renderer:
         self.limits = limits
         self._alert = alert
         self._jobs: set[RenderJob] = set()
+        self._cancels: set[threading.Event] = set()
+        """Of the staggered hearings' renders running."""
 
     async def unrendered(self) -> list[int]:
         """Sealed recordings whose archive a stopped server did not finish (and has not given
-        up)."""
+        up). A staggered hearing's without a video has nothing to render (`NOTHING`)."""
         async with self.database.session() as db:
             return list(
                 await db.scalars(
                     select(Recording.id).where(
                         Recording.manifest_path.is_not(None),
                         Recording.archive_path.is_(None),
-                        or_(Recording.render_state.is_(None), Recording.render_state != "failed"),
+                        or_(
+                            Recording.render_state.is_(None),
+                            Recording.render_state.not_in(("failed", NOTHING)),
+                        ),
                     )
                 )
             )
@@ -109,6 +120,8 @@ class Renderer:
         when run again)."""
         for job in self._jobs:
             job.cancel()
+        for cancel in self._cancels:
+            cancel.set()
 
     async def render(self, recording_id: int) -> None:
         """The archive MP4; a failure is written to the timeline, the record stays sealed.
@@ -129,24 +142,28 @@ class Renderer:
             await db.commit()
         pictures = self.root / f"hearing-{hearing_id}" / f"{ARCHIVE}.exhibits"
         try:
-            plan = await self._plan(hearing_id, recording, pictures)
-            job = RenderJob(plan)
-            self._jobs.add(job)
-            try:
-                output = await job.run_async()
-            finally:
-                self._jobs.discard(job)
+            if await self._staggered(hearing_id):
+                output = await self._statements(hearing_id)
+            else:
+                plan = await self._plan(hearing_id, recording, pictures)
+                job = RenderJob(plan)
+                self._jobs.add(job)
+                try:
+                    output = await job.run_async()
+                finally:
+                    self._jobs.discard(job)
             key = storage_key(self.root, output)
             assert manifest_key is not None  # rendered only once sealed
-            digest = await asyncio.to_thread(
-                seal_archive,
-                self.storage,
-                self.key_path,
-                manifest_key,
-                key,
-                output,
-                utcnow(),
-            )
+            async with manifest_held(self.database, recording_id):
+                digest = await asyncio.to_thread(
+                    seal_archive,
+                    self.storage,
+                    self.key_path,
+                    manifest_key,
+                    key,
+                    output,
+                    utcnow(),
+                )
         except RenderCancelled:
             shutil.rmtree(pictures, ignore_errors=True)
             log.info("render of hearing %s stopped; it resumes at the next start", hearing_id)
@@ -203,6 +220,39 @@ class Renderer:
             "the sealed recording files are kept."
         )
         self._alert(recording.hearing_id, message)
+
+    async def _staggered(self, hearing_id: int) -> bool:
+        """A staggered hearing's archive is of its statements; one the court turned live has
+        the live archive (its live part only)."""
+        async with self.database.session() as db:
+            kind = await db.scalar(select(Hearing.kind).where(Hearing.id == hearing_id))
+            live = await db.scalar(
+                select(StaggeredStart.live_at).where(StaggeredStart.hearing_id == hearing_id)
+            )
+        return kind is HearingKind.ASYNC_HEARING and live is None
+
+    async def _statements(self, hearing_id: int) -> Path:
+        """A staggered hearing's archive: its statements and recorded questions in order."""
+        async with self.database.session() as db:
+            title, made, heading = await videos(db, hearing_id)
+        output = self.root / f"hearing-{hearing_id}" / ARCHIVE
+        cancel = threading.Event()
+        self._cancels.add(cancel)
+        try:
+            await asyncio.to_thread(
+                render_archive,
+                title,
+                made,
+                heading,
+                self.storage,
+                self.root,
+                output,
+                self.settings,
+                cancel,
+            )
+        finally:
+            self._cancels.discard(cancel)
+        return output
 
     async def _plan(self, hearing_id: int, recording: Recording, pictures: Path) -> RenderPlan:
         """What to render; the exhibits' pages drawn into `pictures`."""

@@ -1,9 +1,12 @@
 """Sealing a hearing's record at close: the recording row finished, the manifest built from the
-timeline, the segment rows, the case's exhibit files and the identity stills (`manifest.py`), signed, and stored with the segments."""
+timeline, the segment rows, the case's exhibit files and the identity stills (`manifest.py`),
+signed, and stored with the segments. A staggered hearing the court turned live also has its
+stages' part (statements, text turns, questions: `staggered_part.py`) after the segments."""
 
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
@@ -21,9 +24,11 @@ from hearing_server.db.models import (
     Track,
     utcnow,
 )
+from hearing_server.db.staggered_rows import StaggeredStart
 from hearing_server.records.live import LiveRecording
 from hearing_server.records.manifest import archive_key, build_manifest, write_seal
 from hearing_server.records.rows import add_event
+from hearing_server.records.staggered_part import add_staggered_part, staggered_part
 from recording.storage import Storage
 
 MANIFEST = "manifest.json"
@@ -85,10 +90,22 @@ class Sealer:
                     .order_by(IdentityCheckRow.checked_at, IdentityCheckRow.id)
                 )
             )
+            part = None
+            if await db.scalar(
+                select(StaggeredStart.live_at).where(StaggeredStart.hearing_id == hearing.id)
+            ):
+                part = await staggered_part(db, hearing.id)
             name = f"{case.number if case else '-'}/hearing-{hearing.id}"
             manifest_key = f"hearing-{hearing.id}/{MANIFEST}"
             builder = build_manifest(
-                name, events, segments, archive_key(manifest_key), ended, exhibits, checks
+                name,
+                events,
+                segments,
+                archive_key(manifest_key),
+                ended,
+                exhibits,
+                checks,
+                None if part is None else partial(add_staggered_part, part=part),
             )
             files = [s.path for s, _ in segments]
             code = await asyncio.to_thread(

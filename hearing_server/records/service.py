@@ -141,6 +141,11 @@ class RecordingService:
         self._background.spawn(self._renderer.render(hearing.recording_id))
         return code
 
+    def render_later(self, recording_id: int) -> None:
+        """Render the archive of a record sealed elsewhere (a staggered hearing's, at its
+        close) in the background."""
+        self._background.spawn(self._renderer.render(recording_id))
+
     async def placed(self, hearing_id: int) -> None:
         """The hearing is now held here (signaling's `MediaObserver`), before its media starts:
         a process that held it before and died (or stopped) left its recording open, so

@@ -7,7 +7,11 @@ vs. wall-clock, chapters), `layout` (grid geometry), `text` (fonts, labels, head
 `picture` (4:2:0 planes in numpy), `presence` (what a tile without a picture says), `sources` (reading segments back), `speaker` (whom to
 emphasise), `stage` (which exhibit or shared screen is the main picture), `featured` (drawing
 it), `clips` (the sound of exhibits played), `compose` (one frame), `chunk` (a stretch of frames to a file), `assemble`
-(chunks to the MP4), `job` (threads, progress, cancel, resume).
+(chunks to the MP4), `job` (threads, progress, cancel, resume), `encoding` (the encoder
+settings, chapters and faststart every archive shares).
+
+A staggered hearing's archive is made apart from this (`statements`, reading each file with
+`statement_source`): its video statements one after another, a chapter each.
 """
 
 from .chunk import RenderCancelled
@@ -33,6 +37,7 @@ from .plan import (
     View,
     say,
 )
+from .statements import StatementClip, render_statements
 
 __all__ = [
     "INTERRUPTED",
@@ -51,9 +56,11 @@ __all__ = [
     "Screen",
     "SegmentRef",
     "SpeakerChange",
+    "StatementClip",
     "Still",
     "Timeline",
     "TrackPlan",
     "View",
+    "render_statements",
     "say",
 ]

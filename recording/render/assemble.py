@@ -12,6 +12,7 @@ from pathlib import Path
 import av
 from av import AudioFrame
 
+from .encoding import add_aac, open_archive, write_chapters
 from .plan import AUDIO_RATE, RenderPlan
 from .timeline import OutputTimeline
 
@@ -32,7 +33,7 @@ def assemble(
     frame_time = Fraction(1, fps)
     with (
         av.open(str(chunks[0])) as first,
-        av.open(str(target), "w", format="mp4", options={"movflags": "+faststart"}) as out,
+        open_archive(target) as out,
     ):
         out.metadata["title"] = f"{plan.case_number} {plan.title}"
         out.metadata["comment"] = "Hearing archive"
@@ -40,8 +41,7 @@ def assemble(
         extradata = template.codec_context.extradata
         video = out.add_stream_from_template(template)
         video.time_base = frame_time
-        audio = out.add_stream("aac", rate=AUDIO_RATE, layout="mono")
-        audio.bit_rate = plan.settings.audio_bitrate
+        audio = add_aac(out, plan.settings)
         frames = samples = 0
         for path in chunks:
             with av.open(str(path)) as chunk:
@@ -66,15 +66,4 @@ def assemble(
                             out.mux(audio.encode(pcm))
             on_chunk()
         out.mux(audio.encode(None))
-        out.set_chapters(
-            [
-                {
-                    "id": number,
-                    "start": round(chapter.start * 1000),
-                    "end": round(chapter.end * 1000),
-                    "time_base": Fraction(1, 1000),
-                    "metadata": {"title": chapter.title},
-                }
-                for number, chapter in enumerate(timeline.chapters, start=1)
-            ]
-        )
+        write_chapters(out, timeline.chapters)

@@ -20,6 +20,7 @@ from av import AudioFrame
 
 from .clips import ClipSource
 from .compose import Compositor
+from .encoding import add_video, pcm_frame, to_pcm
 from .inputs import RenderInputs
 from .plan import AUDIO_RATE, Screen
 from .sources import AudioSource, VideoSource
@@ -27,8 +28,6 @@ from .speaker import WINDOW, Levels, logged_speakers, loudest, window_rms
 
 PROGRESS_EVERY = 25
 """Frames between progress reports."""
-KEYFRAME_SECONDS = 4
-"""Keyframe interval of the archive, for seeking in a browser."""
 
 
 class RenderCancelled(Exception):
@@ -71,18 +70,7 @@ class ChunkRenderer:
         settings = self._plan.settings
         try:
             with av.open(str(temporary), "w", format="matroska") as out:
-                video = out.add_stream(
-                    "libx264",
-                    rate=settings.fps,
-                    options={"preset": settings.preset, "crf": str(settings.crf), "bf": "0"},
-                )
-                video.width, video.height, video.pix_fmt = (
-                    settings.width,
-                    settings.height,
-                    "yuv420p",
-                )
-                video.codec_context.gop_size = settings.fps * KEYFRAME_SECONDS
-                video.codec_context.thread_count = self._threads
+                video = add_video(out, settings, self._threads)
                 audio = out.add_stream("pcm_s16le", rate=AUDIO_RATE, layout="mono")
                 reported = 0
                 for offset, frame_index in enumerate(range(chunk.first, chunk.last)):
@@ -114,12 +102,8 @@ class ChunkRenderer:
             temporary.unlink(missing_ok=True)
 
     def _audio_frame(self, mix: npt.NDArray[np.int16], offset: int) -> AudioFrame:
-        samples = mix[offset * self._per_frame : (offset + 1) * self._per_frame]
-        frame = AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate = AUDIO_RATE
-        frame.pts = offset * self._per_frame
-        frame.time_base = Fraction(1, AUDIO_RATE)
-        return frame
+        first = offset * self._per_frame
+        return pcm_frame(mix[first : first + self._per_frame], first)
 
     def _audio(self, chunk: Chunk) -> tuple[npt.NDArray[np.int16], list[int | None]]:
         """The chunk's mixed audio, and the tile to emphasise in each frame."""
@@ -152,7 +136,7 @@ class ChunkRenderer:
                     speakers[offset] = None
         for clip in self._plan.timeline.clips:  # heard, but nobody's voice: after the levels
             mix += self._participant_audio(ClipSource(clip), first, count)
-        pcm = (np.clip(mix[lookback:], -1.0, 1.0) * 32767).astype(np.int16)
+        pcm = to_pcm(mix[lookback:])
         return pcm, speakers
 
     def _participant_audio(

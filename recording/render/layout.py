@@ -63,6 +63,11 @@ def featured_layout(count: int, width: int, height: int) -> Layout:
     return Layout(width, height, header, tiles, border=max(2, _even(gap / 4)), main=main)
 
 
+def header_bar(width: int, height: int) -> Rect:
+    """The header bar across the top of a picture of this size, as every layout has it."""
+    return _frame(width, height)[0]
+
+
 def _frame(width: int, height: int) -> tuple[Rect, int, int]:
     """The header bar, the gap between tiles and a label strip's height, for a picture size."""
     scale = height / 720

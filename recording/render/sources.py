@@ -113,36 +113,67 @@ class AudioSource:
         if segment in self._decoded:
             self._decoded.move_to_end(segment)
             return self._decoded[segment]
-        first: float | None = None
-        pieces: list[Samples] = []
-        length = 0
+        line = SoundLine(segment.start)
         try:
             with av.open(str(segment.path)) as container:
-                resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
                 for frame in container.decode(audio=0):
                     at = None if frame.time is None else segment.anchor.wall_clock + frame.time
-                    if first is None:
-                        first = segment.start if at is None else at
-                    elif at is not None:
-                        drift = round((at - first) * AUDIO_RATE) - length
-                        if abs(drift) > RESYNC * AUDIO_RATE:
-                            length += self._realign(pieces, drift)
-                    for chunk in _mono(resampler, frame):
-                        pieces.append(chunk)
-                        length += len(chunk)
+                    line.add(frame, at)
         except (av.error.FFmpegError, OSError) as error:
             logger.warning("%s ends early: %s", segment.path, error)
-        samples = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
-        result = (segment.start if first is None else first, samples)
+        result = line.result()
         self._decoded[segment] = result
         if len(self._decoded) > DECODED_SEGMENTS:
             self._decoded.popitem(last=False)
         return result
 
-    @staticmethod
-    def _realign(pieces: list[Samples], drift: int) -> int:
+
+class SoundLine:
+    """Decoded sound as mono 48 kHz samples laid end to end, kept in step with the frames'
+    timestamps: where they say the sound is more than `RESYNC` off, the gap is filled with
+    silence or the overlap dropped. Used for recorded segments and for uploaded statements."""
+
+    def __init__(self, start: float) -> None:
+        """`start`: the time of the first sample if the first frame has none."""
+        self._start = start
+        self._first: float | None = None
+        self._pieces: list[Samples] = []
+        self._length = 0
+        self._resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
+
+    def add(self, frame: AudioFrame, at: float | None) -> None:
+        """Append `frame`, whose first sample belongs at time `at` (None: right after the
+        last)."""
+        if self._first is None:
+            self._first = self._start if at is None else at
+        elif at is not None:
+            drift = round((at - self._first) * AUDIO_RATE) - self._length
+            if abs(drift) > RESYNC * AUDIO_RATE:
+                self._length += self._realign(drift)
+        for chunk in _mono(self._resampler, frame):
+            self._pieces.append(chunk)
+            self._length += len(chunk)
+
+    @property
+    def first(self) -> float | None:
+        """The time of the first sample; None before the first frame."""
+        return self._first
+
+    @property
+    def end(self) -> float | None:
+        """Where the next sample goes, if laid on; None before the first frame."""
+        return None if self._first is None else self._first + self._length / AUDIO_RATE
+
+    def result(self) -> tuple[float, Samples]:
+        """The time of the first sample, and the samples."""
+        pieces = self._pieces
+        samples = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+        return (self._start if self._first is None else self._first), samples
+
+    def _realign(self, drift: int) -> int:
         """Fill a gap in the timestamps with silence, or drop the overlap; returns the change
         in length."""
+        pieces = self._pieces
         if drift > 0:
             pieces.append(np.zeros(drift, np.float32))
             return drift

@@ -6,7 +6,9 @@ Connections are reached through :class:`Link`, so the live hearing knows nothing
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from court.kinds import RULES
@@ -20,6 +22,7 @@ from court.protocol import (
     RoomView,
 )
 from court.states import HearingState
+from court.vote_views import VoteView
 from signaling.live.timeline import utcnow
 from signaling.room import Presentation, Room
 from signaling.room_view import member_view, visible_members
@@ -46,6 +49,12 @@ class Audience:
         """Each member's last self-test (camera, microphone, network) while connected here."""
         self.recording_failed = False
         """The recording service reported a failure: the room shows it until close."""
+        self.vote_view: Callable[[int], VoteView | None] = lambda _: None
+        """A creditors' meeting's vote as a member is shown it (votes.py sets it)."""
+        self._round: asyncio.Future[None] | None = None
+        """The round of sending everyone the room under way (see ``broadcast``)."""
+        self._stale = False
+        """The room changed since the round under way began sending."""
 
     def missing_devices(self, member_id: int) -> frozenset[str]:
         """The devices the member's last self-test found unusable."""
@@ -82,6 +91,7 @@ class Audience:
                 for m in visible_members(self.room, member)
             ],
             presentation=self._presentation(member_id),
+            vote=self.vote_view(member_id),
         )
 
     def _presentation(self, member_id: int) -> PresentationView | None:
@@ -119,8 +129,27 @@ class Audience:
         return states.get(self.room.state, "off")
 
     async def broadcast(self) -> None:
-        for member_id, link in list(self.links.items()):
-            await link.emit("room", self.view(member_id).model_dump(mode="json"))
+        """Send everyone connected their view of the room as it is now; return once they were.
+
+        Coalesced: a call while a round of sending is under way marks the views stale and
+        waits; the round then sends everyone the room again, once, however many calls came
+        meanwhile. Twenty-five ballots cast at once cost two rounds, not twenty-five (a round is
+        a view per member: uncoalesced, N voters made N² views and the last ballot's
+        acknowledgement waited for all of them). A caller's own change is in the round it
+        waits for, and a caller cancelled meanwhile does not cut a round short."""
+        self._stale = True
+        if self._round is None:
+            self._round = asyncio.ensure_future(self._send_rounds())
+        await asyncio.shield(self._round)
+
+    async def _send_rounds(self) -> None:
+        try:
+            while self._stale:
+                self._stale = False
+                for member_id, link in list(self.links.items()):
+                    await link.emit("room", self.view(member_id).model_dump(mode="json"))
+        finally:
+            self._round = None
 
     async def alert(
         self, kind: str, member_id: int | None, message: str, failed: list[str] | None = None

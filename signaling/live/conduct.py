@@ -30,8 +30,10 @@ class Conduct:
         router: MediaRouter,
         members: Members,
         close: Callable[[], Awaitable[None]],
+        closing: Callable[[Identity], Awaitable[None]],
     ) -> None:
-        """``close``: end the hearing for everyone once it is closed."""
+        """``closing``: finish what may not outlive the hearing (an open vote), before it is
+        closed; ``close``: end the hearing for everyone once it is closed."""
         self.room = room
         self.store = store
         self.timeline = timeline
@@ -39,6 +41,7 @@ class Conduct:
         self.router = router
         self.members = members
         self.close = close
+        self.closing = closing
 
     async def change_state(self, actor: Identity, action: Action, target: HearingState) -> None:
         require(self.room, actor, action)
@@ -47,6 +50,8 @@ class Conduct:
             check_transition(previous, target)
         except TransitionError as exc:
             raise ActionError("wrong_state", str(exc)) from exc
+        if target is HearingState.CLOSED:
+            await self.closing(actor)
         self.room.state = target
         if target is not HearingState.IN_SESSION:
             # screens are shared, exhibits presented, in session only

@@ -6,7 +6,7 @@ every connected member (each sees what their place allows). :class:`LiveHearing`
 parts together and is what the namespace and the registry call: members coming and going
 (``members.py``), the bench's conduct (``conduct.py``), what participants do themselves
 (``participation.py``), screen sharing (``sharing.py``), exhibits on screen
-(``presenting.py``), the media (``media.py``), the timeline
+(``presenting.py``), a creditors' meeting's votes (``votes.py``), the media (``media.py``), the timeline
 (``timeline.py``) and what each connected member is sent (``audience.py``).
 """
 
@@ -19,9 +19,11 @@ import logging
 from court.permissions import Action
 from court.protocol import ClosedOut, ConsentView, PresentedView
 from court.states import HearingState
+from court.votes import Choice
 from signaling.background import BackgroundTasks
 from signaling.ice import IceConfig
 from signaling.live.audience import Audience, Link
+from signaling.live.bench import Bench
 from signaling.live.conduct import Conduct
 from signaling.live.identity_check import IdentityChecks
 from signaling.live.media import HearingMedia
@@ -30,6 +32,7 @@ from signaling.live.participation import Participation
 from signaling.live.presenting import Presenting
 from signaling.live.sharing import ScreenSharing
 from signaling.live.timeline import Timeline
+from signaling.live.votes import Votes
 from signaling.liveness import DEFAULT_STALL_SECONDS
 from signaling.observer import MediaObserver
 from signaling.room import Room
@@ -85,6 +88,8 @@ class LiveHearing:
         self.members = Members(
             self.room, self.timeline, self.audience, self.media, self.tasks, grace_seconds
         )
+        self.votes = Votes(self.room, store, self.timeline, self.audience, record.vote)
+        self.audience.vote_view = self.votes.view
         self.conduct = Conduct(
             self.room,
             store,
@@ -93,11 +98,14 @@ class LiveHearing:
             self.router,
             self.members,
             close=self._close_all,
+            closing=self.votes.close_with_hearing,
         )
         self.identity = IdentityChecks(self.room, store, self.timeline, self.audience, self.router)
         self.participation = Participation(self.room, self.timeline, self.audience, self.router)
+        self.bench = Bench(self.room, store, self.timeline, self.audience)
         for participant in record.participants:
-            self.add_participant(participant)
+            self.members.add(participant)
+        self.room.settle_presiding()
 
     def add_participant(self, p: ParticipantRecord) -> None:
         """Make a participant known (also one added to the hearing while it runs).
@@ -107,6 +115,8 @@ class LiveHearing:
         waiting again, and whom the bench muted stays muted.
         """
         self.members.add(p)
+        if self.room.presiding_id is None:  # the first judge of a hearing that had none
+            self.room.settle_presiding()
 
     @property
     def connected(self) -> int:
@@ -188,6 +198,14 @@ class LiveHearing:
     async def remove(self, actor: Identity, member_id: int) -> None:
         await self.conduct.remove(actor, member_id)
 
+    # The bench among itself (bench.py).
+
+    async def hand_over(self, actor: Identity, member_id: int) -> None:
+        await self.bench.hand_over(actor, member_id)
+
+    async def bench_chat(self, actor: Identity, text: str) -> None:
+        await self.bench.chat(actor, text)
+
     # The identity check (identity_check.py).
 
     async def verify_identity(
@@ -245,6 +263,24 @@ class LiveHearing:
 
     async def stop_presenting(self, actor: Identity) -> None:
         await self.presenting.stop(actor)
+
+    # A creditors' meeting's votes (votes.py).
+
+    async def open_vote(self, actor: Identity, motion_id: int) -> None:
+        await self.votes.open(actor, motion_id)
+
+    async def cast_ballot(
+        self,
+        actor: Identity,
+        motion_id: int,
+        choice: Choice,
+        creditor_id: int | None,
+        opinion: str | None = None,
+    ) -> dict[str, object]:
+        return await self.votes.cast(actor, motion_id, choice, creditor_id, opinion)
+
+    async def close_vote(self, actor: Identity, motion_id: int) -> dict[str, object]:
+        return await self.votes.close(actor, motion_id)
 
     # The bench's alerts (audience.py), and the end.
 

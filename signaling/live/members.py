@@ -21,6 +21,7 @@ INVITATION_ENDINGS = {
     "invitation_withdrawn": "the court withdrew your invitation",
     "invitation_expired": "your invitation has expired",
     "invitation_replaced": "the court gave you a new invitation link; this one no longer works",
+    "bench_grant_ended": "the court no longer lets you sit on this hearing's panel",
 }
 """Why an invited person's connection was ended while they were connected, by code."""
 
@@ -65,6 +66,7 @@ class Members:
                 bench_muted=p.bench_muted,
                 presence=Presence.REMOVED if p.removed else Presence.INVITED,
                 consent=p.consent,
+                presiding=p.presiding,
             )
 
     async def connect(self, identity: Identity, link: Link, offers_first: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from court.bench import NOT_PRESIDING, conduct_refusal
 from court.permissions import Action, refusal
 from signaling.room import Member, Room, RoomError
 from signaling.store import Identity
@@ -19,11 +20,16 @@ class ActionError(Exception):
 
 
 def require(room: Room, actor: Identity, action: Action) -> Member:
-    """The acting member, if the permission table lets their role take ``action`` now."""
+    """The acting member, if the permission table lets their role take ``action`` now, and
+    (a judge conducting the hearing) they preside."""
     reason = refusal(actor.role, action, room.state)
     if reason is not None:
         raise ActionError("forbidden", reason)
-    return room.member(actor.participant_id)
+    member = room.member(actor.participant_id)
+    not_presiding = conduct_refusal(actor.role, action, member.presiding)
+    if not_presiding is not None:
+        raise ActionError(NOT_PRESIDING, not_presiding)
+    return member
 
 
 def attempt(change: Callable[[], object]) -> None:

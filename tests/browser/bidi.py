@@ -260,6 +260,34 @@ class FirefoxTab:
             },
         )
 
+    async def drag(self, points: list[tuple[float, float]], pointer: str = "touch") -> None:
+        """Press at the first of ``points`` (viewport pixels), move through the others in small
+        steps and lift: a stroke of a finger (``pointer`` "touch") or a mouse ("mouse")."""
+        (x, y), *rest = points
+        moves: list[dict[str, Any]] = [
+            {"type": "pointerMove", "x": round(x), "y": round(y)},
+            {"type": "pointerDown", "button": 0},
+        ]
+        moves += [
+            {"type": "pointerMove", "x": round(px), "y": round(py), "duration": 50}
+            for px, py in rest
+        ]
+        moves.append({"type": "pointerUp", "button": 0})
+        await self.firefox.command(
+            "input.performActions",
+            {
+                "context": self.context,
+                "actions": [
+                    {
+                        "type": "pointer",
+                        "id": f"drag-{pointer}",
+                        "parameters": {"pointerType": pointer},
+                        "actions": moves,
+                    }
+                ],
+            },
+        )
+
     async def screenshot(self, path: Path) -> None:
         shot = await self.firefox.command(
             "browsingContext.captureScreenshot", {"context": self.context, "origin": "document"}

@@ -32,7 +32,7 @@ async def test_a_failed_self_test_alerts_the_judge_who_sends_a_notice_to_the_wai
     await party.page.route("**/healthz", unreachable)
     await party.page.goto(f"/join#{hearing.party_token}")
     await expect(party.page.get_by_test_id("network-check")).to_have_attribute(
-        "data-result", "failed"
+        "data-result", "failed", timeout=30_000
     )
     await party.page.get_by_test_id("join-button").click()
     await expect(party.page.get_by_test_id("waiting-room")).to_be_visible()

@@ -212,8 +212,10 @@ async def test_judge_party_and_terminal_hold_a_hearing(
     party = await open_tab("party", f"/join#{hearing.party_token}", phone=True)
     await expect(party.page.get_by_test_id("court")).to_have_text("A区人民法院")
     await expect(party.page.get_by_test_id("case")).to_contain_text("(2026)A刑初7号")
+    # the loopback's round trip on a loaded machine may be judged slow: still a pass; and the
+    # check (after the consent step and the camera's start) may take its time to appear
     await expect(party.page.get_by_test_id("network-check")).to_have_attribute(
-        "data-result", "good"
+        "data-result", re.compile("^(good|slow)$"), timeout=30_000
     )
     await party.page.wait_for_function(
         "document.querySelector('[data-testid=preview]').videoWidth > 0"

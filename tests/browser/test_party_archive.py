@@ -106,7 +106,7 @@ async def test_a_granted_party_watches_the_recording_of_their_hearing(
     await page.route(re.compile(r".*/archive\?by=.*"), expire_first)
     await page.goto(f"/join#{token}")
 
-    await expect(page.get_by_test_id("invitation")).to_contain_text("庭审录像")
+    await expect(page.get_by_test_id("invitation")).to_contain_text("庭审已结束")
     await expect(page.get_by_test_id("hearing-title")).to_be_visible()
     await expect(page.get_by_test_id("case")).to_contain_text("(2026)浙0402民初1234号")
     # When the hearing was held (the recording's start), not when it had been scheduled.
@@ -131,7 +131,7 @@ async def test_a_granted_party_watches_the_recording_of_their_hearing(
     await both_languages(party, "recording")
     await page.get_by_test_id("lang-switch").click()
     await expect(verdict).to_contain_text("Seal valid")
-    await expect(page.get_by_test_id("invitation")).to_contain_text("Hearing recording")
+    await expect(page.get_by_test_id("invitation")).to_contain_text("The hearing is over")
 
     download = await page.get_by_test_id("download").get_attribute("href")
     assert download is not None and "signature=" in download and "download=true" in download

@@ -3,7 +3,9 @@
 The document fuzzed is the one the server serves, generated from the same models
 that validate requests; schemathesis sends valid and invalid requests for every
 operation and fails on any 5xx, on a response that breaks the document, or on a request the
-document calls valid being refused as invalid (400/422).
+document calls valid being refused as invalid by the validator it is made from (400/422 with
+the validator's details). A 422 the handler gives for a rule over the records (a civil trial
+has no prosecutor) is not that: no document says such rules, and each is tested where it is made.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import CheckContext
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     positive_data_acceptance,
@@ -32,11 +35,24 @@ from tests.conftest import postgres_database
 from tests.live_server import LiveServer
 
 schema = schemathesis.openapi.from_dict(build_api().openapi())
+
+
+@schemathesis.check
+def document_and_validator_agree(
+    ctx: CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
+) -> bool | None:
+    """A request the document calls valid must not get 400/422, except a handler's 422 for a
+    rule over the records (hearing_server/api/errors.py: only the validator's carry details)."""
+    if response.status_code == 422 and "details" not in response.json().get("error", {}):
+        return None
+    return positive_data_acceptance(ctx, response, case)
+
+
 CHECKS = [
     schemathesis.checks.not_a_server_error,
     status_code_conformance,
     content_type_conformance,
-    positive_data_acceptance,  # a request the document calls valid must not get 400/422
+    document_and_validator_agree,
     response_schema_conformance,
 ]
 

@@ -13,11 +13,14 @@ import pytest
 from config import Settings
 from hearing_server.db.models import HearingEvent, Segment, Track
 from hearing_server.records.manifest import build_manifest, seal_archive, write_seal
+from hearing_server.records.transcript_seal import store_transcript
+from hearing_server.transcript_pdf import render_pdf
 from recording.digest import sha256_file
 from recording.storage import LocalStorage
 from tests.functional.test_recordings_api import archive_mp4  # noqa: F401 (a fixture)
 from tests.live_server import LiveServer
 from tests.sealed_recording import Sealed
+from tests.transcript_documents import sample_document
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 HEARING = "hearing-7"
@@ -146,3 +149,29 @@ async def test_a_hearing_checked_against_a_copy_of_its_folder(
     )
     assert changed.returncode == 1
     assert f"CHANGED file_changed: {sealed.prefix}/judge-video-00000.mkv" in changed.stdout
+
+
+def test_a_copied_record_checks_its_transcript_pdf(cli: LiveServer, tmp_path: Path) -> None:
+    key_path = tmp_path / "keys" / "seal.pem"
+    manifest = seal(tmp_path / "recordings", key_path)
+    pdf = render_pdf(sample_document(entries=5, signers=1))
+    store_transcript(
+        LocalStorage(tmp_path / "recordings"),
+        key_path,
+        f"{HEARING}/manifest.json",
+        f"{HEARING}/transcript.pdf",
+        pdf,
+        T0 + timedelta(hours=1),
+    )
+    copy = tmp_path / "downloaded"
+    shutil.copytree(manifest.parent, copy)
+    intact = cli.run("verify", str(copy / "manifest.json"))
+    assert intact.returncode == 0, intact.stdout
+    assert "OK: 4 files intact (the transcript PDF), signature valid" in intact.stdout
+    flip(copy / "transcript.pdf", 200)
+    changed = cli.run("verify", str(copy / "manifest.json"))
+    assert changed.returncode == 1
+    assert f"CHANGED file_changed: {HEARING}/transcript.pdf (transcript)" in changed.stdout
+    (copy / "transcript.pdf").unlink()
+    missing = cli.run("verify", str(copy / "manifest.json"))
+    assert f"CHANGED file_missing: {HEARING}/transcript.pdf (transcript)" in missing.stdout

@@ -21,7 +21,7 @@ from hearing_server import exhibit_pictures
 from hearing_server.db.database import Database
 from tests.callers import Caller, NewCaller, expire_invitation, holder, invite, schedule_hearing
 from tests.conftest import settings_with
-from tests.functional.test_exhibit_uploads import credentials, picture, upload
+from tests.functional.test_exhibit_uploads import picture, upload
 from tests.functional.test_exhibits_api import Trial, submit, trial
 from tests.functional.test_recordings_api import audit_rows
 from tests.pdf_files import made_by_pdfium
@@ -38,7 +38,7 @@ async def page(
     caller: Caller, file_id: int, number: int | str, query: str = ""
 ) -> tuple[int, bytes, Mapping[str, str]]:
     response = await caller.client.get(
-        f"/api/v1/exhibit-files/{file_id}/pages/{number}{query}", headers=credentials(caller)
+        f"/api/v1/exhibit-files/{file_id}/pages/{number}{query}", headers=caller.credentials()
     )
     return response.status, await response.read(), response.headers
 

@@ -38,15 +38,6 @@ def picture(format: str = "JPEG", width: int = 320, height: int = 240) -> bytes:
     return buffer.getvalue()
 
 
-def credentials(caller: Caller) -> dict[str, str]:
-    headers = {}
-    if caller.csrf:
-        headers["X-CSRF-Token"] = caller.csrf
-    if caller.invitation:
-        headers["Authorization"] = f"Invitation {caller.invitation}"
-    return headers
-
-
 async def start(
     caller: Caller, exhibit_id: int, name: str, size: int, expect: int = 201
 ) -> dict[str, Any]:
@@ -65,7 +56,7 @@ async def send(
     content_type: str = "application/octet-stream",
 ) -> tuple[int, Any, Mapping[str, str]]:
     """PATCH a chunk; the status, JSON body and headers of the answer."""
-    headers = {**credentials(caller), "Content-Type": content_type}
+    headers = {**caller.credentials(), "Content-Type": content_type}
     if offset is not None:
         headers["Upload-Offset"] = str(offset)
     response = await caller.client.patch(f"/api/v1/uploads/{upload_id}", data=data, headers=headers)
@@ -93,7 +84,7 @@ async def fetch(
 ) -> tuple[int, bytes, Mapping[str, str]]:
     response = await caller.client.get(
         f"/api/v1/exhibit-files/{file_id}{query}",
-        headers={**credentials(caller), **(headers or {})},
+        headers={**caller.credentials(), **(headers or {})},
     )
     return response.status, await response.read(), response.headers
 

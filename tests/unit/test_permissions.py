@@ -54,6 +54,17 @@ def test_hearing_transitions() -> None:
     assert all(not TRANSITIONS[end] for end in (HearingState.CLOSED, HearingState.CANCELLED))
 
 
+def test_only_a_staggered_hearing_closes_from_scheduled() -> None:
+    with pytest.raises(TransitionError, match="scheduled to closed"):
+        check_transition(HearingState.SCHEDULED, HearingState.CLOSED)
+    check_transition(HearingState.SCHEDULED, HearingState.CLOSED, staggered=True)
+    for current in (HearingState.CLOSED, HearingState.CANCELLED):
+        with pytest.raises(TransitionError):
+            check_transition(current, HearingState.CLOSED, staggered=True)
+    with pytest.raises(TransitionError):
+        check_transition(HearingState.SCHEDULED, HearingState.IN_SESSION, staggered=True)
+
+
 @pytest.mark.parametrize("kind", list(HearingKind))
 def test_every_kind_has_a_bench_and_phases(kind: HearingKind) -> None:
     rules = RULES[kind]
@@ -65,16 +76,20 @@ def test_every_kind_has_a_bench_and_phases(kind: HearingKind) -> None:
         assert rules.may_be_public
 
 
-def test_deliberation_is_judges_only() -> None:
-    assert RULES[HearingKind.PANEL_DELIBERATION].roles == {Role.JUDGE, Role.CLERK}
-    assert not RULES[HearingKind.PANEL_DELIBERATION].may_be_public
+def test_deliberation_is_the_panel_only_and_internal() -> None:
+    assert RULES[HearingKind.PANEL_DELIBERATION].roles == {Role.JUDGE, Role.ASSESSOR, Role.CLERK}
+    assert RULES[HearingKind.COMMITTEE_MEETING].roles == {Role.JUDGE, Role.CLERK, Role.PROSECUTOR}
+    internal = {kind for kind, rules in RULES.items() if rules.internal}
+    assert internal == {HearingKind.PANEL_DELIBERATION, HearingKind.COMMITTEE_MEETING}
+    assert not any(RULES[kind].may_be_public for kind in internal)
 
 
 @pytest.mark.parametrize("role", list(Role))
 def test_recordings_as_design_section_4_says(role: Role) -> None:
     """Judges and clerks retrieve (within their scope); prosecutor, parties, agents, counsel,
     detainees, creditors and interpreters only when granted; witnesses, observers and
-    administrators never. Only the bench grants."""
-    never = {Role.WITNESS, Role.OBSERVER, Role.ADMIN}
+    administrators never (nor people's assessors: the record is the court's). Only the bench
+    grants."""
+    never = {Role.WITNESS, Role.OBSERVER, Role.ADMIN, Role.ASSESSOR}
     assert check(role, Action.RETRIEVE_RECORDINGS) is (role not in never)
     assert check(role, Action.GRANT_RECORDING_ACCESS) is (role in (Role.JUDGE, Role.CLERK))

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from court.kinds import HearingKind
+from court.presence import Presence
 from court.roles import Role
 from court.states import HearingState
 from signaling.live import LiveHearing
@@ -67,6 +68,19 @@ EXPECTED: dict[str, tuple[set[Role], set[HearingState], dict[str, Any]]] = {
         {S.IN_SESSION},
         {"exhibit_id": 1, "file_id": 1},
     ),
+    # The presiding judge hands over to another judge (participant 4).
+    "hand_over": ({Role.JUDGE}, LIVE, {"participant_id": 4}),
+    # The bench's private channel: judges, assessors, the clerk.
+    "bench_chat": ({Role.JUDGE, Role.CLERK, Role.ASSESSOR}, LIVE, {"text": "合议一下"}),
+    # A creditors' meeting's votes: out of its vote phase the judge is told "not_vote_phase", a
+    # creditor "vote_not_open", an agent of nobody "no_vote" (not refusals of the role).
+    "open_vote": ({Role.JUDGE}, {S.IN_SESSION}, {"motion_id": 1}),
+    "close_vote": ({Role.JUDGE}, {S.IN_SESSION}, {"motion_id": 1}),
+    "cast_ballot": (
+        {Role.CREDITOR, Role.AGENT},
+        {S.IN_SESSION},
+        {"motion_id": 1, "choice": "for"},
+    ),
     # Everyone connected reports their own self-test, in the waiting room too.
     "self_test": (
         set(Role) - {Role.ADMIN},
@@ -93,6 +107,7 @@ async def reply_to(
         ParticipantRecord(99, Role.PARTY, "候审", side="defendant"),
         ParticipantRecord(98, Role.PARTY, "当事人", side="plaintiff"),
         ParticipantRecord(97, Role.AGENT, "律师", side="plaintiff", represents_id=3),
+        ParticipantRecord(4, Role.JUDGE, "审判员"),
     ]
     actor_id = {Role.JUDGE: 1, Role.CLERK: 2}.get(role, 3)
     if actor_id == 3:
@@ -103,7 +118,7 @@ async def reply_to(
     for p in people:
         await live.connect(identities[p.id], RecordingLink())
     for p in people:
-        if p.id not in (1, 2, 99):
+        if p.id not in (1, 2, 99) and live.room.members[p.id].presence is Presence.WAITING:
             live.room.admit(p.id)
     live.room.state = state
     if state is S.IN_SESSION:

@@ -1,5 +1,5 @@
-// One recording: the player with its chapters, the hearing's timeline, the seal and who outside
-// the bench was given access. The server decides who may see it (judges their own cases, clerks
+// One recording: the player with its chapters and the transcript beside it (and its sealed PDF), the hearing's
+// timeline, the seal and who outside the bench was given access. The server decides who may see it (judges their own cases, clerks
 // their court) and says why not.
 import type { RecordingDetail, SessionOut } from "../generated/api";
 import { api } from "../shared/api";
@@ -12,6 +12,8 @@ import { label } from "./labels";
 import { playerView } from "./player";
 import { sealView } from "./seal";
 import { timelineView } from "./timeline";
+import { transcriptView } from "./transcript";
+import { transcriptPdfView } from "./transcript_pdf";
 
 /** `back` is the search this recording was opened from. */
 export function detailView(session: SessionOut, recordingId: number, back: string): HTMLElement {
@@ -19,6 +21,7 @@ export function detailView(session: SessionOut, recordingId: number, back: strin
   void (async () => {
     try {
       const recording = await api<RecordingDetail>("GET", `/recordings/${recordingId}`);
+      const player = playerView(recording);
       const zone = session.time_zone;
       const day = courtDate(zone, new Date(recording.started_at ?? Date.now()));
       show(
@@ -37,10 +40,12 @@ export function detailView(session: SessionOut, recordingId: number, back: strin
         el(
           "div",
           { class: "recording-grid" },
-          playerView(recording),
+          player.view,
           el(
             "div",
             {},
+            transcriptView(recording.id, player.video),
+            transcriptPdfView(recording),
             sealView(zone, recording),
             identityView(zone, recording.hearing_id),
             timelineView(zone, day, recording.timeline),

@@ -2,9 +2,11 @@
 // docs/architecture.md#roles-and-permissions):
 // give a party, lawyer or prosecutor of the hearing access, with a fresh invitation link that
 // opens their recording page, or withdraw it. The server checks who may be given access.
+import { actorName } from "../shared/actor";
 import type { GrantCreated, GrantOut, ParticipantOut, RecordingDetail } from "../generated/api";
 import { BENCH, type Role } from "../generated/court";
 import { api } from "../shared/api";
+import { isDeliberation } from "../shared/deliberation";
 import { may } from "../shared/permissions";
 import { courtDateTime } from "../staff/court_time";
 import { el, setText, show } from "../shared/dom";
@@ -23,6 +25,14 @@ export function grantsView(zone: string, recording: RecordingDetail): HTMLElemen
     el("p", { class: "muted" }, setText(el("span"), "archive.grants.hint", { days: LINK_DAYS })),
     list,
   );
+  if (isDeliberation(recording.kind)) {
+    // the court's sealed internal record: the server grants it to nobody outside the bench
+    show(
+      list,
+      el("li", { class: "muted", testid: "grants-internal", i18n: "archive.grants.internal" }),
+    );
+    return root;
+  }
   const granted = new Map((recording.grants ?? []).map((g) => [g.participant_id, g]));
   void (async () => {
     try {
@@ -73,7 +83,7 @@ function personRow(
       );
     } else {
       setText(status, "archive.grants.given", {
-        by: grant.granted_by.split(":").slice(2).join(":") || grant.granted_by,
+        by: actorName(grant.granted_by),
         at: courtDateTime(zone, grant.granted_at),
       });
       const withdraw = el("button", {

@@ -17,15 +17,22 @@ export interface VideoSource {
 /** After a renewed link fails again this soon, it is not the link: say it cannot play. */
 const RENEW_AGAIN_MS = 15_000;
 
-export function playerView(recording: RecordingDetail, source?: VideoSource): HTMLElement {
+/** The player's element, and its video when there is one to play (for the transcript beside it). */
+export interface Player {
+  view: HTMLElement;
+  video: HTMLVideoElement | null;
+}
+
+export function playerView(recording: RecordingDetail, source?: VideoSource): Player {
   const archive = recording.archive;
   if (archive === null || !recording.archive_available) {
-    return el(
+    const view = el(
       "div",
       { class: "player" },
       el("p", { class: "muted", i18n: "archive.no_video", testid: "no-video" }),
       exhibitsShownView(recording),
     );
+    return { view, video: null };
   }
   const video = el("video", {
     controls: true,
@@ -50,7 +57,7 @@ export function playerView(recording: RecordingDetail, source?: VideoSource): HT
   } else {
     playSigned(video, download, source, failed);
   }
-  return el(
+  const view = el(
     "div",
     { class: "player" },
     video,
@@ -63,6 +70,7 @@ export function playerView(recording: RecordingDetail, source?: VideoSource): HT
       recording.chapters_source === "archive" ? (at) => playFrom(video, at) : undefined,
     ),
   );
+  return { view, video };
 }
 
 /** Load a signed link; when it stops working (it expired while paused, say), take a fresh one
@@ -135,7 +143,7 @@ function chapterList(recording: RecordingDetail, video: HTMLVideoElement): HTMLE
   );
 }
 
-function playFrom(video: HTMLVideoElement, seconds: number): void {
+export function playFrom(video: HTMLVideoElement, seconds: number): void {
   video.currentTime = seconds;
   void video.play().catch(() => undefined); // paused is fine: the seek is what was asked
 }

@@ -1,5 +1,6 @@
 // The hearing as it happened: state changes (recesses among them), procedure phases,
-// admissions, identity checks, people joining and leaving, the recorder's own states.
+// admissions, identity checks, people joining and leaving, a creditors' meeting's votes, the
+// recorder's own states.
 import type { TimelineEntry } from "../generated/api";
 import { el } from "../shared/dom";
 import { courtClock, courtDate } from "../staff/court_time";
@@ -11,6 +12,8 @@ const VALUES: Record<string, string> = {
   phase: "phase",
   recording: "archive.recording",
   online_consent: "consent.answer",
+  ballot_cast: "archive.ballot",
+  vote_closed: "archive.vote_result",
 };
 
 /** Times are court clock times; an entry on another day than `day` (YYYY-MM-DD) shows its date. */

@@ -5,7 +5,8 @@ import { messages } from "../shared/messages";
  * signaling (signaling/namespace.py, live/, cluster/live_hearings.py), the connection's
  * identification (hearing_server/live_store.py, api/principal.py) and the REST API. Unknown codes
  * fall back to the server's own (English) message. `refusal.file.*`: an exhibit file's upload
- * (evidence/refusal.py, shared/add_file.tsx).
+ * (evidence/refusal.py, shared/add_file.tsx). `refusal.stage.*`: what a staggered hearing's
+ * screens add to a refusal (shared/stage_refusal.ts).
  */
 export const refusalMessages = messages(
   {
@@ -13,6 +14,14 @@ export const refusalMessages = messages(
     "refusal.refused": "This is not possible right now.",
     "refusal.reason_required": "Say why you dispute this: a dispute needs a reason.",
     "refusal.wrong_state": "This is not possible at this stage of the hearing.",
+    "refusal.not_presiding":
+      "Only the presiding judge conducts the hearing. Ask them to hand it over to you.",
+    "refusal.other_court":
+      "You sit on this hearing's panel from another court: you read its records; its own court manages them.",
+    "refusal.bench_grant_ended": "The court no longer lets you sit on this hearing's panel.",
+    "refusal.already_granted": "This judge already sits on the panel.",
+    "refusal.already_revoked": "This seat was revoked already.",
+    "refusal.presiding": "This judge presides: they hand the hearing over to another judge first.",
     "refusal.identity_unverified": "Check this person's identity before admitting them.",
     "refusal.bad_digits": "Give the last 4 to 6 digits of the document's number (0-9, last one X).",
     "refusal.wrong_phase":
@@ -60,6 +69,20 @@ export const refusalMessages = messages(
     "refusal.bad_auth": "The page could not identify you. Reload it.",
     "refusal.internal_error":
       "The court's server had a problem (it was logged). Please try again.",
+    "refusal.transcript_not_ready":
+      "The transcript is read and signed once the hearing is closed.",
+    "refusal.bad_signature":
+      "The signature could not be used (nothing drawn, or the picture is damaged or too large). Sign again.",
+    "refusal.transcript_changed":
+      "The court has corrected the transcript since you opened it. Read it again, then sign.",
+    "refusal.record_closed":
+      "The court has closed the transcript: it can no longer be changed or signed.",
+    "refusal.corrections_pending":
+      "Answer every correction request before closing the transcript.",
+    "refusal.already_signed": "Your signature of the transcript as it stands is already recorded.",
+    "refusal.already_refused": "The refusal to sign is already recorded.",
+    "refusal.several_detainees":
+      "Several detainees of this centre take part in this hearing: each signs with the court's help.",
     "refusal.file.unsupported_type":
       "The court does not accept this kind of file. It accepts PDF, JPEG, PNG, WebP, MP3, M4A, WAV and MP4 files.",
     "refusal.file.too_large": "This file is larger than {limit}, the most the court accepts.",
@@ -84,12 +107,72 @@ export const refusalMessages = messages(
       "The file arrived but could not be stored yet. Tap Resume to try again.",
     "refusal.file.network":
       "The connection dropped. Tap Resume when you are back online: what was sent is kept.",
+    "refusal.stale_version":
+      "Someone changed this entry at the same moment. Reload it and make your change again.",
+    "refusal.not_vote_phase":
+      "A vote is opened in the vote phase of a creditors' meeting, or the decision phase of a deliberation.",
+    "refusal.vote_open": "Another motion is being voted on: close that vote first.",
+    "refusal.vote_done": "This motion has been voted on already.",
+    "refusal.no_claims": "No creditor has a claim with a vote on this motion: set the claims first.",
+    "refusal.no_vote": "You have no vote on this motion or question.",
+    "refusal.not_in_hearing": "You can vote once you are in the meeting.",
+    "refusal.not_yours":
+      "This is not yours: you vote only for yourself or the creditor you represent, and correct only your own statement.",
+    "refusal.already_voted": "Your vote is already recorded and cannot be changed.",
+    "refusal.vote_not_open": "The vote on this motion is not open.",
+    "refusal.vote_closed": "The vote on this motion has closed.",
+    "refusal.not_a_creditors_meeting": "Only a creditors' meeting has claims and motions.",
+    "refusal.duplicate_claim": "A creditor is listed twice.",
+    "refusal.not_a_creditor": "This person is not a creditor of this meeting.",
+    "refusal.conflict": "This conflicts with an existing record. Reload and try again.",
+    "refusal.bad_rows": "The list has bad rows (see each line and column); nothing was imported.",
+    "refusal.opinion_required":
+      "Write your opinion: a member of the bench gives their reasons with their vote.",
+    "refusal.no_opinion": "A creditor's vote carries no written opinion.",
+    "refusal.not_a_trial": "Only a civil or criminal trial's panel deliberates on it.",
+    "refusal.wrong_rule":
+      "This rule is not this hearing's: a deliberation decides by a majority of all its voting members, a creditors' meeting by the Bankruptcy Law's rules.",
+    "refusal.no_voters": "Nobody in this hearing has a vote: add the voting members first.",
+    "refusal.internal_record":
+      "A deliberation's recording is the court's sealed internal record: it cannot be granted or linked to a party.",    "refusal.not_staggered": "This hearing is not a staggered hearing: it has no stages.",
+    "refusal.consent_missing":
+      "Not everyone has agreed to take part online yet: a staggered hearing starts once all parties and their lawyers have.",
+    "refusal.already_started": "This staggered hearing has started already.",
+    "refusal.hearing_live":
+      "The court has turned this into a live hearing: its stages are closed and nothing more is added to them.",
+    "refusal.already_live": "The court has already turned this into a live hearing.",
+    "refusal.hearing_closed": "The court has closed this staggered hearing and sealed its record: nothing more is added.",
+    "refusal.already_closed": "This staggered hearing is closed already.",
+    "refusal.upload_finished": "This recording has already arrived in full and is on the record.",
+    "refusal.not_started": "The court has not started this staggered hearing yet.",
+    "refusal.stage_not_open": "This stage is not open yet. Come back when it opens.",
+    "refusal.deadline_passed":
+      "The deadline of this stage has passed. Ask the court whether it extends it.",
+    "refusal.stage_closed": "The court has closed this stage.",
+    "refusal.not_in_stage": "You do not take part in this stage.",
+    "refusal.already_acted": "This person has already submitted and answered everything in this stage.",
+    "refusal.nobody_to_remind": "Everyone in this stage has already acted: nobody to remind.",
+    "refusal.already_submitted":
+      "Your statement in this stage is on the record. A change is made as a correction of it.",
+    "refusal.already_corrected": "This statement has been corrected already: correct the latest correction.",
+    "refusal.bad_window": "The deadline must come after the opening, and a stage runs at most 90 days.",
+    "refusal.not_listable": "Only the hearing's parties and their lawyers act in a stage.",
+    "refusal.not_later": "An extension sets a deadline later than the present one.",
+    "refusal.bad_media":
+      "This recording cannot be played: a statement needs picture and sound. Record it again.",
+    "refusal.stage.deadline_was": "The deadline was {deadline}.",
   },
   {
     "refusal.forbidden": "您无权进行此操作。",
     "refusal.refused": "目前无法进行此操作。",
     "refusal.reason_required": "请填写异议理由：有异议的须说明理由。",
     "refusal.wrong_state": "庭审当前阶段无法进行此操作。",
+    "refusal.not_presiding": "只有审判长可以主持庭审。如需主持，请审判长移交给您。",
+    "refusal.other_court": "您以外院法官身份参加本庭审的合议庭：可以查阅其材料，由本院负责管理。",
+    "refusal.bench_grant_ended": "法院已撤销您参加本庭审合议庭的授权。",
+    "refusal.already_granted": "该法官已是合议庭成员。",
+    "refusal.already_revoked": "该授权已被撤销。",
+    "refusal.presiding": "该法官正在担任审判长：请其先将庭审主持移交给其他审判员。",
     "refusal.identity_unverified": "请先核验此人身份，再准许其进入庭审。",
     "refusal.bad_digits": "请填写证件号码后4至6位（数字，最后一位可为X）。",
     "refusal.wrong_phase": "庭审中的人员在核对身份阶段进行身份核验。",
@@ -130,6 +213,14 @@ export const refusalMessages = messages(
     "refusal.not_playable": "该文件不是音频或视频，无法播放。",
     "refusal.bad_auth": "页面无法识别您的身份，请刷新页面。",
     "refusal.internal_error": "法院服务器出现问题（已记录），请重试。",
+    "refusal.transcript_not_ready": "庭审结束后方可阅读笔录并签名。",
+    "refusal.bad_signature": "签名无法使用（未书写签名，或图片损坏、过大），请重新签名。",
+    "refusal.transcript_changed": "您打开笔录后法庭已对其作出更正，请重新阅读后再签名。",
+    "refusal.record_closed": "法庭已结束笔录，笔录不能再修改或签名。",
+    "refusal.corrections_pending": "尚有更正申请未答复，请全部答复后再结束笔录。",
+    "refusal.already_signed": "您对当前笔录的签名已记录。",
+    "refusal.already_refused": "拒绝签名已记录在案。",
+    "refusal.several_detainees": "本看守所有多名在押人员参加本次庭审，请在法庭协助下分别签名。",
     "refusal.file.unsupported_type":
       "法院不接受此类文件。可接受的格式：PDF、JPEG、PNG、WebP、MP3、M4A、WAV、MP4。",
     "refusal.file.too_large": "文件超过法院允许的最大大小（{limit}）。",
@@ -148,5 +239,49 @@ export const refusalMessages = messages(
     "refusal.file.upload_expired": "上传时间过长已失效，请重新添加文件。",
     "refusal.file.storage_unavailable": "文件已收到但暂未保存成功，请点击“继续上传”重试。",
     "refusal.file.network": "网络连接中断。恢复网络后请点击“继续上传”，已上传的部分会保留。",
+    "refusal.stale_version": "此条记录刚被他人修改。请重新加载后再修改。",
+    "refusal.not_vote_phase": "表决须在债权人会议的表决阶段或评议的决定阶段开始。",
+    "refusal.vote_open": "另一项议案正在表决中，请先结束该表决。",
+    "refusal.vote_done": "该议案已经表决。",
+    "refusal.no_claims": "没有债权人对该议案享有表决权，请先设定债权额。",
+    "refusal.no_vote": "您对该议案或议题不享有表决权。",
+    "refusal.not_in_hearing": "进入会议后方可表决。",
+    "refusal.not_yours": "您只能为本人或您所代理的债权人表决，只能更正本人的陈述。",
+    "refusal.already_voted": "您的表决票已记录，不能更改。",
+    "refusal.vote_not_open": "该议案的表决尚未开始。",
+    "refusal.vote_closed": "该议案的表决已经结束。",
+    "refusal.not_a_creditors_meeting": "只有债权人会议才有债权额和议案。",
+    "refusal.duplicate_claim": "有债权人被重复列出。",
+    "refusal.not_a_creditor": "此人不是本次会议的债权人。",
+    "refusal.conflict": "与已有记录冲突，请刷新后重试。",
+    "refusal.bad_rows": "名单中有错误的行（见各行列说明），未导入任何内容。",
+    "refusal.opinion_required": "请填写评议意见：审判组织成员表决时须说明理由。",
+    "refusal.no_opinion": "债权人表决不附评议意见。",
+    "refusal.not_a_trial": "只有民事、刑事案件的庭审才能进行合议庭评议。",
+    "refusal.wrong_rule": "该表决规则不适用于本次庭审：评议按全体有表决权成员过半数决定，债权人会议按破产法规定的规则表决。",
+    "refusal.no_voters": "本次庭审没有享有表决权的人员，请先添加有表决权的成员。",
+    "refusal.internal_record": "评议录像属于法院密封保存的内部材料，不能向当事人提供或关联。",
+    "refusal.not_staggered": "本次庭审不是错时审理，没有审理阶段。",
+    "refusal.consent_missing": "尚有当事人或其代理人未同意在线参加诉讼，全部同意后方可开始错时审理。",
+    "refusal.already_started": "本次错时审理已经开始。",
+    "refusal.hearing_live": "法院已将本案转为在线庭审：各审理阶段已结束，不再提交或添加内容。",
+    "refusal.already_live": "法院已将本案转为在线庭审。",
+    "refusal.hearing_closed": "法院已结束本次错时审理并封存记录，不再提交或添加内容。",
+    "refusal.already_closed": "本次错时审理已经结束。",
+    "refusal.upload_finished": "该录像已完整上传并记录在案。",
+    "refusal.not_started": "法庭尚未开始本次错时审理。",
+    "refusal.stage_not_open": "本阶段尚未开始，请在开始后再来。",
+    "refusal.deadline_passed": "本阶段的期限已过，请询问法庭是否延长期限。",
+    "refusal.stage_closed": "法庭已结束本阶段。",
+    "refusal.not_in_stage": "您不参加本阶段。",
+    "refusal.already_acted": "此人已在本阶段提交陈述并回答了全部问题。",
+    "refusal.nobody_to_remind": "本阶段各方均已完成，无需提醒。",
+    "refusal.already_submitted": "您在本阶段的陈述已记录在案，如需修改，请提交更正。",
+    "refusal.already_corrected": "该陈述已有更正，请对最新的更正再行更正。",
+    "refusal.bad_window": "期限须晚于开始时间，每个阶段最长90天。",
+    "refusal.not_listable": "只有本案当事人及其代理人参加审理阶段。",
+    "refusal.not_later": "延长后的期限须晚于现有期限。",
+    "refusal.bad_media": "该录像无法播放：陈述须同时有画面和声音，请重新录制。",
+    "refusal.stage.deadline_was": "截止时间为{deadline}。",
   },
 );

@@ -1,5 +1,6 @@
-// Written messages: participants write to the bench; the bench writes to one participant.
-import { BENCH, type HearingState } from "../generated/court";
+// Written messages: participants write to the bench; the bench writes to one participant, or in
+// its private channel (judges, assessors, clerk: nobody else receives it).
+import { type HearingState, type Role, SEATED } from "../generated/court";
 import type { MemberView } from "../generated/protocol";
 import { t } from "../shared/i18n";
 import { el } from "../shared/dom";
@@ -25,6 +26,9 @@ export class Chat {
     hidden: true,
   });
   private shown = 0;
+  /** This person's role: a people's assessor joins by invitation, yet writes to the bench's
+   * private channel (not "to the bench" as the parties do). */
+  private role: Role | null = null;
 
   constructor(
     private readonly session: LiveSession,
@@ -50,7 +54,8 @@ export class Chat {
     );
   }
 
-  update(members: MemberView[], state: HearingState): void {
+  update(members: MemberView[], state: HearingState, role: Role): void {
+    this.role = role;
     const messages = this.session.state.messages;
     for (const message of messages.slice(this.shown)) this.list.append(line(message));
     this.shown = messages.length;
@@ -62,9 +67,12 @@ export class Chat {
 
   private recipients(members: MemberView[]): void {
     const chosen = this.to.value;
-    const options = members
-      .filter((m) => !BENCH.includes(m.role))
-      .map((m) => el("option", { value: String(m.id) }, m.name));
+    const options = [
+      el("option", { value: PANEL, i18n: "live.chat.to_panel" }),
+      ...members
+        .filter((m) => !SEATED.includes(m.role))
+        .map((m) => el("option", { value: String(m.id) }, m.name)),
+    ];
     this.to.replaceChildren(...options);
     if (options.some((o) => o.value === chosen)) this.to.value = chosen;
   }
@@ -72,6 +80,12 @@ export class Chat {
   private send(): void {
     const text = this.text.value.trim();
     if (!text) return;
+    const seated = this.role !== null && SEATED.includes(this.role);
+    if ((this.bench && this.to.value === PANEL) || (!this.bench && seated)) {
+      this.text.value = "";
+      report(this.session.benchChat(text));
+      return;
+    }
     const to = this.bench ? Number(this.to.value) : "bench";
     if (this.bench && !to) return;
     this.text.value = "";
@@ -79,13 +93,18 @@ export class Chat {
   }
 }
 
+/** The recipient that stands for the bench's private channel. */
+const PANEL = "panel";
+
 function line(message: ChatMessage): HTMLElement {
   const at = new Date(message.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   const notice = message.to === "all";
+  const panel = message.to === PANEL;
   return el(
-    notice ? "li.message-notice" : "li",
-    { testid: "message", "data-notice": notice },
+    notice ? "li.message-notice" : panel ? "li.message-panel" : "li",
+    { testid: "message", "data-notice": notice, "data-panel": panel },
     notice ? el("strong", { i18n: "live.notice.title" }) : null,
+    panel ? el("strong", { i18n: "live.chat.panel" }) : null,
     el("span.message-meta", {}, `${message.from_name} · ${at}`),
     el("span.message-text", {}, message.text),
   );

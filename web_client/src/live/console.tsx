@@ -15,7 +15,7 @@ import type { AlertOut, MemberView, RoomView } from "../generated/protocol";
 import { ApiError, api } from "../shared/api";
 import { el } from "../shared/dom";
 import { t, type MessageKey } from "../shared/i18n";
-import { may } from "../shared/permissions";
+import { may, mayInRoom } from "../shared/permissions";
 import { refusalText } from "../shared/refusals";
 import { confirmDialog } from "./confirm";
 import { notify, report } from "./notice";
@@ -87,7 +87,8 @@ interface ConsoleProps {
 
 function Console({ session, room, dock, onPeople }: ConsoleProps): VNode {
   const [peopleOpen, setPeopleOpen] = useState(false);
-  const allowed: Allowed = (action) => may(room.you.role, action, room.state);
+  // among the judges only the one presiding conducts (court/bench.py)
+  const allowed: Allowed = (action) => mayInRoom(room.you, action, room.state);
   const togglePeople = (): void => {
     setPeopleOpen(!peopleOpen);
     onPeople(!peopleOpen);
@@ -110,6 +111,7 @@ function Console({ session, room, dock, onPeople }: ConsoleProps): VNode {
   return (
     <>
       <h2>{t("live.console.title")}</h2>
+      <Presiding room={room} />
       {dock !== null ? (
         createPortal(actions, dock)
       ) : (
@@ -147,6 +149,24 @@ function Console({ session, room, dock, onPeople }: ConsoleProps): VNode {
         />
       )}
     </>
+  );
+}
+
+/** Who conducts the hearing: the person themself, or the presiding judge by name. */
+function Presiding({ room }: { room: RoomView }): VNode | null {
+  if (room.you.presiding) {
+    return (
+      <p class="presiding" data-testid="presiding" data-you="true">
+        {t("live.console.presiding_you")}
+      </p>
+    );
+  }
+  const presiding = room.members.find((m) => m.presiding);
+  if (presiding === undefined) return null;
+  return (
+    <p class="presiding" data-testid="presiding" data-you="false">
+      {t("live.console.presiding_other", { name: presiding.name })}
+    </p>
   );
 }
 

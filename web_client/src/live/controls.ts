@@ -81,7 +81,8 @@ export class Controls {
     this.camera.dataset.state = cameraOn ? "on" : "off";
     const raised = room?.you.hand_raised ?? false;
     setText(this.hand, raised ? "live.controls.lower_hand" : "live.controls.raise_hand");
-    this.hand.hidden = room?.you.presence !== "in_hearing";
+    this.hand.hidden =
+      room?.you.presence !== "in_hearing" || !may(room.you.role, "raise_hand", room.state);
     this.updateShare();
     this.updateConsult(room?.you, room?.members ?? []);
   }

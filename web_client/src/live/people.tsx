@@ -3,7 +3,7 @@
 // mute, give the floor to present exhibits, send back, remove), as far as the bench member's
 // role allows.
 import type { VNode } from "preact";
-import { type Action, BENCH } from "../generated/court";
+import { type Action, SEATED } from "../generated/court";
 import type { MemberView } from "../generated/protocol";
 import { t, type MessageKey } from "../shared/i18n";
 import { confirmDialog } from "./confirm";
@@ -46,7 +46,7 @@ export function Person({ session, member, allowed }: PersonProps): VNode {
     >
       <div class="person-who">
         <strong>{member.name}</strong>
-        <span>{roleName(member.role)}</span>
+        <span>{member.presiding ? t("role.presiding") : roleName(member.role)}</span>
         <span class="presence" data-testid="presence">
           {presenceName(member.presence)}
         </span>
@@ -74,6 +74,13 @@ export function Person({ session, member, allowed }: PersonProps): VNode {
       </div>
       <div class="person-actions">
         {!bench && <PersonActions session={session} member={member} allowed={allowed} />}
+        {member.role === "judge" && !member.presiding && allowed("hand_over") && (
+          <Button
+            label="live.console.hand_over"
+            testid="hand-over"
+            onClick={() => void handOver(session, member)}
+          />
+        )}
       </div>
     </li>
   );
@@ -149,6 +156,13 @@ export function Button({ label, testid, onClick, kind }: ButtonProps): VNode {
   );
 }
 
+/** The presiding judge hands the conduct of the hearing to another judge of the bench. */
+async function handOver(session: LiveSession, member: MemberView): Promise<void> {
+  if (await confirmDialog("live.console.hand_over_question", "live.console.hand_over")) {
+    report(session.act("hand_over", { participant_id: member.id }));
+  }
+}
+
 async function remove(session: LiveSession, member: MemberView): Promise<void> {
   if (await confirmDialog("live.console.remove_question", "live.console.remove")) {
     report(session.act("remove", { participant_id: member.id }));
@@ -159,6 +173,7 @@ export function isHere(member: MemberView): boolean {
   return ["waiting", "in_hearing", "in_consultation", "reconnecting"].includes(member.presence);
 }
 
+/** Judges, assessors and the clerk: they sit on the bench. */
 export function isBench(member: MemberView): boolean {
-  return BENCH.includes(member.role);
+  return SEATED.includes(member.role);
 }

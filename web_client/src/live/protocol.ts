@@ -2,9 +2,10 @@
 // court/protocol.py): the acknowledgement of a call, and court notices in the chat.
 import type { MessageOut } from "../generated/protocol";
 
-/** A line of the chat: a message, or (`to: "all"`) a court notice, listed with the messages. */
+/** A line of the chat: a message, (`to: "all"`) a court notice, listed with the messages, or
+ * (`to: "panel"`) a message of the bench's private channel. */
 export interface ChatMessage extends Omit<MessageOut, "to"> {
-  to: MessageOut["to"] | "all";
+  to: MessageOut["to"] | "all" | "panel";
 }
 
 export interface Refusal {

@@ -2,6 +2,7 @@
 // the server; clear help when the camera or microphone cannot be used.
 import type { SelfTestIn } from "../generated/protocol";
 import { button, el, setText } from "../shared/dom";
+import type { MessageKey } from "../shared/i18n";
 import { cameraOnly, DeviceFallback, mediaHelp } from "./help";
 import { MediaError, openCameraAndMicrophone, watchLevel } from "./media";
 
@@ -24,12 +25,17 @@ export class SelfTest {
   private stream: MediaStream | null = null;
   private stopLevel: (() => void) | null = null;
   private networkResult: Promise<SelfTestIn["network"]> = Promise.resolve("failed");
+  private released = false;
 
-  /** `onJoin` gets null when the person joins without camera or microphone. */
-  constructor(private readonly onJoin: (stream: MediaStream | null) => void) {
+  /** `onJoin` gets null when the person joins without camera or microphone; `enter` is the
+   * button's words (a staggered hearing's recorder goes on to recording, not into a hearing). */
+  constructor(
+    private readonly onJoin: (stream: MediaStream | null) => void,
+    enter: MessageKey = "live.join.enter",
+  ) {
     this.preview.muted = true;
     this.join = button(
-      "live.join.enter",
+      enter,
       "join-button",
       () => {
         if (this.stream === null) return;
@@ -40,6 +46,13 @@ export class SelfTest {
     );
     this.join.disabled = true;
     this.root.append(el("h2", { i18n: "live.test.title" }), this.checks, this.join);
+  }
+
+  /** Let the camera and microphone go (the test left without going on). */
+  release(): void {
+    this.released = true;
+    this.stopLevel?.();
+    this.stream?.getTracks().forEach((track) => track.stop());
   }
 
   async run(): Promise<void> {
@@ -74,6 +87,10 @@ export class SelfTest {
     this.join.disabled = true;
     try {
       this.stream = await openCameraAndMicrophone();
+      if (this.released) {
+        this.release(); // let go while the browser was still asking
+        return;
+      }
     } catch (error) {
       const problem = error instanceof MediaError ? error : new MediaError("failed", String(error));
       // The court still wants to hear (or at least see listed) someone without a camera.

@@ -189,6 +189,11 @@ export class LiveSession {
     return refused;
   }
 
+  /** Write in the bench's private channel (the server sends it back to the whole bench). */
+  async benchChat(text: string): Promise<Refusal | null> {
+    return this.act("bench_chat", { text });
+  }
+
   /** Hide a court notice's banner (it stays in the messages). */
   dismissNotice(index: number): void {
     const notice = this.state.notices[index];
@@ -295,6 +300,10 @@ export class LiveSession {
     });
     socket.on("message", (message) => {
       this.state.messages.push(message);
+      this.changed();
+    });
+    socket.on("bench_message", (message) => {
+      this.state.messages.push({ ...message, to: "panel" });
       this.changed();
     });
     socket.on("notice", (notice) => {

@@ -43,7 +43,7 @@ class Tile {
     const missing = missingDevices(member);
     this.root.classList.toggle("camera-off", member.camera_off || missing.camera);
     this.name.textContent = member.name;
-    this.role.textContent = roleName(member.role);
+    this.role.textContent = member.presiding ? t("role.presiding") : roleName(member.role);
     const badges: Array<[string, string]> = [];
     if (missing.camera) badges.push(["no-camera", t("live.tile.no_camera")]);
     if (missing.microphone) badges.push(["no-microphone", t("live.tile.no_microphone")]);
@@ -172,7 +172,7 @@ export class TileGrid {
         tile = new Tile(member, false);
         this.tiles.set(member.id, tile);
       }
-      const prominent = judgeProminent && member.role === "judge";
+      const prominent = judgeProminent && member.presiding === true; // the other judges sit beside
       tile.show(member, member.id === speaker, prominent, paused.has(member.id));
       const media = incoming.get(member.id);
       tile.play(media?.video, media?.audio);
@@ -206,7 +206,9 @@ export class TileGrid {
 }
 
 function rank(member: MemberView): number {
-  if (member.role === "judge") return 0;
-  if (member.role === "clerk") return 1;
-  return 2;
+  if (member.presiding === true) return 0;
+  if (member.role === "judge") return 1;
+  if (member.role === "assessor") return 2;
+  if (member.role === "clerk") return 3;
+  return 4;
 }

@@ -1,9 +1,11 @@
 // The transcript panel of the bench's console (docs/architecture.md#transcript): pick who
 // speaks (a button, or Alt+1–9 / Alt+0 for the court), type what they say, Enter adds it.
 // The entry being typed is a draft: kept on this device at every keystroke and sent to the
-// server every 2 s while it changes, so a reload, a lost connection or a restarted server
-// loses nothing; the server's copy is what another device or a new tab starts from. The list
-// shows the committed entries with the timeline's facts in their place, in the court's language.
+// server every second while it changes, so a reload, a lost connection or a restarted server
+// loses nothing (a server killed outright, at most the last second or so of typing); the
+// server's copy is what another device or a new tab starts from. The list shows the committed
+// entries with the timeline's facts in their place, in the court's language, each entry
+// correctable (live/entry_edit.tsx).
 import type { VNode } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { DraftIn, Transcript, TranscriptLine } from "../generated/api";
@@ -11,9 +13,14 @@ import type { MemberView } from "../generated/protocol";
 import { ApiError, api } from "../shared/api";
 import { t } from "../shared/i18n";
 import { refusalText } from "../shared/refusals";
+import { TranscriptLines } from "../shared/transcript_lines";
+import { EntryEdit } from "./entry_edit";
 import { notify } from "./notice";
 
-const SAVE_EVERY_MS = 2000;
+/** A change reaches the server within this, plus the save's own latency: all a server killed
+ * outright can lose (the promise is 2 s: docs/architecture.md#transcript,
+ * tests/browser/test_transcript_kill.py). Nothing is sent while the text stays the same. */
+const SAVE_EVERY_MS = 1000;
 const REFRESH_EVERY_MS = 10000;
 
 type Draft = Required<DraftIn>;
@@ -160,7 +167,10 @@ export function TranscriptPanel({ hearingId, members, writable }: PanelProps): V
       }}
     >
       <h3>{t("transcript.title")}</h3>
-      <TranscriptLines lines={lines} />
+      <TranscriptLines
+        lines={lines}
+        after={(entry) => writable && <EntryEdit entry={entry} onChanged={() => void load(false)} />}
+      />
       {writable && (
         <form
           class="transcript-form"
@@ -245,34 +255,6 @@ function SpeakerButton(props: {
   );
 }
 
-function TranscriptLines({ lines }: { lines: TranscriptLine[] | null }): VNode {
-  if (lines !== null && lines.length === 0) return <p>{t("transcript.empty")}</p>;
-  return (
-    <ol class="transcript-lines" data-testid="transcript-lines">
-      {(lines ?? []).map((line) => {
-        const at = new Date(line.at).toLocaleTimeString();
-        if (line.entry) {
-          return (
-            <li key={`entry-${line.entry.id}`} data-testid="transcript-entry">
-              <span class="transcript-time">{at}</span> <strong>{line.entry.speaker}：</strong>
-              <span class="transcript-said">{line.entry.text}</span>
-            </li>
-          );
-        }
-        return (
-          <li
-            key={`fact-${line.at}-${line.event}`}
-            class="transcript-fact"
-            data-testid="transcript-fact"
-          >
-            <span class="transcript-time">{at}</span> <em>{line.fact}</em>
-          </li>
-        );
-      })}
-    </ol>
-  );
-}
-
 /** POST the entry; a commit that met another at the same moment (409 conflict) is sent again
  * with its key, which makes it one entry whatever happened to the first. */
 async function commitOnce(hearingId: number, entry: Draft): Promise<void> {
@@ -312,7 +294,7 @@ function keep(hearingId: number, kept: Kept): void {
   try {
     localStorage.setItem(storageKey(hearingId), JSON.stringify(kept));
   } catch {
-    // storage full or off: the server's copy, sent every 2 s, still keeps the draft
+    // storage full or off: the server's copy, sent every second, still keeps the draft
   }
 }
 

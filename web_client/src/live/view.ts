@@ -12,6 +12,7 @@ import { notify, report } from "./notice";
 import type { Ending, LiveSession } from "./session";
 import { banners } from "./status";
 import { TileGrid } from "./tiles";
+import { VotePanel } from "./vote";
 
 export type Mode = "participant" | "bench" | "terminal";
 
@@ -64,6 +65,8 @@ export class HearingView {
   private readonly controls: Controls;
   private readonly console: BenchConsole | null;
   private readonly chat: Chat;
+  /** A creditors' meeting's vote (vote.ts). */
+  private readonly vote: VotePanel;
   private readonly body: HTMLElement;
   /** The bench's bottom bar on a phone: the hearing's actions and one's own switches. */
   private readonly dock = el("div.bench-dock", { testid: "bench-dock" });
@@ -81,6 +84,7 @@ export class HearingView {
     );
     this.console = options.benchConsole?.(session, (open) => this.showPeople(open)) ?? null;
     this.chat = new Chat(session, bench);
+    this.vote = new VotePanel(session, bench);
     this.chat.root.hidden = !bench;
     this.controls = new Controls(session, {
       takesPart: !bench,
@@ -113,6 +117,7 @@ export class HearingView {
       {},
       this.waiting,
       this.consultation,
+      this.vote.root,
       this.presentation,
       this.tiles.root,
       this.benchMuted,
@@ -189,8 +194,9 @@ export class HearingView {
     this.showConsultation();
     this.controls.update();
     this.showPresentation();
+    this.vote.update(room);
     this.console?.update(room);
-    this.chat.update(room.members, room.state);
+    this.chat.update(room.members, room.state, room.you.role);
   }
 
   private showWaiting(): void {

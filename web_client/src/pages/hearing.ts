@@ -1,4 +1,5 @@
-// Staff in a live hearing (/hearing/<id>): the judge's (or clerk's) console beside the video.
+// Staff in a live hearing (/hearing/<id>): the judge's (or clerk's) console beside the video;
+// once the hearing is closed, its record: the transcript and its confirmations (live/record.tsx).
 import "../shared/base.css";
 import "../live/live.css";
 import type { HearingOut, SessionOut } from "../generated/api";
@@ -33,12 +34,21 @@ async function main(): Promise<void> {
     }
     return;
   }
+  if (hearing.state === "closed") {
+    await showRecord(hearingId, el("h1", {}, `${hearing.case_number} ${hearing.title}`));
+    return;
+  }
   const enter = (stream: MediaStream | null): void => {
     const session = new LiveSession({ hearingId }, stream);
     const view = new HearingView(session, {
       mode: "bench",
       title: `${hearing.case_number} ${hearing.title}`,
       benchConsole: (live, onPeople) => new BenchConsole(live, onPeople),
+      onEnded: (ending) => {
+        // closed now: the record follows on the same screen
+        const last = view.root.querySelector<HTMLElement>("[data-testid=ended]");
+        if (ending.kind === "closed" && last !== null) void showRecord(hearingId, last);
+      },
     });
     app.replaceChildren(view.root);
     session.start();
@@ -58,6 +68,15 @@ async function main(): Promise<void> {
     }
   };
   await tryCamera();
+}
+
+/** The closed hearing's record under `above` (its title, or the live screen's last words). */
+async function showRecord(hearingId: number, above: HTMLElement): Promise<void> {
+  const host = el("div.record-host", {});
+  const { mountRecord } = await import("../live/record");
+  if (above.isConnected) above.after(host);
+  else show(above, host);
+  mountRecord(host, hearingId);
 }
 
 function show(...nodes: Node[]): void {

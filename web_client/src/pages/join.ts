@@ -1,10 +1,13 @@
 // An invitation link (/join#<token>): the hearing it is for, the court's notice on taking part
 // online (and, the first time, whether they agree), the self-test and, for those who submit
 // evidence, the case's exhibits; then the waiting room and the hearing itself; once the
-// hearing is closed, its recording if the court granted it.
+// hearing is closed, the transcript to confirm (signing/) and its recording if the court
+// granted it. A staggered hearing (async_hearing) shows its stages instead of the courtroom
+// (party/staggered.tsx); once the court turned it into a live hearing, the courtroom as for
+// any hearing, with a notice at the top and the stages read-only below.
 import "../shared/base.css";
 import "../live/live.css";
-import type { InvitationInfo } from "../generated/api";
+import type { InvitationInfo, StageList } from "../generated/api";
 import { LIVE_STATES } from "../generated/court";
 import type { SelfTestIn } from "../generated/protocol";
 import { ApiError, api, useInvitation } from "../shared/api";
@@ -46,13 +49,22 @@ async function main(): Promise<void> {
     // After the hearing the link serves only to retrieve what the court granted (loaded only
     // then: the live screens' visitors do not download the player).
     // when it was held is the recording's to say, not the schedule's
-    const card = invitationCard(info, "party.recording.card_title", false);
+    const card = invitationCard(info, "party.closed.card_title", false);
     const { partyRecordingView } = await import("../party/recording");
-    app.replaceChildren(el("div.page.party", {}, top, card, partyRecordingView()));
+    const signing = el("div", {});
+    app.replaceChildren(el("div.page.party", {}, top, card, signing, partyRecordingView()));
+    // those who sign the transcript (not observers) confirm it here
+    if (may(info.role, "sign_transcript", "closed")) {
+      const { mountConfirmation } = await import("../signing/confirm");
+      mountConfirmation(signing, info.hearing.id);
+    }
     return;
   }
   const page = el("div.page.join", {}, top);
   app.replaceChildren(page);
+  // a staggered hearing the court turned live goes on as a live hearing, with the same link
+  const turnedLive = info.hearing.kind === "async_hearing" && (await liveAt(info.hearing.id)) !== null;
+  const staggeredOnly = info.hearing.kind === "async_hearing" && !turnedLive;
   const seat = info.participant_id;
   const observer = info.role === "observer";
   let leaveEvidence = (): void => {};
@@ -71,7 +83,7 @@ async function main(): Promise<void> {
   };
   const full = async (): Promise<void> => {
     leaveEvidence();
-    page.replaceChildren(top, invitationCard(info));
+    page.replaceChildren(top, ...(turnedLive ? [liveNotice()] : []), invitationCard(info));
     // The court's notice on taking part online, and (the first time) whether they agree:
     // answered before the self-test starts.
     let consent: ConsentStep;
@@ -84,6 +96,11 @@ async function main(): Promise<void> {
     }
     page.append(consent.root);
     await consent.answered;
+    if (staggeredOnly) {
+      // A staggered hearing is taken part in stage by stage, here, not in a live courtroom.
+      await staggered();
+      return;
+    }
     if (observer) {
       page.append(
         el("p", { i18n: "live.join.observer_note" }),
@@ -93,17 +110,34 @@ async function main(): Promise<void> {
     }
     const test: SelfTest = new SelfTest((stream) => enter(stream, test.result()));
     page.append(test.root);
-    if (may(info.role, "submit_exhibit")) {
-      // Loaded only for those who submit evidence (the others' pages stay without Preact).
-      const host = el("div", {});
-      page.append(host);
-      const { mountEvidence } = await import("../party/evidence");
-      leaveEvidence = mountEvidence(host, info);
-    }
+    if (turnedLive) await stagesBelow();
+    await evidence();
     await test.run();
   };
+  const evidence = async (): Promise<void> => {
+    if (!may(info.role, "submit_exhibit")) return;
+    // Loaded only for those who submit evidence (the others' pages stay without Preact).
+    const host = el("div", {});
+    page.append(host);
+    const { mountEvidence } = await import("../party/evidence");
+    leaveEvidence = mountEvidence(host, info);
+  };
+  const staggered = async (): Promise<void> => {
+    const host = el("div", {});
+    page.append(host);
+    const { mountStaggered } = await import("../party/staggered");
+    // the court turning it live meanwhile: the page again, now with the live courtroom
+    mountStaggered(host, info, () => location.reload());
+    await evidence();
+  };
+  const stagesBelow = async (): Promise<void> => {
+    const host = el("div.stages-read-only", {});
+    page.append(host);
+    const { mountStaggered } = await import("../party/staggered");
+    mountStaggered(host, info); // every stage is closed: nothing to submit, all to read
+  };
   const devices = rememberedSeat(seat);
-  if (devices !== null && LIVE_STATES.includes(info.hearing.state)) {
+  if (devices !== null && LIVE_STATES.includes(info.hearing.state) && !staggeredOnly) {
     // Reloaded mid-hearing: one tap back to the seat.
     const back = (stream: MediaStream | null, result: SelfTestIn): void =>
       enter(stream, observer ? null : Promise.resolve(result));
@@ -114,6 +148,25 @@ async function main(): Promise<void> {
     return;
   }
   await full();
+}
+
+/** When the court turned a staggered hearing into a live one; null while it is staggered. */
+async function liveAt(hearingId: number): Promise<string | null> {
+  try {
+    const list = await api<StageList>("GET", `/hearings/${hearingId}/stages`);
+    return list.live_at ?? null;
+  } catch {
+    return null; // the stages' page says what went wrong
+  }
+}
+
+function liveNotice(): HTMLElement {
+  return el(
+    "div.notice.turned-live",
+    { testid: "turned-live", role: "status" },
+    el("strong", { i18n: "stag.live.notice" }),
+    el("p", { i18n: "stag.live.notice_more" }),
+  );
 }
 
 function problem(key: MessageKey, vars?: Record<string, string>, code?: string): void {

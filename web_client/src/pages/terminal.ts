@@ -1,6 +1,7 @@
 // A detention centre's kiosk (/terminal): logs in with the terminal's credential, lists today's
 // hearings for the centre, joins the one the court has opened, full screen, with no way to leave
-// the hearing from the screen. When the hearing ends it returns to the list.
+// the hearing from the screen. When the hearing ends it returns to the list, where a closed
+// hearing's transcript is read and signed by the detainee (signing/).
 import "../shared/base.css";
 import "../live/live.css";
 import type { HearingOut, SessionOut } from "../generated/api";
@@ -111,6 +112,9 @@ async function showHearings(): Promise<void> {
               el("span", {}, time(h.scheduled_start)),
               el("strong", {}, `${h.case_number} ${h.title}`),
               el("span.badge", {}, stateName(h.state)),
+              h.state === "closed"
+                ? button("signing.terminal.open", "terminal-sign", () => void confirm(h))
+                : null,
             ),
           )),
     );
@@ -157,6 +161,29 @@ async function join(hearing: HearingOut): Promise<void> {
   });
   app.replaceChildren(view.root);
   session.start();
+}
+
+/** The detainee reads and confirms a closed hearing's transcript; the list waits meanwhile. */
+async function confirm(hearing: HearingOut): Promise<void> {
+  window.clearTimeout(poll);
+  redrawList = () => undefined;
+  const host = el("div", {});
+  const { mountConfirmation } = await import("../signing/confirm");
+  let leave = (): void => undefined;
+  const back = button("signing.terminal.back", "terminal-back", () => {
+    leave();
+    void showHearings();
+  });
+  app.replaceChildren(
+    el(
+      "div.page.terminal",
+      {},
+      el("div.top-bar", {}, back, languageSwitch()),
+      el("h1", {}, `${hearing.case_number} ${hearing.title}`),
+      host,
+    ),
+  );
+  leave = mountConfirmation(host, hearing.id);
 }
 
 function time(iso: string): string {

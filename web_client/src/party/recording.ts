@@ -1,7 +1,8 @@
 // After the hearing: what a party (lawyer, prosecutor...) opening their invitation link sees.
 // When the court gave them access to the recording: the player on a short-lived signed link
-// (seekable), its chapters, a download, the seal checked at once with the verification code
-// given at close, and the hearing's timeline. Otherwise a plain explanation of how to ask for it.
+// (seekable), its chapters, the transcript beside it (below it on a phone), a download, the
+// transcript's sealed PDF (fetched with the invitation's header), the
+// seal checked at once with the verification code given at close, and the hearing's timeline. Otherwise a plain explanation of how to ask for it.
 // The clerk archive's components are reused; the server checks and audits every access.
 import "../archive/archive.css";
 import "./party.css";
@@ -9,6 +10,8 @@ import type { ArchiveLink, RecordingDetail, RecordingList } from "../generated/a
 import { playerView } from "../archive/player";
 import { sealView } from "../archive/seal";
 import { timelineView } from "../archive/timeline";
+import { transcriptView } from "../archive/transcript";
+import { transcriptPdfView } from "../archive/transcript_pdf";
 import { label } from "../archive/labels";
 import { ApiError, api } from "../shared/api";
 import { el, show } from "../shared/dom";
@@ -58,6 +61,7 @@ async function open(body: HTMLElement, found: RecordingList, recordingId: number
   const day = courtDate(zone, new Date(recording.started_at ?? Date.now()));
   const link = async (): Promise<string> =>
     (await api<ArchiveLink>("POST", `/recordings/${recording.id}/archive/link`)).url;
+  const player = playerView(recording, { link });
   show(
     body,
     el("h2", { i18n: "party.recording.title" }),
@@ -71,7 +75,8 @@ async function open(body: HTMLElement, found: RecordingList, recordingId: number
       label("archive.recording", recording.state),
     ),
     found.items.length > 1 && others(body, found, recording.id, zone),
-    playerView(recording, { link }),
+    el("div", { class: "recording-grid" }, player.view, transcriptView(recording.id, player.video)),
+    transcriptPdfView(recording),
     el(
       "div",
       { class: "party-seal" },

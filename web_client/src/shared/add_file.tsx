@@ -6,7 +6,7 @@
 import type { TargetedEvent, VNode } from "preact";
 import { useState } from "preact/hooks";
 import { ApiError } from "./api";
-import { formatSize } from "./exhibit_card";
+import { formatSize } from "./size";
 import { type MessageKey, hasMessage, t } from "./i18n";
 import { refusalText } from "./refusals";
 import { ACCEPTED_FILES, Upload, refusedLimit, resumable } from "./upload";

@@ -67,6 +67,20 @@ export async function send<T>(url: string, init: RequestInit): Promise<T> {
   return answer<T>(response);
 }
 
+/** GET a file of the API (`url` as the server gave it, /api/v1/...) with the request's
+ * credentials, the invitation's header included (a link cannot send it): the answer, to read
+ * as a Blob; a refusal thrown as ApiError. */
+export async function fetchFile(url: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: authHeaders("GET"), credentials: "same-origin" });
+  } catch (error) {
+    throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));
+  }
+  if (!response.ok) await answer<never>(response); // throws the server's refusal
+  return response;
+}
+
 /** GET `path` unless the copy the caller holds (its ETag: `held`) is still current: the value
  * and its ETag, or null when the server answered 304 Not Modified. */
 export async function getIfChanged<T>(
@@ -92,7 +106,7 @@ export async function getIfChanged<T>(
 }
 
 /** The JSON of an answer, or its refusal thrown as ApiError. */
-async function answer<T>(response: Response): Promise<T> {
+export async function answer<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   let text: string;
   try {

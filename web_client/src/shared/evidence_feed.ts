@@ -38,6 +38,7 @@ export function useEvidence(hearingId: number, caseId: number): EvidenceFeed {
     ]);
     if (mine < order.current.shown) return;
     order.current.shown = mine;
+    for (const read of [exhibits, exchange, examination]) read.keep();
     if (!exhibits.changed && !exchange.changed && !examination.changed) return;
     if (loaded === null) setFailure(null); // the first load failed; a later one came through
     setLoaded({
@@ -50,12 +51,14 @@ export function useEvidence(hearingId: number, caseId: number): EvidenceFeed {
     setFailure(null);
     try {
       await change();
-      await load();
-      return true;
     } catch (error) {
       setFailure({ error });
       return false;
     }
+    // made: shown now, or by the next poll if this read fails (the change is not refused,
+    // so that the person does not make it twice)
+    await load().catch(() => undefined);
+    return true;
   };
   useEffect(() => {
     load().catch((error: unknown) => setFailure({ error }));

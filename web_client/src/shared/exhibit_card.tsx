@@ -6,6 +6,7 @@ import type { ComponentChildren, VNode } from "preact";
 import type { ExhibitFileOut, ExhibitOut } from "../generated/api";
 import { authHeaders, invitation } from "./api";
 import { type Lang, t } from "./i18n";
+import { formatSize } from "./size";
 
 export function exhibitLabel(
   exhibit: { label_zh: string; label_en: string },
@@ -123,13 +124,6 @@ function ExhibitFiles({ exhibit }: { exhibit: ExhibitOut }): VNode {
       )}
     </div>
   );
-}
-
-/** A size as people read it (decimal units, as the court's limits are given). */
-export function formatSize(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} KB`;
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
 /** Download a file with the invitation's header, then hand it to the browser to save. */

@@ -19,8 +19,11 @@ import { exhibitMessages } from "../i18n/exhibits";
 import { liveMessages } from "../i18n/live";
 import { presentingMessages } from "../i18n/presenting";
 import { refusalMessages } from "../i18n/refusals";
+import { signingMessages } from "../i18n/signing";
 import { staffMessages } from "../i18n/staff";
+import { staggeredMessages } from "../i18n/staggered";
 import { transcriptMessages } from "../i18n/transcript";
+import { voteMessages } from "../i18n/votes";
 
 export type Lang = "zh-CN" | "en";
 
@@ -52,6 +55,9 @@ const all = {
     ...refusalMessages.en,
     ...consentMessages.en,
     ...transcriptMessages.en,
+    ...signingMessages.en,
+    ...voteMessages.en,
+    ...staggeredMessages.en,
   },
   "zh-CN": {
     ...commonMessages.zh,
@@ -63,6 +69,9 @@ const all = {
     ...refusalMessages.zh,
     ...consentMessages.zh,
     ...transcriptMessages.zh,
+    ...signingMessages.zh,
+    ...voteMessages.zh,
+    ...staggeredMessages.zh,
   },
 } satisfies Record<Lang, Record<CourtWord, string>>;
 export type MessageKey = keyof (typeof all)["en"];

@@ -38,17 +38,28 @@ export function usePolling(tick: () => Promise<void>, everyMs: number = POLL_MS)
   }, [everyMs]);
 }
 
-/** The copies of some lists, each with its ETag. */
+/** One path as a read found it: its value, whether it differs from the copy held, and `keep`,
+ * which makes it the copy held. */
+export interface Read<T> {
+  value: T;
+  changed: boolean;
+  keep: () => void;
+}
+
+/** The copies of some lists as last shown, each with its ETag. A read is asked with the ETag of
+ * the copy held, and its answer held only once kept: a read that is not shown (an older one's
+ * that came back after a newer, or one of several of which another failed) leaves the copy as
+ * it was, so the next read is told of the change again instead of answered 304 for it. */
 export class Watched {
   private readonly held = new Map<string, { tag: string | null; value: unknown }>();
 
-  /** The current value of `path`, and whether it differs from the copy held before. */
-  async get<T>(path: string): Promise<{ value: T; changed: boolean }> {
+  async get<T>(path: string): Promise<Read<T>> {
     const before = this.held.get(path);
     const fresh = await getIfChanged<T>(path, before?.tag ?? null);
-    if (fresh === null && before !== undefined) return { value: before.value as T, changed: false };
+    if (fresh === null && before !== undefined) {
+      return { value: before.value as T, changed: false, keep: () => undefined };
+    }
     if (fresh === null) throw new Error(`304 for ${path}, of which no copy is held`);
-    this.held.set(path, fresh);
-    return { value: fresh.value, changed: true };
+    return { value: fresh.value, changed: true, keep: () => this.held.set(path, fresh) };
   }
 }

@@ -1,5 +1,5 @@
-// One file sent to an exhibit in chunks (docs/architecture.md#exhibits), made for a phone on a
-// poor line: each chunk is a slice of the File (the file is never read whole into memory), sent
+// A file sent in chunks (docs/architecture.md#exhibits: an exhibit's file; a staggered hearing's
+// recorded statement reuses the loop), made for a phone on a poor line: each chunk is a slice of the File (the file is never read whole into memory), sent
 // from the offset the server holds. A dropped connection is retried a few times with a growing
 // pause, asking the server first where it stands; past that the upload waits for `run()` again
 // (the person's "Resume"). No UI here: progress goes to a callback.
@@ -49,57 +49,58 @@ export function refusedLimit(error: ApiError): LimitDetail | null {
   };
 }
 
-export class Upload {
-  /** The server's upload once started; kept so that "Resume" goes on with the same one. */
-  private state: UploadOut | null = null;
+/** Where an upload stands after a request: the bytes the server holds, or what the last one made. */
+export type Step<T> = { offset: number } | { done: T };
+
+/** The sending loop shared by every chunked upload (an exhibit's file, a recorded statement):
+ * each chunk a slice of the Blob, from the offset the server holds; after a drop the server is
+ * asked where it stands, a few times with a growing pause, then it waits for `run()` again. The
+ * endpoints are the subclass's. */
+export abstract class ChunkedUpload<T> {
+  /** Set once the server has the upload; kept so that "Resume" goes on with the same one. */
+  private chunkSize: number | null = null;
   private cancelled = false;
   private current: AbortController | null = null;
 
   constructor(
-    readonly exhibitId: number,
-    readonly file: File,
+    readonly file: Blob,
     /** Bytes the server holds so far. */
     private readonly progress: (sent: number) => void,
-    /** The hash a notary (a blockchain evidence platform) certified for the file, and who. */
-    private readonly notarised: UploadIn["notarised"] = null,
   ) {}
 
-  /** Send (or go on sending) the file: the exhibit's new file once the court accepted it; else
-   * an ApiError: the court's refusal (its code), "network" after the retries, "cancelled". */
-  async run(): Promise<ExhibitFileOut> {
+  /** Start the upload on the server: its offset (0) and a good chunk size. */
+  protected abstract begin(): Promise<{ offset: number; chunkSize: number }>;
+  /** Ask the server where the upload stands (after a drop). */
+  protected abstract where(): Promise<Step<T>>;
+  /** Send the bytes from `offset`. */
+  protected abstract put(offset: number, body: Blob, signal: AbortSignal): Promise<Step<T>>;
+
+  /** Send (or go on sending) the file: what the server made of it once accepted; else an
+   * ApiError: the court's refusal (its code), "network" after the retries, "cancelled". */
+  async run(): Promise<T> {
     this.cancelled = false;
     // going on after a stop: the server says where it stands
-    let ask = this.state !== null;
-    if (this.state === null) {
-      const body: UploadIn = {
-        name: this.file.name,
-        size: this.file.size,
-        notarised: this.notarised,
-      };
-      this.state = await api<UploadOut>(
-        "POST",
-        `/exhibits/${this.exhibitId}/uploads`,
-        body,
-      );
+    let ask = this.chunkSize !== null;
+    let offset = 0;
+    if (this.chunkSize === null) {
+      const started = await this.begin();
+      this.chunkSize = started.chunkSize;
+      offset = started.offset;
     }
-    const state = this.state;
-    let offset = state.offset;
+    const chunkSize = this.chunkSize;
     let failures = 0;
     for (;;) {
       if (this.cancelled) throw new ApiError(0, "cancelled", "cancelled");
       try {
         if (ask) {
-          const now = await api<UploadOut>(
-            "GET",
-            `/uploads/${state.upload_id}`,
-          );
-          if (now.file !== null) return now.file;
+          const now = await this.where();
+          if ("done" in now) return now.done;
           offset = now.offset;
           ask = false;
           this.progress(offset);
         }
-        const out = await this.chunk(state, offset);
-        if (out.file !== null) return out.file;
+        const out = await this.chunk(offset, chunkSize);
+        if ("done" in out) return out.done;
         offset = out.offset;
         failures = 0;
         this.progress(offset);
@@ -112,9 +113,7 @@ export class Upload {
           continue;
         }
         if (!resumable(error) || failures >= RETRIES) throw error;
-        await new Promise((done) =>
-          setTimeout(done, FIRST_PAUSE_MS * 2 ** failures),
-        );
+        await new Promise((done) => setTimeout(done, FIRST_PAUSE_MS * 2 ** failures));
         failures += 1;
         ask = true;
       }
@@ -127,22 +126,57 @@ export class Upload {
     this.current?.abort();
   }
 
-  private async chunk(state: UploadOut, offset: number): Promise<UploadOut> {
+  private async chunk(offset: number, chunkSize: number): Promise<Step<T>> {
     this.current = new AbortController();
     try {
-      return await send<UploadOut>(`/api/v1/uploads/${state.upload_id}`, {
-        method: "PATCH",
-        headers: {
-          ...authHeaders("PATCH"),
-          Accept: "application/json",
-          "Content-Type": "application/octet-stream",
-          "Upload-Offset": String(offset),
-        },
-        body: this.file.slice(offset, offset + state.chunk_size),
-        signal: this.current.signal,
-      });
+      return await this.put(offset, this.file.slice(offset, offset + chunkSize), this.current.signal);
     } finally {
       this.current = null;
     }
   }
+}
+
+/** A file sent to an exhibit (exhibit_uploads_api.py). */
+export class Upload extends ChunkedUpload<ExhibitFileOut> {
+  private uploadId: number | null = null;
+
+  constructor(
+    readonly exhibitId: number,
+    override readonly file: File,
+    progress: (sent: number) => void,
+    /** The hash a notary (a blockchain evidence platform) certified for the file, and who. */
+    private readonly notarised: UploadIn["notarised"] = null,
+  ) {
+    super(file, progress);
+  }
+
+  protected async begin(): Promise<{ offset: number; chunkSize: number }> {
+    const body: UploadIn = { name: this.file.name, size: this.file.size, notarised: this.notarised };
+    const state = await api<UploadOut>("POST", `/exhibits/${this.exhibitId}/uploads`, body);
+    this.uploadId = state.upload_id;
+    return { offset: state.offset, chunkSize: state.chunk_size };
+  }
+
+  protected async where(): Promise<Step<ExhibitFileOut>> {
+    return step(await api<UploadOut>("GET", `/uploads/${this.uploadId}`));
+  }
+
+  protected async put(offset: number, body: Blob, signal: AbortSignal): Promise<Step<ExhibitFileOut>> {
+    const out = await send<UploadOut>(`/api/v1/uploads/${this.uploadId}`, {
+      method: "PATCH",
+      headers: {
+        ...authHeaders("PATCH"),
+        Accept: "application/json",
+        "Content-Type": "application/octet-stream",
+        "Upload-Offset": String(offset),
+      },
+      body,
+      signal,
+    });
+    return step(out);
+  }
+}
+
+function step(state: UploadOut): Step<ExhibitFileOut> {
+  return state.file !== null ? { done: state.file } : { offset: state.offset };
 }

@@ -114,6 +114,11 @@ function Row(props: { hearing: HearingOut; session: SessionOut; bench: boolean }
             {t("staff.hearings.participants")}
           </a>
         )}
+        {bench && hearing.state === "closed" && (
+          <a class="button" href={`/hearing/${hearing.id}`} data-testid="record">
+            {t("signing.bench.open_record")}
+          </a>
+        )}
         {bench && enterable && (
           <a
             class={live ? "button primary" : "button"}

@@ -1,7 +1,10 @@
 // A hearing's participants: add people by role, and give each invited person their personal
 // link (shown once, with a copy button), a new one, or withdraw it; whether each party or lawyer
-// agreed to take part online.
+// agreed to take part online. A trial's bench starts its deliberation from here; a
+// deliberation's questions for the vote are listed and added here; a staggered hearing's stages
+// (staff/stages.tsx) too.
 import type {
+  BenchGrantOut,
   ConsentView,
   HearingOut,
   InvitationOut,
@@ -9,13 +12,19 @@ import type {
   ParticipantOut,
   SessionOut,
 } from "../generated/api";
-import { BENCH } from "../generated/court";
-import { api } from "../shared/api";
+import { BENCH, type HearingKind } from "../generated/court";
+import { ApiError, api } from "../shared/api";
 import { hasMessage, t } from "../shared/i18n";
 import { courtDateTime } from "./court_time";
 import { el, setText, show } from "../shared/dom";
+import { isDeliberation } from "../shared/deliberation";
+import { refusalKey } from "../shared/refusals";
 import { clearError, showError } from "./errors";
+import { benchForm } from "./bench_form";
+import { mountCreditors } from "./creditors";
 import { invitationBox } from "./invitation_box";
+import { mountQuestions } from "./motions";
+import { mountStages } from "./stages";
 import { participantForm } from "./participant_form";
 import type { Items } from "./types";
 
@@ -25,15 +34,31 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
   const list = el("ul", { class: "rows", testid: "participant-list" });
   const error = el("p", { class: "error", hidden: true, testid: "participants-error" });
   const links = new Map<number, InvitationOut>(); // issued on this page: shown until it is left
+  const creditors = el("div", { class: "creditors-slot" }); // a creditors' meeting's roll
+  const questions = el("div", { class: "questions-slot" }); // a deliberation's questions
+  const stages = el("div", { class: "stages-slot" }); // a staggered hearing's stages
+  const deliberate = deliberateButton(hearingId, error);
 
   const load = async (): Promise<void> => {
-    const [hearing, people] = await Promise.all([
+    const [hearing, people, grants] = await Promise.all([
       api<HearingOut>("GET", `/hearings/${hearingId}`),
       api<Items<ParticipantOut>>("GET", `/hearings/${hearingId}/participants`),
+      api<Items<BenchGrantOut>>("GET", `/hearings/${hearingId}/bench-grants`),
     ]);
     show(heading, ...hearingHead(zone, hearing));
     show(list, ...people.items.map((p) => personRow(p)));
     adding.setPeople(people.items);
+    bench.update(people.items, grants.items);
+    if (hearing.kind === "creditors_meeting" && creditors.childElementCount === 0) {
+      mountCreditors(creditors, hearingId, load);
+    }
+    if (isDeliberation(hearing.kind) && questions.childElementCount === 0) {
+      mountQuestions(questions, hearingId);
+    }
+    if (hearing.kind === "async_hearing" && stages.childElementCount === 0) {
+      mountStages(stages, session, hearingId);
+    }
+    deliberate.hidden = !TRIALS.includes(hearing.kind);
   };
   /** Make a change, then show the list as the server now has it (or say what went wrong). */
   const act = async (change: () => Promise<void>): Promise<boolean> => {
@@ -54,6 +79,8 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
     }),
   );
 
+  const bench = benchForm(hearingId, act);
+
   const personRow = (p: ParticipantOut): HTMLElement => {
     const invited = !BENCH.includes(p.role) && p.role !== "detainee";
     const row = el(
@@ -66,7 +93,7 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
         el(
           "small",
           { class: "muted" },
-          el("span", { i18n: `role.${p.role}` as const }),
+          el("span", { i18n: p.presiding ? "role.presiding" : (`role.${p.role}` as const) }),
           p.side && " · ",
           p.side && sideLabel(p.side),
         ),
@@ -120,8 +147,45 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
     error,
     el("h3", { i18n: "staff.participants.title" }),
     list,
+    bench.root,
+    deliberate,
     el("h3", { i18n: "staff.participants.add_title" }),
     adding.form,
+    creditors,
+    questions,
+    stages,
+  );
+}
+
+/** The hearing kinds whose panel deliberates on them afterwards. */
+const TRIALS: readonly HearingKind[] = ["civil_trial", "criminal_trial"];
+
+/** "Deliberate": a new deliberation of the hearing's bench, then its screen. */
+function deliberateButton(hearingId: number, error: HTMLElement): HTMLElement {
+  const start = el("button", { type: "button", i18n: "staff.deliberate", testid: "deliberate" });
+  start.addEventListener("click", () => {
+    clearError(error);
+    start.disabled = true;
+    api<HearingOut>("POST", `/hearings/${hearingId}/deliberation`, {})
+      .then((created) => location.assign(`#/hearings/${created.id}`))
+      .catch((failure: unknown) => {
+        const key = failure instanceof ApiError ? refusalKey(failure.code) : null;
+        if (key === null) {
+          showError(error, failure);
+        } else {
+          setText(error, key).hidden = false;
+          error.setAttribute("role", "alert");
+        }
+      })
+      .finally(() => {
+        start.disabled = false;
+      });
+  });
+  return el(
+    "div",
+    { class: "deliberate", hidden: true },
+    el("p", { class: "muted", i18n: "staff.deliberate.hint" }),
+    start,
   );
 }
 
