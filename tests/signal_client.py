@@ -15,6 +15,8 @@ SERVER_EVENTS = tuple(protocol.SERVER_EVENTS)
 
 MAX_MOVES = 2
 """A join is told at most once where its hearing is; twice allows for a node dying meanwhile."""
+CALL_TIMEOUT = 30.0
+"""Seconds a test waits for an acknowledgement before it fails."""
 
 
 class SignalClient:
@@ -86,8 +88,11 @@ class SignalClient:
         self.refusals.append(data if isinstance(data, dict) else {"message": str(error)})
 
     async def call(self, event: str, data: Any = None) -> dict[str, Any]:
+        """Send an event and return its acknowledgement. Waits up to CALL_TIMEOUT: a close
+        stops the recorders and seals the record before it answers, which on a loaded machine
+        (two test workers beside browsers and renders) has taken over 10 s."""
         reply: dict[str, Any] = await self.sio.call(
-            event, data if data is not None else {}, namespace="/hearing", timeout=10
+            event, data if data is not None else {}, namespace="/hearing", timeout=CALL_TIMEOUT
         )
         return reply
 

@@ -147,6 +147,8 @@ class Audience:
             while self._stale:
                 self._stale = False
                 for member_id, link in list(self.links.items()):
+                    if self.links.get(member_id) is not link:
+                        continue  # gone meanwhile (left, removed, or the hearing closed)
                     await link.emit("room", self.view(member_id).model_dump(mode="json"))
         finally:
             self._round = None
