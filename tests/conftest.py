@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -75,7 +77,8 @@ class postgres_database:
         self.name = f"hs_test_{uuid.uuid4().hex[:12]}"
         self.base = make_url(POSTGRES_URL)
 
-    async def _admin(self) -> asyncpg.Connection:
+    async def admin(self) -> asyncpg.Connection:
+        """A connection to the server's own database, to create and drop others."""
         base = self.base
         return await asyncpg.connect(
             host=base.host,
@@ -86,7 +89,7 @@ class postgres_database:
         )
 
     async def __aenter__(self) -> str:
-        conn = await self._admin()
+        conn = await self.admin()
         try:
             await conn.execute(f'CREATE DATABASE "{self.name}"')
         finally:
@@ -94,7 +97,7 @@ class postgres_database:
         return self.base.set(database=self.name).render_as_string(hide_password=False)
 
     async def __aexit__(self, *exc: object) -> None:
-        conn = await self._admin()
+        conn = await self.admin()
         try:
             await conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         finally:
@@ -122,10 +125,74 @@ def settings_with(database_url: str, tmp_path: Path, **more: Any) -> Settings:
     return Settings(**(usual | more))
 
 
+class MigratedTemplates:
+    """A migrated database of each kind, made once per test process and copied into each
+    test's empty one: migrating costs ~0.25 s a test, a copy a few milliseconds (SQLite: the
+    file; PostgreSQL: ``CREATE DATABASE … TEMPLATE``). The copy is the schema ``migrate``
+    makes, its revision row included; tests/functional/test_migrations.py migrates for real."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.sqlite: Path | None = None
+        self.postgres: postgres_database | None = None
+
+    async def fill(self, url: str) -> None:
+        """Make the empty database at ``url`` a migrated one."""
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            assert parsed.database is not None
+            shutil.copyfile(await self._sqlite_template(), parsed.database)
+            return
+        template = await self._postgres_template()
+        admin = await template.admin()
+        try:
+            # the test's database is still empty and unused: made anew as a copy
+            await admin.execute(f'DROP DATABASE "{parsed.database}"')
+            await admin.execute(f'CREATE DATABASE "{parsed.database}" TEMPLATE "{template.name}"')
+        finally:
+            await admin.close()
+
+    async def _sqlite_template(self) -> Path:
+        if self.sqlite is None:
+            path = self.folder / "template.db"
+            await _migrate(f"sqlite+aiosqlite:///{path}")
+            self.sqlite = path
+        return self.sqlite
+
+    async def _postgres_template(self) -> postgres_database:
+        if self.postgres is None:
+            template = postgres_database()
+            await _migrate(await template.__aenter__())  # closed again: a template has no users
+            self.postgres = template
+        return self.postgres
+
+    def drop(self) -> None:
+        if self.postgres is not None:
+            asyncio.run(self.postgres.__aexit__())
+
+
+async def _migrate(url: str) -> None:
+    db = Database(url)
+    try:
+        await db.migrate()
+    finally:
+        await db.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedTemplates]:
+    templates = MigratedTemplates(tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.drop()
+
+
 @pytest.fixture
-async def database(settings: Settings) -> AsyncIterator[Database]:
+async def database(
+    settings: Settings, migrated_templates: MigratedTemplates
+) -> AsyncIterator[Database]:
+    """The test's database, migrated (a copy of the process's migrated template)."""
+    await migrated_templates.fill(settings.database_url)
     db = Database(settings.database_url)
-    await db.migrate()
     yield db
     await db.close()
 
