@@ -35,7 +35,7 @@ from aiortc.codecs.vpx import Vp8Encoder
 
 from bench.clip import AUDIO_SAMPLES, FPS, Clip, encode_clip
 from bench.proc import cpu_seconds, machine_busy_seconds
-from recording import SegmentInfo, TrackRecorder
+from recording.recorder import TrackRecorder
 from recording.render import (
     Interval,
     PhaseChange,
@@ -45,6 +45,7 @@ from recording.render import (
     Timeline,
     TrackPlan,
 )
+from recording.segment import SegmentInfo
 from tests.integration.synthetic_rtp import Packet
 
 VIDEO_CLOCK = 90_000

@@ -8,6 +8,7 @@ token, sent as ``Authorization: Invitation <token>``; only its hash is stored.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import os
@@ -23,9 +24,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from court.roles import Role
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# A hash of a random secret, checked when the user is unknown so that a wrong
-# username costs the same time as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random secret, checked when the user is unknown so that a wrong username
+    costs the same time as a wrong password. Made once, by `PasswordChecker` at start-up, not
+    at import: `hearing-server create-user` imports this module to hash one password."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 def hash_password(password: str) -> str:
@@ -35,7 +41,9 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Constant-effort check; False for a wrong password or an unknown user (None)."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 
@@ -59,6 +67,7 @@ class PasswordChecker:
         )
         self._capacity = workers + queue
         self._pending = 0
+        _dummy_hash()  # now, so that no login waits for it
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
         """As :func:`verify_password`; raises :class:`PasswordCheckBusy` when full."""

@@ -1,4 +1,9 @@
-"""The `hearing-server` command."""
+"""The `hearing-server` command.
+
+Each command imports what it needs when it runs: the server (aiohttp, aiortc, PyAV, the
+PDF renderer...) takes over a second to import, which `--help`, `verify` on a copied record
+or `migrate` should not wait for (and the tests start this command many times).
+"""
 
 from __future__ import annotations
 
@@ -7,37 +12,23 @@ import asyncio
 import gc
 import getpass
 import secrets
-import ssl
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from config import Settings, SettingsError, load_settings
 from court.roles import STAFF_ROLES, Role
-from hearing_server.app import create_app
-from hearing_server.auth import hash_password
-from hearing_server.certs import lan_addresses, make_self_signed
-from hearing_server.db.database import Database, NotMigratedError
-from hearing_server.db.models import Court, DetentionCentre, Recording, Terminal, User
-from hearing_server.demo import seed_demo
+from hearing_server.db.errors import NotMigratedError
 from hearing_server.logs import configure_logging
-from hearing_server.records.archive import (
-    ArchiveCheck,
-    SigningKeyError,
-    recording_storage,
-    server_public_key,
-    verify_stored,
-)
-from hearing_server.records.transcript_seal import transcript_check
-from hearing_server.serving import serve_until_stopped
-from hearing_server.workers import run_workers
-from recording.storage import FolderView, Storage
-from recording.verify import Report, verify
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from config import Settings
+    from hearing_server.db.database import Database
+    from recording.storage import Storage
+    from recording.verify import Report
 
 
 class CommandError(Exception):
@@ -47,6 +38,8 @@ class CommandError(Exception):
 def main(argv: list[str] | None = None) -> None:
     parser = _parser()
     args = parser.parse_args(argv)
+    from config import SettingsError, load_settings
+
     configure_logging("text")
     try:
         settings = load_settings(args.config)
@@ -134,6 +127,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _with_database(settings: Settings, work: Callable[[Database], Awaitable[None]]) -> None:
+    from hearing_server.db.database import Database
+
     async def run() -> None:
         database = Database(settings.database_url)
         try:
@@ -145,6 +140,12 @@ def _with_database(settings: Settings, work: Callable[[Database], Awaitable[None
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
+    import ssl
+
+    from hearing_server.app import create_app
+    from hearing_server.serving import serve_until_stopped
+    from hearing_server.workers import run_workers
+
     _with_database(settings, lambda db: db.check_migrated())
     if args.workers < 1:
         raise CommandError("--workers must be at least 1")
@@ -201,6 +202,8 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> None:
+    from hearing_server.demo import seed_demo
+
     async def work(database: Database) -> None:
         await database.migrate()
         async with database.session() as db:
@@ -217,6 +220,11 @@ def _demo(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _create_user(args: argparse.Namespace, settings: Settings) -> None:
+    from sqlalchemy import select
+
+    from hearing_server.auth import hash_password
+    from hearing_server.db.models import User
+
     role = Role(args.role)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -262,6 +270,10 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def _court_id(db: AsyncSession, code: str) -> int:
+    from sqlalchemy import select
+
+    from hearing_server.db.models import Court
+
     court = await db.scalar(select(Court).where(Court.code == code))
     if court is None:
         court = Court(code=code, name=code)
@@ -271,6 +283,11 @@ async def _court_id(db: AsyncSession, code: str) -> int:
 
 
 def _create_terminal(args: argparse.Namespace, settings: Settings) -> None:
+    from sqlalchemy import select
+
+    from hearing_server.auth import hash_password
+    from hearing_server.db.models import DetentionCentre, Terminal
+
     async def work(database: Database) -> None:
         await database.check_migrated()
         async with database.session() as db:
@@ -293,6 +310,8 @@ def _create_terminal(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _make_cert(args: argparse.Namespace, settings: Settings) -> None:
+    from hearing_server.certs import lan_addresses, make_self_signed
+
     hosts = ["localhost", "127.0.0.1", *lan_addresses(), *args.host]
     cert, key = make_self_signed(args.out, list(dict.fromkeys(hosts)))
     print(f"wrote {cert} and {key} for {', '.join(dict.fromkeys(hosts))}")
@@ -302,6 +321,8 @@ def _make_cert(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _verify(args: argparse.Namespace, settings: Settings) -> None:
+    from recording.verify import verify
+
     key = _verifying_key(args.public_key, settings)
     if args.files is not None and not args.files.is_dir():
         raise CommandError(f"--files {args.files} is not a folder")
@@ -310,7 +331,24 @@ def _verify(args: argparse.Namespace, settings: Settings) -> None:
         if not manifest.is_file():
             raise CommandError(f"no manifest file {manifest} (or give a hearing id)")
         sys.exit(_print_report(str(manifest), verify(manifest, args.files, key)))
-    hearing_id = int(args.target)
+    _verify_hearing(args, settings, int(args.target), key)
+
+
+def _verify_hearing(
+    args: argparse.Namespace, settings: Settings, hearing_id: int, key: Ed25519PublicKey | None
+) -> None:
+    """Check each sealed recording of a hearing, as its database rows describe them."""
+    from sqlalchemy import select
+
+    from hearing_server.db.models import Recording
+    from hearing_server.records.archive import (
+        ArchiveCheck,
+        recording_storage,
+        transcript_check,
+        verify_stored,
+    )
+    from recording.storage import FolderView
+
     if hearing_id > 2**31 - 1:
         raise CommandError(f"there is no hearing {hearing_id}")
     recordings: list[Recording] = []
@@ -350,6 +388,11 @@ def _verify(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _verifying_key(path: Path | None, settings: Settings) -> Ed25519PublicKey | None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from hearing_server.records.archive import SigningKeyError, server_public_key
+
     if path is None:
         try:
             return server_public_key(settings.signing_key_path)

@@ -48,3 +48,6 @@ def configure_logging(log_format: LogFormat, level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Alembic logs each plugin it registers, at INFO, when it is first imported: the command
+    # line imports it only for a command that opens the database, after logging is set up.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

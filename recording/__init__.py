@@ -6,10 +6,7 @@ wires it to a published track. Modules: `recorder` (the API: packets in, segment
 `reorder`, `frames`, `anchor` and `segment` (its parts), `writer` (the thread that does the
 file I/O), `seal` and `verify` (manifest, signature, verification code), `digest` and `storage`;
 `render` (a package) makes the archive MP4 from the segments after the hearing.
+
+Import from the modules themselves: this file imports none of them, so that `verify` (run by
+`hearing-server verify`) loads without the recorder's aiortc, PyAV and NumPy.
 """
-
-from .anchor import Anchor
-from .recorder import RecorderState, TrackRecorder
-from .segment import SegmentInfo
-
-__all__ = ["Anchor", "RecorderState", "SegmentInfo", "TrackRecorder"]

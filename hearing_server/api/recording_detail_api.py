@@ -27,7 +27,8 @@ from hearing_server.db.models import (
     Track,
 )
 from hearing_server.keys import SETTINGS
-from hearing_server.records.archive import archive_chapters, read_manifest, recording_storage
+from hearing_server.records.archive import read_manifest, recording_storage
+from hearing_server.records.chapters import archive_chapters
 from hearing_server.records.shown import ARCHIVE_TIME, recorded_span, shown_exhibits
 from recording.storage import Storage
 

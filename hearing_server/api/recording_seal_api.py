@@ -18,9 +18,9 @@ from hearing_server.records.archive import (
     SigningKeyError,
     recording_storage,
     server_public_key,
+    transcript_check,
     verify_stored,
 )
-from hearing_server.records.transcript_seal import transcript_check
 
 
 class ProblemOut(BaseModel):

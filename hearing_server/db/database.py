@@ -20,11 +20,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from hearing_server.db.errors import NotMigratedError
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-
-
-class NotMigratedError(Exception):
-    """The database schema is older than this code (or empty)."""
 
 
 def alembic_config() -> Config:

@@ -1,5 +1,5 @@
 """A hearing's stored record as the server finds it: the storage its files live in, the key
-that seals it, checking it, and what the archive video says about itself.
+that seals it, and checking it (what the archive video says about itself is read by `chapters`).
 
 Blocking (file and hashing work): async callers run these in a thread.
 """
@@ -7,14 +7,12 @@ Blocking (file and hashing work): async callers run these in a thread.
 from __future__ import annotations
 
 import functools
-import io
 import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import av
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -22,6 +20,9 @@ from config import Settings
 from recording.digest import sha256_stored
 from recording.storage import LocalStorage, S3Storage, Storage
 from recording.verify import Problem, Report, verify
+
+if TYPE_CHECKING:
+    from hearing_server.db.models import Recording
 
 MANIFEST_LIMIT = 64 * 1024 * 1024
 """A manifest larger than this is not read: no hearing's record comes near it."""
@@ -84,6 +85,13 @@ class ArchiveCheck:
     """As recorded in the database when the file was made."""
 
 
+def transcript_check(recording: Recording) -> ArchiveCheck | None:
+    """The transcript the database says was sealed for ``recording``, for `verify_stored`."""
+    if recording.transcript_path is None or recording.transcript_sha256 is None:
+        return None
+    return ArchiveCheck(recording.transcript_path, recording.transcript_sha256)
+
+
 def verify_stored(
     storage: Storage,
     manifest_key: str,
@@ -133,59 +141,3 @@ def _listed_files(manifest: Path) -> set[str]:
         return {str(e["data"]["path"]) for e in entries if e.get("type") == "file"}
     except (OSError, ValueError, KeyError, TypeError):
         return set()
-
-
-@dataclass(frozen=True)
-class ArchiveChapter:
-    title: str
-    start: float
-    end: float
-    """Seconds into the archive video."""
-
-
-def archive_chapters(storage: Storage, key: str) -> list[ArchiveChapter] | None:
-    """The chapters written into the archive MP4 (one per procedure phase), read from its
-    header; None if the file cannot be read as a video."""
-    try:
-        with av.open(StoredFile(storage, key), "r") as container:
-            return [
-                ArchiveChapter(
-                    title=str(chapter["metadata"].get("title", "")),
-                    start=float(chapter["start"] * (chapter["time_base"] or 1)),
-                    end=float(chapter["end"] * (chapter["time_base"] or 1)),
-                )
-                for chapter in container.chapters()
-            ]
-    except (OSError, ValueError, av.FFmpegError):
-        return None
-
-
-class StoredFile(io.RawIOBase):
-    """A read-only, seekable file over one stored object, for readers (PyAV) that want one."""
-
-    def __init__(self, storage: Storage, key: str) -> None:
-        self.storage = storage
-        self.key = key
-        self.length = storage.size(key)
-        self.position = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.length}[whence]
-        self.position = max(0, base + offset)
-        return self.position
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        data = self.storage.read(self.key, self.position, len(view))
-        view[: len(data)] = data
-        self.position += len(data)
-        return len(data)

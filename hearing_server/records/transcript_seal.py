@@ -36,7 +36,7 @@ from recording.seal import (
 )
 from recording.storage import Storage
 
-from .archive import ArchiveCheck, read_manifest
+from .archive import read_manifest
 
 MEDIA_TYPE = "application/pdf"
 
@@ -151,10 +151,3 @@ def store_transcript(
     )
     storage.put_bytes(manifest_key, manifest_bytes(manifest))
     return digest
-
-
-def transcript_check(recording: Recording) -> ArchiveCheck | None:
-    """The transcript the database says was sealed for ``recording``, for `verify_stored`."""
-    if recording.transcript_path is None or recording.transcript_sha256 is None:
-        return None
-    return ArchiveCheck(recording.transcript_path, recording.transcript_sha256)

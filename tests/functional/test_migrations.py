@@ -7,7 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
-from hearing_server.db.database import Database, NotMigratedError
+from hearing_server.db.database import Database
+from hearing_server.db.errors import NotMigratedError
 from hearing_server.db.models import Base
 
 

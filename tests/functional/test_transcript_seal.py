@@ -21,6 +21,7 @@ from hearing_server.records.archive import (
     read_manifest,
     recording_storage,
     server_public_key,
+    transcript_check,
     verify_stored,
 )
 from hearing_server.records.manifest import seal_archive
@@ -28,7 +29,6 @@ from hearing_server.records.manifest_lock import manifest_held
 from hearing_server.records.transcript_seal import (
     TranscriptNotSealable,
     seal_transcript,
-    transcript_check,
 )
 from recording.seal import TRANSCRIPT
 from recording.verify import Report

@@ -27,10 +27,11 @@ from aiortc.codecs.opus import OpusEncoder
 from aiortc.codecs.vpx import Vp8Encoder
 from av import AudioFrame, VideoFrame
 
-from recording import SegmentInfo, TrackRecorder
 from recording.anchor import NTP_FRACTION, SenderClock
+from recording.recorder import TrackRecorder
 from recording.render import Interval, SegmentRef, TrackPlan
 from recording.render.layout import Rect
+from recording.segment import SegmentInfo
 from tests.integration.media_sources import BLOCK, HEIGHT, draw_counter
 from tests.integration.synthetic_rtp import Packet
 

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from recording import TrackRecorder
+from recording.recorder import TrackRecorder
 from tests.integration.synthetic_rtp import SyntheticAudio, SyntheticVideo, play
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import av
 import pytest
 
-from recording import Anchor, RecorderState, SegmentInfo, TrackRecorder
-from recording.segment import recover
+from recording.anchor import Anchor
+from recording.recorder import RecorderState, TrackRecorder
+from recording.segment import SegmentInfo, recover
 from signaling.media.publisher import PublishedTrack
 from tests.integration.media_sources import read_counter
 from tests.integration.peers import Connect

@@ -10,10 +10,10 @@ import pytest
 
 from hearing_server.db.models import HearingEvent
 from hearing_server.records.render import session_timeline
-from recording import SegmentInfo, TrackRecorder
 from recording.anchor import NTP_FRACTION, Anchor, SenderClock, ntp_seconds, rtp_difference
+from recording.recorder import TrackRecorder
 from recording.render import INTERRUPTED, RECESS, Interval
-from recording.segment import recover
+from recording.segment import SegmentInfo, recover
 from tests.integration.synthetic_rtp import SyntheticAudio
 
 WALL = 1_767_000_000.0
