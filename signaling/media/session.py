@@ -47,6 +47,11 @@ from .transport import ReceivePath
 
 logger = logging.getLogger(__name__)
 
+OPUS_FEC = {"useinbandfec": 1}
+"""What our answers ask of an Opus publisher (RFC 7587): each packet also carries a coarse
+copy of the one before, so the audio of a packet lost on a weak uplink is recovered by every
+subscriber and the recording alike (browsers send it only when the answer asks for it)."""
+
 # what aiortc raises for a description it cannot parse or apply
 SDP_ERRORS = (
     ValueError,
@@ -120,6 +125,7 @@ class MediaSession:
             published = list(self.published)
             try:
                 await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+                _ask_for_opus_fec(self._pc.getTransceivers())
                 await self._pc.setLocalDescription(await self._pc.createAnswer())
             except Exception as exc:  # whatever aiortc raises, the offer is refused, not applied
                 await rollback.restore()
@@ -319,3 +325,12 @@ def _declared_track_id(offer: SessionDescription | None, mid: str | None) -> str
             parts = media.msid.split()
             return parts[1] if len(parts) == 2 else None
     return None
+
+
+def _ask_for_opus_fec(transceivers: Sequence[RTCRtpTransceiver]) -> None:
+    """Add OPUS_FEC to the Opus format of the answer about to be made (aiortc answers with its
+    own table's parameters, which have none)."""
+    for transceiver in transceivers:
+        for codec in internals.transceiver_codecs(transceiver):
+            if codec.mimeType.lower() == "audio/opus":
+                codec.parameters = {**codec.parameters, **OPUS_FEC}
