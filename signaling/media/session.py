@@ -214,7 +214,11 @@ class MediaSession:
             parked.transceiver.direction = "sendonly"
             subscription = parked
         else:
-            subscription = Subscription(track, on_estimate=self.sharing.estimates.report)
+            subscription = Subscription(
+                track,
+                retransmissions=self.sharing.retransmissions,
+                on_estimate=self.sharing.estimates.report,
+            )
             self.subscriptions.append(subscription)
         self._mark_negotiation_needed()
         return subscription

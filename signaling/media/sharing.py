@@ -3,7 +3,8 @@
 Twice a second the subscriptions' sending rates (retransmissions included) and their
 publishers' rates are measured and handed with the participant's REMB estimate to the
 `allocation` logic; the videos it says do not fit are paused (no renegotiation) and resumed
-at a keyframe when they fit again.
+at a keyframe when they fit again. The estimate also sets what retransmissions to the
+participant may use (`retransmissions`).
 """
 
 import asyncio
@@ -14,6 +15,7 @@ from collections.abc import Callable
 
 from .allocation import Allocator, Demand, Estimates, RateMeter
 from .publisher import PublishedTrack
+from .retransmissions import RetransmissionBudget
 from .subscriber import Subscription
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ class BandwidthSharing:
         when `paused_video` changed."""
         self.estimates = Estimates()
         """Fed with the participant's REMB reports by its subscriptions."""
+        self.retransmissions = RetransmissionBudget()
+        """Shared by the subscriptions: what the participant's NACKs may get."""
         self._subscriptions = subscriptions
         self._on_change = on_change
         self._allocator = Allocator()
@@ -91,7 +95,9 @@ class BandwidthSharing:
         for unsent in [p for p in self._source_rates if p not in sources]:
             del self._source_rates[unsent]
         self.estimates.keep({s.ssrc for s in forwarded if s.ssrc is not None})
-        paused = self._allocator.update(now, self.estimates.total(), demands)
+        estimate = self.estimates.total()
+        self.retransmissions.set_estimate(estimate)
+        paused = self._allocator.update(now, estimate, demands)
         for subscription in forwarded:
             if subscription in paused:
                 subscription.pause()

@@ -43,6 +43,7 @@ from . import internals
 from .downtrack import DownTrack, DownTrackParams, extension_ids
 from .packet import SourcePacket
 from .publisher import PublishedTrack, abs_send_time_now
+from .retransmissions import RetransmissionBudget
 from .transport import RtpSendPath, SenderReportCounters
 
 logger = logging.getLogger(__name__)
@@ -85,9 +86,12 @@ class Subscription:
     def __init__(
         self,
         publisher: PublishedTrack,
+        *,
+        retransmissions: RetransmissionBudget,
         on_estimate: Callable[[frozenset[int], int], None] | None = None,
     ) -> None:
-        """`on_estimate(ssrcs, bitrate)` is called with each REMB the subscriber sends."""
+        """`on_estimate(ssrcs, bitrate)` is called with each REMB the subscriber sends;
+        `retransmissions`, shared by the subscriber's subscriptions, caps what its NACKs get."""
         self.publisher: PublishedTrack | None = publisher
         self.kind = publisher.kind
         self.codec = publisher.codec
@@ -97,10 +101,13 @@ class Subscription:
         self._counters: SenderReportCounters | None = None
         self._send_path: RtpSendPath | None = None
         self._on_estimate = on_estimate
+        self._retransmissions = retransmissions
         self.paused = False
         """Paused for a weak connection: nothing forwarded until `unpause`."""
         self.sent_bytes = 0
         """Bytes of RTP sent, retransmissions included."""
+        self.retransmitted_bytes = 0
+        """Bytes of them sent as retransmissions."""
         self.loss = 0.0
         """The fraction of this stream the subscriber last reported lost."""
 
@@ -288,10 +295,15 @@ class Subscription:
             if self.paused:
                 return
             abs_send_time = abs_send_time_now()
+            budget = self._retransmissions
             for sequence in packet.lost:
+                if not budget.allows():
+                    break
                 data = downtrack.retransmit(sequence, publisher.history.get, abs_send_time)
                 if data is not None:
                     self.sent_bytes += len(data)
+                    self.retransmitted_bytes += len(data)
+                    budget.spend(len(data))
                     self._send(data)
         elif isinstance(packet, RtcpPsfbPacket) and packet.fmt in (RTCP_PSFB_PLI, RTCP_PSFB_FIR):
             await publisher.request_keyframe()
