@@ -103,7 +103,7 @@ class SignalClient:
         return view
 
     async def wait_for(
-        self, event: str, check: Callable[[Any], bool] = lambda _: True, within: float = 5
+        self, event: str, check: Callable[[Any], bool] = lambda _: True, within: float = 15
     ) -> Any:
         """The first (already or newly) received ``event`` that passes ``check``."""
         async with asyncio.timeout(within):

@@ -22,6 +22,7 @@ from playwright.async_api import (
     ConsoleMessage,
     Page,
     async_playwright,
+    expect,
 )
 
 from config import Settings
@@ -48,6 +49,12 @@ CHROMIUM_FLAGS = [
 ]
 
 pytestmark = pytest.mark.browser
+
+EXPECT_MS = 15_000
+"""How long an `expect` waits unless it says otherwise: a bound on liveness, not a speed.
+Playwright's own 5 s was missed on a loaded CI machine by pages that were right a moment
+later (a network check, a tile layout)."""
+expect.set_options(timeout=EXPECT_MS)
 
 
 @pytest.fixture(autouse=True)

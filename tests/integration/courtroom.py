@@ -95,7 +95,7 @@ async def receiving(
     frames: int = 10,
     audio: bool = True,
     since: float = 0.0,
-    limit: float = 10,
+    limit: float = 20,
 ) -> Reception:
     """Wait until ``receiver`` got ``frames`` video frames (and audio) from ``source_id``."""
     reception = receiver.reception(source_id)
@@ -140,18 +140,18 @@ def presence(viewer: HeadlessParticipant, participant_id: int) -> str | None:
 
 
 async def room_shows(
-    person: HeadlessParticipant, check: Callable[[dict[str, Any]], bool], limit: float = 5
+    person: HeadlessParticipant, check: Callable[[dict[str, Any]], bool], limit: float = 15
 ) -> None:
     """Wait until ``person``'s latest room view passes ``check``."""
     await wait_until(lambda: check(person.signal.room), limit, "the room view")
 
 
-async def connection_up(person: HeadlessParticipant, limit: float = 5) -> None:
+async def connection_up(person: HeadlessParticipant, limit: float = 15) -> None:
     await wait_until(lambda: person.peer.connected_at is not None, limit, "the connection")
 
 
 async def carrying(
-    person: HeadlessParticipant, source_id: int, kinds: set[str], limit: float = 5
+    person: HeadlessParticipant, source_id: int, kinds: set[str], limit: float = 15
 ) -> None:
     """Wait until ``person``'s incoming transceivers carry exactly ``kinds`` of ``source_id``."""
 
