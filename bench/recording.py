@@ -7,7 +7,7 @@ python -m bench.recording            # 30 s windows, a 10-minute hearing
 
 1. **Live recorder**: N video and N audio `TrackRecorder`s are fed pre-encoded RTP packets
    (640x360 VP8 ~800 kbps at 30 fps, Opus 20 ms: `clip.py`) at the real-time rate, in this
-   process. The process's CPU (all threads, the recorders' writer threads included) over the
+   process, each by a synchronous `forward_now` call as the publisher's fan-out makes it. The process's CPU (all threads, the recorders' writer threads included) over the
    window, minus that of the same packet loop with no recorder, divided by the tracks, is the
    recorder's cost per track as % of one core; video and audio are measured apart.
 2. **Render**: a 4-party hearing (640x360 video and audio each, one recess, a phase change
@@ -25,7 +25,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -128,16 +128,14 @@ def make_recorder(
     )
 
 
-async def paced(
-    seconds: float, feeds: list[tuple[Feed, Callable[[Packet], Awaitable[None]], float]]
-) -> None:
+async def paced(seconds: float, feeds: list[tuple[Feed, Callable[[Packet], None], float]]) -> None:
     """Deliver every feed's packets at its real-time interval for `seconds`."""
     start = time.monotonic()
     while (elapsed := time.monotonic() - start) < seconds:
         for feed, deliver, interval in feeds:
             while feed.count * interval <= elapsed:
                 for packet in feed.next_packets():
-                    await deliver(packet)
+                    deliver(packet)
         await asyncio.sleep(0.005)
 
 
@@ -148,7 +146,7 @@ async def recorder_cpu(
     records, the baseline)."""
     video, audio = packetize(clip)
     recorders: list[TrackRecorder] = []
-    feeds: list[tuple[Feed, Callable[[Packet], Awaitable[None]], float]] = []
+    feeds: list[tuple[Feed, Callable[[Packet], None], float]] = []
     for n in range(tracks):
         for feed_kind, payloads, step, interval in (
             ("video", video, VIDEO_CLOCK // FPS, 1 / FPS),
@@ -172,14 +170,16 @@ async def recorder_cpu(
     return used
 
 
-def _forward_to(recorder: TrackRecorder) -> Callable[[Packet], Awaitable[None]]:
-    async def deliver(packet: Packet) -> None:
-        await recorder.forward(packet, 0.0, 0)
+def _forward_to(recorder: TrackRecorder) -> Callable[[Packet], None]:
+    """Hands a packet to `recorder` as the publisher's fan-out does: a synchronous call."""
+
+    def deliver(packet: Packet) -> None:
+        recorder.forward_now(packet, 0.0, 0)
 
     return deliver
 
 
-async def _discard(packet: Packet) -> None:
+def _discard(packet: Packet) -> None:
     pass
 
 
@@ -213,7 +213,7 @@ async def record_hearing(
         for _, _, _, recorder, feed, interval in tracks:
             while feed.count * interval <= now:
                 for packet in feed.next_packets():
-                    await recorder.forward(packet, 0.0, 0)
+                    recorder.forward_now(packet, 0.0, 0)
         tick += 1
         if tick % 10 == 0:
             await asyncio.sleep(0.002)  # let the writer threads keep up

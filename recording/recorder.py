@@ -1,17 +1,19 @@
 """Records one published track: RTP packets in, independently decodable segment files out.
 
 Attach a `TrackRecorder` to the forwarder's published track like a subscriber: it has the
-`forward(packet, now, abs_send_time)` coroutine and the `waiting_for_keyframe` property the
-forwarder expects. Per packet, in the receive task: put packets back in order
-(`reorder`), rebuild frames (`frames`), skip to a keyframe, map RTP time to wall-clock time
-(`anchor`) and queue the frame; the file I/O happens in a thread (`writer`). The publisher's
-RTCP sender reports, handed to `sender_report()`, refine the anchor so that its tracks line up
-(see `anchor`); without them the first frame's arrival time stands.
+`forward_now(packet, now, abs_send_time)` method and the `waiting_for_keyframe` property the
+forwarder expects, and takes each packet on the publisher's synchronous receive path, as a
+subscriber's downtrack does (no task or coroutine per packet). Per packet it only does cheap
+work in memory: put packets back in order (`reorder`), rebuild frames (`frames`), skip to a
+keyframe, map RTP time to wall-clock time (`anchor`) and queue the frame; the file I/O happens
+in a thread, in batches (`writer`). The publisher's RTCP sender reports, handed to
+`sender_report()`, refine the anchor so that its tracks line up (see `anchor`); without them
+the first frame's arrival time stands.
 
 Video segments start at keyframes: once a segment is `segment_seconds` long the recorder asks
 for a keyframe and cuts there. `pause()` (a recess) closes the segment and drops media until
 `resume()`; presentation times keep counting from the same anchor, so a recess shows as a gap
-in time between two valid segments. Nothing raised while recording leaves `forward()`: a
+in time between two valid segments. Nothing raised while recording leaves `forward_now()`: a
 failure goes to `on_error` once and the recorder stops recording, the forwarding goes on.
 """
 
@@ -70,7 +72,7 @@ class TrackRecorder:
         `mime_type` and `clock_rate` are the negotiated codec's (VP8 or Opus). Callbacks run on
         the event loop: `on_segment` for each finished segment, `on_anchor` whenever a new
         wall-clock anchor is taken, `on_error` once if recording fails. `request_keyframe` is
-        awaited (at most once a second) when the recorder needs a keyframe. `sender_clock`
+        run as a task (at most once a second) when the recorder needs a keyframe. `sender_clock`
         (shared by the publisher's tracks) lets `sender_report()` anchor the track.
         """
         if mime_type.lower() not in CODECS:
@@ -111,6 +113,7 @@ class TrackRecorder:
         self._segment_size = (0, 0)
         self._last_ticks = 0
         self._last_keyframe_request = -KEYFRAME_REQUEST_INTERVAL
+        self._keyframe_request: asyncio.Future[None] | None = None
 
     @property
     def state(self) -> RecorderState:
@@ -125,8 +128,8 @@ class TrackRecorder:
             and (self._assembler.needs_keyframe or self._rotation_due())
         )
 
-    async def forward(self, packet: RtpPacket, now: float, abs_send_time: int) -> None:
-        """Take one packet from the forwarder; never raises."""
+    def forward_now(self, packet: RtpPacket, now: float, abs_send_time: int) -> None:
+        """Take one packet from the forwarder, on its synchronous path; never raises."""
         if self._state is not RecorderState.RECORDING:
             return
         try:
@@ -137,7 +140,7 @@ class TrackRecorder:
                 for frame in self._assembler.push(item):
                     self._record(frame)
             if self.waiting_for_keyframe:
-                await self._ask_keyframe()
+                self._ask_keyframe()
         except Exception as error:
             self._fail(error)
 
@@ -302,17 +305,17 @@ class TrackRecorder:
         ]
         return max(existing, default=-1) + 1
 
-    async def _ask_keyframe(self) -> None:
+    def _ask_keyframe(self) -> None:
         now = self._monotonic()
-        if self._request_keyframe is None or now - self._last_keyframe_request < (
-            KEYFRAME_REQUEST_INTERVAL
+        if (
+            self._request_keyframe is None
+            or now - self._last_keyframe_request < KEYFRAME_REQUEST_INTERVAL
+            or (self._keyframe_request is not None and not self._keyframe_request.done())
         ):
             return
         self._last_keyframe_request = now
-        try:
-            await self._request_keyframe()
-        except Exception:  # the forwarder re-asks while we wait; not a recording failure
-            logger.exception("keyframe request failed")
+        self._keyframe_request = asyncio.ensure_future(self._request_keyframe())
+        self._keyframe_request.add_done_callback(_keyframe_requested)
 
     def _fail(self, error: Exception) -> None:
         """Report the first failure; stop recording (forwarding is not affected)."""
@@ -326,3 +329,9 @@ class TrackRecorder:
             self._on_error(error)
         except Exception:
             logger.exception("on_error callback failed")
+
+
+def _keyframe_requested(request: asyncio.Future[None]) -> None:
+    if not request.cancelled() and request.exception() is not None:
+        # the forwarder re-asks while we wait; not a recording failure
+        logger.error("keyframe request failed", exc_info=request.exception())

@@ -25,8 +25,8 @@ from .digest import sha256_file
 from .packets import EncodedFrame
 
 FLUSH_MS = 500
-"""Cluster length: with the reorder delay (0.35 s) and a loaded machine's lag, it keeps what
-a kill -9 loses under the ~2 s that court rules allow."""
+"""Cluster length: with the reorder delay (0.35 s), the writer thread's batches (0.2 s) and a
+loaded machine's lag, it keeps what a kill -9 loses under the ~2 s that court rules allow."""
 OPUS_RATE = 48000
 
 

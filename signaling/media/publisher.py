@@ -5,10 +5,9 @@ buffer or decoder, and once the transport is connected each packet comes straigh
 socket's read callback (`transport.ReceivePath`). Per packet, synchronously, the track keeps
 the receiver-report statistics aiortc sends upstream, unwraps the publisher's RTX, NACKs gaps,
 stores the packet in a bounded history, notes the RFC 6464 audio level and hands the packet to
-every subscriber's downtrack (a send never waits: SRTP protect and a datagram `sendto`), so
-there is no queue to grow. Subscribers that need a coroutine per packet (recorders) are fed by
-one task per track from a bounded queue: when they fall that far behind, packets are dropped
-for them (they see loss) rather than held.
+every subscriber (`forward_now`): a subscriber's downtrack sends at once (a send never waits:
+SRTP protect and a datagram `sendto`), a recorder keeps it in memory and leaves the file I/O
+to a thread of its own, so there is no queue here to grow.
 
 A periodic task re-asks for keyframes while a subscriber waits, re-sends NACKs and sends a
 REMB upstream: the publisher's encoder otherwise gets no bandwidth estimate, since bypassing
@@ -24,7 +23,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from aiortc.codecs import is_rtx
 from aiortc.rate import RemoteBitrateEstimator
@@ -55,8 +54,6 @@ logger = logging.getLogger(__name__)
 TICK = 0.1
 REMB_INTERVAL = 1.0
 DEFAULT_MAX_BITRATE = 1_500_000
-AWAITED_BACKLOG = 1024
-"""Packets held for the awaited subscribers of one track (a few seconds of video)."""
 
 
 def abs_send_time_now() -> int:
@@ -71,16 +68,9 @@ class Subscriber(Protocol):
     @property
     def waiting_for_keyframe(self) -> bool: ...
 
-    async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None: ...
-
-
-@runtime_checkable
-class ImmediateSubscriber(Subscriber, Protocol):
-    """A subscriber that takes each packet without a coroutine (a subscriber's downtrack):
-    the fan-out calls `forward_now` instead of awaiting `forward`, which per packet and
-    subscriber is most of the cost of the hand-over."""
-
-    def forward_now(self, packet: SourcePacket, now: float, abs_send_time: int) -> None: ...
+    def forward_now(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
+        """Take one packet, on the receive path: it must not block, nor wait for anything (a
+        coroutine or a task per packet would be most of the cost of the hand-over)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +114,7 @@ class PublishedTrack:
         self._nacks = NackTracker(clock_fn) if self.kind == "video" else None
         self._subscribers: list[Subscriber] = []
         # the fan-out, rebuilt on attach/detach rather than copied per packet
-        self._immediate: tuple[Callable[[SourcePacket, float, int], None], ...] = ()
-        self._awaited: tuple[Subscriber, ...] = ()
-        self._awaited_queue: asyncio.Queue[tuple[SourcePacket, float, int]] | None = None
-        self._awaited_task: asyncio.Task[None] | None = None
+        self._fan_out: tuple[Callable[[SourcePacket, float, int], None], ...] = ()
         self._nack_tasks: set[asyncio.Task[None]] = set()
         self._uplink = RemoteBitrateEstimator() if self.kind == "video" else None
         self._uplink_estimate: int | None = None
@@ -196,7 +183,7 @@ class PublishedTrack:
         self.ended = True
         self._subscribers.clear()
         self._fan_out_changed()
-        for task in (self._task, self._awaited_task, *self._nack_tasks):
+        for task in (self._task, *self._nack_tasks):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -216,14 +203,7 @@ class PublishedTrack:
             self._fan_out_changed()
 
     def _fan_out_changed(self) -> None:
-        subscribers = self._subscribers
-        self._immediate = tuple(
-            s.forward_now for s in subscribers if isinstance(s, ImmediateSubscriber)
-        )
-        self._awaited = tuple(s for s in subscribers if not isinstance(s, ImmediateSubscriber))
-        if self._awaited and self._awaited_task is None:
-            self._awaited_queue = asyncio.Queue(AWAITED_BACKLOG)
-            self._awaited_task = asyncio.create_task(self._feed_awaited(self._awaited_queue))
+        self._fan_out = tuple(s.forward_now for s in self._subscribers)
 
     async def request_keyframe(self, starting: bool = False) -> None:
         """A subscriber needs a keyframe (`starting`: it has no picture yet); coalesced with
@@ -282,26 +262,11 @@ class PublishedTrack:
 
         abs_send_time = abs_send_time_now()
         # one broken subscriber must not starve the others
-        for forward_now in self._immediate:
+        for forward_now in self._fan_out:
             try:
                 forward_now(source, now, abs_send_time)
             except Exception:
                 logger.exception("forwarding to %r failed", getattr(forward_now, "__self__", None))
-        queue = self._awaited_queue
-        if self._awaited and queue is not None:
-            try:
-                queue.put_nowait((source, now, abs_send_time))
-            except asyncio.QueueFull:
-                logger.debug("a subscriber of %s fell behind: packet dropped for it", self.id)
-
-    async def _feed_awaited(self, queue: asyncio.Queue[tuple[SourcePacket, float, int]]) -> None:
-        while True:
-            source, now, abs_send_time = await queue.get()
-            for subscriber in self._awaited:
-                try:
-                    await subscriber.forward(source, now, abs_send_time)
-                except Exception:
-                    logger.exception("forwarding to %r failed", subscriber)
 
     def _media_packet(self, packet: RtpPacket) -> RtpPacket | None:
         """Count `packet` for receiver reports; return it (RTX unwrapped) if it is forwardable."""

@@ -60,7 +60,7 @@ class KeyframeCollector:
     def waiting_for_keyframe(self) -> bool:
         return not self.done.done()
 
-    async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
+    def forward_now(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
         self.take(packet)
 
     def take(self, packet: SourcePacket) -> None:

@@ -190,11 +190,8 @@ class Subscription:
         if self.publisher is not None:
             await self.publisher.request_keyframe()
 
-    async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
-        self.forward_now(packet, now, abs_send_time)
-
     def forward_now(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
-        """`forward` without a coroutine: the publisher's fan-out calls this per packet."""
+        """The publisher's fan-out calls this per packet."""
         downtrack = self._downtrack
         counters = self._counters
         if downtrack is None or counters is None or self.paused:

@@ -35,7 +35,7 @@ LOSS_BOUND = 2.0
 """What a kill may lose of what the server had received: at most ~2 s
 (docs/architecture.md#recording-and-archive). The
 pipeline's own delay is about 1 s (0.35 s reorder window, 0.5 s clusters, the writer thread's
-lag on a loaded machine). More (2-4 s) was once seen on a loaded machine: a segment closed just
+0.2 s batches and its lag on a loaded machine). More (2-4 s) was once seen on a loaded machine: a segment closed just
 before the kill whose database row was not yet written was left out of the archive; recovery
 now gives such a segment its row (tests/unit/test_recovery_rows.py)."""
 

@@ -15,6 +15,7 @@ in time order, with the recorder's clocks set to the schedule, so seconds of hea
 recorded in a fraction of that.
 """
 
+import asyncio
 import fractions
 import heapq
 import math
@@ -224,7 +225,8 @@ async def record_hearing(
             paused = in_recess
         packets = stream.packets(at)
         for packet in packets:
-            await stream.recorder.forward(packet, 0.0, 0)
+            stream.recorder.forward_now(packet, 0.0, 0)
+        await asyncio.sleep(0)  # a keyframe the recorder asked for (a task) comes next
         if (
             sender_reports
             and packets

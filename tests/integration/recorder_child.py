@@ -44,8 +44,8 @@ async def main(directory: Path) -> None:
         3600,
         video,
         audio,
-        lambda packet: recorders[0].forward(packet, 0.0, 0),
-        lambda packet: recorders[1].forward(packet, 0.0, 0),
+        lambda packet: recorders[0].forward_now(packet, 0.0, 0),
+        lambda packet: recorders[1].forward_now(packet, 0.0, 0),
         lambda counter: print(f"frame {counter}", flush=True),
     )
 

@@ -10,7 +10,7 @@ import asyncio
 import fractions
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiortc.codecs.opus import OpusEncoder
@@ -96,7 +96,8 @@ def _opus_payloads(count: int) -> list[bytes]:
     return payloads[:count]
 
 
-Forward = Callable[[Packet], Awaitable[None]]
+Forward = Callable[[Packet], None]
+"""Hands a packet on as the forwarder does: synchronously."""
 
 
 async def play(
@@ -112,9 +113,9 @@ async def play(
     audio_sent = 0
     while (elapsed := time.monotonic() - start) < seconds:
         for packet in video.next_frame():
-            await to_video(packet)
+            to_video(packet)
         while audio_sent * OPUS_SAMPLES / 48000 <= elapsed:
-            await to_audio(audio.next_packet())
+            to_audio(audio.next_packet())
             audio_sent += 1
         after_frame(video.counter - 1)
         await asyncio.sleep(max(0.0, start + video.counter / FPS - time.monotonic()))

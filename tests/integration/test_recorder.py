@@ -175,12 +175,12 @@ async def test_a_full_disk_is_reported_and_forwarding_goes_on(small_disk: Path) 
     )
     forwarded = 0
 
-    async def forward(packet: Packet) -> None:
+    def forward(packet: Packet) -> None:
         nonlocal forwarded
-        await recorder.forward(packet, 0.0, 0)  # never raises
+        recorder.forward_now(packet, 0.0, 0)  # never raises
         forwarded += 1
 
-    async def ignore(packet: Packet) -> None:
+    def ignore(packet: Packet) -> None:
         pass
 
     await play(1.5, video, SyntheticAudio(), forward, ignore)
@@ -205,6 +205,6 @@ async def test_an_unwritable_folder_is_reported(tmp_path: Path, kind: str) -> No
     for _ in range(20):
         packets = source.next_frame() if source is not None else [audio.next_packet()]
         for packet in packets:
-            await recorder.forward(packet, 0.0, 0)
+            recorder.forward_now(packet, 0.0, 0)
     await recorder.close()
     assert len(errors) == 1 and isinstance(errors[0], OSError), errors

@@ -117,14 +117,15 @@ class WeakPeer:
 
 
 class Recording:
-    """Stands for the recorder: an awaited subscriber of the published video, as it is."""
+    """Stands for the recorder: a subscriber of the published video that is not a
+    participant's downtrack."""
 
     waiting_for_keyframe = False
 
     def __init__(self) -> None:
         self.bytes = 0
 
-    async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
+    def forward_now(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
         self.bytes += len(packet.payload)
 
 

@@ -67,7 +67,7 @@ async def _record_audio(
     for n in range(packets):
         now = n * 0.02
         packet = audio.next_packet()
-        await recorder.forward(packet, 0.0, 0)
+        recorder.forward_now(packet, 0.0, 0)
         while pending and pending[0][0] <= now:
             _, claimed = pending.pop(0)
             recorder.sender_report(packet.ssrc, round(claimed * NTP_FRACTION), packet.timestamp)

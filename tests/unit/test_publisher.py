@@ -6,8 +6,10 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from struct import pack
 
+import av
 import pytest
 from aiortc import RTCPeerConnection, RTCRtpTransceiver
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
@@ -20,9 +22,11 @@ from aiortc.rtp import (
     RtpPacket,
 )
 
+from recording import SegmentInfo, TrackRecorder
 from signaling.media import internals
 from signaling.media.packet import SourcePacket
-from signaling.media.publisher import AWAITED_BACKLOG, PublishedTrack
+from signaling.media.publisher import PublishedTrack
+from tests.integration.synthetic_rtp import SyntheticVideo
 
 VP8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=96)
 RTX = RTCRtpCodecParameters(
@@ -38,7 +42,7 @@ class FakeSubscriber:
         self.packets: list[SourcePacket] = []
         self.waiting_for_keyframe = False
 
-    async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
+    def forward_now(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
         self.packets.append(packet)
 
     @property
@@ -55,7 +59,7 @@ class Harness:
 
     async def feed(self, packet: RtpPacket) -> None:
         await self.transceiver.receiver._handle_rtp_packet(packet, arrival_time_ms=0)
-        await asyncio.sleep(0)  # the NACK it caused goes out, awaited subscribers get it
+        await asyncio.sleep(0)  # the NACK it caused goes out
 
     def nacked(self) -> list[int]:
         return [
@@ -225,33 +229,36 @@ async def test_new_publisher_ssrc_is_not_loss(video: Harness) -> None:
     assert subscriber.sequences == [1, 400, 401]
 
 
-class ImmediateFake(FakeSubscriber):
-    """Takes packets without a coroutine, as a subscriber's downtrack does."""
-
-    def forward_now(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
-        self.packets.append(packet)
-
-
-async def test_a_stalled_awaited_subscriber_gets_a_bounded_backlog(video: Harness) -> None:
-    release = asyncio.Event()
-
-    class Stalled(FakeSubscriber):
-        async def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
-            await release.wait()
-            self.packets.append(packet)
-
-    stalled, immediate = Stalled(), ImmediateFake()
-    video.track.attach(stalled)
-    video.track.attach(immediate)
-    sent = range(1, AWAITED_BACKLOG + 100)
-    for seq in sent:
-        await video.feed(vp8(seq, keyframe=(seq == 1)))
-    assert immediate.sequences == list(sent)  # not held back by the stalled one
-    release.set()
-    for _ in range(2 * AWAITED_BACKLOG):
-        await asyncio.sleep(0)
-    # the packet it was holding, then what the queue kept; the rest was dropped for it
-    assert stalled.sequences == list(sent[: AWAITED_BACKLOG + 1])
+async def test_a_recorder_takes_each_packet_on_the_receive_path(
+    video: Harness, tmp_path: Path
+) -> None:
+    segments: list[SegmentInfo] = []
+    errors: list[Exception] = []
+    recorder = TrackRecorder(
+        tmp_path, "video", "video/VP8", 90000, on_segment=segments.append, on_error=errors.append
+    )
+    video.track.attach(recorder)
+    source = SyntheticVideo(ssrc=MEDIA_SSRC)
+    for n in range(30):
+        for packet in source.next_frame(keyframe=n == 0):
+            # straight into the receive callback: no task runs between two packets
+            video.track._on_rtp(
+                RtpPacket(
+                    payload_type=96,
+                    marker=int(packet.marker),
+                    sequence_number=packet.sequence_number,
+                    timestamp=packet.timestamp,
+                    ssrc=packet.ssrc,
+                    payload=packet.payload,
+                )
+            )
+    video.track.detach(recorder)
+    await recorder.close()
+    assert not errors
+    [segment] = segments
+    assert segment.frames == 30
+    with av.open(str(segment.path)) as container:
+        assert len(list(container.decode(video=0))) == 30
 
 
 async def test_an_ended_track_is_freed_with_its_history() -> None:
