@@ -22,7 +22,8 @@ from aiortc.rtp import (
     RtpPacket,
 )
 
-from recording import SegmentInfo, TrackRecorder
+from recording.recorder import TrackRecorder
+from recording.segment import SegmentInfo
 from signaling.media import internals
 from signaling.media.packet import SourcePacket
 from signaling.media.publisher import PublishedTrack

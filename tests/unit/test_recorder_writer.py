@@ -6,7 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from recording import RecorderState, SegmentInfo, TrackRecorder
+from recording.recorder import RecorderState, TrackRecorder
+from recording.segment import SegmentInfo
 from recording.writer import BATCH_SECONDS, MAX_QUEUE, WAKE_AT, WriterBacklogError
 from tests.integration.synthetic_rtp import SyntheticAudio
 
