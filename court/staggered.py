@@ -13,6 +13,10 @@ from typing import Literal
 
 from court.roles import BENCH, Role
 
+TURN_LIVE_FIRST = "turn_live_first"
+"""The refusal of opening the live room of a hearing held in stages that the court has not
+turned live: its live seal would leave the staggered part out."""
+
 
 class StageKind(StrEnum):
     CLAIMS_STATEMENT = "claims_statement"

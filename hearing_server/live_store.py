@@ -27,6 +27,7 @@ from hearing_server.db.models import (
     User,
     utcnow,
 )
+from hearing_server.db.staggered_rows import StaggeredStart
 from hearing_server.exhibit_links import exhibit_link
 from hearing_server.identity import (
     SESSION_COOKIE,
@@ -186,6 +187,11 @@ class DatabaseHearingStore(VoteStore):
             if hearing is not None:
                 hearing.state, hearing.phase = state, phase
                 await db.commit()
+
+    async def staggered_under_way(self, hearing_id: int) -> bool:
+        async with self.database.session() as db:
+            start = await db.get(StaggeredStart, hearing_id)
+            return start is not None and start.live_at is None
 
     async def save_presiding(self, hearing_id: int, participant_id: int) -> None:
         async with self.database.session() as db:

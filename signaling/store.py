@@ -162,6 +162,10 @@ class HearingStore(Protocol):
     async def save_state(self, hearing_id: int, state: HearingState, phase: str | None) -> None:
         """Persist the hearing's state and phase (after the timeline event that changed them)."""
 
+    async def staggered_under_way(self, hearing_id: int) -> bool:
+        """Whether the hearing is being held in stages and was not turned live: its live room
+        may not open until it is (a live seal would leave the staggered part out)."""
+
     async def save_presiding(self, hearing_id: int, participant_id: int) -> None:
         """Persist who presides (after the timeline event of the hand-over)."""
 

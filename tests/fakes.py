@@ -31,6 +31,8 @@ class MemoryStore:
         self.record_ = record
         self.events: list[TimelineEvent] = []
         self.saved: list[tuple[HearingState, str | None]] = []
+        self.staggered: set[int] = set()
+        """Hearings held in stages and not turned live."""
         self.exhibits: dict[tuple[int, int], ShownFile] = {(1, 1): PDF_EXHIBIT}
         """(exhibit id, file id): what may be presented."""
         self.shown: list[int] = []
@@ -54,6 +56,9 @@ class MemoryStore:
 
     async def save_state(self, hearing_id: int, state: HearingState, phase: str | None) -> None:
         self.saved.append((state, phase))
+
+    async def staggered_under_way(self, hearing_id: int) -> bool:
+        return hearing_id in self.staggered
 
     async def save_presiding(self, hearing_id: int, participant_id: int) -> None:
         self.presiding.append(participant_id)

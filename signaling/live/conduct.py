@@ -9,6 +9,7 @@ from court.kinds import RULES
 from court.permissions import Action
 from court.presence import Presence
 from court.protocol import RemovedOut
+from court.staggered import TURN_LIVE_FIRST
 from court.states import HearingState, TransitionError, check_transition
 from signaling.live.audience import Audience
 from signaling.live.identity_check import admission_refusal
@@ -50,6 +51,14 @@ class Conduct:
             check_transition(previous, target)
         except TransitionError as exc:
             raise ActionError("wrong_state", str(exc)) from exc
+        if target is HearingState.OPEN and await self.store.staggered_under_way(
+            self.room.hearing_id
+        ):
+            raise ActionError(
+                TURN_LIVE_FIRST,
+                "this hearing is being held in stages: turn it into a live hearing on the"
+                " stages screen before opening it",
+            )
         if target is HearingState.CLOSED:
             await self.closing(actor)
         self.room.state = target

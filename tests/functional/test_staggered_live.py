@@ -237,3 +237,28 @@ async def test_turned_live_after_its_start_and_the_live_seal_holds_the_statement
     (settings.recordings_dir / sealed["path"]).write_bytes(video[:-1] + b"\x00")
     changed = cli(settings, tmp_path / "cli").run("verify", str(h.hearing_id))
     assert changed.returncode == 1, changed.stdout
+
+
+async def test_the_live_room_of_a_hearing_held_in_stages_opens_only_once_turned_live(
+    judge: Caller, new_caller: NewCaller, server: TestServer, database: Database
+) -> None:
+    """Opened without being turned live, its live seal would leave the staggered part out."""
+    h = await staggered(judge, new_caller)
+    await add_stage(judge, h.hearing_id, [h.plaintiff_id, h.defendant_id])
+    await consent(h.plaintiff)
+    await consent(h.defendant)
+    await judge.call("POST", f"/hearings/{h.hearing_id}/staggered/start")
+    url = str(server.make_url("")).rstrip("/")
+    bench = SignalClient(url)
+    try:
+        await bench.connect(h.hearing_id, cookie=session_cookie(judge))
+        refused = await bench.call("open")
+        assert refused["error"]["code"] == "turn_live_first", refused
+        async with database.session() as db:
+            hearing = await db.get(Hearing, h.hearing_id)
+            assert hearing is not None and hearing.state == "scheduled"
+        # turned live while the room was loaded: the room opens now
+        await judge.call("POST", f"/hearings/{h.hearing_id}/staggered/live")
+        assert await bench.call("open") == {"ok": True}
+    finally:
+        await bench.close()

@@ -141,6 +141,8 @@ export const refusalMessages = messages(
     "refusal.hearing_live":
       "The court has turned this into a live hearing: its stages are closed and nothing more is added to them.",
     "refusal.already_live": "The court has already turned this into a live hearing.",
+    "refusal.turn_live_first":
+      "This hearing is being held in stages. Turn it into a live hearing on the stages screen before opening it.",
     "refusal.hearing_closed": "The court has closed this staggered hearing and sealed its record: nothing more is added.",
     "refusal.already_closed": "This staggered hearing is closed already.",
     "refusal.upload_finished": "This recording has already arrived in full and is on the record.",
@@ -266,6 +268,7 @@ export const refusalMessages = messages(
     "refusal.already_started": "本次错时审理已经开始。",
     "refusal.hearing_live": "法院已将本案转为在线庭审：各审理阶段已结束，不再提交或添加内容。",
     "refusal.already_live": "法院已将本案转为在线庭审。",
+    "refusal.turn_live_first": "本案正在错时审理。请先在审理阶段页面将其转为在线庭审，再开庭。",
     "refusal.hearing_closed": "法院已结束本次错时审理并封存记录，不再提交或添加内容。",
     "refusal.already_closed": "本次错时审理已经结束。",
     "refusal.upload_finished": "该录像已完整上传并记录在案。",
