@@ -113,6 +113,18 @@ class MediaStateIn(Payload):
     video: bool
 
 
+MAX_HIDDEN_VIDEOS = 500
+"""More people than any hearing's screen shows (a creditors' meeting's tiles included)."""
+
+
+class HiddenVideosIn(Payload):
+    """The people whose camera this screen does not show now (their tile scrolled out of view
+    or not displayed, or the whole page in the background): the server sends none of their
+    video to this person until a later list leaves them out. Audio always goes on."""
+
+    participant_ids: list[RecordId] = Field(max_length=MAX_HIDDEN_VIDEOS)
+
+
 class SelfTestIn(Payload):
     """The result of the person's own self-test before joining (camera, microphone, network)."""
 

@@ -26,6 +26,7 @@ from court.protocol import (
     Empty,
     FloorIn,
     HandIn,
+    HiddenVideosIn,
     IdentityCheckIn,
     MediaStateIn,
     MessageIn,
@@ -136,6 +137,10 @@ EVENTS: dict[str, tuple[type[Payload], Handler]] = {
     ),
     "raise_hand": (HandIn, lambda live, who, p: live.raise_hand(who, p.raised)),
     "set_media": (MediaStateIn, lambda live, who, p: live.set_media(who, p.audio, p.video)),
+    "hidden_videos": (
+        HiddenVideosIn,
+        lambda live, who, p: live.hide_videos(who, frozenset(p.participant_ids)),
+    ),
     "message": (MessageIn, lambda live, who, p: live.message(who, p.to, p.text)),
     "consult": (TargetIn, lambda live, who, p: live.consult(who, p.participant_id)),
     "end_consultation": (Empty, lambda live, who, _: live.end_consultation(who)),

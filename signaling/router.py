@@ -6,6 +6,11 @@ forwarding itself is the media layer's, which knows nothing of rooms. A member's
 their camera, or their shared screen when it is the track they declared for it (the room's
 ``screen_track``); a screen goes to whoever receives its sharer's camera, and only while the
 share lasts.
+
+What a member receives is not always sent: a member's client says whose cameras it does not
+show now (``hide``: tiles scrolled away, the app in the background), and those are held back
+for that member alone, without renegotiation, until shown again (a camera published later
+included). Shared screens and audio are never held back this way.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ class MediaRouter:
         """Called after every change of who gets what (the recording follows it)."""
         self.video_sources: set[int] | None = None
         """In a large meeting, the only members whose video is forwarded (None: everyone's)."""
+        self.hidden: dict[int, frozenset[int]] = {}
+        """Per member, the members whose camera their client does not show now."""
 
     def attach(self, member_id: int, session: MediaSession) -> None:
         self.sessions[member_id] = session
@@ -39,6 +46,7 @@ class MediaRouter:
         """The member's connection is gone: stop what it received and what it published."""
         session = self.sessions.pop(member_id, None)
         tracks = self.tracks.pop(member_id, [])
+        self.hidden.pop(member_id, None)  # a new connection's client says it again
         for other in self.sessions.values():
             for track in tracks:
                 other.unsubscribe(track)
@@ -99,9 +107,30 @@ class MediaRouter:
                 recorded[member_id] = kept
         return recorded
 
+    async def hide(self, member_id: int, hidden: frozenset[int]) -> None:
+        """Send ``member_id`` none of the cameras of ``hidden`` (their client does not show them
+        now) and every other camera they receive again. Ids of no one, or of someone whose
+        video they do not receive, change nothing now; the set is kept for later tracks."""
+        session = self.sessions.get(member_id)
+        if session is None:
+            return
+        self.hidden[member_id] = hidden
+        await session.hide_video(self._hidden_cameras(member_id))
+
+    def _hidden_cameras(self, member_id: int) -> frozenset[PublishedTrack]:
+        hidden = self.hidden.get(member_id, frozenset())
+        return frozenset(
+            track
+            for owner in hidden
+            for track in self.tracks.get(owner, [])
+            if track.kind == "video" and self.source(owner, track) == "camera"
+        )
+
     def sync(self) -> None:
         """Subscribe and unsubscribe until every member gets exactly what the room allows."""
         for subscriber_id, session in self.sessions.items():
+            # the cameras it hides, including any published since it said so
+            session.hidden_video = self._hidden_cameras(subscriber_id)
             current = {s.publisher for s in session.subscriptions if s.publisher is not None}
             for publisher_id, tracks in self.tracks.items():
                 for track in tracks:

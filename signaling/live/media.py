@@ -133,6 +133,12 @@ class HearingMedia:
         except ValueError as exc:
             raise ActionError("bad_candidate", str(exc)) from exc
 
+    async def hide_videos(self, member_id: int, participant_ids: frozenset[int]) -> None:
+        """The member's screen does not show these people's cameras now: send them none until
+        a later list leaves them out (no renegotiation; their audio goes on)."""
+        self.session(member_id)  # refused unless connected
+        await self.router.hide(member_id, participant_ids)
+
     async def _renegotiate(self, member_id: int) -> None:
         session = self.router.sessions.get(member_id)
         link = self.audience.links.get(member_id)

@@ -13,7 +13,7 @@ fall; it is then given time for the estimate to climb back to what it needs.
 """
 
 from collections import deque
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 
 HEADROOM = 1.4
@@ -124,10 +124,18 @@ class Allocator:
         self._history: deque[tuple[float, int]] = deque()
 
     def update(
-        self, now: float, estimate: int | None, demands: Sequence[Demand]
+        self,
+        now: float,
+        estimate: int | None,
+        demands: Sequence[Demand],
+        aside: Collection[Hashable] = (),
     ) -> frozenset[Hashable]:
-        """The keys of the videos to pause now. Without an estimate nothing changes."""
-        keys = {d.key for d in demands}
+        """The keys of the videos to pause now. Without an estimate nothing changes.
+
+        `aside`: videos still subscribed but not sent for another reason (the subscriber hides
+        them): they take no budget and their state waits unchanged until they are demanded
+        again, so a paused video hidden and shown again comes back paused."""
+        keys = {d.key for d in demands} | set(aside)
         for gone in [k for k in self._states if k not in keys]:
             del self._states[gone]
         if estimate is None:

@@ -17,7 +17,9 @@ its transceiver, negotiated to inactive, and a later subscription of the same ki
 reuses it, so the SDP does not grow with every change.
 
 The participant's receive estimate is shared among its subscriptions (`sharing`): videos its
-link cannot carry are paused, and `on_video_paused` is told.
+link cannot carry are paused, and `on_video_paused` is told. Videos the participant does not
+show now are hidden (`hide_video`): not sent, left out of the sharing, and sent again from a
+keyframe when shown; neither renegotiates.
 """
 
 import asyncio
@@ -97,6 +99,8 @@ class MediaSession:
         """The participant's offer being applied (its tracks are announced while it is)."""
         self.published: list[PublishedTrack] = []
         self.subscriptions: list[Subscription] = []
+        self.hidden_video: frozenset[PublishedTrack] = frozenset()
+        """Videos the participant does not show now: not sent, nor subscribed later."""
         self.sharing = BandwidthSharing(self.subscriptions, on_video_paused)
         self._pc.on("track", self._track_added)
         self._pc.on("connectionstatechange", self._connection_state_changed)
@@ -220,8 +224,22 @@ class MediaSession:
                 on_estimate=self.sharing.estimates.report,
             )
             self.subscriptions.append(subscription)
+        if track in self.hidden_video:
+            subscription.hide()
         self._mark_negotiation_needed()
         return subscription
+
+    async def hide_video(self, tracks: frozenset[PublishedTrack]) -> None:
+        """Send none of the video `tracks` (the participant does not show them now) and all the
+        others again; a later subscription to one of `tracks` starts hidden."""
+        self.hidden_video = tracks
+        for subscription in self.subscriptions:
+            if subscription.kind != "video" or subscription.publisher is None:
+                continue
+            if subscription.publisher in tracks:
+                subscription.hide()
+            else:
+                await subscription.show()
 
     def unsubscribe(self, track: PublishedTrack) -> None:
         """Stop forwarding `track` to this participant at once."""

@@ -5,6 +5,9 @@ publishers' rates are measured and handed with the participant's REMB estimate t
 `allocation` logic; the videos it says do not fit are paused (no renegotiation) and resumed
 at a keyframe when they fit again. The estimate also sets what retransmissions to the
 participant may use (`retransmissions`).
+
+Videos the participant hides (does not show now) are left out: they take none of the budget,
+and the allocation neither pauses nor unpauses them; their state waits until they are shown.
 """
 
 import asyncio
@@ -67,7 +70,8 @@ class BandwidthSharing:
 
     async def reallocate(self, now: float) -> None:
         """Share the estimate among the subscriptions; pause or resume videos."""
-        forwarded = [s for s in self._subscriptions if s.forwarding]
+        forwarded = [s for s in self._subscriptions if s.forwarding and not s.hidden]
+        hidden = [s for s in self._subscriptions if s.forwarding and s.hidden]
         demands = []
         sources: dict[PublishedTrack, int] = {}
         for subscription in forwarded:
@@ -90,6 +94,12 @@ class BandwidthSharing:
                     loss=subscription.loss,
                 )
             )
+        for subscription in hidden:
+            # measured on, so that a paused video shown again is not taken to need nothing
+            publisher = subscription.publisher
+            if subscription.kind == "video" and publisher is not None:
+                source = self._source_rates.setdefault(publisher, RateMeter())
+                sources[publisher] = source.sample(now, publisher.received_bytes)
         for gone in [s for s in self._sent_rates if s not in forwarded]:
             del self._sent_rates[gone]
         for unsent in [p for p in self._source_rates if p not in sources]:
@@ -97,7 +107,7 @@ class BandwidthSharing:
         self.estimates.keep({s.ssrc for s in forwarded if s.ssrc is not None})
         estimate = self.estimates.total()
         self.retransmissions.set_estimate(estimate)
-        paused = self._allocator.update(now, estimate, demands)
+        paused = self._allocator.update(now, estimate, demands, aside=hidden)
         for subscription in forwarded:
             if subscription in paused:
                 subscription.pause()

@@ -9,6 +9,10 @@ short way). The subscriber's RTCP is taken over: NACKs are answered from the pub
 history (as RTX when negotiated), PLI/FIR become a coalesced keyframe request upstream, and
 REMB goes to the subscriber's session, which shares it among what it sends (`allocation`) and
 may pause the subscription's video: nothing is sent until it resumes at a keyframe.
+
+A video can also be hidden: the subscriber does not show it now (a tile scrolled away, the app
+in the background). Hidden and paused are separate: the allocation pauses and unpauses, the
+subscriber hides and shows, and the video is sent only when neither holds it back.
 """
 
 import asyncio
@@ -104,6 +108,8 @@ class Subscription:
         self._retransmissions = retransmissions
         self.paused = False
         """Paused for a weak connection: nothing forwarded until `unpause`."""
+        self.hidden = False
+        """Not shown by the subscriber now: nothing forwarded until `show`."""
         self.sent_bytes = 0
         """Bytes of RTP sent, retransmissions included."""
         self.retransmitted_bytes = 0
@@ -126,8 +132,14 @@ class Subscription:
         return None if self._downtrack is None else self._downtrack.params.ssrc
 
     @property
+    def sending(self) -> bool:
+        """Neither paused nor hidden: packets reaching it are sent."""
+        return not (self.paused or self.hidden)
+
+    @property
     def waiting_for_keyframe(self) -> bool:
-        return self._downtrack is not None and self._downtrack.waiting
+        """Waiting for a picture it will send (a paused or hidden one asks for none)."""
+        return self._downtrack is not None and self._downtrack.waiting and self.sending
 
     def bind(self, transceiver: RTCRtpTransceiver) -> None:
         """Take over a fresh sendonly transceiver; call before creating the offer."""
@@ -163,6 +175,7 @@ class Subscription:
             self.publisher.detach(self)
         self.publisher = None
         self.paused = False
+        self.hidden = False
         if self._counters is not None:
             self._counters.flush()
         if self._send_path is not None:
@@ -181,10 +194,27 @@ class Subscription:
         self.paused = True
 
     async def unpause(self) -> None:
-        """Forward again from the next keyframe, asked for at once."""
+        """Forward again (unless hidden) from the next keyframe, asked for at once."""
         if not self.paused:
             return
         self.paused = False
+        await self._restart()
+
+    def hide(self) -> None:
+        """Stop forwarding (no renegotiation): the subscriber does not show it now."""
+        self.hidden = True
+
+    async def show(self) -> None:
+        """Forward again (unless paused) from the next keyframe, asked for at once."""
+        if not self.hidden:
+            return
+        self.hidden = False
+        await self._restart()
+
+    async def _restart(self) -> None:
+        """Start sending again at a keyframe, if nothing else holds the stream back."""
+        if not self.sending:
+            return
         if self._downtrack is not None:
             self._downtrack.switch_source()
         if self.publisher is not None:
@@ -194,7 +224,7 @@ class Subscription:
         """The publisher's fan-out calls this per packet."""
         downtrack = self._downtrack
         counters = self._counters
-        if downtrack is None or counters is None or self.paused:
+        if downtrack is None or counters is None or self.paused or self.hidden:
             return
         data = downtrack.forward(packet, now, abs_send_time)
         if data is None:
@@ -233,7 +263,7 @@ class Subscription:
         publisher = self.publisher
         if publisher is not None:
             publisher.attach(self)
-            if new or self._downtrack.waiting:
+            if (new or self._downtrack.waiting) and self.sending:
                 await publisher.request_keyframe(starting=True)
 
     def _make_downtrack(self, parameters: RTCRtpSendParameters) -> DownTrack:
@@ -289,7 +319,7 @@ class Subscription:
         if publisher is None or downtrack is None:
             return
         if isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
-            if self.paused:
+            if not self.sending:
                 return
             abs_send_time = abs_send_time_now()
             budget = self._retransmissions
@@ -303,7 +333,8 @@ class Subscription:
                     budget.spend(len(data))
                     self._send(data)
         elif isinstance(packet, RtcpPsfbPacket) and packet.fmt in (RTCP_PSFB_PLI, RTCP_PSFB_FIR):
-            await publisher.request_keyframe()
+            if self.sending:  # a held-back stream gets its keyframe when it is sent again
+                await publisher.request_keyframe()
         elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
             try:
                 bitrate, ssrcs = unpack_remb_fci(packet.fci)

@@ -154,6 +154,18 @@ export interface HandIn {
 }
 
 /**
+ * The people whose camera this screen does not show now (their tile scrolled out of view
+ * or not displayed, or the whole page in the background): the server sends none of their
+ * video to this person until a later list leaves them out. Audio always goes on.
+ */
+export interface HiddenVideosIn {
+  /**
+   * @maxItems 500
+   */
+  participant_ids: number[];
+}
+
+/**
  * One entry of RTCConfiguration's ``iceServers``.
  */
 export interface IceServer {

@@ -74,6 +74,8 @@ export class LiveSession {
   /** Told of the presenter's moves alone (up to 30 a second: the rest of the screen stays). */
   private readonly moveListeners: Array<() => void> = [];
 
+  /** Whose video this screen does not show now (hidden.ts): the server sends none of it. */
+  private hiddenVideos: number[] = [];
   private readonly credentials: Credentials;
   /** Times we went back to the page's own server since the last successful connection. */
   private homeFallbacks = 0;
@@ -223,6 +225,23 @@ export class LiveSession {
     }
   }
 
+  /** Tell the server whose video this screen does not show now, when that changed; it is said
+   * again on every connection (a new connection starts with every video sent). */
+  setHiddenVideos(participantIds: number[]): void {
+    const same =
+      participantIds.length === this.hiddenVideos.length &&
+      participantIds.every((id, i) => id === this.hiddenVideos[i]);
+    if (same) return;
+    this.hiddenVideos = participantIds;
+    void this.sendHiddenVideos();
+  }
+
+  private async sendHiddenVideos(): Promise<void> {
+    const refused = await this.act("hidden_videos", { participant_ids: this.hiddenVideos });
+    // e.g. the connection dropped: the next welcome says it again
+    if (refused !== null) console.warn(`hidden videos refused: ${refused.code} ${refused.message}`);
+  }
+
   async leave(): Promise<void> {
     await this.act("leave");
     this.end({ kind: "left" });
@@ -279,6 +298,7 @@ export class LiveSession {
       peer.publish(this.local);
       if (!this.state.micOn || !this.state.cameraOn) void this.applyMedia();
       void this.reportSelfTest();
+      if (this.hiddenVideos.length > 0) void this.sendHiddenVideos();
     });
     socket.on("offer", (offer) => this.peer?.answer(offer));
     socket.on("room", (room) => {

@@ -11,6 +11,7 @@ import { nameInText, phaseName, roleName, stateName } from "./names";
 import { notify, report } from "./notice";
 import type { Ending, LiveSession } from "./session";
 import { banners } from "./status";
+import { HiddenVideos } from "./hidden";
 import { TileGrid } from "./tiles";
 import { VotePanel } from "./vote";
 
@@ -62,6 +63,8 @@ export class HearingView {
   private drawPresentation: (() => void) | null = null;
   private presentationLoading = false;
   private readonly tiles: TileGrid;
+  /** Tells the server whose tiles are not shown (scrolled away, or the page in the background). */
+  private readonly hiddenVideos: HiddenVideos;
   private readonly controls: Controls;
   private readonly console: BenchConsole | null;
   private readonly chat: Chat;
@@ -82,6 +85,7 @@ export class HearingView {
       session.local,
       bench ? (id) => report(session.act("stop_share", { participant_id: id })) : null,
     );
+    this.hiddenVideos = new HiddenVideos(this.tiles.root, (ids) => session.setHiddenVideos(ids));
     this.console = options.benchConsole?.(session, (open) => this.showPeople(open)) ?? null;
     this.chat = new Chat(session, bench);
     this.vote = new VotePanel(session, bench);
@@ -190,6 +194,7 @@ export class HearingView {
     if (waiting) this.showWaiting();
     const { incoming, speaker } = this.session.state;
     this.tiles.update(room.you, room.members, incoming, speaker);
+    this.hiddenVideos.check();
     this.benchMuted.hidden = !room.you.bench_muted;
     this.showConsultation();
     this.controls.update();
