@@ -87,6 +87,12 @@ EXPECTED: dict[str, tuple[set[Role], set[HearingState], dict[str, Any]]] = {
         {S.SCHEDULED, S.OPEN, S.IN_SESSION, S.RECESS},
         {"camera": False, "microphone": True, "network": "good"},
     ),
+    # Whose cameras one's own screen does not show: anyone connected, in any state.
+    "hidden_videos": (
+        set(Role) - {Role.ADMIN},
+        {S.SCHEDULED, S.OPEN, S.IN_SESSION, S.RECESS},
+        {"participant_ids": [1, 98]},
+    ),
 }
 MESSAGES = {
     "bench": (TAKING_PART, LIVE),
