@@ -9,8 +9,9 @@ frames after the judge's admit-all, and a party's after it rejoins as a reloaded
 timed too. The same is done
 with Janus (bench/janus_server.py), a C SFU, with as many participants, when it is installed;
 and with the MediaRelay baseline (bench/relay_server.py), which decodes and re-encodes for
-every subscriber and so is run with fewer participants. See bench/README.md for how to read
-it. The last line printed is one JSON object.
+every subscriber and so is run with fewer participants. Last, one subscriber behind a
+300 kbit/s link while two others are not (bench/limited.py). See bench/README.md for how to
+read it. The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 from bench.clip import Clip, encode_clip
 from bench.janus_server import JANUS, janus_available, janus_server
 from bench.latency import percentile
+from bench.limited import Limited, limited_subscriber
 from bench.load import Load, Measurement, measure
 from bench.relay_server import relay_hearing
 from bench.servers import hearing_server, relay_server
@@ -34,6 +36,8 @@ from bench.servers import hearing_server, relay_server
 NEVER = 99.0
 WARMUP = 20.0
 """Seconds between the streams flowing and the measured window, outside --quick."""
+OTHERS = 2
+"""Unconstrained subscribers beside the limited one (bench/limited.py)."""
 FULL_FPS = 29.0
 """Received frame rate below which a stream did not get the clip's 30 fps."""
 TARGETS = {
@@ -44,6 +48,9 @@ TARGETS = {
     "admit_all_first_frame_p95_s": ("<=", 0.5),
     "rejoin_first_frame_s": ("<=", 0.5),
     "rss_growth_mb": ("<=", 5.0),
+    "limited_fps_min": (">=", 15.0),
+    "limited_freezes": ("<=", 0.0),
+    "others_bitrate_share": (">=", 0.9),
 }
 
 
@@ -53,6 +60,7 @@ def main(argv: list[str] | None = None) -> None:
         forwarding = Load(args.participants or 8, warmup=3, duration=args.duration or 10)
         c_sfu = Load(forwarding.participants, warmup=3, duration=10)
         baseline = Load(args.relay_participants or 3, warmup=3, duration=6)
+        weak_link = (8.0, 25.0)
     else:
         duration = args.duration or (600 if args.soak else 60)
         interval = 10.0 if duration >= 300 else 1.0
@@ -61,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
         forwarding = Load(args.participants or 10, WARMUP, duration, rss_interval=interval)
         c_sfu = Load(forwarding.participants, warmup=5, duration=20)
         baseline = Load(args.relay_participants or 3, warmup=5, duration=20)
+        weak_link = (10.0, 40.0)
     with_janus = not args.no_janus and janus_available()
     if not args.no_janus and not with_janus:
         print(f"Janus baseline skipped: it needs {JANUS} (apt-get install janus) and cc")
@@ -84,11 +93,19 @@ def main(argv: list[str] | None = None) -> None:
                 f"MediaRelay baseline: {baseline.participants} participants, {baseline.duration:.0f} s"
             )
             base = measure(relay, relay_hearing(baseline.participants), clip, baseline, True)
+        limited = limited_subscriber(Path(tmp, "limited"), clip, OTHERS, *weak_link)
 
     _print_table(sfu, base, janus)
-    summary = _summary(sfu, base, janus)
+    if isinstance(limited, str):
+        print(f"limited-subscriber scenario skipped: {limited}\n")
+    else:
+        _print_limited(limited)
+    summary = _summary(sfu, base, janus) | _limited_summary(limited)
     for name, (sense, target) in TARGETS.items():
         value = summary[name]
+        if value is None:
+            print(f"  {name:26} {'n/a':>10}  target {sense} {target:g}  (not measured)")
+            continue
         met = value >= target if sense == ">=" else value <= target
         print(f"  {name:26} {value:10.2f}  target {sense} {target:g}  {'ok' if met else 'MISSED'}")
     print(
@@ -193,6 +210,48 @@ def _summary(sfu: Measurement, base: Measurement, janus: Measurement | None) -> 
         "other_load_cores": round(sfu.other_cores, 2),
         "relay": _baseline(base),
         "janus": None if janus is None else _baseline(janus),
+    }
+
+
+def _print_limited(limited: Limited) -> None:
+    how = "tc netem" if limited.netem else "in the subscriber's process (no netem here)"
+    print(f"limited subscriber (300 kbit/s by tc tbf; 100 ms delay and 2 % loss {how}):")
+    rows = [
+        ("decoded video fps before the limit", f"{limited.baseline_fps:.1f}"),
+        ("decoded video fps per 1-s window after 5 s", " ".join(map(str, limited.fps_per_second))),
+        (
+            "freezes > 0.5 s after 5 s / longest, s",
+            f"{limited.freezes} / {limited.longest_freeze:.1f}",
+        ),
+        ("longest audio gap after 5 s, s", f"{limited.audio_gap_max:.2f}"),
+        ("audio frames decoded after 5 s, share", f"{limited.audio_share:.2f}"),
+        ("its received video, kbps", f"{limited.limited_kbps:.0f}"),
+        ("others' video unlimited → limited, kbps", _others(limited)),
+    ]
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"  {label:{width}}  {value}")
+    print()
+
+
+def _others(limited: Limited) -> str:
+    pairs = zip(limited.others_baseline_kbps, limited.others_limited_kbps, strict=True)
+    return ", ".join(f"{before:.0f} → {after:.0f}" for before, after in pairs)
+
+
+def _limited_summary(limited: Limited | str) -> dict[str, Any]:
+    if isinstance(limited, str):
+        return dict.fromkeys(("limited_fps_min", "limited_freezes", "others_bitrate_share"))
+    return {
+        "limited_fps_min": limited.fps_min,
+        "limited_freezes": limited.freezes,
+        "others_bitrate_share": round(limited.others_share, 3),
+        "limited_longest_freeze_s": round(limited.longest_freeze, 2),
+        "limited_audio_gap_max_s": round(limited.audio_gap_max, 3),
+        "limited_audio_share": round(limited.audio_share, 3),
+        "limited_video_kbps": round(limited.limited_kbps, 1),
+        "limited_baseline_fps": round(limited.baseline_fps, 1),
+        "limited_netem": limited.netem,
     }
 
 

@@ -19,6 +19,7 @@ from bench.loopback import use_loopback, zero_timestamp_origins
 from bench.participant import BaseParticipant, Incoming, Participant, Seat
 from bench.workers import Worker
 from signaling.media.vp8 import parse_descriptor
+from tests.network_namespace import enter
 
 RELOAD_SECONDS = 0.5
 """Between a page's connection dropping and the reloaded page joining again."""
@@ -51,6 +52,15 @@ def run(conn: Connection, url: str, hearing_id: int, clip: Clip, signaling: Sign
     asyncio.run(_Worker(url, hearing_id, clip, signaling).serve(conn))
 
 
+def run_in_namespace(
+    conn: Connection, url: str, hearing_id: int, clip: Clip, namespace: str
+) -> None:
+    """Process entry point inside a network namespace (bench/limited.py): its participants
+    gather the namespace's own addresses, and reach the server at `url` over its link."""
+    enter(namespace)
+    asyncio.run(_Worker(url, hearing_id, clip, "hearing").serve(conn))
+
+
 class _Worker(Worker[BaseParticipant]):
     def __init__(self, url: str, hearing_id: int, clip: Clip, signaling: Signaling) -> None:
         super().__init__(clip)
@@ -69,6 +79,17 @@ class _Worker(Worker[BaseParticipant]):
         if participants and sample:
             participants[0].sample_next = True
         await asyncio.gather(*(p.join() for p in participants))
+
+    async def join_receiving(self, seat: Seat) -> None:
+        """Join as a full receiver (`BaseParticipant.full_receiver`)."""
+        participant = self._participant(seat)
+        participant.full_receiver = True
+        await participant.join()
+
+    async def impair(self, participant_id: int, delay: float, loss: float) -> None:
+        """Delay and drop what a full receiver receives from now on (`Impairment`)."""
+        impairment = self.participants[participant_id].impairment
+        impairment.delay, impairment.loss = delay, loss
 
     async def call(self, participant_id: int, event: str) -> dict[str, Any]:
         participant = self.participants[participant_id]

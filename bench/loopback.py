@@ -7,15 +7,21 @@ aiortc sender is made 0 so that a timestamp can be followed through a server tha
 SSRCs and everything else stay random.
 """
 
+import os
 import secrets
 import sys
 
 import aioice.ice
 import aiortc.rtcrtpsender
 
+ADDRESSES_VARIABLE = "BENCH_HOST_ADDRESSES"
+"""Comma-separated addresses gathered besides 127.0.0.1 (a server that a participant inside a
+network namespace must reach: bench/limited.py)."""
+
 
 def _loopback_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
-    return ["127.0.0.1"]
+    extra = os.environ.get(ADDRESSES_VARIABLE, "")
+    return ["127.0.0.1", *filter(None, extra.split(","))]
 
 
 def _random32_with_zero_timestamp_origin() -> int:
@@ -26,7 +32,7 @@ def _random32_with_zero_timestamp_origin() -> int:
 
 
 def use_loopback() -> None:
-    """Gather only 127.0.0.1 candidates."""
+    """Gather only 127.0.0.1 candidates (and those of BENCH_HOST_ADDRESSES)."""
     aioice.ice.get_host_addresses = _loopback_addresses
 
 

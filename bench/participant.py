@@ -5,6 +5,8 @@ Incoming RTP is taken away from aiortc's jitter buffer and decoder (the receiver
 handler is replaced), so receiving costs SRTP and parsing only: per stream it counts packets
 and complete frames (marker bit), notes when the first frame arrived, and logs when each video
 frame began to arrive, identified by its first bytes (bench/clip.py) and its RTP timestamp.
+A full receiver (bench/limited.py's limited subscriber) counts the same and then hands the
+packets on to aiortc, so that the server gets its feedback, and times its decoded frames.
 
 `BaseParticipant` is that media part, the same whatever the server; `Participant` adds the
 hearing server's socket.io signaling (bench/janus_participant.py adds Janus').
@@ -14,15 +16,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import time
 from abc import ABC, abstractmethod
 from array import array
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 import socketio
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription
-from aiortc.mediastreams import MediaStreamTrack
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtp import RtpPacket
 
 from bench.clip import FINGERPRINT_BYTES, Clip, ClipAudioTrack, ClipVideoTrack, SendLog
@@ -62,11 +66,14 @@ class Incoming:
     """Per video frame: seconds from the server's abs-send-time stamp to its arrival."""
     sample: list[bytes] | None = None
     """VP8 payloads of the first frames from a keyframe on, when this stream is sampled."""
+    decoded_at: array[float] = field(default_factory=lambda: array("d"))
+    """When each frame came out of aiortc's decoder (a full receiver's streams only)."""
 
     def reset(self) -> None:
         self.packets = self.frames = self.octets = 0
         self.index, self.timestamp = array("q"), array("q")
         self.arrived_at, self.since_forwarded = array("d"), array("d")
+        self.decoded_at = array("d")
 
 
 class BaseParticipant(ABC):
@@ -89,6 +96,14 @@ class BaseParticipant(ABC):
         """Set when an incoming stream delivers its first frame."""
         self._owners: dict[str, int] = {}
         """Incoming stream (mid) -> the participant id of its publisher."""
+        self.full_receiver = False
+        """Receive as a real client does (set before joining): aiortc's own receive path
+        (jitter buffer, NACKs, receiver reports, REMB) and decoder run after the counting,
+        and the decoded frames are timed. Otherwise incoming RTP is only counted, and the
+        server gets no receiver feedback from this participant."""
+        self.impairment = Impairment()
+        """Applied to what arrives, before anything else (a full receiver only)."""
+        self._readers: list[asyncio.Task[None]] = []
 
     @abstractmethod
     async def join(self) -> None: ...
@@ -130,9 +145,37 @@ class BaseParticipant(ABC):
         if track.kind == "video" and self.sample_next:
             self.sample_next, stream.sample = False, []
         self.incoming[mid] = stream
-        self._count(transceiver.receiver, stream)
+        count = self._counter(stream)
+        receiver = transceiver.receiver
+        if not self.full_receiver:
+            setattr(receiver, "_handle_rtp_packet", count)  # noqa: B010
+            return
+        original = receiver._handle_rtp_packet
+        impairment = self.impairment
 
-    def _count(self, receiver: RTCRtpReceiver, stream: Incoming) -> None:
+        async def deliver(packet: RtpPacket, arrival_time_ms: int) -> None:
+            await count(packet, arrival_time_ms)
+            await original(packet, arrival_time_ms)
+
+        loop = asyncio.get_running_loop()
+        delayed: asyncio.Queue[tuple[float, RtpPacket, int]] = asyncio.Queue()
+
+        async def handle(packet: RtpPacket, arrival_time_ms: int) -> None:
+            if impairment.loss and impairment.chance.random() < impairment.loss:
+                return
+            late = round(impairment.delay * 1000)
+            delayed.put_nowait((loop.time() + impairment.delay, packet, arrival_time_ms + late))
+
+        async def release() -> None:
+            while True:
+                due, packet, arrival_time_ms = await delayed.get()
+                await asyncio.sleep(due - loop.time())
+                await deliver(packet, arrival_time_ms)
+
+        setattr(receiver, "_handle_rtp_packet", handle)  # noqa: B010
+        self._readers += [asyncio.create_task(release()), asyncio.create_task(_read(track, stream))]
+
+    def _counter(self, stream: Incoming) -> Callable[[RtpPacket, int], Coroutine[Any, Any, None]]:
         fingerprints = self.fingerprints
 
         async def handle(packet: RtpPacket, arrival_time_ms: int) -> None:
@@ -160,7 +203,26 @@ class BaseParticipant(ABC):
                     stream.first_frame_at = now
                     self.first_frame.set()
 
-        setattr(receiver, "_handle_rtp_packet", handle)  # noqa: B010
+        return handle
+
+
+@dataclass
+class Impairment:
+    """A link's delay and loss applied in the receiving process, where the kernel cannot
+    (no `netem`): incoming RTP packets are dropped at random with probability `loss`, and
+    the others reach aiortc `delay` seconds late, in order."""
+
+    delay: float = 0.0
+    loss: float = 0.0
+    chance: random.Random = field(default_factory=lambda: random.Random(1))
+
+
+async def _read(track: MediaStreamTrack, stream: Incoming) -> None:
+    """Take the decoded frames off a full receiver's track, timing them."""
+    with contextlib.suppress(MediaStreamError):
+        while True:
+            await track.recv()
+            stream.decoded_at.append(time.monotonic())
 
 
 class Participant(BaseParticipant):
@@ -248,6 +310,8 @@ class Participant(BaseParticipant):
         async with self._lock:  # not in the middle of answering an offer
             await self.sio.disconnect()
             await self.pc.close()
+        for task in self._readers:
+            task.cancel()
 
     async def _on_offer(self, data: dict[str, Any]) -> None:
         async with self._lock:

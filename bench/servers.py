@@ -11,19 +11,26 @@ import asyncio
 import sys
 from pathlib import Path
 
+from bench.loopback import ADDRESSES_VARIABLE
 from bench.seed import BenchHearing, create_staff, log_in_staff, seed_hearing
 from tests.live_server import LiveServer, ServerProcess, child_env, free_port
 
 
-def hearing_server(workdir: Path, parties: int) -> tuple[LiveServer, BenchHearing]:
+def hearing_server(
+    workdir: Path, parties: int, address: str | None = None
+) -> tuple[LiveServer, BenchHearing]:
     """Start `hearing-server serve` (bench/launcher.py) on a new SQLite database with one
-    seeded hearing."""
+    seeded hearing. `address`: another address of this machine to serve HTTP on instead of
+    127.0.0.1 and to gather ICE candidates on besides it (bench/limited.py)."""
     server = LiveServer(
         workdir,
         module="bench.launcher",
         database_url=f"sqlite+aiosqlite:///{workdir}/bench.db",
         recordings_dir=str(workdir / "recordings"),
     )
+    if address is not None:
+        server.env["HEARING_HOST"] = server.env[ADDRESSES_VARIABLE] = address
+        server.url = f"http://{address}:{server.port}"
     server.run("migrate").check_returncode()
     password = create_staff(server)
     server.start()

@@ -8,13 +8,9 @@ The weak subscriber is an aiortc peer in a process of its own inside a network n
 
 import asyncio
 import json
-import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,58 +21,21 @@ from signaling.media.packet import SourcePacket
 from signaling.media.session import MediaSession
 from signaling.media.subscriber import Subscription
 from tests.integration.peers import Connect, wait_until
+from tests.network_namespace import Namespace, NamespaceUnavailable
+from tests.network_namespace import network_namespace as shared_namespace
 
 REPO = Path(__file__).resolve().parents[2]
 WEAK_LINK = "300kbit"
 
 
-@dataclass(frozen=True)
-class Namespace:
-    name: str
-    outside: str
-    """The veth end in the test's own namespace, where the link toward the namespace is shaped."""
-    outside_address: str
-
-    def shape(self) -> None:
-        _run("tc", "qdisc", "replace", "dev", self.outside, "root", "tbf", "rate", WEAK_LINK,
-             "burst", "16kbit", "latency", "400ms")  # fmt: skip
-
-    def lift(self) -> None:
-        _run("tc", "qdisc", "del", "dev", self.outside, "root")
-
-
-def _run(*command: str) -> None:
-    subprocess.run(command, check=True, capture_output=True)
-
-
 @contextmanager
 def network_namespace() -> Iterator[Namespace]:
-    """A namespace joined to ours by a veth pair, in a private /30 of its own."""
-    if shutil.which("ip") is None or shutil.which("tc") is None:
-        pytest.skip("needs iproute2 (ip, tc)")
-    tag = os.getpid() % 50_000
-    name, outside, inside = f"hweak{tag}", f"hwo{tag}", f"hwi{tag}"
-    base = f"10.254.{tag % 250}.{(tag // 250) % 64 * 4}"
-    prefix, last = base.rsplit(".", 1)
-    near, far = f"{prefix}.{int(last) + 1}", f"{prefix}.{int(last) + 2}"
+    """The shared namespace helper; the test is skipped where it cannot be made."""
     try:
-        _run("ip", "netns", "add", name)
-    except (subprocess.CalledProcessError, OSError) as exc:
-        pytest.skip(f"cannot create a network namespace: {exc}")
-    try:
-        _run("ip", "link", "add", outside, "type", "veth", "peer", "name", inside)
-        _run("ip", "link", "set", inside, "netns", name)
-        _run("ip", "addr", "add", f"{near}/30", "dev", outside)
-        _run("ip", "link", "set", outside, "up")
-        inside_ns = ("ip", "netns", "exec", name, "ip")
-        _run(*inside_ns, "addr", "add", f"{far}/30", "dev", inside)
-        _run(*inside_ns, "link", "set", inside, "up")
-        _run(*inside_ns, "link", "set", "lo", "up")
-        _run(*inside_ns, "route", "add", "default", "via", near)
-        yield Namespace(name, outside, near)
-    finally:
-        subprocess.run(["ip", "link", "del", outside], capture_output=True)
-        subprocess.run(["ip", "netns", "del", name], capture_output=True)
+        with shared_namespace() as namespace:
+            yield namespace
+    except NamespaceUnavailable as exc:
+        pytest.skip(str(exc))
 
 
 class WeakPeer:
@@ -149,7 +108,7 @@ async def test_a_weak_subscriber_has_its_video_paused_and_lowers_nobody_else(
             "get_host_addresses",
             lambda use_ipv4, use_ipv6: ["127.0.0.1", namespace.outside_address],
         )
-        namespace.shape()
+        namespace.shape(WEAK_LINK)
         publisher = connect(MediaSession(max_bitrate=1_200_000))
         await publisher.publish()
         await wait_until(lambda: len(publisher.session.published) == 2, 10, "published tracks")
