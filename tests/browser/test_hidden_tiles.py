@@ -7,14 +7,18 @@ from __future__ import annotations
 import asyncio
 
 from aiohttp.test_utils import TestServer
-from playwright.async_api import expect
 
 from tests.browser.conftest import OpenTab
-from tests.browser.test_live import headless_judge, open_session, schedule, video_plays
+from tests.browser.test_live import (
+    headless_judge,
+    open_session,
+    phone_admitted,
+    schedule,
+    video_plays,
+)
 from tests.callers import Caller, World
 from tests.integration.peers import wait_until
 from tests.integration.test_hidden_videos import live_hearing_of, sent_to, stays
-from tests.signal_client import admit_checked
 
 # Headless Chromium's page is always visible: the page is told otherwise as a phone's browser
 # tells it when its app goes to the background.
@@ -35,13 +39,7 @@ async def test_a_phone_in_the_background_is_sent_no_video(
     presiding = headless_judge(server, judge)
     try:
         await open_session(presiding, hearing.hearing_id)
-        party = await open_tab("party-background", f"/join#{hearing.party_token}", phone=True)
-        page = party.page
-        await expect(page.get_by_test_id("join-button")).to_be_enabled()
-        await page.get_by_test_id("join-button").click()
-        await expect(page.get_by_test_id("waiting-room")).to_be_visible()
-        assert await admit_checked(presiding.signal, hearing.party_id) == {"ok": True}
-        await video_plays(page, hearing.judge_id)
+        page = (await phone_admitted(open_tab, presiding, hearing, "party-background")).page
         live = live_hearing_of(server, hearing.hearing_id)
         video = sent_to(live, hearing.party_id, hearing.judge_id, "video")
         audio = sent_to(live, hearing.party_id, hearing.judge_id, "audio")

@@ -18,6 +18,7 @@ from tests.browser.conftest import OpenTab, Tab
 from tests.callers import PASSWORD, TERMINAL_SECRET, Caller, World, invite, schedule_hearing
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import session_cookie
+from tests.signal_client import admit_checked
 
 FRAMES_WITHIN_MS = 20_000
 
@@ -170,6 +171,21 @@ def headless_party(server: TestServer, hearing: Scheduled) -> HeadlessParticipan
     """A headless client holding the party's invitation (not joined yet)."""
     url = str(server.make_url("")).rstrip("/")
     return HeadlessParticipant(url, SendTimes(), invitation=hearing.party_token)
+
+
+async def phone_admitted(
+    open_tab: OpenTab, presiding: HeadlessParticipant, hearing: Scheduled, name: str
+) -> Tab:
+    """The party joins on a phone with their invitation, the headless judge admits them, and
+    the judge's video plays on the phone."""
+    party = await open_tab(name, f"/join#{hearing.party_token}", phone=True)
+    page = party.page
+    await expect(page.get_by_test_id("join-button")).to_be_enabled()
+    await page.get_by_test_id("join-button").click()
+    await expect(page.get_by_test_id("waiting-room")).to_be_visible()
+    assert await admit_checked(presiding.signal, hearing.party_id) == {"ok": True}
+    await video_plays(page, hearing.judge_id)
+    return party
 
 
 async def admit_party(

@@ -11,12 +11,12 @@ from tests.browser.test_live import (
     both_languages,
     headless_judge,
     open_session,
+    phone_admitted,
     schedule,
     video_plays,
 )
 from tests.callers import Caller, World
 from tests.integration.peers import wait_until
-from tests.signal_client import admit_checked
 
 
 async def test_a_reloaded_phone_rejoins_with_one_tap(
@@ -26,13 +26,8 @@ async def test_a_reloaded_phone_rejoins_with_one_tap(
     presiding = headless_judge(server, judge)
     try:
         await open_session(presiding, hearing.hearing_id)
-        party = await open_tab("party-rejoin", f"/join#{hearing.party_token}", phone=True)
+        party = await phone_admitted(open_tab, presiding, hearing, "party-rejoin")
         page = party.page
-        await expect(page.get_by_test_id("join-button")).to_be_enabled()
-        await page.get_by_test_id("join-button").click()
-        await expect(page.get_by_test_id("waiting-room")).to_be_visible()
-        assert await admit_checked(presiding.signal, hearing.party_id) == {"ok": True}
-        await video_plays(page, hearing.judge_id)
 
         await page.reload()
         rejoin = page.get_by_test_id("rejoin-button")
