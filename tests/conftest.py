@@ -17,6 +17,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import make_url
+from xdist.scheduler import LoadScopeScheduling
 
 from config import Settings
 from hearing_server.app import create_app
@@ -34,7 +35,8 @@ SHUTDOWN_GRACE = 2.0
 connection a test left open) before cancelling them; aiohttp's own 60 s would idle."""
 
 LIVE_TIERS = frozenset({"browser", "integration"})
-"""Test folders whose tests run real media, browsers and server processes in real time."""
+"""Test folders whose tests run real media, browsers and server processes in real time: each
+is one unit of work for xdist (`TierScheduling`)."""
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -48,16 +50,27 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.set_threshold(20_000, gen1, gen2)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Groups for pytest-xdist's `--dist loadgroup` (`make test` runs two workers): the live
-    tests (`LIVE_TIERS`) run one after another on one worker, as they would alone — their
-    media, timeouts and browsers are real time, and two at once on a small machine starve each
-    other — while the other worker takes the rest a module at a time (its module-scoped
-    fixtures made once)."""
-    for item in items:
-        tier = item.path.parent.name
-        group = "live" if tier in LIVE_TIERS else item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+class TierScheduling(LoadScopeScheduling):  # type: ignore[misc]
+    """`make test`'s distribution over its two xdist workers (`--dist loadgroup`). Each live
+    tier (`LIVE_TIERS`) is one unit of work, its tests one after another on one worker: never
+    two browser tests at once, nor two integration tests, whose media, timeouts and browsers
+    are real time and starve each other on a small machine (one of each may run side by side).
+    The other tests go a module at a time (module-scoped fixtures made once).
+
+    xdist's own `loadgroup` reads `xdist_group` marks by renaming the tests, which pytest 9
+    no longer lets it do: every test was its own group."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        parts = module.split("/")
+        tier = parts[1] if len(parts) > 2 and parts[0] == "tests" else None
+        return tier if tier in LIVE_TIERS else module
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> TierScheduling | None:
+    if config.getvalue("dist") != "loadgroup":
+        return None  # xdist's own
+    return TierScheduling(config, log)
 
 
 DATABASE_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
