@@ -248,7 +248,9 @@ async def new_caller(server: TestServer) -> AsyncIterator[Callable[[], Awaitable
 
     yield make
     for client in clients:
-        await client.close()
+        # not client.close(), which closes the server too: the server fixture does, after
+        # what else uses it (a browser page still loading a chunk logged the load cut off)
+        await client.session.close()
 
 
 @pytest.fixture
