@@ -18,9 +18,11 @@ from typing import cast
 
 import pylibsrtp
 from aioice.ice import CandidatePair
+from aiortc.codecs import HEADER_EXTENSIONS
 from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter
 from aiortc.rtcrtpparameters import (
     RTCRtpCodecParameters,
+    RTCRtpHeaderExtensionParameters,
     RTCRtpSendParameters,
 )
 from aiortc.rtcrtpreceiver import RTCRtpReceiver, StreamStatistics
@@ -226,3 +228,15 @@ def srtp_context(session: pylibsrtp.Session) -> int:
 def transceiver_codecs(transceiver: RTCRtpTransceiver) -> list[RTCRtpCodecParameters]:
     """The codecs negotiated for `transceiver`, primary first, with the remote's payload types."""
     return transceiver._codecs
+
+
+def negotiate_stream_ids(uris: tuple[str, ...]) -> None:
+    """Have aiortc negotiate the header extensions `uris` on every video section it answers and
+    offers (its table, `codecs.HEADER_EXTENSIONS`, lists only mid and abs-send-time): the rid
+    extensions a simulcast publisher marks its layers with. Idempotent."""
+    table = HEADER_EXTENSIONS["video"]
+    known = {extension.uri for extension in table}
+    free = iter(sorted(set(range(1, 15)) - {extension.id for extension in table}))
+    for uri in uris:
+        if uri not in known:
+            table.append(RTCRtpHeaderExtensionParameters(id=next(free), uri=uri))

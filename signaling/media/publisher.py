@@ -15,13 +15,19 @@ the receiver also bypasses aiortc's estimator. The REMB is the publisher's own u
 (aiortc's receive-side estimator, fed here with each packet's arrival and abs-send-time) capped
 by its role, never a subscriber's: a weak subscriber must not lower what everyone else gets
 and what is recorded (each subscriber's own estimate is shared out in `allocation`).
+
+A camera sent as simulcast arrives as up to three layers (`layers`), told apart by the rid its
+streams announce in their first packets (`simulcast`); each has its own history, NACKs and
+keyframe requests. A subscription listens to the layers it chooses (`listen`); whoever
+attaches without choosing (the recorder, a still) follows the best layer the publisher sends,
+moving to another only at a keyframe of it.
 """
 
 import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -44,8 +50,7 @@ from aiortc.rtp import (
 
 from . import internals
 from .history import PacketHistory
-from .keyframes import KeyframePolicy
-from .nack import NackTracker
+from .layers import Layer
 from .packet import SourcePacket
 from .vp8 import parse_descriptor
 
@@ -73,6 +78,14 @@ class Subscriber(Protocol):
         coroutine or a task per packet would be most of the cost of the hand-over)."""
 
 
+class LayerSubscriber(Subscriber, Protocol):
+    """A subscriber that chooses its layers (`PublishedTrack.listen`)."""
+
+    @property
+    def target_layer(self) -> int:
+        """The layer whose keyframe it waits for when `waiting_for_keyframe`."""
+
+
 @dataclass(frozen=True, slots=True)
 class AudioLevel:
     level: int
@@ -91,8 +104,10 @@ class PublishedTrack:
         track_id: str,
         *,
         max_bitrate: int = DEFAULT_MAX_BITRATE,
+        rids: Sequence[str] = (),
         clock_fn: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`rids`: the simulcast layers the publisher offered, lowest first (none: one layer)."""
         codecs = [c for c in internals.transceiver_codecs(transceiver) if not is_rtx(c)]
         if not codecs:
             raise ValueError("transceiver has no negotiated media codec")
@@ -104,29 +119,43 @@ class PublishedTrack:
         if self.codec.payloadType is None:
             raise ValueError("negotiated codec has no payload type")
         self._payload_type: int = self.codec.payloadType
-        self.history = PacketHistory()
         self.ended = False
         self._receiver = transceiver.receiver
         self._max_bitrate = max_bitrate
         self._clock = clock_fn
         self._is_vp8 = self.codec.name.lower() == "vp8"
-        self._keyframes = KeyframePolicy(clock_fn)
-        self._nacks = NackTracker(clock_fn) if self.kind == "video" else None
-        self._subscribers: list[Subscriber] = []
-        # the fan-out, rebuilt on attach/detach rather than copied per packet
-        self._fan_out: tuple[Callable[[SourcePacket, float, int], None], ...] = ()
+        video = self.kind == "video"
+        self.simulcast = video and len(rids) > 1
+        self.layers: tuple[Layer, ...] = (
+            tuple(Layer(i, rid, video=True, clock=clock_fn) for i, rid in enumerate(rids))
+            if self.simulcast
+            else (Layer(0, None, video=video, clock=clock_fn),)
+        )
+        self._by_rid = {layer.rid: layer for layer in self.layers}
+        self._by_ssrc: dict[int, Layer] = {}
+        self._by_rtx: dict[int, Layer] = {}
+        self._best: Layer | None = None if self.simulcast else self.layers[0]
+        """The layer followers get (`attach`); for simulcast, once one is sent."""
+        self._best_next: Layer | None = None
+        """A better layer followers move to at its next keyframe."""
+        self._followers: list[Subscriber] = []
+        self._listeners: dict[LayerSubscriber, frozenset[int]] = {}
         self._nack_tasks: set[asyncio.Task[None]] = set()
-        self._uplink = RemoteBitrateEstimator() if self.kind == "video" else None
+        self._uplink = RemoteBitrateEstimator() if video else None
         self._uplink_estimate: int | None = None
         self._uplink_bytes = 0
         """Received since the estimator was last fed."""
         self.received_bytes = 0
-        """Media payload bytes received (for the rate a paused subscriber would need)."""
-        self._media_ssrc: int | None = None
+        """Media payload bytes received, all layers (for the rate a paused subscriber needs)."""
         self._audio_level: AudioLevel | None = None
         self._ended_callbacks: list[Callable[[], None]] = []
         self._task: asyncio.Task[None] | None = None
         internals.take_over_rtp(self._receiver, self._on_rtp)
+
+    @property
+    def history(self) -> PacketHistory:
+        """The packets held of the lowest (or only) layer."""
+        return self.layers[0].history
 
     @property
     def audio_level(self) -> AudioLevel | None:
@@ -145,14 +174,28 @@ class PublishedTrack:
 
     @property
     def subscriber_count(self) -> int:
-        return len(self._subscribers)
+        return len(self._followers) + len(self._listeners)
+
+    def live_layers(self) -> list[Layer]:
+        """The layers the publisher sends now, lowest first."""
+        now = self._clock()
+        return [layer for layer in self.layers if layer.live(now)]
+
+    def layer_of(self, ssrc: int) -> Layer | None:
+        """The layer whose media SSRC is `ssrc`."""
+        return self._by_ssrc.get(ssrc)
 
     def reception(self) -> tuple[int, int]:
         """Media packets expected and received so far (retransmissions not counted), for
         judging the publisher's connection."""
         streams = internals.receiver_statistics(self._receiver)
-        stream = streams.get(self._media_ssrc) if self._media_ssrc is not None else None
-        return (0, 0) if stream is None else (stream.packets_expected, stream.packets_received)
+        expected = received = 0
+        for layer in self.layers:
+            stream = streams.get(layer.ssrc) if layer.ssrc is not None else None
+            if stream is not None:
+                expected += stream.packets_expected
+                received += stream.packets_received
+        return expected, received
 
     def on_ended(self, callback: Callable[[], None]) -> None:
         self._ended_callbacks.append(callback)
@@ -181,7 +224,8 @@ class PublishedTrack:
         if self.ended:
             return
         self.ended = True
-        self._subscribers.clear()
+        self._followers.clear()
+        self._listeners.clear()
         self._fan_out_changed()
         for task in (self._task, *self._nack_tasks):
             if task is not None:
@@ -193,23 +237,46 @@ class PublishedTrack:
         self._ended_callbacks.clear()
 
     def attach(self, subscriber: Subscriber) -> None:
-        if not self.ended and subscriber not in self._subscribers:
-            self._subscribers.append(subscriber)
+        """Forward the best layer sent to `subscriber` (the only one without simulcast)."""
+        if not self.ended and subscriber not in self._followers:
+            self._followers.append(subscriber)
+            self._fan_out_changed()
+
+    def listen(self, subscriber: LayerSubscriber, layers: Collection[int]) -> None:
+        """Forward the packets of `layers` (indexes into `layers`) to `subscriber`."""
+        chosen = frozenset(i for i in layers if 0 <= i < len(self.layers))
+        if not self.ended and self._listeners.get(subscriber) != chosen:
+            self._listeners[subscriber] = chosen
             self._fan_out_changed()
 
     def detach(self, subscriber: Subscriber) -> None:
-        if subscriber in self._subscribers:
-            self._subscribers.remove(subscriber)
+        if subscriber in self._followers:
+            self._followers.remove(subscriber)
+            self._fan_out_changed()
+        if self._listeners.pop(subscriber, None) is not None:  # type: ignore[call-overload]
             self._fan_out_changed()
 
     def _fan_out_changed(self) -> None:
-        self._fan_out = tuple(s.forward_now for s in self._subscribers)
+        """Rebuilt on every change rather than copied per packet."""
+        for layer in self.layers:
+            fan_out = [
+                s.forward_now for s, chosen in self._listeners.items() if layer.index in chosen
+            ]
+            if layer is self._best:
+                fan_out.extend(s.forward_now for s in self._followers)
+            layer.fan_out = tuple(fan_out)
 
-    async def request_keyframe(self, starting: bool = False) -> None:
-        """A subscriber needs a keyframe (`starting`: it has no picture yet); coalesced with
-        everyone else's requests."""
-        if self.kind == "video" and self._keyframes.request(starting):
-            await self._send_pli()
+    async def request_keyframe(self, starting: bool = False, layer: int | None = None) -> None:
+        """A subscriber needs a keyframe of `layer` (None: the one followers get; `starting`:
+        it has no picture yet); coalesced with everyone else's requests."""
+        if self.kind != "video":
+            return
+        wanted = self._followed() if layer is None else self.layers[layer]
+        if wanted is not None and wanted.keyframes.request(starting):
+            await self._send_pli(wanted)
+
+    def _followed(self) -> Layer | None:
+        return self._best_next or self._best
 
     def target_bitrate(self) -> int:
         """What the publisher is told it may send: its uplink's estimate, capped by its role
@@ -236,40 +303,45 @@ class PublishedTrack:
                 self._uplink_bytes = 0
                 if estimate is not None:
                     self._uplink_estimate = estimate[0]
-        media = self._media_packet(packet)
-        if media is None:
+        found = self._demultiplex(packet)
+        if found is None:
             return
-        if media.ssrc != self._media_ssrc:
-            self._media_ssrc = media.ssrc
-            if self._nacks is not None:  # a new stream: old gaps mean nothing
-                self._nacks = NackTracker(self._clock)
-        if self._nacks is not None:
-            lost = self._nacks.add(media.sequence_number)
+        layer, media = found
+        nacks = layer.nacks
+        if nacks is not None:
+            lost = nacks.add(media.sequence_number)
             if lost:
-                task = asyncio.create_task(self._send_nack(lost))
+                task = asyncio.create_task(self._send_nack(layer, lost))
                 self._nack_tasks.add(task)
                 task.add_done_callback(self._nack_tasks.discard)
 
         source = self._source_packet(media)
-        if source is None or not self.history.add(source):
+        if source is None or not layer.history.add(source):
             return
-        self.received_bytes += len(source.payload)
+        size = len(source.payload)
+        self.received_bytes += size
+        layer.received_bytes += size
+        layer.last_packet_at = now
         if source.audio_level is not None:
             voice, level = source.audio_level
             self._audio_level = AudioLevel(level=level, voice=voice, at=now)
         if source.keyframe:
-            self._keyframes.keyframe_received()
+            layer.keyframes.keyframe_received()
+            if layer is self._best_next:
+                self._best, self._best_next = layer, None
+                self._fan_out_changed()
 
         abs_send_time = abs_send_time_now()
         # one broken subscriber must not starve the others
-        for forward_now in self._fan_out:
+        for forward_now in layer.fan_out:
             try:
                 forward_now(source, now, abs_send_time)
             except Exception:
                 logger.exception("forwarding to %r failed", getattr(forward_now, "__self__", None))
 
-    def _media_packet(self, packet: RtpPacket) -> RtpPacket | None:
-        """Count `packet` for receiver reports; return it (RTX unwrapped) if it is forwardable."""
+    def _demultiplex(self, packet: RtpPacket) -> tuple[Layer, RtpPacket] | None:
+        """Count `packet` for receiver reports; return its layer and the packet (RTX
+        unwrapped) if it is forwardable."""
         codec = internals.receiver_codecs(self._receiver).get(packet.payload_type)
         if codec is None or self.ended:
             return None
@@ -279,15 +351,53 @@ class PublishedTrack:
             stream = statistics[packet.ssrc] = StreamStatistics(codec.clockRate)
         stream.add(packet)
 
-        if packet.payload_type == self._payload_type:
-            return packet  # the media codec itself (never RTX): the common case
-        if not is_rtx(codec):
+        if packet.payload_type == self._payload_type:  # the media codec itself: the common case
+            layer = self._by_ssrc.get(packet.ssrc)
+            if layer is None:
+                layer = self._media_layer(packet)
+            return None if layer is None else (layer, packet)
+        if not is_rtx(codec) or len(packet.payload) < 2:
+            return None  # padding-only RTX, or not media
+        if codec.parameters.get("apt") != self._payload_type:
             return None
-        media_ssrc = internals.receiver_rtx_ssrcs(self._receiver).get(packet.ssrc, self._media_ssrc)
-        apt = codec.parameters.get("apt")
-        if media_ssrc is None or len(packet.payload) < 2 or apt != self._payload_type:
-            return None  # padding-only RTX, or a retransmission we cannot place
-        return unwrap_rtx(packet, payload_type=self._payload_type, ssrc=media_ssrc)
+        layer = self._by_rtx.get(packet.ssrc)
+        if layer is None:
+            layer = self._rtx_layer(packet)
+        if layer is None or layer.ssrc is None:
+            return None  # a retransmission we cannot place
+        return layer, unwrap_rtx(packet, payload_type=self._payload_type, ssrc=layer.ssrc)
+
+    def _media_layer(self, packet: RtpPacket) -> Layer | None:
+        """The layer of a media SSRC not seen before: named by its rid with simulcast (a new
+        SSRC of a layer replaces the old one), else the one layer (a new stream)."""
+        if self.simulcast:
+            layer = self._by_rid.get(packet.extensions.rtp_stream_id)
+            if layer is None:
+                return None
+        else:
+            layer = self.layers[0]
+        if layer.ssrc is not None:
+            self._by_ssrc.pop(layer.ssrc, None)
+        layer.new_stream(packet.ssrc)
+        self._by_ssrc[packet.ssrc] = layer
+        return layer
+
+    def _rtx_layer(self, packet: RtpPacket) -> Layer | None:
+        """The layer an RTX SSRC not seen before repairs: named by its repaired rid with
+        simulcast, else by the offer's ssrc-group (or the one stream there is)."""
+        if self.simulcast:
+            layer = self._by_rid.get(packet.extensions.repaired_rtp_stream_id)
+        else:
+            only = self.layers[0]
+            media_ssrc = internals.receiver_rtx_ssrcs(self._receiver).get(packet.ssrc, only.ssrc)
+            layer = only if media_ssrc is not None and media_ssrc == only.ssrc else None
+        if layer is None:
+            return None
+        if layer.rtx_ssrc is not None:
+            self._by_rtx.pop(layer.rtx_ssrc, None)
+        layer.rtx_ssrc = packet.ssrc
+        self._by_rtx[packet.ssrc] = layer
+        return layer
 
     def _source_packet(self, packet: RtpPacket) -> SourcePacket | None:
         vp8 = None
@@ -308,49 +418,82 @@ class PublishedTrack:
             vp8=vp8,
         )
 
+    def _choose_best(self) -> Layer | None:
+        """For simulcast: the best layer sent now, if followers should move to it (at its
+        next keyframe, asked for): a better one came, or theirs is no longer sent."""
+        live = self.live_layers()
+        if not live or not self._followers:
+            return None
+        top = live[-1]
+        best = self._best
+        if top is best or top is self._best_next:
+            return None
+        if best is None or best not in live or top.index > best.index:
+            self._best_next = top
+            return top
+        return None
+
     async def _run_periodic(self) -> None:
         last_remb = -REMB_INTERVAL
         while True:
             await asyncio.sleep(TICK)
-            if self.kind == "video" and self._keyframes.poll(
-                any(s.waiting_for_keyframe for s in self._subscribers)
-            ):
-                await self._send_pli()
-            if self._nacks is not None:
-                again = self._nacks.due()
+            if self.kind == "video":
+                await self._keyframe_requests()
+            for layer in self.layers:
+                again = layer.nacks.due() if layer.nacks is not None else None
                 if again:
-                    await self._send_nack(again)
+                    await self._send_nack(layer, again)
             now = self._clock()
             if self.kind == "video" and now - last_remb >= REMB_INTERVAL:
                 last_remb = now
                 await self._send_remb()
 
-    async def _send_rtcp(
-        self, build: Callable[[int, int], RtcpPsfbPacket | RtcpRtpfbPacket]
-    ) -> None:
-        """Send `build(our RTCP SSRC, the publisher's media SSRC)` once both are known."""
-        sender_ssrc = internals.receiver_rtcp_ssrc(self._receiver)
-        if sender_ssrc is None or self._media_ssrc is None:
-            return
-        await internals.send_rtcp(self._receiver, build(sender_ssrc, self._media_ssrc))
+    async def _keyframe_requests(self) -> None:
+        """Repeat or send deferred keyframe requests, per layer, while someone waits."""
+        if self.simulcast:
+            better = self._choose_best()
+            if better is not None and better.keyframes.request():
+                await self._send_pli(better)
+        followed = self._followed()
+        following = any(s.waiting_for_keyframe for s in self._followers)
+        for layer in self.layers:
+            waiting = (following and layer is followed) or any(
+                s.waiting_for_keyframe and s.target_layer == layer.index
+                for s, chosen in self._listeners.items()
+                if layer.index in chosen
+            )
+            if layer.keyframes.poll(waiting):
+                await self._send_pli(layer)
 
-    async def _send_pli(self) -> None:
+    async def _send_rtcp(
+        self, media_ssrc: int | None, build: Callable[[int, int], RtcpPsfbPacket | RtcpRtpfbPacket]
+    ) -> None:
+        """Send `build(our RTCP SSRC, media_ssrc)` once both are known."""
+        sender_ssrc = internals.receiver_rtcp_ssrc(self._receiver)
+        if sender_ssrc is None or media_ssrc is None:
+            return
+        await internals.send_rtcp(self._receiver, build(sender_ssrc, media_ssrc))
+
+    async def _send_pli(self, layer: Layer) -> None:
         await self._send_rtcp(
-            lambda ssrc, media: RtcpPsfbPacket(fmt=RTCP_PSFB_PLI, ssrc=ssrc, media_ssrc=media)
+            layer.ssrc,
+            lambda ssrc, media: RtcpPsfbPacket(fmt=RTCP_PSFB_PLI, ssrc=ssrc, media_ssrc=media),
         )
 
-    async def _send_nack(self, lost: list[int]) -> None:
+    async def _send_nack(self, layer: Layer, lost: list[int]) -> None:
         def build(ssrc: int, media: int) -> RtcpRtpfbPacket:
             packet = RtcpRtpfbPacket(fmt=RTCP_RTPFB_NACK, ssrc=ssrc, media_ssrc=media)
             packet.lost = lost
             return packet
 
-        await self._send_rtcp(build)
+        await self._send_rtcp(layer.ssrc, build)
 
     async def _send_remb(self) -> None:
         bitrate = self.target_bitrate()
+        ssrcs = [layer.ssrc for layer in self.layers if layer.ssrc is not None]
         await self._send_rtcp(
+            ssrcs[0] if ssrcs else None,
             lambda ssrc, media: RtcpPsfbPacket(
-                fmt=RTCP_PSFB_APP, ssrc=ssrc, media_ssrc=0, fci=pack_remb_fci(bitrate, [media])
-            )
+                fmt=RTCP_PSFB_APP, ssrc=ssrc, media_ssrc=0, fci=pack_remb_fci(bitrate, ssrcs)
+            ),
         )

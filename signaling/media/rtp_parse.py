@@ -3,8 +3,10 @@ extensions nobody reads.
 
 aiortc decodes every header extension a packet carries (mid, stream ids, abs-send-time,
 transport sequence number, ...) into a new `HeaderExtensions` per packet. The forwarder reads
-two of them, the audio level (RFC 6464, for active speakers) and abs-send-time (for the
-publisher's uplink estimate), so this finds those and steps over the others.
+four of them, the audio level (RFC 6464, for active speakers), abs-send-time (for the
+publisher's uplink estimate) and the rid and repaired rid of a simulcast layer (sent only in a
+stream's first packets), so this finds those and steps over the others. `header_mid` reads the
+mid of a packet whose stream is not known yet, from the clear header of an SRTP packet.
 Malformed packets raise ValueError, as aiortc's parser does.
 """
 
@@ -18,9 +20,15 @@ ONE_BYTE_PROFILE = 0xBEDE
 TWO_BYTE_PROFILE = 0x1000
 
 
-def parse_rtp(data: bytes, audio_level_id: int, abs_send_time_id: int = 0) -> RtpPacket:
-    """Parse `data`; `audio_level_id` and `abs_send_time_id` are the negotiated ids of the
-    audio level and abs-send-time extensions (0: not negotiated)."""
+def parse_rtp(
+    data: bytes,
+    audio_level_id: int,
+    abs_send_time_id: int = 0,
+    rid_id: int = 0,
+    repaired_rid_id: int = 0,
+) -> RtpPacket:
+    """Parse `data`; the ids are the negotiated ids of the audio level, abs-send-time, rid and
+    repaired rid extensions (0: not negotiated, or not wanted)."""
     size = len(data)
     if size < _FIXED_HEADER.size:
         raise ValueError("RTP packet length is less than 12 bytes")
@@ -47,13 +55,17 @@ def parse_rtp(data: bytes, audio_level_id: int, abs_send_time_id: int = 0) -> Rt
         start, pos = pos + 4, pos + 4 + 4 * words
         if size < pos:
             raise ValueError("RTP packet has truncated extension value")
-        if audio_level_id or abs_send_time_id:
-            level, sent = _extension_values(
-                data, start, pos, profile, audio_level_id, abs_send_time_id
-            )
+        if audio_level_id or abs_send_time_id or rid_id:
+            wanted = (audio_level_id, abs_send_time_id, rid_id, repaired_rid_id)
+            level, sent, rid, repaired = _extension_values(data, start, pos, profile, wanted)
             if level is not None:
-                packet.extensions.audio_level = (level & 0x80 == 0x80, level & 0x7F)
-            packet.extensions.abs_send_time = sent
+                packet.extensions.audio_level = (level[0] & 0x80 == 0x80, level[0] & 0x7F)
+            if sent is not None and len(sent) == 3:
+                packet.extensions.abs_send_time = int.from_bytes(sent, "big")
+            if rid is not None:
+                packet.extensions.rtp_stream_id = rid.decode("ascii", "replace")
+            if repaired is not None:
+                packet.extensions.repaired_rtp_stream_id = repaired.decode("ascii", "replace")
     if first & 0x20:
         padding = data[-1]
         if not padding or padding > size - pos:
@@ -65,15 +77,36 @@ def parse_rtp(data: bytes, audio_level_id: int, abs_send_time_id: int = 0) -> Rt
     return packet
 
 
+def header_mid(data: bytes, mid_id: int) -> str | None:
+    """The mid (RFC 8843) an RTP or SRTP packet carries, None if none or malformed: SRTP leaves
+    the header and its extensions in the clear."""
+    size = len(data)
+    if not mid_id or size < _FIXED_HEADER.size or not data[0] & 0x10:
+        return None
+    pos = _FIXED_HEADER.size + 4 * (data[0] & 0x0F)
+    if size < pos + 4:
+        return None
+    profile, words = _EXTENSION_HEADER.unpack_from(data, pos)
+    end = pos + 4 + 4 * words
+    if size < end:
+        return None
+    try:
+        mid = _extension_values(data, pos + 4, end, profile, (mid_id, 0, 0, 0))[0]
+    except ValueError:
+        return None
+    return None if not mid else mid.decode("ascii", "replace")
+
+
+Values = tuple[bytes | None, bytes | None, bytes | None, bytes | None]
+
+
 def _extension_values(
-    data: bytes, pos: int, end: int, profile: int, level_id: int, abs_id: int
-) -> tuple[int | None, int | None]:
-    """The audio level's first byte and the 24-bit abs-send-time in data[pos:end] (RFC 8285),
-    each None if absent (or its id is 0)."""
-    level: int | None = None
-    sent: int | None = None
-    level_id = level_id or -1  # 0 is never an extension's id
-    abs_id = abs_id or -1
+    data: bytes, pos: int, end: int, profile: int, ids: tuple[int, int, int, int]
+) -> Values:
+    """The values of the extensions `ids` in data[pos:end] (RFC 8285), each None if absent (or
+    its id is 0)."""
+    found: list[bytes | None] = [None, None, None, None]
+    wanted = [ext_id or -1 for ext_id in ids]  # 0 is never an extension's id
     if profile == ONE_BYTE_PROFILE:
         while pos < end:
             element = data[pos]
@@ -84,10 +117,8 @@ def _extension_values(
             if pos + 1 + length > end:
                 raise ValueError("RTP one-byte header extension value is truncated")
             ext_id = element >> 4
-            if ext_id == level_id:
-                level = data[pos + 1]
-            elif ext_id == abs_id and length == 3:
-                sent = int.from_bytes(data[pos + 1 : pos + 4], "big")
+            if ext_id in wanted:
+                found[wanted.index(ext_id)] = data[pos + 1 : pos + 1 + length]
             pos += 1 + length
     elif profile == TWO_BYTE_PROFILE:
         while pos < end:
@@ -99,9 +130,7 @@ def _extension_values(
             element, length = data[pos], data[pos + 1]
             if pos + 2 + length > end:
                 raise ValueError("RTP two-byte header extension value is truncated")
-            if element == level_id and length:
-                level = data[pos + 2]
-            elif element == abs_id and length == 3:
-                sent = int.from_bytes(data[pos + 2 : pos + 5], "big")
+            if length and element in wanted:
+                found[wanted.index(element)] = data[pos + 2 : pos + 2 + length]
             pos += 2 + length
-    return level, sent
+    return found[0], found[1], found[2], found[3]

@@ -16,6 +16,10 @@ offer can never claim a transceiver meant for a subscription. A subscription tha
 its transceiver, negotiated to inactive, and a later subscription of the same kind and codec
 reuses it, so the SDP does not grow with every change.
 
+A camera the participant offers as simulcast (VP8 only, where keyframes are recognised) is
+answered with the same layers (`simulcast`), and our own offers repeat them, or the browser
+would fall back to one layer.
+
 The participant's receive estimate is shared among its subscriptions (`sharing`): videos its
 link cannot carry are paused, and `on_video_paused` is told. Videos the participant does not
 show now are hidden (`hide_video`): not sent, left out of the sharing, and sent again from a
@@ -33,9 +37,11 @@ from aiortc import (
     RTCRtpTransceiver,
     RTCSessionDescription,
 )
+from aiortc.codecs import CODECS, is_rtx
 from aiortc.exceptions import InternalError, InvalidAccessError, OperationError
 from aiortc.mediastreams import MediaStreamTrack
 from aiortc.rtcconfiguration import RTCBundlePolicy
+from aiortc.rtcpeerconnection import find_common_codecs
 from aiortc.sdp import SessionDescription, candidate_from_sdp
 from aiortc.stats import RTCOutboundRtpStreamStats
 
@@ -44,6 +50,7 @@ from .numbering import Numbering
 from .offer_check import check_offer, parse_description
 from .publisher import DEFAULT_MAX_BITRATE, PublishedTrack
 from .sharing import BandwidthSharing
+from .simulcast import REPAIRED_RID_URI, RID_URI, Layers, offered_layers, with_receive_layers
 from .subscriber import SilentTrack, Subscription
 from .transport import ReceivePath
 
@@ -53,6 +60,8 @@ OPUS_FEC = {"useinbandfec": 1}
 """What our answers ask of an Opus publisher (RFC 7587): each packet also carries a coarse
 copy of the one before, so the audio of a packet lost on a weak uplink is recovered by every
 subscriber and the recording alike (browsers send it only when the answer asks for it)."""
+
+internals.negotiate_stream_ids((RID_URI, REPAIRED_RID_URI))
 
 # what aiortc raises for a description it cannot parse or apply
 SDP_ERRORS = (
@@ -97,6 +106,8 @@ class MediaSession:
         self._closed = False
         self._offered: SessionDescription | None = None
         """The participant's offer being applied (its tracks are announced while it is)."""
+        self._simulcast: Layers = {}
+        """The sections the participant sends as simulcast, with their layers."""
         self.published: list[PublishedTrack] = []
         self.subscriptions: list[Subscription] = []
         self.hidden_video: frozenset[PublishedTrack] = frozenset()
@@ -127,7 +138,9 @@ class MediaSession:
             self._offered = check_offer(sdp, negotiation_state.negotiated_sections(self._pc))
             rollback = negotiation_state.OfferRollback(self._pc)
             published = list(self.published)
+            simulcast = self._simulcast
             try:
+                self._simulcast = _vp8_only(offered_layers(sdp), self._offered)
                 await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
                 _ask_for_opus_fec(self._pc.getTransceivers())
                 await self._pc.setLocalDescription(await self._pc.createAnswer())
@@ -136,9 +149,10 @@ class MediaSession:
                 for track in self.published[len(published) :]:
                     await track.stop()
                 self.published = published
+                self._simulcast = simulcast
                 reason = str(exc) or type(exc).__name__
                 raise ValueError(f"unusable offer: {reason}") from exc
-            answer = self._pc.localDescription.sdp
+            answer = with_receive_layers(self._pc.localDescription.sdp, self._simulcast)
             self._numbering.learn(sdp)
             self._numbering.learn(answer)
             await self._end_unpublished()
@@ -167,7 +181,7 @@ class MediaSession:
             negotiation_state.restore_parameters(negotiated)
             sdp = self._numbering.renumber_offer(offer.sdp)
             await self._pc.setLocalDescription(RTCSessionDescription(sdp=sdp, type="offer"))
-            return self._pc.localDescription.sdp
+            return with_receive_layers(self._pc.localDescription.sdp, self._simulcast)
 
     async def accept_answer(self, sdp: str) -> None:
         """Apply the participant's answer to our last offer."""
@@ -296,7 +310,12 @@ class MediaSession:
     def _track_added(self, track: MediaStreamTrack) -> None:
         transceiver = next(t for t in self._pc.getTransceivers() if t.receiver.track is track)
         track_id = _declared_track_id(self._offered, transceiver.mid) or track.id
-        published = PublishedTrack(transceiver, track_id, max_bitrate=self._max_bitrate)
+        published = PublishedTrack(
+            transceiver,
+            track_id,
+            max_bitrate=self._max_bitrate,
+            rids=self._simulcast.get(transceiver.mid or "", ()),
+        )
         published.start()
         self.published.append(published)
         if self._on_track is not None:
@@ -347,6 +366,20 @@ def _declared_track_id(offer: SessionDescription | None, mid: str | None) -> str
             parts = media.msid.split()
             return parts[1] if len(parts) == 2 else None
     return None
+
+
+def _vp8_only(layers: Layers, offer: SessionDescription) -> Layers:
+    """The simulcast sections of `offer` whose preferred codec we take is VP8."""
+    kept: Layers = {}
+    for media in offer.media:
+        mid = media.rtp.muxId
+        if mid not in layers:
+            continue
+        common = find_common_codecs(CODECS["video"], media.rtp.codecs)
+        first = next((codec for codec in common if not is_rtx(codec)), None)
+        if first is not None and first.mimeType.lower() == "video/vp8":
+            kept[mid] = layers[mid]
+    return kept
 
 
 def _ask_for_opus_fec(transceivers: Sequence[RTCRtpTransceiver]) -> None:

@@ -6,6 +6,10 @@ publishers' rates are measured and handed with the participant's REMB estimate t
 at a keyframe when they fit again. The estimate also sets what retransmissions to the
 participant may use (`retransmissions`).
 
+A simulcast video counts in the sharing at its lowest layer (paused only when even that does
+not fit); what is left after every video's lowest layer goes, in priority order, to better
+layers (`layer_choice`), never above what the participant's tile for it needs (`max_layer`).
+
 Videos the participant hides (does not show now) are left out: they take none of the budget,
 and the allocation neither pauses nor unpauses them; their state waits until they are shown.
 """
@@ -16,7 +20,8 @@ import logging
 import time
 from collections.abc import Callable
 
-from .allocation import Allocator, Demand, Estimates, RateMeter
+from .allocation import HEADROOM, Allocator, Demand, Estimates, RateMeter
+from .layer_choice import LayerChoice
 from .publisher import PublishedTrack
 from .retransmissions import RetransmissionBudget
 from .subscriber import Subscription
@@ -41,6 +46,8 @@ class BandwidthSharing:
         self._allocator = Allocator()
         self._sent_rates: dict[Subscription, RateMeter] = {}
         self._source_rates: dict[PublishedTrack, RateMeter] = {}
+        self._layer_rates: dict[tuple[PublishedTrack, int], RateMeter] = {}
+        self._choices: dict[Subscription, LayerChoice] = {}
         self._paused_video: frozenset[PublishedTrack] = frozenset()
         self._task: asyncio.Task[None] | None = None
 
@@ -68,22 +75,39 @@ class BandwidthSharing:
             except Exception:  # the participant keeps everything rather than the session failing
                 logger.exception("bandwidth allocation failed")
 
+    def _sample_layers(self, publisher: PublishedTrack, now: float) -> list[int | None]:
+        """Each layer's rate, None for a layer not sent now."""
+        rates: list[int | None] = []
+        for layer in publisher.layers:
+            meter = self._layer_rates.setdefault((publisher, layer.index), RateMeter())
+            rate = meter.sample(now, layer.received_bytes)
+            rates.append(rate if layer.live(now) else None)
+        return rates
+
     async def reallocate(self, now: float) -> None:
         """Share the estimate among the subscriptions; pause or resume videos."""
         forwarded = [s for s in self._subscriptions if s.forwarding and not s.hidden]
         hidden = [s for s in self._subscriptions if s.forwarding and s.hidden]
         demands = []
         sources: dict[PublishedTrack, int] = {}
+        layer_rates: dict[PublishedTrack, list[int | None]] = {}
+        total_sent = 0
         for subscription in forwarded:
             publisher = subscription.publisher
             assert publisher is not None
             sent = self._sent_rates.setdefault(subscription, RateMeter())
             rate = sent.sample(now, subscription.sent_bytes)
+            total_sent += rate
             if subscription.kind == "video":
                 source = self._source_rates.setdefault(publisher, RateMeter())
                 sources[publisher] = source.sample(now, publisher.received_bytes)
                 if subscription.paused:
                     rate = sources[publisher]
+                if publisher.simulcast:
+                    rates = layer_rates.get(publisher)
+                    if rates is None:
+                        rates = layer_rates[publisher] = self._sample_layers(publisher, now)
+                    rate = next((r for r in rates if r is not None), rate)
             demands.append(
                 Demand(
                     subscription,
@@ -102,6 +126,10 @@ class BandwidthSharing:
                 sources[publisher] = source.sample(now, publisher.received_bytes)
         for gone in [s for s in self._sent_rates if s not in forwarded]:
             del self._sent_rates[gone]
+        for gone in [s for s in self._choices if s not in forwarded]:
+            del self._choices[gone]
+        for key in [k for k in self._layer_rates if k[0] not in layer_rates]:
+            del self._layer_rates[key]
         for unsent in [p for p in self._source_rates if p not in sources]:
             del self._source_rates[unsent]
         self.estimates.keep({s.ssrc for s in forwarded if s.ssrc is not None})
@@ -113,6 +141,31 @@ class BandwidthSharing:
                 subscription.pause()
             else:
                 await subscription.unpause()
+        if estimate is not None:
+            left = estimate * HEADROOM - sum(d.rate for d in demands if d.key not in paused)
+        else:
+            left = 0.0
+        for demand in sorted(demands, key=lambda d: -d.priority):
+            video = demand.key
+            if not isinstance(video, Subscription):
+                continue
+            publisher = video.publisher
+            if publisher not in layer_rates or video in paused:
+                continue
+            assert publisher is not None
+            rates = layer_rates[publisher]
+            choice = self._choices.setdefault(video, LayerChoice(video.target_layer))
+            layer = choice.update(
+                now,
+                rates,
+                cap=video.max_layer,
+                budget=left + demand.rate,
+                estimate=estimate,
+                sent=total_sent,
+                loss=video.loss,
+            )
+            left -= (rates[layer] or 0) - demand.rate
+            await video.choose_layer(layer)
         held_back = self._allocator.held_back
         paused_video = frozenset(
             s.publisher for s in forwarded if s in held_back and s.publisher is not None

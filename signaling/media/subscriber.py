@@ -10,6 +10,11 @@ history (as RTX when negotiated), PLI/FIR become a coalesced keyframe request up
 REMB goes to the subscriber's session, which shares it among what it sends (`allocation`) and
 may pause the subscription's video: nothing is sent until it resumes at a keyframe.
 
+A simulcast video is forwarded from one of its layers, chosen by the subscriber's session
+(`choose_layer`, from its bandwidth and how large it shows the video): the subscription keeps
+sending the layer it is on until a keyframe of the chosen one arrives, and the downtrack turns
+the change into one continuous stream.
+
 A video can also be hidden: the subscriber does not show it now (a tile scrolled away, the app
 in the background). Hidden and paused are separate: the allocation pauses and unpauses, the
 subscriber hides and shows, and the video is sent only when neither holds it back.
@@ -52,6 +57,8 @@ from .transport import RtpSendPath, SenderReportCounters
 
 logger = logging.getLogger(__name__)
 
+MAX_LAYER = 2**31
+"""No limit on the layer (`Subscription.max_layer`)."""
 MAX_BACKLOG = 256 * 1024
 """Bytes queued in user space for a subscriber's socket beyond which packets are dropped."""
 
@@ -116,6 +123,13 @@ class Subscription:
         """Bytes of them sent as retransmissions."""
         self.loss = 0.0
         """The fraction of this stream the subscriber last reported lost."""
+        self.layer: int | None = None
+        """The layer of the publisher being sent (None until one is)."""
+        self._layer_ssrc: int | None = None
+        self.target_layer = 0
+        """The layer chosen: sent from its next keyframe on."""
+        self.max_layer = MAX_LAYER
+        """The best layer worth sending: the subscriber shows the video small."""
 
     @property
     def mid(self) -> str | None:
@@ -138,8 +152,34 @@ class Subscription:
 
     @property
     def waiting_for_keyframe(self) -> bool:
-        """Waiting for a picture it will send (a paused or hidden one asks for none)."""
-        return self._downtrack is not None and self._downtrack.waiting and self.sending
+        """Waiting for a picture it will send (a paused or hidden one asks for none): to start,
+        or to move to the chosen layer."""
+        downtrack = self._downtrack
+        return (
+            downtrack is not None
+            and (downtrack.waiting or self.layer != self.target_layer)
+            and self.sending
+        )
+
+    async def choose_layer(self, layer: int) -> None:
+        """Send `layer` of a simulcast publisher from its next keyframe (asked for now)."""
+        publisher = self.publisher
+        if (
+            publisher is None
+            or layer == self.target_layer
+            or not 0 <= layer < len(publisher.layers)
+        ):
+            return
+        self.target_layer = layer
+        self._listen()
+        if self._downtrack is not None and self.sending and layer != self.layer:
+            await publisher.request_keyframe(layer=layer)
+
+    def _listen(self) -> None:
+        """Listen to the layer being sent and the one chosen."""
+        if self.publisher is not None and self._downtrack is not None:
+            layers = {self.target_layer} if self.layer is None else {self.layer, self.target_layer}
+            self.publisher.listen(self, layers)
 
     def bind(self, transceiver: RTCRtpTransceiver) -> None:
         """Take over a fresh sendonly transceiver; call before creating the offer."""
@@ -164,10 +204,11 @@ class Subscription:
         if self.publisher is not None:
             self.publisher.detach(self)
         self.publisher = publisher
+        self._restart_layers()
         if self._downtrack is not None:
             self._downtrack.switch_source()
-            publisher.attach(self)
-            await publisher.request_keyframe()
+            self._listen()
+            await publisher.request_keyframe(layer=self.target_layer)
 
     def stop(self) -> None:
         """Stop forwarding; the transceiver stays, to be parked by renegotiation and reused."""
@@ -176,6 +217,7 @@ class Subscription:
         self.publisher = None
         self.paused = False
         self.hidden = False
+        self._restart_layers()
         if self._counters is not None:
             self._counters.flush()
         if self._send_path is not None:
@@ -188,6 +230,12 @@ class Subscription:
         if not self.can_carry(publisher):
             raise ValueError("a subscription can only carry a track of the same codec")
         self.publisher = publisher
+        self._restart_layers()
+
+    def _restart_layers(self) -> None:
+        """Nothing sent yet of the (new) publisher: start from its lowest layer."""
+        self.layer = self._layer_ssrc = None
+        self.target_layer = 0
 
     def pause(self) -> None:
         """Stop forwarding (no renegotiation): the subscriber's link cannot carry it."""
@@ -217,14 +265,19 @@ class Subscription:
             return
         if self._downtrack is not None:
             self._downtrack.switch_source()
+        # from a keyframe of the chosen layer
+        self.layer = self._layer_ssrc = None
+        self._listen()
         if self.publisher is not None:
-            await self.publisher.request_keyframe()
+            await self.publisher.request_keyframe(layer=self.target_layer)
 
     def forward_now(self, packet: SourcePacket, now: float, abs_send_time: int) -> None:
-        """The publisher's fan-out calls this per packet."""
+        """The publisher's fan-out calls this per packet (of the layers listened to)."""
         downtrack = self._downtrack
         counters = self._counters
         if downtrack is None or counters is None or self.paused or self.hidden:
+            return
+        if packet.ssrc != self._layer_ssrc and not self._take_layer(packet):
             return
         data = downtrack.forward(packet, now, abs_send_time)
         if data is None:
@@ -232,6 +285,25 @@ class Subscription:
         counters.sent(len(packet.payload), downtrack.last_timestamp, now)
         self.sent_bytes += len(data)
         self._send(data)
+
+    def _take_layer(self, packet: SourcePacket) -> bool:
+        """Whether to send `packet`, of an SSRC other than the layer's being sent: yes if it
+        is that layer's new stream, or the chosen layer's keyframe (which ends the other)."""
+        publisher = self.publisher
+        layer = None if publisher is None else publisher.layer_of(packet.ssrc)
+        if layer is None:
+            return False
+        if layer.index == self.layer:
+            self._layer_ssrc = packet.ssrc
+            return True
+        if layer.index != self.target_layer:
+            return False  # the layer left, still arriving until the fan-out is rebuilt
+        downtrack = self._downtrack
+        if downtrack is not None and downtrack.params.wait_for_keyframe and not packet.keyframe:
+            return False
+        self.layer, self._layer_ssrc = layer.index, packet.ssrc
+        self._listen()
+        return True
 
     def _send(self, data: bytes) -> None:
         """Send at once, or drop: like on a congested link, a gap the subscriber NACKs later
@@ -262,9 +334,9 @@ class Subscription:
             self._downtrack = self._make_downtrack(parameters)
         publisher = self.publisher
         if publisher is not None:
-            publisher.attach(self)
+            self._listen()
             if (new or self._downtrack.waiting) and self.sending:
-                await publisher.request_keyframe(starting=True)
+                await publisher.request_keyframe(starting=True, layer=self.target_layer)
 
     def _make_downtrack(self, parameters: RTCRtpSendParameters) -> DownTrack:
         assert self.transceiver is not None
@@ -322,11 +394,14 @@ class Subscription:
             if not self.sending:
                 return
             abs_send_time = abs_send_time_now()
+            if self.layer is None:
+                return
+            history = publisher.layers[self.layer].history
             budget = self._retransmissions
             for sequence in packet.lost:
                 if not budget.allows():
                     break
-                data = downtrack.retransmit(sequence, publisher.history.get, abs_send_time)
+                data = downtrack.retransmit(sequence, history.get, abs_send_time)
                 if data is not None:
                     self.sent_bytes += len(data)
                     self.retransmitted_bytes += len(data)
@@ -334,7 +409,7 @@ class Subscription:
                     self._send(data)
         elif isinstance(packet, RtcpPsfbPacket) and packet.fmt in (RTCP_PSFB_PLI, RTCP_PSFB_FIR):
             if self.sending:  # a held-back stream gets its keyframe when it is sent again
-                await publisher.request_keyframe()
+                await publisher.request_keyframe(layer=self.target_layer)
         elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
             try:
                 bitrate, ssrcs = unpack_remb_fci(packet.fci)

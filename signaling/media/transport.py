@@ -20,7 +20,7 @@ from typing import Any, Protocol, cast
 
 import pylibsrtp
 from aioice.ice import CandidatePair
-from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter, State
+from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpReceiver, RtpRouter, State
 from aiortc.rtcrtpsender import RTCRtpSender
 from aiortc.rtp import RtpPacket, is_rtcp
 from pylibsrtp import SRTP_MAX_SRTCP_TRAILER_LEN, SRTP_MAX_TRAILER_LEN
@@ -46,7 +46,7 @@ from .internals import (
     srtp_function,
     tx_srtp,
 )
-from .rtp_parse import parse_rtp
+from .rtp_parse import header_mid, parse_rtp
 
 logger = logging.getLogger(__name__)
 
@@ -335,13 +335,29 @@ class ReceivePath:
             and not is_rtcp(data)
             and transport._state is State.CONNECTED
         ):
-            receiver = self._router.route_rtp(cast(RtpPacket, _Header(data)))
+            header = _Header(data)
+            receiver = self._router.route_rtp(cast(RtpPacket, header)) or self._route_by_mid(
+                data, header
+            )
             sink: RtpSink | None = getattr(receiver, RTP_SINK, None)
             if sink is not None:
                 self._receive(data, sink)
                 return
         assert self._original is not None
         self._original(data, addr)
+
+    def _route_by_mid(self, data: bytes, header: _Header) -> RtpReceiver | None:
+        """The receiver of a packet of an SSRC the offer did not announce (a simulcast layer,
+        its RTX) by the mid it carries, remembered for the SSRC's later packets; aiortc routes
+        such a packet by its payload type only, which two video sections share."""
+        router = self._router
+        receiver = router.mid_table.get(header_mid(data, self._extension_ids.mid or 0) or "")
+        if receiver is None or header.ssrc in router.ssrc_table:
+            return None
+        if receiver not in router.payload_type_table.get(header.payload_type, ()):
+            return None
+        router.ssrc_table[header.ssrc] = receiver
+        return receiver
 
     def _receive(self, data: bytes, sink: RtpSink) -> None:
         transport = self.transport
@@ -352,7 +368,13 @@ class ReceivePath:
             # abs-send-time of a frame's last packet (marker bit, clear in SRTP) is all the
             # uplink estimate reads: other packets skip the lookup
             sent_at_id = (ids.abs_send_time or 0) if data[1] & 0x80 else 0
-            packet = parse_rtp(self._unprotect(data), ids.audio_level or 0, sent_at_id)
+            packet = parse_rtp(
+                self._unprotect(data),
+                ids.audio_level or 0,
+                sent_at_id,
+                ids.rtp_stream_id or 0,
+                ids.repaired_rtp_stream_id or 0,
+            )
         except ValueError as exc:
             logger.debug("dropping undecodable SRTP packet: %s", exc)
             return

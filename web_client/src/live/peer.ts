@@ -4,6 +4,7 @@
 // back, the server's answered, and ours sent again. A shared screen is one more sendonly
 // transceiver, a new one each time (the server takes a transceiver's track once).
 import type { OfferOut } from "../generated/protocol";
+import { onPhone } from "./media";
 import { refusalOf, type Signaling } from "./signaling";
 
 export interface Incoming {
@@ -11,6 +12,18 @@ export interface Incoming {
   video?: MediaStreamTrack;
   /** The screen they share. */
   screen?: MediaStreamTrack;
+}
+
+/** The camera's simulcast layers, lowest first (the server ranks them in this order): three on
+ * a computer, two on a phone or tablet, whose encoder has less to spare. The top layer's rate
+ * is left to the server's bandwidth estimate, capped by the person's role. */
+export function cameraLayers(): RTCRtpEncodingParameters[] {
+  const layers: RTCRtpEncodingParameters[] = [
+    { rid: "q", scaleResolutionDownBy: 4, maxBitrate: 120_000 },
+    { rid: "h", scaleResolutionDownBy: 2, maxBitrate: 350_000 },
+    { rid: "f", scaleResolutionDownBy: 1 },
+  ];
+  return onPhone() ? layers.slice(1) : layers;
 }
 
 export class PeerLink {
@@ -36,11 +49,14 @@ export class PeerLink {
     this.pc.addEventListener("connectionstatechange", () => this.onState(this.pc.connectionState));
   }
 
-  /** Publish the camera and microphone (or nothing: then only the server offers). */
+  /** Publish the camera and microphone (or nothing: then only the server offers). The camera
+   * goes as simulcast: the server sends each person the layer their connection and their tile
+   * can take, so one weak link lowers nobody else's picture. */
   publish(stream: MediaStream | null): void {
     if (stream === null) return;
     for (const track of stream.getTracks()) {
-      this.pc.addTransceiver(track, { direction: "sendonly", streams: [stream] });
+      const sendEncodings = track.kind === "video" ? cameraLayers() : undefined;
+      this.pc.addTransceiver(track, { direction: "sendonly", streams: [stream], sendEncodings });
     }
     this.run(() => this.offer());
   }

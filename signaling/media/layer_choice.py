@@ -1,0 +1,141 @@
+"""Which simulcast layer one subscriber gets of one video: pure logic, no I/O.
+
+Every tick the subscriber's session gives each of its simulcast videos the budget left for it
+(`sharing`) and the rate of each layer the publisher sends now. The choice moves down when the
+layer sent has not fitted for DOWN_AFTER seconds, and up when a better layer has fitted, with
+UP_MARGIN to spare, for UP_AFTER seconds: an estimate between the two thresholds changes
+nothing, so a steady estimate never flaps between layers.
+
+A receive estimate only grows with what is received (Chromium's estimator holds at about 1.5
+times the incoming rate), so a subscriber sent a low layer would never be estimated to carry a
+higher one. When the estimate sits at that ceiling (it is far above what is sent: the link
+showed no limit) and nothing is lost, the next layer is tried on probation: kept if the
+estimate does not fall and little is lost, then given time to climb (CLIMB_BACK); dropped
+otherwise, and tried again after a wait that doubles with each failure. A link that is full
+shows an estimate close to what is sent, and is never tried.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+UP_AFTER = 1.5
+"""Seconds a better layer must fit before the choice moves up."""
+UP_MARGIN = 1.15
+"""A better layer fits for moving up when its rate times this fits the budget."""
+DOWN_AFTER = 1.0
+"""Seconds the layer sent must not fit before the choice moves down."""
+SATURATED = 1.35
+"""An estimate this many times what is sent is held back by what is sent, not by the link."""
+HEAVY_LOSS = 0.1
+LIGHT_LOSS = 0.02
+PROBATION = 3.0
+"""Seconds a tried layer is watched."""
+CLIMB_BACK = 15.0
+"""Seconds after a successful try during which only loss or a falling estimate move down."""
+FIRST_TRY = 2.0
+MAX_TRY = 8.0
+"""Seconds before a layer is tried (again), doubling after each failed try."""
+
+
+@dataclass(slots=True)
+class _Trial:
+    since: float
+    estimate: int
+    back_to: int
+
+
+class LayerChoice:
+    def __init__(self, layer: int = 0) -> None:
+        self.layer = layer
+        """The layer chosen."""
+        self._up_since: float | None = None
+        self._down_since: float | None = None
+        self._trial: _Trial | None = None
+        self._climb_until = 0.0
+        self._retry_at = 0.0
+        self._delay = FIRST_TRY
+
+    def update(
+        self,
+        now: float,
+        rates: Sequence[int | None],
+        *,
+        cap: int,
+        budget: float,
+        estimate: int | None,
+        sent: int,
+        loss: float,
+    ) -> int:
+        """The layer to send from now.
+
+        `rates`: bits per second of each layer, lowest first, None for a layer not sent now;
+        `cap`: the best layer worth sending (a small tile needs no more); `budget`: what this
+        video may take; `estimate`, `sent`: the subscriber's receive estimate and what it is
+        sent in all; `loss`: the fraction of this video it last reported lost.
+        """
+        live = [i for i, rate in enumerate(rates) if rate is not None and i <= cap]
+        if not live:
+            live = [i for i, rate in enumerate(rates) if rate is not None][:1]
+        if not live or estimate is None:
+            if live and self.layer not in live:
+                self._move(live[0])
+            return self.layer
+        if self.layer not in live:
+            fitting = [i for i in live if _rate(rates, i) <= budget]
+            self._move(fitting[-1] if fitting else live[0])
+            return self.layer
+
+        trial = self._trial
+        if trial is not None:
+            tried = now - trial.since
+            failed = (tried >= PROBATION / 2 and loss > HEAVY_LOSS) or (
+                tried >= PROBATION and estimate < trial.estimate * 0.95
+            )
+            if failed:
+                self._delay = min(self._delay * 2, MAX_TRY)
+                self._retry_at = now + self._delay
+                self._move(trial.back_to)
+            elif tried >= PROBATION:
+                self._trial = None
+                self._climb_until = now + CLIMB_BACK
+            return self.layer
+
+        climbing = now < self._climb_until and loss <= HEAVY_LOSS
+        if _rate(rates, self.layer) > budget and not climbing:
+            if self._down_since is None:
+                self._down_since = now
+            elif now - self._down_since >= DOWN_AFTER:
+                lower = [i for i in live if i < self.layer and _rate(rates, i) <= budget]
+                self._move(lower[-1] if lower else live[0])
+                self._retry_at = now + self._delay
+            return self.layer
+        self._down_since = None
+
+        higher = [i for i in live if i > self.layer]
+        fitting = [i for i in higher if _rate(rates, i) * UP_MARGIN <= budget]
+        if fitting:
+            if self._up_since is None:
+                self._up_since = now
+            elif now - self._up_since >= UP_AFTER:
+                self._move(fitting[-1])
+                self._delay = FIRST_TRY
+            return self.layer
+        self._up_since = None
+        if higher and loss <= LIGHT_LOSS and estimate >= sent * SATURATED and now >= self._retry_at:
+            back_to = self.layer
+            self._move(higher[0])
+            self._trial = _Trial(now, estimate, back_to)
+        return self.layer
+
+    @property
+    def on_trial(self) -> bool:
+        return self._trial is not None
+
+    def _move(self, layer: int) -> None:
+        self.layer = layer
+        self._up_since = self._down_since = None
+        self._trial = None
+
+
+def _rate(rates: Sequence[int | None], layer: int) -> int:
+    return rates[layer] or 0
