@@ -8,7 +8,9 @@ requests (a PLI names the layer's SSRC) and how much arrived, and hands each pac
 listening to that layer only (`fan_out`).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+from aiortc.rtp import RtpPacket
 
 from .history import PacketHistory
 from .keyframes import KeyframePolicy
@@ -57,3 +59,46 @@ class Layer:
         """The packet of stream `ssrc` with `sequence` if still held."""
         packet = self.history.get(sequence)
         return packet if packet is not None and packet.ssrc == ssrc else None
+
+
+class LayerStreams:
+    """Which layer each SSRC belongs to. A simulcast layer is named by the rid its stream's
+    first packets carry (its RTX by the repaired rid); without simulcast every stream is the
+    one layer's. A layer's new SSRC replaces its old one."""
+
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        self._layers = layers
+        self._by_rid = {layer.rid: layer for layer in layers if layer.rid is not None}
+        self.media: dict[int, Layer] = {}
+        self.rtx: dict[int, Layer] = {}
+
+    def new_media(self, packet: RtpPacket) -> Layer | None:
+        """The layer of a media SSRC not seen before (None: no layer of ours)."""
+        if self._by_rid:
+            layer = self._by_rid.get(packet.extensions.rtp_stream_id)
+            if layer is None:
+                return None
+        else:
+            layer = self._layers[0]
+        if layer.ssrc is not None:
+            self.media.pop(layer.ssrc, None)
+        layer.new_stream(packet.ssrc)
+        self.media[packet.ssrc] = layer
+        return layer
+
+    def new_rtx(self, packet: RtpPacket, rtx_ssrcs: dict[int, int]) -> Layer | None:
+        """The layer an RTX SSRC not seen before repairs; without simulcast, by `rtx_ssrcs`
+        (RTX SSRC -> media SSRC, from the offer's ssrc-group) or the one stream there is."""
+        if self._by_rid:
+            layer = self._by_rid.get(packet.extensions.repaired_rtp_stream_id)
+        else:
+            only = self._layers[0]
+            media_ssrc = rtx_ssrcs.get(packet.ssrc, only.ssrc)
+            layer = only if media_ssrc is not None and media_ssrc == only.ssrc else None
+        if layer is None:
+            return None
+        if layer.rtx_ssrc is not None:
+            self.rtx.pop(layer.rtx_ssrc, None)
+        layer.rtx_ssrc = packet.ssrc
+        self.rtx[packet.ssrc] = layer
+        return layer

@@ -50,7 +50,7 @@ from aiortc.rtp import (
 
 from . import internals
 from .history import PacketHistory
-from .layers import Layer
+from .layers import Layer, LayerStreams
 from .packet import SourcePacket
 from .vp8 import parse_descriptor
 
@@ -131,9 +131,7 @@ class PublishedTrack:
             if self.simulcast
             else (Layer(0, None, video=video, clock=clock_fn),)
         )
-        self._by_rid = {layer.rid: layer for layer in self.layers}
-        self._by_ssrc: dict[int, Layer] = {}
-        self._by_rtx: dict[int, Layer] = {}
+        self._streams = LayerStreams(self.layers)
         self._best: Layer | None = None if self.simulcast else self.layers[0]
         """The layer followers get (`attach`); for simulcast, once one is sent."""
         self._best_next: Layer | None = None
@@ -183,7 +181,7 @@ class PublishedTrack:
 
     def layer_of(self, ssrc: int) -> Layer | None:
         """The layer whose media SSRC is `ssrc`."""
-        return self._by_ssrc.get(ssrc)
+        return self._streams.media.get(ssrc)
 
     def reception(self) -> tuple[int, int]:
         """Media packets expected and received so far (retransmissions not counted), for
@@ -351,53 +349,20 @@ class PublishedTrack:
             stream = statistics[packet.ssrc] = StreamStatistics(codec.clockRate)
         stream.add(packet)
 
+        streams = self._streams
         if packet.payload_type == self._payload_type:  # the media codec itself: the common case
-            layer = self._by_ssrc.get(packet.ssrc)
-            if layer is None:
-                layer = self._media_layer(packet)
+            layer = streams.media.get(packet.ssrc) or streams.new_media(packet)
             return None if layer is None else (layer, packet)
         if not is_rtx(codec) or len(packet.payload) < 2:
             return None  # padding-only RTX, or not media
         if codec.parameters.get("apt") != self._payload_type:
             return None
-        layer = self._by_rtx.get(packet.ssrc)
-        if layer is None:
-            layer = self._rtx_layer(packet)
+        layer = streams.rtx.get(packet.ssrc) or streams.new_rtx(
+            packet, internals.receiver_rtx_ssrcs(self._receiver)
+        )
         if layer is None or layer.ssrc is None:
             return None  # a retransmission we cannot place
         return layer, unwrap_rtx(packet, payload_type=self._payload_type, ssrc=layer.ssrc)
-
-    def _media_layer(self, packet: RtpPacket) -> Layer | None:
-        """The layer of a media SSRC not seen before: named by its rid with simulcast (a new
-        SSRC of a layer replaces the old one), else the one layer (a new stream)."""
-        if self.simulcast:
-            layer = self._by_rid.get(packet.extensions.rtp_stream_id)
-            if layer is None:
-                return None
-        else:
-            layer = self.layers[0]
-        if layer.ssrc is not None:
-            self._by_ssrc.pop(layer.ssrc, None)
-        layer.new_stream(packet.ssrc)
-        self._by_ssrc[packet.ssrc] = layer
-        return layer
-
-    def _rtx_layer(self, packet: RtpPacket) -> Layer | None:
-        """The layer an RTX SSRC not seen before repairs: named by its repaired rid with
-        simulcast, else by the offer's ssrc-group (or the one stream there is)."""
-        if self.simulcast:
-            layer = self._by_rid.get(packet.extensions.repaired_rtp_stream_id)
-        else:
-            only = self.layers[0]
-            media_ssrc = internals.receiver_rtx_ssrcs(self._receiver).get(packet.ssrc, only.ssrc)
-            layer = only if media_ssrc is not None and media_ssrc == only.ssrc else None
-        if layer is None:
-            return None
-        if layer.rtx_ssrc is not None:
-            self._by_rtx.pop(layer.rtx_ssrc, None)
-        layer.rtx_ssrc = packet.ssrc
-        self._by_rtx[packet.ssrc] = layer
-        return layer
 
     def _source_packet(self, packet: RtpPacket) -> SourcePacket | None:
         vp8 = None
