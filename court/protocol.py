@@ -120,9 +120,13 @@ MAX_HIDDEN_VIDEOS = 500
 class HiddenVideosIn(Payload):
     """The people whose camera this screen does not show now (their tile scrolled out of view
     or not displayed, or the whole page in the background): the server sends none of their
-    video to this person until a later list leaves them out. Audio always goes on."""
+    video to this person until a later list leaves them out. Audio always goes on.
+
+    `shown_small`: those whose tile is small (a thumbnail): sent their camera's lowest layer
+    only, when they send several."""
 
     participant_ids: list[RecordId] = Field(max_length=MAX_HIDDEN_VIDEOS)
+    shown_small: list[RecordId] = Field(default_factory=list, max_length=MAX_HIDDEN_VIDEOS)
 
 
 class SelfTestIn(Payload):

@@ -139,7 +139,9 @@ EVENTS: dict[str, tuple[type[Payload], Handler]] = {
     "set_media": (MediaStateIn, lambda live, who, p: live.set_media(who, p.audio, p.video)),
     "hidden_videos": (
         HiddenVideosIn,
-        lambda live, who, p: live.hide_videos(who, frozenset(p.participant_ids)),
+        lambda live, who, p: live.hide_videos(
+            who, frozenset(p.participant_ids), frozenset(p.shown_small)
+        ),
     ),
     "message": (MessageIn, lambda live, who, p: live.message(who, p.to, p.text)),
     "consult": (TargetIn, lambda live, who, p: live.consult(who, p.participant_id)),

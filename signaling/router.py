@@ -37,6 +37,8 @@ class MediaRouter:
         """In a large meeting, the only members whose video is forwarded (None: everyone's)."""
         self.hidden: dict[int, frozenset[int]] = {}
         """Per member, the members whose camera their client does not show now."""
+        self.small: dict[int, frozenset[int]] = {}
+        """Per member, the members whose camera their client shows as a thumbnail."""
 
     def attach(self, member_id: int, session: MediaSession) -> None:
         self.sessions[member_id] = session
@@ -47,6 +49,7 @@ class MediaRouter:
         session = self.sessions.pop(member_id, None)
         tracks = self.tracks.pop(member_id, [])
         self.hidden.pop(member_id, None)  # a new connection's client says it again
+        self.small.pop(member_id, None)
         for other in self.sessions.values():
             for track in tracks:
                 other.unsubscribe(track)
@@ -107,18 +110,26 @@ class MediaRouter:
                 recorded[member_id] = kept
         return recorded
 
-    async def hide(self, member_id: int, hidden: frozenset[int]) -> None:
+    async def hide(
+        self, member_id: int, hidden: frozenset[int], small: frozenset[int] = frozenset()
+    ) -> None:
         """Send ``member_id`` none of the cameras of ``hidden`` (their client does not show them
-        now) and every other camera they receive again. Ids of no one, or of someone whose
-        video they do not receive, change nothing now; the set is kept for later tracks."""
+        now) and every other camera they receive again, those of ``small`` (thumbnails) at
+        their lowest layer. Ids of no one, or of someone whose video they do not receive,
+        change nothing now; the sets are kept for later tracks."""
         session = self.sessions.get(member_id)
         if session is None:
             return
         self.hidden[member_id] = hidden
-        await session.hide_video(self._hidden_cameras(member_id))
+        self.small[member_id] = small
+        session.small_video = self._cameras_of(member_id, self.small)
+        await session.hide_video(self._cameras_of(member_id, self.hidden))
 
-    def _hidden_cameras(self, member_id: int) -> frozenset[PublishedTrack]:
-        hidden = self.hidden.get(member_id, frozenset())
+    def _cameras_of(
+        self, member_id: int, chosen: dict[int, frozenset[int]]
+    ) -> frozenset[PublishedTrack]:
+        """The cameras of the people `chosen[member_id]` names."""
+        hidden = chosen.get(member_id, frozenset())
         return frozenset(
             track
             for owner in hidden
@@ -130,7 +141,8 @@ class MediaRouter:
         """Subscribe and unsubscribe until every member gets exactly what the room allows."""
         for subscriber_id, session in self.sessions.items():
             # the cameras it hides, including any published since it said so
-            session.hidden_video = self._hidden_cameras(subscriber_id)
+            session.hidden_video = self._cameras_of(subscriber_id, self.hidden)
+            session.small_video = self._cameras_of(subscriber_id, self.small)
             current = {s.publisher for s in session.subscriptions if s.publisher is not None}
             for publisher_id, tracks in self.tracks.items():
                 for track in tracks:

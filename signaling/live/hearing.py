@@ -228,9 +228,12 @@ class LiveHearing:
     async def set_media(self, actor: Identity, audio: bool, video: bool) -> None:
         await self.participation.set_media(actor, audio, video)
 
-    async def hide_videos(self, actor: Identity, participant_ids: frozenset[int]) -> None:
-        """The person's screen does not show these people's video now (media.py)."""
-        await self.media.hide_videos(actor.participant_id, participant_ids)
+    async def hide_videos(
+        self, actor: Identity, participant_ids: frozenset[int], small: frozenset[int] = frozenset()
+    ) -> None:
+        """The person's screen does not show these people's video now, and shows `small`
+        ones as thumbnails (media.py)."""
+        await self.media.hide_videos(actor.participant_id, participant_ids, small)
 
     async def consult(self, actor: Identity, other_id: int) -> None:
         await self.participation.consult(actor, other_id)

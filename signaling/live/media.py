@@ -133,11 +133,14 @@ class HearingMedia:
         except ValueError as exc:
             raise ActionError("bad_candidate", str(exc)) from exc
 
-    async def hide_videos(self, member_id: int, participant_ids: frozenset[int]) -> None:
+    async def hide_videos(
+        self, member_id: int, participant_ids: frozenset[int], small: frozenset[int] = frozenset()
+    ) -> None:
         """The member's screen does not show these people's cameras now: send them none until
-        a later list leaves them out (no renegotiation; their audio goes on)."""
+        a later list leaves them out (no renegotiation; their audio goes on); it shows the
+        `small` ones as thumbnails: send their lowest layer."""
         self.session(member_id)  # refused unless connected
-        await self.router.hide(member_id, participant_ids)
+        await self.router.hide(member_id, participant_ids, small)
 
     async def _renegotiate(self, member_id: int) -> None:
         session = self.router.sessions.get(member_id)

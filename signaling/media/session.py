@@ -51,7 +51,7 @@ from .offer_check import check_offer, parse_description
 from .publisher import DEFAULT_MAX_BITRATE, PublishedTrack
 from .sharing import BandwidthSharing
 from .simulcast import REPAIRED_RID_URI, RID_URI, Layers, offered_layers, with_receive_layers
-from .subscriber import SilentTrack, Subscription
+from .subscriber import MAX_LAYER, SilentTrack, Subscription
 from .transport import ReceivePath
 
 logger = logging.getLogger(__name__)
@@ -112,6 +112,7 @@ class MediaSession:
         self.subscriptions: list[Subscription] = []
         self.hidden_video: frozenset[PublishedTrack] = frozenset()
         """Videos the participant does not show now: not sent, nor subscribed later."""
+        self._small_video: frozenset[PublishedTrack] = frozenset()
         self.sharing = BandwidthSharing(self.subscriptions, on_video_paused)
         self._pc.on("track", self._track_added)
         self._pc.on("connectionstatechange", self._connection_state_changed)
@@ -240,8 +241,20 @@ class MediaSession:
             self.subscriptions.append(subscription)
         if track in self.hidden_video:
             subscription.hide()
+        subscription.max_layer = 0 if track in self._small_video else MAX_LAYER
         self._mark_negotiation_needed()
         return subscription
+
+    @property
+    def small_video(self) -> frozenset[PublishedTrack]:
+        """Videos the participant shows as thumbnails: sent at their lowest layer."""
+        return self._small_video
+
+    @small_video.setter
+    def small_video(self, tracks: frozenset[PublishedTrack]) -> None:
+        self._small_video = tracks
+        for subscription in self.subscriptions:
+            subscription.max_layer = 0 if subscription.publisher in tracks else MAX_LAYER
 
     async def hide_video(self, tracks: frozenset[PublishedTrack]) -> None:
         """Send none of the video `tracks` (the participant does not show them now) and all the

@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestServer
 from court.protocol import MAX_HIDDEN_VIDEOS
 from hearing_server.keys import LIVE_HEARINGS
 from signaling.live import LiveHearing
-from signaling.media.subscriber import Subscription
+from signaling.media.subscriber import MAX_LAYER, Subscription
 from tests.integration.courtroom import Courtroom, receiving, start
 from tests.integration.peers import wait_until
 from tests.integration.test_hostile_socket import judge_present, party, trouble
@@ -56,6 +56,12 @@ MALFORMED: list[Any] = [
     {"participant_ids": [10**30]},
     {"participant_ids": list(range(1, MAX_HIDDEN_VIDEOS + 2))},
     {"participant_ids": [], "screens": True},
+    {"participant_ids": [], "shown_small": None},
+    {"participant_ids": [], "shown_small": "1"},
+    {"participant_ids": [], "shown_small": [0]},
+    {"participant_ids": [], "shown_small": [True]},
+    {"participant_ids": [], "shown_small": list(range(1, MAX_HIDDEN_VIDEOS + 2))},
+    {"shown_small": [1]},
     "everyone",
     [1, 2],
     7,
@@ -105,6 +111,35 @@ async def stays(count: Any, seconds: float) -> bool:
     before = count()
     await asyncio.sleep(seconds)
     return bool(count() == before)
+
+
+async def test_a_thumbnail_is_sent_the_lowest_layer_until_it_grows(
+    server: TestServer, courtroom: Courtroom
+) -> None:
+    people = await start(courtroom, "party_a")
+    judge_id, party_b_id = courtroom.id("judge"), courtroom.id("party_b")
+    party_a = people["party_a"]
+    await receiving(party_a, judge_id)
+    live = live_hearing_of(server, courtroom.hearing_id)
+    video = sent_to(live, party_a.id, judge_id, "video")
+    assert video.max_layer == MAX_LAYER
+
+    # party B has not joined yet: remembered for their camera when it comes
+    small = {"participant_ids": [], "shown_small": [judge_id, party_b_id]}
+    assert await party_a.signal.call("hidden_videos", small) == {"ok": True}
+    assert video.max_layer == 0 and not video.hidden
+    await courtroom.join("party_b")
+    assert await admit_checked(people["judge"].signal, party_b_id) == {"ok": True}
+    await receiving(party_a, party_b_id, frames=5, limit=15)
+    assert sent_to(live, party_a.id, party_b_id, "video").max_layer == 0
+
+    # a tile hidden is hidden, whatever its size; a list without them sends them in full
+    both = {"participant_ids": [party_b_id], "shown_small": [judge_id]}
+    assert await party_a.signal.call("hidden_videos", both) == {"ok": True}
+    assert sent_to(live, party_a.id, party_b_id, "video").hidden
+    assert await party_a.signal.call("hidden_videos", {"participant_ids": []}) == {"ok": True}
+    assert video.max_layer == MAX_LAYER
+    assert sent_to(live, party_a.id, party_b_id, "video").max_layer == MAX_LAYER
 
 
 async def test_a_hidden_video_stops_for_that_person_only_and_comes_back_without_an_offer(

@@ -157,12 +157,19 @@ export interface HandIn {
  * The people whose camera this screen does not show now (their tile scrolled out of view
  * or not displayed, or the whole page in the background): the server sends none of their
  * video to this person until a later list leaves them out. Audio always goes on.
+ *
+ * `shown_small`: those whose tile is small (a thumbnail): sent their camera's lowest layer
+ * only, when they send several.
  */
 export interface HiddenVideosIn {
   /**
    * @maxItems 500
    */
   participant_ids: number[];
+  /**
+   * @maxItems 500
+   */
+  shown_small?: number[];
 }
 
 /**

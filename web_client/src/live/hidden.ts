@@ -2,10 +2,21 @@
 // the page is in the background (the person switched apps), otherwise the tiles scrolled out of
 // view or not displayed. On a phone's mobile data that is most of what would be received. The
 // server resumes a video at a keyframe when its tile shows again, without renegotiating; audio
-// always goes on.
+// always goes on. Tiles shown small (thumbnails) are reported too: the server sends them the
+// camera's lowest layer, which is all a thumbnail can show.
 
 /** A scroll or a layout change settles before the server is told. */
 const DEBOUNCE_MS = 300;
+
+/** A tile at most this many device pixels high is a thumbnail: the lowest simulcast layer
+ * (180p) fills it. */
+export const SMALL_TILE_PX = 240;
+
+/** What the server is told: whose video is not shown, and whose is shown small. */
+export interface VideoViews {
+  hidden: number[];
+  small: number[];
+}
 
 export class HiddenVideos {
   /** Each tile's video and whether it intersects the viewport, as last observed. */
@@ -17,7 +28,7 @@ export class HiddenVideos {
    * change (the session sends them, and again on every connection). */
   constructor(
     private readonly stage: HTMLElement,
-    private readonly tell: (participantIds: number[]) => void,
+    private readonly tell: (views: VideoViews) => void,
   ) {
     this.observer = new IntersectionObserver((entries) => {
       for (const entry of entries) {
@@ -35,7 +46,7 @@ export class HiddenVideos {
     if (this.timer !== null) return;
     this.timer = window.setTimeout(() => {
       this.timer = null;
-      this.tell(this.hidden());
+      this.tell(this.views());
     }, DEBOUNCE_MS);
   }
 
@@ -55,15 +66,18 @@ export class HiddenVideos {
     }
   }
 
-  private hidden(): number[] {
+  private views(): VideoViews {
     const background = document.visibilityState === "hidden";
-    return this.videos()
-      .filter(
-        ([, video]) =>
-          background || this.seen.get(video) !== true || video.getClientRects().length === 0,
-      )
-      .map(([id]) => id)
-      .sort((a, b) => a - b);
+    const hidden: number[] = [];
+    const small: number[] = [];
+    for (const [id, video] of this.videos()) {
+      if (background || this.seen.get(video) !== true || video.getClientRects().length === 0) {
+        hidden.push(id);
+      } else if (video.getBoundingClientRect().height * window.devicePixelRatio <= SMALL_TILE_PX) {
+        small.push(id);
+      }
+    }
+    return { hidden: hidden.sort((a, b) => a - b), small: small.sort((a, b) => a - b) };
   }
 
   /** The other people's tiles (not one's own picture, nor a shared screen). */

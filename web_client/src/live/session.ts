@@ -9,6 +9,7 @@ import type {
   RoomView,
   SelfTestIn,
 } from "../generated/protocol";
+import type { VideoViews } from "./hidden";
 import { stopAll } from "./media";
 import { applyMove, fromRoom, type Shown } from "./presentation/sync";
 import { type Incoming, PeerLink } from "./peer";
@@ -75,7 +76,7 @@ export class LiveSession {
   private readonly moveListeners: Array<() => void> = [];
 
   /** Whose video this screen does not show now (hidden.ts): the server sends none of it. */
-  private hiddenVideos: number[] = [];
+  private videoViews: VideoViews = { hidden: [], small: [] };
   private readonly credentials: Credentials;
   /** Times we went back to the page's own server since the last successful connection. */
   private homeFallbacks = 0;
@@ -225,19 +226,24 @@ export class LiveSession {
     }
   }
 
-  /** Tell the server whose video this screen does not show now, when that changed; it is said
-   * again on every connection (a new connection starts with every video sent). */
-  setHiddenVideos(participantIds: number[]): void {
-    const same =
-      participantIds.length === this.hiddenVideos.length &&
-      participantIds.every((id, i) => id === this.hiddenVideos[i]);
-    if (same) return;
-    this.hiddenVideos = participantIds;
-    void this.sendHiddenVideos();
+  /** Tell the server whose video this screen does not show now, and whose it shows small, when
+   * that changed; it is said again on every connection (a new connection starts with every
+   * video sent in full). */
+  setVideoViews(views: VideoViews): void {
+    const same = (a: number[], b: number[]): boolean =>
+      a.length === b.length && a.every((id, i) => id === b[i]);
+    if (same(views.hidden, this.videoViews.hidden) && same(views.small, this.videoViews.small)) {
+      return;
+    }
+    this.videoViews = views;
+    void this.sendVideoViews();
   }
 
-  private async sendHiddenVideos(): Promise<void> {
-    const refused = await this.act("hidden_videos", { participant_ids: this.hiddenVideos });
+  private async sendVideoViews(): Promise<void> {
+    const refused = await this.act("hidden_videos", {
+      participant_ids: this.videoViews.hidden,
+      shown_small: this.videoViews.small,
+    });
     // e.g. the connection dropped: the next welcome says it again
     if (refused !== null) console.warn(`hidden videos refused: ${refused.code} ${refused.message}`);
   }
@@ -298,7 +304,8 @@ export class LiveSession {
       peer.publish(this.local);
       if (!this.state.micOn || !this.state.cameraOn) void this.applyMedia();
       void this.reportSelfTest();
-      if (this.hiddenVideos.length > 0) void this.sendHiddenVideos();
+      const { hidden, small } = this.videoViews;
+      if (hidden.length > 0 || small.length > 0) void this.sendVideoViews();
     });
     socket.on("offer", (offer) => this.peer?.answer(offer));
     socket.on("room", (room) => {

@@ -85,7 +85,7 @@ export class HearingView {
       session.local,
       bench ? (id) => report(session.act("stop_share", { participant_id: id })) : null,
     );
-    this.hiddenVideos = new HiddenVideos(this.tiles.root, (ids) => session.setHiddenVideos(ids));
+    this.hiddenVideos = new HiddenVideos(this.tiles.root, (views) => session.setVideoViews(views));
     this.console = options.benchConsole?.(session, (open) => this.showPeople(open)) ?? null;
     this.chat = new Chat(session, bench);
     this.vote = new VotePanel(session, bench);
