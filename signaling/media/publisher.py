@@ -174,6 +174,11 @@ class PublishedTrack:
     def subscriber_count(self) -> int:
         return len(self._followers) + len(self._listeners)
 
+    @property
+    def followed_layer(self) -> Layer | None:
+        """The layer those who attached (the recorder, a still) get now."""
+        return self._best
+
     def live_layers(self) -> list[Layer]:
         """The layers the publisher sends now, lowest first."""
         now = self._clock()
