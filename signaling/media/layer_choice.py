@@ -6,13 +6,15 @@ layer sent has not fitted for DOWN_AFTER seconds, and up when a better layer has
 UP_MARGIN to spare, for UP_AFTER seconds: an estimate between the two thresholds changes
 nothing, so a steady estimate never flaps between layers.
 
-A receive estimate only grows with what is received (Chromium's estimator holds at about 1.5
-times the incoming rate), so a subscriber sent a low layer would never be estimated to carry a
-higher one. When the estimate sits at that ceiling (it is far above what is sent: the link
-showed no limit) and nothing is lost, the next layer is tried on probation: kept if the
-estimate does not fall and little is lost, then given time to climb (CLIMB_BACK); dropped
-otherwise, and tried again after a wait that doubles with each failure. A link that is full
-shows an estimate close to what is sent, and is never tried.
+A receive estimate only grows with what is received (Chromium's and aiortc's estimators hold
+at 1.2-1.5 times the incoming rate), so a subscriber sent a low layer would never be estimated
+to carry a higher one: a full link and an idle one look the same from the estimate alone.
+So while the estimate has not fallen for QUIET seconds and little is lost, the next layer is
+tried on probation. It is kept if the estimate climbs over PROBATION with little loss (the
+link carried more), and then given time to climb on until it fits (CLIMB_BACK); it is dropped
+at once if the estimate falls or loss is heavy (the link is full), and tried again after a
+wait that doubles with each failure up to MAX_TRY: the only moves under a steady estimate are
+these spaced tries, and a link that frees up is found within MAX_TRY.
 """
 
 from collections.abc import Sequence
@@ -24,12 +26,17 @@ UP_MARGIN = 1.15
 """A better layer fits for moving up when its rate times this fits the budget."""
 DOWN_AFTER = 1.0
 """Seconds the layer sent must not fit before the choice moves down."""
-SATURATED = 1.35
-"""An estimate this many times what is sent is held back by what is sent, not by the link."""
+QUIET = 3.0
+"""Seconds the estimate must not have fallen before a layer is tried."""
+FALL = 0.92
+"""An estimate below this fraction of its recent peak (or of its value when a try began) has
+fallen: the link is full."""
 HEAVY_LOSS = 0.1
 LIGHT_LOSS = 0.02
 PROBATION = 3.0
 """Seconds a tried layer is watched."""
+CLIMB = 1.05
+"""A try succeeds if the estimate grew by this factor over PROBATION (or the layer fits)."""
 CLIMB_BACK = 15.0
 """Seconds after a successful try during which only loss or a falling estimate move down."""
 FIRST_TRY = 2.0
@@ -54,6 +61,8 @@ class LayerChoice:
         self._climb_until = 0.0
         self._retry_at = 0.0
         self._delay = FIRST_TRY
+        self._peak = 0
+        self._fell_at = float("-inf")
 
     def update(
         self,
@@ -63,16 +72,20 @@ class LayerChoice:
         cap: int,
         budget: float,
         estimate: int | None,
-        sent: int,
         loss: float,
     ) -> int:
         """The layer to send from now.
 
         `rates`: bits per second of each layer, lowest first, None for a layer not sent now;
         `cap`: the best layer worth sending (a small tile needs no more); `budget`: what this
-        video may take; `estimate`, `sent`: the subscriber's receive estimate and what it is
-        sent in all; `loss`: the fraction of this video it last reported lost.
+        video may take; `estimate`: the subscriber's receive estimate; `loss`: the fraction of
+        this video it last reported lost.
         """
+        if estimate is not None:
+            if estimate < self._peak * FALL:
+                self._fell_at, self._peak = now, estimate
+            else:
+                self._peak = max(self._peak, estimate)
         live = [i for i, rate in enumerate(rates) if rate is not None and i <= cap]
         if not live:
             live = [i for i, rate in enumerate(rates) if rate is not None][:1]
@@ -88,10 +101,10 @@ class LayerChoice:
         trial = self._trial
         if trial is not None:
             tried = now - trial.since
-            failed = (tried >= PROBATION / 2 and loss > HEAVY_LOSS) or (
-                tried >= PROBATION and estimate < trial.estimate * 0.95
-            )
-            if failed:
+            # a loss report from before the try says nothing about it
+            failed = (tried >= 1.0 and loss > HEAVY_LOSS) or estimate < trial.estimate * FALL
+            grew = estimate >= trial.estimate * CLIMB or _rate(rates, self.layer) <= budget
+            if failed or (tried >= PROBATION and not grew):
                 self._delay = min(self._delay * 2, MAX_TRY)
                 self._retry_at = now + self._delay
                 self._move(trial.back_to)
@@ -100,7 +113,7 @@ class LayerChoice:
                 self._climb_until = now + CLIMB_BACK
             return self.layer
 
-        climbing = now < self._climb_until and loss <= HEAVY_LOSS
+        climbing = now < self._climb_until and loss <= HEAVY_LOSS and self._fell_at < now - 1
         if _rate(rates, self.layer) > budget and not climbing:
             if self._down_since is None:
                 self._down_since = now
@@ -121,7 +134,8 @@ class LayerChoice:
                 self._delay = FIRST_TRY
             return self.layer
         self._up_since = None
-        if higher and loss <= LIGHT_LOSS and estimate >= sent * SATURATED and now >= self._retry_at:
+        quiet = now - self._fell_at >= QUIET
+        if higher and quiet and loss <= LIGHT_LOSS and now >= self._retry_at:
             back_to = self.layer
             self._move(higher[0])
             self._trial = _Trial(now, estimate, back_to)
