@@ -41,6 +41,11 @@ KEYFRAME_REQUEST_INTERVAL = 1.0
 CODECS = {"video/vp8": ("video", "vp8"), "audio/opus": ("audio", "opus")}
 
 
+MAX_REPORTED_STREAMS = 8
+"""Streams whose latest sender report is kept: a simulcast camera reports three layers (and
+perhaps their RTX), and the recorder may move to any of them."""
+
+
 class RecorderState(enum.Enum):
     RECORDING = "recording"
     PAUSED = "paused"
@@ -154,7 +159,7 @@ class TrackRecorder:
             return
         try:
             sent = self._sender_clock.wall_clock(ntp_seconds(ntp_timestamp), self._wall_clock())
-            if ssrc not in self._reports and len(self._reports) >= 4:
+            if ssrc not in self._reports and len(self._reports) >= MAX_REPORTED_STREAMS:
                 self._reports.clear()  # streams come and go; only the current one matters
             self._reports[ssrc] = (sent, rtp_timestamp)
             if ssrc == self._ssrc and self._clock is not None:
