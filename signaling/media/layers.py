@@ -66,8 +66,10 @@ class LayerStreams:
     first packets carry (its RTX by the repaired rid); without simulcast every stream is the
     one layer's. A layer's new SSRC replaces its old one."""
 
-    def __init__(self, layers: Sequence[Layer]) -> None:
+    def __init__(self, layers: Sequence[Layer], forget: Callable[[int], None]) -> None:
+        """`forget(ssrc)` is called for an SSRC replaced by a layer's new one."""
         self._layers = layers
+        self._forget = forget
         self._by_rid = {layer.rid: layer for layer in layers if layer.rid is not None}
         self.media: dict[int, Layer] = {}
         self.rtx: dict[int, Layer] = {}
@@ -82,6 +84,7 @@ class LayerStreams:
             layer = self._layers[0]
         if layer.ssrc is not None:
             self.media.pop(layer.ssrc, None)
+            self._forget(layer.ssrc)
         layer.new_stream(packet.ssrc)
         self.media[packet.ssrc] = layer
         return layer
@@ -99,6 +102,7 @@ class LayerStreams:
             return None
         if layer.rtx_ssrc is not None:
             self.rtx.pop(layer.rtx_ssrc, None)
+            self._forget(layer.rtx_ssrc)
         layer.rtx_ssrc = packet.ssrc
         self.rtx[packet.ssrc] = layer
         return layer

@@ -131,7 +131,7 @@ class PublishedTrack:
             if self.simulcast
             else (Layer(0, None, video=video, clock=clock_fn),)
         )
-        self._streams = LayerStreams(self.layers)
+        self._streams = LayerStreams(self.layers, self._forget_stream)
         self._best: Layer | None = None if self.simulcast else self.layers[0]
         """The layer followers get (`attach`); for simulcast, once one is sent."""
         self._best_next: Layer | None = None
@@ -343,31 +343,42 @@ class PublishedTrack:
                 logger.exception("forwarding to %r failed", getattr(forward_now, "__self__", None))
 
     def _demultiplex(self, packet: RtpPacket) -> tuple[Layer, RtpPacket] | None:
-        """Count `packet` for receiver reports; return its layer and the packet (RTX
-        unwrapped) if it is forwardable."""
+        """The layer of `packet` and the packet (RTX unwrapped) if it is forwardable; counted
+        for receiver reports if it belongs to a layer (only those: a publisher spraying SSRCs
+        must not grow the statistics)."""
         codec = internals.receiver_codecs(self._receiver).get(packet.payload_type)
         if codec is None or self.ended:
             return None
-        statistics = internals.receiver_statistics(self._receiver)
-        stream = statistics.get(packet.ssrc)
-        if stream is None:
-            stream = statistics[packet.ssrc] = StreamStatistics(codec.clockRate)
-        stream.add(packet)
-
         streams = self._streams
         if packet.payload_type == self._payload_type:  # the media codec itself: the common case
             layer = streams.media.get(packet.ssrc) or streams.new_media(packet)
-            return None if layer is None else (layer, packet)
-        if not is_rtx(codec) or len(packet.payload) < 2:
-            return None  # padding-only RTX, or not media
-        if codec.parameters.get("apt") != self._payload_type:
+            if layer is None:
+                return None
+            self._count(packet, codec.clockRate)
+            return layer, packet
+        if not is_rtx(codec) or codec.parameters.get("apt") != self._payload_type:
             return None
         layer = streams.rtx.get(packet.ssrc) or streams.new_rtx(
             packet, internals.receiver_rtx_ssrcs(self._receiver)
         )
         if layer is None or layer.ssrc is None:
             return None  # a retransmission we cannot place
+        self._count(packet, codec.clockRate)
+        if len(packet.payload) < 2:
+            return None  # padding only
         return layer, unwrap_rtx(packet, payload_type=self._payload_type, ssrc=layer.ssrc)
+
+    def _count(self, packet: RtpPacket, clock_rate: int) -> None:
+        """Count `packet` in its stream's statistics (aiortc's receiver reports them)."""
+        statistics = internals.receiver_statistics(self._receiver)
+        stream = statistics.get(packet.ssrc)
+        if stream is None:
+            stream = statistics[packet.ssrc] = StreamStatistics(clock_rate)
+        stream.add(packet)
+
+    def _forget_stream(self, ssrc: int) -> None:
+        """A layer's stream replaced by another: no more reports about it."""
+        internals.receiver_statistics(self._receiver).pop(ssrc, None)
 
     def _source_packet(self, packet: RtpPacket) -> SourcePacket | None:
         vp8 = None

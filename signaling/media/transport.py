@@ -22,7 +22,7 @@ import pylibsrtp
 from aioice.ice import CandidatePair
 from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpReceiver, RtpRouter, State
 from aiortc.rtcrtpsender import RTCRtpSender
-from aiortc.rtp import RtpPacket, is_rtcp
+from aiortc.rtp import is_rtcp
 from pylibsrtp import SRTP_MAX_SRTCP_TRAILER_LEN, SRTP_MAX_TRAILER_LEN
 
 from ._fastpath import Srtp
@@ -246,8 +246,8 @@ class RtpSendPath:
 
 
 class _Header:
-    """The two RTP header fields aiortc's `RtpRouter.route_rtp` reads, taken from the clear
-    header of an SRTP packet (so that a packet is routed before it is decrypted)."""
+    """The two RTP header fields routing reads, taken from the clear header of an SRTP packet
+    (so that a packet is routed before it is decrypted)."""
 
     __slots__ = ("payload_type", "ssrc")
 
@@ -274,6 +274,9 @@ class ReceivePath:
     """
 
     MORE_READS = 16
+    MAX_STREAMS = 8
+    """SSRCs remembered per receiver: a simulcast camera's three layers and their RTX, and a
+    restarted stream or two."""
     MAX_DATAGRAM = 256 * 1024
     """As asyncio's datagram transport reads (`max_size`)."""
 
@@ -335,10 +338,7 @@ class ReceivePath:
             and not is_rtcp(data)
             and transport._state is State.CONNECTED
         ):
-            header = _Header(data)
-            receiver = self._router.route_rtp(cast(RtpPacket, header)) or self._route_by_mid(
-                data, header
-            )
+            receiver = self._route(data, _Header(data))
             sink: RtpSink | None = getattr(receiver, RTP_SINK, None)
             if sink is not None:
                 self._receive(data, sink)
@@ -346,17 +346,27 @@ class ReceivePath:
         assert self._original is not None
         self._original(data, addr)
 
-    def _route_by_mid(self, data: bytes, header: _Header) -> RtpReceiver | None:
-        """The receiver of a packet of an SSRC the offer did not announce (a simulcast layer,
-        its RTX) by the mid it carries, remembered for the SSRC's later packets; aiortc routes
-        such a packet by its payload type only, which two video sections share."""
+    def _route(self, data: bytes, header: _Header) -> RtpReceiver | None:
+        """The receiver of a packet, as aiortc's `RtpRouter.route_rtp` finds it (by SSRC, else
+        by payload type when one receiver has it), and for an SSRC the offer did not announce
+        (a simulcast layer, its RTX) by the mid it carries, since two video sections share
+        payload types. A new SSRC is remembered, at most MAX_STREAMS per receiver (the oldest
+        forgotten), so that a publisher spraying SSRCs cannot grow the table."""
         router = self._router
+        table = router.ssrc_table
+        known = table.get(header.ssrc)
+        by_type = router.payload_type_table.get(header.payload_type, set())
+        if known is not None:
+            return known if known in by_type else None
         receiver = router.mid_table.get(header_mid(data, self._extension_ids.mid or 0) or "")
-        if receiver is None or header.ssrc in router.ssrc_table:
+        if receiver is None and len(by_type) == 1:
+            receiver = next(iter(by_type))
+        if receiver is None or receiver not in by_type:
             return None
-        if receiver not in router.payload_type_table.get(header.payload_type, ()):
-            return None
-        router.ssrc_table[header.ssrc] = receiver
+        streams = [ssrc for ssrc, taker in table.items() if taker is receiver]
+        for old in streams[: len(streams) - self.MAX_STREAMS + 1]:
+            del table[old]
+        table[header.ssrc] = receiver
         return receiver
 
     def _receive(self, data: bytes, sink: RtpSink) -> None:
