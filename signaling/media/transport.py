@@ -364,7 +364,7 @@ class ReceivePath:
         if receiver is None or receiver not in by_type:
             return None
         streams = [ssrc for ssrc, taker in table.items() if taker is receiver]
-        for old in streams[: len(streams) - self.MAX_STREAMS + 1]:
+        for old in streams[: max(0, len(streams) - self.MAX_STREAMS + 1)]:
             del table[old]
         table[header.ssrc] = receiver
         return receiver

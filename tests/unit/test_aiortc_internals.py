@@ -19,7 +19,8 @@ from typing import Any, cast
 import aioice.ice
 import pylibsrtp
 import pytest
-from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, clock
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, clock
+from aiortc.rtcconfiguration import RTCBundlePolicy
 from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter, State
 from aiortc.rtcicetransport import RTCIceTransport
 from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpParameters
@@ -39,6 +40,7 @@ from pylibsrtp._binding import ffi
 from pylibsrtp._binding import lib as srtp_lib
 
 from signaling.media import internals, negotiation_state
+from signaling.media.downtrack import MID_URI
 from signaling.media.transport import (
     ReceivePath,
     RtpSendPath,
@@ -174,6 +176,57 @@ async def test_receive_path_takes_srtp_media_and_passes_on_the_rest(
     transport._state = State.CLOSED
     protocol.datagram_received(routed, ("127.0.0.1", 9))
     assert len(seen) == 1 and protocol.passed_on[-1] == routed
+
+
+async def test_receive_path_routes_unannounced_ssrcs_by_mid_and_remembers_few() -> None:
+    """Two video sections share payload type 96: a simulcast layer's SSRC, announced nowhere,
+    goes where its mid says; an SSRC sprayed on is remembered at most MAX_STREAMS times per
+    receiver."""
+    pc = RTCPeerConnection(RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
+    try:
+        first, second = pc.addTransceiver("video"), pc.addTransceiver("video")
+        key = bytes(range(30))
+        transport: RTCDtlsTransport = first.receiver.transport
+        assert second.receiver.transport is transport
+        protocol = _Protocol()
+        transport.transport._connection._nominated[1] = _Pair(protocol)  # type: ignore[assignment]
+        transport._state = State.CONNECTED
+        transport._rx_srtp = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
+        router = transport._rtp_router
+        for receiver, mid in ((first.receiver, "0"), (second.receiver, "1")):
+            router.register_receiver(receiver, ssrcs=[], payload_types=[96], mid=mid)
+        internals.header_extension_ids(transport).mid = 4
+        assert ReceivePath.install(transport) is not None
+        seen: dict[str, list[int]] = {"0": [], "1": []}
+        internals.take_over_rtp(first.receiver, lambda p: seen["0"].append(p.ssrc))
+        internals.take_over_rtp(second.receiver, lambda p: seen["1"].append(p.ssrc))
+        sender = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND))
+        extensions = HeaderExtensionsMap()
+        extensions.configure(
+            RTCRtpParameters(headerExtensions=[RTCRtpHeaderExtensionParameters(id=4, uri=MID_URI)])
+        )
+
+        sequence = iter(range(1, 1000))
+
+        def srtp(ssrc: int, mid: str | None) -> bytes:
+            packet = RtpPacket(
+                payload_type=96, sequence_number=next(sequence), ssrc=ssrc, payload=b"m"
+            )
+            packet.extensions.mid = mid
+            return sender.protect(packet.serialize(extensions))
+
+        for data in (srtp(11, "1"), srtp(12, "0"), srtp(11, None), srtp(13, None), srtp(14, "9")):
+            protocol.datagram_received(data, ("127.0.0.1", 9))
+        # the mid places a new SSRC (later packets need none); without one, two sections
+        # share the payload type and nothing can be placed
+        assert seen == {"0": [12], "1": [11, 11]}
+        for ssrc in range(100, 150):
+            protocol.datagram_received(srtp(ssrc, "1"), ("127.0.0.1", 9))
+        assert seen["1"][-1] == 149  # still delivered
+        remembered = [s for s, r in router.ssrc_table.items() if r is second.receiver]
+        assert remembered == list(range(150 - ReceivePath.MAX_STREAMS, 150))
+    finally:
+        await pc.close()
 
 
 async def test_receive_path_reads_a_burst_in_one_callback(peer: RTCPeerConnection) -> None:
