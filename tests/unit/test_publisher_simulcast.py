@@ -234,3 +234,68 @@ async def test_a_follower_gets_the_best_layer_sent_from_its_keyframe(
     await video.feed(layer_packet(1, 10, keyframe=True, rid=False))
     await video.feed(layer_packet(0, 10, keyframe=True, rid=False))
     assert follower.sequences == [20_004, 20_005, 10_010]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PublishedTrack keeps _best_next on a layer that stopped before its keyframe came: "
+    "followers' keyframe requests then name that layer's SSRC, not the one they are sent",
+)
+async def test_followers_keyframes_are_asked_of_their_layer_when_a_better_one_stops(
+    video: Harness, clock: Clock
+) -> None:
+    track = video.track
+    follower = FakeSubscriber()
+    track.attach(follower)
+    await start_layers(video, range(2))
+    track.start()
+    await wait_for(lambda: SSRCS[1] in plis_for(video))
+    await video.feed(layer_packet(1, 2, keyframe=True, rid=False))
+    assert follower.sequences == [10_002]
+
+    # layer 2 starts; followers are to move to it at its keyframe, asked for
+    await video.feed(layer_packet(2, 1))
+    await wait_for(lambda: SSRCS[2] in plis_for(video))
+    # but the browser drops it again before any keyframe of it (its uplink could not carry it)
+    for seq in range(3, 9):
+        clock.now += 0.5
+        await video.feed(layer_packet(0, seq, rid=False))
+        await video.feed(layer_packet(1, seq, rid=False))
+        await asyncio.sleep(0.15)  # a tick of the periodic task
+    assert track.live_layers() == list(track.layers[:2])
+    assert follower.sequences == [10_002, *(10_000 + seq for seq in range(3, 9))]
+
+    # a new follower (a still, a recorder) needs a picture of the layer followers are sent
+    await track.request_keyframe(starting=True)
+    assert plis_for(video)[-1] == SSRCS[1]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PublishedTrack keeps _best_next on a lower layer after the followed layer, briefly "
+    "stale, is sent again: followers still move down at the lower layer's keyframe",
+)
+async def test_followers_stay_on_their_layer_when_it_comes_back(
+    video: Harness, clock: Clock
+) -> None:
+    track = video.track
+    follower = FakeSubscriber()
+    track.attach(follower)
+    await start_layers(video)
+    track.start()
+    await wait_for(lambda: SSRCS[2] in plis_for(video))
+    await video.feed(layer_packet(2, 2, keyframe=True, rid=False))
+    assert follower.sequences == [20_002]
+
+    # layer 2 pauses for longer than STALE: followers are to move to layer 1 at its keyframe
+    clock.now += STALE + 0.1
+    await video.feed(layer_packet(0, 3, rid=False))
+    await video.feed(layer_packet(1, 3, rid=False))
+    await wait_for(lambda: SSRCS[1] in plis_for(video))
+    # it is sent again before that keyframe comes
+    await video.feed(layer_packet(2, 3, rid=False))
+    await asyncio.sleep(0.25)  # ticks of the periodic task
+    assert track.live_layers() == list(track.layers)
+    await video.feed(layer_packet(1, 4, keyframe=True, rid=False))
+    await video.feed(layer_packet(2, 4, rid=False))
+    assert follower.sequences == [20_002, 20_003, 20_004]
