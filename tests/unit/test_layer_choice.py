@@ -1,0 +1,251 @@
+"""LayerChoice driven tick by tick (0.5 s, as the sharing does) with a fake clock: hysteresis,
+moving down and up after their delays, layers that stop, the cap, and trying a better layer on
+probation when the estimate is held back by what is sent."""
+
+from dataclasses import dataclass, field
+
+from signaling.media.layer_choice import (
+    CLIMB_BACK,
+    DOWN_AFTER,
+    FIRST_TRY,
+    HEAVY_LOSS,
+    MAX_TRY,
+    PROBATION,
+    SATURATED,
+    UP_AFTER,
+    UP_MARGIN,
+    LayerChoice,
+)
+
+TICK = 0.5
+RATES: list[int | None] = [150_000, 500_000, 1_500_000]
+
+
+@dataclass
+class Driver:
+    choice: LayerChoice
+    now: float = 100.0
+    rates: list[int | None] = field(default_factory=lambda: list(RATES))
+    layers: list[int] = field(default_factory=list)
+    """The layer after each tick."""
+
+    def tick(
+        self,
+        budget: float,
+        *,
+        estimate: int | None = None,
+        sent: int | None = None,
+        loss: float = 0.0,
+        cap: int = 2,
+    ) -> int:
+        """One update `TICK` after the last; by default the estimate is the budget and what is
+        sent is the layer's rate (a link that is full, not held back)."""
+        self.now += TICK
+        current = self.rates[self.choice.layer] or 0
+        layer = self.choice.update(
+            self.now,
+            self.rates,
+            cap=cap,
+            budget=budget,
+            estimate=int(budget) if estimate is None else estimate,
+            sent=current if sent is None else sent,
+            loss=loss,
+        )
+        assert layer == self.choice.layer
+        self.layers.append(layer)
+        return layer
+
+    def ticks_until_change(self, limit: float, budget: float, **kwargs: float) -> float:
+        """Tick until the layer changes (at most `limit` seconds); the seconds it took."""
+        start, layer = self.now, self.choice.layer
+        while self.now - start < limit:
+            if self.tick(budget, **kwargs) != layer:  # type: ignore[arg-type]
+                return self.now - start
+        return float("inf")
+
+
+def between_fit_and_margin(rate: int) -> float:
+    """A budget the layer of `rate` fits, but not with UP_MARGIN to spare."""
+    return rate * (1 + UP_MARGIN) / 2
+
+
+def test_a_steady_estimate_between_the_thresholds_never_changes_the_layer() -> None:
+    top = RATES[2]
+    assert top is not None
+    budget = between_fit_and_margin(top)
+    for start in (1, 2):  # below: not enough to move up; on it: enough to stay
+        driver = Driver(LayerChoice(start))
+        for _ in range(int(60 / TICK)):
+            driver.tick(budget, estimate=int(budget), sent=int(budget / SATURATED * 1.2))
+            assert not driver.choice.on_trial
+        assert set(driver.layers) == {start}, start
+
+
+def test_moves_down_after_not_fitting_for_down_after_to_the_best_fitting_lower() -> None:
+    driver = Driver(LayerChoice(2))
+    mid = RATES[1]
+    assert mid is not None
+    budget = between_fit_and_margin(mid)
+    took = driver.ticks_until_change(10, budget)
+    assert driver.choice.layer == 1
+    # the first tick that does not fit starts the count
+    assert DOWN_AFTER <= took <= DOWN_AFTER + TICK
+
+    driver = Driver(LayerChoice(2))
+    assert driver.ticks_until_change(10, 10_000) <= DOWN_AFTER + TICK
+    assert driver.choice.layer == 0  # nothing fits: the lowest
+
+
+def test_a_dip_shorter_than_down_after_changes_nothing() -> None:
+    driver = Driver(LayerChoice(2))
+    for _ in range(20):
+        for _ in range(int(DOWN_AFTER / TICK)):
+            driver.tick(100_000)
+        driver.tick(2_000_000)
+    assert set(driver.layers) == {2}
+
+
+def test_moves_up_after_fitting_with_margin_for_up_after() -> None:
+    top = RATES[2]
+    assert top is not None
+    driver = Driver(LayerChoice(0))
+    budget = top * UP_MARGIN * 1.01
+    took = driver.ticks_until_change(10, budget)
+    assert driver.choice.layer == 2  # straight to the best that fits
+    assert UP_AFTER <= took <= UP_AFTER + TICK
+
+    mid = RATES[1]
+    assert mid is not None
+    driver = Driver(LayerChoice(0))
+    assert driver.ticks_until_change(10, mid * UP_MARGIN * 1.01) <= UP_AFTER + TICK
+    assert driver.choice.layer == 1
+
+
+def test_a_layer_no_longer_sent_moves_at_once() -> None:
+    driver = Driver(LayerChoice(2))
+    driver.rates = [150_000, 500_000, None]
+    assert driver.tick(2_000_000) == 1  # the best sent that fits
+    driver = Driver(LayerChoice(2))
+    driver.rates = [150_000, 500_000, None]
+    assert driver.tick(200_000) == 0
+    driver = Driver(LayerChoice(1))
+    driver.rates = [None, None, 1_500_000]
+    assert driver.tick(200_000) == 2  # the only layer sent, though it does not fit
+    # without an estimate, to the lowest sent
+    choice = LayerChoice(2)
+    rates: list[int | None] = [150_000, None, None]
+    assert choice.update(0, rates, cap=2, budget=0, estimate=None, sent=0, loss=0) == 0
+
+
+def test_the_cap_is_respected() -> None:
+    driver = Driver(LayerChoice(0))
+    for _ in range(int(30 / TICK)):
+        driver.tick(100_000_000, estimate=100_000_000, sent=1_000, cap=1)
+    assert max(driver.layers) == 1
+    driver = Driver(LayerChoice(2))
+    assert driver.tick(100_000_000, cap=0) == 0  # at once
+
+
+@dataclass
+class Saturated:
+    """Layer 0 is sent, its rate fits but layer 1 does not, and the estimate is SATURATED times
+    what is sent: the link showed no limit."""
+
+    sent: int = 200_000
+    estimate: int = int(200_000 * SATURATED * 1.1)
+
+    @property
+    def budget(self) -> float:
+        return float(self.estimate)
+
+
+def test_a_saturated_estimate_tries_the_next_layer_and_keeps_it_when_it_holds() -> None:
+    link = Saturated()
+    mid = RATES[1]
+    assert mid is not None and mid * UP_MARGIN > link.budget  # it could not move up otherwise
+    driver = Driver(LayerChoice(0))
+    assert driver.tick(link.budget, estimate=link.estimate, sent=link.sent) == 1
+    assert driver.choice.on_trial
+    tried_at = driver.now
+    while driver.now - tried_at < PROBATION:
+        driver.tick(link.budget, estimate=link.estimate, sent=link.sent + mid)
+        assert driver.choice.layer == 1
+    assert not driver.choice.on_trial  # kept
+    # given time to climb (the budget is not there yet), then moved down like any layer
+    took = driver.ticks_until_change(
+        CLIMB_BACK * 2, link.budget, estimate=link.estimate, sent=link.sent + mid
+    )
+    assert driver.choice.layer == 0
+    assert CLIMB_BACK + DOWN_AFTER <= took <= CLIMB_BACK + DOWN_AFTER + TICK
+
+
+def test_heavy_loss_ends_the_climb() -> None:
+    link = Saturated()
+    mid = RATES[1]
+    assert mid is not None
+    driver = Driver(LayerChoice(0))
+    driver.tick(link.budget, estimate=link.estimate, sent=link.sent)
+    while driver.choice.on_trial:
+        driver.tick(link.budget, estimate=link.estimate, sent=link.sent + mid)
+    assert driver.choice.layer == 1
+    took = driver.ticks_until_change(
+        CLIMB_BACK, link.budget, estimate=link.estimate, sent=link.sent, loss=HEAVY_LOSS * 2
+    )
+    assert driver.choice.layer == 0
+    assert took <= DOWN_AFTER + TICK
+
+
+def test_a_try_is_dropped_when_the_estimate_falls() -> None:
+    link = Saturated()
+    driver = Driver(LayerChoice(0))
+    assert driver.tick(link.budget, estimate=link.estimate, sent=link.sent) == 1
+    fallen = int(link.estimate * 0.9)
+    took = driver.ticks_until_change(10, fallen, estimate=fallen, sent=link.sent)
+    assert driver.choice.layer == 0 and not driver.choice.on_trial
+    assert PROBATION <= took <= PROBATION + TICK
+
+
+def test_a_try_is_dropped_on_heavy_loss() -> None:
+    link = Saturated()
+    driver = Driver(LayerChoice(0))
+    assert driver.tick(link.budget, estimate=link.estimate, sent=link.sent) == 1
+    took = driver.ticks_until_change(
+        10, link.budget, estimate=link.estimate, sent=link.sent, loss=HEAVY_LOSS * 2
+    )
+    assert driver.choice.layer == 0
+    assert PROBATION / 2 <= took <= PROBATION / 2 + TICK
+
+
+def test_a_full_link_or_loss_is_never_tried() -> None:
+    link = Saturated()
+    for estimate, loss in ((int(link.sent * SATURATED * 0.95), 0.0), (link.estimate, 0.05)):
+        driver = Driver(LayerChoice(0))
+        for _ in range(int(30 / TICK)):
+            driver.tick(link.budget, estimate=estimate, sent=link.sent, loss=loss)
+        assert set(driver.layers) == {0}
+
+
+def test_the_wait_before_the_next_try_doubles_up_to_max_try() -> None:
+    """Each try fails (the estimate falls while on trial, and is back once dropped): the waits
+    between a failure and the next try are FIRST_TRY doubled, then doubled again, up to MAX_TRY."""
+    link = Saturated()
+    fallen = int(link.estimate * 0.9)
+    driver = Driver(LayerChoice(0))
+    tries: list[float] = []
+    failures: list[float] = []
+    while len(tries) < 5:
+        trial = driver.choice.on_trial
+        estimate = fallen if trial else link.estimate
+        driver.tick(link.budget, estimate=estimate, sent=link.sent)
+        if driver.choice.on_trial and not trial:
+            tries.append(driver.now)
+        elif trial and not driver.choice.on_trial:
+            failures.append(driver.now)
+        assert driver.now < 200
+    waits = [tried - failed for failed, tried in zip(failures, tries[1:], strict=False)]
+    expected, delay = [], FIRST_TRY
+    for _ in waits:
+        delay = min(delay * 2, MAX_TRY)
+        expected.append(delay)
+    assert waits == expected
+    assert waits[-1] == MAX_TRY and len(waits) == 4
