@@ -62,7 +62,8 @@ class LayerChoice:
         self._retry_at = 0.0
         self._delay = FIRST_TRY
         self._peak = 0
-        self._fell_at = float("-inf")
+        self._fell_at: float | None = None
+        """When the estimate last fell (the first estimate counts: it has no history)."""
 
     def update(
         self,
@@ -82,7 +83,7 @@ class LayerChoice:
         this video it last reported lost.
         """
         if estimate is not None:
-            if estimate < self._peak * FALL:
+            if self._fell_at is None or estimate < self._peak * FALL:
                 self._fell_at, self._peak = now, estimate
             else:
                 self._peak = max(self._peak, estimate)
@@ -113,7 +114,8 @@ class LayerChoice:
                 self._climb_until = now + CLIMB_BACK
             return self.layer
 
-        climbing = now < self._climb_until and loss <= HEAVY_LOSS and self._fell_at < now - 1
+        fell_at = self._fell_at if self._fell_at is not None else now
+        climbing = now < self._climb_until and loss <= HEAVY_LOSS and fell_at < now - 1
         if _rate(rates, self.layer) > budget and not climbing:
             if self._down_since is None:
                 self._down_since = now
@@ -134,7 +136,7 @@ class LayerChoice:
                 self._delay = FIRST_TRY
             return self.layer
         self._up_since = None
-        quiet = now - self._fell_at >= QUIET
+        quiet = now - fell_at >= QUIET
         if higher and quiet and loss <= LIGHT_LOSS and now >= self._retry_at:
             back_to = self.layer
             self._move(higher[0])

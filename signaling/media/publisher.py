@@ -407,7 +407,10 @@ class PublishedTrack:
             return None
         top = live[-1]
         best = self._best
-        if top is best or top is self._best_next:
+        if top is best:
+            self._best_next = None  # a move under way no longer applies
+            return None
+        if top is self._best_next:
             return None
         if best is None or best not in live or top.index > best.index:
             self._best_next = top

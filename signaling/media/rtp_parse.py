@@ -55,7 +55,7 @@ def parse_rtp(
         start, pos = pos + 4, pos + 4 + 4 * words
         if size < pos:
             raise ValueError("RTP packet has truncated extension value")
-        if audio_level_id or abs_send_time_id or rid_id:
+        if audio_level_id or abs_send_time_id or rid_id or repaired_rid_id:
             wanted = (audio_level_id, abs_send_time_id, rid_id, repaired_rid_id)
             level, sent, rid, repaired = _extension_values(data, start, pos, profile, wanted)
             if level is not None:

@@ -59,13 +59,15 @@ def offered_layers(sdp: str) -> Layers:
 
 
 def _send_list(value: str, declared: set[str]) -> tuple[str, ...]:
-    """The rids of the ``send`` direction of an a=simulcast value: the first choice of each
-    stream, without the paused mark ``~``; empty when malformed."""
+    """The rids of the ``send`` direction of an a=simulcast value (``send <list>``, perhaps
+    after or before ``recv <list>``): the first choice of each stream, without the paused mark
+    ``~``; empty when malformed."""
     parts = value.split()
-    if len(parts) < 2 or parts[0] != "send":
+    if len(parts) not in (2, 4) or parts[0::2].count("send") != 1:
         return ()
+    listed = parts[parts.index("send") + 1]
     rids: list[str] = []
-    for stream in parts[1].split(";"):
+    for stream in listed.split(";"):
         rid = stream.split(",")[0].removeprefix("~")
         if rid not in declared or rid in rids:
             return ()

@@ -236,11 +236,6 @@ async def test_a_follower_gets_the_best_layer_sent_from_its_keyframe(
     assert follower.sequences == [20_004, 20_005, 10_010]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PublishedTrack keeps _best_next on a layer that stopped before its keyframe came: "
-    "followers' keyframe requests then name that layer's SSRC, not the one they are sent",
-)
 async def test_followers_keyframes_are_asked_of_their_layer_when_a_better_one_stops(
     video: Harness, clock: Clock
 ) -> None:
@@ -270,11 +265,6 @@ async def test_followers_keyframes_are_asked_of_their_layer_when_a_better_one_st
     assert plis_for(video)[-1] == SSRCS[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PublishedTrack keeps _best_next on a lower layer after the followed layer, briefly "
-    "stale, is sent again: followers still move down at the lower layer's keyframe",
-)
 async def test_followers_stay_on_their_layer_when_it_comes_back(
     video: Harness, clock: Clock
 ) -> None:

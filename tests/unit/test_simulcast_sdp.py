@@ -139,3 +139,14 @@ def test_nothing_changes_without_layers() -> None:
     answer = SESSION + AUDIO + video("1")
     assert with_receive_layers(answer, {}) == answer
     assert with_receive_layers(answer, {"9": ("q", "h")}) == answer
+
+
+def test_the_send_direction_may_follow_a_receive_one() -> None:
+    """RFC 8853 allows both directions on one line, in either order."""
+    declared = "a=rid:q send\r\na=rid:h send\r\na=rid:x recv\r\n"
+    for line in ("a=simulcast:recv x send q;h", "a=simulcast:send q;h recv x"):
+        sdp = f"v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\n{declared}{line}\r\n"
+        assert offered_layers(sdp) == {"1": ("q", "h")}, line
+    for line in ("a=simulcast:recv x", "a=simulcast:send q;h send q;h", "a=simulcast:send"):
+        sdp = f"v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\n{declared}{line}\r\n"
+        assert offered_layers(sdp) == {}, line
