@@ -11,6 +11,7 @@ from signaling.media import internals
 from signaling.media.numbering import CodecKey, Numbering, codec_keys
 from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
+from signaling.media.simulcast import REPAIRED_RID_URI, RID_URI
 
 # A Chromium 156 offer (microphone and camera, sendonly, max-bundle), as the web client sends it.
 CHROME_OFFER = """\
@@ -180,7 +181,7 @@ a=ssrc:3226682062 msid:- fce91c09-1f45-4609-ba39-28f1e58ae316
 AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
 ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
 MID = "urn:ietf:params:rtp-hdrext:sdes:mid"
-CHROME_EXTENSION_IDS = {AUDIO_LEVEL: 1, ABS_SEND_TIME: 2, MID: 4}
+CHROME_EXTENSION_IDS = {AUDIO_LEVEL: 1, ABS_SEND_TIME: 2, MID: 4, RID_URI: 10, REPAIRED_RID_URI: 11}
 CHROME_PAYLOAD_TYPES = {"opus": 111, "vp8": 96, "vp8 rtx": 97, "h264 42001f": 102}
 
 
@@ -283,7 +284,13 @@ async def test_server_offers_keep_the_browsers_numbers(participants: list[Partic
     assert payload_types(media[2]) == {"opus": 111}
     assert payload_types(media[3]) == {"vp8": 96, "vp8 rtx": 97}
     assert extension_ids(media[2]) == {MID: 4, AUDIO_LEVEL: 1}
-    assert extension_ids(media[3]) == {MID: 4, ABS_SEND_TIME: 2}
+    # every video section may carry simulcast layers: the rid extensions are on all of them
+    assert extension_ids(media[3]) == {
+        MID: 4,
+        ABS_SEND_TIME: 2,
+        RID_URI: 10,
+        REPAIRED_RID_URI: 11,
+    }
     assert_one_meaning(CHROME_OFFER, offer)
 
     # until the answer, what the browser negotiated stays in force for its own sections
@@ -302,7 +309,7 @@ async def test_server_offers_keep_the_browsers_numbers(participants: list[Partic
     media = SessionDescription.parse(again).media
     assert len(media) == 5
     assert payload_types(media[4]) == {"vp8": 96, "vp8 rtx": 97}
-    assert extension_ids(media[4]) == {MID: 4, ABS_SEND_TIME: 2}
+    assert extension_ids(media[4]) == extension_ids(SessionDescription.parse(offer).media[3])
     assert_one_meaning(CHROME_OFFER, offer, answer, again)
 
 
