@@ -19,6 +19,7 @@ browser without WebRTC, e.g. some in-app browsers). A WebKit with WebRTC runs th
 from __future__ import annotations
 
 import pytest
+from aiohttp.test_utils import TestServer
 
 from tests.browser.engine_pages import (
     VISIBLE,
@@ -30,6 +31,7 @@ from tests.browser.engine_pages import (
     wait_for,
 )
 from tests.browser.test_live import open_session, schedule
+from tests.browser.test_simulcast import camera_of
 from tests.callers import Caller, World
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import presence, receiving, session_cookie
@@ -153,7 +155,7 @@ async def self_test_passes(page: EnginePage, url: str) -> None:
 
 @engines("firefox", "webkit")
 async def test_a_party_is_admitted_and_sees_and_is_seen(
-    party_page: EnginePage, base_url: str, judge: Caller, world: World
+    party_page: EnginePage, base_url: str, server: TestServer, judge: Caller, world: World
 ) -> None:
     page = party_page
     hearing = await schedule(judge, world, detainee=False)
@@ -183,6 +185,10 @@ async def test_a_party_is_admitted_and_sees_and_is_seen(
         await sound_plays(page, in_tile(hearing.judge_id, "audio"), "the judge's sound")
         await receiving(presiding, hearing.party_id, frames=FRAMES, limit=WITHIN_S)
         await snapshot(page, "hearing")
+        # Firefox sends its camera as simulcast too (WebKit has no WebRTC here)
+        camera = camera_of(server, hearing.hearing_id, hearing.party_id)
+        assert camera.simulcast
+        await wait_until(lambda: len(camera.live_layers()) >= 2, WITHIN_S, "two layers or more")
 
         assert await presiding.signal.call("close") == {"ok": True}
         await wait_for(
