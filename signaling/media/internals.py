@@ -236,7 +236,9 @@ def negotiate_stream_ids(uris: tuple[str, ...]) -> None:
     extensions a simulcast publisher marks its layers with. Idempotent."""
     table = HEADER_EXTENSIONS["video"]
     known = {extension.uri for extension in table}
-    free = iter(sorted(set(range(1, 15)) - {extension.id for extension in table}))
+    # ids are shared by a bundle's sections: free in every kind's table
+    taken = {extension.id for kind in HEADER_EXTENSIONS.values() for extension in kind}
+    free = iter(sorted(set(range(1, 15)) - taken))
     for uri in uris:
         if uri not in known:
             table.append(RTCRtpHeaderExtensionParameters(id=next(free), uri=uri))

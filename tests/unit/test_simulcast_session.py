@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import aioice.ice
 import pytest
+from aiortc.codecs import HEADER_EXTENSIONS
 from aiortc.sdp import SessionDescription
 
 from signaling.media.publisher import PublishedTrack
@@ -104,3 +105,13 @@ async def test_a_camera_sending_another_codec_is_taken_as_one_layer(
     track = camera(session)
     assert track.codec.name == "H264"
     assert not track.simulcast and len(track.layers) == 1
+
+
+def test_the_rid_extensions_take_ids_no_other_extension_has() -> None:
+    """A bundle's sections share extension ids: aiortc's own offers (a headless participant's)
+    must not give the rid the id audio levels have in the audio section."""
+    meaning: dict[int, str] = {}
+    for kind in HEADER_EXTENSIONS.values():
+        for extension in kind:
+            assert meaning.setdefault(extension.id, extension.uri) == extension.uri, extension
+    assert {RID_URI, REPAIRED_RID_URI} <= set(meaning.values())

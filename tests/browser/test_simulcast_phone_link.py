@@ -1,0 +1,253 @@
+"""A party's phone in real Chromium on a weak mobile link: the judge's console (Chromium, its
+camera in three simulcast layers) is sent to the phone at the layer the phone's link carries.
+
+The phone's Chromium runs inside a network namespace (tests/network_namespace.py) whose link
+from the server is shaped to 300 kbit/s with 100 ms delay and 2 % loss (the rate alone where the
+kernel has no netem); it reaches the server at the namespace's outside address. Another party
+(headless, unconstrained) and the recording are measured beside it. What the phone decodes is
+read from its own peer connection's statistics (frames decoded, sampled every 0.1 s).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import aioice.ice
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, PHONE, OpenTab
+from tests.browser.test_live import (
+    Scheduled,
+    admit_party,
+    bench_in_session,
+    check_identity,
+    headless_party,
+    person,
+    schedule,
+)
+from tests.browser.test_simulcast import camera_of
+from tests.callers import Caller, World, invite
+from tests.integration.peers import wait_until
+from tests.integration.test_hidden_videos import live_hearing_of, sent_to
+from tests.network_namespace import Namespace, NamespaceUnavailable, network_namespace
+
+RATE, DELAY_MS, LOSS_PCT = "300kbit", 100, 2.0
+SETTLE = 5.0
+"""Seconds after the limit begins that the phone's figures leave out."""
+LIMITED = 20.0
+"""Seconds the phone is measured on the weak link after SETTLE."""
+CLIMB_BACK = 10.0
+"""Seconds within which the phone is back on the top layer once the link is free."""
+FREEZE = 0.5
+
+# Every peer connection the page makes, for its statistics.
+KEEP_PEER_CONNECTIONS = """
+window.__peerConnections = [];
+const Native = window.RTCPeerConnection;
+window.RTCPeerConnection = class extends Native {
+  constructor(...args) { super(...args); window.__peerConnections.push(this); }
+};
+"""
+VIDEO_RECEIVED = """async (mid) => {
+  for (const pc of window.__peerConnections) {
+    for (const report of (await pc.getStats()).values()) {
+      if (report.type === "inbound-rtp" && report.kind === "video" && report.mid === mid) {
+        return [report.framesDecoded || 0, report.frameHeight || 0];
+      }
+    }
+  }
+  return [0, 0];
+}"""
+
+
+@pytest.fixture
+def namespace() -> Iterator[Namespace]:
+    try:
+        with network_namespace() as made:
+            yield made
+    except NamespaceUnavailable as exc:
+        pytest.skip(f"no network namespace here: {exc}")
+
+
+@pytest.fixture
+async def phone_browser(
+    namespace: Namespace, server: TestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[Browser, str]]:
+    """Chromium inside the namespace, and the server's address as seen from there (the server
+    listens there too, and offers its media there)."""
+    near = namespace.outside_address
+    site = web.TCPSite(server.runner, near, 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    url = f"http://{near}:{port}"
+    monkeypatch.setattr(
+        aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1", near]
+    )
+    wrapper = tmp_path / "chromium-in-namespace"
+    wrapper.write_text(f'#!/bin/sh\nexec ip netns exec {namespace.name} {CHROMIUM} "$@"\n')
+    wrapper.chmod(0o755)
+    flags = [*CHROMIUM_FLAGS, f"--unsafely-treat-insecure-origin-as-secure={url}"]
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(wrapper), args=flags, headless=True
+        )
+        try:
+            yield browser, url
+        finally:
+            await browser.close()
+            await site.stop()
+
+
+async def phone_joins(browser: Browser, url: str, token: str) -> Page:
+    """A phone (its screen three device pixels to the CSS pixel, so the judge's tile is no
+    thumbnail) opens the invitation, agrees and joins."""
+    context = await browser.new_context(
+        base_url=url,
+        viewport=PHONE,
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+    )
+    await context.add_init_script(KEEP_PEER_CONNECTIONS)
+    page = await context.new_page()
+    agree = page.get_by_test_id("consent-agree")
+    await page.add_locator_handler(agree, lambda: agree.click())
+    await page.goto(f"/join#{token}")
+    await expect(page.get_by_test_id("join-button")).to_be_enabled(timeout=30_000)
+    await page.get_by_test_id("join-button").click()
+    await expect(page.get_by_test_id("waiting-room")).to_be_visible()
+    return page
+
+
+@dataclass
+class Sample:
+    at: float
+    frames: int
+    height: int
+    layer: int | None
+    others_bytes: int
+
+
+class Watch:
+    """Samples every 0.1 s: the phone's decoded frames of the judge, the layer the server sends
+    it, and the bytes sent to the other party."""
+
+    def __init__(self, page: Page, mid: str, phone: Any, other: Any) -> None:
+        self.samples: list[Sample] = []
+        self._page, self._mid, self._phone, self._other = page, mid, phone, other
+
+    async def run(self) -> None:
+        while True:
+            frames, height = await self._page.evaluate(VIDEO_RECEIVED, self._mid)
+            self.samples.append(
+                Sample(time.monotonic(), frames, height, self._phone.layer, self._other.sent_bytes)
+            )
+            await asyncio.sleep(0.1)
+
+    def between(self, start: float, end: float) -> list[Sample]:
+        return [s for s in self.samples if start <= s.at <= end]
+
+
+def fps_and_freezes(samples: list[Sample]) -> tuple[float, list[float]]:
+    """The lowest frames per 1-s window, and the gaps over FREEZE between new frames."""
+    windows = []
+    start = 0
+    for end, sample in enumerate(samples):
+        while sample.at - samples[start].at > 1.0:
+            start += 1
+        if sample.at - samples[0].at >= 1.0:
+            windows.append(sample.frames - samples[start].frames)
+    changes = [s.at for a, s in pairwise(samples) if s.frames > a.frames]
+    freezes = [b - a for a, b in pairwise(changes) if b - a > FREEZE]
+    return (min(windows) if windows else 0.0), freezes
+
+
+def rate(samples: list[Sample]) -> float:
+    """Bits per second sent to the other party over `samples`."""
+    first, last = samples[0], samples[-1]
+    return (last.others_bytes - first.others_bytes) * 8 / (last.at - first.at)
+
+
+async def test_a_phone_on_a_weak_link_gets_a_lower_layer_smoothly_and_climbs_back(
+    open_tab: OpenTab,
+    server: TestServer,
+    judge: Caller,
+    world: World,
+    namespace: Namespace,
+    phone_browser: tuple[Browser, str],
+) -> None:
+    hearing = await schedule(judge, world, detainee=False)
+    other = await invite(judge, hearing.hearing_id, side="defendant")
+    other_seat = Scheduled(
+        hearing.hearing_id,
+        hearing.judge_id,
+        other["participant"]["id"],
+        other["invitation"]["token"],
+        0,
+    )
+    tab = await bench_in_session(open_tab, hearing.hearing_id)
+    live = live_hearing_of(server, hearing.hearing_id)
+    await wait_until(lambda: hearing.judge_id in live.router.tracks, 15, "the judge's camera")
+    camera = camera_of(server, hearing.hearing_id, hearing.judge_id)
+    await wait_until(lambda: len(camera.live_layers()) == 3, 15, "three layers")
+
+    browser, url = phone_browser
+    page = await phone_joins(browser, url, hearing.party_token)
+    await check_identity(person(tab.page, hearing.party_id))
+    await person(tab.page, hearing.party_id).get_by_test_id("admit").click()
+    party_b = headless_party(server, other_seat)
+    watching: asyncio.Task[None] | None = None
+    try:
+        await admit_party(tab.page, party_b, other_seat, 15_000)
+        phone = sent_to(live, hearing.party_id, hearing.judge_id, "video")
+        to_b = sent_to(live, other_seat.party_id, hearing.judge_id, "video")
+        assert phone.mid is not None
+        watch = Watch(page, phone.mid, phone, to_b)
+        watching = asyncio.create_task(watch.run())
+
+        # nobody limited: everyone reaches the top layer
+        await wait_until(lambda: phone.layer == 2 and to_b.layer == 2, 60, "the top layer")
+        await asyncio.sleep(10)
+        baseline_end = time.monotonic()
+        baseline = watch.between(baseline_end - 10, baseline_end)
+
+        netem = namespace.shape(RATE, DELAY_MS, LOSS_PCT)
+        limited_at = time.monotonic()
+        await asyncio.sleep(SETTLE + LIMITED)
+        limited = watch.between(limited_at + SETTLE, time.monotonic())
+        top_throughout = camera.followed_layer is camera.layers[2]
+
+        namespace.lift()
+        lifted_at = time.monotonic()
+        climbed = await wait_until(lambda: phone.layer == 2, 30, "the top layer again")
+        watching.cancel()
+
+        fps_min, freezes = fps_and_freezes(limited)
+        layers = sorted({s.layer for s in limited if s.layer is not None})
+        share = rate(limited) / rate(baseline)
+        print(
+            f"\nweak phone ({RATE}, netem {netem}): fps_min {fps_min}, freezes {freezes}, "
+            f"layers {layers}, heights {sorted({s.height for s in limited})}; "
+            f"other party {rate(baseline) / 1000:.0f} -> {rate(limited) / 1000:.0f} kbit/s "
+            f"(share {share:.2f}); back on the top layer {climbed:.1f} s after the limit lifted"
+        )
+        assert max(layers) < 2, layers  # the weak link is sent a lower layer
+        assert fps_min >= 15, fps_min
+        assert freezes == [], freezes
+        assert to_b.layer == 2 and top_throughout  # the others and the record keep the top
+        assert share >= 0.9, share
+        assert climbed <= CLIMB_BACK, climbed
+    finally:
+        if watching is not None:
+            watching.cancel()
+        await party_b.close()
