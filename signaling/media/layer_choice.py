@@ -6,15 +6,20 @@ layer sent has not fitted for DOWN_AFTER seconds, and up when a better layer has
 UP_MARGIN to spare, for UP_AFTER seconds: an estimate between the two thresholds changes
 nothing, so a steady estimate never flaps between layers.
 
-A receive estimate only grows with what is received (Chromium's and aiortc's estimators hold
-at 1.2-1.5 times the incoming rate), so a subscriber sent a low layer would never be estimated
-to carry a higher one: a full link and an idle one look the same from the estimate alone.
-So while the estimate has not fallen for QUIET seconds and little is lost, the next layer is
+A receive estimate only grows with what is received (Chromium's and aiortc's estimators climb
+to about 1.5 times the incoming rate at most), so a subscriber sent a low layer would never be
+estimated to carry a higher one. On a link with room the estimate climbs well above what is
+sent; on a full one it stays at or below it. So when the estimate is SATURATED times what the
+subscriber is sent, has not fallen for QUIET seconds and little is lost, the next layer is
 tried on probation. It is kept if the estimate climbs over PROBATION with little loss (the
-link carried more), and then given time to climb on until it fits (CLIMB_BACK); it is dropped
-at once if the estimate falls or loss is heavy (the link is full), and tried again after a
-wait that doubles with each failure up to MAX_TRY: the only moves under a steady estimate are
-these spaced tries, and a link that frees up is found within MAX_TRY.
+link carried more), then given time to climb on until it fits (CLIMB_BACK), and the layer
+after it may be tried at once (the link is showing its room); it is dropped at once if the
+estimate falls or loss is heavy, and tried again after a wait that doubles with each failure
+up to MAX_TRY. A steady estimate below that ratio never moves the choice.
+
+A layer the publisher stops sending (its browser drops its top layer when its own uplink or
+encoder cannot keep up) moves the choice at once to the best that is still sent; when it comes
+back, the choice returns to it at once unless the subscriber's link showed a limit meanwhile.
 """
 
 from collections.abc import Sequence
@@ -28,12 +33,14 @@ DOWN_AFTER = 1.0
 """Seconds the layer sent must not fit before the choice moves down."""
 QUIET = 3.0
 """Seconds the estimate must not have fallen before a layer is tried."""
+SATURATED = 1.2
+"""An estimate this many times what is sent is held back by what is sent, not by the link."""
 FALL = 0.92
 """An estimate below this fraction of its recent peak (or of its value when a try began) has
 fallen: the link is full."""
 HEAVY_LOSS = 0.1
 LIGHT_LOSS = 0.02
-PROBATION = 3.0
+PROBATION = 2.5
 """Seconds a tried layer is watched."""
 CLIMB = 1.05
 """A try succeeds if the estimate grew by this factor over PROBATION (or the layer fits)."""
@@ -59,11 +66,15 @@ class LayerChoice:
         self._down_since: float | None = None
         self._trial: _Trial | None = None
         self._climb_until = 0.0
+        self._chain_until = 0.0
+        """Until then the next layer may be tried at once: a try just succeeded."""
         self._retry_at = 0.0
         self._delay = FIRST_TRY
         self._peak = 0
         self._fell_at: float | None = None
         """When the estimate last fell (the first estimate counts: it has no history)."""
+        self._stopped: tuple[int, float] | None = None
+        """A layer the publisher stopped sending while it was chosen, and when."""
 
     def update(
         self,
@@ -73,14 +84,15 @@ class LayerChoice:
         cap: int,
         budget: float,
         estimate: int | None,
+        sent: int,
         loss: float,
     ) -> int:
         """The layer to send from now.
 
         `rates`: bits per second of each layer, lowest first, None for a layer not sent now;
         `cap`: the best layer worth sending (a small tile needs no more); `budget`: what this
-        video may take; `estimate`: the subscriber's receive estimate; `loss`: the fraction of
-        this video it last reported lost.
+        video may take; `estimate`, `sent`: the subscriber's receive estimate and the bits per
+        second it is sent in all; `loss`: the fraction of this video it last reported lost.
         """
         if estimate is not None:
             if self._fell_at is None or estimate < self._peak * FALL:
@@ -95,8 +107,17 @@ class LayerChoice:
                 self._move(live[0])
             return self.layer
         if self.layer not in live:
+            if self._trial is None and (self._stopped is None or self._stopped[0] < self.layer):
+                self._stopped = (self.layer, now)
             fitting = [i for i in live if _rate(rates, i) <= budget]
             self._move(fitting[-1] if fitting else live[0])
+            return self.layer
+        stopped = self._stopped
+        limited = loss > LIGHT_LOSS or (stopped is not None and (self._fell_at or 0) > stopped[1])
+        if limited:
+            stopped = self._stopped = None  # the link showed a limit since: choose afresh
+        if stopped is not None and stopped[0] in live and stopped[0] > self.layer:
+            self._move(stopped[0])
             return self.layer
 
         trial = self._trial
@@ -112,6 +133,7 @@ class LayerChoice:
             elif tried >= PROBATION:
                 self._trial = None
                 self._climb_until = now + CLIMB_BACK
+                self._chain_until = now + PROBATION
             return self.layer
 
         fell_at = self._fell_at if self._fell_at is not None else now
@@ -136,8 +158,8 @@ class LayerChoice:
                 self._delay = FIRST_TRY
             return self.layer
         self._up_since = None
-        quiet = now - fell_at >= QUIET
-        if higher and quiet and loss <= LIGHT_LOSS and now >= self._retry_at:
+        room = (now - fell_at >= QUIET and estimate >= sent * SATURATED) or now < self._chain_until
+        if higher and room and loss <= LIGHT_LOSS and now >= self._retry_at:
             back_to = self.layer
             self._move(higher[0])
             self._trial = _Trial(now, estimate, back_to)
@@ -148,6 +170,8 @@ class LayerChoice:
         return self._trial is not None
 
     def _move(self, layer: int) -> None:
+        if self._stopped is not None and layer >= self._stopped[0]:
+            self._stopped = None
         self.layer = layer
         self._up_since = self._down_since = None
         self._trial = None

@@ -91,11 +91,13 @@ class BandwidthSharing:
         demands = []
         sources: dict[PublishedTrack, int] = {}
         layer_rates: dict[PublishedTrack, list[int | None]] = {}
+        total_sent = 0
         for subscription in forwarded:
             publisher = subscription.publisher
             assert publisher is not None
             sent = self._sent_rates.setdefault(subscription, RateMeter())
             rate = sent.sample(now, subscription.sent_bytes)
+            total_sent += rate
             if subscription.kind == "video":
                 source = self._source_rates.setdefault(publisher, RateMeter())
                 sources[publisher] = source.sample(now, publisher.received_bytes)
@@ -159,6 +161,7 @@ class BandwidthSharing:
                 cap=video.max_layer,
                 budget=left + demand.rate,
                 estimate=estimate,
+                sent=total_sent,
                 loss=video.loss,
             )
             left -= (rates[layer] or 0) - demand.rate

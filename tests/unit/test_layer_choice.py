@@ -1,6 +1,7 @@
 """LayerChoice driven tick by tick (0.5 s, as the sharing does) with a fake clock: hysteresis,
 moving down and up after their delays, layers that stop, the cap, and trying a better layer on
-probation while the estimate has not fallen."""
+probation when the estimate is held back by what is sent, and returning to a layer the
+publisher sends again."""
 
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from signaling.media.layer_choice import (
     MAX_TRY,
     PROBATION,
     QUIET,
+    SATURATED,
     UP_AFTER,
     UP_MARGIN,
     LayerChoice,
@@ -37,10 +39,12 @@ class Driver:
         budget: float,
         *,
         estimate: int | None = None,
+        sent: int | None = None,
         loss: float = 0.0,
         cap: int = 2,
     ) -> int:
-        """One update `TICK` after the last; by default the estimate is the budget."""
+        """One update `TICK` after the last; by default the estimate is the budget and as much
+        is sent (a full link, not held back by what is sent)."""
         self.now += TICK
         layer = self.choice.update(
             self.now,
@@ -48,6 +52,7 @@ class Driver:
             cap=cap,
             budget=budget,
             estimate=int(budget) if estimate is None else estimate,
+            sent=int(budget if estimate is None else estimate) if sent is None else sent,
             loss=loss,
         )
         assert layer == self.choice.layer
@@ -80,16 +85,29 @@ def test_a_steady_estimate_between_the_thresholds_never_changes_the_layer() -> N
         assert set(driver.layers) == {layer}, layer
 
 
-def test_under_a_steady_estimate_the_only_moves_are_spaced_tries() -> None:
-    """Layer 1 fits, layer 2 does not: it is tried (a steady estimate cannot tell a full link
-    from an idle one), dropped after PROBATION since the estimate did not climb, and tried
-    again after waits that double up to MAX_TRY."""
+def test_a_full_link_is_never_tried() -> None:
+    """The estimate is what is sent: the link is full; layer 1 fits, layer 2 is never tried."""
     mid = RATES[1]
     assert mid is not None
     budget = between_fit_and_margin(mid)
     driver = Driver(LayerChoice(1))
     for _ in range(int(60 / TICK)):
         driver.tick(budget)
+        assert not driver.choice.on_trial
+    assert set(driver.layers) == {1}
+
+
+def test_under_a_steady_saturated_estimate_the_only_moves_are_spaced_tries() -> None:
+    """Layer 1 fits, layer 2 does not, and the estimate is well above what is sent: layer 2 is
+    tried, dropped after PROBATION since the estimate did not climb, and tried again after
+    waits that double up to MAX_TRY."""
+    mid = RATES[1]
+    assert mid is not None
+    budget = between_fit_and_margin(mid)
+    sent = int(budget / SATURATED / 1.1)
+    driver = Driver(LayerChoice(1))
+    for _ in range(int(60 / TICK)):
+        driver.tick(budget, sent=sent)
     layers = [1, *driver.layers]  # as it started
     changes = [i for i in range(1, len(layers)) if layers[i] != layers[i - 1]]
     ups = [i * TICK for i in changes if layers[i] == 2]
@@ -99,7 +117,7 @@ def test_under_a_steady_estimate_the_only_moves_are_spaced_tries() -> None:
     )
     waits = [up - down for down, up in zip(downs, ups[1:], strict=False)]
     assert waits == [min(FIRST_TRY * 2**n, MAX_TRY) for n in range(1, len(waits) + 1)]
-    assert len(ups) <= 6 and driver.layers.count(1) >= 0.65 * len(driver.layers)
+    assert len(ups) <= 7 and driver.layers.count(1) >= 0.65 * len(driver.layers)
 
 
 def test_moves_down_after_not_fitting_for_down_after_to_the_best_fitting_lower() -> None:
@@ -155,7 +173,7 @@ def test_a_layer_no_longer_sent_moves_at_once() -> None:
     # without an estimate, to the lowest sent
     choice = LayerChoice(2)
     rates: list[int | None] = [150_000, None, None]
-    assert choice.update(0, rates, cap=2, budget=0, estimate=None, loss=0) == 0
+    assert choice.update(0, rates, cap=2, budget=0, estimate=None, sent=0, loss=0) == 0
 
 
 def test_the_cap_is_respected() -> None:
@@ -170,13 +188,17 @@ def test_the_cap_is_respected() -> None:
 @dataclass
 class Idle:
     """Layer 0 is sent and fits; layer 1 does not, even without a margin; the estimate has not
-    fallen: nothing tells a full link from one that could take more."""
+    fallen and is SATURATED times what is sent: the link may take more."""
 
     estimate: int = 300_000
 
     @property
     def budget(self) -> float:
         return float(self.estimate)
+
+    @property
+    def sent(self) -> int:
+        return int(self.estimate / SATURATED / 1.05)
 
 
 def tried(link: Idle, cap: int = 2) -> Driver:
@@ -185,7 +207,7 @@ def tried(link: Idle, cap: int = 2) -> Driver:
     driver = Driver(LayerChoice(0))
     start = driver.now
     while not driver.choice.on_trial:
-        driver.tick(link.budget, cap=cap)
+        driver.tick(link.budget, sent=link.sent, cap=cap)
         assert driver.now - start <= QUIET + TICK
     assert driver.choice.layer == 1 and driver.now - start >= QUIET
     return driver
@@ -265,7 +287,7 @@ def test_the_wait_before_the_next_try_doubles_up_to_max_try() -> None:
     while len(tries) < 5:
         trial = driver.choice.on_trial
         estimate = fallen if trial else link.estimate
-        driver.tick(link.budget, estimate=estimate)
+        driver.tick(link.budget, estimate=estimate, sent=link.sent)
         if driver.choice.on_trial and not trial:
             tries.append(driver.now)
         elif trial and not driver.choice.on_trial:
@@ -278,3 +300,32 @@ def test_the_wait_before_the_next_try_doubles_up_to_max_try() -> None:
         expected.append(delay)
     assert waits == expected
     assert waits[-1] == MAX_TRY and len(waits) == 4
+
+
+def test_a_try_that_succeeds_lets_the_next_layer_be_tried_at_once() -> None:
+    """The link just carried more: the layer after it is tried without waiting for the
+    estimate to be SATURATED again (a freed link is climbed back within seconds)."""
+    link = Idle()
+    climbed = int(link.estimate * CLIMB * 1.01)
+    driver = tried(link)
+    while driver.choice.on_trial:
+        driver.tick(climbed)  # as much sent as estimated: not saturated
+    assert driver.choice.layer == 1
+    assert driver.tick(climbed) == 2 and driver.choice.on_trial
+
+
+def test_a_layer_the_publisher_sends_again_is_returned_to_at_once() -> None:
+    driver = Driver(LayerChoice(2))
+    driver.rates = [150_000, 500_000, None]  # the publisher stopped its top layer
+    assert driver.tick(2_000_000) == 1
+    driver.tick(2_000_000)
+    driver.rates = list(RATES)
+    assert driver.tick(2_000_000) == 2  # at once, not after UP_AFTER: nothing failed
+
+    # unless the link showed a limit meanwhile: then the choice is made afresh
+    driver = Driver(LayerChoice(2))
+    driver.rates = [150_000, 500_000, None]
+    driver.tick(600_000)
+    driver.tick(600_000, loss=LIGHT_LOSS * 2)
+    driver.rates = list(RATES)
+    assert driver.tick(600_000) == 1
