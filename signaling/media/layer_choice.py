@@ -15,7 +15,10 @@ tried on probation. It is kept if the estimate climbs over PROBATION with little
 link carried more), then given time to climb on until it fits (CLIMB_BACK), and the layer
 after it may be tried at once (the link is showing its room); it is dropped at once if the
 estimate falls or loss is heavy, and tried again after a wait that doubles with each failure
-up to MAX_TRY. A steady estimate below that ratio never moves the choice.
+up to MAX_TRY, once the estimate is ABOVE_FAILED times what it was at the failed try (or
+FORGET_FAILED seconds later): on a full link the estimate creeps up to where the last try
+failed and no further, while on a freed one it climbs past it. A steady estimate below
+SATURATED never moves the choice.
 
 A layer the publisher stops sending (its browser drops its top layer when its own uplink or
 encoder cannot keep up) moves the choice at once to the best that is still sent; when it comes
@@ -33,7 +36,7 @@ DOWN_AFTER = 1.0
 """Seconds the layer sent must not fit before the choice moves down."""
 QUIET = 3.0
 """Seconds the estimate must not have fallen before a layer is tried."""
-SATURATED = 1.2
+SATURATED = 1.3
 """An estimate this many times what is sent is held back by what is sent, not by the link."""
 FALL = 0.92
 """An estimate below this fraction of its recent peak (or of its value when a try began) has
@@ -46,6 +49,10 @@ CLIMB = 1.05
 """A try succeeds if the estimate grew by this factor over PROBATION (or the layer fits)."""
 CLIMB_BACK = 15.0
 """Seconds after a successful try during which only loss or a falling estimate move down."""
+ABOVE_FAILED = 1.15
+FORGET_FAILED = 30.0
+"""A layer whose try failed is tried again only once the estimate is this many times what it
+was then, or this many seconds later."""
 FIRST_TRY = 2.0
 MAX_TRY = 8.0
 """Seconds before a layer is tried (again), doubling after each failed try."""
@@ -73,6 +80,8 @@ class LayerChoice:
         self._peak = 0
         self._fell_at: float | None = None
         """When the estimate last fell (the first estimate counts: it has no history)."""
+        self._failed: dict[int, tuple[int, float]] = {}
+        """Per layer whose last try failed: the estimate then, and when."""
         self._stopped: tuple[int, float] | None = None
         """A layer the publisher stopped sending while it was chosen, and when."""
 
@@ -127,10 +136,10 @@ class LayerChoice:
             failed = (tried >= 1.0 and loss > HEAVY_LOSS) or estimate < trial.estimate * FALL
             grew = estimate >= trial.estimate * CLIMB or _rate(rates, self.layer) <= budget
             if failed or (tried >= PROBATION and not grew):
-                self._delay = min(self._delay * 2, MAX_TRY)
-                self._retry_at = now + self._delay
+                self._failed_try(now, self.layer, trial.estimate)
                 self._move(trial.back_to)
             elif tried >= PROBATION:
+                self._failed.pop(self.layer, None)
                 self._trial = None
                 self._climb_until = now + CLIMB_BACK
                 self._chain_until = now + PROBATION
@@ -160,10 +169,27 @@ class LayerChoice:
         self._up_since = None
         room = (now - fell_at >= QUIET and estimate >= sent * SATURATED) or now < self._chain_until
         if higher and room and loss <= LIGHT_LOSS and now >= self._retry_at:
+            if self._failed_lately(higher[0], now, estimate):
+                return self.layer
             back_to = self.layer
             self._move(higher[0])
             self._trial = _Trial(now, estimate, back_to)
         return self.layer
+
+    def _failed_try(self, now: float, layer: int, estimate: int) -> None:
+        """A try of `layer` (begun at `estimate`) showed the link full."""
+        self._delay = min(self._delay * 2, MAX_TRY)
+        self._retry_at = now + self._delay
+        self._failed[layer] = (estimate, now)
+
+    def _failed_lately(self, layer: int, now: float, estimate: int) -> bool:
+        """Whether a try of `layer` failed at an estimate not far below this one, lately."""
+        failed = self._failed.get(layer)
+        return (
+            failed is not None
+            and estimate < failed[0] * ABOVE_FAILED
+            and now - failed[1] < FORGET_FAILED
+        )
 
     @property
     def on_trial(self) -> bool:
