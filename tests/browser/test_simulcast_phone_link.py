@@ -59,16 +59,24 @@ window.RTCPeerConnection = class extends Native {
   constructor(...args) { super(...args); window.__peerConnections.push(this); }
 };
 """
-VIDEO_RECEIVED = """async (mid) => {
+RECEIVED = """async ([video, audio]) => {
+  const found = [0, 0, 0, 0];
   for (const pc of window.__peerConnections) {
     for (const report of (await pc.getStats()).values()) {
-      if (report.type === "inbound-rtp" && report.kind === "video" && report.mid === mid) {
-        return [report.framesDecoded || 0, report.frameHeight || 0];
+      if (report.type !== "inbound-rtp") continue;
+      if (report.mid === video) {
+        found[0] = report.framesDecoded || 0;
+        found[1] = report.frameHeight || 0;
+      } else if (report.mid === audio) {
+        found[2] = report.totalSamplesReceived || 0;
+        found[3] = report.concealedSamples || 0;
       }
     }
   }
-  return [0, 0];
+  return found;
 }"""
+CONCEALED = 0.05
+"""At most this share of the judge's audio samples may be concealment (made up for lost ones)."""
 
 
 @pytest.fixture
@@ -145,21 +153,28 @@ class Sample:
     layer_bytes: tuple[int, ...] = ()
     top: int = 0
     """The best layer the judge sends now."""
+    samples: int = 0
+    concealed: int = 0
+    """Audio samples received and made up for lost ones."""
 
 
 class Watch:
     """Samples every 0.1 s: the phone's decoded frames of the judge, the layer the server sends
     it, and the bytes sent to the other party."""
 
-    def __init__(self, page: Page, mid: str, phone: Any, other: Any, sharing: Any) -> None:
+    def __init__(
+        self, page: Page, mids: tuple[str, str], phone: Any, other: Any, sharing: Any
+    ) -> None:
         self.samples: list[Sample] = []
-        self._page, self._mid, self._phone, self._other = page, mid, phone, other
+        self._page, self._mids, self._phone, self._other = page, mids, phone, other
         self._sharing = sharing
         self._camera = other.publisher
 
     async def run(self) -> None:
         while True:
-            frames, height = await self._page.evaluate(VIDEO_RECEIVED, self._mid)
+            frames, height, samples, concealed = await self._page.evaluate(
+                RECEIVED, list(self._mids)
+            )
             self.samples.append(
                 Sample(
                     time.monotonic(),
@@ -172,6 +187,8 @@ class Watch:
                     self._other.layer,
                     tuple(layer.received_bytes for layer in self._camera.layers),
                     max((layer.index for layer in self._camera.live_layers()), default=0),
+                    samples,
+                    concealed,
                 )
             )
             await asyncio.sleep(0.1)
@@ -248,8 +265,10 @@ async def test_a_phone_on_a_weak_link_gets_a_lower_layer_smoothly_and_climbs_bac
         await person(tab.page, other_seat.party_id).get_by_test_id("admit").click()
         phone = sent_to(live, hearing.party_id, hearing.judge_id, "video")
         to_b = sent_to(live, other_seat.party_id, hearing.judge_id, "video")
-        assert phone.mid is not None
-        watch = Watch(page, phone.mid, phone, to_b, live.router.sessions[hearing.party_id].sharing)
+        heard = sent_to(live, hearing.party_id, hearing.judge_id, "audio")
+        assert phone.mid is not None and heard.mid is not None
+        sharing = live.router.sessions[hearing.party_id].sharing
+        watch = Watch(page, (phone.mid, heard.mid), phone, to_b, sharing)
         watching = asyncio.create_task(watch.run())
 
         # nobody limited: the phone starts on the lowest layer (what it decodes of it here is
@@ -276,10 +295,12 @@ async def test_a_phone_on_a_weak_link_gets_a_lower_layer_smoothly_and_climbs_bac
         frozen = freezes(limited)
         layers = sorted({s.layer for s in limited if s.layer is not None})
         share = share_of_best(limited) / share_of_best(baseline)
+        first, last = limited[0], limited[-1]
+        concealed = (last.concealed - first.concealed) / max(1, last.samples - first.samples)
         print(
             f"\nweak phone ({RATE}, netem {netem}): {min(rates)} fps at least (the same layer "
             f"unlimited: {usual}), freezes {frozen}, layers {layers}, heights "
-            f"{sorted({s.height for s in limited})}, estimate "
+            f"{sorted({s.height for s in limited})}, audio {concealed:.1%} concealed, estimate "
             f"{min(s.estimate or 0 for s in limited) // 1000}-"
             f"{max(s.estimate or 0 for s in limited) // 1000} kbit/s; the other party "
             f"{rate(baseline) / 1000:.0f} -> {rate(limited) / 1000:.0f} kbit/s, "
@@ -290,6 +311,7 @@ async def test_a_phone_on_a_weak_link_gets_a_lower_layer_smoothly_and_climbs_bac
         # at 15 fps or more, unless this machine's browsers cannot even decode that unlimited
         assert min(rates) >= min(15, 0.75 * usual), (rates, usual)
         assert frozen == [], frozen
+        assert last.samples > first.samples and concealed <= CONCEALED, concealed  # heard on
         # the other party and the record keep the best layer the judge sends (the judge's own
         # browser drops and restores its top layer on a loaded machine: following it lags)
         kept = [s.others_layer == s.top for s in limited]
