@@ -75,7 +75,10 @@ class Harness:
 
 
 async def harness(
-    kind: str, codecs: list[RTCRtpCodecParameters], clock: Callable[[], float] = time.monotonic
+    kind: str,
+    codecs: list[RTCRtpCodecParameters],
+    clock: Callable[[], float] = time.monotonic,
+    rids: tuple[str, ...] = (),
 ) -> Harness:
     pc = RTCPeerConnection()
     transceiver = pc.addTransceiver(kind, direction="recvonly")
@@ -83,7 +86,7 @@ async def harness(
     receiver = transceiver.receiver
     internals.receiver_codecs(receiver).update({c.payloadType or 0: c for c in codecs})
     internals.receiver_rtx_ssrcs(receiver)[RTX_SSRC] = MEDIA_SSRC
-    track = PublishedTrack(transceiver, "track-1", max_bitrate=1_000_000, clock_fn=clock)
+    track = PublishedTrack(transceiver, "track-1", max_bitrate=1_000_000, rids=rids, clock_fn=clock)
     made = Harness(pc, track, transceiver)
 
     async def capture(packet: AnyRtcpPacket) -> None:

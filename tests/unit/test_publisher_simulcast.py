@@ -8,13 +8,10 @@ from collections.abc import AsyncIterator, Callable
 from struct import pack
 
 import pytest
-from aiortc import RTCPeerConnection
-from aiortc.rtp import RTCP_PSFB_PLI, AnyRtcpPacket, RtcpPsfbPacket, RtpPacket
+from aiortc.rtp import RTCP_PSFB_PLI, RtcpPsfbPacket, RtpPacket
 
-from signaling.media import internals
 from signaling.media.layers import STALE
-from signaling.media.publisher import PublishedTrack
-from tests.unit.test_publisher import RTX, VP8, FakeSubscriber, Harness, vp8
+from tests.unit.test_publisher import RTX, VP8, FakeSubscriber, Harness, harness, vp8
 
 RIDS = ("q", "h", "f")
 SSRCS = (1001, 1002, 1003)
@@ -37,20 +34,7 @@ class LayerListener(FakeSubscriber):
 
 async def simulcast_harness(clock: Callable[[], float]) -> Harness:
     """test_publisher's harness, with the layers `RIDS`."""
-    pc = RTCPeerConnection()
-    transceiver = pc.addTransceiver("video", direction="recvonly")
-    codecs = [VP8, RTX]
-    transceiver._codecs = codecs
-    receiver = transceiver.receiver
-    internals.receiver_codecs(receiver).update({c.payloadType or 0: c for c in codecs})
-    track = PublishedTrack(transceiver, "camera", max_bitrate=1_000_000, rids=RIDS, clock_fn=clock)
-    made = Harness(pc, track, transceiver)
-
-    async def capture(packet: AnyRtcpPacket) -> None:
-        made.rtcp.append(packet)
-
-    setattr(receiver, "_send_rtcp", capture)  # noqa: B010
-    return made
+    return await harness("video", [VP8, RTX], clock, rids=RIDS)
 
 
 @pytest.fixture
@@ -198,6 +182,19 @@ async def wait_for(condition: Callable[[], bool]) -> None:
     raise AssertionError("the periodic task did not act")
 
 
+async def follower_on(video: Harness, layer: int, layers: range = range(3)) -> FakeSubscriber:
+    """A follower attached while `layers` are sent, once it gets `layer` (the best) from the
+    keyframe the periodic task asked for."""
+    follower = FakeSubscriber()
+    video.track.attach(follower)
+    await start_layers(video, layers)
+    video.track.start()
+    await wait_for(lambda: SSRCS[layer] in plis_for(video))
+    await video.feed(layer_packet(layer, 2, keyframe=True, rid=False))
+    assert follower.sequences == [layer * 10_000 + 2]
+    return follower
+
+
 async def test_a_follower_gets_the_best_layer_sent_from_its_keyframe(
     video: Harness, clock: Clock
 ) -> None:
@@ -240,13 +237,7 @@ async def test_followers_keyframes_are_asked_of_their_layer_when_a_better_one_st
     video: Harness, clock: Clock
 ) -> None:
     track = video.track
-    follower = FakeSubscriber()
-    track.attach(follower)
-    await start_layers(video, range(2))
-    track.start()
-    await wait_for(lambda: SSRCS[1] in plis_for(video))
-    await video.feed(layer_packet(1, 2, keyframe=True, rid=False))
-    assert follower.sequences == [10_002]
+    follower = await follower_on(video, 1, range(2))
 
     # layer 2 starts; followers are to move to it at its keyframe, asked for
     await video.feed(layer_packet(2, 1))
@@ -269,13 +260,7 @@ async def test_followers_stay_on_their_layer_when_it_comes_back(
     video: Harness, clock: Clock
 ) -> None:
     track = video.track
-    follower = FakeSubscriber()
-    track.attach(follower)
-    await start_layers(video)
-    track.start()
-    await wait_for(lambda: SSRCS[2] in plis_for(video))
-    await video.feed(layer_packet(2, 2, keyframe=True, rid=False))
-    assert follower.sequences == [20_002]
+    follower = await follower_on(video, 2)
 
     # layer 2 pauses for longer than STALE: followers are to move to layer 1 at its keyframe
     clock.now += STALE + 0.1
