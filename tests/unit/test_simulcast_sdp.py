@@ -13,6 +13,10 @@ AUDIO = (
 )
 
 
+RECEIVE_Q_H_F = ["a=rid:q recv", "a=rid:h recv", "a=rid:f recv", "a=simulcast:recv q;h;f"]
+"""What answers and offers of ours say after the a=mid of a section sending q, h and f."""
+
+
 def video(mid: str, *attributes: str) -> str:
     """A Chromium-style video section with `attributes` after its codecs."""
     lines = [
@@ -111,12 +115,7 @@ def test_receive_layers_follow_their_section_mid_only() -> None:
     changed = with_receive_layers(answer, {"1": ("q", "h", "f")})
     lines = changed.split("\r\n")
     mid = lines.index("a=mid:1")
-    assert lines[mid + 1 : mid + 5] == [
-        "a=rid:q recv",
-        "a=rid:h recv",
-        "a=rid:f recv",
-        "a=simulcast:recv q;h;f",
-    ]
+    assert lines[mid + 1 : mid + 5] == RECEIVE_Q_H_F
     assert sum(line.startswith("a=rid:") for line in lines) == 3
     assert sum(line.startswith("a=simulcast:") for line in lines) == 1
     # everything else is as it was, CRLF line ends kept

@@ -15,6 +15,7 @@ from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
 from signaling.media.simulcast import REPAIRED_RID_URI, RID_URI, offered_layers
 from tests.unit.test_numbering import CHROME_OFFER
+from tests.unit.test_simulcast_sdp import RECEIVE_Q_H_F
 
 LAYERS = ("a=rid:q send", "a=rid:h send", "a=rid:f send", "a=simulcast:send q;h;f")
 
@@ -71,12 +72,7 @@ async def test_the_answer_asks_for_the_layers_and_the_camera_has_them(
     assert answer is not None
     section = video_section(answer)
     mid = section.index("a=mid:1")
-    assert section[mid + 1 : mid + 5] == [
-        "a=rid:q recv",
-        "a=rid:h recv",
-        "a=rid:f recv",
-        "a=simulcast:recv q;h;f",
-    ]
+    assert section[mid + 1 : mid + 5] == RECEIVE_Q_H_F
     assert answer.count("a=rid:") == 3  # in the video section only
     # the layers' packets are told apart by the stream id extensions, which the answer takes
     [media] = [m for m in SessionDescription.parse(answer).media if m.kind == "video"]
