@@ -47,7 +47,8 @@ class BandwidthSharing:
         self._sent_rates: dict[Subscription, RateMeter] = {}
         self._source_rates: dict[PublishedTrack, RateMeter] = {}
         self._layer_rates: dict[tuple[PublishedTrack, int], RateMeter] = {}
-        self._choices: dict[Subscription, LayerChoice] = {}
+        self._choices: dict[tuple[Subscription, PublishedTrack], LayerChoice] = {}
+        """Per subscription and the publisher it carries (a switch starts afresh)."""
         self._paused_video: frozenset[PublishedTrack] = frozenset()
         self._task: asyncio.Task[None] | None = None
 
@@ -126,8 +127,9 @@ class BandwidthSharing:
                 sources[publisher] = source.sample(now, publisher.received_bytes)
         for gone in [s for s in self._sent_rates if s not in forwarded]:
             del self._sent_rates[gone]
-        for gone in [s for s in self._choices if s not in forwarded]:
-            del self._choices[gone]
+        carried = {(s, s.publisher) for s in forwarded}
+        for ended in [k for k in self._choices if k not in carried]:
+            del self._choices[ended]
         for key in [k for k in self._layer_rates if k[0] not in layer_rates]:
             del self._layer_rates[key]
         for unsent in [p for p in self._source_rates if p not in sources]:
@@ -154,7 +156,7 @@ class BandwidthSharing:
                 continue
             assert publisher is not None
             rates = layer_rates[publisher]
-            choice = self._choices.setdefault(video, LayerChoice(video.target_layer))
+            choice = self._choices.setdefault((video, publisher), LayerChoice(video.target_layer))
             layer = choice.update(
                 now,
                 rates,
