@@ -51,6 +51,12 @@ class Layer:
         if self._video:
             self.nacks = NackTracker(self._clock)
 
+    def watched(self) -> None:
+        """Someone takes this layer again after nobody did: the packets not kept meanwhile
+        are no gap to NACK."""
+        if self._video:
+            self.nacks = NackTracker(self._clock)
+
     def live(self, now: float) -> bool:
         """Whether the publisher sends this layer now."""
         return self.last_packet_at is not None and now - self.last_packet_at < STALE

@@ -267,6 +267,8 @@ class PublishedTrack:
             ]
             if layer is self._best:
                 fan_out.extend(s.forward_now for s in self._followers)
+            if fan_out and not layer.fan_out:
+                layer.watched()
             layer.fan_out = tuple(fan_out)
 
     async def request_keyframe(self, starting: bool = False, layer: int | None = None) -> None:
@@ -310,6 +312,14 @@ class PublishedTrack:
         if found is None:
             return
         layer, media = found
+        if self.simulcast and not layer.fan_out and layer is not self._best_next:
+            # nobody takes this layer now: only its rate and liveness matter (a browser sends
+            # every layer, and keeping each packet cost more than forwarding one)
+            size = len(media.payload)
+            self.received_bytes += size
+            layer.received_bytes += size
+            layer.last_packet_at = now
+            return
         nacks = layer.nacks
         if nacks is not None:
             lost = nacks.add(media.sequence_number)

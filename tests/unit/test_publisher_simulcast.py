@@ -87,6 +87,7 @@ async def test_packets_go_to_the_layer_their_rid_names(video: Harness) -> None:
     track = video.track
     assert track.simulcast and [layer.rid for layer in track.layers] == list(RIDS)
     assert track.live_layers() == []
+    track.listen(LayerListener(), range(3))  # a layer nobody takes keeps no packet
     await start_layers(video)
     for layer in range(3):
         found = track.layer_of(SSRCS[layer])
@@ -274,3 +275,29 @@ async def test_followers_stay_on_their_layer_when_it_comes_back(
     await video.feed(layer_packet(1, 4, keyframe=True, rid=False))
     await video.feed(layer_packet(2, 4, rid=False))
     assert follower.sequences == [20_002, 20_003, 20_004]
+
+
+async def test_a_layer_nobody_takes_keeps_nothing_but_is_counted(video: Harness) -> None:
+    """A browser sends every layer: one nobody listens to is counted (its rate, whether it is
+    sent) and not kept; taken again, the packets not kept meanwhile are no gap to NACK."""
+    track = video.track
+    listener = LayerListener()
+    track.listen(listener, {1})
+    await start_layers(video)
+    await video.feed(layer_packet(1, 2, rid=False))
+    assert listener.sequences == [10_001, 10_002]
+    track.detach(listener)
+    for seq in range(3, 30):
+        await video.feed(layer_packet(1, seq, rid=False))
+    layer = track.layers[1]
+    assert [layer.history.get(10_000 + seq) for seq in range(3, 30)] == [None] * 27
+    counted = layer.received_bytes
+    assert counted > 0 and layer in track.live_layers()
+
+    again = LayerListener()
+    track.listen(again, {1})
+    await video.feed(layer_packet(1, 40, rid=False))
+    await video.feed(layer_packet(1, 41, rid=False))
+    assert again.sequences == [10_040, 10_041]
+    assert layer.history.get(10_041) is not None and layer.received_bytes > counted
+    assert video.nacked() == []
