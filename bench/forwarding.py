@@ -12,7 +12,8 @@ and with the MediaRelay baseline (bench/relay_server.py), which decodes and re-e
 every subscriber and so is run with fewer participants. Then the same participants publish
 simulcast (bench/simulcast.py: 160x90, 320x180 and the 640x360 clip on one transceiver) to our
 server and to Janus, each subscriber receiving one layer of each video. Last, one subscriber
-behind a 300 kbit/s link while two others are not (bench/limited.py). See bench/README.md for how to
+behind a 300 kbit/s link while two others are not, the judge publishing simulcast
+(bench/limited.py). See bench/README.md for how to
 read it. The last line printed is one JSON object.
 """
 
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"simulcast: {simulcast.participants} participants, {simulcast.duration:.0f} s")
             sim = measure(server, hearing, layered, simulcast, by_timestamp=False, join_paths=True)
         janus_sim = _janus(Path(tmp, "janus-simulcast"), layered, simulcast) if with_janus else None
-        limited = limited_subscriber(Path(tmp, "limited"), clip, OTHERS, *weak_link)
+        limited = limited_subscriber(Path(tmp, "limited"), layered, OTHERS, *weak_link)
 
     columns = {"hearing server": sfu, "MediaRelay": base}
     if janus is not None:

@@ -1,6 +1,8 @@
 """The limited-subscriber scenario of bench/forwarding.py: one subscriber on a weak link.
 
-The judge publishes the clip; two or more parties receive it over loopback; one more party
+The judge publishes the clip (bench/forwarding.py gives it the simulcast one: three layers,
+bench/simulcast.py, so that the server can send each subscriber the layer its link carries);
+two or more parties receive it over loopback; one more party
 receives it from inside a network namespace (tests/network_namespace.py), as a full receiver
 (aiortc's jitter buffer, NACKs, receiver reports, REMB and decoder: the feedback the server
 acts on). First a baseline window with nobody limited, then the link toward the namespace is
@@ -96,7 +98,8 @@ def _run(
     server, hearing = hearing_server(workdir, others + 2, address=namespace.outside_address)
     with server:
         print(
-            f"limited subscriber: the judge publishing, {others} subscribers + 1 behind"
+            f"limited subscriber: the judge publishing{' simulcast' if clip.lower else ''},"
+            f" {others} subscribers + 1 behind"
             f" {RATE}, {baseline:.0f} s unlimited then {limited:.0f} s limited"
         )
         near = Workers(1, forwarding_worker.run, server.url, hearing.hearing_id, clip, "hearing")
