@@ -149,6 +149,11 @@ def main(argv: list[str] | None = None) -> None:
             f"  (the same with simulcast publishers, Janus"
             f" {summary['janus_streams_per_core_simulcast']:.0f})"
         )
+        print(
+            f"  {'c_sfu_ratio_simulcast_per_frame':26} "
+            f"{summary['c_sfu_ratio_simulcast_per_frame']:10.2f}"
+            "  (the same per frame delivered, for reference)"
+        )
     lowest = {"ours": sfu.fps_min, "baseline": base.fps_min, "ours simulcast": sim.fps_min}
     if janus is not None:
         lowest["Janus"] = janus.fps_min
@@ -254,6 +259,9 @@ def _simulcast_summary(sim: Measurement, janus: Measurement | None) -> dict[str,
         ),
         "c_sfu_ratio_simulcast": (
             None if janus is None else round(sim.streams_per_core / janus.streams_per_core, 3)
+        ),
+        "c_sfu_ratio_simulcast_per_frame": (
+            None if janus is None else round(janus.cpu_per_frame / sim.cpu_per_frame, 3)
         ),
         "simulcast": _baseline(sim) | {"top_layer_share": round(sim.clip_share, 3)},
         "janus_simulcast": (
