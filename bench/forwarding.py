@@ -184,7 +184,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m bench.forwarding", description=__doc__.split("\n")[0]
     )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", action="store_true", help="about a minute: 8 participants, 10 s")
+    mode.add_argument(
+        "--quick", action="store_true", help="about 3 minutes: 8 participants, 10 s windows"
+    )
     mode.add_argument("--soak", action="store_true", help="a 10-minute window, for memory")
     parser.add_argument("--participants", type=int, help="hearing server run (default 10)")
     parser.add_argument("--relay-participants", type=int, help="baseline run (default 3)")
