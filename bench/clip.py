@@ -18,6 +18,7 @@ import math
 import random
 import time
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,9 @@ class Clip:
     """VP8 frames; the first is a keyframe."""
     audio: list[bytes]
     """Opus packets of 20 ms."""
+    lower: list[list[bytes]] = field(default_factory=list)
+    """For a simulcast publisher (bench/simulcast.py): the VP8 frames of the layers below
+    `video`, lowest first, each starting with a keyframe; empty for one layer."""
 
     def fingerprints(self) -> dict[bytes, int]:
         """First bytes of each frame -> its index, for frames whose first bytes are unique."""
@@ -57,14 +61,22 @@ class Clip:
 
 def encode_clip(seconds: float = 3.0, bitrate: int = 800_000, seed: int = 1) -> Clip:
     """Encode `seconds` of moving, noisy 640x360 pictures and a tone (takes a second or two)."""
+    encoder = Vp8Encoder()
+    encoder.target_bitrate = bitrate
+    video = []
+    for index, frame in enumerate(pictures(seconds, seed)):
+        payloads, _ = encoder.encode(frame, force_keyframe=index == 0)
+        video.append(b"".join(vp8_depayload(p) for p in payloads))
+    return Clip(video=video, audio=_encode_tone(1.0))
+
+
+def pictures(seconds: float, seed: int) -> Iterator[VideoFrame]:
+    """The clip's 640x360 pictures: a noisy texture scrolling, with fresh noise in a band."""
     chance = random.Random(seed)
     count = round(seconds * FPS)
     scroll = 2
     texture = bytes(120 + (b & 15) for b in chance.randbytes(WIDTH * (HEIGHT + count * scroll)))
     chroma = bytes([128]) * (WIDTH * HEIGHT // 4)
-    encoder = Vp8Encoder()
-    encoder.target_bitrate = bitrate
-    video = []
     for index in range(count):
         frame = VideoFrame(width=WIDTH, height=HEIGHT, format="yuv420p")
         start = index * scroll * WIDTH
@@ -76,9 +88,7 @@ def encode_clip(seconds: float = 3.0, bitrate: int = 800_000, seed: int = 1) -> 
         frame.planes[2].update(chroma)
         frame.pts = index * VIDEO_CLOCK // FPS
         frame.time_base = fractions.Fraction(1, VIDEO_CLOCK)
-        payloads, _ = encoder.encode(frame, force_keyframe=index == 0)
-        video.append(b"".join(vp8_depayload(p) for p in payloads))
-    return Clip(video=video, audio=_encode_tone(1.0))
+        yield frame
 
 
 def _encode_tone(seconds: float) -> list[bytes]:

@@ -9,8 +9,11 @@ frames after the judge's admit-all, and a party's after it rejoins as a reloaded
 timed too. The same is done
 with Janus (bench/janus_server.py), a C SFU, with as many participants, when it is installed;
 and with the MediaRelay baseline (bench/relay_server.py), which decodes and re-encodes for
-every subscriber and so is run with fewer participants. Last, one subscriber behind a
-300 kbit/s link while two others are not (bench/limited.py). See bench/README.md for how to
+every subscriber and so is run with fewer participants. Then the same participants publish
+simulcast (bench/simulcast.py: 160x90, 320x180 and the 640x360 clip on one transceiver) to our
+server and to Janus, each subscriber receiving one layer of each video. Last, one subscriber
+behind a 300 kbit/s link while two others are not, the judge publishing simulcast
+(bench/limited.py). See bench/README.md for how to
 read it. The last line printed is one JSON object.
 """
 
@@ -25,19 +28,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.clip import Clip, encode_clip
+from bench.clip import FPS, Clip, encode_clip
 from bench.janus_server import JANUS, janus_available, janus_server
 from bench.latency import percentile
 from bench.limited import Limited, limited_subscriber
 from bench.load import Load, Measurement, measure
 from bench.relay_server import relay_hearing
 from bench.servers import hearing_server, relay_server
+from bench.simulcast import encode_simulcast_clip
 
 NEVER = 99.0
 WARMUP = 20.0
 """Seconds between the streams flowing and the measured window, outside --quick."""
 OTHERS = 2
 """Unconstrained subscribers beside the limited one (bench/limited.py)."""
+SIMULCAST_WARMUP = 6.0
+"""Seconds before the simulcast window: our server starts each subscriber on the lowest layer
+and moves it up once its estimate has let the better layers fit for 1.5 s."""
 FULL_FPS = 29.0
 """Received frame rate below which a stream did not get the clip's 30 fps."""
 TARGETS = {
@@ -48,6 +55,7 @@ TARGETS = {
     "admit_all_first_frame_p95_s": ("<=", 0.5),
     "rejoin_first_frame_s": ("<=", 0.5),
     "rss_growth_mb": ("<=", 5.0),
+    "c_sfu_ratio_simulcast": (">=", 1.0),
     "limited_fps_min": (">=", 15.0),
     "limited_freezes": ("<=", 0.0),
     "others_bitrate_share": (">=", 0.9),
@@ -59,6 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.quick:
         forwarding = Load(args.participants or 8, warmup=3, duration=args.duration or 10)
         c_sfu = Load(forwarding.participants, warmup=3, duration=10)
+        simulcast = Load(forwarding.participants, warmup=SIMULCAST_WARMUP, duration=10)
         baseline = Load(args.relay_participants or 3, warmup=3, duration=6)
         weak_link = (8.0, 25.0)
     else:
@@ -68,6 +77,7 @@ def main(argv: list[str] | None = None) -> None:
         # video), so that the memory samples show the steady state
         forwarding = Load(args.participants or 10, WARMUP, duration, rss_interval=interval)
         c_sfu = Load(forwarding.participants, warmup=5, duration=20)
+        simulcast = Load(forwarding.participants, warmup=SIMULCAST_WARMUP, duration=20)
         baseline = Load(args.relay_participants or 3, warmup=5, duration=20)
         weak_link = (10.0, 40.0)
     with_janus = not args.no_janus and janus_available()
@@ -75,6 +85,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Janus baseline skipped: it needs {JANUS} (apt-get install janus) and cc")
     clip = encode_clip()
     print(f"clip: {len(clip.video)} VP8 frames 640x360, {clip.video_bitrate / 1000:.0f} kbps")
+    layered = encode_simulcast_clip()
+    rates = [f"{_kbps(frames):.0f}" for frames in [*layered.lower, layered.video]]
+    print(f"simulcast clip: 160x90, 320x180, 640x360 at {' / '.join(rates)} kbps")
 
     with tempfile.TemporaryDirectory(prefix="bench-forwarding-") as tmp:
         workdir = Path(tmp, "hearing")
@@ -93,14 +106,27 @@ def main(argv: list[str] | None = None) -> None:
                 f"MediaRelay baseline: {baseline.participants} participants, {baseline.duration:.0f} s"
             )
             base = measure(relay, relay_hearing(baseline.participants), clip, baseline, True)
-        limited = limited_subscriber(Path(tmp, "limited"), clip, OTHERS, *weak_link)
+        sim_dir = Path(tmp, "simulcast")
+        sim_dir.mkdir()
+        server, hearing = hearing_server(sim_dir, simulcast.participants)
+        with server:
+            print(f"simulcast: {simulcast.participants} participants, {simulcast.duration:.0f} s")
+            sim = measure(server, hearing, layered, simulcast, by_timestamp=False, join_paths=True)
+        janus_sim = _janus(Path(tmp, "janus-simulcast"), layered, simulcast) if with_janus else None
+        limited = limited_subscriber(Path(tmp, "limited"), layered, OTHERS, *weak_link)
 
-    _print_table(sfu, base, janus)
+    columns = {"hearing server": sfu, "MediaRelay": base}
+    if janus is not None:
+        columns["Janus (C)"] = janus
+    _print_table(columns)
+    print("simulcast (each participant sends 3 layers, each subscriber receives one):")
+    _print_table({"hearing server": sim} | ({} if janus_sim is None else {"Janus (C)": janus_sim}))
     if isinstance(limited, str):
         print(f"limited-subscriber scenario skipped: {limited}\n")
     else:
         _print_limited(limited)
-    summary = _summary(sfu, base, janus) | _limited_summary(limited)
+    summary = _summary(sfu, base, janus) | _simulcast_summary(sim, janus_sim)
+    summary |= _limited_summary(limited)
     for name, (sense, target) in TARGETS.items():
         value = summary[name]
         if value is None:
@@ -117,9 +143,22 @@ def main(argv: list[str] | None = None) -> None:
             f"  {'c_sfu_ratio':26} {summary['c_sfu_ratio']:10.2f}  (our streams per core / Janus',"
             f" {summary['janus_streams_per_core']:.0f}, on this machine now)"
         )
-    lowest = {"ours": sfu.fps_min, "baseline": base.fps_min}
+    if janus_sim is not None:
+        print(
+            f"  {'c_sfu_ratio_simulcast':26} {summary['c_sfu_ratio_simulcast']:10.2f}"
+            f"  (the same with simulcast publishers, Janus"
+            f" {summary['janus_streams_per_core_simulcast']:.0f})"
+        )
+        print(
+            f"  {'c_sfu_ratio_simulcast_per_frame':26} "
+            f"{summary['c_sfu_ratio_simulcast_per_frame']:10.2f}"
+            "  (the same per frame delivered, for reference)"
+        )
+    lowest = {"ours": sfu.fps_min, "baseline": base.fps_min, "ours simulcast": sim.fps_min}
     if janus is not None:
         lowest["Janus"] = janus.fps_min
+    if janus_sim is not None:
+        lowest["Janus simulcast"] = janus_sim.fps_min
     if min(lowest.values()) < FULL_FPS:
         print(
             f"  note: a stream fell below {FULL_FPS:g} fps ("
@@ -133,7 +172,8 @@ def _janus(workdir: Path, clip: Clip, load: Load) -> Measurement:
     workdir.mkdir()
     server, room = janus_server(workdir, load.participants)
     with server:
-        print(f"Janus baseline: {load.participants} participants, {load.duration:.0f} s")
+        kind = "Janus simulcast" if clip.lower else "Janus baseline"
+        print(f"{kind}: {load.participants} participants, {load.duration:.0f} s")
         measured = measure(server, room, clip, load, by_timestamp=False, signaling="janus")
     # Janus writes abs-send-time from a clock of its own (not wall-clock time): no such figure
     return dataclasses.replace(measured, forwarded_to_arrival_p95=float("nan"))
@@ -144,7 +184,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m bench.forwarding", description=__doc__.split("\n")[0]
     )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", action="store_true", help="about a minute: 8 participants, 10 s")
+    mode.add_argument(
+        "--quick", action="store_true", help="about 3 minutes: 8 participants, 10 s windows"
+    )
     mode.add_argument("--soak", action="store_true", help="a 10-minute window, for memory")
     parser.add_argument("--participants", type=int, help="hearing server run (default 10)")
     parser.add_argument("--relay-participants", type=int, help="baseline run (default 3)")
@@ -173,13 +215,11 @@ ROWS: list[tuple[str, Callable[[Measurement], str]]] = [
     ("rejoin first frame p50 / worst, s", lambda m: _rejoined(m)),
     ("server RSS start → end, MiB", lambda m: f"{m.rss[0]:.0f} → {m.rss[-1]:.0f}"),
     ("sample decoded (frames, size)", lambda m: _sample(m)),
+    ("frames of the clip's top layer, share", lambda m: f"{m.clip_share:.3f}"),
 ]
 
 
-def _print_table(sfu: Measurement, base: Measurement, janus: Measurement | None) -> None:
-    columns = {"hearing server": sfu, "MediaRelay": base}
-    if janus is not None:
-        columns["Janus (C)"] = janus
+def _print_table(columns: dict[str, Measurement]) -> None:
     width = max(len(label) for label, _ in ROWS)
     print(f"\n{'':{width}}" + "".join(f"  {name:>18}" for name in columns))
     for label, cell in ROWS:
@@ -211,6 +251,31 @@ def _summary(sfu: Measurement, base: Measurement, janus: Measurement | None) -> 
         "relay": _baseline(base),
         "janus": None if janus is None else _baseline(janus),
     }
+
+
+def _simulcast_summary(sim: Measurement, janus: Measurement | None) -> dict[str, Any]:
+    return {
+        "streams_per_core_simulcast": round(sim.streams_per_core, 1),
+        "janus_streams_per_core_simulcast": (
+            None if janus is None else round(janus.streams_per_core, 1)
+        ),
+        "c_sfu_ratio_simulcast": (
+            None if janus is None else round(sim.streams_per_core / janus.streams_per_core, 3)
+        ),
+        "c_sfu_ratio_simulcast_per_frame": (
+            None if janus is None else round(janus.cpu_per_frame / sim.cpu_per_frame, 3)
+        ),
+        "simulcast": _baseline(sim) | {"top_layer_share": round(sim.clip_share, 3)},
+        "janus_simulcast": (
+            None
+            if janus is None
+            else _baseline(janus) | {"top_layer_share": round(janus.clip_share, 3)}
+        ),
+    }
+
+
+def _kbps(frames: list[bytes]) -> float:
+    return sum(map(len, frames)) * 8 * FPS / len(frames) / 1000
 
 
 def _print_limited(limited: Limited) -> None:

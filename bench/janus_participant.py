@@ -10,6 +10,10 @@ Janus' own clients do, each with its peer connection:
 * a subscriber handle is one multistream subscription (Janus 1.x) to all of them: `join` as a
   subscriber with the first feeds, `subscribe` for those that come later. Each time Janus
   offers the streams and the participant answers with `start`; one change at a time.
+
+With a simulcast clip (bench/simulcast.py) the publisher offers its layers lowest first, which
+it tells Janus with the JSEP's `rid_order` ("lmh"), and the subscriber asks for the best layer
+of each video it gets (`configure` with `substream` 2).
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ PLUGIN = "janus.plugin.videoroom"
 EVENT_TIMEOUT = 20.0
 POLL_EVENTS = 10
 """Events returned by one long poll at most."""
+SUBSTREAM = 2
+"""The simulcast layer a subscriber asks for: the best of three."""
 
 
 class JanusParticipant(BaseParticipant):
@@ -76,10 +82,13 @@ class JanusParticipant(BaseParticipant):
         if self.seat.publishes:
             self._add_clip(self.publishing)
             await self.publishing.setLocalDescription(await self.publishing.createOffer())
-            published = await self._message(
-                self._publisher, {"request": "publish"}, self._jsep(self.publishing)
-            )
+            jsep = self._jsep(self.publishing)
+            jsep["sdp"] = self._offer(self.publishing)
+            if self.clip.lower:
+                jsep["rid_order"] = "lmh"  # Janus takes the first rid for the best layer
+            published = await self._message(self._publisher, {"request": "publish"}, jsep)
             await self.publishing.setRemoteDescription(_description(published))
+            self._published(self.publishing, published["jsep"]["sdp"])
         await self._subscribe(joined)
 
     def video_streams_flowing(self) -> int:
@@ -115,12 +124,18 @@ class JanusParticipant(BaseParticipant):
                 body["streams"] = streams
             self._feeds.update(new)
             offered = await self._message(self._subscriber, body)
+            videos = []
             for stream in offered["plugindata"]["data"]["streams"]:
                 if "feed_id" in stream:
                     self._owners[stream["mid"]] = stream["feed_id"]
+                    if stream.get("type") == "video":
+                        videos.append(stream["mid"])
             await self.receiving.setRemoteDescription(_description(offered))
             await self.receiving.setLocalDescription(await self.receiving.createAnswer())
             await self._message(self._subscriber, {"request": "start"}, self._jsep(self.receiving))
+            if self.clip.lower and videos:  # simulcast: the best layer of each new video
+                streams = [{"mid": mid, "substream": SUBSTREAM} for mid in videos]
+                await self._message(self._subscriber, {"request": "configure", "streams": streams})
 
     async def _poll(self) -> None:
         assert self._http is not None

@@ -1,6 +1,8 @@
 """The limited-subscriber scenario of bench/forwarding.py: one subscriber on a weak link.
 
-The judge publishes the clip; two or more parties receive it over loopback; one more party
+The judge publishes the clip (bench/forwarding.py gives it the simulcast one: three layers,
+bench/simulcast.py, so that the server can send each subscriber the layer its link carries);
+two or more parties receive it over loopback; one more party
 receives it from inside a network namespace (tests/network_namespace.py), as a full receiver
 (aiortc's jitter buffer, NACKs, receiver reports, REMB and decoder: the feedback the server
 acts on). First a baseline window with nobody limited, then the link toward the namespace is
@@ -35,6 +37,9 @@ DELAY_MS = 100
 LOSS_PCT = 2.0
 SETTLE = 5.0
 """Seconds after the limit begins that the limited subscriber's figures leave out."""
+SIMULCAST_SETTLE = 5.0
+"""Seconds before the baseline window with a simulcast publisher: our server starts every
+subscriber on the lowest layer, and the unconstrained ones reach the top layer in ~3 s."""
 FREEZE = 0.5
 """A gap between decoded video frames longer than this is a freeze."""
 
@@ -96,14 +101,16 @@ def _run(
     server, hearing = hearing_server(workdir, others + 2, address=namespace.outside_address)
     with server:
         print(
-            f"limited subscriber: the judge publishing, {others} subscribers + 1 behind"
+            f"limited subscriber: the judge publishing{' simulcast' if clip.lower else ''},"
+            f" {others} subscribers + 1 behind"
             f" {RATE}, {baseline:.0f} s unlimited then {limited:.0f} s limited"
         )
         near = Workers(1, forwarding_worker.run, server.url, hearing.hearing_id, clip, "hearing")
         run = forwarding_worker.run_in_namespace
         far = Workers(1, run, server.url, hearing.hearing_id, clip, namespace.name)
         try:
-            return _measure(near, far, hearing, namespace, others, baseline, limited)
+            settle = SIMULCAST_SETTLE if clip.lower else 2.0
+            return _measure(near, far, hearing, namespace, others, (settle, baseline), limited)
         finally:
             far.close()
             near.close()
@@ -115,9 +122,12 @@ def _measure(
     hearing: BenchHearing,
     namespace: Namespace,
     others: int,
-    baseline: float,
+    windows: tuple[float, float],
     limited: float,
 ) -> Limited:
+    """`windows`: the seconds between everyone receiving and the baseline window, and the
+    baseline window's."""
+    settle_first, baseline = windows
     judge = hearing.judge.participant_id
     seats = [dataclasses.replace(s, publishes=False) for s in hearing.parties[: others + 1]]
     weak = seats[-1]
@@ -127,7 +137,7 @@ def _measure(
     far.ask(0, "join_receiving", weak)
     near.ask(0, "call", judge, "admit_all")
     _wait_receiving([near, far], others + 1)
-    time.sleep(2.0)
+    time.sleep(settle_first)
 
     before, _, baseline = _window([near, far], baseline)
     netem = namespace.shape(RATE, DELAY_MS, LOSS_PCT)

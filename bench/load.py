@@ -66,6 +66,9 @@ class Measurement:
     does, to the first frame of each publisher (empty where nobody is admitted)."""
     rss: list[float]
     sample: tuple[int, int, int] | None
+    clip_share: float = float("nan")
+    """Of the video frames received in the window, the share recognised as the clip's own
+    (bench/clip.py fingerprints): with a simulcast clip, its top layer's."""
 
     @property
     def cpu_per_stream(self) -> float:
@@ -220,4 +223,11 @@ def _summarise(
         rejoin_first_frames=[],
         rss=rss,
         sample=next((s.sample for s in snapshots if s.sample is not None), None),
+        clip_share=_clip_share(video),
     )
+
+
+def _clip_share(video: list[Incoming]) -> float:
+    frames = sum(len(s.index) for s in video)
+    known = sum(1 for s in video for index in s.index if index >= 0)
+    return known / frames if frames else float("nan")

@@ -25,11 +25,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import socketio
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc import (
+    RTCConfiguration,
+    RTCDtlsTransport,
+    RTCPeerConnection,
+    RTCRtpReceiver,
+    RTCSessionDescription,
+)
+from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtp import RtpPacket
 
 from bench.clip import FINGERPRINT_BYTES, Clip, ClipAudioTrack, ClipVideoTrack, SendLog
+from bench.simulcast import SilentVideoTrack, SimulcastSender, report_estimate, simulcast_offer
 from signaling.media.vp8 import parse_descriptor
 
 NAMESPACE = "/hearing"
@@ -104,6 +112,12 @@ class BaseParticipant(ABC):
         self.impairment = Impairment()
         """Applied to what arrives, before anything else (a full receiver only)."""
         self._readers: list[asyncio.Task[None]] = []
+        self._simulcast = SimulcastSender(clip, self.sent) if clip.lower else None
+        """Sends the clip's layers itself when it has several (bench/simulcast.py)."""
+        self._ssrc_of: dict[str, int] = {}
+        """Incoming video stream (mid) -> its SSRC, for the estimates a simulcast run's
+        counting subscribers report."""
+        self._estimates: list[asyncio.Task[None]] = []
 
     @abstractmethod
     async def join(self) -> None: ...
@@ -129,10 +143,25 @@ class BaseParticipant(ABC):
         )
 
     def _add_clip(self, pc: RTCPeerConnection) -> None:
-        video = ClipVideoTrack(self.clip, self.sent)
-        sender = pc.addTrack(video)
-        setattr(sender, "_send_keyframe", video.restart)  # noqa: B010 (a PLI restarts the clip)
+        if self._simulcast is not None:
+            pc.addTrack(SilentVideoTrack())  # the section the layers are sent on
+        else:
+            video = ClipVideoTrack(self.clip, self.sent)
+            sender = pc.addTrack(video)
+            setattr(sender, "_send_keyframe", video.restart)  # noqa: B010 (PLI: restart)
         pc.addTrack(ClipAudioTrack(self.clip))
+
+    def _offer(self, pc: RTCPeerConnection) -> str:
+        """The publishing offer to send: `pc`'s, its video section made simulcast if the clip
+        has layers."""
+        sdp: str = pc.localDescription.sdp
+        return simulcast_offer(sdp) if self._simulcast is not None else sdp
+
+    def _published(self, pc: RTCPeerConnection, answer: str) -> None:
+        """The server answered the publishing offer: send the layers, if the clip has some."""
+        if self._simulcast is not None:
+            sender = next(t.sender for t in pc.getTransceivers() if t.kind == "video")
+            self._simulcast.start(sender.transport, answer)
 
     def _receive(self, pc: RTCPeerConnection) -> None:
         """Count every track that arrives on `pc`."""
@@ -145,16 +174,20 @@ class BaseParticipant(ABC):
         if track.kind == "video" and self.sample_next:
             self.sample_next, stream.sample = False, []
         self.incoming[mid] = stream
-        count = self._counter(stream)
+        count = self._counter(stream, mid)
         receiver = transceiver.receiver
         if not self.full_receiver:
             setattr(receiver, "_handle_rtp_packet", count)  # noqa: B010
+            if self.clip.lower and track.kind == "video":
+                self._report_estimates(receiver.transport)
             return
         original = receiver._handle_rtp_packet
         impairment = self.impairment
 
         async def deliver(packet: RtpPacket, arrival_time_ms: int) -> None:
             await count(packet, arrival_time_ms)
+            if track.kind == "video":
+                _skip_to_keyframe(receiver, packet)
             await original(packet, arrival_time_ms)
 
         loop = asyncio.get_running_loop()
@@ -175,13 +208,24 @@ class BaseParticipant(ABC):
         setattr(receiver, "_handle_rtp_packet", handle)  # noqa: B010
         self._readers += [asyncio.create_task(release()), asyncio.create_task(_read(track, stream))]
 
-    def _counter(self, stream: Incoming) -> Callable[[RtpPacket, int], Coroutine[Any, Any, None]]:
+    def _report_estimates(self, transport: RTCDtlsTransport) -> None:
+        """Start reporting a receive estimate for the incoming video (once per participant)."""
+        if not any(not task.done() for task in self._estimates):
+            self._estimates = [asyncio.create_task(report_estimate(transport, self._ssrc_of))]
+
+    def _counter(
+        self, stream: Incoming, mid: str
+    ) -> Callable[[RtpPacket, int], Coroutine[Any, Any, None]]:
         fingerprints = self.fingerprints
+        simulcast = self.clip.lower and stream.kind == "video"
+        ssrc_of: dict[str, int] | None = self._ssrc_of if simulcast else None
 
         async def handle(packet: RtpPacket, arrival_time_ms: int) -> None:
             now = time.monotonic()
             payload = packet.payload
             stream.packets += 1
+            if ssrc_of is not None:
+                ssrc_of[mid] = packet.ssrc
             stream.octets += len(payload)
             if stream.kind == "video" and payload:
                 descriptor = parse_descriptor(payload)
@@ -215,6 +259,30 @@ class Impairment:
     delay: float = 0.0
     loss: float = 0.0
     chance: random.Random = field(default_factory=lambda: random.Random(1))
+
+
+def _skip_to_keyframe(receiver: RTCRtpReceiver, packet: RtpPacket) -> None:
+    """Let a full receiver decode from a keyframe whatever came before it, as a browser does.
+
+    aiortc's video jitter buffer hands frames on in sequence order and passes a gap (packets
+    lost for good) only once 512 packets have come after it: ~17 s of a 100 kbps stream, all
+    undecoded although keyframes arrived. When the first packet of a VP8 keyframe comes and
+    the buffer holds a gap before it, everything before it is dropped."""
+    codec = getattr(receiver, "_RTCRtpReceiver__codecs", {}).get(packet.payload_type)
+    if codec is None or codec.mimeType.lower() != "video/vp8" or not packet.payload:
+        return  # retransmissions (RTX) are unwrapped later, by aiortc
+    descriptor = parse_descriptor(packet.payload)
+    if not (descriptor.keyframe and descriptor.begins_frame):
+        return
+    buffer: JitterBuffer = getattr(receiver, "_RTCRtpReceiver__jitter_buffer")  # noqa: B009
+    origin = buffer._origin
+    if origin is None:
+        return
+    ahead = (packet.sequence_number - origin) & 0xFFFF
+    if 0 < ahead < buffer.capacity:
+        slots = buffer._packets
+        if any(slots[(origin + i) % buffer.capacity] is None for i in range(ahead)):
+            buffer.remove(ahead)
 
 
 async def _read(track: MediaStreamTrack, stream: Incoming) -> None:
@@ -273,10 +341,11 @@ class Participant(BaseParticipant):
         async with self._lock:
             self._add_clip(self.pc)
             await self.pc.setLocalDescription(await self.pc.createOffer())
-            reply = await self.call("offer", {"sdp": self.pc.localDescription.sdp})
+            reply = await self.call("offer", {"sdp": self._offer(self.pc)})
             if "sdp" not in reply:
                 raise RuntimeError(f"participant {seat.participant_id}: offer refused: {reply}")
             await self.pc.setRemoteDescription(RTCSessionDescription(reply["sdp"], "answer"))
+            self._published(self.pc, reply["sdp"])
 
     async def _connect(self, auth: dict[str, Any], headers: dict[str, str]) -> None:
         for _ in range(MAX_MOVES + 1):
@@ -310,8 +379,10 @@ class Participant(BaseParticipant):
         async with self._lock:  # not in the middle of answering an offer
             await self.sio.disconnect()
             await self.pc.close()
-        for task in self._readers:
+        for task in [*self._readers, *self._estimates]:
             task.cancel()
+        if self._simulcast is not None:
+            self._simulcast.stop()
 
     async def _on_offer(self, data: dict[str, Any]) -> None:
         async with self._lock:
