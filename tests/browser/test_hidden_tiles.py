@@ -10,8 +10,7 @@ from aiohttp.test_utils import TestServer
 
 from tests.browser.conftest import OpenTab
 from tests.browser.test_live import (
-    headless_judge,
-    open_session,
+    judge_in_session,
     phone_admitted,
     schedule,
     video_plays,
@@ -36,9 +35,7 @@ async def test_a_phone_in_the_background_is_sent_no_video(
     open_tab: OpenTab, server: TestServer, judge: Caller, world: World
 ) -> None:
     hearing = await schedule(judge, world, detainee=False)
-    presiding = headless_judge(server, judge)
-    try:
-        await open_session(presiding, hearing.hearing_id)
+    async with judge_in_session(server, judge, hearing.hearing_id) as presiding:
         page = (await phone_admitted(open_tab, presiding, hearing, "party-background")).page
         live = live_hearing_of(server, hearing.hearing_id)
         video = sent_to(live, hearing.party_id, hearing.judge_id, "video")
@@ -55,5 +52,3 @@ async def test_a_phone_in_the_background_is_sent_no_video(
         await wait_until(lambda: not video.hidden, 3, "the judge's video sent again")
         await video_plays(page, hearing.judge_id)
         assert not video.hidden and video.sent_bytes > 0
-    finally:
-        await presiding.close()

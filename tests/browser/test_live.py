@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiohttp.test_utils import TestServer
@@ -165,6 +167,19 @@ def headless_judge(server: TestServer, judge: Caller) -> HeadlessParticipant:
     """A headless client with the judge's login session (not joined yet)."""
     url = str(server.make_url("")).rstrip("/")
     return HeadlessParticipant(url, SendTimes(), cookie=session_cookie(judge))
+
+
+@asynccontextmanager
+async def judge_in_session(
+    server: TestServer, judge: Caller, hearing_id: int
+) -> AsyncIterator[HeadlessParticipant]:
+    """A headless judge joined and the hearing in session (`open_session`), gone on exit."""
+    presiding = headless_judge(server, judge)
+    try:
+        await open_session(presiding, hearing_id)
+        yield presiding
+    finally:
+        await presiding.close()
 
 
 def headless_party(server: TestServer, hearing: Scheduled) -> HeadlessParticipant:
@@ -361,9 +376,7 @@ async def test_a_dropped_phone_comes_back_without_being_admitted_again(
 ) -> None:
     """The clerk runs the waiting room (a headless judge opened the session)."""
     hearing = await schedule(judge, world, detainee=False)
-    presiding = headless_judge(server, judge)
-    try:
-        await open_session(presiding, hearing.hearing_id)
+    async with judge_in_session(server, judge, hearing.hearing_id) as presiding:
         clerk = await staff_tab(open_tab, hearing.hearing_id, "clerk")
         console = clerk.page.get_by_test_id("console")
         # A clerk may recess and mute, not close the hearing or remove anyone.
@@ -401,5 +414,3 @@ async def test_a_dropped_phone_comes_back_without_being_admitted_again(
 
         assert await presiding.signal.call("close") == {"ok": True}
         await expect(party.page.get_by_test_id("ended")).to_have_attribute("data-kind", "closed")
-    finally:
-        await presiding.close()

@@ -9,8 +9,7 @@ from playwright.async_api import expect
 from tests.browser.conftest import OpenTab
 from tests.browser.test_live import (
     both_languages,
-    headless_judge,
-    open_session,
+    judge_in_session,
     phone_admitted,
     schedule,
     video_plays,
@@ -23,9 +22,7 @@ async def test_a_reloaded_phone_rejoins_with_one_tap(
     open_tab: OpenTab, server: TestServer, judge: Caller, world: World
 ) -> None:
     hearing = await schedule(judge, world, detainee=False)
-    presiding = headless_judge(server, judge)
-    try:
-        await open_session(presiding, hearing.hearing_id)
+    async with judge_in_session(server, judge, hearing.hearing_id) as presiding:
         party = await phone_admitted(open_tab, presiding, hearing, "party-rejoin")
         page = party.page
 
@@ -55,5 +52,3 @@ async def test_a_reloaded_phone_rejoins_with_one_tap(
         await page.reload()
         await expect(page.get_by_test_id("party-recording")).to_be_visible()
         await expect(page.get_by_test_id("rejoin-button")).to_have_count(0)
-    finally:
-        await presiding.close()

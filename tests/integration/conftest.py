@@ -1,6 +1,9 @@
+import gc
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
+import aiohttp
 import aioice.ice
 import pytest
 from aiohttp.test_utils import TestServer
@@ -19,6 +22,24 @@ from tests.live_server import LiveServer
 def loopback_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
     """aioice leaves out loopback addresses when gathering; on one machine they are all we use."""
     monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1"])
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """An HTTP client session (for raw socket.io clients)."""
+    async with aiohttp.ClientSession() as client:
+        yield client
+
+
+@pytest.fixture
+def logged(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """Captures every record of WARNING or above that any logger emits during the test. What
+    earlier tests of the process left for the garbage collector (an HTTP session a client never
+    closed, logged as it is collected) is collected first, so it is not counted here."""
+    gc.collect()
+    caplog.set_level(logging.WARNING)
+    caplog.clear()
+    return caplog
 
 
 @pytest.fixture

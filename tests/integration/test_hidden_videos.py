@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -26,19 +25,6 @@ from tests.raw_socket import RawSocket
 from tests.signal_client import admit_checked
 
 NINES = "9" * 120
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client:
-        yield client
-
-
-@pytest.fixture
-def logged(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level("WARNING")
-    caplog.clear()
-    return caplog
 
 
 MALFORMED: list[Any] = [

@@ -7,9 +7,7 @@ traceback, never the connection of anyone else), and ids out of range get a clea
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -46,23 +44,6 @@ HOSTILE_FRAMES: list[str | bytes] = [
     "9",
     b"\x04\xff\x00",
 ]
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client:
-        yield client
-
-
-@pytest.fixture
-def logged(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    """Captures every record of WARNING or above that any logger emits during the test. What
-    earlier tests of the process left for the garbage collector (an HTTP session a client never
-    closed, logged as it is collected) is collected first, so it is not counted here."""
-    gc.collect()
-    caplog.set_level(logging.WARNING)
-    caplog.clear()
-    return caplog
 
 
 async def judge_present(courtroom: Courtroom) -> SignalClient:
