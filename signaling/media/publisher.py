@@ -49,7 +49,6 @@ from aiortc.rtp import (
 )
 
 from . import internals
-from .history import PacketHistory
 from .layers import Layer, LayerStreams
 from .packet import SourcePacket
 from .vp8 import parse_descriptor
@@ -149,11 +148,6 @@ class PublishedTrack:
         self._ended_callbacks: list[Callable[[], None]] = []
         self._task: asyncio.Task[None] | None = None
         internals.take_over_rtp(self._receiver, self._on_rtp)
-
-    @property
-    def history(self) -> PacketHistory:
-        """The packets held of the lowest (or only) layer."""
-        return self.layers[0].history
 
     @property
     def audio_level(self) -> AudioLevel | None:

@@ -119,7 +119,7 @@ async def test_forwards_each_packet_once_to_every_subscriber(video: Harness) -> 
         await video.feed(vp8(seq, keyframe=(seq == 10)))
     assert first.sequences == second.sequences == [10, 11, 12]
     assert first.packets[0].keyframe and not first.packets[1].keyframe
-    assert video.track.history.get(12) is first.packets[2]
+    assert video.track.layers[0].history.get(12) is first.packets[2]
     stats = internals.receiver_statistics(video.transceiver.receiver)[MEDIA_SSRC]
     assert stats.packets_received == 4
 
