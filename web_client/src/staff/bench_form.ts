@@ -20,6 +20,7 @@ export function benchForm(
   act: (change: () => Promise<void>) => Promise<boolean>,
 ): BenchForm {
   let judges: UserOut[] = [];
+  let seated = new Set<number | null>();
   const judge = el("select", { name: "judge", testid: "bench-judge" });
   const presides = el("input", { type: "checkbox", name: "presiding", testid: "bench-presiding" });
   const add = el("button", { type: "submit", i18n: "staff.bench.add", testid: "bench-add" });
@@ -70,6 +71,7 @@ export function benchForm(
   void api<Items<UserOut>>("GET", "/users").then(
     ({ items }) => {
       judges = items.filter((u) => u.role === "judge" && u.active);
+      offerJudges(); // the hearing's people may have come first
     },
     () => undefined, // none to offer: the form stays empty
   );
@@ -86,17 +88,22 @@ export function benchForm(
       grantForm,
     ),
     update(people, grants) {
-      const seated = new Set(people.map((p) => p.user_id));
-      show(
-        judge,
-        ...judges
-          .filter((j) => !seated.has(j.id))
-          .map((j) => el("option", { value: String(j.id) }, j.display_name)),
-      );
-      add.disabled = judge.options.length === 0;
+      seated = new Set(people.map((p) => p.user_id));
+      offerJudges();
       show(grantList, ...grants.map((g) => grantRow(g)));
     },
   };
+
+  /** The court's judges not yet on the bench, whichever of them and the people came last. */
+  function offerJudges(): void {
+    show(
+      judge,
+      ...judges
+        .filter((j) => !seated.has(j.id))
+        .map((j) => el("option", { value: String(j.id) }, j.display_name)),
+    );
+    add.disabled = judge.options.length === 0;
+  }
 
   function grantRow(grant: BenchGrantOut): HTMLElement {
     const row = el(
