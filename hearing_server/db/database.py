@@ -6,12 +6,13 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -31,15 +32,25 @@ def alembic_config() -> Config:
     return config
 
 
+SQLITE_BUSY_SECONDS = 30.0
+
+
 class Database:
     """Owns the engine and hands out sessions."""
 
     def __init__(self, url: str) -> None:
         parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        sqlite = parsed.get_backend_name() == "sqlite"
+        if sqlite and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
-        self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=True)
+        self.engine: AsyncEngine = create_async_engine(
+            url,
+            pool_pre_ping=True,
+            connect_args={"timeout": SQLITE_BUSY_SECONDS} if sqlite else {},
+        )
+        if sqlite:
+            event.listen(self.engine.sync_engine, "connect", _write_ahead_log)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
@@ -70,6 +81,20 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def _write_ahead_log(dbapi_connection: Any, _record: object) -> None:
+    """SQLite's write-ahead log, so that a reader never blocks a writer's commit nor a
+    commit a reader. In SQLite's default rollback journal a commit waits for every reader to
+    finish and blocks new ones meanwhile: on a loaded machine a page's poll and a clerk's
+    write ran into each other, and after the busy timeout one of them failed with "database
+    is locked", a 500 for the person. Writers still take turns, each waiting up to
+    `SQLITE_BUSY_SECONDS` for the one before. (An in-memory database keeps its journal.)"""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()
 
 
 @contextmanager
