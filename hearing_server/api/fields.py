@@ -7,7 +7,8 @@ by the same expression the document carries.
 
 import re
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, AwareDatetime, Field, WithJsonSchema
 
@@ -110,3 +111,38 @@ CourtTime = Annotated[
 ]
 """A date and time with its UTC offset, in the years 2000-2099 (as written): a typo such as
 year 20250 or 0025 is refused instead of scheduled."""
+
+_DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL = rf'^[^\x00-\x20\x7f@<>(),;:"\[\]\\]{{1,64}}@{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+$'
+"""A mail address as people write one: no spaces, quotes or brackets (nothing that could be
+read as a second header or address), an ASCII domain with a dot."""
+
+Email = Annotated[str, Field(min_length=3, max_length=254, pattern=EMAIL)]
+
+Phone = Annotated[
+    str,
+    Field(min_length=5, max_length=21, pattern=r"^\+?[0-9]{5,20}$", examples=["+8613800138000"]),
+]
+"""Digits only, with an optional leading + (the client drops spaces and dashes)."""
+
+Language = Literal["zh", "en"]
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError("is not a known time zone (an IANA name such as Europe/Berlin)") from exc
+    return name
+
+
+TimeZoneName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}$",
+        examples=["Europe/Berlin"],
+    ),
+    AfterValidator(_zone),
+]

@@ -199,6 +199,12 @@ class Participant(Base):
     identity_verified_at: Mapped[datetime | None]
     presiding: Mapped[bool] = mapped_column(default=False, server_default=false())
     """The judge who presides (court/bench.py: the first judge when none is marked)."""
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(8))
+    """Of their invitation: "zh" or "en" (else the court's)."""
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    """Their own IANA zone, when it is not the court's: their invitation shows both."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     hearing: Mapped[Hearing] = relationship(back_populates="participants")
@@ -480,6 +486,7 @@ class IdentityCheckRow(Base):
 # The transcript's tables and the bench grants have their own modules; importing them here puts
 # them in Base.metadata for all that read the schema from this one (the migrations, their check).
 from hearing_server.db import bench_rows as _bench_rows  # noqa: E402, F401
+from hearing_server.db import delivery_rows as _delivery_rows  # noqa: E402, F401
 from hearing_server.db import reminder_rows as _reminder_rows  # noqa: E402, F401
 from hearing_server.db import signing_rows as _signing_rows  # noqa: E402, F401
 from hearing_server.db import staggered_rows as _staggered_rows  # noqa: E402, F401
