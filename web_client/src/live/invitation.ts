@@ -1,7 +1,8 @@
 // The card at the top of the join page (and of a party's recording page after the hearing):
-// which court, case and hearing, and who is invited.
+// which court, case and hearing, and who is invited. The time is the court's, named so, and for
+// someone in another zone (the one the court recorded, else the browser's) also their own.
 import type { InvitationInfo } from "../generated/api";
-import { language, onLanguageChange, type MessageKey } from "../shared/i18n";
+import { language, onLanguageChange, t, type MessageKey } from "../shared/i18n";
 import { el } from "../shared/dom";
 import { roleName } from "./names";
 
@@ -15,16 +16,33 @@ export function invitationCard(
   const row = (key: MessageKey, value: string, testid: string): HTMLElement =>
     el("div.fact", {}, el("dt", { i18n: key }), el("dd", { testid }, value));
   const facts = el("dl");
-  const fill = (): void => {
-    const when = new Date(info.hearing.scheduled_start).toLocaleString(language(), {
+  const start = new Date(info.hearing.scheduled_start);
+  const at = (timeZone: string): string =>
+    start.toLocaleString(language(), {
       dateStyle: "medium",
       timeStyle: "short",
+      timeZone,
+    });
+  const ownZone =
+    info.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const elsewhere = scheduled && at(ownZone) !== at(info.court_time_zone);
+  const fill = (): void => {
+    const court = t("live.join.court_time", {
+      time: at(info.court_time_zone),
+      zone: info.court_time_zone,
     });
     facts.replaceChildren(
       row("live.join.court", info.court, "court"),
       row("live.join.case", `${info.case_number} ${info.case_title}`, "case"),
       row("live.join.hearing", info.hearing.title, "hearing-title"),
-      scheduled ? row("live.join.time", when, "hearing-time") : "",
+      scheduled ? row("live.join.time", court, "hearing-time") : "",
+      elsewhere
+        ? row(
+            "live.join.own_time",
+            `${at(ownZone)} (${ownZone})`,
+            "hearing-own-time",
+          )
+        : "",
       row("live.join.you", `${info.name} · ${roleName(info.role)}`, "invitee"),
     );
   };

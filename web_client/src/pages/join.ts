@@ -11,7 +11,13 @@ import type { InvitationInfo, StageList } from "../generated/api";
 import { LIVE_STATES } from "../generated/court";
 import type { SelfTestIn } from "../generated/protocol";
 import { ApiError, api, useInvitation } from "../shared/api";
-import { languageSwitch, type MessageKey, startI18n } from "../shared/i18n";
+import {
+  languageChosen,
+  languageSwitch,
+  type MessageKey,
+  setLanguage,
+  startI18n,
+} from "../shared/i18n";
 import { may } from "../shared/permissions";
 import { refusalKey } from "../shared/refusals";
 import { button, el, setText } from "../shared/dom";
@@ -43,6 +49,10 @@ async function main(): Promise<void> {
     if (known !== null) problem(known, undefined, code);
     else problem("live.join.invalid", { message });
     return;
+  }
+  // the language the court recorded for them, unless they chose one on this device
+  if (info.language !== null && !languageChosen()) {
+    setLanguage(info.language === "en" ? "en" : "zh-CN", false);
   }
   const top = el("div.top-bar", {}, languageSwitch());
   if (info.hearing.state === "closed") {
