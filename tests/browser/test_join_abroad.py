@@ -45,6 +45,12 @@ async def test_a_party_abroad_sees_both_times_in_their_language(
     await expect(page.get_by_test_id("hearing-time")).to_contain_text("法院所在地时间")
     await expect(page.get_by_test_id("hearing-own-time")).to_contain_text("America/New_York")
 
+    # and the waiting room repeats both times
+    await page.get_by_test_id("join-button").click()
+    times = page.get_by_test_id("waiting-room").get_by_test_id("waiting-times")
+    await expect(times.get_by_test_id("hearing-time")).to_contain_text("Asia/Shanghai")
+    await expect(times.get_by_test_id("hearing-own-time")).to_contain_text("America/New_York")
+
 
 async def test_a_party_in_the_court_s_zone_sees_one_time(open_tab: OpenTab, judge: Caller) -> None:
     hearing = await schedule_hearing(judge, "(2026)浙01民初89号", kind="mediation")

@@ -22,7 +22,7 @@ import { may } from "../shared/permissions";
 import { refusalKey } from "../shared/refusals";
 import { button, el, setText } from "../shared/dom";
 import { type ConsentStep, consentStep } from "../live/consent";
-import { invitationCard } from "../live/invitation";
+import { hearingTimes, invitationCard } from "../live/invitation";
 import { SelfTest } from "../live/selftest";
 import { forgetSeat, rejoinPanel, rememberedSeat, rememberSeat } from "../live/rejoin";
 import { LiveSession } from "../live/session";
@@ -87,6 +87,7 @@ async function main(): Promise<void> {
       mode: "participant",
       title: `${info.case_number} ${info.hearing.title}`,
       onEnded: () => forgetSeat(seat),
+      waitingFacts: hearingTimes(info),
     });
     app.replaceChildren(view.root);
     session.start();
