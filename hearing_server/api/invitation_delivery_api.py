@@ -9,28 +9,31 @@ for a token the caller shows."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
-from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from court.invitation_letter import Invitation, letter
-from court.kinds import HearingKind
+from court.invitation_letter import letter
 from court.permissions import Action
 from hearing_server.api.errors import ApiError
 from hearing_server.api.fields import Email, Language, Phone, TimeZoneName
 from hearing_server.api.invitation_links import end_connection, new_invitation
+from hearing_server.api.invitation_sending import (
+    DeliveryOut,
+    check_channels,
+    delivery_out,
+    invitation_facts,
+    known_zone,
+    send_invitation,
+)
 from hearing_server.api.outputs import InvitationOut
 from hearing_server.api.routing import Api, Binary, Ctx
 from hearing_server.api.scope import hearing_for_action, participant_for_action
 from hearing_server.audit import audit
-from hearing_server.auth import Principal, PrincipalKind, token_hash
+from hearing_server.auth import PrincipalKind, token_hash
 from hearing_server.db.delivery_rows import Channel, InvitationDelivery
-from hearing_server.db.models import Case, Court, Hearing, Participant, utcnow
-from hearing_server.invitation_delivery import INTERRUPTED_AFTER_SECONDS, Job
+from hearing_server.db.models import Participant, utcnow
 from hearing_server.invitation_pdf import invitation_pdf
 from hearing_server.invitations import (
     InvitationStatus,
@@ -64,21 +67,6 @@ class SendIn(BaseModel):
     valid_hours: float | None = Field(default=None, gt=0, le=24 * 365)
 
 
-class DeliveryOut(BaseModel):
-    id: int
-    participant_id: int
-    participant_name: str
-    channel: Channel
-    address: str
-    state: Literal["sending", "sent", "failed"]
-    detail: str | None
-    """Why it failed, in English; ``reason`` says it in a word the client translates."""
-    reason: Literal["interrupted", "refused", "timeout", "unreachable", "other"] | None
-    requested_by: str
-    requested_at: datetime
-    finished_at: datetime | None
-
-
 class InvitationSent(BaseModel):
     invitation: InvitationOut
     deliveries: list[DeliveryOut]
@@ -99,20 +87,6 @@ class TokenIn(BaseModel):
     """The invitation's token (the part of its link after ``#``), as just issued."""
 
 
-def known_zone(name: str | None) -> None:
-    """422 for a zone name this machine does not know."""
-    if name is None:
-        return
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ApiError(
-            422,
-            "unknown_time_zone",
-            f"{name!r} is not a known time zone (an IANA name such as Europe/Berlin)",
-        ) from exc
-
-
 def set_contact(participant: Participant, contact: ContactIn) -> None:
     participant.email = contact.email
     participant.phone = contact.phone
@@ -127,114 +101,6 @@ def contact_of(participant: Participant) -> ContactIn:
         language=participant.language,
         time_zone=participant.time_zone,
     )
-
-
-def _reason(row: InvitationDelivery) -> str | None:
-    detail = row.detail or ""
-    if row.state != "failed":
-        return None
-    if detail.startswith("the server stopped"):
-        return "interrupted"
-    if "refused" in detail or "answered" in detail:
-        return "refused"
-    if detail.startswith("no answer"):
-        return "timeout"
-    if detail.startswith("could not reach"):
-        return "unreachable"
-    return "other"
-
-
-def delivery_out(row: InvitationDelivery, name: str) -> DeliveryOut:
-    state, detail = row.state, row.detail
-    if state == "sending" and utcnow() - row.requested_at > timedelta(
-        seconds=INTERRUPTED_AFTER_SECONDS
-    ):
-        state, detail = "failed", "the server stopped before it was sent: send it again"
-    shown = InvitationDelivery(state=state, detail=detail)
-    return DeliveryOut(
-        id=row.id,
-        participant_id=row.participant_id,
-        participant_name=name,
-        channel=row.channel,
-        address=row.address,
-        state=state,
-        detail=detail,
-        reason=_reason(shown),
-        requested_by=row.requested_by,
-        requested_at=row.requested_at,
-        finished_at=row.finished_at,
-    )
-
-
-async def invitation_facts(ctx: Ctx, participant: Participant, link: InvitationOut) -> Invitation:
-    settings = ctx.request.app[SETTINGS]
-    hearing = await ctx.db.get(Hearing, participant.hearing_id)
-    assert hearing is not None
-    case = await ctx.db.get(Case, hearing.case_id)
-    assert case is not None
-    court = await ctx.db.get(Court, case.court_id)
-    assert court is not None
-    language = participant.language or ("en" if settings.court_language == "en" else "zh")
-    return Invitation(
-        court=court.name,
-        case_number=case.number,
-        case_title=case.title,
-        kind=HearingKind(hearing.kind),
-        start=hearing.scheduled_start,
-        duration_minutes=hearing.duration_minutes,
-        court_zone=settings.court_timezone,
-        name=participant.name,
-        role=participant.role,
-        link=link.url,
-        expires_at=link.expires_at,
-        language=language,  # type: ignore[arg-type]  # "zh" or "en", checked when stored
-        own_zone=participant.time_zone,
-    )
-
-
-def check_channels(ctx: Ctx, participant: Participant, channels: list[Channel]) -> None:
-    """409 for a channel the server cannot send on or the participant has no address for."""
-    sender = ctx.request.app[INVITATION_SENDER]
-    for channel in dict.fromkeys(channels):
-        if not sender.can_send(channel):
-            what = "mail server" if channel == "mail" else "SMS gateway"
-            raise ApiError(409, "channel_unavailable", f"this server has no {what} configured")
-        if (participant.email if channel == "mail" else participant.phone) is None:
-            what = "mail address" if channel == "mail" else "phone number"
-            raise ApiError(409, "no_contact", f"{participant.name} has no {what} on record")
-
-
-async def send_invitation(
-    ctx: Ctx, who: Principal, participant: Participant, link: InvitationOut, channels: list[Channel]
-) -> list[DeliveryOut]:
-    """Record an attempt per channel and send them once the request's changes are committed
-    (`check_channels` first)."""
-    facts = await invitation_facts(ctx, participant, link)
-    rows = [
-        InvitationDelivery(
-            participant_id=participant.id,
-            channel=channel,
-            address=participant.email if channel == "mail" else participant.phone,
-            state="sending",
-            requested_by=who.label,
-        )
-        for channel in dict.fromkeys(channels)
-    ]
-    ctx.db.add_all(rows)
-    await ctx.db.flush()
-    for row in rows:
-        audit(
-            ctx.db,
-            who.label,
-            f"send_invitation_{row.channel}",
-            "participant",
-            participant.id,
-            ctx.client_ip,
-        )
-    jobs = [Job(row.id, row.channel, row.address, facts) for row in rows]  # type: ignore[arg-type]
-    sender = ctx.request.app[INVITATION_SENDER]
-    ctx.finishers.append(lambda _response: sender.start(jobs))
-    return [delivery_out(row, participant.name) for row in rows]
 
 
 def register(api: Api) -> None:

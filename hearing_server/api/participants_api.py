@@ -23,13 +23,13 @@ from hearing_server.api.fields import (
     Phone,
     TimeZoneName,
 )
-from hearing_server.api.invitation_delivery_api import (
+from hearing_server.api.invitation_links import end_connection, new_invitation
+from hearing_server.api.invitation_sending import (
     DeliveryOut,
     check_channels,
     known_zone,
     send_invitation,
 )
-from hearing_server.api.invitation_links import end_connection, new_invitation
 from hearing_server.api.outputs import HearingList, HearingOut, InvitationOut, hearing_out
 from hearing_server.api.queries import day_bounds
 from hearing_server.api.routing import Api, Ctx
