@@ -14,6 +14,12 @@ class HearingKind(StrEnum):
     PANEL_DELIBERATION = "panel_deliberation"
     COMMITTEE_MEETING = "committee_meeting"
     ASYNC_HEARING = "async_hearing"
+    ENFORCEMENT_INTERVIEW = "enforcement_interview"
+    """终本约谈: the judge hears the applicant and the respondent in enforcement (and their
+    agents) before the court ends this round of enforcement, or they settle or agree a plan."""
+    REMOTE_CONFIRMATION = "remote_confirmation"
+    """远程视频确认: a party abroad or far away confirms a document before the court (and a
+    notary), identity checked with a captured picture, the confirmation spoken and signed."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,9 @@ class KindRules:
     """Its recording and records are the court's sealed internal record (a deliberation,
     court/deliberation.py): the bench and the court's staff retrieve them, no grant or link
     ever reaches anyone else."""
+    outcomes: tuple[str, ...] = ()
+    """What the presiding judge may record as its outcome (court/outcomes.py); none: the kind
+    has no outcome of its own (a judgment is not given in the hearing's record here)."""
 
 
 _COMMON = frozenset({Role.JUDGE, Role.CLERK, Role.INTERPRETER})
@@ -80,6 +89,7 @@ RULES: dict[HearingKind, KindRules] = {
         roles=_COMMON | {Role.PARTY, Role.AGENT},
         phases=("identity_check", "statements", "negotiation", "agreement"),
         may_be_public=False,
+        outcomes=("mediated", "not_mediated"),
     ),
     HearingKind.PANEL_DELIBERATION: KindRules(
         roles=frozenset({Role.JUDGE, Role.ASSESSOR, Role.CLERK}),
@@ -98,6 +108,26 @@ RULES: dict[HearingKind, KindRules] = {
         phases=("statements", "responses", "closing"),
         may_be_public=False,
     ),
+    HearingKind.ENFORCEMENT_INTERVIEW: KindRules(
+        roles=_COMMON | {Role.PARTY, Role.AGENT},
+        phases=(
+            "identity_check",
+            "rights_notice",
+            "enforcement_report",
+            "property_report",
+            "applicant_opinion",
+            "settlement",
+        ),
+        may_be_public=False,
+        outcomes=("settlement", "payment_plan", "termination", "continued"),
+    ),
+    HearingKind.REMOTE_CONFIRMATION: KindRules(
+        roles=_COMMON | {Role.NOTARY, Role.PARTY, Role.AGENT},
+        phases=("identity_check", "document_shown", "confirmation"),
+        may_be_public=False,
+        requires_identity_check=True,
+        outcomes=("confirmed", "not_confirmed"),
+    ),
 }
 
 
@@ -109,6 +139,8 @@ KIND_LABELS: dict[HearingKind, tuple[str, str]] = {
     HearingKind.PANEL_DELIBERATION: ("合议庭评议", "Collegial panel deliberation"),
     HearingKind.COMMITTEE_MEETING: ("审判委员会会议", "Judicial committee meeting"),
     HearingKind.ASYNC_HEARING: ("错时审理", "Staggered hearing"),
+    HearingKind.ENFORCEMENT_INTERVIEW: ("终本约谈", "Enforcement interview"),
+    HearingKind.REMOTE_CONFIRMATION: ("远程视频确认", "Remote confirmation"),
 }
 """What each kind is called, in Chinese and in English, where the server prints it (the
 transcript's PDF); the browser's words for it are web_client/src/i18n/common.ts's."""
@@ -134,6 +166,12 @@ PHASE_LABELS: dict[str, tuple[str, str]] = {
     "decision": ("决定", "Decision"),
     "responses": ("答辩", "Responses"),
     "closing": ("结束", "Closing"),
+    "enforcement_report": ("告知执行情况", "Report on enforcement"),
+    "property_report": ("被执行人报告财产", "Respondent's report of property"),
+    "applicant_opinion": ("申请执行人意见", "Applicant's opinion"),
+    "settlement": ("执行和解", "Settlement in enforcement"),
+    "document_shown": ("出示文书", "Document shown"),
+    "confirmation": ("确认", "Confirmation"),
 }
 """What each procedure phase is called, in Chinese and in English (e.g. the archive's
 chapter titles). Every phase of every kind has an entry."""

@@ -82,6 +82,8 @@ class Action(StrEnum):
     BENCH_CHAT = "bench_chat"
     REPORT_SELF_TEST = "report_self_test"
     ANSWER_CONSENT = "answer_consent"
+    RECORD_OUTCOME = "record_outcome"
+    """What the hearing came to (court/outcomes.py), recorded by a judge while it is live."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,9 @@ RULES: dict[Action, Rule] = {
     # Whether they agree to take part online: parties and their lawyers, each for themself,
     # until the hearing is over (court/consent.py).
     Action.ANSWER_CONSENT: Rule(ASKED_ROLES, PLANNED),
+    # A judge states the outcome in the hearing (an enforcement interview's payment plan, a
+    # confirmation given): on the timeline, so the sealed record has it.
+    Action.RECORD_OUTCOME: Rule(_JUDGE, LIVE),
 }
 
 

@@ -18,6 +18,8 @@ class Role(StrEnum):
     DETAINEE = "detainee"
     CREDITOR = "creditor"
     INTERPRETER = "interpreter"
+    NOTARY = "notary"
+    """A notary taking part in a remote confirmation (远程视频确认) as the court's witness to it."""
     WITNESS = "witness"
     OBSERVER = "observer"
 
@@ -51,6 +53,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.DETAINEE: ("被告人（在押）", "Defendant (detained)"),
     Role.CREDITOR: ("债权人", "Creditor"),
     Role.INTERPRETER: ("翻译人员", "Interpreter"),
+    Role.NOTARY: ("公证员", "Notary"),
     Role.WITNESS: ("证人", "Witness"),
     Role.OBSERVER: ("旁听人员", "Observer"),
 }

@@ -33,6 +33,7 @@ SIGNING_ROLES = frozenset(
         Role.CREDITOR,
         Role.WITNESS,
         Role.INTERPRETER,
+        Role.NOTARY,
         Role.PROSECUTOR,
     }
 )

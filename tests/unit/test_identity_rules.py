@@ -34,7 +34,8 @@ def test_every_document_has_words_in_both_languages() -> None:
 
 def test_criminal_trials_check_everyone_taking_part_before_admission() -> None:
     required = {kind for kind in HearingKind if must_be_checked(kind, Role.PARTY)}
-    assert required == {HearingKind.CRIMINAL_TRIAL}
+    assert required == {HearingKind.CRIMINAL_TRIAL, HearingKind.REMOTE_CONFIRMATION}
+    assert must_be_checked(HearingKind.REMOTE_CONFIRMATION, Role.NOTARY)
     for role in (Role.JUDGE, Role.CLERK, Role.OBSERVER):
         assert not must_be_checked(HearingKind.CRIMINAL_TRIAL, role)
     assert must_be_checked(HearingKind.CRIMINAL_TRIAL, Role.DETAINEE)

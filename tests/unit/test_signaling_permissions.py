@@ -30,6 +30,7 @@ TAKING_PART = {
     Role.DETAINEE,
     Role.CREDITOR,
     Role.INTERPRETER,
+    Role.NOTARY,
     Role.WITNESS,
 }
 # event: (roles allowed, states allowed, payload)

@@ -14,6 +14,7 @@ const VALUES: Record<string, string> = {
   online_consent: "consent.answer",
   ballot_cast: "archive.ballot",
   vote_closed: "archive.vote_result",
+  outcome: "outcome",
 };
 
 /** Times are court clock times; an entry on another day than `day` (YYYY-MM-DD) shows its date. */

@@ -713,6 +713,29 @@ export interface OpinionView {
   dissent: boolean;
 }
 
+export interface OutcomeIn {
+  outcome: string;
+  amount_fen?: number | null;
+  instalments?: number | null;
+  first_due?: string | null;
+  note?: string | null;
+}
+
+export interface OutcomeList {
+  items: OutcomeOut[];
+  choices: string[];
+}
+
+export interface OutcomeOut {
+  outcome: string;
+  amount_fen: number | null;
+  instalments: number | null;
+  first_due: string | null;
+  note: string | null;
+  recorded_by: string;
+  recorded_at: string;
+}
+
 export interface ParticipantCreated {
   participant: ParticipantOut;
   invitation: InvitationOut | null;

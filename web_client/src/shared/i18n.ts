@@ -7,6 +7,7 @@ import type {
   HearingKind,
   HearingState,
   Opinion,
+  Outcome,
   Phase,
   Presence,
   Role,
@@ -35,6 +36,7 @@ type CourtWord =
   | `state.${HearingState}`
   | `kind.${HearingKind}`
   | `phase.${Phase}`
+  | `outcome.${Outcome}`
   | `live.presence.${Presence}`
   | `exhibit.side.${ExhibitSide}`
   | `exhibit.aspect.${Aspect}`

@@ -24,6 +24,7 @@ import { benchForm } from "./bench_form";
 import { mountCreditors } from "./creditors";
 import { invitationBox } from "./invitation_box";
 import { mountQuestions } from "./motions";
+import { mountOutcomes } from "./outcomes";
 import { mountStages } from "./stages";
 import { participantForm } from "./participant_form";
 import type { Items } from "./types";
@@ -37,6 +38,7 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
   const creditors = el("div", { class: "creditors-slot" }); // a creditors' meeting's roll
   const questions = el("div", { class: "questions-slot" }); // a deliberation's questions
   const stages = el("div", { class: "stages-slot" }); // a staggered hearing's stages
+  const outcomes = el("div", { class: "outcomes-slot" }); // what the hearing came to
   const deliberate = deliberateButton(hearingId, error);
 
   const load = async (): Promise<void> => {
@@ -59,6 +61,7 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
       mountStages(stages, session, hearingId);
     }
     deliberate.hidden = !TRIALS.includes(hearing.kind);
+    if (outcomes.childElementCount === 0) await mountOutcomes(outcomes, session, hearing);
   };
   /** Make a change, then show the list as the server now has it (or say what went wrong). */
   const act = async (change: () => Promise<void>): Promise<boolean> => {
@@ -149,6 +152,7 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
     list,
     bench.root,
     deliberate,
+    outcomes,
     el("h3", { i18n: "staff.participants.add_title" }),
     adding.form,
     creditors,
