@@ -64,7 +64,12 @@ function deliveryRow(zone: string, d: DeliveryOut): HTMLElement {
   );
   return el(
     "li",
-    { class: "row delivery", testid: `delivery-${d.id}`, "data-state": d.state },
+    {
+      class: "row delivery",
+      testid: `delivery-${d.id}`,
+      "data-state": d.state,
+      "data-channel": d.channel,
+    },
     el(
       "span",
       { class: "what" },
