@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from config.delivery import MailSettings, SmsGateway
+
 _ENV_PREFIX = "HEARING_"
 EXHIBIT_LINK_SECONDS = 8 * 3600
 """How long a signed link to an exhibit file works unless configured: a long hearing's day."""
@@ -161,6 +163,12 @@ class Settings(BaseSettings):
         "media, no RTCP) for this long, while still connected, is shown to the bench as stalled.",
     )
     invitation_ttl_hours: float = Field(default=72.0, gt=0, le=24 * 365)
+    mail: MailSettings | None = Field(
+        default=None, description="The SMTP server invitations are mailed through (none: no mail)."
+    )
+    sms: SmsGateway | None = Field(
+        default=None, description="The HTTP gateway invitations are texted through (none: no SMS)."
+    )
     session_ttl_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)
     http_idle_seconds: float = Field(

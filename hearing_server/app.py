@@ -27,6 +27,7 @@ from hearing_server.api import (
     exhibit_uploads_api,
     exhibits_api,
     identity_checks_api,
+    invitation_delivery_api,
     notices_api,
     opinions_api,
     participants_api,
@@ -57,8 +58,10 @@ from hearing_server.auth import PasswordChecker
 from hearing_server.db.database import Database
 from hearing_server.exhibit_links import exhibit_link_secret
 from hearing_server.exhibit_store import exhibit_limits
+from hearing_server.invitation_delivery import InvitationSender
 from hearing_server.keys import (
     DATABASE,
+    INVITATION_SENDER,
     LIVE_HEARINGS,
     LOGIN_THROTTLE,
     PAGE_PREPARATION,
@@ -127,6 +130,7 @@ def build_api() -> Api:
         transcript_confirmations_api,
         votes_api,
         creditor_import_api,
+        invitation_delivery_api,
         stages_api,
         staggered_close_api,
         staggered_live_api,
@@ -156,6 +160,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_page_preparation)
     app.cleanup_ctx.append(_transcript_filing)
     app.cleanup_ctx.append(_stage_deadlines)
+    app.cleanup_ctx.append(_invitation_sender)
     app.cleanup_ctx.append(_free_memory_release)
     # Same-origin only (the default): a page elsewhere cannot ride a staff member's cookie.
     sio = HearingSocketServer(
@@ -218,6 +223,14 @@ async def _transcript_filing(app: web.Application) -> AsyncIterator[None]:
     background.spawn(filing.run())
     yield
     await background.close()
+
+
+async def _invitation_sender(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    sender = InvitationSender(app[DATABASE], settings.mail, settings.sms)
+    app[INVITATION_SENDER] = sender
+    yield
+    await sender.close()
 
 
 async def _stage_deadlines(app: web.Application) -> AsyncIterator[None]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from court.roles import BENCH, Role
 from hearing_server.auth import new_token, token_hash
 from hearing_server.db.models import Participant, utcnow
 
@@ -58,3 +59,8 @@ def invitation_status(participant: Participant, now: datetime) -> InvitationStat
     if participant.invitation_expires_at is not None and participant.invitation_expires_at <= now:
         return InvitationStatus.EXPIRED
     return InvitationStatus.ACTIVE
+
+
+def needs_invitation(role: Role) -> bool:
+    """Bench members log in; detainees appear through their centre's terminal; the rest are invited."""
+    return role not in BENCH and role is not Role.DETAINEE

@@ -7,6 +7,7 @@ from redis.asyncio import Redis
 from config import Settings
 from hearing_server.auth import PasswordChecker
 from hearing_server.db.database import Database
+from hearing_server.invitation_delivery import InvitationSender
 from hearing_server.login_throttle import LoginThrottle
 from hearing_server.page_preparation import PagePreparation
 from hearing_server.records.service import RecordingService
@@ -30,3 +31,4 @@ PAGE_PREPARATION = web.AppKey("page_preparation", PagePreparation)
 TRANSCRIPT_FILING = web.AppKey("transcript_filing", TranscriptFiling)
 RECORDINGS = web.AppKey("recordings", RecordingService)
 """The recorders, seals and archive renders of this process (absent before start-up)."""
+INVITATION_SENDER = web.AppKey("invitation_sender", InvitationSender)

@@ -9,7 +9,9 @@ from hearing_server.api.outputs import InvitationOut
 from hearing_server.api.routing import Ctx
 from hearing_server.db.models import Participant
 from hearing_server.invitations import issue_invitation
-from hearing_server.keys import SETTINGS
+from hearing_server.keys import SETTINGS, SOCKETS
+from signaling.cluster.bus import tell_live_hearings
+from signaling.cluster.live_hearings import end_invitation
 
 
 def new_invitation(ctx: Ctx, participant: Participant, hours: float | None) -> InvitationOut:
@@ -17,3 +19,13 @@ def new_invitation(ctx: Ctx, participant: Participant, hours: float | None) -> I
     lifetime = timedelta(hours=settings.invitation_ttl_hours if hours is None else hours)
     issued = issue_invitation(participant, settings.base_url, lifetime)
     return InvitationOut(**vars(issued))
+
+
+async def end_connection(ctx: Ctx, participant: Participant, code: str) -> None:
+    """End the participant's live connection, on whichever process holds their hearing: the
+    invitation it was made with no longer works. Committed first, so that a reconnection with
+    the old token is already refused."""
+    await ctx.db.commit()
+    await tell_live_hearings(
+        ctx.request.app[SOCKETS], end_invitation(participant.hearing_id, participant.id, code)
+    )

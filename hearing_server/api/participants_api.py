@@ -14,16 +14,34 @@ from court.protocol import ConsentView
 from court.roles import BENCH, REPRESENTATIVE_ROLES, Role
 from court.states import HearingState
 from hearing_server.api.creation import add_audited
-from hearing_server.api.errors import ApiError, not_found
-from hearing_server.api.fields import Id, Name
-from hearing_server.api.invitation_links import new_invitation
+from hearing_server.api.errors import ApiError
+from hearing_server.api.fields import (
+    Email,
+    Id,
+    Language,
+    Name,
+    Phone,
+    TimeZoneName,
+)
+from hearing_server.api.invitation_delivery_api import (
+    DeliveryOut,
+    check_channels,
+    known_zone,
+    send_invitation,
+)
+from hearing_server.api.invitation_links import end_connection, new_invitation
 from hearing_server.api.outputs import HearingList, HearingOut, InvitationOut, hearing_out
 from hearing_server.api.queries import day_bounds
 from hearing_server.api.routing import Api, Ctx
-from hearing_server.api.scope import hearing_for_action, visible_hearing
+from hearing_server.api.scope import (
+    hearing_for_action,
+    participant_for_action,
+    visible_hearing,
+)
 from hearing_server.audit import audit
 from hearing_server.auth import Principal, PrincipalKind
 from hearing_server.consent import consent_view, latest_answers
+from hearing_server.db.delivery_rows import Channel
 from hearing_server.db.models import (
     Case,
     ConsentAnswer,
@@ -34,10 +52,13 @@ from hearing_server.db.models import (
     User,
     utcnow,
 )
-from hearing_server.invitations import InvitationStatus, invitation_status, revoke_invitation
-from hearing_server.keys import SETTINGS, SOCKETS
-from signaling.cluster.bus import tell_live_hearings
-from signaling.cluster.live_hearings import end_invitation
+from hearing_server.invitations import (
+    InvitationStatus,
+    invitation_status,
+    needs_invitation,
+    revoke_invitation,
+)
+from hearing_server.keys import SETTINGS
 
 
 class ParticipantIn(BaseModel):
@@ -61,6 +82,19 @@ class ParticipantIn(BaseModel):
         description="For a judge, before the hearing opens: they preside (审判长) instead of "
         "the judge who did.",
     )
+    email: Email | None = None
+    phone: Phone | None = None
+    language: Language | None = Field(
+        default=None, description="Of their invitation (else the court's)."
+    )
+    time_zone: TimeZoneName | None = Field(
+        default=None, description="Their own zone, when not the court's: both times are shown."
+    )
+    send: list[Channel] = Field(
+        default_factory=list,
+        max_length=2,
+        description="Send the invitation at once by mail and/or SMS.",
+    )
 
 
 class InvitationIn(BaseModel):
@@ -83,11 +117,17 @@ class ParticipantOut(BaseModel):
     """The judge who presides (审判长); the hearing's first judge unless another was named."""
     consent: ConsentView | None
     """Their answer on taking part online (court/consent.py); none for roles not asked."""
+    email: str | None
+    phone: str | None
+    language: str | None
+    time_zone: str | None
 
 
 class ParticipantCreated(BaseModel):
     participant: ParticipantOut
     invitation: InvitationOut | None
+    deliveries: list[DeliveryOut]
+    """The invitation's sending by mail or SMS, when asked for."""
 
 
 class ParticipantList(BaseModel):
@@ -125,12 +165,11 @@ def participant_out(p: Participant, consent: ConsentAnswer | None = None) -> Par
         identity_verified_at=p.identity_verified_at,
         presiding=p.presiding,
         consent=consent_view(p.role, consent),
+        email=p.email,
+        phone=p.phone,
+        language=p.language,
+        time_zone=p.time_zone,
     )
-
-
-def needs_invitation(role: Role) -> bool:
-    """Bench members log in; detainees appear through their centre's terminal; the rest are invited."""
-    return role not in BENCH and role is not Role.DETAINEE
 
 
 def register(api: Api) -> None:
@@ -162,7 +201,16 @@ def _register_participants(api: Api) -> None:
             user_id=body.user_id,
             detention_centre_id=body.detention_centre_id,
             presiding=body.presiding,
+            email=body.email,
+            phone=body.phone,
+            language=body.language,
+            time_zone=body.time_zone,
         )
+        known_zone(body.time_zone)
+        if body.send:
+            if not needs_invitation(body.role):
+                raise ApiError(409, "no_invitation", f"a {body.role} does not join by invitation")
+            check_channels(ctx, participant, body.send)
         await _settle_presiding(ctx, hearing, participant)
         invitation = (
             new_invitation(ctx, participant, body.valid_hours)
@@ -172,7 +220,14 @@ def _register_participants(api: Api) -> None:
         await add_audited(
             ctx, who, participant, "add_participant", "participant", {"role": body.role}
         )
-        return ParticipantCreated(participant=participant_out(participant), invitation=invitation)
+        deliveries = (
+            await send_invitation(ctx, who, participant, invitation, body.send)
+            if invitation is not None and body.send
+            else []
+        )
+        return ParticipantCreated(
+            participant=participant_out(participant), invitation=invitation, deliveries=deliveries
+        )
 
     @api.route(
         "GET",
@@ -213,7 +268,7 @@ def _register_invitations(api: Api) -> None:
             )
         invitation = new_invitation(ctx, participant, body.valid_hours)
         audit(ctx.db, who.label, "issue_invitation", "participant", participant.id, ctx.client_ip)
-        await _end_connection(ctx, participant, "invitation_replaced")
+        await end_connection(ctx, participant, "invitation_replaced")
         return invitation
 
     @api.route(
@@ -229,7 +284,7 @@ def _register_invitations(api: Api) -> None:
             raise ApiError(409, "no_invitation", "this participant has no invitation to withdraw")
         revoke_invitation(participant)
         audit(ctx.db, who.label, "revoke_invitation", "participant", participant.id, ctx.client_ip)
-        await _end_connection(ctx, participant, "invitation_withdrawn")
+        await end_connection(ctx, participant, "invitation_withdrawn")
 
     @api.route(
         "GET",
@@ -297,22 +352,8 @@ def _register_terminal(api: Api) -> None:
         return HearingList(items=[hearing_out(h, c) for h, c in rows])
 
 
-async def _end_connection(ctx: Ctx, participant: Participant, code: str) -> None:
-    """End the participant's live connection, on whichever process holds their hearing: the
-    invitation it was made with no longer works. Committed first, so that a reconnection with
-    the old token is already refused."""
-    await ctx.db.commit()
-    await tell_live_hearings(
-        ctx.request.app[SOCKETS], end_invitation(participant.hearing_id, participant.id, code)
-    )
-
-
 async def _managed_participant(ctx: Ctx) -> tuple[Participant, Principal]:
-    participant = await ctx.db.get(Participant, ctx.ids["participant_id"])
-    if participant is None:
-        raise not_found(f"participant {ctx.ids['participant_id']}")
-    _, who = await hearing_for_action(ctx, participant.hearing_id, Action.MANAGE_PARTICIPANTS)
-    return participant, who
+    return await participant_for_action(ctx, Action.MANAGE_PARTICIPANTS)
 
 
 async def _settle_presiding(ctx: Ctx, hearing: Hearing, judge: Participant) -> None:

@@ -111,3 +111,13 @@ async def hearing_for_action(
     caller, if their role may take ``action`` in the hearing's present state (else 403)."""
     hearing = await visible_hearing(ctx, hearing_id, action)
     return hearing, ctx.require(action, hearing.state)
+
+
+async def participant_for_action(ctx: Ctx, action: Action) -> tuple[Participant, Principal]:
+    """The participant of the path's ``participant_id``, if the caller may take ``action`` in
+    their hearing (404 for one the caller cannot see)."""
+    participant = await ctx.db.get(Participant, ctx.ids["participant_id"])
+    if participant is None:
+        raise not_found(f"participant {ctx.ids['participant_id']}")
+    _, who = await hearing_for_action(ctx, participant.hearing_id, action)
+    return participant, who

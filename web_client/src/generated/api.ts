@@ -118,6 +118,11 @@ export interface CentreOut {
   name: string;
 }
 
+export interface ChannelsOut {
+  mail: boolean;
+  sms: boolean;
+}
+
 export interface ChapterOut {
   title: string;
   start_seconds: number;
@@ -215,6 +220,22 @@ export interface ConsentView {
   at?: string | null;
 }
 
+/**
+ * How to reach a participant; each left out (or null) is cleared.
+ */
+export interface ContactIn {
+  email?: string | null;
+  phone?: string | null;
+  /**
+   * Of their invitation (else the court's).
+   */
+  language?: ("zh" | "en") | null;
+  /**
+   * Their own zone, when not the court's: both times are shown.
+   */
+  time_zone?: string | null;
+}
+
 export interface CorrectionIn {
   entry_id?: number | null;
   text: string;
@@ -256,6 +277,24 @@ export interface CreditorImportIn {
 
 export interface CreditorImportOut {
   items: ImportedCreditor[];
+}
+
+export interface DeliveryList {
+  items: DeliveryOut[];
+}
+
+export interface DeliveryOut {
+  id: number;
+  participant_id: number;
+  participant_name: string;
+  channel: "mail" | "sms";
+  address: string;
+  state: "sending" | "sent" | "failed";
+  detail: string | null;
+  reason: ("interrupted" | "refused" | "timeout" | "unreachable" | "other") | null;
+  requested_by: string;
+  requested_at: string;
+  finished_at: string | null;
 }
 
 export interface DraftIn {
@@ -532,6 +571,11 @@ export interface InvitationOut {
   expires_at: string;
 }
 
+export interface InvitationSent {
+  invitation: InvitationOut;
+  deliveries: DeliveryOut[];
+}
+
 export type InvitationStatus = "none" | "active" | "expired" | "revoked";
 
 /**
@@ -669,6 +713,7 @@ export interface OpinionView {
 export interface ParticipantCreated {
   participant: ParticipantOut;
   invitation: InvitationOut | null;
+  deliveries: DeliveryOut[];
 }
 
 export interface ParticipantOut {
@@ -685,6 +730,10 @@ export interface ParticipantOut {
   identity_verified_at: string | null;
   presiding: boolean;
   consent: ConsentView | null;
+  email: string | null;
+  phone: string | null;
+  language: string | null;
+  time_zone: string | null;
 }
 
 export interface PartyColumn {
