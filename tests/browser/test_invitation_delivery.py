@@ -19,7 +19,7 @@ from playwright.async_api import Locator, Page, expect
 
 from config import Settings
 from config.delivery import MailSettings, SmsGateway
-from tests.browser.conftest import OpenTab
+from tests.browser.conftest import PHONE, OpenTab
 from tests.browser.test_staff import log_in
 from tests.callers import Caller, schedule_hearing
 from tests.conftest import settings_with
@@ -123,7 +123,9 @@ async def test_the_clerk_sends_an_invitation_by_mail_and_sms(
     await expect(failed).to_have_count(1, timeout=SENT)
     await expect(failed).to_contain_text("+4915123456789")
     await expect(failed).to_contain_text("发送失败")
-    await expect(failed.get_by_test_id("delivery-detail")).to_contain_text("500")
+    reason = failed.get_by_test_id("delivery-detail")
+    await expect(reason).to_contain_text("短信网关拒绝了发送")
+    await expect(reason).to_contain_text("500")
     await tab.screenshot("sent-zh")
 
     assert len(smtp.received) == 1
@@ -153,5 +155,17 @@ async def test_the_clerk_sends_an_invitation_by_mail_and_sms(
     assert fresh in smtp.received[1].text()
     assert url not in smtp.received[1].text()
 
-    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.set_viewport_size(PHONE)
     await tab.screenshot("sent-phone-zh")
+
+    # Her contact corrected: the next mail goes to the new address.
+    await row.get_by_test_id("contact-edit").click()
+    editor = row.get_by_test_id("contact-editor")
+    await editor.locator('input[name="email"]').fill("anna.schmidt@example.de")
+    await editor.get_by_test_id("contact-save").click()
+    await expect(editor).to_have_count(0)
+    await expect(row.get_by_test_id("contact")).to_contain_text("anna.schmidt@example.de")
+    page.once("dialog", lambda dialog: dialog.accept())
+    await row.get_by_test_id("send-mail").click()
+    await expect(delivery(page, "mail", "sent")).to_have_count(3, timeout=SENT)
+    assert smtp.received[2].recipients == ["anna.schmidt@example.de"]

@@ -5,7 +5,13 @@
 import type { ParticipantOut } from "../generated/api";
 import { el, field } from "../shared/dom";
 import { t } from "../shared/i18n";
-import { type ContactIn, contactOf, type Language, phoneDigits } from "./invitation_api";
+import {
+  type Contact,
+  contactOf,
+  LANGUAGES,
+  type Language,
+  phoneDigits,
+} from "./invitation_api";
 
 /** Zones offered as one types (any IANA name is taken): where parties abroad often live. */
 const COMMON_ZONES = [
@@ -42,8 +48,6 @@ const COMMON_ZONES = [
   "Pacific/Auckland",
 ] as const;
 
-const LANGUAGES: readonly Language[] = ["zh", "en"];
-
 let lists = 0; // each form's datalist needs an id of its own
 
 export interface ContactFields {
@@ -52,7 +56,7 @@ export interface ContactFields {
   mail: HTMLInputElement;
   phone: HTMLInputElement;
   /** What was entered, as the server takes it (empty: null). */
-  value(): ContactIn;
+  value(): Contact;
   /** Show a participant's contact as the server has it. */
   fill(p: ParticipantOut): void;
   clear(): void;
@@ -152,7 +156,7 @@ function knownZone(name: string): boolean {
 /** Correcting a participant's contact in their row: `save` tells whether the server took it. */
 export function contactEditor(
   p: ParticipantOut,
-  save: (contact: ContactIn) => Promise<boolean>,
+  save: (contact: Contact) => Promise<boolean>,
   close: () => void,
 ): HTMLFormElement {
   const contact = contactFields(`contact-${p.id}`);

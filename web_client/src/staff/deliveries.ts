@@ -3,6 +3,7 @@
 // is finished in the background, so while any is still on its way the list asks again every few
 // seconds; a failure leaves the link working (the clerk passes it on by hand or sends again).
 import { el, setText, show } from "../shared/dom";
+import type { MessageKey } from "../shared/i18n";
 import { POLL_MS } from "../shared/polling";
 import { courtDateTime } from "./court_time";
 import { showError } from "./errors";
@@ -81,11 +82,7 @@ function deliveryRow(zone: string, d: DeliveryOut): HTMLElement {
         " · ",
         el("span", { testid: "delivery-address" }, d.address),
       ),
-      d.detail !== null &&
-        d.state === "failed" &&
-        setText(el("small", { class: "error", testid: "delivery-detail" }), "staff.delivery.why", {
-          detail: d.detail,
-        }),
+      d.state === "failed" && failure(d),
     ),
     state,
     el(
@@ -93,8 +90,30 @@ function deliveryRow(zone: string, d: DeliveryOut): HTMLElement {
       { class: "muted time" },
       setText(el("span"), "staff.delivery.when", {
         when: courtDateTime(zone, d.requested_at),
-        who: d.requested_by,
+        who: byName(d.requested_by),
       }),
     ),
   );
+}
+
+/** Why it was not sent, in the reader's words, the server's own (English) words after them. */
+function failure(d: DeliveryOut): HTMLElement {
+  const reason = d.reason ?? "other";
+  const key: MessageKey =
+    reason === "interrupted" || reason === "other"
+      ? `staff.delivery.reason.${reason}`
+      : `staff.delivery.reason.${d.channel}.${reason}`;
+  return el(
+    "small",
+    { class: "error", testid: "delivery-detail" },
+    el("span", { i18n: key }),
+    d.detail !== null && ` (${d.detail})`,
+    " ",
+    el("span", { i18n: "staff.delivery.still_works" }),
+  );
+}
+
+/** The name in an audit label ("user:3:clerk" → "clerk"); another label as it is. */
+function byName(label: string): string {
+  return /^[a-z_]+:\d+:(.+)$/s.exec(label)?.[1] ?? label;
 }

@@ -20,10 +20,17 @@ export function showError(el: HTMLElement, error: unknown): HTMLElement {
   return setText(el, key, vars);
 }
 
-/** Like showError, but a refusal (409) whose code has words of its own (refusals.ts: e.g. the
- * participant has no mail address) is said in them alone. */
+/** Like showError, but a refusal whose code has words of its own (refusals.ts: e.g. the
+ * participant has no mail address) is said in them alone: a conflict (409), a server that
+ * cannot (503), or a particular check of what was entered (422 other than the general
+ * invalid_request, whose message names the field). */
 export function showRefusal(el: HTMLElement, error: unknown): HTMLElement {
-  const key = error instanceof ApiError && error.status === 409 ? refusalKey(error.code) : null;
+  const particular =
+    error instanceof ApiError &&
+    (error.status === 409 ||
+      error.status === 503 ||
+      (error.status === 422 && error.code !== "invalid_request"));
+  const key = particular ? refusalKey(error.code) : null;
   if (key === null) return showError(el, error);
   el.hidden = false;
   el.setAttribute("role", "alert");

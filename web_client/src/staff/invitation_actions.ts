@@ -13,6 +13,7 @@ import {
   CHANNELS,
   type Channel,
   type ChannelsOut,
+  type Contact,
   contactOf,
   saveContact,
   sendInvitation,
@@ -106,6 +107,6 @@ export function invitationActions(p: ParticipantOut, page: InvitationPage): HTML
   return below;
 }
 
-function address(contact: ReturnType<typeof contactOf>, channel: Channel): string | null {
+function address(contact: Contact, channel: Channel): string | null {
   return channel === "mail" ? contact.email : contact.phone;
 }

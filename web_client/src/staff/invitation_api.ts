@@ -2,54 +2,28 @@
 // can send through, sending a participant a new link by mail or SMS, the attempts made, the
 // printable invitation, and a participant's contact. Sending issues a new link: the old one
 // stops working.
-import type { InvitationOut, ParticipantOut } from "../generated/api";
+import type {
+  ChannelsOut,
+  ContactIn,
+  DeliveryList,
+  DeliveryOut,
+  InvitationSent,
+  ParticipantOut,
+} from "../generated/api";
 import { ApiError, answer, api, authHeaders } from "../shared/api";
-import type { Items } from "./types";
 
-// TODO(merge): these come from ../generated/api once the server's models land.
-export type Channel = "mail" | "sms";
-export type DeliveryState = "sending" | "sent" | "failed";
-export type Language = "zh" | "en";
+export type { ChannelsOut, ContactIn, DeliveryOut };
+export type Channel = DeliveryOut["channel"];
+export type Language = NonNullable<ContactIn["language"]>;
+/** A contact with each of its parts given (null: none). */
+export type Contact = Required<ContactIn>;
 
-export interface DeliveryOut {
-  id: number;
-  participant_id: number;
-  participant_name: string;
-  channel: Channel;
-  address: string;
-  state: DeliveryState;
-  detail: string | null;
-  requested_by: string;
-  requested_at: string;
-  finished_at: string | null;
-}
+export const LANGUAGES: readonly Language[] = ["zh", "en"];
 
-export interface ChannelsOut {
-  mail: boolean;
-  sms: boolean;
-}
-
-export interface InvitationSent {
-  invitation: InvitationOut;
-  deliveries: DeliveryOut[];
-}
-
-export interface ContactIn {
-  email: string | null;
-  phone: string | null;
-  language: Language | null;
-  time_zone: string | null;
-}
-
-/** A participant's contact as the server has it. */
-export function contactOf(p: ParticipantOut): ContactIn {
-  const c = p as ParticipantOut & Partial<ContactIn>;
-  return {
-    email: c.email ?? null,
-    phone: c.phone ?? null,
-    language: c.language ?? null,
-    time_zone: c.time_zone ?? null,
-  };
+/** A participant's contact as the server has it (a language it does not know: the court's). */
+export function contactOf(p: ParticipantOut): Contact {
+  const language = LANGUAGES.find((l) => l === p.language) ?? null;
+  return { email: p.email, phone: p.phone, language, time_zone: p.time_zone };
 }
 
 export const CHANNELS: readonly Channel[] = ["mail", "sms"];
@@ -72,12 +46,12 @@ export function sendInvitation(participantId: number, via: Channel[]): Promise<I
 
 /** The hearing's attempts, newest first. */
 export async function deliveries(hearingId: number): Promise<DeliveryOut[]> {
-  return (await api<Items<DeliveryOut>>("GET", `/hearings/${hearingId}/invitation-deliveries`))
-    .items;
+  return (await api<DeliveryList>("GET", `/hearings/${hearingId}/invitation-deliveries`)).items;
 }
 
-export function saveContact(participantId: number, contact: ContactIn): Promise<ParticipantOut> {
-  return api<ParticipantOut>("PUT", `/participants/${participantId}/contact`, contact);
+/** Set how to reach the participant (each null: cleared); the contact as the server keeps it. */
+export function saveContact(participantId: number, contact: ContactIn): Promise<ContactIn> {
+  return api<ContactIn>("PUT", `/participants/${participantId}/contact`, contact);
 }
 
 /** The printable invitation of the link `token` (the participant's current one), as a PDF. */
