@@ -147,6 +147,12 @@ class InvitationInfo(BaseModel):
     exhibit_side: ExhibitSide | None
     """The side whose list this person's exhibits go on (and whose opinions they give); none
     for those who submit no evidence."""
+    court_time_zone: str
+    """The court's IANA zone: times are shown in it, and in the person's own beside it."""
+    time_zone: str | None
+    """The person's own zone, as the court recorded it (else the browser's is used)."""
+    language: Language | None
+    """The language the court recorded for them: the page starts in it unless they chose."""
 
 
 def participant_out(p: Participant, consent: ConsentAnswer | None = None) -> ParticipantOut:
@@ -317,6 +323,9 @@ def _register_invitations(api: Api) -> None:
             name=who.name,
             role=who.role,
             exhibit_side=side_of(participant.role, participant.side),
+            court_time_zone=ctx.request.app[SETTINGS].court_timezone,
+            time_zone=participant.time_zone,
+            language=participant.language if participant.language in ("zh", "en") else None,
         )
 
 

@@ -560,6 +560,9 @@ export interface InvitationInfo {
   name: string;
   role: Role;
   exhibit_side: ExhibitSide | null;
+  court_time_zone: string;
+  time_zone: string | null;
+  language: ("zh" | "en") | null;
 }
 
 export interface InvitationOut {

@@ -25,6 +25,8 @@ export interface ViewOptions {
   /** The bench's console (mode "bench"), made by the bench's page: the parties' and the
    * terminal's pages then load neither it nor Preact, which draws it. */
   benchConsole?: (session: LiveSession, onPeople: (open: boolean) => void) => BenchConsole;
+  /** Shown in the waiting room: when the hearing is scheduled (the invitation's times). */
+  waitingFacts?: HTMLElement;
 }
 
 export class HearingView {
@@ -211,6 +213,7 @@ export class HearingView {
       el("h2", { i18n: "live.waiting.title" }),
       el("p.who", { testid: "waiting-who" }, `${you.name} · ${roleName(you.role)}`),
       el("p", { i18n: you.role === "witness" ? "live.waiting.witness" : "live.waiting.body" }),
+      this.options.waitingFacts ?? "",
       this.session.local?.getVideoTracks().length ? this.waitingPreview : "",
     );
   }

@@ -11,12 +11,18 @@ import type { InvitationInfo, StageList } from "../generated/api";
 import { LIVE_STATES } from "../generated/court";
 import type { SelfTestIn } from "../generated/protocol";
 import { ApiError, api, useInvitation } from "../shared/api";
-import { languageSwitch, type MessageKey, startI18n } from "../shared/i18n";
+import {
+  languageChosen,
+  languageSwitch,
+  type MessageKey,
+  setLanguage,
+  startI18n,
+} from "../shared/i18n";
 import { may } from "../shared/permissions";
 import { refusalKey } from "../shared/refusals";
 import { button, el, setText } from "../shared/dom";
 import { type ConsentStep, consentStep } from "../live/consent";
-import { invitationCard } from "../live/invitation";
+import { hearingTimes, invitationCard } from "../live/invitation";
 import { SelfTest } from "../live/selftest";
 import { forgetSeat, rejoinPanel, rememberedSeat, rememberSeat } from "../live/rejoin";
 import { LiveSession } from "../live/session";
@@ -43,6 +49,10 @@ async function main(): Promise<void> {
     if (known !== null) problem(known, undefined, code);
     else problem("live.join.invalid", { message });
     return;
+  }
+  // the language the court recorded for them, unless they chose one on this device
+  if (info.language !== null && !languageChosen()) {
+    setLanguage(info.language === "en" ? "en" : "zh-CN", false);
   }
   const top = el("div.top-bar", {}, languageSwitch());
   if (info.hearing.state === "closed") {
@@ -77,6 +87,7 @@ async function main(): Promise<void> {
       mode: "participant",
       title: `${info.case_number} ${info.hearing.title}`,
       onEnded: () => forgetSeat(seat),
+      waitingFacts: hearingTimes(info),
     });
     app.replaceChildren(view.root);
     session.start();

@@ -92,13 +92,20 @@ export function detectLanguage(): Lang {
   return "zh-CN";
 }
 
+/** Whether the person chose a language on this device (else it was guessed from the browser). */
+export function languageChosen(): boolean {
+  return localStorage.getItem(STORAGE_KEY) !== null;
+}
+
 export function language(): Lang {
   return current;
 }
 
-export function setLanguage(lang: Lang): void {
+/** `remember`: kept as the person's choice on this device (not for a language the court chose
+ * for them). */
+export function setLanguage(lang: Lang, remember = true): void {
   current = lang;
-  localStorage.setItem(STORAGE_KEY, lang);
+  if (remember) localStorage.setItem(STORAGE_KEY, lang);
   document.documentElement.lang = lang;
   applyTranslations(document.body);
   for (const listener of [...listeners]) listener(lang);
