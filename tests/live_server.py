@@ -9,6 +9,7 @@ from bench/.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -19,7 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,14 +119,21 @@ class ServerProcess:
 class LiveServer(ServerProcess):
     """`hearing-server serve` with ``HEARING_*`` settings."""
 
-    def __init__(self, workdir: Path, *, module: str = "hearing_server", **settings: str) -> None:
+    def __init__(
+        self, workdir: Path, *, module: str = "hearing_server", **settings: str | dict[str, Any]
+    ) -> None:
         """``module``: run ``python -m module`` instead (a wrapper of the same command).
+        A setting made of fields (``mail={"host": …, "port": …}``, ``sms={"url": …}``) is
+        passed as JSON, which is how the server reads one from its environment.
         More arguments for `serve` (e.g. --workers 2) can be added to `command`."""
         port = free_port()
         env = child_env(
             HEARING_PORT=str(port),
             HEARING_HOST="127.0.0.1",
-            **{f"HEARING_{key.upper()}": value for key, value in settings.items()},
+            **{
+                f"HEARING_{key.upper()}": value if isinstance(value, str) else json.dumps(value)
+                for key, value in settings.items()
+            },
         )
         super().__init__([sys.executable, "-m", module, "serve"], workdir, env, port)
         self.module = module

@@ -36,6 +36,16 @@ export const refusalMessages = messages(
     "refusal.invitation_replaced":
       "The court gave you a new invitation link; this one no longer works. Open the new link.",
     "refusal.invitation_invalid": "This invitation link is not valid. Ask the court for a new one.",
+    "refusal.no_contact":
+      "This person has no address for this: add their mail address or phone number first.",
+    "refusal.channel_unavailable":
+      "The court's server cannot send this way (no mail server or SMS gateway is set up). Pass the link on by hand.",
+    "refusal.no_invitation": "This person joins without an invitation link: there is nothing to send.",
+    "refusal.stale_invitation":
+      "This link has been replaced since: print the invitation of the newest link.",
+    "refusal.unknown_time_zone": "This time zone is not known: choose one from the list, e.g. Europe/Berlin.",
+    "refusal.no_font":
+      "The court's server cannot draw the invitation (its fonts are missing). Tell the court's administrator.",
     "refusal.wrong_hearing": "Your invitation is for another hearing.",
     "refusal.unauthenticated": "Open your invitation link again, or log in.",
     "refusal.not_a_participant": "You take no part in this hearing.",
@@ -187,6 +197,12 @@ export const refusalMessages = messages(
     "refusal.invitation_withdrawn": "法院已撤回您的邀请。",
     "refusal.invitation_replaced": "法院已向您发送新的邀请链接，此链接已失效，请打开新链接。",
     "refusal.invitation_invalid": "此邀请链接无效，请向法院申请新的链接。",
+    "refusal.no_contact": "此人没有相应的联系方式，请先填写其电子邮箱或手机号码。",
+    "refusal.channel_unavailable": "法院服务器无法以此方式发送（未配置邮件服务器或短信网关），请另行告知本人。",
+    "refusal.no_invitation": "此人无需邀请链接参加，无需发送。",
+    "refusal.stale_invitation": "此链接已被新链接取代，请打印最新链接的邀请函。",
+    "refusal.unknown_time_zone": "无法识别该时区，请从列表中选择，如 Europe/Berlin。",
+    "refusal.no_font": "法院服务器缺少字体，无法生成邀请函，请联系系统管理员。",
     "refusal.wrong_hearing": "您的邀请对应的是另一场庭审。",
     "refusal.unauthenticated": "请重新打开邀请链接，或先登录。",
     "refusal.not_a_participant": "您不是本次庭审的参加人。",

@@ -144,17 +144,19 @@ function Made({ creditor: c }: { creditor: ImportedCreditor }): VNode {
           {c.contact && ` · ${c.contact}`}
         </small>
       </span>
-      <Invitation invitation={c.invitation} />
+      <Invitation invitation={c.invitation} participantId={c.participant_id} />
     </li>
   );
 }
 
-/** The staff screens' one invitation box (a link shown once, its copy button), hosted here. */
-function Invitation({ invitation }: { invitation: InvitationOut }): VNode {
+/** The staff screens' one invitation box (a link shown once, its copy button, QR code and
+ * printable invitation), hosted here. */
+function Invitation(props: { invitation: InvitationOut; participantId: number }): VNode {
+  const { invitation, participantId } = props;
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    host.current?.replaceChildren(invitationBox(invitation));
-  }, [invitation]);
+    host.current?.replaceChildren(invitationBox(invitation, participantId));
+  }, [invitation, participantId]);
   return <div class="invitation-host" ref={host} />;
 }
 

@@ -3,6 +3,7 @@
 import { ApiError } from "../shared/api";
 import { setText } from "../shared/dom";
 import type { MessageKey } from "../shared/i18n";
+import { refusalKey } from "../shared/refusals";
 
 type Vars = Record<string, string | number>;
 
@@ -17,6 +18,23 @@ export function showError(el: HTMLElement, error: unknown): HTMLElement {
   el.setAttribute("role", "alert");
   const { key, vars } = errorMessage(error);
   return setText(el, key, vars);
+}
+
+/** Like showError, but a refusal whose code has words of its own (refusals.ts: e.g. the
+ * participant has no mail address) is said in them alone: a conflict (409), a server that
+ * cannot (503), or a particular check of what was entered (422 other than the general
+ * invalid_request, whose message names the field). */
+export function showRefusal(el: HTMLElement, error: unknown): HTMLElement {
+  const particular =
+    error instanceof ApiError &&
+    (error.status === 409 ||
+      error.status === 503 ||
+      (error.status === 422 && error.code !== "invalid_request"));
+  const key = particular ? refusalKey(error.code) : null;
+  if (key === null) return showError(el, error);
+  el.hidden = false;
+  el.setAttribute("role", "alert");
+  return setText(el, key);
 }
 
 /** What went wrong in `error`: the message to show and its values. */

@@ -1,9 +1,14 @@
 // Adding a participant: role, name, side, whom an agent or counsel acts for, and the detention
-// centre a detainee appears from. Whether the hearing's kind allows the role is the server's call.
+// centre a detainee appears from; their contact, and whether to send them their link by mail or
+// SMS at once (offered for the channels the server has). Whether the hearing's kind allows the
+// role is the server's call.
 import type { CentreOut, ParticipantOut } from "../generated/api";
 import { INVITED_ROLES } from "../generated/court";
 import { api } from "../shared/api";
 import { el, field, show } from "../shared/dom";
+import { type MessageKey, t } from "../shared/i18n";
+import { contactFields } from "./contact_fields";
+import { type Channel, type ChannelsOut } from "./invitation_api";
 import type { Items } from "./types";
 
 const SIDES = ["plaintiff", "defendant", "third_party"] as const;
@@ -12,6 +17,8 @@ export interface ParticipantForm {
   form: HTMLFormElement;
   /** The hearing's people, whom an agent or counsel may act for. */
   setPeople(people: ParticipantOut[]): void;
+  /** Offer to send the link through the channels the server has. */
+  setChannels(channels: ChannelsOut): void;
 }
 
 /** `add` gets the request body and tells whether the participant was added. */
@@ -40,9 +47,18 @@ export function participantForm(add: (body: object) => Promise<boolean>): Partic
   const centre = el("select", { name: "centre", testid: "participant-centre" });
   const representsField = field("staff.participants.represents", represents);
   const centreField = field("staff.participants.centre", centre);
+  const contact = contactFields("participant");
+  const sendMail = el("input", { type: "checkbox", name: "send_mail", testid: "send-mail" });
+  const sendSms = el("input", { type: "checkbox", name: "send_sms", testid: "send-sms" });
+  const sendMailField = sendField(sendMail, "staff.contact.send_mail");
+  const sendSmsField = sendField(sendSms, "staff.contact.send_sms");
+  const offered: ChannelsOut = { mail: false, sms: false };
   const syncRole = (): void => {
     representsField.hidden = role.value !== "agent" && role.value !== "counsel";
     centreField.hidden = role.value !== "detainee";
+    // a detainee appears from the centre's terminal: no link to send
+    sendMailField.hidden = !offered.mail || role.value === "detainee";
+    sendSmsField.hidden = !offered.sms || role.value === "detainee";
   };
   role.addEventListener("change", syncRole);
   syncRole();
@@ -64,19 +80,43 @@ export function participantForm(add: (body: object) => Promise<boolean>): Partic
     field("staff.participants.side", side),
     representsField,
     centreField,
+    ...contact.fields,
+    sendMailField,
+    sendSmsField,
     submit,
   );
+  for (const [box, input, missing] of [
+    [sendMail, contact.mail, "staff.contact.mail_needed"],
+    [sendSms, contact.phone, "staff.contact.phone_needed"],
+  ] as const) {
+    // ticked with no address: say so at the address, in the reader's language
+    const check = (): void =>
+      input.setCustomValidity(
+        box.checked && !box.closest("[hidden]") && input.value.trim() === "" ? t(missing) : "",
+      );
+    box.addEventListener("change", check);
+    input.addEventListener("input", check);
+  }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     submit.disabled = true;
+    const send: Channel[] = [];
+    if (!sendMailField.hidden && sendMail.checked) send.push("mail");
+    if (!sendSmsField.hidden && sendSms.checked) send.push("sms");
     const added = await add({
       role: role.value,
       name: name.value.trim(),
       side: side.value || null,
       represents_id: representsField.hidden ? null : optionalId(represents.value),
       detention_centre_id: centreField.hidden ? null : optionalId(centre.value),
+      ...contact.value(),
+      send,
     });
-    if (added) name.value = "";
+    if (added) {
+      name.value = "";
+      contact.clear();
+      sendMail.checked = sendSms.checked = false;
+    }
     submit.disabled = false;
   });
   return {
@@ -90,7 +130,15 @@ export function participantForm(add: (body: object) => Promise<boolean>): Partic
           .map((p) => el("option", { value: String(p.id) }, p.name)),
       );
     },
+    setChannels(channels) {
+      Object.assign(offered, channels);
+      syncRole();
+    },
   };
+}
+
+function sendField(box: HTMLInputElement, label: MessageKey): HTMLLabelElement {
+  return el("label", { class: "check", hidden: true }, box, el("span", { i18n: label }));
 }
 
 function optionalId(value: string): number | null {

@@ -1,8 +1,9 @@
 // A hearing's participants: add people by role, and give each invited person their personal
-// link (shown once, with a copy button), a new one, or withdraw it; whether each party or lawyer
-// agreed to take part online. A trial's bench starts its deliberation from here; a
-// deliberation's questions for the vote are listed and added here; a staggered hearing's stages
-// (staff/stages.tsx) too.
+// link (shown once, with a copy button, its QR code and a printable invitation), a new one, sent
+// by mail or SMS, or withdraw it (staff/invitation_actions.ts); the invitations sent and whether
+// they arrived; whether each party or lawyer agreed to take part online. A trial's bench starts
+// its deliberation from here; a deliberation's questions for the vote are listed and added here;
+// a staggered hearing's stages (staff/stages.tsx) too.
 import type {
   BenchGrantOut,
   ConsentView,
@@ -14,15 +15,18 @@ import type {
 } from "../generated/api";
 import { BENCH, type HearingKind } from "../generated/court";
 import { ApiError, api } from "../shared/api";
-import { hasMessage, t } from "../shared/i18n";
+import { hasMessage } from "../shared/i18n";
 import { courtDateTime } from "./court_time";
 import { el, setText, show } from "../shared/dom";
 import { isDeliberation } from "../shared/deliberation";
 import { refusalKey } from "../shared/refusals";
-import { clearError, showError } from "./errors";
+import { clearError, showError, showRefusal } from "./errors";
 import { benchForm } from "./bench_form";
+import { contactLine } from "./contact_fields";
 import { mountCreditors } from "./creditors";
-import { invitationBox } from "./invitation_box";
+import { deliveriesView } from "./deliveries";
+import { invitationActions, type InvitationPage } from "./invitation_actions";
+import { channels } from "./invitation_api";
 import { mountQuestions } from "./motions";
 import { mountOutcomes } from "./outcomes";
 import { mountStages } from "./stages";
@@ -35,6 +39,8 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
   const list = el("ul", { class: "rows", testid: "participant-list" });
   const error = el("p", { class: "error", hidden: true, testid: "participants-error" });
   const links = new Map<number, InvitationOut>(); // issued on this page: shown until it is left
+  const sent = deliveriesView(zone, hearingId);
+  let people: ParticipantOut[] = [];
   const creditors = el("div", { class: "creditors-slot" }); // a creditors' meeting's roll
   const questions = el("div", { class: "questions-slot" }); // a deliberation's questions
   const stages = el("div", { class: "stages-slot" }); // a staggered hearing's stages
@@ -42,15 +48,16 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
   const deliberate = deliberateButton(hearingId, error);
 
   const load = async (): Promise<void> => {
-    const [hearing, people, grants] = await Promise.all([
+    const [hearing, listed, grants] = await Promise.all([
       api<HearingOut>("GET", `/hearings/${hearingId}`),
       api<Items<ParticipantOut>>("GET", `/hearings/${hearingId}/participants`),
       api<Items<BenchGrantOut>>("GET", `/hearings/${hearingId}/bench-grants`),
     ]);
+    people = listed.items;
     show(heading, ...hearingHead(zone, hearing));
-    show(list, ...people.items.map((p) => personRow(p)));
-    adding.setPeople(people.items);
-    bench.update(people.items, grants.items);
+    redraw();
+    adding.setPeople(people);
+    bench.update(people, grants.items);
     if (hearing.kind === "creditors_meeting" && creditors.childElementCount === 0) {
       mountCreditors(creditors, hearingId, load);
     }
@@ -71,16 +78,26 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
       await load();
       return true;
     } catch (failure) {
-      showError(error, failure);
+      showRefusal(error, failure);
       return false;
     }
   };
+  const redraw = (): void => show(list, ...people.map((p) => personRow(p)));
   const adding = participantForm((body) =>
     act(async () => {
       const created = await api<ParticipantCreated>("POST", `/hearings/${hearingId}/participants`, body);
       if (created.invitation !== null) links.set(created.participant.id, created.invitation);
+      sent.refresh(); // sent at once by mail or SMS when asked
     }),
   );
+  const invitations: InvitationPage = {
+    act,
+    links,
+    editing: new Set(),
+    channels: { mail: false, sms: false },
+    sent: () => sent.refresh(),
+    redraw,
+  };
 
   const bench = benchForm(hearingId, act);
 
@@ -100,42 +117,22 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
           p.side && " · ",
           p.side && sideLabel(p.side),
         ),
+        invited && el("small", { class: "muted contact", testid: "contact" }, contactLine(p)),
       ),
       invitationStatus(zone, p, invited),
       p.consent && consentStatus(zone, p.consent),
     );
-    if (!invited) return row;
-    const reissue = el("button", {
-      type: "button",
-      i18n: "staff.invitation.reissue",
-      testid: "reissue",
-    });
-    reissue.addEventListener("click", () =>
-      act(async () => {
-        links.set(p.id, await api<InvitationOut>("POST", `/participants/${p.id}/invitation`, {}));
-      }),
-    );
-    const revoke = el("button", {
-      type: "button",
-      class: "danger",
-      i18n: "staff.invitation.revoke",
-      testid: "revoke",
-      hidden: p.invitation_status !== "active",
-    });
-    revoke.addEventListener("click", () => {
-      if (!confirm(t("staff.invitation.revoke_confirm", { name: p.name }))) return;
-      void act(async () => {
-        await api("DELETE", `/participants/${p.id}/invitation`);
-        links.delete(p.id);
-      });
-    });
-    row.append(el("span", { class: "actions" }, reissue, revoke));
-    const link = links.get(p.id);
-    if (link !== undefined && p.invitation_status === "active") row.append(invitationBox(link));
+    if (invited) row.append(...invitationActions(p, invitations));
     return row;
   };
 
   load().catch((failure) => showError(error, failure));
+  sent.refresh();
+  void channels().then((offered) => {
+    invitations.channels = offered;
+    adding.setChannels(offered);
+    redraw();
+  });
   return el(
     "section",
     { class: "card", testid: "participants" },
@@ -150,6 +147,7 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
     error,
     el("h3", { i18n: "staff.participants.title" }),
     list,
+    sent.root,
     bench.root,
     deliberate,
     outcomes,
