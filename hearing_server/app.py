@@ -16,6 +16,7 @@ from config import Settings
 from hearing_server.api import (
     accounts_api,
     bench_grants_api,
+    case_import_api,
     cases_api,
     consent_api,
     creditor_import_api,
@@ -127,6 +128,7 @@ def build_api() -> Api:
         transcript_confirmations_api,
         votes_api,
         creditor_import_api,
+        case_import_api,
         stages_api,
         staggered_close_api,
         staggered_live_api,
