@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from court.case_list import (
     CaseList,
@@ -133,7 +134,12 @@ def register(api: Api) -> None:
         )
         if problems:
             raise bad_rows(reported(problems), len(problems))
-        out = await _write(ctx, who, court_id, bench, listed, query)
+        try:
+            out = await _write(ctx, who, court_id, bench, listed, query)
+        except IntegrityError as exc:  # another request made one of the cases meanwhile
+            raise ApiError(
+                409, "conflict", "a case of the list was made meanwhile: import it again"
+            ) from exc
         audit(
             ctx.db,
             who.label,

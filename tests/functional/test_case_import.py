@@ -5,6 +5,7 @@ wrong-person requests get a clear 4xx; both databases."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zipfile
 from typing import Any
@@ -212,3 +213,18 @@ async def test_hostile_and_malformed_requests_get_a_clear_4xx(
     status, body = await upload(judge, court, as_xlsx(rows), XLSX)
     assert [(d["line"], d["column"]) for d in body["error"]["details"]] == [(2, "name")]
     assert await counts(database) == before
+
+
+async def test_two_imports_of_one_list_at_once_make_it_once(
+    judge: Caller, clerk: Caller, world: World, database: Database
+) -> None:
+    """The second finds the first's cases (422) or meets them at the unique number (409)."""
+    data = as_csv(wage_rows(20, prefix="(2026)并发")).encode()
+    before = await counts(database)
+    answers = await asyncio.gather(
+        upload(judge, world.court_id, data),
+        upload(clerk, world.court_id, data, judge_id=world.judge_id),
+    )
+    statuses = sorted(status for status, _ in answers)
+    assert statuses in ([201, 409], [201, 422]), answers
+    assert (await counts(database))[0] == before[0] + 20

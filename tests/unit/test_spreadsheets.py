@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -21,11 +23,10 @@ from hearing_server.spreadsheets import (
 from tests.case_lists import CASES, as_xlsx, wage_rows
 
 
-def _book(fill: object) -> bytes:
+def _book(fill: Callable[[Any], None]) -> bytes:
+    """An XLSX of one sheet that ``fill`` writes (openpyxl's sheet is untyped)."""
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    fill(sheet)  # type: ignore[operator]
+    fill(book.active)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -60,10 +61,10 @@ def _with_cached_value(data: bytes, cached: str) -> bytes:
 
 
 def test_floats_dates_and_formulas() -> None:
-    def fill(sheet: object) -> None:
-        sheet.append(["a", "b", "c", "d", "e"])  # type: ignore[attr-defined]
+    def fill(sheet: Any) -> None:
+        sheet.append(["a", "b", "c", "d", "e"])
         row = [1.38001380e10, 2.5, date(2026, 12, 7), '=A2&"号"', "end"]
-        sheet.append(row)  # type: ignore[attr-defined]
+        sheet.append(row)
 
     data = _book(fill)
     # a formula gives the value saved with it; none saved: the cell reads empty
@@ -98,7 +99,7 @@ def test_a_member_larger_than_it_declares_is_not_inflated_past_it() -> None:
     file then fails its check), so the declared sizes bound the work."""
     data = bytearray(as_xlsx(wage_rows(2)))
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
-        at = archive.start_dir  # type: ignore[attr-defined]
+        at = archive.start_dir
     while data[at : at + 4] == b"PK\x01\x02":  # the central directory's entries
         name_length, extra, comment = (
             int.from_bytes(data[at + n : at + n + 2], "little") for n in (28, 30, 32)
@@ -110,9 +111,9 @@ def test_a_member_larger_than_it_declares_is_not_inflated_past_it() -> None:
 
 
 def test_a_row_a_million_rows_down_is_refused_not_read_through() -> None:
-    def fill(sheet: object) -> None:
-        sheet.append(["案号", "案由", "姓名", "角色"])  # type: ignore[attr-defined]
-        sheet.cell(row=1_000_000, column=1, value="A1")  # type: ignore[attr-defined]
+    def fill(sheet: Any) -> None:
+        sheet.append(["案号", "案由", "姓名", "角色"])
+        sheet.cell(row=1_000_000, column=1, value="A1")
 
     started = time.perf_counter()
     rows = xlsx_rows(_book(fill))
@@ -122,9 +123,9 @@ def test_a_row_a_million_rows_down_is_refused_not_read_through() -> None:
 
 
 def test_a_very_wide_row_is_cut_to_the_columns_read() -> None:
-    def fill(sheet: object) -> None:
-        sheet.append(["案号", "案由", "姓名", "角色"])  # type: ignore[attr-defined]
-        sheet.cell(row=2, column=16000, value="far right")  # type: ignore[attr-defined]
+    def fill(sheet: Any) -> None:
+        sheet.append(["案号", "案由", "姓名", "角色"])
+        sheet.cell(row=2, column=16000, value="far right")
 
     rows = xlsx_rows(_book(fill))
     assert rows == [(1, ["案号", "案由", "姓名", "角色"]), (2, [])]
