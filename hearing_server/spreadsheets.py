@@ -28,8 +28,12 @@ CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_FILE_BYTES = 8 << 20
 """A list's bytes as uploaded: 20,000 rows of a CSV take about 3 MB, of an XLSX less."""
-MAX_UNPACKED_BYTES = 64 << 20
-"""What an XLSX's members may add up to once inflated (its XML is ~5x its zip)."""
+MAX_UNPACKED_BYTES = 24 << 20
+"""What an XLSX's members may add up to once inflated: 20,000 rows of a list take 6-10 MB of
+XML. openpyxl parses about 3 MB a second, so this bounds the work a hostile sheet costs too."""
+MAX_RATIO = 100
+"""How many times its packed size a member of over a megabyte may inflate to: a sheet
+inflates ~14x, a zip bomb's hundreds or thousands."""
 MAX_MEMBERS = 1000
 
 
@@ -76,6 +80,10 @@ def _check_zip(data: bytes) -> None:
         ) from exc
     if len(members) > MAX_MEMBERS:
         raise SheetRefused(413, "xlsx_too_large", f"the XLSX holds over {MAX_MEMBERS} parts")
+    if any(member.file_size > max(1 << 20, MAX_RATIO * member.compress_size) for member in members):
+        raise SheetRefused(
+            413, "xlsx_too_large", "the XLSX inflates far past its size: it is no plain list"
+        )
     if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
         raise SheetRefused(
             413,

@@ -94,6 +94,17 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated() -> None:
     assert time.perf_counter() - started < 0.5
 
 
+def test_a_sheet_that_inflates_a_hundredfold_or_past_the_total_is_refused() -> None:
+    zeros, stored = io.BytesIO(), io.BytesIO()
+    with zipfile.ZipFile(zeros, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<row/>" * 400_000)  # 2.4 MB, ~1000x
+    assert _refusal(zeros.getvalue()) == (413, "xlsx_too_large")
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"x" * (MAX_UNPACKED_BYTES // 2))
+        archive.writestr("xl/sharedStrings.xml", b"x" * (MAX_UNPACKED_BYTES // 2 + 1))
+    assert _refusal(stored.getvalue()) == (413, "xlsx_too_large")
+
+
 def test_a_member_larger_than_it_declares_is_not_inflated_past_it() -> None:
     """A bomb that lies about its size: the zip reader stops at the declared size (and the
     file then fails its check), so the declared sizes bound the work."""
