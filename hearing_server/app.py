@@ -16,6 +16,7 @@ from config import Settings
 from hearing_server.api import (
     accounts_api,
     bench_grants_api,
+    case_import_api,
     cases_api,
     consent_api,
     creditor_import_api,
@@ -133,6 +134,7 @@ def build_api() -> Api:
         outcomes_api,
         creditor_import_api,
         invitation_delivery_api,
+        case_import_api,
         stages_api,
         staggered_close_api,
         staggered_live_api,

@@ -47,7 +47,9 @@ from court import (
 )
 from hearing_server.api import (
     accounts_api,
+    bad_rows,
     bench_grants_api,
+    case_import_api,
     cases_api,
     consent_api,
     creditor_import_api,
@@ -143,7 +145,8 @@ API_MODELS: list[type[BaseModel]] = [
     votes_api.ClaimOut,
     votes_api.MotionOut,
     creditor_import_api.CreditorImportOut,
-    creditor_import_api.BadRow,
+    bad_rows.BadRow,
+    case_import_api.CaseImportOut,
     transcript_models.EntryOut,
     transcript_models.Transcript,
     transcript_signing_models.ConfirmationOut,

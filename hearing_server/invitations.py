@@ -29,13 +29,18 @@ def issue_invitation(
     participant: Participant, base_url: str, valid_for: timedelta
 ) -> IssuedInvitation:
     """Give ``participant`` a fresh invitation; any earlier one stops working."""
-    token = new_token()
-    participant.invitation_token_hash = token_hash(token)
-    participant.invitation_expires_at = utcnow() + valid_for
+    issued, participant.invitation_token_hash = new_invitation_token(base_url, valid_for)
+    participant.invitation_expires_at = issued.expires_at
     participant.invitation_revoked_at = None
-    return IssuedInvitation(
-        token, invitation_url(base_url, token), participant.invitation_expires_at
-    )
+    return issued
+
+
+def new_invitation_token(base_url: str, valid_for: timedelta) -> tuple[IssuedInvitation, str]:
+    """A fresh invitation and the hash of its token, which is all the server keeps (for rows
+    written in bulk, court/case_list.py's imports, rather than one participant at a time)."""
+    token = new_token()
+    issued = IssuedInvitation(token, invitation_url(base_url, token), utcnow() + valid_for)
+    return issued, token_hash(token)
 
 
 def revoke_invitation(participant: Participant) -> None:

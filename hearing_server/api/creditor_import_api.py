@@ -15,6 +15,7 @@ from court.kinds import HearingKind
 from court.permissions import Action
 from court.roles import Role
 from court.votes import ClaimGroup
+from hearing_server.api.bad_rows import bad_rows
 from hearing_server.api.errors import ApiError
 from hearing_server.api.invitation_links import new_invitation
 from hearing_server.api.outputs import InvitationOut
@@ -35,19 +36,6 @@ class CreditorImportIn(BaseModel):
     """The list as CSV text (UTF-8; saved from a spreadsheet as CSV)."""
     valid_hours: float | None = Field(default=None, gt=0, le=24 * 90)
     """How long the invitations work (else the server's default)."""
-
-
-class BadRow(BaseModel):
-    """One problem of a refused list (422 ``bad_rows``, one detail each), in both languages: the
-    clerk's screen shows it in the reader's."""
-
-    line: int
-    """The file's line (the header is line 1)."""
-    column: str
-    """name, claim, group or contact ("" for the whole row)."""
-    code: str
-    message: str
-    message_zh: str
 
 
 class ImportedCreditor(BaseModel):
@@ -91,17 +79,7 @@ def register(api: Api) -> None:
             )
         creditors, problems = parse_creditors(body.csv)
         if problems:
-            raise ApiError(
-                422,
-                "bad_rows",
-                f"{len(problems)} problem(s) in the list; nothing was imported",
-                details=[
-                    BadRow(
-                        line=p.line, column=p.column, code=p.code, message=p.en, message_zh=p.zh
-                    ).model_dump()
-                    for p in problems
-                ],
-            )
+            raise bad_rows(problems)
         items: list[ImportedCreditor] = []
         for row in creditors:
             participant = Participant(hearing_id=hearing.id, role=Role.CREDITOR, name=row.name)

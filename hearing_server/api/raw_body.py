@@ -31,6 +31,12 @@ class RawBody:
     media_type: str
     description: str
     headers: tuple[Header, ...] = ()
+    other_types: tuple[str, ...] = ()
+    """Further media types the body may have (a list as CSV or as XLSX)."""
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.other_types)
 
 
 def header_parameter(header: Header) -> dict[str, Any]:
@@ -45,8 +51,12 @@ def header_parameter(header: Header) -> dict[str, Any]:
 
 def raw_headers(request: web.Request, raw: RawBody) -> dict[str, int]:
     """The declared headers of a raw-body request, checked before any of the body is read."""
-    if request.content_type != raw.media_type:
-        raise ApiError(415, "unsupported_media_type", f"send the request body as {raw.media_type}")
+    if request.content_type not in raw.media_types:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"send the request body as {' or '.join(raw.media_types)}",
+        )
     values: dict[str, int] = {}
     for header in raw.headers:
         value = request.headers.get(header.name, "").strip()

@@ -316,7 +316,10 @@ def _operation(
         op["requestBody"] = {
             "required": True,
             "description": e.raw_body.description,
-            "content": {e.raw_body.media_type: {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                t: {"schema": {"type": "string", "format": "binary"}}
+                for t in e.raw_body.media_types
+            },
         }
     op["security"] = [] if e.public else [{"session": []}, {"invitation": []}]
     if e.signed_links:

@@ -93,6 +93,12 @@ export interface Bilingual {
   en: string;
 }
 
+export interface CaseImportOut {
+  cases: number;
+  participants: number;
+  items: ImportedCase[];
+}
+
 export interface CaseIn {
   number: string;
   title: string;
@@ -538,6 +544,14 @@ export interface IdentityCheckOut {
   no_still: string | null;
 }
 
+export interface ImportedCase {
+  line: number;
+  case_id: number;
+  number: string;
+  hearing_id: number;
+  parties: ImportedParty[];
+}
+
 export interface ImportedCreditor {
   line: number;
   participant_id: number;
@@ -545,6 +559,15 @@ export interface ImportedCreditor {
   amount_fen: number;
   group: ClaimGroup;
   contact: string;
+  invitation: InvitationOut;
+}
+
+export interface ImportedParty {
+  line: number;
+  participant_id: number;
+  name: string;
+  role: Role;
+  side: ExhibitSide | null;
   invitation: InvitationOut;
 }
 
