@@ -17,9 +17,9 @@ from sqlalchemy import select
 from court.invitation_letter import letter
 from court.permissions import Action
 from hearing_server.api.errors import ApiError
-from hearing_server.api.fields import Email, Language, Phone, TimeZoneName
 from hearing_server.api.invitation_links import end_connection, new_invitation
 from hearing_server.api.invitation_sending import (
+    ContactFields,
     DeliveryOut,
     check_channels,
     delivery_out,
@@ -47,18 +47,10 @@ from hearing_server.transcript_pdf.fonts import FontMissing
 MAX_LISTED = 500
 
 
-class ContactIn(BaseModel):
+class ContactIn(ContactFields):
     """How to reach a participant; each left out (or null) is cleared."""
 
     model_config = ConfigDict(extra="forbid")
-    email: Email | None = None
-    phone: Phone | None = None
-    language: Language | None = Field(
-        default=None, description="Of their invitation (else the court's)."
-    )
-    time_zone: TimeZoneName | None = Field(
-        default=None, description="Their own zone, when not the court's: both times are shown."
-    )
 
 
 class SendIn(BaseModel):

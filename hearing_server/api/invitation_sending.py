@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from court.contacts import is_time_zone
 from court.invitation_letter import Invitation
 from court.kinds import HearingKind
 from hearing_server.api.errors import ApiError
+from hearing_server.api.fields import Email, Language, Phone, TimeZoneName
 from hearing_server.api.outputs import InvitationOut
 from hearing_server.api.routing import Ctx
 from hearing_server.audit import audit
@@ -21,6 +22,19 @@ from hearing_server.db.delivery_rows import Channel, InvitationDelivery
 from hearing_server.db.models import Case, Court, Hearing, Participant, utcnow
 from hearing_server.invitation_delivery import INTERRUPTED_AFTER_SECONDS, Job
 from hearing_server.keys import INVITATION_SENDER, SETTINGS
+
+
+class ContactFields(BaseModel):
+    """How to reach a participant, as a request gives it (adding them, or correcting it)."""
+
+    email: Email | None = None
+    phone: Phone | None = None
+    language: Language | None = Field(
+        default=None, description="Of their invitation (else the court's)."
+    )
+    time_zone: TimeZoneName | None = Field(
+        default=None, description="Their own zone, when not the court's: both times are shown."
+    )
 
 
 def known_zone(name: str | None) -> None:

@@ -16,15 +16,13 @@ from court.states import HearingState
 from hearing_server.api.creation import add_audited
 from hearing_server.api.errors import ApiError
 from hearing_server.api.fields import (
-    Email,
     Id,
     Language,
     Name,
-    Phone,
-    TimeZoneName,
 )
 from hearing_server.api.invitation_links import end_connection, new_invitation
 from hearing_server.api.invitation_sending import (
+    ContactFields,
     DeliveryOut,
     check_channels,
     known_zone,
@@ -61,7 +59,10 @@ from hearing_server.invitations import (
 from hearing_server.keys import SETTINGS
 
 
-class ParticipantIn(BaseModel):
+class ParticipantIn(ContactFields):
+    """Who, in which role; how to reach them (their contact fields) and whether to send their
+    invitation at once."""
+
     role: Role
     name: Name
     side: str | None = Field(default=None, max_length=64, description="e.g. plaintiff, defendant")
@@ -81,14 +82,6 @@ class ParticipantIn(BaseModel):
         default=False,
         description="For a judge, before the hearing opens: they preside (审判长) instead of "
         "the judge who did.",
-    )
-    email: Email | None = None
-    phone: Phone | None = None
-    language: Language | None = Field(
-        default=None, description="Of their invitation (else the court's)."
-    )
-    time_zone: TimeZoneName | None = Field(
-        default=None, description="Their own zone, when not the court's: both times are shown."
     )
     send: list[Channel] = Field(
         default_factory=list,
