@@ -82,6 +82,8 @@ class Action(StrEnum):
     BENCH_CHAT = "bench_chat"
     REPORT_SELF_TEST = "report_self_test"
     ANSWER_CONSENT = "answer_consent"
+    CHOOSE_LISTENING = "choose_listening"
+    """Listen to the floor or to an interpreter's channel (court/interpretation.py)."""
     RECORD_OUTCOME = "record_outcome"
     """What the hearing came to (court/outcomes.py), recorded by a judge while it is live."""
 
@@ -186,6 +188,8 @@ RULES: dict[Action, Rule] = {
     # A judge states the outcome in the hearing (an enforcement interview's payment plan, a
     # confirmation given): on the timeline, so the sealed record has it.
     Action.RECORD_OUTCOME: Rule(_JUDGE, LIVE),
+    # Everyone in the room chooses for themself whom they hear: the floor or an interpreter.
+    Action.CHOOSE_LISTENING: Rule(frozenset(Role) - {Role.ADMIN}, LIVE),
 }
 
 

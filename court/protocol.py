@@ -106,6 +106,16 @@ class HandIn(Payload):
     raised: bool
 
 
+class ListenIn(Payload):
+    """Whom the person listens to: an interpreter's channel (a spoken interpreter in the room),
+    or the floor (null)."""
+
+    interpreter_id: RecordId | None = None
+
+    def named_participant(self) -> int | None:
+        return self.interpreter_id
+
+
 class MediaStateIn(Payload):
     """The person's own microphone and camera switches."""
 
@@ -280,6 +290,10 @@ class MemberView(Model):
     for roles not asked (court/consent.py) and in others' views."""
     presiding: bool = False
     """The judge who conducts the hearing (审判长) now."""
+    interprets: str | None = None
+    """An interpreter's language pair, e.g. ``zh-en`` (court/interpretation.py)."""
+    listening: int | None = None
+    """The interpreter whose channel they listen to; none: the floor."""
 
 
 class PresentationView(Model):

@@ -34,6 +34,7 @@ from court import (
     bench,
     exhibits,
     identity,
+    interpretation,
     kinds,
     outcomes,
     permissions,
@@ -291,6 +292,13 @@ def court_ts() -> str:
         *_labelled("STAGE_KINDS", "STAGE_LABELS", "StageKind", staggered.STAGE_LABELS),
         *_labelled("VISIBILITIES", "VISIBILITY_LABELS", "Visibility", staggered.VISIBILITY_LABELS),
         *_labelled("OUTCOMES", "OUTCOME_LABELS", "Outcome", outcomes.OUTCOME_LABELS),
+        *_labelled(
+            "INTERPRETED_LANGUAGES",
+            "LANGUAGE_LABELS",
+            "InterpretedLanguage",
+            interpretation.LANGUAGE_LABELS,
+        ),
+        _const("SIGN_LANGUAGES", sorted(interpretation.SIGN_LANGUAGES), "readonly string[]"),
         _const("ACTIONS", [str(a) for a in permissions.Action]),
         "export type Action = (typeof ACTIONS)[number];\n",
         _const(

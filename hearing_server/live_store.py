@@ -118,6 +118,7 @@ class DatabaseHearingStore(VoteStore):
                         bench_muted=p.id in kept.muted,
                         consent=consent_view(p.role, answers.get(p.id)),
                         presiding=p.presiding,
+                        interprets=p.interprets,
                     )
                     for p in rows
                 ],

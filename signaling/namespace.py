@@ -28,6 +28,7 @@ from court.protocol import (
     HandIn,
     HiddenVideosIn,
     IdentityCheckIn,
+    ListenIn,
     MediaStateIn,
     MessageIn,
     MuteIn,
@@ -136,6 +137,7 @@ EVENTS: dict[str, tuple[type[Payload], Handler]] = {
         lambda live, who, p: live.verify_identity(who, p.participant_id, p.document_type, p.digits),
     ),
     "raise_hand": (HandIn, lambda live, who, p: live.raise_hand(who, p.raised)),
+    "listen": (ListenIn, lambda live, who, p: live.listen(who, p.interpreter_id)),
     "set_media": (MediaStateIn, lambda live, who, p: live.set_media(who, p.audio, p.video)),
     "hidden_videos": (
         HiddenVideosIn,

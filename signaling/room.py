@@ -78,6 +78,10 @@ class Member:
     """Their answer on taking part online (None: their role is not asked)."""
     presiding: bool = False
     """The judge who conducts the hearing (one at a time: court/bench.py)."""
+    interprets: str | None = None
+    """An interpreter's language pair (court/interpretation.py)."""
+    listening: int | None = None
+    """The interpreter whose channel they chose to hear; None: the floor."""
 
     @property
     def on_bench(self) -> bool:

@@ -37,6 +37,8 @@ def member_view(
         may_present=member.on_bench or member.floor,
         consent=member.consent if consent else None,
         presiding=member.presiding,
+        interprets=member.interprets,
+        listening=member.listening,
     )
 
 

@@ -34,6 +34,8 @@ class ParticipantRecord:
     """Their latest answer on taking part online (None: their role is not asked)."""
     presiding: bool = False
     """A judge marked as presiding (court/bench.py decides when none or several are)."""
+    interprets: str | None = None
+    """An interpreter's language pair (court/interpretation.py)."""
 
 
 @dataclass(frozen=True)

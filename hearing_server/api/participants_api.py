@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from court.exhibits import ExhibitSide, side_of
+from court.interpretation import PAIR, pair_refusal
 from court.kinds import RULES, HearingKind
 from court.permissions import Action
 from court.protocol import ConsentView
@@ -83,6 +84,11 @@ class ParticipantIn(ContactFields):
         description="For a judge, before the hearing opens: they preside (审判长) instead of "
         "the judge who did.",
     )
+    interprets: str | None = Field(
+        default=None,
+        pattern=PAIR,
+        description="An interpreter's language pair, e.g. zh-en or zh-csl (sign language).",
+    )
     send: list[Channel] = Field(
         default_factory=list,
         max_length=2,
@@ -114,6 +120,8 @@ class ParticipantOut(BaseModel):
     phone: str | None
     language: str | None
     time_zone: str | None
+    interprets: str | None
+    """An interpreter's language pair (court/interpretation.py)."""
 
 
 class ParticipantCreated(BaseModel):
@@ -168,6 +176,7 @@ def participant_out(p: Participant, consent: ConsentAnswer | None = None) -> Par
         phone=p.phone,
         language=p.language,
         time_zone=p.time_zone,
+        interprets=p.interprets,
     )
 
 
@@ -204,6 +213,7 @@ def _register_participants(api: Api) -> None:
             phone=body.phone,
             language=body.language,
             time_zone=body.time_zone,
+            interprets=body.interprets,
         )
         known_zone(body.time_zone)
         if body.send:
@@ -406,6 +416,12 @@ async def _check_participant(ctx: Ctx, hearing: Hearing, body: ParticipantIn) ->
         raise ApiError(
             422, "invalid_request", "only judges and clerks are linked to staff accounts"
         )
+    if body.interprets is not None:
+        if body.role is not Role.INTERPRETER:
+            raise ApiError(422, "invalid_request", "only an interpreter has a language pair")
+        refused = pair_refusal(body.interprets)
+        if refused is not None:
+            raise ApiError(422, "invalid_request", refused)
     if body.presiding and body.role is not Role.JUDGE:
         raise ApiError(422, "invalid_request", "only a judge presides")
     if body.presiding and hearing.state is not HearingState.SCHEDULED:

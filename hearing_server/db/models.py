@@ -205,6 +205,8 @@ class Participant(Base):
     """Of their invitation: "zh" or "en" (else the court's)."""
     time_zone: Mapped[str | None] = mapped_column(String(64))
     """Their own IANA zone, when it is not the court's: their invitation shows both."""
+    interprets: Mapped[str | None] = mapped_column(String(16))
+    """An interpreter's language pair, e.g. ``zh-en`` (court/interpretation.py)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     hearing: Mapped[Hearing] = relationship(back_populates="participants")

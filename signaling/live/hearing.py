@@ -225,6 +225,9 @@ class LiveHearing:
     async def raise_hand(self, actor: Identity, raised: bool) -> None:
         await self.participation.raise_hand(actor, raised)
 
+    async def listen(self, actor: Identity, interpreter_id: int | None) -> None:
+        await self.participation.listen(actor, interpreter_id)
+
     async def set_media(self, actor: Identity, audio: bool, video: bool) -> None:
         await self.participation.set_media(actor, audio, video)
 

@@ -67,6 +67,7 @@ class Members:
                 presence=Presence.REMOVED if p.removed else Presence.INVITED,
                 consent=p.consent,
                 presiding=p.presiding,
+                interprets=p.interprets,
             )
 
     async def connect(self, identity: Identity, link: Link, offers_first: bool) -> None:

@@ -4,9 +4,11 @@ and the messages between participants and the bench."""
 
 from __future__ import annotations
 
+from court.interpretation import signs
 from court.permissions import Action
 from court.presence import Presence
 from court.protocol import MessageOut
+from court.roles import Role
 from signaling.live.audience import Audience
 from signaling.live.refusals import ActionError, attempt, require
 from signaling.live.timeline import Timeline, utcnow
@@ -30,6 +32,23 @@ class Participation:
             raise ActionError("refused", "you can raise your hand once you are in the hearing")
         member.hand_raised = raised
         await self.timeline.record("hand_raised" if raised else "hand_lowered", actor.label)
+        await self.audience.broadcast()
+
+    async def listen(self, actor: Identity, interpreter_id: int | None) -> None:
+        """Hear the floor (None) or a spoken interpreter's channel; the bench sees the choice."""
+        member = require(self.room, actor, Action.CHOOSE_LISTENING)
+        if interpreter_id is not None:
+            interpreter = self.room.members.get(interpreter_id)
+            if (
+                interpreter is None
+                or interpreter.role is not Role.INTERPRETER
+                or interpreter.interprets is None
+                or signs(interpreter.interprets)
+            ):
+                raise ActionError(
+                    "not_interpreter", "that is no spoken interpreter of this hearing"
+                )
+        member.listening = interpreter_id
         await self.audience.broadcast()
 
     async def set_media(self, actor: Identity, audio: bool, video: bool) -> None:

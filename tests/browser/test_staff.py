@@ -54,7 +54,7 @@ async def test_login_shows_the_days_hearings(open_tab: OpenTab, judge: Caller) -
 
 
 async def test_scheduling_a_hearing_and_inviting_a_party(
-    open_tab: OpenTab, world: World, new_caller: NewCaller
+    open_tab: OpenTab, world: World, new_caller: NewCaller, judge: Caller
 ) -> None:
     tab = await open_tab(
         "staff-schedule", "/", locale="zh-CN", permissions=["clipboard-read", "clipboard-write"]
@@ -98,6 +98,18 @@ async def test_scheduling_a_hearing_and_inviting_a_party(
     info = await party.call("GET", "/invitation")
     assert info["name"] == "张三" and info["role"] == "party"
     assert info["case_number"] == "(2026)浙0402民初88号" and info["hearing"]["public"]
+    # an interpreter between Mandarin and Chinese Sign Language
+    await page.get_by_test_id("participant-role").select_option("interpreter")
+    await page.get_by_test_id("interprets-to").select_option("csl")
+    await page.get_by_test_id("participant-name").fill("王译员")
+    await page.get_by_test_id("participant-add").click()
+    interpreter = people.locator("li", has_text="王译员")
+    await expect(interpreter.get_by_test_id("interprets")).to_contain_text("普通话⇄中国手语")
+    listed = await judge.call("GET", f"/hearings/{info['hearing']['id']}/participants")
+    assert [p["interprets"] for p in listed["items"] if p["name"] == "王译员"] == ["zh-csl"]
+    await page.get_by_test_id("participant-role").select_option("party")
+    await expect(page.get_by_test_id("interprets-to")).to_be_hidden()
+
     await person.get_by_test_id("copy").click()
     await expect(person.get_by_test_id("copied")).to_have_text("已复制")
     assert await page.evaluate("navigator.clipboard.readText()") == link

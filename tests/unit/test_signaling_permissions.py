@@ -53,6 +53,7 @@ EXPECTED: dict[str, tuple[set[Role], set[HearingState], dict[str, Any]]] = {
         {"participant_id": 98, "document_type": "resident_id", "digits": "1234"},
     ),
     "raise_hand": (TAKING_PART, LIVE, {"raised": True}),
+    "listen": (set(Role) - {Role.ADMIN}, LIVE, {"interpreter_id": None}),
     "consult": (TAKING_PART - {Role.WITNESS}, LIVE, {"participant_id": 97}),
     "share": (
         {Role.JUDGE, Role.CLERK} | TAKING_PART,

@@ -783,6 +783,7 @@ export interface ParticipantOut {
   phone: string | null;
   language: string | null;
   time_zone: string | null;
+  interprets: string | null;
 }
 
 export interface PartyColumn {

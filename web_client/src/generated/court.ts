@@ -211,7 +211,33 @@ export const OUTCOME_LABELS: Readonly<Record<Outcome, readonly [zh: string, en: 
   not_mediated: ["调解不成", "Mediation failed"],
 };
 
-export const ACTIONS = ["manage_accounts", "view_records", "manage_cases", "schedule_hearing", "manage_participants", "retrieve_recordings", "grant_recording_access", "post_notice", "view_transcript", "write_transcript", "sign_transcript", "settle_transcript", "view_exhibits", "submit_exhibit", "withdraw_exhibit", "set_exchange", "examine_exhibit", "view_examination", "view_identity_checks", "manage_votes", "open_vote", "close_vote", "cast_ballot", "cast_vote", "view_stages", "manage_stages", "take_turn", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "join", "publish", "raise_hand", "message_bench", "consult", "share_screen", "stop_share", "present_exhibit", "give_floor", "hand_over", "bench_chat", "report_self_test", "answer_consent", "record_outcome"] as const;
+export const INTERPRETED_LANGUAGES = ["zh", "yue", "en", "ja", "ko", "ru", "fr", "de", "es", "pt", "ar", "vi", "th", "ug", "bo", "mn", "csl"] as const;
+
+export type InterpretedLanguage = (typeof INTERPRETED_LANGUAGES)[number];
+
+export const LANGUAGE_LABELS: Readonly<Record<InterpretedLanguage, readonly [zh: string, en: string]>> = {
+  zh: ["普通话", "Mandarin Chinese"],
+  yue: ["粤语", "Cantonese"],
+  en: ["英语", "English"],
+  ja: ["日语", "Japanese"],
+  ko: ["韩语", "Korean"],
+  ru: ["俄语", "Russian"],
+  fr: ["法语", "French"],
+  de: ["德语", "German"],
+  es: ["西班牙语", "Spanish"],
+  pt: ["葡萄牙语", "Portuguese"],
+  ar: ["阿拉伯语", "Arabic"],
+  vi: ["越南语", "Vietnamese"],
+  th: ["泰语", "Thai"],
+  ug: ["维吾尔语", "Uyghur"],
+  bo: ["藏语", "Tibetan"],
+  mn: ["蒙古语", "Mongolian"],
+  csl: ["中国手语", "Chinese Sign Language"],
+};
+
+export const SIGN_LANGUAGES: readonly string[] = ["csl"];
+
+export const ACTIONS = ["manage_accounts", "view_records", "manage_cases", "schedule_hearing", "manage_participants", "retrieve_recordings", "grant_recording_access", "post_notice", "view_transcript", "write_transcript", "sign_transcript", "settle_transcript", "view_exhibits", "submit_exhibit", "withdraw_exhibit", "set_exchange", "examine_exhibit", "view_examination", "view_identity_checks", "manage_votes", "open_vote", "close_vote", "cast_ballot", "cast_vote", "view_stages", "manage_stages", "take_turn", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "join", "publish", "raise_hand", "message_bench", "consult", "share_screen", "stop_share", "present_exhibit", "give_floor", "hand_over", "bench_chat", "report_self_test", "answer_consent", "choose_listening", "record_outcome"] as const;
 
 export type Action = (typeof ACTIONS)[number];
 
@@ -269,6 +295,7 @@ export const PERMISSIONS: Readonly<Record<Action, { roles: readonly Role[]; stat
   report_self_test: {"roles": ["judge", "assessor", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "creditor", "interpreter", "notary", "witness", "observer"], "states": ["scheduled", "open", "in_session", "recess"]},
   answer_consent: {"roles": ["party", "agent", "counsel", "creditor"], "states": ["scheduled", "open", "in_session", "recess"]},
   record_outcome: {"roles": ["judge"], "states": ["open", "in_session", "recess"]},
+  choose_listening: {"roles": ["judge", "assessor", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "creditor", "interpreter", "notary", "witness", "observer"], "states": ["open", "in_session", "recess"]},
 };
 
 export const PRESIDING_ACTIONS: readonly Action[] = ["open_vote", "close_vote", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "stop_share", "give_floor", "hand_over"];

@@ -192,6 +192,14 @@ export interface IdentityCheckIn {
 }
 
 /**
+ * Whom the person listens to: an interpreter's channel (a spoken interpreter in the room),
+ * or the floor (null).
+ */
+export interface ListenIn {
+  interpreter_id?: number | null;
+}
+
+/**
  * The person's own microphone and camera switches.
  */
 export interface MediaStateIn {
@@ -250,6 +258,14 @@ export interface MemberView {
    * The judge who conducts the hearing (审判长) now.
    */
   presiding: boolean;
+  /**
+   * An interpreter's language pair, e.g. ``zh-en`` (court/interpretation.py).
+   */
+  interprets?: string | null;
+  /**
+   * The interpreter whose channel they listen to; none: the floor.
+   */
+  listening?: number | null;
 }
 
 export interface MessageIn {

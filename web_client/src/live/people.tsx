@@ -25,6 +25,7 @@ interface PersonProps {
 export function Person({ session, member, allowed }: PersonProps): VNode {
   const flags = [
     member.hand_raised ? t("live.tile.hand") : "",
+    member.listening != null ? t("live.listen.badge") : "",
     member.audio_muted ? t(member.bench_muted ? "live.tile.bench_muted" : "live.tile.muted") : "",
   ].filter(Boolean);
   // Taking part without a camera or microphone (their self-test found none usable).

@@ -6,6 +6,7 @@ import type { MemberView } from "../generated/protocol";
 import { t } from "../shared/i18n";
 import { button, el, setText } from "../shared/dom";
 import { nameInText, roleName } from "./names";
+import { signPinned, signs, volumeFor } from "./interpretation";
 import type { Incoming } from "./peer";
 
 const SHOWN = new Set(["in_hearing", "in_consultation", "reconnecting"]);
@@ -75,6 +76,12 @@ class Tile {
   play(video: MediaStreamTrack | undefined, audio: MediaStreamTrack | undefined): void {
     attach(this.video, video);
     attach(this.audio, audio);
+  }
+
+  /** How loud this person is heard (interpretation: court/interpretation.py). */
+  setVolume(volume: number): void {
+    this.audio.volume = volume;
+    this.audio.dataset.volume = String(volume);
   }
 
   playLocal(stream: MediaStream | null): void {
@@ -149,8 +156,11 @@ export class TileGrid {
     speaker: number | null,
   ): void {
     const others = members.filter((m) => m.id !== you.id && SHOWN.has(m.presence));
-    // The presiding judge first and largest, then the bench, then everyone else.
-    others.sort((a, b) => rank(a) - rank(b) || a.id - b.id);
+    // The presiding judge first and largest, a sign-language interpreter beside them for
+    // those who asked, then the bench, then everyone else.
+    const pinSigner = signPinned();
+    const place = (m: MemberView): number => (pinSigner && signs(m) ? 0.5 : rank(m));
+    others.sort((a, b) => place(a) - place(b) || a.id - b.id);
     const wanted = new Set(others.map((m) => m.id));
     for (const [id, tile] of this.tiles) {
       if (!wanted.has(id)) {
@@ -174,6 +184,8 @@ export class TileGrid {
       }
       const prominent = judgeProminent && member.presiding === true; // the other judges sit beside
       tile.show(member, member.id === speaker, prominent, paused.has(member.id));
+      tile.root.classList.toggle("sign-pinned", pinSigner && signs(member));
+      tile.setVolume(volumeFor(you, member));
       const media = incoming.get(member.id);
       tile.play(media?.video, media?.audio);
     }

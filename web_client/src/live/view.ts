@@ -11,6 +11,7 @@ import { nameInText, phaseName, roleName, stateName } from "./names";
 import { notify, report } from "./notice";
 import type { Ending, LiveSession } from "./session";
 import { banners } from "./status";
+import { ListeningBar } from "./interpretation";
 import { HiddenVideos } from "./hidden";
 import { TileGrid } from "./tiles";
 import { VotePanel } from "./vote";
@@ -76,6 +77,8 @@ export class HearingView {
   /** The bench's bottom bar on a phone: the hearing's actions and one's own switches. */
   private readonly dock = el("div.bench-dock", { testid: "bench-dock" });
   private readonly side: HTMLElement;
+  /** Floor or interpretation; a sign-language interpreter kept beside the speaker. */
+  private readonly listening: ListeningBar;
   private endingShown = false;
 
   constructor(
@@ -89,6 +92,10 @@ export class HearingView {
     );
     this.hiddenVideos = new HiddenVideos(this.tiles.root, (views) => session.setVideoViews(views));
     this.console = options.benchConsole?.(session, (open) => this.showPeople(open)) ?? null;
+    this.listening = new ListeningBar(
+      (interpreterId) => report(session.act("listen", { interpreter_id: interpreterId })),
+      () => this.render(),
+    );
     this.chat = new Chat(session, bench);
     this.vote = new VotePanel(session, bench);
     this.chat.root.hidden = !bench;
@@ -127,6 +134,7 @@ export class HearingView {
       this.presentation,
       this.tiles.root,
       this.benchMuted,
+      this.listening.root,
       this.controls.root,
     );
     this.body = el("div.live-body", {}, this.main, this.side);
@@ -196,6 +204,7 @@ export class HearingView {
     if (waiting) this.showWaiting();
     const { incoming, speaker } = this.session.state;
     this.tiles.update(room.you, room.members, incoming, speaker);
+    this.listening.update(room.you, room.members);
     this.hiddenVideos.check();
     this.benchMuted.hidden = !room.you.bench_muted;
     this.showConsultation();

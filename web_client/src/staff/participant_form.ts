@@ -3,10 +3,11 @@
 // SMS at once (offered for the channels the server has). Whether the hearing's kind allows the
 // role is the server's call.
 import type { CentreOut, ParticipantOut } from "../generated/api";
-import { INVITED_ROLES } from "../generated/court";
+import { INTERPRETED_LANGUAGES, INVITED_ROLES, LANGUAGE_LABELS } from "../generated/court";
 import { api } from "../shared/api";
 import { el, field, show } from "../shared/dom";
 import { type MessageKey, t } from "../shared/i18n";
+import { words } from "../shared/money";
 import { contactFields } from "./contact_fields";
 import { type Channel, type ChannelsOut } from "./invitation_api";
 import type { Items } from "./types";
@@ -45,6 +46,25 @@ export function participantForm(add: (body: object) => Promise<boolean>): Partic
   );
   const represents = el("select", { name: "represents", testid: "participant-represents" });
   const centre = el("select", { name: "centre", testid: "participant-centre" });
+  // an interpreter's pair of languages, spoken or signed (court/interpretation.py)
+  const languageSelect = (testid: string, chosen: string): HTMLSelectElement =>
+    el(
+      "select",
+      { testid },
+      ...INTERPRETED_LANGUAGES.map((code) =>
+        el("option", { value: code, selected: code === chosen }, words(LANGUAGE_LABELS[code])),
+      ),
+    );
+  const pairFrom = languageSelect("interprets-from", "zh");
+  const pairTo = languageSelect("interprets-to", "en");
+  const pairField = el(
+    "label",
+    { class: "pair" },
+    el("span", { i18n: "staff.participants.interprets" }),
+    pairFrom,
+    "⇄",
+    pairTo,
+  );
   const representsField = field("staff.participants.represents", represents);
   const centreField = field("staff.participants.centre", centre);
   const contact = contactFields("participant");
@@ -56,6 +76,7 @@ export function participantForm(add: (body: object) => Promise<boolean>): Partic
   const syncRole = (): void => {
     representsField.hidden = role.value !== "agent" && role.value !== "counsel";
     centreField.hidden = role.value !== "detainee";
+    pairField.hidden = role.value !== "interpreter";
     // a detainee appears from the centre's terminal: no link to send
     sendMailField.hidden = !offered.mail || role.value === "detainee";
     sendSmsField.hidden = !offered.sms || role.value === "detainee";
@@ -80,6 +101,7 @@ export function participantForm(add: (body: object) => Promise<boolean>): Partic
     field("staff.participants.side", side),
     representsField,
     centreField,
+    pairField,
     ...contact.fields,
     sendMailField,
     sendSmsField,
@@ -109,6 +131,7 @@ export function participantForm(add: (body: object) => Promise<boolean>): Partic
       side: side.value || null,
       represents_id: representsField.hidden ? null : optionalId(represents.value),
       detention_centre_id: centreField.hidden ? null : optionalId(centre.value),
+      interprets: pairField.hidden ? null : `${pairFrom.value}-${pairTo.value}`,
       ...contact.value(),
       send,
     });

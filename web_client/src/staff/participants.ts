@@ -29,6 +29,7 @@ import { invitationActions, type InvitationPage } from "./invitation_actions";
 import { channels } from "./invitation_api";
 import { mountQuestions } from "./motions";
 import { mountOutcomes } from "./outcomes";
+import { pairName } from "../live/interpretation";
 import { mountStages } from "./stages";
 import { participantForm } from "./participant_form";
 import type { Items } from "./types";
@@ -116,6 +117,7 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
           el("span", { i18n: p.presiding ? "role.presiding" : (`role.${p.role}` as const) }),
           p.side && " · ",
           p.side && sideLabel(p.side),
+          p.interprets && el("span", { testid: "interprets" }, ` · ${pairName(p.interprets)}`),
         ),
         invited && el("small", { class: "muted contact", testid: "contact" }, contactLine(p)),
       ),
