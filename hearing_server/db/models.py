@@ -491,6 +491,7 @@ from hearing_server.db import bench_rows as _bench_rows  # noqa: E402, F401
 from hearing_server.db import delivery_rows as _delivery_rows  # noqa: E402, F401
 from hearing_server.db import reminder_rows as _reminder_rows  # noqa: E402, F401
 from hearing_server.db import signing_rows as _signing_rows  # noqa: E402, F401
+from hearing_server.db import sitting_rows as _sitting_rows  # noqa: E402, F401
 from hearing_server.db import staggered_rows as _staggered_rows  # noqa: E402, F401
 from hearing_server.db import transcript_rows as _transcript_rows  # noqa: E402, F401
 from hearing_server.db import vote_rows as _vote_rows  # noqa: E402, F401

@@ -855,6 +855,16 @@ export interface QuestionUploadOut {
   chunk_size: number;
 }
 
+/**
+ * Where the invitation's case stands in its sitting (all null when it is in none).
+ */
+export interface QueueOut {
+  sitting: string | null;
+  state: ("queued" | "called" | "done" | "set_aside") | null;
+  ahead: number | null;
+  expected_at: string | null;
+}
+
 export interface RecordClosedOut {
   closed_at: string;
   digest: string;
@@ -1084,6 +1094,26 @@ export interface SignerOut {
   stale: boolean;
   signature: SignatureOut | null;
   refusal: RefusalOut | null;
+}
+
+export interface SittingCaseOut {
+  hearing_id: number;
+  case_number: string;
+  case_title: string;
+  position: number;
+  state: "queued" | "called" | "done" | "set_aside";
+  called_at: string | null;
+  finished_at: string | null;
+  ahead: number | null;
+  expected_at: string | null;
+}
+
+export interface SittingOut {
+  id: number;
+  title: string;
+  starts_at: string;
+  minutes_per_case: number;
+  cases: SittingCaseOut[];
 }
 
 /**

@@ -23,6 +23,7 @@ import { refusalKey } from "../shared/refusals";
 import { button, el, setText } from "../shared/dom";
 import { type ConsentStep, consentStep } from "../live/consent";
 import { hearingTimes, invitationCard } from "../live/invitation";
+import { queueCard } from "../live/queue";
 import { SelfTest } from "../live/selftest";
 import { forgetSeat, rejoinPanel, rememberedSeat, rememberSeat } from "../live/rejoin";
 import { LiveSession } from "../live/session";
@@ -87,14 +88,19 @@ async function main(): Promise<void> {
       mode: "participant",
       title: `${info.case_number} ${info.hearing.title}`,
       onEnded: () => forgetSeat(seat),
-      waitingFacts: hearingTimes(info),
+      waitingFacts: el("div", {}, hearingTimes(info), queueCard(info)),
     });
     app.replaceChildren(view.root);
     session.start();
   };
   const full = async (): Promise<void> => {
     leaveEvidence();
-    page.replaceChildren(top, ...(turnedLive ? [liveNotice()] : []), invitationCard(info));
+    page.replaceChildren(
+      top,
+      ...(turnedLive ? [liveNotice()] : []),
+      invitationCard(info),
+      queueCard(info),
+    );
     // The court's notice on taking part online, and (the first time) whether they agree:
     // answered before the self-test starts.
     let consent: ConsentStep;

@@ -1,0 +1,296 @@
+"""Mediation sittings (court/sitting.py, docs/architecture.md#sittings): many mediation hearings
+of the court queued in one sitting; the mediator calls the next case (or one set aside, by
+name) and sets cases aside; each case's own timeline records when it was called or set aside;
+each person invited to a queued case sees how many cases are ahead and when theirs may start."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+
+from court.kinds import HearingKind
+from court.permissions import Action
+from court.sitting import (
+    MAX_CASES,
+    QueuedCase,
+    QueueError,
+    QueueState,
+    minutes_per_case,
+    to_call,
+    turn_of,
+)
+from court.states import HearingState
+from hearing_server.api.errors import ApiError, not_found
+from hearing_server.api.fields import CourtTime, Id, Title
+from hearing_server.api.routing import Api, Ctx
+from hearing_server.api.scope import sees_court
+from hearing_server.audit import audit
+from hearing_server.auth import PrincipalKind
+from hearing_server.db.models import Case, Hearing, HearingEvent, utcnow
+from hearing_server.db.sitting_rows import SittingCase, SittingRow
+
+
+class SittingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: Title
+    starts_at: CourtTime
+    hearing_ids: list[Id] = Field(min_length=1, max_length=MAX_CASES)
+    """The mediation hearings to hear, in this order."""
+
+
+class NextIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    hearing_id: Id | None = None
+    """A case set aside (or a queued one out of turn); none: the first queued."""
+
+
+class SittingCaseOut(BaseModel):
+    hearing_id: int
+    case_number: str
+    case_title: str
+    position: int
+    state: QueueState
+    called_at: datetime | None
+    finished_at: datetime | None
+    ahead: int | None
+    expected_at: datetime | None
+
+
+class SittingOut(BaseModel):
+    id: int
+    title: str
+    starts_at: datetime
+    minutes_per_case: float
+    """The mean of the cases heard to the end so far, else the hearings' planned duration."""
+    cases: list[SittingCaseOut]
+
+
+class QueueOut(BaseModel):
+    """Where the invitation's case stands in its sitting (all null when it is in none)."""
+
+    sitting: str | None
+    state: QueueState | None
+    ahead: int | None
+    expected_at: datetime | None
+
+
+async def _rows(ctx: Ctx, sitting_id: int) -> list[tuple[SittingCase, Hearing, Case]]:
+    return [
+        (row, hearing, case)
+        for row, hearing, case in await ctx.db.execute(
+            select(SittingCase, Hearing, Case)
+            .join(Hearing, Hearing.id == SittingCase.hearing_id)
+            .join(Case, Case.id == Hearing.case_id)
+            .where(SittingCase.sitting_id == sitting_id)
+            .order_by(SittingCase.position)
+        )
+    ]
+
+
+def _queued(row: SittingCase) -> QueuedCase:
+    state = cast(QueueState, row.state)
+    return QueuedCase(row.hearing_id, row.position, state, row.called_at, row.finished_at)
+
+
+async def _out(ctx: Ctx, sitting: SittingRow) -> SittingOut:
+    rows = await _rows(ctx, sitting.id)
+    cases = [_queued(row) for row, _, _ in rows]
+    planned = max((h.duration_minutes for _, h, _ in rows), default=30)
+    now = utcnow()
+    out = []
+    for row, hearing, case in rows:
+        turn = turn_of(cases, row.hearing_id, now, hearing.duration_minutes)
+        out.append(
+            SittingCaseOut(
+                hearing_id=row.hearing_id,
+                case_number=case.number,
+                case_title=case.title,
+                position=row.position,
+                state=row.state,
+                called_at=row.called_at,
+                finished_at=row.finished_at,
+                ahead=turn.ahead,
+                expected_at=turn.expected_at,
+            )
+        )
+    return SittingOut(
+        id=sitting.id,
+        title=sitting.title,
+        starts_at=sitting.starts_at,
+        minutes_per_case=round(minutes_per_case(cases, planned), 1),
+        cases=out,
+    )
+
+
+async def _sitting(ctx: Ctx, action: Action) -> SittingRow:
+    who = ctx.require(action)
+    sitting = await ctx.db.get(SittingRow, ctx.ids["sitting_id"], with_for_update=True)
+    if sitting is None or not sees_court(who, sitting.court_id):
+        raise not_found(f"sitting {ctx.ids['sitting_id']}")
+    return sitting
+
+
+def _event(ctx: Ctx, hearing_id: int, kind: str, sitting: SittingRow) -> None:
+    ctx.db.add(
+        HearingEvent(
+            hearing_id=hearing_id,
+            at=utcnow(),
+            kind=kind,
+            actor=ctx.user.label,
+            data={"sitting_id": sitting.id, "sitting": sitting.title},
+        )
+    )
+
+
+def register(api: Api) -> None:
+    @api.route(
+        "POST",
+        "/sittings",
+        summary="Queue mediation hearings of your court in one sitting, in the order given",
+        tag="sittings",
+        body=SittingIn,
+        response=SittingOut,
+        status=201,
+        errors=(409,),
+    )
+    async def create(ctx: Ctx, body: SittingIn) -> SittingOut:
+        who = ctx.require(Action.MANAGE_CASES)
+        if who.court_id is None:
+            raise ApiError(403, "forbidden", "a sitting belongs to a court: log in as its staff")
+        if len(set(body.hearing_ids)) != len(body.hearing_ids):
+            raise ApiError(422, "invalid_request", "a hearing is listed twice")
+        found = {
+            hearing.id: (hearing, case)
+            for hearing, case in await ctx.db.execute(
+                select(Hearing, Case)
+                .join(Case, Case.id == Hearing.case_id)
+                .where(Hearing.id.in_(body.hearing_ids))
+            )
+        }
+        for hearing_id in body.hearing_ids:
+            hearing, case = found.get(hearing_id, (None, None))
+            if hearing is None or case is None or case.court_id != who.court_id:
+                raise ApiError(
+                    422, "invalid_request", f"hearing {hearing_id} is not one of your court's"
+                )
+            if hearing.kind is not HearingKind.MEDIATION:
+                raise ApiError(422, "invalid_request", f"hearing {hearing_id} is no mediation")
+            if hearing.state in (HearingState.CLOSED, HearingState.CANCELLED):
+                raise ApiError(422, "invalid_request", f"hearing {hearing_id} is {hearing.state}")
+        taken = await ctx.db.scalar(
+            select(func.min(SittingCase.hearing_id)).where(
+                SittingCase.hearing_id.in_(body.hearing_ids)
+            )
+        )
+        if taken is not None:
+            raise ApiError(409, "in_sitting", f"hearing {taken} is queued in another sitting")
+        sitting = SittingRow(
+            court_id=who.court_id,
+            title=body.title,
+            starts_at=body.starts_at,
+            created_by=who.label,
+        )
+        ctx.db.add(sitting)
+        await ctx.db.flush()
+        ctx.db.add_all(
+            SittingCase(sitting_id=sitting.id, hearing_id=hearing_id, position=i, state="queued")
+            for i, hearing_id in enumerate(body.hearing_ids, 1)
+        )
+        await ctx.db.flush()
+        audit(ctx.db, who.label, "create_sitting", "sitting", sitting.id, ctx.client_ip)
+        return await _out(ctx, sitting)
+
+    @api.route(
+        "GET",
+        "/sittings/{sitting_id}",
+        summary="A sitting's queue: each case's state, how many are ahead and when it may start",
+        tag="sittings",
+        response=SittingOut,
+    )
+    async def show(ctx: Ctx) -> SittingOut:
+        return await _out(ctx, await _sitting(ctx, Action.VIEW_RECORDS))
+
+    @api.route(
+        "POST",
+        "/sittings/{sitting_id}/next",
+        summary="Call the next case (or the one named): the case heard until now is done",
+        tag="sittings",
+        body=NextIn,
+        response=SittingOut,
+        errors=(409,),
+    )
+    async def call_next(ctx: Ctx, body: NextIn) -> SittingOut:
+        sitting = await _sitting(ctx, Action.MANAGE_CASES)
+        rows = {row.hearing_id: row for row, _, _ in await _rows(ctx, sitting.id)}
+        try:
+            chosen = to_call([_queued(r) for r in rows.values()], body.hearing_id)
+        except QueueError as exc:
+            raise ApiError(409, exc.code, str(exc)) from exc
+        now = utcnow()
+        for row in rows.values():
+            if row.state == "called":
+                row.state, row.finished_at = "done", now
+        called = rows[chosen.hearing_id]
+        called.state, called.called_at, called.finished_at = "called", now, None
+        _event(ctx, called.hearing_id, "sitting_called", sitting)
+        audit(ctx.db, ctx.user.label, "call_case", "hearing", called.hearing_id, ctx.client_ip)
+        await ctx.db.flush()
+        return await _out(ctx, sitting)
+
+    @api.route(
+        "POST",
+        "/sittings/{sitting_id}/cases/{hearing_id}/aside",
+        summary="Set a case aside (waiting or being heard): it is heard when called by name",
+        tag="sittings",
+        response=SittingOut,
+        errors=(409,),
+    )
+    async def set_aside(ctx: Ctx) -> SittingOut:
+        sitting = await _sitting(ctx, Action.MANAGE_CASES)
+        row = await ctx.db.scalar(
+            select(SittingCase).where(
+                SittingCase.sitting_id == sitting.id,
+                SittingCase.hearing_id == ctx.ids["hearing_id"],
+            )
+        )
+        if row is None:
+            raise not_found(f"hearing {ctx.ids['hearing_id']} in this sitting")
+        if row.state not in ("queued", "called"):
+            raise ApiError(409, "not_waiting", f"this case is {row.state}")
+        row.state = "set_aside"
+        _event(ctx, row.hearing_id, "sitting_set_aside", sitting)
+        audit(ctx.db, ctx.user.label, "set_case_aside", "hearing", row.hearing_id, ctx.client_ip)
+        await ctx.db.flush()
+        return await _out(ctx, sitting)
+
+    @api.route(
+        "GET",
+        "/invitation/queue",
+        summary="Where the invitation's case stands in its sitting",
+        tag="sittings",
+        response=QueueOut,
+    )
+    async def queue(ctx: Ctx) -> QueueOut:
+        who = ctx.user
+        if who.kind is not PrincipalKind.PARTICIPANT or who.hearing_id is None:
+            raise ApiError(
+                403, "forbidden", "send your invitation as `Authorization: Invitation <token>`"
+            )
+        mine = await ctx.db.scalar(
+            select(SittingCase).where(SittingCase.hearing_id == who.hearing_id)
+        )
+        if mine is None:
+            return QueueOut(sitting=None, state=None, ahead=None, expected_at=None)
+        sitting = await ctx.db.get(SittingRow, mine.sitting_id)
+        assert sitting is not None
+        rows = await _rows(ctx, sitting.id)
+        hearing = next(h for row, h, _ in rows if row.hearing_id == who.hearing_id)
+        turn = turn_of(
+            [_queued(row) for row, _, _ in rows], who.hearing_id, utcnow(), hearing.duration_minutes
+        )
+        return QueueOut(
+            sitting=sitting.title, state=turn.state, ahead=turn.ahead, expected_at=turn.expected_at
+        )
