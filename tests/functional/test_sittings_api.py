@@ -106,7 +106,8 @@ async def test_refusals(
     cases = await five_cases(judge)
     ids = [c["hearing"]["id"] for c in cases]
     trial = await schedule_hearing(judge, "(2026)浙0402民初399号")
-    body = {"title": "集中调解", "starts_at": START}
+    body: dict[str, Any] = {"title": "集中调解", "starts_at": START}
+    wrong: dict[str, Any]
     for wrong in (
         {"hearing_ids": []},
         {"hearing_ids": [ids[0], ids[0]]},
