@@ -123,6 +123,7 @@ API_MODELS: list[type[BaseModel]] = [
     outcomes_api.OutcomeOut,
     outcomes_api.OutcomeList,
     sittings_api.SittingOut,
+    sittings_api.SittingList,
     sittings_api.QueueOut,
     bench_grants_api.BenchGrantOut,
     bench_grants_api.BenchGrantList,

@@ -5,6 +5,7 @@ each person invited to a queued case sees how many cases are ahead and when thei
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime
 from typing import cast
 
@@ -25,6 +26,7 @@ from court.sitting import (
 from court.states import HearingState
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.fields import CourtTime, Id, Title
+from hearing_server.api.queries import day_bounds
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import sees_court
 from hearing_server.audit import audit
@@ -66,6 +68,23 @@ class SittingOut(BaseModel):
     minutes_per_case: float
     """The mean of the cases heard to the end so far, else the hearings' planned duration."""
     cases: list[SittingCaseOut]
+
+
+class DayQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date: dt.date
+    """Sittings starting on this day (the court's time zone)."""
+
+
+class SittingSummary(BaseModel):
+    id: int
+    title: str
+    starts_at: datetime
+    cases: int
+
+
+class SittingList(BaseModel):
+    items: list[SittingSummary]
 
 
 class QueueOut(BaseModel):
@@ -202,6 +221,35 @@ def register(api: Api) -> None:
         await ctx.db.flush()
         audit(ctx.db, who.label, "create_sitting", "sitting", sitting.id, ctx.client_ip)
         return await _out(ctx, sitting)
+
+    @api.route(
+        "GET",
+        "/sittings",
+        summary="Your court's sittings starting on a day",
+        tag="sittings",
+        query=DayQuery,
+        response=SittingList,
+    )
+    async def day(ctx: Ctx, query: DayQuery) -> SittingList:
+        who = ctx.require(Action.VIEW_RECORDS)
+        start, end = day_bounds(query.date, ctx)
+        rows = await ctx.db.execute(
+            select(SittingRow, func.count(SittingCase.id))
+            .join(SittingCase, SittingCase.sitting_id == SittingRow.id)
+            .where(
+                SittingRow.court_id == who.court_id,
+                SittingRow.starts_at >= start,
+                SittingRow.starts_at < end,
+            )
+            .group_by(SittingRow.id)
+            .order_by(SittingRow.starts_at, SittingRow.id)
+        )
+        return SittingList(
+            items=[
+                SittingSummary(id=s.id, title=s.title, starts_at=s.starts_at, cases=n)
+                for s, n in rows
+            ]
+        )
 
     @api.route(
         "GET",

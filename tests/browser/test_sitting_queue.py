@@ -1,21 +1,24 @@
-"""A worker waiting in a mediation sitting, on a phone in Chromium (docs/architecture.md#sittings):
-their page shows how many cases are ahead of theirs and when it may start, and follows the queue
-as the mediator calls cases, sets theirs aside and calls it again; in the waiting room too."""
+"""A mediation sitting in Chromium (docs/architecture.md#sittings): the mediator queues the
+day's mediations in a sitting from the hearing list and works through the queue on its page;
+a worker waiting on a phone sees how many cases are ahead of theirs and when it may start, and
+their page follows the queue as the mediator calls cases, sets theirs aside and calls it again,
+in the waiting room too."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime, timedelta
 
 from playwright.async_api import expect
 
 from tests.browser.conftest import OpenTab
+from tests.browser.test_staff import log_in
 from tests.callers import Caller, invite, schedule_hearing
 
 SLOW = 15_000
-"""The page asks every 5 s."""
+"""The worker's page asks every 5 s."""
 
 
-async def test_a_worker_sees_the_queue_move(open_tab: OpenTab, judge: Caller) -> None:
+async def test_the_mediator_works_through_the_queue_and_a_worker_sees_it_move(
+    open_tab: OpenTab, judge: Caller
+) -> None:
     ids = []
     for n in range(1, 4):
         hearing = await schedule_hearing(
@@ -23,24 +26,30 @@ async def test_a_worker_sees_the_queue_move(open_tab: OpenTab, judge: Caller) ->
         )
         ids.append(hearing["id"])
     worker = await invite(judge, ids[2], name="工人丙", side="plaintiff")
-    start = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
-    sitting = await judge.call(
-        "POST",
-        "/sittings",
-        {"title": "某公司欠薪案集中调解", "starts_at": start, "hearing_ids": ids},
-        expect=201,
-    )
-    sid = sitting["id"]
+
+    bench = await open_tab("mediator", "/")
+    mediator = bench.page
+    await log_in(mediator, "judge")
+    await mediator.get_by_test_id("sittings").get_by_test_id("new-sitting").click()
+    form = mediator.get_by_test_id("sitting-form")
+    for hid in ids:
+        await expect(form.get_by_test_id(f"sitting-pick-{hid}")).to_be_checked()
+    await form.get_by_test_id("sitting-title").fill("某公司欠薪案集中调解")
+    await form.get_by_test_id("sitting-create").click()
+    queue = mediator.get_by_test_id("sitting-queue")
+    await expect(queue.get_by_test_id("queue-state")).to_have_text(["等候", "等候", "等候"])
 
     tab = await open_tab("worker", f"/join#{worker['invitation']['token']}", phone=True)
     page = tab.page
-    queue = page.get_by_test_id("queue")
-    await expect(queue.get_by_test_id("queue-sitting")).to_have_text("某公司欠薪案集中调解")
-    place = queue.get_by_test_id("queue-place")
+    card = page.get_by_test_id("queue")
+    await expect(card.get_by_test_id("queue-sitting")).to_have_text("某公司欠薪案集中调解")
+    place = card.get_by_test_id("queue-place")
     await expect(place).to_contain_text("您前面还有 2 个案件")
 
-    await judge.call("POST", f"/sittings/{sid}/next", {})
-    await judge.call("POST", f"/sittings/{sid}/next", {})
+    await mediator.get_by_test_id("sitting-next").click()
+    await expect(queue.get_by_test_id("queue-state").first).to_have_text("正在审理")
+    await mediator.get_by_test_id("sitting-next").click()
+    await expect(queue.get_by_test_id("queue-state")).to_have_text(["已审结", "正在审理", "等候"])
     await expect(place).to_contain_text("您前面还有 1 个案件", timeout=SLOW)
 
     # in the waiting room the queue goes on showing
@@ -48,11 +57,16 @@ async def test_a_worker_sees_the_queue_move(open_tab: OpenTab, judge: Caller) ->
     waiting = page.get_by_test_id("waiting-room")
     await expect(waiting).to_be_visible()
     await expect(waiting.get_by_test_id("queue-place")).to_contain_text("您前面还有 1 个案件")
-    await judge.call("POST", f"/sittings/{sid}/cases/{ids[2]}/aside")
+    third = mediator.get_by_test_id(f"queue-{ids[2]}")
+    await third.get_by_test_id("set-aside").click()
+    await expect(third.get_by_test_id("queue-state")).to_have_text("已暂缓")
     await expect(waiting.get_by_test_id("queue-place")).to_contain_text("暂缓", timeout=SLOW)
-    await judge.call("POST", f"/sittings/{sid}/next", {"hearing_id": ids[2]})
+    await third.get_by_test_id("call").click()
+    await expect(third.get_by_test_id("queue-state")).to_have_text("正在审理")
+    await expect(third.get_by_test_id("enter")).to_have_attribute("href", f"/hearing/{ids[2]}")
     await expect(waiting.get_by_test_id("queue-place")).to_contain_text(
         "正在审理您的案件", timeout=SLOW
     )
     await page.get_by_test_id("lang-switch").click()
     await expect(waiting.get_by_test_id("queue-place")).to_contain_text("being heard now")
+    await expect(mediator.get_by_test_id("sitting-next")).to_be_disabled()  # nobody waits

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -48,6 +49,12 @@ async def test_a_sitting_works_through_its_queue(
     )
     sid = sitting["id"]
     assert states(sitting) == ["queued"] * 5
+    day = datetime.fromisoformat(START).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    listed = await judge.call("GET", f"/sittings?date={day.isoformat()}")
+    assert [(s["id"], s["cases"]) for s in listed["items"]] == [(sid, 5)]
+    other_day = (day + timedelta(days=1)).isoformat()
+    assert (await judge.call("GET", f"/sittings?date={other_day}"))["items"] == []
+    assert (await judge.status("GET", "/sittings?date=soon"))[0] == 422
     assert [c["ahead"] for c in sitting["cases"]] == [0, 1, 2, 3, 4]
     third = await holder(new_caller, cases[2]["worker"]["invitation"]["token"])
     fifth = await holder(new_caller, cases[4]["worker"]["invitation"]["token"])

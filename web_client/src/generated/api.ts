@@ -1108,12 +1108,23 @@ export interface SittingCaseOut {
   expected_at: string | null;
 }
 
+export interface SittingList {
+  items: SittingSummary[];
+}
+
 export interface SittingOut {
   id: number;
   title: string;
   starts_at: string;
   minutes_per_case: number;
   cases: SittingCaseOut[];
+}
+
+export interface SittingSummary {
+  id: number;
+  title: string;
+  starts_at: string;
+  cases: number;
 }
 
 /**

@@ -9,10 +9,12 @@ import { show } from "../shared/dom";
 import { hearingList } from "../staff/hearing_list";
 import { participantsView } from "../staff/participants";
 import { scheduleView } from "../staff/schedule";
+import { newSitting, sittingQueue } from "../staff/sitting";
 import { startStaffPage } from "../staff/shell";
 
 /** `#/` the day's hearings, `#/schedule` a new hearing, `#/hearings/<id>` its participants,
- * `#/hearings/<id>/evidence` its case's evidence. */
+ * `#/hearings/<id>/evidence` its case's evidence, `#/sittings/<id>` a mediation sitting's queue,
+ * `#/sittings/new?date=<day>` a new one of the day's mediations. */
 function route(session: SessionOut, main: HTMLElement): void {
   // The hearing list and the evidence are drawn with Preact: take them off (their effects and
   // language listeners stop) before another screen fills the main area, and give it an empty one.
@@ -25,8 +27,12 @@ function route(session: SessionOut, main: HTMLElement): void {
   const hash = location.hash;
   const hearing = /^#\/hearings\/(\d+)$/.exec(hash);
   const evidence = /^#\/hearings\/(\d+)\/evidence$/.exec(hash);
+  const sitting = /^#\/sittings\/(\d+)$/.exec(hash);
+  const newOne = /^#\/sittings\/new\?date=(\d{4}-\d{2}-\d{2})$/.exec(hash);
   if (hearing !== null) show(main, participantsView(session, Number(hearing[1])));
   else if (evidence !== null) render(evidenceScreen(session, Number(evidence[1])), main);
+  else if (sitting !== null) render(sittingQueue(session, Number(sitting[1])), main);
+  else if (newOne !== null) render(newSitting(session, newOne[1]), main);
   else if (hash === "#/schedule")
     show(main, scheduleView(session, (created) => location.assign(`#/hearings/${created.id}`)));
   else render(hearingList(session), main);

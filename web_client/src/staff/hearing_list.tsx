@@ -3,7 +3,7 @@
 // screen to be (docs/architecture.md#client-views).
 import type { TargetedEvent, VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import type { HearingOut, SessionOut } from "../generated/api";
+import type { HearingOut, SessionOut, SittingSummary } from "../generated/api";
 import { BENCH, LIVE_STATES } from "../generated/court";
 import { api } from "../shared/api";
 import { t } from "../shared/i18n";
@@ -58,7 +58,48 @@ function HearingList({ session }: { session: SessionOut }): VNode {
       <div class="hearing-list" data-testid="hearing-list">
         <Hearings loaded={loaded} session={session} bench={bench} />
       </div>
+      {bench && <Sittings day={day} loaded={loaded} />}
     </section>
+  );
+}
+
+/** The day's mediation sittings, and a new one when the day has mediations to queue. */
+function Sittings({ day, loaded }: { day: string; loaded: Loaded }): VNode | null {
+  const [sittings, setSittings] = useState<SittingSummary[]>([]);
+  useEffect(() => {
+    let current = true;
+    api<Items<SittingSummary>>("GET", `/sittings?date=${day}`).then(
+      ({ items }) => current && setSittings(items),
+      () => current && setSittings([]),
+    );
+    return () => {
+      current = false;
+    };
+  }, [day]);
+  const mediations =
+    loaded !== null && "items" in loaded
+      ? loaded.items.filter((h) => h.kind === "mediation" && h.state === "scheduled").length
+      : 0;
+  if (sittings.length === 0 && mediations < 2) return null;
+  return (
+    <div class="sittings" data-testid="sittings">
+      <h3>{t("staff.sitting.list")}</h3>
+      <ul class="rows">
+        {sittings.map((s) => (
+          <li class="row" key={s.id}>
+            <a href={`#/sittings/${s.id}`} data-testid={`sitting-${s.id}`}>
+              {s.title}
+            </a>
+            <small class="muted">{t("staff.sitting.cases", { count: s.cases })}</small>
+          </li>
+        ))}
+      </ul>
+      {mediations >= 2 && (
+        <a class="button" href={`#/sittings/new?date=${day}`} data-testid="new-sitting">
+          {t("staff.sitting.new")}
+        </a>
+      )}
+    </div>
   );
 }
 
