@@ -36,10 +36,21 @@ class Mail:
 
 @dataclass
 class MailServer:
-    """An SMTP server on 127.0.0.1:`port` (no TLS, no login) keeping what it accepts."""
+    """An SMTP server on 127.0.0.1:`port` (no TLS, no login) keeping what it accepts and
+    refusing the addresses in `refused` (550, as for an unknown mailbox)."""
 
     port: int = 0
     received: list[Mail] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        """aiosmtpd's hook for each recipient the client names."""
+        if address in self.refused:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         """aiosmtpd's hook for a message's content, once the client has sent it all."""
@@ -72,17 +83,30 @@ async def mail_server() -> AsyncIterator[MailServer]:
 @dataclass
 class Gateway:
     """An HTTP endpoint in an SMS gateway's place: each request's JSON body and headers kept,
-    answered with `status`."""
+    answered with `status`, or for a number in `answers` with its status and text; a number in
+    `slow` is answered only after `SLOW_SECONDS` (past a short timeout)."""
 
     url: str = ""
     status: int = 200
     received: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    answers: dict[str, tuple[int, str]] = field(default_factory=dict)
+    slow: set[str] = field(default_factory=set)
 
     async def handle(self, request: web.Request) -> web.Response:
-        self.received.append(await request.json())
+        body = await request.json()
+        self.received.append(body)
         self.headers.append(dict(request.headers))
+        to = str(body.get("to"))
+        if to in self.slow:
+            await asyncio.sleep(SLOW_SECONDS)
+        if to in self.answers:
+            status, text = self.answers[to]
+            return web.Response(status=status, text=text)
         return web.json_response({"ok": self.status < 300}, status=self.status)
+
+
+SLOW_SECONDS = 3.0
 
 
 @asynccontextmanager

@@ -6,24 +6,18 @@ all, a refused address, and that no failure undoes the invitation. Both database
 from __future__ import annotations
 
 import asyncio
-import email
-import socket
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from email.message import Message
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pypdfium2
 import pytest
 import zxingcpp
-from aiohttp import web
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from config import Settings
 from tests.callers import Caller, NewCaller, holder, invite, schedule_hearing
 from tests.conftest import settings_with
+from tests.delivery_servers import Gateway, MailServer, mail_server, sms_gateway
 
 GATEWAY_TOKEN = "gateway-secret"
 SLOW_PHONE = "+8613800000999"
@@ -33,85 +27,29 @@ BROKEN_PHONE = "+8613800000500"
 REFUSED_MAIL = "nobody@refused.example"
 
 
-class Mailbox:
-    """An aiosmtpd handler keeping what it accepts; refuses `REFUSED_MAIL`."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[Envelope, Message]] = []
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
-    ) -> str:
-        if address == REFUSED_MAIL:
-            return "550 5.1.1 no such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        assert isinstance(envelope.content, bytes)
-        self.messages.append((envelope, email.message_from_bytes(envelope.content)))
-        return "250 Message accepted"
-
-
-@dataclass
-class Gateway:
-    url: str = ""
-    texts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    """(Authorization header, JSON body) of each request."""
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box, port
-    controller.stop()
+async def mailbox() -> AsyncIterator[MailServer]:
+    async with mail_server() as server:
+        server.refused.add(REFUSED_MAIL)
+        yield server
 
 
 @pytest.fixture
 async def gateway() -> AsyncIterator[Gateway]:
-    stand_in = Gateway()
-
-    async def text(request: web.Request) -> web.Response:
-        body = await request.json()
-        stand_in.texts.append((request.headers.get("Authorization", ""), body))
-        if body["to"] == BROKEN_PHONE:
-            return web.Response(status=500, text="internal error\n(upstream carrier down)")
-        if body["to"] == SLOW_PHONE:
-            await asyncio.sleep(3)
-        return web.json_response({"ok": True})
-
-    app = web.Application()
-    app.router.add_post("/send", text)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    stand_in.url = f"http://127.0.0.1:{port}/send"
-    yield stand_in
-    await runner.cleanup()
+    async with sms_gateway() as server:
+        server.answers[BROKEN_PHONE] = (500, "internal error\n(upstream carrier down)")
+        server.slow.add(SLOW_PHONE)
+        yield server
 
 
 @pytest.fixture
-def settings(
-    database_url: str, tmp_path: Path, mailbox: tuple[Mailbox, int], gateway: Gateway
-) -> Settings:
+def settings(database_url: str, tmp_path: Path, mailbox: MailServer, gateway: Gateway) -> Settings:
     return settings_with(
         database_url,
         tmp_path,
         mail={
             "host": "127.0.0.1",
-            "port": mailbox[1],
+            "port": mailbox.port,
             "sender": "court@courts.test",
             "starttls": False,
             "timeout_seconds": 5,
@@ -143,7 +81,7 @@ def pdf_text(pdf: bytes) -> str:
 
 
 async def test_an_invitation_is_mailed_with_its_pdf_and_texted(
-    judge: Caller, new_caller: NewCaller, mailbox: tuple[Mailbox, int], gateway: Gateway
+    judge: Caller, new_caller: NewCaller, mailbox: MailServer, gateway: Gateway
 ) -> None:
     hearing = await schedule_hearing(judge, "(2026)A民初21号", kind="mediation", title="劳动争议")
     made = await invite(
@@ -168,22 +106,20 @@ async def test_an_invitation_is_mailed_with_its_pdf_and_texted(
     }
     assert all(d["participant_name"] == "李四" and d["finished_at"] for d in items)
 
-    ((envelope, message),) = mailbox[0].messages
-    assert envelope.rcpt_tos == ["li.si@example.com"]
+    (mail,) = mailbox.received
+    message = mail.message
+    assert mail.recipients == ["li.si@example.com"]
     assert message["From"] == "court@courts.test"
-    assert "(2026)A民初21号" in str(
-        email.header.make_header(email.header.decode_header(message["Subject"]))
-    )
-    body, attachment = [part for part in message.walk() if not part.is_multipart()]
-    text = bytes(body.get_payload(decode=True)).decode()
+    assert "(2026)A民初21号" in str(message["Subject"])
+    text = mail.text()
+    (attachment,) = [p for p in message.walk() if p.get_content_type() == "application/pdf"]
     assert link in text
     assert "Asia/Shanghai" in text and "Europe/Berlin" in text  # the court's time and theirs
     assert "身份证件" in text
-    assert attachment.get_content_type() == "application/pdf"
     assert qr_text(bytes(attachment.get_payload(decode=True))) == [link]
 
-    ((authorization, sms),) = gateway.texts
-    assert authorization == f"Bearer {GATEWAY_TOKEN}"
+    (sms,) = gateway.received
+    assert gateway.headers[0]["Authorization"] == f"Bearer {GATEWAY_TOKEN}"
     assert sms["to"] == "+8613800138000"
     assert link in sms["text"] and "(2026)A民初21号" in sms["text"]
 
@@ -225,7 +161,7 @@ async def test_sending_again_issues_a_new_link(
     )
     assert sent["invitation"]["token"] != made["invitation"]["token"]
     await settled(judge, hearing["id"], 1)
-    assert sent["invitation"]["url"] in gateway.texts[-1][1]["text"]
+    assert sent["invitation"]["url"] in gateway.received[-1]["text"]
     old = await holder(new_caller, made["invitation"]["token"])
     assert (await old.status("GET", "/invitation"))[0] == 401
     new = await holder(new_caller, sent["invitation"]["token"])
