@@ -6,6 +6,7 @@ judge's room shows whom the party listens to."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp.test_utils import TestServer
@@ -124,5 +125,32 @@ async def test_a_party_switches_to_the_interpretation_and_hears_the_interpreter(
                 "aria-pressed", "true"
             )
             assert (await heard(page))[interpreter_id][1] == 0
+
+            # a sign-language interpreter: kept beside the presiding judge for who asks
+            signer = await invite(
+                judge, hid, role="interpreter", name="手语译员", interprets="zh-csl"
+            )
+            signer_id = signer["participant"]["id"]
+            signing = HeadlessParticipant(
+                url, SendTimes(), invitation=signer["invitation"]["token"]
+            )
+            try:
+                await signing.join(hid)
+                await room_shows(
+                    presiding, lambda r: any(m["id"] == signer_id for m in r["members"])
+                )
+                assert (await presiding.signal.call("admit", {"participant_id": signer_id}))["ok"]
+                pin = listening.get_by_test_id("sign-pin")
+                await expect(pin).to_have_attribute("aria-pressed", "false")
+                await expect(listening.get_by_test_id(f"listen-{signer_id}")).to_have_count(0)
+                tiles = page.locator("[data-testid=stage] > [data-testid=tile]")
+                await expect(tiles.first).to_have_attribute("data-participant", str(judge_id))
+                await pin.click()
+                await expect(pin).to_have_attribute("aria-pressed", "true")
+                await expect(tiles.nth(1)).to_have_attribute("data-participant", str(signer_id))
+                await expect(tiles.nth(1)).to_have_class(re.compile(r"\bsign-pinned\b"))
+                await tab.screenshot("interpretation-sign-pinned")
+            finally:
+                await signing.close()
         finally:
             await translator.close()

@@ -132,9 +132,10 @@ export class HearingView {
       this.consultation,
       this.vote.root,
       this.presentation,
+      // above the pictures: the controls are fixed at the bottom of a phone's screen
+      this.listening.root,
       this.tiles.root,
       this.benchMuted,
-      this.listening.root,
       this.controls.root,
     );
     this.body = el("div.live-body", {}, this.main, this.side);
