@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from court.kinds import HearingKind
 from court.permissions import Action
@@ -26,12 +26,14 @@ from court.sitting import (
 from court.states import HearingState
 from hearing_server.api.errors import ApiError, not_found
 from hearing_server.api.fields import CourtTime, Id, Title
+from hearing_server.api.invitation_links import end_connection, new_invitation
+from hearing_server.api.outputs import InvitationOut
 from hearing_server.api.queries import day_bounds
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import sees_court
 from hearing_server.audit import audit
 from hearing_server.auth import PrincipalKind
-from hearing_server.db.models import Case, Hearing, HearingEvent, utcnow
+from hearing_server.db.models import Case, Hearing, HearingEvent, Participant, utcnow
 from hearing_server.db.sitting_rows import SittingCase, SittingRow
 
 
@@ -94,6 +96,10 @@ class QueueOut(BaseModel):
     state: QueueState | None
     ahead: int | None
     expected_at: datetime | None
+    next_case: bool = False
+    """Another case of the sitting, in which this same person takes part (the same mail or
+    phone on record), is being heard now: they may follow to it (``POST
+    /invitation/queue/follow``), as the party common to the cases does."""
 
 
 async def _rows(ctx: Ctx, sitting_id: int) -> list[tuple[SittingCase, Hearing, Case]]:
@@ -150,6 +156,35 @@ async def _sitting(ctx: Ctx, action: Action) -> SittingRow:
     if sitting is None or not sees_court(who, sitting.court_id):
         raise not_found(f"sitting {ctx.ids['sitting_id']}")
     return sitting
+
+
+async def _same_person_called(ctx: Ctx, sitting_id: int, participant_id: int) -> Participant | None:
+    """This participant's seat in the sitting's case heard now, if it is another case and they
+    take part in it: the same mail address or phone number on record (a name is not enough)."""
+    me = await ctx.db.get(Participant, participant_id)
+    if me is None or (me.email is None and me.phone is None):
+        return None
+    called = await ctx.db.scalar(
+        select(SittingCase.hearing_id).where(
+            SittingCase.sitting_id == sitting_id,
+            SittingCase.state == "called",
+            SittingCase.hearing_id != me.hearing_id,
+        )
+    )
+    if called is None:
+        return None
+    same = [Participant.email == me.email] if me.email is not None else []
+    same += [Participant.phone == me.phone] if me.phone is not None else []
+    return await ctx.db.scalar(
+        select(Participant)
+        .where(
+            Participant.hearing_id == called,
+            Participant.role == me.role,
+            or_(*same),
+        )
+        .order_by(Participant.id)
+        .limit(1)
+    )
 
 
 def _event(ctx: Ctx, hearing_id: int, kind: str, sitting: SittingRow) -> None:
@@ -340,5 +375,38 @@ def register(api: Api) -> None:
             [_queued(row) for row, _, _ in rows], who.hearing_id, utcnow(), hearing.duration_minutes
         )
         return QueueOut(
-            sitting=sitting.title, state=turn.state, ahead=turn.ahead, expected_at=turn.expected_at
+            sitting=sitting.title,
+            state=turn.state,
+            ahead=turn.ahead,
+            expected_at=turn.expected_at,
+            next_case=await _same_person_called(ctx, sitting.id, who.id) is not None,
         )
+
+    @api.route(
+        "POST",
+        "/invitation/queue/follow",
+        summary="Follow to the case of the sitting heard now, in which you take part too: a new "
+        "link of yours to it (your earlier link to it stops working)",
+        tag="sittings",
+        response=InvitationOut,
+        status=201,
+        errors=(409,),
+    )
+    async def follow(ctx: Ctx) -> InvitationOut:
+        who = ctx.user
+        if who.kind is not PrincipalKind.PARTICIPANT:
+            raise ApiError(
+                403, "forbidden", "send your invitation as `Authorization: Invitation <token>`"
+            )
+        mine = await ctx.db.scalar(
+            select(SittingCase).where(SittingCase.hearing_id == who.hearing_id)
+        )
+        there = None if mine is None else await _same_person_called(ctx, mine.sitting_id, who.id)
+        if there is None:
+            raise ApiError(
+                409, "nothing_to_follow", "no case of your sitting with you in it is heard now"
+            )
+        link = new_invitation(ctx, there, None)
+        audit(ctx.db, who.label, "follow_sitting", "participant", there.id, ctx.client_ip)
+        await end_connection(ctx, there, "invitation_replaced")
+        return link

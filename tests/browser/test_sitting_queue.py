@@ -6,11 +6,16 @@ in the waiting room too."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from aiohttp.test_utils import TestServer
 from playwright.async_api import expect
 
 from tests.browser.conftest import OpenTab
+from tests.browser.test_live import judge_in_session
 from tests.browser.test_staff import log_in
 from tests.callers import Caller, invite, schedule_hearing
+from tests.integration.courtroom import room_shows
 
 SLOW = 15_000
 """The worker's page asks every 5 s."""
@@ -70,3 +75,47 @@ async def test_the_mediator_works_through_the_queue_and_a_worker_sees_it_move(
     await page.get_by_test_id("lang-switch").click()
     await expect(waiting.get_by_test_id("queue-place")).to_contain_text("being heard now")
     await expect(mediator.get_by_test_id("sitting-next")).to_be_disabled()  # nobody waits
+
+
+async def test_the_employer_s_representative_goes_on_to_the_next_case(
+    open_tab: OpenTab, judge: Caller, server: TestServer
+) -> None:
+    ids, reps = [], []
+    for n in (1, 2):
+        hearing = await schedule_hearing(
+            judge, f"(2026)浙0402民初{700 + n}号", kind="mediation", title="劳动报酬纠纷"
+        )
+        ids.append(hearing["id"])
+        await invite(judge, hearing["id"], name=f"工人{n}", side="plaintiff")
+        reps.append(
+            await invite(
+                judge, hearing["id"], name="某公司代表", side="defendant", phone="+8613900000001"
+            )
+        )
+    start = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
+    sitting = await judge.call(
+        "POST",
+        "/sittings",
+        {"title": "集中调解", "starts_at": start, "hearing_ids": ids},
+        expect=201,
+    )
+    await judge.call("POST", f"/sittings/{sitting['id']}/next", {})
+
+    tab = await open_tab("representative", f"/join#{reps[0]['invitation']['token']}", phone=True)
+    page = tab.page
+    await expect(page.get_by_test_id("queue-place")).to_contain_text("正在审理您的案件")
+    await page.get_by_test_id("join-button").click()
+    await expect(page.get_by_test_id("waiting-room")).to_be_visible()
+    async with judge_in_session(server, judge, ids[0]) as mediator:
+        rep_id = reps[0]["participant"]["id"]
+        await room_shows(mediator, lambda r: any(m["id"] == rep_id for m in r["members"]))
+        assert (await mediator.signal.call("admit", {"participant_id": rep_id}))["ok"]
+        await expect(page.get_by_test_id("waiting-room")).to_be_hidden()
+        assert await mediator.signal.call("close") == {"ok": True}
+    await expect(page.get_by_test_id("ended")).to_have_attribute("data-kind", "closed")
+
+    # the mediator calls the second case: the representative's page goes on to it by itself
+    await judge.call("POST", f"/sittings/{sitting['id']}/next", {})
+    await expect(page.get_by_test_id("case")).to_contain_text("(2026)浙0402民初702号", timeout=SLOW)
+    await expect(page.get_by_test_id("queue-place")).to_contain_text("正在审理您的案件")
+    await expect(page.get_by_test_id("join-button")).to_be_enabled()

@@ -144,5 +144,51 @@ async def test_refusals(
         "state": None,
         "ahead": None,
         "expected_at": None,
+        "next_case": False,
     }
     assert (await judge.status("POST", f"{path}/cases/{ids[4]}/aside"))[0] == 404
+
+
+async def test_the_party_common_to_the_cases_follows_to_the_next(
+    judge: Caller, new_caller: NewCaller
+) -> None:
+    ids, workers, reps = [], [], []
+    for n in (1, 2):
+        hearing = await schedule_hearing(
+            judge, f"(2026)浙0402民初{600 + n}号", kind="mediation", title="劳动报酬纠纷"
+        )
+        ids.append(hearing["id"])
+        workers.append(await invite(judge, hearing["id"], name=f"工人{n}", side="plaintiff"))
+        reps.append(
+            await invite(
+                judge, hearing["id"], name="某公司代表", side="defendant", phone="+8613900000001"
+            )
+        )
+    sitting = await judge.call(
+        "POST",
+        "/sittings",
+        {"title": "集中调解", "starts_at": START, "hearing_ids": ids},
+        expect=201,
+    )
+    rep = await holder(new_caller, reps[0]["invitation"]["token"])
+    worker = await holder(new_caller, workers[0]["invitation"]["token"])
+    assert (await rep.call("GET", "/invitation/queue"))["next_case"] is False
+    await judge.call("POST", f"/sittings/{sitting['id']}/next", {})
+    assert (await rep.call("GET", "/invitation/queue"))["next_case"] is False  # theirs is heard
+    status, body = await rep.status("POST", "/invitation/queue/follow")
+    assert (status, body["error"]["code"]) == (409, "nothing_to_follow")
+
+    await judge.call("POST", f"/sittings/{sitting['id']}/next", {})
+    queue = await rep.call("GET", "/invitation/queue")
+    assert (queue["state"], queue["next_case"]) == ("done", True)
+    assert (await worker.call("GET", "/invitation/queue"))["next_case"] is False
+    status, body = await worker.status("POST", "/invitation/queue/follow")
+    assert (status, body["error"]["code"]) == (409, "nothing_to_follow")
+    assert (await judge.status("POST", "/invitation/queue/follow"))[0] == 403
+
+    link = await rep.call("POST", "/invitation/queue/follow", expect=201)
+    followed = await holder(new_caller, link["token"])
+    info = await followed.call("GET", "/invitation")
+    assert (info["hearing"]["id"], info["participant_id"]) == (ids[1], reps[1]["participant"]["id"])
+    earlier = await holder(new_caller, reps[1]["invitation"]["token"])
+    assert (await earlier.status("GET", "/invitation"))[0] == 401  # replaced by the new link

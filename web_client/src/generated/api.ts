@@ -863,6 +863,7 @@ export interface QueueOut {
   state: ("queued" | "called" | "done" | "set_aside") | null;
   ahead: number | null;
   expected_at: string | null;
+  next_case: boolean;
 }
 
 export interface RecordClosedOut {

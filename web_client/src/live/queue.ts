@@ -1,18 +1,43 @@
 // A person's place in a mediation sitting's queue (docs/architecture.md#sittings), on the join
 // page and in the waiting room: how many cases are ahead of theirs and when theirs may start (the
 // court's time), or that it is being heard, set aside or done. Asked again every few seconds
-// while shown; nothing is shown for a hearing in no sitting.
-import type { InvitationInfo, QueueOut } from "../generated/api";
+// while shown; nothing is shown for a hearing in no sitting. The party common to the cases (the
+// same mail or phone on record in another case) follows to the case heard now: with a tap, or
+// by itself once their own case has ended (`autoFollow`).
+import type { InvitationInfo, InvitationOut, QueueOut } from "../generated/api";
 import { api } from "../shared/api";
 import { el, setText } from "../shared/dom";
 
 const EVERY_MS = 5000;
 
-export function queueCard(info: InvitationInfo): HTMLElement {
+export function queueCard(info: InvitationInfo, autoFollow = false): HTMLElement {
   const title = el("strong", { testid: "queue-sitting" });
   const where = el("p", { testid: "queue-place" });
-  const card = el("section.queue", { testid: "queue", hidden: true }, title, where);
+  const follow = el("button", {
+    type: "button",
+    class: "primary",
+    hidden: true,
+    i18n: "live.queue.follow",
+    testid: "queue-follow",
+  });
+  follow.addEventListener("click", () => void followNow());
+  const card = el("section.queue", { testid: "queue", hidden: true }, title, where, follow);
   let shown = false;
+  let following = false;
+  const followNow = async (): Promise<void> => {
+    if (following) return;
+    following = true;
+    follow.disabled = true;
+    try {
+      const link = await api<InvitationOut>("POST", "/invitation/queue/follow");
+      // the next case's own link, opened as the person would open it
+      location.replace(`/join#${encodeURIComponent(link.token)}`);
+      location.reload();
+    } catch {
+      following = false; // asked again at the next tick
+      follow.disabled = false;
+    }
+  };
   const ask = async (): Promise<void> => {
     const queue = await api<QueueOut>("GET", "/invitation/queue");
     if (queue.sitting === null) return;
@@ -32,6 +57,8 @@ export function queueCard(info: InvitationInfo): HTMLElement {
     } else if (queue.state !== null) {
       setText(where, `live.queue.${queue.state}` as const);
     }
+    follow.hidden = !queue.next_case;
+    if (queue.next_case && autoFollow) await followNow();
   };
   const tick = (): void => {
     if (card.isConnected) shown = true;

@@ -305,6 +305,11 @@ export class HearingView {
     );
   }
 
+  /** Shown under the ending (e.g. a mediation sitting's next case). */
+  appendToEnding(node: HTMLElement): void {
+    this.ended.append(node);
+  }
+
   private showEnding(ending: Ending): void {
     this.ended.hidden = false;
     this.ended.dataset.kind = ending.kind;

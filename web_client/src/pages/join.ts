@@ -87,7 +87,11 @@ async function main(): Promise<void> {
     const view = new HearingView(session, {
       mode: "participant",
       title: `${info.case_number} ${info.hearing.title}`,
-      onEnded: () => forgetSeat(seat),
+      onEnded: (ending) => {
+        forgetSeat(seat);
+        // in a mediation sitting, the party common to the cases goes on to the next one
+        if (ending.kind === "closed") view.appendToEnding(queueCard(info, true));
+      },
       waitingFacts: el("div", {}, hearingTimes(info), queueCard(info)),
     });
     app.replaceChildren(view.root);
