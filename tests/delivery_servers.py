@@ -17,6 +17,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from config.delivery import MailSettings, SmsGateway
+
 
 @dataclass
 class Mail:
@@ -121,3 +123,19 @@ async def sms_gateway(status: int = 200) -> AsyncIterator[Gateway]:
         yield gateway
     finally:
         await server.close()
+
+
+def delivery_settings(
+    mail: MailServer, gateway: Gateway, *, sms_timeout: float = 5.0, token: str | None = None
+) -> dict[str, Any]:
+    """The server's `mail` and `sms` settings for these stand-ins (no TLS, no login)."""
+    return {
+        "mail": MailSettings(
+            host="127.0.0.1",
+            port=mail.port,
+            sender="court@courts.test",
+            starttls=False,
+            timeout_seconds=5,
+        ),
+        "sms": SmsGateway(url=gateway.url, token=token, timeout_seconds=sms_timeout),
+    }

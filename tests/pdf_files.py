@@ -4,6 +4,7 @@ hostile ones included) or made by PDFium."""
 import io
 
 import pypdfium2 as pdfium
+import zxingcpp
 
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
 HELLO = b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"
@@ -80,3 +81,13 @@ def coloured_pages(colours: list[tuple[float, float, float]]) -> bytes:
         block = b"%.2f %.2f %.2f rg 72 400 468 300 re f" % (red, green, blue)
         objects.append(stream(b"1 1 1 rg 0 0 612 792 re f " + block))
     return pdf_bytes(objects)
+
+
+def qr_texts(pdf: bytes) -> list[str]:
+    """What the QR codes on the PDF's first page say (drawn at 200 dpi)."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        picture = document[0].render(scale=200 / 72).to_pil()
+    finally:
+        document.close()
+    return [str(r.text) for r in zxingcpp.read_barcodes(picture)]

@@ -187,16 +187,23 @@ async def _same_person_called(ctx: Ctx, sitting_id: int, participant_id: int) ->
     )
 
 
-def _event(ctx: Ctx, hearing_id: int, kind: str, sitting: SittingRow) -> None:
+async def _stepped(
+    ctx: Ctx, sitting: SittingRow, hearing_id: int, event: str, action: str
+) -> SittingOut:
+    """A step of the queue taken: on the case's own timeline and in the audit log; the queue
+    as it now stands."""
     ctx.db.add(
         HearingEvent(
             hearing_id=hearing_id,
             at=utcnow(),
-            kind=kind,
+            kind=event,
             actor=ctx.user.label,
             data={"sitting_id": sitting.id, "sitting": sitting.title},
         )
     )
+    audit(ctx.db, ctx.user.label, action, "hearing", hearing_id, ctx.client_ip)
+    await ctx.db.flush()
+    return await _out(ctx, sitting)
 
 
 def register(api: Api) -> None:
@@ -318,10 +325,7 @@ def register(api: Api) -> None:
                 row.state, row.finished_at = "done", now
         called = rows[chosen.hearing_id]
         called.state, called.called_at, called.finished_at = "called", now, None
-        _event(ctx, called.hearing_id, "sitting_called", sitting)
-        audit(ctx.db, ctx.user.label, "call_case", "hearing", called.hearing_id, ctx.client_ip)
-        await ctx.db.flush()
-        return await _out(ctx, sitting)
+        return await _stepped(ctx, sitting, called.hearing_id, "sitting_called", "call_case")
 
     @api.route(
         "POST",
@@ -344,10 +348,7 @@ def register(api: Api) -> None:
         if row.state not in ("queued", "called"):
             raise ApiError(409, "not_waiting", f"this case is {row.state}")
         row.state = "set_aside"
-        _event(ctx, row.hearing_id, "sitting_set_aside", sitting)
-        audit(ctx.db, ctx.user.label, "set_case_aside", "hearing", row.hearing_id, ctx.client_ip)
-        await ctx.db.flush()
-        return await _out(ctx, sitting)
+        return await _stepped(ctx, sitting, row.hearing_id, "sitting_set_aside", "set_case_aside")
 
     @api.route(
         "GET",

@@ -11,19 +11,24 @@ import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 from PIL import Image
 from playwright.async_api import Locator, Page, expect
 
 from config import Settings
-from config.delivery import MailSettings, SmsGateway
 from tests.browser.conftest import PHONE, OpenTab
 from tests.browser.test_staff import log_in
 from tests.callers import Caller, schedule_hearing
 from tests.conftest import settings_with
-from tests.delivery_servers import Gateway, MailServer, mail_server, sms_gateway
+from tests.delivery_servers import (
+    Gateway,
+    MailServer,
+    delivery_settings,
+    mail_server,
+    sms_gateway,
+)
+from tests.pdf_files import qr_texts
 
 SENT = 20_000
 """Time for a send to finish in the background and the list to ask again (every 3 s)."""
@@ -43,18 +48,7 @@ async def gateway() -> AsyncIterator[Gateway]:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, smtp: MailServer, gateway: Gateway) -> Settings:
-    return settings_with(
-        database_url,
-        tmp_path,
-        mail=MailSettings(
-            host="127.0.0.1",
-            port=smtp.port,
-            sender="court@courts.test",
-            starttls=False,
-            timeout_seconds=5,
-        ),
-        sms=SmsGateway(url=gateway.url, timeout_seconds=5),
-    )
+    return settings_with(database_url, tmp_path, **delivery_settings(smtp, gateway))
 
 
 async def qr_text(code: Locator) -> str:
@@ -63,16 +57,6 @@ async def qr_text(code: Locator) -> str:
     found = zxingcpp.read_barcodes(picture)
     assert len(found) == 1, found
     return str(found[0].text)
-
-
-def pdf_qr_texts(pdf: bytes) -> list[str]:
-    """What the QR codes on the PDF's first page say (drawn at 200 dpi)."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        picture = document[0].render(scale=200 / 72).to_pil()
-    finally:
-        document.close()
-    return [str(r.text) for r in zxingcpp.read_barcodes(picture)]
 
 
 def delivery(page: Page, channel: str, state: str) -> Locator:
@@ -142,7 +126,7 @@ async def test_the_clerk_sends_an_invitation_by_mail_and_sms(
     saved = Path(await (await downloading.value).path())
     pdf = await asyncio.to_thread(saved.read_bytes)
     assert pdf.startswith(b"%PDF")
-    assert url in pdf_qr_texts(pdf)
+    assert url in qr_texts(pdf)
 
     # Sent again by mail, confirmed: a new link (the old one stops working), mailed.
     page.once("dialog", lambda dialog: dialog.accept())

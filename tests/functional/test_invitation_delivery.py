@@ -12,12 +12,18 @@ from typing import Any
 
 import pypdfium2
 import pytest
-import zxingcpp
 
 from config import Settings
 from tests.callers import Caller, NewCaller, holder, invite, schedule_hearing
 from tests.conftest import settings_with
-from tests.delivery_servers import Gateway, MailServer, mail_server, sms_gateway
+from tests.delivery_servers import (
+    Gateway,
+    MailServer,
+    delivery_settings,
+    mail_server,
+    sms_gateway,
+)
+from tests.pdf_files import qr_texts
 
 GATEWAY_TOKEN = "gateway-secret"
 SLOW_PHONE = "+8613800000999"
@@ -47,14 +53,7 @@ def settings(database_url: str, tmp_path: Path, mailbox: MailServer, gateway: Ga
     return settings_with(
         database_url,
         tmp_path,
-        mail={
-            "host": "127.0.0.1",
-            "port": mailbox.port,
-            "sender": "court@courts.test",
-            "starttls": False,
-            "timeout_seconds": 5,
-        },
-        sms={"url": gateway.url, "token": GATEWAY_TOKEN, "timeout_seconds": 1},
+        **delivery_settings(mailbox, gateway, sms_timeout=1, token=GATEWAY_TOKEN),
     )
 
 
@@ -68,11 +67,6 @@ async def settled(staff: Caller, hearing_id: int, count: int) -> list[dict[str, 
             return items
         await asyncio.sleep(0.05)
     raise AssertionError(f"deliveries still sending: {items}")
-
-
-def qr_text(pdf: bytes) -> list[str]:
-    page = pypdfium2.PdfDocument(pdf)[0]
-    return [code.text for code in zxingcpp.read_barcodes(page.render(scale=2).to_pil())]
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -116,7 +110,7 @@ async def test_an_invitation_is_mailed_with_its_pdf_and_texted(
     assert link in text
     assert "Asia/Shanghai" in text and "Europe/Berlin" in text  # the court's time and theirs
     assert "身份证件" in text
-    assert qr_text(bytes(attachment.get_payload(decode=True))) == [link]
+    assert qr_texts(bytes(attachment.get_payload(decode=True))) == [link]
 
     (sms,) = gateway.received
     assert gateway.headers[0]["Authorization"] == f"Bearer {GATEWAY_TOKEN}"
@@ -240,14 +234,14 @@ async def test_the_printable_invitation(
     path = f"/participants/{pid}/invitation/pdf"
     status, pdf = await pdf_call(judge, "POST", path, {"token": token})
     assert status == 200 and pdf.startswith(b"%PDF")
-    assert qr_text(pdf) == [link]
+    assert qr_texts(pdf) == [link]
     words = pdf_text(pdf)
     assert "Invitation to an online hearing" in words and "Europe/Berlin" in words
     assert "(2026)A民初25号" in words
 
     party = await holder(new_caller, token)
     status, own = await pdf_call(party, "GET", "/invitation/pdf")
-    assert status == 200 and qr_text(own) == [link]
+    assert status == 200 and qr_texts(own) == [link]
 
     assert (await pdf_call(other_judge, "POST", path, {"token": token}))[0] == 404
     assert (await pdf_call(party, "POST", path, {"token": token}))[0] == 403
