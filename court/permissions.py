@@ -10,6 +10,7 @@ answers only "may this role do this now".
 from dataclasses import dataclass
 from enum import StrEnum
 
+from court.agreement import SIGNERS as AGREEMENT_SIGNERS
 from court.consent import ASKED_ROLES
 from court.deliberation import VOTING_MEMBERS
 from court.exhibits import EXAMINERS, SUBMITTERS
@@ -82,6 +83,9 @@ class Action(StrEnum):
     BENCH_CHAT = "bench_chat"
     REPORT_SELF_TEST = "report_self_test"
     ANSWER_CONSENT = "answer_consent"
+    WRITE_AGREEMENT = "write_agreement"
+    """A mediation agreement's text, and its closing (court/agreement.py)."""
+    SIGN_AGREEMENT = "sign_agreement"
     CHOOSE_LISTENING = "choose_listening"
     """Listen to the floor or to an interpreter's channel (court/interpretation.py)."""
     RECORD_OUTCOME = "record_outcome"
@@ -188,6 +192,10 @@ RULES: dict[Action, Rule] = {
     # A judge states the outcome in the hearing (an enforcement interview's payment plan, a
     # confirmation given): on the timeline, so the sealed record has it.
     Action.RECORD_OUTCOME: Rule(_JUDGE, LIVE),
+    # A mediation's agreement: the bench writes it in the hearing or after; the parties and
+    # their agents sign it (court/agreement.py; the caller checks the kind and the closing).
+    Action.WRITE_AGREEMENT: Rule(_BENCH, LIVE | {S.CLOSED}),
+    Action.SIGN_AGREEMENT: Rule(AGREEMENT_SIGNERS, LIVE | {S.CLOSED}),
     # Everyone in the room chooses for themself whom they hear: the floor or an interpreter.
     Action.CHOOSE_LISTENING: Rule(frozenset(Role) - {Role.ADMIN}, LIVE),
 }

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from config import Settings
 from hearing_server.api import (
     accounts_api,
+    agreements_api,
     bench_grants_api,
     case_import_api,
     cases_api,
@@ -133,6 +134,7 @@ def build_api() -> Api:
         transcript_confirmations_api,
         votes_api,
         outcomes_api,
+        agreements_api,
         creditor_import_api,
         invitation_delivery_api,
         case_import_api,

@@ -48,6 +48,7 @@ from court import (
 )
 from hearing_server.api import (
     accounts_api,
+    agreements_api,
     bad_rows,
     bench_grants_api,
     case_import_api,
@@ -123,6 +124,9 @@ API_MODELS: list[type[BaseModel]] = [
     outcomes_api.OutcomeOut,
     outcomes_api.OutcomeList,
     sittings_api.SittingOut,
+    agreements_api.AgreementOut,
+    agreements_api.AgreementIn,
+    agreements_api.AgreementSignatureIn,
     sittings_api.SittingList,
     sittings_api.QueueOut,
     bench_grants_api.BenchGrantOut,

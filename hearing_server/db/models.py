@@ -487,6 +487,7 @@ class IdentityCheckRow(Base):
 
 # The transcript's tables and the bench grants have their own modules; importing them here puts
 # them in Base.metadata for all that read the schema from this one (the migrations, their check).
+from hearing_server.db import agreement_rows as _agreement_rows  # noqa: E402, F401
 from hearing_server.db import bench_rows as _bench_rows  # noqa: E402, F401
 from hearing_server.db import delivery_rows as _delivery_rows  # noqa: E402, F401
 from hearing_server.db import reminder_rows as _reminder_rows  # noqa: E402, F401

@@ -2,6 +2,39 @@
 
 import type { Aspect, Choice, ClaimGroup, DocumentType, ExhibitSide, HearingKind, HearingState, Opinion, Role, Rule, StageKind, Visibility } from "./court";
 
+export interface AgreementIn {
+  text: string;
+  version: number;
+}
+
+export interface AgreementOut {
+  hearing_id: number;
+  text: string;
+  version: number;
+  digest: string;
+  written_by: string;
+  written_at: string;
+  closed_at: string | null;
+  signers: AgreementSigner[];
+}
+
+export interface AgreementSignatureIn {
+  name: string;
+  image: string;
+  /**
+   * SHA-256, hex
+   */
+  digest: string;
+}
+
+export interface AgreementSigner {
+  participant_id: number;
+  name: string;
+  role: Role;
+  signed_at: string | null;
+  signed_earlier: boolean;
+}
+
 export interface AnswerIn {
   accepted: boolean;
   reason: string;

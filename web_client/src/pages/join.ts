@@ -63,7 +63,15 @@ async function main(): Promise<void> {
     const card = invitationCard(info, "party.closed.card_title", false);
     const { partyRecordingView } = await import("../party/recording");
     const signing = el("div", {});
-    app.replaceChildren(el("div.page.party", {}, top, card, signing, partyRecordingView()));
+    const agreement = el("div", {});
+    app.replaceChildren(
+      el("div.page.party", {}, top, card, agreement, signing, partyRecordingView()),
+    );
+    // a mediation's agreement, which its parties and agents sign
+    if (info.hearing.kind === "mediation" && may(info.role, "sign_agreement", "closed")) {
+      const { mountAgreement } = await import("../signing/agreement");
+      mountAgreement(agreement, info.hearing.id);
+    }
     // those who sign the transcript (not observers) confirm it here
     if (may(info.role, "sign_transcript", "closed")) {
       const { mountConfirmation } = await import("../signing/confirm");

@@ -12,13 +12,16 @@ import { refusal } from "./words";
 interface SignProps {
   hearingId: number;
   digest: string;
+  /** What is signed: the transcript (by default) or a mediation's agreement. */
+  document?: "transcript" | "agreement";
   /** The name the court has for them: shown as the example to write. */
   name: string;
   onDone: (said: MessageKey) => void;
   onCancel: () => void;
 }
 
-export function SignForm({ hearingId, digest, name, onDone, onCancel }: SignProps): VNode {
+export function SignForm(props: SignProps): VNode {
+  const { hearingId, digest, name, onDone, onCancel, document = "transcript" } = props;
   const [typed, setTyped] = useState("");
   const [image, setImage] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
@@ -30,10 +33,10 @@ export function SignForm({ hearingId, digest, name, onDone, onCancel }: SignProp
     setProblem(null);
     const body: SignatureIn = { name: typed.trim(), image, digest };
     try {
-      await api<SignatureOut>("POST", `/hearings/${hearingId}/transcript/signature`, body);
+      await api<SignatureOut>("POST", `/hearings/${hearingId}/${document}/signature`, body);
       onDone("signing.signed_thanks");
     } catch (error) {
-      if (error instanceof ApiError && error.code === "transcript_changed") {
+      if (error instanceof ApiError && error.code === `${document}_changed`) {
         onDone("signing.changed_read_again");
         return;
       }
@@ -50,8 +53,8 @@ export function SignForm({ hearingId, digest, name, onDone, onCancel }: SignProp
         void send();
       }}
     >
-      <h3>{t("signing.sign_title")}</h3>
-      <p>{t("signing.sign_explained")}</p>
+      <h3>{t(document === "agreement" ? "agreement.sign_title" : "signing.sign_title")}</h3>
+      <p>{t(document === "agreement" ? "agreement.sign_explained" : "signing.sign_explained")}</p>
       <label class="field">
         <span>{t("signing.your_name")}</span>
         <input

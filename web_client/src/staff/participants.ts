@@ -29,6 +29,7 @@ import { invitationActions, type InvitationPage } from "./invitation_actions";
 import { channels } from "./invitation_api";
 import { mountQuestions } from "./motions";
 import { mountOutcomes } from "./outcomes";
+import { mountAgreement } from "./agreement";
 import { pairName } from "../live/interpretation";
 import { mountStages } from "./stages";
 import { participantForm } from "./participant_form";
@@ -46,6 +47,7 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
   const questions = el("div", { class: "questions-slot" }); // a deliberation's questions
   const stages = el("div", { class: "stages-slot" }); // a staggered hearing's stages
   const outcomes = el("div", { class: "outcomes-slot" }); // what the hearing came to
+  const agreement = el("div", { class: "agreement-slot" }); // a mediation's agreement
   const deliberate = deliberateButton(hearingId, error);
 
   const load = async (): Promise<void> => {
@@ -70,6 +72,7 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
     }
     deliberate.hidden = !TRIALS.includes(hearing.kind);
     if (outcomes.childElementCount === 0) await mountOutcomes(outcomes, session, hearing);
+    if (agreement.childElementCount === 0) mountAgreement(agreement, session, hearing);
   };
   /** Make a change, then show the list as the server now has it (or say what went wrong). */
   const act = async (change: () => Promise<void>): Promise<boolean> => {
@@ -153,6 +156,7 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
     bench.root,
     deliberate,
     outcomes,
+    agreement,
     el("h3", { i18n: "staff.participants.add_title" }),
     adding.form,
     creditors,

@@ -1,0 +1,146 @@
+"""A mediation agreement over REST on both databases (docs/architecture.md#mediation-agreement):
+the mediator writes it while the mediation is live, the parties sign it with a drawn signature
+naming the text they read; a change makes them sign again, the earlier signature kept; the court
+closes it; every step on the timeline. Wrong kinds, stale versions and digests, bad pictures,
+the wrong people and steps after closing are refused with a clear 4xx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+
+from hearing_server.db.database import Database
+from hearing_server.db.models import HearingEvent
+from tests.callers import Caller, NewCaller, holder, invite, schedule_hearing
+from tests.integration.courtroom import session_cookie
+from tests.signal_client import SignalClient
+from tests.signatures import b64, blank_png, jpeg, png
+
+TERMS = "一、被申请人于2027年1月15日前支付申请人工资12000元。\n二、申请人放弃其他请求。"
+
+
+def signature(digest: str, name: str = "工人甲") -> dict[str, Any]:
+    return {"name": name, "image": b64(png()), "digest": digest}
+
+
+async def test_the_parties_sign_the_agreement_and_the_court_closes_it(
+    judge: Caller,
+    other_judge: Caller,
+    new_caller: NewCaller,
+    server: TestServer,
+    database: Database,
+) -> None:
+    hearing = await schedule_hearing(judge, "(2026)浙0402民调77号", kind="mediation")
+    hid = hearing["id"]
+    worker = await invite(judge, hid, name="工人甲", side="plaintiff")
+    employer = await invite(judge, hid, name="某公司代表", side="defendant")
+    path = f"/hearings/{hid}/agreement"
+    status, body = await judge.status("PUT", path, {"text": TERMS, "version": 0})
+    assert (status, body["error"]["code"]) == (403, "forbidden")  # not live yet
+
+    bench = SignalClient(str(server.make_url("")).rstrip("/"))
+    await bench.connect(hid, cookie=session_cookie(judge))
+    try:
+        for step in ("open", "start_session"):
+            assert "error" not in await bench.call(step)
+        status, body = await judge.status("GET", path)
+        assert (status, body["error"]["code"]) == (404, "no_agreement")
+        written = await judge.call("PUT", path, {"text": TERMS, "version": 0})
+        assert (written["version"], written["text"]) == (1, TERMS)
+        assert [s["signed_at"] for s in written["signers"]] == [None, None]
+        status, body = await judge.status("PUT", path, {"text": "别的", "version": 0})
+        assert (status, body["error"]["code"]) == (409, "agreement_changed")
+
+        a = await holder(new_caller, worker["invitation"]["token"])
+        b = await holder(new_caller, employer["invitation"]["token"])
+        read = await a.call("GET", path)
+        assert read["text"] == TERMS and [s["name"] for s in read["signers"]] == ["工人甲"]
+        signed = await a.call("POST", f"{path}/signature", signature(read["digest"]), expect=201)
+        assert signed["signers"][0]["signed_at"] is not None
+        status, body = await a.status("POST", f"{path}/signature", signature(read["digest"]))
+        assert (status, body["error"]["code"]) == (409, "already_signed")
+        for bad, code in (
+            ({"image": b64(blank_png())}, "bad_signature"),
+            ({"image": b64(jpeg())}, "bad_signature"),
+            ({"image": "not base64!"}, "bad_signature"),
+        ):
+            status, body = await b.status(
+                "POST", f"{path}/signature", signature(read["digest"]) | bad
+            )
+            assert (status, body["error"]["code"]) == (422, code), bad
+        for malformed in ({"digest": "x"}, {"name": ""}, {"extra": 1}, {"image": ""}):
+            body = signature(read["digest"]) | malformed
+            assert (await b.status("POST", f"{path}/signature", body))[0] == 422, malformed
+
+        # the mediator changes the terms: signed again, the earlier signature kept
+        changed = await judge.call(
+            "PUT", path, {"text": TERMS + "\n三、本协议自签名之日起生效。", "version": 1}
+        )
+        assert changed["version"] == 2
+        mine = (await a.call("GET", path))["signers"][0]
+        assert (mine["signed_at"], mine["signed_earlier"]) == (None, True)
+        status, body = await b.status("POST", f"{path}/signature", signature(read["digest"]))
+        assert (status, body["error"]["code"]) == (409, "agreement_changed")
+        for person, name in ((a, "工人甲"), (b, "某公司代表")):
+            await person.call(
+                "POST", f"{path}/signature", signature(changed["digest"], name), expect=201
+            )
+
+        # wrong people
+        assert (await other_judge.status("GET", path))[0] == 404
+        assert (await other_judge.status("PUT", path, {"text": "x", "version": 2}))[0] == 404
+        assert (await a.status("PUT", path, {"text": "x", "version": 2}))[0] == 403
+        assert (await a.status("POST", f"{path}/close"))[0] == 403
+        assert (await judge.status("POST", f"{path}/signature", signature(changed["digest"])))[
+            0
+        ] == 403
+        wrong: dict[str, Any]
+        for wrong in (
+            {"text": "", "version": 2},
+            {"text": "x" * 20_001, "version": 2},
+            {"text": "x"},
+        ):
+            assert (await judge.status("PUT", path, wrong))[0] == 422, wrong
+
+        closed = await judge.call("POST", f"{path}/close")
+        assert closed["closed_at"] is not None
+        assert all(s["signed_at"] for s in closed["signers"])
+        status, body = await judge.status("PUT", path, {"text": "x", "version": 2})
+        assert (status, body["error"]["code"]) == (409, "agreement_closed")
+        status, body = await judge.status("POST", f"{path}/close")
+        assert (status, body["error"]["code"]) == (409, "agreement_closed")
+    finally:
+        await bench.close()
+
+    async with database.session() as db:
+        kinds = list(
+            await db.scalars(
+                select(HearingEvent.kind)
+                .where(HearingEvent.hearing_id == hid, HearingEvent.kind.like("agreement_%"))
+                .order_by(HearingEvent.id)
+            )
+        )
+    assert kinds == [
+        "agreement_written",
+        "agreement_signed",
+        "agreement_written",
+        "agreement_signed",
+        "agreement_signed",
+        "agreement_closed",
+    ]
+
+
+async def test_only_a_mediation_has_an_agreement(judge: Caller, server: TestServer) -> None:
+    hearing = await schedule_hearing(judge, "(2026)浙0402民初78号")
+    bench = SignalClient(str(server.make_url("")).rstrip("/"))
+    await bench.connect(hearing["id"], cookie=session_cookie(judge))
+    try:
+        assert "error" not in await bench.call("open")
+        status, body = await judge.status(
+            "PUT", f"/hearings/{hearing['id']}/agreement", {"text": TERMS, "version": 0}
+        )
+        assert (status, body["error"]["code"]) == (422, "invalid_request")
+    finally:
+        await bench.close()
