@@ -1,8 +1,9 @@
 """A mediation sitting worked through with real media (docs/architecture.md#sittings): five wage
 claims imported from a list, queued in one sitting; for each case the mediator calls it, the
 worker and the employer's representative join with their own links, are admitted and heard
-(headless participants sending pictures and tones), and the hearing is closed. Each case ends
-with a sealed recording of its own, holding exactly its own people's tracks, and the queue
+(headless participants sending pictures and tones), and the hearing is closed; then its
+agreement is written and both its parties sign it. Each case ends with a sealed recording of
+its own, holding exactly its own people's tracks, and a signed agreement of its own; the queue
 holds them all as done."""
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ from sqlalchemy import select
 
 from hearing_server.db.database import Database
 from hearing_server.db.models import Recording, Track
-from tests.callers import Caller, World
+from tests.callers import Caller, NewCaller, World, holder
 from tests.case_lists import as_csv, wage_rows
 from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import receiving, session_cookie
+from tests.signatures import b64, png
 
 CASES = 5
 
 
 async def test_five_cases_each_heard_and_recorded_on_their_own(
-    judge: Caller, world: World, server: TestServer, database: Database
+    judge: Caller, world: World, server: TestServer, database: Database, new_caller: NewCaller
 ) -> None:
     url = str(server.make_url("")).rstrip("/")
     response = await judge.client.post(
@@ -71,6 +73,17 @@ async def test_five_cases_each_heard_and_recorded_on_their_own(
             for person in (*parties, mediator):
                 await person.close()
         people_of[hid] = {p["participant_id"] for p in case["parties"]} | {mediator.id}
+        # the case's own agreement, signed by both its parties on their links
+        terms = f"{case['number']}：被申请人支付申请人工资。"
+        written = await judge.call(
+            "PUT", f"/hearings/{hid}/agreement", {"text": terms, "version": 0}
+        )
+        for party in case["parties"]:
+            holder_of = await holder(new_caller, party["invitation"]["token"])
+            body = {"name": party["name"], "image": b64(png()), "digest": written["digest"]}
+            await holder_of.call("POST", f"/hearings/{hid}/agreement/signature", body, expect=201)
+        signed = await judge.call("POST", f"/hearings/{hid}/agreement/close")
+        assert signed["text"] == terms and all(s["signed_at"] for s in signed["signers"])
 
     done = await judge.call("GET", f"/sittings/{sitting['id']}")
     assert [c["state"] for c in done["cases"]] == ["done"] * (CASES - 1) + ["called"]
