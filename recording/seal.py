@@ -76,6 +76,10 @@ confirmed by the participants after close."""
 TRANSCRIPT_FILE = "transcript.pdf"
 """The transcript's name in the hearing's folder, beside the archive video: a transcript stored
 there whose entry is missing is named by a verifier."""
+AGREEMENT = "agreement"
+"""The `kind` of an appended file entry that is a mediation's agreement as closed: its text and
+every signature with its picture, one JSON document."""
+AGREEMENT_FILE = "agreement.json"
 RECORD_INTERRUPTED = "record_interrupted"
 """The sealed event saying recording failed (`data.failed_at`, `data.reason`): the record holds
 what was recorded before the failure."""

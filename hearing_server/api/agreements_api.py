@@ -7,8 +7,9 @@ closes it. Every step is on the hearing's timeline, by digest."""
 from __future__ import annotations
 
 import asyncio
+import base64
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from court.agreement import SIGNERS, TEXT_LIMIT, agreement_digest
 from court.kinds import HearingKind
 from court.permissions import Action
 from court.roles import Role
+from court.states import HearingState
 from hearing_server.api.errors import ApiError
 from hearing_server.api.fields import PROSE
 from hearing_server.api.routing import Api, Ctx
@@ -31,6 +33,9 @@ from hearing_server.audit import audit
 from hearing_server.auth import Principal
 from hearing_server.db.agreement_rows import AgreementRow, AgreementSignature
 from hearing_server.db.models import Hearing, HearingEvent, Participant, utcnow
+from hearing_server.keys import DATABASE, SETTINGS
+from hearing_server.records.agreement_seal import seal_agreement
+from hearing_server.records.archive import recording_storage
 from hearing_server.signature_images import BadSignature, check_signature
 
 AgreementText = Annotated[
@@ -72,6 +77,9 @@ class AgreementOut(BaseModel):
     written_by: str
     written_at: datetime
     closed_at: datetime | None
+    sealed_sha256: str | None
+    """The SHA-256 of the agreement's document sealed with the recording, once closed (none
+    when the hearing recorded nothing)."""
     signers: list[AgreementSigner]
     """The bench sees everyone's; a signer their own."""
 
@@ -125,6 +133,7 @@ async def _out(ctx: Ctx, row: AgreementRow, only: int | None = None) -> Agreemen
         written_by=row.written_by,
         written_at=row.written_at,
         closed_at=row.closed_at,
+        sealed_sha256=row.sealed_sha256,
         signers=signers,
     )
 
@@ -136,6 +145,39 @@ def _on_timeline(
         HearingEvent(hearing_id=hearing_id, at=utcnow(), kind=kind, actor=who.label, data=data)
     )
     audit(ctx.db, who.label, kind, "hearing", hearing_id, ctx.client_ip, data)
+
+
+async def _document(ctx: Ctx, row: AgreementRow, out: AgreementOut) -> dict[str, Any]:
+    """What is sealed: the text as closed and every signature given, with its picture."""
+    signatures = await ctx.db.scalars(
+        select(AgreementSignature)
+        .where(AgreementSignature.hearing_id == row.hearing_id)
+        .order_by(AgreementSignature.id)
+    )
+    return {
+        "format": "hearing-agreement/1",
+        "hearing_id": row.hearing_id,
+        "text": row.text,
+        "version": row.version,
+        "digest": out.digest,
+        "written_by": row.written_by,
+        "written_at": row.written_at.isoformat(),
+        "closed_at": row.closed_at.isoformat() if row.closed_at else None,
+        "closed_by": row.closed_by,
+        "signatures": [
+            {
+                "participant_id": s.participant_id,
+                "name": s.name,
+                "digest": s.digest,
+                "of_closed_text": s.digest == out.digest,
+                "signed_at": s.signed_at.isoformat(),
+                "signed_by": s.signed_by,
+                "image_sha256": s.image_sha256,
+                "image_png_base64": base64.b64encode(s.image).decode(),
+            }
+            for s in signatures
+        ],
+    }
 
 
 def _refuse_closed(row: AgreementRow) -> None:
@@ -263,11 +305,26 @@ def register(api: Api) -> None:
         hearing, who = await hearing_for_action(ctx, ctx.ids["hearing_id"], Action.WRITE_AGREEMENT)
         row = await _agreement(ctx, hearing.id)
         _refuse_closed(row)
+        if hearing.state is not HearingState.CLOSED:
+            raise ApiError(
+                409,
+                "hearing_live",
+                "close the hearing first: the agreement is sealed with its record",
+            )
         out = await _out(ctx, row)
         row.closed_at, row.closed_by = utcnow(), who.label
         signed = [s.participant_id for s in out.signers if s.signed_at is not None]
         _on_timeline(
             ctx, who, hearing.id, "agreement_closed", {"digest": out.digest, "signed": signed}
         )
-        await ctx.db.flush()
+        document = await _document(ctx, row, out)
+        await ctx.db.commit()  # closed first: the seal holds the manifest in a session of its own
+        settings = ctx.request.app[SETTINGS]
+        row.sealed_sha256 = await seal_agreement(
+            ctx.request.app[DATABASE],
+            recording_storage(settings),
+            settings.signing_key_path,
+            hearing.id,
+            document,
+        )
         return await _out(ctx, row)

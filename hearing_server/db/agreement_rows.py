@@ -24,6 +24,8 @@ class AgreementRow(Base):
     written_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[str | None] = mapped_column(String(300))
+    sealed_sha256: Mapped[str | None] = mapped_column(String(64))
+    """The SHA-256 of the agreement's document sealed with the hearing's recording."""
 
 
 class AgreementSignature(Base):

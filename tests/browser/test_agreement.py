@@ -54,9 +54,13 @@ async def test_the_worker_signs_the_agreement_the_mediator_wrote(
     await expect(signer.locator(".state")).to_have_attribute(
         "data-status", "signed", timeout=15_000
     )
+    await expect(section.get_by_test_id("agreement-close")).to_be_hidden()  # the live page's
+    await desk.reload()  # the hearing is closed now: the agreement may be closed and sealed
     desk.once("dialog", lambda dialog: dialog.accept())
     await section.get_by_test_id("agreement-close").click()
     await expect(section.get_by_test_id("agreement-state")).to_contain_text("结束签署")
     await expect(section.get_by_test_id("agreement-form")).to_be_hidden()
+    sealed = await judge.call("GET", f"/hearings/{hid}/agreement")
+    assert sealed["sealed_sha256"] is not None
     await page.reload()
     await expect(page.get_by_test_id("agreement")).to_have_attribute("data-status", "signed")

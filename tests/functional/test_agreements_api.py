@@ -6,19 +6,31 @@ the wrong people and steps after closing are refused with a clear 4xx."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import PurePosixPath
 from typing import Any
 
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
+from config import Settings
 from hearing_server.db.database import Database
-from hearing_server.db.models import HearingEvent
+from hearing_server.db.models import HearingEvent, Recording
+from recording.verify import verify
 from tests.callers import Caller, NewCaller, holder, invite, schedule_hearing
+from tests.headless import HeadlessParticipant, SendTimes
 from tests.integration.courtroom import session_cookie
+from tests.integration.peers import wait_until
 from tests.signal_client import SignalClient
 from tests.signatures import b64, blank_png, jpeg, png
 
 TERMS = "一、被申请人于2027年1月15日前支付申请人工资12000元。\n二、申请人放弃其他请求。"
+
+
+async def receiving_anything(mediator: HeadlessParticipant) -> None:
+    """Wait until the server has the mediator's media flowing (the recorder gets it)."""
+    await wait_until(lambda: mediator.peer.connected_at is not None, 15, "the connection")
 
 
 def signature(digest: str, name: str = "工人甲") -> dict[str, Any]:
@@ -31,6 +43,7 @@ async def test_the_parties_sign_the_agreement_and_the_court_closes_it(
     new_caller: NewCaller,
     server: TestServer,
     database: Database,
+    settings: Settings,
 ) -> None:
     hearing = await schedule_hearing(judge, "(2026)浙0402民调77号", kind="mediation")
     hid = hearing["id"]
@@ -40,8 +53,12 @@ async def test_the_parties_sign_the_agreement_and_the_court_closes_it(
     status, body = await judge.status("PUT", path, {"text": TERMS, "version": 0})
     assert (status, body["error"]["code"]) == (403, "forbidden")  # not live yet
 
-    bench = SignalClient(str(server.make_url("")).rstrip("/"))
-    await bench.connect(hid, cookie=session_cookie(judge))
+    # the mediator publishes (a headless camera and microphone): the hearing is recorded
+    mediator = HeadlessParticipant(
+        str(server.make_url("")).rstrip("/"), SendTimes(), cookie=session_cookie(judge)
+    )
+    bench = mediator.signal
+    await mediator.join(hid)
     try:
         for step in ("open", "start_session"):
             assert "error" not in await bench.call(step)
@@ -104,15 +121,19 @@ async def test_the_parties_sign_the_agreement_and_the_court_closes_it(
         ):
             assert (await judge.status("PUT", path, wrong))[0] == 422, wrong
 
+        status, body = await judge.status("POST", f"{path}/close")
+        assert (status, body["error"]["code"]) == (409, "hearing_live")
+        await receiving_anything(mediator)
+        assert "error" not in await bench.call("close")
         closed = await judge.call("POST", f"{path}/close")
-        assert closed["closed_at"] is not None
+        assert closed["closed_at"] is not None and closed["sealed_sha256"] is not None
         assert all(s["signed_at"] for s in closed["signers"])
         status, body = await judge.status("PUT", path, {"text": "x", "version": 2})
         assert (status, body["error"]["code"]) == (409, "agreement_closed")
         status, body = await judge.status("POST", f"{path}/close")
         assert (status, body["error"]["code"]) == (409, "agreement_closed")
     finally:
-        await bench.close()
+        await mediator.close()
 
     async with database.session() as db:
         kinds = list(
@@ -122,6 +143,9 @@ async def test_the_parties_sign_the_agreement_and_the_court_closes_it(
                 .order_by(HearingEvent.id)
             )
         )
+        manifest_key = await db.scalar(
+            select(Recording.manifest_path).where(Recording.hearing_id == hid)
+        )
     assert kinds == [
         "agreement_written",
         "agreement_signed",
@@ -129,6 +153,25 @@ async def test_the_parties_sign_the_agreement_and_the_court_closes_it(
         "agreement_signed",
         "agreement_signed",
         "agreement_closed",
+        "agreement_sealed",
+    ]
+    # sealed with the recording: the verifier checks the document's every byte
+    assert manifest_key is not None
+    manifest = settings.recordings_dir / manifest_key
+    report = verify(manifest)
+    assert report.problems == [], report.problems
+    document_path = manifest.parent / "agreement.json"
+    document = json.loads(document_path.read_text())
+    assert document["text"] == closed["text"] and document["digest"] == closed["digest"]
+    assert [(s["name"], s["of_closed_text"]) for s in document["signatures"]] == [
+        ("工人甲", False),
+        ("工人甲", True),
+        ("某公司代表", True),
+    ]
+    assert hashlib.sha256(document_path.read_bytes()).hexdigest() == closed["sealed_sha256"]
+    document_path.write_bytes(document_path.read_bytes().replace("工资".encode(), "奖金".encode()))
+    assert [(p.kind, p.subject) for p in verify(manifest).problems] == [
+        ("file_changed", str(PurePosixPath(manifest_key).parent / "agreement.json"))
     ]
 
 

@@ -15,6 +15,7 @@ export interface AgreementOut {
   written_by: string;
   written_at: string;
   closed_at: string | null;
+  sealed_sha256: string | null;
   signers: AgreementSigner[];
 }
 

@@ -53,7 +53,8 @@ export function mountAgreement(
     if (!edited) text.value = agreement?.text ?? "";
     const closed = agreement?.closed_at != null;
     form.hidden = !writable || closed;
-    close.hidden = !writable || closed || agreement === null;
+    // closed after the hearing: it is sealed with the hearing's record
+    close.hidden = hearing.state !== "closed" || closed || agreement === null;
     if (agreement === null) setText(state, "staff.agreement.none");
     else if (closed)
       setText(state, "staff.agreement.closed", {

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("written_at", sa.DateTime(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.Column("closed_by", sa.String(length=300), nullable=True),
+        sa.Column("sealed_sha256", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(["hearing_id"], ["hearings.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("hearing_id"),
     )
