@@ -12,11 +12,9 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import select
-
 from hearing_server.db.database import Database
-from hearing_server.db.models import Recording, utcnow
-from hearing_server.records.manifest_lock import manifest_held
+from hearing_server.db.models import utcnow
+from hearing_server.records.manifest_lock import manifest_held, sealed_recording
 from hearing_server.records.rows import add_event
 from recording.seal import (
     AGREEMENT,
@@ -35,13 +33,7 @@ async def seal_agreement(
 ) -> str | None:
     """Store ``document`` and append it to the hearing's sealed manifest; its SHA-256, or None
     when the hearing has no sealed recording (nothing was recorded)."""
-    async with database.session() as db:
-        recording = await db.scalar(
-            select(Recording)
-            .where(Recording.hearing_id == hearing_id, Recording.manifest_path.is_not(None))
-            .order_by(Recording.id.desc())
-            .limit(1)
-        )
+    recording = await sealed_recording(database, hearing_id)
     if recording is None or recording.manifest_path is None:
         return None
     body = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).encode()

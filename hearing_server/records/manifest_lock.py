@@ -36,3 +36,15 @@ async def manifest_held(
         if recording is None:
             raise LookupError(f"recording {recording_id}")
         yield db, recording
+
+
+async def sealed_recording(database: Database, hearing_id: int) -> Recording | None:
+    """The hearing's latest recording with a sealed manifest, which files made after the seal
+    (the transcript, a mediation's agreement) are appended to; None when there is none."""
+    async with database.session() as db:
+        return await db.scalar(
+            select(Recording)
+            .where(Recording.hearing_id == hearing_id, Recording.manifest_path.is_not(None))
+            .order_by(Recording.id.desc())
+            .limit(1)
+        )

@@ -19,11 +19,9 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import select
-
 from hearing_server.db.database import Database
-from hearing_server.db.models import Recording, utcnow
-from hearing_server.records.manifest_lock import manifest_held
+from hearing_server.db.models import utcnow
+from hearing_server.records.manifest_lock import manifest_held, sealed_recording
 from hearing_server.records.rows import add_event
 from hearing_server.transcript_pdf import TranscriptDocument
 from hearing_server.transcript_pdf.apart import render_apart
@@ -77,13 +75,7 @@ async def seal_transcript(
     Rendered in a child process (`render_apart`: `FontMissing`, `RenderFailed`).
     ``storage`` and ``key_path`` are the recording service's (`recording_storage(settings)`,
     `settings.signing_key_path`)."""
-    async with database.session() as db:
-        recording = await db.scalar(
-            select(Recording)
-            .where(Recording.hearing_id == hearing_id, Recording.manifest_path.is_not(None))
-            .order_by(Recording.id.desc())
-            .limit(1)
-        )
+    recording = await sealed_recording(database, hearing_id)
     if recording is None or recording.manifest_path is None:
         raise TranscriptNotSealable(
             "not_sealed",
