@@ -308,7 +308,7 @@ def register(api: Api) -> None:
         if hearing.state is not HearingState.CLOSED:
             raise ApiError(
                 409,
-                "hearing_live",
+                "hearing_not_closed",
                 "close the hearing first: the agreement is sealed with its record",
             )
         out = await _out(ctx, row)

@@ -122,7 +122,7 @@ async def test_the_parties_sign_the_agreement_and_the_court_closes_it(
             assert (await judge.status("PUT", path, wrong))[0] == 422, wrong
 
         status, body = await judge.status("POST", f"{path}/close")
-        assert (status, body["error"]["code"]) == (409, "hearing_live")
+        assert (status, body["error"]["code"]) == (409, "hearing_not_closed")
         await receiving_anything(mediator)
         assert "error" not in await bench.call("close")
         closed = await judge.call("POST", f"{path}/close")

@@ -8,7 +8,7 @@ import { el, setText, show } from "../shared/dom";
 import { t } from "../shared/i18n";
 import { words } from "../shared/money";
 import { courtDateTime } from "./court_time";
-import { clearError, showError } from "./errors";
+import { clearError, showError, showRefusal } from "./errors";
 
 const EVERY_MS = 5000;
 
@@ -109,7 +109,7 @@ export function mountAgreement(
         edited = false;
         fill(saved);
       })
-      .catch((failure: unknown) => showError(error, failure))
+      .catch((failure: unknown) => showRefusal(error, failure))
       .finally(() => {
         save.disabled = false;
       });
@@ -119,7 +119,7 @@ export function mountAgreement(
     clearError(error);
     api<AgreementOut>("POST", `${path}/close`)
       .then(fill)
-      .catch((failure: unknown) => showError(error, failure));
+      .catch((failure: unknown) => showRefusal(error, failure));
   });
   slot.replaceChildren(
     el(

@@ -6,7 +6,8 @@
 import type { VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { HearingOut, SessionOut, SittingOut } from "../generated/api";
-import { api } from "../shared/api";
+import { ApiError, api } from "../shared/api";
+import { refusalKey } from "../shared/refusals";
 import { t } from "../shared/i18n";
 import { useLanguage } from "../shared/use_language";
 import { courtClock, courtDateTime } from "./court_time";
@@ -17,7 +18,13 @@ const EVERY_MS = 10_000;
 
 function Problem({ error }: { error: unknown }): VNode | null {
   if (error === null) return null;
-  const { key, vars } = errorMessage(error);
+  // a refusal of the queue's own (no case waiting...) in its words, else the general sentence
+  const own =
+    error instanceof ApiError && error.status === 409
+      ? refusalKey(error.code)
+      : null;
+  const { key, vars } =
+    own !== null ? { key: own, vars: undefined } : errorMessage(error);
   return (
     <p class="error" role="alert" data-testid="sitting-error">
       {t(key, vars)}
