@@ -19,7 +19,7 @@ from sqlalchemy import update
 from config.delivery import MailSettings, SmsGateway
 from court.invitation_letter import Invitation, letter, short_text
 from hearing_server.db.database import Database
-from hearing_server.db.delivery_rows import Channel, InvitationDelivery
+from hearing_server.db.delivery_rows import Channel, FailureReason, InvitationDelivery
 from hearing_server.db.models import utcnow
 from hearing_server.invitation_pdf import invitation_pdf
 from signaling.background import BackgroundTasks
@@ -44,7 +44,11 @@ class Job:
 
 
 class Undelivered(Exception):
-    """The attempt failed; the message is the reason shown to the clerk."""
+    """The attempt failed: ``reason`` in a word, the message in words for the clerk."""
+
+    def __init__(self, reason: FailureReason, message: str) -> None:
+        super().__init__(message[:400])
+        self.reason = reason
 
 
 class InvitationSender:
@@ -86,14 +90,14 @@ class InvitationSender:
                 log.info(
                     "invitation %d by %s not delivered: %s", job.delivery_id, job.channel, failure
                 )
-                await self._finish(job.delivery_id, "failed", str(failure))
+                await self._finish(job.delivery_id, "failed", failure.reason, str(failure))
                 return
-        await self._finish(job.delivery_id, "sent", None)
+        await self._finish(job.delivery_id, "sent", None, None)
 
     async def _mail(self, job: Job) -> None:
         settings = self.mail
         if settings is None:
-            raise Undelivered("this server has no mail server configured")
+            raise Undelivered("other", "this server has no mail server configured")
         words = letter(job.invitation)
         attachment = await asyncio.to_thread(
             invitation_pdf, job.invitation.court, words, job.invitation.link
@@ -120,20 +124,24 @@ class InvitationSender:
                 timeout=settings.timeout_seconds,
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
-            raise Undelivered(f"the mail server refused the address: {_reply(exc)}") from exc
+            raise Undelivered(
+                "refused", f"the mail server refused the address: {_reply(exc)}"
+            ) from exc
         except aiosmtplib.SMTPResponseException as exc:
-            raise Undelivered(f"the mail server refused: {exc.code} {exc.message}"[:400]) from exc
+            raise Undelivered(
+                "refused", f"the mail server refused: {exc.code} {exc.message}"
+            ) from exc
         except (aiosmtplib.SMTPTimeoutError, TimeoutError) as exc:
             raise Undelivered(
-                f"no answer from the mail server within {settings.timeout_seconds:g} s"
+                "timeout", f"no answer from the mail server within {settings.timeout_seconds:g} s"
             ) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
-            raise Undelivered(f"could not reach the mail server: {exc}"[:400]) from exc
+            raise Undelivered("unreachable", f"could not reach the mail server: {exc}") from exc
 
     async def _text(self, job: Job) -> None:
         gateway = self.sms
         if gateway is None:
-            raise Undelivered("this server has no SMS gateway configured")
+            raise Undelivered("other", "this server has no SMS gateway configured")
         template = gateway.template_en if job.invitation.language == "en" else gateway.template
         body = {"to": job.address, "text": short_text(job.invitation, template)}
         headers = {}
@@ -156,21 +164,24 @@ class InvitationSender:
                 )
                 said = " ".join(answer.split())[:200]
                 raise Undelivered(
-                    f"the SMS gateway answered {response.status}" + (f": {said}" if said else "")
+                    "refused",
+                    f"the SMS gateway answered {response.status}" + (f": {said}" if said else ""),
                 )
         except TimeoutError as exc:
             raise Undelivered(
-                f"no answer from the SMS gateway within {gateway.timeout_seconds:g} s"
+                "timeout", f"no answer from the SMS gateway within {gateway.timeout_seconds:g} s"
             ) from exc
         except aiohttp.ClientError as exc:
-            raise Undelivered(f"could not reach the SMS gateway: {exc}"[:400]) from exc
+            raise Undelivered("unreachable", f"could not reach the SMS gateway: {exc}") from exc
 
-    async def _finish(self, delivery_id: int, state: str, detail: str | None) -> None:
+    async def _finish(
+        self, delivery_id: int, state: str, reason: FailureReason | None, detail: str | None
+    ) -> None:
         async with self.database.session() as db:
             await db.execute(
                 update(InvitationDelivery)
                 .where(InvitationDelivery.id == delivery_id)
-                .values(state=state, detail=detail, finished_at=utcnow())
+                .values(state=state, reason=reason, detail=detail, finished_at=utcnow())
             )
             await db.commit()
 

@@ -29,9 +29,13 @@ from hearing_server.api.invitation_sending import (
 )
 from hearing_server.api.outputs import InvitationOut
 from hearing_server.api.routing import Api, Binary, Ctx
-from hearing_server.api.scope import hearing_for_action, participant_for_action
+from hearing_server.api.scope import (
+    hearing_for_action,
+    invitation_holder,
+    participant_for_action,
+)
 from hearing_server.audit import audit
-from hearing_server.auth import PrincipalKind, token_hash
+from hearing_server.auth import token_hash
 from hearing_server.db.delivery_rows import Channel, InvitationDelivery
 from hearing_server.db.models import Participant, utcnow
 from hearing_server.invitation_pdf import invitation_pdf
@@ -197,12 +201,9 @@ def register(api: Api) -> None:
         binary=Binary("application/pdf", "the invitation, one A4 page"),
     )
     async def own_pdf(ctx: Ctx) -> web.StreamResponse:
-        who = ctx.user
+        who, _ = invitation_holder(ctx)
+        # the holder's own token, as the principal was read from it
         token = ctx.request.headers.get("Authorization", "").partition(" ")[2].strip()
-        if who.kind is not PrincipalKind.PARTICIPANT or not token:
-            raise ApiError(
-                403, "forbidden", "send your invitation as `Authorization: Invitation <token>`"
-            )
         participant = await ctx.db.get(Participant, who.id)
         assert participant is not None
         audit(ctx.db, who.label, "print_invitation", "participant", participant.id, ctx.client_ip)

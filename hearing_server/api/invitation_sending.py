@@ -18,7 +18,7 @@ from hearing_server.api.outputs import InvitationOut
 from hearing_server.api.routing import Ctx
 from hearing_server.audit import audit
 from hearing_server.auth import Principal
-from hearing_server.db.delivery_rows import Channel, InvitationDelivery
+from hearing_server.db.delivery_rows import Channel, FailureReason, InvitationDelivery
 from hearing_server.db.models import Case, Court, Hearing, Participant, utcnow
 from hearing_server.invitation_delivery import INTERRUPTED_AFTER_SECONDS, Job
 from hearing_server.keys import INVITATION_SENDER, SETTINGS
@@ -56,34 +56,19 @@ class DeliveryOut(BaseModel):
     state: Literal["sending", "sent", "failed"]
     detail: str | None
     """Why it failed, in English; ``reason`` says it in a word the client translates."""
-    reason: Literal["interrupted", "refused", "timeout", "unreachable", "other"] | None
+    reason: FailureReason | None
     requested_by: str
     requested_at: datetime
     finished_at: datetime | None
 
 
-def _reason(row: InvitationDelivery) -> str | None:
-    detail = row.detail or ""
-    if row.state != "failed":
-        return None
-    if detail.startswith("the server stopped"):
-        return "interrupted"
-    if "refused" in detail or "answered" in detail:
-        return "refused"
-    if detail.startswith("no answer"):
-        return "timeout"
-    if detail.startswith("could not reach"):
-        return "unreachable"
-    return "other"
-
-
 def delivery_out(row: InvitationDelivery, name: str) -> DeliveryOut:
-    state, detail = row.state, row.detail
+    state, reason, detail = row.state, row.reason, row.detail
     if state == "sending" and utcnow() - row.requested_at > timedelta(
         seconds=INTERRUPTED_AFTER_SECONDS
     ):
-        state, detail = "failed", "the server stopped before it was sent: send it again"
-    shown = InvitationDelivery(state=state, detail=detail)
+        state, reason = "failed", "interrupted"
+        detail = "the server stopped before it was sent: send it again"
     return DeliveryOut(
         id=row.id,
         participant_id=row.participant_id,
@@ -92,7 +77,7 @@ def delivery_out(row: InvitationDelivery, name: str) -> DeliveryOut:
         address=row.address,
         state=state,
         detail=detail,
-        reason=_reason(shown),
+        reason=reason,
         requested_by=row.requested_by,
         requested_at=row.requested_at,
         finished_at=row.finished_at,

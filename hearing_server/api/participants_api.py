@@ -34,6 +34,7 @@ from hearing_server.api.queries import day_bounds
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import (
     hearing_for_action,
+    invitation_holder,
     participant_for_action,
     visible_hearing,
 )
@@ -303,12 +304,8 @@ def _register_invitations(api: Api) -> None:
         response=InvitationInfo,
     )
     async def invitation_info(ctx: Ctx) -> InvitationInfo:
-        who = ctx.user
-        if who.kind is not PrincipalKind.PARTICIPANT or who.hearing_id is None:
-            raise ApiError(
-                403, "forbidden", "send your invitation as `Authorization: Invitation <token>`"
-            )
-        hearing = await ctx.db.get(Hearing, who.hearing_id)
+        who, hearing_id = invitation_holder(ctx)
+        hearing = await ctx.db.get(Hearing, hearing_id)
         assert hearing is not None
         case = await ctx.db.get(Case, hearing.case_id)
         assert case is not None

@@ -121,3 +121,14 @@ async def participant_for_action(ctx: Ctx, action: Action) -> tuple[Participant,
         raise not_found(f"participant {ctx.ids['participant_id']}")
     _, who = await hearing_for_action(ctx, participant.hearing_id, action)
     return participant, who
+
+
+def invitation_holder(ctx: Ctx) -> tuple[Principal, int]:
+    """The caller, who must come with an invitation, and the hearing it is for: 403 for staff
+    and terminals."""
+    who = ctx.user
+    if who.kind is not PrincipalKind.PARTICIPANT or who.hearing_id is None:
+        raise ApiError(
+            403, "forbidden", "send your invitation as `Authorization: Invitation <token>`"
+        )
+    return who, who.hearing_id

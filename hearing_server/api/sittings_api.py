@@ -30,9 +30,8 @@ from hearing_server.api.invitation_links import end_connection, new_invitation
 from hearing_server.api.outputs import InvitationOut
 from hearing_server.api.queries import day_bounds
 from hearing_server.api.routing import Api, Ctx
-from hearing_server.api.scope import sees_court
+from hearing_server.api.scope import invitation_holder, sees_court
 from hearing_server.audit import audit
-from hearing_server.auth import PrincipalKind
 from hearing_server.db.models import Case, Hearing, HearingEvent, Participant, utcnow
 from hearing_server.db.sitting_rows import SittingCase, SittingRow
 
@@ -358,22 +357,16 @@ def register(api: Api) -> None:
         response=QueueOut,
     )
     async def queue(ctx: Ctx) -> QueueOut:
-        who = ctx.user
-        if who.kind is not PrincipalKind.PARTICIPANT or who.hearing_id is None:
-            raise ApiError(
-                403, "forbidden", "send your invitation as `Authorization: Invitation <token>`"
-            )
-        mine = await ctx.db.scalar(
-            select(SittingCase).where(SittingCase.hearing_id == who.hearing_id)
-        )
+        who, hearing_id = invitation_holder(ctx)
+        mine = await ctx.db.scalar(select(SittingCase).where(SittingCase.hearing_id == hearing_id))
         if mine is None:
             return QueueOut(sitting=None, state=None, ahead=None, expected_at=None)
         sitting = await ctx.db.get(SittingRow, mine.sitting_id)
         assert sitting is not None
         rows = await _rows(ctx, sitting.id)
-        hearing = next(h for row, h, _ in rows if row.hearing_id == who.hearing_id)
+        hearing = next(h for row, h, _ in rows if row.hearing_id == hearing_id)
         turn = turn_of(
-            [_queued(row) for row, _, _ in rows], who.hearing_id, utcnow(), hearing.duration_minutes
+            [_queued(row) for row, _, _ in rows], hearing_id, utcnow(), hearing.duration_minutes
         )
         return QueueOut(
             sitting=sitting.title,
@@ -394,14 +387,8 @@ def register(api: Api) -> None:
         errors=(409,),
     )
     async def follow(ctx: Ctx) -> InvitationOut:
-        who = ctx.user
-        if who.kind is not PrincipalKind.PARTICIPANT:
-            raise ApiError(
-                403, "forbidden", "send your invitation as `Authorization: Invitation <token>`"
-            )
-        mine = await ctx.db.scalar(
-            select(SittingCase).where(SittingCase.hearing_id == who.hearing_id)
-        )
+        who, hearing_id = invitation_holder(ctx)
+        mine = await ctx.db.scalar(select(SittingCase).where(SittingCase.hearing_id == hearing_id))
         there = None if mine is None else await _same_person_called(ctx, mine.sitting_id, who.id)
         if there is None:
             raise ApiError(

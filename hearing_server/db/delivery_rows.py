@@ -15,6 +15,8 @@ from hearing_server.db.models import Base, utcnow
 
 Channel = Literal["mail", "sms"]
 DeliveryState = Literal["sending", "sent", "failed"]
+FailureReason = Literal["interrupted", "refused", "timeout", "unreachable", "other"]
+"""Why an attempt failed, in a word the client translates (`detail` has the specifics)."""
 
 
 class InvitationDelivery(Base):
@@ -28,6 +30,8 @@ class InvitationDelivery(Base):
     address: Mapped[str] = mapped_column(String(320))
     """The mail address or phone number it was sent to, as it was then."""
     state: Mapped[str] = mapped_column(String(16), default="sending")
+    reason: Mapped[str | None] = mapped_column(String(16))
+    """A `FailureReason` once it failed."""
     detail: Mapped[str | None] = mapped_column(String(500))
     """Why it failed, in words for the clerk (the server's or the gateway's answer)."""
     requested_by: Mapped[str] = mapped_column(String(300))

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=8), nullable=False),
         sa.Column("address", sa.String(length=320), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.String(length=16), nullable=True),
         sa.Column("detail", sa.String(length=500), nullable=True),
         sa.Column("requested_by", sa.String(length=300), nullable=False),
         sa.Column("requested_at", sa.DateTime(), nullable=False),
