@@ -6,6 +6,7 @@ the wrong people and steps after closing are refused with a clear 4xx."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from pathlib import PurePosixPath
@@ -155,8 +156,21 @@ async def test_the_parties_sign_the_agreement_and_the_court_closes_it(
         "agreement_closed",
         "agreement_sealed",
     ]
-    # sealed with the recording: the verifier checks the document's every byte
+    # sealed with the recording: the verifier checks the document's every byte (once the
+    # archive video, rendered in the background after close, is sealed too)
     assert manifest_key is not None
+
+    async def rendered() -> bool:
+        async with database.session() as db:
+            state = await db.scalar(
+                select(Recording.render_state).where(Recording.hearing_id == hid)
+            )
+        return state in ("done", "failed")
+
+    for _ in range(600):
+        if await rendered():
+            break
+        await asyncio.sleep(0.1)
     manifest = settings.recordings_dir / manifest_key
     report = verify(manifest)
     assert report.problems == [], report.problems
