@@ -240,6 +240,26 @@ class DownTrack:
             abs_send_time=abs_send_time,
         )
 
+    def padding(self, size: int, abs_send_time: int) -> bytes | None:
+        """A packet of `size` (1-255) bytes of padding and no payload on the RTX stream, which
+        the subscriber counts in its receive estimate and then discards; None without RTX or
+        before the first packet (its timestamp is the newest sent)."""
+        params = self.params
+        if params.rtx_ssrc is None or params.rtx_payload_type is None or not self._started:
+            return None
+        sequence = self._rtx_sequence
+        self._rtx_sequence = (sequence + 1) & 0xFFFF
+        return self._header.packet(
+            params.rtx_payload_type,
+            sequence,
+            self._last_timestamp,
+            params.rtx_ssrc,
+            abs_send_time,
+            None,
+            b"",
+            size,
+        )
+
     def _start_segment(self, packet: SourcePacket, now: float) -> None:
         sequence = (self._last_sequence + 1) & 0xFFFF
         timestamp = self._last_timestamp

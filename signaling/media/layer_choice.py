@@ -20,6 +20,14 @@ FORGET_FAILED seconds later): on a full link the estimate creeps up to where the
 failed and no further, while on a freed one it climbs past it. A steady estimate below
 SATURATED never moves the choice.
 
+Where the subscriber has an RTX stream (`probe`), a try sends no new layer: the layer sent
+stays, and padding makes up the difference to the tried layer's rate (`probing`, paced by the
+sharing); only a try that succeeds moves to the layer. A try of the layer itself would start
+at its keyframe, many times a frame's usual size: on a link that cannot carry the layer that
+keyframe waits in the link's queue or is lost there, and the picture freezes until the try is
+given up and a keyframe of the old layer comes through (5 s in a CI run); a failed probe
+leaves the picture as it was.
+
 A layer the publisher stops sending (its browser drops its top layer when its own uplink or
 encoder cannot keep up) moves the choice at once to the best that is still sent; when it comes
 back, the choice returns to it at once unless the subscriber's link showed a limit meanwhile.
@@ -53,6 +61,12 @@ ABOVE_FAILED = 1.15
 FORGET_FAILED = 30.0
 """A layer whose try failed is tried again only once the estimate is this many times what it
 was then, or this many seconds later."""
+FORGET_PROBED = 10.0
+"""FORGET_FAILED for a try made with padding. A receive estimate climbs no higher than about
+1.5 times what it receives, so on a link freed after a failed try it may never pass
+ABOVE_FAILED times the estimate of that try: the next try comes when the failure is
+forgotten. A failed probe costs no picture (only a dip of the estimate), so it is forgotten
+sooner."""
 FIRST_TRY = 2.0
 MAX_TRY = 8.0
 """Seconds before a layer is tried (again), doubling after each failed try."""
@@ -63,10 +77,13 @@ class _Trial:
     since: float
     estimate: int
     back_to: int
+    layer: int
 
 
 class LayerChoice:
-    def __init__(self, layer: int = 0) -> None:
+    def __init__(self, layer: int = 0, *, probe: bool = False) -> None:
+        """`probe`: try a better layer with padding rather than by sending it."""
+        self._probe = probe
         self.layer = layer
         """The layer chosen."""
         self._up_since: float | None = None
@@ -130,17 +147,19 @@ class LayerChoice:
             return self.layer
 
         trial = self._trial
-        if trial is not None:
+        if trial is not None and trial.layer not in live:
+            self._trial = None  # the publisher stopped sending the layer probed
+        elif trial is not None:
             tried = now - trial.since
             # a loss report from before the try says nothing about it
             failed = (tried >= 1.0 and loss > HEAVY_LOSS) or estimate < trial.estimate * FALL
-            grew = estimate >= trial.estimate * CLIMB or _rate(rates, self.layer) <= budget
+            grew = estimate >= trial.estimate * CLIMB or _rate(rates, trial.layer) <= budget
             if failed or (tried >= PROBATION and not grew):
-                self._failed_try(now, self.layer, trial.estimate)
+                self._failed_try(now, trial.layer, trial.estimate)
                 self._move(trial.back_to)
             elif tried >= PROBATION:
-                self._failed.pop(self.layer, None)
-                self._trial = None
+                self._failed.pop(trial.layer, None)
+                self._move(trial.layer)
                 self._climb_until = now + CLIMB_BACK
                 self._chain_until = now + PROBATION
             return self.layer
@@ -172,8 +191,9 @@ class LayerChoice:
             if self._failed_lately(higher[0], now, estimate):
                 return self.layer
             back_to = self.layer
-            self._move(higher[0])
-            self._trial = _Trial(now, estimate, back_to)
+            if not self._probe:
+                self._move(higher[0])
+            self._trial = _Trial(now, estimate, back_to, higher[0])
         return self.layer
 
     def _failed_try(self, now: float, layer: int, estimate: int) -> None:
@@ -185,15 +205,20 @@ class LayerChoice:
     def _failed_lately(self, layer: int, now: float, estimate: int) -> bool:
         """Whether a try of `layer` failed at an estimate not far below this one, lately."""
         failed = self._failed.get(layer)
+        forget = FORGET_PROBED if self._probe else FORGET_FAILED
         return (
-            failed is not None
-            and estimate < failed[0] * ABOVE_FAILED
-            and now - failed[1] < FORGET_FAILED
+            failed is not None and estimate < failed[0] * ABOVE_FAILED and now - failed[1] < forget
         )
 
     @property
     def on_trial(self) -> bool:
         return self._trial is not None
+
+    @property
+    def probing(self) -> int | None:
+        """The layer whose rate padding makes up now (the layer sent stays `layer`)."""
+        trial = self._trial
+        return trial.layer if trial is not None and self._probe else None
 
     def _move(self, layer: int) -> None:
         if self._stopped is not None and layer >= self._stopped[0]:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from .allocation import HEADROOM, Allocator, Demand, Estimates, RateMeter
 from .layer_choice import LayerChoice
+from .probing import Prober
 from .publisher import PublishedTrack
 from .retransmissions import RetransmissionBudget
 from .subscriber import Subscription
@@ -49,6 +50,8 @@ class BandwidthSharing:
         self._layer_rates: dict[tuple[PublishedTrack, int], RateMeter] = {}
         self._choices: dict[tuple[Subscription, PublishedTrack], LayerChoice] = {}
         """Per subscription and the publisher it carries (a switch starts afresh)."""
+        self._probers: dict[Subscription, Prober] = {}
+        """Per video that has tried a better layer with padding."""
         self._paused_video: frozenset[PublishedTrack] = frozenset()
         self._task: asyncio.Task[None] | None = None
 
@@ -67,6 +70,9 @@ class BandwidthSharing:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        for prober in self._probers.values():
+            await prober.stop()
+        self._probers.clear()
 
     async def _run(self) -> None:
         while True:
@@ -75,6 +81,16 @@ class BandwidthSharing:
                 await self.reallocate(time.monotonic())
             except Exception:  # the participant keeps everything rather than the session failing
                 logger.exception("bandwidth allocation failed")
+
+    def _probe(self, rates: dict[Subscription, int]) -> None:
+        """Send padding at `rates` to those videos; stop it to the others."""
+        for video, rate in rates.items():
+            prober = self._probers.get(video)
+            if prober is None:
+                prober = self._probers[video] = Prober(video.send_padding)
+            prober.set_rate(rate)
+        for video in [v for v in self._probers if v not in rates]:
+            self._probers.pop(video).set_rate(0)
 
     def _sample_layers(self, publisher: PublishedTrack, now: float) -> list[int | None]:
         """Each layer's rate, None for a layer not sent now."""
@@ -147,6 +163,7 @@ class BandwidthSharing:
             left = estimate * HEADROOM - sum(d.rate for d in demands if d.key not in paused)
         else:
             left = 0.0
+        probing: dict[Subscription, int] = {}
         for demand in sorted(demands, key=lambda d: -d.priority):
             video = demand.key
             if not isinstance(video, Subscription):
@@ -156,7 +173,10 @@ class BandwidthSharing:
                 continue
             assert publisher is not None
             rates = layer_rates[publisher]
-            choice = self._choices.setdefault((video, publisher), LayerChoice(video.target_layer))
+            choice = self._choices.get((video, publisher))
+            if choice is None:
+                choice = LayerChoice(video.target_layer, probe=video.can_pad)
+                self._choices[(video, publisher)] = choice
             layer = choice.update(
                 now,
                 rates,
@@ -166,8 +186,12 @@ class BandwidthSharing:
                 sent=total_sent,
                 loss=video.loss,
             )
-            left -= (rates[layer] or 0) - demand.rate
+            tried = choice.probing
+            if tried is not None:
+                probing[video] = max(0, (rates[tried] or 0) - (rates[layer] or 0))
+            left -= (rates[layer] or 0) - demand.rate + probing.get(video, 0)
             await video.choose_layer(layer)
+        self._probe(probing)
         held_back = self._allocator.held_back
         paused_video = frozenset(
             s.publisher for s in forwarded if s in held_back and s.publisher is not None

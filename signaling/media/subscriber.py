@@ -121,6 +121,8 @@ class Subscription:
         """Bytes of RTP sent, retransmissions included."""
         self.retransmitted_bytes = 0
         """Bytes of them sent as retransmissions."""
+        self.padding_bytes = 0
+        """Bytes of them sent as padding (probing the link for a better layer)."""
         self.loss = 0.0
         """The fraction of this stream the subscriber last reported lost."""
         self.layer: int | None = None
@@ -285,6 +287,24 @@ class Subscription:
         counters.sent(len(packet.payload), downtrack.last_timestamp, now)
         self.sent_bytes += len(data)
         self._send(data)
+
+    @property
+    def can_pad(self) -> bool:
+        """Whether padding can be sent (the subscriber negotiated RTX for this video)."""
+        downtrack = self._downtrack
+        return downtrack is not None and downtrack.params.rtx_ssrc is not None
+
+    def send_padding(self, size: int) -> int:
+        """Send one packet of `size` bytes of padding; the bytes sent (0: none could be)."""
+        downtrack = self._downtrack
+        if downtrack is None or not self.sending:
+            return 0
+        data = downtrack.padding(size, abs_send_time_now())
+        if data is None or not self._path().send(data, MAX_BACKLOG):
+            return 0
+        self.sent_bytes += len(data)
+        self.padding_bytes += len(data)
+        return len(data)
 
     def _take_layer(self, packet: SourcePacket) -> bool:
         """Whether to send `packet`, of an SSRC other than the layer's being sent: yes if it

@@ -46,9 +46,9 @@ LIMITED = 20.0
 """Seconds the phone is measured on the weak link after SETTLE."""
 CLIMB_BACK = 30.0
 """Seconds within which the phone is back on the top layer once the link is free. The target is
-10 s; measured 9-19 s: the phone's estimate (REMB) grows about 8 % a second and no further than
-1.5 times what it receives, and a layer is tried only once it is well above what is sent (on a
-link that is really limited, each blind try had cost a freeze)."""
+10 s; measured 10-13 s since tries are made with padding (9-26 s before): the phone's estimate
+(REMB) grows about 8 % a second and no further than 1.5 times what it receives, so after a try
+that failed on the weak link the next comes only when that failure is forgotten (10 s)."""
 FREEZE = 0.5
 
 # Every peer connection the page makes, for its statistics.

@@ -296,3 +296,26 @@ def test_header_writer_checks_its_layout_and_padding() -> None:
         writer.packet(96, 1, 2, 3, 0, None, b"x", 256)
     data = writer.packet(96, 1, 2, 3, 0x123456, 0x55, b"x", 0)  # no such fields: ignored
     assert data == bytes([0x80, 96, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3]) + b"x"
+
+
+def test_padding_goes_on_the_rtx_stream_after_its_retransmissions() -> None:
+    history = PacketHistory()
+    track = DownTrack(VIDEO, initial_sequence=300, initial_timestamp=0, initial_rtx_sequence=9)
+    assert track.padding(255, 0) is None  # nothing sent yet: no timestamp to carry
+    for i, seq in enumerate(range(20, 23)):
+        pkt = video(seq, 3000 * i, i, keyframe=(i == 0))
+        history.add(pkt)
+        newest = parse(track.forward(pkt, 0, 0))
+    assert parse(track.retransmit(301, history.get, 1)).sequence_number == 9
+    padding = parse(track.padding(255, abs_send_time=0x123456))
+    assert (padding.ssrc, padding.payload_type, padding.sequence_number) == (0xBBBB, 98, 10)
+    assert padding.payload == b"" and padding.padding_size == 255
+    assert padding.timestamp == newest.timestamp
+    assert padding.extensions.abs_send_time == 0x123456
+    assert padding.extensions.mid == "2"
+    assert parse(track.padding(1, 0)).sequence_number == 11
+
+    without_rtx = DownTrackParams(ssrc=1, payload_type=96, clock_rate=90000, wait_for_keyframe=True)
+    track = DownTrack(without_rtx, initial_sequence=0, initial_timestamp=0)
+    track.forward(video(5, 0, 1, keyframe=True), 0, 0)
+    assert track.padding(255, 0) is None  # padding on the media stream would take its numbers

@@ -13,6 +13,7 @@ from signaling.media.layer_choice import (
     FALL,
     FIRST_TRY,
     FORGET_FAILED,
+    FORGET_PROBED,
     HEAVY_LOSS,
     LIGHT_LOSS,
     MAX_TRY,
@@ -346,3 +347,54 @@ def test_a_failed_layer_waits_for_the_estimate_to_pass_where_it_failed() -> None
         driver.tick(above, sent=link.sent)
         assert driver.now < 200
     assert driver.choice.layer == 1
+
+
+def probed(link: Idle, cap: int = 2) -> Driver:
+    """As `tried`, for a subscriber with an RTX stream: the try is made with padding."""
+    driver = Driver(LayerChoice(0, probe=True))
+    while not driver.choice.on_trial:
+        driver.tick(link.budget, sent=link.sent, cap=cap)
+        assert driver.now < 200
+    return driver
+
+
+def test_with_padding_a_try_keeps_the_layer_sent_and_moves_only_when_it_succeeds() -> None:
+    link = Idle()
+    driver = probed(link)
+    assert driver.choice.layer == 0 and driver.choice.probing == 1
+    tried_at = driver.now
+    climbed = int(link.estimate * CLIMB * 1.01)
+    while driver.choice.on_trial:
+        driver.tick(climbed)
+        assert driver.choice.layer == 0 or not driver.choice.on_trial
+    assert driver.choice.layer == 1 and driver.now - tried_at == PROBATION
+    assert driver.choice.probing is None
+    # the link just carried more: the next layer is probed at once, from the new layer
+    assert driver.tick(climbed) == 1 and driver.choice.probing == 2
+
+
+def test_with_padding_a_failed_try_never_moves_the_layer() -> None:
+    link = Idle()
+    driver = probed(link)
+    fallen = int(link.estimate * FALL * 0.99)
+    driver.tick(fallen, sent=link.sent)
+    assert not driver.choice.on_trial and driver.choice.probing is None
+    failed_at = driver.now
+    below = int(link.estimate * ABOVE_FAILED * 0.99)
+    while not driver.choice.on_trial:  # the estimate stays short of where the probe failed
+        driver.tick(below, sent=link.sent)
+        assert driver.now - failed_at <= FORGET_PROBED + TICK
+    assert driver.now - failed_at >= FORGET_PROBED and driver.choice.probing == 1
+    assert set(driver.layers) == {0}
+
+    driver = probed(link)  # heavy loss on the layer sent (the padding crowds the link)
+    took = driver.ticks_until_change(10, link.budget, loss=HEAVY_LOSS * 2)
+    assert took == float("inf") and set(driver.layers) == {0}
+    assert driver.choice.probing is None
+
+
+def test_with_padding_a_probe_ends_when_the_publisher_stops_the_layer_probed() -> None:
+    driver = probed(Idle())
+    driver.rates = [150_000, None, 1_500_000]
+    driver.tick(Idle().budget, sent=Idle().sent)
+    assert driver.choice.probing != 1 and driver.choice.layer == 0
