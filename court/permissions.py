@@ -90,6 +90,8 @@ class Action(StrEnum):
     """Listen to the floor or to an interpreter's channel (court/interpretation.py)."""
     RECORD_OUTCOME = "record_outcome"
     """What the hearing came to (court/outcomes.py), recorded by a judge while it is live."""
+    CUT_BROADCAST = "cut_broadcast"
+    """Cut a public hearing's broadcast, or resume it (court/broadcast.py)."""
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,9 @@ RULES: dict[Action, Rule] = {
     # A judge states the outcome in the hearing (an enforcement interview's payment plan, a
     # confirmation given): on the timeline, so the sealed record has it.
     Action.RECORD_OUTCOME: Rule(_JUDGE, LIVE),
+    # The presiding judge cuts the public broadcast and resumes it while the hearing is live
+    # (the caller checks that they preside, and that the hearing is broadcast).
+    Action.CUT_BROADCAST: Rule(_JUDGE, LIVE),
     # A mediation's agreement: the bench writes it in the hearing or after; the parties and
     # their agents sign it (court/agreement.py; the caller checks the kind and the closing).
     Action.WRITE_AGREEMENT: Rule(_BENCH, LIVE | {S.CLOSED}),

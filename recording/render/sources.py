@@ -6,6 +6,7 @@ its segments in order (each starts at a keyframe, so any segment can be opened o
 decodes up to where it was cut; a damaged file ends where the damage starts.
 """
 
+import bisect
 import logging
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -37,6 +38,13 @@ class VideoSource:
         self._frames: Iterator[VideoFrame] = iter(())
         self._current: VideoFrame | None = None
         self._next: tuple[float, VideoFrame] | None = None
+
+    def add(self, segment: SegmentRef) -> None:
+        """A segment closed since (a live broadcast reads a recording as it grows): one that
+        starts before the segment being read is too late to be shown."""
+        if self._index < len(self._segments) and segment.start < self._segments[self._index].start:
+            return
+        bisect.insort(self._segments, segment, key=lambda s: s.start)
 
     def frame_at(self, wall: float) -> VideoFrame | None:
         """The latest picture at or before `wall`; None while nothing is being recorded.
@@ -92,6 +100,17 @@ class AudioSource:
     def __init__(self, segments: Sequence[SegmentRef]) -> None:
         self._segments = sorted(segments, key=lambda s: s.start)
         self._decoded: OrderedDict[SegmentRef, tuple[float, Samples]] = OrderedDict()
+
+    def add(self, segment: SegmentRef) -> None:
+        """A segment closed since (a live broadcast reads a recording as it grows)."""
+        bisect.insort(self._segments, segment, key=lambda s: s.start)
+
+    def forget_before(self, wall: float) -> None:
+        """Segments that ended before `wall` will not be read again (a live broadcast's reads
+        only move on)."""
+        kept = [s for s in self._segments if s.end > wall]
+        if len(kept) != len(self._segments):
+            self._segments = kept
 
     def read(self, wall: float, count: int) -> Samples:
         """`count` mono samples at 48 kHz from wall-clock `wall`; silence where none were

@@ -1,0 +1,134 @@
+"""One picture of the broadcast: the archive's look, drawn live.
+
+The grid of the people recorded at that moment (their picture, or their name on a placeholder
+while they have none), each labelled with name and role, the speaker ringed, and a header with
+the court, the case and the time burned in; or a slate, full picture, saying why there is no
+hearing to see. The parts that do not change are drawn once: the background with the labels
+for each set of people, the header once a second, each slate once.
+"""
+
+import datetime
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from av import VideoFrame
+from av.video.reformatter import Interpolation, VideoReformatter
+
+from recording.render import text
+from recording.render.layout import Layout, Rect, fit, grid_layout
+from recording.render.picture import BLACK, YELLOW, Picture, yuv
+
+BACKGROUND = yuv(18, 20, 22)
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """Someone on the picture."""
+
+    key: str
+    name: str
+    role: str
+
+
+class BroadcastCompositor:
+    def __init__(
+        self, width: int, height: int, title: str, timezone: str, font: text.FontFace
+    ) -> None:
+        """`title`: the header's left part (the court, the case number and cause); the clock
+        on its right is in `timezone`."""
+        self._width, self._height = width, height
+        self._title = title
+        self._zone = zoneinfo.ZoneInfo(timezone)
+        self._font = font
+        self._bases: dict[tuple[Tile, ...], tuple[Layout, Picture]] = {}
+        self._header: tuple[int, Picture] | None = None
+        self._slates: dict[tuple[str, str, str], VideoFrame] = {}
+        self._scalers: dict[str, VideoReformatter] = {}
+        self._placeholders: dict[tuple[Tile, Rect], Picture] = {}
+        self._scaled: dict[str, tuple[VideoFrame, Rect, VideoFrame, Rect]] = {}
+
+    def compose(
+        self,
+        wall: float,
+        tiles: Sequence[Tile],
+        frames: Sequence[VideoFrame | None],
+        speaker: int | None,
+        absent: str,
+    ) -> VideoFrame:
+        """The picture at wall-clock `wall` of `tiles` showing `frames` (None: no picture, the
+        placeholder says `absent`), `speaker` (an index) ringed."""
+        layout, base = self._base(tuple(tiles))
+        picture = base.copy()
+        picture.paste(self._header_at(wall), 0, 0)
+        for tile, place, frame in zip(tiles, layout.tiles, frames, strict=True):
+            if frame is None:
+                picture.paste(
+                    self._placeholder(tile, place.video, absent), place.video.x, place.video.y
+                )
+            else:
+                scaled, rect = self._scale(tile.key, frame, place.video)
+                picture.paste_frame(scaled, rect.x, rect.y)
+        if speaker is not None:
+            place = layout.tiles[speaker]
+            video = place.video
+            whole = Rect(video.x, video.y, video.width, video.height + place.label.height)
+            picture.ring(whole, layout.border, YELLOW)
+        return picture.to_frame()
+
+    def slate(self, lines: tuple[str, str, str]) -> VideoFrame:
+        """A full picture: a title, a line under it, a footer."""
+        if lines not in self._slates:
+            card = text.card(self._font, lines, self._width, self._height)
+            self._slates[lines] = card.to_frame()
+        return self._slates[lines]
+
+    def _base(self, tiles: tuple[Tile, ...]) -> tuple[Layout, Picture]:
+        if tiles not in self._bases:
+            if len(self._bases) > 32:  # people come and go: keep the latest sets only
+                self._bases.clear()
+            layout = grid_layout(len(tiles), self._width, self._height)
+            base = Picture(self._width, self._height, BACKGROUND)
+            for tile, place in zip(tiles, layout.tiles, strict=True):
+                label = text.label(
+                    self._font, tile.name, tile.role, place.label.width, place.label.height
+                )
+                base.paste(label, place.label.x, place.label.y)
+                base.fill(place.video, BLACK)
+            self._bases[tiles] = (layout, base)
+        return self._bases[tiles]
+
+    def _placeholder(self, tile: Tile, video: Rect, absent: str) -> Picture:
+        key = (tile, video)
+        if key not in self._placeholders:
+            self._placeholders[key] = text.placeholder(
+                self._font, tile.name, absent, video.width, video.height
+            )
+        return self._placeholders[key]
+
+    def _scale(self, key: str, frame: VideoFrame, area: Rect) -> tuple[VideoFrame, Rect]:
+        cached = self._scaled.get(key)
+        if cached is not None and cached[0] is frame and cached[1] == area:
+            return cached[2], cached[3]
+        rect = fit(area, frame.width, frame.height)
+        scaler = self._scalers.setdefault(key, VideoReformatter())
+        scaled = scaler.reformat(
+            frame, rect.width, rect.height, "yuv420p", interpolation=Interpolation.BILINEAR
+        )
+        self._scaled[key] = (frame, area, scaled, rect)
+        return scaled, rect
+
+    def _header_at(self, wall: float) -> Picture:
+        second = int(wall)
+        if self._header is None or self._header[0] != second:
+            header = grid_layout(0, self._width, self._height).header
+            clock = datetime.datetime.fromtimestamp(second, self._zone)
+            picture = text.header(
+                self._font,
+                self._title,
+                clock.strftime("%Y-%m-%d %H:%M:%S %Z"),
+                header.width,
+                header.height,
+            )
+            self._header = (second, picture)
+        return self._header[1]

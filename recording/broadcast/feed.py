@@ -1,0 +1,120 @@
+"""A hearing's recording read as it grows: each participant's closed segments, as sources.
+
+The recorder closes a video segment at the first keyframe after `SEGMENT_SECONDS` and rewrites
+its sidecar (atomically) with the segment's times; a sidecar without them belongs to a segment
+still being written, which is read once it is closed. The broadcast's delay is longer than a
+segment, so what it shows is always closed by then.
+
+Segment files are named `<participant>-<kind>[-<track>]-NNNNN.mkv` (the recording service's
+`p<id>-video-<track id>`, the tests' `p<id>-video`): the participant's tracks of one kind are
+read as one, as in the archive.
+"""
+
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from recording.render.plan import SegmentRef
+from recording.render.sources import HOLD, AudioSource, VideoSource
+
+logger = logging.getLogger(__name__)
+
+_NAME = re.compile(r"(?P<who>[A-Za-z0-9]+)-(?P<kind>audio|video)(?:-[\w.]+?)?-(?P<index>\d{5})")
+RESCAN_SECONDS = 2.0
+"""How often the folder is listed for tracks not seen yet (known tracks are followed by the
+name of their next segment)."""
+
+
+@dataclass
+class Person:
+    """One participant's recorded media as sources, and the span they cover so far."""
+
+    video: VideoSource = field(default_factory=lambda: VideoSource(()))
+    audio: AudioSource = field(default_factory=lambda: AudioSource(()))
+    spans: list[tuple[float, float]] = field(default_factory=list)
+    """Of each segment, video or audio, start and end."""
+
+    def present(self, wall: float) -> bool:
+        """Whether anything of theirs was recorded at `wall` (or just before: a segment's end
+        is held as long as the archive holds a picture)."""
+        return any(start <= wall < end + HOLD for start, end in self.spans)
+
+    def forget_before(self, wall: float) -> None:
+        self.spans = [(s, e) for s, e in self.spans if e + HOLD > wall]
+        self.audio.forget_before(wall - HOLD)
+
+
+@dataclass
+class _Track:
+    who: str
+    kind: str
+    stem: str
+    """The segment file name up to its number."""
+    next_index: int
+
+
+class SegmentFeed:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.people: dict[str, Person] = {}
+        """By participant (as named in the files), in the order they were first recorded."""
+        self._tracks: dict[str, _Track] = {}
+        self._rescan_at = float("-inf")
+
+    def poll(self, now: float) -> int:
+        """Take up the segments closed since the last poll (`now`: a monotonic time, for the
+        rescans); returns how many."""
+        if now >= self._rescan_at:
+            self._rescan_at = now + RESCAN_SECONDS
+            self._rescan()
+        taken = 0
+        for track in self._tracks.values():
+            while (segment := self._closed(track)) is not None:
+                self._take(track, segment)
+                track.next_index += 1
+                taken += 1
+        return taken
+
+    def _rescan(self) -> None:
+        try:
+            names = [entry.name for entry in os.scandir(self.directory)]
+        except OSError:
+            return  # not made yet: nothing recorded
+        for name in sorted(names):
+            if not name.endswith(".json"):
+                continue
+            match = _NAME.fullmatch(name[: -len(".json")])
+            if match is None:
+                continue
+            stem = name[: -len(".json") - 6]
+            if stem not in self._tracks:
+                self._tracks[stem] = _Track(match["who"], match["kind"], stem, int(match["index"]))
+
+    def _closed(self, track: _Track) -> SegmentRef | None:
+        sidecar = self.directory / f"{track.stem}-{track.next_index:05d}.json"
+        try:
+            data = json.loads(sidecar.read_text())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as error:
+            logger.warning("cannot read %s: %s", sidecar, error)
+            return None
+        if "start" not in data:
+            return None  # still being written
+        try:
+            return SegmentRef.from_sidecar(sidecar)
+        except (KeyError, TypeError, ValueError) as error:
+            logger.warning("cannot read %s: %s", sidecar, error)
+            track.next_index += 1  # a damaged sidecar is passed over, not read for ever
+            return None
+
+    def _take(self, track: _Track, segment: SegmentRef) -> None:
+        person = self.people.setdefault(track.who, Person())
+        if track.kind == "video":
+            person.video.add(segment)
+        else:
+            person.audio.add(segment)
+        person.spans.append((segment.start, segment.end))
