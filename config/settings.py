@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from config.broadcast import BroadcastSettings
 from config.delivery import MailSettings, SmsGateway
 
 _ENV_PREFIX = "HEARING_"
@@ -168,6 +169,10 @@ class Settings(BaseSettings):
     )
     sms: SmsGateway | None = Field(
         default=None, description="The HTTP gateway invitations are texted through (none: no SMS)."
+    )
+    broadcast: BroadcastSettings = Field(
+        default_factory=BroadcastSettings,
+        description="The live public broadcast of hearings the court marks public.",
     )
     session_ttl_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)

@@ -17,6 +17,7 @@ from hearing_server.api import (
     accounts_api,
     agreements_api,
     bench_grants_api,
+    broadcast_api,
     case_import_api,
     cases_api,
     consent_api,
@@ -59,11 +60,14 @@ from hearing_server.api import (
 from hearing_server.api.errors import error_middleware, error_response
 from hearing_server.api.routing import Api
 from hearing_server.auth import PasswordChecker
+from hearing_server.broadcast_files import add_broadcast_files
+from hearing_server.broadcasts import BroadcastService
 from hearing_server.db.database import Database
 from hearing_server.exhibit_links import exhibit_link_secret
 from hearing_server.exhibit_store import exhibit_limits
 from hearing_server.invitation_delivery import InvitationSender
 from hearing_server.keys import (
+    BROADCASTS,
     DATABASE,
     INVITATION_SENDER,
     LIVE_HEARINGS,
@@ -134,6 +138,7 @@ def build_api() -> Api:
         transcript_confirmations_api,
         votes_api,
         outcomes_api,
+        broadcast_api,
         agreements_api,
         creditor_import_api,
         invitation_delivery_api,
@@ -193,6 +198,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    add_broadcast_files(app)
     add_web_pages(app, settings.web_dir)
     return app
 
@@ -268,6 +274,8 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
         alert=lambda hearing_id, message: hearings.alert(hearing_id, "recording_failed", message),
     )
     app[RECORDINGS] = recordings
+    broadcasts = BroadcastService(recordings, app[DATABASE], settings)
+    app[BROADCASTS] = broadcasts
     placement = _placement(settings, app[REDIS])
     await recordings.recover(placement)  # of the hearings no live process holds
     link_secret = await asyncio.to_thread(exhibit_link_secret, settings.signing_key_path)
@@ -280,7 +288,7 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
         ),
         ice,
         settings.reconnect_grace_seconds,
-        observer=recordings,
+        observer=broadcasts,
         placement=placement,
         stall_seconds=settings.media_stall_seconds,
     )
@@ -288,9 +296,11 @@ async def _live_hearings(app: web.Application) -> AsyncIterator[None]:
     app[SOCKETS].register_namespace(HearingNamespace(hearings))
     app[SOCKETS].manager.on_command = hearings.command  # from any process (cluster/bus.py)
     await placement.start(hearings.load)
+    broadcasts.start()
     yield
     await hearings.shutdown()
     await placement.stop()
+    await broadcasts.shutdown()
     await recordings.shutdown()
 
 

@@ -32,6 +32,7 @@ from pydantic_core import core_schema
 
 from court import (
     bench,
+    broadcast,
     exhibits,
     identity,
     interpretation,
@@ -51,6 +52,7 @@ from hearing_server.api import (
     agreements_api,
     bad_rows,
     bench_grants_api,
+    broadcast_api,
     case_import_api,
     cases_api,
     consent_api,
@@ -103,6 +105,7 @@ COURT_TYPES: dict[str, type[StrEnum]] = {
     "Rule": votes.Rule,
     "Choice": votes.Choice,
     "StageKind": staggered.StageKind,
+    "Slate": broadcast.Slate,
     "Visibility": staggered.Visibility,
 }
 """The court's enums: their own ``court.ts`` types wherever a payload uses them."""
@@ -123,6 +126,10 @@ API_MODELS: list[type[BaseModel]] = [
     outcomes_api.OutcomeIn,
     outcomes_api.OutcomeOut,
     outcomes_api.OutcomeList,
+    broadcast_api.BroadcastIn,
+    broadcast_api.BroadcastOut,
+    broadcast_api.PublicHearing,
+    broadcast_api.PublicHearingList,
     sittings_api.SittingOut,
     agreements_api.AgreementOut,
     agreements_api.AgreementIn,

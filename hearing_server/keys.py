@@ -6,6 +6,7 @@ from redis.asyncio import Redis
 
 from config import Settings
 from hearing_server.auth import PasswordChecker
+from hearing_server.broadcasts import BroadcastService
 from hearing_server.db.database import Database
 from hearing_server.invitation_delivery import InvitationSender
 from hearing_server.login_throttle import LoginThrottle
@@ -31,4 +32,6 @@ PAGE_PREPARATION = web.AppKey("page_preparation", PagePreparation)
 TRANSCRIPT_FILING = web.AppKey("transcript_filing", TranscriptFiling)
 RECORDINGS = web.AppKey("recordings", RecordingService)
 """The recorders, seals and archive renders of this process (absent before start-up)."""
+BROADCASTS = web.AppKey("broadcasts", BroadcastService)
+"""The public broadcasts of the hearings this process holds (absent before start-up)."""
 INVITATION_SENDER = web.AppKey("invitation_sender", InvitationSender)

@@ -138,7 +138,8 @@ def settings_with(database_url: str, tmp_path: Path, **more: Any) -> Settings:
     """The settings the tests' server runs with (its files under ``tmp_path``), ``more``
     added or changed. Pages are drawn when asked for, not ahead: only
     tests/functional/test_page_preparation.py is about drawing ahead, and the rest of the
-    suite need not pay for it."""
+    suite need not pay for it. Nor is a public hearing broadcast (a process encoding video in
+    real time) unless a test is about it and turns it on (tests/broadcasting.py)."""
     usual: dict[str, Any] = {
         "database_url": database_url,
         "recordings_dir": tmp_path / "recordings",
@@ -146,6 +147,7 @@ def settings_with(database_url: str, tmp_path: Path, **more: Any) -> Settings:
         "public_url": "http://courts.test",
         "login_attempts": 3,
         "exhibit_prepare_pages": False,
+        "broadcast": {"enabled": False},
     }
     return Settings(**(usual | more))
 

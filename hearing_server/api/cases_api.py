@@ -14,7 +14,7 @@ from court.roles import Role
 from court.states import HearingState, TransitionError, check_transition
 from hearing_server.api.creation import add_audited
 from hearing_server.api.errors import ApiError
-from hearing_server.api.fields import CaseNumber, CourtTime, Id, Title
+from hearing_server.api.fields import CaseNumber, Cause, CourtTime, Id, Title
 from hearing_server.api.outputs import HearingList, HearingOut, hearing_out
 from hearing_server.api.queries import day_bounds, escape_like
 from hearing_server.api.routing import Api, Ctx
@@ -28,6 +28,11 @@ from hearing_server.db.models import Case, Courtroom, Hearing, HearingEvent, Par
 class CaseIn(BaseModel):
     number: CaseNumber
     title: Title
+    cause: Cause | None = Field(
+        default=None,
+        description="The cause of action (案由), e.g. 买卖合同纠纷: what a public hearing's page "
+        "shows of the case besides its number (never the title, which may name the parties).",
+    )
     kind: HearingKind
     judge_id: Id | None = Field(
         default=None, description="The judge in charge; defaults to the caller if a judge."
@@ -41,6 +46,7 @@ class CaseOut(BaseModel):
     court_id: int
     number: str
     title: str
+    cause: str | None
     kind: HearingKind
     judge_id: int | None
     created_at: datetime
@@ -124,6 +130,7 @@ def _register_cases(api: Api) -> None:
             court_id=who.court_id,
             number=body.number,
             title=body.title,
+            cause=body.cause,
             kind=body.kind,
             judge_id=judge_id,
         )

@@ -83,6 +83,9 @@ CaseNumber = Annotated[
 ]
 """Stored exactly as given: court case numbers mix full- and half-width characters."""
 
+Cause = Annotated[str, _text(100), AfterValidator(_printable)]
+"""A case's cause of action (案由), e.g. 买卖合同纠纷."""
+
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 Password = Annotated[str, Field(min_length=12, max_length=1024)]

@@ -1,0 +1,40 @@
+"""The public broadcast of public hearings (docs/architecture.md#public-broadcast)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+MIN_DELAY_SECONDS = 8.0
+"""The broadcast reads the recording's closed segments (one closes about 5 s after it began):
+a shorter delay would show people before anything of theirs could be read."""
+
+
+class BroadcastSettings(BaseModel):
+    enabled: bool = Field(
+        default=True, description="Broadcast the hearings the court marks public."
+    )
+    directory: Path | None = Field(
+        default=None,
+        description="Where the live HLS files are written and served from (a folder named "
+        "broadcasts next to recordings_dir if unset). Put a CDN in front of the server's "
+        "/public/ paths for a large audience.",
+    )
+    delay_seconds: float = Field(
+        default=30.0,
+        ge=MIN_DELAY_SECONDS,
+        le=600,
+        description="How late the public sees the hearing: a cut by the court withholds all "
+        "that the public has not seen yet, so this is the time a judge has to cut.",
+    )
+    width: int = Field(default=1280, ge=320, le=3840, multiple_of=2)
+    height: int = Field(default=720, ge=180, le=2160, multiple_of=2)
+    fps: Literal[25, 30, 50] = 25
+    segment_seconds: int = Field(default=2, ge=1, le=10)
+    preset: str = Field(
+        default="superfast",
+        pattern=r"^(ultrafast|superfast|veryfast|faster|fast|medium)$",
+        description="libx264's speed: slower presets cost more CPU for a smaller stream.",
+    )

@@ -1,0 +1,162 @@
+"""Public broadcast over REST on both databases: the court's public page lists only the hearings
+it broadcasts, with the case's number and cause and never its title; a hearing not broadcast has
+no page (the same 404 as one that does not exist); the presiding judge cuts and resumes a live
+broadcast, on the timeline; out-of-order, malformed and wrong-person requests get a clear 4xx,
+and the live files' path serves nothing but a playlist or a segment of a broadcast hearing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+
+from hearing_server.db.database import Database
+from hearing_server.db.models import HearingEvent
+from tests.callers import Caller, NewCaller, World, holder, invite
+from tests.functional.test_outcomes_api import live
+
+CAUSE = "买卖合同纠纷"
+
+
+async def public_hearing(judge: Caller, number: str, public: bool = True, **case: str) -> int:
+    made = await judge.call(
+        "POST",
+        "/cases",
+        {"number": number, "title": "张三诉李四买卖合同纠纷", "kind": "civil_trial", **case},
+        expect=201,
+    )
+    hearing = await judge.call(
+        "POST",
+        f"/cases/{made['id']}/hearings",
+        {"scheduled_start": datetime.now(UTC).isoformat(), "public": public},
+        expect=201,
+    )
+    hearing_id: int = hearing["id"]
+    return hearing_id
+
+
+async def test_the_public_sees_only_what_is_broadcast_and_nothing_more(
+    judge: Caller, new_caller: NewCaller, world: World
+) -> None:
+    shown = await public_hearing(judge, "(2026)京0105民初1号", cause=CAUSE)
+    private = await public_hearing(judge, "(2026)京0105民初2号", public=False)
+    anyone = await new_caller()
+
+    listed = await anyone.call("GET", f"/public/courts/{world.court_id}/hearings")
+    assert [item["id"] for item in listed["items"]] == [shown]
+    [item] = listed["items"]
+    assert item["case_number"] == "(2026)京0105民初1号" and item["cause"] == CAUSE
+    assert (item["state"], item["slate"], item["playlist"]) == ("scheduled", "not_started", None)
+    assert item["kind_label"] == ["民事庭审", "Civil trial"]
+    assert "张三" not in str(listed)  # the title names the parties: never public
+    other = await anyone.call("GET", f"/public/courts/{world.other_court_id}/hearings")
+    assert other["items"] == []
+
+    page = await anyone.call("GET", f"/public/hearings/{shown}")
+    assert page["id"] == shown and page["court"] == listed["court"]
+    status, missing = await anyone.status("GET", "/public/hearings/999999")
+    status_private, hidden = await anyone.status("GET", f"/public/hearings/{private}")
+    assert status == status_private == 404
+    assert missing["error"]["code"] == hidden["error"]["code"] == "not_found"
+    assert hidden["error"]["message"] == missing["error"]["message"].replace("999999", str(private))
+    assert "details" not in hidden["error"]
+    assert (await anyone.status("GET", "/public/courts/999999/hearings"))[0] == 404
+    for bad in ("/public/hearings/0", "/public/hearings/-1", "/public/hearings/x"):
+        assert (await anyone.status("GET", bad))[0] == 404, bad
+
+
+async def test_the_live_files_path_serves_only_playlists_and_segments_of_broadcasts(
+    judge: Caller, new_caller: NewCaller
+) -> None:
+    shown = await public_hearing(judge, "(2026)京0105民初3号")
+    private = await public_hearing(judge, "(2026)京0105民初4号", public=False)
+    anyone = await new_caller()
+    names = (
+        "index.m3u8",  # not begun: none yet
+        "seg-00000.ts",
+        "seg-1.ts",
+        "index.m3u8.tmp",
+        "..%2f..%2fkeys%2farchive-ed25519.pem",
+        "%2e%2e",
+        "a" * 300,
+    )
+    for hearing_id in (shown, private, 999999):
+        for name in names:
+            response = await anyone.client.get(f"/public/hearings/{hearing_id}/live/{name}")
+            assert response.status == 404, (hearing_id, name)
+            assert (await response.json())["error"]["code"] == "not_found"
+
+
+async def test_the_presiding_judge_cuts_and_resumes_a_live_broadcast(
+    judge: Caller,
+    clerk: Caller,
+    other_judge: Caller,
+    new_caller: NewCaller,
+    server: TestServer,
+    database: Database,
+) -> None:
+    hearing_id = await public_hearing(judge, "(2026)京0105民初5号", cause=CAUSE)
+    party = await invite(judge, hearing_id)
+    path = f"/hearings/{hearing_id}/broadcast"
+    status, body = await judge.status("PUT", path, {"cut": True})  # not live
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+    state = await clerk.call("GET", path)
+    assert (state["broadcast"], state["cut"], state["events"]) == (True, False, [])
+    assert state["page"] == f"/public/hearing/{hearing_id}"
+
+    bench = await live(server, judge, hearing_id)
+    try:
+        for malformed in ({}, {"cut": "yes"}, {"cut": None}, {"cut": True, "at": 0}, []):
+            assert (await judge.status("PUT", path, malformed))[0] == 422, malformed
+        assert (await clerk.status("PUT", path, {"cut": True}))[0] == 403
+        assert (await other_judge.status("PUT", path, {"cut": True}))[0] == 404
+        someone = await holder(new_caller, party["invitation"]["token"])
+        assert (await someone.status("PUT", path, {"cut": True}))[0] == 403
+        assert (await someone.status("GET", path))[0] == 403
+        status, body = await judge.status("PUT", path, {"cut": False})
+        assert (status, body["error"]["code"]) == (409, "broadcast_not_cut")
+
+        cut = await judge.call("PUT", path, {"cut": True})
+        assert cut["cut"] and [e["what"] for e in cut["events"]] == ["cut"]
+        status, body = await judge.status("PUT", path, {"cut": True})
+        assert (status, body["error"]["code"]) == (409, "broadcast_cut")
+        anyone = await new_caller()
+        page = await anyone.call("GET", f"/public/hearings/{hearing_id}")
+        assert (page["state"], page["slate"]) == ("in_session", "cut")
+        resumed = await judge.call("PUT", path, {"cut": False})
+        assert not resumed["cut"]
+        page = await anyone.call("GET", f"/public/hearings/{hearing_id}")
+        assert (page["state"], page["slate"]) == ("in_session", None)
+    finally:
+        await bench.close()
+    async with database.session() as db:
+        events = list(
+            await db.scalars(
+                select(HearingEvent)
+                .where(HearingEvent.hearing_id == hearing_id, HearingEvent.kind == "broadcast")
+                .order_by(HearingEvent.id)
+            )
+        )
+    assert [e.to_value for e in events] == ["cut", "resumed"]
+    assert all(e.actor and "judge" in e.actor for e in events)
+
+
+async def test_a_hearing_not_broadcast_cannot_be_cut(judge: Caller, server: TestServer) -> None:
+    hearing_id = await public_hearing(judge, "(2026)京0105民初6号", public=False)
+    bench = await live(server, judge, hearing_id)
+    try:
+        status, body = await judge.status("PUT", f"/hearings/{hearing_id}/broadcast", {"cut": True})
+        assert (status, body["error"]["code"]) == (409, "not_broadcast")
+    finally:
+        await bench.close()
+
+
+async def test_a_cause_of_action_is_checked_like_any_text(judge: Caller) -> None:
+    for cause in ("", " ", "a\x00b", "x" * 101):
+        status, _ = await judge.status(
+            "POST",
+            "/cases",
+            {"number": "(2026)京0105民初7号", "title": "t", "kind": "civil_trial", "cause": cause},
+        )
+        assert status in (400, 422), cause  # a NUL is refused before the fields are read

@@ -1,0 +1,176 @@
+"""A public hearing broadcast live, end to end: the server's broadcast process reads the
+hearing's recording as it grows and writes HLS, which anyone fetches over HTTP from the
+hearing's public path. Headless people take part (moving pictures, each a tone of its own).
+
+Checked by content: segments of the session carry sound and moving pictures; those the court
+cut (from the delay before the cut until the resume) carry neither, nor do those after the
+close (a slate is a still picture, in silence); the playlist then ends. The caching headers
+are what a CDN needs, and the timeline says when the broadcast started, was cut, resumed and
+ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from datetime import datetime
+from itertools import pairwise
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from config import Settings
+from hearing_server.db.database import Database
+from hearing_server.db.models import HearingEvent
+from tests.callers import Caller
+from tests.conftest import settings_with
+from tests.integration.courtroom import Courtroom, start
+
+DELAY = 8.0
+SEGMENT = 2
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return settings_with(
+        database_url,
+        tmp_path,
+        broadcast={
+            "delay_seconds": DELAY,
+            "width": 640,
+            "height": 360,
+            "segment_seconds": SEGMENT,
+            "preset": "ultrafast",
+        },
+    )
+
+
+class Viewer:
+    """Someone in the public, fetching the live files as a player does."""
+
+    def __init__(self, caller: Caller, hearing_id: int, folder: Path) -> None:
+        self.caller, self.folder = caller, folder
+        self.base = f"/public/hearings/{hearing_id}/live/"
+
+    async def playlist(self) -> str | None:
+        response = await self.caller.client.get(self.base + "index.m3u8")
+        if response.status == 404:
+            return None
+        assert response.status == 200
+        assert response.headers["Cache-Control"] == "public, max-age=1"
+        assert response.headers["Content-Type"] == "application/vnd.apple.mpegurl"
+        return await response.text()
+
+    async def segments(self) -> list[tuple[float, str]]:
+        """The playlist's segments: the wall-clock time each begins to show, and its name."""
+        text = await self.playlist() or ""
+        dated = re.findall(r"#EXT-X-PROGRAM-DATE-TIME:(\S+)\n(?:#.*\n)*(seg-\d{5}\.ts)", text)
+        return [(datetime.fromisoformat(at).timestamp(), name) for at, name in dated]
+
+    async def fetch(self, name: str) -> Path:
+        response = await self.caller.client.get(self.base + name)
+        assert response.status == 200, name
+        assert response.headers["Cache-Control"] == "public, max-age=86400, immutable"
+        assert response.headers["Content-Type"] == "video/mp2t"
+        path = self.folder / name
+        path.write_bytes(await response.read())
+        return path
+
+
+def content(segment: Path) -> tuple[float, float]:
+    """The segment's loudness (RMS) and the share of its consecutive pictures that differ."""
+    with av.open(str(segment)) as container:
+        lumas = [f.to_ndarray(format="gray") for f in container.decode(video=0)]
+    with av.open(str(segment)) as container:
+        sound = [f.to_ndarray().reshape(-1) for f in container.decode(audio=0)]
+    samples = np.concatenate(sound) if sound else np.zeros(1)
+    moving = [
+        np.count_nonzero(np.abs(a.astype(int) - b.astype(int)) > 8) > 0.002 * a.size
+        for a, b in pairwise(lumas)
+    ]
+    return float(np.sqrt(np.mean(samples**2))), sum(moving) / max(1, len(moving))
+
+
+async def shown_from(viewer: Viewer, since: float, count: int, limit: float) -> list[Path]:
+    """The first `count` segments that begin to show after wall-clock `since`."""
+    deadline = time.monotonic() + limit
+    while True:
+        later = [name for at, name in await viewer.segments() if at >= since]
+        if len(later) >= count:
+            return [await viewer.fetch(name) for name in later[:count]]
+        assert time.monotonic() < deadline, f"{count} segments after {since}"
+        await asyncio.sleep(0.5)
+
+
+async def test_a_public_hearing_is_broadcast_cut_resumed_and_ended(
+    courtroom: Courtroom,
+    judge: Caller,
+    new_caller: object,
+    database: Database,
+    tmp_path: Path,
+) -> None:
+    hearing_id = courtroom.hearing_id
+    anyone = await new_caller()  # type: ignore[operator]
+    viewer = Viewer(anyone, hearing_id, tmp_path)
+    assert await viewer.playlist() is None  # nothing before the session
+    try:
+        people = await start(courtroom, "party_a")
+        began = time.time()
+        live = await shown_from(viewer, began + DELAY + 3, 2, 40 + DELAY)
+        for segment in live:
+            loudness, moving = content(segment)
+            assert loudness > 0.01 and moving > 0.5, (segment.name, loudness, moving)
+
+        path = f"/hearings/{hearing_id}/broadcast"
+        cut_at = time.time()
+        await judge.call("PUT", path, {"cut": True})
+        page = await anyone.call("GET", f"/public/hearings/{hearing_id}")
+        assert page["slate"] == "cut" and page["playlist"].endswith("index.m3u8")
+        # shown from the cut on: captured from DELAY before it, all withheld
+        withheld = await shown_from(viewer, cut_at + 0.5, 2, 20 + DELAY)
+        await asyncio.sleep(2)
+        resumed_at = time.time()
+        await judge.call("PUT", path, {"cut": False})
+        for segment in withheld:
+            loudness, moving = content(segment)
+            assert loudness < 1e-3 and moving == 0, (segment.name, loudness, moving)
+        again = await shown_from(viewer, resumed_at + DELAY + 1, 1, 20 + DELAY)
+        loudness, moving = content(again[0])
+        assert loudness > 0.01 and moving > 0.5, (again[0].name, loudness, moving)
+
+        reply = await people["judge"].signal.call("close")
+        assert reply.get("ok"), reply
+        closed_at = time.time()
+        await wait_until_ended(viewer, 30 + DELAY)
+        after = [name for at, name in await viewer.segments() if at >= closed_at + DELAY + 1]
+        assert after, "the closing slate"
+        loudness, moving = content(await viewer.fetch(after[-1]))
+        assert loudness < 1e-3 and moving == 0
+    finally:
+        await courtroom.close()
+    timeline: list[str | None] = []
+
+    async def broadcast_events() -> None:
+        async with database.session() as db:
+            timeline[:] = await db.scalars(
+                select(HearingEvent.to_value)
+                .where(HearingEvent.hearing_id == hearing_id, HearingEvent.kind == "broadcast")
+                .order_by(HearingEvent.id)
+            )
+
+    deadline = time.monotonic() + 10
+    while (await broadcast_events()) or timeline[-1:] != ["ended"]:
+        assert time.monotonic() < deadline, timeline
+        await asyncio.sleep(0.2)
+    assert timeline == ["started", "cut", "resumed", "ended"]
+
+
+async def wait_until_ended(viewer: Viewer, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while "#EXT-X-ENDLIST" not in (await viewer.playlist() or ""):
+        assert time.monotonic() < deadline, "the playlist's end"
+        await asyncio.sleep(0.5)
