@@ -107,6 +107,7 @@ async def test_the_presiding_judge_cuts_and_resumes_a_live_broadcast(
 
     bench = await live(server, judge, hearing_id)
     try:
+        malformed: object
         for malformed in ({}, {"cut": "yes"}, {"cut": None}, {"cut": True, "at": 0}, []):
             assert (await judge.status("PUT", path, malformed))[0] == 422, malformed
         assert (await clerk.status("PUT", path, {"cut": True}))[0] == 403

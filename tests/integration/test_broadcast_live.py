@@ -87,7 +87,7 @@ def content(segment: Path) -> tuple[float, float]:
         lumas = [f.to_ndarray(format="gray") for f in container.decode(video=0)]
     with av.open(str(segment)) as container:
         sound = [f.to_ndarray().reshape(-1) for f in container.decode(audio=0)]
-    samples = np.concatenate(sound) if sound else np.zeros(1)
+    samples = np.concatenate(sound).astype(np.float64) if sound else np.zeros(1)
     moving = [
         np.count_nonzero(np.abs(a.astype(int) - b.astype(int)) > 8) > 0.002 * a.size
         for a, b in pairwise(lumas)
@@ -154,16 +154,17 @@ async def test_a_public_hearing_is_broadcast_cut_resumed_and_ended(
         await courtroom.close()
     timeline: list[str | None] = []
 
-    async def broadcast_events() -> None:
+    async def broadcast_events() -> list[str | None]:
         async with database.session() as db:
             timeline[:] = await db.scalars(
                 select(HearingEvent.to_value)
                 .where(HearingEvent.hearing_id == hearing_id, HearingEvent.kind == "broadcast")
                 .order_by(HearingEvent.id)
             )
+        return timeline
 
     deadline = time.monotonic() + 10
-    while (await broadcast_events()) or timeline[-1:] != ["ended"]:
+    while (await broadcast_events())[-1:] != ["ended"]:
         assert time.monotonic() < deadline, timeline
         await asyncio.sleep(0.2)
     assert timeline == ["started", "cut", "resumed", "ended"]
