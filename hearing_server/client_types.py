@@ -307,6 +307,7 @@ def court_ts() -> str:
         *_labelled("STAGE_KINDS", "STAGE_LABELS", "StageKind", staggered.STAGE_LABELS),
         *_labelled("VISIBILITIES", "VISIBILITY_LABELS", "Visibility", staggered.VISIBILITY_LABELS),
         *_labelled("OUTCOMES", "OUTCOME_LABELS", "Outcome", outcomes.OUTCOME_LABELS),
+        *_labelled("SLATES", "SLATE_LABELS", "Slate", broadcast.SLATE_WORDS),
         *_labelled(
             "INTERPRETED_LANGUAGES",
             "LANGUAGE_LABELS",

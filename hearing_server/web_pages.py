@@ -19,6 +19,8 @@ PAGES = {
     "/hearing/{hearing_id}": "hearing.html",  # staff in a live hearing (judge console)
     "/terminal": "terminal.html",  # detention-centre kiosk
     "/archive": "archive.html",  # clerk archive
+    "/public/courts/{court_id}": "public.html",  # a court's public hearings (no login)
+    "/public/hearing/{hearing_id}": "public.html",  # one public hearing's live broadcast
 }
 
 ASSET_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}")

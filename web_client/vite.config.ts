@@ -1,7 +1,7 @@
 // One multi-page build: each screen is its own small entry so a phone only loads what it shows.
 import { defineConfig } from "vite";
 
-const pages = ["index", "join", "hearing", "terminal", "archive"];
+const pages = ["index", "join", "hearing", "terminal", "archive", "public"];
 
 export default defineConfig({
   base: "/",

@@ -57,6 +57,7 @@ class BroadcastOut(BaseModel):
 
 class PublicHearing(BaseModel):
     id: int
+    court_id: int
     court: str
     case_number: str
     cause: str | None
@@ -70,10 +71,15 @@ class PublicHearing(BaseModel):
     """Why there is nothing to see now (None: the hearing is being shown, a delay behind)."""
     playlist: str | None
     """The HLS playlist's path, once the broadcast has begun."""
+    delay_seconds: float
+    """How late the broadcast shows the hearing."""
+    time_zone: str
+    """The court's: its times are shown in it."""
 
 
 class PublicHearingList(BaseModel):
     court: str
+    time_zone: str
     items: list[PublicHearing]
     """Today's public hearings and those to come, soonest first."""
 
@@ -95,10 +101,12 @@ def _cut(events: list[HearingEvent]) -> bool:
 
 def _public_out(ctx: Ctx, hearing: Hearing, case: Case, court: Court, cut: bool) -> PublicHearing:
     state = HearingState(hearing.state)
-    playlist = hearing_output(ctx.request.app[SETTINGS], hearing.id) / PLAYLIST
+    settings = ctx.request.app[SETTINGS]
+    playlist = hearing_output(settings, hearing.id) / PLAYLIST
     kind = HearingKind(hearing.kind)
     return PublicHearing(
         id=hearing.id,
+        court_id=court.id,
         court=court.name,
         case_number=case.number,
         cause=case.cause,
@@ -109,6 +117,8 @@ def _public_out(ctx: Ctx, hearing: Hearing, case: Case, court: Court, cut: bool)
         state=state,
         slate=slate_for(state, cut),
         playlist=f"/public/hearings/{hearing.id}/live/{PLAYLIST}" if playlist.is_file() else None,
+        delay_seconds=settings.broadcast.delay_seconds,
+        time_zone=settings.court_timezone,
     )
 
 
@@ -193,6 +203,7 @@ def register(api: Api) -> None:
         cuts = await _cuts(ctx, [hearing.id for hearing, _ in rows])
         return PublicHearingList(
             court=court.name,
+            time_zone=ctx.request.app[SETTINGS].court_timezone,
             items=[
                 _public_out(ctx, hearing, case, court, hearing.id in cuts) for hearing, case in rows
             ],

@@ -864,6 +864,7 @@ export interface ProblemOut {
 
 export interface PublicHearing {
   id: number;
+  court_id: number;
   court: string;
   case_number: string;
   cause: string | null;
@@ -878,10 +879,13 @@ export interface PublicHearing {
   state: HearingState;
   slate: Slate | null;
   playlist: string | null;
+  delay_seconds: number;
+  time_zone: string;
 }
 
 export interface PublicHearingList {
   court: string;
+  time_zone: string;
   items: PublicHearing[];
 }
 

@@ -211,6 +211,18 @@ export const OUTCOME_LABELS: Readonly<Record<Outcome, readonly [zh: string, en: 
   not_mediated: ["调解不成", "Mediation failed"],
 };
 
+export const SLATES = ["not_started", "recess", "cut", "closed", "cancelled"] as const;
+
+export type Slate = (typeof SLATES)[number];
+
+export const SLATE_LABELS: Readonly<Record<Slate, readonly [zh: string, en: string]>> = {
+  not_started: ["庭审尚未开始", "The hearing has not started"],
+  recess: ["休庭", "Recess"],
+  cut: ["直播暂停", "The broadcast is paused by the court"],
+  closed: ["庭审已结束", "The hearing has ended"],
+  cancelled: ["庭审已取消", "The hearing was cancelled"],
+};
+
 export const INTERPRETED_LANGUAGES = ["zh", "yue", "en", "ja", "ko", "ru", "fr", "de", "es", "pt", "ar", "vi", "th", "ug", "bo", "mn", "csl"] as const;
 
 export type InterpretedLanguage = (typeof INTERPRETED_LANGUAGES)[number];

@@ -17,6 +17,7 @@ import { el } from "../shared/dom";
 import { t, type MessageKey } from "../shared/i18n";
 import { may, mayInRoom } from "../shared/permissions";
 import { refusalText } from "../shared/refusals";
+import { BroadcastPanel } from "./broadcast";
 import { confirmDialog } from "./confirm";
 import { notify, report } from "./notice";
 import { phaseName } from "./names";
@@ -137,6 +138,12 @@ function Console({ session, room, dock, onPeople }: ConsoleProps): VNode {
           <Alert key={alerts.length - index} alert={alert} members={room.members} />
         ))}
       </ol>
+      {may(room.you.role, "view_records") && (
+        <BroadcastPanel
+          hearingId={room.hearing_id}
+          mayCut={room.you.presiding && allowed("cut_broadcast")}
+        />
+      )}
       <NoticeForm
         hearingId={room.hearing_id}
         hidden={!may(room.you.role, "post_notice", room.state)}

@@ -19,6 +19,7 @@ import { consentMessages } from "../i18n/consent";
 import { exhibitMessages } from "../i18n/exhibits";
 import { liveMessages } from "../i18n/live";
 import { presentingMessages } from "../i18n/presenting";
+import { publicMessages } from "../i18n/public";
 import { refusalMessages } from "../i18n/refusals";
 import { signingMessages } from "../i18n/signing";
 import { staffMessages } from "../i18n/staff";
@@ -60,6 +61,7 @@ const all = {
     ...signingMessages.en,
     ...voteMessages.en,
     ...staggeredMessages.en,
+    ...publicMessages.en,
   },
   "zh-CN": {
     ...commonMessages.zh,
@@ -74,6 +76,7 @@ const all = {
     ...signingMessages.zh,
     ...voteMessages.zh,
     ...staggeredMessages.zh,
+    ...publicMessages.zh,
   },
 } satisfies Record<Lang, Record<CourtWord, string>>;
 export type MessageKey = keyof (typeof all)["en"];
