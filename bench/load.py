@@ -32,6 +32,9 @@ class Load:
     duration: float
     workers: int = 2
     rss_interval: float = 1.0
+    in_session: bool = False
+    """The judge starts the session after opening the hearing (it is then recorded, and
+    broadcast if public)."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,8 @@ def _measure(
     workers.ask(0, "join", [hearing.judge], False)
     if admits:
         workers.ask(0, "call", judge, "open")
+        if load.in_session:
+            workers.ask(0, "call", judge, "start_session")
     n = len(workers.conns)
     workers.gather({i: ("join", parties[i::n], i == 0) for i in range(n)})
     admitted_at = 0.0

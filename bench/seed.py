@@ -79,7 +79,7 @@ async def staff_call(
         return reply
 
 
-async def seed_hearing(url: str, staff: Staff, parties: int) -> BenchHearing:
+async def seed_hearing(url: str, staff: Staff, parties: int, public: bool = False) -> BenchHearing:
     async with aiohttp.ClientSession(url, cookie_jar=aiohttp.DummyCookieJar()) as http:
 
         async def call(path: str, body: dict[str, Any] | None = None) -> Any:
@@ -89,7 +89,8 @@ async def seed_hearing(url: str, staff: Staff, parties: int) -> BenchHearing:
         case = await call("/cases", {"number": number, "title": "bench", "kind": "civil_trial"})
         start = datetime.now(UTC).isoformat()
         hearing = await call(
-            f"/cases/{case['id']}/hearings", {"scheduled_start": start, "clerk_id": staff.clerk_id}
+            f"/cases/{case['id']}/hearings",
+            {"scheduled_start": start, "clerk_id": staff.clerk_id, "public": public},
         )
         hearing_id = hearing["id"]
         seats = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import Any
 
 from bench.loopback import ADDRESSES_VARIABLE
 from bench.seed import BenchHearing, create_staff, log_in_staff, seed_hearing
@@ -17,16 +18,23 @@ from tests.live_server import LiveServer, ServerProcess, child_env, free_port
 
 
 def hearing_server(
-    workdir: Path, parties: int, address: str | None = None
+    workdir: Path,
+    parties: int,
+    address: str | None = None,
+    *,
+    public: bool = False,
+    **settings: str | dict[str, Any],
 ) -> tuple[LiveServer, BenchHearing]:
     """Start `hearing-server serve` (bench/launcher.py) on a new SQLite database with one
-    seeded hearing. `address`: another address of this machine to serve HTTP on instead of
-    127.0.0.1 and to gather ICE candidates on besides it (bench/limited.py)."""
+    seeded hearing (`public`: one the court broadcasts, bench/broadcast.py), with `settings`
+    beside the bench's own. `address`: another address of this machine to serve HTTP on instead
+    of 127.0.0.1 and to gather ICE candidates on besides it (bench/limited.py)."""
     server = LiveServer(
         workdir,
         module="bench.launcher",
         database_url=f"sqlite+aiosqlite:///{workdir}/bench.db",
         recordings_dir=str(workdir / "recordings"),
+        **settings,
     )
     if address is not None:
         server.env["HEARING_HOST"] = server.env[ADDRESSES_VARIABLE] = address
@@ -35,7 +43,7 @@ def hearing_server(
     password = create_staff(server)
     server.start()
     try:
-        hearing = asyncio.run(_seed(server.url, password, parties))
+        hearing = asyncio.run(_seed(server.url, password, parties, public))
     except BaseException:
         server.stop()
         raise
@@ -50,5 +58,5 @@ def relay_server(workdir: Path, bitrate: int) -> ServerProcess:
     return ServerProcess(command, workdir, child_env(), port)
 
 
-async def _seed(url: str, password: str, parties: int) -> BenchHearing:
-    return await seed_hearing(url, await log_in_staff(url, password), parties)
+async def _seed(url: str, password: str, parties: int, public: bool) -> BenchHearing:
+    return await seed_hearing(url, await log_in_staff(url, password), parties, public)

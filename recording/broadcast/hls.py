@@ -33,7 +33,7 @@ class HlsSettings:
     """Segments the playlist names (older ones are deleted)."""
     preset: str = "superfast"
     crf: int = 26
-    max_bitrate: int = 2_500_000
+    max_bitrate: int = 1_800_000
     audio_bitrate: int = 64000
     threads: int = 1
 
