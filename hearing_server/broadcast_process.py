@@ -7,7 +7,8 @@ never waits for it: a broadcast that cannot keep up repeats pictures, and one th
 alone (its last playlist stays, without more segments).
 
 Messages (tuples): ``("state", at, state)``, ``("cut", at)``, ``("resume", at)``,
-``("people", {who: (name, role)})``, ``("stop",)``: end now. Once the hearing is closed, the
+``("people", {who: (name, role)})``, ``("screens", [track file name, ...])``, ``("stop",)``:
+end now. Once the hearing is closed, the
 process ends by itself after the public has seen the closing slate for a while.
 """
 
@@ -59,6 +60,7 @@ class _Direction:
     def __init__(self, job: BroadcastJob) -> None:
         self.schedule = Schedule(delay=job.delay)
         self.people: dict[str, tuple[str, str]] = {}
+        self.screens: frozenset[str] = frozenset()
         self._job = job
         self.absent = say(ABSENT_WORDS, job.language)
         self.closed_at: float | None = None
@@ -75,6 +77,9 @@ class _Direction:
     def person(self, who: str) -> tuple[str, str] | None:
         return self.people.get(who)
 
+    def screen(self, track: str) -> bool:
+        return track in self.screens
+
     def take(self, message: tuple[Any, ...]) -> bool:
         """Apply one message from the server; False: stop now."""
         kind = message[0]
@@ -90,6 +95,8 @@ class _Direction:
                 self.schedule.resume_at(float(message[1]))
             elif kind == "people":
                 self.people = {str(k): (str(v[0]), str(v[1])) for k, v in message[1].items()}
+            elif kind == "screens":
+                self.screens = frozenset(str(name) for name in message[1])
             elif kind == "stop":
                 return False
         except BroadcastError as error:  # a cut told twice (a retried poll): nothing changes

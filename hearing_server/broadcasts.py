@@ -36,6 +36,7 @@ from court.states import HearingState
 from hearing_server.broadcast_process import BroadcastJob, run
 from hearing_server.db.database import Database
 from hearing_server.db.models import Case, Court, Hearing, HearingEvent, Participant, utcnow
+from hearing_server.records.service import track_file_name
 from recording.broadcast.hls import HlsSettings
 from recording.render.plan import say
 from signaling.background import BackgroundTasks
@@ -67,6 +68,8 @@ class _Broadcast:
     pipe: Connection | None = None
     state: HearingState | None = None
     people: set[int] = field(default_factory=set)
+    screens: set[str] = field(default_factory=set)
+    """The file names of the screens shared (the process tells them from cameras)."""
     last_event: int = 0
     """The newest timeline entry passed on."""
     ended: bool = False
@@ -79,7 +82,7 @@ class BroadcastService:
         self._settings = settings
         self._hearings: dict[int, _Broadcast] = {}
         self._loading: dict[int, asyncio.Task[None]] = {}
-        self._changes: dict[int, list[tuple[float, HearingState, set[int]]]] = {}
+        self._changes: dict[int, list[tuple[float, HearingState, set[int], set[str]]]] = {}
         """Per hearing being looked up: what happened meanwhile, to pass on in order."""
         self._background = BackgroundTasks(log, "broadcast task")
         self._poller: asyncio.Task[None] | None = None
@@ -100,7 +103,13 @@ class BroadcastService:
         self._recordings.recordable(hearing_id, state, tracks, screens)
         if not self._settings.broadcast.enabled:
             return
-        change = (time.time(), state, set(tracks))
+        shared = {
+            track_file_name(participant_id, track.kind, track.id)
+            for participant_id, own in tracks.items()
+            for track in own
+            if track.id in screens
+        }
+        change = (time.time(), state, set(tracks), shared)
         broadcast = self._hearings.get(hearing_id)
         if broadcast is None:
             self._changes.setdefault(hearing_id, []).append(change)
@@ -168,6 +177,7 @@ class BroadcastService:
         at: float,
         state: HearingState,
         people: set[int],
+        screens: set[str],
     ) -> None:
         if not broadcast.public or broadcast.ended:
             return
@@ -181,6 +191,9 @@ class BroadcastService:
         if not people <= broadcast.people:
             broadcast.people |= people
             self._background.spawn(self._name_people(hearing_id, broadcast))
+        if not screens <= broadcast.screens:
+            broadcast.screens |= screens
+            self._send(broadcast, ("screens", sorted(broadcast.screens)))
 
     def _start_process(self, hearing_id: int, broadcast: _Broadcast) -> None:
         job = broadcast.job

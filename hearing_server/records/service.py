@@ -50,6 +50,12 @@ SEAL_RETRY_SECONDS = 10
 """How often a seal that failed at close is tried again."""
 
 
+def track_file_name(participant_id: int, kind: str, track_id: str) -> str:
+    """The name a track's segment files start with (the public broadcast finds a shared
+    screen's files by it)."""
+    return f"p{participant_id}-{kind}-{re.sub(r'[^0-9A-Za-z]', '', track_id)[:8]}"
+
+
 class RecordingService:
     def __init__(
         self,
@@ -234,7 +240,7 @@ class RecordingService:
     def _add_track(
         self, hearing: LiveRecording, participant_id: int, track: RecordableTrack, source: str
     ) -> None:
-        name = f"p{participant_id}-{track.kind}-{re.sub(r'[^0-9A-Za-z]', '', track.id)[:8]}"
+        name = track_file_name(participant_id, track.kind, track.id)
         rows = self._rows
         try:
             recorder = TrackRecorder(

@@ -44,6 +44,9 @@ class Direction(Protocol):
         """The name and role shown for a participant (as named in the recording's files);
         None: not shown."""
 
+    def screen(self, track: str) -> bool:
+        """Whether a video track (the name its files start with) is a shared screen."""
+
     @property
     def absent(self) -> str:
         """What a tile without a picture says."""
@@ -123,11 +126,16 @@ class Broadcaster:
             picture = self._last
             self.progress.repeated += 1
         else:
-            frames = [self._feed.people[who].video.frame_at(captured) for who, _ in shown]
+            frames, screen = self._pictures(captured, [who for who, _ in shown])
             loudest = int(np.argmax(levels)) if levels else 0
             speaker = loudest if levels and levels[loudest] >= THRESHOLD else None
             picture = self._compositor.compose(
-                captured, [tile for _, tile in shown], frames, speaker, self._direction.absent
+                captured,
+                [tile for _, tile in shown],
+                frames,
+                speaker,
+                self._direction.absent,
+                screen,
             )
         self._writer.write(picture, sound)
         self._last = picture
@@ -135,6 +143,26 @@ class Broadcaster:
 
     def close(self) -> None:
         self._writer.close()
+
+    def _pictures(
+        self, captured: float, shown: list[str]
+    ) -> tuple[list[VideoFrame | None], VideoFrame | None]:
+        """Each shown person's camera picture at `captured` (their newest camera track's, a
+        reconnection having made a new one) and a shared screen's, if any."""
+        cameras: list[VideoFrame | None] = []
+        screen: VideoFrame | None = None
+        for who in shown:
+            camera = None
+            for track, source in reversed(self._feed.people[who].videos.items()):
+                frame = source.frame_at(captured)
+                if frame is None:
+                    continue
+                if self._direction.screen(track):
+                    screen = screen or frame
+                elif camera is None:
+                    camera = frame
+            cameras.append(camera)
+        return cameras, screen
 
     def _people(self, captured: float) -> list[tuple[str, Tile]]:
         """Who is on the picture: those recorded at `captured` whom the direction shows."""

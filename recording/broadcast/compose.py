@@ -2,8 +2,8 @@
 
 The grid of the people recorded at that moment (their picture, or their name on a placeholder
 while they have none), each labelled with name and role, the speaker ringed, and a header with
-the court, the case and the time burned in; or a slate, full picture, saying why there is no
-hearing to see. The parts that do not change are drawn once: the background with the labels
+the court, the case and the time burned in; while a screen is shared, the screen large with the
+people small beside it; or a slate, full picture, saying why there is no hearing to see. The parts that do not change are drawn once: the background with the labels
 for each set of people, the header once a second, each slate once.
 """
 
@@ -16,10 +16,12 @@ from av import VideoFrame
 from av.video.reformatter import Interpolation, VideoReformatter
 
 from recording.render import text
-from recording.render.layout import Layout, Rect, fit, grid_layout
+from recording.render.layout import Layout, Rect, featured_layout, fit, grid_layout
 from recording.render.picture import BLACK, YELLOW, Picture, yuv
 
 BACKGROUND = yuv(18, 20, 22)
+SCREEN = "\x00screen"
+"""The shared screen's scaler key (no participant's: their keys are letters and digits)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,7 @@ class BroadcastCompositor:
         self._title = title
         self._zone = zoneinfo.ZoneInfo(timezone)
         self._font = font
-        self._bases: dict[tuple[Tile, ...], tuple[Layout, Picture]] = {}
+        self._bases: dict[tuple[tuple[Tile, ...], bool], tuple[Layout, Picture]] = {}
         self._header: tuple[int, Picture] | None = None
         self._slates: dict[tuple[str, str, str], VideoFrame] = {}
         self._scalers: dict[str, VideoReformatter] = {}
@@ -55,12 +57,16 @@ class BroadcastCompositor:
         frames: Sequence[VideoFrame | None],
         speaker: int | None,
         absent: str,
+        screen: VideoFrame | None = None,
     ) -> VideoFrame:
         """The picture at wall-clock `wall` of `tiles` showing `frames` (None: no picture, the
-        placeholder says `absent`), `speaker` (an index) ringed."""
-        layout, base = self._base(tuple(tiles))
+        placeholder says `absent`), `speaker` (an index) ringed, and a shared `screen` large."""
+        layout, base = self._base(tuple(tiles), screen is not None)
         picture = base.copy()
         picture.paste(self._header_at(wall), 0, 0)
+        if screen is not None and layout.main is not None:
+            scaled, rect = self._scale(SCREEN, screen, layout.main)
+            picture.paste_frame(scaled, rect.x, rect.y)
         for tile, place, frame in zip(tiles, layout.tiles, frames, strict=True):
             if frame is None:
                 picture.paste(
@@ -83,20 +89,24 @@ class BroadcastCompositor:
             self._slates[lines] = card.to_frame()
         return self._slates[lines]
 
-    def _base(self, tiles: tuple[Tile, ...]) -> tuple[Layout, Picture]:
-        if tiles not in self._bases:
+    def _base(self, tiles: tuple[Tile, ...], screen: bool) -> tuple[Layout, Picture]:
+        key = (tiles, screen)
+        if key not in self._bases:
             if len(self._bases) > 32:  # people come and go: keep the latest sets only
                 self._bases.clear()
-            layout = grid_layout(len(tiles), self._width, self._height)
+            shape = featured_layout if screen else grid_layout
+            layout = shape(len(tiles), self._width, self._height)
             base = Picture(self._width, self._height, BACKGROUND)
+            if layout.main is not None:
+                base.fill(layout.main, BLACK)
             for tile, place in zip(tiles, layout.tiles, strict=True):
                 label = text.label(
                     self._font, tile.name, tile.role, place.label.width, place.label.height
                 )
                 base.paste(label, place.label.x, place.label.y)
                 base.fill(place.video, BLACK)
-            self._bases[tiles] = (layout, base)
-        return self._bases[tiles]
+            self._bases[key] = (layout, base)
+        return self._bases[key]
 
     def _placeholder(self, tile: Tile, video: Rect, absent: str) -> Picture:
         key = (tile, video)

@@ -6,8 +6,9 @@ still being written, which is read once it is closed. The broadcast's delay is l
 segment, so what it shows is always closed by then.
 
 Segment files are named `<participant>-<kind>[-<track>]-NNNNN.mkv` (the recording service's
-`p<id>-video-<track id>`, the tests' `p<id>-video`): the participant's tracks of one kind are
-read as one, as in the archive.
+`p<id>-video-<track id>`, the tests' `p<id>-video`). A participant's sound is read as one; each
+of their video tracks apart, by the name its files start with (a camera and a shared screen,
+or the camera of each connection): the direction says which is a screen.
 """
 
 import json
@@ -22,7 +23,9 @@ from recording.render.sources import HOLD, AudioSource, VideoSource
 
 logger = logging.getLogger(__name__)
 
-_NAME = re.compile(r"(?P<who>[A-Za-z0-9]+)-(?P<kind>audio|video)(?:-[\w.]+?)?-(?P<index>\d{5})")
+_NAME = re.compile(
+    r"(?P<who>[A-Za-z0-9]+)-(?P<kind>audio|video)(?:-[A-Za-z0-9]+)?-(?P<index>\d{5})"
+)
 RESCAN_SECONDS = 2.0
 """How often the folder is listed for tracks not seen yet (known tracks are followed by the
 name of their next segment)."""
@@ -32,7 +35,8 @@ name of their next segment)."""
 class Person:
     """One participant's recorded media as sources, and the span they cover so far."""
 
-    video: VideoSource = field(default_factory=lambda: VideoSource(()))
+    videos: dict[str, VideoSource] = field(default_factory=dict)
+    """By the name the track's files start with, in the order they were first recorded."""
     audio: AudioSource = field(default_factory=lambda: AudioSource(()))
     spans: list[tuple[float, float]] = field(default_factory=list)
     """Of each segment, video or audio, start and end."""
@@ -114,7 +118,7 @@ class SegmentFeed:
     def _take(self, track: _Track, segment: SegmentRef) -> None:
         person = self.people.setdefault(track.who, Person())
         if track.kind == "video":
-            person.video.add(segment)
+            person.videos.setdefault(track.stem, VideoSource(())).add(segment)
         else:
             person.audio.add(segment)
         person.spans.append((segment.start, segment.end))

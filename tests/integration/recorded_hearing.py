@@ -69,6 +69,11 @@ class Person:
     burst (all later ones on time)."""
     colour: tuple[int, int] | None = None
     """The picture's chroma (U, V) where it is not grey (e.g. a shared screen's own colour)."""
+    kinds: tuple[str, ...] = ("video", "audio")
+    """The tracks recorded (a shared screen: video alone)."""
+    track: str = ""
+    """Added to the files' names after the kind (a second video track of one participant,
+    "-screen1", as the recording service names tracks)."""
 
 
 @dataclass
@@ -186,11 +191,13 @@ async def record_hearing(
             ("video", "video/VP8", VIDEO_CLOCK),
             ("audio", "audio/opus", AUDIO_RATE),
         ):
+            if kind not in person.kinds:
+                continue
             ssrc = 1000 + 10 * number + (kind == "audio")
             keyframe = _Keyframe()
             recorder = TrackRecorder(
                 directory,
-                f"{person.participant_id}-{kind}",
+                f"{person.participant_id}-{kind}{person.track}",
                 mime,
                 rate,
                 on_segment=segments.setdefault(ssrc, []).append,

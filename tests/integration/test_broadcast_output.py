@@ -1,10 +1,12 @@
 """The broadcast drawn from a real recording and read back from its HLS files: a hearing
 recorded through the real recorders (a judge whose camera is orange, a party who flashes and
-beeps at one instant), broadcast through a recess and a cut by the court.
+beeps at one instant and later shares a screen of its own colour), broadcast through a recess
+and a cut by the court.
 
 Checked by content, not by flags: the party's flash and beep are within 80 ms of each other in
 the output; the judge's orange is on the pictures while the hearing is shown and on none of the
-pictures of the cut or the recess; the video and audio timestamps run on unbroken across the
+pictures of the cut or the recess; the shared screen fills most of the picture while it is
+shared and is nowhere else; the video and audio timestamps run on unbroken across the
 segments and the slates; each segment opens with a keyframe; the playlist dates each segment.
 """
 
@@ -33,12 +35,24 @@ START = 1_767_100_000.0
 SESSION = 24.0
 RECESS = Interval(START + 6.0, START + 9.0)
 FLASH = 3.0
+SHARED = (11.0, 14.0)
+SCREEN_COLOUR = (190, 90)
 CUT, RESUMED, DELAY = START + 16.0, START + 19.0, 2.0
 """The court cuts at CUT: what was captured from CUT - DELAY on is withheld until RESUMED."""
 SETTINGS = HlsSettings(width=640, height=360, fps=25, segment_seconds=2, list_size=100)
 PEOPLE = [
     Person("p1", "王法官", "审判长", joins=0.0, leaves=SESSION, tone_level=0.1, colour=ORANGE),
     Person("p2", "张三", "原告", joins=0.0, leaves=SESSION, flash_at=FLASH),
+    Person(
+        "p2",
+        "张三",
+        "原告",
+        joins=SHARED[0],
+        leaves=SHARED[1],
+        colour=SCREEN_COLOUR,
+        kinds=("video",),
+        track="-screen1",
+    ),
 ]
 
 
@@ -56,6 +70,9 @@ class Direction:
 
     def person(self, who: str) -> tuple[str, str] | None:
         return next(((p.name, p.role) for p in PEOPLE if p.participant_id == who), None)
+
+    def screen(self, track: str) -> bool:
+        return track == "p2-video-screen1"
 
 
 @pytest.fixture(scope="module")
@@ -112,9 +129,10 @@ def decoded(output: Path) -> tuple[list[tuple[float, np.ndarray]], np.ndarray, f
     return pictures, np.concatenate(pcm), first_sample
 
 
-def orange_pixels(planes: np.ndarray) -> int:
+def coloured(planes: np.ndarray, colour: tuple[int, int] = ORANGE) -> int:
+    """Pixels of this chroma (U, V)."""
     u, v = planes[1].astype(int), planes[2].astype(int)
-    return int(np.count_nonzero((abs(u - ORANGE[0]) < 16) & (abs(v - ORANGE[1]) < 16)))
+    return int(np.count_nonzero((abs(u - colour[0]) < 16) & (abs(v - colour[1]) < 16)))
 
 
 def test_timestamps_run_on_unbroken_and_every_segment_opens_with_a_keyframe(
@@ -171,9 +189,9 @@ def test_the_cut_and_the_recess_show_nothing_of_the_hearing(broadcast: Path) -> 
         inside = any(lo + 0.05 < t < hi - 0.05 for lo, hi in (withheld, recess))
         outside = not any(lo - 0.6 < t < hi + 0.6 for lo, hi in (withheld, recess))
         if inside:
-            hidden.append(orange_pixels(planes))
+            hidden.append(coloured(planes))
         elif outside and t > 0.6:
-            shown.append(orange_pixels(planes))
+            shown.append(coloured(planes))
     assert hidden and max(hidden) == 0
     assert shown and min(shown) > 2000
     # and the cut is silent: nothing of the hearing is heard either (the judge's tone is,
@@ -182,3 +200,19 @@ def test_the_cut_and_the_recess_show_nothing_of_the_hearing(broadcast: Path) -> 
     assert np.abs(pcm[lo + 2400 : hi - 2400]).max() < 1e-3
     before = pcm[lo - 4 * 48000 : lo - 48000]
     assert np.sqrt(np.mean(before**2)) > 0.03
+
+
+def test_a_shared_screen_is_shown_large_while_it_is_shared(broadcast: Path) -> None:
+    pictures, _, _ = decoded(broadcast)
+    start = pictures[0][0]
+    area = 640 * 360
+    during, elsewhere = [], []
+    for at, planes in pictures:
+        t = at - start
+        if SHARED[0] + 0.6 < t < SHARED[1] - 0.6:
+            during.append((coloured(planes, SCREEN_COLOUR), coloured(planes)))
+        elif not SHARED[0] - 0.6 < t < SHARED[1] + 0.6:
+            elsewhere.append(coloured(planes, SCREEN_COLOUR))
+    assert during and min(screen for screen, _ in during) > 0.3 * area
+    assert min(judge for _, judge in during) > 500  # the judge small beside it
+    assert max(elsewhere) == 0
