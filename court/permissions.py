@@ -92,6 +92,8 @@ class Action(StrEnum):
     """What the hearing came to (court/outcomes.py), recorded by a judge while it is live."""
     CUT_BROADCAST = "cut_broadcast"
     """Cut a public hearing's broadcast, or resume it (court/broadcast.py)."""
+    SET_PUBLIC = "set_public"
+    """Mark a hearing public (broadcast) or not, before it opens (court/broadcast.py)."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,9 @@ RULES: dict[Action, Rule] = {
     # The presiding judge cuts the public broadcast and resumes it while the hearing is live
     # (the caller checks that they preside, and that the hearing is broadcast).
     Action.CUT_BROADCAST: Rule(_JUDGE, LIVE),
+    # Whether a hearing is public is settled before it opens (a party's request that it stay
+    # off the public web, say); once live the presiding judge cuts the broadcast instead.
+    Action.SET_PUBLIC: Rule(_BENCH, frozenset({S.SCHEDULED})),
     # A mediation's agreement: the bench writes it in the hearing or after; the parties and
     # their agents sign it (court/agreement.py; the caller checks the kind and the closing).
     Action.WRITE_AGREEMENT: Rule(_BENCH, LIVE | {S.CLOSED}),

@@ -112,6 +112,8 @@ class BroadcastService:
         change = (time.time(), state, set(tracks), shared)
         broadcast = self._hearings.get(hearing_id)
         if broadcast is None:
+            if state is not HearingState.IN_SESSION and hearing_id not in self._loading:
+                return  # looked up once in session (whether public is settled by then)
             self._changes.setdefault(hearing_id, []).append(change)
             if hearing_id not in self._loading:
                 self._loading[hearing_id] = asyncio.ensure_future(self._look_up(hearing_id))

@@ -16,10 +16,11 @@ from pydantic import BaseModel, ConfigDict, StrictBool
 from sqlalchemy import select
 
 from court.broadcast import Slate, broadcastable, slate_for
-from court.kinds import KIND_LABELS, HearingKind
+from court.kinds import KIND_LABELS, RULES, HearingKind
 from court.permissions import Action
 from court.states import HearingState
 from hearing_server.api.errors import ApiError, not_found
+from hearing_server.api.outputs import HearingOut, hearing_out
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import hearing_for_action, visible_hearing
 from hearing_server.audit import audit
@@ -36,6 +37,12 @@ class BroadcastIn(BaseModel):
     cut: StrictBool
     """True: cut the broadcast now (what the public has not seen yet is withheld); False:
     resume it."""
+
+
+class PublicIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    public: StrictBool
+    """True: the hearing is public and broadcast; False: it is kept off the public web."""
 
 
 class BroadcastEvent(BaseModel):
@@ -157,6 +164,33 @@ def register(api: Api) -> None:
         ctx.db.add(event)
         audit(ctx.db, who.label, f"broadcast_{what}", "hearing", hearing.id, ctx.client_ip)
         return _broadcast_out(ctx, hearing, [*events, event])
+
+    @api.route(
+        "PUT",
+        "/hearings/{hearing_id}/public",
+        summary="Mark a hearing public (broadcast) or keep it off the public web, before it opens",
+        tag="hearings",
+        body=PublicIn,
+        response=HearingOut,
+    )
+    async def set_public(ctx: Ctx, body: PublicIn) -> HearingOut:
+        hearing, who = await hearing_for_action(ctx, ctx.ids["hearing_id"], Action.SET_PUBLIC)
+        kind = HearingKind(hearing.kind)
+        if body.public and not RULES[kind].may_be_public:
+            raise ApiError(422, "invalid_request", f"a {kind} is never public")
+        hearing.public = body.public
+        audit(
+            ctx.db,
+            who.label,
+            "set_public",
+            "hearing",
+            hearing.id,
+            ctx.client_ip,
+            {"public": body.public},
+        )
+        case = await ctx.db.get(Case, hearing.case_id)
+        assert case is not None
+        return hearing_out(hearing, case)
 
     @api.route(
         "GET",

@@ -28,6 +28,7 @@ from tests.browser.test_live import (
     headless_party,
     person,
 )
+from tests.browser.test_staff import log_in
 from tests.callers import Caller, World, invite
 from tests.conftest import settings_with
 
@@ -171,3 +172,23 @@ async def test_the_public_watches_and_the_judge_cuts(
         await until_picture(public.page, moving=True, limit=DELAY + 30)
     finally:
         await party.close()
+
+
+async def test_the_clerk_keeps_a_hearing_off_the_public_web_before_it_opens(
+    open_tab: OpenTab, judge: Caller, world: World
+) -> None:
+    hearing = await scheduled(judge, world, True, "(2026)京0105民初23号")
+    desk = await open_tab("clerk", "/")
+    await log_in(desk.page, "clerk")
+    await desk.page.goto(f"/#/hearings/{hearing.hearing_id}")
+    toggle = desk.page.get_by_test_id("public-toggle")
+    await expect(toggle).to_have_text("不向公众公开")
+    await toggle.click()
+    await expect(toggle).to_have_text("设为公开（直播）")
+    await expect(desk.page.get_by_test_id("hearing-head")).to_contain_text("不公开")
+    page = await open_tab("public", f"/public/hearing/{hearing.hearing_id}")
+    await expect(page.page.get_by_test_id("public-not-found")).to_be_visible()
+    await toggle.click()
+    await expect(toggle).to_have_text("不向公众公开")
+    await page.page.reload()
+    await expect(page.page.get_by_test_id("public-case")).to_have_text("(2026)京0105民初23号")

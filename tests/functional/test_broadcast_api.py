@@ -161,3 +161,50 @@ async def test_a_cause_of_action_is_checked_like_any_text(judge: Caller) -> None
             {"number": "(2026)京0105民初7号", "title": "t", "kind": "civil_trial", "cause": cause},
         )
         assert status in (400, 422), cause  # a NUL is refused before the fields are read
+
+
+async def test_the_bench_marks_a_hearing_public_or_not_before_it_opens(
+    judge: Caller,
+    clerk: Caller,
+    other_judge: Caller,
+    new_caller: NewCaller,
+    server: TestServer,
+    world: World,
+) -> None:
+    hearing_id = await public_hearing(judge, "(2026)京0105民初8号", public=False)
+    path = f"/hearings/{hearing_id}/public"
+    anyone = await new_caller()
+    assert (await anyone.status("GET", f"/public/hearings/{hearing_id}"))[0] == 404
+    made = await clerk.call("PUT", path, {"public": True})
+    assert made["public"] is True
+    assert (await anyone.call("GET", f"/public/hearings/{hearing_id}"))["id"] == hearing_id
+    # a party asked that it stay off the public web
+    assert (await judge.call("PUT", path, {"public": False}))["public"] is False
+    assert (await anyone.status("GET", f"/public/hearings/{hearing_id}"))[0] == 404
+    for malformed in ({}, {"public": 1}, {"public": "true"}, {"public": True, "why": "x"}):
+        assert (await judge.status("PUT", path, malformed))[0] == 422, malformed
+    assert (await other_judge.status("PUT", path, {"public": True}))[0] == 404
+    party = await invite(judge, hearing_id)
+    someone = await holder(new_caller, party["invitation"]["token"])
+    assert (await someone.status("PUT", path, {"public": True}))[0] == 403
+    mediation = await judge.call(
+        "POST",
+        "/cases",
+        {"number": "(2026)京0105民调9号", "title": "调解", "kind": "mediation"},
+        expect=201,
+    )
+    hearing = await judge.call(
+        "POST",
+        f"/cases/{mediation['id']}/hearings",
+        {"scheduled_start": datetime.now(UTC).isoformat()},
+        expect=201,
+    )
+    status, body = await judge.status("PUT", f"/hearings/{hearing['id']}/public", {"public": True})
+    assert (status, body["error"]["code"]) == (422, "invalid_request")
+
+    bench = await live(server, judge, hearing_id)  # once it has opened, it is settled
+    try:
+        status, body = await judge.status("PUT", path, {"public": True})
+        assert (status, body["error"]["code"]) == (403, "forbidden")
+    finally:
+        await bench.close()

@@ -249,7 +249,7 @@ export const LANGUAGE_LABELS: Readonly<Record<InterpretedLanguage, readonly [zh:
 
 export const SIGN_LANGUAGES: readonly string[] = ["csl"];
 
-export const ACTIONS = ["manage_accounts", "view_records", "manage_cases", "schedule_hearing", "manage_participants", "retrieve_recordings", "grant_recording_access", "post_notice", "view_transcript", "write_transcript", "sign_transcript", "settle_transcript", "view_exhibits", "submit_exhibit", "withdraw_exhibit", "set_exchange", "examine_exhibit", "view_examination", "view_identity_checks", "manage_votes", "open_vote", "close_vote", "cast_ballot", "cast_vote", "view_stages", "manage_stages", "take_turn", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "join", "publish", "raise_hand", "message_bench", "consult", "share_screen", "stop_share", "present_exhibit", "give_floor", "hand_over", "bench_chat", "report_self_test", "answer_consent", "write_agreement", "sign_agreement", "choose_listening", "record_outcome", "cut_broadcast"] as const;
+export const ACTIONS = ["manage_accounts", "view_records", "manage_cases", "schedule_hearing", "manage_participants", "retrieve_recordings", "grant_recording_access", "post_notice", "view_transcript", "write_transcript", "sign_transcript", "settle_transcript", "view_exhibits", "submit_exhibit", "withdraw_exhibit", "set_exchange", "examine_exhibit", "view_examination", "view_identity_checks", "manage_votes", "open_vote", "close_vote", "cast_ballot", "cast_vote", "view_stages", "manage_stages", "take_turn", "open", "start_session", "set_phase", "recess", "resume", "close", "admit", "send_back", "mute", "remove", "verify_identity", "message_participant", "join", "publish", "raise_hand", "message_bench", "consult", "share_screen", "stop_share", "present_exhibit", "give_floor", "hand_over", "bench_chat", "report_self_test", "answer_consent", "write_agreement", "sign_agreement", "choose_listening", "record_outcome", "cut_broadcast", "set_public"] as const;
 
 export type Action = (typeof ACTIONS)[number];
 
@@ -308,6 +308,7 @@ export const PERMISSIONS: Readonly<Record<Action, { roles: readonly Role[]; stat
   answer_consent: {"roles": ["party", "agent", "counsel", "creditor"], "states": ["scheduled", "open", "in_session", "recess"]},
   record_outcome: {"roles": ["judge"], "states": ["open", "in_session", "recess"]},
   cut_broadcast: {"roles": ["judge"], "states": ["open", "in_session", "recess"]},
+  set_public: {"roles": ["judge", "clerk"], "states": ["scheduled"]},
   write_agreement: {"roles": ["judge", "clerk"], "states": ["open", "in_session", "recess", "closed"]},
   sign_agreement: {"roles": ["party", "agent"], "states": ["open", "in_session", "recess", "closed"]},
   choose_listening: {"roles": ["judge", "assessor", "clerk", "prosecutor", "party", "agent", "counsel", "detainee", "creditor", "interpreter", "notary", "witness", "observer"], "states": ["open", "in_session", "recess"]},

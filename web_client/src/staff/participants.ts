@@ -29,6 +29,7 @@ import { invitationActions, type InvitationPage } from "./invitation_actions";
 import { channels } from "./invitation_api";
 import { mountQuestions } from "./motions";
 import { mountOutcomes } from "./outcomes";
+import { publicToggle } from "./public_toggle";
 import { mountAgreement } from "./agreement";
 import { pairName } from "../live/interpretation";
 import { mountStages } from "./stages";
@@ -57,7 +58,7 @@ export function participantsView(session: SessionOut, hearingId: number): HTMLEl
       api<Items<BenchGrantOut>>("GET", `/hearings/${hearingId}/bench-grants`),
     ]);
     people = listed.items;
-    show(heading, ...hearingHead(zone, hearing));
+    show(heading, ...hearingHead(zone, hearing), publicToggle(session, hearing, error, load));
     redraw();
     adding.setPeople(people);
     bench.update(people, grants.items);
