@@ -18,11 +18,12 @@ from typing import Protocol
 import numpy as np
 from av import VideoFrame
 
+from recording.render.plan import AUDIO_RATE
 from recording.render.speaker import THRESHOLD
 
 from .compose import BroadcastCompositor, Tile
 from .feed import SegmentFeed
-from .hls import AUDIO_RATE, HlsWriter
+from .hls import HlsWriter
 
 POLL_SECONDS = 0.5
 """How often the recording's folder is looked at for closed segments."""

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from av import VideoFrame
-from av.video.reformatter import Interpolation, VideoReformatter
 
 from recording.render import text
-from recording.render.layout import Layout, Rect, featured_layout, fit, grid_layout
-from recording.render.picture import BLACK, YELLOW, Picture, yuv
+from recording.render.layout import Layout, Rect, featured_layout, grid_layout
+from recording.render.picture import BLACK, YELLOW, FittedScaler, Picture, yuv
 
 BACKGROUND = yuv(18, 20, 22)
 SCREEN = "\x00screen"
@@ -46,9 +45,8 @@ class BroadcastCompositor:
         self._bases: dict[tuple[tuple[Tile, ...], bool], tuple[Layout, Picture]] = {}
         self._header: tuple[int, Picture] | None = None
         self._slates: dict[tuple[str, str, str], VideoFrame] = {}
-        self._scalers: dict[str, VideoReformatter] = {}
+        self._scalers: dict[str, FittedScaler] = {}
         self._placeholders: dict[tuple[Tile, Rect], Picture] = {}
-        self._scaled: dict[str, tuple[VideoFrame, Rect, VideoFrame, Rect]] = {}
 
     def compose(
         self,
@@ -117,16 +115,7 @@ class BroadcastCompositor:
         return self._placeholders[key]
 
     def _scale(self, key: str, frame: VideoFrame, area: Rect) -> tuple[VideoFrame, Rect]:
-        cached = self._scaled.get(key)
-        if cached is not None and cached[0] is frame and cached[1] == area:
-            return cached[2], cached[3]
-        rect = fit(area, frame.width, frame.height)
-        scaler = self._scalers.setdefault(key, VideoReformatter())
-        scaled = scaler.reformat(
-            frame, rect.width, rect.height, "yuv420p", interpolation=Interpolation.BILINEAR
-        )
-        self._scaled[key] = (frame, area, scaled, rect)
-        return scaled, rect
+        return self._scalers.setdefault(key, FittedScaler()).fit(frame, area)
 
     def _header_at(self, wall: float) -> Picture:
         second = int(wall)

@@ -17,7 +17,8 @@ import numpy as np
 import numpy.typing as npt
 from av import AudioFrame, VideoFrame
 
-AUDIO_RATE = 48000
+from recording.render.plan import AUDIO_RATE, check_picture
+
 AAC_FRAME = 1024
 PLAYLIST = "index.m3u8"
 SEGMENT_PATTERN = "seg-%05d.ts"
@@ -38,10 +39,7 @@ class HlsSettings:
     threads: int = 1
 
     def validate(self) -> None:
-        if self.width % 2 or self.height % 2 or self.width < 320 or self.height < 180:
-            raise ValueError("width and height must be even and at least 320x180")
-        if self.fps <= 0 or AUDIO_RATE % self.fps:
-            raise ValueError(f"fps must divide {AUDIO_RATE} (25, 30, 50...)")
+        check_picture(self.width, self.height, self.fps)
         if not 1 <= self.segment_seconds <= 10 or self.list_size < 3:
             raise ValueError("segments of 1-10 s, and at least 3 in the playlist")
 

@@ -13,13 +13,12 @@ import zoneinfo
 from collections.abc import Sequence
 
 from av import VideoFrame
-from av.video.reformatter import Interpolation, VideoReformatter
 
 from . import text
 from .featured import FeatureDrawer
 from .inputs import RenderInputs
-from .layout import Layout, Rect, fit
-from .picture import BLACK, YELLOW, Picture, yuv
+from .layout import Layout, Rect
+from .picture import BLACK, YELLOW, FittedScaler, Picture, yuv
 from .plan import INTERRUPTED, Interval, say
 from .presence import Absence, Whereabouts
 from .stage import Shown
@@ -50,8 +49,7 @@ class Compositor:
         ] = {}
         self._cards: dict[Interval, VideoFrame] = {}
         self._header: tuple[tuple[int, str | None], Picture] | None = None
-        self._scalers = [VideoReformatter() for _ in layout.tiles]
-        self._scaled: list[tuple[VideoFrame, Rect, VideoFrame, Rect] | None] = [None] * len(people)
+        self._scalers = [FittedScaler() for _ in layout.tiles]
 
     @staticmethod
     def _background(inputs: RenderInputs, layout: Layout) -> Picture:
@@ -91,7 +89,7 @@ class Compositor:
                 placeholder = self._placeholder(index, tile.video, wall)
                 picture.paste(placeholder, tile.video.x, tile.video.y)
             else:
-                scaled, rect = self._scale(index, frame, tile.video)
+                scaled, rect = self._scalers[index].fit(frame, tile.video)
                 picture.paste_frame(scaled, rect.x, rect.y)
         if speaker is not None:
             tile = layout.tiles[speaker]
@@ -117,17 +115,6 @@ class Compositor:
                 self._font, self._names[index], status, video.width, video.height
             )
         return self._placeholders[key]
-
-    def _scale(self, index: int, frame: VideoFrame, area: Rect) -> tuple[VideoFrame, Rect]:
-        cached = self._scaled[index]
-        if cached is not None and cached[0] is frame and cached[1] == area:
-            return cached[2], cached[3]
-        rect = fit(area, frame.width, frame.height)
-        scaled = self._scalers[index].reformat(
-            frame, rect.width, rect.height, "yuv420p", interpolation=Interpolation.BILINEAR
-        )
-        self._scaled[index] = (frame, area, scaled, rect)
-        return scaled, rect
 
     def _clock(self, wall: float, pattern: str) -> str:
         return datetime.datetime.fromtimestamp(wall, self._zone).strftime(pattern)

@@ -6,9 +6,10 @@ import numpy as np
 import numpy.typing as npt
 from av import VideoFrame
 from av.video.plane import VideoPlane
+from av.video.reformatter import Interpolation, VideoReformatter
 from PIL import Image
 
-from .layout import Rect
+from .layout import Rect, fit
 
 Plane = npt.NDArray[np.uint8]
 YUV = tuple[int, int, int]
@@ -91,3 +92,25 @@ def plane_array(plane: VideoPlane) -> Plane:
     """A view of a frame plane without its line padding."""
     rows = np.frombuffer(memoryview(plane), np.uint8).reshape(plane.height, plane.line_size)
     return rows[:, : plane.width]
+
+
+class FittedScaler:
+    """Scales one source's pictures to fit an area (letter- or pillar-boxed) with one swscale
+    context; the last result is kept, since a picture is often drawn again before the next
+    one arrives."""
+
+    def __init__(self) -> None:
+        self._reformatter = VideoReformatter()
+        self._last: tuple[VideoFrame, Rect, VideoFrame, Rect] | None = None
+
+    def fit(self, frame: VideoFrame, area: Rect) -> tuple[VideoFrame, Rect]:
+        """The picture scaled, and where it goes in `area`."""
+        last = self._last
+        if last is not None and last[0] is frame and last[1] == area:
+            return last[2], last[3]
+        rect = fit(area, frame.width, frame.height)
+        scaled = self._reformatter.reformat(
+            frame, rect.width, rect.height, "yuv420p", interpolation=Interpolation.BILINEAR
+        )
+        self._last = (frame, area, scaled, rect)
+        return scaled, rect

@@ -181,6 +181,15 @@ class Timeline:
     clips: tuple[Clip, ...] = ()
 
 
+def check_picture(width: int, height: int, fps: int) -> None:
+    """Raise ValueError unless a video of this size and rate can be encoded as 4:2:0 with a
+    whole number of 48 kHz samples per frame (every renderer and the broadcast)."""
+    if width % 2 or height % 2 or width < 320 or height < 180:
+        raise ValueError("width and height must be even and at least 320x180")
+    if fps <= 0 or AUDIO_RATE % fps:
+        raise ValueError(f"fps must divide {AUDIO_RATE} (25, 30, 50...)")
+
+
 @dataclass(frozen=True, slots=True)
 class RenderSettings:
     width: int = 1280
@@ -201,10 +210,7 @@ class RenderSettings:
     """The renderer's own words (cards, placeholders): "zh", "en" or "zh+en" (both)."""
 
     def validate(self) -> None:
-        if self.width % 2 or self.height % 2 or self.width < 320 or self.height < 180:
-            raise ValueError("width and height must be even and at least 320x180")
-        if self.fps <= 0 or AUDIO_RATE % self.fps:
-            raise ValueError(f"fps must divide {AUDIO_RATE} (25, 30, 50...)")
+        check_picture(self.width, self.height, self.fps)
         if self.chunk_seconds < 1 or self.recess_card_seconds < 0:
             raise ValueError("chunk_seconds must be >= 1 and recess_card_seconds >= 0")
         zoneinfo.ZoneInfo(self.timezone)  # raises on an unknown zone

@@ -20,6 +20,7 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Page, expect
 
 from config import Settings
+from tests.broadcasting import DELAY, broadcasting
 from tests.browser.conftest import OpenTab
 from tests.browser.test_live import (
     Scheduled,
@@ -30,9 +31,6 @@ from tests.browser.test_live import (
 )
 from tests.browser.test_staff import log_in
 from tests.callers import Caller, World, invite
-from tests.conftest import settings_with
-
-DELAY = 8.0
 
 SAMPLE = """async () => {
   const video = document.querySelector('[data-testid="public-video"]');
@@ -58,16 +56,7 @@ SAMPLE = """async () => {
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return settings_with(
-        database_url,
-        tmp_path,
-        broadcast={
-            "delay_seconds": DELAY,
-            "width": 640,
-            "height": 360,
-            "preset": "ultrafast",
-        },
-    )
+    return broadcasting(database_url, tmp_path)
 
 
 async def picture(page: Page) -> tuple[float, float] | None:

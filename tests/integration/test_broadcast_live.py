@@ -26,27 +26,14 @@ from sqlalchemy import select
 from config import Settings
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent
+from tests.broadcasting import DELAY, broadcasting
 from tests.callers import Caller
-from tests.conftest import settings_with
 from tests.integration.courtroom import Courtroom, start
-
-DELAY = 8.0
-SEGMENT = 2
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return settings_with(
-        database_url,
-        tmp_path,
-        broadcast={
-            "delay_seconds": DELAY,
-            "width": 640,
-            "height": 360,
-            "segment_seconds": SEGMENT,
-            "preset": "ultrafast",
-        },
-    )
+    return broadcasting(database_url, tmp_path)
 
 
 class Viewer:

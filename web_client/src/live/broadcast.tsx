@@ -6,10 +6,9 @@
 import type { VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { BroadcastIn, BroadcastOut } from "../generated/api";
-import { ApiError, api } from "../shared/api";
+import { api } from "../shared/api";
 import { t } from "../shared/i18n";
-import { refusalText } from "../shared/refusals";
-import { notify } from "./notice";
+import { notifyFailure } from "./notice";
 import { Button } from "./people";
 
 export function BroadcastPanel({
@@ -33,11 +32,7 @@ export function BroadcastPanel({
       const body: BroadcastIn = { cut: !state.cut };
       setState(await api<BroadcastOut>("PUT", `/hearings/${hearingId}/broadcast`, body));
     } catch (error) {
-      const message =
-        error instanceof ApiError
-          ? refusalText(error.code, error.message)
-          : refusalText("network", String(error));
-      notify(t("live.refused", { message }));
+      notifyFailure(error);
     } finally {
       setBusy(false);
     }

@@ -12,14 +12,13 @@ import { createPortal, render, type VNode } from "preact";
 import { useState } from "preact/hooks";
 import type { Action } from "../generated/court";
 import type { AlertOut, MemberView, RoomView } from "../generated/protocol";
-import { ApiError, api } from "../shared/api";
+import { api } from "../shared/api";
 import { el } from "../shared/dom";
 import { t, type MessageKey } from "../shared/i18n";
 import { may, mayInRoom } from "../shared/permissions";
-import { refusalText } from "../shared/refusals";
 import { BroadcastPanel } from "./broadcast";
 import { confirmDialog } from "./confirm";
-import { notify, report } from "./notice";
+import { notify, notifyFailure, report } from "./notice";
 import { phaseName } from "./names";
 import { type Allowed, Button, Person, isBench, isHere } from "./people";
 import type { LiveSession } from "./session";
@@ -279,11 +278,7 @@ function NoticeForm({ hearingId, hidden }: { hearingId: number; hidden: boolean 
       setDraft("");
       notify(t("live.notice.sent"));
     } catch (error) {
-      const message =
-        error instanceof ApiError
-          ? refusalText(error.code, error.message)
-          : refusalText("network", String(error));
-      notify(t("live.refused", { message }));
+      notifyFailure(error);
     } finally {
       setSending(false);
     }

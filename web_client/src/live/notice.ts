@@ -1,4 +1,5 @@
 // A short-lived line at the bottom of the screen: a refused action, a new message, an alert.
+import { ApiError } from "../shared/api";
 import { el } from "../shared/dom";
 import { t } from "../shared/i18n";
 import { refusalText } from "../shared/refusals";
@@ -21,4 +22,13 @@ export function report(result: Promise<Refusal | null>): void {
   void result.then((refused) => {
     if (refused) notify(t("live.refused", { message: refusalText(refused.code, refused.message) }));
   });
+}
+
+/** Show why a REST request of the console failed (the server's refusal, or the network). */
+export function notifyFailure(error: unknown): void {
+  const message =
+    error instanceof ApiError
+      ? refusalText(error.code, error.message)
+      : refusalText("network", String(error));
+  notify(t("live.refused", { message }));
 }
