@@ -74,6 +74,7 @@ from hearing_server.keys import (
     LOGIN_THROTTLE,
     PAGE_PREPARATION,
     PASSWORD_CHECKER,
+    PUBLIC_PAGES,
     QUESTION_UPLOADS_BUSY,
     RECORDINGS,
     REDIS,
@@ -165,6 +166,7 @@ def create_app(settings: Settings) -> web.Application:
     )
     app[SETTINGS] = settings
     app[UPLOADS_BUSY] = set()
+    app[PUBLIC_PAGES] = {}
     app[TURN_UPLOADS_BUSY] = set()
     app[QUESTION_UPLOADS_BUSY] = set()
     app.cleanup_ctx.append(_shared_state)

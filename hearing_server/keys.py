@@ -23,6 +23,9 @@ LIVE_HEARINGS = web.AppKey("live_hearings", LiveHearings)
 SOCKETS = web.AppKey("sockets", socketio.AsyncServer)
 REDIS: web.AppKey[Redis | None] = web.AppKey("redis")
 UPLOADS_BUSY: web.AppKey[set[int]] = web.AppKey("uploads_busy")
+PUBLIC_PAGES: web.AppKey[dict[int, tuple[float, object]]] = web.AppKey("public_pages")
+"""A public hearing's page as lately answered, and until when it may be answered again
+(hearing_server/api/broadcast_api.py): the public's pages poll it."""
 TURN_UPLOADS_BUSY: web.AppKey[set[int]] = web.AppKey("turn_uploads_busy")
 """Video statements (staggered hearings) whose chunk is arriving: one at a time each."""
 QUESTION_UPLOADS_BUSY: web.AppKey[set[int]] = web.AppKey("question_uploads_busy")

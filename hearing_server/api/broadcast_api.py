@@ -4,12 +4,15 @@ bench sees its state, and anyone, without logging in, lists a court's public hea
 opens one's page.
 
 A hearing that is not broadcast has no public page: the answer is the same 404 as for one
-that does not exist, and says nothing about it. The public sees the case's number and cause
+that does not exist, and says nothing about it. Every viewer's page polls the hearing's page,
+so each process answers it from what it answered in the last PAGE_SECONDS (a cut or resume
+made here is seen at once; one made on another process within PAGE_SECONDS). The public sees the case's number and cause
 of action, never its title (which may name the parties), nor anyone's name but in the picture.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, StrictBool
@@ -26,10 +29,12 @@ from hearing_server.api.scope import hearing_for_action, visible_hearing
 from hearing_server.audit import audit
 from hearing_server.broadcasts import EVENT, hearing_output
 from hearing_server.db.models import Case, Court, Hearing, HearingEvent, Participant, utcnow
-from hearing_server.keys import SETTINGS
+from hearing_server.keys import PUBLIC_PAGES, SETTINGS
 from recording.broadcast.hls import PLAYLIST
 
 MAX_LISTED = 200
+PAGE_SECONDS = 2.0
+"""How long a public hearing's page is answered again without asking the database."""
 
 
 class BroadcastIn(BaseModel):
@@ -158,6 +163,7 @@ def register(api: Api) -> None:
                 raise ApiError(409, "broadcast_cut", "the broadcast is cut already")
             raise ApiError(409, "broadcast_not_cut", "the broadcast is not cut")
         what = "cut" if body.cut else "resumed"
+        ctx.request.app[PUBLIC_PAGES].pop(hearing.id, None)
         event = HearingEvent(
             hearing_id=hearing.id, at=utcnow(), kind=EVENT, actor=who.label, to_value=what
         )
@@ -179,6 +185,7 @@ def register(api: Api) -> None:
         if body.public and not RULES[kind].may_be_public:
             raise ApiError(422, "invalid_request", f"a {kind} is never public")
         hearing.public = body.public
+        ctx.request.app[PUBLIC_PAGES].pop(hearing.id, None)
         audit(
             ctx.db,
             who.label,
@@ -253,6 +260,13 @@ def register(api: Api) -> None:
     )
     async def public_hearing(ctx: Ctx) -> PublicHearing:
         hearing_id = ctx.ids["hearing_id"]
+        pages = ctx.request.app[PUBLIC_PAGES]
+        now = time.monotonic()
+        recent = pages.get(hearing_id)
+        if recent is not None and recent[0] > now:
+            if isinstance(recent[1], PublicHearing):
+                return recent[1]
+            raise not_found(f"public hearing {hearing_id}")
         found = (
             await ctx.db.execute(
                 select(Hearing, Case, Court)
@@ -261,11 +275,16 @@ def register(api: Api) -> None:
                 .where(Hearing.id == hearing_id)
             )
         ).first()
+        if len(pages) > 10_000:
+            pages.clear()
         if found is None or not broadcastable(HearingKind(found[0].kind), found[0].public):
+            pages[hearing_id] = (now + PAGE_SECONDS, None)
             raise not_found(f"public hearing {hearing_id}")
         hearing, case, court = found
         cut = hearing.id in await _cuts(ctx, [hearing.id])
-        return _public_out(ctx, hearing, case, court, cut)
+        page = _public_out(ctx, hearing, case, court, cut)
+        pages[hearing_id] = (now + PAGE_SECONDS, page)
+        return page
 
 
 async def _cuts(ctx: Ctx, hearing_ids: list[int]) -> set[int]:

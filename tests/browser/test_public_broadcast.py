@@ -149,7 +149,7 @@ async def test_the_public_watches_and_the_judge_cuts(
         await expect(panel).to_have_attribute("data-cut", "false")
         await bench.page.get_by_test_id("broadcast-toggle").click()
         await expect(panel).to_have_attribute("data-cut", "true")
-        await expect(status).to_have_attribute("data-slate", "cut", timeout=10_000)
+        await expect(status).to_have_attribute("data-slate", "cut", timeout=25_000)  # polled
         await until_picture(public.page, moving=False, limit=DELAY + 30)
         await public.screenshot("cut")
         # the hearing goes on meanwhile

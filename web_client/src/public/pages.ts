@@ -11,6 +11,9 @@ import { words } from "../shared/money";
 import { playLive } from "./player";
 
 const POLL_MS = 5000;
+/** Once the broadcast plays, its own pictures say what happens (a slate, the close): the page
+ * asks less often, a thousand viewers' pages being a load on the server. */
+const PLAYING_POLL_MS = 20000;
 
 function when(hearing: { scheduled_start: string }, zone: string): string {
   return new Date(hearing.scheduled_start).toLocaleString(language(), {
@@ -121,18 +124,21 @@ export async function hearingPage(main: HTMLElement, hearingId: number): Promise
   draw();
   onLanguageChange(draw);
   await attach();
-  const timer = window.setInterval(() => {
-    void api<PublicHearing>("GET", `/public/hearings/${hearingId}`)
-      .then(async (fresh) => {
-        hearing = fresh;
-        draw();
-        await attach();
-        if (fresh.playlist === null && stop !== null) {
-          stop(); // the broadcast's files are gone
-          stop = playing = null;
-        }
-      })
-      .catch(() => undefined); // a missed poll: the next one comes
-  }, POLL_MS);
-  window.addEventListener("pagehide", () => window.clearInterval(timer));
+  let timer = 0;
+  const poll = async (): Promise<void> => {
+    try {
+      hearing = await api<PublicHearing>("GET", `/public/hearings/${hearingId}`);
+      draw();
+      await attach();
+      if (hearing.playlist === null && stop !== null) {
+        stop(); // the broadcast's files are gone
+        stop = playing = null;
+      }
+    } catch {
+      // a missed poll: the next one comes
+    }
+    timer = window.setTimeout(() => void poll(), stop === null ? POLL_MS : PLAYING_POLL_MS);
+  };
+  timer = window.setTimeout(() => void poll(), POLL_MS);
+  window.addEventListener("pagehide", () => window.clearTimeout(timer));
 }
