@@ -7,8 +7,9 @@ never waits for it: a broadcast that cannot keep up repeats pictures, and one th
 alone (its last playlist stays, without more segments).
 
 Messages (tuples): ``("state", at, state)``, ``("cut", at)``, ``("resume", at)``,
-``("people", {who: (name, role)})``, ``("screens", [track file name, ...])``, ``("stop",)``:
-end now. Once the hearing is closed, the
+``("people", {who: (name, role)})``, ``("screens", [track file name, ...])``,
+``("features", [recording.render.Feature, ...])`` (the exhibits presented so far, drawn),
+``("stop",)``: end now. Once the hearing is closed, the
 process ends by itself after the public has seen the closing slate for a while.
 """
 
@@ -29,6 +30,7 @@ from recording.broadcast.feed import SegmentFeed
 from recording.broadcast.hls import HlsSettings, HlsWriter
 from recording.render import text
 from recording.render.plan import say
+from recording.render.stage import Shown, Stage
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,7 @@ class _Direction:
         self.schedule = Schedule(delay=job.delay)
         self.people: dict[str, tuple[str, str]] = {}
         self.screens: frozenset[str] = frozenset()
+        self.stage = Stage(())
         self._job = job
         self.absent = say(ABSENT_WORDS, job.language)
         self.closed_at: float | None = None
@@ -80,6 +83,9 @@ class _Direction:
     def screen(self, track: str) -> bool:
         return track in self.screens
 
+    def feature_at(self, captured: float) -> Shown | None:
+        return self.stage.at(captured)
+
     def take(self, message: tuple[Any, ...]) -> bool:
         """Apply one message from the server; False: stop now."""
         kind = message[0]
@@ -97,6 +103,8 @@ class _Direction:
                 self.people = {str(k): (str(v[0]), str(v[1])) for k, v in message[1].items()}
             elif kind == "screens":
                 self.screens = frozenset(str(name) for name in message[1])
+            elif kind == "features":
+                self.stage = Stage(list(message[1]))
             elif kind == "stop":
                 return False
         except BroadcastError as error:  # a cut told twice (a retried poll): nothing changes

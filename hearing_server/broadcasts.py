@@ -33,6 +33,7 @@ from court.broadcast import broadcastable
 from court.kinds import HearingKind
 from court.roles import ROLE_LABELS, Role
 from court.states import HearingState
+from hearing_server.broadcast_features import PRESENTING, BroadcastFeatures
 from hearing_server.broadcast_process import BroadcastJob, run
 from hearing_server.db.database import Database
 from hearing_server.db.models import Case, Court, Hearing, HearingEvent, Participant, utcnow
@@ -71,7 +72,9 @@ class _Broadcast:
     screens: set[str] = field(default_factory=set)
     """The file names of the screens shared (the process tells them from cameras)."""
     last_event: int = 0
-    """The newest timeline entry passed on."""
+    """The newest cut or resume passed on."""
+    last_presenting: int = 0
+    """The newest presenting entry drawn."""
     ended: bool = False
 
 
@@ -85,6 +88,7 @@ class BroadcastService:
         self._changes: dict[int, list[tuple[float, HearingState, set[int], set[str]]]] = {}
         """Per hearing being looked up: what happened meanwhile, to pass on in order."""
         self._background = BackgroundTasks(log, "broadcast task")
+        self._features = BroadcastFeatures(database, settings, broadcast_dir(settings) / "exhibits")
         self._poller: asyncio.Task[None] | None = None
         self._context = multiprocessing.get_context("spawn")
 
@@ -128,6 +132,17 @@ class BroadcastService:
             broadcast.state = HearingState.CLOSED
             self._background.spawn(self._end_when_done(hearing_id, broadcast))
         return code
+
+    def court_said(self, hearing_id: int, event: HearingEvent) -> None:
+        """A cut or resume just written on this process (`event`, flushed): passed on at once,
+        not at the next read of the timeline, which is for those made on other processes. A
+        cut withholds what the broadcast draws from then on, so the sooner the better."""
+        broadcast = self._hearings.get(hearing_id)
+        if broadcast is None or broadcast.pipe is None or broadcast.ended:
+            return
+        broadcast.last_event = max(broadcast.last_event, event.id)
+        at = event.at.timestamp()
+        self._send(broadcast, ("cut" if event.to_value == "cut" else "resume", at))
 
     # Start and stop
 
@@ -245,22 +260,36 @@ class BroadcastService:
                             select(HearingEvent)
                             .where(
                                 HearingEvent.hearing_id.in_(running),
-                                HearingEvent.kind == EVENT,
-                                HearingEvent.to_value.in_(("cut", "resumed")),
+                                HearingEvent.kind.in_((EVENT, *PRESENTING)),
                             )
-                            .order_by(HearingEvent.id)
+                            .order_by(HearingEvent.at, HearingEvent.id)
                         )
                     )
             except Exception:
-                log.exception("reading the broadcasts' cuts failed")
+                log.exception("reading the broadcasts' timelines failed")
                 continue
+            presenting: dict[int, list[HearingEvent]] = {}
             for event in events:
                 broadcast = running[event.hearing_id]
-                if event.id <= broadcast.last_event:
-                    continue
-                broadcast.last_event = event.id
-                at = event.at.timestamp()
-                self._send(broadcast, ("cut" if event.to_value == "cut" else "resume", at))
+                if event.kind != EVENT:
+                    presenting.setdefault(event.hearing_id, []).append(event)
+                elif event.to_value in ("cut", "resumed") and event.id > broadcast.last_event:
+                    broadcast.last_event = event.id
+                    at = event.at.timestamp()
+                    self._send(broadcast, ("cut" if event.to_value == "cut" else "resume", at))
+            for hearing_id, shown in presenting.items():
+                broadcast = running[hearing_id]
+                newest = max(event.id for event in shown)
+                if newest > broadcast.last_presenting:
+                    broadcast.last_presenting = newest
+                    self._background.spawn(self._show(hearing_id, broadcast, shown))
+
+    async def _show(
+        self, hearing_id: int, broadcast: _Broadcast, shown: list[HearingEvent]
+    ) -> None:
+        """Draw the exhibits presented so far and hand them to the process."""
+        features = await self._features.features(hearing_id, shown)
+        self._send(broadcast, ("features", features))
 
     async def _job(self, hearing_id: int) -> BroadcastJob | None:
         """What the hearing's broadcast is made with; None: it is not broadcast."""

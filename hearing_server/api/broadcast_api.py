@@ -29,7 +29,7 @@ from hearing_server.api.scope import hearing_for_action, visible_hearing
 from hearing_server.audit import audit
 from hearing_server.broadcasts import EVENT, hearing_output
 from hearing_server.db.models import Case, Court, Hearing, HearingEvent, Participant, utcnow
-from hearing_server.keys import PUBLIC_PAGES, SETTINGS
+from hearing_server.keys import BROADCASTS, PUBLIC_PAGES, SETTINGS
 from recording.broadcast.hls import PLAYLIST
 
 MAX_LISTED = 200
@@ -169,6 +169,10 @@ def register(api: Api) -> None:
         )
         ctx.db.add(event)
         audit(ctx.db, who.label, f"broadcast_{what}", "hearing", hearing.id, ctx.client_ip)
+        await ctx.db.flush()
+        broadcasts = ctx.request.app.get(BROADCASTS)
+        if broadcasts is not None:  # the broadcast runs here: told at once
+            broadcasts.court_said(hearing.id, event)
         return _broadcast_out(ctx, hearing, [*events, event])
 
     @api.route(

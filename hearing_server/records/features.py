@@ -70,9 +70,11 @@ def archive_features(
     shown: Sequence[Presentation],
     shared: Sequence[Share],
     bounds: tuple[datetime, datetime],
+    clips: bool = True,
 ) -> Featured:
-    """What is shown large, and heard, from `shown` and `shared` within `bounds`."""
-    drawer = _Drawer(inputs)
+    """What is shown large, and heard (unless not `clips`), from `shown` and `shared` within
+    `bounds`."""
+    drawer = _Drawer(inputs, clips)
     features: list[tuple[datetime, int, Feature]] = []
     for presentation in shown:
         if presentation.end > bounds[0] and presentation.start < bounds[1]:
@@ -91,8 +93,9 @@ def archive_features(
 
 
 class _Drawer:
-    def __init__(self, inputs: FeatureInputs) -> None:
+    def __init__(self, inputs: FeatureInputs, clips: bool) -> None:
         self._inputs = inputs
+        self._clips = clips
         self._pictures: dict[tuple[int, int], Path | None] = {}
         self.clips: list[Clip] = []
 
@@ -112,7 +115,8 @@ class _Drawer:
                 View(at.timestamp(), Card(heading, self._say(PLAYING if playing else PAUSED)))
                 for at, playing, _ in changes
             ]
-            self._clip(shown)
+            if self._clips:
+                self._clip(shown)
         else:
             views = [View(start, Card(heading, ""))]
         return Feature(start, shown.end.timestamp(), heading, tuple(views))

@@ -20,6 +20,7 @@ from av import VideoFrame
 
 from recording.render.plan import AUDIO_RATE
 from recording.render.speaker import THRESHOLD
+from recording.render.stage import Shown
 
 from .compose import BroadcastCompositor, Tile
 from .feed import SegmentFeed
@@ -47,6 +48,9 @@ class Direction(Protocol):
 
     def screen(self, track: str) -> bool:
         """Whether a video track (the name its files start with) is a shared screen."""
+
+    def feature_at(self, captured: float) -> Shown | None:
+        """The exhibit shown large at `captured` and its page then (None: none)."""
 
     @property
     def absent(self) -> str:
@@ -137,6 +141,7 @@ class Broadcaster:
                 speaker,
                 self._direction.absent,
                 screen,
+                None if screen is not None else self._direction.feature_at(captured),
             )
         self._writer.write(picture, sound)
         self._last = picture

@@ -2,8 +2,10 @@
 
 The grid of the people recorded at that moment (their picture, or their name on a placeholder
 while they have none), each labelled with name and role, the speaker ringed, and a header with
-the court, the case and the time burned in; while a screen is shared, the screen large with the
-people small beside it; or a slate, full picture, saying why there is no hearing to see. The parts that do not change are drawn once: the background with the labels
+the court, the case and the time burned in; while a screen is shared or an exhibit presented,
+that large with the people small beside it (a screen shared during a presentation takes the
+picture over, as in the archive); or a slate, full picture, saying why there is no hearing to
+see. The parts that do not change are drawn once: the background with the labels
 for each set of people, the header once a second, each slate once.
 """
 
@@ -15,8 +17,10 @@ from dataclasses import dataclass
 from av import VideoFrame
 
 from recording.render import text
+from recording.render.featured import FeatureDrawer
 from recording.render.layout import Layout, Rect, featured_layout, grid_layout
 from recording.render.picture import BLACK, YELLOW, FittedScaler, Picture, yuv
+from recording.render.stage import Shown
 
 BACKGROUND = yuv(18, 20, 22)
 SCREEN = "\x00screen"
@@ -47,6 +51,7 @@ class BroadcastCompositor:
         self._slates: dict[tuple[str, str, str], VideoFrame] = {}
         self._scalers: dict[str, FittedScaler] = {}
         self._placeholders: dict[tuple[Tile, Rect], Picture] = {}
+        self._drawers: dict[Rect, FeatureDrawer] = {}
 
     def compose(
         self,
@@ -56,15 +61,24 @@ class BroadcastCompositor:
         speaker: int | None,
         absent: str,
         screen: VideoFrame | None = None,
+        shown: Shown | None = None,
     ) -> VideoFrame:
         """The picture at wall-clock `wall` of `tiles` showing `frames` (None: no picture, the
-        placeholder says `absent`), `speaker` (an index) ringed, and a shared `screen` large."""
-        layout, base = self._base(tuple(tiles), screen is not None)
+        placeholder says `absent`), `speaker` (an index) ringed, and a shared `screen` or the
+        exhibit `shown` large."""
+        layout, base = self._base(tuple(tiles), screen is not None or shown is not None)
         picture = base.copy()
         picture.paste(self._header_at(wall), 0, 0)
         if screen is not None and layout.main is not None:
             scaled, rect = self._scale(SCREEN, screen, layout.main)
             picture.paste_frame(scaled, rect.x, rect.y)
+        elif shown is not None and layout.main is not None:
+            drawer = self._drawers.get(layout.main)
+            if drawer is None:
+                if len(self._drawers) > 8:  # one per number of people beside it
+                    self._drawers.clear()
+                drawer = self._drawers[layout.main] = FeatureDrawer(layout.main, self._font)
+            drawer.draw(picture, shown, None)
         for tile, place, frame in zip(tiles, layout.tiles, frames, strict=True):
             if frame is None:
                 picture.paste(

@@ -2,9 +2,10 @@
 hearing's recording as it grows and writes HLS, which anyone fetches over HTTP from the
 hearing's public path. Headless people take part (moving pictures, each a tone of its own).
 
-Checked by content: segments of the session carry sound and moving pictures; those the court
-cut (from the delay before the cut until the resume) carry neither, nor do those after the
-close (a slate is a still picture, in silence); the playlist then ends. The caching headers
+Checked by content: segments of the session carry sound and moving pictures, and a party's
+exhibit page (a green block) once the judge presents it; those the court cut (from the delay
+before the cut until the resume) carry neither, nor do those after the close (a slate is a
+still picture, in silence); the playlist then ends. The caching headers
 are what a CDN needs, and the timeline says when the broadcast started, was cut, resumed and
 ended.
 """
@@ -27,8 +28,14 @@ from config import Settings
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent
 from tests.broadcasting import DELAY, broadcasting
-from tests.callers import Caller
+from tests.callers import Caller, NewCaller, holder
+from tests.functional.test_exhibit_uploads import upload
+from tests.functional.test_exhibits_api import submit
 from tests.integration.courtroom import Courtroom, start
+from tests.pdf_files import coloured_pages
+
+GREEN = (81, 69)
+"""The chroma (U, V) of the exhibit page's green block, drawn and encoded."""
 
 
 @pytest.fixture
@@ -82,6 +89,25 @@ def content(segment: Path) -> tuple[float, float]:
     return float(np.sqrt(np.mean(samples**2))), sum(moving) / max(1, len(moving))
 
 
+def green(segment: Path) -> float:
+    """The share of the segment's first picture that is the exhibit page's green."""
+    with av.open(str(segment)) as container:
+        planes = next(container.decode(video=0)).to_ndarray(format="yuv444p")
+    u, v = planes[1].astype(int), planes[2].astype(int)
+    return float(np.mean((abs(u - GREEN[0]) < 20) & (abs(v - GREEN[1]) < 20)))
+
+
+async def green_exhibit(
+    courtroom: Courtroom, judge: Caller, new_caller: NewCaller
+) -> dict[str, int]:
+    """Party A's PDF, its page mostly green, submitted and uploaded: what to present."""
+    party_a = await holder(new_caller, courtroom.seats["party_a"].invitation or "")
+    hearing = await judge.call("GET", f"/hearings/{courtroom.hearing_id}")
+    exhibit = await submit(party_a, hearing["case_id"], "借款合同")
+    answer = await upload(party_a, exhibit["id"], "合同.pdf", coloured_pages([(0.0, 0.63, 0.0)]))
+    return {"exhibit_id": exhibit["id"], "file_id": answer["file"]["id"]}
+
+
 async def shown_from(viewer: Viewer, since: float, count: int, limit: float) -> list[Path]:
     """The first `count` segments that begin to show after wall-clock `since`."""
     deadline = time.monotonic() + limit
@@ -96,12 +122,12 @@ async def shown_from(viewer: Viewer, since: float, count: int, limit: float) -> 
 async def test_a_public_hearing_is_broadcast_cut_resumed_and_ended(
     courtroom: Courtroom,
     judge: Caller,
-    new_caller: object,
+    new_caller: NewCaller,
     database: Database,
     tmp_path: Path,
 ) -> None:
     hearing_id = courtroom.hearing_id
-    anyone = await new_caller()  # type: ignore[operator]
+    anyone = await new_caller()
     viewer = Viewer(anyone, hearing_id, tmp_path)
     assert await viewer.playlist() is None  # nothing before the session
     try:
@@ -111,14 +137,24 @@ async def test_a_public_hearing_is_broadcast_cut_resumed_and_ended(
         for segment in live:
             loudness, moving = content(segment)
             assert loudness > 0.01 and moving > 0.5, (segment.name, loudness, moving)
+        assert green(live[-1]) < 0.001
+
+        exhibit = await green_exhibit(courtroom, judge, new_caller)
+        reply = await people["judge"].signal.call("present", {**exhibit, "page": 1})
+        assert reply == {"ok": True}, reply
+        presented_at = time.time()
+        [page] = await shown_from(viewer, presented_at + DELAY + 2, 1, 20 + DELAY)
+        assert green(page) > 0.02, green(page)
+        assert (await people["judge"].signal.call("stop_presenting")) == {"ok": True}
 
         path = f"/hearings/{hearing_id}/broadcast"
         cut_at = time.time()
         await judge.call("PUT", path, {"cut": True})
         page = await anyone.call("GET", f"/public/hearings/{hearing_id}")
         assert page["slate"] == "cut" and page["playlist"].endswith("index.m3u8")
-        # shown from the cut on: captured from DELAY before it, all withheld
-        withheld = await shown_from(viewer, cut_at + 0.5, 2, 20 + DELAY)
+        # shown from the cut on: captured from DELAY before it, all withheld (a segment
+        # begun within a second of it may hold a picture drawn before it)
+        withheld = await shown_from(viewer, cut_at + 1, 2, 20 + DELAY)
         await asyncio.sleep(2)
         resumed_at = time.time()
         await judge.call("PUT", path, {"cut": False})

@@ -1,12 +1,12 @@
 """The broadcast drawn from a real recording and read back from its HLS files: a hearing
 recorded through the real recorders (a judge whose camera is orange, a party who flashes and
-beeps at one instant and later shares a screen of its own colour), broadcast through a recess
-and a cut by the court.
+beeps at one instant and later shares a screen of its own colour, and an exhibit page of
+another colour presented), broadcast through a recess and a cut by the court.
 
 Checked by content, not by flags: the party's flash and beep are within 80 ms of each other in
 the output; the judge's orange is on the pictures while the hearing is shown and on none of the
 pictures of the cut or the recess; the shared screen fills most of the picture while it is
-shared and is nowhere else; the video and audio timestamps run on unbroken across the
+shared and is nowhere else, and so is the page while presented; the video and audio timestamps run on unbroken across the
 segments and the slates; each segment opens with a keyframe; the playlist dates each segment.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from PIL import Image
 
 from court.broadcast import SLATE_WORDS, Schedule
 from court.states import HearingState
@@ -25,8 +26,9 @@ from recording.broadcast.broadcaster import Broadcaster
 from recording.broadcast.compose import BroadcastCompositor
 from recording.broadcast.feed import SegmentFeed
 from recording.broadcast.hls import PLAYLIST, HlsSettings, HlsWriter
-from recording.render import Interval, text
+from recording.render import Feature, Interval, Still, View, text
 from recording.render.layout import fit, grid_layout
+from recording.render.stage import Shown, Stage
 from tests.integration.featured_frames import ORANGE
 from tests.integration.media_sources import HEIGHT, WIDTH
 from tests.integration.recorded_hearing import BEEP_LEVEL, Person, flashing_part, record_hearing
@@ -37,6 +39,9 @@ RECESS = Interval(START + 6.0, START + 9.0)
 FLASH = 3.0
 SHARED = (11.0, 14.0)
 SCREEN_COLOUR = (190, 90)
+PRESENTED = (20.0, 23.0)
+PAGE_RGB, PAGE_COLOUR = (0, 160, 0), (81, 69)
+"""The exhibit page's colour, and its chroma (U, V)."""
 CUT, RESUMED, DELAY = START + 16.0, START + 19.0, 2.0
 """The court cuts at CUT: what was captured from CUT - DELAY on is withheld until RESUMED."""
 SETTINGS = HlsSettings(width=640, height=360, fps=25, segment_seconds=2, list_size=100)
@@ -57,12 +62,15 @@ PEOPLE = [
 
 
 class Direction:
-    """The court's side, as the server gives it: the schedule and the people's names."""
+    """The court's side, as the server gives it: the schedule, the people's names, the
+    screen's track and the exhibit presented."""
 
     absent = "无画面"
 
-    def __init__(self, schedule: Schedule) -> None:
+    def __init__(self, schedule: Schedule, page: Path) -> None:
         self.schedule = schedule
+        start, end = (START + t for t in PRESENTED)
+        self.stage = Stage([Feature(start, end, "原告证据1 合同", (View(start, Still(page)),))])
 
     def slate_at(self, captured: float) -> tuple[str, str, str] | None:
         slate = self.schedule.slate_at(captured)
@@ -73,6 +81,9 @@ class Direction:
 
     def screen(self, track: str) -> bool:
         return track == "p2-video-screen1"
+
+    def feature_at(self, captured: float) -> Shown | None:
+        return self.stage.at(captured)
 
 
 @pytest.fixture(scope="module")
@@ -88,11 +99,13 @@ def broadcast(tmp_path_factory: pytest.TempPathFactory) -> Path:
     schedule.cut_at(CUT)
     schedule.resume_at(RESUMED)
     output = directory / "hls"
+    page = directory / "page.png"
+    Image.new("RGB", (800, 1100), PAGE_RGB).save(page)
     broadcaster = Broadcaster(
         SegmentFeed(recording),
         HlsWriter(output, SETTINGS),
         BroadcastCompositor(640, 360, "北京市朝阳区人民法院", "Asia/Shanghai", text.find_font()),
-        Direction(schedule),
+        Direction(schedule, page),
         DELAY,
     )
     for frame in range(int(SESSION * SETTINGS.fps)):
@@ -215,4 +228,19 @@ def test_a_shared_screen_is_shown_large_while_it_is_shared(broadcast: Path) -> N
             elsewhere.append(coloured(planes, SCREEN_COLOUR))
     assert during and min(screen for screen, _ in during) > 0.3 * area
     assert min(judge for _, judge in during) > 500  # the judge small beside it
+    assert max(elsewhere) == 0
+
+
+def test_an_exhibit_presented_is_shown_large_while_it_is_presented(broadcast: Path) -> None:
+    pictures, _, _ = decoded(broadcast)
+    start = pictures[0][0]
+    area = 640 * 360
+    during, elsewhere = [], []
+    for at, planes in pictures:
+        t = at - start
+        if PRESENTED[0] + 0.6 < t < PRESENTED[1] - 0.6:
+            during.append(coloured(planes, PAGE_COLOUR))
+        elif not PRESENTED[0] - 0.6 < t < PRESENTED[1] + 0.6:
+            elsewhere.append(coloured(planes, PAGE_COLOUR))
+    assert during and min(during) > 0.2 * area
     assert max(elsewhere) == 0
