@@ -215,32 +215,35 @@ def test_the_cut_and_the_recess_show_nothing_of_the_hearing(broadcast: Path) -> 
     assert np.sqrt(np.mean(before**2)) > 0.03
 
 
-def test_a_shared_screen_is_shown_large_while_it_is_shared(broadcast: Path) -> None:
+AREA = 640 * 360
+
+
+def during_and_elsewhere(
+    broadcast: Path, span: tuple[float, float], colour: tuple[int, int]
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Pixels of `colour` (and of the judge's orange) in each picture well inside `span`
+    (seconds into the broadcast), and of `colour` in each well outside it."""
     pictures, _, _ = decoded(broadcast)
     start = pictures[0][0]
-    area = 640 * 360
     during, elsewhere = [], []
     for at, planes in pictures:
         t = at - start
-        if SHARED[0] + 0.6 < t < SHARED[1] - 0.6:
-            during.append((coloured(planes, SCREEN_COLOUR), coloured(planes)))
-        elif not SHARED[0] - 0.6 < t < SHARED[1] + 0.6:
-            elsewhere.append(coloured(planes, SCREEN_COLOUR))
-    assert during and min(screen for screen, _ in during) > 0.3 * area
+        if span[0] + 0.6 < t < span[1] - 0.6:
+            during.append((coloured(planes, colour), coloured(planes)))
+        elif not span[0] - 0.6 < t < span[1] + 0.6:
+            elsewhere.append(coloured(planes, colour))
+    return during, elsewhere
+
+
+def test_a_shared_screen_is_shown_large_while_it_is_shared(broadcast: Path) -> None:
+    during, elsewhere = during_and_elsewhere(broadcast, SHARED, SCREEN_COLOUR)
+    assert during and min(screen for screen, _ in during) > 0.3 * AREA
     assert min(judge for _, judge in during) > 500  # the judge small beside it
     assert max(elsewhere) == 0
 
 
 def test_an_exhibit_presented_is_shown_large_while_it_is_presented(broadcast: Path) -> None:
-    pictures, _, _ = decoded(broadcast)
-    start = pictures[0][0]
-    area = 640 * 360
-    during, elsewhere = [], []
-    for at, planes in pictures:
-        t = at - start
-        if PRESENTED[0] + 0.6 < t < PRESENTED[1] - 0.6:
-            during.append(coloured(planes, PAGE_COLOUR))
-        elif not PRESENTED[0] - 0.6 < t < PRESENTED[1] + 0.6:
-            elsewhere.append(coloured(planes, PAGE_COLOUR))
-    assert during and min(during) > 0.2 * area
+    during, elsewhere = during_and_elsewhere(broadcast, PRESENTED, PAGE_COLOUR)
+    assert during and min(page for page, _ in during) > 0.2 * AREA
+    assert min(judge for _, judge in during) > 500
     assert max(elsewhere) == 0
