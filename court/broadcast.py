@@ -74,8 +74,6 @@ class Schedule:
     happen (wall-clock seconds, in increasing order)."""
 
     delay: float = DEFAULT_DELAY_SECONDS
-    state: HearingState = HearingState.SCHEDULED
-    """The hearing's state now."""
     _states: list[tuple[float, HearingState]] = field(default_factory=list)
     _cuts: list[tuple[float, float | None]] = field(default_factory=list)
     """Captured times withheld: from, until (None: still cut)."""
@@ -87,17 +85,13 @@ class Schedule:
 
     def change_state(self, at: float, state: HearingState) -> None:
         self._states.append((at, state))
-        self.state = state
 
     def cut_at(self, at: float) -> None:
         """The court cut the broadcast at `at`: nothing captured from `at - delay` is shown
         until it is resumed."""
         if self.cut:
             raise BroadcastError("the broadcast is cut already")
-        start = at - self.delay
-        if self._cuts and self._cuts[-1][1] is not None and start < self._cuts[-1][1]:
-            start = self._cuts[-1][1]  # the cuts do not overlap: the last one's end stands
-        self._cuts.append((start, None))
+        self._cuts.append((at - self.delay, None))
 
     def resume_at(self, at: float) -> None:
         """The court resumed the broadcast at `at`: what is captured from then on is shown."""
@@ -114,7 +108,3 @@ class Schedule:
             start <= captured and (end is None or captured < end) for start, end in self._cuts
         )
         return slate_for(state, cut)
-
-    def cuts(self) -> list[tuple[float, float | None]]:
-        """The intervals of captured time withheld by the court, oldest first."""
-        return list(self._cuts)

@@ -164,15 +164,6 @@ class BroadcastService:
                     broadcast.process.kill()
         await self._background.close()
 
-    @property
-    def running(self) -> dict[int, BaseProcess]:
-        """The broadcast processes alive, by hearing."""
-        return {
-            hearing_id: b.process
-            for hearing_id, b in self._hearings.items()
-            if b.process is not None and b.process.is_alive()
-        }
-
     # Following a hearing
 
     async def _look_up(self, hearing_id: int) -> None:
