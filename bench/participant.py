@@ -29,16 +29,15 @@ from aiortc import (
     RTCConfiguration,
     RTCDtlsTransport,
     RTCPeerConnection,
-    RTCRtpReceiver,
     RTCSessionDescription,
 )
-from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtp import RtpPacket
 
 from bench.clip import FINGERPRINT_BYTES, Clip, ClipAudioTrack, ClipVideoTrack, SendLog
 from bench.simulcast import SilentVideoTrack, SimulcastSender, report_estimate, simulcast_offer
 from signaling.media.vp8 import parse_descriptor
+from tests.headless import skip_to_keyframe
 
 NAMESPACE = "/hearing"
 SAMPLE_PACKETS = 300
@@ -187,7 +186,7 @@ class BaseParticipant(ABC):
         async def deliver(packet: RtpPacket, arrival_time_ms: int) -> None:
             await count(packet, arrival_time_ms)
             if track.kind == "video":
-                _skip_to_keyframe(receiver, packet)
+                skip_to_keyframe(receiver, packet)
             await original(packet, arrival_time_ms)
 
         loop = asyncio.get_running_loop()
@@ -259,30 +258,6 @@ class Impairment:
     delay: float = 0.0
     loss: float = 0.0
     chance: random.Random = field(default_factory=lambda: random.Random(1))
-
-
-def _skip_to_keyframe(receiver: RTCRtpReceiver, packet: RtpPacket) -> None:
-    """Let a full receiver decode from a keyframe whatever came before it, as a browser does.
-
-    aiortc's video jitter buffer hands frames on in sequence order and passes a gap (packets
-    lost for good) only once 512 packets have come after it: ~17 s of a 100 kbps stream, all
-    undecoded although keyframes arrived. When the first packet of a VP8 keyframe comes and
-    the buffer holds a gap before it, everything before it is dropped."""
-    codec = getattr(receiver, "_RTCRtpReceiver__codecs", {}).get(packet.payload_type)
-    if codec is None or codec.mimeType.lower() != "video/vp8" or not packet.payload:
-        return  # retransmissions (RTX) are unwrapped later, by aiortc
-    descriptor = parse_descriptor(packet.payload)
-    if not (descriptor.keyframe and descriptor.begins_frame):
-        return
-    buffer: JitterBuffer = getattr(receiver, "_RTCRtpReceiver__jitter_buffer")  # noqa: B009
-    origin = buffer._origin
-    if origin is None:
-        return
-    ahead = (packet.sequence_number - origin) & 0xFFFF
-    if 0 < ahead < buffer.capacity:
-        slots = buffer._packets
-        if any(slots[(origin + i) % buffer.capacity] is None for i in range(ahead)):
-            buffer.remove(ahead)
 
 
 async def _read(track: MediaStreamTrack, stream: Incoming) -> None:

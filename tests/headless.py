@@ -34,9 +34,17 @@ from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcconfiguration import RTCBundlePolicy
 from aiortc.rtcrtpreceiver import NackGenerator
-from aiortc.rtp import RTCP_PSFB_APP, AnyRtcpPacket, RtcpPsfbPacket, pack_remb_fci, unpack_remb_fci
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    AnyRtcpPacket,
+    RtcpPsfbPacket,
+    RtpPacket,
+    pack_remb_fci,
+    unpack_remb_fci,
+)
 from av import AudioFrame, VideoFrame
 
+from signaling.media.vp8 import parse_descriptor
 from tests.integration.media_sources import (
     CounterVideoTrack,
     ToneAudioTrack,
@@ -400,6 +408,13 @@ class HeadlessParticipant:
         self._rejoining = asyncio.create_task(keep_joined())
 
     def _track(self, mid: str, track: MediaStreamTrack) -> None:
+        if track.kind == "video":
+            receiver = next(
+                (t.receiver for t in self.peer.pc.getTransceivers() if t.receiver.track is track),
+                None,
+            )
+            if receiver is not None:
+                _decode_from_keyframes(receiver)
         self._readers.append(asyncio.create_task(self._read(mid, track)))
 
     async def _read(self, mid: str, track: MediaStreamTrack) -> None:
@@ -447,6 +462,43 @@ class HeadlessParticipant:
         for reader in self._readers:
             reader.cancel()
         await asyncio.gather(*self._readers, return_exceptions=True)
+
+
+def skip_to_keyframe(receiver: RTCRtpReceiver, packet: RtpPacket) -> None:
+    """Let a full receiver decode from a keyframe whatever came before it, as a browser does.
+
+    aiortc's video jitter buffer hands frames on in sequence order and passes a gap (packets
+    lost for good) only once 512 packets have come after it: ~17 s of a 100 kbps stream, all
+    undecoded although keyframes arrived. When the first packet of a VP8 keyframe comes and
+    the buffer holds a gap before it, everything before it is dropped."""
+    codec = getattr(receiver, "_RTCRtpReceiver__codecs", {}).get(packet.payload_type)
+    if codec is None or codec.mimeType.lower() != "video/vp8" or not packet.payload:
+        return  # retransmissions (RTX) are unwrapped later, by aiortc
+    descriptor = parse_descriptor(packet.payload)
+    if not (descriptor.keyframe and descriptor.begins_frame):
+        return
+    buffer: JitterBuffer = getattr(receiver, "_RTCRtpReceiver__jitter_buffer")  # noqa: B009
+    origin = buffer._origin
+    if origin is None:
+        return
+    ahead = (packet.sequence_number - origin) & 0xFFFF
+    if 0 < ahead < buffer.capacity:
+        slots = buffer._packets
+        if any(slots[(origin + i) % buffer.capacity] is None for i in range(ahead)):
+            buffer.remove(ahead)
+
+
+def _decode_from_keyframes(receiver: RTCRtpReceiver) -> None:
+    """Every packet to `receiver` first passes `skip_to_keyframe` (a test process that runs
+    the server and every participant can fall behind reading its sockets and lose the first
+    packets of a stream: a CI run's party then decoded nothing of the judge for 20 s)."""
+    original = receiver._handle_rtp_packet
+
+    async def handle(packet: RtpPacket, arrival_time_ms: int) -> None:
+        skip_to_keyframe(receiver, packet)
+        await original(packet, arrival_time_ms)
+
+    setattr(receiver, "_handle_rtp_packet", handle)  # noqa: B010
 
 
 def _restart_reception(receiver: RTCRtpReceiver) -> None:
