@@ -141,8 +141,7 @@ class Case(Base):
     number: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(500))
     cause: Mapped[str | None] = mapped_column(String(100))
-    """The cause of action (案由), as a public hearing's page shows it (the title may name
-    the parties: it is never public)."""
+    """The cause of action (案由): a public page shows it, never the title (it names parties)."""
     kind: Mapped[HearingKind] = mapped_column(_enum(HearingKind, "case_kind"))
     judge_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
