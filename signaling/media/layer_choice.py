@@ -15,7 +15,7 @@ tried on probation. It is kept if the estimate climbs over PROBATION with little
 link carried more), then given time to climb on until it fits (CLIMB_BACK), and the layer
 after it may be tried at once (the link is showing its room); it is dropped at once if the
 estimate falls or loss is heavy, and tried again after a wait that doubles with each failure
-up to MAX_TRY, once the estimate is ABOVE_FAILED times what it was at the failed try (or
+up to MAX_TRY (MAX_PROBE_TRY for a probe), once the estimate is ABOVE_FAILED times what it was at the failed try (or
 FORGET_FAILED seconds later): on a full link the estimate creeps up to where the last try
 failed and no further, while on a freed one it climbs past it. A steady estimate below
 SATURATED never moves the choice.
@@ -61,15 +61,19 @@ ABOVE_FAILED = 1.15
 FORGET_FAILED = 30.0
 """A layer whose try failed is tried again only once the estimate is this many times what it
 was then, or this many seconds later."""
-FORGET_PROBED = 10.0
+FORGET_PROBED = 5.0
 """FORGET_FAILED for a try made with padding. A receive estimate climbs no higher than about
 1.5 times what it receives, so on a link freed after a failed try it may never pass
 ABOVE_FAILED times the estimate of that try: the next try comes when the failure is
-forgotten. A failed probe costs no picture (only a dip of the estimate), so it is forgotten
-sooner."""
+forgotten, and how soon a freed link is climbed back depends on it (10 s gave 10-13 s in
+Chromium, against issue 18's 10 s). A failed probe costs no picture (only a dip of the
+estimate), so it is forgotten sooner."""
 FIRST_TRY = 2.0
 MAX_TRY = 8.0
 """Seconds before a layer is tried (again), doubling after each failed try."""
+MAX_PROBE_TRY = 4.0
+"""MAX_TRY for tries made with padding: about the rhythm of Chromium's own probes of a link
+it does not fill (every 5 s)."""
 
 
 @dataclass(slots=True)
@@ -198,7 +202,7 @@ class LayerChoice:
 
     def _failed_try(self, now: float, layer: int, estimate: int) -> None:
         """A try of `layer` (begun at `estimate`) showed the link full."""
-        self._delay = min(self._delay * 2, MAX_TRY)
+        self._delay = min(self._delay * 2, MAX_PROBE_TRY if self._probe else MAX_TRY)
         self._retry_at = now + self._delay
         self._failed[layer] = (estimate, now)
 

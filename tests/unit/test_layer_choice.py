@@ -5,6 +5,8 @@ publisher sends again."""
 
 from dataclasses import dataclass, field
 
+import pytest
+
 from signaling.media.layer_choice import (
     ABOVE_FAILED,
     CLIMB,
@@ -16,6 +18,7 @@ from signaling.media.layer_choice import (
     FORGET_PROBED,
     HEAVY_LOSS,
     LIGHT_LOSS,
+    MAX_PROBE_TRY,
     MAX_TRY,
     PROBATION,
     QUIET,
@@ -272,14 +275,15 @@ def test_a_falling_estimate_or_loss_is_never_tried() -> None:
     assert set(driver.layers) == {0}
 
 
-def test_the_wait_before_the_next_try_doubles_up_to_max_try() -> None:
+@pytest.mark.parametrize(("probe", "longest"), [(False, MAX_TRY), (True, MAX_PROBE_TRY)])
+def test_the_wait_before_the_next_try_doubles_up_to_max_try(probe: bool, longest: float) -> None:
     """Each try fails (the estimate falls while on trial, and is back, higher than at the last
     try, once dropped): the waits between a failure and the next try are FIRST_TRY doubled,
-    then doubled again, up to MAX_TRY (the estimate's fall itself must be QUIET seconds old,
-    which is shorter)."""
+    then doubled again, up to MAX_TRY, or the shorter MAX_PROBE_TRY for probes with padding
+    (the estimate's fall itself must be QUIET seconds old, which is shorter)."""
     assert QUIET <= FIRST_TRY * 2
     link = Idle()
-    driver = Driver(LayerChoice(0))
+    driver = Driver(LayerChoice(0, probe=probe))
     tries: list[float] = []
     failures: list[float] = []
     while len(tries) < 5:
@@ -295,10 +299,10 @@ def test_the_wait_before_the_next_try_doubles_up_to_max_try() -> None:
     waits = [tried - failed for failed, tried in zip(failures, tries[1:], strict=False)]
     expected, delay = [], FIRST_TRY
     for _ in waits:
-        delay = min(delay * 2, MAX_TRY)
+        delay = min(delay * 2, longest)
         expected.append(delay)
     assert waits == expected
-    assert waits[-1] == MAX_TRY and len(waits) == 4
+    assert waits[-1] == longest and len(waits) == 4
 
 
 def test_a_try_that_succeeds_lets_the_next_layer_be_tried_at_once() -> None:
