@@ -5,12 +5,23 @@ database at most every few seconds per hearing: a thousand viewers poll the play
 couple of seconds), with the caching a CDN in front needs: the playlist changes with every
 segment and is cached for a second at most; a segment never changes once written (the muxer
 renames it into place whole) and is cached for a day. Anything else is the API's plain 404.
+
+The files are answered from memory (`LiveFiles`): each is read once, and again only when the
+folder shows it changed (the playlist, renamed into place with each segment). aiohttp's
+`FileResponse` hands a stat and an open to a thread for every request, which cost the server
+~0.8 ms of CPU a request: 0.4 cores for 500 viewers, where the target is 0.3.
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
+import stat
 import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy import select
@@ -27,10 +38,65 @@ NAME = re.compile(r"index\.m3u8|seg-\d{5}\.ts")
 REMEMBER_SECONDS = 5.0
 PLAYLIST_CACHE = "public, max-age=1"
 SEGMENT_CACHE = "public, max-age=86400, immutable"
+MEMORY_BYTES = 64 * 1024 * 1024
+"""Bytes of live files held in memory, the least recently asked for dropped first: the live
+window (6 segments) of about twenty broadcasts at their 1.8 Mbit/s cap."""
+
+
+@dataclass(frozen=True, slots=True)
+class LiveFile:
+    body: bytes
+    etag: str
+    stamp: tuple[int, int, int]
+    """Inode, modification time and size when it was read: a file renamed into place or
+    rewritten differs in one."""
+
+
+class LiveFiles:
+    def __init__(self, limit: int = MEMORY_BYTES) -> None:
+        self._limit = limit
+        self._files: OrderedDict[Path, LiveFile] = OrderedDict()
+        self._bytes = 0
+
+    @property
+    def held_bytes(self) -> int:
+        return self._bytes
+
+    async def get(self, path: Path) -> LiveFile | None:
+        """The regular file at `path` (None if there is none), from memory while unchanged."""
+        try:
+            status = os.stat(path)  # a local folder: the stat costs microseconds
+        except OSError:
+            return None
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        stamp = (status.st_ino, status.st_mtime_ns, status.st_size)
+        held = self._files.get(path)
+        if held is not None and held.stamp == stamp:
+            self._files.move_to_end(path)
+            return held
+        try:
+            body = await asyncio.to_thread(path.read_bytes)
+        except OSError:
+            return None
+        read = LiveFile(body, '"{:x}-{:x}-{:x}"'.format(*stamp), stamp)
+        self._forget(path)
+        if len(body) <= self._limit:
+            self._files[path] = read
+            self._bytes += len(body)
+            while self._bytes > self._limit:
+                self._forget(next(iter(self._files)))
+        return read
+
+    def _forget(self, path: Path) -> None:
+        dropped = self._files.pop(path, None)
+        if dropped is not None:
+            self._bytes -= len(dropped.body)
 
 
 def add_broadcast_files(app: web.Application) -> None:
     known: dict[int, tuple[float, bool]] = {}
+    files = LiveFiles()
 
     async def broadcast(hearing_id: int) -> bool:
         now = time.monotonic()
@@ -54,17 +120,21 @@ def add_broadcast_files(app: web.Application) -> None:
         name = request.match_info["name"]
         if not NAME.fullmatch(name) or not await broadcast(hearing_id):
             return error_response(404, "not_found", "no such file")
-        path = hearing_output(app[SETTINGS], hearing_id) / name
-        if not path.is_file():
+        live = await files.get(hearing_output(app[SETTINGS], hearing_id) / name)
+        if live is None:
             return error_response(404, "not_found", "no such file")
         playlist = name == PLAYLIST
-        return web.FileResponse(
-            path,
-            headers={
-                "Cache-Control": PLAYLIST_CACHE if playlist else SEGMENT_CACHE,
-                "Content-Type": "application/vnd.apple.mpegurl" if playlist else "video/mp2t",
-                "Access-Control-Allow-Origin": "*",
-            },
+        headers = {
+            "Cache-Control": PLAYLIST_CACHE if playlist else SEGMENT_CACHE,
+            "Access-Control-Allow-Origin": "*",
+            "ETag": live.etag,
+        }
+        if request.headers.get("If-None-Match") == live.etag:
+            return web.Response(status=304, headers=headers)
+        return web.Response(
+            body=live.body,
+            headers=headers,
+            content_type="application/vnd.apple.mpegurl" if playlist else "video/mp2t",
         )
 
     app.router.add_get(r"/public/hearings/{hearing_id:[1-9][0-9]{0,8}}/live/{name}", serve)

@@ -6,13 +6,16 @@ and the live files' path serves nothing but a playlist or a segment of a broadca
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
+from hearing_server.broadcasts import hearing_output
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent
+from hearing_server.keys import SETTINGS
 from tests.callers import Caller, NewCaller, World, holder, invite
 from tests.functional.test_outcomes_api import live
 
@@ -86,6 +89,41 @@ async def test_the_live_files_path_serves_only_playlists_and_segments_of_broadca
             response = await anyone.client.get(f"/public/hearings/{hearing_id}/live/{name}")
             assert response.status == 404, (hearing_id, name)
             assert (await response.json())["error"]["code"] == "not_found"
+
+
+async def test_the_live_files_are_served_as_written_with_caching_headers(
+    judge: Caller, new_caller: NewCaller, server: TestServer
+) -> None:
+    shown = await public_hearing(judge, "(2026)京0105民初5号")
+    folder = hearing_output(server.app[SETTINGS], shown)
+    folder.mkdir(parents=True)
+    segment = bytes(range(188)) * 40
+    (folder / "seg-00000.ts").write_bytes(segment)
+    (folder / "index.m3u8").write_bytes(b"#EXTM3U\n#EXTINF:2.0,\nseg-00000.ts\n")
+    (folder / "seg-00001.ts").mkdir()  # not a file: nothing to serve
+    anyone = await new_caller()
+    base = f"/public/hearings/{shown}/live"
+
+    response = await anyone.client.get(f"{base}/seg-00000.ts")
+    assert response.status == 200 and await response.read() == segment
+    assert response.headers["Content-Type"] == "video/mp2t"
+    assert response.headers["Cache-Control"] == "public, max-age=86400, immutable"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    etag = response.headers["ETag"]
+    again = await anyone.client.get(f"{base}/seg-00000.ts", headers={"If-None-Match": etag})
+    assert again.status == 304 and await again.read() == b""
+
+    playlist = await anyone.client.get(f"{base}/index.m3u8")
+    assert playlist.headers["Content-Type"] == "application/vnd.apple.mpegurl"
+    assert playlist.headers["Cache-Control"] == "public, max-age=1"
+    assert await playlist.read() == b"#EXTM3U\n#EXTINF:2.0,\nseg-00000.ts\n"
+    # the next playlist, renamed into place as the muxer does: served at once, a new ETag
+    (folder / "index.m3u8.tmp").write_bytes(b"#EXTM3U\n#EXTINF:2.0,\nseg-00001.ts\n")
+    os.replace(folder / "index.m3u8.tmp", folder / "index.m3u8")
+    stale = playlist.headers["ETag"]
+    fresh = await anyone.client.get(f"{base}/index.m3u8", headers={"If-None-Match": stale})
+    assert fresh.status == 200 and await fresh.read() == b"#EXTM3U\n#EXTINF:2.0,\nseg-00001.ts\n"
+    assert (await anyone.client.get(f"{base}/seg-00001.ts")).status == 404
 
 
 async def test_the_presiding_judge_cuts_and_resumes_a_live_broadcast(
