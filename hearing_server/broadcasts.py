@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-import shutil
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -206,7 +205,8 @@ class BroadcastService:
     def _start_process(self, hearing_id: int, broadcast: _Broadcast) -> None:
         job = broadcast.job
         assert job is not None
-        shutil.rmtree(job.output, ignore_errors=True)  # a broadcast begun before a restart
+        # a broadcast begun before a restart keeps its files: the new one numbers its segments
+        # on after them (recording/broadcast/hls.py), never reusing a name a cache holds
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
             target=run, args=(job, theirs), name=f"broadcast-{hearing_id}", daemon=True

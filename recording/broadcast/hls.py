@@ -6,8 +6,15 @@ length, no scene-cut keyframes), so each segment plays on its own. FFmpeg's HLS 
 each segment under a temporary name and renames it when complete, keeps the playlist to the
 last `LIST_SIZE` segments, deletes older ones, and marks each segment with the wall-clock time
 it shows (`EXT-X-PROGRAM-DATE-TIME`). Closing writes `EXT-X-ENDLIST`.
+
+A broadcast begun again in a folder that holds an earlier one (its process restarted with the
+server) numbers its segments on after the earlier's, and marks the break in its timestamps
+(`EXT-X-DISCONTINUITY`): segments are cached as immutable for a day, so a segment name used
+again would show the public, through a CDN or their own browser's cache, what was there first.
 """
 
+import contextlib
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -22,6 +29,7 @@ from recording.render.plan import AUDIO_RATE, check_picture
 AAC_FRAME = 1024
 PLAYLIST = "index.m3u8"
 SEGMENT_PATTERN = "seg-%05d.ts"
+_SEGMENT_NAME = re.compile(r"seg-(\d+)\.ts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,8 @@ class HlsWriter:
         self.settings = settings
         self.frames = 0
         """Video frames written."""
+        self.first_segment = next_segment(directory)
+        flags = "delete_segments+independent_segments+temp_file+program_date_time"
         self._out = av.open(
             str(directory / PLAYLIST),
             "w",
@@ -58,9 +68,10 @@ class HlsWriter:
             options={
                 "hls_time": str(settings.segment_seconds),
                 "hls_list_size": str(settings.list_size),
-                "hls_flags": "delete_segments+independent_segments+temp_file+program_date_time",
+                "hls_flags": flags + ("+discont_start" if self.first_segment else ""),
                 "hls_segment_type": "mpegts",
                 "hls_segment_filename": str(directory / SEGMENT_PATTERN),
+                "start_number": str(self.first_segment),
             },
         )
         gop = settings.fps * settings.segment_seconds
@@ -113,3 +124,13 @@ class HlsWriter:
         self._out.mux(self._video.encode(None))
         self._out.mux(self._audio.encode(None))
         self._out.close()
+
+
+def next_segment(directory: Path) -> int:
+    """The number after every segment an earlier broadcast left in `directory`, on disk or
+    named by its playlist (0 for a new folder)."""
+    names = [path.name for path in directory.glob("seg-*.ts")]
+    with contextlib.suppress(FileNotFoundError):
+        names += (directory / PLAYLIST).read_text(errors="replace").split()
+    numbers = [int(match[1]) for name in names if (match := _SEGMENT_NAME.fullmatch(name))]
+    return max(numbers, default=-1) + 1
