@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import stat
 import time
 from collections import OrderedDict
@@ -32,9 +31,8 @@ from hearing_server.api.errors import error_response
 from hearing_server.broadcasts import hearing_output
 from hearing_server.db.models import Hearing
 from hearing_server.keys import DATABASE, SETTINGS
-from recording.broadcast.hls import PLAYLIST
+from recording.broadcast.hls import PLAYLIST, SEGMENT_NAME
 
-NAME = re.compile(r"index\.m3u8|seg-\d{5}\.ts")
 REMEMBER_SECONDS = 5.0
 PLAYLIST_CACHE = "public, max-age=1"
 SEGMENT_CACHE = "public, max-age=86400, immutable"
@@ -118,7 +116,9 @@ def add_broadcast_files(app: web.Application) -> None:
     async def serve(request: web.Request) -> web.StreamResponse:
         hearing_id = int(request.match_info["hearing_id"])
         name = request.match_info["name"]
-        if not NAME.fullmatch(name) or not await broadcast(hearing_id):
+        if not (name == PLAYLIST or SEGMENT_NAME.fullmatch(name)) or not await broadcast(
+            hearing_id
+        ):
             return error_response(404, "not_found", "no such file")
         live = await files.get(hearing_output(app[SETTINGS], hearing_id) / name)
         if live is None:

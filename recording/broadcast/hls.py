@@ -29,7 +29,9 @@ from recording.render.plan import AUDIO_RATE, check_picture
 AAC_FRAME = 1024
 PLAYLIST = "index.m3u8"
 SEGMENT_PATTERN = "seg-%05d.ts"
-_SEGMENT_NAME = re.compile(r"seg-(\d+)\.ts")
+SEGMENT_NAME = re.compile(r"seg-(\d{5,9})\.ts")
+"""A name `SEGMENT_PATTERN` gives (five digits and more once past 99999: over 55 h of 2-s
+segments)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,5 +134,5 @@ def next_segment(directory: Path) -> int:
     names = [path.name for path in directory.glob("seg-*.ts")]
     with contextlib.suppress(FileNotFoundError):
         names += (directory / PLAYLIST).read_text(errors="replace").split()
-    numbers = [int(match[1]) for name in names if (match := _SEGMENT_NAME.fullmatch(name))]
+    numbers = [int(match[1]) for name in names if (match := SEGMENT_NAME.fullmatch(name))]
     return max(numbers, default=-1) + 1

@@ -79,6 +79,7 @@ async def test_the_live_files_path_serves_only_playlists_and_segments_of_broadca
         "index.m3u8",  # not begun: none yet
         "seg-00000.ts",
         "seg-1.ts",
+        "seg-1234567890.ts",
         "index.m3u8.tmp",
         "..%2f..%2fkeys%2farchive-ed25519.pem",
         "%2e%2e",
@@ -124,6 +125,9 @@ async def test_the_live_files_are_served_as_written_with_caching_headers(
     fresh = await anyone.client.get(f"{base}/index.m3u8", headers={"If-None-Match": stale})
     assert fresh.status == 200 and await fresh.read() == b"#EXTM3U\n#EXTINF:2.0,\nseg-00001.ts\n"
     assert (await anyone.client.get(f"{base}/seg-00001.ts")).status == 404
+    # past segment 99999 (55 h of 2-s segments) the muxer writes six digits
+    (folder / "seg-100000.ts").write_bytes(segment)
+    assert (await anyone.client.get(f"{base}/seg-100000.ts")).status == 200
 
 
 async def test_the_presiding_judge_cuts_and_resumes_a_live_broadcast(
