@@ -3,7 +3,8 @@
 Frame n goes out at `start + n / fps` (wall-clock) and shows the hearing as recorded at that
 time minus the delay: the people recorded then, their pictures and mixed sound, or the slate
 the court's direction gives for that moment. It runs in a process of its own (the live hearing
-never waits for it): reading the recording's closed segments costs the forwarder nothing.
+never waits for it): reading the recording's files as they are written costs the forwarder
+nothing.
 
 A loop that falls behind (a slow machine, a picture with many people) repeats its last picture
 instead of drawing new ones until it has caught up: the broadcast loses frames, its timestamps
@@ -63,6 +64,8 @@ class Progress:
     repeated: int = 0
     """Frames that repeated the last picture (the loop was behind)."""
     slates: int = 0
+    short: int = 0
+    """Frames whose sound reached past what the recorder had written (heard as silence)."""
 
 
 class Broadcaster:
@@ -120,13 +123,17 @@ class Broadcaster:
         shown = self._people(captured)
         sound = silence
         levels = []
+        short = False
         for who, _ in shown:
-            samples = self._feed.people[who].audio.read(captured, self._per_frame)
+            audio = self._feed.people[who].audio
+            samples = audio.read(captured, self._per_frame)
+            short = short or audio.short
             sound = sound + samples
             rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
             level = self._loudness.get(who, 0.0) * SPEAKER_SMOOTHING + rms * (1 - SPEAKER_SMOOTHING)
             self._loudness[who] = level
             levels.append(level)
+        self.progress.short += short
         if behind and self._last is not None:
             picture = self._last
             self.progress.repeated += 1

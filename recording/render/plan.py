@@ -7,9 +7,11 @@ times are wall-clock UNIX seconds, the same clock the segments' anchors use.
 """
 
 import json
+import math
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..anchor import Anchor
 from ..segment import SegmentInfo
@@ -37,6 +39,8 @@ class SegmentRef:
     start: float
     end: float
     anchor: Anchor
+    growing: bool = False
+    """Still being recorded (its `end` is infinite until it is closed): read as it grows."""
 
     @classmethod
     def from_info(cls, info: SegmentInfo) -> "SegmentRef":
@@ -50,6 +54,13 @@ class SegmentRef:
             raise ValueError(f"{sidecar} is not finished: recover() it first")
         anchor = Anchor.from_json(data["anchor"])
         return cls(sidecar.with_name(data["file"]), data["start"], data["end"], anchor)
+
+    @classmethod
+    def growing_from(cls, data: dict[str, Any], sidecar: Path) -> "SegmentRef":
+        """A segment still being recorded, from its sidecar's `data` (written as it opened)."""
+        anchor = Anchor.from_json(data["anchor"])
+        start = anchor.wall_clock + int(data.get("first_ticks", 0)) / anchor.clock_rate
+        return cls(sidecar.with_name(data["file"]), start, math.inf, anchor, growing=True)
 
 
 @dataclass(frozen=True, slots=True)

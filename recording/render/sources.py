@@ -3,13 +3,16 @@
 `VideoSource` answers "which picture was showing at wall-clock T?" for increasing T, decoding
 its segments in order (each starts at a keyframe, so any segment can be opened on its own).
 `AudioSource` returns the samples heard over a wall-clock span. A segment cut short by a crash
-decodes up to where it was cut; a damaged file ends where the damage starts.
+decodes up to where it was cut; a damaged file ends where the damage starts. A segment still
+being recorded (`SegmentRef.growing`) is read as far as it has been written, and on as it
+grows (`segment_reader`).
 """
 
 import bisect
-import logging
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import av
 import numpy as np
@@ -17,8 +20,7 @@ import numpy.typing as npt
 from av import AudioFrame, VideoFrame
 
 from .plan import AUDIO_RATE, SegmentRef
-
-logger = logging.getLogger(__name__)
+from .segment_reader import Frame, SegmentReader
 
 Samples = npt.NDArray[np.float32]
 
@@ -34,14 +36,21 @@ class VideoSource:
         self._segments = sorted(segments, key=lambda s: s.start)
         self._index = 0
         self._open: SegmentRef | None = None
-        self._container: av.container.InputContainer | None = None
-        self._frames: Iterator[VideoFrame] = iter(())
+        self._reader: SegmentReader | None = None
+        self._frames: Iterator[tuple[float, Frame]] = iter(())
         self._current: VideoFrame | None = None
         self._next: tuple[float, VideoFrame] | None = None
 
     def add(self, segment: SegmentRef) -> None:
-        """A segment closed since (a live broadcast reads a recording as it grows): one that
-        starts before the segment being read is too late to be shown."""
+        """A segment begun or closed since (a live broadcast reads a recording as it grows):
+        a closed one takes the place of its growing self; one that starts before the segment
+        being read is too late to be shown."""
+        if _replaced(self._segments, segment):
+            if self._open is not None and self._open.path == segment.path:
+                self._open = segment
+                if self._reader is not None and not segment.growing:
+                    self._reader.closed()
+            return
         if self._index < len(self._segments) and segment.start < self._segments[self._index].start:
             return
         bisect.insort(self._segments, segment, key=lambda s: s.start)
@@ -57,6 +66,8 @@ class VideoSource:
         segment = self._segments[self._index]
         if segment is not self._open:
             self._start(segment)
+        elif self._next is None:
+            self._next = self._pull(segment)  # the file may have grown
         while self._next is not None and self._next[0] <= wall + 1e-3:
             self._current = self._next[1]
             self._next = self._pull(segment)
@@ -73,36 +84,41 @@ class VideoSource:
     def _start(self, segment: SegmentRef) -> None:
         self._close()
         self._open = segment
-        try:
-            self._container = av.open(str(segment.path))
-            self._frames = self._container.decode(video=0)
-        except (av.error.FFmpegError, OSError) as error:
-            logger.warning("cannot read %s: %s", segment.path, error)
+        self._reader = SegmentReader(segment.path, "video", growing=segment.growing)
         self._next = self._pull(segment)
 
     def _pull(self, segment: SegmentRef) -> tuple[float, VideoFrame] | None:
-        try:
-            for frame in self._frames:
-                if frame.time is not None:
-                    return segment.anchor.wall_clock + frame.time, frame
-        except av.error.FFmpegError as error:
-            logger.warning("%s ends early: %s", segment.path, error)
+        for at, frame in self._frames:
+            if isinstance(frame, VideoFrame):
+                return segment.anchor.wall_clock + at, frame
+        if self._reader is not None:
+            self._frames = self._reader.frames()  # read on from here next time
+            for at, frame in self._frames:
+                if isinstance(frame, VideoFrame):
+                    return segment.anchor.wall_clock + at, frame
         return None
 
     def _close(self) -> None:
-        if self._container is not None:
-            self._container.close()
-        self._open = self._container = self._next = self._current = None
-        self._frames = iter(())
+        self._frames = iter(())  # closes the file the reader had open
+        self._open = self._reader = self._next = self._current = None
 
 
 class AudioSource:
     def __init__(self, segments: Sequence[SegmentRef]) -> None:
         self._segments = sorted(segments, key=lambda s: s.start)
-        self._decoded: OrderedDict[SegmentRef, tuple[float, Samples]] = OrderedDict()
+        self._decoded: OrderedDict[Path, _Sound] = OrderedDict()
+        self.short = False
+        """The last read reached past what a growing segment had written: its end is silent
+        (a live broadcast whose delay is too short for the recorder's lag)."""
 
     def add(self, segment: SegmentRef) -> None:
-        """A segment closed since (a live broadcast reads a recording as it grows)."""
+        """A segment begun or closed since (a live broadcast reads a recording as it grows):
+        a closed one takes the place of its growing self."""
+        if _replaced(self._segments, segment):
+            sound = self._decoded.get(segment.path)
+            if sound is not None and not segment.growing:
+                sound.reader.closed()
+            return
         bisect.insort(self._segments, segment, key=lambda s: s.start)
 
     def forget_before(self, wall: float) -> None:
@@ -117,10 +133,13 @@ class AudioSource:
         recorded."""
         out = np.zeros(count, np.float32)
         end = wall + count / AUDIO_RATE
+        self.short = False
         for segment in self._segments:
             if segment.end <= wall or segment.start >= end:
                 continue
             first, samples = self._decode(segment)
+            if segment.growing and first + len(samples) / AUDIO_RATE < end:
+                self.short = True
             offset = round((first - wall) * AUDIO_RATE)
             lo, hi = max(0, offset), min(count, offset + len(samples))
             if hi > lo:
@@ -128,23 +147,45 @@ class AudioSource:
         return out
 
     def _decode(self, segment: SegmentRef) -> tuple[float, Samples]:
-        """The segment's samples laid end to end, and the wall-clock of the first."""
-        if segment in self._decoded:
-            self._decoded.move_to_end(segment)
-            return self._decoded[segment]
-        line = SoundLine(segment.start)
-        try:
-            with av.open(str(segment.path)) as container:
-                for frame in container.decode(audio=0):
-                    at = None if frame.time is None else segment.anchor.wall_clock + frame.time
-                    line.add(frame, at)
-        except (av.error.FFmpegError, OSError) as error:
-            logger.warning("%s ends early: %s", segment.path, error)
-        result = line.result()
-        self._decoded[segment] = result
-        if len(self._decoded) > DECODED_SEGMENTS:
-            self._decoded.popitem(last=False)
-        return result
+        """The segment's samples as far as it reads now, laid end to end, and the wall-clock
+        of the first."""
+        sound = self._decoded.get(segment.path)
+        if sound is None:
+            sound = _Sound(
+                SegmentReader(segment.path, "audio", growing=segment.growing),
+                SoundLine(segment.start),
+            )
+            self._decoded[segment.path] = sound
+            if len(self._decoded) > DECODED_SEGMENTS:
+                self._decoded.popitem(last=False)
+        else:
+            self._decoded.move_to_end(segment.path)
+        grown = False
+        for at, frame in sound.reader.frames():
+            if isinstance(frame, AudioFrame):
+                sound.line.add(frame, segment.anchor.wall_clock + at)
+                grown = True
+        if grown or sound.result is None:
+            sound.result = sound.line.result()
+        return sound.result
+
+
+@dataclass
+class _Sound:
+    """A segment's sound decoded so far."""
+
+    reader: SegmentReader
+    line: "SoundLine"
+    result: tuple[float, Samples] | None = None
+
+
+def _replaced(segments: list[SegmentRef], segment: SegmentRef) -> bool:
+    """Put `segment` in the place of a segment of the same file, if there is one."""
+    for index, known in enumerate(segments):
+        if known.path == segment.path:
+            segments[index] = segment
+            return True
+    return False
 
 
 class SoundLine:
