@@ -7,9 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-MIN_DELAY_SECONDS = 8.0
-"""The broadcast reads the recording's closed segments (one closes about 5 s after it began):
-a shorter delay would show people before anything of theirs could be read."""
+MIN_DELAY_SECONDS = 2.0
+"""The broadcast reads the recording's files as they are written, which is at most about a
+second late (the recorder's reorder buffer, its writer's batches, half-second clusters): a
+shorter delay would show people before what they said is on disk."""
 
 
 class BroadcastSettings(BaseModel):
@@ -32,7 +33,14 @@ class BroadcastSettings(BaseModel):
     width: int = Field(default=1280, ge=320, le=3840, multiple_of=2)
     height: int = Field(default=720, ge=180, le=2160, multiple_of=2)
     fps: Literal[25, 30, 50] = 25
-    segment_seconds: int = Field(default=2, ge=1, le=10)
+    segment_seconds: int = Field(
+        default=2,
+        ge=1,
+        le=10,
+        description="Seconds per HLS segment. Players stay three segments behind the live "
+        "edge: 1 s brings the public closer (about 5 s behind the courtroom at the shortest "
+        "delay, 8 s with 2-s segments) for twice the requests and a larger stream.",
+    )
     preset: str = Field(
         default="superfast",
         pattern=r"^(ultrafast|superfast|veryfast|faster|fast|medium)$",

@@ -7,9 +7,9 @@ it reads the hearing's recording folder as it grows, a delay behind, and writes 
 under the broadcast folder, which the server serves on the hearing's public page. The service
 tells it each state change, the people recorded (named as in the recording's files) and the
 court's cuts and resumes, which the presiding judge makes through the API on any process: they
-are read from the hearing's timeline every second (the delay dwarfs that). The start and the
-end of the broadcast go on the timeline beside the cuts (`broadcast` events), so the sealed
-record says what was broadcast.
+are read from the hearing's timeline every second (within the shortest delay, 2 s; one made
+on this process is passed on at once). The start and the end of the broadcast go on the
+timeline beside the cuts (`broadcast` events), so the sealed record says what was broadcast.
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ from recording.render.picture import BLACK, YELLOW, FittedScaler, Picture, yuv
 from recording.render.stage import Shown
 
 BACKGROUND = yuv(18, 20, 22)
+CLOCK = "%Y-%m-%d %H:%M:%S %Z"
+"""The time burned into the header's right (`strftime`), in the court's zone."""
 SCREEN = "\x00screen"
 """The shared screen's scaler key (no participant's: their keys are letters and digits)."""
 
@@ -139,7 +141,7 @@ class BroadcastCompositor:
             picture = text.header(
                 self._font,
                 self._title,
-                clock.strftime("%Y-%m-%d %H:%M:%S %Z"),
+                clock.strftime(CLOCK),
                 header.width,
                 header.height,
             )

@@ -2,12 +2,12 @@
 hearing's recording as it grows and writes HLS, which anyone fetches over HTTP from the
 hearing's public path. Headless people take part (moving pictures, each a tone of its own).
 
-Checked by content: segments of the session carry sound and moving pictures, and a party's
+Checked by content: segments of the session carry sound and moving pictures, and the clock
+burned into them says the time they show (the playlist's date, a delay before); a party's
 exhibit page (a green block) once the judge presents it; those the court cut (from the delay
 before the cut until the resume) carry neither, nor do those after the close (a slate is a
-still picture, in silence); the playlist then ends. The caching headers
-are what a CDN needs, and the timeline says when the broadcast started, was cut, resumed and
-ended.
+still picture, in silence); the playlist then ends. The caching headers are what a CDN
+needs, and the timeline says when the broadcast started, was cut, resumed and ended.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+import zoneinfo
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
@@ -27,7 +28,10 @@ from sqlalchemy import select
 from config import Settings
 from hearing_server.db.database import Database
 from hearing_server.db.models import HearingEvent
-from tests.broadcasting import DELAY, broadcasting
+from recording.broadcast.compose import CLOCK
+from recording.render import text
+from recording.render.layout import grid_layout
+from tests.broadcasting import DELAY, SEGMENT, broadcasting
 from tests.callers import Caller, NewCaller, holder
 from tests.functional.test_exhibit_uploads import upload
 from tests.functional.test_exhibits_api import submit
@@ -97,6 +101,26 @@ def green(segment: Path) -> float:
     return float(np.mean((abs(u - GREEN[0]) < 20) & (abs(v - GREEN[1]) < 20)))
 
 
+def clock_shown(segment: Path, settings: Settings, around: float) -> int:
+    """The second, of those within 5 s of `around`, that the clock burned into the segment's
+    first picture is most like (each drawn as the header draws it, compared pixel by pixel)."""
+    with av.open(str(segment)) as container:
+        luma = next(container.decode(video=0)).to_ndarray(format="gray").astype(int)
+    options = settings.broadcast
+    bar = grid_layout(0, options.width, options.height).header
+    right = bar.width * 3 // 5  # the clock's side; the title is fitted to end before it
+    shown = luma[bar.y : bar.y + bar.height, bar.x + right : bar.x + bar.width]
+    zone = zoneinfo.ZoneInfo(settings.court_timezone)
+    font = text.find_font()
+
+    def unlike(second: int) -> float:
+        words = datetime.fromtimestamp(second, zone).strftime(CLOCK)
+        drawn = text.header(font, "", words, bar.width, bar.height).to_frame()
+        return float(np.mean(np.abs(drawn.to_ndarray(format="gray")[:, right:] - shown)))
+
+    return min(range(round(around) - 5, round(around) + 6), key=unlike)
+
+
 async def green_exhibit(
     courtroom: Courtroom, judge: Caller, new_caller: NewCaller
 ) -> dict[str, int]:
@@ -124,6 +148,7 @@ async def test_a_public_hearing_is_broadcast_cut_resumed_and_ended(
     judge: Caller,
     new_caller: NewCaller,
     database: Database,
+    settings: Settings,
     tmp_path: Path,
 ) -> None:
     hearing_id = courtroom.hearing_id
@@ -134,9 +159,15 @@ async def test_a_public_hearing_is_broadcast_cut_resumed_and_ended(
         people = await start(courtroom, "party_a")
         began = time.time()
         live = await shown_from(viewer, began + DELAY + 3, 2, 40 + DELAY)
+        fetched_at = time.time()
+        dated = {name: at for at, name in await viewer.segments()}
         for segment in live:
             loudness, moving = content(segment)
             assert loudness > 0.01 and moving > 0.5, (segment.name, loudness, moving)
+            # the playlist dates a segment as it is written; its clock says the time captured
+            begins = dated[segment.name]
+            assert fetched_at - 4 * SEGMENT < begins < fetched_at, (begins, fetched_at)
+            assert abs(clock_shown(segment, settings, begins - DELAY) - (begins - DELAY)) <= 1
         assert green(live[-1]) < 0.001
 
         exhibit = await green_exhibit(courtroom, judge, new_caller)
