@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 MIN_DELAY_SECONDS = 2.0
 """The broadcast reads the recording's files as they are written, which is at most about a
@@ -46,3 +46,24 @@ class BroadcastSettings(BaseModel):
         pattern=r"^(ultrafast|superfast|veryfast|faster|fast|medium)$",
         description="libx264's speed: slower presets cost more CPU for a smaller stream.",
     )
+    s3_bucket: str | None = Field(
+        default=None,
+        description="Also publish the live files to this S3-compatible bucket (a public one, "
+        "not the recordings' bucket), at s3_prefix/<hearing id>/, for a CDN to carry; the "
+        "public page then plays them from public_base_url. The endpoint, region and "
+        "credentials are the recordings' (s3_endpoint_url, s3_region, AWS_* variables).",
+    )
+    s3_prefix: str = Field(default="broadcasts", pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
+    public_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s?#]+[^/\s?#]$",
+        description="Where the public fetches the bucket's s3_prefix from (the CDN or the "
+        "bucket's web address, no trailing slash): the playlist is <it>/<hearing id>/"
+        "index.m3u8. The bucket must allow GET from the server's origin (CORS).",
+    )
+
+    @model_validator(mode="after")
+    def _bucket_has_an_address(self) -> BroadcastSettings:
+        if self.s3_bucket is not None and self.public_base_url is None:
+            raise ValueError("broadcast.s3_bucket needs broadcast.public_base_url")
+        return self

@@ -28,6 +28,7 @@ from recording.broadcast.broadcaster import Broadcaster
 from recording.broadcast.compose import BroadcastCompositor
 from recording.broadcast.feed import SegmentFeed
 from recording.broadcast.hls import HlsSettings, HlsWriter
+from recording.broadcast.publish import BucketTarget, Publisher
 from recording.render import text
 from recording.render.plan import say
 from recording.render.stage import Shown, Stage
@@ -54,6 +55,8 @@ class BroadcastJob:
     language: str
     delay: float
     hls: HlsSettings
+    bucket: BucketTarget | None = None
+    """Where the live files are published too (None: the local folder only)."""
 
 
 class _Direction:
@@ -126,6 +129,9 @@ def run(job: BroadcastJob, pipe: Connection) -> None:
         direction,
         job.delay,
     )
+    publisher = None if job.bucket is None else Publisher(job.output, job.bucket)
+    if publisher is not None:
+        publisher.start()
     stopping = False
 
     def stop() -> bool:
@@ -144,6 +150,8 @@ def run(job: BroadcastJob, pipe: Connection) -> None:
         broadcaster.run(stop)
     finally:
         broadcaster.close()
+        if publisher is not None:
+            publisher.stop()  # the playlist's end goes up too
         log.info(
             "broadcast of hearing %s ended: %s",
             job.hearing_id,

@@ -37,7 +37,8 @@ from hearing_server.broadcast_process import BroadcastJob, run
 from hearing_server.db.database import Database
 from hearing_server.db.models import Case, Court, Hearing, HearingEvent, Participant, utcnow
 from hearing_server.records.service import track_file_name
-from recording.broadcast.hls import HlsSettings
+from recording.broadcast.hls import PLAYLIST, HlsSettings
+from recording.broadcast.publish import BucketTarget
 from recording.render.plan import say
 from signaling.background import BackgroundTasks
 from signaling.observer import MediaObserver, RecordableTrack
@@ -56,6 +57,24 @@ def broadcast_dir(settings: Settings) -> Path:
 def hearing_output(settings: Settings, hearing_id: int) -> Path:
     """Where a hearing's HLS files are written and served from."""
     return broadcast_dir(settings) / f"hearing-{hearing_id}"
+
+
+def bucket_target(settings: Settings, hearing_id: int) -> BucketTarget | None:
+    """Where a hearing's HLS files are published too, if the court has a bucket for them."""
+    options = settings.broadcast
+    if options.s3_bucket is None:
+        return None
+    prefix = f"{options.s3_prefix}/{hearing_id}"
+    return BucketTarget(options.s3_bucket, prefix, settings.s3_endpoint_url, settings.s3_region)
+
+
+def playlist_address(settings: Settings, hearing_id: int) -> str:
+    """Where the public's player fetches a hearing's playlist: the bucket's public address,
+    or the server's own path."""
+    base = settings.broadcast.public_base_url
+    if settings.broadcast.s3_bucket is not None and base is not None:
+        return f"{base}/{hearing_id}/{PLAYLIST}"
+    return f"/public/hearings/{hearing_id}/live/{PLAYLIST}"
 
 
 @dataclass
@@ -316,6 +335,7 @@ class BroadcastService:
                 segment_seconds=options.segment_seconds,
                 preset=options.preset,
             ),
+            bucket=bucket_target(settings, hearing_id),
         )
 
     async def _name_people(self, hearing_id: int, broadcast: _Broadcast) -> None:

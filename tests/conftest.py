@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import os
 import shutil
 import uuid
@@ -23,6 +24,7 @@ from config import Settings
 from hearing_server.app import create_app
 from hearing_server.db.database import Database
 from tests.callers import Caller, World, seed_world
+from tests.live_server import free_port
 from tests.sealed_recording import Sealed, seal_recording
 
 POSTGRES_URL = os.environ.get(
@@ -298,3 +300,24 @@ async def sealed(
     """A closed hearing's sealed recording whose archive video is the test module's
     ``archive_mp4`` (a fixture each module that asks for ``sealed`` defines)."""
     return await seal_recording(judge, new_caller, database, settings, archive_mp4)
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """A local S3 server (moto's server mode, over HTTP), and the AWS_* variables boto3
+    reads to reach it."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
+    from moto.server import ThreadedMotoServer  # heavy: only for the tests that ask
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }.items():
+            patch.setenv(name, value)
+        yield f"http://127.0.0.1:{port}"
+    server.stop()

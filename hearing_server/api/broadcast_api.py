@@ -27,7 +27,7 @@ from hearing_server.api.outputs import HearingOut, hearing_out
 from hearing_server.api.routing import Api, Ctx
 from hearing_server.api.scope import hearing_for_action, visible_hearing
 from hearing_server.audit import audit
-from hearing_server.broadcasts import EVENT, hearing_output
+from hearing_server.broadcasts import EVENT, hearing_output, playlist_address
 from hearing_server.db.models import Case, Court, Hearing, HearingEvent, Participant, utcnow
 from hearing_server.keys import BROADCASTS, PUBLIC_PAGES, SETTINGS
 from recording.broadcast.hls import PLAYLIST
@@ -82,7 +82,8 @@ class PublicHearing(BaseModel):
     slate: Slate | None
     """Why there is nothing to see now (None: the hearing is being shown, a delay behind)."""
     playlist: str | None
-    """The HLS playlist's path, once the broadcast has begun."""
+    """The HLS playlist's address (the server's path, or the court's CDN), once the broadcast
+    has begun."""
     delay_seconds: float
     """How late the broadcast shows the hearing."""
     time_zone: str
@@ -128,7 +129,7 @@ def _public_out(ctx: Ctx, hearing: Hearing, case: Case, court: Court, cut: bool)
         duration_minutes=hearing.duration_minutes,
         state=state,
         slate=slate_for(state, cut),
-        playlist=f"/public/hearings/{hearing.id}/live/{PLAYLIST}" if playlist.is_file() else None,
+        playlist=playlist_address(settings, hearing.id) if playlist.is_file() else None,
         delay_seconds=settings.broadcast.delay_seconds,
         time_zone=settings.court_timezone,
     )

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 from sqlalchemy import select
 
 from config import Settings
@@ -32,26 +29,8 @@ from recording.storage import S3Storage
 from tests.callers import Caller, World, add_hearing
 from tests.functional.test_sealed_exhibits import close_with_exhibit
 from tests.integration.recorded_hearing import Person, record_hearing
-from tests.live_server import free_port
 
 SESSION = 4.0
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }.items():
-            patch.setenv(name, value)
-        yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture
