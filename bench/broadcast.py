@@ -34,6 +34,7 @@ import asyncio
 import io
 import json
 import multiprocessing
+import re
 import shutil
 import statistics
 import tempfile
@@ -53,9 +54,10 @@ from bench.loopback import use_loopback
 from bench.proc import cpu_seconds, machine_busy_seconds
 from bench.recording import PARTIES, START, record_hearing
 from bench.servers import hearing_server
-from config.broadcast import MIN_DELAY_SECONDS
+from config.broadcast import MIN_DELAY_SECONDS, BroadcastSettings
 from hearing_server.broadcast_process import BroadcastJob, run
-from recording.broadcast.hls import HlsSettings
+from recording.broadcast.hls import PART_SECONDS, HlsSettings
+from recording.broadcast.playlist import HOLD_BACK_PARTS, SEGMENT_NAME
 from recording.render import Interval
 from recording.render.layout import fit, grid_layout
 from tests.headless import HeadlessParticipant, SendTimes
@@ -66,12 +68,14 @@ SEGMENT = 2
 LOW_LATENCY_SEGMENT = 1
 """The shortest a court may set: `glass_to_glass_s` is measured with it, and again with the
 default (`glass_to_glass_2s_segments_s`)."""
+FIRST_PART = re.compile(r'URI="(seg-\d{5}\.0\.ts)"')
 PLAYER_SEGMENTS = 3
 """Segments the public page's player stays behind the live edge (hls.js liveSyncDurationCount,
 web_client/src/public/player.ts)."""
 TARGETS = {
     "broadcast_cpu_cores": ("<=", 0.35),
     "glass_to_glass_s": ("<=", 6.0),
+    "glass_to_glass_ll_s": ("<=", 3.0),
     "forwarding_cpu_ratio": ("<=", 1.05),
     "viewers_cpu_cores": ("<=", 0.3),
 }
@@ -112,14 +116,19 @@ def encoder_cost(workdir: Path, warmup: float, window: float) -> dict[str, Any]:
     ours.send(("stop",))
     process.join(30)
     frames = 0
-    for segment in sorted((workdir / "hls").glob("seg-*.ts")):
+    segments = sorted(
+        path
+        for path in (workdir / "hls").iterdir()
+        if (name := SEGMENT_NAME.fullmatch(path.name)) and name[2] is None  # not a part
+    )
+    for segment in segments:
         with av.open(str(segment)) as container:
             frames += sum(1 for p in container.demux(video=0) if p.size)
     return {
         "broadcast_cpu_cores": round(used / elapsed, 3),
         "broadcast_fps": round(frames / (warmup + window), 1),
         "broadcast_other_load_cores": round(max(0.0, others), 2),
-        "segments": sorted((workdir / "hls").glob("seg-*.ts")),
+        "segments": segments,
     }
 
 
@@ -133,12 +142,16 @@ def glass_to_glass(workdir: Path, seconds: float, segment: int) -> dict[str, Any
         broadcast={"delay_seconds": MIN_DELAY_SECONDS, "segment_seconds": segment},
     )
     with server:
-        listed = asyncio.run(
+        listed, parts = asyncio.run(
             _watch_latency(server.url, hearing.hearing_id, hearing, seconds, segment)
         )
+    fps = BroadcastSettings().fps
+    part = round(fps * PART_SECONDS) / fps
     return {
         "glass_to_glass_s": round(statistics.median(listed) + (PLAYER_SEGMENTS - 1) * segment, 2),
+        "glass_to_glass_ll_s": round(statistics.median(parts) + (HOLD_BACK_PARTS - 1) * part, 2),
         "listed_after_s": round(statistics.median(listed), 2),
+        "part_listed_after_s": round(statistics.median(parts), 2),
         "beyond_delay_s": round(statistics.median(listed) - MIN_DELAY_SECONDS, 2),
         "latency_segments": len(listed),
     }
@@ -146,7 +159,10 @@ def glass_to_glass(workdir: Path, seconds: float, segment: int) -> dict[str, Any
 
 async def _watch_latency(
     url: str, hearing_id: int, hearing: Any, seconds: float, segment: int
-) -> list[float]:
+) -> tuple[list[float], list[float]]:
+    """From a numbered picture leaving the judge to the segment it opens being listed, and
+    to the part it opens (each segment's first, the one a player can start on) being
+    listed."""
     use_loopback()
     times = SendTimes()
     judge = HeadlessParticipant(url, times, cookie=hearing.judge.cookie)
@@ -156,6 +172,7 @@ async def _watch_latency(
     base = f"/public/hearings/{hearing_id}/live/"
     seen: set[str] = set()
     latencies: list[float] = []
+    parts: list[float] = []
     tile = fit(grid_layout(1, 1280, 720).tiles[0].video, WIDTH, HEIGHT)
     try:
         async with aiohttp.ClientSession(url) as http:
@@ -163,23 +180,29 @@ async def _watch_latency(
             while time.monotonic() < until and len(latencies) < seconds / segment:
                 async with http.get(base + "index.m3u8") as response:
                     text = await response.text() if response.status == 200 else ""
-                names = broadcast_viewers.SEGMENT.findall(text)
-                for name in names:
-                    if name in seen:
-                        continue
-                    seen.add(name)
-                    listed_at = time.monotonic()
-                    async with http.get(base + name) as response:
-                        data = await response.read()
-                    sent = _first_picture_sent(data, tile, times)
-                    if sent is not None and len(seen) > 1:  # the first may be older than us
-                        latencies.append(listed_at - sent)
-                await asyncio.sleep(0.1)
+                listed_at = time.monotonic()
+                for names, found in (
+                    (broadcast_viewers.SEGMENT.findall(text), latencies),
+                    (FIRST_PART.findall(text), parts),
+                ):
+                    if not seen and names:  # listed before we looked: not timed
+                        seen.update(broadcast_viewers.SEGMENT.findall(text))
+                        seen.update(FIRST_PART.findall(text))
+                    for name in names:
+                        if name in seen:
+                            continue
+                        seen.add(name)
+                        async with http.get(base + name) as response:
+                            data = await response.read()
+                        sent = _first_picture_sent(data, tile, times)
+                        if sent is not None:
+                            found.append(listed_at - sent)
+                await asyncio.sleep(0.05)
     finally:
         await judge.close()
-    if not latencies:
-        raise RuntimeError("no segment of the judge's pictures was broadcast")
-    return latencies
+    if not latencies or not parts:
+        raise RuntimeError("no segment or part of the judge's pictures was broadcast")
+    return latencies, parts
 
 
 def _first_picture_sent(data: bytes, tile: Any, times: SendTimes) -> float | None:

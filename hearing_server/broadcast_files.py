@@ -3,8 +3,11 @@
 Only a playlist or a segment name is served, only of a hearing that is broadcast (asked of the
 database at most every few seconds per hearing: a thousand viewers poll the playlist every
 couple of seconds), with the caching a CDN in front needs: the playlist changes with every
-segment and is cached for a second at most; a segment never changes once written (the muxer
-renames it into place whole) and is cached for a day. Anything else is the API's plain 404.
+segment and is cached for a second at most; a segment or a part never changes once written
+(the writer renames it into place whole) and is cached for a day. Anything else is the API's
+plain 404. A low-latency player's request for the playlist to come (`_HLS_msn`, `_HLS_part`)
+is held until the playlist names that part, three target durations at most (503 then), as
+low-latency HLS's blocking reload asks; malformed or too far ahead, 400.
 
 The files are answered from memory (`LiveFiles`): each is read once, and again only when the
 folder shows it changed (the playlist, renamed into place with each segment). aiohttp's
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import stat
 import time
 from collections import OrderedDict
@@ -31,9 +35,15 @@ from hearing_server.api.errors import error_response
 from hearing_server.broadcasts import hearing_output
 from hearing_server.db.models import Hearing
 from hearing_server.keys import DATABASE, SETTINGS
-from recording.broadcast.hls import PLAYLIST, SEGMENT_NAME
+from recording.broadcast.playlist import PLAYLIST, SEGMENT_NAME
 
 REMEMBER_SECONDS = 5.0
+BLOCK_STEP = 0.05
+"""How often a held playlist request looks again (a part lasts 0.2 s)."""
+BLOCKING_NUMBER = re.compile(r"[0-9]{1,9}")
+LISTED = re.compile(rb"seg-([0-9]{5,9})(?:\.([0-9]{1,3}))?\.ts")
+TARGET = re.compile(rb"#EXT-X-TARGETDURATION:([0-9]{1,2})")
+ENDED = b"#EXT-X-ENDLIST"
 PLAYLIST_CACHE = "public, max-age=1"
 SEGMENT_CACHE = "public, max-age=86400, immutable"
 MEMORY_BYTES = 64 * 1024 * 1024
@@ -120,10 +130,20 @@ def add_broadcast_files(app: web.Application) -> None:
             hearing_id
         ):
             return error_response(404, "not_found", "no such file")
-        live = await files.get(hearing_output(app[SETTINGS], hearing_id) / name)
+        path = hearing_output(app[SETTINGS], hearing_id) / name
+        live = await files.get(path)
         if live is None:
             return error_response(404, "not_found", "no such file")
         playlist = name == PLAYLIST
+        if playlist and ("_HLS_msn" in request.query or "_HLS_part" in request.query):
+            wanted = _wanted(request.query.get("_HLS_msn"), request.query.get("_HLS_part"))
+            if wanted is None:
+                return error_response(400, "bad_request", "_HLS_msn and _HLS_part: numbers")
+            if wanted[0] > _position(live.body)[0] + 2:
+                return error_response(400, "bad_request", "_HLS_msn is too far ahead")
+            live = await _held(files, path, live, wanted)
+            if live is None:
+                return error_response(503, "unavailable", "the playlist has not grown that far")
         headers = {
             "Cache-Control": PLAYLIST_CACHE if playlist else SEGMENT_CACHE,
             "Access-Control-Allow-Origin": "*",
@@ -138,3 +158,44 @@ def add_broadcast_files(app: web.Application) -> None:
         )
 
     app.router.add_get(r"/public/hearings/{hearing_id:[1-9][0-9]{0,8}}/live/{name}", serve)
+
+
+def _wanted(msn: str | None, part: str | None) -> tuple[int, int | None] | None:
+    """A blocking reload's `_HLS_msn` and `_HLS_part` (None: malformed, or a part without
+    a segment)."""
+    if msn is None or not BLOCKING_NUMBER.fullmatch(msn):
+        return None
+    if part is not None and not BLOCKING_NUMBER.fullmatch(part):
+        return None
+    return int(msn), None if part is None else int(part)
+
+
+def _position(playlist: bytes) -> tuple[int, float]:
+    """The newest segment a playlist names, and its newest part (infinite once whole)."""
+    newest = (-1, -1.0)
+    for match in LISTED.finditer(playlist):
+        number, part = int(match[1]), match[2]
+        newest = max(newest, (number, float("inf") if part is None else float(part)))
+    return newest
+
+
+async def _held(
+    files: LiveFiles, path: Path, live: LiveFile, wanted: tuple[int, int | None]
+) -> LiveFile | None:
+    """Low-latency HLS's blocking reload: the playlist once it names segment `msn` (its part
+    `part`, or a later segment), held at most three target durations; None: not by then.
+    A playlist that has ended is answered at once."""
+    msn, part = wanted
+    target = TARGET.search(live.body)
+    deadline = time.monotonic() + 3 * (int(target[1]) if target else 10)
+    while True:
+        number, newest = _position(live.body)
+        if number > msn or (number == msn and newest >= (part or 0)) or ENDED in live.body:
+            return live
+        if time.monotonic() >= deadline:
+            return None
+        await asyncio.sleep(BLOCK_STEP)
+        again = await files.get(path)
+        if again is None:
+            return None
+        live = again

@@ -37,7 +37,8 @@ from hearing_server.broadcast_process import BroadcastJob, run
 from hearing_server.db.database import Database
 from hearing_server.db.models import Case, Court, Hearing, HearingEvent, Participant, utcnow
 from hearing_server.records.service import track_file_name
-from recording.broadcast.hls import PLAYLIST, HlsSettings
+from recording.broadcast.hls import HlsSettings
+from recording.broadcast.playlist import PLAYLIST
 from recording.broadcast.publish import BucketTarget
 from recording.render.plan import say
 from signaling.background import BackgroundTasks

@@ -30,7 +30,7 @@ from hearing_server.audit import audit
 from hearing_server.broadcasts import EVENT, hearing_output, playlist_address
 from hearing_server.db.models import Case, Court, Hearing, HearingEvent, Participant, utcnow
 from hearing_server.keys import BROADCASTS, PUBLIC_PAGES, SETTINGS
-from recording.broadcast.hls import PLAYLIST
+from recording.broadcast.playlist import PLAYLIST
 
 MAX_LISTED = 200
 PAGE_SECONDS = 2.0

@@ -1,5 +1,8 @@
 """The live HLS files copied to an S3-compatible bucket, for a CDN to carry to the public.
 
+Segments only: a bucket cannot hold a player's request until the next part exists, which
+low-latency HLS needs, so the bucket's playlist names no parts (`playlist.without_parts`).
+
 The encoder writes its playlist and segments to a local folder (`hls`); a `Publisher` thread
 beside it uploads each segment the playlist names, then the playlist, so a player never reads
 a playlist naming a segment the bucket lacks. Segments are immutable (`Cache-Control` of a
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .hls import PLAYLIST, SEGMENT_NAME
+from .playlist import PLAYLIST, SEGMENT_NAME, without_parts
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +77,7 @@ class Publisher:
         """One round: the new segments, then the playlist, then the old segments gone.
         Returns whether the bucket now holds what the folder does."""
         try:
-            playlist = (self.folder / PLAYLIST).read_bytes()
+            playlist = without_parts((self.folder / PLAYLIST).read_bytes())
         except FileNotFoundError:
             return True  # nothing written yet
         except OSError as error:

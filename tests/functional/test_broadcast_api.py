@@ -6,7 +6,9 @@ and the live files' path serves nothing but a playlist or a segment of a broadca
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from datetime import UTC, datetime
 
 from aiohttp.test_utils import TestServer
@@ -128,6 +130,65 @@ async def test_the_live_files_are_served_as_written_with_caching_headers(
     # past segment 99999 (55 h of 2-s segments) the muxer writes six digits
     (folder / "seg-100000.ts").write_bytes(segment)
     assert (await anyone.client.get(f"{base}/seg-100000.ts")).status == 200
+
+
+def low_latency_playlist(segments: int, parts: int, ended: bool = False) -> bytes:
+    """A playlist as the writer makes it: `segments` whole, then `parts` of the next."""
+    lines = ["#EXTM3U", "#EXT-X-TARGETDURATION:1", "#EXT-X-PART-INF:PART-TARGET=0.400"]
+    for number in range(segments):
+        lines += [f'#EXT-X-PART:DURATION=0.4,URI="seg-{number:05d}.0.ts"', "#EXTINF:1.0,"]
+        lines.append(f"seg-{number:05d}.ts")
+    lines += [f'#EXT-X-PART:DURATION=0.4,URI="seg-{segments:05d}.{k}.ts"' for k in range(parts)]
+    return ("\n".join(lines + (["#EXT-X-ENDLIST"] if ended else [])) + "\n").encode()
+
+
+async def test_a_low_latency_player_s_reload_is_held_until_the_part_it_asks_for(
+    judge: Caller, new_caller: NewCaller, server: TestServer
+) -> None:
+    shown = await public_hearing(judge, "(2026)京0105民初6号")
+    folder = hearing_output(server.app[SETTINGS], shown)
+    folder.mkdir(parents=True)
+    (folder / "index.m3u8").write_bytes(low_latency_playlist(2, 1))
+    (folder / "seg-00002.0.ts").write_bytes(bytes(188))
+    anyone = await new_caller()
+    base = f"/public/hearings/{shown}/live/index.m3u8"
+
+    part = await anyone.client.get(f"/public/hearings/{shown}/live/seg-00002.0.ts")
+    assert part.status == 200 and part.headers["Cache-Control"].endswith("immutable")
+    for query in (
+        "_HLS_msn=x",
+        "_HLS_part=1",  # a part of no segment
+        "_HLS_msn=-1",
+        "_HLS_msn=1234567890",
+        "_HLS_msn=2&_HLS_part=1.5",
+        "_HLS_msn=5",  # beyond the next two
+    ):
+        refused = await anyone.client.get(f"{base}?{query}")
+        assert refused.status == 400, query
+        assert (await refused.json())["error"]["code"] == "bad_request"
+
+    named = await anyone.client.get(f"{base}?_HLS_msn=2&_HLS_part=0")  # there already
+    assert named.status == 200 and b"seg-00002.0.ts" in await named.read()
+
+    async def grow() -> None:
+        await asyncio.sleep(0.3)
+        (folder / "next.tmp").write_bytes(low_latency_playlist(2, 2))
+        os.replace(folder / "next.tmp", folder / "index.m3u8")
+
+    began = time.monotonic()
+    grower = asyncio.create_task(grow())
+    held = await anyone.client.get(f"{base}?_HLS_msn=2&_HLS_part=1")
+    await grower
+    assert held.status == 200 and b"seg-00002.1.ts" in await held.read()
+    assert time.monotonic() - began >= 0.3
+    assert held.headers["Cache-Control"] == "public, max-age=1"
+
+    began = time.monotonic()
+    late = await anyone.client.get(f"{base}?_HLS_msn=3")  # never written: 3 target durations
+    assert late.status == 503 and 2.9 < time.monotonic() - began < 6
+    (folder / "index.m3u8").write_bytes(low_latency_playlist(3, 0, ended=True))
+    ended = await anyone.client.get(f"{base}?_HLS_msn=4")  # the end: answered at once
+    assert ended.status == 200 and b"#EXT-X-ENDLIST" in await ended.read()
 
 
 async def test_the_presiding_judge_cuts_and_resumes_a_live_broadcast(

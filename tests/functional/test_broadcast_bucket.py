@@ -21,7 +21,8 @@ from av import VideoFrame
 from config import Settings
 from hearing_server.broadcast_process import BroadcastJob, run
 from hearing_server.broadcasts import bucket_target, playlist_address
-from recording.broadcast.hls import PLAYLIST, SEGMENT_NAME, HlsSettings, HlsWriter
+from recording.broadcast.hls import HlsSettings, HlsWriter
+from recording.broadcast.playlist import PLAYLIST, SEGMENT_NAME, without_parts
 from recording.broadcast.publish import BucketTarget, Publisher
 from recording.render.plan import AUDIO_RATE
 from tests.conftest import settings_with
@@ -45,11 +46,12 @@ def in_bucket(client: Any, bucket: str, prefix: str) -> dict[str, bytes]:
 
 
 def in_folder(folder: Path) -> dict[str, bytes]:
-    return {
-        path.name: path.read_bytes()
-        for path in folder.iterdir()
-        if path.name == PLAYLIST or SEGMENT_NAME.fullmatch(path.name)
-    }
+    """The playlist as the bucket gets it, and the segments (not their parts)."""
+    files = {PLAYLIST: without_parts((folder / PLAYLIST).read_bytes())}
+    for path in folder.iterdir():
+        if (match := SEGMENT_NAME.fullmatch(path.name)) and match[2] is None:
+            files[path.name] = path.read_bytes()
+    return files
 
 
 class PutsSeen:
@@ -85,8 +87,10 @@ def test_the_bucket_holds_each_segment_before_the_playlist_that_names_it(
     writer = HlsWriter(tmp_path, HLS)
     seen = PutsSeen(client)
     publisher = Publisher(tmp_path, target, seen)
-    write_seconds(writer, 1.0, 0)  # the first segment is not closed yet: nothing to publish
-    assert publisher.sync() and in_bucket(client, bucket, "broadcasts/7") == {}
+    write_seconds(writer, 1.0, 0)  # the first segment is not whole yet: only its parts
+    assert publisher.sync()
+    early = in_bucket(client, bucket, "broadcasts/7")
+    assert list(early) == [PLAYLIST] and b".ts" not in early[PLAYLIST]
     for second in range(1, 8):
         write_seconds(writer, 1.0, 30 * second)
         assert publisher.sync()

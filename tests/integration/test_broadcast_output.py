@@ -25,7 +25,8 @@ from court.states import HearingState
 from recording.broadcast.broadcaster import Broadcaster
 from recording.broadcast.compose import BroadcastCompositor
 from recording.broadcast.feed import SegmentFeed
-from recording.broadcast.hls import PLAYLIST, HlsSettings, HlsWriter
+from recording.broadcast.hls import HlsSettings, HlsWriter
+from recording.broadcast.playlist import PLAYLIST
 from recording.render import Feature, Interval, Still, View, text
 from recording.render.layout import fit, grid_layout
 from recording.render.stage import Shown, Stage

@@ -10,7 +10,8 @@ import av
 import numpy as np
 from av import VideoFrame
 
-from recording.broadcast.hls import PLAYLIST, HlsSettings, HlsWriter, next_segment
+from recording.broadcast.hls import HlsSettings, HlsWriter, next_segment
+from recording.broadcast.playlist import PLAYLIST
 
 SETTINGS = HlsSettings(width=320, height=180, fps=25, segment_seconds=1, list_size=4)
 SECONDS = 3

@@ -13,7 +13,10 @@ export async function playLive(
   if (native && navigator.vendor.startsWith("Apple")) return playNatively(video, url);
   const { default: Hls } = await import("hls.js/light"); // no subtitles, alternate audio or DRM
   if (!Hls.isSupported()) return native ? playNatively(video, url) : false;
-  const hls = new Hls({ liveSyncDurationCount: 3 });
+  // low-latency HLS: the parts the server offers, three behind the live edge, each playlist
+  // asked for ahead and held by the server until it exists; a playlist without parts (a
+  // court's CDN) is played three segments behind
+  const hls = new Hls({ lowLatencyMode: true, liveSyncDurationCount: 3 });
   hls.loadSource(url);
   hls.attachMedia(video);
   hls.on(Hls.Events.MANIFEST_PARSED, () => {
