@@ -37,6 +37,12 @@ fallen (by more than 5 %)."""
 CLIMB_BACK = 15.0
 """Seconds after a successful try during which only heavy loss pauses the video again: the
 estimate climbs back about 8 % a second."""
+AFTER_TRIAL = 6.0
+"""Seconds after a try of a better layer (`layer_choice`) during which an estimate that does
+not fit is not held against the videos (unless loss is heavy): a try the link cannot carry
+makes the estimator fall well below the link's rate (to 95 kbit/s on a 300 kbit/s link in a
+CI run), and it takes some 5 s to climb back. Pausing the picture for the try's own sake
+froze it for 5 s; a link that cannot carry the lowest layer is not tried on."""
 RATE_WINDOW = 2.0
 """Seconds over which a downtrack's sending rate is measured."""
 
@@ -129,12 +135,14 @@ class Allocator:
         estimate: int | None,
         demands: Sequence[Demand],
         aside: Collection[Hashable] = (),
+        tried_at: float | None = None,
     ) -> frozenset[Hashable]:
         """The keys of the videos to pause now. Without an estimate nothing changes.
 
         `aside`: videos still subscribed but not sent for another reason (the subscriber hides
         them): they take no budget and their state waits unchanged until they are demanded
-        again, so a paused video hidden and shown again comes back paused."""
+        again, so a paused video hidden and shown again comes back paused. `tried_at`: when a
+        better layer of a video was last tried (see AFTER_TRIAL)."""
         keys = {d.key for d in demands} | set(aside)
         for gone in [k for k in self._states if k not in keys]:
             del self._states[gone]
@@ -145,6 +153,7 @@ class Allocator:
             self._history.popleft()
         then, earlier = self._history[0]
         climbing = now - then >= PAUSE_AFTER / 2 and estimate >= earlier * CLIMBING
+        recovering = tried_at is not None and now - tried_at < AFTER_TRIAL
 
         budget = estimate * HEADROOM - sum(d.rate for d in demands if d.kind != "video")
         videos = sorted((d for d in demands if d.kind == "video"), key=lambda d: -d.priority)
@@ -157,7 +166,7 @@ class Allocator:
                     state.over_since = None
                     state.delay = FIRST_RETRY
                 elif state.over_since is None or (
-                    not heavy_loss and (climbing or now < state.climb_until)
+                    not heavy_loss and (climbing or recovering or now < state.climb_until)
                 ):
                     state.over_since = now
                 elif now - state.over_since >= PAUSE_AFTER:

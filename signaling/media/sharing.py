@@ -53,6 +53,8 @@ class BandwidthSharing:
         self._probers: dict[Subscription, Prober] = {}
         """Per video that has tried a better layer with padding."""
         self._paused_video: frozenset[PublishedTrack] = frozenset()
+        self._tried_at: float | None = None
+        """When a video was last on trial of a better layer (`allocation.AFTER_TRIAL`)."""
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -153,7 +155,11 @@ class BandwidthSharing:
         self.estimates.keep({s.ssrc for s in forwarded if s.ssrc is not None})
         estimate = self.estimates.total()
         self.retransmissions.set_estimate(estimate)
-        paused = self._allocator.update(now, estimate, demands, aside=hidden)
+        if any(choice.on_trial for choice in self._choices.values()):
+            self._tried_at = now
+        paused = self._allocator.update(
+            now, estimate, demands, aside=hidden, tried_at=self._tried_at
+        )
         for subscription in forwarded:
             if subscription in paused:
                 subscription.pause()

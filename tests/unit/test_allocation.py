@@ -1,6 +1,7 @@
 """A subscriber's estimate shared among what is sent to it, without I/O."""
 
 from signaling.media.allocation import (
+    AFTER_TRIAL,
     CLIMB_BACK,
     FIRST_RETRY,
     PAUSE_AFTER,
@@ -111,6 +112,35 @@ def test_a_kept_try_whose_estimate_does_not_climb_back_is_paused_for_longer() ->
     now += PROBATION + CLIMB_BACK + PAUSE_AFTER
     assert allocator.update(now, 250_000, demands) == {"judge"}
     assert run(allocator, now + 0.5, 2 * FIRST_RETRY - 1, 250_000, demands) == {"judge"}
+
+
+def test_an_estimate_fallen_after_a_try_of_a_better_layer_pauses_nothing() -> None:
+    """The try overflowed the link: the estimator falls far below it, then climbs back."""
+    demands = [AUDIO, video("judge", 150_000)]  # the lowest layer
+    allocator = Allocator()
+    tried = 10.0
+    for i in range(round(AFTER_TRIAL / 0.5)):  # fallen: 100 kbit/s do not carry 200
+        now = tried + i * 0.5
+        assert allocator.update(now, 100_000, demands, tried_at=tried) == frozenset(), now
+    # without a try, or long after it, the same estimate pauses the video
+    assert run(Allocator(), 0, PAUSE_AFTER + 1, 100_000, demands) == {"judge"}
+    later = tried + AFTER_TRIAL
+    paused: frozenset[object] = frozenset()
+    for i in range(round(PAUSE_AFTER / 0.5) + 1):
+        paused = allocator.update(later + i * 0.5, 100_000, demands, tried_at=tried)
+    assert paused == {"judge"}
+    # nor does a try excuse heavy loss
+    lossy = [AUDIO, video("judge", 150_000, loss=0.5)]
+    assert run_tried(Allocator(), PAUSE_AFTER + 1, 100_000, lossy) == {"judge"}
+
+
+def run_tried(
+    allocator: Allocator, seconds: float, estimate: int, demands: list[Demand]
+) -> frozenset[object]:
+    paused: frozenset[object] = frozenset()
+    for i in range(round(seconds / 0.5) + 1):
+        paused = allocator.update(i * 0.5, estimate, demands, tried_at=i * 0.5)
+    return paused
 
 
 def test_heavy_loss_is_not_mistaken_for_a_climbing_estimate() -> None:
