@@ -123,6 +123,8 @@ class HlsWriter:
         self._in_part = 0
         """Video frames in the part being muxed."""
         self._in_segment = 0
+        self._segment_began = 0.0
+        """When the open segment's first picture was written (its playlist date)."""
         self._segment_parts: list[bytes] = []
 
     def write(self, frame: VideoFrame, sound: npt.NDArray[np.float32]) -> None:
@@ -161,6 +163,8 @@ class HlsWriter:
             self._end_segment()
         elif self._in_part >= self._part_frames:
             self._end_part()
+        if not self._in_segment:
+            self._segment_began = self._clock()
         self._muxer().mux(packet, video=True)
         self._in_part += 1
         self._in_segment += 1
@@ -180,7 +184,8 @@ class HlsWriter:
             return
         data = self._part.close()
         self._part = None
-        number, index = self.playlist.add_part(self._in_part / self.settings.fps, self._clock())
+        duration = self._in_part / self.settings.fps
+        number, index = self.playlist.add_part(duration, self._segment_began)
         self._in_part = 0
         self._segment_parts.append(data)
         self._write(segment_name(number, index), data)

@@ -61,11 +61,11 @@ class LivePlaylist:
         self._discontinuities_gone = 0
         self.ended = False
 
-    def add_part(self, duration: float, now: float) -> tuple[int, int]:
-        """A part written (to the open segment, or the first of a new one); returns its
-        segment's number and its index."""
+    def add_part(self, duration: float, began: float) -> tuple[int, int]:
+        """A part written (to the open segment, or the first of a new one, whose first
+        picture was written at `began`); returns its segment's number and its index."""
         if not self.segments or self.segments[-1].complete:
-            segment = Segment(self.next_number, now, discontinuity=self._discontinuity)
+            segment = Segment(self.next_number, began, discontinuity=self._discontinuity)
             self._discontinuity = False
             self.next_number += 1
             self.segments.append(segment)

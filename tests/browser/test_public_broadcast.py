@@ -11,6 +11,7 @@ does not.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,6 +132,8 @@ async def test_the_public_watches_and_the_judge_cuts(
     await expect(nothing.page.get_by_test_id("public-video")).to_have_count(0)
 
     public = await open_tab("public", f"/public/hearing/{hearing.hearing_id}", phone=True)
+    asked: list[str] = []
+    public.page.on("request", lambda request: asked.append(request.url))
     status = public.page.get_by_test_id("public-status")
     await expect(status).to_have_attribute("data-slate", "not_started")
 
@@ -144,6 +147,9 @@ async def test_the_public_watches_and_the_judge_cuts(
         print(f"\nthe public page played {took:.0f} s after the party was admitted")
         await expect(status).to_have_attribute("data-slate", "live")
         await public.screenshot("playing")
+        # low-latency HLS: the player fetched parts and asked for playlists to come
+        assert any(re.search(r"/seg-\d{5}\.\d+\.ts$", url) for url in asked), asked[-5:]
+        assert any("index.m3u8?_HLS_msn=" in url for url in asked), asked[-5:]
 
         panel = bench.page.get_by_test_id("broadcast")
         await expect(panel).to_have_attribute("data-cut", "false")
