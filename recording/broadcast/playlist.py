@@ -121,7 +121,7 @@ class LivePlaylist:
         return "\n".join(lines) + "\n"
 
 
-LOW_LATENCY_TAGS = ("#EXT-X-PART", "#EXT-X-SERVER-CONTROL", "#EXT-X-PRELOAD-HINT")
+LOW_LATENCY_TAGS = (b"#EXT-X-PART", b"#EXT-X-SERVER-CONTROL", b"#EXT-X-PRELOAD-HINT")
 """`#EXT-X-PART` begins `#EXT-X-PART-INF` too."""
 
 
@@ -129,6 +129,4 @@ def without_parts(playlist: bytes) -> bytes:
     """The playlist for a store that cannot hold a request until the next part exists (a
     bucket behind a CDN): segments only, played three behind the live edge."""
     lines = playlist.split(b"\n")
-    return b"\n".join(
-        line for line in lines if not line.startswith(tuple(t.encode() for t in LOW_LATENCY_TAGS))
-    )
+    return b"\n".join(line for line in lines if not line.startswith(LOW_LATENCY_TAGS))
