@@ -10,6 +10,7 @@ import asyncio
 import os
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
@@ -94,12 +95,18 @@ async def test_the_live_files_path_serves_only_playlists_and_segments_of_broadca
             assert (await response.json())["error"]["code"] == "not_found"
 
 
+async def broadcast_folder(judge: Caller, server: TestServer, number: str) -> tuple[int, Path]:
+    """A public hearing and the folder its live files are served from, made (empty)."""
+    shown = await public_hearing(judge, number)
+    folder = hearing_output(server.app[SETTINGS], shown)
+    folder.mkdir(parents=True)
+    return shown, folder
+
+
 async def test_the_live_files_are_served_as_written_with_caching_headers(
     judge: Caller, new_caller: NewCaller, server: TestServer
 ) -> None:
-    shown = await public_hearing(judge, "(2026)京0105民初5号")
-    folder = hearing_output(server.app[SETTINGS], shown)
-    folder.mkdir(parents=True)
+    shown, folder = await broadcast_folder(judge, server, "(2026)京0105民初5号")
     segment = bytes(range(188)) * 40
     (folder / "seg-00000.ts").write_bytes(segment)
     (folder / "index.m3u8").write_bytes(b"#EXTM3U\n#EXTINF:2.0,\nseg-00000.ts\n")
@@ -145,9 +152,7 @@ def low_latency_playlist(segments: int, parts: int, ended: bool = False) -> byte
 async def test_a_low_latency_player_s_reload_is_held_until_the_part_it_asks_for(
     judge: Caller, new_caller: NewCaller, server: TestServer
 ) -> None:
-    shown = await public_hearing(judge, "(2026)京0105民初6号")
-    folder = hearing_output(server.app[SETTINGS], shown)
-    folder.mkdir(parents=True)
+    shown, folder = await broadcast_folder(judge, server, "(2026)京0105民初6号")
     (folder / "index.m3u8").write_bytes(low_latency_playlist(2, 1))
     (folder / "seg-00002.0.ts").write_bytes(bytes(188))
     anyone = await new_caller()

@@ -35,6 +35,12 @@ def client(s3_endpoint: str) -> Any:
     return boto3.client("s3", endpoint_url=s3_endpoint)
 
 
+def new_bucket(client: Any) -> str:
+    name = f"public-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=name)
+    return name
+
+
 def in_bucket(client: Any, bucket: str, prefix: str) -> dict[str, bytes]:
     listed = client.list_objects_v2(Bucket=bucket, Prefix=prefix + "/").get("Contents", [])
     return {
@@ -81,8 +87,7 @@ def test_the_bucket_holds_each_segment_before_the_playlist_that_names_it(
     s3_endpoint: str,
     tmp_path: Path,
 ) -> None:
-    bucket = f"public-{uuid.uuid4().hex[:12]}"
-    client.create_bucket(Bucket=bucket)
+    bucket = new_bucket(client)
     target = BucketTarget(bucket, "broadcasts/7", s3_endpoint)
     writer = HlsWriter(tmp_path, HLS)
     seen = PutsSeen(client)
@@ -125,7 +130,7 @@ def test_a_bucket_that_refuses_costs_the_broadcast_nothing_and_is_caught_up(
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    bucket = f"public-{uuid.uuid4().hex[:12]}"  # not made yet: every upload refused
+    bucket = f"public-{uuid.uuid4().hex[:12]}"  # not made: every upload refused
     writer = HlsWriter(tmp_path, HLS)
     publisher = Publisher(tmp_path, BucketTarget(bucket, "broadcasts/8", s3_endpoint))
     write_seconds(writer, 1.0, 0)
@@ -151,8 +156,7 @@ def test_the_broadcast_process_publishes_to_the_bucket_until_its_end(
     s3_endpoint: str,
     tmp_path: Path,
 ) -> None:
-    bucket = f"public-{uuid.uuid4().hex[:12]}"
-    client.create_bucket(Bucket=bucket)
+    bucket = new_bucket(client)
     settings = settings_with(
         "sqlite+aiosqlite:///unused.db",
         tmp_path,
