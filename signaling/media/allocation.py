@@ -4,7 +4,9 @@ A subscriber's receive estimate (its REMB) is a budget for everything sent to it
 retransmissions included. Audio always goes; videos are taken in priority order while they
 fit. A video that does not fit is paused (its downtrack stops forwarding, nothing is
 renegotiated), so a weak subscriber neither freezes on more than it can carry nor, as when
-its estimate was passed upstream, lowers what the publisher sends everyone else.
+its estimate was passed upstream, lowers what the publisher sends everyone else. It is paused
+soon when the subscriber loses some of it (the link overflows), later when it loses nothing
+(the estimate fell for another reason, and mostly climbs back).
 
 An estimate only grows with what is actually received, so a paused video would never come
 back by waiting for it: after a delay (doubling after each failed try) the video is resumed
@@ -21,7 +23,13 @@ HEADROOM = 1.4
 estimators report ~0.85 of the measured throughput after congestion, and a receiver that
 estimates per stream (aiortc) leaves audio and retransmissions out."""
 PAUSE_AFTER = 2.0
-"""Seconds a video must not fit, with the estimate not climbing, before it is paused."""
+"""Seconds a video must not fit, with the estimate not climbing, before it is paused..."""
+PAUSE_LOSSLESS = 6.0
+"""...or while the subscriber loses less than SOME_LOSS of it: an estimate that fell without
+loss is most often a delay step read as congestion (a mobile link's route changing), and the
+estimator climbs back within seconds while the video flows; a link the video overflows loses
+it."""
+SOME_LOSS = 0.05
 CLIMBING = 1.05
 """An estimate that grew by this factor over PAUSE_AFTER is still finding the link's rate
 (unless the subscriber is losing heavily: a link that drops rather than queues shows no
@@ -169,7 +177,9 @@ class Allocator:
                     not heavy_loss and (climbing or recovering or now < state.climb_until)
                 ):
                     state.over_since = now
-                elif now - state.over_since >= PAUSE_AFTER:
+                elif now - state.over_since >= (
+                    PAUSE_AFTER if video.loss > SOME_LOSS else PAUSE_LOSSLESS
+                ):
                     self._states[video.key] = _Paused(now + state.delay, state.delay)
                     continue
             elif isinstance(state, _Paused):

@@ -5,7 +5,9 @@ from signaling.media.allocation import (
     CLIMB_BACK,
     FIRST_RETRY,
     PAUSE_AFTER,
+    PAUSE_LOSSLESS,
     PROBATION,
+    SOME_LOSS,
     Allocator,
     Demand,
     Estimates,
@@ -15,7 +17,11 @@ from signaling.media.allocation import (
 AUDIO = Demand("audio", "audio", 50_000)
 
 
-def video(key: str, rate: int, priority: int = 0, loss: float = 0.0) -> Demand:
+OVERFLOWING = SOME_LOSS + 0.01
+"""What a video that does not fit loses on a link it overflows (the tests' usual case)."""
+
+
+def video(key: str, rate: int, priority: int = 0, loss: float = OVERFLOWING) -> Demand:
     return Demand(key, "video", rate, priority, loss)
 
 
@@ -141,6 +147,18 @@ def run_tried(
     for i in range(round(seconds / 0.5) + 1):
         paused = allocator.update(i * 0.5, estimate, demands, tried_at=i * 0.5)
     return paused
+
+
+def test_an_estimate_fallen_without_loss_is_waited_for_longer() -> None:
+    """A delay step read as congestion: the estimate falls, nothing is lost."""
+    lossless = [AUDIO, video("judge", 150_000, loss=0.0)]
+    allocator = Allocator()
+    assert run(allocator, 0, PAUSE_LOSSLESS - 0.5, 100_000, lossless) == frozenset()
+    assert allocator.update(PAUSE_LOSSLESS + 0.5, 100_000, lossless) == {"judge"}
+    # some loss, and the usual wait
+    assert run(Allocator(), 0, PAUSE_AFTER + 0.5, 100_000, [AUDIO, video("judge", 150_000)]) == {
+        "judge"
+    }
 
 
 def test_heavy_loss_is_not_mistaken_for_a_climbing_estimate() -> None:
