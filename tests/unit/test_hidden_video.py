@@ -10,6 +10,7 @@ import pytest
 from aiortc import RTCPeerConnection
 from aiortc.rtcrtpparameters import RTCRtpSendParameters
 
+from signaling.media.allocation import PAUSE_LOSSLESS
 from signaling.media.session import MediaSession
 from signaling.media.sharing import BandwidthSharing
 from signaling.media.subscriber import SilentTrack, Subscription
@@ -129,7 +130,9 @@ async def test_the_sharing_leaves_a_hidden_video_out(forwarding: Forwarding) -> 
                 await forwarding.frame(packets=5)
             await sharing.reallocate(forwarding.clock.now)
 
-    await ticks(6, 1_000)  # far less than the video needs: paused, tried again in 5 s
+    # far less than the video needs, and nothing lost: paused after PAUSE_LOSSLESS (a tick is
+    # half a second), tried again FIRST_RETRY later
+    await ticks(round(PAUSE_LOSSLESS / 0.5) + 2, 1_000)
     assert subscription.paused
     assert sharing.paused_video == {forwarding.publisher.track}
 
