@@ -179,7 +179,9 @@ class HlsWriter:
             self._part = _PartMuxer(self.settings)
         return self._part
 
-    def _end_part(self) -> None:
+    def _end_part(self, announce: bool = True) -> None:
+        """Write the part being muxed; `announce`: and the playlist naming it (not when the
+        segment ends with it: the playlist that completes the segment names it too)."""
         if self._part is None or not self._in_part:
             return
         data = self._part.close()
@@ -189,10 +191,11 @@ class HlsWriter:
         self._in_part = 0
         self._segment_parts.append(data)
         self._write(segment_name(number, index), data)
-        self._write(PLAYLIST, self.playlist.render().encode())
+        if announce:
+            self._write(PLAYLIST, self.playlist.render().encode())
 
     def _end_segment(self) -> None:
-        self._end_part()
+        self._end_part(announce=False)
         if not self._segment_parts:
             return
         number = self.playlist.segments[-1].number

@@ -88,15 +88,13 @@ class VideoSource:
         self._next = self._pull(segment)
 
     def _pull(self, segment: SegmentRef) -> tuple[float, VideoFrame] | None:
-        for at, frame in self._frames:
-            if isinstance(frame, VideoFrame):
-                return segment.anchor.wall_clock + at, frame
-        if self._reader is not None:
-            self._frames = self._reader.frames()  # read on from here next time
-            for at, frame in self._frames:
-                if isinstance(frame, VideoFrame):
-                    return segment.anchor.wall_clock + at, frame
-        return None
+        """The next picture and its wall-clock, reading on in the file once those in hand
+        are done."""
+        picture = _next_picture(self._frames)
+        if picture is None and self._reader is not None:
+            self._frames = self._reader.frames()
+            picture = _next_picture(self._frames)
+        return None if picture is None else (segment.anchor.wall_clock + picture[0], picture[1])
 
     def _close(self) -> None:
         self._frames = iter(())  # closes the file the reader had open
@@ -177,6 +175,10 @@ class _Sound:
     reader: SegmentReader
     line: "SoundLine"
     result: tuple[float, Samples] | None = None
+
+
+def _next_picture(frames: Iterator[tuple[float, Frame]]) -> tuple[float, VideoFrame] | None:
+    return next(((at, f) for at, f in frames if isinstance(f, VideoFrame)), None)
 
 
 def _replaced(segments: list[SegmentRef], segment: SegmentRef) -> bool:
