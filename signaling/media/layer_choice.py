@@ -11,14 +11,14 @@ to about 1.5 times the incoming rate at most), so a subscriber sent a low layer 
 estimated to carry a higher one. On a link with room the estimate climbs well above what is
 sent; on a full one it stays at or below it. So when the estimate is SATURATED times what the
 subscriber is sent, has not fallen for QUIET seconds and little is lost, the next layer is
-tried on probation. It is kept if the estimate climbs over PROBATION with little loss (the
-link carried more), then given time to climb on until it fits (CLIMB_BACK), and the layer
-after it may be tried at once (the link is showing its room); it is dropped at once if the
-estimate falls or loss is heavy, and tried again after a wait that doubles with each failure
-up to MAX_TRY (MAX_PROBE_TRY for a probe), once the estimate is ABOVE_FAILED times what it was at the failed try (or
-FORGET_FAILED seconds later): on a full link the estimate creeps up to where the last try
-failed and no further, while on a freed one it climbs past it. A steady estimate below
-SATURATED never moves the choice.
+tried on probation. It is kept if the estimate climbs over PROBATION (or climbs fast, sooner)
+with little loss (the link carried more), then given time to climb on until it fits
+(CLIMB_BACK), and the layer after it may be tried at once (the link is showing its room); it
+is dropped at once if the estimate falls or loss is heavy, and tried again after a wait that
+doubles with each failure up to MAX_TRY (MAX_PROBE_TRY for a probe), once the estimate is
+ABOVE_FAILED times what it was at the failed try (or FORGET_FAILED seconds later): on a full
+link the estimate creeps up to where the last try failed and no further, while on a freed one
+it climbs past it. A steady estimate below SATURATED never moves the choice.
 
 Where the subscriber has an RTX stream (`probe`), a try sends no new layer: the layer sent
 stays, and padding makes up the difference to the tried layer's rate (`probing`, paced by the
@@ -44,8 +44,10 @@ DOWN_AFTER = 1.0
 """Seconds the layer sent must not fit before the choice moves down."""
 QUIET = 3.0
 """Seconds the estimate must not have fallen before a layer is tried."""
-SATURATED = 1.3
-"""An estimate this many times what is sent is held back by what is sent, not by the link."""
+SATURATED = 1.2
+"""An estimate this many times what is sent is held back by what is sent, not by the link
+(Chromium's climbs to 1.5 times what it receives on a link with room, and stays within 1.1
+of it on a full one)."""
 FALL = 0.92
 """An estimate below this fraction of its recent peak (or of its value when a try began) has
 fallen: the link is full."""
@@ -54,7 +56,12 @@ LIGHT_LOSS = 0.02
 PROBATION = 2.5
 """Seconds a tried layer is watched."""
 CLIMB = 1.05
-"""A try succeeds if the estimate grew by this factor over PROBATION (or the layer fits)."""
+"""A try succeeds if the estimate grew by this factor over PROBATION (or the layer fits)..."""
+SURE_CLIMB = 1.1
+SURE_AFTER = 1.0
+"""...or, sooner, once it grew by this factor at least this many seconds in: two of the
+estimator's rises (8 % a second) with the padding flowing; an overflowing link shows within
+half a second (the estimate falls by a third or more)."""
 CLIMB_BACK = 15.0
 """Seconds after a successful try during which only loss or a falling estimate move down."""
 ABOVE_FAILED = 1.15
@@ -158,10 +165,11 @@ class LayerChoice:
             # a loss report from before the try says nothing about it
             failed = (tried >= 1.0 and loss > HEAVY_LOSS) or estimate < trial.estimate * FALL
             grew = estimate >= trial.estimate * CLIMB or _rate(rates, trial.layer) <= budget
+            sure = tried >= SURE_AFTER and estimate >= trial.estimate * SURE_CLIMB
             if failed or (tried >= PROBATION and not grew):
                 self._failed_try(now, trial.layer, trial.estimate)
                 self._move(trial.back_to)
-            elif tried >= PROBATION:
+            elif tried >= PROBATION or sure:
                 self._failed.pop(trial.layer, None)
                 self._move(trial.layer)
                 self._climb_until = now + CLIMB_BACK

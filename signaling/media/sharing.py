@@ -196,6 +196,18 @@ class BandwidthSharing:
             if tried is not None:
                 probing[video] = max(0, (rates[tried] or 0) - (rates[layer] or 0))
             left -= (rates[layer] or 0) - demand.rate + probing.get(video, 0)
+            logger.debug(
+                "layer choice, ssrc %s: estimate %s sent %d budget %d rates %s layer %d "
+                "probing %s loss %.3f",
+                video.ssrc,
+                estimate,
+                total_sent,
+                left + demand.rate,
+                rates,
+                layer,
+                choice.probing,
+                video.loss,
+            )
             await video.choose_layer(layer)
         self._probe(probing)
         held_back = self._allocator.held_back

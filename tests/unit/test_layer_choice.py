@@ -23,6 +23,8 @@ from signaling.media.layer_choice import (
     PROBATION,
     QUIET,
     SATURATED,
+    SURE_AFTER,
+    SURE_CLIMB,
     UP_AFTER,
     UP_MARGIN,
     LayerChoice,
@@ -375,6 +377,26 @@ def test_with_padding_a_try_keeps_the_layer_sent_and_moves_only_when_it_succeeds
     assert driver.choice.probing is None
     # the link just carried more: the next layer is probed at once, from the new layer
     assert driver.tick(climbed) == 1 and driver.choice.probing == 2
+
+
+def test_a_probe_whose_estimate_climbs_fast_succeeds_before_probation() -> None:
+    """Two of the estimator's rises with the padding flowing: the link carries more, and the
+    layer is moved to then (a freed link is climbed back sooner), not after PROBATION; the same
+    rise within SURE_AFTER (before an overflowing link could show) ends nothing yet."""
+    link = Idle()
+    driver = probed(link)
+    tried_at = driver.now
+    sure = int(link.estimate * SURE_CLIMB * 1.01)
+    while driver.now + TICK - tried_at < SURE_AFTER:
+        assert driver.tick(sure) == 0 and driver.choice.probing == 1
+    assert driver.tick(sure) == 1 and not driver.choice.on_trial
+    assert driver.now - tried_at < PROBATION
+
+    driver = probed(link)  # a rise short of SURE_CLIMB waits for the whole probation
+    tried_at = driver.now
+    while driver.choice.on_trial:
+        driver.tick(int(link.estimate * SURE_CLIMB * 0.99))
+    assert driver.choice.layer == 1 and driver.now - tried_at == PROBATION
 
 
 def test_with_padding_a_failed_try_never_moves_the_layer() -> None:
