@@ -4,10 +4,10 @@ from signaling.media.allocation import (
     AFTER_TRIAL,
     CLIMB_BACK,
     FIRST_RETRY,
+    HEAVY_LOSS,
     PAUSE_AFTER,
     PAUSE_LOSSLESS,
     PROBATION,
-    SOME_LOSS,
     Allocator,
     Demand,
     Estimates,
@@ -17,8 +17,10 @@ from signaling.media.allocation import (
 AUDIO = Demand("audio", "audio", 50_000)
 
 
-OVERFLOWING = SOME_LOSS + 0.01
+OVERFLOWING = HEAVY_LOSS + 0.01
 """What a video that does not fit loses on a link it overflows (the tests' usual case)."""
+RANDOM = 2 / 30
+"""What a link's own random loss of 2 % reads as in one receiver report of 30 packets."""
 
 
 def video(key: str, rate: int, priority: int = 0, loss: float = OVERFLOWING) -> Demand:
@@ -72,18 +74,19 @@ def test_retransmissions_count_against_the_budget() -> None:
 
 def test_a_climbing_estimate_is_waited_for() -> None:
     allocator = Allocator()
-    demands = [AUDIO, video("judge", 1_200_000)]
+    demands = [AUDIO, video("judge", 1_200_000, loss=RANDOM)]
     estimate = 300_000.0
-    for i in range(20):  # +8 % a second, as an estimator finding a fresh link's rate
+    # +8 % a second, as an estimator finding a fresh link's rate
+    for i in range(round(2 * PAUSE_LOSSLESS / 0.5)):
         assert allocator.update(i * 0.5, int(estimate), demands) == frozenset()
         estimate *= 1.04
 
 
 def test_a_paused_video_is_tried_again_and_kept_when_the_estimate_grows() -> None:
     allocator = Allocator()
-    demands = [AUDIO, video("judge", 1_200_000)]
     retry = PAUSE_AFTER + FIRST_RETRY  # paused at PAUSE_AFTER
-    assert run(allocator, 0, retry - 0.5, 250_000, demands) == {"judge"}
+    assert run(allocator, 0, retry - 0.5, 250_000, [AUDIO, video("judge", 1_200_000)]) == {"judge"}
+    demands = [AUDIO, video("judge", 1_200_000, loss=RANDOM)]  # what the freed link loses
     now = retry
     assert allocator.update(now, 250_000, demands) == frozenset()  # on probation
     estimate = 250_000.0
@@ -96,9 +99,9 @@ def test_a_paused_video_is_tried_again_and_kept_when_the_estimate_grows() -> Non
 def test_a_try_on_a_still_weak_link_pauses_again_for_longer() -> None:
     """A link that queues rather than drops: the estimate falls during the try."""
     allocator = Allocator()
-    demands = [AUDIO, video("judge", 1_200_000)]
     now = PAUSE_AFTER + FIRST_RETRY
-    assert run(allocator, 0, now - 0.5, 250_000, demands) == {"judge"}
+    assert run(allocator, 0, now - 0.5, 250_000, [AUDIO, video("judge", 1_200_000)]) == {"judge"}
+    demands = [AUDIO, video("judge", 1_200_000, loss=RANDOM)]
     assert allocator.update(now, 250_000, demands) == frozenset()
     assert allocator.held_back == {"judge"}  # sent on trial: not yet news for the subscriber
     assert run(allocator, now + 0.5, PROBATION - 1, 230_000, demands) == frozenset()
@@ -113,8 +116,9 @@ def test_a_kept_try_whose_estimate_does_not_climb_back_is_paused_for_longer() ->
     allocator = Allocator()
     demands = [AUDIO, video("judge", 1_200_000)]
     now = PAUSE_AFTER + FIRST_RETRY
-    run(allocator, 0, now, 250_000, demands)
-    assert run(allocator, now + 0.5, CLIMB_BACK + PROBATION - 0.5, 250_000, demands) == set()
+    run(allocator, 0, now - 0.5, 250_000, demands)
+    random = [AUDIO, video("judge", 1_200_000, loss=RANDOM)]  # the try loses little at first
+    assert run(allocator, now, CLIMB_BACK + PROBATION, 250_000, random) == set()
     now += PROBATION + CLIMB_BACK + PAUSE_AFTER
     assert allocator.update(now, 250_000, demands) == {"judge"}
     assert run(allocator, now + 0.5, 2 * FIRST_RETRY - 1, 250_000, demands) == {"judge"}
@@ -122,17 +126,17 @@ def test_a_kept_try_whose_estimate_does_not_climb_back_is_paused_for_longer() ->
 
 def test_an_estimate_fallen_after_a_try_of_a_better_layer_pauses_nothing() -> None:
     """The try overflowed the link: the estimator falls far below it, then climbs back."""
-    demands = [AUDIO, video("judge", 150_000)]  # the lowest layer
+    demands = [AUDIO, video("judge", 150_000, loss=RANDOM)]  # the lowest layer
     allocator = Allocator()
     tried = 10.0
     for i in range(round(AFTER_TRIAL / 0.5)):  # fallen: 100 kbit/s do not carry 200
         now = tried + i * 0.5
         assert allocator.update(now, 100_000, demands, tried_at=tried) == frozenset(), now
     # without a try, or long after it, the same estimate pauses the video
-    assert run(Allocator(), 0, PAUSE_AFTER + 1, 100_000, demands) == {"judge"}
+    assert run(Allocator(), 0, PAUSE_LOSSLESS + 1, 100_000, demands) == {"judge"}
     later = tried + AFTER_TRIAL
     paused: frozenset[object] = frozenset()
-    for i in range(round(PAUSE_AFTER / 0.5) + 1):
+    for i in range(round(PAUSE_LOSSLESS / 0.5) + 1):
         paused = allocator.update(later + i * 0.5, 100_000, demands, tried_at=tried)
     assert paused == {"judge"}
     # nor does a try excuse heavy loss
@@ -155,7 +159,10 @@ def test_an_estimate_fallen_without_loss_is_waited_for_longer() -> None:
     allocator = Allocator()
     assert run(allocator, 0, PAUSE_LOSSLESS - 0.5, 100_000, lossless) == frozenset()
     assert allocator.update(PAUSE_LOSSLESS + 0.5, 100_000, lossless) == {"judge"}
-    # some loss, and the usual wait
+    # nor does a link's own random loss shorten the wait
+    random = [AUDIO, video("judge", 150_000, loss=RANDOM)]
+    assert run(Allocator(), 0, PAUSE_LOSSLESS - 0.5, 100_000, random) == frozenset()
+    # heavy loss (the video overflows the link), and the usual wait
     assert run(Allocator(), 0, PAUSE_AFTER + 0.5, 100_000, [AUDIO, video("judge", 150_000)]) == {
         "judge"
     }
