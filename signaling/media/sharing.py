@@ -183,11 +183,12 @@ class BandwidthSharing:
             if choice is None:
                 choice = LayerChoice(video.target_layer, probe=video.can_pad)
                 self._choices[(video, publisher)] = choice
+            budget = left + demand.rate
             layer = choice.update(
                 now,
                 rates,
                 cap=video.max_layer,
-                budget=left + demand.rate,
+                budget=budget,
                 estimate=estimate,
                 sent=total_sent,
                 loss=video.loss,
@@ -202,7 +203,7 @@ class BandwidthSharing:
                 video.ssrc,
                 estimate,
                 total_sent,
-                left + demand.rate,
+                budget,
                 rates,
                 layer,
                 choice.probing,
