@@ -31,11 +31,14 @@ class Namespace:
     outside_address: str
     inside_address: str
 
-    def shape(self, rate: str, delay_ms: int = 0, loss_pct: float = 0.0) -> bool:
+    def shape(
+        self, rate: str, delay_ms: int = 0, loss_pct: float = 0.0, queue_ms: int = 400
+    ) -> bool:
         """Limit what is sent toward the namespace to `rate` (tc's syntax, e.g. "300kbit"),
-        with `tbf`; with a delay or loss, under `netem` when the kernel has it. Returns whether
-        the delay and loss were applied (False: the kernel has no netem, only the rate is)."""
-        tbf = ("tbf", "rate", rate, "burst", "16kbit", "latency", "400ms")
+        with `tbf` holding up to `queue_ms` of it in its queue before it drops; with a delay
+        or loss, under `netem` when the kernel has it. Returns whether the delay and loss were
+        applied (False: the kernel has no netem, only the rate is)."""
+        tbf = ("tbf", "rate", rate, "burst", "16kbit", "latency", f"{queue_ms}ms")
         if delay_ms or loss_pct:
             netem = ("netem", "delay", f"{delay_ms}ms", "loss", f"{loss_pct}%")
             try:

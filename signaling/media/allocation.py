@@ -5,8 +5,9 @@ retransmissions included. Audio always goes; videos are taken in priority order 
 fit. A video that does not fit is paused (its downtrack stops forwarding, nothing is
 renegotiated), so a weak subscriber neither freezes on more than it can carry nor, as when
 its estimate was passed upstream, lowers what the publisher sends everyone else. It is paused
-soon when the subscriber loses much of it (the link overflows), later when it loses little
-(the estimate fell for another reason, and mostly climbs back).
+soon when the link overflows (the subscriber loses much of it, or its round trip shows a
+queue: `round_trip`), later otherwise (the estimate fell for another reason, and mostly climbs
+back).
 
 An estimate only grows with what is actually received, so a paused video would never come
 back by waiting for it: after a delay (doubling after each failed try) the video is resumed
@@ -25,24 +26,30 @@ estimates per stream (aiortc) leaves audio and retransmissions out."""
 PAUSE_AFTER = 2.0
 """Seconds a video must not fit, with the estimate not climbing, before it is paused..."""
 PAUSE_LOSSLESS = 6.0
-"""...or while the subscriber loses no more than HEAVY_LOSS of it: an estimate that fell
-without heavy loss is most often a delay step read as congestion (a mobile link's route
+"""...or while its link does not overflow (HEAVY_LOSS, QUEUEING): an estimate that fell
+without it is most often a delay step read as congestion (a mobile link's route
 changing), and the estimator climbs back within seconds while the video flows; a link the video
 overflows loses much of it. A link's own random loss is not overflow: 2 % of a low layer's 30
 packets a second reads as 6.7 % in one receiver report, and paused a bench run's video for 3 s
 when the pause followed 5 %."""
 CLIMBING = 1.05
 """An estimate that grew by this factor over PAUSE_AFTER is still finding the link's rate
-(unless the subscriber is losing heavily: a link that drops rather than queues shows no
-delay, and the estimator climbs on while it overflows)."""
+(unless the link overflows: one that drops rather than queues shows no delay, and the
+estimator climbs on while it overflows)."""
 HEAVY_LOSS = 0.1
-"""A fraction lost of a video above which its link is overflowing."""
+"""A fraction lost of a video above which its link is overflowing..."""
+QUEUEING = 0.25
+"""...or seconds of queue (the round trip above its lowest lately) above which it is: a link
+with long buffers overflows without loss, and its queue delays the subscriber's audio too. A
+route's delay changing (100 ms in the bench's limited scenario) stays below it. A paused video
+is not sent again (tried or resumed) until the queue has drained: on a link holding 8 s, tries
+made meanwhile kept the audio 6-12 s late."""
 FIRST_RETRY = 5.0
 MAX_RETRY = 30.0
 """Seconds a paused video waits before it is tried again (doubling after each failure)."""
 PROBATION = 4.0
-"""Seconds a tried video is watched: kept without heavy loss and with the estimate not
-fallen (by more than 5 %)."""
+"""Seconds a tried video is watched: kept if its link does not overflow and the estimate has
+not fallen (by more than 5 %)."""
 CLIMB_BACK = 15.0
 """Seconds after a successful try during which only heavy loss pauses the video again: the
 estimate climbs back about 8 % a second."""
@@ -69,6 +76,8 @@ class Demand:
     """Videos with a higher priority get the budget first."""
     loss: float = 0.0
     """The fraction of it the subscriber last reported lost."""
+    queueing: float = 0.0
+    """Seconds the subscriber's round trip is above its lowest lately (`round_trip`)."""
 
 
 @dataclass(slots=True)
@@ -169,19 +178,21 @@ class Allocator:
         for video in videos:
             state = self._states.setdefault(video.key, _Forwarded())
             fits = video.rate <= budget
-            heavy_loss = video.loss > HEAVY_LOSS
+            overflowing = video.loss > HEAVY_LOSS or video.queueing > QUEUEING
             if isinstance(state, _Forwarded):
                 if fits:
                     state.over_since = None
                     state.delay = FIRST_RETRY
                 elif state.over_since is None or (
-                    not heavy_loss and (climbing or recovering or now < state.climb_until)
+                    not overflowing and (climbing or recovering or now < state.climb_until)
                 ):
                     state.over_since = now
-                elif now - state.over_since >= (PAUSE_AFTER if heavy_loss else PAUSE_LOSSLESS):
+                elif now - state.over_since >= (PAUSE_AFTER if overflowing else PAUSE_LOSSLESS):
                     self._states[video.key] = _Paused(now + state.delay, state.delay)
                     continue
             elif isinstance(state, _Paused):
+                if video.queueing > QUEUEING:
+                    continue  # sent again into the queue, it would only lengthen it
                 if fits:
                     self._states[video.key] = _Forwarded()
                 elif now >= state.retry_at:
@@ -190,11 +201,11 @@ class Allocator:
                     continue
             else:
                 tried = now - state.since
-                # a loss report from before the try would say nothing about it; nor would a
+                # a report from before the try would say nothing about it; nor would a
                 # rate measured partly while it was paused
-                lossy = tried >= PROBATION / 2 and heavy_loss
+                overflowed = tried >= PROBATION / 2 and overflowing
                 delay = min(state.delay * 2, MAX_RETRY)
-                if lossy or (tried >= PROBATION and estimate < state.estimate * 0.95):
+                if overflowed or (tried >= PROBATION and estimate < state.estimate * 0.95):
                     self._states[video.key] = _Paused(now + delay, delay)
                     continue
                 if tried >= PROBATION:

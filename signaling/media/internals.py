@@ -137,11 +137,20 @@ async def send_rtcp(receiver: RTCRtpReceiver, packet: AnyRtcpPacket) -> None:
 # --- sender (subscriber side) -----------------------------------------------------------------
 
 
-def take_over_rtcp_send(sender: RTCRtpSender, send: Callable[[bytes], object]) -> None:
+def take_over_rtcp_send(
+    sender: RTCRtpSender,
+    send: Callable[[bytes], object],
+    on_sender_report: Callable[[RtcpSrPacket], None] | None = None,
+) -> None:
     """Send the RTCP `sender` sends by itself (sender reports, SDES, BYE) with `send`, a
-    plain call, instead of aiortc's coroutines down to the socket (`transport.RtpSendPath`)."""
+    plain call, instead of aiortc's coroutines down to the socket (`transport.RtpSendPath`);
+    show `on_sender_report` each sender report as it goes."""
 
     async def send_rtcp(packets: list[AnyRtcpPacket]) -> None:
+        if on_sender_report is not None:
+            for packet in packets:
+                if isinstance(packet, RtcpSrPacket):
+                    on_sender_report(packet)
         send(b"".join(bytes(packet) for packet in packets))
 
     setattr(sender, "_send_rtcp", send_rtcp)  # noqa: B010

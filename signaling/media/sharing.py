@@ -25,6 +25,7 @@ from .layer_choice import LayerChoice
 from .probing import Prober
 from .publisher import PublishedTrack
 from .retransmissions import RetransmissionBudget
+from .round_trip import link_queueing
 from .subscriber import Subscription
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ class BandwidthSharing:
         sources: dict[PublishedTrack, int] = {}
         layer_rates: dict[PublishedTrack, list[int | None]] = {}
         total_sent = 0
+        queueing = link_queueing((s.round_trip for s in self._subscriptions), now)
         for subscription in forwarded:
             publisher = subscription.publisher
             assert publisher is not None
@@ -135,6 +137,7 @@ class BandwidthSharing:
                     # the role's cap ranks the videos: the judge's comes first
                     priority=publisher.max_bitrate,
                     loss=subscription.loss,
+                    queueing=queueing,
                 )
             )
         for subscription in hidden:

@@ -22,6 +22,7 @@ subscriber hides and shows, and the video is sent only when neither holds it bac
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 
 from aiortc.codecs import is_rtx
@@ -53,6 +54,7 @@ from .downtrack import DownTrack, DownTrackParams, extension_ids
 from .packet import SourcePacket
 from .publisher import PublishedTrack, abs_send_time_now
 from .retransmissions import RetransmissionBudget
+from .round_trip import RoundTrip
 from .transport import RtpSendPath, SenderReportCounters
 
 logger = logging.getLogger(__name__)
@@ -125,6 +127,8 @@ class Subscription:
         """Bytes of them sent as padding (probing the link for a better layer)."""
         self.loss = 0.0
         """The fraction of this stream the subscriber last reported lost."""
+        self.round_trip = RoundTrip()
+        """Measured from the subscriber's reports of this stream's sender reports."""
         self.layer: int | None = None
         """The layer of the publisher being sent (None until one is)."""
         self._layer_ssrc: int | None = None
@@ -189,7 +193,7 @@ class Subscription:
         sender = transceiver.sender
         internals.hook_sender_start(sender, self._on_sender_started)
         internals.replace_rtcp_handler(sender, self._on_rtcp)
-        internals.take_over_rtcp_send(sender, self._send_rtcp)
+        internals.take_over_rtcp_send(sender, self._send_rtcp, self._on_sender_report)
         self._counters = SenderReportCounters(sender)
         self._sender = sender
         self.transceiver = transceiver
@@ -331,6 +335,9 @@ class Subscription:
         session will clean up)."""
         self._path().send(data, MAX_BACKLOG)
 
+    def _on_sender_report(self, packet: RtcpSrPacket) -> None:
+        self.round_trip.sent(packet.sender_info.ntp_timestamp, time.monotonic())
+
     def _send_rtcp(self, data: bytes) -> None:
         """The sender's own RTCP (reports, SDES, BYE), sent or dropped as `_send` does."""
         self._path().send_rtcp(data, MAX_BACKLOG)
@@ -405,6 +412,7 @@ class Subscription:
             for report in packet.reports:
                 if downtrack is not None and report.ssrc == downtrack.params.ssrc:
                     self.loss = report.fraction_lost / 256
+                    self.round_trip.report(report.lsr, report.dlsr, time.monotonic())
             await internals.default_rtcp_handler(sender, packet)
             return
         publisher = self.publisher

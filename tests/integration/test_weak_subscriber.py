@@ -1,6 +1,7 @@
 """A subscriber behind a 300 kbit/s link neither lowers what the others receive and what is
 recorded nor freezes on more than it can carry: it keeps its audio, has the video paused, and
-gets it back when its link recovers.
+gets it back when its link recovers. A link that queues what it cannot carry rather than drop
+it shows its queue in the round trip, and the queue drains once the video is paused.
 
 The weak subscriber is an aiortc peer in a process of its own inside a network namespace
 (`weak_peer.py`), reached over a veth pair whose server side is shaped with `tc ... tbf`.
@@ -9,6 +10,7 @@ The weak subscriber is an aiortc peer in a process of its own inside a network n
 import asyncio
 import json
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 import aioice.ice
 import pytest
 
+from signaling.media.allocation import HEAVY_LOSS, QUEUEING
 from signaling.media.packet import SourcePacket
 from signaling.media.session import MediaSession
 from signaling.media.subscriber import Subscription
@@ -99,6 +102,10 @@ def video_of(session: MediaSession) -> Subscription:
     return next(s for s in session.subscriptions if s.kind == "video")
 
 
+def audio_of(session: MediaSession) -> Subscription:
+    return next(s for s in session.subscriptions if s.kind == "audio")
+
+
 async def test_a_weak_subscriber_has_its_video_paused_and_lowers_nobody_else(
     connect: Connect, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -158,6 +165,70 @@ async def test_a_weak_subscriber_has_its_video_paused_and_lowers_nobody_else(
             assert weak_session.paused_video == frozenset()  # and kept
             assert resumed["video"]["frames"] - frames > 8 * 15
             assert len(told) == 2  # paused, back: its tries on the weak link were not news
+        finally:
+            await weak.stop()
+            await weak_session.close()
+
+
+async def test_a_link_that_queues_shows_its_queue_and_drains_once_the_video_is_paused(
+    connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mobile network's long buffer: once the weak peer receives, its link falls to 300 kbit/s
+    holding 8 s before it drops, far below what it is sent. The round trip (from the weak
+    peer's own receiver reports) shows the queue while nothing is lost, the video gives way,
+    and is not tried again until the queue has drained, for the audio too."""
+    with network_namespace() as namespace:
+        monkeypatch.setattr(
+            aioice.ice,
+            "get_host_addresses",
+            lambda use_ipv4, use_ipv6: ["127.0.0.1", namespace.outside_address],
+        )
+        publisher = connect(MediaSession(max_bitrate=1_200_000))
+        await publisher.publish()
+        await wait_until(lambda: len(publisher.session.published) == 2, 10, "published tracks")
+        video = publisher.published("video")
+
+        weak_session = MediaSession()
+        weak = await WeakPeer.start(namespace)
+        try:
+            for track in publisher.session.published:
+                weak_session.subscribe(track)
+            offer = await weak_session.create_offer()
+            assert offer is not None
+            await weak_session.accept_answer((await weak.ask({"offer": offer}))["answer"])
+            weak_video, weak_audio = video_of(weak_session), audio_of(weak_session)
+            trips = (weak_video.round_trip, weak_audio.round_trip)
+            await wait_until(lambda: all(t.latest is not None for t in trips), 30, "round trips")
+            assert max(t.queueing for t in trips) < QUEUEING  # the link's own, unshaped
+
+            namespace.shape(WEAK_LINK, queue_ms=8000)
+            # the party hears late
+            await wait_until(lambda: weak_audio.round_trip.queueing > QUEUEING, 30, "a queue")
+            # nothing lost: loss alone would not say the link overflows
+            assert weak_video.loss <= HEAVY_LOSS, weak_video.loss
+            await wait_until(lambda: weak_session.paused_video == {video}, 30, "video paused")
+            sent = weak_video.sent_bytes
+            tried: list[float] = []
+
+            async def watch() -> None:
+                while not tried:
+                    if weak_video.sent_bytes != sent:
+                        tried.append(time.monotonic())
+                    await asyncio.sleep(0.01)
+
+            watching = asyncio.create_task(watch())
+            # the audio's round trip is measured on (the paused video's is not: its sender
+            # reports all bear its last packet's time)
+            await wait_until(
+                lambda: weak_audio.round_trip.queueing < QUEUEING, 60, "the queue drained"
+            )
+            drained_at = weak_audio.round_trip.latest_at
+            watching.cancel()
+            assert drained_at is not None
+            # nothing was tried into the queue meanwhile (a try is due 5 s after the pause)
+            assert not tried or tried[0] >= drained_at, (tried, drained_at)
+            latest = weak_audio.round_trip.latest
+            assert latest is not None and latest < 2 * QUEUEING, latest
         finally:
             await weak.stop()
             await weak_session.close()

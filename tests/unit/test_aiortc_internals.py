@@ -289,11 +289,13 @@ async def test_a_senders_own_rtcp_goes_to_the_given_send(peer: RTCPeerConnection
     )
     sender = peer.getSenders()[0]
     sent: list[bytes] = []
-    internals.take_over_rtcp_send(sender, sent.append)
+    reports: list[RtcpSrPacket] = []
+    internals.take_over_rtcp_send(sender, sent.append, reports.append)
     bye = RtcpByePacket(sources=[1234])
     report = RtcpSrPacket(ssrc=1234, sender_info=RtcpSenderInfo(1, 2, 3, 4))
     await sender._send_rtcp([report, bye])
     assert sent == [bytes(report) + bytes(bye)]
+    assert reports == [report]  # shown as it goes (the round trip is measured from it)
 
     key = bytes(range(30))
     ours = srtcp_protector(Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND)))

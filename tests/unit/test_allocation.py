@@ -8,6 +8,7 @@ from signaling.media.allocation import (
     PAUSE_AFTER,
     PAUSE_LOSSLESS,
     PROBATION,
+    QUEUEING,
     Allocator,
     Demand,
     Estimates,
@@ -166,6 +167,29 @@ def test_an_estimate_fallen_without_loss_is_waited_for_longer() -> None:
     assert run(Allocator(), 0, PAUSE_AFTER + 0.5, 100_000, [AUDIO, video("judge", 150_000)]) == {
         "judge"
     }
+
+
+def test_a_queue_is_overflow_as_heavy_loss_is() -> None:
+    """A link with long buffers loses nothing while its queue grows: the video is paused after
+    PAUSE_AFTER, and an estimate climbing meanwhile does not hold it off."""
+    queued = [AUDIO, Demand("judge", "video", 150_000, loss=0.0, queueing=QUEUEING + 0.1)]
+    allocator = Allocator()
+    estimate = 100_000.0
+    paused: frozenset[object] = frozenset()
+    for i in range(round(PAUSE_AFTER / 0.5) + 1):
+        paused = allocator.update(i * 0.5, int(estimate), queued)
+        estimate *= 1.04
+    assert paused == {"judge"}
+    # a route's own delay changing is not a queue: the lossless wait
+    stepped = [AUDIO, Demand("judge", "video", 150_000, loss=0.0, queueing=QUEUEING - 0.1)]
+    assert run(Allocator(), 0, PAUSE_LOSSLESS - 0.5, 100_000, stepped) == frozenset()
+    # not tried again while the queue lasts, however long
+    assert run(allocator, PAUSE_AFTER + 0.5, 4 * FIRST_RETRY, 100_000, queued) == {"judge"}
+    assert run(allocator, 30, 5, 1_000_000, queued) == {"judge"}  # even if it would fit
+    # tried once it has drained; a try whose link queues again is given up as a lossy one is
+    drained = [AUDIO, Demand("judge", "video", 150_000, loss=0.0, queueing=0.0)]
+    assert allocator.update(40, 100_000, drained) == frozenset()  # on probation
+    assert allocator.update(40 + PROBATION / 2, 120_000, queued) == {"judge"}
 
 
 def test_heavy_loss_is_not_mistaken_for_a_climbing_estimate() -> None:
