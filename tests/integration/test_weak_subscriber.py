@@ -21,6 +21,7 @@ import pytest
 
 from signaling.media.allocation import HEAVY_LOSS, QUEUEING
 from signaling.media.packet import SourcePacket
+from signaling.media.publisher import PublishedTrack
 from signaling.media.session import MediaSession
 from signaling.media.subscriber import Subscription
 from tests.integration.peers import Connect, wait_until
@@ -106,15 +107,29 @@ def audio_of(session: MediaSession) -> Subscription:
     return next(s for s in session.subscriptions if s.kind == "audio")
 
 
+def gather_from(namespace: Namespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server's ICE candidates include its end of the namespace's link."""
+    monkeypatch.setattr(
+        aioice.ice,
+        "get_host_addresses",
+        lambda use_ipv4, use_ipv6: ["127.0.0.1", namespace.outside_address],
+    )
+
+
+async def negotiate(session: MediaSession, weak: WeakPeer, tracks: list[PublishedTrack]) -> None:
+    """Subscribe the weak peer's `session` to `tracks` and connect it."""
+    for track in tracks:
+        session.subscribe(track)
+    offer = await session.create_offer()
+    assert offer is not None
+    await session.accept_answer((await weak.ask({"offer": offer}))["answer"])
+
+
 async def test_a_weak_subscriber_has_its_video_paused_and_lowers_nobody_else(
     connect: Connect, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with network_namespace() as namespace:
-        monkeypatch.setattr(
-            aioice.ice,
-            "get_host_addresses",
-            lambda use_ipv4, use_ipv6: ["127.0.0.1", namespace.outside_address],
-        )
+        gather_from(namespace, monkeypatch)
         namespace.shape(WEAK_LINK)
         publisher = connect(MediaSession(max_bitrate=1_200_000))
         await publisher.publish()
@@ -132,11 +147,7 @@ async def test_a_weak_subscriber_has_its_video_paused_and_lowers_nobody_else(
         weak_session = MediaSession(on_video_paused=lambda: told.append(len(told)))
         weak = await WeakPeer.start(namespace)
         try:
-            for track in publisher.session.published:
-                weak_session.subscribe(track)
-            offer = await weak_session.create_offer()
-            assert offer is not None
-            await weak_session.accept_answer((await weak.ask({"offer": offer}))["answer"])
+            await negotiate(weak_session, weak, publisher.session.published)
 
             await wait_until(lambda: weak_session.paused_video == {video}, 30, "video paused")
             assert told, "the weak subscriber's session was not told"
@@ -178,11 +189,7 @@ async def test_a_link_that_queues_shows_its_queue_and_drains_once_the_video_is_p
     peer's own receiver reports) shows the queue while nothing is lost, the video gives way,
     and is not tried again until the queue has drained, for the audio too."""
     with network_namespace() as namespace:
-        monkeypatch.setattr(
-            aioice.ice,
-            "get_host_addresses",
-            lambda use_ipv4, use_ipv6: ["127.0.0.1", namespace.outside_address],
-        )
+        gather_from(namespace, monkeypatch)
         publisher = connect(MediaSession(max_bitrate=1_200_000))
         await publisher.publish()
         await wait_until(lambda: len(publisher.session.published) == 2, 10, "published tracks")
@@ -191,11 +198,7 @@ async def test_a_link_that_queues_shows_its_queue_and_drains_once_the_video_is_p
         weak_session = MediaSession()
         weak = await WeakPeer.start(namespace)
         try:
-            for track in publisher.session.published:
-                weak_session.subscribe(track)
-            offer = await weak_session.create_offer()
-            assert offer is not None
-            await weak_session.accept_answer((await weak.ask({"offer": offer}))["answer"])
+            await negotiate(weak_session, weak, publisher.session.published)
             weak_video, weak_audio = video_of(weak_session), audio_of(weak_session)
             trips = (weak_video.round_trip, weak_audio.round_trip)
             await wait_until(lambda: all(t.latest is not None for t in trips), 30, "round trips")

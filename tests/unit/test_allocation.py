@@ -174,12 +174,7 @@ def test_a_queue_is_overflow_as_heavy_loss_is() -> None:
     PAUSE_AFTER, and an estimate climbing meanwhile does not hold it off."""
     queued = [AUDIO, Demand("judge", "video", 150_000, loss=0.0, queueing=QUEUEING + 0.1)]
     allocator = Allocator()
-    estimate = 100_000.0
-    paused: frozenset[object] = frozenset()
-    for i in range(round(PAUSE_AFTER / 0.5) + 1):
-        paused = allocator.update(i * 0.5, int(estimate), queued)
-        estimate *= 1.04
-    assert paused == {"judge"}
+    assert run_climbing(allocator, 100_000, queued, round(PAUSE_AFTER / 0.5) + 1) == {"judge"}
     # a route's own delay changing is not a queue: the lossless wait
     stepped = [AUDIO, Demand("judge", "video", 150_000, loss=0.0, queueing=QUEUEING - 0.1)]
     assert run(Allocator(), 0, PAUSE_LOSSLESS - 0.5, 100_000, stepped) == frozenset()
@@ -194,14 +189,20 @@ def test_a_queue_is_overflow_as_heavy_loss_is() -> None:
 
 def test_heavy_loss_is_not_mistaken_for_a_climbing_estimate() -> None:
     """A link that drops rather than queues shows no delay: its estimate climbs on."""
-    allocator = Allocator()
     demands = [AUDIO, video("judge", 1_200_000, loss=0.9)]
-    estimate = 200_000.0
+    assert run_climbing(Allocator(), 200_000, demands, round(PAUSE_AFTER / 0.5) + 2) == {"judge"}
+
+
+def run_climbing(
+    allocator: Allocator, estimate: float, demands: list[Demand], ticks: int
+) -> frozenset[object]:
+    """`ticks` updates 0.5 s apart, the estimate climbing 4 % each (an estimator finding what
+    it takes for a fresh link's rate)."""
     paused: frozenset[object] = frozenset()
-    for i in range(round(PAUSE_AFTER / 0.5) + 2):
+    for i in range(ticks):
         paused = allocator.update(i * 0.5, int(estimate), demands)
         estimate *= 1.04
-    assert paused == {"judge"}
+    return paused
 
 
 def test_heavy_loss_ends_a_try_early() -> None:
