@@ -36,6 +36,8 @@ back, the choice returns to it at once unless the subscriber's link showed a lim
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .allocation import HEAVY_LOSS
+
 UP_AFTER = 1.5
 """Seconds a better layer must fit before the choice moves up."""
 UP_MARGIN = 1.15
@@ -51,8 +53,9 @@ of it on a full one)."""
 FALL = 0.92
 """An estimate below this fraction of its recent peak (or of its value when a try began) has
 fallen: the link is full."""
-HEAVY_LOSS = 0.1
 LIGHT_LOSS = 0.02
+"""The most a video may lose for a better layer to be tried; `HEAVY_LOSS` (the allocation's:
+the link overflows) ends a try."""
 PROBATION = 2.5
 """Seconds a tried layer is watched."""
 CLIMB = 1.05

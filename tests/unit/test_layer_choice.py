@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from signaling.media.allocation import HEAVY_LOSS
 from signaling.media.layer_choice import (
     ABOVE_FAILED,
     CLIMB,
@@ -16,7 +17,6 @@ from signaling.media.layer_choice import (
     FIRST_TRY,
     FORGET_FAILED,
     FORGET_PROBED,
-    HEAVY_LOSS,
     LIGHT_LOSS,
     MAX_PROBE_TRY,
     MAX_TRY,
