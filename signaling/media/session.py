@@ -283,6 +283,8 @@ class MediaSession:
     async def sent_bytes(self) -> int:
         """Bytes of media sent to this participant so far, from aiortc's sender statistics
         (the forwarder keeps the senders' counters current)."""
+        for subscription in self.subscriptions:
+            subscription.flush_counters()
         total = 0
         for sender in self._pc.getSenders():
             for stats in (await sender.getStats()).values():

@@ -224,12 +224,17 @@ class Subscription:
         self.paused = False
         self.hidden = False
         self._restart_layers()
+        self.flush_counters()
+        if self._downtrack is not None:
+            self._downtrack.switch_source()
+
+    def flush_counters(self) -> None:
+        """Bring what the sender and its transport say was sent (their stats) up to date; they
+        are otherwise written at each sender report."""
         if self._counters is not None:
             self._counters.flush()
         if self._send_path is not None:
             self._send_path.flush_counters()
-        if self._downtrack is not None:
-            self._downtrack.switch_source()
 
     def resume(self, publisher: PublishedTrack) -> None:
         """Reuse a parked subscription; forwarding starts when aiortc restarts the sender."""
@@ -336,6 +341,8 @@ class Subscription:
         self._path().send(data, MAX_BACKLOG)
 
     def _on_sender_report(self, packet: RtcpSrPacket) -> None:
+        if self._counters is not None:
+            self._counters.fill(packet.sender_info)
         self.round_trip.sent(packet.sender_info.ntp_timestamp, time.monotonic())
 
     def _send_rtcp(self, data: bytes) -> None:

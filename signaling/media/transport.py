@@ -22,7 +22,7 @@ import pylibsrtp
 from aioice.ice import CandidatePair
 from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpReceiver, RtpRouter, State
 from aiortc.rtcrtpsender import RTCRtpSender
-from aiortc.rtp import is_rtcp
+from aiortc.rtp import RtcpSenderInfo
 from pylibsrtp import SRTP_MAX_SRTCP_TRAILER_LEN, SRTP_MAX_TRAILER_LEN
 
 from ._fastpath import Srtp
@@ -32,6 +32,7 @@ from .internals import (
     DTLS_TX_BYTES,
     DTLS_TX_PACKETS,
     RTP_SINK,
+    SENDER_LSR,
     SENDER_NTP_TIMESTAMP,
     SENDER_OCTET_COUNT,
     SENDER_PACKET_COUNT,
@@ -40,6 +41,7 @@ from .internals import (
     datagram_socket,
     header_extension_ids,
     nominated_pairs,
+    read_with,
     rtp_router,
     rx_srtp,
     srtp_context,
@@ -115,15 +117,13 @@ def unconnected_socket(udp: object) -> socket.socket | None:
 
 
 class SenderReportCounters:
-    """Keeps an idle sender's counters current, so its RTCP sender reports describe what the
+    """Keeps an idle sender's counters, so that its RTCP sender reports describe what the
     forwarder really sent (packets, octets and the NTP/RTP timestamp pair).
 
-    Per packet only our own counters move; they are written into the sender every
-    `FLUSH_INTERVAL` at most (aiortc sends a report every 0.5-1.5 s), which cost a tenth of
-    writing four private attributes per packet.
+    Per packet only our own counters move. They are written into each sender report as it
+    goes (`fill`), and into the sender, for its stats, then and on `flush`: writing four
+    private attributes every 0.1 s per stream had cost a third of the counting itself.
     """
-
-    FLUSH_INTERVAL = 0.1
 
     def __init__(self, sender: RTCRtpSender, clock: Callable[[], float] = time.monotonic) -> None:
         self._sender = sender
@@ -132,7 +132,6 @@ class SenderReportCounters:
         self._octets = 0
         self._timestamp: int | None = None
         self._timestamp_at = 0.0
-        self._flushed_at = -self.FLUSH_INTERVAL
 
     def sent(self, payload_size: int, timestamp: int, now: float) -> None:
         """Count one packet, sent at monotonic time `now` with RTP timestamp `timestamp`."""
@@ -141,18 +140,28 @@ class SenderReportCounters:
         if timestamp != self._timestamp:
             self._timestamp = timestamp
             self._timestamp_at = now
-        if now - self._flushed_at >= self.FLUSH_INTERVAL:
-            self.flush()
+
+    def fill(self, info: RtcpSenderInfo) -> None:
+        """Write the counters into a sender report about to go (aiortc built it from the
+        sender's attributes, as they were at the last `flush`), and into the sender."""
+        self.flush()
+        sender = self._sender
+        info.packet_count = self._packets & 0xFFFFFFFF
+        info.octet_count = self._octets & 0xFFFFFFFF
+        if self._timestamp is not None:
+            info.ntp_timestamp = getattr(sender, SENDER_NTP_TIMESTAMP)
+            info.rtp_timestamp = self._timestamp
+            # what aiortc matches receiver reports' lsr against (its own round-trip time)
+            setattr(sender, SENDER_LSR, (info.ntp_timestamp >> 16) & 0xFFFFFFFF)
 
     def flush(self) -> None:
         """Write the counters into the sender now."""
         sender = self._sender
-        self._flushed_at = self._clock()
         setattr(sender, SENDER_PACKET_COUNT, self._packets)
         setattr(sender, SENDER_OCTET_COUNT, self._octets)
         if self._timestamp is not None:
             # the NTP time at which the newest timestamp was sent
-            age = self._flushed_at - self._timestamp_at
+            age = self._clock() - self._timestamp_at
             setattr(sender, SENDER_NTP_TIMESTAMP, ntp_now() - int(age * 4_294_967_296.0))
             setattr(sender, SENDER_RTP_TIMESTAMP, self._timestamp)
 
@@ -186,16 +195,14 @@ class RtpSendPath:
         """SRTP (RTP) and SRTCP (RTCP), made once the transport has its keys."""
         self._packets = 0
 
-    def send(self, data: bytes, max_backlog: int) -> bool:
-        """SRTP-protect and send one RTP packet; return False if it was not sent (transport
-        not connected, or more than `max_backlog` bytes already wait in user space)."""
-        return self._send(data, False, max_backlog)
-
     def send_rtcp(self, data: bytes, max_backlog: int) -> bool:
         """`send` for a compound RTCP packet (SRTCP)."""
-        return self._send(data, True, max_backlog)
+        return self.send(data, max_backlog, rtcp=True)
 
-    def _send(self, data: bytes, rtcp: bool, max_backlog: int) -> bool:
+    def send(self, data: bytes, max_backlog: int, rtcp: bool = False) -> bool:
+        """SRTP-protect and send one RTP packet (`rtcp`: an RTCP one); return False if it was
+        not sent (transport not connected, or more than `max_backlog` bytes already wait in
+        user space)."""
         transport = self.transport
         if transport._state is not State.CONNECTED:
             return False
@@ -244,16 +251,16 @@ class RtpSendPath:
 
 # --- receive (publisher side) -----------------------------------------------------------------
 
-
-class _Header:
-    """The two RTP header fields routing reads, taken from the clear header of an SRTP packet
-    (so that a packet is routed before it is decrypted)."""
-
-    __slots__ = ("payload_type", "ssrc")
-
-    def __init__(self, data: bytes) -> None:
-        self.payload_type = data[1] & 0x7F
-        self.ssrc = int.from_bytes(data[8:12], "big")
+_NONE: frozenset[RtpReceiver] = frozenset()
+"""No receiver (of a payload type nobody negotiated)."""
+DATAGRAM_SIZE = 256 * 1024
+"""The largest datagram read whole, as asyncio's datagram transport reads (`max_size`)."""
+_BUFFER = bytearray(DATAGRAM_SIZE)
+"""Where every `ReceivePath` reads a datagram, copied out at once: the event loop's thread
+reads one datagram at a time."""
+_VIEW = memoryview(_BUFFER)
+_INSTALLED = "_forwarder_receive_path"
+"""Attribute of an ICE pair's protocol holding the `ReceivePath` installed on it."""
 
 
 class ReceivePath:
@@ -268,17 +275,18 @@ class ReceivePath:
     else (STUN, DTLS, RTCP, RTP of a receiver not taken over, or any datagram once the
     transport is no longer connected) goes the usual way, untouched.
 
-    After each datagram asyncio hands over, up to `MORE_READS` more that already wait on the
-    socket are read at once (a video frame arrives as a burst of packets): one trip through
-    the event loop and the selector per burst instead of per packet.
+    The path reads the socket itself (`internals.read_with`): up to `READS` datagrams that
+    wait on it at each wake-up (a video frame arrives as a burst of packets), so one trip
+    through the event loop and the selector per burst instead of per packet, and each into one
+    buffer kept for all paths rather than into a new one as asyncio's transport does, which
+    cost more than the rest of a datagram's reception. Where it cannot (not asyncio's selector
+    transport), it takes the datagrams asyncio hands over.
     """
 
-    MORE_READS = 16
+    READS = 17
     MAX_STREAMS = 8
     """SSRCs remembered per receiver: a simulcast camera's three layers and their RTX, and a
     restarted stream or two."""
-    MAX_DATAGRAM = 256 * 1024
-    """As asyncio's datagram transport reads (`max_size`)."""
 
     def __init__(self, transport: RTCDtlsTransport, session: pylibsrtp.Session) -> None:
         """`session`: the transport's SRTP session for what the peer sends."""
@@ -301,44 +309,48 @@ class ReceivePath:
         if pair is None or pair.protocol is None:
             return None
         protocol = pair.protocol
-        if isinstance(getattr(protocol.datagram_received, "__self__", None), ReceivePath):
+        if isinstance(getattr(protocol, _INSTALLED, None), ReceivePath):
             return None
         path = cls(transport, session)
         path._original = protocol.datagram_received
         path._error_received = protocol.error_received
-        path._udp = protocol.transport
-        if protocol.transport is not None:
-            path._socket = unconnected_socket(protocol.transport)
-        setattr(protocol, "datagram_received", path.datagram_received)  # noqa: B010
+        udp = protocol.transport
+        sock = None if udp is None else unconnected_socket(udp)
+        if sock is not None and read_with(udp, path._read_ready):
+            path._udp, path._socket = udp, sock
+        else:
+            setattr(protocol, "datagram_received", path._datagram)  # noqa: B010
+        setattr(protocol, _INSTALLED, path)
         return path
 
-    def datagram_received(self, data: bytes, addr: tuple[Any, ...]) -> None:
-        self._datagram(data, addr)
+    def _read_ready(self) -> None:
+        """The socket is readable: what waits on it, as asyncio's transport reads it (an
+        error is the protocol's to hear), up to `READS` datagrams."""
         sock, udp = self._socket, self._udp
-        if sock is None or udp is None:
-            return
-        for _ in range(self.MORE_READS):
+        assert sock is not None and udp is not None
+        for _ in range(self.READS):
             if udp.is_closing():
                 return
             try:
-                data, addr = sock.recvfrom(self.MAX_DATAGRAM)
+                size, addr = sock.recvfrom_into(_BUFFER)
             except (BlockingIOError, InterruptedError):
                 return
-            except OSError as exc:  # as asyncio's own read: the protocol hears of it
+            except OSError as exc:
                 assert self._error_received is not None
                 self._error_received(exc)
                 return
-            self._datagram(data, addr)
+            self._datagram(_VIEW[:size].tobytes(), addr)
 
     def _datagram(self, data: bytes, addr: tuple[Any, ...]) -> None:
         transport = self.transport
+        # RTP version 2, and not RTCP (aiortc's `is_rtcp`: a second byte of 192-208)
         if (
             len(data) >= 12
             and 127 < data[0] < 192
-            and not is_rtcp(data)
+            and not 191 < data[1] < 209
             and transport._state is State.CONNECTED
         ):
-            receiver = self._route(data, _Header(data))
+            receiver = self._route(data, data[1] & 0x7F, int.from_bytes(data[8:12], "big"))
             sink: RtpSink | None = getattr(receiver, RTP_SINK, None)
             if sink is not None:
                 self._receive(data, sink)
@@ -346,7 +358,7 @@ class ReceivePath:
         assert self._original is not None
         self._original(data, addr)
 
-    def _route(self, data: bytes, header: _Header) -> RtpReceiver | None:
+    def _route(self, data: bytes, payload_type: int, ssrc: int) -> RtpReceiver | None:
         """The receiver of a packet, as aiortc's `RtpRouter.route_rtp` finds it (by SSRC, else
         by payload type when one receiver has it), and for an SSRC the offer did not announce
         (a simulcast layer, its RTX) by the mid it carries, since two video sections share
@@ -354,8 +366,8 @@ class ReceivePath:
         forgotten), so that a publisher spraying SSRCs cannot grow the table."""
         router = self._router
         table = router.ssrc_table
-        known = table.get(header.ssrc)
-        by_type = router.payload_type_table.get(header.payload_type, set())
+        known = table.get(ssrc)
+        by_type = router.payload_type_table.get(payload_type, _NONE)
         if known is not None:
             return known if known in by_type else None
         receiver = router.mid_table.get(header_mid(data, self._extension_ids.mid or 0) or "")
@@ -366,7 +378,7 @@ class ReceivePath:
         streams = [ssrc for ssrc, taker in table.items() if taker is receiver]
         for old in streams[: max(0, len(streams) - self.MAX_STREAMS + 1)]:
             del table[old]
-        table[header.ssrc] = receiver
+        table[ssrc] = receiver
         return receiver
 
     def _receive(self, data: bytes, sink: RtpSink) -> None:

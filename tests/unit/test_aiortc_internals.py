@@ -42,6 +42,7 @@ from pylibsrtp._binding import lib as srtp_lib
 from signaling.media import internals, negotiation_state
 from signaling.media.downtrack import MID_URI
 from signaling.media.transport import (
+    DATAGRAM_SIZE,
     ReceivePath,
     RtpSendPath,
     SenderReportCounters,
@@ -229,7 +230,10 @@ async def test_receive_path_routes_unannounced_ssrcs_by_mid_and_remembers_few() 
         await pc.close()
 
 
-async def test_receive_path_reads_a_burst_in_one_callback(peer: RTCPeerConnection) -> None:
+async def test_receive_path_reads_a_burst_in_one_wakeup(peer: RTCPeerConnection) -> None:
+    """The path reads the socket itself, in place of asyncio's transport: a burst waiting on
+    it is read at one wake-up, in order, a datagram larger than any RTP packet whole; once the
+    transport closes, nothing more is read."""
     transport: RTCDtlsTransport = peer.getReceivers()[0].transport
     loop = asyncio.get_running_loop()
     _, protocol = await loop.create_datagram_endpoint(_Protocol, local_addr=("127.0.0.1", 0))
@@ -237,44 +241,61 @@ async def test_receive_path_reads_a_burst_in_one_callback(peer: RTCPeerConnectio
     transport.transport._connection._nominated[1] = _Pair(protocol)  # type: ignore[assignment]
     transport._state = State.CONNECTED
     transport._rx_srtp = Session(Policy(key=bytes(range(30)), ssrc_type=Policy.SSRC_ANY_INBOUND))
-    assert ReceivePath.install(transport) is not None
-    installed = protocol.datagram_received
-    calls = 0
+    wakeups = 0
 
-    def counted(data: bytes, addr: tuple[str | Any, int]) -> None:
-        nonlocal calls
-        calls += 1
-        installed(data, addr)
+    class Counted(ReceivePath):
+        def _read_ready(self) -> None:
+            nonlocal wakeups
+            wakeups += 1
+            super()._read_ready()
 
-    setattr(protocol, "datagram_received", counted)  # noqa: B010
-    burst = [bytes([i]) * 20 for i in range(5)]  # not RTP: all passed on, in order
+    await asyncio.sleep(0)  # asyncio's transport registers its reader
+    assert Counted.install(transport) is not None
+    assert Counted.install(transport) is None  # once
+    burst = [bytes([i]) * 20 for i in range(5)] + [b"\x01" * 5000]  # not RTP: passed on
+    address = protocol.transport.get_extra_info("sockname")
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as source:
         for data in burst:
-            source.sendto(data, protocol.transport.get_extra_info("sockname"))
-    for _ in range(100):
-        if len(protocol.passed_on) == len(burst):
-            break
-        await asyncio.sleep(0.01)
-    try:
+            source.sendto(data, address)
+        for _ in range(100):
+            if len(protocol.passed_on) == len(burst):
+                break
+            await asyncio.sleep(0.01)
         assert protocol.passed_on == burst
-        assert calls == 1  # asyncio handed over the first; the rest were read with it
-    finally:
+        assert wakeups == 1
         protocol.transport.close()
+        source.sendto(b"\x02" * 20, address)
+        await asyncio.sleep(0.05)
+    assert protocol.passed_on == burst and wakeups == 1
 
 
-async def test_sender_report_counters_reach_sender_stats(peer: RTCPeerConnection) -> None:
+async def test_sender_report_counters_reach_sender_stats_and_reports(
+    peer: RTCPeerConnection,
+) -> None:
     sender = peer.getSenders()[0]
     counters = SenderReportCounters(sender, clock=lambda: 10.0)
+
+    async def sent() -> tuple[int, int]:
+        stats = [s for s in (await sender.getStats()).values() if s.type == "outbound-rtp"]
+        return stats[0].packetsSent, stats[0].bytesSent
+
     counters.sent(payload_size=100, timestamp=5, now=10.0)
     counters.sent(payload_size=50, timestamp=5, now=10.0)
-    stats = [s for s in (await sender.getStats()).values() if s.type == "outbound-rtp"]
-    assert (stats[0].packetsSent, stats[0].bytesSent) == (1, 100)  # written at most every 0.1 s
+    assert await sent() == (0, 0)  # written at each report and on flush, not per packet
     counters.flush()
-    stats = [s for s in (await sender.getStats()).values() if s.type == "outbound-rtp"]
-    assert (stats[0].packetsSent, stats[0].bytesSent) == (2, 150)
+    assert await sent() == (2, 150)
+
+    counters.sent(payload_size=30, timestamp=8, now=10.0)
+    info = RtcpSenderInfo(ntp_timestamp=1, rtp_timestamp=2, packet_count=3, octet_count=4)
+    counters.fill(info)  # a report aiortc built from what was flushed before
+    assert (info.packet_count, info.octet_count, info.rtp_timestamp) == (3, 180, 8)
+    assert abs(info.ntp_timestamp - ntp_now()) < 4_294_967_296  # within a second of now
+    assert await sent() == (3, 180)
+    assert getattr(sender, internals.SENDER_LSR) == (info.ntp_timestamp >> 16) & 0xFFFFFFFF
     rtcp = inspect.getsource(RTCRtpSender._run_rtcp)
     for name in ("__ntp_timestamp", "__rtp_timestamp", "__packet_count", "__octet_count"):
         assert f"self.{name}" in rtcp, f"sender reports no longer read {name}"
+    assert rtcp.index("self.__lsr =") < rtcp.index("await self._send_rtcp(packets)")
 
 
 async def test_a_senders_own_rtcp_goes_to_the_given_send(peer: RTCPeerConnection) -> None:
@@ -392,7 +413,9 @@ def test_rtp_send_path_sends_as_asyncio_would() -> None:
     read = inspect.getsource(transport._read_ready)
     assert "data, addr = self._sock.recvfrom(self.max_size)" in read
     assert "self._protocol.error_received(exc)" in read
-    assert transport.max_size == ReceivePath.MAX_DATAGRAM
+    assert transport.max_size == DATAGRAM_SIZE  # what ReceivePath reads in its place
+    close = inspect.getsource(transport.close)
+    assert "self._loop._remove_reader(self._sock_fd)" in close  # whichever reader it has
 
 
 async def test_rtp_send_path_uses_the_transports_socket() -> None:
