@@ -178,7 +178,8 @@ class DownTrack:
                 return None
             self._start_segment(packet, now)
         else:
-            delta = seq_delta(packet.sequence_number, self._source_highest)
+            # seq_delta(packet.sequence_number, self._source_highest), inline: per packet
+            delta = ((packet.sequence_number - self._source_highest + 0x8000) & 0xFFFF) - 0x8000
             if delta > 0:
                 self._source_highest = packet.sequence_number
                 self._segment_length = min(self._segment_length + delta, MAX_SEGMENT)
@@ -188,20 +189,21 @@ class DownTrack:
                 newest = False
         sequence = (packet.sequence_number + self._sequence_offset) & 0xFFFF
         timestamp = (packet.timestamp + self._timestamp_offset) & 0xFFFFFFFF
-        payload = self._payload(packet, remember=newest)
+        payload = packet.payload if packet.vp8 is None else self._payload(packet, newest)
         if newest:
             self._last_sequence = sequence
             self._last_timestamp = timestamp
             self._last_time = now
+        params = self.params
         return self._serialize(
-            ssrc=self.params.ssrc,
-            payload_type=self.params.payload_type,
-            sequence=sequence,
-            timestamp=timestamp,
-            packet=packet,
-            payload=payload,
-            padding_size=packet.padding_size,
-            abs_send_time=abs_send_time,
+            params.ssrc,
+            params.payload_type,
+            sequence,
+            timestamp,
+            packet,
+            payload,
+            packet.padding_size,
+            abs_send_time,
         )
 
     def retransmit(
@@ -230,14 +232,7 @@ class DownTrack:
             sequence = self._rtx_sequence
             self._rtx_sequence = (self._rtx_sequence + 1) & 0xFFFF
         return self._serialize(
-            ssrc=ssrc,
-            payload_type=payload_type,
-            sequence=sequence,
-            timestamp=timestamp,
-            packet=packet,
-            payload=payload,
-            padding_size=0,
-            abs_send_time=abs_send_time,
+            ssrc, payload_type, sequence, timestamp, packet, payload, 0, abs_send_time
         )
 
     def padding(self, size: int, abs_send_time: int) -> bytes | None:
@@ -304,7 +299,6 @@ class DownTrack:
 
     def _serialize(
         self,
-        *,
         ssrc: int,
         payload_type: int,
         sequence: int,

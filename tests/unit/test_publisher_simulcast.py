@@ -301,3 +301,38 @@ async def test_a_layer_nobody_takes_keeps_nothing_but_is_counted(video: Harness)
     assert again.sequences == [10_040, 10_041]
     assert layer.history.get(10_041) is not None and layer.received_bytes > counted
     assert video.nacked() == []
+
+
+async def test_the_uplink_estimate_counts_every_layer_fed_once_a_frame(
+    video: Harness, clock: Clock
+) -> None:
+    """A frame's three layers end within a millisecond of each other: the estimator is fed
+    once for the three (it would group them anyway), with the bytes of all of them."""
+    track = video.track
+    uplink = track._uplink
+    assert uplink is not None
+    feeds: list[int] = []
+    add = uplink.add
+
+    def counted_add(
+        arrival_ms: int, sent_at: int, size: int, ssrc: int
+    ) -> tuple[int, list[int]] | None:
+        feeds.append(size)
+        return add(arrival_ms, sent_at, size, ssrc)
+
+    setattr(uplink, "add", counted_add)  # noqa: B010 (counted, not replaced)
+    sizes = (200, 600, 1_200)  # per frame: 480 kbit/s at 30 fps, the top layer 288
+    frames = 150
+    for frame in range(frames):
+        sent = clock.now = 1000.0 + frame / 30
+        for layer, size in enumerate(sizes):
+            packet = layer_packet(layer, frame, keyframe=frame == 0, rid=frame == 0)
+            packet.payload = packet.payload + bytes(size - len(packet.payload))
+            packet.marker = 1
+            packet.extensions.abs_send_time = int((sent + layer * 0.0005) * 262_144) & 0xFFFFFF
+            clock.now = sent + 0.01 + layer * 0.0005
+            await video.feed(packet)
+    assert len(feeds) == frames
+    assert feeds[1:] == [sum(sizes)] * (frames - 1)
+    estimate = track.uplink_estimate
+    assert estimate is not None and estimate > 300_000  # more than any one layer's rate
