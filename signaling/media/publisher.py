@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from aiortc.codecs import is_rtx
-from aiortc.rate import RemoteBitrateEstimator
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtcrtpreceiver import StreamStatistics
 from aiortc.rtcrtptransceiver import RTCRtpTransceiver
@@ -51,6 +50,7 @@ from aiortc.rtp import (
 from . import internals
 from .layers import Layer, LayerStreams
 from .packet import SourcePacket
+from .uplink import uplink_estimator
 from .vp8 import parse_descriptor
 
 logger = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ class PublishedTrack:
         self._followers: list[Subscriber] = []
         self._listeners: dict[LayerSubscriber, frozenset[int]] = {}
         self._nack_tasks: set[asyncio.Task[None]] = set()
-        self._uplink = RemoteBitrateEstimator() if video else None
+        self._uplink = uplink_estimator() if video else None
         self._uplink_estimate: int | None = None
         self._uplink_bytes = 0
         """Received since the estimator was last fed."""
@@ -301,7 +301,7 @@ class PublishedTrack:
         uplink = self._uplink
         if uplink is not None:
             # fed once a frame, all layers together (the receive path reads abs-send-time from
-            # a frame's last packet only): a call costs ~30 us, more than a forward
+            # a frame's last packet only): a call costs ~12 us (`uplink.py`), more than a forward
             self._uplink_bytes += len(packet.payload) + packet.padding_size
             sent_at = packet.extensions.abs_send_time
             fed = self._uplink_fed
