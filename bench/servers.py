@@ -23,12 +23,15 @@ def hearing_server(
     address: str | None = None,
     *,
     public: bool = False,
+    source: Path | None = None,
     **settings: str | dict[str, Any],
 ) -> tuple[LiveServer, BenchHearing]:
     """Start `hearing-server serve` (bench/launcher.py) on a new SQLite database with one
     seeded hearing (`public`: one the court broadcasts, bench/broadcast.py), with `settings`
     beside the bench's own. `address`: another address of this machine to serve HTTP on instead
-    of 127.0.0.1 and to gather ICE candidates on besides it (bench/limited.py)."""
+    of 127.0.0.1 and to gather ICE candidates on besides it (bench/limited.py). `source`: a
+    source tree of another revision to run the server from instead of this one
+    (bench/compare.py)."""
     server = LiveServer(
         workdir,
         module="bench.launcher",
@@ -36,6 +39,8 @@ def hearing_server(
         recordings_dir=str(workdir / "recordings"),
         **settings,
     )
+    if source is not None:
+        server.env["PYTHONPATH"] = str(source)
     if address is not None:
         server.env["HEARING_HOST"] = server.env[ADDRESSES_VARIABLE] = address
         server.url = f"http://{address}:{server.port}"

@@ -1,0 +1,147 @@
+"""Forwarding CPU of this checkout against another revision, both measured at the same time.
+
+    python -m bench.compare [--quick] [--rounds N] [--participants N] [--single-layer] REVISION
+
+`bench.forwarding` measures one server after another, and on a shared machine the load of
+other programs drifts by more between two runs a minute apart (±15 % seen) than a change to the
+forwarder moves its cost. Here the two servers run side by side: this checkout's and
+REVISION's (a git revision of this repository, exported to a temporary folder and its C part
+compiled there), each with a hearing of N participants publishing the simulcast clip (or the
+single-layer one) and its own load generator, in the same measured window. Whatever else loads
+the machine then loads both alike. Rounds alternate which one starts first.
+
+Each round prints both servers' CPU per video stream and their ratio; the last line is one JSON
+object: `cpu_ratio` (this checkout's CPU per stream / REVISION's, the median over the rounds;
+below 1 is cheaper), `rounds` (each round's ratio), `participants`, `simulcast`. Both run on
+two cores with their load generators, so keep N small enough that every stream holds 30 fps
+(the bench prints the lowest): a server that falls behind reads cheaper than it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sysconfig
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.clip import Clip, encode_clip
+from bench.load import Load, Measurement, measure
+from bench.seed import BenchHearing
+from bench.servers import hearing_server
+from bench.simulcast import encode_simulcast_clip
+from tests.live_server import ROOT, LiveServer
+
+WARMUP = 8.0
+"""Seconds from the streams flowing to the window (a simulcast subscriber climbs to the top
+layer first)."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    window = 20.0 if args.quick else 60.0
+    rounds = args.rounds or (2 if args.quick else 4)
+    clip = encode_clip() if args.single_layer else encode_simulcast_clip()
+    load = Load(args.participants, warmup=WARMUP, duration=window)
+    ratios: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
+        other = _export(args.revision, Path(tmp, "revision"))
+        sources = {"this checkout": None, args.revision: other}
+        for round_number in range(rounds):
+            order = list(sources.items())
+            if round_number % 2:
+                order.reverse()
+            measured = _side_by_side(order, clip, load, Path(tmp, f"round-{round_number}"))
+            ours, theirs = measured["this checkout"], measured[args.revision]
+            ratio = _per_stream(ours) / _per_stream(theirs)
+            ratios.append(ratio)
+            print(
+                f"round {round_number + 1}: this checkout {_per_stream(ours):.3f} %,"
+                f" {args.revision} {_per_stream(theirs):.3f} % of a core per video stream"
+                f" (fps min {ours.fps_min:.1f} / {theirs.fps_min:.1f},"
+                f" other load {ours.other_cores:.2f}): ratio {ratio:.3f}"
+            )
+    summary = {
+        "cpu_ratio": round(statistics.median(ratios), 3),
+        "rounds": [round(r, 3) for r in ratios],
+        "participants": args.participants,
+        "simulcast": not args.single_layer,
+    }
+    print(json.dumps(summary))
+
+
+def _export(revision: str, folder: Path) -> Path:
+    """`revision` of this repository in `folder`, with its C part compiled in place."""
+    folder.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    # as setup.py builds it, without a build environment of its own (no download)
+    source = folder / "signaling/media/_fastpath.c"
+    built = source.with_name("_fastpath" + sysconfig.get_config_var("EXT_SUFFIX"))
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    include = sysconfig.get_paths()["include"]
+    options = ["-O2", "-Wall", "-shared", "-fPIC", f"-I{include}", str(source), "-o", str(built)]
+    subprocess.run([compiler, *options], check=True)
+    return folder
+
+
+def _side_by_side(
+    order: list[tuple[str, Path | None]], clip: Clip, load: Load, workdir: Path
+) -> dict[str, Measurement]:
+    """Start both servers, then measure both at once (the second 0.5 s after the first)."""
+    servers: list[tuple[str, LiveServer, BenchHearing]] = []
+    try:
+        for index, (name, source) in enumerate(order):
+            folder = workdir / str(index)
+            folder.mkdir(parents=True)
+            servers.append((name, *hearing_server(folder, load.participants, source=source)))
+        results: dict[str, Measurement] = {}
+        failures: list[BaseException] = []
+
+        def run(name: str, server: LiveServer, hearing: BenchHearing) -> None:
+            try:
+                results[name] = measure(
+                    server, hearing, clip, load, by_timestamp=False, join_paths=True
+                )
+            except BaseException as exc:  # raised again in the main thread
+                failures.append(exc)
+
+        threads = [threading.Thread(target=run, args=entry) for entry in servers]
+        for thread in threads:
+            thread.start()
+            time.sleep(0.5)
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise failures[0]
+        return results
+    finally:
+        for _, server, _ in servers:
+            server.stop()
+
+
+def _per_stream(measured: Measurement) -> float:
+    """Percent of a core per video stream."""
+    return 100 * measured.server_cores / measured.video_streams
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.compare", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("revision", help="a git revision of this repository, e.g. HEAD~3")
+    parser.add_argument("--quick", action="store_true", help="two rounds of 20 s")
+    parser.add_argument("--rounds", type=int, help="rounds (default 4, 2 with --quick)")
+    parser.add_argument("--participants", type=int, default=6, help="per server (default 6)")
+    parser.add_argument("--single-layer", action="store_true", help="publish the single-layer clip")
+    return parser
+
+
+if __name__ == "__main__":
+    main()
