@@ -282,7 +282,7 @@ class MediaSession:
 
     async def sent_bytes(self) -> int:
         """Bytes of media sent to this participant so far, from aiortc's sender statistics
-        (the forwarder keeps the senders' counters current)."""
+        (brought up to date first: the forwarder writes them at each sender report)."""
         for subscription in self.subscriptions:
             subscription.flush_counters()
         total = 0
