@@ -229,8 +229,9 @@ class Subscription:
             self._downtrack.switch_source()
 
     def flush_counters(self) -> None:
-        """Bring what the sender and its transport say was sent (their stats) up to date; they
-        are otherwise written at each sender report."""
+        """Bring what the sender and its transport say was sent (their stats) up to date; the
+        sender's are otherwise written at each sender report, the transport's every
+        `RtpSendPath.COUNTER_BATCH` packets."""
         if self._counters is not None:
             self._counters.flush()
         if self._send_path is not None:

@@ -375,7 +375,7 @@ class ReceivePath:
             receiver = next(iter(by_type))
         if receiver is None or receiver not in by_type:
             return None
-        streams = [ssrc for ssrc, taker in table.items() if taker is receiver]
+        streams = [stream for stream, taker in table.items() if taker is receiver]
         for old in streams[: max(0, len(streams) - self.MAX_STREAMS + 1)]:
             del table[old]
         table[ssrc] = receiver
