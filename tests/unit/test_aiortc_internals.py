@@ -269,6 +269,37 @@ async def test_receive_path_reads_a_burst_in_one_wakeup(peer: RTCPeerConnection)
     assert protocol.passed_on == burst and wakeups == 1
 
 
+class _ClosingProtocol(_Protocol):
+    """Closes its transport on the first datagram handed to it (a DTLS close, say)."""
+
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+        super().datagram_received(data, addr)
+        assert self.transport is not None
+        self.transport.close()
+
+
+async def test_receive_path_stops_reading_when_the_protocol_closes_the_transport(
+    peer: RTCPeerConnection,
+) -> None:
+    """The transport is checked once per wake-up, and again after each datagram handed to the
+    protocol, which may close it: nothing is read from a closed transport's socket."""
+    transport: RTCDtlsTransport = peer.getReceivers()[0].transport
+    loop = asyncio.get_running_loop()
+    _, protocol = await loop.create_datagram_endpoint(_ClosingProtocol, local_addr=("127.0.0.1", 0))
+    assert protocol.transport is not None
+    transport.transport._connection._nominated[1] = _Pair(protocol)  # type: ignore[assignment]
+    transport._state = State.CONNECTED
+    transport._rx_srtp = Session(Policy(key=bytes(range(30)), ssrc_type=Policy.SSRC_ANY_INBOUND))
+    await asyncio.sleep(0)  # asyncio's transport registers its reader
+    assert ReceivePath.install(transport) is not None
+    address = protocol.transport.get_extra_info("sockname")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as source:
+        for i in range(3):
+            source.sendto(bytes([i]) * 20, address)
+        await asyncio.sleep(0.05)
+    assert protocol.passed_on == [bytes(20)]
+
+
 async def test_sender_report_counters_reach_sender_stats_and_reports(
     peer: RTCPeerConnection,
 ) -> None:
