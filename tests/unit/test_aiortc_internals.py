@@ -14,7 +14,7 @@ import re
 import socket
 from collections.abc import AsyncIterator
 from importlib.metadata import version
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import aioice.ice
 import pylibsrtp
@@ -230,17 +230,30 @@ async def test_receive_path_routes_unannounced_ssrcs_by_mid_and_remembers_few() 
         await pc.close()
 
 
-async def test_receive_path_reads_a_burst_in_one_wakeup(peer: RTCPeerConnection) -> None:
-    """The path reads the socket itself, in place of asyncio's transport: a burst waiting on
-    it is read at one wake-up, in order, a datagram larger than any RTP packet whole; once the
-    transport closes, nothing more is read."""
+_P = TypeVar("_P", bound=_Protocol)
+
+
+async def _connected_on_endpoint(
+    peer: RTCPeerConnection, protocol_type: type[_P]
+) -> tuple[RTCDtlsTransport, _P]:
+    """The peer's DTLS transport, connected (with SRTP keys) on a nominated pair whose protocol
+    is a new `protocol_type` on a loopback socket."""
     transport: RTCDtlsTransport = peer.getReceivers()[0].transport
     loop = asyncio.get_running_loop()
-    _, protocol = await loop.create_datagram_endpoint(_Protocol, local_addr=("127.0.0.1", 0))
+    _, protocol = await loop.create_datagram_endpoint(protocol_type, local_addr=("127.0.0.1", 0))
     assert protocol.transport is not None
     transport.transport._connection._nominated[1] = _Pair(protocol)  # type: ignore[assignment]
     transport._state = State.CONNECTED
     transport._rx_srtp = Session(Policy(key=bytes(range(30)), ssrc_type=Policy.SSRC_ANY_INBOUND))
+    return transport, protocol
+
+
+async def test_receive_path_reads_a_burst_in_one_wakeup(peer: RTCPeerConnection) -> None:
+    """The path reads the socket itself, in place of asyncio's transport: a burst waiting on
+    it is read at one wake-up, in order, a datagram larger than any RTP packet whole; once the
+    transport closes, nothing more is read."""
+    transport, protocol = await _connected_on_endpoint(peer, _Protocol)
+    assert protocol.transport is not None
     wakeups = 0
 
     class Counted(ReceivePath):
@@ -283,13 +296,8 @@ async def test_receive_path_stops_reading_when_the_protocol_closes_the_transport
 ) -> None:
     """The transport is checked once per wake-up, and again after each datagram handed to the
     protocol, which may close it: nothing is read from a closed transport's socket."""
-    transport: RTCDtlsTransport = peer.getReceivers()[0].transport
-    loop = asyncio.get_running_loop()
-    _, protocol = await loop.create_datagram_endpoint(_ClosingProtocol, local_addr=("127.0.0.1", 0))
+    transport, protocol = await _connected_on_endpoint(peer, _ClosingProtocol)
     assert protocol.transport is not None
-    transport.transport._connection._nominated[1] = _Pair(protocol)  # type: ignore[assignment]
-    transport._state = State.CONNECTED
-    transport._rx_srtp = Session(Policy(key=bytes(range(30)), ssrc_type=Policy.SSRC_ANY_INBOUND))
     await asyncio.sleep(0)  # asyncio's transport registers its reader
     assert ReceivePath.install(transport) is not None
     address = protocol.transport.get_extra_info("sockname")
