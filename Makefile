@@ -14,8 +14,8 @@ GENERATOR_INPUTS := $(wildcard court/*.py hearing_server/api/*.py) hearing_serve
 
 setup: $(STAMP) $(WEB_BUILT)
 
-# setup.py compiles the forwarder's C part (signaling/media/_fastpath.c) in place
-$(STAMP): pyproject.toml setup.py signaling/media/_fastpath.c
+# setup.py compiles the forwarder's C parts (signaling/media/*.c) in place
+$(STAMP): pyproject.toml setup.py $(wildcard signaling/media/*.c signaling/media/*.h)
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

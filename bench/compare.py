@@ -75,19 +75,22 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _export(revision: str, folder: Path) -> Path:
-    """`revision` of this repository in `folder`, with its C part compiled in place."""
+    """`revision` of this repository in `folder`, with its C parts compiled in place."""
     folder.mkdir()
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", revision], check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
-    # as setup.py builds it, without a build environment of its own (no download)
-    source = folder / "signaling/media/_fastpath.c"
-    built = source.with_name("_fastpath" + sysconfig.get_config_var("EXT_SUFFIX"))
+    # as setup.py builds them, without a build environment of its own (no download): each
+    # _NAME.c a module, the other files linked into each
     compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
     include = sysconfig.get_paths()["include"]
-    options = ["-O2", "-Wall", "-shared", "-fPIC", f"-I{include}", str(source), "-o", str(built)]
-    subprocess.run([compiler, *options], check=True)
+    media = folder / "signaling/media"
+    shared = [str(f) for f in sorted(media.glob("[!_]*.c"))]
+    for source in sorted(media.glob("_*.c")):
+        built = source.with_suffix(sysconfig.get_config_var("EXT_SUFFIX"))
+        options = ["-O2", "-Wall", "-shared", "-fPIC", f"-I{include}", str(source), *shared]
+        subprocess.run([compiler, *options, "-o", str(built), "-lm"], check=True)
     return folder
 
 

@@ -1,6 +1,5 @@
-/* The forwarder's per-packet work in C: SRTP unprotect of what arrives, and for what is
- * forwarded, writing the packet (HeaderWriter) and its SRTP protect and UDP send in one call
- * (Srtp).
+/* The forwarder's per-packet SRTP in C: unprotect of what arrives, and for what is forwarded
+ * (written by _rewrite.c), its SRTP protect and UDP send in one call (Srtp).
  *
  * Per forwarded packet and subscriber, the Python way took a call into pylibsrtp's cffi
  * binding (two copies, a length pointer, a slice) and socket.sendto (which parses the
@@ -217,150 +216,17 @@ static PyTypeObject SrtpType = {
     .tp_methods = Srtp_methods,
 };
 
-/* ---- RTP header writing ------------------------------------------------------------------
- *
- * A downtrack's packets all share one header layout (fixed header, then its extension block
- * with the subscriber's ids); per packet only the fixed fields, abs-send-time and the audio
- * level change. HeaderWriter holds the layout packed once (in Python: downtrack.HeaderTemplate)
- * and writes header, payload and padding into one new bytes object.
- */
-
-typedef struct {
-    PyObject_HEAD
-    PyObject *template;        /* bytes: first byte (V=2, X) and extension block as packed */
-    Py_ssize_t abs_send_time;  /* offset of its 3 bytes in the header, 0: none */
-    Py_ssize_t audio_level;    /* offset of its byte in the header, 0: none */
-} HeaderWriter;
-
-static int
-HeaderWriter_init(HeaderWriter *self, PyObject *args, PyObject *kwargs)
-{
-    static char *keywords[] = {"template", "abs_send_time", "audio_level", NULL};
-    PyObject *template;
-    Py_ssize_t abs_send_time, audio_level;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Snn", keywords, &template, &abs_send_time,
-                                     &audio_level))
-        return -1;
-    Py_ssize_t size = PyBytes_GET_SIZE(template);
-    if (size < 12 || abs_send_time < 0 || abs_send_time + 3 > size || audio_level < 0 ||
-        audio_level + 1 > size || (abs_send_time && abs_send_time < 12) ||
-        (audio_level && audio_level < 12)) {
-        PyErr_SetString(PyExc_ValueError, "template too short or offsets outside it");
-        return -1;
-    }
-    Py_INCREF(template);
-    Py_XSETREF(self->template, template);
-    self->abs_send_time = abs_send_time;
-    self->audio_level = audio_level;
-    return 0;
-}
-
-static void
-HeaderWriter_dealloc(HeaderWriter *self)
-{
-    Py_CLEAR(self->template);
-    Py_TYPE(self)->tp_free((PyObject *)self);
-}
-
-static int
-unsigned_argument(PyObject *value, unsigned long *out)
-{
-    *out = PyLong_AsUnsignedLongMask(value);
-    return (*out == (unsigned long)-1 && PyErr_Occurred()) ? -1 : 0;
-}
-
-/* packet(second, sequence, timestamp, ssrc, abs_send_time, audio_level, payload, padding) */
-static PyObject *
-HeaderWriter_packet(HeaderWriter *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 8) {
-        PyErr_SetString(PyExc_TypeError, "packet() takes 8 arguments");
-        return NULL;
-    }
-    unsigned long second, sequence, timestamp, ssrc, abs_send_time;
-    if (unsigned_argument(args[0], &second) || unsigned_argument(args[1], &sequence) ||
-        unsigned_argument(args[2], &timestamp) || unsigned_argument(args[3], &ssrc) ||
-        unsigned_argument(args[4], &abs_send_time))
-        return NULL;
-    long level = -1; /* None: the template's placeholder stays */
-    if (args[5] != Py_None) {
-        level = PyLong_AsLong(args[5]);
-        if (level == -1 && PyErr_Occurred())
-            return NULL;
-    }
-    Py_ssize_t padding = PyLong_AsSsize_t(args[7]);
-    if (padding == -1 && PyErr_Occurred())
-        return NULL;
-    if (padding < 0 || padding > 255) {
-        PyErr_SetString(PyExc_ValueError, "padding must be 0-255 bytes");
-        return NULL;
-    }
-    Py_buffer payload;
-    if (PyObject_GetBuffer(args[6], &payload, PyBUF_SIMPLE) < 0)
-        return NULL;
-    Py_ssize_t header_size = PyBytes_GET_SIZE(self->template);
-    PyObject *packet = PyBytes_FromStringAndSize(NULL, header_size + payload.len + padding);
-    if (packet == NULL) {
-        PyBuffer_Release(&payload);
-        return NULL;
-    }
-    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(packet);
-    memcpy(out, PyBytes_AS_STRING(self->template), (size_t)header_size);
-    out[0] |= padding ? 0x20 : 0;
-    out[1] = (unsigned char)second;
-    out[2] = (unsigned char)(sequence >> 8);
-    out[3] = (unsigned char)sequence;
-    for (int i = 0; i < 4; i++) {
-        out[4 + i] = (unsigned char)(timestamp >> (24 - 8 * i));
-        out[8 + i] = (unsigned char)(ssrc >> (24 - 8 * i));
-    }
-    if (self->abs_send_time) {
-        unsigned char *at = out + self->abs_send_time;
-        at[0] = (unsigned char)(abs_send_time >> 16);
-        at[1] = (unsigned char)(abs_send_time >> 8);
-        at[2] = (unsigned char)abs_send_time;
-    }
-    if (self->audio_level && level >= 0)
-        out[self->audio_level] = (unsigned char)level;
-    memcpy(out + header_size, payload.buf, (size_t)payload.len);
-    PyBuffer_Release(&payload);
-    if (padding) {
-        memset(out + header_size + payload.len, 0, (size_t)padding - 1);
-        out[header_size + payload.len + padding - 1] = (unsigned char)padding;
-    }
-    return packet;
-}
-
-static PyMethodDef HeaderWriter_methods[] = {
-    {"packet", (PyCFunction)(void (*)(void))HeaderWriter_packet, METH_FASTCALL,
-     "packet(second, sequence, timestamp, ssrc, abs_send_time, audio_level, payload, padding)"
-     " -> bytes: the RTP packet (audio_level None keeps the template's byte)."},
-    {NULL, NULL, 0, NULL},
-};
-
-static PyTypeObject HeaderWriterType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "signaling.media._fastpath.HeaderWriter",
-    .tp_basicsize = sizeof(HeaderWriter),
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "HeaderWriter(template, abs_send_time, audio_level): writes RTP packets.",
-    .tp_new = PyType_GenericNew,
-    .tp_init = (initproc)HeaderWriter_init,
-    .tp_dealloc = (destructor)HeaderWriter_dealloc,
-    .tp_methods = HeaderWriter_methods,
-};
-
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "signaling.media._fastpath",
-    .m_doc = "The forwarder's per-packet work: SRTP, RTP packet writing and UDP send.",
+    .m_doc = "The forwarder's per-packet SRTP and UDP send.",
     .m_size = -1,
 };
 
 PyMODINIT_FUNC
 PyInit__fastpath(void)
 {
-    if (PyType_Ready(&SrtpType) < 0 || PyType_Ready(&HeaderWriterType) < 0)
+    if (PyType_Ready(&SrtpType) < 0)
         return NULL;
     fileno_name = PyUnicode_InternFromString("fileno");
     if (fileno_name == NULL)
@@ -371,12 +237,6 @@ PyInit__fastpath(void)
     Py_INCREF(&SrtpType);
     if (PyModule_AddObject(m, "Srtp", (PyObject *)&SrtpType) < 0) {
         Py_DECREF(&SrtpType);
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(&HeaderWriterType);
-    if (PyModule_AddObject(m, "HeaderWriter", (PyObject *)&HeaderWriterType) < 0) {
-        Py_DECREF(&HeaderWriterType);
         Py_DECREF(m);
         return NULL;
     }

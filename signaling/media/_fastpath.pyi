@@ -10,20 +10,3 @@ class Srtp:
     def connect(self, sock: socket.socket, host: str, port: int, /) -> None: ...
     def send(self, data: Buffer, /) -> bytes | None: ...
     def take_bytes(self) -> int: ...
-
-class HeaderWriter:
-    """Writes RTP packets of one header layout (see _fastpath.c)."""
-
-    def __init__(self, template: bytes, abs_send_time: int, audio_level: int) -> None: ...
-    def packet(
-        self,
-        second: int,
-        sequence: int,
-        timestamp: int,
-        ssrc: int,
-        abs_send_time: int,
-        audio_level: int | None,
-        payload: Buffer,
-        padding: int,
-        /,
-    ) -> bytes: ...

@@ -16,13 +16,10 @@ from struct import pack
 
 from aiortc.rtp import pack_header_extensions
 
-from ._fastpath import HeaderWriter
+from ._rewrite import HeaderWriter, Rewriter
 from .nack import seq_delta
 from .packet import SourcePacket
 from .vp8 import rewrite_descriptor
-
-MAX_SEGMENT = 0x4000
-"""Past this many sequence numbers a segment is old enough that late packets cannot precede it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +54,7 @@ _AUDIO_LEVEL_PLACEHOLDERS = (b"\x00", b"\xff")
 def header_writer(
     mid: list[tuple[int, bytes]], abs_send_time_id: int, audio_level_id: int
 ) -> HeaderWriter:
-    """The writer of a downtrack's RTP packets (C: `_fastpath.HeaderWriter`), its header
+    """The writer of a downtrack's RTP packets (C: `_rewrite.HeaderWriter`), its header
     (fixed part and extension block) packed once here.
 
     Per packet only the fixed fields and the abs-send-time and audio-level values are written,
@@ -114,6 +111,10 @@ class DownTrackParams:
 
 
 class DownTrack:
+    """The rewrite of one subscriber's stream. The per-packet part (`forward`) and the state
+    are C (`_rewrite.Rewriter`): the segment's offsets and the newest packet sent; the rest
+    reads and sets that state here."""
+
     def __init__(
         self,
         params: DownTrackParams,
@@ -126,85 +127,45 @@ class DownTrack:
         if params.mid is not None and params.extension_ids.mid:
             mid = [(params.extension_ids.mid, params.mid.encode("utf8"))]
         ids = params.extension_ids
-        self._header = header_writer(mid, ids.abs_send_time, 0)
-        """For packets without an audio level (all video)."""
-        self._header_with_level = (
-            header_writer(mid, ids.abs_send_time, ids.audio_level)
-            if ids.audio_level
-            else self._header
+        header = header_writer(mid, ids.abs_send_time, 0)  # no audio level (all video)
+        header_with_level = (
+            header_writer(mid, ids.abs_send_time, ids.audio_level) if ids.audio_level else header
         )
-        self._waiting = True
-        self._started = False
-        self._source_ssrc: int | None = None
-        # output state of the newest forwarded packet
-        self._last_sequence = (initial_sequence - 1) & 0xFFFF
-        self._last_timestamp = initial_timestamp
-        self._last_time = 0.0
-        self._last_picture_id: int | None = None
-        self._last_tl0picidx: int | None = None
-        # current segment: source -> output offsets
-        self._source_highest = 0
-        self._segment_length = 0
-        self._sequence_offset = 0
-        self._timestamp_offset = 0
-        self._picture_id_offset = 0
-        self._tl0picidx_offset = 0
+        self._state = Rewriter(
+            header,
+            header_with_level,
+            params.ssrc,
+            params.payload_type,
+            params.clock_rate,
+            params.wait_for_keyframe,
+            initial_sequence,
+            initial_timestamp,
+        )
+        self.forward: Callable[[SourcePacket, float, int], bytes | None] = self._state.forward
+        """forward(packet, now, abs_send_time): the packet as this subscriber must receive it,
+        or None to skip it. `now` is a monotonic time in seconds, `abs_send_time` the 24-bit
+        abs-send-time value.
+
+        A packet of another source than the segment's, or any packet while waiting, starts a
+        new segment (video: only at the first packet of a keyframe): its sequence number
+        follows the newest sent, its timestamp advances by the wall-clock time since, and its
+        VP8 picture id and TL0PICIDX follow the newest sent. Within a segment, a packet older
+        than its start is skipped."""
         self._rtx_sequence = initial_rtx_sequence
 
     @property
     def waiting(self) -> bool:
         """Whether packets are being skipped until one the subscriber can start at."""
-        return self._waiting
+        return self._state.waiting
 
     @property
     def last_timestamp(self) -> int:
         """RTP timestamp of the newest packet sent, for sender reports."""
-        return self._last_timestamp
+        return self._state.last_timestamp
 
     def switch_source(self) -> None:
         """Drop packets until the next one a new source can start at (a keyframe for video)."""
-        self._waiting = True
-
-    def forward(self, packet: SourcePacket, now: float, abs_send_time: int) -> bytes | None:
-        """Return the packet as this subscriber must receive it, or None to skip it.
-
-        `now` is a monotonic time in seconds, `abs_send_time` the 24-bit abs-send-time value.
-        """
-        if packet.ssrc != self._source_ssrc:
-            self._waiting = True
-        newest = True
-        if self._waiting:
-            if self.params.wait_for_keyframe and not packet.keyframe:
-                return None
-            self._start_segment(packet, now)
-        else:
-            # seq_delta(packet.sequence_number, self._source_highest), inline: per packet
-            delta = ((packet.sequence_number - self._source_highest + 0x8000) & 0xFFFF) - 0x8000
-            if delta > 0:
-                self._source_highest = packet.sequence_number
-                self._segment_length = min(self._segment_length + delta, MAX_SEGMENT)
-            elif -delta >= self._segment_length:
-                return None
-            else:
-                newest = False
-        sequence = (packet.sequence_number + self._sequence_offset) & 0xFFFF
-        timestamp = (packet.timestamp + self._timestamp_offset) & 0xFFFFFFFF
-        payload = packet.payload if packet.vp8 is None else self._payload(packet, newest)
-        if newest:
-            self._last_sequence = sequence
-            self._last_timestamp = timestamp
-            self._last_time = now
-        params = self.params
-        return self._serialize(
-            params.ssrc,
-            params.payload_type,
-            sequence,
-            timestamp,
-            packet,
-            payload,
-            packet.padding_size,
-            abs_send_time,
-        )
+        self._state.waiting = True
 
     def retransmit(
         self,
@@ -213,16 +174,17 @@ class DownTrack:
         abs_send_time: int,
     ) -> bytes | None:
         """Answer a NACK for output `sequence` from the source history `lookup`, as RTX if any."""
-        if self._waiting or self._source_ssrc is None:
+        state = self._state
+        if state.waiting or state.source_ssrc < 0:
             return None
-        back = seq_delta(self._last_sequence, sequence)
-        if back < 0 or back >= self._segment_length:
+        back = seq_delta(state.last_sequence, sequence)
+        if back < 0 or back >= state.segment_length:
             return None
-        packet = lookup((sequence - self._sequence_offset) & 0xFFFF)
-        if packet is None or packet.ssrc != self._source_ssrc:
+        packet = lookup((sequence - state.sequence_offset) & 0xFFFF)
+        if packet is None or packet.ssrc != state.source_ssrc:
             return None
-        timestamp = (packet.timestamp + self._timestamp_offset) & 0xFFFFFFFF
-        payload = self._payload(packet, remember=False)
+        timestamp = (packet.timestamp + state.timestamp_offset) & 0xFFFFFFFF
+        payload = self._payload(packet)
         params = self.params
         if params.rtx_ssrc is None or params.rtx_payload_type is None:
             ssrc, payload_type = params.ssrc, params.payload_type
@@ -231,8 +193,17 @@ class DownTrack:
             payload = pack("!H", sequence) + payload
             sequence = self._rtx_sequence
             self._rtx_sequence = (self._rtx_sequence + 1) & 0xFFFF
-        return self._serialize(
-            ssrc, payload_type, sequence, timestamp, packet, payload, 0, abs_send_time
+        level = packet.audio_level
+        writer = state.header if level is None else state.header_with_level
+        return writer.packet(
+            (0x80 if packet.marker else 0) | payload_type,
+            sequence,
+            timestamp,
+            ssrc,
+            abs_send_time,
+            None if level is None else (0x80 if level[0] else 0) | (level[1] & 0x7F),
+            payload,
+            0,
         )
 
     def padding(self, size: int, abs_send_time: int) -> bytes | None:
@@ -240,14 +211,15 @@ class DownTrack:
         the subscriber counts in its receive estimate and then discards; None without RTX or
         before the first packet (its timestamp is the newest sent)."""
         params = self.params
-        if params.rtx_ssrc is None or params.rtx_payload_type is None or not self._started:
+        state = self._state
+        if params.rtx_ssrc is None or params.rtx_payload_type is None or not state.started:
             return None
         sequence = self._rtx_sequence
         self._rtx_sequence = (sequence + 1) & 0xFFFF
-        return self._header.packet(
+        return state.header.packet(
             params.rtx_payload_type,
             sequence,
-            self._last_timestamp,
+            state.last_timestamp,
             params.rtx_ssrc,
             abs_send_time,
             None,
@@ -255,68 +227,16 @@ class DownTrack:
             size,
         )
 
-    def _start_segment(self, packet: SourcePacket, now: float) -> None:
-        sequence = (self._last_sequence + 1) & 0xFFFF
-        timestamp = self._last_timestamp
-        picture_id_offset = 0
-        tl0picidx_offset = 0
-        if self._started:
-            ticks = max(1, round((now - self._last_time) * self.params.clock_rate))
-            timestamp = (timestamp + ticks) & 0xFFFFFFFF
-            vp8 = packet.vp8
-            if vp8 is not None and vp8.picture_id is not None and self._last_picture_id is not None:
-                picture_id_offset = (self._last_picture_id + 1 - vp8.picture_id) & 0x7FFF
-            if vp8 is not None and vp8.tl0picidx is not None and self._last_tl0picidx is not None:
-                tl0picidx_offset = (self._last_tl0picidx + 1 - vp8.tl0picidx) & 0xFF
-        self._sequence_offset = (sequence - packet.sequence_number) & 0xFFFF
-        self._timestamp_offset = (timestamp - packet.timestamp) & 0xFFFFFFFF
-        self._picture_id_offset = picture_id_offset
-        self._tl0picidx_offset = tl0picidx_offset
-        self._source_ssrc = packet.ssrc
-        self._source_highest = packet.sequence_number
-        self._segment_length = 1
-        self._waiting = False
-        self._started = True
-
-    def _payload(self, packet: SourcePacket, remember: bool) -> bytes:
+    def _payload(self, packet: SourcePacket) -> bytes:
         """The packet's payload with the VP8 picture id / TL0PICIDX moved by the segment offset."""
         vp8 = packet.vp8
-        if vp8 is None:
+        state = self._state
+        if vp8 is None or (state.picture_id_offset == 0 and state.tl0picidx_offset == 0):
             return packet.payload
         picture_id = None
         tl0picidx = None
         if vp8.picture_id is not None:
-            picture_id = (vp8.picture_id + self._picture_id_offset) & 0x7FFF
-            if remember:
-                self._last_picture_id = picture_id
+            picture_id = (vp8.picture_id + state.picture_id_offset) & 0x7FFF
         if vp8.tl0picidx is not None:
-            tl0picidx = (vp8.tl0picidx + self._tl0picidx_offset) & 0xFF
-            if remember:
-                self._last_tl0picidx = tl0picidx
-        if self._picture_id_offset == 0 and self._tl0picidx_offset == 0:
-            return packet.payload
+            tl0picidx = (vp8.tl0picidx + state.tl0picidx_offset) & 0xFF
         return rewrite_descriptor(packet.payload, vp8, picture_id, tl0picidx)
-
-    def _serialize(
-        self,
-        ssrc: int,
-        payload_type: int,
-        sequence: int,
-        timestamp: int,
-        packet: SourcePacket,
-        payload: bytes,
-        padding_size: int,
-        abs_send_time: int,
-    ) -> bytes:
-        second = (0x80 if packet.marker else 0) | payload_type
-        level = packet.audio_level
-        if level is None:
-            writer, level_byte = self._header, None
-        else:
-            writer, level_byte = (
-                self._header_with_level,
-                (0x80 if level[0] else 0) | (level[1] & 0x7F),
-            )
-        return writer.packet(
-            second, sequence, timestamp, ssrc, abs_send_time, level_byte, payload, padding_size
-        )

@@ -6,7 +6,7 @@ import pytest
 from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpParameters
 from aiortc.rtp import HeaderExtensionsMap, RtpPacket
 
-from signaling.media._fastpath import HeaderWriter
+from signaling.media._rewrite import HeaderWriter
 from signaling.media.downtrack import DownTrack, DownTrackParams, ExtensionIds
 from signaling.media.history import PacketHistory
 from signaling.media.packet import SourcePacket
@@ -92,8 +92,8 @@ def picture_id(packet: RtpPacket) -> int | None:
 def test_waits_for_keyframe_then_continues_from_initial_values() -> None:
     track = DownTrack(VIDEO, initial_sequence=1000, initial_timestamp=5000)
     assert track.waiting
-    assert track.forward(video(10, 900, picture_id=1), now=0, abs_send_time=0) is None
-    assert track.forward(video(11, 900, picture_id=1, start=False), now=0, abs_send_time=0) is None
+    assert track.forward(video(10, 900, picture_id=1), 0, 0) is None
+    assert track.forward(video(11, 900, picture_id=1, start=False), 0, 0) is None
     first = parse(track.forward(video(12, 3900, picture_id=2, keyframe=True), 0.1, 0))
     second = parse(track.forward(video(13, 3900, picture_id=2, start=False), 0.1, 0))
     third = parse(track.forward(video(14, 6900, picture_id=3), 0.13, 0))
@@ -109,7 +109,7 @@ def test_waits_for_keyframe_then_continues_from_initial_values() -> None:
 
 def test_header_extensions_use_subscriber_ids() -> None:
     track = DownTrack(VIDEO, initial_sequence=0, initial_timestamp=0)
-    out = parse(track.forward(video(1, 0, 1, keyframe=True), 0, abs_send_time=0x123456))
+    out = parse(track.forward(video(1, 0, 1, keyframe=True), 0, 0x123456))
     assert out.extensions.mid == "2"
     assert out.extensions.abs_send_time == 0x123456
     assert out.extensions.audio_level is None
@@ -146,8 +146,8 @@ def test_sequence_wraparound() -> None:
 
 def test_source_switch_is_continuous() -> None:
     track = DownTrack(VIDEO, initial_sequence=100, initial_timestamp=0)
-    track.forward(video(10, 90000, 500, keyframe=True), now=1.0, abs_send_time=0)
-    last = parse(track.forward(video(11, 93000, 501), now=1.033, abs_send_time=0))
+    track.forward(video(10, 90000, 500, keyframe=True), 1.0, 0)
+    last = parse(track.forward(video(11, 93000, 501), 1.033, 0))
     track.switch_source()
     # the old source keeps flowing until the new one has a keyframe: nothing is sent
     assert track.forward(video(12, 96000, 502), 1.066, 0) is None
@@ -270,7 +270,7 @@ def test_header_template_packs_as_aiortc_does() -> None:
                 payload=bytes([n]) * 40,
                 audio_level=level,
             )
-            data = track.forward(source, now=float(n), abs_send_time=abs_send_time)
+            data = track.forward(source, float(n), abs_send_time)
             assert data is not None
             expected = RtpPacket(
                 payload_type=111,
