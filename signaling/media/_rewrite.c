@@ -152,7 +152,9 @@ read_vp8(PyObject *vp8, Vp8Fields *out)
     return 0;
 }
 
-/* downtrack.DownTrack._start_segment */
+/* A new segment at `packet` (of `ssrc`): it follows the newest packet sent, its sequence number
+ * the next, its timestamp later by the wall-clock time since (at least one tick), and its VP8
+ * picture id and TL0PICIDX the next ones. */
 static void
 start_segment(Rewriter *self, long long ssrc, long sequence_number, long timestamp,
               const Vp8Fields *vp8, double now)
