@@ -223,14 +223,23 @@ class FirefoxTab:
         return json.loads(result["result"]["value"])
 
     async def click(self, selector: str) -> None:
-        """Click the middle of the element ``selector`` finds, scrolled into view first."""
+        """Click the middle of the element ``selector`` finds, scrolled into view first, once
+        it holds still: the same place in two reads 50 ms apart (for at most 2 s), so that a
+        picture loading above it does not move it between the measure and the click."""
         middle = await self.evaluate(
-            """(selector) => {
+            """async (selector) => {
                 const element = document.querySelector(selector);
                 if (element === null) return null;
-                element.scrollIntoView({ block: "center" });
-                const box = element.getBoundingClientRect();
-                return [box.x + box.width / 2, box.y + box.height / 2];
+                let last = null;
+                for (let read = 0; read < 40; read++) {
+                    element.scrollIntoView({ block: "center" });
+                    const box = element.getBoundingClientRect();
+                    const middle = [box.x + box.width / 2, box.y + box.height / 2];
+                    if (last !== null && last[0] === middle[0] && last[1] === middle[1]) break;
+                    last = middle;
+                    await new Promise((done) => setTimeout(done, 50));
+                }
+                return last;
             }""",
             selector,
         )
