@@ -123,13 +123,20 @@ class HlsWriter:
         self._in_part = 0
         """Video frames in the part being muxed."""
         self._in_segment = 0
+        self._epoch: float | None = None
+        """When the first picture was written: the date of the timeline's zero."""
         self._segment_began = 0.0
-        """When the open segment's first picture was written (its playlist date)."""
+        """The open segment's date in the playlist: its first picture's place in the timeline
+        after the epoch, not when it was written, so that dates advance exactly as the
+        durations do however late a loaded machine writes (a player lines playlists up by
+        their dates)."""
         self._segment_parts: list[bytes] = []
 
     def write(self, frame: VideoFrame, sound: npt.NDArray[np.float32]) -> None:
         """The next video frame and the sound that goes with it (mono, 48 kHz, ±1.0)."""
         frame = frame if frame.format.name == "yuv420p" else frame.reformat(format="yuv420p")
+        if self._epoch is None:
+            self._epoch = self._clock()
         frame.pts = self.frames
         frame.time_base = self._video.time_base
         for packet in self._video.encode(frame):
@@ -163,8 +170,8 @@ class HlsWriter:
             self._end_segment()
         elif self._in_part >= self._part_frames:
             self._end_part()
-        if not self._in_segment:
-            self._segment_began = self._clock()
+        if not self._in_segment and self._epoch is not None and packet.pts is not None:
+            self._segment_began = self._epoch + packet.pts / self.settings.fps
         self._muxer().mux(packet, video=True)
         self._in_part += 1
         self._in_segment += 1

@@ -35,7 +35,8 @@ def segment_name(number: int, part: int | None = None) -> str:
 class Segment:
     number: int
     began: float
-    """Wall-clock (UNIX) time of its first picture's writing."""
+    """The date (UNIX time) of its first picture: the broadcast's start plus the picture's
+    place in the timeline."""
     parts: list[float] = field(default_factory=list)
     """Each part's duration, in seconds."""
     discontinuity: bool = False

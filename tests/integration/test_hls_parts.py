@@ -7,6 +7,7 @@ the pictures and the sound run on across parts; the playlist names the newest se
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 
@@ -77,3 +78,27 @@ def test_segments_are_their_parts_and_the_playlist_offers_the_newest_parts(
     assert np.allclose(np.diff(sorted(video)), 1 / SETTINGS.fps, atol=1e-3)
     for (at, length), (following, _) in pairwise(sorted(audio)):
         assert abs(at + length - following) < 1e-3
+
+
+def test_each_segment_is_dated_by_its_place_in_the_timeline_not_by_when_it_was_written(
+    tmp_path: Path,
+) -> None:
+    """A loaded machine writes some pictures late and catches up: the playlist's dates still
+    advance exactly as the segments' durations do (a player that lines playlists up by their
+    dates would otherwise look for pictures where there are none)."""
+    lateness = iter([0.0, 0.0, 0.7, 0.7, 0.1, 0.0, 1.3, 0.0] * 100)
+    writers: list[HlsWriter] = []
+
+    def clock() -> float:  # the picture being written's due time, and how late it is
+        return 1_800_000_000 + writers[0].frames / SETTINGS.fps + next(lateness)
+
+    writer = HlsWriter(tmp_path, SETTINGS, clock=clock)
+    writers.append(writer)
+    write(writer, 137)
+    dates = [
+        datetime.fromisoformat(line.split(":", 1)[1]).timestamp()
+        for line in (tmp_path / PLAYLIST).read_text().splitlines()
+        if line.startswith("#EXT-X-PROGRAM-DATE-TIME:")
+    ]
+    assert len(dates) == SETTINGS.list_size + 1  # and the segment being written
+    assert np.allclose(np.diff(dates), SETTINGS.segment_seconds, atol=0.002), dates
