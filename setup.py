@@ -1,5 +1,6 @@
 """The compiled parts (metadata lives in pyproject.toml): signaling/media/_fastpath.c (SRTP and
-send) and _rewrite.c (a downtrack's rewrite, writing packets with rtp_writer.c)."""
+send), _rewrite.c (a downtrack's rewrite, writing packets with rtp_writer.c) and _parse.c (RTP
+and VP8 descriptor parsing on the receive path)."""
 
 from setuptools import Extension, setup
 
@@ -9,6 +10,7 @@ MEDIA = "signaling/media"
 setup(
     ext_modules=[
         Extension("signaling.media._fastpath", [f"{MEDIA}/_fastpath.c"], extra_compile_args=FLAGS),
+        Extension("signaling.media._parse", [f"{MEDIA}/_parse.c"], extra_compile_args=FLAGS),
         Extension(
             "signaling.media._rewrite",
             [f"{MEDIA}/_rewrite.c", f"{MEDIA}/rtp_writer.c"],

@@ -12,6 +12,8 @@ never touched. Layout of the descriptor::
 
 from dataclasses import dataclass
 
+from . import _parse
+
 
 @dataclass(slots=True)
 class Vp8Descriptor:
@@ -37,59 +39,9 @@ class Vp8Descriptor:
 
 
 def parse_descriptor(payload: bytes) -> Vp8Descriptor:
-    """Parse the descriptor at the start of an RTP payload; raise ValueError if it is truncated."""
-    if not payload:
-        raise ValueError("empty VP8 payload")
-    first = payload[0]
-    start = bool(first & 0x10)
-    partition_id = first & 0x0F
-    pos = 1
-    picture_id: int | None = None
-    picture_id_bits = 0
-    picture_id_offset = 0
-    tl0picidx: int | None = None
-    tl0picidx_offset = 0
-    if first & 0x80:
-        if len(payload) < 2:
-            raise ValueError("truncated VP8 extension byte")
-        ext = payload[1]
-        pos = 2
-        if ext & 0x80:
-            if len(payload) < pos + 1:
-                raise ValueError("truncated VP8 picture id")
-            picture_id_offset = pos
-            if payload[pos] & 0x80:
-                if len(payload) < pos + 2:
-                    raise ValueError("truncated VP8 picture id")
-                picture_id = ((payload[pos] & 0x7F) << 8) | payload[pos + 1]
-                picture_id_bits = 15
-                pos += 2
-            else:
-                picture_id = payload[pos] & 0x7F
-                picture_id_bits = 7
-                pos += 1
-        if ext & 0x40:
-            if len(payload) < pos + 1:
-                raise ValueError("truncated VP8 TL0PICIDX")
-            tl0picidx = payload[pos]
-            tl0picidx_offset = pos
-            pos += 1
-        if ext & 0x30:
-            pos += 1
-    if len(payload) < pos:
-        raise ValueError("truncated VP8 descriptor")
-    keyframe = start and partition_id == 0 and len(payload) > pos and (payload[pos] & 0x01) == 0
-    return Vp8Descriptor(
-        start_of_partition=start,
-        partition_id=partition_id,
-        keyframe=keyframe,
-        picture_id=picture_id,
-        picture_id_bits=picture_id_bits,
-        picture_id_offset=picture_id_offset,
-        tl0picidx=tl0picidx,
-        tl0picidx_offset=tl0picidx_offset,
-        size=pos,
-    )
+    """Parse the descriptor at the start of an RTP payload; raise ValueError if it is truncated
+    (read in C, `_parse.c`: 3.7 us a packet in Python)."""
+    return _parse.vp8_descriptor(Vp8Descriptor, payload)
 
 
 def rewrite_descriptor(

@@ -1,10 +1,12 @@
 import fractions
+import random
 
 import pytest
 from aiortc.codecs.vpx import Vp8Encoder
 from av import VideoFrame
 
-from signaling.media.vp8 import parse_descriptor, rewrite_descriptor
+from signaling.media import _parse
+from signaling.media.vp8 import Vp8Descriptor, parse_descriptor, rewrite_descriptor
 
 
 def descriptor(
@@ -124,3 +126,89 @@ def test_real_encoder_output() -> None:
         assert all(p.picture_id_bits == 15 for p in parsed)
         kinds.append(parsed[0].keyframe)
     assert kinds == [True, False, True]
+
+
+def reference(payload: bytes) -> Vp8Descriptor:
+    """The descriptor as RFC 7741 reads it, written plainly: the oracle the C parser is
+    compared with (signaling/media/_parse.c)."""
+    if not payload:
+        raise ValueError("empty VP8 payload")
+    first = payload[0]
+    start = bool(first & 0x10)
+    partition_id = first & 0x0F
+    pos = 1
+    picture_id: int | None = None
+    picture_id_bits = 0
+    picture_id_offset = 0
+    tl0picidx: int | None = None
+    tl0picidx_offset = 0
+    if first & 0x80:
+        if len(payload) < 2:
+            raise ValueError("truncated VP8 extension byte")
+        ext = payload[1]
+        pos = 2
+        if ext & 0x80:
+            if len(payload) < pos + 1:
+                raise ValueError("truncated VP8 picture id")
+            picture_id_offset = pos
+            if payload[pos] & 0x80:
+                if len(payload) < pos + 2:
+                    raise ValueError("truncated VP8 picture id")
+                picture_id = ((payload[pos] & 0x7F) << 8) | payload[pos + 1]
+                picture_id_bits = 15
+                pos += 2
+            else:
+                picture_id = payload[pos] & 0x7F
+                picture_id_bits = 7
+                pos += 1
+        if ext & 0x40:
+            if len(payload) < pos + 1:
+                raise ValueError("truncated VP8 TL0PICIDX")
+            tl0picidx = payload[pos]
+            tl0picidx_offset = pos
+            pos += 1
+        if ext & 0x30:
+            pos += 1
+    if len(payload) < pos:
+        raise ValueError("truncated VP8 descriptor")
+    keyframe = start and partition_id == 0 and len(payload) > pos and (payload[pos] & 0x01) == 0
+    return Vp8Descriptor(
+        start_of_partition=start,
+        partition_id=partition_id,
+        keyframe=keyframe,
+        picture_id=picture_id,
+        picture_id_bits=picture_id_bits,
+        picture_id_offset=picture_id_offset,
+        tl0picidx=tl0picidx,
+        tl0picidx_offset=tl0picidx_offset,
+        size=pos,
+    )
+
+
+def test_the_parser_reads_every_descriptor_as_the_rfc_does() -> None:
+    """Random payloads of every length up to 8 (so every truncation): the same descriptor,
+    or the same refusal, as the plain reading."""
+    rng = random.Random(11)
+    payloads = [bytes([first]) for first in range(256)]
+    payloads += [bytes([0x80 | rng.randrange(128), ext]) for ext in range(256)]
+    payloads += [rng.randbytes(rng.randrange(9)) for _ in range(20_000)]
+    for payload in payloads:
+        try:
+            expected: Vp8Descriptor | str = reference(payload)
+        except ValueError as error:
+            expected = str(error)
+        try:
+            got: Vp8Descriptor | str = parse_descriptor(payload)
+        except ValueError as error:
+            got = str(error)
+        assert got == expected, payload.hex()
+
+
+def test_the_parser_refuses_what_is_not_bytes() -> None:
+    for payload in (bytearray(b"\x10\x00"), "\x10", None, 16):
+        with pytest.raises(TypeError):
+            parse_descriptor(payload)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        _parse.vp8_descriptor(Vp8Descriptor)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):  # a class that takes other fields
+        _parse.vp8_descriptor(dict, b"\x10\x00")
