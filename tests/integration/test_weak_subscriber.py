@@ -163,8 +163,12 @@ async def test_a_weak_subscriber_has_its_video_paused_and_lowers_nobody_else(
             # keep its rate, far above what that link carries
             assert recorded > 600_000
             assert received > 600_000
-            # what the publisher is told comes from its own uplink, estimated on the receive path
-            assert video.uplink_estimate is not None and video.uplink_estimate > 600_000
+            # what the publisher is told comes from its own uplink, estimated on the receive
+            # path (delay-based: a loaded machine's late reads may dip it for a moment; a
+            # publisher held to the weak link would stay near 300 kbit/s)
+            await wait_until(
+                lambda: (video.uplink_estimate or 0) > 600_000, 10, "the uplink's own estimate"
+            )
             # the weak subscriber still hears: ~50 audio packets a second
             assert after["audio"]["packets"] - before["audio"]["packets"] > 14 * 20
 
