@@ -125,6 +125,9 @@ class PublishedTrack:
         self._payload_type: int = self.codec.payloadType
         self.ended = False
         self._receiver = transceiver.receiver
+        # aiortc fills these in place for the receiver's whole life: found once, not per packet
+        self._codecs = internals.receiver_codecs(self._receiver)
+        self._statistics = internals.receiver_statistics(self._receiver)
         self._max_bitrate = max_bitrate
         self._clock = clock_fn
         self._is_vp8 = self.codec.name.lower() == "vp8"
@@ -192,7 +195,7 @@ class PublishedTrack:
     def reception(self) -> tuple[int, int]:
         """Media packets expected and received so far (retransmissions not counted), for
         judging the publisher's connection."""
-        streams = internals.receiver_statistics(self._receiver)
+        streams = self._statistics
         expected = received = 0
         for layer in self.layers:
             stream = streams.get(layer.ssrc) if layer.ssrc is not None else None
@@ -359,7 +362,7 @@ class PublishedTrack:
         """The layer of `packet` and the packet (RTX unwrapped) if it is forwardable; counted
         for receiver reports if it belongs to a layer (only those: a publisher spraying SSRCs
         must not grow the statistics)."""
-        codec = internals.receiver_codecs(self._receiver).get(packet.payload_type)
+        codec = self._codecs.get(packet.payload_type)
         if codec is None or self.ended:
             return None
         streams = self._streams
@@ -383,7 +386,7 @@ class PublishedTrack:
 
     def _count(self, packet: RtpPacket, clock_rate: int) -> None:
         """Count `packet` in its stream's statistics (aiortc's receiver reports them)."""
-        statistics = internals.receiver_statistics(self._receiver)
+        statistics = self._statistics
         stream = statistics.get(packet.ssrc)
         if stream is None:
             stream = statistics[packet.ssrc] = StreamStatistics(clock_rate)
@@ -391,7 +394,7 @@ class PublishedTrack:
 
     def _forget_stream(self, ssrc: int) -> None:
         """A layer's stream replaced by another: no more reports about it."""
-        internals.receiver_statistics(self._receiver).pop(ssrc, None)
+        self._statistics.pop(ssrc, None)
 
     def _source_packet(self, packet: RtpPacket) -> SourcePacket | None:
         vp8 = None
