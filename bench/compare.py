@@ -1,6 +1,8 @@
-"""Forwarding CPU of this checkout against another revision, both measured at the same time.
+"""Forwarding CPU of this checkout against another revision, or Janus, both measured at the
+same time.
 
     python -m bench.compare [--quick] [--rounds N] [--participants N] [--single-layer] REVISION
+    python -m bench.compare [--quick] [--rounds N] [--participants N] [--single-layer] --janus
 
 `bench.forwarding` measures one server after another, and on a shared machine the load of
 other programs drifts by more between two runs a minute apart (±15 % seen) than a change to the
@@ -10,9 +12,16 @@ compiled there), each with a hearing of N participants publishing the simulcast 
 single-layer one) and its own load generator, in the same measured window. Whatever else loads
 the machine then loads both alike. Rounds alternate which one starts first.
 
+With `--janus` the other server is Janus's VideoRoom (bench/janus_server.py) with the same
+participants: `bench.forwarding`'s `c_sfu_ratio_simulcast` measures the two one after the
+other, and Janus's own figure moved by a quarter between two runs minutes apart (bench/
+README.md); side by side, the drift falls on both. The ratio is then ours / Janus's CPU per
+stream (below 1: cheaper than Janus; `bench.forwarding`'s ratio is its inverse).
+
 Each round prints both servers' CPU per video stream and their ratio; the last line is one JSON
-object: `cpu_ratio` (this checkout's CPU per stream / REVISION's, the median over the rounds;
-below 1 is cheaper), `rounds` (each round's ratio), `participants`, `simulcast`. Both run on
+object: `cpu_ratio` (this checkout's CPU per stream / REVISION's or Janus's, the median over the
+rounds; below 1 is cheaper), `rounds` (each round's ratio), `participants`, `simulcast`,
+`against`. Both run on
 two cores with their load generators, so keep N small enough that every stream holds 30 fps
 (the bench prints the lowest): a server that falls behind reads cheaper than it is.
 """
@@ -30,11 +39,12 @@ import time
 from pathlib import Path
 
 from bench.clip import Clip, encode_clip
+from bench.janus_server import janus_available, janus_server
 from bench.load import Load, Measurement, measure
 from bench.seed import BenchHearing
 from bench.servers import hearing_server
 from bench.simulcast import encode_simulcast_clip
-from tests.live_server import ROOT, LiveServer
+from tests.live_server import ROOT, LiveServer, ServerProcess
 
 WARMUP = 8.0
 """Seconds from the streams flowing to the window (a simulcast subscriber climbs to the top
@@ -42,26 +52,32 @@ layer first)."""
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.janus == (args.revision is not None):
+        parser.error("give a REVISION or --janus")
+    if args.janus and not janus_available():
+        parser.error("--janus needs Janus (apt-get install janus) and cc")
     window = 20.0 if args.quick else 60.0
     rounds = args.rounds or (2 if args.quick else 4)
     clip = encode_clip() if args.single_layer else encode_simulcast_clip()
     load = Load(args.participants, warmup=WARMUP, duration=window)
     ratios: list[float] = []
+    against = "Janus" if args.janus else args.revision
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
-        other = _export(args.revision, Path(tmp, "revision"))
-        sources = {"this checkout": None, args.revision: other}
+        other = JANUS if args.janus else _export(args.revision, Path(tmp, "revision"))
+        sources: dict[str, Path | str | None] = {"this checkout": None, against: other}
         for round_number in range(rounds):
             order = list(sources.items())
             if round_number % 2:
                 order.reverse()
             measured = _side_by_side(order, clip, load, Path(tmp, f"round-{round_number}"))
-            ours, theirs = measured["this checkout"], measured[args.revision]
+            ours, theirs = measured["this checkout"], measured[against]
             ratio = _per_stream(ours) / _per_stream(theirs)
             ratios.append(ratio)
             print(
                 f"round {round_number + 1}: this checkout {_per_stream(ours):.3f} %,"
-                f" {args.revision} {_per_stream(theirs):.3f} % of a core per video stream"
+                f" {against} {_per_stream(theirs):.3f} % of a core per video stream"
                 f" (fps min {ours.fps_min:.1f} / {theirs.fps_min:.1f},"
                 f" other load {ours.other_cores:.2f}): ratio {ratio:.3f}"
             )
@@ -70,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
         "rounds": [round(r, 3) for r in ratios],
         "participants": args.participants,
         "simulcast": not args.single_layer,
+        "against": against,
     }
     print(json.dumps(summary))
 
@@ -94,24 +111,41 @@ def _export(revision: str, folder: Path) -> Path:
     return folder
 
 
+JANUS = "janus"
+"""The other side of `--janus` (in place of a revision's source folder)."""
+
+
 def _side_by_side(
-    order: list[tuple[str, Path | None]], clip: Clip, load: Load, workdir: Path
+    order: list[tuple[str, Path | str | None]], clip: Clip, load: Load, workdir: Path
 ) -> dict[str, Measurement]:
-    """Start both servers, then measure both at once (the second 0.5 s after the first)."""
-    servers: list[tuple[str, LiveServer, BenchHearing]] = []
+    """Start both servers, then measure both at once (the second 0.5 s after the first). A
+    source is this checkout (None), another revision's folder, or `JANUS`."""
+    servers: list[tuple[str, ServerProcess, BenchHearing]] = []
     try:
         for index, (name, source) in enumerate(order):
             folder = workdir / str(index)
             folder.mkdir(parents=True)
-            servers.append((name, *hearing_server(folder, load.participants, source=source)))
+            if source == JANUS:
+                janus, room = janus_server(folder, load.participants)
+                janus.start()
+                servers.append((name, janus, room))
+            else:
+                assert not isinstance(source, str)
+                servers.append((name, *hearing_server(folder, load.participants, source=source)))
         results: dict[str, Measurement] = {}
         failures: list[BaseException] = []
 
-        def run(name: str, server: LiveServer, hearing: BenchHearing) -> None:
+        def run(name: str, server: ServerProcess, hearing: BenchHearing) -> None:
             try:
-                results[name] = measure(
-                    server, hearing, clip, load, by_timestamp=False, join_paths=True
-                )
+                if isinstance(server, LiveServer):
+                    measured = measure(
+                        server, hearing, clip, load, by_timestamp=False, join_paths=True
+                    )
+                else:
+                    measured = measure(
+                        server, hearing, clip, load, by_timestamp=False, signaling="janus"
+                    )
+                results[name] = measured
             except BaseException as exc:  # raised again in the main thread
                 failures.append(exc)
 
@@ -138,7 +172,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench.compare", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("revision", help="a git revision of this repository, e.g. HEAD~3")
+    parser.add_argument(
+        "revision", nargs="?", help="a git revision of this repository, e.g. HEAD~3"
+    )
+    parser.add_argument("--janus", action="store_true", help="compare with Janus instead")
     parser.add_argument("--quick", action="store_true", help="two rounds of 20 s")
     parser.add_argument("--rounds", type=int, help="rounds (default 4, 2 with --quick)")
     parser.add_argument("--participants", type=int, default=6, help="per server (default 6)")
