@@ -14,7 +14,7 @@ aiortc's objects, where a call would cost more than the update: they are named h
 
 import asyncio.selector_events
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, cast
 
 import pylibsrtp
@@ -33,6 +33,7 @@ from aiortc.rtp import (
     AnyRtcpPacket,
     HeaderExtensions,
     HeaderExtensionsMap,
+    RtcpRrPacket,
     RtcpSrPacket,
     RtpPacket,
 )
@@ -41,7 +42,8 @@ from pylibsrtp._binding import lib as srtp_lib
 
 RtpSink = Callable[[RtpPacket], None]
 """A synchronous taker of a receiver's RTP packets (see `take_over_rtp`)."""
-RtcpHandler = Callable[[AnyRtcpPacket], Awaitable[None]]
+RtcpSink = Callable[[AnyRtcpPacket], None]
+"""A synchronous taker of the RTCP routed to a sender or receiver (see `take_over_rtcp`)."""
 SendHandler = Callable[[RTCRtpSendParameters], Awaitable[None]]
 
 
@@ -96,19 +98,46 @@ def take_over_rtp(receiver: RTCRtpReceiver, sink: RtpSink) -> None:
     setattr(receiver, "_handle_rtp_packet", handler)  # noqa: B010
 
 
-def observe_sender_reports(
-    receiver: RTCRtpReceiver, observer: Callable[[RtcpSrPacket], None]
-) -> None:
-    """Show `observer` each RTCP sender report routed to `receiver`, before aiortc's own
-    handling (which goes on unchanged)."""
-    handle = receiver._handle_rtcp_packet
+RTCP_SINK = "_forwarder_rtcp_sink"
+"""Attribute of a sender or receiver whose RTCP was taken over (`take_over_rtcp`), holding its
+sink: `ReceivePath` calls it per RTCP packet routed there, as `RTP_SINK` for RTP."""
 
-    async def observed(packet: AnyRtcpPacket) -> None:
-        if isinstance(packet, RtcpSrPacket):
-            observer(packet)
-        await handle(packet)
 
-    setattr(receiver, "_handle_rtcp_packet", observed)  # noqa: B010
+def take_over_rtcp(recipient: RTCRtpSender | RTCRtpReceiver, sink: RtcpSink) -> None:
+    """Hand every RTCP packet routed to `recipient` to `sink`, a plain call: from `ReceivePath`
+    once installed on its transport, and through aiortc's receive task before that. The sink
+    decides what of aiortc's own handling still runs (`aiortc_handles_report`,
+    `aiortc_handles_receiver_rtcp`)."""
+
+    async def handler(packet: AnyRtcpPacket) -> None:
+        sink(packet)
+
+    setattr(recipient, RTCP_SINK, sink)
+    setattr(recipient, "_handle_rtcp_packet", handler)  # noqa: B010
+
+
+def aiortc_handles_report(sender: RTCRtpSender, packet: RtcpRrPacket | RtcpSrPacket) -> None:
+    """aiortc's own handling of a report about what `sender` sent: its round-trip time and its
+    remote-inbound stats. That branch of its handler awaits nothing, so it runs to its end
+    here (tests/unit/test_aiortc_internals.py pins it)."""
+    _run_now(RTCRtpSender._handle_rtcp_packet(sender, packet))
+
+
+def aiortc_handles_receiver_rtcp(receiver: RTCRtpReceiver, packet: AnyRtcpPacket) -> None:
+    """aiortc's own handling of RTCP routed to `receiver` (a sender report: remote-outbound
+    stats and what its receiver reports answer; a BYE: its decoder stops), which awaits
+    nothing: run to its end here."""
+    _run_now(RTCRtpReceiver._handle_rtcp_packet(receiver, packet))
+
+
+def _run_now(handling: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine that awaits nothing to its end, without the event loop."""
+    try:
+        handling.send(None)
+    except StopIteration:
+        return
+    handling.close()
+    raise RuntimeError("aiortc's RTCP handling now waits for something: see internals.py")
 
 
 def receiver_codecs(receiver: RTCRtpReceiver) -> dict[int, RTCRtpCodecParameters]:
@@ -132,8 +161,18 @@ def receiver_rtcp_ssrc(receiver: RTCRtpReceiver) -> int | None:
 
 
 async def send_rtcp(receiver: RTCRtpReceiver, packet: AnyRtcpPacket) -> None:
-    """Send `packet` to the publisher; a closed transport is ignored."""
+    """Send `packet` to the publisher (the way `take_over_receiver_rtcp_send` set)."""
     await receiver._send_rtcp(packet)
+
+
+def take_over_receiver_rtcp_send(receiver: RTCRtpReceiver, send: Callable[[bytes], object]) -> None:
+    """Send the RTCP `receiver` sends (its receiver reports, and what `send_rtcp` sends) with
+    `send`, a plain call, instead of aiortc's coroutines down to the socket."""
+
+    async def send_rtcp(packet: AnyRtcpPacket) -> None:
+        send(bytes(packet))
+
+    setattr(receiver, "_send_rtcp", send_rtcp)  # noqa: B010
 
 
 # --- sender (subscriber side) -----------------------------------------------------------------
@@ -156,16 +195,6 @@ def take_over_rtcp_send(
         send(b"".join(bytes(packet) for packet in packets))
 
     setattr(sender, "_send_rtcp", send_rtcp)  # noqa: B010
-
-
-def replace_rtcp_handler(sender: RTCRtpSender, handler: RtcpHandler) -> None:
-    """Receive the subscriber's RTCP (NACK, PLI, FIR, REMB, RR) addressed to `sender`."""
-    setattr(sender, "_handle_rtcp_packet", handler)  # noqa: B010
-
-
-async def default_rtcp_handler(sender: RTCRtpSender, packet: AnyRtcpPacket) -> None:
-    """aiortc's own handling (round-trip time and remote-inbound stats from receiver reports)."""
-    await RTCRtpSender._handle_rtcp_packet(sender, packet)
 
 
 def hook_sender_start(sender: RTCRtpSender, after: SendHandler) -> None:

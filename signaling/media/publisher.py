@@ -39,6 +39,7 @@ from aiortc.rtp import (
     RTCP_PSFB_APP,
     RTCP_PSFB_PLI,
     RTCP_RTPFB_NACK,
+    AnyRtcpPacket,
     RtcpPsfbPacket,
     RtcpRtpfbPacket,
     RtcpSrPacket,
@@ -50,6 +51,7 @@ from aiortc.rtp import (
 from . import internals
 from .layers import Layer, LayerStreams
 from .packet import SourcePacket
+from .transport import MAX_BACKLOG, RtpSendPath
 from .uplink import uplink_estimator
 from .vp8 import parse_descriptor
 
@@ -157,7 +159,10 @@ class PublishedTrack:
         self._audio_level: AudioLevel | None = None
         self._ended_callbacks: list[Callable[[], None]] = []
         self._task: asyncio.Task[None] | None = None
+        self._sender_report_callbacks: list[Callable[[int, int, int], None]] = []
         internals.take_over_rtp(self._receiver, self._on_rtp)
+        internals.take_over_rtcp(self._receiver, self._on_rtcp)
+        internals.take_over_receiver_rtcp_send(self._receiver, self._send_rtcp_now)
 
     @property
     def audio_level(self) -> AudioLevel | None:
@@ -211,16 +216,26 @@ class PublishedTrack:
         """`callback(ssrc, ntp_timestamp, rtp_timestamp)` for each RTCP sender report of the
         publisher (its RTP-to-NTP clock mapping, which lines up its tracks in a recording)."""
 
-        def report(packet: RtcpSrPacket) -> None:
-            if self.ended:
-                return
-            info = packet.sender_info
-            try:
-                callback(packet.ssrc, info.ntp_timestamp, info.rtp_timestamp)
-            except Exception:
-                logger.exception("sender report callback failed")
+        self._sender_report_callbacks.append(callback)
 
-        internals.observe_sender_reports(self._receiver, report)
+    def _on_rtcp(self, packet: AnyRtcpPacket) -> None:
+        """The publisher's RTCP: its sender reports shown to `on_sender_report`'s callbacks,
+        and everything handled by aiortc as before (what the receiver reports answer)."""
+        if isinstance(packet, RtcpSrPacket) and not self.ended:
+            info = packet.sender_info
+            for callback in self._sender_report_callbacks:
+                try:
+                    callback(packet.ssrc, info.ntp_timestamp, info.rtp_timestamp)
+                except Exception:
+                    logger.exception("sender report callback failed")
+        try:
+            internals.aiortc_handles_receiver_rtcp(self._receiver, packet)
+        except Exception:  # an exception here would reach the transport's receive path
+            logger.exception("failed to handle publisher RTCP %r", packet)
+
+    def _send_rtcp_now(self, data: bytes) -> None:
+        """Send (or drop, as media is) the receiver's RTCP: its reports and our feedback."""
+        RtpSendPath.of(self._receiver.transport).send_rtcp(data, MAX_BACKLOG)
 
     def start(self) -> None:
         if self._task is None and not self.ended:

@@ -55,14 +55,12 @@ from .packet import SourcePacket
 from .publisher import PublishedTrack, abs_send_time_now
 from .retransmissions import RetransmissionBudget
 from .round_trip import RoundTrip
-from .transport import RtpSendPath, SenderReportCounters
+from .transport import MAX_BACKLOG, RtpSendPath, SenderReportCounters
 
 logger = logging.getLogger(__name__)
 
 MAX_LAYER = 2**31
 """No limit on the layer (`Subscription.max_layer`)."""
-MAX_BACKLOG = 256 * 1024
-"""Bytes queued in user space for a subscriber's socket beyond which packets are dropped."""
 
 
 class SilentTrack(MediaStreamTrack):
@@ -115,6 +113,8 @@ class Subscription:
         self._send_path: RtpSendPath | None = None
         self._on_estimate = on_estimate
         self._retransmissions = retransmissions
+        self._keyframe_requests: set[asyncio.Task[None]] = set()
+        """The subscriber's PLIs and FIRs passed on to the publisher, under way."""
         self.paused = False
         """Paused for a weak connection: nothing forwarded until `unpause`."""
         self.hidden = False
@@ -192,7 +192,7 @@ class Subscription:
         transceiver.setCodecPreferences(codec_preferences(self.codec, self.kind))
         sender = transceiver.sender
         internals.hook_sender_start(sender, self._on_sender_started)
-        internals.replace_rtcp_handler(sender, self._on_rtcp)
+        internals.take_over_rtcp(sender, self._on_rtcp)
         internals.take_over_rtcp_send(sender, self._send_rtcp, self._on_sender_report)
         self._counters = SenderReportCounters(sender)
         self._sender = sender
@@ -351,13 +351,12 @@ class Subscription:
         self._path().send_rtcp(data, MAX_BACKLOG)
 
     def _path(self) -> RtpSendPath:
-        assert self._sender is not None
-        transport = self._sender.transport
+        """The send path of the sender's transport, found at each start of the sender (the
+        transport is set by then, and negotiation is what could change it)."""
         path = self._send_path
-        if path is None or path.transport is not transport:
-            if path is not None:
-                path.flush_counters()
-            path = self._send_path = RtpSendPath(transport)
+        if path is None:
+            assert self._sender is not None
+            path = self._send_path = RtpSendPath.of(self._sender.transport)
         return path
 
     async def _on_sender_started(self, parameters: RTCRtpSendParameters) -> None:
@@ -365,6 +364,8 @@ class Subscription:
         subscription without a picture yet (new, or resumed) asks for a keyframe, or each
         renegotiation would ask every publisher it carries for one."""
         new = self._downtrack is None
+        assert self._sender is not None
+        self._send_path = RtpSendPath.of(self._sender.transport)
         if self._downtrack is None:
             self._downtrack = self._make_downtrack(parameters)
         publisher = self.publisher
@@ -406,13 +407,13 @@ class Subscription:
             initial_rtx_sequence=random16() % 0x8000,
         )
 
-    async def _on_rtcp(self, packet: AnyRtcpPacket) -> None:
+    def _on_rtcp(self, packet: AnyRtcpPacket) -> None:
         try:
-            await self._handle_rtcp(packet)
-        except Exception:  # an exception here would end the subscriber's DTLS receive loop
+            self._handle_rtcp(packet)
+        except Exception:  # an exception here would reach the transport's receive path
             logger.exception("failed to handle subscriber RTCP %r", packet)
 
-    async def _handle_rtcp(self, packet: AnyRtcpPacket) -> None:
+    def _handle_rtcp(self, packet: AnyRtcpPacket) -> None:
         assert self.transceiver is not None
         sender = self.transceiver.sender
         downtrack = self._downtrack
@@ -421,7 +422,7 @@ class Subscription:
                 if downtrack is not None and report.ssrc == downtrack.params.ssrc:
                     self.loss = report.fraction_lost / 256
                     self.round_trip.report(report.lsr, report.dlsr, time.monotonic())
-            await internals.default_rtcp_handler(sender, packet)
+            internals.aiortc_handles_report(sender, packet)
             return
         publisher = self.publisher
         if publisher is None or downtrack is None:
@@ -445,7 +446,9 @@ class Subscription:
                     self._send(data)
         elif isinstance(packet, RtcpPsfbPacket) and packet.fmt in (RTCP_PSFB_PLI, RTCP_PSFB_FIR):
             if self.sending:  # a held-back stream gets its keyframe when it is sent again
-                await publisher.request_keyframe(layer=self.target_layer)
+                task = asyncio.create_task(publisher.request_keyframe(layer=self.target_layer))
+                self._keyframe_requests.add(task)
+                task.add_done_callback(self._keyframe_requests.discard)
         elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
             try:
                 bitrate, ssrcs = unpack_remb_fci(packet.fci)

@@ -1,10 +1,10 @@
 """The forwarder's own transport: SRTP media between a connected DTLS transport's socket and the
 forwarder, with plain calls where aiortc goes through a chain of coroutines.
 
-`ReceivePath` takes a publisher's SRTP packets from the socket's read callback; `RtpSendPath`
-protects and sends a subscriber's packets; `SenderReportCounters` keeps the idle aiortc sender's
-counters right for its RTCP sender reports. SRTP is the C `Srtp` (`_fastpath.c`) working on
-pylibsrtp's sessions.
+`ReceivePath` takes a peer's SRTP and SRTCP packets from the socket's read callback;
+`RtpSendPath` protects and sends what goes to the peer (media, and RTCP of both directions);
+`SenderReportCounters` keeps the idle aiortc sender's counters right for its RTCP sender
+reports. SRTP is the C `Srtp` (`_fastpath.c`) working on pylibsrtp's sessions.
 
 Every private part of aiortc, aioice and pylibsrtp used here is reached through `internals`,
 bound once when a path is set up; per packet only the counters `internals` names move and the
@@ -22,7 +22,7 @@ import pylibsrtp
 from aioice.ice import CandidatePair
 from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpReceiver, RtpRouter, State
 from aiortc.rtcrtpsender import RTCRtpSender
-from aiortc.rtp import RtcpSenderInfo
+from aiortc.rtp import RtcpPacket, RtcpSenderInfo
 from pylibsrtp import SRTP_MAX_SRTCP_TRAILER_LEN, SRTP_MAX_TRAILER_LEN
 
 from ._fastpath import Srtp
@@ -31,12 +31,14 @@ from .internals import (
     DTLS_RX_PACKETS,
     DTLS_TX_BYTES,
     DTLS_TX_PACKETS,
+    RTCP_SINK,
     RTP_SINK,
     SENDER_LSR,
     SENDER_NTP_TIMESTAMP,
     SENDER_OCTET_COUNT,
     SENDER_PACKET_COUNT,
     SENDER_RTP_TIMESTAMP,
+    RtcpSink,
     RtpSink,
     datagram_socket,
     header_extension_ids,
@@ -86,6 +88,11 @@ def srtcp_protector(session: pylibsrtp.Session) -> Srtp:
 def srtp_unprotector(session: pylibsrtp.Session) -> Srtp:
     """SRTP unprotect of RTP packets (`Srtp.transform`)."""
     return _srtp(session, "srtp_unprotect", 0)
+
+
+def srtcp_unprotector(session: pylibsrtp.Session) -> Srtp:
+    """SRTCP unprotect of RTCP packets (`Srtp.transform`)."""
+    return _srtp(session, "srtp_unprotect_rtcp", 0)
 
 
 class _DatagramTransport(Protocol):
@@ -166,6 +173,12 @@ class SenderReportCounters:
             setattr(sender, SENDER_RTP_TIMESTAMP, self._timestamp)
 
 
+MAX_BACKLOG = 256 * 1024
+"""Bytes queued in user space for a peer's socket beyond which packets are dropped."""
+_SEND_PATH = "_forwarder_send_path"
+"""Attribute of a DTLS transport holding its `RtpSendPath`."""
+
+
 class RtpSendPath:
     """Sends serialized RTP (and RTCP) through a DTLS transport the short way, with no
     coroutine.
@@ -194,6 +207,16 @@ class RtpSendPath:
         self._protectors: tuple[Srtp, Srtp] | None = None
         """SRTP (RTP) and SRTCP (RTCP), made once the transport has its keys."""
         self._packets = 0
+
+    @classmethod
+    def of(cls, transport: RTCDtlsTransport) -> "RtpSendPath":
+        """The path of `transport`, made at the first call and shared by everything that
+        sends on it (its subscriptions, its publishers' feedback)."""
+        path = getattr(transport, _SEND_PATH, None)
+        if not isinstance(path, RtpSendPath):
+            path = cls(transport)
+            setattr(transport, _SEND_PATH, path)
+        return path
 
     def send_rtcp(self, data: bytes, max_backlog: int) -> bool:
         """`send` for a compound RTCP packet (SRTCP)."""
@@ -271,9 +294,12 @@ class ReceivePath:
     transport's receive task, which decrypts, parses and routes it through two coroutines.
     Installed on the nominated candidate pair's protocol, this does the same for RTP packets
     whose receiver was taken over (`take_over_rtp`) with plain calls in the socket's read
-    callback: classify, route on the clear header, decrypt, parse, call the sink. Anything
-    else (STUN, DTLS, RTCP, RTP of a receiver not taken over, or any datagram once the
-    transport is no longer connected) goes the usual way, untouched.
+    callback: classify, route on the clear header, decrypt, parse, call the sink. RTCP too
+    (the subscriber's reports, REMB and NACKs; the publisher's sender reports: a few hundred
+    a second in a hearing, each of which aiortc's way cost several times an RTP packet):
+    decrypt, parse, route, call each recipient's sink (`take_over_rtcp`). Anything else (STUN,
+    DTLS, RTP of a receiver not taken over, or any datagram once the transport is no longer
+    connected) goes the usual way, untouched.
 
     The path reads the socket itself (`internals.read_with`): up to `READS` datagrams that
     wait on it at each wake-up (a video frame arrives as a burst of packets), so one trip
@@ -297,6 +323,9 @@ class ReceivePath:
         self._socket: socket.socket | None = None
         self._error_received: Callable[[OSError], None] | None = None
         self._unprotect = srtp_unprotector(session).transform
+        self._unprotect_rtcp = srtcp_unprotector(session).transform
+        self._waiting: set[asyncio.Task[None]] = set()
+        """aiortc's own RTCP handling of a sender or receiver not taken over, under way."""
         self._extension_ids = header_extension_ids(transport)
 
     @classmethod
@@ -345,16 +374,13 @@ class ReceivePath:
                 return
 
     def _datagram(self, data: bytes, addr: tuple[Any, ...]) -> bool:
-        """Take `data` if it is media of a receiver taken over; else hand it to the protocol
-        and return True."""
-        transport = self.transport
-        # RTP version 2, and not RTCP (aiortc's `is_rtcp`: a second byte of 192-208)
-        if (
-            len(data) >= 12
-            and 127 < data[0] < 192
-            and not 191 < data[1] < 209
-            and transport._state is State.CONNECTED
-        ):
+        """Take `data` if it is RTCP, or media of a receiver taken over; else hand it to the
+        protocol and return True."""
+        # RTP or RTCP, version 2, once the keys are known
+        if len(data) >= 12 and 127 < data[0] < 192 and self.transport._state is State.CONNECTED:
+            if 191 < data[1] < 209:  # RTCP (aiortc's `is_rtcp`)
+                self._receive_rtcp(data)
+                return False
             receiver = self._route(data, data[1] & 0x7F, int.from_bytes(data[8:12], "big"))
             sink: RtpSink | None = getattr(receiver, RTP_SINK, None)
             if sink is not None:
@@ -388,9 +414,7 @@ class ReceivePath:
         return receiver
 
     def _receive(self, data: bytes, sink: RtpSink) -> None:
-        transport = self.transport
-        setattr(transport, DTLS_RX_BYTES, getattr(transport, DTLS_RX_BYTES) + len(data))
-        setattr(transport, DTLS_RX_PACKETS, getattr(transport, DTLS_RX_PACKETS) + 1)
+        self._count(data)
         ids = self._extension_ids
         try:
             # abs-send-time of a frame's last packet (marker bit, clear in SRTP) is all the
@@ -407,3 +431,29 @@ class ReceivePath:
             logger.debug("dropping undecodable SRTP packet: %s", exc)
             return
         sink(packet)
+
+    def _receive_rtcp(self, data: bytes) -> None:
+        """An SRTCP packet: decrypted, parsed and routed as aiortc's `_handle_rtcp_data` does,
+        each packet handed to its recipients' sinks (`internals.take_over_rtcp`) at once, or
+        to aiortc's own handler of a recipient not taken over, in a task."""
+        self._count(data)
+        try:
+            packets = RtcpPacket.parse(self._unprotect_rtcp(data))
+        except ValueError as exc:
+            logger.debug("dropping undecodable SRTCP packet: %s", exc)
+            return
+        for packet in packets:
+            for recipient in self._router.route_rtcp(packet):
+                sink: RtcpSink | None = getattr(recipient, RTCP_SINK, None)
+                if sink is not None:
+                    sink(packet)
+                else:
+                    task = asyncio.ensure_future(recipient._handle_rtcp_packet(packet))
+                    self._waiting.add(task)
+                    task.add_done_callback(self._waiting.discard)
+
+    def _count(self, data: bytes) -> None:
+        """In the transport's counters (its stats, and how a participant is seen alive)."""
+        transport = self.transport
+        setattr(transport, DTLS_RX_BYTES, getattr(transport, DTLS_RX_BYTES) + len(data))
+        setattr(transport, DTLS_RX_PACKETS, getattr(transport, DTLS_RX_PACKETS) + 1)

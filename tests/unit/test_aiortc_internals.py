@@ -26,14 +26,17 @@ from aiortc.rtcicetransport import RTCIceTransport
 from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpParameters
 from aiortc.rtcrtpreceiver import StreamStatistics
 from aiortc.rtp import (
+    RTCP_PSFB_APP,
     AnyRtcpPacket,
     HeaderExtensionsMap,
     RtcpByePacket,
+    RtcpPsfbPacket,
     RtcpReceiverInfo,
     RtcpRrPacket,
     RtcpSenderInfo,
     RtcpSrPacket,
     RtpPacket,
+    pack_remb_fci,
 )
 from pylibsrtp import Policy, Session
 from pylibsrtp._binding import ffi
@@ -166,17 +169,84 @@ async def test_receive_path_takes_srtp_media_and_passes_on_the_rest(
         return sender.protect(packet.serialize())
 
     routed, unrouted = srtp(96, 1), srtp(100, 2)  # 100: no receiver has that payload type
-    rtcp = bytes(RtcpRrPacket(ssrc=1234))
+    # RTCP, taken (and dropped: not SRTCP)
+    rtcp = bytes(RtcpRrPacket(ssrc=1234, reports=[RtcpReceiverInfo(1, 0, 0, 0, 0, 0, 0)]))
     stun = bytes(20)
     for data in (routed, unrouted, rtcp, stun, b"\x80" + routed[1:11]):
         protocol.datagram_received(data, ("127.0.0.1", 9))
     assert [(p.ssrc, p.sequence_number, p.payload) for p in seen] == [(1234, 1, b"m")]
-    assert protocol.passed_on == [unrouted, rtcp, stun, b"\x80" + routed[1:11]]
+    assert protocol.passed_on == [unrouted, stun, b"\x80" + routed[1:11]]
     stats = [s for s in transport._get_stats().values() if s.type == "transport"]
-    assert (stats[0].packetsReceived, stats[0].bytesReceived) == (1, len(routed))
+    assert (stats[0].packetsReceived, stats[0].bytesReceived) == (2, len(routed) + len(rtcp))
     transport._state = State.CLOSED
     protocol.datagram_received(routed, ("127.0.0.1", 9))
     assert len(seen) == 1 and protocol.passed_on[-1] == routed
+
+
+async def test_receive_path_takes_srtcp_to_each_recipients_sink(peer: RTCPeerConnection) -> None:
+    """SRTCP is decrypted, parsed and routed as aiortc routes it; each packet goes to its
+    recipients' sinks at once, or, for a recipient not taken over, to aiortc's handler in a
+    task. What cannot be decrypted or parsed is dropped, passed on to nothing."""
+    assert "packets = RtcpPacket.parse(data)" in inspect.getsource(
+        RTCDtlsTransport._handle_rtcp_data
+    )
+    assert "self._rtp_router.route_rtcp(packet)" in inspect.getsource(
+        RTCDtlsTransport._handle_rtcp_data
+    )
+    assert "data = self._rx_srtp.unprotect_rtcp(data)" in inspect.getsource(
+        RTCDtlsTransport._recv_next
+    )
+    key = bytes(range(30))
+    receiver, sender = peer.getReceivers()[0], peer.getSenders()[0]
+    transport: RTCDtlsTransport = receiver.transport
+    protocol = _Protocol()
+    transport.transport._connection._nominated[1] = _Pair(protocol)  # type: ignore[assignment]
+    transport._state = State.CONNECTED
+    transport._rx_srtp = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
+    assert ReceivePath.install(transport) is not None
+    router = transport._rtp_router
+    router.register_receiver(receiver, ssrcs=[1234], payload_types=[96])
+    router.register_sender(sender, ssrc=5678)
+    other = RTCRtpSender("audio", transport)  # not taken over: aiortc's own handler
+    router.register_sender(other, ssrc=9999)
+    to_receiver: list[AnyRtcpPacket] = []
+    to_sender: list[AnyRtcpPacket] = []
+    to_other: list[AnyRtcpPacket] = []
+    internals.take_over_rtcp(receiver, to_receiver.append)
+    internals.take_over_rtcp(sender, to_sender.append)
+
+    async def aiortc_handler(packet: AnyRtcpPacket) -> None:
+        to_other.append(packet)
+
+    other._handle_rtcp_packet = aiortc_handler  # type: ignore[method-assign]
+    protect = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND)).protect_rtcp
+    report = RtcpSrPacket(
+        ssrc=1234,
+        sender_info=RtcpSenderInfo(1 << 32, 90000, 10, 1000),
+        reports=[RtcpReceiverInfo(5678, 0, 0, 7, 0, 0, 0)],
+    )
+    remb = RtcpPsfbPacket(
+        fmt=RTCP_PSFB_APP, ssrc=1, media_ssrc=0, fci=pack_remb_fci(300_000, [5678, 9999])
+    )
+    bye = RtcpByePacket(sources=[1234])
+    compound = protect(bytes(report) + bytes(remb) + bytes(bye))
+    protocol.datagram_received(compound, ("127.0.0.1", 9))
+    assert [type(p) for p in to_receiver] == [RtcpSrPacket, RtcpByePacket]
+    assert [type(p) for p in to_sender] == [RtcpSrPacket, RtcpPsfbPacket]
+    assert to_other == []  # not yet: in a task
+    await asyncio.sleep(0)
+    assert [type(p) for p in to_other] == [RtcpPsfbPacket]
+
+    garbage = protect(b"\x80\xc9\x00\x01" + bytes(4) + b"\xff" * 9)  # authentic, unparsable
+    forged = compound[:-1] + bytes([compound[-1] ^ 1])  # authentication fails
+    replayed = compound
+    for data in (garbage, forged, replayed, compound[:12], b"\x80\xc8" + bytes(10)):
+        protocol.datagram_received(data, ("127.0.0.1", 9))
+    await asyncio.sleep(0)
+    assert (len(to_receiver), len(to_sender), len(to_other)) == (2, 2, 1)
+    assert protocol.passed_on == []
+    stats = [s for s in transport._get_stats().values() if s.type == "transport"]
+    assert stats[0].packetsReceived == 6
 
 
 async def test_receive_path_routes_unannounced_ssrcs_by_mid_and_remembers_few() -> None:
@@ -371,20 +441,17 @@ async def test_sender_hooks(peer: RTCPeerConnection) -> None:
     ssrc, rtx_ssrc = internals.sender_ssrcs(sender)
     assert isinstance(ssrc, int) and isinstance(rtx_ssrc, int) and ssrc != rtx_ssrc
     assert "sender.send(self.__localRtp(transceiver))" in inspect.getsource(RTCPeerConnection)
-    # aiortc's own handling of a receiver report still works when called for a hooked sender
+    # a sender taken over hears its RTCP through aiortc's receive task too (before the
+    # receive path is installed), and aiortc's own handling of a report runs at once
     seen: list[AnyRtcpPacket] = []
-
-    async def handler(packet: AnyRtcpPacket) -> None:
-        seen.append(packet)
-
-    internals.replace_rtcp_handler(sender, handler)
+    internals.take_over_rtcp(sender, seen.append)
     report = RtcpRrPacket(
         ssrc=1,
         reports=[
             RtcpReceiverInfo(
                 ssrc=ssrc,
-                fraction_lost=0,
-                packets_lost=0,
+                fraction_lost=3,
+                packets_lost=2,
                 highest_sequence=0,
                 jitter=0,
                 lsr=0,
@@ -396,7 +463,23 @@ async def test_sender_hooks(peer: RTCPeerConnection) -> None:
     transport._rtp_router.register_sender(sender, ssrc=ssrc)
     await transport._handle_rtcp_data(bytes(report))
     assert len(seen) == 1
-    await internals.default_rtcp_handler(sender, report)
+    internals.aiortc_handles_report(sender, report)
+    stats = [s for s in (await sender.getStats()).values() if s.type == "remote-inbound-rtp"]
+    assert [(s.packetsLost, s.fractionLost) for s in stats] == [(2, 3)]
+
+
+async def test_aiortc_rtcp_handling_that_would_wait_is_refused(
+    peer: RTCPeerConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`aiortc_handles_report` runs aiortc's coroutine without the event loop: were it to wait
+    for something (another aiortc), that is an error, not a report silently half handled."""
+
+    async def waits(self: RTCRtpSender, packet: AnyRtcpPacket) -> None:
+        await asyncio.sleep(0)
+
+    monkeypatch.setattr(RTCRtpSender, "_handle_rtcp_packet", waits)
+    with pytest.raises(RuntimeError, match="waits"):
+        internals.aiortc_handles_report(peer.getSenders()[0], RtcpRrPacket(ssrc=1))
 
 
 def test_transceiver_state() -> None:
@@ -561,27 +644,31 @@ def test_srtp_sender_sends_or_hands_the_packet_back() -> None:
         assert unsent is not None and inbound.unprotect(unsent) == packets[2].serialize()
 
 
-async def test_sender_reports_reach_an_observer_and_aiortc(peer: RTCPeerConnection) -> None:
-    """The recorder aligns a publisher's tracks from its sender reports (observe_sender_reports
-    wraps the receiver's `_handle_rtcp_packet`, through which the DTLS transport routes them)."""
+async def test_a_receivers_rtcp_taken_over_both_ways(peer: RTCPeerConnection) -> None:
+    """The publisher's sender reports reach the sink (the recorder aligns tracks with them) and
+    aiortc's receiver handles them as before (what its receiver reports answer); what the
+    receiver sends (its reports, our feedback) goes to the given send."""
     assert "await recipient._handle_rtcp_packet(packet)" in inspect.getsource(
         RTCDtlsTransport._handle_rtcp_data
     )
+    assert "await self._send_rtcp(packet)" in inspect.getsource(RTCRtpReceiver._run_rtcp)
     receiver = peer.getReceivers()[0]
-    seen: list[RtcpSrPacket] = []
-    handled: list[AnyRtcpPacket] = []
-
-    async def aiortc_handler(packet: AnyRtcpPacket) -> None:
-        handled.append(packet)
-
-    receiver._handle_rtcp_packet = aiortc_handler  # type: ignore[method-assign]
-    internals.observe_sender_reports(receiver, seen.append)
+    seen: list[AnyRtcpPacket] = []
+    internals.take_over_rtcp(receiver, seen.append)
     info = RtcpSenderInfo(
         ntp_timestamp=1 << 32, rtp_timestamp=90000, packet_count=1, octet_count=100
     )
     report = RtcpSrPacket(ssrc=1234, sender_info=info)
     await receiver._handle_rtcp_packet(report)
-    assert seen == [report] and handled == [report]
+    assert seen == [report]
+    internals.aiortc_handles_receiver_rtcp(receiver, report)
+    stats = [s for s in (await receiver.getStats()).values() if s.type == "remote-outbound-rtp"]
+    assert [(s.ssrc, s.packetsSent, s.bytesSent) for s in stats] == [(1234, 1, 100)]
+
+    sent: list[bytes] = []
+    internals.take_over_receiver_rtcp_send(receiver, sent.append)
+    await internals.send_rtcp(receiver, report)
+    assert sent == [bytes(report)]
 
 
 async def test_header_extension_ids_read_by_the_receive_path(peer: RTCPeerConnection) -> None:

@@ -125,7 +125,7 @@ async def test_a_nack_after_a_switch_is_answered_from_the_new_layer(
     before = len(forwarding.sent)
     nack = RtcpRtpfbPacket(fmt=RTCP_RTPFB_NACK, ssrc=1, media_ssrc=subscription.ssrc or 0)
     nack.lost = [keyframe.sequence_number, forwarding.output()[0].sequence_number]
-    await subscription._handle_rtcp(nack)
+    subscription._handle_rtcp(nack)
     [answer] = [RtpPacket.parse(data) for data in forwarding.sent[before:]]
     assert answer.payload_type == RTX.payloadType  # as RTX: the original sequence number first
     assert answer.payload[:2] == keyframe.sequence_number.to_bytes(2, "big")
