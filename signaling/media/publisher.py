@@ -12,7 +12,7 @@ to a thread of its own, so there is no queue here to grow.
 A periodic task re-asks for keyframes while a subscriber waits, re-sends NACKs and sends a
 REMB upstream: the publisher's encoder otherwise gets no bandwidth estimate, since bypassing
 the receiver also bypasses aiortc's estimator. The REMB is the publisher's own uplink estimate
-(aiortc's receive-side estimator, fed here with each packet's arrival and abs-send-time) capped
+(aiortc's receive-side estimator, fed with each frame's arrival and abs-send-time) capped
 by its role, never a subscriber's: a weak subscriber must not lower what everyone else gets
 and what is recorded (each subscriber's own estimate is shared out in `allocation`).
 
@@ -65,6 +65,9 @@ UPLINK_GROUP = 1311
 group's first as one group (aiortc's `InterArrival`), so a frame's last packet sent that soon
 after the one last fed (a simulcast frame's other layers) is not fed apart; its bytes go with
 the next one fed."""
+UPLINK_BATCH = 64
+"""Frames' arrivals kept for the estimator at most (two seconds' worth at 30 fps; it is fed
+at each REMB, every second)."""
 
 
 def abs_send_time_now() -> int:
@@ -150,6 +153,8 @@ class PublishedTrack:
         self._nack_tasks: set[asyncio.Task[None]] = set()
         self._uplink = uplink_estimator() if video else None
         self._uplink_estimate: int | None = None
+        self._uplink_arrivals: list[tuple[int, int, int, int]] | None = [] if video else None
+        """(arrival ms, abs-send-time, bytes, SSRC) of each frame not yet fed to `_uplink`."""
         self._uplink_bytes = 0
         """Received since the estimator was last fed."""
         self._uplink_fed: int | None = None
@@ -172,6 +177,7 @@ class PublishedTrack:
     @property
     def uplink_estimate(self) -> int | None:
         """The publisher's uplink as estimated from its packets (None until known)."""
+        self._estimate_uplink()
         return self._uplink_estimate
 
     @property
@@ -305,7 +311,7 @@ class PublishedTrack:
     def target_bitrate(self) -> int:
         """What the publisher is told it may send: its uplink's estimate, capped by its role
         (the cap alone until the estimator has one)."""
-        estimate = self._uplink_estimate
+        estimate = self.uplink_estimate
         return self._max_bitrate if estimate is None else min(self._max_bitrate, estimate)
 
     def _on_rtp(self, packet: RtpPacket) -> None:
@@ -316,19 +322,19 @@ class PublishedTrack:
 
     def _handle_rtp(self, packet: RtpPacket) -> None:
         now = self._clock()
-        uplink = self._uplink
-        if uplink is not None:
-            # fed once a frame, all layers together (the receive path reads abs-send-time from
-            # a frame's last packet only): a call costs ~12 us (`uplink.py`), more than a forward
+        arrivals = self._uplink_arrivals
+        if arrivals is not None:
+            # once a frame, all layers together (the receive path reads abs-send-time from a
+            # frame's last packet only), for the estimator (`_estimate_uplink`)
             self._uplink_bytes += len(packet.payload) + packet.padding_size
             sent_at = packet.extensions.abs_send_time
             fed = self._uplink_fed
             if sent_at is not None and (fed is None or (sent_at - fed) & 0xFFFFFF >= UPLINK_GROUP):
                 self._uplink_fed = sent_at
-                estimate = uplink.add(int(now * 1000), sent_at, self._uplink_bytes, packet.ssrc)
+                arrivals.append((int(now * 1000), sent_at, self._uplink_bytes, packet.ssrc))
                 self._uplink_bytes = 0
-                if estimate is not None:
-                    self._uplink_estimate = estimate[0]
+                if len(arrivals) >= UPLINK_BATCH:
+                    self._estimate_uplink()
         found = self._demultiplex(packet)
         if found is None:
             return
@@ -372,6 +378,21 @@ class PublishedTrack:
                 forward_now(source, now, abs_send_time)
             except Exception:
                 logger.exception("forwarding to %r failed", getattr(forward_now, "__self__", None))
+
+    def _estimate_uplink(self) -> None:
+        """Feed the estimator the frames that arrived since it was last fed, in one go: when
+        the estimate is read (each REMB), or when `UPLINK_BATCH` wait. The estimator takes
+        each arrival's time with it, so its estimate is the same as if fed at once; but fed
+        once a frame, between everything else the server does, its code and state were out
+        of the processor's caches at each call, which then cost ~50 us instead of ~8."""
+        uplink, arrivals = self._uplink, self._uplink_arrivals
+        if uplink is None or not arrivals:
+            return
+        for arrival_ms, sent_at, size, ssrc in arrivals:
+            estimate = uplink.add(arrival_ms, sent_at, size, ssrc)
+            if estimate is not None:
+                self._uplink_estimate = estimate[0]
+        arrivals.clear()
 
     def _demultiplex(self, packet: RtpPacket) -> tuple[Layer, RtpPacket] | None:
         """The layer of `packet` and the packet (RTX unwrapped) if it is forwardable; counted

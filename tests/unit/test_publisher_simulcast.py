@@ -11,6 +11,8 @@ import pytest
 from aiortc.rtp import RTCP_PSFB_PLI, RtcpPsfbPacket, RtpPacket
 
 from signaling.media.layers import STALE
+from signaling.media.publisher import UPLINK_BATCH
+from signaling.media.uplink import uplink_estimator
 from tests.unit.test_publisher import RTX, VP8, FakeSubscriber, Harness, harness, vp8
 
 RIDS = ("q", "h", "f")
@@ -307,17 +309,24 @@ async def test_the_uplink_estimate_counts_every_layer_fed_once_a_frame(
     video: Harness, clock: Clock
 ) -> None:
     """A frame's three layers end within a millisecond of each other: the estimator is fed
-    once for the three (it would group them anyway), with the bytes of all of them."""
+    once for the three (it would group them anyway), with the bytes of all of them. It is fed
+    in batches (when read, or `UPLINK_BATCH` frames on), to the same estimate as fed at once."""
     track = video.track
     uplink = track._uplink
     assert uplink is not None
     feeds: list[int] = []
     add = uplink.add
+    at_once = uplink_estimator()
+    estimates: list[int] = []
+    waiting: list[int] = []
 
     def counted_add(
         arrival_ms: int, sent_at: int, size: int, ssrc: int
     ) -> tuple[int, list[int]] | None:
         feeds.append(size)
+        estimate = at_once.add(arrival_ms, sent_at, size, ssrc)
+        if estimate is not None:
+            estimates.append(estimate[0])
         return add(arrival_ms, sent_at, size, ssrc)
 
     setattr(uplink, "add", counted_add)  # noqa: B010 (counted, not replaced)
@@ -332,7 +341,10 @@ async def test_the_uplink_estimate_counts_every_layer_fed_once_a_frame(
             packet.extensions.abs_send_time = int((sent + layer * 0.0005) * 262_144) & 0xFFFFFF
             clock.now = sent + 0.01 + layer * 0.0005
             await video.feed(packet)
+            waiting.append(frame + 1 - len(feeds))
+    assert 0 < len(feeds) < frames and max(waiting) == UPLINK_BATCH - 1
+    estimate = track.uplink_estimate
     assert len(feeds) == frames
     assert feeds[1:] == [sum(sizes)] * (frames - 1)
-    estimate = track.uplink_estimate
     assert estimate is not None and estimate > 300_000  # more than any one layer's rate
+    assert estimate == estimates[-1]
