@@ -13,6 +13,7 @@ aiortc's objects, where a call would cost more than the update: they are named h
 """
 
 import asyncio.selector_events
+import contextlib
 import socket
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, cast
@@ -33,6 +34,7 @@ from aiortc.rtp import (
     AnyRtcpPacket,
     HeaderExtensions,
     HeaderExtensionsMap,
+    RtcpByePacket,
     RtcpRrPacket,
     RtcpSrPacket,
     RtpPacket,
@@ -64,6 +66,9 @@ SENDER_OCTET_COUNT = _mangled(RTCRtpSender, "__octet_count")
 SENDER_NTP_TIMESTAMP = _mangled(RTCRtpSender, "__ntp_timestamp")
 SENDER_RTP_TIMESTAMP = _mangled(RTCRtpSender, "__rtp_timestamp")
 SENDER_LSR = _mangled(RTCRtpSender, "__lsr")
+SENDER_LSR_TIME = _mangled(RTCRtpSender, "__lsr_time")
+_SENDER_RTCP_STARTED = _mangled(RTCRtpSender, "__rtcp_started")
+_SENDER_RTCP_EXITED = _mangled(RTCRtpSender, "__rtcp_exited")
 # a DTLS transport's counters (its stats), kept by `transport.RtpSendPath` and `ReceivePath`
 DTLS_TX_BYTES = _mangled(RTCDtlsTransport, "__tx_bytes")
 DTLS_TX_PACKETS = _mangled(RTCDtlsTransport, "__tx_packets")
@@ -178,23 +183,26 @@ def take_over_receiver_rtcp_send(receiver: RTCRtpReceiver, send: Callable[[bytes
 # --- sender (subscriber side) -----------------------------------------------------------------
 
 
-def take_over_rtcp_send(
-    sender: RTCRtpSender,
-    send: Callable[[bytes], object],
-    on_sender_report: Callable[[RtcpSrPacket], None] | None = None,
+def take_over_sender_reports(
+    sender: RTCRtpSender, running: Callable[[bool], None], send: Callable[[bytes], object]
 ) -> None:
-    """Send the RTCP `sender` sends by itself (sender reports, SDES, BYE) with `send`, a
-    plain call, instead of aiortc's coroutines down to the socket (`transport.RtpSendPath`);
-    show `on_sender_report` each sender report as it goes."""
+    """Replace aiortc's RTCP loop of `sender` (a task per sender waking every 0.5-1.5 s to send
+    its report) with one that only tells `running` when the sender starts (True) and when it
+    stops (False), and then sends its BYE with `send`, as aiortc's does: the forwarder sends
+    the reports of all it sends to a participant together (`sender_reports.py`)."""
+    started = getattr(sender, _SENDER_RTCP_STARTED)
+    exited = getattr(sender, _SENDER_RTCP_EXITED)
 
-    async def send_rtcp(packets: list[AnyRtcpPacket]) -> None:
-        if on_sender_report is not None:
-            for packet in packets:
-                if isinstance(packet, RtcpSrPacket):
-                    on_sender_report(packet)
-        send(b"".join(bytes(packet) for packet in packets))
+    async def run_rtcp() -> None:
+        started.set()
+        running(True)
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.get_running_loop().create_future()  # until the sender stops
+        running(False)
+        send(bytes(RtcpByePacket(sources=[sender._ssrc])))
+        exited.set()
 
-    setattr(sender, "_send_rtcp", send_rtcp)  # noqa: B010
+    setattr(sender, "_run_rtcp", run_rtcp)  # noqa: B010
 
 
 def hook_sender_start(sender: RTCRtpSender, after: SendHandler) -> None:

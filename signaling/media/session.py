@@ -49,6 +49,7 @@ from . import internals, negotiation_state
 from .numbering import Numbering
 from .offer_check import check_offer, parse_description
 from .publisher import DEFAULT_MAX_BITRATE, PublishedTrack
+from .sender_reports import SenderReports
 from .sharing import BandwidthSharing
 from .simulcast import REPAIRED_RID_URI, RID_URI, Layers, offered_layers, with_receive_layers
 from .subscriber import MAX_LAYER, SilentTrack, Subscription
@@ -114,6 +115,7 @@ class MediaSession:
         """Videos the participant does not show now: not sent, nor subscribed later."""
         self._small_video: frozenset[PublishedTrack] = frozenset()
         self.sharing = BandwidthSharing(self.subscriptions, on_video_paused)
+        self._reports = SenderReports(self.subscriptions)
         self._pc.on("track", self._track_added)
         self._pc.on("connectionstatechange", self._connection_state_changed)
 
@@ -304,6 +306,7 @@ class MediaSession:
             return
         self._closed = True
         await self.sharing.stop()
+        await self._reports.stop()
         for subscription in self.subscriptions:
             subscription.stop()
         for track in self.published:
@@ -362,6 +365,7 @@ class MediaSession:
                 ReceivePath.install(transport)
             if not self._closed:
                 self.sharing.start()
+                self._reports.start()
         if self._on_connection_state is not None:
             self._on_connection_state(self._pc.connectionState)
 

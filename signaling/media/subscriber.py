@@ -43,6 +43,8 @@ from aiortc.rtp import (
     RtcpPsfbPacket,
     RtcpRrPacket,
     RtcpRtpfbPacket,
+    RtcpSdesPacket,
+    RtcpSourceInfo,
     RtcpSrPacket,
     unpack_remb_fci,
 )
@@ -59,6 +61,8 @@ from .transport import MAX_BACKLOG, RtpSendPath, SenderReportCounters
 
 logger = logging.getLogger(__name__)
 
+RTCP_SDES_CNAME = 1
+"""The SDES item type of a CNAME (RFC 3550, 6.5.1)."""
 MAX_LAYER = 2**31
 """No limit on the layer (`Subscription.max_layer`)."""
 
@@ -111,6 +115,9 @@ class Subscription:
         self._downtrack: DownTrack | None = None
         self._counters: SenderReportCounters | None = None
         self._send_path: RtpSendPath | None = None
+        self._reporting = False
+        """Whether aiortc runs the sender: from its start to its stop, reports are sent."""
+        self._cname: str | None = None
         self._on_estimate = on_estimate
         self._retransmissions = retransmissions
         self._keyframe_requests: set[asyncio.Task[None]] = set()
@@ -193,7 +200,7 @@ class Subscription:
         sender = transceiver.sender
         internals.hook_sender_start(sender, self._on_sender_started)
         internals.take_over_rtcp(sender, self._on_rtcp)
-        internals.take_over_rtcp_send(sender, self._send_rtcp, self._on_sender_report)
+        internals.take_over_sender_reports(sender, self._reporting_changed, self._send_rtcp)
         self._counters = SenderReportCounters(sender)
         self._sender = sender
         self.transceiver = transceiver
@@ -341,14 +348,32 @@ class Subscription:
         session will clean up)."""
         self._path().send(data, MAX_BACKLOG)
 
-    def _on_sender_report(self, packet: RtcpSrPacket) -> None:
-        if self._counters is not None:
-            self._counters.fill(packet.sender_info)
-        self.round_trip.sent(packet.sender_info.ntp_timestamp, time.monotonic())
+    def sender_report(self) -> bytes | None:
+        """This stream's RTCP sender report and SDES, as aiortc's sender would send them,
+        while the sender runs (`sender_reports.SenderReports` sends them)."""
+        counters, sender = self._counters, self._sender
+        if not self._reporting or counters is None or sender is None:
+            return None
+        info = counters.report()
+        self.round_trip.sent(info.ntp_timestamp, time.monotonic())
+        ssrc, _ = internals.sender_ssrcs(sender)
+        report = bytes(RtcpSrPacket(ssrc=ssrc, sender_info=info))
+        if self._cname is None:
+            return report
+        item = (RTCP_SDES_CNAME, self._cname.encode())
+        return report + bytes(RtcpSdesPacket(chunks=[RtcpSourceInfo(ssrc=ssrc, items=[item])]))
+
+    def _reporting_changed(self, running: bool) -> None:
+        self._reporting = running
 
     def _send_rtcp(self, data: bytes) -> None:
-        """The sender's own RTCP (reports, SDES, BYE), sent or dropped as `_send` does."""
+        """The sender's own RTCP (its BYE), sent or dropped as `_send` does."""
         self._path().send_rtcp(data, MAX_BACKLOG)
+
+    @property
+    def send_path(self) -> RtpSendPath:
+        """Where this subscription's packets go (its sender must have started)."""
+        return self._path()
 
     def _path(self) -> RtpSendPath:
         """The send path of the sender's transport, found at each start of the sender (the
@@ -364,6 +389,7 @@ class Subscription:
         subscription without a picture yet (new, or resumed) asks for a keyframe, or each
         renegotiation would ask every publisher it carries for one."""
         new = self._downtrack is None
+        self._cname = parameters.rtcp.cname
         assert self._sender is not None
         self._send_path = RtpSendPath.of(self._sender.transport)
         if self._downtrack is None:

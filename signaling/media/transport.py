@@ -34,6 +34,7 @@ from .internals import (
     RTCP_SINK,
     RTP_SINK,
     SENDER_LSR,
+    SENDER_LSR_TIME,
     SENDER_NTP_TIMESTAMP,
     SENDER_OCTET_COUNT,
     SENDER_PACKET_COUNT,
@@ -127,9 +128,9 @@ class SenderReportCounters:
     """Keeps an idle sender's counters, so that its RTCP sender reports describe what the
     forwarder really sent (packets, octets and the NTP/RTP timestamp pair).
 
-    Per packet only our own counters move. They are written into each sender report as it
-    goes (`fill`), and into the sender, for its stats, then and on `flush`: writing four
-    private attributes every 0.1 s per stream had cost about as much as the counting itself.
+    Per packet only our own counters move. They make each sender report (`report`), and are
+    written into the sender, for its stats, then and on `flush`: writing four private
+    attributes every 0.1 s per stream had cost about as much as the counting itself.
     """
 
     def __init__(self, sender: RTCRtpSender, clock: Callable[[], float] = time.monotonic) -> None:
@@ -148,18 +149,20 @@ class SenderReportCounters:
             self._timestamp = timestamp
             self._timestamp_at = now
 
-    def fill(self, info: RtcpSenderInfo) -> None:
-        """Write the counters into a sender report about to go (aiortc built it from the
-        sender's attributes, as they were at the last `flush`), and into the sender."""
+    def report(self) -> RtcpSenderInfo:
+        """The sender info of a report about to go (written into the sender too, for its
+        stats, and as the report aiortc matches receiver reports' lsr against)."""
         self.flush()
         sender = self._sender
-        info.packet_count = self._packets & 0xFFFFFFFF
-        info.octet_count = self._octets & 0xFFFFFFFF
-        if self._timestamp is not None:
-            info.ntp_timestamp = getattr(sender, SENDER_NTP_TIMESTAMP)
-            info.rtp_timestamp = self._timestamp
-            # what aiortc matches receiver reports' lsr against (its own round-trip time)
-            setattr(sender, SENDER_LSR, (info.ntp_timestamp >> 16) & 0xFFFFFFFF)
+        info = RtcpSenderInfo(
+            ntp_timestamp=getattr(sender, SENDER_NTP_TIMESTAMP),
+            rtp_timestamp=getattr(sender, SENDER_RTP_TIMESTAMP),
+            packet_count=self._packets & 0xFFFFFFFF,
+            octet_count=self._octets & 0xFFFFFFFF,
+        )
+        setattr(sender, SENDER_LSR, (info.ntp_timestamp >> 16) & 0xFFFFFFFF)
+        setattr(sender, SENDER_LSR_TIME, time.time())
+        return info
 
     def flush(self) -> None:
         """Write the counters into the sender now."""

@@ -12,6 +12,7 @@ import asyncio.selector_events
 import inspect
 import re
 import socket
+import time
 from collections.abc import AsyncIterator
 from importlib.metadata import version
 from typing import Any, TypeVar, cast
@@ -395,45 +396,59 @@ async def test_sender_report_counters_reach_sender_stats_and_reports(
     assert await sent() == (2, 150)
 
     counters.sent(payload_size=30, timestamp=8, now=10.0)
-    info = RtcpSenderInfo(ntp_timestamp=1, rtp_timestamp=2, packet_count=3, octet_count=4)
-    counters.fill(info)  # a report aiortc built from what was flushed before
+    info = counters.report()
     assert (info.packet_count, info.octet_count, info.rtp_timestamp) == (3, 180, 8)
     assert abs(info.ntp_timestamp - ntp_now()) < 4_294_967_296  # within a second of now
     assert await sent() == (3, 180)
+    # what aiortc's round trip matches the subscriber's reports against
     assert getattr(sender, internals.SENDER_LSR) == (info.ntp_timestamp >> 16) & 0xFFFFFFFF
+    assert abs(getattr(sender, internals.SENDER_LSR_TIME) - time.time()) < 1
     rtcp = inspect.getsource(RTCRtpSender._run_rtcp)
     for name in ("__ntp_timestamp", "__rtp_timestamp", "__packet_count", "__octet_count"):
         assert f"self.{name}" in rtcp, f"sender reports no longer read {name}"
-    assert rtcp.index("self.__lsr =") < rtcp.index("await self._send_rtcp(packets)")
+    assert "self.__lsr_time = time.time()" in rtcp
+    rtt = inspect.getsource(RTCRtpSender._handle_rtcp_packet)
+    assert "rtt = time.time() - self.__lsr_time - (report.dlsr / 65536)" in rtt
 
 
-async def test_a_senders_own_rtcp_goes_to_the_given_send(peer: RTCPeerConnection) -> None:
-    """aiortc's sender sends its reports, SDES and BYE through `_send_rtcp`, taken over here;
-    they are SRTCP-protected as pylibsrtp's `protect_rtcp` does."""
-    rtcp = inspect.getsource(RTCRtpSender._run_rtcp)
-    assert "await self._send_rtcp(packets)" in rtcp
-    assert "await self._send_rtcp([packet])" in rtcp  # the BYE
-    assert "self.transport._send_rtp(payload)" in inspect.getsource(RTCRtpSender._send_rtcp)
-    assert "data = self._tx_srtp.protect_rtcp(data)" in inspect.getsource(
-        RTCDtlsTransport._send_rtp
+async def test_a_senders_rtcp_loop_taken_over(peer: RTCPeerConnection) -> None:
+    """aiortc's sender runs `_run_rtcp` from `send()` to `stop()`, which waits for it to start
+    and end: the loop taken over says when it runs and sends the BYE with the given send."""
+    assert "self.__rtcp_task = asyncio.ensure_future(self._run_rtcp())" in inspect.getsource(
+        RTCRtpSender.send
     )
+    stop = inspect.getsource(RTCRtpSender.stop)
+    for line in (
+        "self.__rtcp_started.wait()",
+        "self.__rtcp_task.cancel()",
+        "self.__rtcp_exited.wait()",
+    ):
+        assert line in stop, line
+    assert "RtcpByePacket(sources=[self._ssrc])" in inspect.getsource(RTCRtpSender._run_rtcp)
     sender = peer.getSenders()[0]
+    running: list[bool] = []
     sent: list[bytes] = []
-    reports: list[RtcpSrPacket] = []
-    internals.take_over_rtcp_send(sender, sent.append, reports.append)
-    bye = RtcpByePacket(sources=[1234])
-    report = RtcpSrPacket(ssrc=1234, sender_info=RtcpSenderInfo(1, 2, 3, 4))
-    await sender._send_rtcp([report, bye])
-    assert sent == [bytes(report) + bytes(bye)]
-    assert reports == [report]  # shown as it goes (the round trip is measured from it)
+    internals.take_over_sender_reports(sender, running.append, sent.append)
+    task = asyncio.ensure_future(sender._run_rtcp())
+    await asyncio.sleep(0.01)
+    assert running == [True] and sent == [] and not task.done()
+    assert vars(sender)["_RTCRtpSender__rtcp_started"].is_set()
+    task.cancel()
+    await task
+    assert running == [True, False]
+    assert sent == [bytes(RtcpByePacket(sources=[sender._ssrc]))]
+    assert vars(sender)["_RTCRtpSender__rtcp_exited"].is_set()
 
+
+def test_srtcp_protects_as_pylibsrtp_does() -> None:
+    report = bytes(RtcpSrPacket(ssrc=1234, sender_info=RtcpSenderInfo(1, 2, 3, 4)))
     key = bytes(range(30))
     ours = srtcp_protector(Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND)))
     theirs = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND))
     inbound = Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_INBOUND))
-    protected = ours.transform(sent[0])
-    assert protected == theirs.protect_rtcp(sent[0])
-    assert inbound.unprotect_rtcp(protected) == sent[0]
+    protected = ours.transform(report)
+    assert protected == theirs.protect_rtcp(report)
+    assert inbound.unprotect_rtcp(protected) == report
 
 
 async def test_sender_hooks(peer: RTCPeerConnection) -> None:
