@@ -52,7 +52,7 @@ from . import internals
 from .layers import Layer, LayerStreams
 from .packet import SourcePacket
 from .transport import MAX_BACKLOG, RtpSendPath
-from .uplink import uplink_estimator
+from .uplink import UplinkEstimate
 from .vp8 import parse_descriptor
 
 logger = logging.getLogger(__name__)
@@ -60,14 +60,6 @@ logger = logging.getLogger(__name__)
 TICK = 0.1
 REMB_INTERVAL = 1.0
 DEFAULT_MAX_BITRATE = 1_500_000
-UPLINK_GROUP = 1311
-"""5 ms in abs-send-time units (2^-18 s): the estimator takes packets sent within 5 ms of a
-group's first as one group (aiortc's `InterArrival`), so a frame's last packet sent that soon
-after the one last fed (a simulcast frame's other layers) is not fed apart; its bytes go with
-the next one fed."""
-UPLINK_BATCH = 64
-"""Frames' arrivals kept for the estimator at most (two seconds' worth at 30 fps; it is fed
-at each REMB, every second)."""
 
 
 def abs_send_time_now() -> int:
@@ -151,14 +143,7 @@ class PublishedTrack:
         self._followers: list[Subscriber] = []
         self._listeners: dict[LayerSubscriber, frozenset[int]] = {}
         self._nack_tasks: set[asyncio.Task[None]] = set()
-        self._uplink = uplink_estimator() if video else None
-        self._uplink_estimate: int | None = None
-        self._uplink_arrivals: list[tuple[int, int, int, int]] | None = [] if video else None
-        """(arrival ms, abs-send-time, bytes, SSRC) of each frame not yet fed to `_uplink`."""
-        self._uplink_bytes = 0
-        """Received since the estimator was last fed."""
-        self._uplink_fed: int | None = None
-        """The abs-send-time of the packet last fed to the estimator."""
+        self._uplink = UplinkEstimate() if video else None
         self.received_bytes = 0
         """Media payload bytes received, all layers (for the rate a paused subscriber needs)."""
         self._audio_level: AudioLevel | None = None
@@ -177,8 +162,7 @@ class PublishedTrack:
     @property
     def uplink_estimate(self) -> int | None:
         """The publisher's uplink as estimated from its packets (None until known)."""
-        self._estimate_uplink()
-        return self._uplink_estimate
+        return None if self._uplink is None else self._uplink.bitrate
 
     @property
     def max_bitrate(self) -> int:
@@ -322,19 +306,10 @@ class PublishedTrack:
 
     def _handle_rtp(self, packet: RtpPacket) -> None:
         now = self._clock()
-        arrivals = self._uplink_arrivals
-        if arrivals is not None:
-            # once a frame, all layers together (the receive path reads abs-send-time from a
-            # frame's last packet only), for the estimator (`_estimate_uplink`)
-            self._uplink_bytes += len(packet.payload) + packet.padding_size
-            sent_at = packet.extensions.abs_send_time
-            fed = self._uplink_fed
-            if sent_at is not None and (fed is None or (sent_at - fed) & 0xFFFFFF >= UPLINK_GROUP):
-                self._uplink_fed = sent_at
-                arrivals.append((int(now * 1000), sent_at, self._uplink_bytes, packet.ssrc))
-                self._uplink_bytes = 0
-                if len(arrivals) >= UPLINK_BATCH:
-                    self._estimate_uplink()
+        uplink = self._uplink
+        if uplink is not None:
+            size = len(packet.payload) + packet.padding_size
+            uplink.received(size, packet.extensions.abs_send_time, now, packet.ssrc)
         found = self._demultiplex(packet)
         if found is None:
             return
@@ -378,21 +353,6 @@ class PublishedTrack:
                 forward_now(source, now, abs_send_time)
             except Exception:
                 logger.exception("forwarding to %r failed", getattr(forward_now, "__self__", None))
-
-    def _estimate_uplink(self) -> None:
-        """Feed the estimator the frames that arrived since it was last fed, in one go: when
-        the estimate is read (each REMB), or when `UPLINK_BATCH` wait. The estimator takes
-        each arrival's time with it, so its estimate is the same as if fed at once; but fed
-        once a frame, between everything else the server does, its code and state were out
-        of the processor's caches at each call, which then cost ~50 us instead of ~8."""
-        uplink, arrivals = self._uplink, self._uplink_arrivals
-        if uplink is None or not arrivals:
-            return
-        for arrival_ms, sent_at, size, ssrc in arrivals:
-            estimate = uplink.add(arrival_ms, sent_at, size, ssrc)
-            if estimate is not None:
-                self._uplink_estimate = estimate[0]
-        arrivals.clear()
 
     def _demultiplex(self, packet: RtpPacket) -> tuple[Layer, RtpPacket] | None:
         """The layer of `packet` and the packet (RTX unwrapped) if it is forwardable; counted

@@ -3,9 +3,10 @@
 The subscriber's transceiver is negotiated the normal way, with a track that never yields a
 frame (so aiortc's sender never encodes) and codec preferences set to the publisher's codec.
 Once aiortc starts the sender, the subscription attaches to the published track and sends each
-rewritten packet through the subscriber's DTLS transport itself, keeping the idle sender's
-counters current for its sender reports (which aiortc still writes, and which go out the same
-short way). The subscriber's RTCP is taken over: NACKs are answered from the publisher's
+rewritten packet through the subscriber's DTLS transport itself, keeping the counters its
+sender reports are made of (`sender_report`, sent with the participant's other streams' by
+`sender_reports`; aiortc's own loop per sender is taken over and only sends the BYE). The
+subscriber's RTCP is taken over too: NACKs are answered from the publisher's
 history (as RTX when negotiated), PLI/FIR become a coalesced keyframe request upstream, and
 REMB goes to the subscriber's session, which shares it among what it sends (`allocation`) and
 may pause the subscription's video: nothing is sent until it resumes at a keyframe.

@@ -11,8 +11,7 @@ import pytest
 from aiortc.rtp import RTCP_PSFB_PLI, RtcpPsfbPacket, RtpPacket
 
 from signaling.media.layers import STALE
-from signaling.media.publisher import UPLINK_BATCH
-from signaling.media.uplink import uplink_estimator
+from signaling.media.uplink import UPLINK_BATCH, uplink_estimator
 from tests.unit.test_publisher import RTX, VP8, FakeSubscriber, Harness, harness, vp8
 
 RIDS = ("q", "h", "f")
@@ -312,8 +311,8 @@ async def test_the_uplink_estimate_counts_every_layer_fed_once_a_frame(
     once for the three (it would group them anyway), with the bytes of all of them. It is fed
     in batches (when read, or `UPLINK_BATCH` frames on), to the same estimate as fed at once."""
     track = video.track
-    uplink = track._uplink
-    assert uplink is not None
+    assert track._uplink is not None
+    uplink = track._uplink._estimator
     feeds: list[int] = []
     add = uplink.add
     at_once = uplink_estimator()
